@@ -1,0 +1,21 @@
+#pragma once
+// Pinyin of personal names through ICU's "Han-Latin/Names" transliterator,
+// which reads surnames the way names are read (曾 -> zeng, 单 -> shan).
+// Thread-safety: each thread uses its own transliterator.
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace yz {
+
+// One entry per character of the name after removing spaces and the
+// separator dots of transliterated names (·•・‧): the toneless lowercase
+// pinyin of a Han character, or the lowercase character itself.
+// "曾小明" -> {"zeng", "xiao", "ming"}.
+std::vector<std::string> name_syllables(std::string_view name);
+
+// The name with spaces and separator dots removed, as UTF-8 code points.
+std::vector<std::string> name_chars(std::string_view name);
+
+}  // namespace yz

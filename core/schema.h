@@ -1,0 +1,17 @@
+#pragma once
+// Schema migrations. The database's PRAGMA user_version is the number of the
+// last migration applied; opening a database applies the missing ones, each in
+// its own transaction, oldest first. A database newer than this build is
+// refused (StoreError) rather than guessed at.
+
+#include <SQLiteCpp/Database.h>
+
+namespace yz {
+
+// The schema version this build writes.
+int current_schema_version();
+
+// Bring `db` up to `target` (default: current). Throws StoreError.
+void migrate(SQLite::Database& db, int target = -1);
+
+}  // namespace yz

@@ -1,0 +1,64 @@
+#pragma once
+// Patient search by name, full pinyin, pinyin initials, 身份证 number and
+// phone, as prefix matches over one index table (patient_key). Besides the
+// whole name, every suffix of two or more characters is indexed (and its
+// pinyin and initials), so 顿珠 finds 扎西顿珠 and "ming" finds 张小明.
+//
+// Ranking: exact match of a whole key, then prefix of a whole key, then exact
+// match of a suffix, then prefix of a suffix; ties by name.
+
+#include <SQLiteCpp/Database.h>
+#include <SQLiteCpp/Statement.h>
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace yz {
+
+enum class KeyKind : int {
+  name = 0, name_suffix = 1, pinyin = 2, pinyin_suffix = 3, initials = 4, initials_suffix = 5,
+  id_number = 6, phone = 7, name_native = 8,
+};
+
+struct SearchKey {
+  std::string key;
+  KeyKind kind;
+};
+
+// Every key of one patient (lower-case).
+std::vector<SearchKey> patient_keys(std::string_view name, std::string_view name_native,
+                                    std::string_view id_number, std::string_view phone);
+
+// Maintains patient_key for one connection (the writer), with its statements
+// prepared once. Call within the transaction that changes the patient.
+class PatientIndexer {
+ public:
+  explicit PatientIndexer(SQLite::Database& db);
+  void index(int64_t patient_rid, std::string_view name, std::string_view name_native,
+             std::string_view id_number, std::string_view phone);
+  void remove(int64_t patient_rid);
+
+ private:
+  SQLite::Statement del_, ins_;
+};
+
+// Rebuild patient_key from the patient table (used by migration v2).
+void reindex_all_patients(SQLite::Database& db);
+
+struct PatientHit {
+  std::string id, name, name_native, sex, birth_date, id_number, phone, village_code;
+  int score = 0;  // 0 best
+};
+
+// Up to `limit` live patients matching `query`, best first. An empty query
+// returns nothing. Works on any connection (reader or writer).
+std::vector<PatientHit> search_patients(SQLite::Database& db, std::string_view query, int limit = 20);
+
+// The query as it is compared with keys: trimmed, lower-case, without spaces
+// and name separator dots.
+std::string normalize_query(std::string_view query);
+
+}  // namespace yz

@@ -1,0 +1,627 @@
+#include "core/store.h"
+
+#include <SQLiteCpp/Statement.h>
+#include <SQLiteCpp/Transaction.h>
+#include <sqlite3.h>
+
+#include <cmath>
+#include <cstdlib>
+#include <map>
+
+#include "core/entities.h"
+#include "core/errors.h"
+#include "core/hlc.h"
+#include "core/idcard.h"
+#include "core/schema.h"
+#include "core/search.h"
+#include "core/validate.h"
+#include "core/vitals.h"
+
+namespace yz {
+
+namespace {
+
+// The date this program was built, from __DATE__ ("Nov 23 2026"): no real
+// clock can be earlier, so it floors a device clock that says 1970.
+std::string build_date() {
+  static const std::string d = [] {
+    static constexpr const char* kMonths[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
+                                              "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
+    const std::string s = __DATE__;
+    int m = 1;
+    for (int i = 0; i < 12; ++i)
+      if (s.compare(0, 3, kMonths[i]) == 0) m = i + 1;
+    char buf[16];
+    std::snprintf(buf, sizeof buf, "%s-%02d-%02d", s.substr(7, 4).c_str(), m, std::atoi(s.substr(4, 2).c_str()));
+    return std::string(buf);
+  }();
+  return d;
+}
+
+void configure_writer(SQLite::Database& db) {
+  db.exec("PRAGMA journal_mode = WAL");
+  db.exec("PRAGMA synchronous = FULL");
+  db.exec("PRAGMA foreign_keys = ON");
+  db.exec("PRAGMA busy_timeout = 5000");
+  db.exec("PRAGMA temp_store = MEMORY");
+  db.exec("PRAGMA cache_size = -16000");
+}
+
+bool is_json_type(FieldType t) {
+  return t == FieldType::id_list || t == FieldType::text_list || t == FieldType::json_object ||
+         t == FieldType::diagnoses;
+}
+
+void bind_value(SQLite::Statement& st, int index, const json& v) {
+  if (v.is_null()) st.bind(index);
+  else if (v.is_string()) st.bind(index, v.get_ref<const std::string&>());
+  else if (v.is_boolean()) st.bind(index, v.get<bool>() ? 1 : 0);
+  else if (v.is_number_integer()) st.bind(index, v.get<int64_t>());
+  else if (v.is_number()) st.bind(index, v.get<double>());
+  else st.bind(index, v.dump());
+}
+
+json column_value(const SQLite::Column& c, FieldType t) {
+  if (c.isNull()) return nullptr;
+  switch (t) {
+    case FieldType::integer: return c.getInt64();
+    case FieldType::boolean: return c.getInt() != 0;
+    case FieldType::real: return c.getDouble();
+    default: return c.getString();
+  }
+}
+
+void reset(SQLite::Statement& st) {
+  st.tryReset();
+  st.clearBindings();
+}
+
+std::string join_names(const std::vector<std::string>& names) {
+  json arr = names;
+  return arr.dump();
+}
+
+bool parse_number(const std::string& s, double& out) {
+  if (s.empty()) return false;
+  char* end = nullptr;
+  out = std::strtod(s.c_str(), &end);
+  return end == s.c_str() + s.size() && std::isfinite(out);
+}
+
+}  // namespace
+
+// --------------------------------------------------------------------------
+// Writer::Impl holds the connection, the clocks and the prepared statements.
+
+struct Writer::Impl {
+  std::string path;
+  SQLite::Database db;
+  SystemClock system_clock;
+  IdSource own_ids;
+  Clock* clock;
+  IdSource* ids;
+  std::string actor;
+  bool audit_enabled;
+  std::string device;
+  HlcClock hlc{""};
+  std::string saved_hlc;
+  bool in_txn = false;
+  std::unique_ptr<PatientIndexer> indexer;
+  std::map<std::string, std::unique_ptr<SQLite::Statement>, std::less<>> stmts;
+
+  Impl(const std::string& p, const StoreOptions& o)
+      : path(p),
+        db(p, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE | SQLite::OPEN_FULLMUTEX),
+        clock(o.clock ? o.clock : &system_clock),
+        ids(o.ids ? o.ids : &own_ids),
+        actor(o.actor),
+        audit_enabled(o.audit) {}
+
+  SQLite::Statement& stmt(const std::string& sql) {
+    auto it = stmts.find(sql);
+    if (it == stmts.end()) it = stmts.emplace(sql, std::make_unique<SQLite::Statement>(db, sql)).first;
+    reset(*it->second);
+    return *it->second;
+  }
+
+  std::string today() {
+    std::string t = date_of_ms(clock->now_ms());
+    const std::string seen = date_of_ms(hlc.last().wall_ms);
+    if (seen > t) t = seen;
+    if (build_date() > t) t = build_date();
+    return t;
+  }
+
+  std::optional<std::string> setting(std::string_view key) {
+    auto& st = stmt("SELECT value FROM settings WHERE key = ?");
+    st.bind(1, std::string(key));
+    if (st.executeStep()) return st.getColumn(0).getString();
+    return std::nullopt;
+  }
+
+  void set_setting(std::string_view key, std::string_view value) {
+    auto& st = stmt("INSERT INTO settings (key, value) VALUES (?, ?) "
+                    "ON CONFLICT(key) DO UPDATE SET value = excluded.value");
+    st.bind(1, std::string(key));
+    st.bind(2, std::string(value));
+    st.exec();
+  }
+
+  // ---- validation --------------------------------------------------------
+
+  // One input value in its stored form (string, number or null), or an error.
+  json convert(const FieldSpec& f, const json& v, const std::string& today, std::vector<FieldError>& errs) {
+    const std::string field(f.name);
+    auto fail = [&](std::string code, std::vector<std::string> args = {}) {
+      errs.push_back({field, std::move(code), std::move(args)});
+      return json(nullptr);
+    };
+    if (v.is_null() || (v.is_string() && trim(v.get_ref<const std::string&>()).empty())) return nullptr;
+    if (is_json_type(f.type)) {
+      if (f.type == FieldType::json_object) {
+        if (!v.is_object()) return fail("bad_type", {"a JSON object"});
+        std::string dumped = v.dump();
+        if (dumped.size() > 16384) return fail("too_long", {"16384"});
+        return dumped;
+      }
+      if (!v.is_array()) return fail("bad_type", {"a list"});
+      if (v.size() > 200) return fail("too_long", {"200"});
+      json out = json::array();
+      for (const auto& e : v) {
+        if (f.type == FieldType::diagnoses) {
+          if (!e.is_object() || !e.contains("code") || !e["code"].is_string() || !e.contains("name") ||
+              !e["name"].is_string() || trim(e["name"].get<std::string>()).empty())
+            return fail("diagnosis");
+          std::string code = trim(e["code"].get<std::string>());
+          for (char& c : code) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+          if (!is_icd10(code)) return fail("icd10", {code});
+          out.push_back({{"code", code}, {"name", trim(e["name"].get<std::string>())}});
+        } else {
+          if (!e.is_string()) return fail("bad_type", {"a list of texts"});
+          std::string s = trim(e.get<std::string>());
+          if (f.type == FieldType::id_list) {
+            if (!is_uuid(s)) return fail("bad_uuid", {s});
+            for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+          } else if (utf8_length(s) > 100) {
+            return fail("too_long", {"100"});
+          }
+          if (!s.empty()) out.push_back(s);
+        }
+      }
+      return out.dump();
+    }
+
+    // Scalars: accept strings for every type (forms hold text), numbers and
+    // booleans where they make sense.
+    std::string s;
+    if (v.is_string()) s = trim(v.get_ref<const std::string&>());
+    else if (v.is_number_integer()) s = std::to_string(v.get<int64_t>());
+    else if (v.is_number()) s = json(v.get<double>()).dump();
+    else if (v.is_boolean()) s = v.get<bool>() ? "1" : "0";
+    else return fail("bad_type", {"a single value"});
+
+    switch (f.type) {
+      case FieldType::text:
+        if (utf8_length(s) > static_cast<size_t>(f.max_len)) return fail("too_long", {std::to_string(f.max_len)});
+        return s;
+      case FieldType::date:
+        if (!is_real_date(s)) return fail("bad_date", {s});
+        return s;
+      case FieldType::past_date: {
+        auto r = check_past_date(field, s, today);
+        if (auto* e = std::get_if<FieldError>(&r)) return errs.push_back(*e), json(nullptr);
+        return std::get<std::string>(r);
+      }
+      case FieldType::datetime:
+        if (!is_datetime(s)) return fail("bad_datetime", {s});
+        s[10] = ' ';
+        return s;
+      case FieldType::integer: {
+        double d;
+        if (!parse_number(s, d) || d != std::floor(d) || std::fabs(d) > 9e15) return fail("bad_number", {s});
+        return static_cast<int64_t>(d);
+      }
+      case FieldType::real: {
+        double d;
+        if (!parse_number(s, d)) return fail("bad_number", {s});
+        return d;
+      }
+      case FieldType::boolean:
+        if (s == "1" || s == "true" || s == "yes" || s == "是") return 1;
+        if (s == "0" || s == "false" || s == "no" || s == "否") return 0;
+        return fail("bad_option", {"true|false"});
+      case FieldType::option: {
+        std::string_view opts = f.extra;
+        for (size_t start = 0; start <= opts.size();) {
+          const size_t bar = opts.find('|', start);
+          const std::string_view o = opts.substr(start, bar == std::string_view::npos ? std::string_view::npos : bar - start);
+          if (o == s) return s;
+          if (bar == std::string_view::npos) break;
+          start = bar + 1;
+        }
+        return fail("bad_option", {std::string(opts)});
+      }
+      case FieldType::ref:
+        if (!is_uuid(s)) return fail("bad_uuid", {s});
+        for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+        return s;
+      case FieldType::place_code: {
+        auto r = check_place_code(field, s);
+        if (auto* e = std::get_if<FieldError>(&r)) return errs.push_back(*e), json(nullptr);
+        return std::get<std::string>(r);
+      }
+      case FieldType::phone: {
+        auto r = check_phone(field, s);
+        if (auto* e = std::get_if<FieldError>(&r)) return errs.push_back(*e), json(nullptr);
+        return std::get<std::string>(r);
+      }
+      case FieldType::id_number: {
+        auto r = check_id_number(s, today);
+        if (r.error) return errs.push_back(*r.error), json(nullptr);
+        return r.info->number;
+      }
+      case FieldType::ethnicity: {
+        auto r = check_ethnicity(field, s);
+        if (auto* e = std::get_if<FieldError>(&r)) return errs.push_back(*e), json(nullptr);
+        return std::get<std::string>(r);
+      }
+      default:
+        return fail("bad_type", {"a value"});
+    }
+  }
+
+  // Cross-field rules of one kind, on the record as it would be stored.
+  // May fill derived fields (birth date and sex from a 身份证 number).
+  void check_record(const EntitySpec& spec, std::map<std::string, json, std::less<>>& rec,
+                    const std::string& today, std::vector<FieldError>& errs, std::string_view self_id) {
+    auto str = [&](const char* k) -> std::string {
+      auto it = rec.find(k);
+      return it != rec.end() && it->second.is_string() ? it->second.get<std::string>() : std::string();
+    };
+    if (spec.name == "patient") {
+      const std::string idn = str("id_number");
+      if (!idn.empty()) {
+        auto info = check_id_number(idn, today).info;
+        if (info) {
+          const bool estimated = rec["birth_estimated"].is_number() && rec["birth_estimated"].get<int>() != 0;
+          if (str("birth_date").empty() || estimated) {
+            rec["birth_date"] = info->birth_date;
+            rec["birth_estimated"] = 0;
+          } else if (str("birth_date") != info->birth_date) {
+            errs.push_back({"birth_date", "id_birth_mismatch", {info->birth_date}});
+          }
+          const std::string sex(1, info->sex);
+          if (str("sex").empty()) rec["sex"] = sex;
+          else if (str("sex") != sex) errs.push_back({"sex", info->sex == 'M' ? "id_says_male" : "id_says_female"});
+          auto& st = stmt("SELECT name FROM patient WHERE id_number = ? AND deleted = 0 AND id <> ? LIMIT 1");
+          st.bind(1, idn);
+          st.bind(2, std::string(self_id));
+          if (st.executeStep()) errs.push_back({"id_number", "duplicate_id", {st.getColumn(0).getString()}});
+        }
+      }
+    } else if (spec.name == "observation") {
+      const json& value = rec["value"];
+      if (!str("kind").empty() && value.is_number() && !str("unit").empty()) {
+        if (auto e = check_vital(str("kind"), value.get<double>(), str("unit"))) errs.push_back(*e);
+        else rec["unit"] = canonical_unit(*find_vital(str("kind")), str("unit"));
+      }
+    } else if (spec.name == "dispense") {
+      if (rec["quantity"].is_number() && rec["quantity"].get<double>() <= 0)
+        errs.push_back({"quantity", "not_positive"});
+      if (rec["unit_value"].is_number() && rec["unit_value"].get<double>() < 0)
+        errs.push_back({"unit_value", "negative"});
+    } else if (spec.name == "place") {
+      const std::string code = str("code"), level = str("level");
+      const size_t want = level == "village" ? 12 : level == "township" ? 9 : 6;
+      if (!code.empty() && !level.empty() && code.size() != want)
+        errs.push_back({"code", "place_level", {level, std::to_string(want)}});
+    }
+    for (const auto& f : spec.fields) {
+      const json& v = rec[std::string(f.name)];
+      if (f.required && v.is_null()) errs.push_back({std::string(f.name), "required"});
+      if (v.is_null()) continue;
+      if (f.type == FieldType::ref) check_exists(f, v.get<std::string>(), errs);
+      if (f.type == FieldType::id_list)
+        for (const auto& id : json::parse(v.get<std::string>())) check_exists(f, id.get<std::string>(), errs);
+    }
+  }
+
+  void check_exists(const FieldSpec& f, const std::string& id, std::vector<FieldError>& errs) {
+    auto& st = stmt("SELECT deleted FROM " + std::string(f.extra) + " WHERE id = ?");
+    st.bind(1, id);
+    if (!st.executeStep() || st.getColumn(0).getInt() != 0)
+      errs.push_back({std::string(f.name), "ref_missing", {std::string(f.extra), id}});
+  }
+
+  // ---- reads ---------------------------------------------------------------
+
+  struct Stored {
+    int64_t rid = 0;
+    bool deleted = false;
+    std::string hlc;
+    std::map<std::string, json, std::less<>> fields;
+  };
+
+  std::optional<Stored> load(const EntitySpec& spec, std::string_view id) {
+    std::string sql = "SELECT rid, deleted, hlc";
+    for (const auto& f : spec.fields) sql += ", " + std::string(f.name);
+    sql += " FROM " + std::string(spec.name) + " WHERE id = ?";
+    auto& st = stmt(sql);
+    st.bind(1, std::string(id));
+    if (!st.executeStep()) return std::nullopt;
+    Stored s;
+    s.rid = st.getColumn(0).getInt64();
+    s.deleted = st.getColumn(1).getInt() != 0;
+    s.hlc = st.getColumn(2).getString();
+    int i = 3;
+    for (const auto& f : spec.fields) {
+      json v = column_value(st.getColumn(i++), f.type);
+      if (f.type == FieldType::boolean && v.is_boolean()) v = v.get<bool>() ? 1 : 0;
+      s.fields[std::string(f.name)] = std::move(v);
+    }
+    return s;
+  }
+
+  // ---- writes --------------------------------------------------------------
+
+  Hlc tick() { return hlc.tick(clock->now_ms()); }
+
+  void outbox(std::string_view entity, std::string_view id, const char* op, const std::string& stamp,
+              const std::optional<std::string>& fields) {
+    auto& st = stmt("INSERT INTO outbox (entity, record_id, op, hlc, fields) VALUES (?, ?, ?, ?, ?)");
+    st.bind(1, std::string(entity));
+    st.bind(2, std::string(id));
+    st.bind(3, op);
+    st.bind(4, stamp);
+    if (fields) st.bind(5, *fields);
+    st.exec();
+  }
+
+  void audit(const char* action, std::string_view entity, std::string_view id, const std::string& stamp,
+             const std::string& detail) {
+    if (!audit_enabled && std::string_view(action) != "demo") return;
+    auto& st = stmt("INSERT INTO audit (at_ms, hlc, actor, action, entity, record_id, detail) "
+                    "VALUES (?, ?, ?, ?, ?, ?, ?)");
+    st.bind(1, clock->now_ms());
+    st.bind(2, stamp);
+    st.bind(3, actor);
+    st.bind(4, action);
+    st.bind(5, std::string(entity));
+    if (!id.empty()) st.bind(6, std::string(id));
+    if (!detail.empty()) st.bind(7, detail);
+    st.exec();
+  }
+
+  void index_patient(int64_t rid, std::map<std::string, json, std::less<>>& rec) {
+    auto s = [&](const char* k) { return rec[k].is_string() ? rec[k].get<std::string>() : std::string(); };
+    indexer->index(rid, s("name"), s("name_native"), s("id_number"), s("phone"));
+  }
+
+  const EntitySpec& spec_of(std::string_view entity) {
+    const EntitySpec* spec = find_entity(entity);
+    if (!spec) throw ValidationError(FieldError{"entity", "bad_option", {std::string(entity)}});
+    return *spec;
+  }
+
+  std::string create(std::string_view entity, const json& input) {
+    const EntitySpec& spec = spec_of(entity);
+    if (!input.is_object()) throw ValidationError(FieldError{"fields", "bad_type", {"a JSON object"}});
+    const std::string day = today();
+    std::vector<FieldError> errs;
+    json fields = input;
+    if (spec.name == "patient" && fields.contains("age") && !fields["age"].is_null()) {
+      // An age instead of a birth date: estimate the birth date from it.
+      FieldSpec age_spec{"age", FieldType::integer};
+      json age = convert(age_spec, fields["age"], day, errs);
+      const bool has_birth = fields.contains("birth_date") && !fields["birth_date"].is_null() &&
+                             !(fields["birth_date"].is_string() && fields["birth_date"].get<std::string>().empty());
+      if (has_birth) errs.push_back({"age", "birth_or_age"});
+      else if (age.is_number()) {
+        if (auto e = check_age("age", age.get<int64_t>())) errs.push_back(*e);
+        else {
+          fields["birth_date"] = birth_date_from_age(static_cast<int>(age.get<int64_t>()), day);
+          fields["birth_estimated"] = true;
+        }
+      }
+      fields.erase("age");
+    }
+    for (const auto& [k, v] : fields.items())
+      if (!spec.field(k)) errs.push_back({k, "unknown_field"});
+    std::map<std::string, json, std::less<>> rec;
+    for (const auto& f : spec.fields) {
+      const std::string name(f.name);
+      json v = fields.contains(name) ? convert(f, fields[name], day, errs) : json(nullptr);
+      if (v.is_null() && !f.fallback.empty()) {
+        if (f.fallback == "now") v = datetime_of_ms(clock->now_ms());
+        else v = convert(f, std::string(f.fallback), day, errs);
+      }
+      rec[name] = std::move(v);
+    }
+    if (errs.empty()) check_record(spec, rec, day, errs, "");
+    if (!errs.empty()) throw ValidationError(std::move(errs));
+
+    const int64_t now = clock->now_ms();
+    const std::string id = ids->next(now);
+    const std::string stamp = tick().str();
+    std::string cols = "id, hlc", marks = "?, ?";
+    for (const auto& f : spec.fields) {
+      cols += ", " + std::string(f.name);
+      marks += ", ?";
+    }
+    auto& st = stmt("INSERT INTO " + std::string(spec.name) + " (" + cols + ") VALUES (" + marks + ")");
+    st.bind(1, id);
+    st.bind(2, stamp);
+    int i = 3;
+    for (const auto& f : spec.fields) bind_value(st, i++, rec[std::string(f.name)]);
+    st.exec();
+    if (spec.name == "patient") index_patient(db.getLastInsertRowid(), rec);
+    outbox(spec.name, id, "create", stamp, std::nullopt);
+    audit("create", spec.name, id, stamp, "");
+    return id;
+  }
+
+  void update(std::string_view entity, std::string_view id, const json& input) {
+    const EntitySpec& spec = spec_of(entity);
+    if (!input.is_object()) throw ValidationError(FieldError{"fields", "bad_type", {"a JSON object"}});
+    auto cur = load(spec, id);
+    if (!cur || cur->deleted) throw NotFound(std::string(entity), std::string(id));
+    const std::string day = today();
+    std::vector<FieldError> errs;
+    auto rec = cur->fields;
+    for (const auto& [k, v] : input.items()) {
+      const FieldSpec* f = spec.field(k);
+      if (!f) errs.push_back({k, "unknown_field"});
+      else if (!f->editable || spec.append_only) errs.push_back({k, "not_editable"});
+      else rec[k] = convert(*f, v, day, errs);
+    }
+    if (errs.empty()) check_record(spec, rec, day, errs, id);
+    if (!errs.empty()) throw ValidationError(std::move(errs));
+
+    std::vector<std::string> changed;
+    for (const auto& f : spec.fields)
+      if (rec[std::string(f.name)] != cur->fields[std::string(f.name)]) changed.emplace_back(f.name);
+    if (changed.empty()) return;
+
+    const std::string stamp = tick().str();
+    std::string sql = "UPDATE " + std::string(spec.name) + " SET hlc = ?";
+    for (const auto& c : changed) sql += ", " + c + " = ?";
+    sql += " WHERE rid = ?";
+    auto& st = stmt(sql);
+    st.bind(1, stamp);
+    int i = 2;
+    for (const auto& c : changed) bind_value(st, i++, rec[c]);
+    st.bind(i, cur->rid);
+    st.exec();
+    auto& fc = stmt("INSERT INTO field_clock (entity, record_id, field, hlc) VALUES (?, ?, ?, ?) "
+                    "ON CONFLICT(entity, record_id, field) DO UPDATE SET hlc = excluded.hlc");
+    for (const auto& c : changed) {
+      reset(fc);
+      fc.bind(1, std::string(spec.name));
+      fc.bind(2, std::string(id));
+      fc.bind(3, c);
+      fc.bind(4, stamp);
+      fc.exec();
+    }
+    if (spec.name == "patient") index_patient(cur->rid, rec);
+    const std::string names = join_names(changed);
+    outbox(spec.name, id, "update", stamp, names);
+    audit("update", spec.name, id, stamp, names);
+  }
+
+  void remove(std::string_view entity, std::string_view id) {
+    const EntitySpec& spec = spec_of(entity);
+    auto cur = load(spec, id);
+    if (!cur || cur->deleted) throw NotFound(std::string(entity), std::string(id));
+    const std::string stamp = tick().str();
+    auto& st = stmt("UPDATE " + std::string(spec.name) + " SET deleted = 1, hlc = ? WHERE rid = ?");
+    st.bind(1, stamp);
+    st.bind(2, cur->rid);
+    st.exec();
+    if (spec.name == "patient") indexer->remove(cur->rid);
+    outbox(spec.name, id, "delete", stamp, std::nullopt);
+    audit("delete", spec.name, id, stamp, "");
+  }
+
+  void transact(const std::function<void(Writer&)>& fn) {
+    if (in_txn) throw StoreError("nested transaction");
+    in_txn = true;
+    struct Guard {
+      bool& flag;
+      ~Guard() { flag = false; }
+    } guard{in_txn};
+    SQLite::Transaction txn(db, SQLite::TransactionBehavior::IMMEDIATE);
+    const Hlc before = hlc.last();
+    try {
+      Writer w(*this);
+      fn(w);
+      if (hlc.last() != before) set_setting("hlc", hlc.last().str());
+      txn.commit();
+    } catch (...) {
+      hlc = HlcClock(device, before);
+      throw;
+    }
+  }
+};
+
+// --------------------------------------------------------------------------
+
+std::string Writer::create(std::string_view entity, const json& fields) { return impl_.create(entity, fields); }
+void Writer::update(std::string_view entity, std::string_view id, const json& fields) {
+  impl_.update(entity, id, fields);
+}
+void Writer::remove(std::string_view entity, std::string_view id) { impl_.remove(entity, id); }
+
+Store::Store() = default;
+Store::~Store() = default;
+Store::Store(Store&&) noexcept = default;
+Store& Store::operator=(Store&&) noexcept = default;
+
+Store Store::open(const std::string& path, StoreOptions options) {
+  Store s;
+  try {
+    s.impl_ = std::make_unique<Writer::Impl>(path, options);
+    auto& im = *s.impl_;
+    configure_writer(im.db);
+    migrate(im.db);
+    im.indexer = std::make_unique<PatientIndexer>(im.db);
+    auto dev = im.setting("device_id");
+    if (!dev) {
+      dev = im.ids->next(im.clock->now_ms());
+      im.set_setting("device_id", *dev);
+    }
+    im.device = *dev;
+    Hlc last;
+    if (auto h = im.setting("hlc"))
+      if (auto parsed = Hlc::parse(*h)) last = *parsed;
+    im.hlc = HlcClock(im.device, last);
+  } catch (const SQLite::Exception& e) {
+    throw StoreError("cannot open database " + path + ": " + e.what());
+  }
+  return s;
+}
+
+std::string Store::create(std::string_view entity, const json& fields) {
+  std::string id;
+  transact([&](Writer& w) { id = w.create(entity, fields); });
+  return id;
+}
+void Store::update(std::string_view entity, std::string_view id, const json& fields) {
+  transact([&](Writer& w) { w.update(entity, id, fields); });
+}
+void Store::remove(std::string_view entity, std::string_view id) {
+  transact([&](Writer& w) { w.remove(entity, id); });
+}
+void Store::transact(const std::function<void(Writer&)>& fn) { impl_->transact(fn); }
+
+std::optional<json> Store::get(std::string_view entity, std::string_view id) {
+  const EntitySpec* spec = find_entity(entity);
+  if (!spec) return std::nullopt;
+  auto s = impl_->load(*spec, id);
+  if (!s) return std::nullopt;
+  json out = {{"id", std::string(id)}, {"hlc", s->hlc}, {"deleted", s->deleted}};
+  for (const auto& f : spec->fields) {
+    json v = s->fields[std::string(f.name)];
+    if (is_json_type(f.type) && v.is_string()) v = json::parse(v.get<std::string>());
+    if (f.type == FieldType::boolean && v.is_number()) v = v.get<int>() != 0;
+    out[std::string(f.name)] = std::move(v);
+  }
+  return out;
+}
+
+SQLite::Database& Store::db() { return impl_->db; }
+const std::string& Store::path() const { return impl_->path; }
+const std::string& Store::device_id() const { return impl_->device; }
+std::string Store::today() { return impl_->today(); }
+int64_t Store::now_ms() { return impl_->clock->now_ms(); }
+std::optional<std::string> Store::setting(std::string_view key) { return impl_->setting(key); }
+void Store::set_setting(std::string_view key, std::string_view value) { impl_->set_setting(key, value); }
+
+SQLite::Database open_reader(const std::string& path) {
+  SQLite::Database db(path, SQLite::OPEN_READONLY | SQLite::OPEN_FULLMUTEX);
+  int ignored = 0;
+  sqlite3_db_config(db.getHandle(), SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, 1, &ignored);
+  db.exec("PRAGMA busy_timeout = 5000");
+  return db;
+}
+
+}  // namespace yz
