@@ -68,7 +68,7 @@ constexpr std::array kPatient{
 constexpr std::array kHomeVisit{
     FieldSpec{"household_id", T::ref, true, false, "household"},
     FieldSpec{"clinic_day_id", T::ref, false, false, "clinic_day"},
-    FieldSpec{"visit_date", T::past_date, true, false},
+    FieldSpec{"visit_date", T::past_date, true, false, {}, "today"},
     FieldSpec{"patients", T::id_list, false, false, "patient"},
     FieldSpec{"members", T::id_list, false, false, "member"},
     FieldSpec{"services", T::text_list, false, false},
@@ -80,7 +80,7 @@ constexpr std::array kEncounter{
     FieldSpec{"home_visit_id", T::ref, false, false, "home_visit"},
     FieldSpec{"station", T::text, false, false, {}, {}, 50},
     FieldSpec{"clinician_id", T::ref, false, false, "member"},
-    FieldSpec{"seen_at", T::datetime, true, false},
+    FieldSpec{"seen_at", T::datetime, true, false, {}, "now"},
     FieldSpec{"complaint", T::text, false, false, {}, {}, 2000},
     FieldSpec{"diagnoses", T::diagnoses, false, false},
     FieldSpec{"advice", T::text, false, false, {}, {}, 2000},
@@ -92,7 +92,7 @@ constexpr std::array kObservation{
     FieldSpec{"kind", T::text, true, false, {}, {}, 40},
     FieldSpec{"value", T::real, true, false},
     FieldSpec{"unit", T::text, true, false, {}, {}, 20},
-    FieldSpec{"taken_at", T::datetime, true, false},
+    FieldSpec{"taken_at", T::datetime, true, false, {}, "now"},
 };
 constexpr std::array kDispense{
     FieldSpec{"patient_id", T::ref, false, false, "patient"},
@@ -104,7 +104,7 @@ constexpr std::array kDispense{
     FieldSpec{"quantity", T::real, true, false},
     FieldSpec{"unit", T::text, true, false, {}, {}, 20},
     FieldSpec{"unit_value", T::real, true, false},
-    FieldSpec{"given_at", T::datetime, true, false},
+    FieldSpec{"given_at", T::datetime, true, false, {}, "now"},
 };
 constexpr std::array kScreening{
     FieldSpec{"patient_id", T::ref, true, false, "patient"},
@@ -116,7 +116,7 @@ constexpr std::array kScreening{
     FieldSpec{"result", T::option, true, false, "negative|positive|suspected|incomplete"},
     FieldSpec{"risk_grade", T::text, false, false, {}, {}, 40},
     FieldSpec{"next_step", T::text, false, false, {}, {}, 500},
-    FieldSpec{"screened_at", T::datetime, true, false},
+    FieldSpec{"screened_at", T::datetime, true, false, {}, "now"},
 };
 constexpr std::array kReferral{
     FieldSpec{"patient_id", T::ref, true, false, "patient"},

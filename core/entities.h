@@ -36,7 +36,8 @@ struct FieldSpec {
   bool required = false;
   bool editable = false;          // may change after creation; merged per field
   std::string_view extra = {};    // options for `option`, entity for `ref`/`id_list`
-  std::string_view fallback = {}; // value when not given on creation
+  std::string_view fallback = {}; // value when not given on creation;
+                                  // "now" / "today": the store clock's
   int max_len = 200;
 };
 

@@ -4,21 +4,19 @@
 #include <unicode/unistr.h>
 
 #include <memory>
+#include <unordered_map>
 #include <stdexcept>
 
 namespace yz {
 
 namespace {
 
-icu::Transliterator& transliterator() {
-  thread_local std::unique_ptr<icu::Transliterator> t = [] {
-    UErrorCode status = U_ZERO_ERROR;
-    std::unique_ptr<icu::Transliterator> tr(icu::Transliterator::createInstance(
-        "Han-Latin/Names; Latin-ASCII; Lower", UTRANS_FORWARD, status));
-    if (U_FAILURE(status) || !tr) throw std::runtime_error("ICU transliterator Han-Latin/Names unavailable");
-    return tr;
-  }();
-  return *t;
+std::unique_ptr<icu::Transliterator> make_transliterator(const char* id) {
+  UErrorCode status = U_ZERO_ERROR;
+  std::unique_ptr<icu::Transliterator> t(icu::Transliterator::createInstance(
+      icu::UnicodeString::fromUTF8(id), UTRANS_FORWARD, status));
+  if (U_FAILURE(status) || !t) throw std::runtime_error(std::string("ICU transliterator unavailable: ") + id);
+  return t;
 }
 
 bool is_separator(UChar32 c) {
@@ -32,63 +30,73 @@ std::string to_utf8(const icu::UnicodeString& u) {
   return s;
 }
 
-std::vector<std::string> split_words(const std::string& s) {
-  std::vector<std::string> out;
-  std::string cur;
-  for (char c : s) {
-    if (c == ' ') {
-      if (!cur.empty()) out.push_back(std::move(cur));
-      cur.clear();
-    } else if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')) {
-      cur += c;
-    }
+// Lower-case ASCII letters and digits of a transliteration.
+std::string letters(const std::string& s) {
+  std::string out;
+  for (char c : s)
+    if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')) out += c;
+  return out;
+}
+
+// Pinyin of single characters, cached per thread. ICU needs ~90 ms to build a
+// transliterator and ~50 us per name, too slow for a million patients, while
+// a name has few distinct characters. The first character of a name is read
+// as a surname ("Han-Latin/Names": 曾 zeng, 单 shan), the others as ordinary
+// characters (单 dan) -- the same split ICU's /Names rules make.
+class SyllableCache {
+ public:
+  const std::string& get(UChar32 c, bool surname) {
+    auto& cache = surname ? surname_ : given_;
+    auto it = cache.find(c);
+    if (it != cache.end()) return it->second;
+    auto& tr = surname ? names() : plain();
+    icu::UnicodeString u(c);
+    tr.transliterate(u);
+    std::string w = letters(to_utf8(u));
+    if (w.empty()) w = to_utf8(icu::UnicodeString(c).toLower());  // not Han: keep the character
+    return cache.emplace(c, std::move(w)).first->second;
   }
-  if (!cur.empty()) out.push_back(std::move(cur));
+
+ private:
+  icu::Transliterator& names() {
+    if (!names_) names_ = make_transliterator("Han-Latin/Names; Latin-ASCII; Lower");
+    return *names_;
+  }
+  icu::Transliterator& plain() {
+    if (!plain_) plain_ = make_transliterator("Han-Latin; Latin-ASCII; Lower");
+    return *plain_;
+  }
+  std::unique_ptr<icu::Transliterator> names_, plain_;
+  std::unordered_map<UChar32, std::string> surname_, given_;
+};
+
+std::vector<UChar32> code_points(std::string_view name) {
+  const icu::UnicodeString u =
+      icu::UnicodeString::fromUTF8(icu::StringPiece(name.data(), static_cast<int32_t>(name.size())));
+  std::vector<UChar32> out;
+  for (int32_t i = 0; i < u.length();) {
+    const UChar32 c = u.char32At(i);
+    i += U16_LENGTH(c);
+    if (!is_separator(c)) out.push_back(c);
+  }
   return out;
 }
 
 }  // namespace
 
 std::vector<std::string> name_chars(std::string_view name) {
-  const icu::UnicodeString u = icu::UnicodeString::fromUTF8(icu::StringPiece(name.data(), static_cast<int32_t>(name.size())));
   std::vector<std::string> out;
-  for (int32_t i = 0; i < u.length();) {
-    const UChar32 c = u.char32At(i);
-    i += U16_LENGTH(c);
-    if (is_separator(c)) continue;
-    out.push_back(to_utf8(icu::UnicodeString(c).toLower()));
-  }
+  for (UChar32 c : code_points(name)) out.push_back(to_utf8(icu::UnicodeString(c).toLower()));
   return out;
 }
 
 std::vector<std::string> name_syllables(std::string_view name) {
-  const std::vector<std::string> chars = name_chars(name);
-  std::string joined;
-  for (const auto& c : chars) joined += c;
-  // Whole name first, so that the surname rules of /Names apply; ICU puts a
-  // space between the syllables of consecutive Han characters.
-  icu::UnicodeString u = icu::UnicodeString::fromUTF8(joined);
-  // Put a space between every character so that each yields one word.
-  icu::UnicodeString spaced;
-  for (int32_t i = 0; i < u.length();) {
-    const UChar32 c = u.char32At(i);
-    i += U16_LENGTH(c);
-    if (!spaced.isEmpty()) spaced.append(static_cast<UChar>(' '));
-    spaced.append(c);
-  }
-  transliterator().transliterate(spaced);
-  std::vector<std::string> words = split_words(to_utf8(spaced));
-  if (words.size() == chars.size()) return words;
-  // A character that yields no Latin letters (symbols, other scripts): fall
-  // back to one character at a time, keeping it as it is.
+  thread_local SyllableCache cache;
   std::vector<std::string> out;
-  for (const auto& c : chars) {
-    icu::UnicodeString one = icu::UnicodeString::fromUTF8(c);
-    transliterator().transliterate(one);
-    auto w = split_words(to_utf8(one));
-    std::string joined_w;
-    for (auto& x : w) joined_w += x;
-    out.push_back(joined_w.empty() ? c : joined_w);
+  bool first = true;
+  for (UChar32 c : code_points(name)) {
+    out.push_back(cache.get(c, first));
+    first = false;
   }
   return out;
 }

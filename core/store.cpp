@@ -433,6 +433,7 @@ struct Writer::Impl {
       json v = fields.contains(name) ? convert(f, fields[name], day, errs) : json(nullptr);
       if (v.is_null() && !f.fallback.empty()) {
         if (f.fallback == "now") v = datetime_of_ms(clock->now_ms());
+        else if (f.fallback == "today") v = day;
         else v = convert(f, std::string(f.fallback), day, errs);
       }
       rec[name] = std::move(v);

@@ -1,0 +1,52 @@
+#include "app/yizhenctl/cli.h"
+
+#include <SQLiteCpp/Exception.h>
+
+#include <cstdlib>
+#include <iostream>
+
+#include "platform/paths.h"
+
+namespace yz::cli {
+
+Lang Context::language() const {
+  if (lang == "zh") return Lang::zh;
+  if (lang == "en") return Lang::en;
+  const char* env = std::getenv("LANG");
+  return env && std::string_view(env).starts_with("zh") ? Lang::zh : Lang::en;
+}
+
+std::string Context::resolved_db() const { return db_path.empty() ? platform::default_db_path() : db_path; }
+
+Store Context::open_store() const { return Store::open(resolved_db()); }
+
+void emit(const Context& ctx, const json& j, const std::string& text) {
+  if (ctx.json_out) std::cout << j.dump(2) << "\n";
+  else std::cout << text << (text.empty() || text.back() == '\n' ? "" : "\n");
+}
+
+int guarded(const Context& ctx, const std::function<int()>& body) {
+  try {
+    return body();
+  } catch (const ValidationError& e) {
+    std::cerr << "error: " << e.errors().front().message(ctx.language()) << "\n";
+    return 2;
+  } catch (const UsageError& e) {
+    std::cerr << "error: " << e.what() << "\n";
+    return 2;
+  } catch (const NotFound& e) {
+    std::cerr << "error: " << e.what() << "\n";
+    return 1;
+  } catch (const StoreError& e) {
+    std::cerr << "error: " << e.what() << "\n";
+    return 3;
+  } catch (const SQLite::Exception& e) {
+    std::cerr << "error: database: " << e.what() << "\n";
+    return 3;
+  } catch (const std::exception& e) {
+    std::cerr << "error: " << e.what() << "\n";
+    return 3;
+  }
+}
+
+}  // namespace yz::cli

@@ -1,0 +1,47 @@
+#pragma once
+// Shared plumbing of yizhenctl's verbs: global options, output in text or
+// JSON, and the mapping of errors to exit codes (DESIGN.md §6):
+//   0 done, 1 asked-for record not found, 2 bad input (one line on stderr
+//   naming the field; nothing written), 3 storage or I/O failure.
+
+#include <CLI/CLI.hpp>
+
+#include <nlohmann/json.hpp>
+#include <string>
+
+#include "core/errors.h"
+#include "core/store.h"
+
+namespace yz::cli {
+
+using json = nlohmann::json;
+
+struct Context {
+  std::string db_path;  // empty: the per-user default
+  bool json_out = false;
+  std::string lang;     // "zh" or "en"; empty: from $LANG
+
+  Lang language() const;
+  std::string resolved_db() const;
+  // Open (creating and migrating) the database.
+  Store open_store() const;
+};
+
+// A bad command line value that is not a record field ("--limit").
+struct UsageError : std::runtime_error {
+  UsageError(std::string option, std::string problem)
+      : std::runtime_error(option + ": " + problem), option(std::move(option)) {}
+  std::string option;
+};
+
+// Print to stdout: `j` when --json, else `text` (a newline is added).
+void emit(const Context& ctx, const json& j, const std::string& text);
+
+// Run a verb's body, turning exceptions into a message and an exit code.
+int guarded(const Context& ctx, const std::function<int()>& body);
+
+// Each verb file registers its subcommands; the callback sets `*exit_code`.
+void add_store_commands(CLI::App& app, Context& ctx, int& exit_code);
+void add_patient_commands(CLI::App& app, Context& ctx, int& exit_code);
+
+}  // namespace yz::cli

@@ -1,0 +1,165 @@
+// patient add / show / search.
+
+#include <sstream>
+
+#include "app/yizhenctl/cli.h"
+#include "core/search.h"
+#include "core/validate.h"
+#include "core/views.h"
+#include "core/vitals.h"
+
+namespace yz::cli {
+
+namespace {
+
+struct AddArgs {
+  std::string name, name_native, sex, birth, id_number, phone, village, ethnicity, household;
+  std::optional<std::string> age;
+  bool consent = false;
+};
+
+// The sex as typed (M/F, m/f, 男/女) in its stored form.
+std::string normalize_sex(const std::string& s) {
+  if (s == "m" || s == "男") return "M";
+  if (s == "f" || s == "女") return "F";
+  return s;
+}
+
+std::string age_text(const json& p, const std::string& today) {
+  const std::string birth = p.value("birth_date", "");
+  if (birth.size() != 10) return "";
+  return std::to_string(age_on(birth, today)) + (p.value("birth_estimated", false) ? "y (est.)" : "y");
+}
+
+std::string str(const json& j, const char* key) {
+  return j.contains(key) && j[key].is_string() ? j[key].get<std::string>() : std::string();
+}
+
+std::string format_value(const json& o) {
+  const VitalKind* k = find_vital(str(o, "kind"));
+  std::ostringstream s;
+  s.precision(k ? k->decimals + 3 : 4);
+  s << (k ? std::string(k->en) : str(o, "kind")) << " " << o["value"].get<double>() << " " << str(o, "unit");
+  if (k && flag_vital(*k, o["value"].get<double>()) != VitalFlag::normal)
+    s << (flag_vital(*k, o["value"].get<double>()) == VitalFlag::high ? " (high)" : " (low)");
+  return s.str();
+}
+
+std::string history_text(const json& h, const std::string& today) {
+  const json& p = h["patient"];
+  std::ostringstream s;
+  s << str(p, "name");
+  if (!str(p, "name_native").empty()) s << " (" << str(p, "name_native") << ")";
+  s << "  " << str(p, "sex") << "  born " << str(p, "birth_date") << "  " << age_text(p, today) << "\n";
+  s << "id        " << str(p, "id") << "\n";
+  if (!str(p, "id_number").empty()) s << "ID number " << str(p, "id_number") << "\n";
+  if (!str(p, "phone").empty()) s << "phone     " << str(p, "phone") << "\n";
+  if (!str(p, "village_code").empty()) s << "village   " << str(p, "village_code") << "\n";
+  if (!str(p, "ethnicity").empty())
+    s << "ethnicity " << str(p, "ethnicity") << " " << ethnicity_name(str(p, "ethnicity"), Lang::en) << "\n";
+  s << "\nEncounters (" << h["encounters"].size() << ")\n";
+  for (const auto& e : h["encounters"]) {
+    s << "  " << str(e, "seen_at") << "  " << str(e, "station");
+    if (!str(e, "complaint").empty()) s << "  complaint: " << str(e, "complaint");
+    s << "\n";
+    if (e["diagnoses"].is_array())
+      for (const auto& d : e["diagnoses"]) s << "    diagnosis " << str(d, "code") << " " << str(d, "name") << "\n";
+    for (const auto& o : e["observations"]) s << "    " << format_value(o) << "\n";
+    for (const auto& d : e["dispenses"])
+      s << "    gave " << str(d, "item") << " × " << d["quantity"].get<double>() << " " << str(d, "unit") << "\n";
+    if (!str(e, "advice").empty()) s << "    advice: " << str(e, "advice") << "\n";
+  }
+  s << "\nScreenings (" << h["screenings"].size() << ")\n";
+  for (const auto& sc : h["screenings"])
+    s << "  " << str(sc, "screened_at") << "  " << str(sc, "program_id") << " v" << sc["program_version"] << "  "
+      << str(sc, "result") << (str(sc, "risk_grade").empty() ? "" : "  grade " + str(sc, "risk_grade")) << "\n";
+  s << "\nReferrals (" << h["referrals"].size() << ")\n";
+  for (const auto& r : h["referrals"])
+    s << "  " << str(r, "to_facility") << "  " << str(r, "status") << "  " << str(r, "reason") << "\n";
+  s << "\nFollow-ups (" << h["follow_ups"].size() << ")\n";
+  for (const auto& f : h["follow_ups"])
+    s << "  due " << str(f, "due_date") << "  " << str(f, "status") << "  " << str(f, "reason") << "\n";
+  s << "\nHome visits (" << h["home_visits"].size() << ")\n";
+  for (const auto& v : h["home_visits"]) s << "  " << str(v, "visit_date") << "\n";
+  return s.str();
+}
+
+}  // namespace
+
+void add_patient_commands(CLI::App& app, Context& ctx, int& exit_code) {
+  auto* patient = app.add_subcommand("patient", "Register, show and search patients");
+  patient->require_subcommand(1);
+
+  static AddArgs a;
+  auto* add = patient->add_subcommand("add", "Register a patient; prints the new id");
+  add->add_option("--name", a.name, "Name in Chinese characters")->required();
+  add->add_option("--sex", a.sex, "M or F")->required();
+  add->add_option("--birth", a.birth, "Birth date YYYY-MM-DD");
+  add->add_option("--age", a.age, "Age in years (when the birth date is not known)");
+  add->add_option("--id-number", a.id_number, "身份证 number (18 characters)");
+  add->add_option("--phone", a.phone, "Phone number");
+  add->add_option("--village", a.village, "Village code (GB/T 2260, 12 digits)");
+  add->add_option("--ethnicity", a.ethnicity, "Ethnicity code (GB 3304, e.g. 04 藏族)");
+  add->add_option("--name-native", a.name_native, "Name in Tibetan or Uyghur script");
+  add->add_option("--household", a.household, "Household id");
+  add->add_flag("--consent", a.consent, "The patient consented to data use");
+  add->callback([&] {
+    exit_code = guarded(ctx, [&] {
+      json f = {{"name", a.name}, {"sex", normalize_sex(a.sex)}};
+      auto put = [&](const char* k, const std::string& v) {
+        if (!v.empty()) f[k] = v;
+      };
+      put("birth_date", a.birth);
+      put("id_number", a.id_number);
+      put("phone", a.phone);
+      put("village_code", a.village);
+      put("ethnicity", a.ethnicity);
+      put("name_native", a.name_native);
+      put("household_id", a.household);
+      if (a.age) f["age"] = *a.age;
+      if (a.consent) f["consent"] = true;
+      Store store = ctx.open_store();
+      const std::string id = store.create("patient", f);
+      emit(ctx, {{"id", id}}, id);
+      return 0;
+    });
+  });
+
+  static std::string show_id;
+  auto* show = patient->add_subcommand("show", "A patient and their history; exit 1 if unknown");
+  show->add_option("ID", show_id, "Patient id")->required();
+  show->callback([&] {
+    exit_code = guarded(ctx, [&] {
+      Store store = ctx.open_store();
+      auto h = patient_history(store.db(), show_id);
+      if (!h) throw NotFound("patient", show_id);
+      emit(ctx, *h, history_text(*h, store.today()));
+      return 0;
+    });
+  });
+
+  static std::string query;
+  static int limit = 20;
+  auto* search = patient->add_subcommand("search", "Find patients by name, pinyin, initials, ID number or phone");
+  search->add_option("QUERY", query, "What to look for")->required();
+  search->add_option("--limit", limit, "At most this many results")->check(CLI::Range(1, 1000));
+  search->callback([&] {
+    exit_code = guarded(ctx, [&] {
+      Store store = ctx.open_store();
+      const auto hits = search_patients(store.db(), query, limit);
+      json j = json::array();
+      std::ostringstream text;
+      for (const auto& h : hits) {
+        j.push_back({{"id", h.id}, {"name", h.name}, {"name_native", h.name_native}, {"sex", h.sex},
+                     {"birth_date", h.birth_date}, {"id_number", h.id_number}, {"phone", h.phone},
+                     {"village_code", h.village_code}});
+        text << h.name << "\t" << h.sex << "\t" << h.birth_date << "\t" << h.id_number << "\t" << h.phone << "\t"
+             << h.id << "\n";
+      }
+      emit(ctx, j, text.str());
+      return 0;
+    });
+  });
+}
+
+}  // namespace yz::cli

@@ -1,0 +1,59 @@
+// Verbs on the store as a whole: init, demo, stats.
+
+#include <sstream>
+
+#include "app/yizhenctl/cli.h"
+#include "core/demo.h"
+#include "core/schema.h"
+#include "core/views.h"
+
+namespace yz::cli {
+
+void add_store_commands(CLI::App& app, Context& ctx, int& exit_code) {
+  auto* init = app.add_subcommand("init", "Create (or migrate) the database and give this device its id");
+  init->callback([&] {
+    exit_code = guarded(ctx, [&] {
+      Store store = ctx.open_store();
+      emit(ctx,
+           {{"db", store.path()}, {"device_id", store.device_id()}, {"schema_version", current_schema_version()}},
+           "database " + store.path() + "\ndevice   " + store.device_id() + "\nschema   v" +
+               std::to_string(current_schema_version()));
+      return 0;
+    });
+  });
+
+  auto* demo = app.add_subcommand("demo", "Fill the database with realistic synthetic data");
+  static int patients = 0;
+  static uint64_t seed = 1;
+  demo->add_option("--patients", patients, "How many patients")->required()->check(CLI::Range(1, 10000000));
+  demo->add_option("--seed", seed, "Random seed (same seed, same data)");
+  demo->callback([&] {
+    exit_code = guarded(ctx, [&] {
+      DemoOptions opts;
+      opts.patients = patients;
+      opts.seed = seed;
+      const DemoCounts counts = generate_demo(ctx.resolved_db(), opts);
+      std::ostringstream text;
+      for (const auto& [kind, n] : counts.created) text << kind << "\t" << n << "\n";
+      emit(ctx, json(counts.created), text.str());
+      return 0;
+    });
+  });
+
+  auto* stats = app.add_subcommand("stats", "Count records of every kind and pending changes");
+  stats->callback([&] {
+    exit_code = guarded(ctx, [&] {
+      Store store = ctx.open_store();
+      const StoreStats s = store_stats(store.db());
+      json j = s.counts;
+      j["pending"] = s.pending;
+      std::ostringstream text;
+      for (const auto& [kind, n] : s.counts) text << kind << "\t" << n << "\n";
+      text << "pending\t" << s.pending;
+      emit(ctx, j, text.str());
+      return 0;
+    });
+  });
+}
+
+}  // namespace yz::cli

@@ -1,0 +1,36 @@
+// yizhenctl: the command-line tool of the field store (DESIGN.md §6).
+// Global options (--db, --json, --lang) may stand before or after the verb.
+
+#include <iostream>
+
+#include "app/yizhenctl/cli.h"
+
+int main(int argc, char** argv) {
+  using namespace yz::cli;
+  Context ctx;
+  int exit_code = 0;
+  CLI::App app{"yizhenctl — offline field records of yizhen"};
+  app.set_help_all_flag("--help-all", "Show help for every verb");
+  app.require_subcommand(1);
+  app.fallthrough();  // let verbs accept the global options after them
+  app.add_option("--db", ctx.db_path, "Database file (default: the per-user data folder)");
+  app.add_flag("--json", ctx.json_out, "Machine-readable output");
+  app.add_option("--lang", ctx.lang, "Language of messages (zh|en)")->check(CLI::IsMember({"zh", "en"}));
+
+  add_store_commands(app, ctx, exit_code);
+  add_patient_commands(app, ctx, exit_code);
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::Success& e) {
+    return app.exit(e);
+  } catch (const CLI::ParseError& e) {
+    // One line naming the option and the problem; exit 2 as for bad input.
+    std::string msg = e.what();
+    for (char& c : msg)
+      if (c == '\n') c = ' ';
+    std::cerr << "error: " << msg << " (see yizhenctl --help)\n";
+    return 2;
+  }
+  return exit_code;
+}

@@ -1,0 +1,58 @@
+#include "core/records.h"
+
+#include <SQLiteCpp/Statement.h>
+
+namespace yz {
+
+namespace {
+
+std::string select_list(const EntitySpec& spec) {
+  std::string sql = "SELECT id, hlc, deleted";
+  for (const auto& f : spec.fields) sql += ", " + std::string(f.name);
+  return sql + " FROM " + std::string(spec.name);
+}
+
+json row_json(const EntitySpec& spec, SQLite::Statement& st) {
+  json out = {{"id", st.getColumn(0).getString()},
+              {"hlc", st.getColumn(1).getString()},
+              {"deleted", st.getColumn(2).getInt() != 0}};
+  int i = 3;
+  for (const auto& f : spec.fields) {
+    const SQLite::Column c = st.getColumn(i++);
+    json v;
+    if (c.isNull()) v = nullptr;
+    else switch (f.type) {
+      case FieldType::integer: v = c.getInt64(); break;
+      case FieldType::real: v = c.getDouble(); break;
+      case FieldType::boolean: v = c.getInt() != 0; break;
+      case FieldType::id_list:
+      case FieldType::text_list:
+      case FieldType::json_object:
+      case FieldType::diagnoses: v = json::parse(c.getString(), nullptr, false); break;
+      default: v = c.getString();
+    }
+    out[std::string(f.name)] = std::move(v);
+  }
+  return out;
+}
+
+}  // namespace
+
+std::optional<json> read_record(SQLite::Database& db, const EntitySpec& spec, std::string_view id) {
+  SQLite::Statement st(db, select_list(spec) + " WHERE id = ?");
+  st.bind(1, std::string(id));
+  if (!st.executeStep()) return std::nullopt;
+  return row_json(spec, st);
+}
+
+std::vector<json> read_records_by(SQLite::Database& db, const EntitySpec& spec, std::string_view column,
+                                  std::string_view value, std::string_view order_by) {
+  SQLite::Statement st(db, select_list(spec) + " WHERE deleted = 0 AND " + std::string(column) +
+                               " = ? ORDER BY " + std::string(order_by));
+  st.bind(1, std::string(value));
+  std::vector<json> out;
+  while (st.executeStep()) out.push_back(row_json(spec, st));
+  return out;
+}
+
+}  // namespace yz

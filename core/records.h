@@ -1,0 +1,28 @@
+#pragma once
+// Generic reads of records as JSON, driven by the entity descriptors: every
+// field in its API form (JSON lists and objects parsed, booleans as bool),
+// plus "id", "hlc" and "deleted". Works on any connection.
+
+#include <SQLiteCpp/Database.h>
+
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/entities.h"
+
+namespace yz {
+
+using json = nlohmann::json;
+
+// The record of kind `spec` with this id (live or tombstone), or nullopt.
+std::optional<json> read_record(SQLite::Database& db, const EntitySpec& spec, std::string_view id);
+
+// Live records of kind `spec` whose `column` equals `value`, ordered by
+// `order_by` (a column list from this file's callers, never user input).
+std::vector<json> read_records_by(SQLite::Database& db, const EntitySpec& spec, std::string_view column,
+                                  std::string_view value, std::string_view order_by);
+
+}  // namespace yz

@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# Set up (install what is missing, build) and start yizhen on its embedded
+# SQLite database in the per-user data folder. Extra arguments go to the app.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scripts/setup.sh build
+if [[ -x build/app/yizhen/yizhen ]]; then
+  exec build/app/yizhen/yizhen "$@"
+fi
+# Until the field app lands: the CLI on a demo database.
+db="${YIZHEN_DEMO_DB:-build/demo.db}"
+[[ -f "$db" ]] || build/app/yizhenctl/yizhenctl --db "$db" demo --patients 500 --seed 1 >/dev/null
+build/app/yizhenctl/yizhenctl --db "$db" stats
+echo
+echo "Search demo: build/app/yizhenctl/yizhenctl --db $db patient search zhuoma"
+build/app/yizhenctl/yizhenctl --db "$db" patient search zhuoma --limit 5

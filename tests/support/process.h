@@ -1,0 +1,31 @@
+#pragma once
+// Test helper: run a program and capture its exit code, stdout and stderr.
+
+#include <string>
+#include <vector>
+
+namespace yz::test {
+
+struct RunResult {
+  int code = -1;  // exit status, or 128 + signal
+  std::string out, err;
+};
+
+// Run `argv` (argv[0] is a path) with no shell, wait for it, capture output.
+RunResult run(const std::vector<std::string>& argv);
+
+// A fresh temporary directory, removed with its contents on destruction.
+class TempDir {
+ public:
+  TempDir();
+  ~TempDir();
+  TempDir(const TempDir&) = delete;
+  TempDir& operator=(const TempDir&) = delete;
+  const std::string& path() const { return path_; }
+  std::string file(const std::string& name) const { return path_ + "/" + name; }
+
+ private:
+  std::string path_;
+};
+
+}  // namespace yz::test
