@@ -2,7 +2,7 @@
 // Patient search by name, full pinyin, pinyin initials, 身份证 number and
 // phone, as prefix matches over one index table (patient_key). Besides the
 // whole name, every suffix of two or more characters is indexed (and its
-// pinyin and initials), so 顿珠 finds 扎西顿珠 and "ming" finds 张小明.
+// pinyin and initials), so 顿珠 finds 扎西顿珠 and "xiaoming" finds 张小明.
 //
 // Ranking: exact match of a whole key, then prefix of a whole key, then exact
 // match of a suffix, then prefix of a suffix; ties by name.

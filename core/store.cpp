@@ -270,10 +270,29 @@ struct Writer::Impl {
     }
   }
 
+  // The value a field takes when it is not given on creation or is cleared
+  // by an update; null when it has no fallback.
+  json fallback(const FieldSpec& f, const std::string& today, std::vector<FieldError>& errs) {
+    if (f.fallback.empty()) return nullptr;
+    if (f.fallback == "now") return datetime_of_ms(clock->now_ms());
+    if (f.fallback == "today") return today;
+    return convert(f, std::string(f.fallback), today, errs);
+  }
+
   // Cross-field rules of one kind, on the record as it would be stored.
   // May fill derived fields (birth date and sex from a 身份证 number).
+  // On update, `before` is the stored record: references and the 身份证
+  // duplicate check apply only to values that change, so a record stays
+  // editable when a record it refers to was deleted (here or by sync) or a
+  // duplicate registration awaits a coordinator's merge.
   void check_record(const EntitySpec& spec, std::map<std::string, json, std::less<>>& rec,
-                    const std::string& today, std::vector<FieldError>& errs, std::string_view self_id) {
+                    const std::string& today, std::vector<FieldError>& errs, std::string_view self_id,
+                    const std::map<std::string, json, std::less<>>* before = nullptr) {
+    auto unchanged = [&](std::string_view k) {
+      if (!before) return false;
+      auto it = before->find(k);
+      return it != before->end() && it->second == rec[std::string(k)];
+    };
     auto str = [&](const char* k) -> std::string {
       auto it = rec.find(k);
       return it != rec.end() && it->second.is_string() ? it->second.get<std::string>() : std::string();
@@ -293,10 +312,12 @@ struct Writer::Impl {
           const std::string sex(1, info->sex);
           if (str("sex").empty()) rec["sex"] = sex;
           else if (str("sex") != sex) errs.push_back({"sex", info->sex == 'M' ? "id_says_male" : "id_says_female"});
-          auto& st = stmt("SELECT name FROM patient WHERE id_number = ? AND deleted = 0 AND id <> ? LIMIT 1");
-          st.bind(1, idn);
-          st.bind(2, std::string(self_id));
-          if (st.executeStep()) errs.push_back({"id_number", "duplicate_id", {st.getColumn(0).getString()}});
+          if (!unchanged("id_number")) {
+            auto& st = stmt("SELECT name FROM patient WHERE id_number = ? AND deleted = 0 AND id <> ? LIMIT 1");
+            st.bind(1, idn);
+            st.bind(2, std::string(self_id));
+            if (st.executeStep()) errs.push_back({"id_number", "duplicate_id", {st.getColumn(0).getString()}});
+          }
         }
       }
     } else if (spec.name == "observation") {
@@ -319,7 +340,7 @@ struct Writer::Impl {
     for (const auto& f : spec.fields) {
       const json& v = rec[std::string(f.name)];
       if (f.required && v.is_null()) errs.push_back({std::string(f.name), "required"});
-      if (v.is_null()) continue;
+      if (v.is_null() || unchanged(f.name)) continue;
       if (f.type == FieldType::ref) check_exists(f, v.get<std::string>(), errs);
       if (f.type == FieldType::id_list)
         for (const auto& id : json::parse(v.get<std::string>())) check_exists(f, id.get<std::string>(), errs);
@@ -431,11 +452,7 @@ struct Writer::Impl {
     for (const auto& f : spec.fields) {
       const std::string name(f.name);
       json v = fields.contains(name) ? convert(f, fields[name], day, errs) : json(nullptr);
-      if (v.is_null() && !f.fallback.empty()) {
-        if (f.fallback == "now") v = datetime_of_ms(clock->now_ms());
-        else if (f.fallback == "today") v = day;
-        else v = convert(f, std::string(f.fallback), day, errs);
-      }
+      if (v.is_null()) v = fallback(f, day, errs);
       rec[name] = std::move(v);
     }
     if (errs.empty()) check_record(spec, rec, day, errs, "");
@@ -473,9 +490,13 @@ struct Writer::Impl {
       const FieldSpec* f = spec.field(k);
       if (!f) errs.push_back({k, "unknown_field"});
       else if (!f->editable || spec.append_only) errs.push_back({k, "not_editable"});
-      else rec[k] = convert(*f, v, day, errs);
+      else {
+        json nv = convert(*f, v, day, errs);
+        if (nv.is_null()) nv = fallback(*f, day, errs);  // cleared: back to its default
+        rec[k] = std::move(nv);
+      }
     }
-    if (errs.empty()) check_record(spec, rec, day, errs, id);
+    if (errs.empty()) check_record(spec, rec, day, errs, id, &cur->fields);
     if (!errs.empty()) throw ValidationError(std::move(errs));
 
     std::vector<std::string> changed;

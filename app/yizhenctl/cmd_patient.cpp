@@ -1,5 +1,6 @@
 // patient add / show / search.
 
+#include <memory>
 #include <sstream>
 
 #include "app/yizhenctl/cli.h"
@@ -90,7 +91,9 @@ void add_patient_commands(CLI::App& app, Context& ctx, int& exit_code) {
   auto* patient = app.add_subcommand("patient", "Register, show and search patients");
   patient->require_subcommand(1);
 
-  static AddArgs a;
+  // Option values live as long as the callbacks that read them.
+  auto args = std::make_shared<AddArgs>();
+  AddArgs& a = *args;
   auto* add = patient->add_subcommand("add", "Register a patient; prints the new id");
   add->add_option("--name", a.name, "Name in Chinese characters")->required();
   add->add_option("--sex", a.sex, "M or F")->required();
@@ -103,7 +106,8 @@ void add_patient_commands(CLI::App& app, Context& ctx, int& exit_code) {
   add->add_option("--name-native", a.name_native, "Name in Tibetan or Uyghur script");
   add->add_option("--household", a.household, "Household id");
   add->add_flag("--consent", a.consent, "The patient consented to data use");
-  add->callback([&] {
+  add->callback([&, args] {
+    const AddArgs& a = *args;
     exit_code = guarded(ctx, [&] {
       json f = {{"name", a.name}, {"sex", normalize_sex(a.sex)}};
       auto put = [&](const char* k, const std::string& v) {
@@ -125,28 +129,31 @@ void add_patient_commands(CLI::App& app, Context& ctx, int& exit_code) {
     });
   });
 
-  static std::string show_id;
+  auto show_id = std::make_shared<std::string>();
   auto* show = patient->add_subcommand("show", "A patient and their history; exit 1 if unknown");
-  show->add_option("ID", show_id, "Patient id")->required();
-  show->callback([&] {
+  show->add_option("ID", *show_id, "Patient id")->required();
+  show->callback([&, show_id] {
     exit_code = guarded(ctx, [&] {
       Store store = ctx.open_store();
-      auto h = patient_history(store.db(), show_id);
-      if (!h) throw NotFound("patient", show_id);
+      auto h = patient_history(store.db(), *show_id);
+      if (!h) throw NotFound("patient", *show_id);
       emit(ctx, *h, history_text(*h, store.today()));
       return 0;
     });
   });
 
-  static std::string query;
-  static int limit = 20;
+  struct SearchArgs {
+    std::string query;
+    int limit = 20;
+  };
+  auto sa = std::make_shared<SearchArgs>();
   auto* search = patient->add_subcommand("search", "Find patients by name, pinyin, initials, ID number or phone");
-  search->add_option("QUERY", query, "What to look for")->required();
-  search->add_option("--limit", limit, "At most this many results")->check(CLI::Range(1, 1000));
-  search->callback([&] {
+  search->add_option("QUERY", sa->query, "What to look for")->required();
+  search->add_option("--limit", sa->limit, "At most this many results")->check(CLI::Range(1, 1000));
+  search->callback([&, sa] {
     exit_code = guarded(ctx, [&] {
       Store store = ctx.open_store();
-      const auto hits = search_patients(store.db(), query, limit);
+      const auto hits = search_patients(store.db(), sa->query, sa->limit);
       json j = json::array();
       std::ostringstream text;
       for (const auto& h : hits) {

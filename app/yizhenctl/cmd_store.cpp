@@ -1,5 +1,6 @@
 // Verbs on the store as a whole: init, demo, stats.
 
+#include <memory>
 #include <sstream>
 
 #include "app/yizhenctl/cli.h"
@@ -23,16 +24,12 @@ void add_store_commands(CLI::App& app, Context& ctx, int& exit_code) {
   });
 
   auto* demo = app.add_subcommand("demo", "Fill the database with realistic synthetic data");
-  static int patients = 0;
-  static uint64_t seed = 1;
-  demo->add_option("--patients", patients, "How many patients")->required()->check(CLI::Range(1, 10000000));
-  demo->add_option("--seed", seed, "Random seed (same seed, same data)");
-  demo->callback([&] {
+  auto opts = std::make_shared<DemoOptions>();
+  demo->add_option("--patients", opts->patients, "How many patients")->required()->check(CLI::Range(1, 10000000));
+  demo->add_option("--seed", opts->seed, "Random seed (same seed, same data)");
+  demo->callback([&, opts] {
     exit_code = guarded(ctx, [&] {
-      DemoOptions opts;
-      opts.patients = patients;
-      opts.seed = seed;
-      const DemoCounts counts = generate_demo(ctx.resolved_db(), opts);
+      const DemoCounts counts = generate_demo(ctx.resolved_db(), *opts);
       std::ostringstream text;
       for (const auto& [kind, n] : counts.created) text << kind << "\t" << n << "\n";
       emit(ctx, json(counts.created), text.str());
