@@ -82,7 +82,35 @@ std::vector<UChar32> code_points(std::string_view name) {
   return out;
 }
 
+// Readings ICU does not give for characters common in transliterated names.
+// Kept short on purpose: each entry adds index keys for every name holding it.
+struct Alternate {
+  std::string_view character, reading;
+};
+constexpr Alternate kAlternates[] = {
+    {"都", "du"}, {"卜", "bu"}, {"单", "dan"}, {"扎", "za"},
+};
+
 }  // namespace
+
+std::vector<std::vector<std::string>> name_readings(std::string_view name) {
+  const std::vector<std::string> chars = name_chars(name);
+  std::vector<std::vector<std::string>> out{name_syllables(name)};
+  if (out[0].size() != chars.size()) return out;
+  for (size_t i = 0; i < chars.size() && out.size() < 4; ++i)
+    for (const auto& alt : kAlternates) {
+      if (chars[i] != alt.character || out[0][i] == alt.reading) continue;
+      // Switch this character in every reading so far (two alternates in one
+      // name give four readings), up to four in all.
+      const size_t n = out.size();
+      for (size_t k = 0; k < n && out.size() < 4; ++k) {
+        auto v = out[k];
+        v[i] = std::string(alt.reading);
+        out.push_back(std::move(v));
+      }
+    }
+  return out;
+}
 
 std::vector<std::string> name_chars(std::string_view name) {
   std::vector<std::string> out;

@@ -15,6 +15,12 @@ namespace yz {
 // "曾小明" -> {"zeng", "xiao", "ming"}.
 std::vector<std::string> name_syllables(std::string_view name);
 
+// Every reading of the name to index: name_syllables() first, then variants
+// where a character of transliterated Tibetan and Uyghur names is commonly
+// read otherwise than ICU reads it (阿不都 abudu, not abudou; 阿卜杜拉
+// abudula; 单增 danzeng). At most four.
+std::vector<std::vector<std::string>> name_readings(std::string_view name);
+
 // The name with spaces and separator dots removed, as UTF-8 code points.
 std::vector<std::string> name_chars(std::string_view name);
 

@@ -46,12 +46,13 @@ std::vector<SearchKey> patient_keys(std::string_view name, std::string_view name
                                     std::string_view id_number, std::string_view phone) {
   std::vector<SearchKey> keys;
   const auto chars = name_chars(name);
-  const auto syl = name_syllables(name);
+  const auto readings = name_readings(name);
   for (size_t pos = 0; pos < chars.size(); ++pos) {
     if (pos > 0 && chars.size() - pos < 2) break;  // suffixes of two characters or more
     const bool suffix = pos > 0;
     keys.push_back({join(chars, pos, false), suffix ? KeyKind::name_suffix : KeyKind::name});
-    if (syl.size() == chars.size()) {
+    for (const auto& syl : readings) {
+      if (syl.size() != chars.size()) continue;
       keys.push_back({join(syl, pos, false), suffix ? KeyKind::pinyin_suffix : KeyKind::pinyin});
       keys.push_back({join(syl, pos, true), suffix ? KeyKind::initials_suffix : KeyKind::initials});
     }

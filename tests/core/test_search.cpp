@@ -121,6 +121,18 @@ TEST_CASE("search: Tibetan and Uyghur names written in 汉字") {
   CHECK(fx.names("顿珠") == std::vector<std::string>{"扎西顿珠"});
 }
 
+TEST_CASE("search: readings of transliterated names that ICU reads otherwise") {
+  Fixture fx;
+  fx.add("阿不都热依木");
+  fx.add("阿卜杜拉");
+  fx.add("单增");
+  // ICU reads 都 dou, 卜 bo, a leading 单 shan; names read du, bu, dan.
+  for (const char* q : {"abudureyimu", "abudoureyimu", "reyimu", "abdryM"})
+    CHECK_MESSAGE(fx.finds(q, "阿不都热依木"), std::string(q));
+  for (const char* q : {"abudula", "abodula"}) CHECK_MESSAGE(fx.finds(q, "阿卜杜拉"), std::string(q));
+  for (const char* q : {"danzeng", "shanzeng", "dz"}) CHECK_MESSAGE(fx.finds(q, "单增"), std::string(q));
+}
+
 TEST_CASE("search: name in native script") {
   Fixture fx;
   fx.add("扎西", {{"name_native", "བཀྲ་ཤིས"}});
