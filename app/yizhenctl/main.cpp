@@ -27,6 +27,9 @@ int main(int argc, char** argv) {
   } catch (const CLI::ParseError& e) {
     // One line naming the option and the problem; exit 2 as for bad input.
     std::string msg = e.what();
+    // CLI11 reports an unknown verb as a missing one; name what was typed.
+    if (const auto rest = app.remaining(true); !rest.empty() && e.get_name() == "RequiredError")
+      msg = "unknown verb or argument '" + rest.front() + "'";
     for (char& c : msg)
       if (c == '\n') c = ' ';
     std::cerr << "error: " << msg << " (see yizhenctl --help)\n";

@@ -57,13 +57,29 @@ TEST_CASE("saves acknowledged before SIGKILL survive, whole, and the database st
   yz::test::TempDir dir;
   const std::string db = dir.file("crash.db");
   yz::Store::open(db);  // create and migrate once, outside the kill loop
+  // How long the writer takes to its first save on this build and machine
+  // (sanitizers slow it several times), so that kills fall both before and
+  // during saving.
+  auto [warm_pid, warm_fd] = start_writer(db);
+  const auto t0 = std::chrono::steady_clock::now();
+  char c = 0;
+  while (read(warm_fd, &c, 1) == 1 && c != '\n') {
+  }
+  const auto first_save_us =
+      std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - t0).count();
+  kill(warm_pid, SIGKILL);
+  waitpid(warm_pid, nullptr, 0);
+  close(warm_fd);
+  MESSAGE("writer's first save after " << first_save_us / 1000 << " ms");
+
   std::mt19937 rng(20261123);
   std::set<std::string> acked;
   const int kKills = 200;
   int killed_mid_run = 0;
   for (int round = 0; round < kKills; ++round) {
     auto [pid, fd] = start_writer(db);
-    std::this_thread::sleep_for(std::chrono::microseconds(5000 + rng() % 115000));
+    std::this_thread::sleep_for(
+        std::chrono::microseconds(first_save_us / 2 + static_cast<long>(rng() % static_cast<unsigned>(first_save_us / 2 + 60000))));
     kill(pid, SIGKILL);
     int status = 0;
     waitpid(pid, &status, 0);
