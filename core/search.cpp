@@ -100,16 +100,21 @@ std::vector<PatientHit> search_patients(SQLite::Database& db, std::string_view q
   const std::string q = normalize_query(query);
   std::vector<PatientHit> hits;
   if (q.empty() || limit <= 0) return hits;
-  // The inner LIMIT bounds the work for one-letter queries that match a large
-  // share of the index; the user narrows by typing on.
+  // Rank on the key index alone, then read only the patients returned. The
+  // inner LIMIT bounds the work for short queries that match a large share of
+  // the index (exact keys sort first in the range); the user narrows by
+  // typing on. Ties go by key, then by registration order.
   SQLite::Statement st(db, R"SQL(
     SELECT p.id, p.name, COALESCE(p.name_native,''), p.sex, p.birth_date, COALESCE(p.id_number,''),
-           COALESCE(p.phone,''), COALESCE(p.village_code,''),
-           MIN(CASE WHEN k.kind IN (1,3,5) THEN 2 ELSE 0 END + CASE WHEN k.key = ?1 THEN 0 ELSE 1 END) AS score
-    FROM (SELECT key, patient_rid, kind FROM patient_key WHERE key >= ?1 AND key < ?2 LIMIT 1000) AS k
-    JOIN patient p ON p.rid = k.patient_rid
+           COALESCE(p.phone,''), COALESCE(p.village_code,''), r.score
+    FROM (SELECT patient_rid,
+                 MIN(CASE WHEN kind IN (1,3,5) THEN 2 ELSE 0 END + CASE WHEN key = ?1 THEN 0 ELSE 1 END) AS score,
+                 MIN(key) AS first_key
+          FROM (SELECT key, patient_rid, kind FROM patient_key WHERE key >= ?1 AND key < ?2 LIMIT 400)
+          GROUP BY patient_rid ORDER BY score, first_key, patient_rid LIMIT ?3) AS r
+    JOIN patient p ON p.rid = r.patient_rid
     WHERE p.deleted = 0
-    GROUP BY p.rid ORDER BY score, p.name, p.rid LIMIT ?3)SQL");
+    ORDER BY r.score, r.first_key, p.rid)SQL");
   st.bind(1, q);
   st.bind(2, prefix_upper_bound(q));
   st.bind(3, limit);

@@ -5,7 +5,7 @@
 // pinyin and initials), so 顿珠 finds 扎西顿珠 and "xiaoming" finds 张小明.
 //
 // Ranking: exact match of a whole key, then prefix of a whole key, then exact
-// match of a suffix, then prefix of a suffix; ties by name.
+// match of a suffix, then prefix of a suffix; ties by key, then registration.
 
 #include <SQLiteCpp/Database.h>
 #include <SQLiteCpp/Statement.h>

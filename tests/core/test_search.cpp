@@ -203,11 +203,13 @@ TEST_CASE("search: an exact match ranks before a prefix match, whole keys before
   CHECK(e[2].name == "扎西顿珠次仁");
   CHECK(e[2].score == 3);
 
-  // Ties are broken by name.
+  // Equal keys: registration order.
   fx.add("王芳");
   fx.add("汪芳");
-  auto t = fx.names("wangfang");
-  CHECK(t == std::vector<std::string>{"汪芳", "王芳"});  // U+6C6A < U+738B
+  CHECK(fx.names("wangfang") == std::vector<std::string>{"王芳", "汪芳"});
+  // Different keys of the same score: key order ("wangfang" < "wangfei").
+  fx.add("王菲");
+  CHECK(fx.names("wangf") == std::vector<std::string>{"王芳", "汪芳", "王菲"});
 }
 
 TEST_CASE("search: deleted patients are not returned; the limit is respected") {
