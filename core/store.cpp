@@ -117,6 +117,14 @@ struct Writer::Impl {
         actor(o.actor),
         audit_enabled(o.audit) {}
 
+  // Finish every cached statement. A SELECT that returned a row and was not
+  // stepped to its end keeps a read snapshot open, and while it is open the
+  // WAL can neither be checkpointed nor restarted: it grows without bound.
+  // Called when each transaction and each public read ends.
+  void release_reads() noexcept {
+    for (auto& [sql, st] : stmts) st->tryReset();
+  }
+
   SQLite::Statement& stmt(const std::string& sql) {
     auto it = stmts.find(sql);
     if (it == stmts.end()) it = stmts.emplace(sql, std::make_unique<SQLite::Statement>(db, sql)).first;
@@ -557,8 +565,10 @@ struct Writer::Impl {
       Writer w(*this);
       fn(w);
       if (hlc.last() != before) set_setting("hlc", hlc.last().str());
+      release_reads();
       txn.commit();
     } catch (...) {
+      release_reads();
       hlc = HlcClock(device, before);
       throw;
     }
@@ -619,6 +629,7 @@ std::optional<json> Store::get(std::string_view entity, std::string_view id) {
   const EntitySpec* spec = find_entity(entity);
   if (!spec) return std::nullopt;
   auto s = impl_->load(*spec, id);
+  impl_->release_reads();
   if (!s) return std::nullopt;
   json out = {{"id", std::string(id)}, {"hlc", s->hlc}, {"deleted", s->deleted}};
   for (const auto& f : spec->fields) {
@@ -635,7 +646,11 @@ const std::string& Store::path() const { return impl_->path; }
 const std::string& Store::device_id() const { return impl_->device; }
 std::string Store::today() { return impl_->today(); }
 int64_t Store::now_ms() { return impl_->clock->now_ms(); }
-std::optional<std::string> Store::setting(std::string_view key) { return impl_->setting(key); }
+std::optional<std::string> Store::setting(std::string_view key) {
+  auto v = impl_->setting(key);
+  impl_->release_reads();
+  return v;
+}
 void Store::set_setting(std::string_view key, std::string_view value) { impl_->set_setting(key, value); }
 
 SQLite::Database open_reader(const std::string& path) {
