@@ -52,3 +52,21 @@ TEST_CASE("the layering check itself catches a banned include") {
   CHECK(includes_ui(std::string("#include \"platform/paths.h\"")));
   CHECK_FALSE(includes_ui(std::string("#include \"core/store.h\"")));
 }
+
+// ctest runs each doctest case by name, and CMake splits a name at ';': a
+// case named "a; b" would run as "a", match nothing, and pass unseen.
+TEST_CASE("no test case name contains a semicolon") {
+  const std::regex name_with_semicolon(R"re(TEST_CASE\("[^"]*;)re");
+  int files = 0;
+  for (const auto& entry : fs::recursive_directory_iterator(fs::path(YIZHEN_SOURCE_DIR) / "tests")) {
+    if (entry.path().extension() != ".cpp") continue;
+    ++files;
+    std::ifstream in(entry.path());
+    std::string line;
+    for (int n = 1; std::getline(in, line); ++n) {
+      INFO(entry.path().string() << ":" << n);
+      CHECK_FALSE(std::regex_search(line, name_with_semicolon));
+    }
+  }
+  CHECK(files > 5);
+}

@@ -155,7 +155,7 @@ TEST_CASE("hlc: text order equals struct order (random pairs)") {
   CHECK(equal > 0);
 }
 
-TEST_CASE("hlc: parse(str()) round trips; malformed text is refused") {
+TEST_CASE("hlc: parse(str()) round trips, malformed text is refused") {
   std::mt19937_64 rng(7);
   for (int i = 0; i < 2000; ++i) {
     Hlc h{static_cast<int64_t>(rng() % 9999999999999ULL), static_cast<uint32_t>(rng() % 100000),

@@ -74,7 +74,7 @@ TEST_CASE("idcard: many valid numbers across regions, dates and sequences") {
   CHECK(with_x > 0);  // the set exercises the X check digit too
 }
 
-TEST_CASE("idcard: lowercase x is accepted and normalised to X; spaces are trimmed") {
+TEST_CASE("idcard: lowercase x is accepted and normalised to X, spaces are trimmed") {
   const std::string upper = "11010519491231002X";
   std::string lower = upper;
   lower[17] = 'x';
@@ -125,7 +125,7 @@ TEST_CASE("idcard: impossible birth dates are refused even with a correct check 
   }
 }
 
-TEST_CASE("idcard: a birth date after `today` is refused; today itself is accepted") {
+TEST_CASE("idcard: a birth date after `today` is refused, today itself is accepted") {
   CHECK(info_of(make_id("540102", "20260601", "123")).birth_date == "2026-06-01");
   FieldError e = error_of(make_id("540102", "20260602", "123"));
   CHECK(e.code == "id_birth_future");

@@ -212,7 +212,7 @@ TEST_CASE("search: an exact match ranks before a prefix match, whole keys before
   CHECK(fx.names("wangf") == std::vector<std::string>{"王芳", "汪芳", "王菲"});
 }
 
-TEST_CASE("search: deleted patients are not returned; the limit is respected") {
+TEST_CASE("search: deleted patients are not returned, the limit is respected") {
   Fixture fx;
   std::vector<std::string> ids;
   for (const char* n : {"张一", "张二", "张三", "张四", "张五"}) ids.push_back(fx.add(n));

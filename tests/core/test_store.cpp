@@ -500,7 +500,7 @@ TEST_CASE("store: required fields, unknown fields and bad values are refused wit
   CHECK(scr({{"result", "unknown"}}).code == "bad_option");
 }
 
-TEST_CASE("store: observations check kind, unit and plausible range; unit aliases are canonicalised") {
+TEST_CASE("store: observations check kind, unit and plausible range, unit aliases are canonicalised") {
   Fixture fx;
   const std::string p = fx.patient();
   auto obs = [&](const std::string& kind, json value, const std::string& unit) {
@@ -565,7 +565,7 @@ TEST_CASE("store: a 身份证 number fills birth date and sex, and must agree wi
   CHECK(fut.code == "id_birth_future");
 }
 
-TEST_CASE("store: age gives an estimated birth date; age and birth date together are refused") {
+TEST_CASE("store: age gives an estimated birth date, age and birth date together are refused") {
   Fixture fx;
   auto p = fx.store.get("patient", fx.store.create("patient", {{"name", "多吉"}, {"sex", "M"}, {"age", 40}}));
   CHECK((*p)["birth_date"] == birth_date_from_age(40, kToday));
@@ -872,7 +872,7 @@ TEST_CASE("store: today never goes back before the last stamp seen") {
   CHECK(fx.store.today() == "2030-03-01");
 }
 
-TEST_CASE("store: device id and clock persist across reopen; a later 1970 clock stays ordered") {
+TEST_CASE("store: device id and clock persist across reopen, a later 1970 clock stays ordered") {
   yz_test::TempPath path;
   std::string device, hlc, p;
   {
@@ -918,7 +918,7 @@ TEST_CASE("store: ids are deterministic with a seeded IdSource and a ManualClock
   CHECK(run(9) != run(10));
 }
 
-TEST_CASE("store: audit can be turned off; the outbox is always written") {
+TEST_CASE("store: audit can be turned off, the outbox is always written") {
   ManualClock clock(kNow);
   Store s = Store::open(":memory:", StoreOptions{&clock, nullptr, "x", false});
   const std::string t = s.create("team", {{"name", "队"}});

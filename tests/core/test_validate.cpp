@@ -279,7 +279,7 @@ TEST_CASE("messages: every code used by core/ has both languages and no unfilled
   CHECK(message_template("no_such_code", Lang::en) == "no_such_code");
 }
 
-TEST_CASE("format_message fills {} in order; missing arguments leave nothing, extras are ignored") {
+TEST_CASE("format_message fills {} in order, missing arguments leave nothing, extras are ignored") {
   CHECK(format_message("{} of {}", {"a", "b"}) == "a of b");
   CHECK(format_message("{} of {}", {"a"}) == "a of ");
   CHECK(format_message("{}", {"a", "b"}) == "a");
@@ -294,7 +294,7 @@ TEST_CASE("field_label: known fields in both languages, unknown ones as themselv
   CHECK(field_label("nonexistent", Lang::zh) == "nonexistent");
 }
 
-TEST_CASE("ValidationError: what() is the English message of the first problem; all are kept") {
+TEST_CASE("ValidationError: what() is the English message of the first problem, all are kept") {
   ValidationError e(std::vector<FieldError>{{"name", "required"}, {"sex", "bad_option", {"M|F"}}});
   CHECK(std::string(e.what()) == "name: is required");
   REQUIRE(e.errors().size() == 2);

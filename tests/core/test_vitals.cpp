@@ -124,7 +124,7 @@ TEST_CASE("check_vital: unknown kind and wrong unit name their field") {
   CHECK(check_vital("sbp", 1000, "kPa")->field == "unit");
 }
 
-TEST_CASE("flag_vital: outside the usual range is flagged; kinds without a usual range never are") {
+TEST_CASE("flag_vital: outside the usual range is flagged, kinds without a usual range never are") {
   CHECK(flag_vital(kind("sbp"), 150) == VitalFlag::high);
   CHECK(flag_vital(kind("sbp"), 139) == VitalFlag::normal);
   CHECK(flag_vital(kind("sbp"), 140) == VitalFlag::high);
