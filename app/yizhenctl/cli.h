@@ -23,8 +23,11 @@ struct Context {
 
   Lang language() const;
   std::string resolved_db() const;
-  // Open (creating and migrating) the database.
+  // Open (creating and migrating) the database: for verbs that write.
   Store open_store() const;
+  // Open an existing database; StoreError (exit 3) when there is none, so
+  // that a mistyped --db is reported instead of read as an empty database.
+  Store open_existing() const;
 };
 
 // A bad command line value that is not a record field ("--limit").

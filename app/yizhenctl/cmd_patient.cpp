@@ -134,7 +134,7 @@ void add_patient_commands(CLI::App& app, Context& ctx, int& exit_code) {
   show->add_option("ID", *show_id, "Patient id")->required();
   show->callback([&, show_id] {
     exit_code = guarded(ctx, [&] {
-      Store store = ctx.open_store();
+      Store store = ctx.open_existing();
       auto h = patient_history(store.db(), *show_id);
       if (!h) throw NotFound("patient", *show_id);
       emit(ctx, *h, history_text(*h, store.today()));
@@ -152,7 +152,7 @@ void add_patient_commands(CLI::App& app, Context& ctx, int& exit_code) {
   search->add_option("--limit", sa->limit, "At most this many results")->check(CLI::Range(1, 1000));
   search->callback([&, sa] {
     exit_code = guarded(ctx, [&] {
-      Store store = ctx.open_store();
+      Store store = ctx.open_existing();
       const auto hits = search_patients(store.db(), sa->query, sa->limit);
       json j = json::array();
       std::ostringstream text;

@@ -40,7 +40,7 @@ void add_store_commands(CLI::App& app, Context& ctx, int& exit_code) {
   auto* stats = app.add_subcommand("stats", "Count records of every kind and pending changes");
   stats->callback([&] {
     exit_code = guarded(ctx, [&] {
-      Store store = ctx.open_store();
+      Store store = ctx.open_existing();
       const StoreStats s = store_stats(store.db());
       json j = s.counts;
       j["pending"] = s.pending;

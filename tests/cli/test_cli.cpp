@@ -5,6 +5,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include <filesystem>
+
 #include "core/uuid.h"
 #include "tests/support/process.h"
 
@@ -142,9 +144,23 @@ TEST_CASE("errors can be in Chinese") {
 
 TEST_CASE("patient show of an unknown id exits 1") {
   TempDir dir;
+  REQUIRE(ctl(dir.file("u.db"), {"init"}).code == 0);
   auto r = ctl(dir.file("u.db"), {"patient", "show", "0190f1a2-0000-7000-8000-000000000000"});
   CHECK(r.code == 1);
   CHECK(lines(r.err) == 1);
+}
+
+TEST_CASE("reading verbs refuse a database that does not exist, and create none") {
+  TempDir dir;
+  const std::string db = dir.file("typo.db");
+  for (const auto& args : std::vector<std::vector<std::string>>{
+           {"stats"}, {"patient", "search", "zhuoma"}, {"patient", "show", "0190f1a2-0000-7000-8000-000000000000"}}) {
+    auto r = ctl(db, args);
+    CHECK(r.code == 3);
+    CHECK(lines(r.err) == 1);
+    CHECK(r.err.find("typo.db") != std::string::npos);
+  }
+  CHECK_FALSE(std::filesystem::exists(db));
 }
 
 TEST_CASE("stats --json has one key per record kind and the pending count") {
