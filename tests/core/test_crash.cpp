@@ -12,6 +12,7 @@
 #include <SQLiteCpp/Database.h>
 #include <SQLiteCpp/Statement.h>
 
+#include <algorithm>
 #include <chrono>
 #include <random>
 #include <set>
@@ -65,8 +66,10 @@ TEST_CASE("saves acknowledged before SIGKILL survive, whole, and the database st
   char c = 0;
   while (read(warm_fd, &c, 1) == 1 && c != '\n') {
   }
-  const auto first_save_us =
-      std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - t0).count();
+  // Clamped: on a loaded machine the first save can take long, and a wide
+  // window only makes the test slower.
+  const auto first_save_us = std::min<long>(
+      1'000'000, std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - t0).count());
   kill(warm_pid, SIGKILL);
   waitpid(warm_pid, nullptr, 0);
   close(warm_fd);
@@ -98,22 +101,24 @@ TEST_CASE("saves acknowledged before SIGKILL survive, whole, and the database st
   SQLite::Statement per_patient(check, R"SQL(
     SELECT (SELECT COUNT(*) FROM patient WHERE id = ?1),
            (SELECT COUNT(*) FROM encounter WHERE patient_id = ?1),
-           (SELECT COUNT(*) FROM observation WHERE patient_id = ?1),
-           (SELECT COUNT(*) FROM outbox WHERE record_id = ?1))SQL");
+           (SELECT COUNT(*) FROM observation WHERE patient_id = ?1))SQL");
   int missing = 0;
   for (const auto& id : acked) {
     per_patient.reset();
     per_patient.bind(1, id);
     REQUIRE(per_patient.executeStep());
     const bool whole = per_patient.getColumn(0).getInt() == 1 && per_patient.getColumn(1).getInt() == 1 &&
-                       per_patient.getColumn(2).getInt() == 3 && per_patient.getColumn(3).getInt() == 1;
+                       per_patient.getColumn(2).getInt() == 3;
     missing += !whole;
   }
   CHECK(missing == 0);
   // Atomicity for the saves that were never acknowledged too: no patient
-  // without its encounter and vitals, no record without its outbox row.
+  // without its encounter and vitals, and one outbox row per record (checked
+  // in aggregate: outbox.record_id has no index).
   CHECK(check.execAndGet("SELECT COUNT(*) FROM patient p WHERE (SELECT COUNT(*) FROM observation o "
                          "WHERE o.patient_id = p.id) <> 3").getInt() == 0);
+  CHECK(check.execAndGet("SELECT COUNT(*) FROM (SELECT id FROM patient UNION ALL SELECT id FROM encounter "
+                         "UNION ALL SELECT id FROM observation EXCEPT SELECT record_id FROM outbox)").getInt() == 0);
   CHECK(check.execAndGet("SELECT (SELECT COUNT(*) FROM patient) + (SELECT COUNT(*) FROM encounter) + "
                          "(SELECT COUNT(*) FROM observation) - (SELECT COUNT(*) FROM outbox)").getInt() == 0);
   MESSAGE("acknowledged saves checked: " << acked.size() << " over " << kKills << " kills");
