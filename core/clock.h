@@ -4,7 +4,6 @@
 // one thread at a time (the store's writer).
 
 #include <cstdint>
-#include <random>
 #include <string>
 
 namespace yz {

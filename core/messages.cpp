@@ -13,6 +13,7 @@ struct Entry {
 constexpr std::array kMessages{
     Entry{"required", "不能为空", "is required"},
     Entry{"unknown_field", "不是可识别的字段", "is not a known field"},
+    Entry{"unknown_entity", "“{}”不是可识别的记录类型", "\"{}\" is not a kind of record"},
     Entry{"not_editable", "保存后不能修改", "cannot be changed after it is saved"},
     Entry{"bad_type", "应为{}", "must be {}"},
     Entry{"too_long", "太长（最多 {} 个字符）", "is too long (at most {} characters)"},

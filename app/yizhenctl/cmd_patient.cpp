@@ -41,8 +41,10 @@ std::string format_value(const json& o) {
   std::ostringstream s;
   s.precision(k ? k->decimals + 3 : 4);
   s << (k ? std::string(k->en) : str(o, "kind")) << " " << o["value"].get<double>() << " " << str(o, "unit");
-  if (k && flag_vital(*k, o["value"].get<double>()) != VitalFlag::normal)
-    s << (flag_vital(*k, o["value"].get<double>()) == VitalFlag::high ? " (high)" : " (low)");
+  if (k) {
+    const VitalFlag flag = flag_vital(*k, o["value"].get<double>());
+    if (flag != VitalFlag::normal) s << (flag == VitalFlag::high ? " (high)" : " (low)");
+  }
   return s.str();
 }
 

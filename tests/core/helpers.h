@@ -7,14 +7,12 @@
 
 #include <SQLiteCpp/Database.h>
 
-#include <atomic>
 #include <filesystem>
 #include <functional>
 #include <string>
-#include <system_error>
-#include <unistd.h>
 
 #include "core/errors.h"
+#include "tests/support/process.h"
 
 namespace yz_test {
 
@@ -63,27 +61,14 @@ inline long long count_rows(SQLite::Database& db, const std::string& table, cons
   return db.execAndGet("SELECT COUNT(*) FROM " + table + (where.empty() ? "" : " WHERE " + where)).getInt64();
 }
 
-// A database path in the temp folder, removed (with its -wal/-shm) on exit.
+// A database path in a fresh temporary folder, removed with its -wal/-shm.
 class TempPath {
  public:
-  TempPath() {
-    static std::atomic<int> n{0};
-    path_ = (std::filesystem::temp_directory_path() /
-             ("yizhen-core-test-" + std::to_string(::getpid()) + "-" + std::to_string(n++) + ".db"))
-                .string();
-    cleanup();
-  }
-  ~TempPath() { cleanup(); }
-  TempPath(const TempPath&) = delete;
-  TempPath& operator=(const TempPath&) = delete;
   const std::string& str() const { return path_; }
 
  private:
-  void cleanup() {
-    std::error_code ec;
-    for (const char* suffix : {"", "-wal", "-shm", "-journal"}) std::filesystem::remove(path_ + suffix, ec);
-  }
-  std::string path_;
+  yz::test::TempDir dir_;
+  std::string path_ = dir_.file("test.db");
 };
 
 }  // namespace yz_test
