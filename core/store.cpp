@@ -8,6 +8,7 @@
 #include <cstdlib>
 #include <map>
 
+#include "core/convert.h"
 #include "core/entities.h"
 #include "core/errors.h"
 #include "core/hlc.h"
@@ -48,11 +49,6 @@ void configure_writer(SQLite::Database& db) {
   db.exec("PRAGMA cache_size = -16000");
 }
 
-bool is_json_type(FieldType t) {
-  return t == FieldType::id_list || t == FieldType::text_list || t == FieldType::json_object ||
-         t == FieldType::diagnoses;
-}
-
 void bind_value(SQLite::Statement& st, int index, const json& v) {
   if (v.is_null()) st.bind(index);
   else if (v.is_string()) st.bind(index, v.get_ref<const std::string&>());
@@ -80,13 +76,6 @@ void reset(SQLite::Statement& st) {
 std::string join_names(const std::vector<std::string>& names) {
   json arr = names;
   return arr.dump();
-}
-
-bool parse_number(const std::string& s, double& out) {
-  if (s.empty()) return false;
-  char* end = nullptr;
-  out = std::strtod(s.c_str(), &end);
-  return end == s.c_str() + s.size() && std::isfinite(out);
 }
 
 }  // namespace
@@ -158,134 +147,13 @@ struct Writer::Impl {
 
   // ---- validation --------------------------------------------------------
 
-  // One input value in its stored form (string, number or null), or an error.
-  json convert(const FieldSpec& f, const json& v, const std::string& today, std::vector<FieldError>& errs) {
-    const std::string field(f.name);
-    auto fail = [&](std::string code, std::vector<std::string> args = {}) {
-      errs.push_back({field, std::move(code), std::move(args)});
-      return json(nullptr);
-    };
-    if (v.is_null() || (v.is_string() && trim(v.get_ref<const std::string&>()).empty())) return nullptr;
-    if (is_json_type(f.type)) {
-      if (f.type == FieldType::json_object) {
-        if (!v.is_object()) return fail("bad_type", {"a JSON object"});
-        std::string dumped = v.dump();
-        if (dumped.size() > 16384) return fail("too_long", {"16384"});
-        return dumped;
-      }
-      if (!v.is_array()) return fail("bad_type", {"a list"});
-      if (v.size() > 200) return fail("too_long", {"200"});
-      json out = json::array();
-      for (const auto& e : v) {
-        if (f.type == FieldType::diagnoses) {
-          if (!e.is_object() || !e.contains("code") || !e["code"].is_string() || !e.contains("name") ||
-              !e["name"].is_string() || trim(e["name"].get<std::string>()).empty())
-            return fail("diagnosis");
-          std::string code = trim(e["code"].get<std::string>());
-          for (char& c : code) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-          if (!is_icd10(code)) return fail("icd10", {code});
-          out.push_back({{"code", code}, {"name", trim(e["name"].get<std::string>())}});
-        } else {
-          if (!e.is_string()) return fail("bad_type", {"a list of texts"});
-          std::string s = trim(e.get<std::string>());
-          if (f.type == FieldType::id_list) {
-            if (!is_uuid(s)) return fail("bad_uuid", {s});
-            for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-          } else if (utf8_length(s) > 100) {
-            return fail("too_long", {"100"});
-          }
-          if (!s.empty()) out.push_back(s);
-        }
-      }
-      return out.dump();
-    }
-
-    // Scalars: accept strings for every type (forms hold text), numbers and
-    // booleans where they make sense.
-    std::string s;
-    if (v.is_string()) s = trim(v.get_ref<const std::string&>());
-    else if (v.is_number_integer()) s = std::to_string(v.get<int64_t>());
-    else if (v.is_number()) s = json(v.get<double>()).dump();
-    else if (v.is_boolean()) s = v.get<bool>() ? "1" : "0";
-    else return fail("bad_type", {"a single value"});
-
-    switch (f.type) {
-      case FieldType::text:
-        if (utf8_length(s) > static_cast<size_t>(f.max_len)) return fail("too_long", {std::to_string(f.max_len)});
-        return s;
-      case FieldType::date:
-        if (!is_real_date(s)) return fail("bad_date", {s});
-        return s;
-      case FieldType::past_date: {
-        auto r = check_past_date(field, s, today);
-        if (auto* e = std::get_if<FieldError>(&r)) return errs.push_back(*e), json(nullptr);
-        return std::get<std::string>(r);
-      }
-      case FieldType::datetime:
-        if (!is_datetime(s)) return fail("bad_datetime", {s});
-        s[10] = ' ';
-        return s;
-      case FieldType::integer: {
-        double d;
-        if (!parse_number(s, d) || d != std::floor(d) || std::fabs(d) > 9e15) return fail("bad_number", {s});
-        return static_cast<int64_t>(d);
-      }
-      case FieldType::real: {
-        double d;
-        if (!parse_number(s, d)) return fail("bad_number", {s});
-        return d;
-      }
-      case FieldType::boolean:
-        if (s == "1" || s == "true" || s == "yes" || s == "是") return 1;
-        if (s == "0" || s == "false" || s == "no" || s == "否") return 0;
-        return fail("bad_option", {"true|false"});
-      case FieldType::option: {
-        std::string_view opts = f.extra;
-        for (size_t start = 0; start <= opts.size();) {
-          const size_t bar = opts.find('|', start);
-          const std::string_view o = opts.substr(start, bar == std::string_view::npos ? std::string_view::npos : bar - start);
-          if (o == s) return s;
-          if (bar == std::string_view::npos) break;
-          start = bar + 1;
-        }
-        return fail("bad_option", {std::string(opts)});
-      }
-      case FieldType::ref:
-        if (!is_uuid(s)) return fail("bad_uuid", {s});
-        for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-        return s;
-      case FieldType::place_code: {
-        auto r = check_place_code(field, s);
-        if (auto* e = std::get_if<FieldError>(&r)) return errs.push_back(*e), json(nullptr);
-        return std::get<std::string>(r);
-      }
-      case FieldType::phone: {
-        auto r = check_phone(field, s);
-        if (auto* e = std::get_if<FieldError>(&r)) return errs.push_back(*e), json(nullptr);
-        return std::get<std::string>(r);
-      }
-      case FieldType::id_number: {
-        auto r = check_id_number(s, today);
-        if (r.error) return errs.push_back(*r.error), json(nullptr);
-        return r.info->number;
-      }
-      case FieldType::ethnicity: {
-        auto r = check_ethnicity(field, s);
-        if (auto* e = std::get_if<FieldError>(&r)) return errs.push_back(*e), json(nullptr);
-        return std::get<std::string>(r);
-      }
-      default:
-        return fail("bad_type", {"a value"});
-    }
-  }
-
   // The value a field takes when it is not given on creation or is cleared
   // by an update; null when it has no fallback.
   json fallback(const FieldSpec& f, const std::string& today, std::vector<FieldError>& errs) {
     if (f.fallback.empty()) return nullptr;
     if (f.fallback == "now") return datetime_of_ms(clock->now_ms());
     if (f.fallback == "today") return today;
-    return convert(f, std::string(f.fallback), today, errs);
+    return convert_field(f, std::string(f.fallback), today, errs);
   }
 
   // Cross-field rules of one kind, on the record as it would be stored.
@@ -294,9 +162,9 @@ struct Writer::Impl {
   // duplicate check apply only to values that change, so a record stays
   // editable when a record it refers to was deleted (here or by sync) or a
   // duplicate registration awaits a coordinator's merge.
-  void check_record(const EntitySpec& spec, std::map<std::string, json, std::less<>>& rec,
+  void check_record(const EntitySpec& spec, RecordFields& rec,
                     const std::string& today, std::vector<FieldError>& errs, std::string_view self_id,
-                    const std::map<std::string, json, std::less<>>* before = nullptr) {
+                    const RecordFields* before = nullptr) {
     auto unchanged = [&](std::string_view k) {
       if (!before) return false;
       auto it = before->find(k);
@@ -329,26 +197,10 @@ struct Writer::Impl {
           }
         }
       }
-    } else if (spec.name == "observation") {
-      const json& value = rec["value"];
-      if (!str("kind").empty() && value.is_number() && !str("unit").empty()) {
-        if (auto e = check_vital(str("kind"), value.get<double>(), str("unit"))) errs.push_back(*e);
-        else rec["unit"] = canonical_unit(*find_vital(str("kind")), str("unit"));
-      }
-    } else if (spec.name == "dispense") {
-      if (rec["quantity"].is_number() && rec["quantity"].get<double>() <= 0)
-        errs.push_back({"quantity", "not_positive"});
-      if (rec["unit_value"].is_number() && rec["unit_value"].get<double>() < 0)
-        errs.push_back({"unit_value", "negative"});
-    } else if (spec.name == "place") {
-      const std::string code = str("code"), level = str("level");
-      const size_t want = level == "village" ? 12 : level == "township" ? 9 : 6;
-      if (!code.empty() && !level.empty() && code.size() != want)
-        errs.push_back({"code", "place_level", {level, std::to_string(want)}});
     }
+    check_record_rules(spec, rec, errs);
     for (const auto& f : spec.fields) {
       const json& v = rec[std::string(f.name)];
-      if (f.required && v.is_null()) errs.push_back({std::string(f.name), "required"});
       if (v.is_null() || unchanged(f.name)) continue;
       if (f.type == FieldType::ref) check_exists(f, v.get<std::string>(), errs);
       if (f.type == FieldType::id_list)
@@ -369,7 +221,7 @@ struct Writer::Impl {
     int64_t rid = 0;
     bool deleted = false;
     std::string hlc;
-    std::map<std::string, json, std::less<>> fields;
+    RecordFields fields;
   };
 
   std::optional<Stored> load(const EntitySpec& spec, std::string_view id) {
@@ -422,7 +274,7 @@ struct Writer::Impl {
     st.exec();
   }
 
-  void index_patient(int64_t rid, std::map<std::string, json, std::less<>>& rec) {
+  void index_patient(int64_t rid, RecordFields& rec) {
     auto s = [&](const char* k) { return rec[k].is_string() ? rec[k].get<std::string>() : std::string(); };
     indexer->index(rid, s("name"), s("name_native"), s("id_number"), s("phone"));
   }
@@ -442,7 +294,7 @@ struct Writer::Impl {
     if (spec.name == "patient" && fields.contains("age") && !fields["age"].is_null()) {
       // An age instead of a birth date: estimate the birth date from it.
       FieldSpec age_spec{"age", FieldType::integer};
-      json age = convert(age_spec, fields["age"], day, errs);
+      json age = convert_field(age_spec, fields["age"], day, errs);
       const bool has_birth = fields.contains("birth_date") && !fields["birth_date"].is_null() &&
                              !(fields["birth_date"].is_string() && fields["birth_date"].get<std::string>().empty());
       if (has_birth) errs.push_back({"age", "birth_or_age"});
@@ -457,10 +309,10 @@ struct Writer::Impl {
     }
     for (const auto& [k, v] : fields.items())
       if (!spec.field(k)) errs.push_back({k, "unknown_field"});
-    std::map<std::string, json, std::less<>> rec;
+    RecordFields rec;
     for (const auto& f : spec.fields) {
       const std::string name(f.name);
-      json v = fields.contains(name) ? convert(f, fields[name], day, errs) : json(nullptr);
+      json v = fields.contains(name) ? convert_field(f, fields[name], day, errs) : json(nullptr);
       if (v.is_null()) v = fallback(f, day, errs);
       rec[name] = std::move(v);
     }
@@ -500,7 +352,7 @@ struct Writer::Impl {
       if (!f) errs.push_back({k, "unknown_field"});
       else if (!f->editable || spec.append_only) errs.push_back({k, "not_editable"});
       else {
-        json nv = convert(*f, v, day, errs);
+        json nv = convert_field(*f, v, day, errs);
         if (nv.is_null()) nv = fallback(*f, day, errs);  // cleared: back to its default
         rec[k] = std::move(nv);
       }
