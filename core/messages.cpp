@@ -15,6 +15,7 @@ constexpr std::array kMessages{
     Entry{"unknown_field", "不是可识别的字段", "is not a known field"},
     Entry{"unknown_entity", "“{}”不是可识别的记录类型", "\"{}\" is not a kind of record"},
     Entry{"not_editable", "保存后不能修改", "cannot be changed after it is saved"},
+    Entry{"bad_hlc", "应为时间戳（HLC），收到 {}", "must be a change stamp (HLC), got {}"},
     Entry{"bad_type", "应为{}", "must be {}"},
     Entry{"too_long", "太长（最多 {} 个字符）", "is too long (at most {} characters)"},
     Entry{"bad_option", "应为以下之一：{}", "must be one of: {}"},
@@ -53,6 +54,26 @@ constexpr std::array kMessages{
     Entry{"diagnosis", "诊断应包含 ICD-10 编码和名称", "each diagnosis needs an ICD-10 code and a name"},
     Entry{"icd10", "“{}”不是有效的 ICD-10 编码", "\"{}\" is not a valid ICD-10 code"},
     Entry{"deleted", "该记录已删除", "this record was deleted"},
+    // Screening programs, follow-ups, exports and reports.
+    Entry{"bad_program", "筛查方案定义有误：{}：{}", "bad program definition: {}: {}"},
+    Entry{"program_changed", "筛查方案 {} 第 {} 版已存在且内容不同（新内容须用新版本号）",
+          "program {} version {} already exists with a different body (publish a new version)"},
+    Entry{"unknown_program", "未知的筛查方案“{}”", "\"{}\" is not a known screening program"},
+    Entry{"unknown_program_version", "未知的筛查方案版本 {} 第 {} 版", "unknown program version {} v{}"},
+    Entry{"not_eligible_age", "{} 岁不在“{}”的筛查年龄 {}–{} 岁内", "age {} is outside the ages of {} ({}-{})"},
+    Entry{"not_eligible_sex", "“{}”只筛查性别为 {} 的人", "{} screens only sex {}"},
+    Entry{"not_eligible", "不符合“{}”的筛查条件（{}）", "does not meet the conditions of {} ({})"},
+    Entry{"not_integer", "应为整数，收到“{}”", "must be a whole number, got \"{}\""},
+    Entry{"not_boolean", "应为是或否，收到 {}", "must be yes or no, got {}"},
+    Entry{"not_list", "应为选项列表", "must be a list of options"},
+    Entry{"not_text", "应为文字", "must be text"},
+    Entry{"not_object", "应为 JSON 对象", "must be a JSON object"},
+    Entry{"bad_transition", "不能从“{}”改为“{}”", "cannot go from \"{}\" to \"{}\""},
+    Entry{"not_due_yet", "应随访日期 {} 未到（今天 {}），不能标为逾期", "is not overdue: due {}, today is {}"},
+    Entry{"date_before", "不能早于 {}", "cannot be before {}"},
+    Entry{"date_order", "开始日期 {} 晚于结束日期 {}", "start date {} is after end date {}"},
+    Entry{"cannot_write", "无法写入“{}”：{}", "cannot write \"{}\": {}"},
+    Entry{"bad_format", "格式应为 {}，收到“{}”", "format must be {}, got \"{}\""},
 };
 
 struct Label {
@@ -84,6 +105,18 @@ constexpr std::array kLabels{
     Label{"status", "状态", "status"},
     Label{"result", "结果", "result"},
     Label{"reason", "原因", "reason"},
+    Label{"program", "筛查方案", "program"},
+    Label{"answers", "筛查答案", "answers"},
+    Label{"out", "输出文件", "output file"},
+    Label{"from", "开始日期", "from date"},
+    Label{"to", "结束日期", "to date"},
+    Label{"as_of", "统计日期", "as-of date"},
+    Label{"township", "乡镇", "township"},
+    Label{"village", "村", "village"},
+    Label{"format", "格式", "format"},
+    Label{"outcome", "转诊结局", "outcome"},
+    Label{"done_date", "随访完成日期", "date done"},
+    Label{"screened_at", "筛查时间", "screened at"},
 };
 
 }  // namespace

@@ -4,15 +4,13 @@
 
 namespace yz {
 
-namespace {
-
-std::string select_list(const EntitySpec& spec) {
+std::string record_select_sql(const EntitySpec& spec) {
   std::string sql = "SELECT id, hlc, deleted";
   for (const auto& f : spec.fields) sql += ", " + std::string(f.name);
   return sql + " FROM " + std::string(spec.name);
 }
 
-json row_json(const EntitySpec& spec, SQLite::Statement& st) {
+json record_from_row(const EntitySpec& spec, SQLite::Statement& st) {
   json out = {{"id", st.getColumn(0).getString()},
               {"hlc", st.getColumn(1).getString()},
               {"deleted", st.getColumn(2).getInt() != 0}};
@@ -36,22 +34,20 @@ json row_json(const EntitySpec& spec, SQLite::Statement& st) {
   return out;
 }
 
-}  // namespace
-
 std::optional<json> read_record(SQLite::Database& db, const EntitySpec& spec, std::string_view id) {
-  SQLite::Statement st(db, select_list(spec) + " WHERE id = ?");
+  SQLite::Statement st(db, record_select_sql(spec) + " WHERE id = ?");
   st.bind(1, std::string(id));
   if (!st.executeStep()) return std::nullopt;
-  return row_json(spec, st);
+  return record_from_row(spec, st);
 }
 
 std::vector<json> read_records_by(SQLite::Database& db, const EntitySpec& spec, std::string_view column,
                                   std::string_view value, std::string_view order_by) {
-  SQLite::Statement st(db, select_list(spec) + " WHERE deleted = 0 AND " + std::string(column) +
+  SQLite::Statement st(db, record_select_sql(spec) + " WHERE deleted = 0 AND " + std::string(column) +
                                " = ? ORDER BY " + std::string(order_by));
   st.bind(1, std::string(value));
   std::vector<json> out;
-  while (st.executeStep()) out.push_back(row_json(spec, st));
+  while (st.executeStep()) out.push_back(record_from_row(spec, st));
   return out;
 }
 

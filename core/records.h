@@ -4,6 +4,7 @@
 // plus "id", "hlc" and "deleted". Works on any connection.
 
 #include <SQLiteCpp/Database.h>
+#include <SQLiteCpp/Statement.h>
 
 #include <nlohmann/json.hpp>
 #include <optional>
@@ -16,6 +17,11 @@
 namespace yz {
 
 using json = nlohmann::json;
+
+// "SELECT id, hlc, deleted, <every field> FROM <kind>", to which callers
+// add their WHERE clause; record_from_row reads one row of it.
+std::string record_select_sql(const EntitySpec& spec);
+json record_from_row(const EntitySpec& spec, SQLite::Statement& st);
 
 // The record of kind `spec` with this id (live or tombstone), or nullopt.
 std::optional<json> read_record(SQLite::Database& db, const EntitySpec& spec, std::string_view id);

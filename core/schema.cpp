@@ -133,6 +133,45 @@ CREATE TABLE patient_key (
 CREATE INDEX patient_key_patient ON patient_key(patient_rid);
 )SQL";
 
+// v3: sync. Each edited field keeps the stamp its editor had seen before
+// (`base`), so a merge can tell a later edit from a concurrent one. Sealed
+// batches are kept, byte for byte, until a receipt confirms them (a resend
+// must carry the same digest). Records the server set aside and concurrent
+// edits are kept for people to review, on devices and on the server alike.
+constexpr const char* kV3 = R"SQL(
+ALTER TABLE field_clock ADD COLUMN base TEXT;
+
+CREATE TABLE sync_batch (
+  batch_id TEXT PRIMARY KEY, seq INTEGER NOT NULL UNIQUE, body TEXT NOT NULL,
+  changes INTEGER NOT NULL, created_ms INTEGER NOT NULL, delivered_ms INTEGER, receipt TEXT);
+CREATE INDEX sync_batch_pending ON sync_batch(seq) WHERE delivered_ms IS NULL;
+
+CREATE TABLE quarantine (
+  rid INTEGER PRIMARY KEY, entity TEXT NOT NULL, record_id TEXT NOT NULL, batch_id TEXT NOT NULL,
+  device_id TEXT NOT NULL, errors TEXT NOT NULL, change TEXT, at_ms INTEGER NOT NULL,
+  resolved_ms INTEGER, UNIQUE (batch_id, entity, record_id));
+CREATE INDEX quarantine_open ON quarantine(entity, record_id) WHERE resolved_ms IS NULL;
+
+CREATE TABLE conflict (
+  rid INTEGER PRIMARY KEY, entity TEXT NOT NULL, record_id TEXT NOT NULL, field TEXT NOT NULL,
+  kept_value TEXT, kept_hlc TEXT NOT NULL, other_value TEXT, other_hlc TEXT NOT NULL,
+  at_ms INTEGER NOT NULL, resolved_ms INTEGER,
+  UNIQUE (entity, record_id, field, kept_hlc, other_hlc));
+)SQL";
+
+// v4: screening programs installed after the build (published by the server,
+// received through sync; built-ins live in the binary), one row per id and
+// version, never changed. Indexes for screening lists, follow-up worklists and
+// the closed loop (a screening's referral and follow-ups).
+constexpr const char* kV4 = R"SQL(
+CREATE TABLE program (
+  id TEXT NOT NULL, version INTEGER NOT NULL CHECK (version >= 1), definition TEXT NOT NULL,
+  installed_at TEXT NOT NULL, PRIMARY KEY (id, version)) WITHOUT ROWID;
+CREATE INDEX screening_screened_at ON screening(screened_at);
+CREATE INDEX referral_screening ON referral(screening_id);
+CREATE INDEX follow_up_screening ON follow_up(screening_id);
+)SQL";
+
 struct Migration {
   int version;
   const char* sql;
@@ -142,6 +181,8 @@ struct Migration {
 const Migration kMigrations[] = {
     {1, kV1, nullptr},
     {2, kV2, [](SQLite::Database& db) { reindex_all_patients(db); }},
+    {3, kV3, nullptr},
+    {4, kV4, nullptr},
 };
 
 }  // namespace

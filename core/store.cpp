@@ -122,10 +122,14 @@ struct Writer::Impl {
     return *it->second;
   }
 
+  // The latest wall time this device's own clock gave a stamp (persisted
+  // as "own_wall_ms"), and the last server time sync reported.
+  int64_t own_wall_ms = 0;
+
   std::string today() {
-    std::string t = date_of_ms(clock->now_ms());
-    const std::string seen = date_of_ms(hlc.last().wall_ms);
-    if (seen > t) t = seen;
+    int64_t floor_ms = own_wall_ms;
+    if (auto server = setting("sync.server_time_ms")) floor_ms = std::max<int64_t>(floor_ms, std::atoll(server->c_str()));
+    std::string t = date_of_ms(std::max(clock->now_ms(), floor_ms));
     if (build_date() > t) t = build_date();
     return t;
   }
@@ -246,7 +250,11 @@ struct Writer::Impl {
 
   // ---- writes --------------------------------------------------------------
 
-  Hlc tick() { return hlc.tick(clock->now_ms()); }
+  Hlc tick() {
+    const int64_t now = clock->now_ms();
+    if (now > own_wall_ms) own_wall_ms = now;
+    return hlc.tick(now);
+  }
 
   void outbox(std::string_view entity, std::string_view id, const char* op, const std::string& stamp,
               const std::optional<std::string>& fields) {
@@ -375,14 +383,34 @@ struct Writer::Impl {
     for (const auto& c : changed) bind_value(st, i++, rec[c]);
     st.bind(i, cur->rid);
     st.exec();
-    auto& fc = stmt("INSERT INTO field_clock (entity, record_id, field, hlc) VALUES (?, ?, ?, ?) "
-                    "ON CONFLICT(entity, record_id, field) DO UPDATE SET hlc = excluded.hlc");
+    // Each changed field keeps the stamp of the value its editor replaced,
+    // or, when that value was this device's own unsynced or synced edit, the
+    // base that edit had: the latest stamp from elsewhere this device had
+    // seen. A merge compares it with the other side's stamp to tell a later
+    // edit from a concurrent one (changes.h).
+    std::map<std::string, std::pair<std::string, std::string>, std::less<>> prior;  // field -> (hlc, base)
+    {
+      auto& q = stmt("SELECT field, hlc, base FROM field_clock WHERE entity = ? AND record_id = ?");
+      q.bind(1, std::string(spec.name));
+      q.bind(2, std::string(id));
+      while (q.executeStep())
+        prior[q.getColumn(0).getString()] = {q.getColumn(1).getString(), q.getColumn(2).getString()};
+    }
+    auto& fc = stmt("INSERT INTO field_clock (entity, record_id, field, hlc, base) VALUES (?, ?, ?, ?, ?) "
+                    "ON CONFLICT(entity, record_id, field) DO UPDATE SET hlc = excluded.hlc, base = excluded.base");
     for (const auto& c : changed) {
+      std::string base;
+      if (auto it = prior.find(c); it != prior.end()) {
+        const auto was = Hlc::parse(it->second.first);
+        base = was && was->node == device ? it->second.second : it->second.first;
+      }
       reset(fc);
       fc.bind(1, std::string(spec.name));
       fc.bind(2, std::string(id));
       fc.bind(3, c);
       fc.bind(4, stamp);
+      if (base.empty()) fc.bind(5);
+      else fc.bind(5, base);
       fc.exec();
     }
     if (spec.name == "patient") index_patient(cur->rid, rec);
@@ -406,6 +434,30 @@ struct Writer::Impl {
   }
 
   void transact(const std::function<void(Writer&)>& fn) {
+    run_transaction([&] {
+      Writer w(*this);
+      fn(w);
+    });
+  }
+
+  // Foreign keys are checked by check_record for local saves; synced changes
+  // may arrive before the records they refer to, so their transaction runs
+  // with SQLite's own checks off (the pragma is a no-op inside one).
+  void transact_synced(const std::function<void(SQLite::Database&)>& fn) {
+    db.exec("PRAGMA foreign_keys = OFF");
+    struct Restore {
+      SQLite::Database& db;
+      ~Restore() {
+        try {
+          db.exec("PRAGMA foreign_keys = ON");
+        } catch (...) {  // a destructor never throws; the next open sets it again
+        }
+      }
+    } restore{db};
+    run_transaction([&] { fn(db); });
+  }
+
+  void run_transaction(const std::function<void()>& fn) {
     if (in_txn) throw StoreError("nested transaction");
     in_txn = true;
     struct Guard {
@@ -415,9 +467,11 @@ struct Writer::Impl {
     SQLite::Transaction txn(db, SQLite::TransactionBehavior::IMMEDIATE);
     const Hlc before = hlc.last();
     try {
-      Writer w(*this);
-      fn(w);
-      if (hlc.last() != before) set_setting("hlc", hlc.last().str());
+      fn();
+      if (hlc.last() != before) {
+        set_setting("hlc", hlc.last().str());
+        set_setting("own_wall_ms", std::to_string(own_wall_ms));
+      }
       release_reads();
       txn.commit();
     } catch (...) {
@@ -459,6 +513,9 @@ Store Store::open(const std::string& path, StoreOptions options) {
     if (auto h = im.setting("hlc"))
       if (auto parsed = Hlc::parse(*h)) last = *parsed;
     im.hlc = HlcClock(im.device, last);
+    if (auto w = im.setting("own_wall_ms")) im.own_wall_ms = std::atoll(w->c_str());
+    else if (last.node == im.device) im.own_wall_ms = last.wall_ms;  // databases from before v3
+    im.release_reads();
   } catch (const SQLite::Exception& e) {
     throw StoreError("cannot open database " + path + ": " + e.what());
   }
@@ -477,6 +534,15 @@ void Store::remove(std::string_view entity, std::string_view id) {
   transact([&](Writer& w) { w.remove(entity, id); });
 }
 void Store::transact(const std::function<void(Writer&)>& fn) { impl_->transact(fn); }
+void Store::transact_synced(const std::function<void(SQLite::Database&)>& fn) { impl_->transact_synced(fn); }
+std::string Store::stamp() {
+  if (!impl_->in_txn) throw StoreError("stamp outside a transaction");
+  return impl_->tick().str();
+}
+void Store::observe(const Hlc& stamp) {
+  if (!impl_->in_txn) throw StoreError("observe outside a transaction");
+  impl_->hlc.observe(stamp);
+}
 
 std::optional<json> Store::get(std::string_view entity, std::string_view id) {
   const EntitySpec* spec = find_entity(entity);
@@ -487,7 +553,11 @@ std::optional<json> Store::get(std::string_view entity, std::string_view id) {
 SQLite::Database& Store::db() { return impl_->db; }
 const std::string& Store::path() const { return impl_->path; }
 const std::string& Store::device_id() const { return impl_->device; }
-std::string Store::today() { return impl_->today(); }
+std::string Store::today() {
+  std::string t = impl_->today();
+  if (!impl_->in_txn) impl_->release_reads();
+  return t;
+}
 int64_t Store::now_ms() { return impl_->clock->now_ms(); }
 std::optional<std::string> Store::setting(std::string_view key) {
   auto v = impl_->setting(key);

@@ -20,6 +20,7 @@
 #include <string_view>
 
 #include "core/clock.h"
+#include "core/hlc.h"
 #include "core/uuid.h"
 
 namespace yz {
@@ -73,6 +74,18 @@ class Store {
   // throws, the transaction rolls back and the exception propagates.
   void transact(const std::function<void(Writer&)>& fn);
 
+  // For sync only (changes.h, sync/): one transaction on the writer
+  // connection that writes no outbox rows, with SQLite's foreign-key checks
+  // off, since a synced record may arrive before a record it refers to. As
+  // with transact, all is saved or nothing is.
+  void transact_synced(const std::function<void(SQLite::Database&)>& fn);
+  // Within transact_synced: a stamp received from elsewhere, so that this
+  // device's later changes are ordered after it.
+  void observe(const Hlc& stamp);
+  // Within transact_synced: a fresh stamp for a change made here (records
+  // the central server itself creates: teams, devices).
+  std::string stamp();
+
   // A record as JSON (every field, plus "id", "hlc", "deleted"), or nullopt.
   std::optional<json> get(std::string_view entity, std::string_view id);
 
@@ -82,8 +95,11 @@ class Store {
   // This device's id (made when the database was created).
   const std::string& device_id() const;
   // Today's date (YYYY-MM-DD) for validation: the device clock, but never
-  // before the last HLC stamp seen nor before this program was built, so a
-  // laptop whose clock says 1970 can still register patients born in 1980.
+  // before this device's own latest stamp, the server time its last sync
+  // reported (setting "sync.server_time_ms"), or the day this program was
+  // built, so a laptop whose clock says 1970 can still register patients born
+  // in 1980. Stamps from other devices do not count: one laptop whose clock
+  // runs years ahead must not move every laptop's date.
   std::string today();
   int64_t now_ms();
   // A value from the settings table (preferences, sync cursors).

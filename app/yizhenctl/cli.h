@@ -46,5 +46,9 @@ int guarded(const Context& ctx, const std::function<int()>& body);
 // Each verb file registers its subcommands; the callback sets `*exit_code`.
 void add_store_commands(CLI::App& app, Context& ctx, int& exit_code);
 void add_patient_commands(CLI::App& app, Context& ctx, int& exit_code);
+void add_program_commands(CLI::App& app, Context& ctx, int& exit_code);  // programs, screen, follow-up, referral
+void add_export_commands(CLI::App& app, Context& ctx, int& exit_code);
+void add_sync_commands(CLI::App& app, Context& ctx, int& exit_code);  // enroll, sync, batch, quarantine, conflicts
+void add_report_commands(CLI::App& app, Context& ctx, int& exit_code);
 
 }  // namespace yz::cli

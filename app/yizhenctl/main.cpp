@@ -19,6 +19,10 @@ int main(int argc, char** argv) {
 
   add_store_commands(app, ctx, exit_code);
   add_patient_commands(app, ctx, exit_code);
+  add_program_commands(app, ctx, exit_code);
+  add_export_commands(app, ctx, exit_code);
+  add_sync_commands(app, ctx, exit_code);
+  add_report_commands(app, ctx, exit_code);
 
   try {
     app.parse(argc, argv);

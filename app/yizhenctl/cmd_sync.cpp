@@ -1,0 +1,164 @@
+// Verbs of sync (DESIGN.md §6): enroll, sync, batch export, batch receipts,
+// and the lists a device keeps for people to review (quarantine, conflicts).
+// Exit codes: 0 done; 2 bad input; 3 the server could not be reached or
+// refused (the reason in plain words on stderr); 4 sync finished but changes
+// saved meanwhile are still pending.
+
+#include <sstream>
+#include <unistd.h>
+
+#include "app/yizhenctl/cli.h"
+#include "core/changes.h"
+#include "core/clock.h"
+#include "core/outbox.h"
+#include "sync/batch_files.h"
+#include "sync/client.h"
+
+namespace yz::cli {
+
+namespace {
+
+int sync_guarded(const Context& ctx, const std::function<int()>& body) {
+  return guarded(ctx, [&] {
+    try {
+      return body();
+    } catch (const sync::SyncError& e) {
+      std::cerr << "error: " << sync::error_words(e, ctx.language()) << " (" << e.what() << ")\n";
+      return 3;
+    }
+  });
+}
+
+std::string server_url(const std::string& given) {
+  if (given.rfind("http://", 0) != 0 && given.rfind("https://", 0) != 0)
+    throw UsageError("--server", "must start with http:// or https://");
+  return given;
+}
+
+std::string host_name() {
+  char buf[256] = {};
+  ::gethostname(buf, sizeof buf - 1);
+  return buf;
+}
+
+}  // namespace
+
+void add_sync_commands(CLI::App& app, Context& ctx, int& exit_code) {
+  auto* enroll = app.add_subcommand("enroll", "Enroll this device with a server using a one-time code");
+  auto enroll_server = std::make_shared<std::string>();
+  auto code = std::make_shared<std::string>();
+  auto name = std::make_shared<std::string>();
+  enroll->add_option("--server", *enroll_server, "Server address, e.g. http://10.0.0.5:8470")->required();
+  enroll->add_option("--code", *code, "The one-time code from the coordinator")->required();
+  enroll->add_option("--name", *name, "A name for this device (default: the host name)");
+  enroll->callback([&, enroll_server, code, name] {
+    exit_code = sync_guarded(ctx, [&] {
+      Store store = ctx.open_store();
+      const std::string url = server_url(*enroll_server);
+      auto transport = sync::make_http_transport(url);
+      auto r = sync::enroll(sync::direct_exec(store), *transport, url, *code, name->empty() ? host_name() : *name);
+      emit(ctx, {{"device_id", r.device_id}, {"team_id", r.team_id}, {"team", r.team_name}, {"server_id", r.server_id}},
+           "enrolled device " + r.device_id + " in team " + r.team_name);
+      return 0;
+    });
+  });
+
+  auto* sync_cmd = app.add_subcommand("sync", "Push pending changes, then pull the team's changes");
+  auto sync_server = std::make_shared<std::string>();
+  sync_cmd->add_option("--server", *sync_server, "Server address (default: the one enrolled with)");
+  sync_cmd->callback([&, sync_server] {
+    exit_code = sync_guarded(ctx, [&] {
+      Store store = ctx.open_existing();
+      std::string url = sync_server->empty() ? store.setting(sync::kServerKey).value_or("") : server_url(*sync_server);
+      if (url.empty()) throw UsageError("--server", "is required: this device has not been enrolled with a server");
+      auto transport = sync::make_http_transport(url);
+      const auto exec = sync::direct_exec(store);
+      const auto pushed = sync::push(exec, *transport);
+      const auto pulled = sync::pull(exec, *transport);
+      store.set_setting(sync::kLastSuccessKey, std::to_string(store.now_ms()));
+      const int64_t pending = pending_changes(store.db());
+      emit(ctx,
+           {{"pushed_batches", pushed.batches},
+            {"pushed", pushed.changes},
+            {"quarantined", pushed.quarantined},
+            {"pulled", pulled.changes},
+            {"conflicts", pulled.conflicts},
+            {"reset", pulled.reset},
+            {"pending", pending}},
+           "pushed " + std::to_string(pushed.changes) + " changes in " + std::to_string(pushed.batches) +
+               " batches (" + std::to_string(pushed.quarantined) + " quarantined), pulled " +
+               std::to_string(pulled.changes) + ", " + std::to_string(pending) + " pending");
+      return pending == 0 ? 0 : 4;
+    });
+  });
+
+  auto* batch = app.add_subcommand("batch", "Batch files for a USB stick");
+  batch->require_subcommand(1);
+  auto* exp = batch->add_subcommand("export", "Write pending batches as files into a folder");
+  auto to = std::make_shared<std::string>();
+  exp->add_option("--to", *to, "Folder (e.g. the USB stick)")->required();
+  exp->callback([&, to] {
+    exit_code = sync_guarded(ctx, [&] {
+      Store store = ctx.open_existing();
+      const auto r = sync::export_batches(store, *to);
+      emit(ctx, {{"files", r.files}, {"changes", r.changes}, {"paths", r.paths}},
+           "wrote " + std::to_string(r.files) + " batch files (" + std::to_string(r.changes) + " changes) to " + *to);
+      return 0;
+    });
+  });
+  auto* rec = batch->add_subcommand("receipts", "Mark delivered what the server's receipt files confirm");
+  auto from = std::make_shared<std::string>();
+  rec->add_option("--from", *from, "Folder with the server's receipt files")->required();
+  rec->callback([&, from] {
+    exit_code = sync_guarded(ctx, [&] {
+      Store store = ctx.open_existing();
+      const auto r = sync::import_receipts(sync::direct_exec(store), *from);
+      for (const auto& line : r.refused) std::cerr << "refused: " << line << "\n";
+      emit(ctx,
+           {{"delivered", r.delivered}, {"already", r.already}, {"quarantined", r.quarantined}, {"refused", r.refused},
+            {"pending", pending_changes(store.db())}},
+           "marked " + std::to_string(r.delivered) + " batches delivered (" + std::to_string(r.already) +
+               " already), " + std::to_string(r.quarantined) + " records quarantined, " +
+               std::to_string(r.refused.size()) + " files refused");
+      return r.refused.empty() ? 0 : 2;
+    });
+  });
+
+  auto* quarantine = app.add_subcommand("quarantine", "Records the server set aside, with reasons");
+  quarantine->callback([&] {
+    exit_code = guarded(ctx, [&] {
+      Store store = ctx.open_existing();
+      json j = json::array();
+      std::ostringstream text;
+      for (const auto& q : list_quarantine(store.db())) {
+        j.push_back({{"entity", q.entity}, {"id", q.record_id}, {"batch_id", q.batch_id}, {"errors", q.errors},
+                     {"at", datetime_of_ms(q.at_ms)}});
+        text << q.entity << "\t" << q.record_id;
+        for (const auto& e : q.errors)
+          text << "\t" << e.value(ctx.language() == Lang::zh ? "message_zh" : "message", "");
+        text << "\n";
+      }
+      emit(ctx, j, text.str());
+      return 0;
+    });
+  });
+
+  auto* conflicts = app.add_subcommand("conflicts", "Concurrent edits of one field, for review");
+  conflicts->callback([&] {
+    exit_code = guarded(ctx, [&] {
+      Store store = ctx.open_existing();
+      json j = json::array();
+      std::ostringstream text;
+      for (const auto& c : list_conflicts(store.db())) {
+        j.push_back({{"entity", c.entity}, {"id", c.record_id}, {"field", c.field}, {"kept", c.kept_value},
+                     {"kept_hlc", c.kept_hlc}, {"other", c.other_value}, {"other_hlc", c.other_hlc}});
+        text << c.entity << "\t" << c.record_id << "\t" << c.field << "\tkept " << c.kept_value.dump() << "\tother "
+             << c.other_value.dump() << "\n";
+      }
+      emit(ctx, j, text.str());
+      return 0;
+    });
+  });
+}
+
+}  // namespace yz::cli

@@ -1,0 +1,264 @@
+#include "sync/client.h"
+
+#include <algorithm>
+
+#include "core/changes.h"
+#include "core/clock.h"
+#include "core/entities.h"
+#include "core/hlc.h"
+#include "core/outbox.h"
+#include "core/schema.h"
+#include "core/uuid.h"
+#include "sync/batch.h"
+#include "sync/crypto.h"
+#include "sync/limits.h"
+
+namespace yz::sync {
+
+namespace {
+
+struct Credentials {
+  std::string token, key, device_id;
+};
+
+Credentials credentials(const WriterExec& exec) {
+  Credentials c;
+  exec([&](Store& s) {
+    c.token = s.setting(kTokenKey).value_or("");
+    c.device_id = s.device_id();
+  });
+  if (c.token.empty()) throw SyncError(SyncError::Kind::not_enrolled, "this device is not enrolled with a server");
+  c.key = token_key(c.token);
+  return c;
+}
+
+// The problem detail's words, or the status line.
+std::string problem_text(const HttpResponse& r) {
+  auto j = json::parse(r.body, nullptr, false);
+  if (j.is_object() && j.contains("detail") && j["detail"].is_string())
+    return "HTTP " + std::to_string(r.status) + ": " + j["detail"].get<std::string>();
+  return "HTTP " + std::to_string(r.status);
+}
+
+[[noreturn]] void fail(const HttpResponse& r) {
+  auto j = json::parse(r.body, nullptr, false);
+  const std::string code = j.is_object() ? j.value("code", "") : "";
+  if (r.status == 401) throw SyncError(SyncError::Kind::unauthorized, problem_text(r));
+  if (r.status == 403 && code == "revoked") throw SyncError(SyncError::Kind::revoked, problem_text(r));
+  if (r.status >= 500) throw SyncError(SyncError::Kind::server, problem_text(r));
+  throw SyncError(SyncError::Kind::refused, problem_text(r));
+}
+
+HttpResponse call(const std::function<HttpResponse()>& fn) {
+  try {
+    return fn();
+  } catch (const TransportError& e) {
+    throw SyncError(SyncError::Kind::offline, e.what());
+  }
+}
+
+json parse_answer(const HttpResponse& r) {
+  try {
+    return parse_limited(r.body, JsonLimits{64u << 20, 32, 100000});
+  } catch (const LimitError& e) {
+    throw SyncError(SyncError::Kind::server, std::string("the server's answer is unreadable: ") + e.what());
+  }
+}
+
+}  // namespace
+
+WriterExec direct_exec(Store& store) {
+  return [&store](const std::function<void(Store&)>& job) { job(store); };
+}
+
+std::string error_words(const SyncError& e, Lang lang) {
+  const bool zh = lang == Lang::zh;
+  switch (e.kind()) {
+    case SyncError::Kind::offline:
+      return zh ? "连不上服务器（没有网络或服务器未开）。数据已安全保存在本机，有网时会自动同步。"
+                : "Cannot reach the server (no network, or the server is down). Everything is saved on this "
+                  "laptop and will sync when the network is back.";
+    case SyncError::Kind::not_enrolled:
+      return zh ? "本机还没有登记到服务器，请先用登记码登记。" : "This laptop is not enrolled yet: enroll it with a code first.";
+    case SyncError::Kind::unauthorized:
+      return zh ? "服务器不认识本机，请重新登记。" : "The server does not know this laptop: enroll it again.";
+    case SyncError::Kind::revoked:
+      return zh ? "本机已被协调员停用，请联系协调员重新登记。数据仍保存在本机。"
+                : "A coordinator has switched this laptop off for sync: ask them to enroll it again. Your data "
+                  "is still on this laptop.";
+    case SyncError::Kind::refused:
+      return (zh ? "服务器拒绝了请求：" : "The server refused the request: ") + std::string(e.what());
+    case SyncError::Kind::server:
+      return (zh ? "服务器出错，稍后会自动重试：" : "The server failed; will retry later: ") + std::string(e.what());
+  }
+  return e.what();
+}
+
+EnrollResult enroll(const WriterExec& exec, Transport& transport, const std::string& server_url,
+                    const std::string& code, const std::string& device_name) {
+  std::string device_id;
+  exec([&](Store& s) { device_id = s.device_id(); });
+  const json req = {{"code", code}, {"device_id", device_id}, {"name", device_name}};
+  const HttpResponse r = call([&] { return transport.post("/v1/enroll", req.dump(), ""); });
+  if (r.status != 201) fail(r);
+  const json a = parse_answer(r);
+  EnrollResult out;
+  out.device_id = device_id;
+  out.team_id = a.value("team_id", "");
+  out.team_name = a.value("team_name", "");
+  out.server_id = a.value("server_id", "");
+  const std::string token = a.value("token", "");
+  if (token.size() < 22) throw SyncError(SyncError::Kind::server, "the server sent no usable token");
+  exec([&](Store& s) {
+    s.transact_synced([&](SQLite::Database&) {
+      s.set_setting(kServerKey, server_url);
+      s.set_setting(kTokenKey, token);
+      s.set_setting("sync.team_id", out.team_id);
+      if (s.setting(kServerIdKey).value_or("") != out.server_id) {
+        s.set_setting(kServerIdKey, out.server_id);
+        s.set_setting(kCursorKey, "0");
+      }
+    });
+  });
+  return out;
+}
+
+int seal_pending(const WriterExec& exec, const BatchLimits& limits) {
+  const Credentials cred = credentials(exec);
+  IdSource ids;
+  int made = 0;
+  for (bool more = true; more;) {
+    exec([&](Store& s) {
+      s.transact_synced([&](SQLite::Database& db) {
+        PendingChanges p = collect_pending(db, limits.max_changes, limits.max_bytes);
+        if (p.outbox_seqs.empty()) {
+          more = false;
+          return;
+        }
+        const int64_t seq = std::stoll(s.setting(kBatchSeqKey).value_or("0")) + 1;
+        BatchHeader h;
+        h.batch_id = ids.next(s.now_ms());
+        h.device_id = cred.device_id;
+        h.seq = seq;
+        h.schema = current_schema_version();
+        const json sealed = seal_batch(p.changes, h, s.now_ms(), cred.key);
+        save_batch(db, {h.batch_id, seq, sealed.dump(), static_cast<int64_t>(p.changes.size())}, p.outbox_seqs,
+                   s.now_ms());
+        s.set_setting(kBatchSeqKey, std::to_string(seq));
+        ++made;
+      });
+    });
+  }
+  return made;
+}
+
+PushResult push(const WriterExec& exec, Transport& transport, const Progress& progress, const BatchLimits& limits) {
+  const Credentials cred = credentials(exec);
+  PushResult out;
+  // New saves may arrive while we push: seal and send again until nothing is
+  // left, but give up after a few rounds rather than chase a busy desk.
+  for (int round = 0; round < 5; ++round) {
+    seal_pending(exec, limits);
+    std::vector<SavedBatch> batches;
+    exec([&](Store& s) { batches = undelivered_batches(s.db()); });
+    if (batches.empty()) break;
+    int64_t total = 0, done = 0;
+    for (const auto& b : batches) total += b.changes;
+    for (const auto& b : batches) {
+      const HttpResponse r = call([&] { return transport.post("/v1/batches", b.body, cred.token); });
+      if (r.status != 200) fail(r);
+      const json receipt = parse_answer(r);
+      try {
+        check_receipt(receipt, cred.key);
+      } catch (const BatchError& e) {
+        throw SyncError(SyncError::Kind::server, e.what());
+      }
+      if (receipt.value("batch_id", "") != b.batch_id)
+        throw SyncError(SyncError::Kind::server, "the receipt is for another batch");
+      exec([&](Store& s) {
+        s.transact_synced([&](SQLite::Database& db) {
+          mark_delivered(db, b.batch_id, receipt, s.now_ms());
+          if (receipt.contains("received_ms") && receipt["received_ms"].is_number_integer())
+            s.set_setting(kServerTimeKey, std::to_string(receipt["received_ms"].get<int64_t>()));
+        });
+      });
+      ++out.batches;
+      out.changes += b.changes;
+      out.quarantined += static_cast<int64_t>(receipt.value("quarantined", json::array()).size());
+      done += b.changes;
+      if (progress) progress(done, total);
+    }
+  }
+  return out;
+}
+
+PullResult pull(const WriterExec& exec, Transport& transport, const Progress& progress) {
+  const Credentials cred = credentials(exec);
+  PullResult out;
+  for (;;) {
+    std::string cursor, server_id;
+    exec([&](Store& s) {
+      cursor = s.setting(kCursorKey).value_or("0");
+      server_id = s.setting(kServerIdKey).value_or("");
+    });
+    const HttpResponse r =
+        call([&] { return transport.get("/v1/changes?after=" + cursor + "&limit=1000", cred.token); });
+    if (r.status != 200) fail(r);
+    const json page = parse_answer(r);
+    if (!page.is_object() || !page.contains("changes") || !page["changes"].is_array() ||
+        !page.contains("cursor") || !page["cursor"].is_number_integer())
+      throw SyncError(SyncError::Kind::server, "the server's answer has no changes or cursor");
+    const std::string page_server = page.value("server_id", "");
+    if (!server_id.empty() && !page_server.empty() && page_server != server_id && cursor != "0") {
+      // Another server (or a rebuilt one): our cursor means nothing there.
+      exec([&](Store& s) {
+        s.set_setting(kCursorKey, "0");
+        s.set_setting(kServerIdKey, page_server);
+      });
+      out.reset = true;
+      continue;
+    }
+    if (page.value("reset", false)) out.reset = true;
+    // Apply parents before children within a page; across pages a child may
+    // come first, which the merge allows (references are not enforced).
+    std::vector<const json*> changes;
+    for (const auto& c : page["changes"]) changes.push_back(&c);
+    auto rank = [](const json* c) {
+      const std::string e = c->is_object() ? c->value("entity", "") : "";
+      int i = 0;
+      for (const auto* spec : entities()) {
+        if (spec->name == e) return i;
+        ++i;
+      }
+      return i;
+    };
+    std::stable_sort(changes.begin(), changes.end(), [&](auto* a, auto* b) { return rank(a) < rank(b); });
+    exec([&](Store& s) {
+      s.transact_synced([&](SQLite::Database& db) {
+        ChangeApplier applier(db, s.today(), s.now_ms());
+        for (const json* c : changes) {
+          ApplyOutcome o = applier.apply(*c);
+          if (o.status == ApplyOutcome::Status::quarantined) {
+            applier.release();
+            record_quarantine(db, "pull:" + cursor, page_server, o, *c, s.now_ms());
+            ++out.quarantined;
+            continue;
+          }
+          out.conflicts += static_cast<int64_t>(o.conflicts.size());
+          if (auto h = Hlc::parse(o.max_hlc)) s.observe(*h);
+        }
+        applier.release();
+        s.set_setting(kCursorKey, std::to_string(page["cursor"].get<int64_t>()));
+        if (!page_server.empty()) s.set_setting(kServerIdKey, page_server);
+        if (page.contains("time_ms") && page["time_ms"].is_number_integer())
+          s.set_setting(kServerTimeKey, std::to_string(page["time_ms"].get<int64_t>()));
+      });
+    });
+    out.changes += static_cast<int64_t>(changes.size());
+    if (progress) progress(out.changes, out.changes + (page.value("more", false) ? 1 : 0));
+    if (!page.value("more", false)) break;
+  }
+  return out;
+}
+
+}  // namespace yz::sync

@@ -1,0 +1,84 @@
+#pragma once
+// The central database behind yizhen-server (DESIGN.md §5), as an interface:
+// the embedded SQLite store implements it now (sqlite_central_store.h);
+// PostgreSQL is next. The HTTP API and the admin commands only use this.
+//
+// Threads: every member may be called from any thread; implementations
+// serialise writes (one writer) and let reads run alongside.
+
+#include <cstdint>
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+namespace yz::sync {
+
+using json = nlohmann::json;
+
+struct DeviceInfo {
+  std::string device_id, team_id, team_area, name;
+  std::string key;  // token_key of its token: authenticates its files
+  bool revoked = false;
+};
+
+// A request the store refuses. `status` is the HTTP status the API answers
+// with, `code` the problem's stable word.
+class CentralError : public std::runtime_error {
+ public:
+  CentralError(int status, std::string code, const std::string& what)
+      : std::runtime_error(what), status_(status), code_(std::move(code)) {}
+  int status() const { return status_; }
+  const std::string& code() const { return code_; }
+
+ private:
+  int status_;
+  std::string code_;
+};
+
+struct Enrollment {
+  DeviceInfo device;
+  std::string token;  // shown once, to the device; only its key is kept
+  std::string team_name;
+};
+
+class CentralStore {
+ public:
+  virtual ~CentralStore() = default;
+
+  virtual std::string server_id() = 0;
+  // A one-time code for a device of team `team_name` (made if missing, with
+  // `area_code` as the place-code prefix its devices pull), valid `valid_ms`.
+  virtual std::string create_enroll_code(const std::string& team_name, const std::string& area_code,
+                                         int64_t valid_ms) = 0;
+  // Use a code: the device gets a fresh random token. Throws CentralError
+  // (403 bad_code: unknown, used or expired; 409 device_exists).
+  virtual Enrollment enroll(const std::string& code, const std::string& device_id, const std::string& name) = 0;
+  // The device a bearer token belongs to (revoked ones included).
+  virtual std::optional<DeviceInfo> device_by_token(const std::string& token) = 0;
+  virtual std::optional<DeviceInfo> device_by_id(const std::string& device_id) = 0;
+  // Refuse the device from its next contact. False if unknown.
+  virtual bool revoke(const std::string& device_id) = 0;
+
+  // Apply a checked batch (batch.h check_batch) from `device` in one
+  // transaction and return its signed receipt; the same batch again returns
+  // the stored receipt and changes nothing. Throws CentralError (409
+  // batch_conflict: same id, other digest). `source`: "http" or "file".
+  virtual json apply_batch(const json& batch, const DeviceInfo& device, const std::string& source) = 0;
+
+  // Up to `limit` changes after `cursor` in the device's team area:
+  // {"server_id", "cursor", "more", "reset", "time_ms", "changes": [...]}.
+  virtual json changes_after(const DeviceInfo& device, int64_t cursor, int limit) = 0;
+
+  // Counts of every record kind, devices, batches, quarantine, conflicts.
+  virtual json stats() = 0;
+  virtual json conflicts(int limit) = 0;
+  virtual json quarantine(int limit) = 0;
+};
+
+// The embedded SQLite central store at `path` (created if missing).
+std::unique_ptr<CentralStore> open_sqlite_central_store(const std::string& path);
+
+}  // namespace yz::sync

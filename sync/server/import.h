@@ -1,0 +1,25 @@
+#pragma once
+// `yizhen-server admin import-batches DIR --receipts-to DIR`: batch files
+// brought on a USB stick are checked (limits, format, digest, the sending
+// device's MAC) and applied exactly as if pushed over HTTP; a receipt file is
+// written for each, durably. A file that fails any check changes nothing
+// and is reported; the others are still imported.
+
+#include <string>
+#include <vector>
+
+#include "sync/limits.h"
+#include "sync/server/central_store.h"
+
+namespace yz::sync {
+
+struct BatchImport {
+  int imported = 0;  // applied now or before (a receipt was written)
+  int64_t quarantined = 0;
+  std::vector<std::string> refused;  // "file: reason"
+};
+
+BatchImport import_batch_files(CentralStore& store, const std::string& dir, const std::string& receipts_dir,
+                               const JsonLimits& limits = {});
+
+}  // namespace yz::sync
