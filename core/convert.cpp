@@ -1,5 +1,6 @@
 #include "core/convert.h"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdlib>
 #include <optional>
@@ -175,7 +176,9 @@ void check_record_rules(const EntitySpec& spec, RecordFields& rec, std::vector<F
   }
   for (const auto& f : spec.fields) {
     auto it = rec.find(f.name);
-    if (f.required && (it == rec.end() || it->second.is_null())) errs.push_back({std::string(f.name), "required"});
+    const bool reported = std::any_of(errs.begin(), errs.end(), [&](const FieldError& e) { return e.field == f.name; });
+    if (f.required && !reported && (it == rec.end() || it->second.is_null()))
+      errs.push_back({std::string(f.name), "required"});
   }
 }
 

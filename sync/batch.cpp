@@ -1,5 +1,7 @@
 #include "sync/batch.h"
 
+#include <set>
+
 #include "core/uuid.h"
 #include "sync/crypto.h"
 
@@ -7,8 +9,11 @@ namespace yz::sync {
 
 namespace {
 
-std::string mac_message(const BatchHeader& h) {
-  return h.batch_id + "\n" + h.device_id + "\n" + std::to_string(h.seq) + "\n" + h.digest;
+// The MAC covers every member but itself, in canonical (dump) form.
+std::string mac_of(const json& batch, const std::string& key) {
+  json body = batch;
+  body.erase("mac");
+  return hmac_hex(key, body.dump());
 }
 
 std::string str_member(const json& j, const char* key) {
@@ -24,15 +29,21 @@ std::string changes_digest(const json& changes) { return sha256_digest(changes.d
 json seal_batch(const json& changes, const BatchHeader& header, int64_t created_ms, const std::string& key) {
   BatchHeader h = header;
   h.digest = changes_digest(changes);
-  return {{"format", kBatchFormat}, {"version", kFormatVersion}, {"batch_id", h.batch_id},
-          {"device_id", h.device_id}, {"seq", h.seq},             {"schema", h.schema},
-          {"created_ms", created_ms}, {"count", changes.size()},  {"digest", h.digest},
-          {"mac", hmac_hex(key, mac_message(h))}, {"changes", changes}};
+  json batch = {{"format", kBatchFormat}, {"version", kFormatVersion}, {"batch_id", h.batch_id},
+                {"device_id", h.device_id}, {"seq", h.seq},             {"schema", h.schema},
+                {"created_ms", created_ms}, {"count", changes.size()},  {"digest", h.digest},
+                {"changes", changes}};
+  batch["mac"] = mac_of(batch, key);
+  return batch;
 }
 
 BatchHeader check_batch(const json& batch, const std::optional<std::string>& key) {
   if (!batch.is_object()) throw BatchError("bad_format", "a batch must be a JSON object");
   if (batch.value("format", "") != kBatchFormat) throw BatchError("bad_format", "not a yizhen batch");
+  static const std::set<std::string> kMembers = {"format", "version", "batch_id", "device_id", "seq", "schema",
+                                                 "created_ms", "count", "digest", "mac", "changes"};
+  for (const auto& [k, v] : batch.items())
+    if (!kMembers.count(k)) throw BatchError("bad_format", "unknown member \"" + k + "\"");
   if (batch.value("version", 0) != kFormatVersion)
     throw BatchError("bad_format", "batch format version " + batch.value("version", json()).dump() + " is not supported");
   BatchHeader h;
@@ -52,7 +63,7 @@ BatchHeader check_batch(const json& batch, const std::optional<std::string>& key
   if (batch.value("count", json()) != json(it->size()))
     throw BatchError("bad_format", "count does not match the number of changes");
   if (changes_digest(*it) != h.digest) throw BatchError("bad_digest", "the changes do not match the digest");
-  if (key && !same_secret(hmac_hex(*key, mac_message(h)), batch.value("mac", "")))
+  if (key && !same_secret(mac_of(batch, *key), batch.value("mac", "")))
     throw BatchError("bad_mac", "the batch is not signed by this device");
   return h;
 }

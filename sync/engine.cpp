@@ -141,33 +141,28 @@ struct SyncEngine::Impl {
     return wait;
   }
 
+  // Rounds until stopped. Between rounds wait for the deadline, "sync now",
+  // or a save, which refreshes the counts and, when the server was reachable
+  // last time, brings the next round to within after_save_ms.
   void run() {
     std::unique_lock lock(mu);
     while (!stopping) {
       lock.unlock();
-      int64_t wait = round();
+      const int64_t wait = round();
       lock.lock();
-      const auto until = std::chrono::steady_clock::now() + std::chrono::milliseconds(wait);
-      while (!stopping && !kicked) {
-        if (saved) {
-          saved = false;
-          lock.unlock();
-          try {
-            refresh();
-          } catch (...) {
-          }
-          lock.lock();
-          // Online and idle: push a little after the save.
-          if (status.state == SyncState::idle) {
-            const auto soon = std::chrono::steady_clock::now() + std::chrono::milliseconds(opt.after_save_ms);
-            if (soon < until) {
-              cv.wait_until(lock, soon, [&] { return stopping || kicked; });
-              break;
-            }
-          }
+      auto next = std::chrono::steady_clock::now() + std::chrono::milliseconds(wait);
+      while (!stopping && !kicked && std::chrono::steady_clock::now() < next) {
+        cv.wait_until(lock, next, [&] { return stopping || kicked || saved; });
+        if (!saved) continue;
+        saved = false;
+        if (status.state == SyncState::idle)
+          next = std::min(next, std::chrono::steady_clock::now() + std::chrono::milliseconds(opt.after_save_ms));
+        lock.unlock();
+        try {
+          refresh();
+        } catch (...) {  // counts only; the next round reports real failures
         }
-        if (cv.wait_until(lock, until, [&] { return stopping || kicked || saved; }) && saved) continue;
-        if (std::chrono::steady_clock::now() >= until) break;
+        lock.lock();
       }
       kicked = false;
     }
