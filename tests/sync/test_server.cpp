@@ -1,0 +1,236 @@
+// The real yizhen-server on 127.0.0.1 with several devices: records reach
+// other devices, conflicts are logged, revoked devices are refused, batch
+// files travel by "USB stick", and limits hold before parsing.
+#include <httplib.h>
+
+#include <filesystem>
+#include <fstream>
+
+#include "core/files.h"
+#include "core/outbox.h"
+#include "sync/batch.h"
+#include "sync/batch_files.h"
+#include "sync/crypto.h"
+#include "tests/sync/server_fixture.h"
+
+using namespace yz;
+using namespace yz_sync_test;
+namespace fs = std::filesystem;
+
+namespace {
+
+json admin_json(const Server& s, const std::string& verb) {
+  auto r = s.admin({verb, "--json"});
+  REQUIRE_MESSAGE(r.code == 0, r.err);
+  return json::parse(r.out);
+}
+
+std::string add_visit(Store& s, const std::string& village = "540102001001") {
+  std::string pid;
+  s.transact([&](Writer& w) {
+    pid = w.create("patient", {{"name", "卓玛"}, {"sex", "F"}, {"age", 52}, {"village_code", village}});
+    const std::string eid = w.create("encounter", {{"patient_id", pid}, {"station", "内科"}, {"complaint", "头晕"}});
+    for (auto [kind, value, unit] : {std::tuple{"sbp", 152.0, "mmHg"}, {"dbp", 96.0, "mmHg"}, {"spo2", 86.0, "%"}})
+      w.create("observation", {{"patient_id", pid}, {"encounter_id", eid}, {"kind", kind}, {"value", value}, {"unit", unit}});
+  });
+  return pid;
+}
+
+}  // namespace
+
+TEST_CASE("What one device records reaches another device of the team, once") {
+  yz::test::TempDir dir;
+  Server server(dir.file("central.db"));
+  Device a(dir.file("a.db")), b(dir.file("b.db"));
+  a.enroll(server, server.enroll_code());
+  b.enroll(server, server.enroll_code());
+  const std::string pid = add_visit(a.store);
+  CHECK(pending_changes(a.store.db()) == 5);
+  a.sync(server);
+  CHECK(pending_changes(a.store.db()) == 0);
+  b.sync(server);
+  auto got = b.store.get("patient", pid);
+  REQUIRE(got.has_value());
+  CHECK((*got)["name"] == "卓玛");
+  CHECK(b.count("SELECT count(*) FROM observation") == 3);
+  CHECK(b.count("SELECT count(*) FROM encounter") == 1);
+  // Syncing again moves nothing and the server holds each record once.
+  a.sync(server);
+  b.sync(server);
+  const json st = admin_json(server, "stats");
+  CHECK(st["patient"] == 1);
+  CHECK(st["observation"] == 3);
+  CHECK(st["batches"] == 1);
+  CHECK(st["devices"] == 2);
+}
+
+TEST_CASE("Concurrent edits on two devices land in the server's conflict log") {
+  yz::test::TempDir dir;
+  Server server(dir.file("central.db"));
+  Device a(dir.file("a.db")), b(dir.file("b.db"));
+  a.enroll(server, server.enroll_code());
+  b.enroll(server, server.enroll_code());
+  const std::string pid = add_visit(a.store);
+  a.sync(server);
+  b.sync(server);
+  a.store.update("patient", pid, {{"phone", "13800000001"}});
+  b.store.update("patient", pid, {{"phone", "13800000002"}});
+  a.sync(server);
+  b.sync(server);
+  a.sync(server);
+  const json conflicts = admin_json(server, "conflicts");
+  REQUIRE(conflicts.size() == 1);
+  CHECK(conflicts[0]["field"] == "phone");
+  // Both devices end with the same value as the server.
+  CHECK((*a.store.get("patient", pid))["phone"] == (*b.store.get("patient", pid))["phone"]);
+}
+
+TEST_CASE("A revoked device is refused from its next contact, others carry on") {
+  yz::test::TempDir dir;
+  Server server(dir.file("central.db"));
+  Device a(dir.file("a.db")), b(dir.file("b.db"));
+  a.enroll(server, server.enroll_code());
+  b.enroll(server, server.enroll_code());
+  CHECK(server.admin({"revoke", a.store.device_id()}).code == 0);
+  CHECK(server.admin({"revoke", "01a2089d-0000-7000-8000-000000000000"}).code == 1);
+  add_visit(a.store);
+  try {
+    a.sync(server);
+    FAIL("a revoked device synced");
+  } catch (const sync::SyncError& e) {
+    CHECK(e.kind() == sync::SyncError::Kind::revoked);
+  }
+  CHECK(pending_changes(a.store.db()) == 5);  // nothing lost on the device
+  add_visit(b.store);
+  CHECK_NOTHROW(b.sync(server));
+  CHECK(admin_json(server, "stats")["patient"] == 1);
+  // A used code cannot enroll anyone else.
+  const std::string code = server.enroll_code();
+  Device c(dir.file("c.db")), d(dir.file("d.db"));
+  c.enroll(server, code);
+  CHECK_THROWS_AS(d.enroll(server, code), sync::SyncError);
+}
+
+TEST_CASE("The same batch id with other content is refused with 409, the same batch gets the same receipt") {
+  yz::test::TempDir dir;
+  Server server(dir.file("central.db"));
+  Device a(dir.file("a.db"));
+  a.enroll(server, server.enroll_code());
+  add_visit(a.store);
+  sync::seal_pending(a.exec);
+  const auto batches = undelivered_batches(a.store.db());
+  REQUIRE(batches.size() == 1);
+  const std::string token = *a.store.setting(sync::kTokenKey);
+  httplib::Client http(server.url);
+  const httplib::Headers auth = {{"Authorization", "Bearer " + token}};
+  auto first = http.Post("/v1/batches", auth, batches[0].body, "application/json");
+  auto again = http.Post("/v1/batches", auth, batches[0].body, "application/json");
+  REQUIRE(first);
+  REQUIRE(again);
+  CHECK(first->status == 200);
+  CHECK(again->body == first->body);
+  json other = json::parse(batches[0].body);
+  other["changes"][0]["fields"]["name"] = "央金";
+  sync::BatchHeader h = sync::check_batch(json::parse(batches[0].body));
+  const json resealed = sync::seal_batch(other["changes"], h, 0, sync::token_key(token));
+  auto conflict = http.Post("/v1/batches", auth, resealed.dump(), "application/json");
+  REQUIRE(conflict);
+  CHECK(conflict->status == 409);
+  CHECK(json::parse(conflict->body)["code"] == "batch_conflict");
+  // No token, a wrong token, a token in the URL: refused, and never logged.
+  auto none = http.Post("/v1/batches", batches[0].body, "application/json");
+  CHECK(none->status == 401);
+  auto in_url = http.Get(("/v1/changes?after=0&token=" + token).c_str());
+  CHECK(in_url->status == 401);
+  std::ifstream log(server.db + ".log");
+  std::string text((std::istreambuf_iterator<char>(log)), std::istreambuf_iterator<char>());
+  CHECK(text.find(token) == std::string::npos);
+  CHECK(text.find("POST /v1/batches 409") != std::string::npos);
+}
+
+TEST_CASE("Deep, huge or malformed bodies are refused before parsing, with problem details") {
+  yz::test::TempDir dir;
+  Server server(dir.file("central.db"));
+  Device a(dir.file("a.db"));
+  a.enroll(server, server.enroll_code());
+  const std::string token = *a.store.setting(sync::kTokenKey);
+  httplib::Client http(server.url);
+  const httplib::Headers auth = {{"Authorization", "Bearer " + token}};
+  auto deep = http.Post("/v1/batches", auth, std::string(200000, '[') + std::string(200000, ']'), "application/json");
+  REQUIRE(deep);
+  CHECK(deep->status == 413);
+  CHECK(deep->get_header_value("Content-Type") == "application/problem+json");
+  CHECK(json::parse(deep->body)["code"] == "too_deep");
+  auto huge = http.Post("/v1/batches", auth, std::string(17u << 20, ' '), "application/json");
+  CHECK((!huge || huge->status == 413));
+  auto junk = http.Post("/v1/batches", auth, "{\"format\": \"yizhen-batch\"", "application/json");
+  CHECK(junk->status == 400);
+  auto health = http.Get("/v1/health");
+  CHECK(health->status == 200);  // still serving
+}
+
+TEST_CASE("Pull is scoped to the team's area") {
+  yz::test::TempDir dir;
+  Server server(dir.file("central.db"));
+  Device lhasa(dir.file("a.db")), kashgar(dir.file("b.db")), lhasa2(dir.file("c.db"));
+  lhasa.enroll(server, server.enroll_code("拉萨队", "540102"));
+  lhasa2.enroll(server, server.enroll_code("拉萨队"));
+  kashgar.enroll(server, server.enroll_code("喀什队", "653101"));
+  add_visit(lhasa.store, "540102001001");
+  add_visit(kashgar.store, "653101001001");
+  lhasa.sync(server);
+  kashgar.sync(server);
+  lhasa2.sync(server);
+  CHECK(lhasa2.count("SELECT count(*) FROM patient") == 1);
+  CHECK(lhasa2.count("SELECT count(*) FROM patient WHERE village_code LIKE '540102%'") == 1);
+  kashgar.sync(server);
+  CHECK(kashgar.count("SELECT count(*) FROM patient") == 1);
+}
+
+TEST_CASE("Batch files travel on a USB stick, damaged files are refused, receipts close the loop") {
+  yz::test::TempDir dir;
+  Server server(dir.file("central.db"));
+  Device a(dir.file("a.db"));
+  a.enroll(server, server.enroll_code());
+  server.kill();  // no network at all from here on
+  for (int i = 0; i < 3; ++i) add_visit(a.store);
+  fs::create_directories(dir.file("usb"));
+  fs::create_directories(dir.file("bad"));
+  fs::create_directories(dir.file("receipts"));
+  const auto exported = sync::export_batches(a.exec, dir.file("usb"));
+  REQUIRE(exported.files == 1);
+  CHECK(exported.changes == 15);
+  // Damaged copies: cut short, and one bit flipped in the middle.
+  const std::string good = read_file(exported.paths[0]);
+  std::string flipped = good;
+  flipped[good.size() / 2] ^= 0x04;
+  write_file_durably(dir.file("bad/a.batch.json"), good.substr(0, good.size() * 2 / 3));
+  write_file_durably(dir.file("bad/b.batch.json"), flipped);
+  auto bad = server.admin({"import-batches", dir.file("bad"), "--receipts-to", dir.file("receipts")});
+  CHECK(bad.code == 2);
+  CHECK(bad.err.find("a.batch.json") != std::string::npos);
+  CHECK(bad.err.find("b.batch.json") != std::string::npos);
+  CHECK(admin_json(server, "stats")["patient"] == 0);
+  CHECK(fs::is_empty(dir.file("receipts")));
+
+  auto ok = server.admin({"import-batches", dir.file("usb"), "--receipts-to", dir.file("receipts")});
+  CHECK_MESSAGE(ok.code == 0, ok.err);
+  auto twice = server.admin({"import-batches", dir.file("usb"), "--receipts-to", dir.file("receipts")});
+  CHECK(twice.code == 0);
+  CHECK(admin_json(server, "stats")["patient"] == 3);
+  CHECK(admin_json(server, "stats")["batches"] == 1);
+  const auto receipts = sync::import_receipts(a.exec, dir.file("receipts"));
+  CHECK(receipts.delivered == 1);
+  CHECK(receipts.refused.empty());
+  CHECK(pending_changes(a.store.db()) == 0);
+  // A forged receipt marks nothing.
+  add_visit(a.store);
+  const auto second = sync::export_batches(a.exec, dir.file("usb"));
+  REQUIRE(second.files == 1);
+  const json batch = json::parse(read_file(second.paths[0]));
+  json forged = {{"format", sync::kReceiptFormat}, {"batch_id", batch["batch_id"]}, {"mac", std::string(64, '0')}};
+  write_file_durably(dir.file("receipts/" + sync::receipt_file_name(batch["batch_id"])), forged.dump());
+  const auto refused = sync::import_receipts(a.exec, dir.file("receipts"));
+  CHECK(refused.refused.size() == 1);
+  CHECK(pending_changes(a.store.db()) == 5);
+}
