@@ -372,6 +372,10 @@ void record_quarantine(SQLite::Database& db, const std::string& batch_id, const 
   st.exec();
 }
 
+bool has_open_quarantine(SQLite::Database& db) {
+  return db.execAndGet("SELECT EXISTS (SELECT 1 FROM quarantine WHERE resolved_ms IS NULL)").getInt() != 0;
+}
+
 void resolve_quarantine(SQLite::Database& db, std::string_view entity, std::string_view id, int64_t now_ms) {
   SQLite::Statement st(db,
                        "UPDATE quarantine SET resolved_ms = ? WHERE entity = ? AND record_id = ? AND "

@@ -103,6 +103,8 @@ class ChangeApplier {
 void record_quarantine(SQLite::Database& db, const std::string& batch_id, const std::string& device_id,
                        const ApplyOutcome& outcome, const json& change, int64_t now_ms);
 // A later accepted change of the same record resolves earlier quarantine rows.
+// has_open_quarantine lets a caller skip the lookups when nothing is open.
+bool has_open_quarantine(SQLite::Database& db);
 void resolve_quarantine(SQLite::Database& db, std::string_view entity, std::string_view id, int64_t now_ms);
 
 struct QuarantineRow {

@@ -9,6 +9,27 @@
 
 namespace yz {
 
+namespace {
+
+// About how many bytes `j` takes as JSON text, without writing it out
+// (escapes aside): enough to keep a batch under its size limit.
+size_t approximate_size(const json& j) {
+  if (j.is_string()) return j.get_ref<const std::string&>().size() + 2;
+  if (j.is_object()) {
+    size_t n = 2;
+    for (const auto& [k, v] : j.items()) n += k.size() + 4 + approximate_size(v);
+    return n;
+  }
+  if (j.is_array()) {
+    size_t n = 2;
+    for (const auto& v : j) n += approximate_size(v) + 1;
+    return n;
+  }
+  return 24;
+}
+
+}  // namespace
+
 PendingChanges collect_pending(SQLite::Database& db, size_t max_changes, size_t max_bytes) {
   PendingChanges out;
   ChangeReader reader(db);
@@ -28,7 +49,7 @@ PendingChanges collect_pending(SQLite::Database& db, size_t max_changes, size_t 
     auto change = spec ? reader.read(*spec, id) : std::nullopt;
     out.outbox_seqs.push_back(seq);
     if (!change) continue;  // cannot happen (records are never removed); the row is settled with the batch
-    out.bytes += change->dump().size() + 1;
+    out.bytes += approximate_size(*change);
     out.changes.push_back(std::move(*change));
     seen.insert({std::move(entity), std::move(id)});
   }
@@ -94,10 +115,11 @@ Delivery mark_delivered(SQLite::Database& db, const std::string& batch_id, const
     ins.bind(7, now_ms);
     ins.exec();
   }
-  for (const auto& c : body["changes"]) {
-    const std::string entity = c.value("entity", ""), id = c.value("id", "");
-    if (!quarantined.count({entity, id})) resolve_quarantine(db, entity, id, now_ms);
-  }
+  if (has_open_quarantine(db))
+    for (const auto& c : body["changes"]) {
+      const std::string entity = c.value("entity", ""), id = c.value("id", "");
+      if (!quarantined.count({entity, id})) resolve_quarantine(db, entity, id, now_ms);
+    }
   SQLite::Statement ack(db, "UPDATE outbox SET acked = 1 WHERE batch_id = ?");
   ack.bind(1, batch_id);
   ack.exec();

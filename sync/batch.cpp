@@ -9,11 +9,13 @@ namespace yz::sync {
 
 namespace {
 
-// The MAC covers every member but itself, in canonical (dump) form.
+// The MAC covers every member but itself and the changes, in canonical
+// (dump) form; the digest member binds the changes.
 std::string mac_of(const json& batch, const std::string& key) {
-  json body = batch;
-  body.erase("mac");
-  return hmac_hex(key, body.dump());
+  json head = json::object();
+  for (const auto& [k, v] : batch.items())
+    if (k != "mac" && k != "changes") head[k] = v;
+  return hmac_hex(key, head.dump());
 }
 
 std::string str_member(const json& j, const char* key) {

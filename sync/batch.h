@@ -44,7 +44,7 @@ std::string changes_digest(const json& changes);
 json seal_batch(const json& changes, const BatchHeader& header, int64_t created_ms, const std::string& key);
 
 // Checks format, count and digest of a parsed batch; with a key, also its
-// MAC (over every member but "mac"). Returns the header. Throws BatchError.
+// MAC (over every member but "mac" and "changes", which the digest binds). Returns the header. Throws BatchError.
 BatchHeader check_batch(const json& batch, const std::optional<std::string>& key = std::nullopt);
 
 // A receipt's MAC over everything else in it (the "mac" member is replaced).

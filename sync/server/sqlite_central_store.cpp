@@ -169,6 +169,7 @@ class SqliteCentralStore : public CentralStore {
       }
       ChangeApplier applier(db, date_of_ms(received), received);
       int64_t applied = 0, unchanged = 0, conflicts = 0;
+      const bool open_quarantine = has_open_quarantine(db);
       json quarantined = json::array();
       for (const auto& change : batch["changes"]) {
         ApplyOutcome o = applier.apply(change);
@@ -179,7 +180,7 @@ class SqliteCentralStore : public CentralStore {
           continue;
         }
         conflicts += static_cast<int64_t>(o.conflicts.size());
-        resolve_quarantine(db, o.entity, o.id, received);
+        if (open_quarantine) resolve_quarantine(db, o.entity, o.id, received);
         if (auto h = Hlc::parse(o.max_hlc)) store_.observe(*h);
         if (o.status == ApplyOutcome::Status::unchanged) {
           ++unchanged;
@@ -190,6 +191,7 @@ class SqliteCentralStore : public CentralStore {
              o.same_as_change ? device.device_id : std::string());
       }
       applier.release();
+      release();
       receipt = {{"format", kReceiptFormat},
                  {"version", kFormatVersion},
                  {"batch_id", batch_id},
@@ -320,9 +322,22 @@ class SqliteCentralStore : public CentralStore {
 
  private:
   std::string path_;
-  std::mutex mu_;  // guards store_ (the one writer) and ids_
+  std::mutex mu_;  // guards store_ (the one writer), ids_ and stmts_
   Store store_;
   IdSource ids_;
+  std::map<std::string, std::unique_ptr<SQLite::Statement>> stmts_;  // on the writer, prepared once
+
+  SQLite::Statement& cached(SQLite::Database& db, const std::string& sql) {
+    auto& st = stmts_[sql];
+    if (!st) st = std::make_unique<SQLite::Statement>(db, sql);
+    st->tryReset();
+    st->clearBindings();
+    return *st;
+  }
+  // Finish cached statements, so none pins a WAL snapshot (see Store).
+  void release() noexcept {
+    for (auto& [sql, st] : stmts_) st->tryReset();
+  }
 
   static StoreOptions options() {
     StoreOptions o;
@@ -366,6 +381,7 @@ class SqliteCentralStore : public CentralStore {
     applier.release();
     if (o.status == ApplyOutcome::Status::quarantined) throw ValidationError(o.errors);
     feed(db, entity, id, fields, team_id, "");
+    release();
   }
 
   // The place code a record belongs to, for scoping pulls: its own village or
@@ -376,9 +392,11 @@ class SqliteCentralStore : public CentralStore {
     };
     auto lookup = [&](const char* sql, const std::string& id) -> std::string {
       if (id.empty()) return {};
-      SQLite::Statement st(db, sql);
+      auto& st = cached(db, sql);
       st.bind(1, id);
-      return st.executeStep() && !st.getColumn(0).isNull() ? st.getColumn(0).getString() : std::string();
+      std::string area = st.executeStep() && !st.getColumn(0).isNull() ? st.getColumn(0).getString() : std::string();
+      st.tryReset();
+      return area;
     };
     if (entity == "place") return text("code");
     if (entity == "clinic_day") return text("place_code");
@@ -391,15 +409,15 @@ class SqliteCentralStore : public CentralStore {
 
   void feed(SQLite::Database& db, const std::string& entity, const std::string& id, const json& fields,
             const std::string& team_id, const std::string& echo_device) {
-    SQLite::Statement del(db, "DELETE FROM srv_feed WHERE entity = ? AND record_id = ?");
+    auto& del = cached(db, "DELETE FROM srv_feed WHERE entity = ? AND record_id = ?");
     del.bind(1, entity);
     del.bind(2, id);
     del.exec();
-    SQLite::Statement ins(db,
-                          "INSERT INTO srv_feed (entity, record_id, area, team_id, echo_device) VALUES (?, ?, ?, ?, ?)");
+    const std::string area = area_of(db, entity, fields);
+    auto& ins = cached(db, "INSERT INTO srv_feed (entity, record_id, area, team_id, echo_device) VALUES (?, ?, ?, ?, ?)");
     ins.bind(1, entity);
     ins.bind(2, id);
-    ins.bind(3, area_of(db, entity, fields));
+    ins.bind(3, area);
     if (team_id.empty()) ins.bind(4);
     else ins.bind(4, team_id);
     if (echo_device.empty()) ins.bind(5);
