@@ -92,34 +92,40 @@ Delivery mark_delivered(SQLite::Database& db, const std::string& batch_id, const
   find.bind(1, batch_id);
   if (!find.executeStep()) return Delivery::unknown_batch;
   if (find.getColumn(1).getInt() != 0) return Delivery::already_delivered;
-  const json body = json::parse(find.getColumn(0).getString());
-  find.reset();
-
-  std::set<std::pair<std::string, std::string>> quarantined;
-  const std::string device = body.value("device_id", "");
-  for (const auto& q : receipt.value("quarantined", json::array())) {
-    const std::string entity = q.value("entity", ""), id = q.value("id", "");
-    quarantined.insert({entity, id});
-    json change;
-    for (const auto& c : body["changes"])
-      if (c.value("entity", "") == entity && c.value("id", "") == id) change = c;
-    SQLite::Statement ins(db,
-                          "INSERT OR IGNORE INTO quarantine (entity, record_id, batch_id, device_id, errors, "
-                          "change, at_ms) VALUES (?, ?, ?, ?, ?, ?, ?)");
-    ins.bind(1, entity);
-    ins.bind(2, id);
-    ins.bind(3, batch_id);
-    ins.bind(4, device);
-    ins.bind(5, q.value("errors", json::array()).dump());
-    ins.bind(6, change.dump());
-    ins.bind(7, now_ms);
-    ins.exec();
-  }
-  if (has_open_quarantine(db))
-    for (const auto& c : body["changes"]) {
-      const std::string entity = c.value("entity", ""), id = c.value("id", "");
-      if (!quarantined.count({entity, id})) resolve_quarantine(db, entity, id, now_ms);
+  const auto& quarantined_list = receipt.value("quarantined", json::array());
+  const bool open = has_open_quarantine(db);
+  if (!quarantined_list.empty() || open) {
+    // Only then is the batch's content needed: to keep what was set aside
+    // and to resolve earlier quarantine rows of what was accepted now.
+    const json body = json::parse(find.getColumn(0).getString());
+    find.reset();
+    std::set<std::pair<std::string, std::string>> quarantined;
+    const std::string device = body.value("device_id", "");
+    for (const auto& q : quarantined_list) {
+      const std::string entity = q.value("entity", ""), id = q.value("id", "");
+      quarantined.insert({entity, id});
+      json change;
+      for (const auto& c : body["changes"])
+        if (c.value("entity", "") == entity && c.value("id", "") == id) change = c;
+      SQLite::Statement ins(db,
+                            "INSERT OR IGNORE INTO quarantine (entity, record_id, batch_id, device_id, errors, "
+                            "change, at_ms) VALUES (?, ?, ?, ?, ?, ?, ?)");
+      ins.bind(1, entity);
+      ins.bind(2, id);
+      ins.bind(3, batch_id);
+      ins.bind(4, device);
+      ins.bind(5, q.value("errors", json::array()).dump());
+      ins.bind(6, change.dump());
+      ins.bind(7, now_ms);
+      ins.exec();
     }
+    if (open)
+      for (const auto& c : body["changes"]) {
+        const std::string entity = c.value("entity", ""), id = c.value("id", "");
+        if (!quarantined.count({entity, id})) resolve_quarantine(db, entity, id, now_ms);
+      }
+  }
+  find.reset();
   SQLite::Statement ack(db, "UPDATE outbox SET acked = 1 WHERE batch_id = ?");
   ack.bind(1, batch_id);
   ack.exec();

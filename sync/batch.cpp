@@ -28,13 +28,13 @@ std::string str_member(const json& j, const char* key) {
 
 std::string changes_digest(const json& changes) { return sha256_digest(changes.dump()); }
 
-json seal_batch(const json& changes, const BatchHeader& header, int64_t created_ms, const std::string& key) {
+json seal_batch(json changes, const BatchHeader& header, int64_t created_ms, const std::string& key) {
   BatchHeader h = header;
   h.digest = changes_digest(changes);
   json batch = {{"format", kBatchFormat}, {"version", kFormatVersion}, {"batch_id", h.batch_id},
                 {"device_id", h.device_id}, {"seq", h.seq},             {"schema", h.schema},
-                {"created_ms", created_ms}, {"count", changes.size()},  {"digest", h.digest},
-                {"changes", changes}};
+                {"created_ms", created_ms}, {"count", changes.size()},  {"digest", h.digest}};
+  batch["changes"] = std::move(changes);
   batch["mac"] = mac_of(batch, key);
   return batch;
 }

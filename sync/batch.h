@@ -41,7 +41,7 @@ std::string changes_digest(const json& changes);
 
 // A sealed batch. `key` is the device key (crypto.h token_key).
 // `created_ms`: the device clock when sealed (the server reports skew).
-json seal_batch(const json& changes, const BatchHeader& header, int64_t created_ms, const std::string& key);
+json seal_batch(json changes, const BatchHeader& header, int64_t created_ms, const std::string& key);
 
 // Checks format, count and digest of a parsed batch; with a key, also its
 // MAC (over every member but "mac" and "changes", which the digest binds). Returns the header. Throws BatchError.

@@ -141,9 +141,9 @@ int seal_pending(const WriterExec& exec, const BatchLimits& limits) {
         h.device_id = cred.device_id;
         h.seq = seq;
         h.schema = current_schema_version();
-        const json sealed = seal_batch(p.changes, h, s.now_ms(), cred.key);
-        save_batch(db, {h.batch_id, seq, sealed.dump(), static_cast<int64_t>(p.changes.size())}, p.outbox_seqs,
-                   s.now_ms());
+        const auto count = static_cast<int64_t>(p.changes.size());
+        const json sealed = seal_batch(std::move(p.changes), h, s.now_ms(), cred.key);
+        save_batch(db, {h.batch_id, seq, sealed.dump(), count}, p.outbox_seqs, s.now_ms());
         s.set_setting(kBatchSeqKey, std::to_string(seq));
         ++made;
       });

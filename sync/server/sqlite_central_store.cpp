@@ -187,7 +187,9 @@ class SqliteCentralStore : public CentralStore {
           continue;
         }
         ++applied;
-        feed(db, o.entity, o.id, change.contains("fields") ? change["fields"] : json::object(), device.team_id,
+        static const json kNoFields = json::object();
+        const auto fields = change.find("fields");
+        feed(db, o.entity, o.id, fields != change.end() ? *fields : kNoFields, device.team_id,
              o.same_as_change ? device.device_id : std::string());
       }
       applier.release();
