@@ -178,7 +178,9 @@ TEST_CASE("A server killed with SIGKILL while applying leaves no partial batch")
   limits.max_changes = per_batch;
   sync::seal_pending(a.exec, limits);
   std::mt19937 rng(3);
-  for (int attempt = 0; attempt < 4 && pending_changes(a.store.db()) > 0; ++attempt) {
+  // The kill comes later on each attempt (slow sanitizer builds need longer
+  // to reach the applying), at a random point within the window.
+  for (int attempt = 0; attempt < 6 && pending_changes(a.store.db()) > 0; ++attempt) {
     std::thread pusher([&] {
       try {
         auto t = sync::make_http_transport(server.url);
@@ -186,7 +188,7 @@ TEST_CASE("A server killed with SIGKILL while applying leaves no partial batch")
       } catch (const sync::SyncError&) {
       }
     });
-    std::this_thread::sleep_for(std::chrono::milliseconds(20 + rng() % 300));
+    std::this_thread::sleep_for(std::chrono::milliseconds((20 + rng() % 200) << attempt));
     server.kill();
     pusher.join();
     {

@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <fstream>
 
+#include "core/clock.h"
 #include "core/files.h"
 #include "core/outbox.h"
 #include "sync/batch.h"
@@ -233,4 +234,48 @@ TEST_CASE("Batch files travel on a USB stick, damaged files are refused, receipt
   const auto refused = sync::import_receipts(a.exec, dir.file("receipts"));
   CHECK(refused.refused.size() == 1);
   CHECK(pending_changes(a.store.db()) == 5);
+}
+
+TEST_CASE("An unknown pull cursor leads to a clean full resync") {
+  yz::test::TempDir dir;
+  Server server(dir.file("central.db"));
+  Device a(dir.file("a.db")), b(dir.file("b.db"));
+  a.enroll(server, server.enroll_code());
+  b.enroll(server, server.enroll_code());
+  add_visit(a.store);
+  a.sync(server);
+  b.store.set_setting(sync::kCursorKey, "987654321");  // from a restored backup of another server's era
+  auto t = sync::make_http_transport(server.url);
+  const auto pulled = sync::pull(b.exec, *t);
+  CHECK(pulled.reset);
+  CHECK(b.count("SELECT count(*) FROM observation") == 3);
+  CHECK(std::stoll(*b.store.setting(sync::kCursorKey)) < 987654321);
+}
+
+TEST_CASE("Devices with clocks at 1970 and three years ahead merge through the server") {
+  yz::test::TempDir dir;
+  Server server(dir.file("central.db"));
+  ManualClock epoch(0), ahead(SystemClock().now_ms() + int64_t{3} * 365 * 86'400'000);
+  StoreOptions o1, o2;
+  o1.clock = &epoch;
+  o2.clock = &ahead;
+  Device old_laptop(dir.file("a.db"), o1), fast_laptop(dir.file("b.db"), o2), normal(dir.file("c.db"));
+  for (Device* d : {&old_laptop, &fast_laptop, &normal}) d->enroll(server, server.enroll_code());
+  const std::string p_fast = add_visit(fast_laptop.store);
+  fast_laptop.sync(server);
+  old_laptop.sync(server);
+  // The 1970 laptop edits what it pulled: its edit is ordered after it.
+  old_laptop.store.update("patient", p_fast, {{"phone", "13912345678"}});
+  const std::string p_old = add_visit(old_laptop.store);
+  old_laptop.sync(server);
+  normal.sync(server);
+  fast_laptop.sync(server);
+  for (Device* d : {&old_laptop, &fast_laptop, &normal}) {
+    CHECK((*d->store.get("patient", p_fast))["phone"] == "13912345678");
+    CHECK(d->store.get("patient", p_old).has_value());
+  }
+  CHECK(admin_json(server, "quarantine").empty());
+  CHECK(admin_json(server, "conflicts").empty());
+  // The normal laptop's date did not jump three years ahead.
+  CHECK(normal.store.today() == date_of_ms(SystemClock().now_ms()));
 }
