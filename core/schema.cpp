@@ -140,6 +140,9 @@ CREATE INDEX patient_key_patient ON patient_key(patient_rid);
 // edits are kept for people to review, on devices and on the server alike.
 constexpr const char* kV3 = R"SQL(
 ALTER TABLE field_clock ADD COLUMN base TEXT;
+-- Sealing reads the rows not yet in a batch; a receipt acknowledges a batch's rows.
+CREATE INDEX outbox_unbatched ON outbox(seq) WHERE acked = 0 AND batch_id IS NULL;
+CREATE INDEX outbox_batch ON outbox(batch_id) WHERE acked = 0;
 
 CREATE TABLE sync_batch (
   batch_id TEXT PRIMARY KEY, seq INTEGER NOT NULL UNIQUE, body TEXT NOT NULL,

@@ -1,6 +1,10 @@
 #include "sync/client.h"
 
 #include <algorithm>
+#include <condition_variable>
+#include <future>
+#include <mutex>
+#include <thread>
 
 #include "core/changes.h"
 #include "core/clock.h"
@@ -68,7 +72,12 @@ json parse_answer(const HttpResponse& r) {
 }  // namespace
 
 WriterExec direct_exec(Store& store) {
-  return [&store](const std::function<void(Store&)>& job) { job(store); };
+  // push() runs jobs from two threads; the store takes one at a time.
+  auto mu = std::make_shared<std::mutex>();
+  return [&store, mu](const std::function<void(Store&)>& job) {
+    std::lock_guard lock(*mu);
+    job(store);
+  };
 }
 
 std::string error_words(const SyncError& e, Lang lang) {
@@ -123,7 +132,7 @@ EnrollResult enroll(const WriterExec& exec, Transport& transport, const std::str
   return out;
 }
 
-int seal_pending(const WriterExec& exec, const BatchLimits& limits) {
+int seal_pending(const WriterExec& exec, const BatchLimits& limits, const std::function<bool()>& after_each) {
   const Credentials cred = credentials(exec);
   IdSource ids;
   int made = 0;
@@ -148,6 +157,7 @@ int seal_pending(const WriterExec& exec, const BatchLimits& limits) {
         ++made;
       });
     });
+    if (more && after_each && !after_each()) break;
   }
   return made;
 }
@@ -155,16 +165,60 @@ int seal_pending(const WriterExec& exec, const BatchLimits& limits) {
 PushResult push(const WriterExec& exec, Transport& transport, const Progress& progress, const BatchLimits& limits) {
   const Credentials cred = credentials(exec);
   PushResult out;
+  int64_t total = 0, done = 0;
+  exec([&](Store& s) { total = pending_changes(s.db()); });
   // New saves may arrive while we push: seal and send again until nothing is
   // left, but give up after a few rounds rather than chase a busy desk.
   for (int round = 0; round < 5; ++round) {
-    seal_pending(exec, limits);
-    std::vector<SavedBatch> batches;
-    exec([&](Store& s) { batches = undelivered_batches(s.db()); });
-    if (batches.empty()) break;
-    int64_t total = 0, done = 0;
-    for (const auto& b : batches) total += b.changes;
-    for (const auto& b : batches) {
+    // Seal on another thread while the batches already sealed go out, so the
+    // server applies one batch while the next is being sealed.
+    std::mutex mu;
+    std::condition_variable cv;
+    bool sealed_all = false, stop = false;
+    std::exception_ptr seal_error;
+    std::thread sealer([&] {
+      try {
+        seal_pending(exec, limits, [&] {
+          cv.notify_one();
+          std::lock_guard lock(mu);
+          return !stop;
+        });
+      } catch (...) {
+        seal_error = std::current_exception();
+      }
+      std::lock_guard lock(mu);
+      sealed_all = true;
+      cv.notify_one();
+    });
+    struct Join {
+      std::thread& t;
+      std::mutex& mu;
+      bool& stop;
+      ~Join() {
+        {
+          std::lock_guard lock(mu);
+          stop = true;
+        }
+        t.join();
+      }
+    } join{sealer, mu, stop};
+
+    int sent = 0;
+    for (;;) {
+      bool finished = false;
+      {
+        std::lock_guard lock(mu);
+        finished = sealed_all;
+      }
+      std::vector<SavedBatch> next;
+      exec([&](Store& s) { next = undelivered_batches(s.db(), 1); });
+      if (next.empty()) {
+        if (finished) break;
+        std::unique_lock lock(mu);
+        cv.wait_for(lock, std::chrono::milliseconds(20));
+        continue;
+      }
+      const SavedBatch& b = next.front();
       const HttpResponse r = call([&] { return transport.post("/v1/batches", b.body, cred.token); });
       if (r.status != 200) fail(r);
       const json receipt = parse_answer(r);
@@ -182,12 +236,15 @@ PushResult push(const WriterExec& exec, Transport& transport, const Progress& pr
             s.set_setting(kServerTimeKey, std::to_string(receipt["received_ms"].get<int64_t>()));
         });
       });
+      ++sent;
       ++out.batches;
       out.changes += b.changes;
       out.quarantined += static_cast<int64_t>(receipt.value("quarantined", json::array()).size());
       done += b.changes;
-      if (progress) progress(done, total);
+      if (progress) progress(done, std::max(total, done));
     }
+    if (seal_error) std::rethrow_exception(seal_error);
+    if (sent == 0) break;
   }
   return out;
 }
@@ -195,14 +252,26 @@ PushResult push(const WriterExec& exec, Transport& transport, const Progress& pr
 PullResult pull(const WriterExec& exec, Transport& transport, const Progress& progress) {
   const Credentials cred = credentials(exec);
   PullResult out;
+  auto fetch = [&](const std::string& after) {
+    return call([&] { return transport.get("/v1/changes?after=" + after + "&limit=1000", cred.token); });
+  };
+  // The next page is fetched while this one is applied.
+  std::future<HttpResponse> ahead;
+  std::string ahead_cursor;
   for (;;) {
     std::string cursor, server_id;
     exec([&](Store& s) {
       cursor = s.setting(kCursorKey).value_or("0");
       server_id = s.setting(kServerIdKey).value_or("");
     });
-    const HttpResponse r =
-        call([&] { return transport.get("/v1/changes?after=" + cursor + "&limit=1000", cred.token); });
+    HttpResponse r;
+    if (ahead.valid() && ahead_cursor == cursor) {
+      r = ahead.get();
+    } else {
+      if (ahead.valid()) ahead.wait();  // one request at a time on the transport
+      ahead = {};
+      r = fetch(cursor);
+    }
     if (r.status != 200) fail(r);
     const json page = parse_answer(r);
     if (!page.is_object() || !page.contains("changes") || !page["changes"].is_array() ||
@@ -219,6 +288,10 @@ PullResult pull(const WriterExec& exec, Transport& transport, const Progress& pr
       continue;
     }
     if (page.value("reset", false)) out.reset = true;
+    if (page.value("more", false)) {
+      ahead_cursor = std::to_string(page["cursor"].get<int64_t>());
+      ahead = std::async(std::launch::async, fetch, ahead_cursor);
+    }
     // Apply parents before children within a page; across pages a child may
     // come first, which the merge allows (references are not enforced).
     std::vector<const json*> changes;

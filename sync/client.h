@@ -24,7 +24,8 @@ namespace yz::sync {
 // Runs `job` on the writer thread and returns when it has run; rethrows
 // what the job throws.
 using WriterExec = std::function<void(const std::function<void(Store&)>& job)>;
-// A WriterExec for a store the calling thread owns.
+// A WriterExec for a store no other thread uses meanwhile (the CLI, tests);
+// it runs one job at a time, from whichever thread calls it.
 WriterExec direct_exec(Store& store);
 
 class SyncError : public std::runtime_error {
@@ -69,7 +70,9 @@ struct BatchLimits {
 };
 
 // Seal every pending outbox row into batches; returns how many were made.
-int seal_pending(const WriterExec& exec, const BatchLimits& limits = {});
+// `after_each`, if given, runs after each batch; returning false stops.
+int seal_pending(const WriterExec& exec, const BatchLimits& limits = {},
+                 const std::function<bool()>& after_each = {});
 
 using Progress = std::function<void(int64_t done, int64_t total)>;
 
@@ -77,7 +80,8 @@ struct PushResult {
   int batches = 0;
   int64_t changes = 0, quarantined = 0;
 };
-// Seal, then send every undelivered batch until none is left.
+// Seal (on a second thread) and send every undelivered batch until none is
+// left; a batch goes out as soon as it is sealed.
 PushResult push(const WriterExec& exec, Transport& transport, const Progress& progress = {},
                 const BatchLimits& limits = {});
 
