@@ -12,7 +12,8 @@ std::string Hlc::str() const {
 }
 
 std::optional<Hlc> Hlc::parse(std::string_view t) {
-  if (t.size() < 21 || t[13] != '.' || t[19] != '.') return std::nullopt;
+  if (t.size() < 21 || t[13] != '.' || t[19] != '.' || t[0] < '0' || t[0] > '9' || t[14] < '0' || t[14] > '9')
+    return std::nullopt;  // digits only: from_chars would take a sign
   Hlc h;
   auto r1 = std::from_chars(t.data(), t.data() + 13, h.wall_ms);
   auto r2 = std::from_chars(t.data() + 14, t.data() + 19, h.counter);

@@ -75,6 +75,13 @@ void save_batch(SQLite::Database& db, const SavedBatch& batch, const std::vector
   }
 }
 
+void replace_batch_body(SQLite::Database& db, const std::string& batch_id, const std::string& body) {
+  SQLite::Statement st(db, "UPDATE sync_batch SET body = ? WHERE batch_id = ? AND delivered_ms IS NULL");
+  st.bind(1, body);
+  st.bind(2, batch_id);
+  st.exec();
+}
+
 std::vector<SavedBatch> undelivered_batches(SQLite::Database& db, int limit) {
   SQLite::Statement st(db,
                        "SELECT batch_id, seq, body, changes FROM sync_batch WHERE delivered_ms IS NULL "

@@ -38,6 +38,10 @@ struct SavedBatch {
 void save_batch(SQLite::Database& db, const SavedBatch& batch, const std::vector<int64_t>& outbox_seqs,
                 int64_t now_ms);
 
+// Replace the text of a batch not yet delivered (only its MAC may differ:
+// after the device is enrolled again under a new key).
+void replace_batch_body(SQLite::Database& db, const std::string& batch_id, const std::string& body);
+
 // Sealed batches no receipt has confirmed yet, oldest first (any connection).
 std::vector<SavedBatch> undelivered_batches(SQLite::Database& db, int limit = 1000);
 

@@ -39,6 +39,8 @@ json seal_batch(json changes, const BatchHeader& header, int64_t created_ms, con
   return batch;
 }
 
+void resign_batch(json& batch, const std::string& key) { batch["mac"] = mac_of(batch, key); }
+
 BatchHeader check_batch(const json& batch, const std::optional<std::string>& key) {
   if (!batch.is_object()) throw BatchError("bad_format", "a batch must be a JSON object");
   if (batch.value("format", "") != kBatchFormat) throw BatchError("bad_format", "not a yizhen batch");

@@ -43,6 +43,10 @@ std::string changes_digest(const json& changes);
 // `created_ms`: the device clock when sealed (the server reports skew).
 json seal_batch(json changes, const BatchHeader& header, int64_t created_ms, const std::string& key);
 
+// The same batch under another device key (a device enrolled again): only
+// "mac" changes; id, digest and changes stay.
+void resign_batch(json& batch, const std::string& key);
+
 // Checks format, count and digest of a parsed batch; with a key, also its
 // MAC (over every member but "mac" and "changes", which the digest binds). Returns the header. Throws BatchError.
 BatchHeader check_batch(const json& batch, const std::optional<std::string>& key = std::nullopt);

@@ -127,6 +127,12 @@ EnrollResult enroll(const WriterExec& exec, Transport& transport, const std::str
         s.set_setting(kServerIdKey, out.server_id);
         s.set_setting(kCursorKey, "0");
       }
+      // Batches sealed under an earlier token go out under the new key.
+      for (const auto& b : undelivered_batches(s.db(), 1 << 30)) {
+        json batch = json::parse(b.body);
+        resign_batch(batch, token_key(token));
+        replace_batch_body(s.db(), b.batch_id, batch.dump());
+      }
     });
   });
   return out;

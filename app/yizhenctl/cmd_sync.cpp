@@ -23,7 +23,12 @@ int sync_guarded(const Context& ctx, const std::function<int()>& body) {
     try {
       return body();
     } catch (const sync::SyncError& e) {
-      std::cerr << "error: " << sync::error_words(e, ctx.language()) << " (" << e.what() << ")\n";
+      // The refused/server words already quote the server; the others get
+      // the technical reason in brackets.
+      const bool quoted = e.kind() == sync::SyncError::Kind::refused || e.kind() == sync::SyncError::Kind::server;
+      std::cerr << "error: " << sync::error_words(e, ctx.language());
+      if (!quoted) std::cerr << " (" << e.what() << ")";
+      std::cerr << "\n";
       return 3;
     }
   });

@@ -2,6 +2,7 @@
 
 #include <httplib.h>
 
+#include <charconv>
 #include <chrono>
 
 #include "sync/batch.h"
@@ -13,7 +14,7 @@ namespace {
 void problem(httplib::Response& res, int status, const std::string& code, const std::string& detail) {
   static const std::map<int, std::string> kTitles = {
       {400, "Bad Request"}, {401, "Unauthorized"}, {403, "Forbidden"},           {404, "Not Found"},
-      {409, "Conflict"},    {413, "Payload Too Large"}, {500, "Internal Server Error"}};
+      {405, "Method Not Allowed"}, {409, "Conflict"}, {413, "Payload Too Large"}, {500, "Internal Server Error"}};
   const auto it = kTitles.find(status);
   const json body = {{"type", "https://yizhen.invalid/problems/" + code},
                      {"title", it != kTitles.end() ? it->second : "Error"},
@@ -111,15 +112,27 @@ void install_routes(httplib::Server& server, CentralStore& store, const JsonLimi
                if (!device) return;
                int64_t after = 0;
                int limit = 1000;
-               try {
-                 if (req.has_param("after")) after = std::stoll(req.get_param_value("after"));
-                 if (req.has_param("limit")) limit = std::stoi(req.get_param_value("limit"));
-               } catch (const std::exception&) {
+               auto integer = [&](const char* name, auto& out) {
+                 if (!req.has_param(name)) return true;
+                 const std::string v = req.get_param_value(name);
+                 const auto r = std::from_chars(v.data(), v.data() + v.size(), out);
+                 return r.ec == std::errc{} && r.ptr == v.data() + v.size();
+               };
+               if (!integer("after", after) || !integer("limit", limit))
                  return problem(res, 400, "bad_cursor", "after and limit must be integers");
-               }
                if (limit < 1 || limit > 5000) return problem(res, 400, "bad_limit", "limit must be 1 to 5000");
                ok(res, 200, store.changes_after(*device, after, limit));
              }));
+
+  // Errors httplib answers itself (unknown path, body over the limit) get a
+  // problem detail too.
+  server.set_error_handler([](const httplib::Request&, httplib::Response& res) {
+    if (!res.body.empty()) return;
+    if (res.status == 413) problem(res, 413, "too_large", "the body is over the size limit");
+    else if (res.status == 404) problem(res, 404, "not_found", "no such endpoint");
+    else if (res.status == 405) problem(res, 405, "method_not_allowed", "this endpoint does not take that method");
+    else problem(res, res.status, "error", "the request could not be served");
+  });
 
   server.set_logger([log](const httplib::Request& req, const httplib::Response& res) {
     if (!log) return;

@@ -99,15 +99,23 @@ class SqliteCentralStore : public CentralStore {
         throw CentralError(403, "bad_code", "the enrollment code is unknown, used or expired");
       const std::string team_id = q.getColumn(0).getString();
       q.reset();
-      if (find_device(db, "device_id", device_id))
-        throw CentralError(409, "device_exists", "this device is already enrolled; a coordinator must revoke it first");
+      // A revoked device may be enrolled again (a new token, maybe a new
+      // team); a live one must be revoked first.
+      if (auto existing = find_device(db, "device_id", device_id)) {
+        if (!existing->revoked)
+          throw CentralError(409, "device_exists", "this device is already enrolled; a coordinator must revoke it first");
+        SQLite::Statement del(db, "DELETE FROM srv_device WHERE device_id = ?");
+        del.bind(1, device_id);
+        del.exec();
+      }
       out.token = random_token(32);
       const std::string key = token_key(out.token);
       SQLite::Statement ins(db,
                             "INSERT INTO srv_device (device_id, team_id, name, key, enrolled_ms) VALUES (?, ?, ?, ?, ?)");
       ins.bind(1, device_id);
       ins.bind(2, team_id);
-      ins.bind(3, name);
+      const std::string short_name = name.substr(0, 100);
+      ins.bind(3, short_name);
       ins.bind(4, key);
       ins.bind(5, now_ms());
       ins.exec();
@@ -118,7 +126,7 @@ class SqliteCentralStore : public CentralStore {
       use.exec();
       create_here(db, "device", device_id,
                   {{"team_id", team_id},
-                   {"name", name.empty() ? device_id.substr(0, 8) : name},
+                   {"name", short_name.empty() ? device_id.substr(0, 8) : short_name},
                    {"enrolled_at", datetime_of_ms(now_ms())}},
                   team_id);
       out.device = *find_device(db, "device_id", device_id);
@@ -164,6 +172,7 @@ class SqliteCentralStore : public CentralStore {
           if (q.getColumn(0).getString() != digest)
             throw CentralError(409, "batch_conflict", "a different batch with this id was received before");
           receipt = json::parse(q.getColumn(1).getString());
+          receipt.erase("mac");  // stored by earlier versions signed
           return;
         }
       }
@@ -187,10 +196,7 @@ class SqliteCentralStore : public CentralStore {
           continue;
         }
         ++applied;
-        static const json kNoFields = json::object();
-        const auto fields = change.find("fields");
-        feed(db, o.entity, o.id, fields != change.end() ? *fields : kNoFields, device.team_id,
-             o.same_as_change ? device.device_id : std::string());
+        feed(db, o.entity, o.id, device.team_id, o.same_as_change ? device.device_id : std::string());
       }
       applier.release();
       release();
@@ -207,7 +213,6 @@ class SqliteCentralStore : public CentralStore {
                  {"unchanged", unchanged},
                  {"conflicts", conflicts},
                  {"quarantined", quarantined}};
-      sign_receipt(receipt, device.key);
       SQLite::Statement ins(db,
                             "INSERT INTO srv_batch (batch_id, device_id, seq, digest, receipt, received_ms, source) "
                             "VALUES (?, ?, ?, ?, ?, ?, ?)");
@@ -232,6 +237,10 @@ class SqliteCentralStore : public CentralStore {
       dev.bind(4, device.device_id);
       dev.exec();
     });
+    // Signed as it leaves, with the device's current key: a device enrolled
+    // again resends its old batches under its new key and must be able to
+    // check their receipts.
+    sign_receipt(receipt, device.key);
     return receipt;
   }
 
@@ -382,40 +391,50 @@ class SqliteCentralStore : public CentralStore {
     ApplyOutcome o = applier.apply(change);
     applier.release();
     if (o.status == ApplyOutcome::Status::quarantined) throw ValidationError(o.errors);
-    feed(db, entity, id, fields, team_id, "");
+    feed(db, entity, id, team_id, "");
     release();
   }
 
-  // The place code a record belongs to, for scoping pulls: its own village or
-  // place, else its patient's (or household's, or clinic day's).
-  std::string area_of(SQLite::Database& db, const std::string& entity, const json& fields) {
-    auto text = [&](const char* k) {
-      return fields.contains(k) && fields[k].is_string() ? fields[k].get<std::string>() : std::string();
-    };
-    auto lookup = [&](const char* sql, const std::string& id) -> std::string {
-      if (id.empty()) return {};
+  // The place code a record belongs to, for scoping pulls, read from the
+  // record as stored (after the merge): its own village or place, else its
+  // patient's (or household's, or clinic day's). Team, member and device
+  // records are team-wide (""); a record whose place is unknown gets
+  // kTeamOnly, which no area matches, so only its own team sees it.
+  static constexpr const char* kTeamOnly = "-";
+  std::string area_of(SQLite::Database& db, const std::string& entity, const std::string& id) {
+    auto lookup = [&](const std::string& sql, const std::string& key) -> std::string {
+      if (key.empty()) return {};
       auto& st = cached(db, sql);
-      st.bind(1, id);
-      std::string area = st.executeStep() && !st.getColumn(0).isNull() ? st.getColumn(0).getString() : std::string();
+      st.bind(1, key);
+      std::string v = st.executeStep() && !st.getColumn(0).isNull() ? st.getColumn(0).getString() : std::string();
       st.tryReset();
-      return area;
+      return v;
     };
-    if (entity == "place") return text("code");
-    if (entity == "clinic_day") return text("place_code");
-    if (entity == "household" || entity == "patient") return text("village_code");
-    if (entity == "home_visit") return lookup("SELECT village_code FROM household WHERE id = ?", text("household_id"));
-    std::string area = lookup("SELECT village_code FROM patient WHERE id = ?", text("patient_id"));
-    if (area.empty()) area = lookup("SELECT place_code FROM clinic_day WHERE id = ?", text("clinic_day_id"));
-    return area;
+    auto own = [&](const char* column) {
+      return lookup("SELECT " + std::string(column) + " FROM " + entity + " WHERE id = ?", id);
+    };
+    std::string area;
+    if (entity == "team" || entity == "member" || entity == "device") return "";
+    if (entity == "place") area = own("code");
+    else if (entity == "clinic_day") area = own("place_code");
+    else if (entity == "household" || entity == "patient") area = own("village_code");
+    else if (entity == "home_visit")
+      area = lookup("SELECT village_code FROM household WHERE id = ?", own("household_id"));
+    else {
+      area = lookup("SELECT village_code FROM patient WHERE id = ?", own("patient_id"));
+      if (area.empty() && entity == "dispense")
+        area = lookup("SELECT place_code FROM clinic_day WHERE id = ?", own("clinic_day_id"));
+    }
+    return area.empty() ? kTeamOnly : area;
   }
 
-  void feed(SQLite::Database& db, const std::string& entity, const std::string& id, const json& fields,
-            const std::string& team_id, const std::string& echo_device) {
+  void feed(SQLite::Database& db, const std::string& entity, const std::string& id, const std::string& team_id,
+            const std::string& echo_device) {
     auto& del = cached(db, "DELETE FROM srv_feed WHERE entity = ? AND record_id = ?");
     del.bind(1, entity);
     del.bind(2, id);
     del.exec();
-    const std::string area = area_of(db, entity, fields);
+    const std::string area = area_of(db, entity, id);
     auto& ins = cached(db, "INSERT INTO srv_feed (entity, record_id, area, team_id, echo_device) VALUES (?, ?, ?, ?, ?)");
     ins.bind(1, entity);
     ins.bind(2, id);

@@ -279,3 +279,24 @@ TEST_CASE("Devices with clocks at 1970 and three years ahead merge through the s
   // The normal laptop's date did not jump three years ahead.
   CHECK(normal.store.today() == date_of_ms(SystemClock().now_ms()));
 }
+
+TEST_CASE("A revoked device enrolled again delivers what it sealed under its old token") {
+  yz::test::TempDir dir;
+  Server server(dir.file("central.db"));
+  Device a(dir.file("a.db"));
+  a.enroll(server, server.enroll_code());
+  add_visit(a.store);
+  sync::seal_pending(a.exec);  // sealed and signed with the first token, never sent
+  REQUIRE(server.admin({"revoke", a.store.device_id()}).code == 0);
+  CHECK_THROWS_AS(a.sync(server), sync::SyncError);
+  a.enroll(server, server.enroll_code());
+  a.sync(server);
+  CHECK(pending_changes(a.store.db()) == 0);
+  CHECK(admin_json(server, "stats")["patient"] == 1);
+  // A live device cannot be enrolled twice.
+  CHECK_THROWS_AS(a.enroll(server, server.enroll_code()), sync::SyncError);
+  httplib::Client http(server.url);
+  auto nowhere = http.Get("/v2/nothing");
+  CHECK(nowhere->status == 404);
+  CHECK(json::parse(nowhere->body)["code"] == "not_found");
+}
