@@ -26,13 +26,6 @@ json stored_column(const SQLite::Column& c, FieldType t) {
   }
 }
 
-void bind_stored(SQLite::Statement& st, int index, const json& v) {
-  if (v.is_null()) st.bind(index);
-  else if (v.is_string()) st.bind(index, v.get_ref<const std::string&>());
-  else if (v.is_number_integer()) st.bind(index, v.get<int64_t>());
-  else st.bind(index, v.get<double>());
-}
-
 // A stored value as it appears in a change and in the conflict log.
 json api_value(const FieldSpec& f, const json& stored) {
   if (stored.is_null()) return nullptr;
@@ -231,12 +224,7 @@ struct ChangeApplier::Impl {
 
   void insert(const EntitySpec& spec, const std::string& id, const std::string& hlc, bool deleted,
               RecordFields& rec, const json& stamps, const json& bases) {
-    std::string cols = "id, hlc, deleted", marks = "?, ?, ?";
-    for (const auto& f : spec.fields) {
-      cols += ", " + std::string(f.name);
-      marks += ", ?";
-    }
-    auto& st = stmt("INSERT INTO " + std::string(spec.name) + " (" + cols + ") VALUES (" + marks + ")");
+    auto& st = stmt(record_insert_sql(spec));
     st.bind(1, id);
     st.bind(2, hlc);
     st.bind(3, deleted ? 1 : 0);
@@ -357,15 +345,16 @@ json errors_json(const std::vector<FieldError>& errors) {
 }
 
 void record_quarantine(SQLite::Database& db, const std::string& batch_id, const std::string& device_id,
-                       const ApplyOutcome& outcome, const json& change, int64_t now_ms) {
+                       const std::string& entity, const std::string& id, const json& errors, const json& change,
+                       int64_t now_ms) {
   SQLite::Statement st(db,
                        "INSERT OR IGNORE INTO quarantine (entity, record_id, batch_id, device_id, errors, change, "
                        "at_ms) VALUES (?, ?, ?, ?, ?, ?, ?)");
-  st.bind(1, outcome.entity);
-  st.bind(2, outcome.id);
+  st.bind(1, entity);
+  st.bind(2, id);
   st.bind(3, batch_id);
   st.bind(4, device_id);
-  st.bind(5, errors_json(outcome.errors).dump());
+  st.bind(5, errors.dump());
   if (change.is_null()) st.bind(6);
   else st.bind(6, change.dump(-1, ' ', false, json::error_handler_t::replace));
   st.bind(7, now_ms);

@@ -99,9 +99,11 @@ class ChangeApplier {
   std::unique_ptr<Impl> impl_;
 };
 
-// Set aside a change that failed validation (both sides keep it).
+// Set aside a change that failed validation (both sides keep it), with its
+// errors as errors_json gives them. Once per (batch, record).
 void record_quarantine(SQLite::Database& db, const std::string& batch_id, const std::string& device_id,
-                       const ApplyOutcome& outcome, const json& change, int64_t now_ms);
+                       const std::string& entity, const std::string& id, const json& errors, const json& change,
+                       int64_t now_ms);
 // A later accepted change of the same record resolves earlier quarantine rows.
 // has_open_quarantine lets a caller skip the lookups when nothing is open.
 bool has_open_quarantine(SQLite::Database& db);

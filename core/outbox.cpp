@@ -114,17 +114,7 @@ Delivery mark_delivered(SQLite::Database& db, const std::string& batch_id, const
       json change;
       for (const auto& c : body["changes"])
         if (c.value("entity", "") == entity && c.value("id", "") == id) change = c;
-      SQLite::Statement ins(db,
-                            "INSERT OR IGNORE INTO quarantine (entity, record_id, batch_id, device_id, errors, "
-                            "change, at_ms) VALUES (?, ?, ?, ?, ?, ?, ?)");
-      ins.bind(1, entity);
-      ins.bind(2, id);
-      ins.bind(3, batch_id);
-      ins.bind(4, device);
-      ins.bind(5, q.value("errors", json::array()).dump());
-      ins.bind(6, change.dump());
-      ins.bind(7, now_ms);
-      ins.exec();
+      record_quarantine(db, batch_id, device, entity, id, q.value("errors", json::array()), change, now_ms);
     }
     if (open)
       for (const auto& c : body["changes"]) {

@@ -10,6 +10,24 @@ std::string record_select_sql(const EntitySpec& spec) {
   return sql + " FROM " + std::string(spec.name);
 }
 
+std::string record_insert_sql(const EntitySpec& spec) {
+  std::string cols = "id, hlc, deleted", marks = "?, ?, ?";
+  for (const auto& f : spec.fields) {
+    cols += ", " + std::string(f.name);
+    marks += ", ?";
+  }
+  return "INSERT INTO " + std::string(spec.name) + " (" + cols + ") VALUES (" + marks + ")";
+}
+
+void bind_stored(SQLite::Statement& st, int index, const json& v) {
+  if (v.is_null()) st.bind(index);
+  else if (v.is_string()) st.bind(index, v.get_ref<const std::string&>());
+  else if (v.is_boolean()) st.bind(index, v.get<bool>() ? 1 : 0);
+  else if (v.is_number_integer()) st.bind(index, v.get<int64_t>());
+  else if (v.is_number()) st.bind(index, v.get<double>());
+  else st.bind(index, v.dump());
+}
+
 json record_from_row(const EntitySpec& spec, SQLite::Statement& st) {
   json out = {{"id", st.getColumn(0).getString()},
               {"hlc", st.getColumn(1).getString()},

@@ -23,6 +23,13 @@ using json = nlohmann::json;
 std::string record_select_sql(const EntitySpec& spec);
 json record_from_row(const EntitySpec& spec, SQLite::Statement& st);
 
+// "INSERT INTO <kind> (id, hlc, deleted, <every field>) VALUES (?, …)":
+// bind id, stamp, 0/1, then each field in order with bind_stored.
+std::string record_insert_sql(const EntitySpec& spec);
+// Bind a value in stored form (null, text, integer, real; booleans as 0/1,
+// lists and objects as JSON text).
+void bind_stored(SQLite::Statement& st, int index, const json& v);
+
 // The record of kind `spec` with this id (live or tombstone), or nullopt.
 std::optional<json> read_record(SQLite::Database& db, const EntitySpec& spec, std::string_view id);
 

@@ -49,15 +49,6 @@ void configure_writer(SQLite::Database& db) {
   db.exec("PRAGMA cache_size = -16000");
 }
 
-void bind_value(SQLite::Statement& st, int index, const json& v) {
-  if (v.is_null()) st.bind(index);
-  else if (v.is_string()) st.bind(index, v.get_ref<const std::string&>());
-  else if (v.is_boolean()) st.bind(index, v.get<bool>() ? 1 : 0);
-  else if (v.is_number_integer()) st.bind(index, v.get<int64_t>());
-  else if (v.is_number()) st.bind(index, v.get<double>());
-  else st.bind(index, v.dump());
-}
-
 json column_value(const SQLite::Column& c, FieldType t) {
   if (c.isNull()) return nullptr;
   switch (t) {
@@ -330,16 +321,12 @@ struct Writer::Impl {
     const int64_t now = clock->now_ms();
     const std::string id = ids->next(now);
     const std::string stamp = tick().str();
-    std::string cols = "id, hlc", marks = "?, ?";
-    for (const auto& f : spec.fields) {
-      cols += ", " + std::string(f.name);
-      marks += ", ?";
-    }
-    auto& st = stmt("INSERT INTO " + std::string(spec.name) + " (" + cols + ") VALUES (" + marks + ")");
+    auto& st = stmt(record_insert_sql(spec));
     st.bind(1, id);
     st.bind(2, stamp);
-    int i = 3;
-    for (const auto& f : spec.fields) bind_value(st, i++, rec[std::string(f.name)]);
+    st.bind(3, 0);
+    int i = 4;
+    for (const auto& f : spec.fields) bind_stored(st, i++, rec[std::string(f.name)]);
     st.exec();
     if (spec.name == "patient") index_patient(db.getLastInsertRowid(), rec);
     outbox(spec.name, id, "create", stamp, std::nullopt);
@@ -380,7 +367,7 @@ struct Writer::Impl {
     auto& st = stmt(sql);
     st.bind(1, stamp);
     int i = 2;
-    for (const auto& c : changed) bind_value(st, i++, rec[c]);
+    for (const auto& c : changed) bind_stored(st, i++, rec[c]);
     st.bind(i, cur->rid);
     st.exec();
     // Each changed field keeps the stamp of the value its editor replaced,

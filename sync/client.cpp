@@ -319,7 +319,7 @@ PullResult pull(const WriterExec& exec, Transport& transport, const Progress& pr
           ApplyOutcome o = applier.apply(*c);
           if (o.status == ApplyOutcome::Status::quarantined) {
             applier.release();
-            record_quarantine(db, "pull:" + cursor, page_server, o, *c, s.now_ms());
+            record_quarantine(db, "pull:" + cursor, page_server, o.entity, o.id, errors_json(o.errors), *c, s.now_ms());
             ++out.quarantined;
             continue;
           }

@@ -184,7 +184,7 @@ class SqliteCentralStore : public CentralStore {
         ApplyOutcome o = applier.apply(change);
         if (o.status == ApplyOutcome::Status::quarantined) {
           applier.release();
-          record_quarantine(db, batch_id, device.device_id, o, change, received);
+          record_quarantine(db, batch_id, device.device_id, o.entity, o.id, errors_json(o.errors), change, received);
           quarantined.push_back({{"entity", o.entity}, {"id", o.id}, {"errors", errors_json(o.errors)}});
           continue;
         }
