@@ -17,7 +17,9 @@
 #include <vector>
 
 #include "core/clock.h"
+#include "core/followup.h"
 #include "core/idcard.h"
+#include "core/programs.h"
 #include "core/store.h"
 #include "core/uuid.h"
 #include "core/validate.h"
@@ -591,13 +593,9 @@ struct EncounterPlan {
   bool has_bp = false, has_glucose = false, fasting = false;
 };
 
+// The answers of one screening, drawn from the patient's conditions.
 struct ScreenOutcome {
-  const char* result = "negative";
-  std::string risk, next, refer_to, refer_reason, follow_reason;
-  const char* urgency = "routine";
   json answers = json::object();
-  bool refer = false;
-  int follow_days = 0;  // 0: no follow-up
 };
 
 // What a chronic follow-up needs to know about its patient.
@@ -686,9 +684,19 @@ class Generator {
   bool eligible(Prog prog, const Person& p) const;
   std::string referral_outcome(Prog prog);
   void progress_referral(const std::string& id, Prog prog, int64_t t0, bool pastoral);
-  void follow_up(Writer& w, const std::string& patient_id, const std::string& screening_id,
-                 const std::string& referral_id, Prog prog, const std::string& reason, int days, bool pastoral);
+  void progress_follow_up(const std::string& id, const std::string& due, const std::string& referral_id, Prog prog,
+                          bool pastoral);
   void chronic_follow_up(Writer& w, const ChronicInfo& c, int days, const std::string& screening_id);
+  void progress_chronic(const std::string& id, const std::string& due, const ChronicInfo& c);
+  // The built-in definition of a program (version 1), looked up once.
+  static const Program* program(Prog prog) {
+    static const auto all = [] {
+      std::array<ProgramPtr, kProgCount> a;
+      for (int i = 0; i < kProgCount; ++i) a[i] = builtin_program(kProgs[i].id);
+      return a;
+    }();
+    return all[prog].get();
+  }
   std::string lost_reason(bool pastoral);
   std::string facility(Prog prog, const Visit& v);
 
@@ -1402,9 +1410,7 @@ std::string Generator::write_encounter(Writer& w, Person& p, const Visit& v, con
 // Screenings, referrals and follow-ups: the closed loop.
 
 bool Generator::eligible(Prog prog, const Person& p) const {
-  const ProgDef& d = kProgs[prog];
-  if (p.age < d.min_age || p.age > d.max_age) return false;
-  if (d.sex && p.sex != d.sex) return false;
+  if (eligibility_problem(*program(prog), Subject{p.age, std::string(1, p.sex)})) return false;
   if (prog == pPregnancy) return p.conds & cPregnant;
   return true;
 }
@@ -1429,229 +1435,93 @@ std::string Generator::facility(Prog prog, const Visit& v) {
   }
 }
 
+// The answers a screening records, drawn from what the generator knows about
+// the patient; the program engine decides the result, grade, referral and
+// follow-up (record_screening), exactly as for a screening entered in the app.
 ScreenOutcome Generator::judge(Prog prog, const Person& p, const Visit& v, const EncounterPlan& e) {
   ScreenOutcome o;
+  json& a = o.answers;
   auto pct = [&](double x) { return rng_.chance(x); };
   switch (prog) {
     case pGi: {
-      // The new gastric cancer risk score (0–23): age, sex, H. pylori,
-      // pepsinogen ratio, gastrin-17. High risk (>= 17) needs endoscopy.
+      // Serum pepsinogen I/II and gastrin-17 as the lab reports them; a low
+      // PG ratio is commoner with atrophic gastritis.
       const bool hp = pct(p.eth == kTibetan ? 0.55 : 0.45);
       const bool pgr_low = pct((p.conds & cGastritis) ? 0.25 : 0.08);
-      const int g17 = static_cast<int>(rng_.weighted(std::array{70.0, 20.0, 10.0}));
-      const int score = (p.age >= 60 ? 6 : p.age >= 50 ? 5 : 0) + (p.sex == 'M' ? 4 : 0) + (hp ? 1 : 0) +
-                        (pgr_low ? 3 : 0) + (g17 == 2 ? 5 : g17 == 1 ? 3 : 0);
-      if (pct(0.01)) {
-        o.result = "incomplete";
-        o.answers = {{"hp", hp ? "阳性" : "阴性"}, {"family_history", pct(0.1)}};
-        o.next = "补采血样，检测胃蛋白酶原及胃泌素-17";
-        break;
-      }
-      o.answers = {{"hp", hp ? "阳性" : "阴性"}, {"pgr_low", pgr_low}, {"g17_level", g17}, {"score", score},
-                   {"family_history", pct(0.08)}};
-      if (score >= 17) {
-        o.result = "positive";
-        o.risk = "高危";
-        o.next = "1个月内胃镜检查";
-        o.refer = true;
-        o.refer_reason = "胃癌筛查高危（评分" + std::to_string(score) + "），需胃镜检查";
-        o.follow_days = 30;
-        o.follow_reason = "胃镜检查结果随访";
-      } else if (score >= 12) {
-        o.risk = "中危";
-        o.next = "2年内胃镜检查";
-      } else {
-        o.risk = "低危";
-        o.next = hp ? "根除幽门螺杆菌治疗，定期复查" : "定期复筛";
-      }
+      const size_t g17 = rng_.weighted(std::array{70.0, 20.0, 10.0});
+      const double pg2 = round_to(clamp(rng_.normal(pgr_low ? 14 : 9, 3), 2, 40), 1);
+      const double pg1 = round_to(pg2 * (pgr_low ? rng_.range(15, 37) / 10.0 : rng_.range(45, 120) / 10.0), 1);
+      a = {{"hp", hp ? "positive" : "negative"}, {"family_history", pct(0.08)}};
+      if (pct(0.01)) break;  // no blood sample: incomplete
+      a["pg1"] = pg1;
+      a["pg2"] = pg2;
+      a["g17"] = g17 == 0 ? rng_.range(3, 14) / 10.0 : g17 == 1 ? rng_.range(20, 110) / 10.0 : rng_.range(120, 250) / 10.0;
+      if (pct((p.conds & cGastritis) ? 0.03 : 0.005)) a["alarm"] = {rng_.chance(0.5) ? "melena" : "weight_loss"};
       break;
     }
     case pChd: {
       const bool chd = p.conds & cChd;
       const bool murmur = chd ? pct(0.9) : pct(0.02);
       const bool echo = v.day->kind == dScreening || pct(0.2);
-      o.answers = {{"murmur", murmur}, {"cyanosis", chd && pct(0.2)}, {"echo_done", echo}};
-      if (e.spo2 > 0) o.answers["spo2"] = e.spo2;
-      if (chd && murmur && echo) {
-        static constexpr const char* kFindings[] = {"房间隔缺损", "室间隔缺损", "动脉导管未闭"};
-        const std::string finding = rng_.pick(kFindings);
-        o.answers["echo"] = finding;
-        o.result = "positive";
-        o.risk = pct(0.7) ? "需手术治疗" : "随访观察";
-        o.next = o.risk == "需手术治疗" ? "转上级医院行先心病手术治疗" : "6个月后复查心脏彩超";
-        o.refer = o.risk == "需手术治疗";
-        o.refer_reason = "先心病筛查阳性（" + finding + "），需手术评估";
-        o.follow_days = 60;
-        o.follow_reason = "先心病救治情况随访";
-      } else if (murmur) {
-        if (echo) o.answers["echo"] = chd ? "待复查" : "未见明显异常";
-        o.result = echo && !chd ? "negative" : "suspected";
-        o.risk = echo && !chd ? "功能性杂音" : "疑似先心病";
-        o.next = echo && !chd ? "无需处理" : "心脏彩超检查确诊";
-        if (std::string_view(o.result) == "suspected") {
-          o.refer = true;
-          o.refer_reason = "心脏杂音，需心脏彩超确诊";
-          o.follow_days = 45;
-          o.follow_reason = "心脏彩超确诊情况随访";
-        }
-      } else {
-        o.next = "无需处理";
+      a = {{"murmur", murmur}, {"cyanosis", chd && pct(0.2)}, {"echo_done", echo && (murmur || chd)},
+           {"altitude_m", v.altitude}};
+      a["spo2"] = e.spo2 > 0 ? std::lround(e.spo2)
+                             : std::lround(clamp(rng_.normal(v.altitude >= 3000 ? 91 : 97, 2), 80, 100));
+      if (echo && (murmur || chd)) {
+        static constexpr const char* kFindings[] = {"asd", "vsd", "pda", "asd", "vsd", "tof"};
+        a["echo"] = chd ? (pct(0.85) ? rng_.pick(kFindings) : "normal") : "normal";
       }
       break;
     }
-    case pHtn: {
-      if (!e.has_bp) {
-        o.result = "incomplete";
-        o.next = "补测血压";
-        o.answers = {{"known", (p.conds & cHtn) && p.treated}};
-        break;
+    case pHtn:
+      a = {{"known", (p.conds & cHtn) && p.treated}};
+      if (a["known"].get<bool>()) a["on_treatment"] = true;
+      if (e.has_bp) {
+        a["sbp"] = e.sbp;
+        a["dbp"] = e.dbp;
       }
-      const double s = e.sbp, d = e.dbp;
-      o.answers = {{"sbp", s}, {"dbp", d}, {"known", (p.conds & cHtn) && p.treated},
-                   {"on_treatment", (p.conds & cHtn) && p.treated}};
-      if (s >= 140 || d >= 90) {
-        o.result = "positive";
-        const int grade = s >= 180 || d >= 110 ? 3 : s >= 160 || d >= 100 ? 2 : 1;
-        o.risk = grade == 3 ? "3级" : grade == 2 ? "2级" : "1级";
-        o.next = grade == 1   ? "生活方式干预，纳入慢病管理，1个月后复测"
-                 : grade == 2 ? "启动降压药物治疗，纳入慢病管理，2周后复诊"
-                              : "立即降压治疗，转县医院进一步诊治";
-        o.follow_days = grade == 2 ? 14 : 30;
-        o.follow_reason = "高血压筛查阳性随访（复测血压）";
-        if (grade == 3) {
-          o.refer = true;
-          o.urgency = "urgent";
-          o.refer_reason = "3级高血压（" + fmt("%.0f", s) + "/" + fmt("%.0f", d) + " mmHg）";
-        }
-      } else {
-        o.risk = s >= 120 || d >= 80 ? "正常高值" : "正常";
-        o.next = o.risk == "正常" ? "每年测量血压一次" : "生活方式干预，半年后复测";
-      }
+      if (e.has_bp && e.sbp >= 180 && pct(0.1)) a["symptoms"] = {"headache"};
       break;
-    }
-    case pDm: {
-      const double g = e.glucose;
-      o.answers = {{"glucose", g}, {"fasting", e.fasting}, {"known", (p.conds & cDm) && p.treated},
-                   {"symptoms", (p.conds & cDm) && pct(0.4)}};
-      const bool pos = e.fasting ? g >= 7.0 : g >= 11.1;
-      const bool pre = e.fasting ? g >= 6.1 : g >= 7.8;
-      if (pos) {
-        o.result = "positive";
-        o.risk = "糖尿病";
-        o.next = "纳入糖尿病规范管理，1个月后复查血糖";
-        o.follow_days = 30;
-        o.follow_reason = "糖尿病筛查阳性随访（复查血糖）";
-        if (g >= 16.7) {
-          o.refer = true;
-          o.urgency = "urgent";
-          o.refer_reason = "血糖显著升高（" + fmt("%.1f", g) + " mmol/L）";
-        }
-      } else if (pre) {
-        o.result = "suspected";
-        o.risk = "糖尿病前期";
-        o.next = "复查空腹血糖及口服葡萄糖耐量试验";
-        o.follow_days = 90;
-        o.follow_reason = "糖尿病前期复查";
-      } else {
-        o.risk = "正常";
-        o.next = "每年检测血糖一次";
-      }
+    case pDm:
+      a = {{"fasting", e.fasting}, {"known", (p.conds & cDm) && p.treated}, {"symptoms", (p.conds & cDm) && pct(0.4)}};
+      if (a["known"].get<bool>()) a["on_treatment"] = true;
+      if (e.has_glucose) a["glucose"] = e.glucose;
       break;
-    }
     case pTb: {
       const bool tb = p.conds & cTb;
-      const bool cough = tb ? pct(0.9) : pct(0.02);
-      o.answers = {{"cough_2w", cough}, {"hemoptysis", tb && pct(0.2)}, {"fever_night_sweats", tb && pct(0.6)},
-                   {"weight_loss", tb && pct(0.5)}, {"contact", pct(tb ? 0.3 : 0.02)}};
-      if (cough) {
-        o.result = "suspected";
-        o.risk = "肺结核可疑症状者";
-        o.next = "痰涂片及胸部X线检查，转结核病定点医院确诊";
-        o.refer = true;
-        o.refer_reason = "肺结核可疑症状者，需痰检及胸片";
-        o.follow_days = 14;
-        o.follow_reason = "肺结核确诊情况随访";
-      } else {
-        o.next = "无需处理";
-      }
+      a = {{"cough_2w", tb ? pct(0.9) : pct(0.02)}, {"hemoptysis", tb && pct(0.2)},
+           {"fever_night_sweats", tb && pct(0.6)}, {"weight_loss", tb && pct(0.5)}, {"contact", pct(tb ? 0.3 : 0.02)}};
+      if (tb && pct(0.3)) a["xray"] = "abnormal";
       break;
     }
     case pTwoCancers: {
       const double r = rng_.uniform();
-      const char* hpv = r < 0.03 ? "阳性（16/18型）" : r < 0.12 ? "阳性（其他高危型）" : "阴性";
-      const char* tct = pct(0.93) ? "NILM" : pct(0.6) ? "ASC-US" : pct(0.7) ? "LSIL" : "HSIL";
+      a = {{"hpv", r < 0.03 ? "hpv16_18" : r < 0.12 ? "other_hr" : "negative"}};
+      if (a["hpv"] == "other_hr") a["tct"] = pct(0.8) ? "nilm" : pct(0.6) ? "asc_us" : pct(0.7) ? "lsil" : "hsil";
       const double b = rng_.uniform();
-      const char* breast = b < 0.01 ? "BI-RADS 4a" : b < 0.04 ? "BI-RADS 3" : b < 0.4 ? "BI-RADS 2" : "BI-RADS 1";
-      o.answers = {{"hpv", hpv}, {"tct", tct}, {"breast_us", breast}};
-      const std::string_view t = tct, h = hpv, br = breast;
-      if (h == "阳性（16/18型）" || t == "LSIL" || t == "HSIL" || (h != "阴性" && t == "ASC-US")) {
-        o.result = "positive";
-        o.risk = h == "阳性（16/18型）" ? "HPV16/18阳性" : "TCT异常（" + std::string(t) + "）";
-        o.next = "转诊阴道镜检查及活检";
-        o.refer = true;
-        o.refer_reason = o.risk + "，需阴道镜检查";
-        o.follow_days = 30;
-        o.follow_reason = "宫颈癌筛查阳性随访";
-      } else if (br == "BI-RADS 4a") {
-        o.result = "positive";
-        o.risk = "乳腺BI-RADS 4a类";
-        o.next = "乳腺X线摄影及穿刺活检";
-        o.refer = true;
-        o.refer_reason = "乳腺超声BI-RADS 4a类，需进一步检查";
-        o.follow_days = 30;
-        o.follow_reason = "乳腺癌筛查阳性随访";
-      } else if (br == "BI-RADS 3") {
-        o.result = "suspected";
-        o.risk = "乳腺BI-RADS 3类";
-        o.next = "6个月后复查乳腺超声";
-        o.follow_days = 180;
-        o.follow_reason = "乳腺超声复查";
-      } else {
-        o.next = h == "阴性" ? "5年后复筛" : "1年后复查HPV";
-      }
+      a["breast_us"] = b < 0.01 ? "4" : b < 0.04 ? "3" : b < 0.4 ? "2" : "1";
+      a["breast_exam"] = b < 0.01 && pct(0.5) ? "lump" : "normal";
       break;
     }
     case pScoliosis: {
-      const double atr = round_to(clamp((p.conds & cScoliosis) ? rng_.normal(8.5, 2.5) : rng_.normal(2.0, 1.5), 0, 20), 1);
-      o.answers = {{"adams_forward_bend", atr >= 5}, {"atr_deg", atr}, {"shoulder_asymmetry", atr >= 7 && pct(0.6)}};
-      if (atr >= 7) {
-        o.result = "positive";
-        o.risk = "ATR≥7°";
-        o.next = "拍摄站立位全脊柱X线片，确诊后支具治疗";
-        o.refer = true;
-        o.refer_reason = "躯干旋转角" + fmt("%.1f", atr) + "°，疑似脊柱侧弯";
-        o.follow_days = 90;
-        o.follow_reason = "脊柱侧弯确诊及治疗随访";
-      } else if (atr >= 5) {
-        o.result = "suspected";
-        o.risk = "ATR 5°–7°";
-        o.next = "6个月后复查";
-        o.follow_days = 180;
-        o.follow_reason = "脊柱侧弯复查";
-      } else {
-        o.next = "无需处理";
+      const double atr =
+          round_to(clamp((p.conds & cScoliosis) ? rng_.normal(8.5, 2.5) : rng_.normal(2.0, 1.5), 0, 20), 1);
+      a = {{"forward_bend", atr >= 5 ? "positive" : "negative"}};
+      if (atr >= 5) a["atr_deg"] = atr;
+      if (atr >= 7 && pct(0.6)) {
+        a["asymmetry"] = {"shoulders"};
+        a["atr_deg"] = atr;
       }
       break;
     }
     case pKbd: {
       const bool kbd = p.conds & cKbd;
-      const bool child = p.age < 15;
-      o.answers = {{"joint_enlargement", kbd && !child}, {"short_fingers", kbd && pct(0.5)},
-                   {"limited_motion", kbd && pct(0.7)}};
-      if (child) o.answers["xray_hand"] = kbd ? "干骺端改变" : "未见异常";
-      if (kbd) {
-        o.result = "positive";
-        const int grade = child ? 0 : static_cast<int>(rng_.weighted(std::array{50.0, 35.0, 15.0})) + 1;
-        o.risk = grade == 0 ? "临床前期（X线阳性）" : grade == 1 ? "Ⅰ度" : grade == 2 ? "Ⅱ度" : "Ⅲ度";
-        o.next = grade <= 1 ? "补硒、换食外地粮，关节功能锻炼，定期随访"
-                 : grade == 2 ? "药物治疗加康复训练，评估关节镜手术"
-                              : "转诊行关节置换手术评估";
-        o.refer = grade >= 2;
-        o.refer_reason = "大骨节病" + o.risk + "，需手术评估";
-        o.follow_days = 90;
-        o.follow_reason = "大骨节病治疗随访";
-      } else {
-        o.next = "无需处理";
+      a = {{"endemic_residence", true}, {"joint_enlargement", kbd && p.age >= 15}, {"limited_motion", kbd && pct(0.7)}};
+      if (p.age <= 15) a["xray_hand"] = kbd ? "metaphysis" : "normal";
+      if (kbd && p.age >= 15) {
+        const size_t grade = rng_.weighted(std::array{50.0, 35.0, 15.0});
+        if (grade >= 1) a["short_fingers"] = true;
+        if (grade == 2) a["short_limbs"] = a["short_stature"] = true;
       }
       break;
     }
@@ -1661,65 +1531,31 @@ ScreenOutcome Generator::judge(Prog prog, const Person& p, const Visit& v, const
       static constexpr double kChart[] = {0.02, 0.05, 0.1, 0.12, 0.15, 0.2, 0.25, 0.3, 0.4, 0.5, 0.6, 0.8, 1.0};
       const int worse_i = cat ? (pct(0.6) ? rng_.range(0, 5) : rng_.range(6, 9)) : rng_.range(8, 12);
       const int better_i = std::min(12, worse_i + rng_.range(0, 3));
-      const double worse = kChart[worse_i], better = kChart[better_i];
-      o.answers = {{"va_left", worse}, {"va_right", better}, {"lens_opacity", cat}};
-      if (cat && better < 0.3) {
-        o.result = "positive";
-        o.risk = better < 0.1 ? "重度" : "中度";
-        o.next = "白内障复明手术（超声乳化联合人工晶体植入）";
-        o.refer = true;
-        o.refer_reason = "白内障（较好眼视力" + fmt("%g", better) + "），需复明手术";
-        o.follow_days = 30;
-        o.follow_reason = "白内障手术情况随访";
-      } else if (cat) {
-        o.risk = "轻度";
-        o.next = "定期复查视力";
-      } else {
-        o.next = "无需处理";
-      }
+      a = {{"va_left", kChart[worse_i]}, {"va_right", kChart[better_i]},
+           {"lens_opacity", !cat ? "none" : kChart[better_i] < 0.3 ? "marked" : "mild"}};
       break;
     }
     case pPregnancy: {
-      // 五色 grading: 绿 low risk, 黄 general, 橙 higher, 红 high, 紫 infectious.
-      size_t colour = rng_.weighted(std::array{55.0, 28.0, 11.0, 4.0, 2.0});
-      if (p.age >= 35 && colour == 0) colour = 1;
-      if (e.hb > 0 && e.hb < 110 && colour < 1) colour = 1;
-      static constexpr const char* kColour[] = {"绿色", "黄色", "橙色", "红色", "紫色"};
-      static constexpr const char* kYellow[] = {"轻度贫血", "瘢痕子宫（距上次手术≥18个月）", "孕妇身高≤145cm",
-                                                "既往流产≥2次", "BMI>28"};
-      static constexpr const char* kOrange[] = {"妊娠期高血压", "中度贫血", "双胎妊娠", "前置胎盘",
-                                                "既往不良孕产史"};
-      static constexpr const char* kRed[] = {"重度子痫前期", "重度贫血（Hb<60g/L）", "心脏病（心功能Ⅲ级）",
-                                             "凶险性前置胎盘"};
-      static constexpr const char* kPurple[] = {"乙肝表面抗原阳性", "梅毒感染"};
-      std::string factor = colour == 1 ? (p.age >= 35 ? std::string("年龄≥35岁") : std::string(rng_.pick(kYellow)))
-                           : colour == 2 ? rng_.pick(kOrange)
-                           : colour == 3 ? rng_.pick(kRed)
-                           : colour == 4 ? rng_.pick(kPurple)
-                                         : "";
-      json factors = json::array();
-      if (!factor.empty()) factors.push_back(factor);
-      const int parity = rng_.range(0, 4);
-      o.answers = {{"gestational_weeks", rng_.range(8, 38)}, {"gravidity", parity + rng_.range(1, 2)},
-                   {"parity", parity}, {"factors", factors}};
-      o.risk = kColour[colour];
-      static constexpr const char* kNext[] = {"按期产检，住院分娩", "按期产检，在二级以上医院住院分娩",
-                                              "县级以上医院产检，专案管理，提前住院待产",
-                                              "尽快转三级医院评估，专案管理", "转诊至定点医院，落实母婴阻断"};
-      o.next = kNext[colour];
-      if (colour > 0) {
-        o.result = "positive";
-        o.refer = colour >= 2;
-        o.urgency = colour == 3 ? "urgent" : "routine";
-        o.refer_reason = "高危妊娠（" + o.risk + "）：" + factor;
-        o.follow_days = colour >= 3 ? 14 : 28;
-        o.follow_reason = "高危孕产妇专案管理随访（" + o.risk + "）";
-      }
+      // 五色: the colour drawn first, then a risk factor that gives it.
+      const size_t colour = rng_.weighted(std::array{55.0, 28.0, 11.0, 4.0, 2.0});
+      static constexpr const char* kYellow[] = {"scarred_uterus", "miscarriages", "bmi_high", "gdm", "twins"};
+      static constexpr const char* kOrange[] = {"severe_preeclampsia", "placenta_previa", "heart_disease_mild",
+                                                "adverse_history", "scarred_uterus_short"};
+      static constexpr const char* kRed[] = {"heart_failure", "eclampsia", "placenta_accreta"};
+      static constexpr const char* kPurple[] = {"hbsag", "syphilis"};
+      const int parity = rng_.range(0, 3);
+      a = {{"gestational_weeks", rng_.range(8, 38)}, {"gravidity", parity + rng_.range(1, 2)}, {"parity", parity},
+           {"sbp", e.has_bp ? std::min(e.sbp, 139.0) : std::round(rng_.normal(112, 8))},
+           {"dbp", e.has_bp ? std::min(e.dbp, 89.0) : std::round(rng_.normal(72, 6))}};
+      if (e.hb > 0) a["hb"] = std::max(e.hb, colour == 0 ? 110.0 : 60.0);
+      if (colour == 1) a["yellow"] = {rng_.pick(kYellow)};
+      if (colour == 2) a["orange"] = {rng_.pick(kOrange)};
+      if (colour == 3) a["red"] = {rng_.pick(kRed)};
+      if (colour == 4) a["purple"] = {rng_.pick(kPurple)};
       break;
     }
     default: break;
   }
-  if (o.refer) o.refer_to = facility(prog, v);
   return o;
 }
 
@@ -1790,13 +1626,8 @@ void Generator::progress_referral(const std::string& id, Prog prog, int64_t t0, 
   });
 }
 
-void Generator::follow_up(Writer& w, const std::string& patient_id, const std::string& screening_id,
-                          const std::string& referral_id, Prog prog, const std::string& reason, int days,
-                          bool pastoral) {
-  const std::string due = date_of_ms(now_ + days * kDay);
-  json f = {{"patient_id", patient_id}, {"screening_id", screening_id}, {"due_date", due}, {"reason", reason}};
-  if (!referral_id.empty()) f["referral_id"] = referral_id;
-  const std::string id = create(w, kFollowUp, f);
+void Generator::progress_follow_up(const std::string& id, const std::string& due, const std::string& referral_id,
+                                   Prog prog, bool pastoral) {
   const int64_t due_ms = ms_of_date(due) + 11 * kHour;
   const double r = rng_.uniform();
   if (r < 0.72) {
@@ -1829,7 +1660,10 @@ void Generator::chronic_follow_up(Writer& w, const ChronicInfo& c, int days, con
   const std::string reason = htn && dm ? "高血压、糖尿病患者季度随访" : htn ? "高血压患者季度随访" : "糖尿病患者季度随访";
   json f = {{"patient_id", c.patient_id}, {"due_date", due}, {"reason", reason}};
   if (!screening_id.empty()) f["screening_id"] = screening_id;
-  const std::string id = create(w, kFollowUp, f);
+  progress_chronic(create(w, kFollowUp, f), due, c);
+}
+
+void Generator::progress_chronic(const std::string& id, const std::string& due, const ChronicInfo& c) {
   const int64_t due_ms = ms_of_date(due) + 10 * kHour;
   const double r = rng_.uniform();
   // Done (a village doctor measures and records), late, or lost.
@@ -1907,38 +1741,43 @@ void Generator::screen(Writer& w, Person& p, const Visit& v, const EncounterPlan
   const std::string at = datetime_of_ms(v.t);
   for (Prog prog : progs) {
     ScreenOutcome o = judge(prog, p, v, e);
-    json f = {{"patient_id", p.id},       {"program_id", kProgs[prog].id}, {"program_version", 1},
-              {"clinic_day_id", v.clinic_day_id}, {"encounter_id", encounter_id}, {"answers", o.answers},
-              {"result", o.result},       {"screened_at", at}};
-    if (!o.risk.empty()) f["risk_grade"] = o.risk;
-    if (!o.next.empty()) f["next_step"] = o.next;
-    const std::string sid = create(w, kScreening, f);
+    ScreeningInput in;
+    in.patient_id = p.id;
+    in.program_id = kProgs[prog].id;
+    in.program_version = 1;
+    in.answers = std::move(o.answers);
+    in.clinic_day_id = v.clinic_day_id;
+    in.encounter_id = encounter_id;
+    in.screened_at = at;
+    // The team names the hospital it refers to (the program gives a level).
+    const Evaluation ev = evaluate(*program(prog), Subject{p.age, std::string(1, p.sex)}, in.answers);
+    if (ev.referral) in.referral_to = facility(prog, v);
+    const RecordedScreening r = record_screening(store_, w, in);
+    counts_[kScreening]++;
+    txn_records_++;
     ++st.screened;
-    const std::string_view result = o.result;
-    if (result == "positive") ++st.positive;
-    std::string rid;
-    if (o.refer) {
-      json r = {{"patient_id", p.id},   {"screening_id", sid},      {"encounter_id", encounter_id},
-                {"to_facility", o.refer_to}, {"reason", o.refer_reason}, {"urgency", o.urgency}};
-      if (rng_.chance(0.7)) r["appointment_date"] = date_of_ms(now_ + rng_.range(7, 30) * kDay);
-      rid = create(w, kReferral, r);
+    if (ev.result == "positive") ++st.positive;
+    if (!r.referral_id.empty()) {
+      counts_[kReferral]++;
+      txn_records_++;
       ++st.referred;
-      progress_referral(rid, prog, now_, c.pastoral);
+      progress_referral(r.referral_id, prog, now_, c.pastoral);
     }
-    if (o.follow_days > 0) {
-      if ((prog == pHtn && (p.conds & cHtn)) || (prog == pDm && (p.conds & cDm))) {
-        // A newly found chronic patient: the screening's follow-up starts
-        // the quarterly chain.
-        if (!p.chain) {
-          ChronicInfo ci{p.id, p.conds, e.has_bp ? e.sbp : 150, e.has_bp ? e.dbp : 92,
-                         e.has_glucose ? e.glucose : 8.0, c.pastoral};
-          chronic_follow_up(w, ci, o.follow_days, sid);
-          p.chain = true;
-          continue;
-        }
+    if (r.follow_up_id.empty()) continue;
+    counts_[kFollowUp]++;
+    txn_records_++;
+    const std::string due = date_of_ms(now_ + ev.follow_up->days * kDay);
+    if ((prog == pHtn && (p.conds & cHtn)) || (prog == pDm && (p.conds & cDm))) {
+      // A chronic patient: the screening's follow-up starts the quarterly chain.
+      if (!p.chain) {
+        ChronicInfo ci{p.id, p.conds, e.has_bp ? e.sbp : 150, e.has_bp ? e.dbp : 92, e.has_glucose ? e.glucose : 8.0,
+                       c.pastoral};
+        progress_chronic(r.follow_up_id, due, ci);
+        p.chain = true;
+        continue;
       }
-      follow_up(w, p.id, sid, rid, prog, o.follow_reason, o.follow_days, c.pastoral);
     }
+    progress_follow_up(r.follow_up_id, due, r.referral_id, prog, c.pastoral);
   }
 }
 

@@ -1,0 +1,27 @@
+# Turns the built-in screening programs (core/programs/*.json) into a C++
+# source of raw string literals, so the binary carries them (no files to
+# install next to it). Run as: cmake -DSRC_DIR=<dir> -DOUT=<file.cpp> -P embed.cmake
+file(GLOB files "${SRC_DIR}/*.json")
+list(SORT files)
+set(content "// Generated from core/programs/*.json by core/programs/embed.cmake. Do not edit.\n")
+string(APPEND content "#include <cstddef>\n\nnamespace yz::detail {\n\n")
+string(APPEND content "extern const char* const kBuiltinProgramJson[];\nextern const size_t kBuiltinProgramCount;\n\n")
+string(APPEND content "const char* const kBuiltinProgramJson[] = {\n")
+set(count 0)
+foreach(f IN LISTS files)
+  file(READ "${f}" body)
+  if(body MATCHES "\\)yzprogram\"")
+    message(FATAL_ERROR "${f} contains the raw-string delimiter )yzprogram\"")
+  endif()
+  string(APPEND content "R\"yzprogram(${body})yzprogram\",\n")
+  math(EXPR count "${count} + 1")
+endforeach()
+string(APPEND content "};\n\nconst size_t kBuiltinProgramCount = ${count};\n\n}  // namespace yz::detail\n")
+# Rewrite only when changed, so an unchanged definition does not rebuild core.
+if(EXISTS "${OUT}")
+  file(READ "${OUT}" old)
+  if(old STREQUAL content)
+    return()
+  endif()
+endif()
+file(WRITE "${OUT}" "${content}")
