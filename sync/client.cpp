@@ -11,6 +11,7 @@
 #include "core/entities.h"
 #include "core/hlc.h"
 #include "core/outbox.h"
+#include "core/programs.h"
 #include "core/schema.h"
 #include "core/uuid.h"
 #include "sync/batch.h"
@@ -316,6 +317,18 @@ PullResult pull(const WriterExec& exec, Transport& transport, const Progress& pr
       s.transact_synced([&](SQLite::Database& db) {
         ChangeApplier applier(db, s.today(), s.now_ms());
         for (const json* c : changes) {
+          if (c->is_object() && c->value("entity", "") == "program") {
+            // A screening program version the server published.
+            try {
+              install_program(db, c->value("definition", json()));
+            } catch (const ValidationError& e) {
+              record_quarantine(db, "pull:" + cursor, page_server, "program", c->value("id", ""),
+                                errors_json(e.errors()), *c, s.now_ms());
+              ++out.quarantined;
+            }
+            ++out.programs;
+            continue;
+          }
           ApplyOutcome o = applier.apply(*c);
           if (o.status == ApplyOutcome::Status::quarantined) {
             applier.release();

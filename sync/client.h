@@ -87,6 +87,7 @@ PushResult push(const WriterExec& exec, Transport& transport, const Progress& pr
 
 struct PullResult {
   int64_t changes = 0, conflicts = 0, quarantined = 0;
+  int64_t programs = 0;  // screening program versions received
   bool reset = false;  // the server did not know our cursor: full resync
 };
 // Fetch and apply changes after the cursor until the server has no more.

@@ -70,7 +70,15 @@ class CentralStore {
 
   // Up to `limit` changes after `cursor` in the device's team area:
   // {"server_id", "cursor", "more", "reset", "time_ms", "changes": [...]}.
+  // Published programs come as {"entity": "program", "id": "ID@VERSION",
+  // "definition": {...}} among the changes.
   virtual json changes_after(const DeviceInfo& device, int64_t cursor, int limit) = 0;
+
+  // Publish a screening program version (core/programs.h format): devices
+  // receive it with their next pull. Same id, version and body again: no
+  // change (returns false). Throws ValidationError for a bad definition or
+  // a changed body under a published id and version.
+  virtual bool publish_program(const json& definition) = 0;
 
   // Counts of every record kind, devices, batches, quarantine, conflicts.
   virtual json stats() = 0;

@@ -14,6 +14,7 @@
 #include <iostream>
 
 #include "core/errors.h"
+#include "core/files.h"
 #include "sync/server/central_store.h"
 #include "sync/server/http_api.h"
 #include "sync/server/import.h"
@@ -107,6 +108,22 @@ int main(int argc, char** argv) {
       for (const auto& line : r.refused) std::cerr << "refused: " << line << "\n";
       print(as_json, {{"imported", r.imported}, {"quarantined", r.quarantined}, {"refused", r.refused.size()}});
       return r.refused.empty() ? 0 : 2;
+    });
+  });
+  auto* publish = admin->add_subcommand("publish-program", "Publish a screening program version to every device");
+  std::string program_file;
+  publish->add_option("FILE", program_file, "Program definition (JSON, docs/programs.md)")->required();
+  publish->callback([&] {
+    code = guarded([&] {
+      const auto definition = nlohmann::json::parse(yz::read_file(program_file), nullptr, false);
+      if (definition.is_discarded()) {
+        std::cerr << "error: " << program_file << ": not valid JSON\n";
+        return 2;
+      }
+      const bool added = open_sqlite_central_store(db)->publish_program(definition);
+      std::cout << (added ? "published " : "already published ") << definition.value("id", "") << " v"
+                << definition.value("version", 0) << "\n";
+      return 0;
     });
   });
   auto* stats = admin->add_subcommand("stats", "Counts of every record kind");

@@ -17,6 +17,7 @@
 #include "core/entities.h"
 #include "core/errors.h"
 #include "core/hlc.h"
+#include "core/programs.h"
 #include "core/store.h"
 #include "core/uuid.h"
 #include "core/views.h"
@@ -279,6 +280,11 @@ class SqliteCentralStore : public CentralStore {
       ++rows;
       last = st.getColumn(0).getInt64();
       if (!st.getColumn(3).isNull() && st.getColumn(3).getString() == device.device_id) continue;
+      if (st.getColumn(1).getString() == "program") {
+        if (auto p = program_of(db, st.getColumn(2).getString()))
+          changes.push_back({{"entity", "program"}, {"id", st.getColumn(2).getString()}, {"definition", p->definition}});
+        continue;
+      }
       const EntitySpec* spec = find_entity(st.getColumn(1).getString());
       if (!spec) continue;
       if (auto c = records.read(*spec, st.getColumn(2).getString())) changes.push_back(std::move(*c));
@@ -290,6 +296,20 @@ class SqliteCentralStore : public CentralStore {
     out["more"] = rows == limit;
     out["changes"] = std::move(changes);
     return out;
+  }
+
+  bool publish_program(const json& definition) override {
+    std::lock_guard lock(mu_);
+    bool added = false;
+    store_.transact_synced([&](SQLite::Database& db) {
+      added = install_program(db, definition);
+      if (added) {
+        const ProgramPtr p = parse_program(definition);
+        feed(db, "program", p->id + "@" + std::to_string(p->version), "", "");
+      }
+      release();
+    });
+    return added;
   }
 
   json stats() override {
@@ -383,6 +403,17 @@ class SqliteCentralStore : public CentralStore {
                       st.getColumn(3).getString(), st.getColumn(4).getString(), st.getColumn(5).getInt() != 0};
   }
 
+  // The program "ID@VERSION" names, or nullptr.
+  static ProgramPtr program_of(SQLite::Database& db, const std::string& key) {
+    const auto at = key.rfind('@');
+    if (at == std::string::npos) return nullptr;
+    try {
+      return find_program(db, key.substr(0, at), std::stoi(key.substr(at + 1)));
+    } catch (const std::exception&) {
+      return nullptr;
+    }
+  }
+
   // A record the server itself makes (a team, a device), fed like any change.
   void create_here(SQLite::Database& db, const char* entity, const std::string& id, const json& fields,
                    const std::string& team_id) {
@@ -414,7 +445,7 @@ class SqliteCentralStore : public CentralStore {
       return lookup("SELECT " + std::string(column) + " FROM " + entity + " WHERE id = ?", id);
     };
     std::string area;
-    if (entity == "team" || entity == "member" || entity == "device") return "";
+    if (entity == "team" || entity == "member" || entity == "device" || entity == "program") return "";
     if (entity == "place") area = own("code");
     else if (entity == "clinic_day") area = own("place_code");
     else if (entity == "household" || entity == "patient") area = own("village_code");

@@ -9,6 +9,7 @@
 #include "core/clock.h"
 #include "core/files.h"
 #include "core/outbox.h"
+#include "core/programs.h"
 #include "sync/batch.h"
 #include "sync/batch_files.h"
 #include "sync/crypto.h"
@@ -299,4 +300,32 @@ TEST_CASE("A revoked device enrolled again delivers what it sealed under its old
   auto nowhere = http.Get("/v2/nothing");
   CHECK(nowhere->status == 404);
   CHECK(json::parse(nowhere->body)["code"] == "not_found");
+}
+
+TEST_CASE("A program version published on the server reaches devices with their next pull") {
+  yz::test::TempDir dir;
+  Server server(dir.file("central.db"));
+  Device a(dir.file("a.db"));
+  a.enroll(server, server.enroll_code());
+  json v2 = builtin_program("hypertension")->definition;
+  v2["version"] = 2;
+  v2["name"]["en"] = "Hypertension screening (2027 revision)";
+  write_file_durably(dir.file("htn-v2.json"), v2.dump());
+  auto published = server.admin({"publish-program", dir.file("htn-v2.json")});
+  CHECK_MESSAGE(published.code == 0, published.err);
+  CHECK(server.admin({"publish-program", dir.file("htn-v2.json")}).out.find("already") != std::string::npos);
+  json changed = v2;
+  changed["name"]["en"] = "Something else";
+  write_file_durably(dir.file("htn-v2b.json"), changed.dump());
+  CHECK(server.admin({"publish-program", dir.file("htn-v2b.json")}).code == 2);  // same version, other body
+
+  CHECK(latest_program(a.store.db(), "hypertension")->version == 1);
+  auto t = sync::make_http_transport(server.url);
+  const auto pulled = sync::pull(a.exec, *t);
+  CHECK(pulled.programs == 1);
+  const ProgramPtr now = latest_program(a.store.db(), "hypertension");
+  REQUIRE(now);
+  CHECK(now->version == 2);
+  CHECK(now->name.en == "Hypertension screening (2027 revision)");
+  CHECK(find_program(a.store.db(), "hypertension", 1) != nullptr);  // old records keep their version
 }
