@@ -1,11 +1,8 @@
 #include "core/export.h"
 
 #include <SQLiteCpp/Statement.h>
-#include <fcntl.h>
-#include <unistd.h>
 #include <xlsxwriter.h>
 
-#include <atomic>
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
@@ -15,6 +12,7 @@
 #include <memory>
 #include <vector>
 
+#include "core/files.h"
 #include "core/programs.h"
 #include "core/validate.h"
 
@@ -54,7 +52,7 @@ class TableSink {
   virtual void finish() = 0;
 };
 
-void cannot_write(const std::string& path, const std::string& why) {
+[[noreturn]] void cannot_write(const std::string& path, const std::string& why) {
   throw ValidationError(FieldError{"out", "cannot_write", {path, why}});
 }
 
@@ -208,45 +206,30 @@ class XlsxSink final : public TableSink {
   int sheets_ = 0;
 };
 
-// A file written under a temporary name next to its target and renamed into
-// place by commit(); removed if never committed.
+// The output file (core/files.h), with its failures as a bad --out.
 class AtomicOutput {
  public:
-  explicit AtomicOutput(const std::string& target) : target_(target) {
-    if (target.empty()) throw ValidationError(FieldError{"out", "required"});
-    std::error_code ec;
-    if (fs::is_directory(target, ec)) cannot_write(target, "is a folder");
-    const fs::path t(target);
-    const fs::path dir = t.has_parent_path() ? t.parent_path() : fs::path(".");
-    if (!fs::is_directory(dir, ec)) cannot_write(target, "no such folder");
-    static std::atomic<int> counter{0};
-    tmp_ = (dir / ("." + t.filename().string() + ".tmp-" + std::to_string(::getpid()) + "-" +
-                   std::to_string(counter++)))
-               .string();
-    const int fd = ::open(tmp_.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
-    if (fd < 0) cannot_write(target, std::strerror(errno));
-    ::close(fd);
-  }
-  ~AtomicOutput() {
-    if (!committed_) std::remove(tmp_.c_str());
-  }
-  const std::string& temp_path() const { return tmp_; }
+  explicit AtomicOutput(const std::string& target) : file_(open(target)) {}
+  const std::string& temp_path() const { return file_->temp_path(); }
   void commit() {
-    // Make the content durable before the name points at it.
-    const int fd = ::open(tmp_.c_str(), O_RDONLY | O_CLOEXEC);
-    if (fd >= 0) {
-      ::fsync(fd);
-      ::close(fd);
+    try {
+      file_->commit();
+    } catch (const FileError& e) {
+      cannot_write(e.path(), e.why());
     }
-    std::error_code ec;
-    fs::rename(tmp_, target_, ec);
-    if (ec) cannot_write(target_, ec.message());
-    committed_ = true;
   }
 
  private:
-  std::string target_, tmp_;
-  bool committed_ = false;
+  std::unique_ptr<AtomicFile> file_;
+
+  static std::unique_ptr<AtomicFile> open(const std::string& target) {
+    if (target.empty()) throw ValidationError(FieldError{"out", "required"});
+    try {
+      return std::make_unique<AtomicFile>(target);
+    } catch (const FileError& e) {
+      cannot_write(e.path(), e.why());
+    }
+  }
 };
 
 std::unique_ptr<TableSink> open_sink(ExportFormat f, const std::string& path, const std::vector<Column>& cols,

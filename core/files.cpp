@@ -3,12 +3,12 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
-#include <stdexcept>
 
 namespace yz {
 
@@ -16,52 +16,63 @@ namespace fs = std::filesystem;
 
 namespace {
 
-[[noreturn]] void fail(const std::string& path, const std::string& why) {
-  throw std::runtime_error("cannot write " + path + ": " + why);
-}
-
-void write_all(int fd, const std::string& content, const std::string& path) {
-  size_t off = 0;
-  while (off < content.size()) {
-    const ssize_t n = ::write(fd, content.data() + off, content.size() - off);
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) fail(path, std::strerror(errno));
-    off += static_cast<size_t>(n);
+void fsync_path(const std::string& path, int flags) {
+  if (const int fd = ::open(path.c_str(), flags | O_CLOEXEC); fd >= 0) {
+    ::fsync(fd);
+    ::close(fd);
   }
 }
 
 }  // namespace
 
-void write_file_durably(const std::string& path, const std::string& content) {
-  const fs::path target(path);
-  const fs::path dir = target.has_parent_path() ? target.parent_path() : fs::path(".");
-  const std::string tmp = (dir / ("." + target.filename().string() + ".tmp-" + std::to_string(::getpid()))).string();
-  const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-  if (fd < 0) fail(path, std::strerror(errno));
-  try {
-    write_all(fd, content, path);
-    if (::fsync(fd) != 0) fail(path, std::strerror(errno));
-  } catch (...) {
-    ::close(fd);
-    ::unlink(tmp.c_str());
-    throw;
+AtomicFile::AtomicFile(const std::string& target) : target_(target) {
+  std::error_code ec;
+  if (fs::is_directory(target, ec)) throw FileError(target, "is a folder");
+  const fs::path t(target);
+  const fs::path dir = t.has_parent_path() ? t.parent_path() : fs::path(".");
+  if (!fs::is_directory(dir, ec)) throw FileError(target, "no such folder");
+  static std::atomic<int> counter{0};
+  tmp_ = (dir / ("." + t.filename().string() + ".tmp-" + std::to_string(::getpid()) + "-" +
+                 std::to_string(counter++)))
+             .string();
+  const int fd = ::open(tmp_.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+  if (fd < 0) throw FileError(target, std::strerror(errno));
+  ::close(fd);
+}
+
+AtomicFile::~AtomicFile() {
+  if (!committed_) ::unlink(tmp_.c_str());
+}
+
+void AtomicFile::commit() {
+  const int fd = ::open(tmp_.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0 || ::fsync(fd) != 0) {
+    const std::string why = std::strerror(errno);
+    if (fd >= 0) ::close(fd);
+    throw FileError(target_, why);
   }
   ::close(fd);
-  if (::rename(tmp.c_str(), path.c_str()) != 0) {
-    const std::string why = std::strerror(errno);
-    ::unlink(tmp.c_str());
-    fail(path, why);
+  if (::rename(tmp_.c_str(), target_.c_str()) != 0) throw FileError(target_, std::strerror(errno));
+  committed_ = true;
+  const fs::path t(target_);
+  fsync_path(t.has_parent_path() ? t.parent_path().string() : ".", O_RDONLY | O_DIRECTORY);  // the rename
+}
+
+void write_file_durably(const std::string& path, const std::string& content) {
+  AtomicFile file(path);
+  {
+    std::ofstream out(file.temp_path(), std::ios::binary | std::ios::trunc);
+    out.write(content.data(), static_cast<std::streamsize>(content.size()));
+    out.flush();
+    if (!out) throw FileError(path, std::strerror(errno));
   }
-  if (const int dfd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC); dfd >= 0) {
-    ::fsync(dfd);  // the rename itself
-    ::close(dfd);
-  }
-  if (read_file(path) != content) fail(path, "what was read back differs from what was written");
+  file.commit();
+  if (read_file(path) != content) throw FileError(path, "what was read back differs from what was written");
 }
 
 std::string read_file(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
-  if (!in) throw std::runtime_error("cannot read " + path + ": " + std::strerror(errno));
+  if (!in) throw FileError(path, std::strerror(errno));
   std::ostringstream ss;
   ss << in.rdbuf();
   return ss.str();
