@@ -1,0 +1,344 @@
+#include "app/yizhen/app.h"
+
+#include <imgui.h>
+
+#include <algorithm>
+
+#include "app/yizhen/strings.h"
+#include "app/yizhen/sync_service.h"
+#include "app/yizhen/ui.h"
+#include "core/field_queries.h"
+#include "core/icd10_common.h"
+#include "core/validate.h"
+#include "core/vitals.h"
+#include "platform/fonts.h"
+
+namespace yz::app {
+
+namespace {
+struct NavItem {
+  Screen screen;
+  S label;
+  int fkey;
+};
+constexpr NavItem kNav[] = {
+    {Screen::clinic_day, S::nav_clinic_day, 1}, {Screen::patients, S::nav_patients, 2},
+    {Screen::encounter, S::nav_encounter, 3},   {Screen::home_visit, S::nav_home_visit, 4},
+    {Screen::follow_ups, S::nav_follow_ups, 5}, {Screen::summary, S::nav_summary, 6},
+    {Screen::sync, S::nav_sync, 7},             {Screen::settings, S::nav_settings, 8},
+};
+constexpr const char* kScreenNames[] = {"clinic-day", "patients",  "encounter", "home-visit",
+                                        "follow-ups", "summary",   "sync",      "settings"};
+}  // namespace
+
+std::optional<Screen> screen_from_name(const std::string& name) {
+  for (int i = 0; i < static_cast<int>(Screen::count_); ++i)
+    if (name == kScreenNames[i]) return static_cast<Screen>(i);
+  return std::nullopt;
+}
+const char* screen_name(Screen s) { return kScreenNames[static_cast<int>(s)]; }
+
+App::App(AppModel& model, const Options& options, SyncService* sync) : model_(model) {
+  sync_.service = sync;
+  if (auto s = screen_from_name(options.screen)) nav_.current = *s;
+  else if (model_.view().prefs.day_id.empty()) nav_.current = Screen::clinic_day;
+  for (uint32_t cp : model_.view().name_chars) extra_glyphs_.insert(cp);
+  restore_drafts();
+  // Back where the typing was: a restored registration opens its screen.
+  if (options.screen.empty() && patients_.registering) nav_.current = Screen::patients;
+}
+
+void App::restore_drafts() {
+  const auto& d = model_.view().drafts;
+  if (auto it = d.find("patient"); it != d.end()) {
+    patients_.form = PatientForm::from_json(it->second);
+    if (!patients_.form.empty()) {
+      patients_.registering = true;
+      patients_.focus_form = true;
+      draft_notice_ = true;
+    }
+  }
+  if (auto it = d.find("encounter"); it != d.end()) {
+    encounter_.form = EncounterForm::from_json(it->second);
+    if (!encounter_.form.patient_id.empty()) draft_notice_ = true;
+  }
+  if (auto it = d.find("clinic_day"); it != d.end()) {
+    clinic_day_.form = ClinicDayForm::from_json(it->second);
+    clinic_day_.creating = !clinic_day_.form.place_code.empty();
+  }
+  if (auto it = d.find("home_visit"); it != d.end()) home_visit_.form = HomeVisitForm::from_json(it->second);
+  if (draft_notice_) model_.toast(tr(S::draft_restored, model_.lang()));
+  for (const auto& [form, fields] : d) note(fields.dump());
+}
+
+void App::go(Screen s) {
+  if (s == Screen::encounter) BeginEncounter(encounter_, model_.view());
+  if (s == Screen::patients) patients_.focus_search = !patients_.registering;
+  if (s == Screen::follow_ups) follow_ups_.loaded = false;
+  if (s == Screen::summary) model_.refresh_day();
+  if (s == Screen::sync) {
+    model_.refresh_pending();
+    if (sync_.service) sync_.service->load_lists();
+  }
+  nav_.current = s;
+}
+
+void App::note(std::string_view text) {
+  for (uint32_t cp : utf8_code_points(text))
+    if (!platform::font_has(cp) && extra_glyphs_.insert(cp).second) fonts_dirty_ = true;
+}
+
+void App::scan_glyphs() {
+  const AppView& v = model_.view();
+  for (uint32_t cp : v.name_chars)
+    if (!platform::font_has(cp) && extra_glyphs_.insert(cp).second) fonts_dirty_ = true;
+  for (const auto& p : v.places) note(p.name);
+  for (const auto& h : v.hits) note(h.name);
+  if (v.card) note((*v.card)["patient"].value("name", ""));
+  for (const auto& f : v.follow_ups) note(f.patient_name);
+  for (const auto& h : v.households) {
+    note(h.head_name);
+    for (const auto& m : h.members) note(m.name);
+  }
+  for (const auto& d : v.duplicates) note(d.patient.name);
+  note(patients_.form.name);
+  note(patients_.query);
+  note(encounter_.form.patient_name);
+  note(encounter_.form.complaint);
+  note(v.toast);
+}
+
+void App::load_fonts(float dpi_scale) {
+  const Prefs& p = model_.view().prefs;
+  const float scale = p.scale * dpi_scale;
+  std::vector<uint32_t> extra(extra_glyphs_.begin(), extra_glyphs_.end());
+  std::string texts;
+  for (const char* s : all_strings()) texts += s;
+  for (const auto& s : catalog_texts()) texts += s;
+  for (const auto& s : common_stations()) texts += s;
+  for (const auto& s : common_services()) texts += s;
+  for (const auto& e : icd10_common()) texts += e.zh;
+  for (const auto& code : common_ethnicities()) texts += ethnicity_name(code, Lang::zh);
+  for (const auto& v : vital_kinds()) texts += std::string(v.zh) + std::string(v.unit);
+  for (const auto& p : model_.view().places) texts += p.name;
+  for (const auto& m : model_.view().members) texts += m.name;
+  for (const auto& t : model_.view().teams) texts += t.name;
+  for (uint32_t cp : utf8_code_points(texts)) extra.push_back(cp);
+  const std::string path = platform::find_cjk_font(p.font_path);
+  platform::load_fonts(path, 20.0f * scale, extra);
+  ui::apply_theme(scale);
+  loaded_scale_ = p.scale;
+  loaded_font_ = p.font_path;
+  fonts_dirty_ = false;
+}
+
+void App::handle_shortcuts() {
+  for (const auto& n : kNav)
+    if (ui::FKeyPressed(n.fkey)) {
+      go(n.screen);
+      if (n.screen == Screen::patients && ImGui::GetIO().KeyShift) BeginRegistration(patients_);
+    }
+  // Ctrl+N: register a new patient (from anywhere).
+  if (ui::CtrlPressed('n')) {
+    go(Screen::patients);
+    BeginRegistration(patients_);
+  }
+  if (ui::CtrlPressed('f')) {
+    go(Screen::patients);
+    patients_.registering = false;
+    patients_.focus_search = true;
+  }
+  if (ui::CtrlPressed('e') && model_.view().card) go(Screen::encounter);
+}
+
+void App::draw_top_bar() {
+  const AppView& v = model_.view();
+  ImGui::PushStyleColor(ImGuiCol_Text, ui::col_accent());
+  ImGui::TextUnformatted(tr(S::app_title));
+  ImGui::PopStyleColor();
+  ImGui::SameLine(0, ui::em() * 1.5f);
+  if (v.day) {
+    const bool open = v.day->value("status", "") == "open";
+    std::string line = v.day->value("date", "") + "  " + v.place_label(v.day->value("place_code", ""));
+    if (!open) line += "  (" + std::string(tr(S::cd_status_closed)) + ")";
+    ImGui::TextUnformatted(line.c_str());
+  } else {
+    ui::Muted(tr(S::no_day));
+  }
+  ImGui::SameLine(0, ui::em() * 1.5f);
+  ImGui::PushStyleColor(ImGuiCol_Text, v.pending ? ui::col_warn() : ui::col_ok());
+  ImGui::TextUnformatted(trf(S::pending_n, static_cast<long long>(v.pending)).c_str());
+  ImGui::PopStyleColor();
+}
+
+void App::draw_status_bar() {
+  const AppView& v = model_.view();
+  if (!v.db_error.empty()) {
+    ui::ErrorLine(v.db_error);
+    return;
+  }
+  if (!v.toast.empty()) {
+    ImGui::PushStyleColor(ImGuiCol_Text, v.toast_error ? ui::col_error() : ui::col_ok());
+    ImGui::TextUnformatted(v.toast.c_str());
+    ImGui::PopStyleColor();
+  } else {
+    ui::Muted(v.ready ? "F1–F8 · Ctrl+N · Ctrl+F · Ctrl+E · Ctrl+S" : tr(S::loading));
+  }
+}
+
+void App::draw(float width, float height) {
+  set_ui_lang(model_.lang());
+  if (model_.view().prefs.scale != loaded_scale_) fonts_dirty_ = true;
+  handle_shortcuts();
+  nav_.portrait = width < 1000;
+
+  ImGui::SetNextWindowPos(ImVec2(0, 0));
+  ImGui::SetNextWindowSize(ImVec2(width, height));
+  ImGui::Begin("##root", nullptr,
+               ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoSavedSettings |
+                   ImGuiWindowFlags_NoBringToFrontOnFocus);
+  draw_top_bar();
+  const float status_h = ImGui::GetFrameHeightWithSpacing();
+  if (nav_.portrait) {
+    // Portrait: the navigation as two rows of equal buttons on top.
+    const float bw = (ImGui::GetContentRegionAvail().x - ImGui::GetStyle().ItemSpacing.x * 3) / 4;
+    int i = 0;
+    for (const auto& n : kNav) {
+      if (i % 4) ImGui::SameLine();
+      ++i;
+      ImGui::PushID(static_cast<int>(n.screen));
+      const bool sel = nav_.current == n.screen;
+      if (sel) {
+        ImGui::PushStyleColor(ImGuiCol_Button, ui::col_accent());
+        ImGui::PushStyleColor(ImGuiCol_Text, ImVec4(1, 1, 1, 1));
+      }
+      if (ImGui::Button(tr(n.label), ImVec2(bw, ui::touch_h()))) go(n.screen);
+      if (sel) ImGui::PopStyleColor(2);
+      ImGui::PopID();
+    }
+    ImGui::Separator();
+  } else {
+    ImGui::BeginChild("nav", ImVec2(ui::em() * 7.5f, -status_h), false);
+    for (const auto& n : kNav) {
+      ImGui::PushID(static_cast<int>(n.screen));
+      const bool sel = nav_.current == n.screen;
+      if (sel) {
+        ImGui::PushStyleColor(ImGuiCol_Button, ui::col_accent());
+        ImGui::PushStyleColor(ImGuiCol_Text, ImVec4(1, 1, 1, 1));
+      }
+      if (ImGui::Button(tr(n.label), ImVec2(-1, ui::touch_h() * 1.15f))) go(n.screen);
+      if (sel) ImGui::PopStyleColor(2);
+      ImGui::PopID();
+    }
+    ImGui::EndChild();
+    ImGui::SameLine();
+  }
+
+  ImGui::BeginChild("screen", ImVec2(-1, -status_h), false);
+  const AppView& v = model_.view();
+  switch (nav_.current) {
+    case Screen::clinic_day: DrawClinicDay(clinic_day_, v, model_, nav_); break;
+    case Screen::patients: DrawPatientDesk(patients_, v, model_, nav_); break;
+    case Screen::encounter: DrawEncounter(encounter_, v, model_, nav_); break;
+    case Screen::home_visit: DrawHomeVisit(home_visit_, v, model_, nav_); break;
+    case Screen::follow_ups: DrawFollowUps(follow_ups_, v, model_, nav_); break;
+    case Screen::summary: DrawDaySummary(summary_, v, model_, nav_); break;
+    case Screen::sync: DrawSync(sync_, v, model_, nav_); break;
+    case Screen::settings: DrawSettings(settings_, v, model_, nav_); break;
+    case Screen::count_: break;
+  }
+  ImGui::EndChild();
+  draw_status_bar();
+  ImGui::End();
+
+  if (nav_.go) {
+    go(*nav_.go);
+    nav_.go.reset();
+  }
+  if (settings_.fonts_dirty) {
+    fonts_dirty_ = true;
+    settings_.fonts_dirty = false;
+  }
+}
+
+int64_t App::keep_drafts(int64_t now_ms) {
+  model_.keep_draft("patient", patients_.registering && !patients_.form.empty() ? patients_.form.to_json() : json(nullptr),
+                    now_ms);
+  model_.keep_draft("encounter",
+                    !encounter_.form.patient_id.empty() && !encounter_.form.empty() ? encounter_.form.to_json()
+                                                                                    : json(nullptr),
+                    now_ms);
+  model_.keep_draft("clinic_day",
+                    clinic_day_.creating && !clinic_day_.form.place_code.empty() ? clinic_day_.form.to_json()
+                                                                                  : json(nullptr),
+                    now_ms);
+  model_.keep_draft("home_visit", !home_visit_.form.household_id.empty() ? home_visit_.form.to_json() : json(nullptr),
+                    now_ms);
+  model_.flush_drafts(now_ms);
+  return model_.draft_wait_ms(now_ms);
+}
+
+void App::prepare_screenshot(const std::string& query, bool fill_sample) {
+  // Show the latest clinic day (in memory only: a screenshot saves nothing).
+  if (model_.view().prefs.day_id.empty() && !model_.view().days.empty()) {
+    model_.view_mut().prefs.day_id = model_.view().days.front().value("id", "");
+    model_.refresh_day();
+    model_.settle();
+  }
+  if (query.empty()) return;
+  patients_.query = query;
+  model_.search(query);
+  model_.settle();
+  if (model_.view().hits.empty()) return;
+  model_.open_patient(model_.view().hits.front().id);
+  model_.settle();
+  if (nav_.current == Screen::encounter) {
+    BeginEncounter(encounter_, model_.view());
+    if (fill_sample) {
+      EncounterForm& f = encounter_.form;
+      f.station = "内科";
+      f.complaint = "头晕、头痛三天";
+      f.vitals = {{"sbp", "168"}, {"dbp", "98"}, {"pulse", "88"}, {"spo2", "86"}, {"glucose_random", "7.2"}};
+      f.add_diagnosis("I10", "原发性高血压");
+      f.add_dispense({"氨氯地平片", "medicine", "盒", 2, 12.8});
+      f.add_dispense({"电子血压计", "device", "台", 1, 199.0});
+      f.advice = "低盐饮食，规律服药，每日监测血压";
+      encounter_.keypad_target = "sbp";
+      encounter_.focus_first = false;
+    }
+  }
+  if (nav_.current == Screen::home_visit && model_.view().card) {
+    const std::string v = (*model_.view().card)["patient"].value("village_code", "");
+    if (!v.empty()) {
+      home_visit_.village_code = v;
+      model_.load_households(v);
+      model_.settle();
+      if (!model_.view().households.empty()) {
+        home_visit_.form.household_id = model_.view().households.front().id;
+        home_visit_.form.services = {"测血压", "送药上门", "健康宣教"};
+      }
+    }
+  }
+  if (nav_.current == Screen::follow_ups && model_.view().card) {
+    const std::string v = (*model_.view().card)["patient"].value("village_code", "");
+    follow_ups_.place_code = v.substr(0, 9);  // the township
+    follow_ups_.loaded = true;
+    model_.load_follow_ups(follow_ups_.place_code);
+    model_.settle();
+  }
+  patients_.focus_search = false;
+  scan_glyphs();
+}
+
+json App::state_json() const {
+  return {{"screen", screen_name(nav_.current)},
+          {"registering", patients_.registering},
+          {"patient_form", patients_.form.to_json()},
+          {"patient_errors", patients_.form.errors},
+          {"encounter_form", encounter_.form.to_json()},
+          {"encounter_errors", encounter_.form.errors},
+          {"card_patient_id", model_.view().card ? (*model_.view().card)["patient"].value("id", "") : ""},
+          {"toast", model_.view().toast}};
+}
+
+}  // namespace yz::app

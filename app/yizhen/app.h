@@ -1,0 +1,71 @@
+#pragma once
+// The field app's frame: the top bar, the navigation, and the one place that
+// decides which screen shows. Owns the screens' states, keeps drafts of the
+// forms, and tracks which glyphs the font still needs.
+//
+// Threads: UI thread only.
+
+#include <cstdint>
+#include <set>
+#include <string>
+
+#include "app/yizhen/model/app_model.h"
+#include "app/yizhen/model/options.h"
+#include "app/yizhen/screens/screens.h"
+
+namespace yz::app {
+
+class App {
+ public:
+  // `sync` may be null (screenshots, or no sync in this build).
+  App(AppModel& model, const Options& options, SyncService* sync);
+  // The screen shows something that changes without events (sync progress).
+  bool wants_periodic_frames() const { return nav_.current == Screen::sync; }
+
+  // Build the font atlas (UI strings, names seen so far, common Chinese) at
+  // the preferred text scale × `dpi_scale`, and the theme.
+  void load_fonts(float dpi_scale);
+  // Fonts or scale changed since the last load (the caller reloads them
+  // and re-uploads the texture before the next frame).
+  bool fonts_dirty() const { return fonts_dirty_; }
+
+  // Draw one frame into a window of `width` × `height` (logical pixels).
+  void draw(float width, float height);
+  // After results or events: look for characters the font lacks.
+  void scan_glyphs();
+  // Save drafts that are due; milliseconds until the next is due (-1: none).
+  int64_t keep_drafts(int64_t now_ms);
+
+  Screen screen() const { return nav_.current; }
+  void go(Screen s);
+  // For screenshots of a filled form: search `query`, open the first hit,
+  // and (on the encounter screen) fill a sample encounter.
+  void prepare_screenshot(const std::string& query, bool fill_sample);
+  // The forms as JSON (end-to-end tests read it).
+  json state_json() const;
+
+ private:
+  void draw_top_bar();
+  void draw_status_bar();
+  void handle_shortcuts();
+  void restore_drafts();
+  void note(std::string_view text);
+
+  AppModel& model_;
+  Nav nav_;
+  ClinicDayState clinic_day_;
+  PatientDeskState patients_;
+  EncounterState encounter_;
+  HomeVisitState home_visit_;
+  FollowUpsState follow_ups_;
+  SummaryState summary_;
+  SyncScreenState sync_;
+  SettingsState settings_;
+  std::set<uint32_t> extra_glyphs_;
+  bool fonts_dirty_ = false;
+  float loaded_scale_ = 0;
+  std::string loaded_font_;
+  bool draft_notice_ = false;
+};
+
+}  // namespace yz::app

@@ -1,0 +1,430 @@
+#include "app/yizhen/model/app_model.h"
+
+#include <algorithm>
+#include <chrono>
+#include <thread>
+
+#include "core/clock.h"
+#include "app/yizhen/model/summary.h"
+#include "core/field_queries.h"
+#include "core/outbox.h"
+#include "core/pinyin.h"
+
+namespace yz::app {
+
+namespace {
+int64_t steady_ms() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now().time_since_epoch())
+      .count();
+}
+constexpr int64_t kDayMs = 24LL * 3600 * 1000;
+
+std::vector<FieldError> validation_errors(std::exception_ptr e) {
+  try {
+    std::rethrow_exception(e);
+  } catch (const ValidationError& v) {
+    return v.errors();
+  } catch (...) {
+    return {};
+  }
+}
+}  // namespace
+
+const PlaceRow* AppView::place(const std::string& code) const {
+  auto it = std::lower_bound(places.begin(), places.end(), code,
+                             [](const PlaceRow& p, const std::string& c) { return p.code < c; });
+  return it != places.end() && it->code == code ? &*it : nullptr;
+}
+
+std::string AppView::place_label(const std::string& code) const {
+  const PlaceRow* p = place(code);
+  if (!p) return code;
+  const PlaceRow* parent = p->parent_code.empty() ? nullptr : place(p->parent_code);
+  return parent ? p->name + " · " + parent->name : p->name;
+}
+
+std::string AppView::member_name(const std::string& id) const {
+  for (const auto& m : members)
+    if (m.id == id) return m.name;
+  return {};
+}
+
+AppModel::AppModel(std::string db_path, std::function<void()> wake) : queue_(std::move(wake)) {
+  view_.db_path = db_path;
+  db_ = std::make_unique<DbWorker>(db_path, queue_);
+  search_ = std::make_unique<SearchWorker>(db_path, queue_);
+}
+
+AppModel::~AppModel() {
+  // Stop the reader before the writer: the writer alone checkpoints.
+  search_.reset();
+  db_.reset();
+}
+
+bool AppModel::busy() const { return db_->busy() || search_->busy() || !queue_.empty(); }
+
+void AppModel::settle() {
+  for (int i = 0; i < 1000 && busy(); ++i) {
+    db_->wait_idle();
+    while (search_->busy()) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    queue_.drain();
+  }
+}
+
+void AppModel::toast(const std::string& text, bool error) {
+  view_.toast = text;
+  view_.toast_error = error;
+  view_.toast_ms = steady_ms();
+}
+
+std::function<void(std::exception_ptr)> AppModel::failure(std::function<void(const std::vector<FieldError>&)> bad) {
+  return [this, bad = std::move(bad)](std::exception_ptr e) {
+    auto errs = validation_errors(e);
+    if (!errs.empty() && bad) {
+      bad(errs);
+      return;
+    }
+    toast(error_text(e, lang()), true);
+  };
+}
+
+void AppModel::load_prefs() {
+  struct Loaded {
+    Prefs prefs;
+    std::string device_id, today, error;
+    std::map<std::string, json> drafts;
+    std::vector<uint32_t> chars;
+  };
+  Loaded l;
+  try {
+    db_->run([&](Store& s) {
+      l.device_id = s.device_id();
+      l.today = s.today();
+      if (auto v = s.setting("pref.lang")) l.prefs.lang = *v == "en" ? Lang::en : Lang::zh;
+      if (auto v = s.setting("pref.scale")) l.prefs.scale = std::strtof(v->c_str(), nullptr);
+      if (!(l.prefs.scale >= 0.5f && l.prefs.scale <= 4.0f)) l.prefs.scale = 1.0f;
+      l.prefs.team_id = s.setting("pref.team_id").value_or("");
+      l.prefs.device_name = s.setting("pref.device_name").value_or("");
+      l.prefs.font_path = s.setting("pref.font_path").value_or("");
+      l.prefs.day_id = s.setting("pref.day_id").value_or("");
+      for (const char* form : {"patient", "encounter", "clinic_day", "home_visit"})
+        if (auto v = s.setting(draft_key(form)); v && !v->empty()) {
+          json j = json::parse(*v, nullptr, false);
+          if (j.is_object()) l.drafts[form] = std::move(j);
+        }
+      if (auto v = s.setting("cache.name_chars")) {
+        json j = json::parse(*v, nullptr, false);
+        if (j.is_array())
+          for (const auto& c : j)
+            if (c.is_number_unsigned()) l.chars.push_back(c.get<uint32_t>());
+      }
+    });
+  } catch (const std::exception& e) {
+    l.error = e.what();
+  }
+  view_.prefs = l.prefs;
+  view_.device_id = l.device_id;
+  view_.today = l.today;
+  view_.db_error = l.error;
+  view_.drafts = l.drafts;
+  view_.name_chars = l.chars;
+  for (const auto& [form, fields] : l.drafts) drafts_.saved(form, fields);
+}
+
+void AppModel::load_all() {
+  struct Ref {
+    std::vector<PlaceRow> places;
+    std::vector<TeamRow> teams;
+    std::vector<MemberRow> members;
+    std::vector<json> days;
+    int64_t pending = 0;
+  };
+  db_->request<Ref>(
+      [](Store& s) {
+        Ref r;
+        r.places = list_places(s.db());
+        r.teams = list_teams(s.db());
+        r.members = list_members(s.db(), "");
+        r.days = recent_clinic_days(s.db(), 60);
+        r.pending = pending_changes(s.db());
+        return r;
+      },
+      [this](Ref r) {
+        view_.places = std::move(r.places);
+        view_.teams = std::move(r.teams);
+        view_.members = std::move(r.members);
+        view_.days = std::move(r.days);
+        view_.pending = r.pending;
+        if (view_.prefs.team_id.empty() && !view_.teams.empty()) view_.prefs.team_id = view_.teams.front().id;
+        view_.ready = true;
+        refresh_day();
+      },
+      [this](std::exception_ptr e) {
+        view_.db_error = error_text(e, lang());
+        view_.ready = true;
+      });
+  search_->warm_up();
+  // The writer builds pinyin keys on every registration: warm its ICU too.
+  db_->post([](Store&) { (void)name_syllables("卓玛"); });
+}
+
+void AppModel::load_name_chars(std::function<void()> done) {
+  search_->read([this, done = std::move(done)](SQLite::Database& db) {
+    auto chars = name_code_points(db);
+    queue_.post([this, chars = std::move(chars), done] {
+      view_.name_chars = chars;
+      json j = chars;
+      set_pref("cache.name_chars", j.dump());
+      if (done) done();
+    });
+  });
+}
+
+void AppModel::set_pref(const std::string& key, const std::string& value) {
+  db_->post([key, value](Store& s) { s.set_setting(key, value); });
+}
+
+void AppModel::set_lang(Lang l) {
+  view_.prefs.lang = l;
+  set_pref("pref.lang", l == Lang::en ? "en" : "zh");
+}
+
+void AppModel::set_scale(float s) {
+  view_.prefs.scale = s;
+  set_pref("pref.scale", std::to_string(s));
+}
+
+void AppModel::search(const std::string& query) {
+  view_.query = query;
+  if (query.empty()) {
+    view_.hits.clear();
+    view_.searching = false;
+    ++view_.search_gen;
+    return;
+  }
+  view_.searching = true;
+  view_.search_gen = search_->search(query, 200, [this](SearchResult r) {
+    if (r.generation != view_.search_gen) return;  // a newer query is on its way
+    view_.searching = false;
+    view_.hits = std::move(r.hits);
+    view_.search_ms = r.ms;
+    if (!r.error.empty()) toast(r.error, true);
+  });
+}
+
+void AppModel::open_patient(const std::string& id) {
+  db_->request<std::optional<json>>(
+      [id](Store& s) { return patient_history(s.db(), id); },
+      [this](std::optional<json> h) {
+        view_.card = std::move(h);
+        if (!view_.card) toast(lang() == Lang::zh ? "找不到该患者" : "No such patient", true);
+      },
+      failure({}));
+}
+
+void AppModel::check_duplicates(const PatientForm& form) {
+  const json f = form.to_fields();
+  db_->request<std::vector<DuplicateHit>>(
+      [f](Store& s) {
+        return possible_duplicates(s.db(), f.value("name", ""), f.value("birth_date", ""),
+                                   f.value("village_code", ""), f.value("id_number", ""));
+      },
+      [this](std::vector<DuplicateHit> d) { view_.duplicates = std::move(d); }, failure({}));
+}
+
+void AppModel::register_patient(const PatientForm& form, std::function<void(std::string)> ok,
+                                std::function<void(const std::vector<FieldError>&)> bad) {
+  struct Saved {
+    std::string id;
+    std::optional<json> card;
+    int64_t pending = 0;
+  };
+  db_->request<Saved>(
+      [form](Store& s) {
+        Saved r;
+        r.id = form.save(s);
+        r.card = patient_history(s.db(), r.id);
+        r.pending = pending_changes(s.db());
+        return r;
+      },
+      [this, ok = std::move(ok)](Saved r) {
+        view_.card = std::move(r.card);
+        view_.pending = r.pending;
+        view_.duplicates.clear();
+        clear_draft("patient");
+        toast(lang() == Lang::zh ? "已保存" : "Saved");
+        if (on_saved) on_saved();
+        if (ok) ok(r.id);
+      },
+      failure(std::move(bad)));
+}
+
+void AppModel::save_encounter(const EncounterForm& form, std::function<void(std::string)> ok,
+                              std::function<void(const std::vector<FieldError>&)> bad) {
+  struct Saved {
+    std::string id;
+    std::optional<json> card;
+    int64_t pending = 0;
+  };
+  db_->request<Saved>(
+      [form](Store& s) {
+        Saved r;
+        r.id = form.save(s);
+        r.card = patient_history(s.db(), form.patient_id);
+        r.pending = pending_changes(s.db());
+        return r;
+      },
+      [this, ok = std::move(ok)](Saved r) {
+        view_.card = std::move(r.card);
+        view_.pending = r.pending;
+        clear_draft("encounter");
+        toast(lang() == Lang::zh ? "就诊记录已保存" : "Encounter saved");
+        if (on_saved) on_saved();
+        refresh_day();
+        if (ok) ok(r.id);
+      },
+      failure(std::move(bad)));
+}
+
+void AppModel::open_day(const ClinicDayForm& form, std::function<void(std::string)> ok,
+                        std::function<void(const std::vector<FieldError>&)> bad) {
+  struct Opened {
+    std::string id;
+    std::vector<json> days;
+  };
+  db_->request<Opened>(
+      [form](Store& s) {
+        Opened r;
+        r.id = form.save(s);
+        s.set_setting("pref.day_id", r.id);
+        r.days = recent_clinic_days(s.db(), 60);
+        return r;
+      },
+      [this, ok = std::move(ok)](Opened r) {
+        view_.days = std::move(r.days);
+        view_.prefs.day_id = r.id;
+        clear_draft("clinic_day");
+        toast(lang() == Lang::zh ? "已开始今天的工作" : "Clinic day opened");
+        refresh_day();
+        if (ok) ok(r.id);
+      },
+      failure(std::move(bad)));
+}
+
+void AppModel::select_day(const std::string& day_id) {
+  view_.prefs.day_id = day_id;
+  set_pref("pref.day_id", day_id);
+  refresh_day();
+}
+
+void AppModel::close_day(const std::string& day_id) {
+  const Lang l = lang();
+  db_->request<std::vector<json>>(
+      [day_id, l](Store& s) {
+        std::string notes;
+        if (auto sum = day_summary(s.db(), day_id)) notes = summary_text(*sum, l);
+        close_clinic_day(s, day_id, notes);
+        return recent_clinic_days(s.db(), 60);
+      },
+      [this](std::vector<json> days) {
+        view_.days = std::move(days);
+        toast(lang() == Lang::zh ? "已结束本次义诊" : "Clinic day closed");
+        refresh_day();
+      },
+      failure({}));
+}
+
+void AppModel::refresh_day() {
+  const std::string id = view_.prefs.day_id;
+  if (id.empty()) {
+    view_.day.reset();
+    view_.summary.reset();
+    view_.dispensed.clear();
+    return;
+  }
+  struct Day {
+    std::optional<DaySummary> summary;
+    std::map<std::string, double> dispensed;
+  };
+  db_->request<Day>(
+      [id](Store& s) {
+        Day d;
+        d.summary = day_summary(s.db(), id);
+        if (d.summary) d.dispensed = dispensed_on_day(s.db(), id);
+        return d;
+      },
+      [this](Day d) {
+        if (d.summary) view_.day = d.summary->day;
+        else view_.day.reset();
+        view_.summary = std::move(d.summary);
+        view_.dispensed = std::move(d.dispensed);
+      },
+      failure({}));
+}
+
+void AppModel::load_follow_ups(const std::string& place_prefix) {
+  view_.follow_up_place = place_prefix;
+  db_->request<std::vector<FollowUpDue>>(
+      [place_prefix](Store& s) {
+        const std::string today = s.today();
+        const std::string until = date_of_ms(ms_of_date(today) + 30 * kDayMs);
+        return follow_ups_due(s.db(), place_prefix, today, until, 2000);
+      },
+      [this](std::vector<FollowUpDue> f) { view_.follow_ups = std::move(f); }, failure({}));
+}
+
+void AppModel::follow_up_done(const std::string& id, const std::string& result) {
+  db_->request<int>(
+      [id, result](Store& s) {
+        mark_follow_up_done(s, id, result);
+        return 0;
+      },
+      [this](int) {
+        toast(lang() == Lang::zh ? "已标记为完成" : "Marked done");
+        if (on_saved) on_saved();
+        load_follow_ups(view_.follow_up_place);
+        refresh_pending();
+      },
+      failure({}));
+}
+
+void AppModel::load_households(const std::string& village_prefix) {
+  db_->request<std::vector<HouseholdRow>>(
+      [village_prefix](Store& s) { return households_in(s.db(), village_prefix, 500); },
+      [this](std::vector<HouseholdRow> h) { view_.households = std::move(h); }, failure({}));
+}
+
+void AppModel::save_home_visit(const HomeVisitForm& form, std::function<void(std::string)> ok,
+                               std::function<void(const std::vector<FieldError>&)> bad) {
+  db_->request<std::string>([form](Store& s) { return form.save(s); },
+                            [this, ok = std::move(ok)](std::string id) {
+                              clear_draft("home_visit");
+                              toast(lang() == Lang::zh ? "入户记录已保存" : "Home visit saved");
+                              if (on_saved) on_saved();
+                              refresh_day();
+                              refresh_pending();
+                              if (ok) ok(id);
+                            },
+                            failure(std::move(bad)));
+}
+
+void AppModel::refresh_pending() {
+  db_->request<int64_t>([](Store& s) { return pending_changes(s.db()); },
+                        [this](int64_t n) { view_.pending = n; }, failure({}));
+}
+
+void AppModel::keep_draft(const std::string& form, const json& fields, int64_t now_ms) {
+  drafts_.update(form, fields, now_ms);
+}
+
+void AppModel::clear_draft(const std::string& form) {
+  drafts_.saved(form, nullptr);
+  view_.drafts.erase(form);
+  set_pref(draft_key(form), "");
+}
+
+void AppModel::flush_drafts(int64_t now_ms) {
+  for (auto& [form, text] : drafts_.due(now_ms)) set_pref(draft_key(form), text);
+}
+
+}  // namespace yz::app

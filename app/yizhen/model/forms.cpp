@@ -1,0 +1,454 @@
+#include "app/yizhen/model/forms.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdlib>
+
+#include "core/clock.h"
+#include "core/idcard.h"
+#include "core/messages.h"
+#include "core/validate.h"
+#include "core/vitals.h"
+
+namespace yz::app {
+
+namespace {
+// Run one create and prefix the field names of its problems, so they land
+// under the right widget of a form that saves several records.
+std::string create_as(Writer& w, std::string_view entity, const json& fields, const std::string& prefix) {
+  try {
+    return w.create(entity, fields);
+  } catch (const ValidationError& e) {
+    std::vector<FieldError> errs = e.errors();
+    for (auto& fe : errs) fe.field = prefix + fe.field;
+    throw ValidationError(std::move(errs));
+  }
+}
+
+std::optional<double> parse_number(const std::string& s) {
+  const std::string t = trim(s);
+  if (t.empty()) return std::nullopt;
+  char* end = nullptr;
+  const double v = std::strtod(t.c_str(), &end);
+  if (end != t.c_str() + t.size() || !std::isfinite(v)) return std::nullopt;
+  return v;
+}
+
+json dispense_json(const DispenseLine& d) {
+  return {{"item", d.item}, {"item_kind", d.item_kind}, {"quantity", d.quantity}, {"unit", d.unit},
+          {"unit_value", d.unit_value}};
+}
+DispenseLine dispense_from(const json& j) {
+  DispenseLine d;
+  d.item = j.value("item", "");
+  d.item_kind = j.value("item_kind", "medicine");
+  d.unit = j.value("unit", "");
+  d.quantity = j.value("quantity", 1.0);
+  d.unit_value = j.value("unit_value", 0.0);
+  return d;
+}
+void put_if(json& j, const char* key, const std::string& v) {
+  const std::string t = trim(v);
+  if (!t.empty()) j[key] = t;
+}
+}  // namespace
+
+std::string problem_text(const FieldError& e, Lang lang) {
+  return format_message(message_template(e.code, lang), e.args);
+}
+
+void place_errors(const std::vector<FieldError>& errors, Lang lang, FieldErrors& out, const std::string& prefix) {
+  for (const auto& e : errors) out.emplace(prefix + e.field, problem_text(e, lang));
+}
+
+// ---------------------------------------------------------------------------
+
+bool PatientForm::on_id_number_changed(const std::string& today, Lang lang) {
+  errors.erase("id_number");
+  const std::string t = trim(id_number);
+  if (t.empty()) {
+    if (filled_from_id) birth_date.clear(), sex.clear();
+    filled_from_id = false;
+    return false;
+  }
+  if (t.size() < 18) return false;  // still typing
+  IdCheck c = check_id_number(t, today);
+  if (c.error) {
+    errors["id_number"] = problem_text(*c.error, lang);
+    return false;
+  }
+  birth_date = c.info->birth_date;
+  sex = std::string(1, c.info->sex);
+  age.clear();
+  filled_from_id = true;
+  errors.erase("birth_date");
+  errors.erase("sex");
+  errors.erase("age");
+  return true;
+}
+
+bool PatientForm::check(const std::string& today, Lang lang) {
+  errors.clear();
+  std::vector<FieldError> errs;
+  if (trim(name).empty()) errs.push_back({"name", "required"});
+  if (!trim(id_number).empty()) {
+    IdCheck c = check_id_number(trim(id_number), today);
+    if (c.error) errs.push_back(*c.error);
+  }
+  if (sex != "M" && sex != "F") errs.push_back({"sex", "required"});
+  if (trim(birth_date).empty() && trim(age).empty()) errs.push_back({"birth_date", "birth_or_age"});
+  if (!trim(age).empty() && trim(birth_date).empty()) {
+    auto a = parse_number(age);
+    if (!a || *a != std::floor(*a)) errs.push_back({"age", "bad_number", {age}});
+    else if (auto e = check_age("age", static_cast<long long>(*a))) errs.push_back(*e);
+  }
+  if (!trim(phone).empty()) {
+    auto c = check_phone("phone", phone);
+    if (auto* e = std::get_if<FieldError>(&c)) errs.push_back(*e);
+  }
+  place_errors(errs, lang, errors);
+  return errors.empty();
+}
+
+json PatientForm::to_fields() const {
+  json j = json::object();
+  put_if(j, "name", name);
+  put_if(j, "name_native", name_native);
+  put_if(j, "sex", sex);
+  put_if(j, "id_number", id_number);
+  put_if(j, "phone", phone);
+  put_if(j, "village_code", village_code);
+  put_if(j, "ethnicity", ethnicity);
+  put_if(j, "household_id", household_id);
+  if (!trim(birth_date).empty()) j["birth_date"] = trim(birth_date);
+  else if (auto a = parse_number(age)) j["age"] = static_cast<int64_t>(*a);
+  else put_if(j, "age", age);  // let the store name the problem
+  if (consent) j["consent"] = true;
+  return j;
+}
+
+bool PatientForm::empty() const {
+  return trim(name).empty() && trim(id_number).empty() && trim(phone).empty() && trim(birth_date).empty() &&
+         trim(age).empty() && trim(name_native).empty();
+}
+
+json PatientForm::to_json() const {
+  return {{"name", name},       {"name_native", name_native},   {"sex", sex},       {"birth_date", birth_date},
+          {"age", age},         {"id_number", id_number},       {"phone", phone},   {"village_code", village_code},
+          {"ethnicity", ethnicity}, {"household_id", household_id}, {"consent", consent},
+          {"filled_from_id", filled_from_id}};
+}
+
+PatientForm PatientForm::from_json(const json& j) {
+  PatientForm f;
+  if (!j.is_object()) return f;
+  f.name = j.value("name", "");
+  f.name_native = j.value("name_native", "");
+  f.sex = j.value("sex", "");
+  f.birth_date = j.value("birth_date", "");
+  f.age = j.value("age", "");
+  f.id_number = j.value("id_number", "");
+  f.phone = j.value("phone", "");
+  f.village_code = j.value("village_code", "");
+  f.ethnicity = j.value("ethnicity", "");
+  f.household_id = j.value("household_id", "");
+  f.consent = j.value("consent", false);
+  f.filled_from_id = j.value("filled_from_id", false);
+  return f;
+}
+
+std::string PatientForm::save(Store& store) const { return store.create("patient", to_fields()); }
+
+// ---------------------------------------------------------------------------
+
+EncounterForm::VitalState EncounterForm::vital_state(const std::string& code, const std::string& typed, Lang lang) {
+  VitalState s;
+  if (trim(typed).empty()) return s;
+  const VitalKind* k = find_vital(code);
+  auto v = parse_number(typed);
+  if (!k || !v) {
+    s.flag = Flag::refused;
+    s.message = problem_text({"value", "bad_number", {typed}}, lang);
+    return s;
+  }
+  if (auto e = check_vital(code, *v, k->unit)) {
+    s.flag = Flag::refused;
+    s.message = problem_text(*e, lang);
+    return s;
+  }
+  switch (flag_vital(*k, *v)) {
+    case VitalFlag::low: s.flag = Flag::low; break;
+    case VitalFlag::high: s.flag = Flag::high; break;
+    default: break;
+  }
+  return s;
+}
+
+double EncounterForm::dispensed_value() const {
+  double v = 0;
+  for (const auto& d : dispenses) v += d.quantity * d.unit_value;
+  return v;
+}
+
+void EncounterForm::add_diagnosis(const std::string& code, const std::string& name) {
+  for (const auto& d : diagnoses)
+    if (d.code == code) return;
+  diagnoses.push_back({code, name});
+}
+
+void EncounterForm::add_dispense(const DispenseLine& line) {
+  for (auto& d : dispenses)
+    if (d.item == line.item && d.unit == line.unit) {
+      d.quantity += line.quantity;
+      return;
+    }
+  dispenses.push_back(line);
+}
+
+bool EncounterForm::check(const std::string& today, Lang lang) {
+  errors.clear();
+  if (patient_id.empty()) errors["patient_id"] = problem_text({"patient_id", "required"}, lang);
+  for (const auto& [code, typed] : vitals) {
+    auto s = vital_state(code, typed, lang);
+    if (s.flag == Flag::refused) errors["vital." + code] = s.message;
+  }
+  for (size_t i = 0; i < dispenses.size(); ++i)
+    if (!(dispenses[i].quantity > 0))
+      errors["dispense." + std::to_string(i) + ".quantity"] = problem_text({"quantity", "not_positive"}, lang);
+  if (refer) {
+    if (trim(refer_to).empty()) errors["referral.to_facility"] = problem_text({"to_facility", "required"}, lang);
+    if (trim(refer_reason).empty()) errors["referral.reason"] = problem_text({"reason", "required"}, lang);
+  }
+  if (follow_up) {
+    if (!is_real_date(trim(follow_up_date)))
+      errors["follow_up.due_date"] = problem_text({"due_date", "bad_date", {follow_up_date}}, lang);
+    else if (trim(follow_up_date) < today)
+      errors["follow_up.due_date"] = problem_text({"due_date", "date_too_old", {today}}, lang);
+    if (trim(follow_up_reason).empty()) errors["follow_up.reason"] = problem_text({"reason", "required"}, lang);
+  }
+  return errors.empty();
+}
+
+bool EncounterForm::empty() const {
+  if (!trim(complaint).empty() || !trim(advice).empty() || !diagnoses.empty() || !dispenses.empty() || refer ||
+      follow_up)
+    return false;
+  for (const auto& [k, v] : vitals)
+    if (!trim(v).empty()) return false;
+  return true;
+}
+
+json EncounterForm::to_json() const {
+  json dx = json::array(), ds = json::array();
+  for (const auto& d : diagnoses) dx.push_back({{"code", d.code}, {"name", d.name}});
+  for (const auto& d : dispenses) ds.push_back(dispense_json(d));
+  return {{"patient_id", patient_id}, {"patient_name", patient_name},   {"clinic_day_id", clinic_day_id},
+          {"home_visit_id", home_visit_id}, {"station", station},      {"clinician_id", clinician_id},
+          {"complaint", complaint}, {"advice", advice},                {"health_education", health_education},
+          {"vitals", vitals},       {"diagnoses", dx},                 {"dispenses", ds},
+          {"refer", refer},         {"refer_to", refer_to},            {"refer_reason", refer_reason},
+          {"refer_urgency", refer_urgency}, {"follow_up", follow_up},  {"follow_up_date", follow_up_date},
+          {"follow_up_reason", follow_up_reason}};
+}
+
+EncounterForm EncounterForm::from_json(const json& j) {
+  EncounterForm f;
+  if (!j.is_object()) return f;
+  using M = std::string EncounterForm::*;
+  static const std::pair<const char*, M> kText[] = {
+      {"patient_id", &EncounterForm::patient_id},     {"patient_name", &EncounterForm::patient_name},
+      {"clinic_day_id", &EncounterForm::clinic_day_id}, {"home_visit_id", &EncounterForm::home_visit_id},
+      {"station", &EncounterForm::station},           {"clinician_id", &EncounterForm::clinician_id},
+      {"complaint", &EncounterForm::complaint},       {"advice", &EncounterForm::advice},
+      {"health_education", &EncounterForm::health_education}, {"refer_to", &EncounterForm::refer_to},
+      {"refer_reason", &EncounterForm::refer_reason}, {"refer_urgency", &EncounterForm::refer_urgency},
+      {"follow_up_date", &EncounterForm::follow_up_date}, {"follow_up_reason", &EncounterForm::follow_up_reason}};
+  for (const auto& [key, member] : kText)
+    if (j.contains(key) && j[key].is_string()) f.*member = j[key].get<std::string>();
+  if (f.refer_urgency.empty()) f.refer_urgency = "routine";
+  if (j.contains("vitals") && j["vitals"].is_object())
+    for (auto& [k, v] : j["vitals"].items())
+      if (v.is_string()) f.vitals[k] = v.get<std::string>();
+  if (j.contains("diagnoses") && j["diagnoses"].is_array())
+    for (const auto& d : j["diagnoses"]) f.diagnoses.push_back({d.value("code", ""), d.value("name", "")});
+  if (j.contains("dispenses") && j["dispenses"].is_array())
+    for (const auto& d : j["dispenses"]) f.dispenses.push_back(dispense_from(d));
+  f.refer = j.value("refer", false);
+  f.follow_up = j.value("follow_up", false);
+  return f;
+}
+
+std::string EncounterForm::save(Store& store) const {
+  std::string encounter_id;
+  store.transact([&](Writer& w) {
+    json e = {{"patient_id", patient_id}};
+    if (!clinic_day_id.empty()) e["clinic_day_id"] = clinic_day_id;
+    if (!home_visit_id.empty()) e["home_visit_id"] = home_visit_id;
+    if (!clinician_id.empty()) e["clinician_id"] = clinician_id;
+    put_if(e, "station", station);
+    put_if(e, "complaint", complaint);
+    put_if(e, "advice", advice);
+    put_if(e, "health_education", health_education);
+    if (!diagnoses.empty()) {
+      json dx = json::array();
+      for (const auto& d : diagnoses) dx.push_back({{"code", d.code}, {"name", d.name}});
+      e["diagnoses"] = dx;
+    }
+    encounter_id = create_as(w, "encounter", e, "");
+    for (const auto& [code, typed] : vitals) {
+      if (trim(typed).empty()) continue;
+      const VitalKind* k = find_vital(code);
+      auto v = parse_number(typed);
+      if (!k || !v) throw ValidationError(FieldError{"vital." + code, "bad_number", {typed}});
+      json o = {{"patient_id", patient_id}, {"encounter_id", encounter_id}, {"kind", code}, {"value", *v},
+                {"unit", std::string(k->unit)}};
+      // The observation's own field names ("value", "unit") all belong to
+      // this one vital's input.
+      try {
+        w.create("observation", o);
+      } catch (const ValidationError& err) {
+        std::vector<FieldError> errs = err.errors();
+        for (auto& fe : errs) fe.field = "vital." + code;
+        throw ValidationError(std::move(errs));
+      }
+    }
+    for (size_t i = 0; i < dispenses.size(); ++i) {
+      json d = dispense_json(dispenses[i]);
+      d["patient_id"] = patient_id;
+      d["encounter_id"] = encounter_id;
+      if (!clinic_day_id.empty()) d["clinic_day_id"] = clinic_day_id;
+      create_as(w, "dispense", d, "dispense." + std::to_string(i) + ".");
+    }
+    std::string referral_id;
+    if (refer) {
+      json r = {{"patient_id", patient_id}, {"encounter_id", encounter_id}, {"urgency", refer_urgency}};
+      put_if(r, "to_facility", refer_to);
+      put_if(r, "reason", refer_reason);
+      referral_id = create_as(w, "referral", r, "referral.");
+    }
+    if (follow_up) {
+      json f = {{"patient_id", patient_id}};
+      put_if(f, "due_date", follow_up_date);
+      put_if(f, "reason", follow_up_reason);
+      if (!referral_id.empty()) f["referral_id"] = referral_id;
+      create_as(w, "follow_up", f, "follow_up.");
+    }
+  });
+  return encounter_id;
+}
+
+// ---------------------------------------------------------------------------
+
+const std::vector<std::string>& common_stations() {
+  static const std::vector<std::string> k{"登记", "内科", "外科", "骨科", "妇科", "儿科", "消化", "眼科",
+                                          "口腔", "耳鼻喉", "皮肤科", "藏医", "超声", "检验", "药房"};
+  return k;
+}
+
+bool ClinicDayForm::check(Lang lang) {
+  errors.clear();
+  std::vector<FieldError> errs;
+  if (!is_real_date(trim(date))) errs.push_back({"date", "bad_date", {date}});
+  if (trim(place_code).empty()) errs.push_back({"place_code", "required"});
+  if (team_id.empty()) errs.push_back({"team_id", "required"});
+  place_errors(errs, lang, errors);
+  return errors.empty();
+}
+
+json ClinicDayForm::to_fields() const {
+  json j = {{"date", trim(date)}, {"place_code", trim(place_code)}, {"team_id", team_id}, {"kind", kind},
+            {"stations", stations}, {"staff", staff}, {"status", "open"}};
+  put_if(j, "campaign", campaign);
+  put_if(j, "notes", notes);
+  return j;
+}
+
+json ClinicDayForm::to_json() const {
+  return {{"date", date},         {"place_code", place_code}, {"team_id", team_id}, {"kind", kind},
+          {"campaign", campaign}, {"notes", notes},           {"stations", stations}, {"staff", staff}};
+}
+
+ClinicDayForm ClinicDayForm::from_json(const json& j) {
+  ClinicDayForm f;
+  if (!j.is_object()) return f;
+  f.date = j.value("date", "");
+  f.place_code = j.value("place_code", "");
+  f.team_id = j.value("team_id", "");
+  f.kind = j.value("kind", "yizhen");
+  f.campaign = j.value("campaign", "");
+  f.notes = j.value("notes", "");
+  f.stations = j.value("stations", std::vector<std::string>{});
+  f.staff = j.value("staff", std::vector<std::string>{});
+  return f;
+}
+
+std::string ClinicDayForm::save(Store& store) const { return store.create("clinic_day", to_fields()); }
+
+void close_clinic_day(Store& store, const std::string& day_id, const std::string& notes) {
+  json u = {{"status", "closed"}, {"closed_at", datetime_of_ms(store.now_ms())}};
+  if (!trim(notes).empty()) u["notes"] = trim(notes);
+  store.update("clinic_day", day_id, u);
+}
+
+// ---------------------------------------------------------------------------
+
+const std::vector<std::string>& common_services() {
+  static const std::vector<std::string> k{"测血压", "测血糖", "送药上门", "健康宣教", "康复指导", "伤口换药",
+                                          "用药指导", "孕产妇访视", "慢病随访", "心理疏导"};
+  return k;
+}
+
+bool HomeVisitForm::check(Lang lang) {
+  errors.clear();
+  if (household_id.empty()) errors["household_id"] = problem_text({"household_id", "required"}, lang);
+  for (size_t i = 0; i < items.size(); ++i)
+    if (!(items[i].quantity > 0))
+      errors["item." + std::to_string(i) + ".quantity"] = problem_text({"quantity", "not_positive"}, lang);
+  return errors.empty();
+}
+
+json HomeVisitForm::to_json() const {
+  json it = json::array();
+  for (const auto& d : items) it.push_back(dispense_json(d));
+  return {{"household_id", household_id}, {"clinic_day_id", clinic_day_id}, {"notes", notes},
+          {"patients", patients},         {"services", services},           {"items", it}};
+}
+
+HomeVisitForm HomeVisitForm::from_json(const json& j) {
+  HomeVisitForm f;
+  if (!j.is_object()) return f;
+  f.household_id = j.value("household_id", "");
+  f.clinic_day_id = j.value("clinic_day_id", "");
+  f.notes = j.value("notes", "");
+  f.patients = j.value("patients", std::vector<std::string>{});
+  f.services = j.value("services", std::vector<std::string>{});
+  if (j.contains("items") && j["items"].is_array())
+    for (const auto& d : j["items"]) f.items.push_back(dispense_from(d));
+  return f;
+}
+
+std::string HomeVisitForm::save(Store& store) const {
+  std::string id;
+  store.transact([&](Writer& w) {
+    json v = {{"household_id", household_id}, {"patients", patients}, {"services", services}};
+    if (!clinic_day_id.empty()) v["clinic_day_id"] = clinic_day_id;
+    put_if(v, "notes", notes);
+    id = create_as(w, "home_visit", v, "");
+    for (size_t i = 0; i < items.size(); ++i) {
+      json d = dispense_json(items[i]);
+      d["home_visit_id"] = id;
+      if (!clinic_day_id.empty()) d["clinic_day_id"] = clinic_day_id;
+      if (patients.size() == 1) d["patient_id"] = patients.front();
+      create_as(w, "dispense", d, "item." + std::to_string(i) + ".");
+    }
+  });
+  return id;
+}
+
+void mark_follow_up_done(Store& store, const std::string& id, const std::string& result) {
+  json u = {{"status", "done"}, {"done_date", store.today()}};
+  if (!trim(result).empty()) u["result"] = trim(result);
+  store.update("follow_up", id, u);
+}
+
+}  // namespace yz::app

@@ -1,0 +1,142 @@
+#pragma once
+// What the field app's forms hold and do, without any UI: a form's fields,
+// the JSON records they become, checks done while typing (身份证 fills birth
+// date and sex), validation errors placed next to the field they concern,
+// and the transaction a save runs on the writer thread. Unit-tested without
+// a window (tests/app).
+//
+// Threads: a form lives on the UI thread; save() runs on the DbWorker with
+// a copy of the form.
+
+#include <map>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/errors.h"
+#include "core/store.h"
+
+namespace yz::app {
+
+using json = nlohmann::json;
+
+// Field key -> message in the user's language (no field name: it is shown
+// next to the field).
+using FieldErrors = std::map<std::string, std::string>;
+
+// The message for one problem without its field label.
+std::string problem_text(const FieldError& e, Lang lang);
+// Place each problem under its field; a field's first problem wins.
+// `prefix` is prepended to every field name ("vital.sbp.").
+void place_errors(const std::vector<FieldError>& errors, Lang lang, FieldErrors& out, const std::string& prefix = {});
+
+// ---------------------------------------------------------------------------
+// Patient registration.
+struct PatientForm {
+  std::string name, name_native, sex /* "M" | "F" | "" */, birth_date, age, id_number, phone, village_code,
+      ethnicity, household_id;
+  bool consent = false;
+  bool filled_from_id = false;  // birth date and sex came from the 身份证
+  FieldErrors errors;
+
+  // Re-check the 身份证 number as typed: when 18 characters long and valid,
+  // fill birth date and sex (the card wins); put the problem under the field
+  // otherwise. Returns true when it filled something.
+  bool on_id_number_changed(const std::string& today, Lang lang);
+  // Checks that need no database (required fields, birth date or age).
+  bool check(const std::string& today, Lang lang);
+  // The fields of a patient record (empty ones left out; age when no birth date).
+  json to_fields() const;
+  bool empty() const;
+  json to_json() const;  // draft
+  static PatientForm from_json(const json& j);
+  // Register: returns the new id. Throws ValidationError (field names as in
+  // this form).
+  std::string save(Store& store) const;
+};
+
+// ---------------------------------------------------------------------------
+// One encounter at a station: vitals, diagnoses, advice, dispensing,
+// referral and follow-up, saved in one transaction.
+struct Diagnosis {
+  std::string code, name;
+};
+struct DispenseLine {
+  std::string item, item_kind = "medicine", unit;
+  double quantity = 1, unit_value = 0;
+};
+struct EncounterForm {
+  std::string patient_id, patient_name, clinic_day_id, home_visit_id, station, clinician_id;
+  std::string complaint, advice, health_education;
+  std::map<std::string, std::string> vitals;  // vital code -> typed value
+  std::vector<Diagnosis> diagnoses;
+  std::vector<DispenseLine> dispenses;
+  bool refer = false;
+  std::string refer_to, refer_reason, refer_urgency = "routine";
+  bool follow_up = false;
+  std::string follow_up_date, follow_up_reason;
+  FieldErrors errors;
+
+  enum class Flag { none, low, high, refused };
+  struct VitalState {
+    Flag flag = Flag::none;
+    std::string message;  // why it is refused, in the user's language
+  };
+  // How a typed vital reads: refused (not a number, outside the plausible
+  // range), low or high (outside the usual range), or fine.
+  static VitalState vital_state(const std::string& code, const std::string& typed, Lang lang);
+
+  double dispensed_value() const;  // 元
+  void add_diagnosis(const std::string& code, const std::string& name);
+  // Adds a line, or one more of an item already on the list.
+  void add_dispense(const DispenseLine& line);
+  bool check(const std::string& today, Lang lang);
+  bool empty() const;
+  json to_json() const;
+  static EncounterForm from_json(const json& j);
+  // Everything in one transaction; returns the encounter id. Throws
+  // ValidationError whose field names are this form's keys ("complaint",
+  // "vital.sbp", "dispense.0.quantity", "referral.to_facility", …).
+  std::string save(Store& store) const;
+};
+
+// ---------------------------------------------------------------------------
+// Opening a clinic day.
+struct ClinicDayForm {
+  std::string date, place_code, team_id, kind = "yizhen", campaign, notes;
+  std::vector<std::string> stations;  // offered
+  std::vector<std::string> staff;     // member ids present
+  FieldErrors errors;
+
+  bool check(Lang lang);
+  json to_fields() const;
+  json to_json() const;
+  static ClinicDayForm from_json(const json& j);
+  std::string save(Store& store) const;
+};
+// The stations a team usually offers (义诊 days).
+const std::vector<std::string>& common_stations();
+// Close a clinic day: status closed, closed_at now, the summary as notes.
+void close_clinic_day(Store& store, const std::string& day_id, const std::string& notes);
+
+// ---------------------------------------------------------------------------
+// A home visit to a household.
+struct HomeVisitForm {
+  std::string household_id, clinic_day_id, notes;
+  std::vector<std::string> patients;  // ids seen
+  std::vector<std::string> services;  // from common_services() or typed
+  std::vector<DispenseLine> items;
+  FieldErrors errors;
+
+  bool check(Lang lang);
+  json to_json() const;
+  static HomeVisitForm from_json(const json& j);
+  std::string save(Store& store) const;
+};
+const std::vector<std::string>& common_services();
+
+// Mark a follow-up done today with its result.
+void mark_follow_up_done(Store& store, const std::string& follow_up_id, const std::string& result);
+
+}  // namespace yz::app

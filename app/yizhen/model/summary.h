@@ -1,0 +1,23 @@
+#pragma once
+// The numbers a team reports for a day (DESIGN.md §1), as the rows the Day
+// summary screen shows and the text a closed day keeps in its notes. No UI.
+
+#include <string>
+#include <vector>
+
+#include "core/errors.h"
+#include "core/views.h"
+
+namespace yz::app {
+
+struct SummaryRow {
+  std::string label, value;
+  bool header = false;  // a section title (value empty)
+};
+std::vector<SummaryRow> summary_rows(const DaySummary& s, Lang lang);
+// One paragraph: "人次 120，人数 98，筛查 40（阳性 5），转诊 3，入户 2，药品价值 1234.50 元".
+std::string summary_text(const DaySummary& s, Lang lang);
+// 1234.5 -> "1,234.50"
+std::string money(double yuan);
+
+}  // namespace yz::app

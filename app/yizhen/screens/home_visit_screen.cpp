@@ -1,0 +1,146 @@
+// Home visit (入户诊疗, 送药): household, members seen, services, items given.
+#include <imgui.h>
+#include <imgui_stdlib.h>
+
+#include <algorithm>
+
+#include "app/yizhen/model/summary.h"
+#include "app/yizhen/screens/screens.h"
+#include "app/yizhen/strings.h"
+#include "app/yizhen/ui.h"
+
+namespace yz::app {
+
+namespace {
+void toggle(std::vector<std::string>& v, const std::string& x) {
+  auto it = std::find(v.begin(), v.end(), x);
+  if (it == v.end()) v.push_back(x);
+  else v.erase(it);
+}
+bool has(const std::vector<std::string>& v, const std::string& x) { return std::find(v.begin(), v.end(), x) != v.end(); }
+}  // namespace
+
+void DrawHomeVisit(HomeVisitState& st, const AppView& view, AppModel& actions, Nav& nav) {
+  HomeVisitForm& f = st.form;
+  const Lang lang = view.prefs.lang;
+  const bool columns = !nav.portrait;
+  if (st.village_code.empty() && view.day) {
+    st.village_code = view.day->value("place_code", "");
+    if (!st.village_code.empty()) actions.load_households(st.village_code);
+  }
+  ImGui::BeginChild("hv_left", ImVec2(columns ? ui::em() * 18 : -1, columns ? -1 : ImGui::GetContentRegionAvail().y * 0.4f), false);
+  ui::SectionTitle(tr(S::hv_village));
+  if (ui::PlacePicker("hv", &st.village_filter, &st.village_code, view.places, tr(S::cd_place_hint), ui::touch_h() * 3)) {
+    actions.load_households(st.village_code);
+    f.household_id.clear();
+  }
+  ui::SectionTitle(tr(S::hv_households));
+  if (st.village_code.empty()) ui::Muted(tr(S::hv_pick_village));
+  else if (view.households.empty()) ui::Muted(tr(S::hv_no_households));
+  ImGui::BeginChild("hh", ImVec2(-1, -1), false);
+  ImGuiListClipper clipper;
+  clipper.Begin(static_cast<int>(view.households.size()), ui::touch_h() + ImGui::GetStyle().ItemSpacing.y);
+  while (clipper.Step())
+    for (int i = clipper.DisplayStart; i < clipper.DisplayEnd; ++i) {
+      const HouseholdRow& h = view.households[static_cast<size_t>(i)];
+      ImGui::PushID(h.id.c_str());
+      std::string label = (h.head_name.empty() ? h.id.substr(0, 8) : h.head_name) + "  " + h.address;
+      if (ImGui::Selectable(label.c_str(), f.household_id == h.id, 0, ImVec2(0, ui::touch_h()))) {
+        f.household_id = h.id;
+        f.patients.clear();
+        if (view.day) f.clinic_day_id = view.day->value("id", "");
+      }
+      ImGui::PopID();
+    }
+  ImGui::EndChild();
+  ImGui::EndChild();
+  if (columns) ImGui::SameLine();
+
+  ImGui::BeginChild("hv_form", ImVec2(-1, -1), true);
+  ui::SectionTitle(tr(S::hv_title));
+  const HouseholdRow* hh = nullptr;
+  for (const auto& h : view.households)
+    if (h.id == f.household_id) hh = &h;
+  if (!hh) {
+    ui::Muted(tr(S::hv_households));
+    if (auto e = f.errors.find("household_id"); e != f.errors.end()) ui::ErrorLine(e->second);
+    ImGui::EndChild();
+    return;
+  }
+  ImGui::Text("%s  %s  %s", hh->head_name.c_str(), hh->address.c_str(), hh->phone.c_str());
+  ImGui::TextUnformatted(tr(S::hv_patients));
+  for (const auto& p : hh->members) {
+    ImGui::PushID(p.id.c_str());
+    if (ImGui::GetCursorPosX() + ui::em() * 6 > ImGui::GetWindowContentRegionMax().x) ImGui::NewLine();
+    if (ui::Chip(p.name.c_str(), has(f.patients, p.id))) toggle(f.patients, p.id);
+    ImGui::SameLine();
+    ImGui::PopID();
+  }
+  ImGui::NewLine();
+  ImGui::TextUnformatted(tr(S::hv_services));
+  for (const auto& s : common_services()) {
+    ImGui::PushID(s.c_str());
+    if (ImGui::GetCursorPosX() + ui::em() * 6 > ImGui::GetWindowContentRegionMax().x) ImGui::NewLine();
+    if (ui::Chip(s.c_str(), has(f.services, s))) toggle(f.services, s);
+    ImGui::SameLine();
+    ImGui::PopID();
+  }
+  ImGui::NewLine();
+  ui::SectionTitle(tr(S::hv_items));
+  for (size_t i = 0; i < f.items.size(); ++i) {
+    DispenseLine& d = f.items[i];
+    ImGui::PushID(static_cast<int>(i));
+    if (ui::Button("×", ui::touch_h())) {
+      f.items.erase(f.items.begin() + static_cast<long>(i));
+      ImGui::PopID();
+      break;
+    }
+    ImGui::SameLine();
+    if (ui::Button("-", ui::touch_h()) && d.quantity > 1) d.quantity -= 1;
+    ImGui::SameLine();
+    ImGui::AlignTextToFramePadding();
+    ImGui::Text("%g", d.quantity);
+    ImGui::SameLine();
+    if (ui::Button("+", ui::touch_h())) d.quantity += 1;
+    ImGui::SameLine();
+    ImGui::AlignTextToFramePadding();
+    ImGui::Text("%s  %s", d.item.c_str(), money(d.quantity * d.unit_value).c_str());
+    ImGui::PopID();
+  }
+  ImGui::SetNextItemWidth(-1);
+  const bool enter = ImGui::InputTextWithHint("##item", tr(S::en_item_search), &st.item_query, ImGuiInputTextFlags_EnterReturnsTrue);
+  if (!st.item_query.empty() || ImGui::IsItemActive()) {
+    auto hits = search_stock(view.stock, st.item_query, 6);
+    if (enter && !hits.empty()) {
+      f.items.push_back({hits[0]->name, hits[0]->kind, hits[0]->unit, 1, hits[0]->unit_value});
+      st.item_query.clear();
+    }
+    for (const auto* s : hits) {
+      ImGui::PushID(s->name.c_str());
+      if (ImGui::Selectable((s->name + "  " + money(s->unit_value) + "/" + s->unit).c_str(), false, 0, ImVec2(0, ui::touch_h() * 0.8f))) {
+        f.items.push_back({s->name, s->kind, s->unit, 1, s->unit_value});
+        st.item_query.clear();
+      }
+      ImGui::PopID();
+    }
+  }
+  ui::TextArea(tr(S::hv_notes), "##notes", &f.notes, 2);
+  if (ui::PrimaryButton(st.saving ? tr(S::saving) : tr(S::hv_save), ui::em() * 9) && !st.saving && f.check(lang)) {
+    st.saving = true;
+    actions.save_home_visit(
+        f,
+        [&st](const std::string&) {
+          st.saving = false;
+          st.form = HomeVisitForm{};
+        },
+        [&st, lang](const std::vector<FieldError>& errs) {
+          st.saving = false;
+          st.form.errors.clear();
+          place_errors(errs, lang, st.form.errors);
+        });
+  }
+  for (const auto& [k, v] : f.errors) ui::ErrorLine(v);
+  ImGui::EndChild();
+}
+
+}  // namespace yz::app

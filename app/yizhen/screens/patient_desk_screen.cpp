@@ -1,0 +1,367 @@
+// Patient desk: search as you type, register (身份证 fills birth date and
+// sex; possible duplicates shown before saving), and the patient card with
+// history.
+#include <imgui.h>
+#include <imgui_stdlib.h>
+
+#include <algorithm>
+#include <map>
+
+#include "app/yizhen/screens/screens.h"
+#include "app/yizhen/strings.h"
+#include "app/yizhen/ui.h"
+#include "core/validate.h"
+#include "core/vitals.h"
+
+namespace yz::app {
+
+namespace {
+
+const char* sex_label(const std::string& s) { return s == "M" ? tr(S::pd_male) : s == "F" ? tr(S::pd_female) : ""; }
+
+std::string age_text(const AppView& view, const std::string& birth) {
+  if (birth.size() < 10 || view.today.empty()) return {};
+  return trf(S::pd_years, age_on(birth, view.today));
+}
+
+void draw_hit_row(const PatientHit& h, const AppView& view) {
+  ImGui::Text("%s", h.name.c_str());
+  ImGui::SameLine();
+  ImGui::PushStyleColor(ImGuiCol_Text, ui::col_muted());
+  std::string line = std::string(sex_label(h.sex)) + "  " + age_text(view, h.birth_date) + "  " +
+                     (h.village_code.empty() ? "" : view.place_label(h.village_code));
+  ImGui::TextUnformatted(line.c_str());
+  ImGui::PopStyleColor();
+}
+
+void draw_results(PatientDeskState& st, const AppView& view, AppModel& actions, float height) {
+  ImGui::BeginChild("results", ImVec2(-1, height), true);
+  if (st.query.empty()) {
+    ui::Muted(tr(S::pd_type_to_search));
+  } else if (view.hits.empty() && !view.searching) {
+    ui::Muted(tr(S::pd_no_results));
+  } else {
+    ui::Muted(trf(S::pd_results, static_cast<int>(view.hits.size()), view.search_ms).c_str());
+    const float row_h = std::max(ui::touch_h(), ui::em() * 2.6f);
+    ImGuiListClipper clipper;
+    clipper.Begin(static_cast<int>(view.hits.size()), row_h + ImGui::GetStyle().ItemSpacing.y);
+    while (clipper.Step())
+      for (int i = clipper.DisplayStart; i < clipper.DisplayEnd; ++i) {
+        const PatientHit& h = view.hits[static_cast<size_t>(i)];
+        ImGui::PushID(h.id.c_str());
+        const bool open = view.card && (*view.card)["patient"].value("id", "") == h.id;
+        const ImVec2 pos = ImGui::GetCursorPos();
+        if (ImGui::Selectable("##hit", open, 0, ImVec2(0, row_h))) {
+          st.registering = false;
+          actions.open_patient(h.id);
+        }
+        ImGui::SetCursorPos(ImVec2(pos.x + ui::em() * 0.4f, pos.y + ui::em() * 0.2f));
+        ImGui::BeginGroup();
+        draw_hit_row(h, view);
+        ImGui::PushStyleColor(ImGuiCol_Text, ui::col_muted());
+        std::string ids = h.id_number.empty() ? std::string() : h.id_number;
+        if (!h.phone.empty()) ids += (ids.empty() ? "" : "  ") + h.phone;
+        ImGui::TextUnformatted(ids.c_str());
+        ImGui::PopStyleColor();
+        ImGui::EndGroup();
+        ImGui::SetCursorPos(ImVec2(pos.x, pos.y + row_h + ImGui::GetStyle().ItemSpacing.y));
+        ImGui::PopID();
+      }
+    clipper.End();
+  }
+  ImGui::EndChild();
+}
+
+void save_registration(PatientDeskState& st, const AppView& view, AppModel& actions) {
+  if (!st.form.check(view.today, view.prefs.lang)) return;
+  if (!view.duplicates.empty() && !st.dup_acknowledged) return;  // shown; a second press saves
+  st.saving = true;
+  actions.register_patient(
+      st.form,
+      [&st](const std::string&) {
+        st.saving = false;
+        st.registering = false;
+        st.form = PatientForm{};
+        st.dup_acknowledged = false;
+      },
+      [&st, lang = view.prefs.lang](const std::vector<FieldError>& errs) {
+        st.saving = false;
+        st.form.errors.clear();
+        place_errors(errs, lang, st.form.errors);
+      });
+}
+
+void draw_registration(PatientDeskState& st, const AppView& view, AppModel& actions) {
+  PatientForm& f = st.form;
+  const Lang lang = view.prefs.lang;
+  const float col = view.places.empty() ? -1 : -1;
+  (void)col;
+  ui::SectionTitle(tr(S::pd_new));
+  if (st.focus_form) {
+    ImGui::SetKeyboardFocusHere();
+    st.focus_form = false;
+  }
+  bool changed = false;
+  changed |= ui::TextField(tr(S::pd_name), "##name", &f.name, f.errors, "name");
+  if (ImGui::IsItemDeactivatedAfterEdit()) st.dup_checked.clear();
+  if (ui::TextField(tr(S::pd_id_number), "##id", &f.id_number, f.errors, "id_number", -1,
+                    ImGuiInputTextFlags_CharsUppercase | ImGuiInputTextFlags_CharsNoBlank)) {
+    changed = true;
+    f.on_id_number_changed(view.today, lang);
+  }
+  if (f.filled_from_id) {
+    ImGui::PushStyleColor(ImGuiCol_Text, ui::col_ok());
+    ImGui::TextWrapped("%s: %s  %s", tr(S::pd_id_filled), f.birth_date.c_str(), sex_label(f.sex));
+    ImGui::PopStyleColor();
+  }
+  ImGui::TextUnformatted(tr(S::pd_sex));
+  if (ui::Chip(tr(S::pd_male), f.sex == "M")) f.sex = "M", changed = true;
+  ImGui::SameLine();
+  if (ui::Chip(tr(S::pd_female), f.sex == "F")) f.sex = "F", changed = true;
+  if (auto e = f.errors.find("sex"); e != f.errors.end()) ui::ErrorLine(e->second);
+
+  const float half = (ImGui::GetContentRegionAvail().x - ImGui::GetStyle().ItemSpacing.x) / 2;
+  ImGui::BeginGroup();
+  changed |= ui::TextField(tr(S::pd_birth), "##birth", &f.birth_date, f.errors, "birth_date", half, 0, "YYYY-MM-DD");
+  ImGui::EndGroup();
+  ImGui::SameLine();
+  ImGui::BeginGroup();
+  changed |= ui::TextField(tr(S::pd_age), "##age", &f.age, f.errors, "age", half, ImGuiInputTextFlags_CharsDecimal);
+  ImGui::EndGroup();
+  changed |= ui::TextField(tr(S::pd_phone), "##phone", &f.phone, f.errors, "phone", -1,
+                           ImGuiInputTextFlags_CharsDecimal);
+  changed |= ui::TextField(tr(S::pd_name_native), "##native", &f.name_native, f.errors, "name_native");
+
+  ImGui::TextUnformatted(tr(S::pd_ethnicity));
+  for (const auto& code : common_ethnicities()) {
+    if (&code != &common_ethnicities().front()) ImGui::SameLine();
+    if (ImGui::GetCursorPosX() + ui::em() * 5 > ImGui::GetWindowContentRegionMax().x) ImGui::NewLine();
+    ImGui::PushID(code.c_str());
+    if (ui::Chip(std::string(ethnicity_name(code, lang)).c_str(), f.ethnicity == code)) {
+      f.ethnicity = f.ethnicity == code ? "" : code;
+      changed = true;
+    }
+    ImGui::PopID();
+  }
+  if (auto e = f.errors.find("ethnicity"); e != f.errors.end()) ui::ErrorLine(e->second);
+
+  ImGui::TextUnformatted(tr(S::pd_village));
+  if (!f.village_code.empty()) {
+    ImGui::SameLine();
+    ImGui::PushStyleColor(ImGuiCol_Text, ui::col_accent());
+    ImGui::TextUnformatted((view.place_label(f.village_code) + "  " + f.village_code).c_str());
+    ImGui::PopStyleColor();
+  }
+  if (ui::PlacePicker("village", &st.village_filter, &f.village_code, view.places, tr(S::cd_place_hint),
+                      ui::touch_h() * 3.2f)) {
+    changed = true;
+    st.dup_checked.clear();
+  }
+  if (auto e = f.errors.find("village_code"); e != f.errors.end()) ui::ErrorLine(e->second);
+  if (ImGui::Checkbox(tr(S::pd_consent), &f.consent)) changed = true;
+
+  // Look for duplicates when what identifies the person settles.
+  const std::string key = f.name + "|" + f.id_number + "|" + f.birth_date + "|" + f.village_code;
+  if (key != st.dup_checked && !ImGui::IsAnyItemActive() && (!f.name.empty() || f.id_number.size() == 18)) {
+    st.dup_checked = key;
+    st.dup_acknowledged = false;
+    actions.check_duplicates(f);
+  }
+  if (!view.duplicates.empty()) {
+    ImGui::Spacing();
+    ImGui::PushStyleColor(ImGuiCol_ChildBg, ImVec4(1.0f, 0.96f, 0.88f, 1));
+    ImGui::BeginChild("dups", ImVec2(-1, ui::touch_h() * (1.6f + view.duplicates.size())), true);
+    ImGui::PushStyleColor(ImGuiCol_Text, ui::col_warn());
+    ImGui::TextUnformatted(tr(S::pd_dup_title));
+    ImGui::PopStyleColor();
+    for (const auto& d : view.duplicates) {
+      ImGui::PushID(d.patient.id.c_str());
+      if (ui::Button(tr(S::pd_dup_open))) {
+        st.registering = false;
+        actions.open_patient(d.patient.id);
+      }
+      ImGui::SameLine();
+      ImGui::AlignTextToFramePadding();
+      draw_hit_row(d.patient, view);
+      ImGui::SameLine();
+      ui::Muted(d.reason == "same_id" ? tr(S::pd_dup_same_id) : tr(S::pd_dup_similar));
+      ImGui::PopID();
+    }
+    ImGui::EndChild();
+    ImGui::PopStyleColor();
+    ImGui::Checkbox(tr(S::pd_dup_save_anyway), &st.dup_acknowledged);
+  }
+
+  ImGui::Spacing();
+  const bool blocked = !view.duplicates.empty() && !st.dup_acknowledged;
+  if (blocked) ImGui::BeginDisabled();
+  if (ui::PrimaryButton(st.saving ? tr(S::saving) : tr(S::pd_register), ui::em() * 9)) save_registration(st, view, actions);
+  if (blocked) ImGui::EndDisabled();
+  ImGui::SameLine();
+  if (ui::Button(tr(S::cancel), ui::em() * 5) ) {
+    st.registering = false;
+    st.form = PatientForm{};
+    actions.clear_draft("patient");
+  }
+  ui::Muted(tr(S::keys_hint));
+  if (changed) f.errors.erase("name");
+  const bool focused = ImGui::IsWindowFocused(ImGuiFocusedFlags_RootAndChildWindows);
+  if (focused && ui::EnterPressed() && !st.saving) save_registration(st, view, actions);
+  if (ui::EscapePressed()) {
+    st.registering = false;
+    st.focus_search = true;
+  }
+}
+
+std::string dx_text(const json& e) {
+  std::string s;
+  if (e.contains("diagnoses") && e["diagnoses"].is_array())
+    for (const auto& d : e["diagnoses"]) s += (s.empty() ? "" : "，") + d.value("name", "") + " " + d.value("code", "");
+  return s;
+}
+
+void draw_card(PatientDeskState& st, const AppView& view, AppModel&, Nav& nav) {
+  const json& h = *view.card;
+  const json& p = h["patient"];
+  const Lang lang = view.prefs.lang;
+  (void)st;
+  ImGui::PushStyleColor(ImGuiCol_Text, ui::col_accent());
+  ImGui::SetWindowFontScale(1.3f);
+  ImGui::TextUnformatted(p.value("name", "").c_str());
+  ImGui::SetWindowFontScale(1.0f);
+  ImGui::PopStyleColor();
+  const std::string birth = p.value("birth_date", "");
+  ImGui::Text("%s  %s  %s%s", sex_label(p.value("sex", "")), age_text(view, birth).c_str(), birth.c_str(),
+              p.value("birth_estimated", false) ? tr(S::pd_estimated) : "");
+  auto str = [&](const char* k) { return p.contains(k) && p[k].is_string() ? p[k].get<std::string>() : std::string(); };
+  if (!str("id_number").empty()) ImGui::Text("%s  %s", tr(S::pd_id_number), str("id_number").c_str());
+  if (!str("phone").empty()) ImGui::Text("%s  %s", tr(S::pd_phone), str("phone").c_str());
+  if (!str("village_code").empty()) ImGui::Text("%s  %s", tr(S::pd_village), view.place_label(str("village_code")).c_str());
+  if (!str("ethnicity").empty())
+    ImGui::Text("%s  %s", tr(S::pd_ethnicity), std::string(ethnicity_name(str("ethnicity"), lang)).c_str());
+  if (ui::PrimaryButton(tr(S::pd_new_encounter), ui::em() * 8)) nav.go = Screen::encounter;
+
+  // Follow-ups due first: that is what the team came back for.
+  ui::SectionTitle(tr(S::pd_history_follow_ups));
+  bool any = false;
+  for (const auto& f : h["follow_ups"]) {
+    any = true;
+    const std::string status = f.value("status", "");
+    const bool open = status == "due" || status == "overdue";
+    ImGui::PushStyleColor(ImGuiCol_Text, open ? (f.value("due_date", "") < view.today ? ui::col_error() : ui::col_warn())
+                                              : ui::col_muted());
+    ImGui::TextWrapped("%s  %s  (%s)", f.value("due_date", "").c_str(), f.value("reason", "").c_str(), status.c_str());
+    ImGui::PopStyleColor();
+  }
+  if (!any) ui::Muted(tr(S::pd_none));
+
+  ui::SectionTitle(tr(S::pd_history_vitals));
+  // Vitals over time: one row per kind, newest value first.
+  std::map<std::string, std::vector<std::pair<std::string, double>>> series;
+  for (const auto& o : h["observations"]) series[o.value("kind", "")].push_back({o.value("taken_at", ""), o.value("value", 0.0)});
+  if (series.empty()) ui::Muted(tr(S::pd_none));
+  else if (ImGui::BeginTable("vitals", 2, ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersInnerH)) {
+    ImGui::TableSetupColumn("k", ImGuiTableColumnFlags_WidthFixed, ui::em() * 7);
+    ImGui::TableSetupColumn("v", ImGuiTableColumnFlags_WidthStretch);
+    for (const auto& [kind, values] : series) {
+      const VitalKind* vk = find_vital(kind);
+      ImGui::TableNextRow();
+      ImGui::TableNextColumn();
+      ImGui::TextUnformatted(vk ? std::string(lang == Lang::zh ? vk->zh : vk->en).c_str() : kind.c_str());
+      ImGui::TableNextColumn();
+      std::string line;
+      for (size_t i = 0; i < values.size() && i < 6; ++i) {
+        char buf[64];
+        std::snprintf(buf, sizeof buf, "%s%.*f (%s)", i ? "  ←  " : "", vk ? vk->decimals : 1, values[i].second,
+                      values[i].first.substr(0, 10).c_str());
+        line += buf;
+      }
+      if (vk) line += "  " + std::string(vk->unit);
+      ImGui::TextWrapped("%s", line.c_str());
+    }
+    ImGui::EndTable();
+  }
+
+  ui::SectionTitle(tr(S::pd_history_encounters));
+  if (h["encounters"].empty()) ui::Muted(tr(S::pd_none));
+  int n = 0;
+  for (const auto& e : h["encounters"]) {
+    if (++n > 30) break;
+    ImGui::PushID(n);
+    std::string head = e.value("seen_at", "").substr(0, 16) + "  " +
+                       (e["station"].is_string() ? e["station"].get<std::string>() : std::string());
+    ImGui::TextUnformatted(head.c_str());
+    const std::string dx = dx_text(e);
+    auto text = [&](const char* k) { return e.contains(k) && e[k].is_string() ? e[k].get<std::string>() : std::string(); };
+    ImGui::Indent();
+    if (!text("complaint").empty()) ImGui::TextWrapped("%s：%s", tr(S::en_complaint), text("complaint").c_str());
+    if (!dx.empty()) ImGui::TextWrapped("%s：%s", tr(S::en_diagnoses), dx.c_str());
+    std::string meds;
+    for (const auto& d : e["dispenses"])
+      meds += (meds.empty() ? "" : "，") + d.value("item", "") + " ×" + std::to_string(static_cast<int>(d.value("quantity", 0.0)));
+    if (!meds.empty()) ImGui::TextWrapped("%s：%s", tr(S::en_dispense), meds.c_str());
+    ImGui::Unindent();
+    ImGui::PopID();
+  }
+
+  ui::SectionTitle(tr(S::pd_history_screenings));
+  if (h["screenings"].empty()) ui::Muted(tr(S::pd_none));
+  for (const auto& s : h["screenings"]) {
+    const std::string result = s.value("result", "");
+    ImGui::PushStyleColor(ImGuiCol_Text, result == "positive" ? ui::col_error() : result == "suspected" ? ui::col_warn()
+                                                                                                        : ImGui::GetStyleColorVec4(ImGuiCol_Text));
+    ImGui::TextWrapped("%s  %s  %s", s.value("screened_at", "").substr(0, 10).c_str(),
+                       program_name(s.value("program_id", ""), lang).c_str(), result.c_str());
+    ImGui::PopStyleColor();
+  }
+  ui::SectionTitle(tr(S::pd_history_referrals));
+  if (h["referrals"].empty()) ui::Muted(tr(S::pd_none));
+  for (const auto& r : h["referrals"])
+    ImGui::TextWrapped("%s — %s (%s)", r.value("to_facility", "").c_str(), r.value("reason", "").c_str(),
+                       r.value("status", "").c_str());
+  if (!h["home_visits"].empty()) {
+    ui::SectionTitle(tr(S::pd_history_home_visits));
+    for (const auto& v : h["home_visits"]) ImGui::TextUnformatted(v.value("visit_date", "").c_str());
+  }
+}
+
+}  // namespace
+
+void BeginRegistration(PatientDeskState& st) {
+  st.registering = true;
+  st.focus_form = true;
+  st.dup_acknowledged = false;
+  st.dup_checked.clear();
+  if (st.form.empty() && !st.query.empty()) {
+    // What was searched for is usually the name (or the ID number) to register.
+    bool digits = std::all_of(st.query.begin(), st.query.end(), [](char c) { return (c >= '0' && c <= '9') || c == 'X' || c == 'x'; });
+    if (digits && st.query.size() == 18) st.form.id_number = st.query;
+    else if (!digits && static_cast<unsigned char>(st.query[0]) >= 0x80) st.form.name = st.query;
+  }
+}
+
+void DrawPatientDesk(PatientDeskState& st, const AppView& view, AppModel& actions, Nav& nav) {
+  const bool columns = !nav.portrait;
+  const float avail_h = ImGui::GetContentRegionAvail().y;
+  const float left_w = columns ? std::max(ui::em() * 18, ImGui::GetContentRegionAvail().x * 0.40f) : -1;
+
+  ImGui::BeginChild("desk_left", ImVec2(left_w, columns ? avail_h : avail_h * 0.38f), false);
+  if (st.focus_search) {
+    ImGui::SetKeyboardFocusHere();
+    st.focus_search = false;
+  }
+  ImGui::SetNextItemWidth(-1);
+  if (ImGui::InputTextWithHint("##search", tr(S::pd_search), &st.query)) actions.search(st.query);
+  if (ui::PrimaryButton(tr(S::pd_new), -1)) BeginRegistration(st);
+  draw_results(st, view, actions, -1);
+  ImGui::EndChild();
+  if (columns) ImGui::SameLine();
+
+  ImGui::BeginChild("desk_right", ImVec2(-1, -1), true);
+  if (st.registering) draw_registration(st, view, actions);
+  else if (view.card) draw_card(st, view, actions, nav);
+  else ui::Muted(tr(S::pd_type_to_search));
+  ImGui::EndChild();
+}
+
+}  // namespace yz::app

@@ -1,0 +1,95 @@
+#pragma once
+// The field app's screens: one file each, a small state struct (per-frame
+// UI state: what is being typed, what is selected) and a Draw function that
+// draws from the AppView snapshot and turns clicks into AppModel actions.
+// app.cpp decides which one shows.
+//
+// Threads: UI thread only.
+
+#include <map>
+#include <string>
+
+#include "app/yizhen/model/app_model.h"
+#include "app/yizhen/model/forms.h"
+
+namespace yz::app {
+
+enum class Screen { clinic_day, patients, encounter, home_visit, follow_ups, summary, sync, settings, count_ };
+// "patients" <-> Screen::patients (command line, e2e tests); nullopt if unknown.
+std::optional<Screen> screen_from_name(const std::string& name);
+const char* screen_name(Screen s);
+
+// Where a screen asks to go next (handled by app.cpp after the frame).
+struct Nav {
+  Screen current = Screen::patients;
+  std::optional<Screen> go;
+  bool portrait = false;  // narrow window: stack instead of columns
+};
+
+struct ClinicDayState {
+  ClinicDayForm form;
+  std::string place_filter;
+  bool creating = false;
+  bool confirm_close = false;
+};
+void DrawClinicDay(ClinicDayState& st, const AppView& view, AppModel& actions, Nav& nav);
+
+struct PatientDeskState {
+  std::string query;
+  PatientForm form;
+  bool registering = false;
+  bool focus_search = true;
+  bool focus_form = false;
+  bool dup_acknowledged = false;  // the nurse saw the possible duplicates
+  std::string village_filter;
+  std::string dup_checked;        // what the last duplicate check was for
+  bool saving = false;
+};
+void DrawPatientDesk(PatientDeskState& st, const AppView& view, AppModel& actions, Nav& nav);
+// Start registering (F2 / the button), with the search text as the name.
+void BeginRegistration(PatientDeskState& st);
+
+struct EncounterState {
+  EncounterForm form;
+  std::string dx_query, item_query;
+  std::string keypad_target;  // vital code the keypad types into
+  bool focus_first = true;
+  bool saving = false;
+};
+void DrawEncounter(EncounterState& st, const AppView& view, AppModel& actions, Nav& nav);
+// Start an encounter for the patient on the card.
+void BeginEncounter(EncounterState& st, const AppView& view);
+
+struct HomeVisitState {
+  std::string village_filter, village_code;
+  HomeVisitForm form;
+  std::string item_query, other_service;
+  bool saving = false;
+};
+void DrawHomeVisit(HomeVisitState& st, const AppView& view, AppModel& actions, Nav& nav);
+
+struct FollowUpsState {
+  std::string place_filter, place_code;
+  std::map<std::string, std::string> results;  // follow-up id -> typed result
+  bool loaded = false;
+};
+void DrawFollowUps(FollowUpsState& st, const AppView& view, AppModel& actions, Nav& nav);
+
+struct SummaryState {};
+void DrawDaySummary(SummaryState& st, const AppView& view, AppModel& actions, Nav& nav);
+
+class SyncService;
+struct SyncScreenState {
+  SyncService* service = nullptr;  // not owned; null when sync is not running
+  std::string export_dir = "/media/usb";
+};
+void DrawSync(SyncScreenState& st, const AppView& view, AppModel& actions, Nav& nav);
+
+struct SettingsState {
+  std::string font_path, device_name;
+  bool loaded = false;
+  bool fonts_dirty = false;  // app.cpp reloads fonts when set
+};
+void DrawSettings(SettingsState& st, const AppView& view, AppModel& actions, Nav& nav);
+
+}  // namespace yz::app

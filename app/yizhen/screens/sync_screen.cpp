@@ -1,0 +1,72 @@
+// Sync: pending changes, the last successful sync, the state in plain words,
+// quarantined records and conflicts, "sync now" and "export to USB folder".
+// The engine runs on its own thread and never blocks this screen: it draws
+// from a copy of the engine's status taken each frame.
+#include <imgui.h>
+#include <imgui_stdlib.h>
+
+#include "app/yizhen/screens/screens.h"
+#include "app/yizhen/strings.h"
+#include "app/yizhen/sync_service.h"
+#include "app/yizhen/ui.h"
+#include "core/clock.h"
+
+namespace yz::app {
+
+void DrawSync(SyncScreenState& st, const AppView& view, AppModel& actions, Nav&) {
+  (void)actions;
+  ui::SectionTitle(tr(S::sy_title));
+  if (!st.service) {
+    ui::Muted(tr(S::sy_not_available));
+    return;
+  }
+  SyncService& sync = *st.service;
+  sync.poll();
+  const SyncView& sv = sync.view();
+  const sync::SyncStatus& s = sv.status;
+  const Lang lang = view.prefs.lang;
+  ImGui::SetWindowFontScale(1.3f);
+  ImGui::Text("%s：%lld", tr(S::sy_pending), static_cast<long long>(std::max(s.pending, view.pending)));
+  ImGui::SetWindowFontScale(1.0f);
+  const bool bad = s.state == sync::SyncState::error || s.state == sync::SyncState::revoked;
+  ImGui::TextUnformatted(tr(S::sy_state));
+  ImGui::SameLine();
+  ImGui::PushStyleColor(ImGuiCol_Text, bad ? ui::col_error() : s.state == sync::SyncState::idle ? ui::col_ok() : ui::col_warn());
+  ImGui::TextWrapped("%s", sync::state_words(s.state, lang).c_str());
+  ImGui::PopStyleColor();
+  if (!s.server.empty()) ui::Muted(s.server.c_str());
+  if (s.state == sync::SyncState::syncing) ImGui::ProgressBar(static_cast<float>(s.progress), ImVec2(ui::em() * 20, 0));
+  if (!s.last_error.empty()) ui::ErrorLine(s.last_error);
+  ImGui::Text("%s：%s", tr(S::sy_last), s.last_success_ms ? datetime_of_ms(*s.last_success_ms).c_str() : tr(S::sy_never));
+  if (s.next_attempt_ms) ImGui::Text("%s：%s", tr(S::sy_next), datetime_of_ms(*s.next_attempt_ms).c_str());
+  if (ui::PrimaryButton(tr(S::sy_now), ui::em() * 8)) sync.sync_now();
+
+  ui::SectionTitle(tr(S::sy_export));
+  static const FieldErrors kNone;
+  ui::TextField(tr(S::sy_export_dir), "##dir", &st.export_dir, kNone, "", ui::em() * 20);
+  ImGui::SameLine();
+  if (sv.exporting) ImGui::BeginDisabled();
+  if (ui::Button(sv.exporting ? tr(S::saving) : tr(S::sy_export), ui::em() * 10)) sync.export_to(st.export_dir, lang);
+  if (sv.exporting) ImGui::EndDisabled();
+  if (!sv.export_result.empty()) {
+    ImGui::PushStyleColor(ImGuiCol_Text, sv.export_failed ? ui::col_error() : ui::col_ok());
+    ImGui::TextWrapped("%s", sv.export_result.c_str());
+    ImGui::PopStyleColor();
+  }
+
+  ui::SectionTitle((std::string(tr(S::sy_quarantined)) + "  " + std::to_string(std::max<int64_t>(s.quarantined, static_cast<int64_t>(sv.quarantine.size())))).c_str());
+  if (sv.quarantine.empty()) ui::Muted(tr(S::pd_none));
+  for (const auto& q : sv.quarantine) {
+    std::string why;
+    if (q.errors.is_array())
+      for (const auto& e : q.errors) why += (why.empty() ? "" : "；") + e.value(lang == Lang::zh ? "message_zh" : "message", e.value("code", ""));
+    ImGui::TextWrapped("%s %s — %s", q.entity.c_str(), q.record_id.substr(0, 8).c_str(), why.c_str());
+  }
+  ui::SectionTitle((std::string(tr(S::sy_conflicts)) + "  " + std::to_string(std::max<int64_t>(s.conflicts, static_cast<int64_t>(sv.conflicts.size())))).c_str());
+  if (sv.conflicts.empty()) ui::Muted(tr(S::pd_none));
+  for (const auto& c : sv.conflicts)
+    ImGui::TextWrapped("%s %s.%s: %s / %s", c.entity.c_str(), c.record_id.substr(0, 8).c_str(), c.field.c_str(),
+                       c.kept_value.dump().c_str(), c.other_value.dump().c_str());
+}
+
+}  // namespace yz::app

@@ -1,0 +1,224 @@
+#include "app/yizhen/ui.h"
+
+#include <imgui_stdlib.h>
+
+#include <algorithm>
+#include <cstring>
+
+#include "app/yizhen/model/keypad.h"
+#include "platform/window.h"
+
+namespace yz::app::ui {
+
+namespace {
+float g_scale = 1.0f;
+}
+
+ImVec4 col_accent() { return ImVec4(0.0f, 0.45f, 0.48f, 1.0f); }
+ImVec4 col_error() { return ImVec4(0.75f, 0.05f, 0.05f, 1.0f); }
+ImVec4 col_warn() { return ImVec4(0.70f, 0.38f, 0.0f, 1.0f); }
+ImVec4 col_ok() { return ImVec4(0.05f, 0.5f, 0.2f, 1.0f); }
+ImVec4 col_muted() { return ImVec4(0.35f, 0.37f, 0.40f, 1.0f); }
+
+void apply_theme(float scale) {
+  g_scale = scale;
+  ImGuiStyle& s = ImGui::GetStyle();
+  s = ImGuiStyle();
+  ImGui::StyleColorsLight(&s);
+  s.WindowRounding = 0;
+  s.ChildRounding = 6;
+  s.FrameRounding = 6;
+  s.GrabRounding = 6;
+  s.PopupRounding = 6;
+  s.ScrollbarRounding = 6;
+  s.FrameBorderSize = 1;
+  s.WindowBorderSize = 0;
+  s.ChildBorderSize = 1;
+  s.WindowPadding = ImVec2(14, 12);
+  s.FramePadding = ImVec2(10, 10);
+  s.ItemSpacing = ImVec2(10, 10);
+  s.ItemInnerSpacing = ImVec2(8, 6);
+  s.ScrollbarSize = 22;  // thumb-sized
+  s.GrabMinSize = 22;
+  s.TouchExtraPadding = ImVec2(4, 4);
+  s.ScaleAllSizes(scale);
+  ImVec4* c = s.Colors;
+  c[ImGuiCol_Text] = ImVec4(0.06f, 0.07f, 0.09f, 1);
+  c[ImGuiCol_TextDisabled] = col_muted();
+  c[ImGuiCol_WindowBg] = ImVec4(0.965f, 0.97f, 0.975f, 1);
+  c[ImGuiCol_ChildBg] = ImVec4(1, 1, 1, 1);
+  c[ImGuiCol_PopupBg] = ImVec4(1, 1, 1, 1);
+  c[ImGuiCol_Border] = ImVec4(0.78f, 0.80f, 0.83f, 1);
+  c[ImGuiCol_FrameBg] = ImVec4(1, 1, 1, 1);
+  c[ImGuiCol_FrameBgHovered] = ImVec4(0.93f, 0.97f, 0.97f, 1);
+  c[ImGuiCol_FrameBgActive] = ImVec4(0.88f, 0.95f, 0.95f, 1);
+  c[ImGuiCol_Button] = ImVec4(0.90f, 0.92f, 0.94f, 1);
+  c[ImGuiCol_ButtonHovered] = ImVec4(0.82f, 0.91f, 0.91f, 1);
+  c[ImGuiCol_ButtonActive] = ImVec4(0.70f, 0.86f, 0.86f, 1);
+  c[ImGuiCol_Header] = ImVec4(0.86f, 0.94f, 0.94f, 1);
+  c[ImGuiCol_HeaderHovered] = ImVec4(0.80f, 0.92f, 0.92f, 1);
+  c[ImGuiCol_HeaderActive] = ImVec4(0.70f, 0.88f, 0.88f, 1);
+  c[ImGuiCol_CheckMark] = col_accent();
+  c[ImGuiCol_SliderGrab] = col_accent();
+  c[ImGuiCol_SliderGrabActive] = col_accent();
+  c[ImGuiCol_NavHighlight] = ImVec4(0.0f, 0.55f, 0.6f, 1);
+  c[ImGuiCol_TableHeaderBg] = ImVec4(0.92f, 0.94f, 0.95f, 1);
+  c[ImGuiCol_TableRowBgAlt] = ImVec4(0.975f, 0.98f, 0.985f, 1);
+  c[ImGuiCol_Separator] = ImVec4(0.80f, 0.82f, 0.85f, 1);
+}
+
+float touch_h() { return std::max(44.0f * g_scale, em() * 2.2f); }
+
+namespace {
+bool sized_button(const char* label, float width) {
+  return ImGui::Button(label, ImVec2(width, touch_h()));
+}
+}  // namespace
+
+bool Button(const char* label, float width) { return sized_button(label, width); }
+
+bool PrimaryButton(const char* label, float width) {
+  ImGui::PushStyleColor(ImGuiCol_Button, col_accent());
+  ImGui::PushStyleColor(ImGuiCol_ButtonHovered, ImVec4(0.0f, 0.52f, 0.56f, 1));
+  ImGui::PushStyleColor(ImGuiCol_ButtonActive, ImVec4(0.0f, 0.38f, 0.40f, 1));
+  ImGui::PushStyleColor(ImGuiCol_Text, ImVec4(1, 1, 1, 1));
+  const bool r = sized_button(label, width);
+  ImGui::PopStyleColor(4);
+  return r;
+}
+
+bool DangerButton(const char* label, float width) {
+  ImGui::PushStyleColor(ImGuiCol_Button, ImVec4(0.98f, 0.90f, 0.90f, 1));
+  ImGui::PushStyleColor(ImGuiCol_Text, col_error());
+  const bool r = sized_button(label, width);
+  ImGui::PopStyleColor(2);
+  return r;
+}
+
+bool Chip(const char* label, bool selected) {
+  if (selected) {
+    ImGui::PushStyleColor(ImGuiCol_Button, col_accent());
+    ImGui::PushStyleColor(ImGuiCol_ButtonHovered, ImVec4(0.0f, 0.52f, 0.56f, 1));
+    ImGui::PushStyleColor(ImGuiCol_Text, ImVec4(1, 1, 1, 1));
+  }
+  const bool r = sized_button(label, 0);
+  if (selected) ImGui::PopStyleColor(3);
+  return r;
+}
+
+void SectionTitle(const char* text) {
+  ImGui::Spacing();
+  ImGui::PushStyleColor(ImGuiCol_Text, col_accent());
+  ImGui::TextUnformatted(text);
+  ImGui::PopStyleColor();
+  ImGui::Separator();
+}
+
+void Muted(const char* text) {
+  ImGui::PushStyleColor(ImGuiCol_Text, col_muted());
+  ImGui::TextWrapped("%s", text);
+  ImGui::PopStyleColor();
+}
+
+void ErrorLine(const std::string& text) {
+  ImGui::PushStyleColor(ImGuiCol_Text, col_error());
+  ImGui::TextWrapped("%s", text.c_str());
+  ImGui::PopStyleColor();
+}
+
+bool TextField(const char* label, const char* id, std::string* value, const FieldErrors& errors,
+               const std::string& key, float width, ImGuiInputTextFlags flags, const char* hint) {
+  ImGui::TextUnformatted(label);
+  auto err = errors.find(key);
+  const bool bad = err != errors.end();
+  if (bad) {
+    ImGui::PushStyleColor(ImGuiCol_Border, col_error());
+    ImGui::PushStyleVar(ImGuiStyleVar_FrameBorderSize, 2.0f);
+  }
+  ImGui::SetNextItemWidth(width);
+  const bool changed = hint ? ImGui::InputTextWithHint(id, hint, value, flags) : ImGui::InputText(id, value, flags);
+  if (bad) {
+    ImGui::PopStyleVar();
+    ImGui::PopStyleColor();
+    ErrorLine(err->second);
+  }
+  return changed;
+}
+
+bool TextArea(const char* label, const char* id, std::string* value, float lines) {
+  ImGui::TextUnformatted(label);
+  return ImGui::InputTextMultiline(id, value, ImVec2(-1, em() * lines + ImGui::GetStyle().FramePadding.y * 2));
+}
+
+bool Keypad(const char* id, std::string* value) {
+  static const char kKeys[] = "789456123.0B";
+  bool changed = false;
+  ImGui::PushID(id);
+  const float w = touch_h() * 1.6f;
+  for (int i = 0; i < 12; ++i) {
+    if (i % 3) ImGui::SameLine();
+    char label[8];
+    if (kKeys[i] == 'B') std::snprintf(label, sizeof label, "%s", "<-");
+    else std::snprintf(label, sizeof label, "%c", kKeys[i]);
+    ImGui::PushID(i);
+    if (ImGui::Button(label, ImVec2(w, touch_h() * 1.1f))) changed |= keypad_press(*value, kKeys[i]);
+    ImGui::PopID();
+  }
+  if (ImGui::Button("C", ImVec2(w * 3 + ImGui::GetStyle().ItemSpacing.x * 2, touch_h())))
+    changed |= keypad_press(*value, 'C');
+  ImGui::PopID();
+  return changed;
+}
+
+bool PlacePicker(const char* id, std::string* filter, std::string* code, const std::vector<PlaceRow>& places,
+                 const char* hint, float list_height) {
+  ImGui::PushID(id);
+  ImGui::SetNextItemWidth(-1);
+  ImGui::InputTextWithHint("##filter", hint, filter);
+  bool picked = false;
+  // The matches are found by a linear pass: a county's place list is small
+  // (thousands), far below a frame's budget.
+  std::vector<const PlaceRow*> hits;
+  for (const auto& p : places) {
+    if (p.level != "village" && p.level != "township") continue;
+    if (filter->empty() || p.name.find(*filter) != std::string::npos || p.code.rfind(*filter, 0) == 0)
+      hits.push_back(&p);
+    if (hits.size() >= 500) break;
+  }
+  ImGui::BeginChild("##list", ImVec2(-1, list_height), true);
+  ImGuiListClipper clipper;
+  clipper.Begin(static_cast<int>(hits.size()), touch_h());
+  while (clipper.Step())
+    for (int i = clipper.DisplayStart; i < clipper.DisplayEnd; ++i) {
+      const PlaceRow& p = *hits[static_cast<size_t>(i)];
+      ImGui::PushID(i);
+      std::string label = p.name + "  " + p.code;
+      if (ImGui::Selectable(label.c_str(), *code == p.code, 0, ImVec2(0, touch_h() - ImGui::GetStyle().ItemSpacing.y))) {
+        *code = p.code;
+        picked = true;
+      }
+      ImGui::PopID();
+    }
+  ImGui::EndChild();
+  ImGui::PopID();
+  return picked;
+}
+
+bool EnterPressed() {
+  return ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_Enter), false) ||
+         ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_KeyPadEnter), false);
+}
+
+bool EscapePressed() { return ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_Escape), false); }
+
+bool CtrlPressed(char key) {
+  const int k = platform::letter_key(key);
+  return k >= 0 && ImGui::GetIO().KeyCtrl && ImGui::IsKeyPressed(k, false);
+}
+
+bool FKeyPressed(int n) {
+  const int k = platform::function_key(n);
+  return k >= 0 && ImGui::IsKeyPressed(k, false);
+}
+
+}  // namespace yz::app::ui

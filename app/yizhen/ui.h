@@ -1,0 +1,58 @@
+#pragma once
+// Small Dear ImGui helpers shared by the screens: touch-sized buttons,
+// labelled fields with their validation message underneath, chips, the
+// numeric keypad, a place picker and the app's light high-contrast theme.
+// Sizes are in font units (touch targets >= 44 px at text scale 1).
+//
+// Threads: UI thread only.
+
+#include <imgui.h>
+
+#include <string>
+#include <vector>
+
+#include "app/yizhen/model/forms.h"
+#include "core/field_queries.h"
+
+namespace yz::app::ui {
+
+// The theme: light background, dark text, teal accent; spacing for fingers.
+void apply_theme(float scale);
+// Height of a touch target (>= 44 px × scale).
+float touch_h();
+// Font size in pixels (the unit for layout).
+inline float em() { return ImGui::GetFontSize(); }
+
+// The colours the screens use.
+ImVec4 col_accent();
+ImVec4 col_error();
+ImVec4 col_warn();
+ImVec4 col_ok();
+ImVec4 col_muted();
+
+bool Button(const char* label, float width = 0);
+bool PrimaryButton(const char* label, float width = 0);
+bool DangerButton(const char* label, float width = 0);
+// A toggle chip; returns true when clicked.
+bool Chip(const char* label, bool selected);
+void SectionTitle(const char* text);
+void Muted(const char* text);
+void ErrorLine(const std::string& text);
+// A label above a one-line text field; the field's problem (errors[key])
+// below it in red. Returns true when the text changed.
+bool TextField(const char* label, const char* id, std::string* value, const FieldErrors& errors,
+               const std::string& key, float width = -1, ImGuiInputTextFlags flags = 0, const char* hint = nullptr);
+bool TextArea(const char* label, const char* id, std::string* value, float height_lines = 2.5f);
+// The keypad for `value`; returns true when it changed it.
+bool Keypad(const char* id, std::string* value);
+// A filter field and a list of matching places (village first); sets `code`
+// when one is picked. Returns true then.
+bool PlacePicker(const char* id, std::string* filter, std::string* code, const std::vector<PlaceRow>& places,
+                 const char* hint, float list_height);
+// Was Enter pressed this frame (either Enter key)?
+bool EnterPressed();
+bool EscapePressed();
+bool CtrlPressed(char key);  // Ctrl + a letter
+bool FKeyPressed(int n);     // F1..F12
+
+}  // namespace yz::app::ui

@@ -1,0 +1,193 @@
+// The app model against a real temporary database, with its worker threads:
+// what an action does and what the screens then show.
+#include <doctest/doctest.h>
+
+#include "app/yizhen/model/app_model.h"
+#include "core/field_queries.h"
+#include "tests/support/process.h"
+
+using namespace yz;
+using namespace yz::app;
+
+namespace {
+constexpr const char* kCard = "540102198503020020";
+
+PatientForm zhuoma() {
+  PatientForm f;
+  f.name = "卓玛";
+  f.id_number = kCard;
+  f.village_code = "540102001001";
+  f.on_id_number_changed("2026-01-01", Lang::zh);
+  return f;
+}
+}  // namespace
+
+TEST_CASE("register, search and open a patient through the workers") {
+  test::TempDir dir;
+  AppModel m(dir.file("t.db"), {});
+  m.load_prefs();
+  m.load_all();
+  m.settle();
+  CHECK(m.view().ready);
+  std::string saved;
+  m.register_patient(zhuoma(), [&](std::string id) { saved = id; }, {});
+  m.settle();
+  REQUIRE_FALSE(saved.empty());
+  REQUIRE(m.view().card);
+  CHECK((*m.view().card)["patient"]["name"] == "卓玛");
+  CHECK(m.view().pending > 0);
+
+  m.search("zhuoma");
+  m.settle();
+  REQUIRE(m.view().hits.size() == 1);
+  CHECK(m.view().hits[0].id == saved);
+  m.search(kCard);
+  m.settle();
+  CHECK(m.view().hits.size() == 1);
+  m.search("");
+  CHECK(m.view().hits.empty());
+}
+
+TEST_CASE("the newest query wins") {
+  test::TempDir dir;
+  AppModel m(dir.file("t.db"), {});
+  m.load_prefs();
+  m.register_patient(zhuoma(), {}, {});
+  m.settle();
+  m.search("zzzz");
+  m.search("zhuo");
+  m.settle();
+  CHECK(m.view().query == "zhuo");
+  CHECK(m.view().hits.size() == 1);
+}
+
+TEST_CASE("a second registration with the same card shows the first as a duplicate") {
+  test::TempDir dir;
+  AppModel m(dir.file("t.db"), {});
+  m.load_prefs();
+  m.register_patient(zhuoma(), {}, {});
+  m.settle();
+  m.check_duplicates(zhuoma());
+  m.settle();
+  REQUIRE(m.view().duplicates.size() == 1);
+  CHECK(m.view().duplicates[0].reason == "same_id");
+  // Same name, born the same year, same village, no card: similar.
+  PatientForm f;
+  f.name = "卓玛";
+  f.sex = "F";
+  f.birth_date = "1985-07-01";
+  f.village_code = "540102001001";
+  m.check_duplicates(f);
+  m.settle();
+  REQUIRE(m.view().duplicates.size() == 1);
+  CHECK(m.view().duplicates[0].reason == "similar_name");
+  f.birth_date = "1995-07-01";
+  m.check_duplicates(f);
+  m.settle();
+  CHECK(m.view().duplicates.empty());
+}
+
+TEST_CASE("a refused registration reports the problems to the form and writes nothing") {
+  test::TempDir dir;
+  AppModel m(dir.file("t.db"), {});
+  m.load_prefs();
+  PatientForm f = zhuoma();
+  f.sex = "M";
+  std::vector<FieldError> errs;
+  bool ok = false;
+  m.register_patient(f, [&](std::string) { ok = true; }, [&](const std::vector<FieldError>& e) { errs = e; });
+  m.settle();
+  CHECK_FALSE(ok);
+  REQUIRE_FALSE(errs.empty());
+  CHECK(errs[0].field == "sex");
+  int64_t patients = 0;
+  m.db().run([&](Store& s) { patients = s.db().execAndGet("SELECT COUNT(*) FROM patient").getInt64(); });
+  CHECK(patients == 0);
+}
+
+TEST_CASE("drafts are written after the pause and come back on the next start") {
+  test::TempDir dir;
+  {
+    AppModel m(dir.file("t.db"), {});
+    m.load_prefs();
+    PatientForm f;
+    f.name = "热依汗古丽";
+    m.keep_draft("patient", f.to_json(), 1000);
+    m.flush_drafts(1100);  // too early
+    m.settle();
+    m.flush_drafts(1400);
+    m.settle();
+  }
+  AppModel m(dir.file("t.db"), {});
+  m.load_prefs();
+  REQUIRE(m.view().drafts.count("patient"));
+  CHECK(PatientForm::from_json(m.view().drafts.at("patient")).name == "热依汗古丽");
+  m.clear_draft("patient");
+  m.settle();
+  AppModel again(dir.file("t.db"), {});
+  again.load_prefs();
+  CHECK(again.view().drafts.count("patient") == 0);
+}
+
+TEST_CASE("open a clinic day, save an encounter, see it in the summary, then close the day") {
+  test::TempDir dir;
+  AppModel m(dir.file("t.db"), {});
+  m.load_prefs();
+  std::string team;
+  m.db().run([&](Store& s) { team = s.create("team", {{"name", "援藏医疗队"}}); });
+  m.load_all();
+  m.settle();
+  ClinicDayForm d;
+  d.date = m.view().today;
+  d.place_code = "540102001001";
+  d.team_id = team;
+  m.open_day(d, {}, {});
+  m.register_patient(zhuoma(), {}, {});
+  m.settle();
+  REQUIRE(m.view().day);
+  EncounterForm e;
+  e.patient_id = (*m.view().card)["patient"]["id"];
+  e.clinic_day_id = m.view().prefs.day_id;
+  e.vitals["sbp"] = "150";
+  e.add_dispense({"氨氯地平片", "medicine", "盒", 2, 12.8});
+  m.save_encounter(e, {}, {});
+  m.settle();
+  REQUIRE(m.view().summary);
+  CHECK(m.view().summary->visits == 1);
+  CHECK(m.view().summary->dispensed_value == doctest::Approx(25.6));
+  CHECK(m.view().dispensed.at("氨氯地平片") == 2);
+  m.close_day(m.view().prefs.day_id);
+  m.settle();
+  CHECK((*m.view().day)["status"] == "closed");
+  CHECK((*m.view().day)["notes"].get<std::string>().find("诊疗 1 人次") != std::string::npos);
+}
+
+TEST_CASE("follow-ups due in a village, and marking one done") {
+  test::TempDir dir;
+  AppModel m(dir.file("t.db"), {});
+  m.load_prefs();
+  std::string fu;
+  m.db().run([&](Store& s) {
+    const std::string p = s.create("patient", {{"name", "次仁"}, {"sex", "M"}, {"age", 60}, {"village_code", "540102001001"}});
+    fu = s.create("follow_up", {{"patient_id", p}, {"due_date", s.today()}, {"reason", "复查血压"}});
+    const std::string q = s.create("patient", {{"name", "央金"}, {"sex", "F"}, {"age", 60}, {"village_code", "540102002001"}});
+    s.create("follow_up", {{"patient_id", q}, {"due_date", s.today()}, {"reason", "复查血糖"}});
+  });
+  m.load_follow_ups("540102001");
+  m.settle();
+  REQUIRE(m.view().follow_ups.size() == 1);
+  CHECK(m.view().follow_ups[0].patient_name == "次仁");
+  m.follow_up_done(fu, "血压 130/80");
+  m.settle();
+  CHECK(m.view().follow_ups.empty());
+}
+
+TEST_CASE("a database that cannot be opened is reported, not a hang") {
+  AppModel m("/nonexistent-dir/x/y.db", {});
+  m.load_prefs();
+  CHECK_FALSE(m.view().db_error.empty());
+  bool failed = false;
+  m.db().request<int>([](Store&) { return 1; }, [](int) {}, [&](std::exception_ptr) { failed = true; });
+  m.settle();
+  CHECK(failed);
+}

@@ -1,0 +1,134 @@
+#include "tests/e2e/harness.h"
+
+#include <signal.h>
+#include <spawn.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#include <fcntl.h>
+
+#include <chrono>
+#include <cstdlib>
+#include <filesystem>
+#include <stdexcept>
+#include <thread>
+
+#include "tests/support/process.h"
+
+extern char** environ;
+
+namespace yz::test {
+
+void sleep_ms(int ms) { std::this_thread::sleep_for(std::chrono::milliseconds(ms)); }
+
+Child::Child(const std::vector<std::string>& argv, const std::vector<std::string>& env_extra, const std::string& log) {
+  std::vector<std::string> env_s;
+  for (char** e = environ; *e; ++e) {
+    std::string v(*e);
+    bool replaced = false;
+    for (const auto& x : env_extra)
+      if (v.substr(0, v.find('=') + 1) == x.substr(0, x.find('=') + 1)) replaced = true;
+    if (!replaced) env_s.push_back(v);
+  }
+  for (const auto& x : env_extra) env_s.push_back(x);
+  std::vector<char*> envp, args;
+  for (auto& e : env_s) envp.push_back(e.data());
+  envp.push_back(nullptr);
+  for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
+  args.push_back(nullptr);
+  posix_spawn_file_actions_t fa;
+  posix_spawn_file_actions_init(&fa);
+  posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
+  posix_spawn_file_actions_addopen(&fa, 1, log.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0600);
+  posix_spawn_file_actions_addopen(&fa, 2, log.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0600);
+  const int rc = posix_spawn(&pid_, args[0], &fa, nullptr, args.data(), envp.data());
+  posix_spawn_file_actions_destroy(&fa);
+  if (rc != 0) throw std::runtime_error("cannot start " + argv[0]);
+}
+
+bool Child::running() {
+  if (pid_ < 0) return false;
+  int st = 0;
+  const pid_t r = waitpid(pid_, &st, WNOHANG);
+  if (r == pid_) {
+    status_ = st;
+    pid_ = -1;
+    return false;
+  }
+  return true;
+}
+
+int Child::stop(int sig, int timeout_ms) {
+  if (pid_ >= 0) {
+    kill(pid_, sig);
+    for (int waited = 0; waited < timeout_ms && running(); waited += 20) sleep_ms(20);
+    if (pid_ >= 0) {
+      kill(pid_, SIGKILL);
+      waitpid(pid_, &status_, 0);
+      pid_ = -1;
+      return -1;
+    }
+  }
+  if (status_ < 0) return -1;
+  return WIFEXITED(status_) ? WEXITSTATUS(status_) : 128 + WTERMSIG(status_);
+}
+
+Child::~Child() {
+  if (pid_ >= 0) {
+    kill(pid_, SIGKILL);
+    waitpid(pid_, nullptr, 0);
+  }
+}
+
+std::string which(const std::string& name) {
+  const char* path = std::getenv("PATH");
+  std::string p = path ? path : "/usr/bin:/bin";
+  size_t start = 0;
+  while (start <= p.size()) {
+    const size_t end = p.find(':', start);
+    const std::string dir = p.substr(start, end == std::string::npos ? std::string::npos : end - start);
+    const std::string full = dir + "/" + name;
+    if (!dir.empty() && access(full.c_str(), X_OK) == 0) return full;
+    if (end == std::string::npos) break;
+    start = end + 1;
+  }
+  return {};
+}
+
+Xvfb::Xvfb() {
+  const std::string xvfb = which("Xvfb");
+  if (xvfb.empty()) return;
+  for (int n = 120; n < 200; ++n) {
+    const std::string lock = "/tmp/.X" + std::to_string(n) + "-lock";
+    const std::string sock = "/tmp/.X11-unix/X" + std::to_string(n);
+    if (std::filesystem::exists(lock) || std::filesystem::exists(sock)) continue;
+    auto child = std::make_unique<Child>(
+        std::vector<std::string>{xvfb, ":" + std::to_string(n), "-screen", "0", "1400x1300x24", "-nolisten", "tcp"},
+        std::vector<std::string>{});
+    for (int i = 0; i < 250 && child->running(); ++i) {
+      if (std::filesystem::exists(sock)) {
+        display_ = ":" + std::to_string(n);
+        child_ = std::move(child);
+        return;
+      }
+      sleep_ms(20);
+    }
+    // Lost a race for this display (or Xvfb failed): try the next one.
+  }
+}
+
+std::string xdotool(const std::string& display, const std::vector<std::string>& args) {
+  std::vector<std::string> argv{"/usr/bin/env", "DISPLAY=" + display, which("xdotool")};
+  argv.insert(argv.end(), args.begin(), args.end());
+  return run(argv).out;
+}
+
+std::string wait_window(const std::string& display, const std::string& name, int timeout_ms) {
+  for (int waited = 0; waited < timeout_ms; waited += 100) {
+    std::string out = xdotool(display, {"search", "--onlyvisible", "--name", name});
+    if (!out.empty()) return out.substr(0, out.find('\n'));
+    sleep_ms(100);
+  }
+  return {};
+}
+
+}  // namespace yz::test

@@ -1,0 +1,53 @@
+#pragma once
+// End-to-end harness for the field app: an Xvfb server on a free display, the
+// app as a background process, xdotool to type. Every process started here
+// is stopped by its destructor, also when a test fails.
+
+#include <sys/types.h>
+
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace yz::test {
+
+// A background process; killed (SIGKILL) and reaped on destruction.
+class Child {
+ public:
+  Child(const std::vector<std::string>& argv, const std::vector<std::string>& env_extra,
+        const std::string& log_path = "/dev/null");
+  ~Child();
+  Child(const Child&) = delete;
+  Child& operator=(const Child&) = delete;
+  pid_t pid() const { return pid_; }
+  // Send `sig` and wait up to `timeout_ms`; returns the exit code (128 +
+  // signal), or -1 if it did not end (it is then killed).
+  int stop(int sig, int timeout_ms = 10000);
+  bool running();
+
+ private:
+  pid_t pid_ = -1;
+  int status_ = -1;
+};
+
+// Path of a program found on PATH, or empty.
+std::string which(const std::string& name);
+
+// Xvfb on the first free display from :120; empty display() if it failed.
+class Xvfb {
+ public:
+  Xvfb();
+  const std::string& display() const { return display_; }
+
+ private:
+  std::string display_;
+  std::unique_ptr<Child> child_;
+};
+
+// Run xdotool with DISPLAY set; returns its stdout.
+std::string xdotool(const std::string& display, const std::vector<std::string>& args);
+// Wait for a visible window whose name matches; returns its id or "".
+std::string wait_window(const std::string& display, const std::string& name, int timeout_ms);
+void sleep_ms(int ms);
+
+}  // namespace yz::test

@@ -1,0 +1,187 @@
+// The real field app under Xvfb, driven with xdotool: a registration and an
+// encounter typed with the keyboard only, a draft that survives a kill, and
+// screenshots at both sizes. Skipped (with a warning) when Xvfb or xdotool
+// is not installed.
+#include <doctest/doctest.h>
+
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <signal.h>
+#include <sstream>
+
+#include "tests/e2e/harness.h"
+#include "tests/support/process.h"
+
+using json = nlohmann::json;
+using namespace yz::test;
+
+namespace {
+const std::string kApp = YIZHEN_APP;
+const std::string kCtl = YIZHENCTL;
+
+bool have_x() {
+  if (which("Xvfb").empty() || which("xdotool").empty()) {
+    WARN_MESSAGE(false, "Xvfb or xdotool not installed: GUI test skipped");
+    return false;
+  }
+  return true;
+}
+
+// The GUI's own process: Mesa and libX11 keep allocations to exit, which
+// LeakSanitizer would report as ours; the unit tests check our leaks.
+std::vector<std::string> app_env(const std::string& display) {
+  return {"DISPLAY=" + display, "ASAN_OPTIONS=detect_leaks=0", "XDG_DATA_HOME=/nonexistent-yizhen-test"};
+}
+
+void keys(const std::string& d, const std::vector<std::string>& ks) {
+  std::vector<std::string> a{"key", "--delay", "150"};
+  a.insert(a.end(), ks.begin(), ks.end());
+  xdotool(d, a);
+  sleep_ms(200);
+}
+// Each character its own call: xdotool remaps one spare keycode per
+// character it cannot type directly (Chinese), and the app must see each
+// mapping before the next.
+void type(const std::string& d, const std::string& text, int delay = 60) {
+  xdotool(d, {"type", "--delay", std::to_string(delay), text});
+  sleep_ms(200);
+}
+void type_cjk(const std::string& d, const std::string& text) { type(d, text, 300); }
+
+std::string slurp(const std::string& path) {
+  std::ifstream f(path, std::ios::binary);
+  std::stringstream s;
+  s << f.rdbuf();
+  return s.str();
+}
+
+// Width and height from a PNG's IHDR.
+std::pair<int, int> png_size(const std::string& path) {
+  const std::string b = slurp(path);
+  if (b.size() < 24 || b.substr(1, 3) != "PNG") return {0, 0};
+  auto be = [&](size_t o) {
+    return (static_cast<unsigned char>(b[o]) << 24) | (static_cast<unsigned char>(b[o + 1]) << 16) |
+           (static_cast<unsigned char>(b[o + 2]) << 8) | static_cast<unsigned char>(b[o + 3]);
+  };
+  return {static_cast<int>(be(16)), static_cast<int>(be(20))};
+}
+
+std::string start_and_focus(const std::string& display, Child& app) {
+  const std::string w = wait_window(display, "yizhen", 30000);
+  REQUIRE_MESSAGE(!w.empty(), "the app's window did not appear");
+  REQUIRE(app.running());
+  xdotool(display, {"windowfocus", "--sync", w});
+  xdotool(display, {"mousemove", "--window", w, "600", "300"});
+  sleep_ms(1000);  // first frame, fonts
+  return w;
+}
+}  // namespace
+
+TEST_CASE("register a patient and an encounter with the keyboard only, then read them with yizhenctl") {
+  if (!have_x()) return;
+  Xvfb x;
+  REQUIRE_MESSAGE(!x.display().empty(), "Xvfb did not start");
+  TempDir dir;
+  const std::string db = dir.file("t.db");
+  Child app({kApp, "--db", db, "--lang", "zh"}, app_env(x.display()), dir.file("app.log"));
+  start_and_focus(x.display(), app);
+  const std::string d = x.display();
+
+  keys(d, {"ctrl+n"});           // register: the name field has focus
+  type_cjk(d, "卓玛");
+  keys(d, {"Tab"});
+  type(d, "540102198503020020");  // fills birth date and sex
+  keys(d, {"Return"});            // Enter saves
+  sleep_ms(800);
+  keys(d, {"ctrl+e"});            // encounter for the patient on the card
+  type_cjk(d, "头晕");
+  keys(d, {"Tab"});
+  type(d, "150");                 // systolic
+  keys(d, {"Tab"});
+  type(d, "95");                  // diastolic
+  keys(d, {"Tab", "Tab", "Tab", "Tab", "Tab", "Tab", "Tab", "Tab", "Tab", "Tab"});  // to the diagnosis search
+  type(d, "I10");
+  keys(d, {"Return"});            // Enter adds the first match
+  keys(d, {"Tab", "Tab"});        // past the advice, to the medicine search
+  type_cjk(d, "氨氯");
+  keys(d, {"Return"});
+  keys(d, {"ctrl+s"});            // save the encounter
+  sleep_ms(1000);
+  CHECK(app.stop(SIGTERM) == 0);  // SDL turns SIGTERM into a clean quit
+  INFO(slurp(dir.file("app.log")));
+
+  RunResult found = run({kCtl, "--db", db, "patient", "search", "zhuoma", "--json"});
+  REQUIRE(found.code == 0);
+  json hits = json::parse(found.out);
+  REQUIRE(hits.is_array());
+  REQUIRE(hits.size() == 1);
+  const std::string id = hits[0]["id"];
+  RunResult shown = run({kCtl, "--db", db, "patient", "show", id, "--json"});
+  REQUIRE(shown.code == 0);
+  json h = json::parse(shown.out);
+  CHECK(h["patient"]["name"] == "卓玛");
+  CHECK(h["patient"]["birth_date"] == "1985-03-02");
+  CHECK(h["patient"]["sex"] == "F");
+  REQUIRE(h["encounters"].size() == 1);
+  const json& e = h["encounters"][0];
+  CHECK(e["complaint"] == "头晕");
+  CHECK(e["diagnoses"][0]["code"] == "I10");
+  bool sbp = false;
+  for (const auto& o : e["observations"]) sbp |= o["kind"] == "sbp" && o["value"] == 150.0;
+  CHECK(sbp);
+  REQUIRE(e["dispenses"].size() == 1);
+  CHECK(e["dispenses"][0]["item"] == "氨氯地平片");
+}
+
+TEST_CASE("a half-typed registration survives a kill and comes back") {
+  if (!have_x()) return;
+  Xvfb x;
+  REQUIRE(!x.display().empty());
+  TempDir dir;
+  const std::string db = dir.file("t.db");
+  {
+    Child app({kApp, "--db", db}, app_env(x.display()), dir.file("app.log"));
+    start_and_focus(x.display(), app);
+    keys(x.display(), {"ctrl+n"});
+    type_cjk(x.display(), "热依汗古丽");
+    keys(x.display(), {"Tab"});
+    type(x.display(), "13912345678");
+    sleep_ms(1200);  // the draft is written ~300 ms after typing stops
+    CHECK(app.stop(SIGKILL) == 128 + SIGKILL);
+  }
+  // Start again (a screenshot run, which reports its forms as JSON).
+  RunResult r = run({"/usr/bin/env", "DISPLAY=" + x.display(), "ASAN_OPTIONS=detect_leaks=0", kApp, "--db", db,
+                     "--screenshot", dir.file("restored.png"), "--frames", "3", "--state-out", dir.file("state.json")});
+  INFO(r.err);
+  REQUIRE(r.code == 0);
+  json st = json::parse(slurp(dir.file("state.json")));
+  CHECK(st["screen"] == "patients");
+  CHECK(st["registering"] == true);
+  CHECK(st["patient_form"]["name"] == "热依汗古丽");
+  CHECK(st["patient_form"]["id_number"] == "13912345678");  // typed into the ID field (Tab order)
+  CHECK(png_size(dir.file("restored.png")) == std::make_pair(1366, 768));
+}
+
+TEST_CASE("screenshots of the main screens at 1366x768 and 800x1280") {
+  if (!have_x()) return;
+  Xvfb x;
+  REQUIRE(!x.display().empty());
+  TempDir dir;
+  const std::string db = dir.file("demo.db");
+  REQUIRE(run({kCtl, "--db", db, "demo", "--patients", "300", "--seed", "7"}).code == 0);
+  for (const auto& [w, h] : {std::pair{1366, 768}, std::pair{800, 1280}})
+    for (const char* screen : {"clinic-day", "patients", "encounter", "summary", "follow-ups", "sync"}) {
+      const std::string size = std::to_string(w) + "x" + std::to_string(h);
+      const std::string png = dir.file(std::string(screen) + "-" + size + ".png");
+      RunResult r = run({"/usr/bin/env", "DISPLAY=" + x.display(), "ASAN_OPTIONS=detect_leaks=0", kApp, "--db", db,
+                         "--screenshot", png, "--frames", "3", "--size", size, "--screen", screen, "--query", "a"});
+      INFO(screen << " " << size << ": " << r.err);
+      REQUIRE(r.code == 0);
+      CHECK(png_size(png) == std::make_pair(w, h));
+      CHECK(slurp(png).size() > 20000);  // drawn, not blank
+    }
+  // Bad arguments exit 2 with one line naming the problem.
+  RunResult bad = run({kApp, "--size", "huge"});
+  CHECK(bad.code == 2);
+  CHECK(bad.err.find("--size") != std::string::npos);
+}
