@@ -7,7 +7,7 @@ scripts/setup.sh build
 if [[ -x build/app/yizhen/yizhen ]]; then
   exec build/app/yizhen/yizhen "$@"
 fi
-# Until the field app lands: the CLI on a demo database.
+# Built without the app (YIZHEN_BUILD_APP=OFF): the CLI on a demo database.
 db="${YIZHEN_DEMO_DB:-build/demo.db}"
 [[ -f "$db" ]] || build/app/yizhenctl/yizhenctl --db "$db" demo --patients 500 --seed 1 >/dev/null
 build/app/yizhenctl/yizhenctl --db "$db" stats
