@@ -9,6 +9,7 @@
 #include "app/yizhen/ui.h"
 #include "core/field_queries.h"
 #include "core/icd10_common.h"
+#include "core/programs.h"
 #include "core/validate.h"
 #include "core/vitals.h"
 #include "platform/fonts.h"
@@ -103,8 +104,15 @@ void App::scan_glyphs() {
   for (const auto& d : v.duplicates) note(d.patient.name);
   note(patients_.form.name);
   note(patients_.query);
+  // Programs installed through sync bring their own texts.
+  if (v.programs.size() != noted_programs_) {
+    noted_programs_ = v.programs.size();
+    for (const auto& p : v.programs)
+      if (!p->builtin) note(p->definition.dump());
+  }
   note(encounter_.form.patient_name);
   note(encounter_.form.complaint);
+  for (const auto& [id, text] : encounter_.form.screening.typed) note(text);
   note(v.toast);
 }
 
@@ -118,6 +126,8 @@ void App::load_fonts(float dpi_scale) {
   for (const auto& s : common_stations()) texts += s;
   for (const auto& s : common_services()) texts += s;
   for (const auto& e : icd10_common()) texts += e.zh;
+  for (const auto& p : builtin_programs()) texts += p->definition.dump();
+  for (const auto& p : model_.view().programs) texts += p->definition.dump();
   for (const auto& code : common_ethnicities()) texts += ethnicity_name(code, Lang::zh);
   for (const auto& v : vital_kinds()) texts += std::string(v.zh) + std::string(v.unit);
   for (const auto& p : model_.view().places) texts += p.name;
@@ -278,7 +288,7 @@ int64_t App::keep_drafts(int64_t now_ms) {
   return model_.draft_wait_ms(now_ms);
 }
 
-void App::prepare_screenshot(const std::string& query, bool fill_sample) {
+void App::prepare_screenshot(const std::string& query, bool fill_sample, const std::string& program) {
   // Show the latest clinic day (in memory only: a screenshot saves nothing).
   if (model_.view().prefs.day_id.empty() && !model_.view().days.empty()) {
     model_.view_mut().prefs.day_id = model_.view().days.front().value("id", "");
@@ -305,6 +315,24 @@ void App::prepare_screenshot(const std::string& query, bool fill_sample) {
       f.advice = "低盐饮食，规律服药，每日监测血压";
       encounter_.keypad_target = "sbp";
       encounter_.focus_first = false;
+    }
+    if (!program.empty()) {
+      if (model_.view().programs.empty()) {
+        model_.load_programs();
+        model_.settle();
+      }
+      for (const auto& p : model_.view().programs)
+        if (p->id == program) encounter_.form.screening.start(p, encounter_.form.vitals);
+      for (const auto& f : encounter_.form.screening.program ? encounter_.form.screening.program->fields
+                                                             : std::vector<ProgramField>{})
+        if (f.type == AnswerType::boolean && !f.show_if.is_null()) {
+          // Show the skip logic at work: answer "yes" to what a shown field depends on.
+          for (const auto& g : encounter_.form.screening.program->fields)
+            if (g.type == AnswerType::boolean && g.show_if.is_null() && f.show_if.dump().find('"' + g.id + '"') != std::string::npos)
+              encounter_.form.screening.set_boolean(g.id, true);
+        }
+      encounter_.focus_first = false;
+      encounter_.scroll_to_screening = encounter_.form.screening.active();
     }
   }
   if (nav_.current == Screen::home_visit && model_.view().card) {
@@ -337,6 +365,11 @@ json App::state_json() const {
           {"patient_errors", patients_.form.errors},
           {"encounter_form", encounter_.form.to_json()},
           {"encounter_errors", encounter_.form.errors},
+          {"screening", encounter_.form.screening.evaluation
+                            ? json{{"program", encounter_.form.screening.program_id},
+                                   {"result", encounter_.form.screening.evaluation->result},
+                                   {"grade", encounter_.form.screening.evaluation->grade}}
+                            : json(nullptr)},
           {"card_patient_id", model_.view().card ? (*model_.view().card)["patient"].value("id", "") : ""},
           {"toast", model_.view().toast}};
 }

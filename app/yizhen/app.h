@@ -39,8 +39,10 @@ class App {
   Screen screen() const { return nav_.current; }
   void go(Screen s);
   // For screenshots of a filled form: search `query`, open the first hit,
-  // and (on the encounter screen) fill a sample encounter.
-  void prepare_screenshot(const std::string& query, bool fill_sample);
+  // and (on the encounter screen) fill a sample encounter; `program`: start
+  // a screening under that program id (prefilled from the sample vitals)
+  // and scroll to it.
+  void prepare_screenshot(const std::string& query, bool fill_sample, const std::string& program = {});
   // The forms as JSON (end-to-end tests read it).
   json state_json() const;
 
@@ -66,6 +68,7 @@ class App {
   float loaded_scale_ = 0;
   std::string loaded_font_;
   bool draft_notice_ = false;
+  size_t noted_programs_ = 0;  // programs whose texts scan_glyphs() has seen
 };
 
 }  // namespace yz::app

@@ -70,7 +70,7 @@ int main(int argc, char** argv) {
     if (opt.scale) model.view_mut().prefs.scale = *opt.scale;
     if (!model.view().db_error.empty()) std::fprintf(stderr, "yizhen: %s\n", model.view().db_error.c_str());
     // Sync runs in the background from the start (not for screenshots).
-    app::SyncService sync(model.db(), model.lang(), !screenshot);
+    app::SyncService sync(model.db(), model.queue(), model.lang(), !screenshot);
     model.on_saved = [&sync] { sync.saved(); };
     app::App app(model, opt, &sync);
     if (screenshot) {
@@ -79,7 +79,7 @@ int main(int argc, char** argv) {
       model.settle();
       model.load_name_chars({});
       model.settle();
-      app.prepare_screenshot(opt.query, true);
+      app.prepare_screenshot(opt.query, true, opt.program);
     }
     const auto t_prefs = std::chrono::steady_clock::now();
     app.scan_glyphs();

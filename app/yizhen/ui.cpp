@@ -95,13 +95,18 @@ bool DangerButton(const char* label, float width) {
   return r;
 }
 
-bool Chip(const char* label, bool selected) {
+bool Chip(const char* label, bool selected, float min_width) {
   if (selected) {
     ImGui::PushStyleColor(ImGuiCol_Button, col_accent());
     ImGui::PushStyleColor(ImGuiCol_ButtonHovered, ImVec4(0.0f, 0.52f, 0.56f, 1));
     ImGui::PushStyleColor(ImGuiCol_Text, ImVec4(1, 1, 1, 1));
   }
-  const bool r = sized_button(label, 0);
+  float width = 0;
+  if (min_width > 0) {
+    const float natural = ImGui::CalcTextSize(label, nullptr, true).x + ImGui::GetStyle().FramePadding.x * 2;
+    if (natural < min_width) width = min_width;
+  }
+  const bool r = sized_button(label, width);
   if (selected) ImGui::PopStyleColor(3);
   return r;
 }

@@ -33,8 +33,8 @@ ImVec4 col_muted();
 bool Button(const char* label, float width = 0);
 bool PrimaryButton(const char* label, float width = 0);
 bool DangerButton(const char* label, float width = 0);
-// A toggle chip; returns true when clicked.
-bool Chip(const char* label, bool selected);
+// A toggle chip, at least `min_width` wide; returns true when clicked.
+bool Chip(const char* label, bool selected, float min_width = 0);
 void SectionTitle(const char* text);
 void Muted(const char* text);
 void ErrorLine(const std::string& text);

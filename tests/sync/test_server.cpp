@@ -5,6 +5,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <thread>
 
 #include "core/clock.h"
 #include "core/files.h"
@@ -144,8 +145,12 @@ TEST_CASE("The same batch id with other content is refused with 409, the same ba
   CHECK(none->status == 401);
   auto in_url = http.Get(("/v1/changes?after=0&token=" + token).c_str());
   CHECK(in_url->status == 401);
-  std::ifstream log(server.db + ".log");
-  std::string text((std::istreambuf_iterator<char>(log)), std::istreambuf_iterator<char>());
+  // The server logs a request after answering it: wait for the line.
+  std::string text;
+  for (int i = 0; i < 250 && text.find("GET /v1/changes 401") == std::string::npos; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    text = read_file(server.db + ".log");
+  }
   CHECK(text.find(token) == std::string::npos);
   CHECK(text.find("POST /v1/batches 409") != std::string::npos);
 }

@@ -163,6 +163,7 @@ void AppModel::load_all() {
         view_.db_error = error_text(e, lang());
         view_.ready = true;
       });
+  load_programs();
   search_->warm_up();
   // The writer builds pinyin keys on every registration: warm its ICU too.
   db_->post([](Store&) { (void)name_syllables("卓玛"); });
@@ -425,6 +426,39 @@ void AppModel::clear_draft(const std::string& form) {
 
 void AppModel::flush_drafts(int64_t now_ms) {
   for (auto& [form, text] : drafts_.due(now_ms)) set_pref(draft_key(form), text);
+}
+
+void AppModel::load_programs() {
+  db_->request<std::vector<ProgramPtr>>(
+      [](Store& s) { return latest_programs(s.db()); },
+      [this](std::vector<ProgramPtr> p) { view_.programs = std::move(p); },
+      [this](std::exception_ptr e) { toast(error_text(e, lang()), true); });
+}
+
+void AppModel::save_screening(const ScreeningInput& input, std::function<void(RecordedScreening)> ok,
+                              std::function<void(const std::vector<FieldError>&)> bad) {
+  struct Saved {
+    RecordedScreening r;
+    std::optional<json> card;
+    int64_t pending = 0;
+  };
+  db_->request<Saved>(
+      [input](Store& s) {
+        Saved out;
+        s.transact([&](Writer& w) { out.r = yz::app::save_screening(s, w, input); });
+        out.card = patient_history(s.db(), input.patient_id);
+        out.pending = pending_changes(s.db());
+        return out;
+      },
+      [this, ok = std::move(ok)](Saved r) {
+        view_.card = std::move(r.card);
+        view_.pending = r.pending;
+        toast(lang() == Lang::zh ? "筛查已保存" : "Screening saved");
+        if (on_saved) on_saved();
+        refresh_day();
+        if (ok) ok(std::move(r.r));
+      },
+      failure(std::move(bad)));
 }
 
 }  // namespace yz::app

@@ -43,6 +43,9 @@ struct AppView {
   std::vector<TeamRow> teams;
   std::vector<MemberRow> members;
   std::vector<StockItem> stock = default_stock();
+  // Screening programs (latest version of each), an immutable snapshot
+  // loaded on the DbWorker; empty until loaded.
+  std::vector<ProgramPtr> programs;
 
   // Clinic day
   std::vector<json> days;                // recent, newest first
@@ -117,6 +120,12 @@ class AppModel {
   void register_patient(const PatientForm& form, std::function<void(std::string id)> ok,
                         std::function<void(const std::vector<FieldError>&)> bad);
   void save_encounter(const EncounterForm& form, std::function<void(std::string id)> ok,
+                      std::function<void(const std::vector<FieldError>&)> bad);
+  // Load view().programs (latest_programs) on the DbWorker.
+  void load_programs();
+  // A screening on its own (no encounter), in its own transaction; `bad`
+  // gets problems keyed as EncounterForm's ("screening.<field id>").
+  void save_screening(const ScreeningInput& input, std::function<void(RecordedScreening)> ok,
                       std::function<void(const std::vector<FieldError>&)> bad);
 
   void open_day(const ClinicDayForm& form, std::function<void(std::string id)> ok,

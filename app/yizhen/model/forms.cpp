@@ -226,6 +226,11 @@ bool EncounterForm::check(const std::string& today, Lang lang) {
       errors["follow_up.due_date"] = problem_text({"due_date", "date_too_old", {today}}, lang);
     if (trim(follow_up_reason).empty()) errors["follow_up.reason"] = problem_text({"reason", "required"}, lang);
   }
+  // The screening's own problems, from its last update().
+  if (screening.active()) {
+    for (const auto& [field, message] : screening.errors) errors.emplace("screening." + field, message);
+    if (!screening.problem.empty()) errors.emplace("screening", screening.problem);
+  }
   return errors.empty();
 }
 
@@ -248,7 +253,7 @@ json EncounterForm::to_json() const {
           {"vitals", vitals},       {"diagnoses", dx},                 {"dispenses", ds},
           {"refer", refer},         {"refer_to", refer_to},            {"refer_reason", refer_reason},
           {"refer_urgency", refer_urgency}, {"follow_up", follow_up},  {"follow_up_date", follow_up_date},
-          {"follow_up_reason", follow_up_reason}};
+          {"follow_up_reason", follow_up_reason}, {"screening", screening.to_json()}};
 }
 
 EncounterForm EncounterForm::from_json(const json& j) {
@@ -275,7 +280,21 @@ EncounterForm EncounterForm::from_json(const json& j) {
     for (const auto& d : j["dispenses"]) f.dispenses.push_back(dispense_from(d));
   f.refer = j.value("refer", false);
   f.follow_up = j.value("follow_up", false);
+  if (j.contains("screening")) f.screening = ScreeningForm::from_json(j["screening"]);
   return f;
+}
+
+RecordedScreening save_screening(Store& store, Writer& w, const ScreeningInput& in) {
+  try {
+    return record_screening(store, w, in);
+  } catch (const ValidationError& err) {
+    // "answers.sbp" -> "screening.sbp", the key the form shows it under;
+    // anything about the screening as a whole -> "screening".
+    std::vector<FieldError> errs = err.errors();
+    for (auto& fe : errs)
+      fe.field = fe.field.rfind("answers.", 0) == 0 ? "screening." + fe.field.substr(8) : std::string("screening");
+    throw ValidationError(std::move(errs));
+  }
 }
 
 std::string EncounterForm::save(Store& store) const {
@@ -333,6 +352,7 @@ std::string EncounterForm::save(Store& store) const {
       if (!referral_id.empty()) f["referral_id"] = referral_id;
       create_as(w, "follow_up", f, "follow_up.");
     }
+    if (screening.active()) save_screening(store, w, screening.input(patient_id, clinic_day_id, encounter_id));
   });
   return encounter_id;
 }

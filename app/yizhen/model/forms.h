@@ -14,22 +14,12 @@
 #include <string>
 #include <vector>
 
+#include "app/yizhen/model/field_errors.h"
+#include "app/yizhen/model/screening.h"
 #include "core/errors.h"
 #include "core/store.h"
 
 namespace yz::app {
-
-using json = nlohmann::json;
-
-// Field key -> message in the user's language (no field name: it is shown
-// next to the field).
-using FieldErrors = std::map<std::string, std::string>;
-
-// The message for one problem without its field label.
-std::string problem_text(const FieldError& e, Lang lang);
-// Place each problem under its field; a field's first problem wins.
-// `prefix` is prepended to every field name ("vital.sbp.").
-void place_errors(const std::vector<FieldError>& errors, Lang lang, FieldErrors& out, const std::string& prefix = {});
 
 // ---------------------------------------------------------------------------
 // Patient registration.
@@ -76,6 +66,7 @@ struct EncounterForm {
   std::string refer_to, refer_reason, refer_urgency = "routine";
   bool follow_up = false;
   std::string follow_up_date, follow_up_reason;
+  ScreeningForm screening;  // inactive: none; saved in the encounter's transaction
   FieldErrors errors;
 
   enum class Flag { none, low, high, refused };
@@ -97,9 +88,13 @@ struct EncounterForm {
   static EncounterForm from_json(const json& j);
   // Everything in one transaction; returns the encounter id. Throws
   // ValidationError whose field names are this form's keys ("complaint",
-  // "vital.sbp", "dispense.0.quantity", "referral.to_facility", …).
+  // "vital.sbp", "dispense.0.quantity", "referral.to_facility", …;
+  // "screening.<field id>" or "screening" for the screening).
   std::string save(Store& store) const;
 };
+// record_screening through `w`, its problems under the keys the encounter
+// form shows them ("screening.<field id>", or "screening").
+RecordedScreening save_screening(Store& store, Writer& w, const ScreeningInput& in);
 
 // ---------------------------------------------------------------------------
 // Opening a clinic day.

@@ -7,6 +7,7 @@ namespace yz::app {
 std::string usage() {
   return "usage: yizhen [--db PATH] [--lang zh|en] [--scale F]\n"
          "       yizhen --screenshot FILE [--frames N] [--size WxH] [--screen NAME] [--query Q]\n"
+         "              [--program ID]   (encounter: start a screening under program ID)\n"
          "screens: clinic-day patients encounter home-visit follow-ups summary sync settings\n";
 }
 
@@ -54,6 +55,7 @@ Options parse_options(const std::vector<std::string>& args, std::string& error) 
       o.height = h;
     } else if (a == "--screen") { if (!value(o.screen)) return o; }
     else if (a == "--query") { if (!value(o.query)) return o; }
+    else if (a == "--program") { if (!value(o.program)) return o; }
     else if (a == "--state-out") { if (!value(o.state_out)) return o; }
     else { error = a + ": unknown option"; return o; }
   }

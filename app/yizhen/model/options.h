@@ -1,7 +1,7 @@
 #pragma once
 // The field app's command line (DESIGN.md §6):
 //   yizhen [--db PATH] [--lang zh|en] [--scale F]
-//   yizhen --screenshot FILE [--frames N] [--size WxH] [--screen NAME] [--query Q]
+//   yizhen --screenshot FILE [--frames N] [--size WxH] [--screen NAME] [--query Q] [--program ID]
 // plus --state-out FILE (the forms as JSON at exit, for end-to-end tests).
 
 #include <optional>
@@ -19,6 +19,7 @@ struct Options {
   int width = 1366, height = 768;
   std::string screen;               // which screen to open first
   std::string query;                // patient desk: search and open the first hit
+  std::string program;              // encounter: start a screening under this program id
   std::string state_out;            // write the UI state as JSON at exit
   bool help = false;
 };

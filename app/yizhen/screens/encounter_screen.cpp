@@ -1,16 +1,19 @@
 // Encounter: station, complaint, vitals (units, out-of-range warnings, a
 // numeric keypad), ICD-10 diagnoses, advice, medicines and devices from the
-// day's stock (value summed), referral and follow-up — saved in one
-// transaction.
+// day's stock (value summed), referral and follow-up, and a screening under
+// any program (drawn from its definition: no program-specific code) — saved
+// in one transaction; a screening can also be saved on its own.
 #include <imgui.h>
 #include <imgui_stdlib.h>
 
 #include <algorithm>
+#include <cstdlib>
 
 #include "app/yizhen/model/summary.h"
 #include "app/yizhen/screens/screens.h"
 #include "app/yizhen/strings.h"
 #include "app/yizhen/ui.h"
+#include "core/followup.h"
 #include "core/icd10_common.h"
 #include "core/vitals.h"
 
@@ -86,6 +89,213 @@ void draw_vitals(EncounterState& st, const AppView& view) {
   }
 }
 
+
+// The patient on the card, when it is this encounter's.
+Subject encounter_subject(const EncounterForm& f, const AppView& view) {
+  if (view.card && (*view.card)["patient"].value("id", "") == f.patient_id)
+    return subject_of((*view.card)["patient"], view.today);
+  return {};
+}
+
+// Wrap to the next line when `width` more would not fit.
+void same_line_if_fits(bool first, float width) {
+  if (first) return;
+  ImGui::SameLine();
+  if (ImGui::GetCursorPosX() + width > ImGui::GetWindowContentRegionMax().x) ImGui::NewLine();
+}
+
+void draw_program_picker(EncounterState& st, const AppView& view, const Subject& subject) {
+  const Lang lang = view.prefs.lang;
+  ui::Muted(tr(S::sc_pick));
+  if (view.programs.empty()) {
+    ui::Muted(view.ready ? tr(S::sc_no_programs) : tr(S::loading));
+    return;
+  }
+  const auto choices = offer_programs(view.programs, subject, lang);
+  bool others = false;
+  for (const auto& c : choices) {
+    ImGui::PushID(c.program->id.c_str());
+    if (!c.problem.empty() && !others) {
+      others = true;
+      ui::Muted(tr(S::sc_others));
+    }
+    if (!c.problem.empty()) ImGui::BeginDisabled();
+    std::string label = c.program->name.in(lang);
+    if (!c.problem.empty()) label += "  ·  " + c.problem;
+    if (ImGui::Button(label.c_str(), ImVec2(-1, ui::touch_h()))) {
+      st.form.screening.start(c.program, st.form.vitals);
+      st.form.errors.clear();
+    }
+    if (!c.problem.empty()) ImGui::EndDisabled();
+    ImGui::PopID();
+  }
+}
+
+void draw_screening_field(EncounterState& st, const ProgramField& fd, Lang lang) {
+  ScreeningForm& sc = st.form.screening;
+  ImGui::PushID(fd.id.c_str());
+  std::string label = fd.label.in(lang);
+  if (!fd.unit.empty()) label += "  " + fd.unit;
+  if (fd.required) label += " *";
+  ImGui::TextUnformatted(label.c_str());
+  switch (fd.type) {
+    case AnswerType::number:
+    case AnswerType::integer: {
+      ImGui::SetNextItemWidth(ui::em() * 8.5f);
+      ImGui::InputText("##n", &sc.typed[fd.id], ImGuiInputTextFlags_CharsDecimal);
+      if (ImGui::IsItemActive()) st.keypad_target = "sc." + fd.id;
+      break;
+    }
+    case AnswerType::boolean: {
+      const auto v = sc.boolean(fd.id);
+      const float w = ui::touch_h() * 1.6f;
+      if (ui::Chip(tr(S::yes), v == true, w)) sc.set_boolean(fd.id, v == true ? std::nullopt : std::optional<bool>(true));
+      ImGui::SameLine();
+      if (ui::Chip(tr(S::no), v == false, w)) sc.set_boolean(fd.id, v == false ? std::nullopt : std::optional<bool>(false));
+      break;
+    }
+    case AnswerType::option:
+    case AnswerType::multi: {
+      bool first = true;
+      for (const auto& o : fd.options) {
+        const std::string& text = o.label.in(lang);
+        same_line_if_fits(first, std::max(ImGui::CalcTextSize(text.c_str()).x + ui::em() * 1.5f, ui::touch_h() * 1.6f));
+        first = false;
+        ImGui::PushID(o.value.c_str());
+        const bool on = fd.type == AnswerType::option ? sc.option(fd.id) == o.value : sc.has_multi(fd.id, o.value);
+        if (ui::Chip(text.c_str(), on, ui::touch_h() * 1.6f)) {
+          if (fd.type == AnswerType::option) sc.set_option(fd.id, o.value);
+          else sc.toggle_multi(fd.id, o.value);
+        }
+        ImGui::PopID();
+      }
+      break;
+    }
+    case AnswerType::date:
+      ImGui::SetNextItemWidth(ui::em() * 10);
+      ImGui::InputTextWithHint("##d", "YYYY-MM-DD", &sc.typed[fd.id]);
+      break;
+    case AnswerType::text:
+      ImGui::SetNextItemWidth(-1);
+      ImGui::InputText("##t", &sc.typed[fd.id]);
+      break;
+  }
+  if (auto e = sc.errors.find(fd.id); e != sc.errors.end()) ui::ErrorLine(e->second);
+  else if (auto e2 = st.form.errors.find("screening." + fd.id); e2 != st.form.errors.end()) ui::ErrorLine(e2->second);
+  ImGui::PopID();
+}
+
+// The live decision: result, grade, next step, referral, follow-up.
+void draw_screening_result(const ScreeningForm& sc, Lang lang) {
+  if (!sc.problem.empty()) {
+    ui::ErrorLine(sc.problem);
+    return;
+  }
+  if (!sc.evaluation || !sc.program) return;
+  const Evaluation& ev = *sc.evaluation;
+  const Program& p = *sc.program;
+  ImGui::Separator();
+  ImVec4 colour = ev.result == "negative" ? ui::col_ok() : ev.result == "incomplete" ? ui::col_muted() : ui::col_error();
+  if (const Grade* g = p.grade(ev.grade); g && g->colour.size() == 7 && g->colour[0] == '#') {
+    const unsigned rgb = static_cast<unsigned>(std::strtoul(g->colour.c_str() + 1, nullptr, 16));
+    colour = ImVec4(((rgb >> 16) & 0xff) / 255.0f, ((rgb >> 8) & 0xff) / 255.0f, (rgb & 0xff) / 255.0f, 1);
+  }
+  ImGui::TextUnformatted(tr(S::sc_result));
+  ImGui::SameLine();
+  ImGui::PushStyleColor(ImGuiCol_Text, colour);
+  ImGui::SetWindowFontScale(1.15f);
+  std::string head(result_label(ev.result, lang));
+  if (!ev.grade.empty()) head += "  ·  " + p.grade_label(ev.grade, lang);
+  ImGui::TextUnformatted(head.c_str());
+  ImGui::SetWindowFontScale(1.0f);
+  ImGui::PopStyleColor();
+  for (const auto& d : p.derived) {
+    auto v = ev.derived.find(d.id);
+    if (v == ev.derived.end() || v->is_null()) continue;
+    ImGui::Text("%s：%s", d.label.in(lang).c_str(), p.display(d.id, *v, lang).c_str());
+  }
+  if (!ev.missing.empty()) {
+    std::string missing;
+    for (const auto& id : ev.missing)
+      if (const ProgramField* f = p.field(id)) missing += (missing.empty() ? "" : "、") + f->label.in(lang);
+    ImGui::PushStyleColor(ImGuiCol_Text, ui::col_warn());
+    ImGui::TextWrapped("%s%s", tr(S::sc_missing), missing.c_str());
+    ImGui::PopStyleColor();
+  }
+  if (!ev.next_step.in(lang).empty()) ImGui::TextWrapped("%s：%s", tr(S::sc_next_step), ev.next_step.in(lang).c_str());
+  if (ev.referral) {
+    const S urg = ev.referral->urgency == "emergency" ? S::en_urg_emergency
+                  : ev.referral->urgency == "urgent"  ? S::en_urg_urgent
+                                                      : S::en_urg_routine;
+    ImGui::PushStyleColor(ImGuiCol_Text, ev.referral->urgency == "routine" ? ui::col_warn() : ui::col_error());
+    ImGui::TextWrapped("%s：%s（%s）— %s", tr(S::sc_referral), ev.referral->to.in(lang).c_str(), tr(urg),
+                       ev.referral->reason.in(lang).c_str());
+    ImGui::PopStyleColor();
+  }
+  if (ev.follow_up)
+    ImGui::TextWrapped("%s — %s", trf(S::sc_follow_up, ev.follow_up->days).c_str(), ev.follow_up->reason.in(lang).c_str());
+  ImGui::Separator();
+}
+
+void draw_screening(EncounterState& st, const AppView& view, AppModel& actions, bool result_beside) {
+  const Lang lang = view.prefs.lang;
+  ScreeningForm& sc = st.form.screening;
+  ui::SectionTitle(tr(S::en_screening));
+  if (st.scroll_to_screening) {
+    ImGui::SetScrollHereY(0.0f);
+    st.scroll_to_screening = false;
+  }
+  const Subject subject = encounter_subject(st.form, view);
+  if (!sc.active()) {
+    draw_program_picker(st, view, subject);
+    return;
+  }
+  sc.resolve(view.programs);
+  if (!sc.program) {
+    ui::Muted(tr(S::loading));
+    return;
+  }
+  const Program& p = *sc.program;
+  ImGui::PushStyleColor(ImGuiCol_Text, ui::col_accent());
+  ImGui::TextUnformatted(p.name.in(lang).c_str());
+  ImGui::PopStyleColor();
+  ImGui::SameLine();
+  if (ui::Button(tr(S::sc_change), ui::em() * 6.5f)) {
+    sc.clear();
+    return;
+  }
+  if (!p.basis.empty()) {
+    ImGui::PushStyleColor(ImGuiCol_Text, ui::col_muted());
+    ImGui::TextWrapped("%s：%s", tr(S::sc_basis), p.basis.c_str());
+    ImGui::PopStyleColor();
+  }
+  sc.refresh(subject, lang);
+  for (const auto& fd : p.fields)
+    if (sc.visible(fd, subject)) draw_screening_field(st, fd, lang);
+  // Answers changed this frame show in the result next frame at the latest.
+  sc.refresh(subject, lang);
+  if (!result_beside) draw_screening_result(sc, lang);
+  if (auto e = st.form.errors.find("screening"); e != st.form.errors.end()) ui::ErrorLine(e->second);
+
+  ui::Muted(tr(S::sc_with_encounter));
+  const bool busy = st.saving_screening || st.saving;
+  if (busy) ImGui::BeginDisabled();
+  if (ui::Button(st.saving_screening ? tr(S::saving) : tr(S::sc_save_alone), ui::em() * 9) && sc.errors.empty() &&
+      sc.problem.empty()) {
+    st.saving_screening = true;
+    actions.save_screening(
+        sc.input(st.form.patient_id, st.form.clinic_day_id, ""),
+        [&st](RecordedScreening) {
+          st.saving_screening = false;
+          st.form.screening.clear();
+        },
+        [&st, lang](const std::vector<FieldError>& errs) {
+          st.saving_screening = false;
+          place_errors(errs, lang, st.form.errors);
+        });
+  }
+  if (busy) ImGui::EndDisabled();
+}
 }  // namespace
 
 void BeginEncounter(EncounterState& st, const AppView& view) {
@@ -256,18 +466,37 @@ void DrawEncounter(EncounterState& st, const AppView& view, AppModel& actions, N
     ui::TextField(tr(S::en_follow_up_date), "##fud", &f.follow_up_date, f.errors, "follow_up.due_date", ui::em() * 10, 0, "YYYY-MM-DD");
     ui::TextField(tr(S::en_follow_up_reason), "##fur", &f.follow_up_reason, f.errors, "follow_up.reason");
   }
-  ui::SectionTitle(tr(S::en_screening));
-  ui::Muted(tr(S::en_screening_later));
+  draw_screening(st, view, actions, columns);
   ImGui::EndChild();
 
   if (columns) {
     ImGui::SameLine();
     ImGui::BeginChild("enc_side", ImVec2(-1, -ui::touch_h() * 1.4f), true);
     ui::SectionTitle(tr(S::en_keypad));
-    const VitalKind* k = find_vital(st.keypad_target.empty() ? "sbp" : st.keypad_target);
     if (st.keypad_target.empty()) st.keypad_target = "sbp";
-    if (k) ImGui::Text("%s  %s", lang == Lang::zh ? std::string(k->zh).c_str() : std::string(k->en).c_str(), f.vitals[st.keypad_target].c_str());
-    ui::Keypad("keypad", &f.vitals[st.keypad_target]);
+    // The keypad types into a vital or into a screening's number field.
+    std::string* target = nullptr;
+    std::string name;
+    if (st.keypad_target.rfind("sc.", 0) == 0 && f.screening.program) {
+      const std::string id = st.keypad_target.substr(3);
+      if (const ProgramField* pf = f.screening.program->field(id)) {
+        target = &f.screening.typed[id];
+        name = pf->label.in(lang);
+      }
+    }
+    if (!target) {
+      if (st.keypad_target.rfind("sc.", 0) == 0) st.keypad_target = "sbp";
+      const VitalKind* k = find_vital(st.keypad_target);
+      target = &f.vitals[st.keypad_target];
+      if (k) name = lang == Lang::zh ? std::string(k->zh) : std::string(k->en);
+    }
+    ImGui::Text("%s  %s", name.c_str(), target->c_str());
+    ui::Keypad("keypad", target);
+    // Landscape: the screening's live result stays in view beside its fields.
+    if (f.screening.active() && f.screening.program) {
+      ui::SectionTitle(f.screening.program->name.in(lang).c_str());
+      draw_screening_result(f.screening, lang);
+    }
     ImGui::EndChild();
   }
 

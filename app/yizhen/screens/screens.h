@@ -10,6 +10,7 @@
 #include <string>
 
 #include "app/yizhen/model/app_model.h"
+#include "app/yizhen/model/enroll.h"
 #include "app/yizhen/model/forms.h"
 
 namespace yz::app {
@@ -52,9 +53,11 @@ void BeginRegistration(PatientDeskState& st);
 struct EncounterState {
   EncounterForm form;
   std::string dx_query, item_query;
-  std::string keypad_target;  // vital code the keypad types into
+  std::string keypad_target;  // vital code, or "sc." + screening field id, the keypad types into
   bool focus_first = true;
   bool saving = false;
+  bool saving_screening = false;
+  bool scroll_to_screening = false;  // once: bring the screening into view
 };
 void DrawEncounter(EncounterState& st, const AppView& view, AppModel& actions, Nav& nav);
 // Start an encounter for the patient on the card.
@@ -82,6 +85,7 @@ class SyncService;
 struct SyncScreenState {
   SyncService* service = nullptr;  // not owned; null when sync is not running
   std::string export_dir = "/media/usb";
+  EnrollForm enroll;  // shown while the device is not enrolled (or revoked)
 };
 void DrawSync(SyncScreenState& st, const AppView& view, AppModel& actions, Nav& nav);
 

@@ -1,9 +1,13 @@
 // Sync: pending changes, the last successful sync, the state in plain words,
-// quarantined records and conflicts, "sync now" and "export to USB folder".
+// enrolling with a server (URL, one-time code, device name) while the device
+// is not enrolled, quarantined records and conflicts, "sync now" and
+// "export to USB folder".
 // The engine runs on its own thread and never blocks this screen: it draws
 // from a copy of the engine's status taken each frame.
 #include <imgui.h>
 #include <imgui_stdlib.h>
+
+#include <algorithm>
 
 #include "app/yizhen/screens/screens.h"
 #include "app/yizhen/strings.h"
@@ -12,6 +16,32 @@
 #include "core/clock.h"
 
 namespace yz::app {
+
+namespace {
+// The enrollment form; the call itself runs on SyncService's thread.
+void draw_enroll(SyncScreenState& st, const AppView& view, SyncService& sync) {
+  const SyncView& sv = sync.view();
+  const Lang lang = view.prefs.lang;
+  EnrollForm& f = st.enroll;
+  f.default_device_name(view.prefs.device_name, view.device_id);
+  ui::SectionTitle(tr(S::sy_enroll_title));
+  ui::Muted(tr(S::sy_enroll_hint));
+  const float w = std::min(ui::em() * 24, ImGui::GetContentRegionAvail().x);
+  ui::TextField(tr(S::sy_server_url), "##enroll_url", &f.url, f.errors, "url", w, 0, "http://192.168.1.10:8080");
+  ui::TextField(tr(S::sy_code), "##enroll_code", &f.code, f.errors, "code", ui::em() * 12);
+  ui::TextField(tr(S::sy_device_name), "##enroll_name", &f.device_name, f.errors, "device_name", w);
+  if (sv.enrolling) ImGui::BeginDisabled();
+  const bool go = ui::PrimaryButton(sv.enrolling ? tr(S::sy_enrolling) : tr(S::sy_enroll), ui::em() * 8);
+  if (sv.enrolling) ImGui::EndDisabled();
+  if (go && f.check(lang)) sync.enroll(f.server_url(), f.code, f.device_name, lang);
+  if (!sv.enroll_error.empty()) {
+    ImGui::SameLine();
+    ImGui::PushTextWrapPos(0);
+    ui::ErrorLine(sv.enroll_error);
+    ImGui::PopTextWrapPos();
+  }
+}
+}  // namespace
 
 void DrawSync(SyncScreenState& st, const AppView& view, AppModel& actions, Nav&) {
   (void)actions;
@@ -39,7 +69,14 @@ void DrawSync(SyncScreenState& st, const AppView& view, AppModel& actions, Nav&)
   if (!s.last_error.empty()) ui::ErrorLine(s.last_error);
   ImGui::Text("%s：%s", tr(S::sy_last), s.last_success_ms ? datetime_of_ms(*s.last_success_ms).c_str() : tr(S::sy_never));
   if (s.next_attempt_ms) ImGui::Text("%s：%s", tr(S::sy_next), datetime_of_ms(*s.next_attempt_ms).c_str());
-  if (ui::PrimaryButton(tr(S::sy_now), ui::em() * 8)) sync.sync_now();
+  if (!sv.enrolled_team.empty()) {
+    ImGui::PushStyleColor(ImGuiCol_Text, ui::col_ok());
+    ImGui::TextWrapped("%s", trf(S::sy_enrolled_as, sv.enrolled_team.c_str(), sv.enrolled_device.substr(0, 8).c_str()).c_str());
+    ImGui::PopStyleColor();
+  }
+  const bool need_enroll = s.state == sync::SyncState::not_enrolled || s.state == sync::SyncState::revoked;
+  if (need_enroll || sv.enrolling || !sv.enroll_error.empty()) draw_enroll(st, view, sync);
+  else if (ui::PrimaryButton(tr(S::sy_now), ui::em() * 8)) sync.sync_now();
 
   ui::SectionTitle(tr(S::sy_export));
   static const FieldErrors kNone;
