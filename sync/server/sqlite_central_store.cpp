@@ -197,7 +197,9 @@ class SqliteCentralStore : public CentralStore {
           continue;
         }
         ++applied;
-        feed(db, o.entity, o.id, device.team_id, o.same_as_change ? device.device_id : std::string());
+        const bool inserted = o.status == ApplyOutcome::Status::inserted && change.contains("fields");
+        feed(db, o.entity, o.id, device.team_id, o.same_as_change ? device.device_id : std::string(),
+             inserted ? &change["fields"] : nullptr);
       }
       applier.release();
       release();
@@ -432,7 +434,9 @@ class SqliteCentralStore : public CentralStore {
   // records are team-wide (""); a record whose place is unknown gets
   // kTeamOnly, which no area matches, so only its own team sees it.
   static constexpr const char* kTeamOnly = "-";
-  std::string area_of(SQLite::Database& db, const std::string& entity, const std::string& id) {
+  // `inserted`: the fields of a record inserted just now (as stored), which
+  // saves reading it back.
+  std::string area_of(SQLite::Database& db, const std::string& entity, const std::string& id, const json* inserted) {
     auto lookup = [&](const std::string& sql, const std::string& key) -> std::string {
       if (key.empty()) return {};
       auto& st = cached(db, sql);
@@ -441,7 +445,11 @@ class SqliteCentralStore : public CentralStore {
       st.tryReset();
       return v;
     };
-    auto own = [&](const char* column) {
+    auto own = [&](const char* column) -> std::string {
+      if (inserted) {
+        auto it = inserted->find(column);
+        return it != inserted->end() && it->is_string() ? it->get<std::string>() : std::string();
+      }
       return lookup("SELECT " + std::string(column) + " FROM " + entity + " WHERE id = ?", id);
     };
     std::string area;
@@ -459,13 +467,17 @@ class SqliteCentralStore : public CentralStore {
     return area.empty() ? kTeamOnly : area;
   }
 
+  // Move the record to the end of the feed. A record inserted just now has
+  // no feed row yet.
   void feed(SQLite::Database& db, const std::string& entity, const std::string& id, const std::string& team_id,
-            const std::string& echo_device) {
-    auto& del = cached(db, "DELETE FROM srv_feed WHERE entity = ? AND record_id = ?");
-    del.bind(1, entity);
-    del.bind(2, id);
-    del.exec();
-    const std::string area = area_of(db, entity, id);
+            const std::string& echo_device, const json* inserted = nullptr) {
+    if (!inserted) {
+      auto& del = cached(db, "DELETE FROM srv_feed WHERE entity = ? AND record_id = ?");
+      del.bind(1, entity);
+      del.bind(2, id);
+      del.exec();
+    }
+    const std::string area = area_of(db, entity, id, inserted);
     auto& ins = cached(db, "INSERT INTO srv_feed (entity, record_id, area, team_id, echo_device) VALUES (?, ?, ?, ?, ?)");
     ins.bind(1, entity);
     ins.bind(2, id);
