@@ -233,58 +233,59 @@ void AppModel::check_duplicates(const PatientForm& form) {
       [this](std::vector<DuplicateHit> d) { view_.duplicates = std::move(d); }, failure({}));
 }
 
-void AppModel::register_patient(const PatientForm& form, std::function<void(std::string)> ok,
+template <typename R>
+void AppModel::save_for_patient(std::function<std::pair<R, std::string>(Store&)> write, std::function<void(R)> done,
                                 std::function<void(const std::vector<FieldError>&)> bad) {
   struct Saved {
-    std::string id;
+    R result;
     std::optional<json> card;
     int64_t pending = 0;
   };
   db_->request<Saved>(
-      [form](Store& s) {
+      [write = std::move(write)](Store& s) {
         Saved r;
-        r.id = form.save(s);
-        r.card = patient_history(s.db(), r.id);
+        std::string patient_id;
+        std::tie(r.result, patient_id) = write(s);
+        r.card = patient_history(s.db(), patient_id);
         r.pending = pending_changes(s.db());
         return r;
       },
-      [this, ok = std::move(ok)](Saved r) {
+      [this, done = std::move(done)](Saved r) {
         view_.card = std::move(r.card);
         view_.pending = r.pending;
-        view_.duplicates.clear();
-        clear_draft("patient");
-        toast(lang() == Lang::zh ? "已保存" : "Saved");
         if (on_saved) on_saved();
-        if (ok) ok(r.id);
+        done(std::move(r.result));
       },
       failure(std::move(bad)));
 }
 
+void AppModel::register_patient(const PatientForm& form, std::function<void(std::string)> ok,
+                                std::function<void(const std::vector<FieldError>&)> bad) {
+  save_for_patient<std::string>(
+      [form](Store& s) {
+        std::string id = form.save(s);
+        return std::pair{id, id};
+      },
+      [this, ok = std::move(ok)](std::string id) {
+        view_.duplicates.clear();
+        clear_draft("patient");
+        toast(lang() == Lang::zh ? "已保存" : "Saved");
+        if (ok) ok(id);
+      },
+      std::move(bad));
+}
+
 void AppModel::save_encounter(const EncounterForm& form, std::function<void(std::string)> ok,
                               std::function<void(const std::vector<FieldError>&)> bad) {
-  struct Saved {
-    std::string id;
-    std::optional<json> card;
-    int64_t pending = 0;
-  };
-  db_->request<Saved>(
-      [form](Store& s) {
-        Saved r;
-        r.id = form.save(s);
-        r.card = patient_history(s.db(), form.patient_id);
-        r.pending = pending_changes(s.db());
-        return r;
-      },
-      [this, ok = std::move(ok)](Saved r) {
-        view_.card = std::move(r.card);
-        view_.pending = r.pending;
+  save_for_patient<std::string>(
+      [form](Store& s) { return std::pair{form.save(s), form.patient_id}; },
+      [this, ok = std::move(ok)](std::string id) {
         clear_draft("encounter");
         toast(lang() == Lang::zh ? "就诊记录已保存" : "Encounter saved");
-        if (on_saved) on_saved();
         refresh_day();
-        if (ok) ok(r.id);
+        if (ok) ok(id);
       },
-      failure(std::move(bad)));
+      std::move(bad));
 }
 
 void AppModel::open_day(const ClinicDayForm& form, std::function<void(std::string)> ok,
@@ -437,28 +438,18 @@ void AppModel::load_programs() {
 
 void AppModel::save_screening(const ScreeningInput& input, std::function<void(RecordedScreening)> ok,
                               std::function<void(const std::vector<FieldError>&)> bad) {
-  struct Saved {
-    RecordedScreening r;
-    std::optional<json> card;
-    int64_t pending = 0;
-  };
-  db_->request<Saved>(
+  save_for_patient<RecordedScreening>(
       [input](Store& s) {
-        Saved out;
-        s.transact([&](Writer& w) { out.r = yz::app::save_screening(s, w, input); });
-        out.card = patient_history(s.db(), input.patient_id);
-        out.pending = pending_changes(s.db());
-        return out;
+        RecordedScreening r;
+        s.transact([&](Writer& w) { r = yz::app::save_screening(s, w, input); });
+        return std::pair{r, input.patient_id};
       },
-      [this, ok = std::move(ok)](Saved r) {
-        view_.card = std::move(r.card);
-        view_.pending = r.pending;
+      [this, ok = std::move(ok)](RecordedScreening r) {
         toast(lang() == Lang::zh ? "筛查已保存" : "Screening saved");
-        if (on_saved) on_saved();
         refresh_day();
-        if (ok) ok(std::move(r.r));
+        if (ok) ok(std::move(r));
       },
-      failure(std::move(bad)));
+      std::move(bad));
 }
 
 }  // namespace yz::app

@@ -155,6 +155,13 @@ class AppModel {
  private:
   // A failed save: validation problems go to `bad`, anything else to the toast.
   std::function<void(std::exception_ptr)> failure(std::function<void(const std::vector<FieldError>&)> bad);
+  // A save for one patient: `write` runs on the worker and returns its
+  // result and the patient's id; the patient's card and the pending count
+  // are read back there too. On the UI thread the view takes them,
+  // on_saved runs, then `done`.
+  template <typename R>
+  void save_for_patient(std::function<std::pair<R, std::string>(Store&)> write, std::function<void(R)> done,
+                        std::function<void(const std::vector<FieldError>&)> bad);
 
   UiQueue queue_;
   AppView view_;
