@@ -15,6 +15,7 @@ struct Entry {
 // 简体中文
 constexpr Entry kZh[] = {
     {S::app_title, "义诊 · 现场数据采集"},
+    {S::colon, "："},
     {S::nav_clinic_day, "义诊日"},
     {S::nav_patients, "患者"},
     {S::nav_encounter, "就诊"},
@@ -197,6 +198,7 @@ constexpr Entry kZh[] = {
 // English
 constexpr Entry kEn[] = {
     {S::app_title, "yizhen · field records"},
+    {S::colon, ": "},
     {S::nav_clinic_day, "Clinic day"},
     {S::nav_patients, "Patients"},
     {S::nav_encounter, "Encounter"},

@@ -13,6 +13,7 @@ namespace yz::app {
 
 enum class S : int {
   app_title,
+  colon,  // between a label and its value: "：" / ": "
   nav_clinic_day,
   nav_patients,
   nav_encounter,

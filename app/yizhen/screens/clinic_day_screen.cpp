@@ -119,12 +119,12 @@ void DrawClinicDay(ClinicDayState& st, const AppView& view, AppModel& actions, N
     if (d.contains("stations") && d["stations"].is_array()) {
       std::string s;
       for (const auto& x : d["stations"]) s += (s.empty() ? "" : "、") + x.get<std::string>();
-      ImGui::TextWrapped("%s：%s", tr(S::cd_stations), s.c_str());
+      ImGui::TextWrapped("%s%s%s", tr(S::cd_stations), tr(S::colon), s.c_str());
     }
     if (d.contains("staff") && d["staff"].is_array()) {
       std::string s;
       for (const auto& x : d["staff"]) s += (s.empty() ? "" : "、") + view.member_name(x.get<std::string>());
-      ImGui::TextWrapped("%s：%s", tr(S::cd_staff), s.c_str());
+      ImGui::TextWrapped("%s%s%s", tr(S::cd_staff), tr(S::colon), s.c_str());
     }
     if (view.summary) ImGui::TextWrapped("%s", summary_text(*view.summary, lang).c_str());
     if (open) {

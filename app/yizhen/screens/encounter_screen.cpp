@@ -212,7 +212,7 @@ void draw_screening_result(const ScreeningForm& sc, Lang lang) {
   for (const auto& d : p.derived) {
     auto v = ev.derived.find(d.id);
     if (v == ev.derived.end() || v->is_null()) continue;
-    ImGui::Text("%s：%s", d.label.in(lang).c_str(), p.display(d.id, *v, lang).c_str());
+    ImGui::Text("%s%s%s", d.label.in(lang).c_str(), tr(S::colon), p.display(d.id, *v, lang).c_str());
   }
   if (!ev.missing.empty()) {
     std::string missing;
@@ -222,13 +222,13 @@ void draw_screening_result(const ScreeningForm& sc, Lang lang) {
     ImGui::TextWrapped("%s%s", tr(S::sc_missing), missing.c_str());
     ImGui::PopStyleColor();
   }
-  if (!ev.next_step.in(lang).empty()) ImGui::TextWrapped("%s：%s", tr(S::sc_next_step), ev.next_step.in(lang).c_str());
+  if (!ev.next_step.in(lang).empty()) ImGui::TextWrapped("%s%s%s", tr(S::sc_next_step), tr(S::colon), ev.next_step.in(lang).c_str());
   if (ev.referral) {
     const S urg = ev.referral->urgency == "emergency" ? S::en_urg_emergency
                   : ev.referral->urgency == "urgent"  ? S::en_urg_urgent
                                                       : S::en_urg_routine;
     ImGui::PushStyleColor(ImGuiCol_Text, ev.referral->urgency == "routine" ? ui::col_warn() : ui::col_error());
-    ImGui::TextWrapped("%s：%s（%s）— %s", tr(S::sc_referral), ev.referral->to.in(lang).c_str(), tr(urg),
+    ImGui::TextWrapped("%s%s%s（%s）— %s", tr(S::sc_referral), tr(S::colon), ev.referral->to.in(lang).c_str(), tr(urg),
                        ev.referral->reason.in(lang).c_str());
     ImGui::PopStyleColor();
   }
@@ -266,7 +266,7 @@ void draw_screening(EncounterState& st, const AppView& view, AppModel& actions, 
   }
   if (!p.basis.empty()) {
     ImGui::PushStyleColor(ImGuiCol_Text, ui::col_muted());
-    ImGui::TextWrapped("%s：%s", tr(S::sc_basis), p.basis.c_str());
+    ImGui::TextWrapped("%s%s%s", tr(S::sc_basis), tr(S::colon), p.basis.c_str());
     ImGui::PopStyleColor();
   }
   sc.refresh(subject, lang);

@@ -294,12 +294,12 @@ void draw_card(PatientDeskState& st, const AppView& view, AppModel&, Nav& nav) {
     const std::string dx = dx_text(e);
     auto text = [&](const char* k) { return e.contains(k) && e[k].is_string() ? e[k].get<std::string>() : std::string(); };
     ImGui::Indent();
-    if (!text("complaint").empty()) ImGui::TextWrapped("%s：%s", tr(S::en_complaint), text("complaint").c_str());
-    if (!dx.empty()) ImGui::TextWrapped("%s：%s", tr(S::en_diagnoses), dx.c_str());
+    if (!text("complaint").empty()) ImGui::TextWrapped("%s%s%s", tr(S::en_complaint), tr(S::colon), text("complaint").c_str());
+    if (!dx.empty()) ImGui::TextWrapped("%s%s%s", tr(S::en_diagnoses), tr(S::colon), dx.c_str());
     std::string meds;
     for (const auto& d : e["dispenses"])
       meds += (meds.empty() ? "" : "，") + d.value("item", "") + " ×" + std::to_string(static_cast<int>(d.value("quantity", 0.0)));
-    if (!meds.empty()) ImGui::TextWrapped("%s：%s", tr(S::en_dispense), meds.c_str());
+    if (!meds.empty()) ImGui::TextWrapped("%s%s%s", tr(S::en_dispense), tr(S::colon), meds.c_str());
     ImGui::Unindent();
     ImGui::PopID();
   }

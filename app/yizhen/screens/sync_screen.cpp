@@ -56,7 +56,7 @@ void DrawSync(SyncScreenState& st, const AppView& view, AppModel& actions, Nav&)
   const sync::SyncStatus& s = sv.status;
   const Lang lang = view.prefs.lang;
   ImGui::SetWindowFontScale(1.3f);
-  ImGui::Text("%s：%lld", tr(S::sy_pending), static_cast<long long>(std::max(s.pending, view.pending)));
+  ImGui::Text("%s%s%lld", tr(S::sy_pending), tr(S::colon), static_cast<long long>(std::max(s.pending, view.pending)));
   ImGui::SetWindowFontScale(1.0f);
   const bool bad = s.state == sync::SyncState::error || s.state == sync::SyncState::revoked;
   ImGui::TextUnformatted(tr(S::sy_state));
@@ -67,8 +67,8 @@ void DrawSync(SyncScreenState& st, const AppView& view, AppModel& actions, Nav&)
   if (!s.server.empty()) ui::Muted(s.server.c_str());
   if (s.state == sync::SyncState::syncing) ImGui::ProgressBar(static_cast<float>(s.progress), ImVec2(ui::em() * 20, 0));
   if (!s.last_error.empty()) ui::ErrorLine(s.last_error);
-  ImGui::Text("%s：%s", tr(S::sy_last), s.last_success_ms ? datetime_of_ms(*s.last_success_ms).c_str() : tr(S::sy_never));
-  if (s.next_attempt_ms) ImGui::Text("%s：%s", tr(S::sy_next), datetime_of_ms(*s.next_attempt_ms).c_str());
+  ImGui::Text("%s%s%s", tr(S::sy_last), tr(S::colon), s.last_success_ms ? datetime_of_ms(*s.last_success_ms).c_str() : tr(S::sy_never));
+  if (s.next_attempt_ms) ImGui::Text("%s%s%s", tr(S::sy_next), tr(S::colon), datetime_of_ms(*s.next_attempt_ms).c_str());
   if (!sv.enrolled_team.empty()) {
     ImGui::PushStyleColor(ImGuiCol_Text, ui::col_ok());
     ImGui::TextWrapped("%s", trf(S::sy_enrolled_as, sv.enrolled_team.c_str(), sv.enrolled_device.substr(0, 8).c_str()).c_str());
