@@ -128,6 +128,8 @@ int main(int argc, char** argv) {
   });
   auto* stats = admin->add_subcommand("stats", "Counts of every record kind");
   stats->callback([&] { code = guarded([&] { return print(as_json, open_sqlite_central_store(db)->stats()), 0; }); });
+  auto* devices = admin->add_subcommand("devices", "Enrolled devices: team, last contact, clock skew");
+  devices->callback([&] { code = guarded([&] { return print(as_json, open_sqlite_central_store(db)->devices()), 0; }); });
   auto* conflicts = admin->add_subcommand("conflicts", "Concurrent edits logged for review");
   conflicts->callback([&] { code = guarded([&] { return print(as_json, open_sqlite_central_store(db)->conflicts(1000)), 0; }); });
   auto* quarantine = admin->add_subcommand("quarantine", "Records set aside, with their reasons");

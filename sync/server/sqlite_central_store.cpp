@@ -327,6 +327,28 @@ class SqliteCentralStore : public CentralStore {
     return out;
   }
 
+  json devices() override {
+    SQLite::Database& db = reader();
+    SQLite::Statement st(db,
+                         "SELECT d.device_id, coalesce(t.name, d.team_id), d.name, d.enrolled_ms, d.revoked_ms, "
+                         "d.last_seen_ms, d.last_seq, d.clock_skew_ms FROM srv_device d LEFT JOIN team t ON t.id = "
+                         "d.team_id ORDER BY d.enrolled_ms");
+    auto when = [&](int col) -> json {
+      return st.getColumn(col).isNull() ? json(nullptr) : json(datetime_of_ms(st.getColumn(col).getInt64()));
+    };
+    json out = json::array();
+    while (st.executeStep())
+      out.push_back({{"device_id", st.getColumn(0).getString()},
+                     {"team", st.getColumn(1).getString()},
+                     {"name", st.getColumn(2).getString()},
+                     {"enrolled_at", when(3)},
+                     {"revoked_at", when(4)},
+                     {"last_seen_at", when(5)},
+                     {"last_seq", st.getColumn(6).getInt64()},
+                     {"clock_skew_ms", st.getColumn(7).isNull() ? json(nullptr) : json(st.getColumn(7).getInt64())}});
+    return out;
+  }
+
   json conflicts(int limit) override {
     json out = json::array();
     for (const auto& c : list_conflicts(reader(), limit))

@@ -282,6 +282,14 @@ TEST_CASE("Devices with clocks at 1970 and three years ahead merge through the s
   }
   CHECK(admin_json(server, "quarantine").empty());
   CHECK(admin_json(server, "conflicts").empty());
+  // Coordinators see which laptops' clocks are off.
+  int64_t skew_epoch = 0, skew_ahead = 0;
+  for (const auto& d : admin_json(server, "devices")) {
+    if (d["device_id"] == old_laptop.store.device_id()) skew_epoch = d["clock_skew_ms"].get<int64_t>();
+    if (d["device_id"] == fast_laptop.store.device_id()) skew_ahead = d["clock_skew_ms"].get<int64_t>();
+  }
+  CHECK(skew_epoch < -int64_t{50} * 365 * 86'400'000);
+  CHECK(skew_ahead > int64_t{2} * 365 * 86'400'000);
   // The normal laptop's date did not jump three years ahead.
   CHECK(normal.store.today() == date_of_ms(SystemClock().now_ms()));
 }
