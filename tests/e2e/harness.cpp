@@ -106,14 +106,27 @@ Xvfb::Xvfb() {
         std::vector<std::string>{});
     for (int i = 0; i < 250 && child->running(); ++i) {
       if (std::filesystem::exists(sock)) {
-        display_ = ":" + std::to_string(n);
-        child_ = std::move(child);
-        return;
+        // The socket exists before the server answers: wait until a client
+        // gets through (and that the server is ours, not a racing one's).
+        const std::string d = ":" + std::to_string(n);
+        for (int j = 0; j < 500 && child->running(); ++j) {
+          if (!xdotool(d, {"getdisplaygeometry"}).empty()) {
+            display_ = d;
+            child_ = std::move(child);
+            return;
+          }
+          sleep_ms(40);
+        }
+        break;
       }
       sleep_ms(20);
     }
     // Lost a race for this display (or Xvfb failed): try the next one.
   }
+}
+
+Xvfb::~Xvfb() {
+  if (child_) child_->stop(SIGTERM, 3000);
 }
 
 std::string xdotool(const std::string& display, const std::vector<std::string>& args) {

@@ -34,9 +34,14 @@ class Child {
 std::string which(const std::string& name);
 
 // Xvfb on the first free display from :120; empty display() if it failed.
+// An Xvfb on a free display, started and answering (or display() is empty);
+// stopped with SIGTERM so it removes its lock file and socket.
 class Xvfb {
  public:
   Xvfb();
+  ~Xvfb();
+  Xvfb(const Xvfb&) = delete;
+  Xvfb& operator=(const Xvfb&) = delete;
   const std::string& display() const { return display_; }
 
  private:

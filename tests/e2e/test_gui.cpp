@@ -66,9 +66,10 @@ std::pair<int, int> png_size(const std::string& path) {
   return {static_cast<int>(be(16)), static_cast<int>(be(20))};
 }
 
-std::string start_and_focus(const std::string& display, Child& app) {
-  const std::string w = wait_window(display, "yizhen", 30000);
-  REQUIRE_MESSAGE(!w.empty(), "the app's window did not appear");
+std::string start_and_focus(const std::string& display, Child& app, const std::string& log) {
+  const std::string w = wait_window(display, "yizhen", 60000);
+  REQUIRE_MESSAGE(!w.empty(), "the app's window did not appear; app running: " << app.running() << "; its log: "
+                                                                                << slurp(log));
   REQUIRE(app.running());
   xdotool(display, {"windowfocus", "--sync", w});
   xdotool(display, {"mousemove", "--window", w, "600", "300"});
@@ -84,7 +85,7 @@ TEST_CASE("register a patient and an encounter with the keyboard only, then read
   TempDir dir;
   const std::string db = dir.file("t.db");
   Child app({kApp, "--db", db, "--lang", "zh"}, app_env(x.display()), dir.file("app.log"));
-  start_and_focus(x.display(), app);
+  start_and_focus(x.display(), app, dir.file("app.log"));
   const std::string d = x.display();
 
   keys(d, {"ctrl+n"});           // register: the name field has focus
@@ -141,7 +142,7 @@ TEST_CASE("a half-typed registration survives a kill and comes back") {
   const std::string db = dir.file("t.db");
   {
     Child app({kApp, "--db", db}, app_env(x.display()), dir.file("app.log"));
-    start_and_focus(x.display(), app);
+    start_and_focus(x.display(), app, dir.file("app.log"));
     keys(x.display(), {"ctrl+n"});
     type_cjk(x.display(), "热依汗古丽");
     keys(x.display(), {"Tab"});
