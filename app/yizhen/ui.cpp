@@ -226,4 +226,19 @@ bool FKeyPressed(int n) {
   return k >= 0 && ImGui::IsKeyPressed(k, false);
 }
 
+bool QuantityRow(double& quantity, const std::string& detail) {
+  if (Button("×", touch_h())) return true;
+  ImGui::SameLine();
+  if (Button("-", touch_h()) && quantity > 1) quantity -= 1;
+  ImGui::SameLine();
+  ImGui::AlignTextToFramePadding();
+  ImGui::Text("%g", quantity);
+  ImGui::SameLine();
+  if (Button("+", touch_h())) quantity += 1;
+  ImGui::SameLine();
+  ImGui::AlignTextToFramePadding();
+  ImGui::TextUnformatted(detail.c_str());
+  return false;
+}
+
 }  // namespace yz::app::ui

@@ -31,6 +31,9 @@ ImVec4 col_ok();
 ImVec4 col_muted();
 
 bool Button(const char* label, float width = 0);
+// One dispensed line: ×, −, the quantity, + and `detail`. Returns true when
+// × was pressed (the caller removes the line).
+bool QuantityRow(double& quantity, const std::string& detail);
 bool PrimaryButton(const char* label, float width = 0);
 bool DangerButton(const char* label, float width = 0);
 // A toggle chip, at least `min_width` wide; returns true when clicked.

@@ -8,25 +8,17 @@
 #include <filesystem>
 
 #include "core/uuid.h"
+#include "tests/cli/cli_helpers.h"
 #include "tests/support/process.h"
 
 using nlohmann::json;
 using yz::test::run;
 using yz::test::RunResult;
 using yz::test::TempDir;
+using namespace yz_cli_test;
 
 namespace {
 
-RunResult ctl(const std::string& db, std::vector<std::string> args) {
-  args.insert(args.begin(), {YIZHENCTL, "--db", db});
-  return run(args);
-}
-
-int lines(const std::string& s) {
-  int n = 0;
-  for (char c : s) n += c == '\n';
-  return n;
-}
 
 json stats(const std::string& db) {
   auto r = ctl(db, {"stats", "--json"});

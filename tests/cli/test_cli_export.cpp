@@ -9,32 +9,18 @@
 #include <fstream>
 #include <sstream>
 
+#include "tests/cli/cli_helpers.h"
 #include "tests/support/process.h"
 
 using nlohmann::json;
 using yz::test::run;
 using yz::test::RunResult;
 using yz::test::TempDir;
+using namespace yz_cli_test;
 
 namespace {
 
-RunResult ctl(const std::string& db, std::vector<std::string> args) {
-  args.insert(args.begin(), {YIZHENCTL, "--db", db});
-  return run(args);
-}
 
-int lines(const std::string& s) {
-  int n = 0;
-  for (char c : s) n += c == '\n';
-  return n;
-}
-
-std::string slurp(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
 
 // A database with three patients screened for hypertension (two positive).
 struct Db {

@@ -3,6 +3,7 @@
 // day's stock (value summed), referral and follow-up, and a screening under
 // any program (drawn from its definition: no program-specific code) — saved
 // in one transaction; a screening can also be saved on its own.
+#include <cstdio>
 #include <imgui.h>
 #include <imgui_stdlib.h>
 
@@ -402,21 +403,13 @@ void DrawEncounter(EncounterState& st, const AppView& view, AppModel& actions, N
   for (size_t i = 0; i < f.dispenses.size(); ++i) {
     DispenseLine& d = f.dispenses[i];
     ImGui::PushID(static_cast<int>(i) + 1000);
-    if (ui::Button("×", ui::touch_h())) {
+    char price[32];
+    std::snprintf(price, sizeof price, "%.2f", d.unit_value);
+    if (ui::QuantityRow(d.quantity, d.item + "  " + d.unit + " × " + price + " = " + money(d.quantity * d.unit_value))) {
       f.dispenses.erase(f.dispenses.begin() + static_cast<long>(i));
       ImGui::PopID();
       break;
     }
-    ImGui::SameLine();
-    if (ui::Button("-", ui::touch_h()) && d.quantity > 1) d.quantity -= 1;
-    ImGui::SameLine();
-    ImGui::AlignTextToFramePadding();
-    ImGui::Text("%g", d.quantity);
-    ImGui::SameLine();
-    if (ui::Button("+", ui::touch_h())) d.quantity += 1;
-    ImGui::SameLine();
-    ImGui::AlignTextToFramePadding();
-    ImGui::Text("%s  %s × %.2f = %s", d.item.c_str(), d.unit.c_str(), d.unit_value, money(d.quantity * d.unit_value).c_str());
     if (auto e = f.errors.find("dispense." + std::to_string(i) + ".quantity"); e != f.errors.end()) ui::ErrorLine(e->second);
     ImGui::PopID();
   }

@@ -90,21 +90,11 @@ void DrawHomeVisit(HomeVisitState& st, const AppView& view, AppModel& actions, N
   for (size_t i = 0; i < f.items.size(); ++i) {
     DispenseLine& d = f.items[i];
     ImGui::PushID(static_cast<int>(i));
-    if (ui::Button("×", ui::touch_h())) {
+    if (ui::QuantityRow(d.quantity, d.item + "  " + money(d.quantity * d.unit_value))) {
       f.items.erase(f.items.begin() + static_cast<long>(i));
       ImGui::PopID();
       break;
     }
-    ImGui::SameLine();
-    if (ui::Button("-", ui::touch_h()) && d.quantity > 1) d.quantity -= 1;
-    ImGui::SameLine();
-    ImGui::AlignTextToFramePadding();
-    ImGui::Text("%g", d.quantity);
-    ImGui::SameLine();
-    if (ui::Button("+", ui::touch_h())) d.quantity += 1;
-    ImGui::SameLine();
-    ImGui::AlignTextToFramePadding();
-    ImGui::Text("%s  %s", d.item.c_str(), money(d.quantity * d.unit_value).c_str());
     ImGui::PopID();
   }
   ImGui::SetNextItemWidth(-1);

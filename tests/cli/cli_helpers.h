@@ -1,0 +1,34 @@
+#pragma once
+// Helpers shared by the yizhenctl end-to-end tests: run the real binary on a
+// database, count output lines, read a file.
+#include <doctest/doctest.h>
+
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "tests/support/process.h"
+
+namespace yz_cli_test {
+
+inline yz::test::RunResult ctl(const std::string& db, std::vector<std::string> args) {
+  args.insert(args.begin(), {YIZHENCTL, "--db", db});
+  return yz::test::run(args);
+}
+
+inline int lines(const std::string& s) {
+  int n = 0;
+  for (char c : s) n += c == '\n';
+  return n;
+}
+
+inline std::string slurp(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+}  // namespace yz_cli_test
