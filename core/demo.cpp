@@ -1547,7 +1547,9 @@ ScreenOutcome Generator::judge(Prog prog, const Person& p, const Visit& v, const
       a = {{"gestational_weeks", rng_.range(8, 38)}, {"gravidity", parity + rng_.range(1, 2)}, {"parity", parity},
            {"sbp", e.has_bp ? std::min(e.sbp, 139.0) : std::round(rng_.normal(112, 8))},
            {"dbp", e.has_bp ? std::min(e.dbp, 89.0) : std::round(rng_.normal(72, 6))}};
-      if (e.hb > 0) a["hb"] = std::max(e.hb, colour == 0 ? 110.0 : 60.0);
+      // The program's form takes 20–220 g/L (the vital itself up to 260: a
+      // pregnant woman with high-altitude polycythaemia can measure above).
+      if (e.hb > 0) a["hb"] = std::min(std::max(e.hb, colour == 0 ? 110.0 : 60.0), 220.0);
       if (colour == 1) a["yellow"] = {rng_.pick(kYellow)};
       if (colour == 2) a["orange"] = {rng_.pick(kOrange)};
       if (colour == 3) a["red"] = {rng_.pick(kRed)};
