@@ -1,36 +1,40 @@
 // Export 10^5 screening rows to XLSX (DESIGN.md §7 bar: ≤ 5 s), and to CSV,
 // through core/export.h exactly as `yizhenctl export screening-list` does.
-// Reference in the same run: the same rows read with a bare SELECT of the
-// raw columns and written as plain strings straight into libxlsxwriter
-// (constant-memory mode, no labels, dates or formats) — the floor of any
-// XLSX export of these rows.
 //
-//   export_xlsx DB [ROWS] [RUNS]
-// DB is filled on first use with ROWS hypertension screenings (default 10^5)
-// of 20,000 patients in two townships, through record_screening.
+//   export_xlsx [--benchmark_*] DB [ROWS=100000]
+//
+// DB is filled on first use with ROWS hypertension screenings of up to
+// 20,000 patients in two townships, through record_screening, and kept for
+// later runs.
+//
+// Reference, same run: the same rows read with a bare SELECT of the raw
+// columns and written as plain strings straight into libxlsxwriter
+// (constant-memory mode, no labels, dates or formats) -- the floor of any
+// XLSX export of these rows.
 
 #include <SQLiteCpp/Statement.h>
 #include <xlsxwriter.h>
 
-#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
+#include <memory>
 #include <string>
 #include <vector>
 
+#include "bench/bench_util.h"
 #include "core/export.h"
 #include "core/followup.h"
 #include "core/store.h"
 
 using namespace yz;
-using Steady = std::chrono::steady_clock;
 
 namespace {
 
-double seconds_since(Steady::time_point t0) {
-  return std::chrono::duration<double>(Steady::now() - t0).count();
-}
+struct Setup {
+  std::unique_ptr<Store> store;
+  int64_t rows = 0;
+} g;
 
 void fill(Store& store, int rows) {
   const int patients = std::min(rows, 20000);
@@ -67,8 +71,7 @@ void fill(Store& store, int rows) {
   std::fprintf(stderr, "\n");
 }
 
-double reference(SQLite::Database& db, const std::string& out, int64_t& rows) {
-  const auto t0 = Steady::now();
+int64_t bare_select_to_xlsx(SQLite::Database& db, const std::string& out) {
   lxw_workbook_options opts{};
   opts.constant_memory = LXW_TRUE;
   lxw_workbook* wb = workbook_new_opt(out.c_str(), &opts);
@@ -77,7 +80,7 @@ double reference(SQLite::Database& db, const std::string& out, int64_t& rows) {
                        "SELECT s.screened_at, p.name, p.sex, p.birth_date, p.id_number, p.phone, p.village_code, "
                        "s.program_id, s.program_version, s.result, s.risk_grade, s.next_step, s.answers, s.patient_id, "
                        "s.id FROM screening s JOIN patient p ON p.id = s.patient_id WHERE s.program_id = 'hypertension'");
-  rows = 0;
+  int64_t rows = 0;
   while (st.executeStep()) {
     ++rows;
     for (int c = 0; c < st.getColumnCount(); ++c)
@@ -86,51 +89,58 @@ double reference(SQLite::Database& db, const std::string& out, int64_t& rows) {
                                st.getColumn(c).getText(), nullptr);
   }
   workbook_close(wb);
-  return seconds_since(t0);
+  return rows;
 }
 
-double median(std::vector<double> v) {
-  std::sort(v.begin(), v.end());
-  return v[v.size() / 2];
+double seconds_since(std::chrono::steady_clock::time_point t0) {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+}
+
+void export_list(benchmark::State& state, ExportFormat format, const std::string& key) {
+  const std::string out = yzb::scratch_dir() + "/list." + key;
+  ScreeningListQuery q;
+  q.program = "hypertension";
+  int64_t rows = 0;
+  for (auto _ : state) {
+    const auto t0 = std::chrono::steady_clock::now();
+    rows = export_screening_list(g.store->db(), q, format, out).rows;
+    yzb::result("export_" + key + "_s", seconds_since(t0), "s");
+  }
+  state.counters["rows"] = static_cast<double>(rows);
+  state.counters["MB"] = static_cast<double>(std::filesystem::file_size(out)) / 1e6;
+  yzb::result("export_rows", static_cast<double>(rows), "rows");
+}
+
+void reference(benchmark::State& state) {
+  const std::string out = yzb::scratch_dir() + "/bare.xlsx";
+  int64_t rows = 0;
+  for (auto _ : state) {
+    const auto t0 = std::chrono::steady_clock::now();
+    rows = bare_select_to_xlsx(g.store->db(), out);
+    yzb::result("bare_select_to_xlsx_s", seconds_since(t0), "s");
+  }
+  state.counters["rows"] = static_cast<double>(rows);
+}
+
+bool setup(const std::vector<std::string>& args) {
+  if (args.empty()) {
+    std::fprintf(stderr, "usage: export_xlsx [--benchmark_*] DB [ROWS]\n");
+    return false;
+  }
+  const int rows = args.size() > 1 ? std::stoi(args[1]) : 100000;
+  const bool fresh = !std::filesystem::exists(args[0]);
+  g.store = std::make_unique<Store>(Store::open(args[0]));
+  if (fresh) fill(*g.store, rows);
+  benchmark::RegisterBenchmark("export_screening_list/xlsx", export_list, ExportFormat::xlsx, std::string("xlsx"))
+      ->Iterations(1)
+      ->Unit(benchmark::kMillisecond);
+  benchmark::RegisterBenchmark("export_screening_list/csv", export_list, ExportFormat::csv, std::string("csv"))
+      ->Iterations(1)
+      ->Unit(benchmark::kMillisecond);
+  benchmark::RegisterBenchmark("bare_select_to_xlsx_reference", reference)->Iterations(1)->Unit(benchmark::kMillisecond);
+  return true;
 }
 
 }  // namespace
 
-int main(int argc, char** argv) {
-  if (argc < 2) {
-    std::fprintf(stderr, "usage: export_xlsx DB [ROWS] [RUNS]\n");
-    return 2;
-  }
-  const std::string db_path = argv[1];
-  const int rows = argc > 2 ? std::atoi(argv[2]) : 100000;
-  const int runs = argc > 3 ? std::atoi(argv[3]) : 3;
-  const bool fresh = !std::filesystem::exists(db_path);
-  Store store = Store::open(db_path);
-  if (fresh) fill(store, rows);
-  SQLite::Database& db = store.db();
-  const std::string dir = std::filesystem::path(db_path).parent_path().string();
-  const std::string base = (dir.empty() ? std::string(".") : dir) + "/export_bench";
-
-  ScreeningListQuery q;
-  q.program = "hypertension";
-  std::vector<double> xlsx, csv, ref;
-  int64_t n = 0, nref = 0;
-  for (int r = 0; r < runs; ++r) {
-    auto t0 = Steady::now();
-    n = export_screening_list(db, q, ExportFormat::xlsx, base + ".xlsx").rows;
-    xlsx.push_back(seconds_since(t0));
-    t0 = Steady::now();
-    export_screening_list(db, q, ExportFormat::csv, base + ".csv");
-    csv.push_back(seconds_since(t0));
-    ref.push_back(reference(db, base + "_ref.xlsx", nref));
-  }
-  std::printf("rows %lld (reference %lld), runs %d, median seconds\n", static_cast<long long>(n),
-              static_cast<long long>(nref), runs);
-  std::printf("export screening-list xlsx  %.2f s  (%.1f MB)\n", median(xlsx),
-              static_cast<double>(std::filesystem::file_size(base + ".xlsx")) / 1e6);
-  std::printf("export screening-list csv   %.2f s  (%.1f MB)\n", median(csv),
-              static_cast<double>(std::filesystem::file_size(base + ".csv")) / 1e6);
-  std::printf("reference bare SELECT -> libxlsxwriter strings  %.2f s\n", median(ref));
-  for (const char* ext : {".xlsx", ".csv", "_ref.xlsx"}) std::filesystem::remove(base + ext);
-  return 0;
-}
+int main(int argc, char** argv) { return yzb::run(argc, argv, setup); }

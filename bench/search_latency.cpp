@@ -1,37 +1,51 @@
-// Patient search latency on an existing database (made with
-// `yizhenctl demo --patients N`): for each query kind (name, name suffix,
-// full pinyin, initials, 身份证 prefix, phone prefix) it samples real
-// patients, types their key the way a nurse would, and reports p50 / p95 /
-// p99 of search_patients() over a read-only connection, as the app uses it.
-// Reference, measured in the same run on the same queries: a bare read of
-// the first 20 entries of the same prefix range of the key index (no
-// ranking, no patient rows) -- the floor any prefix search pays.
+// Patient search at 10^6 patients (DESIGN.md §7: p95 ≤ 10 ms for name,
+// pinyin, initials, ID and phone).
 //
-//   search_latency DB [queries-per-kind=1000]
+//   search_latency [--benchmark_*] DB [QUERIES_PER_KIND=1000]
+//
+// DB: made with `yizhenctl demo --patients N`. For each query kind (whole
+// name, name suffix, full pinyin, pinyin prefix, initials, 身份证 prefix,
+// phone prefix) it draws real patients, types their key the way a nurse
+// would, and times search_patients() over a read-only connection, as the
+// app uses it: p50 / p95 / p99 per kind and over all kinds.
+//
+// Reference, same run, same queries: a bare read of the first 20 entries of
+// the same prefix range of the key index (no ranking, no patient rows) --
+// the floor any prefix search pays.
+
 #include <SQLiteCpp/Database.h>
 #include <SQLiteCpp/Statement.h>
 
-#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <functional>
+#include <memory>
 #include <random>
 #include <string>
 #include <vector>
 
+#include "bench/bench_util.h"
 #include "core/pinyin.h"
 #include "core/search.h"
 #include "core/store.h"
 
 namespace {
 
+using Clock = std::chrono::steady_clock;
+
 struct Sample {
   std::string name, id_number, phone;
 };
 
-double percentile(std::vector<double> v, double p) {
-  std::sort(v.begin(), v.end());
-  return v[std::min(v.size() - 1, static_cast<size_t>(p * static_cast<double>(v.size())))];
+struct Kind {
+  const char* key;  // for benchmark names and RESULT keys
+  std::function<std::string(const Sample&)> query;
+};
+
+std::string joined(const std::vector<std::string>& parts, size_t from = 0) {
+  std::string s;
+  for (size_t i = from; i < parts.size(); ++i) s += parts[i];
+  return s;
 }
 
 std::string initials(const std::vector<std::string>& syl) {
@@ -40,76 +54,114 @@ std::string initials(const std::vector<std::string>& syl) {
   return s;
 }
 
-std::string joined(const std::vector<std::string>& parts, size_t from = 0) {
-  std::string s;
-  for (size_t i = from; i < parts.size(); ++i) s += parts[i];
-  return s;
+const std::vector<Kind> kKinds = {
+    {"name", [](const Sample& s) { return s.name; }},
+    {"name_suffix", [](const Sample& s) { return joined(yz::name_chars(s.name), 1); }},
+    {"pinyin", [](const Sample& s) { return joined(yz::name_syllables(s.name)); }},
+    {"pinyin_prefix", [](const Sample& s) { return joined(yz::name_syllables(s.name)).substr(0, 4); }},
+    {"initials", [](const Sample& s) { return initials(yz::name_syllables(s.name)); }},
+    {"id_number_prefix", [](const Sample& s) { return s.id_number.substr(0, 10); }},
+    {"phone_prefix", [](const Sample& s) { return s.phone.substr(0, 7); }},
+};
+
+struct Setup {
+  std::unique_ptr<SQLite::Database> db;
+  std::vector<Sample> samples;
+  int per_kind = 1000;
+  yzb::Latencies all, all_reference;
+} g;
+
+double ms_since(Clock::time_point t0) { return std::chrono::duration<double, std::milli>(Clock::now() - t0).count(); }
+
+// The queries of one kind (patients without an ID number or phone have none).
+std::vector<std::string> queries(const Kind& k) {
+  std::vector<std::string> out;
+  for (const auto& s : g.samples) {
+    std::string q = k.query(s);
+    if (!q.empty()) out.push_back(std::move(q));
+    if (static_cast<int>(out.size()) == g.per_kind) break;
+  }
+  return out;
+}
+
+void search(benchmark::State& state, const Kind& k) {
+  const auto qs = queries(k);
+  yzb::Latencies lat;
+  size_t i = 0, hits = 0;
+  for (auto _ : state) {
+    const std::string& q = qs[i++ % qs.size()];
+    const auto t0 = Clock::now();
+    hits += yz::search_patients(*g.db, q, 20).size();
+    const double ms = ms_since(t0);
+    lat.add(ms);
+    g.all.add(ms);
+  }
+  state.counters["hits_per_query"] = static_cast<double>(hits) / static_cast<double>(state.iterations());
+  yzb::report_latencies(state, lat, std::string("search_") + k.key);
+}
+
+void reference(benchmark::State& state, const Kind& k) {
+  const auto qs = queries(k);
+  SQLite::Statement bare(*g.db, "SELECT patient_rid FROM patient_key WHERE key >= ?1 AND key < ?1 || x'ff' LIMIT 20");
+  yzb::Latencies lat;
+  size_t i = 0;
+  for (auto _ : state) {
+    const std::string key = yz::normalize_query(qs[i++ % qs.size()]);
+    const auto t0 = Clock::now();
+    bare.reset();
+    bare.bind(1, key);
+    while (bare.executeStep()) {
+    }
+    const double ms = ms_since(t0);
+    lat.add(ms);
+    g.all_reference.add(ms);
+  }
+  yzb::report_latencies(state, lat, std::string("index_range_") + k.key);
+}
+
+bool setup(const std::vector<std::string>& args) {
+  if (args.empty()) {
+    std::fprintf(stderr, "usage: search_latency [--benchmark_*] DB [QUERIES_PER_KIND]\n");
+    return false;
+  }
+  g.per_kind = args.size() > 1 ? std::stoi(args[1]) : 1000;
+  g.db = std::make_unique<SQLite::Database>(yz::open_reader(args[0]));
+  const long long patients = g.db->execAndGet("SELECT COUNT(*) FROM patient").getInt64();
+  if (patients == 0) {
+    std::fprintf(stderr, "search_latency: %s has no patients\n", args[0].c_str());
+    return false;
+  }
+  // Random patients to query for, drawn by rid.
+  std::mt19937_64 rng(42);
+  SQLite::Statement pick(*g.db,
+                         "SELECT name, COALESCE(id_number,''), COALESCE(phone,'') FROM patient WHERE rid >= ? LIMIT 1");
+  const long long max_rid = g.db->execAndGet("SELECT MAX(rid) FROM patient").getInt64();
+  while (static_cast<int>(g.samples.size()) < g.per_kind * 2) {
+    pick.reset();
+    pick.bind(1, static_cast<int64_t>(1 + rng() % static_cast<uint64_t>(max_rid)));
+    if (pick.executeStep())
+      g.samples.push_back({pick.getColumn(0).getString(), pick.getColumn(1).getString(), pick.getColumn(2).getString()});
+  }
+  std::fprintf(stderr, "search_latency: %lld patients, %d queries per kind\n", patients, g.per_kind);
+  yzb::result("search_patients", static_cast<double>(patients), "patients");
+  for (const auto& k : kKinds)
+    benchmark::RegisterBenchmark((std::string("search/") + k.key).c_str(), search, k)
+        ->Iterations(g.per_kind)
+        ->Unit(benchmark::kMicrosecond);
+  for (const auto& k : kKinds)
+    benchmark::RegisterBenchmark((std::string("index_range_reference/") + k.key).c_str(), reference, k)
+        ->Iterations(g.per_kind)
+        ->Unit(benchmark::kMicrosecond);
+  return true;
+}
+
+void finish() {
+  for (auto [p, name] : {std::pair{0.50, "p50"}, std::pair{0.95, "p95"}, std::pair{0.99, "p99"}}) {
+    yzb::result(std::string("search_all_") + name + "_ms", g.all.quantile(p), "ms");
+    yzb::result(std::string("index_range_all_") + name + "_ms", g.all_reference.quantile(p), "ms");
+  }
 }
 
 }  // namespace
 
-int main(int argc, char** argv) {
-  if (argc < 2) {
-    std::fprintf(stderr, "usage: search_latency DB [queries-per-kind]\n");
-    return 2;
-  }
-  const int per_kind = argc > 2 ? std::atoi(argv[2]) : 1000;
-  SQLite::Database db = yz::open_reader(argv[1]);
-  const long long patients = db.execAndGet("SELECT COUNT(*) FROM patient").getInt64();
-  // Random patients to query for, drawn by rid.
-  std::mt19937_64 rng(42);
-  std::vector<Sample> samples;
-  SQLite::Statement pick(db, "SELECT name, COALESCE(id_number,''), COALESCE(phone,'') FROM patient WHERE rid >= ? LIMIT 1");
-  const long long max_rid = db.execAndGet("SELECT MAX(rid) FROM patient").getInt64();
-  while (static_cast<int>(samples.size()) < per_kind * 2) {
-    pick.reset();
-    pick.bind(1, static_cast<int64_t>(1 + rng() % static_cast<uint64_t>(max_rid)));
-    if (pick.executeStep())
-      samples.push_back({pick.getColumn(0).getString(), pick.getColumn(1).getString(), pick.getColumn(2).getString()});
-  }
-
-  struct Kind {
-    const char* label;
-    std::function<std::string(const Sample&)> query;
-  };
-  const std::vector<Kind> kinds = {
-      {"name", [](const Sample& s) { return s.name; }},
-      {"name suffix", [](const Sample& s) { return joined(yz::name_chars(s.name), 1); }},
-      {"pinyin", [](const Sample& s) { return joined(yz::name_syllables(s.name)); }},
-      {"pinyin prefix", [](const Sample& s) { return joined(yz::name_syllables(s.name)).substr(0, 4); }},
-      {"initials", [](const Sample& s) { return initials(yz::name_syllables(s.name)); }},
-      {"ID number prefix", [](const Sample& s) { return s.id_number.substr(0, 10); }},
-      {"phone prefix", [](const Sample& s) { return s.phone.substr(0, 7); }},
-  };
-  std::printf("patients: %lld, queries per kind: %d\n", patients, per_kind);
-  std::printf("%-18s %9s %9s %9s %9s %11s %11s\n", "query", "p50 ms", "p95 ms", "p99 ms", "hits/q", "bare p50", "bare p95");
-  SQLite::Statement bare(db, "SELECT patient_rid FROM patient_key WHERE key >= ?1 AND key < ?1 || x'ff' LIMIT 20");
-  std::vector<double> all, all_bare;
-  for (const auto& k : kinds) {
-    std::vector<double> ms, bare_ms;
-    long hits = 0;
-    for (const auto& s : samples) {
-      const std::string q = k.query(s);
-      if (q.empty()) continue;
-      const auto t0 = std::chrono::steady_clock::now();
-      hits += static_cast<long>(yz::search_patients(db, q, 20).size());
-      ms.push_back(std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count());
-      const auto t1 = std::chrono::steady_clock::now();
-      bare.reset();
-      bare.bind(1, yz::normalize_query(q));
-      while (bare.executeStep()) {
-      }
-      bare_ms.push_back(std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t1).count());
-      if (static_cast<int>(ms.size()) == per_kind) break;
-    }
-    if (ms.empty()) continue;
-    all.insert(all.end(), ms.begin(), ms.end());
-    all_bare.insert(all_bare.end(), bare_ms.begin(), bare_ms.end());
-    std::printf("%-18s %9.3f %9.3f %9.3f %9.1f %11.3f %11.3f\n", k.label, percentile(ms, 0.5), percentile(ms, 0.95),
-                percentile(ms, 0.99), static_cast<double>(hits) / static_cast<double>(ms.size()),
-                percentile(bare_ms, 0.5), percentile(bare_ms, 0.95));
-  }
-  std::printf("%-18s %9.3f %9.3f %9.3f %9s %11.3f %11.3f\n", "all", percentile(all, 0.5), percentile(all, 0.95),
-              percentile(all, 0.99), "", percentile(all_bare, 0.5), percentile(all_bare, 0.95));
-  return 0;
-}
+int main(int argc, char** argv) { return yzb::run(argc, argv, setup, finish); }

@@ -115,6 +115,14 @@ int main(int argc, char** argv) {
   std::printf("full sync          %.2f s  (bar: 10 s for 10^5 records)\n", push_s + pull_s);
   std::printf("reference insert   %.2f s  %.0f rows/s  (push+pull / reference = %.1fx)\n", ref_s,
               static_cast<double>(records) / ref_s, (push_s + pull_s) / ref_s);
+  // For scripts/bench.sh (bench/bench_util.h explains RESULT lines).
+  const double full_s = push_s + pull_s;
+  std::printf("RESULT sync_records %lld records\n", static_cast<long long>(records));
+  std::printf("RESULT sync_push_records_per_s %.0f records/s\n", static_cast<double>(pushed.changes) / push_s);
+  std::printf("RESULT sync_pull_records_per_s %.0f records/s\n", static_cast<double>(pulled.changes) / pull_s);
+  std::printf("RESULT sync_full_s %.3f s\n", full_s);
+  std::printf("RESULT sync_full_per_1e5_s %.3f s\n", full_s * 1e5 / static_cast<double>(records));
+  std::printf("RESULT sync_bare_insert_s %.3f s\n", ref_s);
   fs::remove_all(dir);
   return 0;
 }

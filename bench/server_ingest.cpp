@@ -1,0 +1,223 @@
+// Server ingest on the embedded SQLite store (DESIGN.md §7: ≥ 50 % of a bare
+// SQLite bulk insert of the same rows).
+//
+//   server_ingest [--benchmark_*] DEMO_DB [PATIENTS=10000]
+//
+// A copy of the demo campaign DEMO_DB (generated there with PATIENTS demo
+// patients if missing: 10^4 patients make about 1.1 * 10^5 records) is
+// device A. A is enrolled with a fresh central store over the real HTTP API
+// on 127.0.0.1, and its outbox is sealed into batches as for a push.
+//
+// Ingest, timed: what POST /v1/batches does with each batch body once HTTP
+// has read it -- token lookup, byte limits and parse, digest and MAC check,
+// apply_batch (one transaction: validation, per-field merge, search keys,
+// feed, receipt) and the receipt's JSON -- into a fresh copy of the enrolled
+// central store.
+//
+// Reference, same run, same disk: every row ingest added, to every table it
+// added rows to (records, field clocks, search keys, feed, batches), read
+// back and inserted as it is into a copy of the enrolled central database
+// (same tables and indexes, no triggers) with prepared statements, in one
+// transaction, same journal and sync settings.
+
+#include <SQLiteCpp/Database.h>
+#include <SQLiteCpp/Statement.h>
+#include <SQLiteCpp/Transaction.h>
+#include <httplib.h>
+
+#include <chrono>
+#include <cstdio>
+#include <filesystem>
+#include <thread>
+#include <variant>
+
+#include "bench/bench_util.h"
+#include "core/outbox.h"
+#include "core/store.h"
+#include "sync/batch.h"
+#include "sync/client.h"
+#include "sync/transport.h"
+#include "sync/limits.h"
+#include "sync/server/central_store.h"
+#include "sync/server/http_api.h"
+
+namespace fs = std::filesystem;
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+using Cell = std::variant<std::monostate, int64_t, double, std::string>;
+
+struct Table {
+  std::string name;
+  size_t columns = 0;
+  std::vector<std::vector<Cell>> rows;
+};
+
+struct Setup {
+  std::string enrolled;  // the central store with A enrolled, nothing ingested
+  std::string token;
+  std::vector<std::string> bodies;
+  int64_t records = 0;
+  std::string ingested;  // the central store after the last ingest run
+} g;
+
+double seconds_since(Clock::time_point t0) { return std::chrono::duration<double>(Clock::now() - t0).count(); }
+
+void ingest(benchmark::State& state) {
+  static int run = 0;  // over repetitions: each run's store has its own file
+  std::vector<double> seconds;
+  for (auto _ : state) {
+    const std::string path = yzb::scratch_dir() + "/central" + std::to_string(++run) + ".db";
+    fs::copy_file(g.enrolled, path, fs::copy_options::overwrite_existing);
+    auto central = yz::sync::open_sqlite_central_store(path);
+    const auto t0 = Clock::now();
+    size_t receipt_bytes = 0;
+    for (const auto& body : g.bodies) {
+      const auto device = central->device_by_token(g.token);
+      const yz::sync::json batch = yz::sync::parse_limited(body);
+      yz::sync::check_batch(batch, device->key);
+      receipt_bytes += central->apply_batch(batch, *device, "http").dump().size();
+    }
+    const double s = seconds_since(t0);
+    state.SetIterationTime(s);
+    seconds.push_back(s);
+    benchmark::DoNotOptimize(receipt_bytes);
+    central.reset();
+    if (!g.ingested.empty()) fs::remove(g.ingested);
+    g.ingested = path;
+  }
+  const double s = yzb::median(seconds);
+  state.counters["records_per_s"] = static_cast<double>(g.records) / s;
+  yzb::result("ingest_s", s, "s");
+  yzb::result("ingest_records_per_s", static_cast<double>(g.records) / s, "records/s");
+}
+
+std::vector<Cell> read_row(SQLite::Statement& st) {
+  std::vector<Cell> r;
+  for (int c = 0; c < st.getColumnCount(); ++c) {
+    const SQLite::Column col = st.getColumn(c);
+    if (col.isNull()) r.emplace_back(std::monostate{});
+    else if (col.isInteger()) r.emplace_back(col.getInt64());
+    else if (col.isFloat()) r.emplace_back(col.getDouble());
+    else r.emplace_back(col.getString());
+  }
+  return r;
+}
+
+// The rows ingest added: all rows of the tables that were empty before it.
+std::vector<Table> added_rows() {
+  std::vector<Table> out;
+  SQLite::Database after(g.ingested, SQLite::OPEN_READONLY);
+  after.exec("ATTACH DATABASE '" + g.enrolled + "' AS before");
+  SQLite::Statement tables(after,
+                           "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' "
+                           "ORDER BY name");
+  while (tables.executeStep()) {
+    Table t{tables.getColumn(0).getString(), 0, {}};
+    if (after.execAndGet("SELECT EXISTS (SELECT 1 FROM before." + t.name + ")").getInt()) continue;
+    SQLite::Statement rows(after, "SELECT * FROM main." + t.name);
+    t.columns = static_cast<size_t>(rows.getColumnCount());
+    while (rows.executeStep()) t.rows.push_back(read_row(rows));
+    if (!t.rows.empty()) out.push_back(std::move(t));
+  }
+  return out;
+}
+
+void bare_bulk_insert(benchmark::State& state) {
+  if (g.ingested.empty()) {
+    state.SkipWithError("run the ingest benchmark first");
+    return;
+  }
+  const std::vector<Table> tables = added_rows();
+  size_t rows = 0;
+  for (const auto& t : tables) rows += t.rows.size();
+  int run = 0;
+  std::vector<double> seconds;
+  for (auto _ : state) {
+    // The enrolled central database's tables and indexes, without triggers.
+    const std::string path = yzb::scratch_dir() + "/bare" + std::to_string(++run) + ".db";
+    fs::copy_file(g.enrolled, path, fs::copy_options::overwrite_existing);
+    SQLite::Database db(path, SQLite::OPEN_READWRITE);
+    db.exec("PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL");
+    std::vector<std::string> triggers;
+    {
+      SQLite::Statement st(db, "SELECT name FROM sqlite_master WHERE type = 'trigger'");
+      while (st.executeStep()) triggers.push_back(st.getColumn(0).getString());
+    }
+    for (const auto& name : triggers) db.exec("DROP TRIGGER " + name);
+
+    const auto t0 = Clock::now();
+    SQLite::Transaction txn(db);
+    for (const auto& t : tables) {
+      std::string sql = "INSERT INTO " + t.name + " VALUES (?";
+      for (size_t c = 1; c < t.columns; ++c) sql += ", ?";
+      SQLite::Statement ins(db, sql + ")");
+      for (const auto& r : t.rows) {
+        ins.reset();
+        for (size_t c = 0; c < r.size(); ++c) {
+          const int i = static_cast<int>(c) + 1;
+          if (std::holds_alternative<int64_t>(r[c])) ins.bind(i, std::get<int64_t>(r[c]));
+          else if (std::holds_alternative<double>(r[c])) ins.bind(i, std::get<double>(r[c]));
+          else if (std::holds_alternative<std::string>(r[c])) ins.bind(i, std::get<std::string>(r[c]));
+          else ins.bind(i);
+        }
+        ins.exec();
+      }
+    }
+    txn.commit();
+    const double s = seconds_since(t0);
+    state.SetIterationTime(s);
+    seconds.push_back(s);
+    fs::remove(path);
+    fs::remove(path + "-wal");
+    fs::remove(path + "-shm");
+  }
+  const double s = yzb::median(seconds);
+  state.counters["rows"] = static_cast<double>(rows);
+  state.counters["records_per_s"] = static_cast<double>(g.records) / s;
+  yzb::result("bare_bulk_insert_s", s, "s");
+  yzb::result("bare_bulk_insert_records_per_s", static_cast<double>(g.records) / s, "records/s");
+}
+
+bool setup(const std::vector<std::string>& args) {
+  if (args.empty()) {
+    std::fprintf(stderr, "usage: server_ingest [--benchmark_*] DEMO_DB [PATIENTS]\n");
+    return false;
+  }
+  const int patients = args.size() > 1 ? std::stoi(args[1]) : 10000;
+  const std::string device_path = yzb::copy_of_demo(args[0], patients, "device.db");
+  g.enrolled = yzb::scratch_dir() + "/enrolled.db";
+  {
+    auto central = yz::sync::open_sqlite_central_store(g.enrolled);
+    httplib::Server server;
+    yz::sync::install_routes(server, *central, yz::sync::JsonLimits{}, nullptr);
+    const int port = server.bind_to_any_port("127.0.0.1");
+    std::thread serving([&] { server.listen_after_bind(); });
+    const std::string url = "http://127.0.0.1:" + std::to_string(port);
+    yz::Store a = yz::Store::open(device_path);
+    auto transport = yz::sync::make_http_transport(url);
+    yz::sync::enroll(yz::sync::direct_exec(a), *transport, url, central->create_enroll_code("bench", "", 86400000),
+                     "a");
+    server.stop();
+    serving.join();
+    g.token = a.setting(yz::sync::kTokenKey).value_or("");
+    yz::sync::seal_pending(yz::sync::direct_exec(a));
+    for (auto& b : yz::undelivered_batches(a.db(), 1 << 30)) {
+      g.records += b.changes;
+      g.bodies.push_back(std::move(b.body));
+    }
+  }
+  std::fprintf(stderr, "server_ingest: %lld records in %zu batches\n", static_cast<long long>(g.records),
+               g.bodies.size());
+  benchmark::RegisterBenchmark("server_ingest", ingest)->UseManualTime()->Iterations(1)->Unit(benchmark::kMillisecond);
+  benchmark::RegisterBenchmark("bare_bulk_insert_same_rows", bare_bulk_insert)
+      ->UseManualTime()
+      ->Iterations(1)
+      ->Unit(benchmark::kMillisecond);
+  return true;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) { return yzb::run(argc, argv, setup); }
