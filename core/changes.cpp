@@ -98,6 +98,27 @@ struct ChangeApplier::Impl {
     return *it->second;
   }
 
+  // The two statements every change runs, per entity, prepared once: found
+  // by the spec's address instead of by building and comparing their SQL
+  // (which was a tenth of a batch's CPU).
+  struct EntityStatements {
+    std::unique_ptr<SQLite::Statement> insert_new, select_local;
+  };
+  std::map<const EntitySpec*, EntityStatements> by_entity;
+
+  EntityStatements& entity_statements(const EntitySpec& spec) {
+    EntityStatements& e = by_entity[&spec];
+    if (!e.insert_new) {
+      // A change for a record we do not hold is inserted in one step; one for
+      // a record we hold changes nothing here (and is merged after `load`).
+      e.insert_new = std::make_unique<SQLite::Statement>(db, record_insert_sql(spec) + " ON CONFLICT (id) DO NOTHING");
+      std::string sql = "SELECT rid, deleted, hlc";
+      for (const auto& f : spec.fields) sql += ", " + std::string(f.name);
+      e.select_local = std::make_unique<SQLite::Statement>(db, sql + " FROM " + std::string(spec.name) + " WHERE id = ?");
+    }
+    return e;
+  }
+
   struct Local {
     int64_t rid = 0;
     bool deleted = false;
@@ -107,9 +128,8 @@ struct ChangeApplier::Impl {
   };
 
   std::optional<Local> load(const EntitySpec& spec, const std::string& id) {
-    std::string sql = "SELECT rid, deleted, hlc";
-    for (const auto& f : spec.fields) sql += ", " + std::string(f.name);
-    auto& st = stmt(sql + " FROM " + std::string(spec.name) + " WHERE id = ?");
+    auto& st = *entity_statements(spec).select_local;
+    st.tryReset();
     st.bind(1, id);
     if (!st.executeStep()) return std::nullopt;
     Local l;
@@ -222,19 +242,23 @@ struct ChangeApplier::Impl {
     return errs.empty() ? spec : nullptr;
   }
 
-  void insert(const EntitySpec& spec, const std::string& id, const std::string& hlc, bool deleted,
-              RecordFields& rec, const json& stamps, const json& bases) {
-    auto& st = stmt(record_insert_sql(spec));
+  // Inserts the record unless one with its id exists (false: nothing done).
+  bool insert_new(const EntitySpec& spec, const std::string& id, const std::string& hlc, bool deleted,
+                  RecordFields& rec, const json& stamps, const json& bases) {
+    auto& st = *entity_statements(spec).insert_new;
+    st.tryReset();
+    st.clearBindings();
     st.bind(1, id);
     st.bind(2, hlc);
     st.bind(3, deleted ? 1 : 0);
     int i = 4;
     for (const auto& f : spec.fields) bind_stored(st, i++, rec[std::string(f.name)]);
-    st.exec();
+    if (st.exec() == 0) return false;
     const int64_t rid = db.getLastInsertRowid();
     for (const auto& [k, v] : stamps.items())
       set_clock(spec, id, k, v.get<std::string>(), bases.contains(k) ? bases[k].get<std::string>() : "");
     index(spec, rid, deleted, rec);
+    return true;
   }
 
   ApplyOutcome apply(const json& change) {
@@ -249,13 +273,13 @@ struct ChangeApplier::Impl {
     const std::string& id = out.id;
     const std::string hlc = change["hlc"].get<std::string>();
     const bool deleted = change.value("deleted", false);
-    auto local = load(*spec, id);
-    if (!local) {
-      insert(*spec, id, hlc, deleted, rec, stamps, bases);
+    if (insert_new(*spec, id, hlc, deleted, rec, stamps, bases)) {
       out.status = ApplyOutcome::Status::inserted;
       out.same_as_change = true;
       return out;
     }
+    auto local = load(*spec, id);
+    if (!local) throw std::logic_error("record " + id + " neither new nor held");
 
     bool changed = false;
     std::vector<std::string> columns;
@@ -329,6 +353,10 @@ ChangeApplier::~ChangeApplier() = default;
 ApplyOutcome ChangeApplier::apply(const json& change) { return impl_->apply(change); }
 void ChangeApplier::release() noexcept {
   for (auto& [sql, st] : impl_->stmts) st->tryReset();
+  for (auto& [spec, e] : impl_->by_entity) {
+    if (e.insert_new) e.insert_new->tryReset();
+    if (e.select_local) e.select_local->tryReset();
+  }
 }
 
 // ---------------------------------------------------------------------------

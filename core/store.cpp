@@ -40,6 +40,15 @@ std::string build_date() {
   return d;
 }
 
+// Process-wide SQLite settings, made before the first connection opens
+// (sqlite3_config is refused after sqlite3_initialize). Memory statistics
+// off: with them on, every SQLite allocation takes a global mutex, about 5 %
+// of a batch ingest's CPU (BENCHMARKS.md, server ingest).
+void configure_sqlite_once() {
+  static const int rc = sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+  (void)rc;  // SQLITE_MISUSE if SQLite was initialised before: harmless
+}
+
 void configure_writer(SQLite::Database& db) {
   db.exec("PRAGMA journal_mode = WAL");
   db.exec("PRAGMA synchronous = FULL");
@@ -91,7 +100,7 @@ struct Writer::Impl {
   std::map<std::string, std::unique_ptr<SQLite::Statement>, std::less<>> stmts;
 
   Impl(const std::string& p, const StoreOptions& o)
-      : path(p),
+      : path((configure_sqlite_once(), p)),
         db(p, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE | SQLite::OPEN_FULLMUTEX),
         clock(o.clock ? o.clock : &system_clock),
         ids(o.ids ? o.ids : &own_ids),
@@ -554,6 +563,7 @@ std::optional<std::string> Store::setting(std::string_view key) {
 void Store::set_setting(std::string_view key, std::string_view value) { impl_->set_setting(key, value); }
 
 SQLite::Database open_reader(const std::string& path) {
+  configure_sqlite_once();
   SQLite::Database db(path, SQLite::OPEN_READONLY | SQLite::OPEN_FULLMUTEX);
   int ignored = 0;
   sqlite3_db_config(db.getHandle(), SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, 1, &ignored);
