@@ -143,7 +143,8 @@ void bare_insert_same_rows(benchmark::State& state) {
   SQLite::Statement ins_e(ref, "INSERT INTO encounter VALUES (" + placeholders(saves[0].encounter.size()) + ")");
   SQLite::Statement ins_o(ref, "INSERT INTO observation VALUES (" + placeholders(saves[0].observations.at(0).size()) + ")");
   yzb::Latencies lat, cpu;
-  size_t i = 0, n = 0;
+  size_t i = 0;
+  static size_t n = 0;  // fresh ids over repetitions too
   for (auto _ : state) {
     Save s = saves[i++ % saves.size()];
     // Same rows under new ids and rowids (rid is the integer primary key).
