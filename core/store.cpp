@@ -18,6 +18,7 @@
 #include "core/search.h"
 #include "core/validate.h"
 #include "core/vitals.h"
+#include "core/wal_checkpointer.h"
 
 namespace yz {
 
@@ -97,6 +98,7 @@ struct Writer::Impl {
   std::string saved_hlc;
   bool in_txn = false;
   std::unique_ptr<PatientIndexer> indexer;
+  std::unique_ptr<WalCheckpointer> checkpointer;  // declared after db: stops before it closes
   std::map<std::string, std::unique_ptr<SQLite::Statement>, std::less<>> stmts;
 
   Impl(const std::string& p, const StoreOptions& o)
@@ -498,6 +500,7 @@ Store Store::open(const std::string& path, StoreOptions options) {
     auto& im = *s.impl_;
     configure_writer(im.db);
     migrate(im.db);
+    im.checkpointer = std::make_unique<WalCheckpointer>(im.db.getHandle(), path);
     im.indexer = std::make_unique<PatientIndexer>(im.db);
     auto dev = im.setting("device_id");
     if (!dev) {
