@@ -50,13 +50,13 @@ void configure_sqlite_once() {
   (void)rc;  // SQLITE_MISUSE if SQLite was initialised before: harmless
 }
 
-void configure_writer(SQLite::Database& db) {
+void configure_writer(SQLite::Database& db, int cache_kib) {
   db.exec("PRAGMA journal_mode = WAL");
   db.exec("PRAGMA synchronous = FULL");
   db.exec("PRAGMA foreign_keys = ON");
   db.exec("PRAGMA busy_timeout = 5000");
   db.exec("PRAGMA temp_store = MEMORY");
-  db.exec("PRAGMA cache_size = -16000");
+  db.exec("PRAGMA cache_size = -" + std::to_string(cache_kib > 0 ? cache_kib : 16000));
 }
 
 json column_value(const SQLite::Column& c, FieldType t) {
@@ -498,7 +498,7 @@ Store Store::open(const std::string& path, StoreOptions options) {
   try {
     s.impl_ = std::make_unique<Writer::Impl>(path, options);
     auto& im = *s.impl_;
-    configure_writer(im.db);
+    configure_writer(im.db, options.cache_kib);
     migrate(im.db);
     im.checkpointer = std::make_unique<WalCheckpointer>(im.db.getHandle(), path);
     im.indexer = std::make_unique<PatientIndexer>(im.db);

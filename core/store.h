@@ -32,6 +32,10 @@ struct StoreOptions {
   IdSource* ids = nullptr;    // not owned; default: random
   std::string actor = "local";  // who the audit rows name (member id or role)
   bool audit = true;          // write an audit row per change
+  // The connection's SQLite page cache, in KiB (PRAGMA cache_size = -N).
+  // The default suits bulk writers (demo data, sync ingest); a writer that
+  // saves one record at a time needs far less (the field app: DbWorker).
+  int cache_kib = 16000;
 };
 
 class Store;

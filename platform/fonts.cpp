@@ -1,6 +1,10 @@
 #include "platform/fonts.h"
 
+#include <fcntl.h>
 #include <imgui.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <filesystem>
 #include <unordered_set>
@@ -12,6 +16,35 @@ namespace {
 ImVector<ImWchar> g_ranges;
 std::unordered_set<uint32_t> g_loaded;
 bool g_cjk = false;
+
+// The font file, mapped read-only while the atlas is built from it. ImGui's
+// AddFontFromFileTTF would read all of it into memory kept for the app's
+// life (19 MB for Noto Sans CJK's .ttc, of which a build reads a few MB);
+// mapped, only the pages read count, and they go with the mapping.
+void* g_file = nullptr;
+size_t g_file_size = 0;
+
+void unmap_font_file() {
+  if (g_file) munmap(g_file, g_file_size);
+  g_file = nullptr;
+  g_file_size = 0;
+}
+
+bool map_font_file(const std::string& path) {
+  unmap_font_file();
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return false;
+  struct stat st {};
+  void* p = MAP_FAILED;
+  // ImGui takes the size as an int.
+  if (fstat(fd, &st) == 0 && st.st_size > 0 && st.st_size < (1LL << 31))
+    p = mmap(nullptr, static_cast<size_t>(st.st_size), PROT_READ, MAP_PRIVATE, fd, 0);
+  ::close(fd);
+  if (p == MAP_FAILED) return false;
+  g_file = p;
+  g_file_size = static_cast<size_t>(st.st_size);
+  return true;
+}
 }  // namespace
 
 std::string find_cjk_font(const std::string& override_path) {
@@ -30,6 +63,7 @@ std::string find_cjk_font(const std::string& override_path) {
 bool load_fonts(const std::string& path, float size_px, const std::vector<uint32_t>& extra) {
   ImGuiIO& io = ImGui::GetIO();
   io.Fonts->Clear();
+  unmap_font_file();
   g_loaded.clear();
   g_cjk = false;
   ImFontGlyphRangesBuilder b;
@@ -52,15 +86,25 @@ bool load_fonts(const std::string& path, float size_px, const std::vector<uint32
     cfg.OversampleH = 1;
     cfg.OversampleV = 1;
     cfg.PixelSnapH = true;
-    if (io.Fonts->AddFontFromFileTTF(path.c_str(), size_px, &cfg, g_ranges.Data)) {
+    cfg.FontDataOwnedByAtlas = false;  // the mapping is ours (release_font_file)
+    if (map_font_file(path) &&
+        io.Fonts->AddFontFromMemoryTTF(g_file, static_cast<int>(g_file_size), size_px, &cfg, g_ranges.Data)) {
       g_cjk = true;
       return true;
     }
+    unmap_font_file();
   }
   ImFontConfig cfg;
   cfg.SizePixels = size_px;
   io.Fonts->AddFontDefault(&cfg);
   return false;
+}
+
+void release_font_file() {
+  ImFontAtlas* atlas = ImGui::GetIO().Fonts;
+  if (!atlas->IsBuilt()) return;
+  atlas->ClearInputData();  // the font's source (and its config): the glyphs stay
+  unmap_font_file();
 }
 
 bool font_has(uint32_t cp) { return cp < 0x80 || (g_cjk && g_loaded.count(cp) > 0); }

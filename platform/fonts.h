@@ -24,6 +24,11 @@ std::string find_cjk_font(const std::string& override_path = {});
 // the texture (Window::reload_fonts) when a frame has already been drawn.
 bool load_fonts(const std::string& path, float size_px, const std::vector<uint32_t>& extra);
 
+// Once the atlas is built (and on the GPU): let go of the font file the
+// glyphs were rasterised from. Nothing happens before the atlas is built.
+// load_fonts() maps the file again for the next build.
+void release_font_file();
+
 // Whether the loaded font has a glyph for `cp` (false for any character
 // outside the atlas: the caller adds it and reloads).
 bool font_has(uint32_t cp);

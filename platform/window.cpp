@@ -5,6 +5,7 @@
 #include <backends/imgui_impl_opengl3.h>
 #include <backends/imgui_impl_sdl.h>
 #include <imgui.h>
+#include <malloc.h>
 #include <stb_image_write.h>
 
 #include <algorithm>
@@ -12,6 +13,8 @@
 #include <cstdlib>
 #include <stdexcept>
 #include <vector>
+
+#include "platform/fonts.h"
 
 namespace yz::platform {
 
@@ -141,10 +144,20 @@ bool Window::has_pending_input() const { return impl_->has_deferred; }
 void Window::new_frame() {
   ImGui_ImplOpenGL3_NewFrame();  // uploads the font atlas when it changed
   ImGui_ImplSDL2_NewFrame();
-  // Once on the GPU, the atlas's CPU copies (alpha and RGBA, tens of MB
-  // with CJK glyphs) are not needed until the next rebuild.
+  // Once on the GPU, the atlas's CPU copies (alpha and RGBA, several MB
+  // with CJK glyphs) and the font file it was built from are not needed
+  // until the next rebuild (load_fonts).
   ImFontAtlas* atlas = ImGui::GetIO().Fonts;
-  if (atlas->TexID && (atlas->TexPixelsAlpha8 || atlas->TexPixelsRGBA32)) atlas->ClearTexData();
+  if (atlas->TexID && (atlas->TexPixelsAlpha8 || atlas->TexPixelsRGBA32)) {
+    atlas->ClearTexData();
+    release_font_file();
+#ifdef __GLIBC__
+    // A build's buffers are freed, but glibc keeps freed heap once its
+    // mmap threshold has risen past them (after the first atlas's 4 MB
+    // buffer): each rebuild for new glyphs would leave ~15 MB resident.
+    malloc_trim(0);
+#endif
+  }
 }
 
 namespace {

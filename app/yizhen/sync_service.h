@@ -37,9 +37,12 @@ struct SyncView {
 class SyncService {
  public:
   // `ui` receives results (enrollment) to run on the UI thread.
+  // `start`: start the engine now (else with start()).
   SyncService(DbWorker& db, UiQueue& ui, Lang lang, bool start);
   // Waits for an enrollment under way (bounded by the transport's timeouts).
   ~SyncService();
+  // Start the engine's thread (once; later calls do nothing).
+  void start() { engine_->start(); }
   // Copy the engine's status (cheap; each frame the Sync screen shows).
   void poll();
   void sync_now();
