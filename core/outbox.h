@@ -52,7 +52,8 @@ std::vector<SavedBatch> undelivered_batches(SQLite::Database& db, int limit = 10
 enum class Delivery { unknown_batch, delivered, already_delivered };
 Delivery mark_delivered(SQLite::Database& db, const std::string& batch_id, const json& receipt, int64_t now_ms);
 
-// Outbox rows not yet confirmed (any connection).
+// Outbox rows not yet confirmed (any connection); O(1), a count kept by
+// triggers (schema v5).
 int64_t pending_changes(SQLite::Database& db);
 
 }  // namespace yz

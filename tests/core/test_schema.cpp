@@ -7,6 +7,7 @@
 
 #include <string>
 
+#include "core/outbox.h"
 #include "core/schema.h"
 #include "core/search.h"
 #include "core/store.h"
@@ -154,4 +155,28 @@ TEST_CASE("schema: a migration that fails is rolled back and the version stays p
 
 TEST_CASE("schema: a path that cannot be opened is a StoreError") {
   CHECK_THROWS_AS(Store::open("/nonexistent-dir-yizhen/sub/db.sqlite"), StoreError);
+}
+
+TEST_CASE("schema v5: the pending count follows the outbox through saves, acknowledgement, removal and a migration") {
+  TempPath path;
+  auto unacked = [](SQLite::Database& db) { return count_rows(db, "outbox", "acked = 0"); };
+  {
+    // A v4 database with unsent changes: the migration counts them.
+    SQLite::Database db(path.str(), SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
+    migrate(db, 4);
+    db.exec("INSERT INTO outbox (entity, record_id, op, hlc, acked) VALUES ('patient', 'a', 'create', 'h1', 0), "
+            "('patient', 'b', 'create', 'h2', 0), ('patient', 'c', 'create', 'h3', 1)");
+  }
+  Store s = Store::open(path.str());
+  CHECK(user_version(s.db()) == current_schema_version());
+  CHECK(pending_changes(s.db()) == 2);
+  s.create("patient", {{"name", "卓玛"}, {"sex", "F"}, {"age", 40}});
+  CHECK(pending_changes(s.db()) == unacked(s.db()));
+  CHECK(pending_changes(s.db()) == 3);
+  s.db().exec("UPDATE outbox SET acked = 1 WHERE record_id = 'a'");
+  s.db().exec("UPDATE outbox SET acked = 1 WHERE record_id = 'a'");  // again: no change
+  s.db().exec("UPDATE outbox SET acked = 0 WHERE record_id = 'c'");  // back to pending
+  s.db().exec("DELETE FROM outbox WHERE record_id = 'b'");
+  CHECK(pending_changes(s.db()) == unacked(s.db()));
+  CHECK(pending_changes(s.db()) == 2);
 }
