@@ -1,5 +1,6 @@
 #include "bench/bench_util.h"
 
+#include <SQLiteCpp/Column.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -57,6 +58,28 @@ double median(std::vector<double> v) {
   std::sort(v.begin(), v.end());
   const size_t n = v.size();
   return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+}
+
+Row read_row(SQLite::Statement& st) {
+  Row r;
+  for (int c = 0; c < st.getColumnCount(); ++c) {
+    const SQLite::Column col = st.getColumn(c);
+    if (col.isNull()) r.emplace_back(std::monostate{});
+    else if (col.isInteger()) r.emplace_back(col.getInt64());
+    else if (col.isFloat()) r.emplace_back(col.getDouble());
+    else r.emplace_back(col.getString());
+  }
+  return r;
+}
+
+void bind_row(SQLite::Statement& st, const Row& row) {
+  for (size_t c = 0; c < row.size(); ++c) {
+    const int i = static_cast<int>(c) + 1;
+    if (std::holds_alternative<int64_t>(row[c])) st.bind(i, std::get<int64_t>(row[c]));
+    else if (std::holds_alternative<double>(row[c])) st.bind(i, std::get<double>(row[c]));
+    else if (std::holds_alternative<std::string>(row[c])) st.bind(i, std::get<std::string>(row[c]));
+    else st.bind(i);
+  }
 }
 
 double thread_cpu_ms() {

@@ -10,9 +10,12 @@
 // run, as one line `RESULT <key> <value> <unit>` (the median over
 // repetitions): scripts/bench.sh collects those lines into its summary.
 
+#include <SQLiteCpp/Statement.h>
 #include <benchmark/benchmark.h>
 
+#include <cstdint>
 #include <string>
+#include <variant>
 #include <vector>
 
 namespace yzb {
@@ -37,6 +40,14 @@ void result(const std::string& key, double value, const std::string& unit);
 void report_latencies(benchmark::State& state, const Latencies& lat, const std::string& key);
 
 double median(std::vector<double> v);
+
+// A row as SQLite returned it, to insert again as it is (the references
+// that insert "the same rows").
+using Cell = std::variant<std::monostate, int64_t, double, std::string>;
+using Row = std::vector<Cell>;
+Row read_row(SQLite::Statement& st);
+// Binds `row` to parameters 1..n of `st`.
+void bind_row(SQLite::Statement& st, const Row& row);
 
 // CPU time of the calling thread, in milliseconds: beside wall time it tells
 // the work a figure costs from the waiting (fsync, other processes).

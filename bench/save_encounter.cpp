@@ -23,7 +23,6 @@
 #include <cstdio>
 #include <memory>
 #include <random>
-#include <variant>
 
 #include "bench/bench_util.h"
 #include "core/store.h"
@@ -31,8 +30,9 @@
 namespace {
 
 using Clock = std::chrono::steady_clock;
-using Cell = std::variant<std::monostate, int64_t, double, std::string>;
-using Row = std::vector<Cell>;
+using yzb::bind_row;
+using yzb::read_row;
+using yzb::Row;
 
 struct Setup {
   std::string store_path, ref_path;
@@ -69,28 +69,6 @@ void save_encounters(benchmark::State& state) {
   }
   yzb::report_latencies(state, lat, "save_encounter");
   yzb::result("save_encounter_cpu_p50_ms", cpu.quantile(0.5), "ms");
-}
-
-Row read_row(SQLite::Statement& st) {
-  Row r;
-  for (int c = 0; c < st.getColumnCount(); ++c) {
-    const SQLite::Column col = st.getColumn(c);
-    if (col.isNull()) r.emplace_back(std::monostate{});
-    else if (col.isInteger()) r.emplace_back(col.getInt64());
-    else if (col.isFloat()) r.emplace_back(col.getDouble());
-    else r.emplace_back(col.getString());
-  }
-  return r;
-}
-
-void bind_row(SQLite::Statement& st, const Row& r) {
-  for (size_t c = 0; c < r.size(); ++c) {
-    const int i = static_cast<int>(c) + 1;
-    if (std::holds_alternative<int64_t>(r[c])) st.bind(i, std::get<int64_t>(r[c]));
-    else if (std::holds_alternative<double>(r[c])) st.bind(i, std::get<double>(r[c]));
-    else if (std::holds_alternative<std::string>(r[c])) st.bind(i, std::get<std::string>(r[c]));
-    else st.bind(i);
-  }
 }
 
 // The same id, its last 12 hex digits replaced by `n`: unique, same width.

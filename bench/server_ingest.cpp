@@ -29,7 +29,6 @@
 #include <cstdio>
 #include <filesystem>
 #include <thread>
-#include <variant>
 
 #include "bench/bench_util.h"
 #include "core/outbox.h"
@@ -46,12 +45,11 @@ namespace fs = std::filesystem;
 namespace {
 
 using Clock = std::chrono::steady_clock;
-using Cell = std::variant<std::monostate, int64_t, double, std::string>;
 
 struct Table {
   std::string name;
   size_t columns = 0;
-  std::vector<std::vector<Cell>> rows;
+  std::vector<yzb::Row> rows;
 };
 
 struct Setup {
@@ -105,18 +103,6 @@ void ingest(benchmark::State& state) {
   yzb::result("ingest_records_per_s", static_cast<double>(g.records) / s, "records/s");
 }
 
-std::vector<Cell> read_row(SQLite::Statement& st) {
-  std::vector<Cell> r;
-  for (int c = 0; c < st.getColumnCount(); ++c) {
-    const SQLite::Column col = st.getColumn(c);
-    if (col.isNull()) r.emplace_back(std::monostate{});
-    else if (col.isInteger()) r.emplace_back(col.getInt64());
-    else if (col.isFloat()) r.emplace_back(col.getDouble());
-    else r.emplace_back(col.getString());
-  }
-  return r;
-}
-
 // The rows ingest added: all rows of the tables that were empty before it.
 std::vector<Table> added_rows() {
   std::vector<Table> out;
@@ -130,7 +116,7 @@ std::vector<Table> added_rows() {
     if (after.execAndGet("SELECT EXISTS (SELECT 1 FROM before." + t.name + ")").getInt()) continue;
     SQLite::Statement rows(after, "SELECT * FROM main." + t.name);
     t.columns = static_cast<size_t>(rows.getColumnCount());
-    while (rows.executeStep()) t.rows.push_back(read_row(rows));
+    while (rows.executeStep()) t.rows.push_back(yzb::read_row(rows));
     if (!t.rows.empty()) out.push_back(std::move(t));
   }
   return out;
@@ -167,13 +153,7 @@ void bare_bulk_insert(benchmark::State& state) {
       SQLite::Statement ins(db, sql + ")");
       for (const auto& r : t.rows) {
         ins.reset();
-        for (size_t c = 0; c < r.size(); ++c) {
-          const int i = static_cast<int>(c) + 1;
-          if (std::holds_alternative<int64_t>(r[c])) ins.bind(i, std::get<int64_t>(r[c]));
-          else if (std::holds_alternative<double>(r[c])) ins.bind(i, std::get<double>(r[c]));
-          else if (std::holds_alternative<std::string>(r[c])) ins.bind(i, std::get<std::string>(r[c]));
-          else ins.bind(i);
-        }
+        yzb::bind_row(ins, r);
         ins.exec();
       }
     }
