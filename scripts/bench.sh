@@ -2,10 +2,10 @@
 # Run every benchmark of bench/ (DESIGN.md §7) and print the bars side by
 # side with their references (BENCHMARKS.md explains each one).
 #   scripts/bench.sh            full run: 10^6-patient search and app, 10^5-record
-#                               ingest and sync, 10^5-row export; about 15 min
+#                               ingest and sync, 10^5-row export; about 10 min
 #                               once the data exists (the 10^6-patient database
-#                               takes ~15 min more the first time)
-#   scripts/bench.sh --smoke    every benchmark once on tiny data (~1 min); no
+#                               takes ~13 min more the first time)
+#   scripts/bench.sh --smoke    every benchmark once on tiny data (~20 s); no
 #                               verdicts: checks that they build, run and report
 # Environment: BUILD_DIR (default build), YIZHEN_BENCH_DATA (where the demo
 # databases are kept between runs; default /var/tmp/yizhen-bench),
