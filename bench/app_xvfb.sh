@@ -152,6 +152,18 @@ cpu_ticks() {  # utime+stime of PID (fields 14 and 15; the name may hold spaces)
 
 status_kb() { awk -v k="$2:" '$1 == k { print $2 }' "/proc/$1/status"; }
 
+# idle_and_memory PID SECONDS: "CPU% RSS_MB HWM_MB" -- CPU used over SECONDS
+# of waiting, then resident memory and its peak.
+idle_and_memory() {
+  local pid="$1" c0 c1 s0 s1
+  c0="$(cpu_ticks "$pid")"; s0="$(now_ns)"
+  sleep "$2"
+  c1="$(cpu_ticks "$pid")"; s1="$(now_ns)"
+  awk -v c="$((c1 - c0))" -v t="$clk_tck" -v a="$s0" -v b="$s1" \
+      -v r="$(status_kb "$pid" VmRSS)" -v h="$(status_kb "$pid" VmHWM)" \
+      'BEGIN { printf "%.3f %.1f %.1f\n", 100 * c / t / ((b - a) / 1e9), r / 1024, h / 1024 }'
+}
+
 # wait_line FILE REGEX SECONDS PID: the first matching line (fails if PID dies)
 wait_line() {
   local file="$1" re="$2" limit="$3" pid="$4" i line
@@ -286,12 +298,8 @@ for ((r = 1; r <= session_runs; ++r)); do
   wait_quiet "$pid" 30
   shot 4-desk
   # Idle: the window open, a search done and a card open, nothing happening.
-  c0="$(cpu_ticks "$pid")"; s0="$(now_ns)"
-  sleep "$idle_s"
-  c1="$(cpu_ticks "$pid")"; s1="$(now_ns)"
-  idle+=("$(awk -v c="$((c1 - c0))" -v t="$clk_tck" -v a="$s0" -v b="$s1" 'BEGIN { printf "%.3f\n", 100 * c / t / ((b - a) / 1e9) }')")
-  rss+=("$(awk -v k="$(status_kb "$pid" VmRSS)" 'BEGIN { printf "%.1f\n", k / 1024 }')")
-  hwm+=("$(awk -v k="$(status_kb "$pid" VmHWM)" 'BEGIN { printf "%.1f\n", k / 1024 }')")
+  read -r m_i m_r m_h < <(idle_and_memory "$pid" "$idle_s")
+  idle+=("$m_i"); rss+=("$m_r"); hwm+=("$m_h")
   if [[ -n "${SMAPS_OUT:-}" ]]; then cp "/proc/$pid/smaps" "$SMAPS_OUT.$r" 2>/dev/null || true; fi
   finish
   frame_line() { grep -m1 "frame build $1:" "$log" || true; }
@@ -308,12 +316,8 @@ for ((r = 1; r <= session_runs; ++r)); do
   launch bare "$bare"
   wait_line "$log" 'first frame at' 60 "$pid" >/dev/null || { cat "$log" >&2; exit 3; }
   wait_quiet "$pid" 10
-  c0="$(cpu_ticks "$pid")"; s0="$(now_ns)"
-  sleep "$((idle_s < 10 ? idle_s : 10))"
-  c1="$(cpu_ticks "$pid")"; s1="$(now_ns)"
-  bare_idle+=("$(awk -v c="$((c1 - c0))" -v t="$clk_tck" -v a="$s0" -v b="$s1" 'BEGIN { printf "%.3f\n", 100 * c / t / ((b - a) / 1e9) }')")
-  bare_rss+=("$(awk -v k="$(status_kb "$pid" VmRSS)" 'BEGIN { printf "%.1f\n", k / 1024 }')")
-  bare_hwm+=("$(awk -v k="$(status_kb "$pid" VmHWM)" 'BEGIN { printf "%.1f\n", k / 1024 }')")
+  read -r m_i m_r m_h < <(idle_and_memory "$pid" "$((idle_s < 10 ? idle_s : 10))")
+  bare_idle+=("$m_i"); bare_rss+=("$m_r"); bare_hwm+=("$m_h")
   finish
   echo "session $r: bare window: idle CPU ${bare_idle[-1]} %; VmRSS ${bare_rss[-1]} MB, VmHWM ${bare_hwm[-1]} MB"
 done

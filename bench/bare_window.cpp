@@ -7,7 +7,10 @@
 // With YIZHEN_TIMING set, prints on stderr, like yizhen:
 //   yizhen: first frame after X ms
 //   yizhen: first frame at REALTIME_NS (CLOCK_REALTIME, for the script's clock)
-// No ImGui, no fonts, no database: SDL2 and GL only.
+// No ImGui, no fonts, no database: SDL2 and GL only. It therefore cannot
+// call platform::Window and repeats its context attributes on purpose: keep
+// them the same as platform/window.cpp's, or the reference measures
+// something else.
 #include <GL/gl.h>
 #include <SDL.h>
 

@@ -45,12 +45,17 @@ void result(const std::string& key, double value, const std::string& unit) {
   it->second.values.push_back(value);
 }
 
+namespace {
+constexpr std::pair<double, const char*> kQuantiles[] = {{0.50, "p50"}, {0.95, "p95"}, {0.99, "p99"}};
+}  // namespace
+
+void result_quantiles(const Latencies& lat, const std::string& key) {
+  for (auto [p, name] : kQuantiles) result(key + "_" + name + "_ms", lat.quantile(p), "ms");
+}
+
 void report_latencies(benchmark::State& state, const Latencies& lat, const std::string& key) {
-  for (auto [p, name] : {std::pair{0.50, "p50"}, std::pair{0.95, "p95"}, std::pair{0.99, "p99"}}) {
-    const double v = lat.quantile(p);
-    state.counters[std::string(name) + "_ms"] = v;
-    result(key + "_" + name + "_ms", v, "ms");
-  }
+  for (auto [p, name] : kQuantiles) state.counters[std::string(name) + "_ms"] = lat.quantile(p);
+  result_quantiles(lat, key);
 }
 
 double median(std::vector<double> v) {

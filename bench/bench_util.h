@@ -13,6 +13,7 @@
 #include <SQLiteCpp/Statement.h>
 #include <benchmark/benchmark.h>
 
+#include <chrono>
 #include <cstdint>
 #include <string>
 #include <variant>
@@ -35,11 +36,20 @@ class Latencies {
 // Records a figure for the RESULT lines (repeated keys: the median is printed).
 void result(const std::string& key, double value, const std::string& unit);
 
-// Sets counters p50_ms, p95_ms, p99_ms on `state` and records RESULT
-// `<key>_p50_ms`, `<key>_p95_ms` and `<key>_p99_ms`.
+// Records RESULT `<key>_p50_ms`, `<key>_p95_ms` and `<key>_p99_ms`.
+void result_quantiles(const Latencies& lat, const std::string& key);
+
+// Sets counters p50_ms, p95_ms, p99_ms on `state` and records them as
+// result_quantiles does.
 void report_latencies(benchmark::State& state, const Latencies& lat, const std::string& key);
 
 double median(std::vector<double> v);
+
+using Clock = std::chrono::steady_clock;
+inline double ms_since(Clock::time_point t0) {
+  return std::chrono::duration<double, std::milli>(Clock::now() - t0).count();
+}
+inline double seconds_since(Clock::time_point t0) { return ms_since(t0) / 1e3; }
 
 // A row as SQLite returned it, to insert again as it is (the references
 // that insert "the same rows").

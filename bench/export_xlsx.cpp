@@ -92,19 +92,15 @@ int64_t bare_select_to_xlsx(SQLite::Database& db, const std::string& out) {
   return rows;
 }
 
-double seconds_since(std::chrono::steady_clock::time_point t0) {
-  return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-}
-
 void export_list(benchmark::State& state, ExportFormat format, const std::string& key) {
   const std::string out = yzb::scratch_dir() + "/list." + key;
   ScreeningListQuery q;
   q.program = "hypertension";
   int64_t rows = 0;
   for (auto _ : state) {
-    const auto t0 = std::chrono::steady_clock::now();
+    const auto t0 = yzb::Clock::now();
     rows = export_screening_list(g.store->db(), q, format, out).rows;
-    yzb::result("export_" + key + "_s", seconds_since(t0), "s");
+    yzb::result("export_" + key + "_s", yzb::seconds_since(t0), "s");
   }
   state.counters["rows"] = static_cast<double>(rows);
   state.counters["MB"] = static_cast<double>(std::filesystem::file_size(out)) / 1e6;
@@ -115,9 +111,9 @@ void reference(benchmark::State& state) {
   const std::string out = yzb::scratch_dir() + "/bare.xlsx";
   int64_t rows = 0;
   for (auto _ : state) {
-    const auto t0 = std::chrono::steady_clock::now();
+    const auto t0 = yzb::Clock::now();
     rows = bare_select_to_xlsx(g.store->db(), out);
-    yzb::result("bare_select_to_xlsx_s", seconds_since(t0), "s");
+    yzb::result("bare_select_to_xlsx_s", yzb::seconds_since(t0), "s");
   }
   state.counters["rows"] = static_cast<double>(rows);
 }

@@ -29,7 +29,8 @@
 
 namespace {
 
-using Clock = std::chrono::steady_clock;
+using yzb::Clock;
+using yzb::ms_since;
 using yzb::bind_row;
 using yzb::read_row;
 using yzb::Row;
@@ -40,8 +41,6 @@ struct Setup {
   std::vector<std::string> patients;  // random existing patients to save for
   std::vector<std::string> saved;     // encounter ids the store benchmark made
 } g;
-
-double ms_since(Clock::time_point t0) { return std::chrono::duration<double, std::milli>(Clock::now() - t0).count(); }
 
 void save_encounters(benchmark::State& state) {
   yz::Store store = yz::Store::open(g.store_path);

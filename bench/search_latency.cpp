@@ -31,7 +31,8 @@
 
 namespace {
 
-using Clock = std::chrono::steady_clock;
+using yzb::Clock;
+using yzb::ms_since;
 
 struct Sample {
   std::string name, id_number, phone;
@@ -70,8 +71,6 @@ struct Setup {
   int per_kind = 1000;
   yzb::Latencies all, all_reference;
 } g;
-
-double ms_since(Clock::time_point t0) { return std::chrono::duration<double, std::milli>(Clock::now() - t0).count(); }
 
 // The queries of one kind (patients without an ID number or phone have none).
 std::vector<std::string> queries(const Kind& k) {
@@ -156,10 +155,8 @@ bool setup(const std::vector<std::string>& args) {
 }
 
 void finish() {
-  for (auto [p, name] : {std::pair{0.50, "p50"}, std::pair{0.95, "p95"}, std::pair{0.99, "p99"}}) {
-    yzb::result(std::string("search_all_") + name + "_ms", g.all.quantile(p), "ms");
-    yzb::result(std::string("index_range_all_") + name + "_ms", g.all_reference.quantile(p), "ms");
-  }
+  yzb::result_quantiles(g.all, "search_all");
+  yzb::result_quantiles(g.all_reference, "index_range_all");
 }
 
 }  // namespace

@@ -44,7 +44,8 @@ namespace fs = std::filesystem;
 
 namespace {
 
-using Clock = std::chrono::steady_clock;
+using yzb::Clock;
+using yzb::seconds_since;
 
 struct Table {
   std::string name;
@@ -59,8 +60,6 @@ struct Setup {
   int64_t records = 0;
   std::string ingested;  // the central store after the last ingest run
 } g;
-
-double seconds_since(Clock::time_point t0) { return std::chrono::duration<double>(Clock::now() - t0).count(); }
 
 void ingest(benchmark::State& state) {
   static int run = 0;  // over repetitions: each run's store has its own file

@@ -50,12 +50,14 @@ void WalCheckpointer::run() {
       due_ = false;
     }
     // Opened on first need: most short-lived stores (the CLI) never need it.
-    if (!db && sqlite3_open_v2(path_.c_str(), &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_FULLMUTEX, nullptr) != SQLITE_OK) {
-      sqlite3_close(db);
-      db = nullptr;
-      continue;  // the writer's close checkpoints in the end
+    if (!db) {
+      if (sqlite3_open_v2(path_.c_str(), &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_FULLMUTEX, nullptr) != SQLITE_OK) {
+        sqlite3_close(db);
+        db = nullptr;
+        continue;  // the writer's close checkpoints in the end
+      }
+      sqlite3_busy_timeout(db, 1000);
     }
-    sqlite3_busy_timeout(db, 1000);
     sqlite3_wal_checkpoint_v2(db, nullptr, SQLITE_CHECKPOINT_PASSIVE, nullptr, nullptr);
     std::lock_guard lock(mu_);
     ++done_;
