@@ -11,7 +11,7 @@
 #include <map>
 #include <utility>
 
-#include "core/demo.h"
+#include "tools/demo/demo.h"
 
 namespace yzb {
 

@@ -23,9 +23,9 @@
 #include <vector>
 
 #include "bench/bench_util.h"
-#include "core/export.h"
-#include "core/followup.h"
-#include "core/store.h"
+#include "core/output/export.h"
+#include "core/care/followup.h"
+#include "core/store/store.h"
 
 using namespace yz;
 

@@ -25,7 +25,7 @@
 #include <random>
 
 #include "bench/bench_util.h"
-#include "core/store.h"
+#include "core/store/store.h"
 
 namespace {
 

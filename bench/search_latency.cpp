@@ -25,9 +25,9 @@
 #include <vector>
 
 #include "bench/bench_util.h"
-#include "core/pinyin.h"
-#include "core/search.h"
-#include "core/store.h"
+#include "core/domain/pinyin.h"
+#include "core/domain/search.h"
+#include "core/store/store.h"
 
 namespace {
 

@@ -31,12 +31,12 @@
 #include <thread>
 
 #include "bench/bench_util.h"
-#include "core/outbox.h"
-#include "core/store.h"
-#include "sync/batch.h"
-#include "sync/client.h"
-#include "sync/transport.h"
-#include "sync/limits.h"
+#include "core/replication/outbox.h"
+#include "core/store/store.h"
+#include "sync/protocol/batch.h"
+#include "sync/client/client.h"
+#include "sync/client/transport.h"
+#include "sync/protocol/limits.h"
 #include "sync/server/central_store.h"
 #include "sync/server/http_api.h"
 

@@ -22,10 +22,10 @@
 #include <filesystem>
 #include <thread>
 
-#include "core/demo.h"
-#include "core/outbox.h"
-#include "core/store.h"
-#include "sync/client.h"
+#include "tools/demo/demo.h"
+#include "core/replication/outbox.h"
+#include "core/store/store.h"
+#include "sync/client/client.h"
 #include "sync/server/central_store.h"
 #include "sync/server/http_api.h"
 

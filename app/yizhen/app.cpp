@@ -7,11 +7,11 @@
 #include "app/yizhen/strings.h"
 #include "app/yizhen/sync_service.h"
 #include "app/yizhen/ui.h"
-#include "core/field_queries.h"
-#include "core/icd10_common.h"
-#include "core/programs.h"
-#include "core/validate.h"
-#include "core/vitals.h"
+#include "core/queries/field_queries.h"
+#include "core/domain/icd10.h"
+#include "core/programs/programs.h"
+#include "core/domain/validate.h"
+#include "core/domain/vitals.h"
 #include "platform/fonts.h"
 
 namespace yz::app {

@@ -19,8 +19,8 @@
 #include <thread>
 
 #include "app/yizhen/ui_queue.h"
-#include "core/errors.h"
-#include "core/store.h"
+#include "core/base/errors.h"
+#include "core/store/store.h"
 
 namespace yz::app {
 

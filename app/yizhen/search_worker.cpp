@@ -6,8 +6,8 @@
 #include <cstdio>
 #include <memory>
 
-#include "core/pinyin.h"
-#include "core/store.h"
+#include "core/domain/pinyin.h"
+#include "core/store/store.h"
 
 namespace yz::app {
 

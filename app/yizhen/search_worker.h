@@ -19,7 +19,7 @@
 #include <vector>
 
 #include "app/yizhen/ui_queue.h"
-#include "core/search.h"
+#include "core/domain/search.h"
 
 namespace yz::app {
 

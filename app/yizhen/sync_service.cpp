@@ -1,8 +1,8 @@
 #include "app/yizhen/sync_service.h"
 
-#include "sync/batch_files.h"
-#include "sync/client.h"
-#include "sync/transport.h"
+#include "sync/client/batch_files.h"
+#include "sync/client/client.h"
+#include "sync/client/transport.h"
 
 namespace yz::app {
 

@@ -17,8 +17,8 @@
 #include <vector>
 
 #include "app/yizhen/db_worker.h"
-#include "core/changes.h"
-#include "sync/engine.h"
+#include "core/replication/changes.h"
+#include "sync/client/engine.h"
 
 namespace yz::app {
 

@@ -12,7 +12,7 @@
 #include <vector>
 
 #include "app/yizhen/model/forms.h"
-#include "core/field_queries.h"
+#include "core/queries/field_queries.h"
 
 namespace yz::app::ui {
 

@@ -9,8 +9,8 @@
 #include <nlohmann/json.hpp>
 #include <string>
 
-#include "core/errors.h"
-#include "core/store.h"
+#include "core/base/errors.h"
+#include "core/store/store.h"
 
 namespace yz::cli {
 

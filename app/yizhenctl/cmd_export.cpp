@@ -11,7 +11,7 @@
 #include <sstream>
 
 #include "app/yizhenctl/cli.h"
-#include "core/export.h"
+#include "core/output/export.h"
 
 namespace yz::cli {
 

@@ -4,10 +4,10 @@
 #include <sstream>
 
 #include "app/yizhenctl/cli.h"
-#include "core/search.h"
-#include "core/validate.h"
-#include "core/views.h"
-#include "core/vitals.h"
+#include "core/domain/search.h"
+#include "core/domain/validate.h"
+#include "core/queries/views.h"
+#include "core/domain/vitals.h"
 
 namespace yz::cli {
 

@@ -11,8 +11,8 @@
 #include <sstream>
 
 #include "app/yizhenctl/cli.h"
-#include "core/followup.h"
-#include "core/programs.h"
+#include "core/care/followup.h"
+#include "core/programs/programs.h"
 
 namespace yz::cli {
 

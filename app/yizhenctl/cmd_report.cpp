@@ -4,7 +4,7 @@
 #include <memory>
 
 #include "app/yizhenctl/cli.h"
-#include "core/report.h"
+#include "core/output/report.h"
 
 namespace yz::cli {
 

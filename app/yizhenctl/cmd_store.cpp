@@ -4,9 +4,9 @@
 #include <sstream>
 
 #include "app/yizhenctl/cli.h"
-#include "core/demo.h"
-#include "core/schema.h"
-#include "core/views.h"
+#include "tools/demo/demo.h"
+#include "core/store/schema.h"
+#include "core/queries/views.h"
 
 namespace yz::cli {
 

@@ -8,11 +8,11 @@
 #include <unistd.h>
 
 #include "app/yizhenctl/cli.h"
-#include "core/changes.h"
-#include "core/clock.h"
-#include "core/outbox.h"
-#include "sync/batch_files.h"
-#include "sync/client.h"
+#include "core/replication/changes.h"
+#include "core/base/clock.h"
+#include "core/replication/outbox.h"
+#include "sync/client/batch_files.h"
+#include "sync/client/client.h"
 
 namespace yz::cli {
 

@@ -1,9 +1,9 @@
-# Turns the built-in screening programs (core/programs/*.json) into a C++
+# Turns the built-in screening programs (core/programs/builtin/*.json) into a C++
 # source of raw string literals, so the binary carries them (no files to
 # install next to it). Run as: cmake -DSRC_DIR=<dir> -DOUT=<file.cpp> -P embed.cmake
 file(GLOB files "${SRC_DIR}/*.json")
 list(SORT files)
-set(content "// Generated from core/programs/*.json by core/programs/embed.cmake. Do not edit.\n")
+set(content "// Generated from core/programs/builtin/*.json by core/programs/embed.cmake. Do not edit.\n")
 string(APPEND content "#include <cstddef>\n\nnamespace yz::detail {\n\n")
 string(APPEND content "extern const char* const kBuiltinProgramJson[];\nextern const size_t kBuiltinProgramCount;\n\n")
 string(APPEND content "const char* const kBuiltinProgramJson[] = {\n")

@@ -5,7 +5,7 @@
 #include <charconv>
 #include <chrono>
 
-#include "sync/batch.h"
+#include "sync/protocol/batch.h"
 
 namespace yz::sync {
 

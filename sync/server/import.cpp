@@ -3,9 +3,8 @@
 #include <algorithm>
 #include <filesystem>
 
-#include "core/files.h"
-#include "sync/batch.h"
-#include "sync/batch_files.h"
+#include "core/base/files.h"
+#include "sync/protocol/batch.h"
 
 namespace yz::sync {
 

@@ -8,7 +8,7 @@
 #include <string>
 #include <vector>
 
-#include "sync/limits.h"
+#include "sync/protocol/limits.h"
 #include "sync/server/central_store.h"
 
 namespace yz::sync {

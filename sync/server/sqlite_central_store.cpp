@@ -12,17 +12,17 @@
 
 #include <mutex>
 
-#include "core/changes.h"
-#include "core/clock.h"
-#include "core/entities.h"
-#include "core/errors.h"
-#include "core/hlc.h"
-#include "core/programs.h"
-#include "core/store.h"
-#include "core/uuid.h"
-#include "core/views.h"
-#include "sync/batch.h"
-#include "sync/crypto.h"
+#include "core/replication/changes.h"
+#include "core/base/clock.h"
+#include "core/store/entities.h"
+#include "core/base/errors.h"
+#include "core/base/hlc.h"
+#include "core/programs/programs.h"
+#include "core/store/store.h"
+#include "core/base/uuid.h"
+#include "core/queries/views.h"
+#include "sync/protocol/batch.h"
+#include "sync/protocol/crypto.h"
 #include "sync/server/central_store.h"
 
 namespace yz::sync {

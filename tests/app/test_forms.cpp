@@ -3,7 +3,7 @@
 #include <doctest/doctest.h>
 
 #include "app/yizhen/model/forms.h"
-#include "core/views.h"
+#include "core/queries/views.h"
 #include "tests/support/process.h"
 
 using namespace yz;

@@ -14,9 +14,9 @@
 #include "app/yizhen/model/options.h"
 #include "app/yizhen/model/summary.h"
 #include "app/yizhen/strings.h"
-#include "core/field_queries.h"
-#include "core/icd10_common.h"
-#include "core/validate.h"
+#include "core/queries/field_queries.h"
+#include "core/domain/icd10.h"
+#include "core/domain/validate.h"
 
 using namespace yz;
 using namespace yz::app;

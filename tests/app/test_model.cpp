@@ -3,7 +3,7 @@
 #include <doctest/doctest.h>
 
 #include "app/yizhen/model/app_model.h"
-#include "core/field_queries.h"
+#include "core/queries/field_queries.h"
 #include "tests/support/process.h"
 
 using namespace yz;

@@ -7,7 +7,7 @@
 
 #include <filesystem>
 
-#include "core/uuid.h"
+#include "core/base/uuid.h"
 #include "tests/cli/cli_helpers.h"
 #include "tests/support/process.h"
 

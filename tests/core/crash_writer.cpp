@@ -6,7 +6,7 @@
 #include <cstdio>
 #include <string>
 
-#include "core/store.h"
+#include "core/store/store.h"
 
 int main(int argc, char** argv) {
   if (argc != 2) return 2;

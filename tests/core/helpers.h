@@ -11,7 +11,7 @@
 #include <functional>
 #include <string>
 
-#include "core/errors.h"
+#include "core/base/errors.h"
 #include "tests/support/process.h"
 
 namespace yz_test {

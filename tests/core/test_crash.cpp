@@ -19,7 +19,7 @@
 #include <string>
 #include <thread>
 
-#include "core/store.h"
+#include "core/store/store.h"
 #include "tests/support/process.h"
 
 extern char** environ;

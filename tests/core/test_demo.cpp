@@ -14,11 +14,11 @@
 
 #include <nlohmann/json.hpp>
 
-#include "core/demo.h"
-#include "core/entities.h"
-#include "core/idcard.h"
-#include "core/validate.h"
-#include "core/vitals.h"
+#include "tools/demo/demo.h"
+#include "core/store/entities.h"
+#include "core/domain/idcard.h"
+#include "core/domain/validate.h"
+#include "core/domain/vitals.h"
 #include "helpers.h"
 
 namespace {

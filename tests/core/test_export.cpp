@@ -13,10 +13,10 @@
 #include <set>
 #include <sstream>
 
-#include "core/clock.h"
-#include "core/export.h"
-#include "core/followup.h"
-#include "core/store.h"
+#include "core/base/clock.h"
+#include "core/output/export.h"
+#include "core/care/followup.h"
+#include "core/store/store.h"
 #include "tests/core/helpers.h"
 
 using namespace yz;

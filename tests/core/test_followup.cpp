@@ -7,9 +7,9 @@
 
 #include <SQLiteCpp/Statement.h>
 
-#include "core/clock.h"
-#include "core/followup.h"
-#include "core/store.h"
+#include "core/base/clock.h"
+#include "core/care/followup.h"
+#include "core/store/store.h"
 #include "tests/core/helpers.h"
 
 using namespace yz;

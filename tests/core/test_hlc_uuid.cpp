@@ -8,9 +8,9 @@
 #include <unordered_set>
 #include <vector>
 
-#include "core/clock.h"
-#include "core/hlc.h"
-#include "core/uuid.h"
+#include "core/base/clock.h"
+#include "core/base/hlc.h"
+#include "core/base/uuid.h"
 
 using namespace yz;
 

@@ -5,8 +5,8 @@
 #include <string>
 #include <vector>
 
-#include "core/idcard.h"
-#include "core/messages.h"
+#include "core/domain/idcard.h"
+#include "core/base/messages.h"
 #include "helpers.h"
 
 using namespace yz;

@@ -8,8 +8,8 @@
 
 #include <optional>
 
-#include "core/programs.h"
-#include "core/store.h"
+#include "core/programs/programs.h"
+#include "core/store/store.h"
 #include "tests/core/helpers.h"
 
 using namespace yz;

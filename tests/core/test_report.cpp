@@ -9,9 +9,9 @@
 #include <cmath>
 #include <map>
 
-#include "core/demo.h"
-#include "core/report.h"
-#include "core/store.h"
+#include "tools/demo/demo.h"
+#include "core/output/report.h"
+#include "core/store/store.h"
 #include "tests/core/helpers.h"
 
 using namespace yz;

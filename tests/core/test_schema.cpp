@@ -7,10 +7,10 @@
 
 #include <string>
 
-#include "core/outbox.h"
-#include "core/schema.h"
-#include "core/search.h"
-#include "core/store.h"
+#include "core/replication/outbox.h"
+#include "core/store/schema.h"
+#include "core/domain/search.h"
+#include "core/store/store.h"
 #include "helpers.h"
 
 using namespace yz;

@@ -7,9 +7,9 @@
 #include <string>
 #include <vector>
 
-#include "core/pinyin.h"
-#include "core/search.h"
-#include "core/store.h"
+#include "core/domain/pinyin.h"
+#include "core/domain/search.h"
+#include "core/store/store.h"
 #include "helpers.h"
 
 using namespace yz;

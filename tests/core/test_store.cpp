@@ -10,11 +10,11 @@
 #include <stdexcept>
 #include <string>
 
-#include "core/entities.h"
-#include "core/hlc.h"
-#include "core/search.h"
-#include "core/store.h"
-#include "core/validate.h"
+#include "core/store/entities.h"
+#include "core/base/hlc.h"
+#include "core/domain/search.h"
+#include "core/store/store.h"
+#include "core/domain/validate.h"
 #include "helpers.h"
 
 using namespace yz;

@@ -5,8 +5,8 @@
 #include <string>
 #include <vector>
 
-#include "core/messages.h"
-#include "core/validate.h"
+#include "core/base/messages.h"
+#include "core/domain/validate.h"
 
 using namespace yz;
 

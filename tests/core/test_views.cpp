@@ -3,8 +3,8 @@
 // counted here by hand.
 #include <doctest/doctest.h>
 
-#include "core/store.h"
-#include "core/views.h"
+#include "core/store/store.h"
+#include "core/queries/views.h"
 
 using namespace yz;
 

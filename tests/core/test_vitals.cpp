@@ -9,7 +9,7 @@
 #include <string>
 #include <vector>
 
-#include "core/vitals.h"
+#include "core/domain/vitals.h"
 
 using namespace yz;
 

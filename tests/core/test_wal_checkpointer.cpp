@@ -10,7 +10,7 @@
 #include <filesystem>
 #include <thread>
 
-#include "core/wal_checkpointer.h"
+#include "core/store/checkpointer.h"
 #include "helpers.h"
 
 using namespace yz;

@@ -7,9 +7,9 @@
 #include <memory>
 #include <string>
 
-#include "core/store.h"
-#include "sync/client.h"
-#include "sync/transport.h"
+#include "core/store/store.h"
+#include "sync/client/client.h"
+#include "sync/client/transport.h"
 #include "tests/support/child.h"
 #include "tests/support/process.h"
 

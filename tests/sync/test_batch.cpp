@@ -4,9 +4,9 @@
 
 #include <random>
 
-#include "sync/batch.h"
-#include "sync/crypto.h"
-#include "sync/limits.h"
+#include "sync/protocol/batch.h"
+#include "sync/protocol/crypto.h"
+#include "sync/protocol/limits.h"
 
 using namespace yz::sync;
 

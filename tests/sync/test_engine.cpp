@@ -5,8 +5,8 @@
 #include <mutex>
 #include <thread>
 
-#include "core/outbox.h"
-#include "sync/engine.h"
+#include "core/replication/outbox.h"
+#include "sync/client/engine.h"
 #include "tests/sync/server_fixture.h"
 
 using namespace yz;

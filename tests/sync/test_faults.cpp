@@ -13,8 +13,8 @@
 #include <set>
 #include <thread>
 
-#include "core/outbox.h"
-#include "sync/client.h"
+#include "core/replication/outbox.h"
+#include "sync/client/client.h"
 #include "tests/sync/server_fixture.h"
 
 using namespace yz;

@@ -5,11 +5,11 @@
 
 #include <SQLiteCpp/Statement.h>
 
-#include "core/changes.h"
-#include "core/clock.h"
-#include "core/entities.h"
-#include "core/hlc.h"
-#include "core/store.h"
+#include "core/replication/changes.h"
+#include "core/base/clock.h"
+#include "core/store/entities.h"
+#include "core/base/hlc.h"
+#include "core/store/store.h"
 #include "tests/support/process.h"
 
 using namespace yz;

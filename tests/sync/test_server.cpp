@@ -7,13 +7,13 @@
 #include <fstream>
 #include <thread>
 
-#include "core/clock.h"
-#include "core/files.h"
-#include "core/outbox.h"
-#include "core/programs.h"
-#include "sync/batch.h"
-#include "sync/batch_files.h"
-#include "sync/crypto.h"
+#include "core/base/clock.h"
+#include "core/base/files.h"
+#include "core/replication/outbox.h"
+#include "core/programs/programs.h"
+#include "sync/protocol/batch.h"
+#include "sync/client/batch_files.h"
+#include "sync/protocol/crypto.h"
 #include "tests/sync/server_fixture.h"
 
 using namespace yz;

@@ -4,11 +4,11 @@
 #include <chrono>
 #include <thread>
 
-#include "core/clock.h"
+#include "core/base/clock.h"
 #include "app/yizhen/model/summary.h"
-#include "core/field_queries.h"
-#include "core/outbox.h"
-#include "core/pinyin.h"
+#include "core/queries/field_queries.h"
+#include "core/replication/outbox.h"
+#include "core/domain/pinyin.h"
 
 namespace yz::app {
 

@@ -21,8 +21,8 @@
 #include "app/yizhen/model/forms.h"
 #include "app/yizhen/search_worker.h"
 #include "app/yizhen/ui_queue.h"
-#include "core/field_queries.h"
-#include "core/views.h"
+#include "core/queries/field_queries.h"
+#include "core/queries/views.h"
 
 namespace yz::app {
 

@@ -8,7 +8,7 @@
 #include <string_view>
 #include <vector>
 
-#include "core/errors.h"
+#include "core/base/errors.h"
 
 namespace yz::app {
 

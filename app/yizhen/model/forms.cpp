@@ -4,11 +4,11 @@
 #include <cmath>
 #include <cstdlib>
 
-#include "core/clock.h"
-#include "core/idcard.h"
-#include "core/messages.h"
-#include "core/validate.h"
-#include "core/vitals.h"
+#include "core/base/clock.h"
+#include "core/domain/idcard.h"
+#include "core/base/messages.h"
+#include "core/domain/validate.h"
+#include "core/domain/vitals.h"
 
 namespace yz::app {
 

@@ -16,8 +16,8 @@
 
 #include "app/yizhen/model/field_errors.h"
 #include "app/yizhen/model/screening.h"
-#include "core/errors.h"
-#include "core/store.h"
+#include "core/base/errors.h"
+#include "core/store/store.h"
 
 namespace yz::app {
 

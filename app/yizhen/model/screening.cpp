@@ -2,7 +2,7 @@
 
 #include <algorithm>
 
-#include "core/validate.h"
+#include "core/domain/validate.h"
 
 namespace yz::app {
 

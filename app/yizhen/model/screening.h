@@ -14,8 +14,8 @@
 #include <vector>
 
 #include "app/yizhen/model/field_errors.h"
-#include "core/followup.h"
-#include "core/programs.h"
+#include "core/care/followup.h"
+#include "core/programs/programs.h"
 
 namespace yz::app {
 

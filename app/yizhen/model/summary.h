@@ -5,8 +5,8 @@
 #include <string>
 #include <vector>
 
-#include "core/errors.h"
-#include "core/views.h"
+#include "core/base/errors.h"
+#include "core/queries/views.h"
 
 namespace yz::app {
 

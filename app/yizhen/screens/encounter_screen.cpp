@@ -14,9 +14,9 @@
 #include "app/yizhen/screens/screens.h"
 #include "app/yizhen/strings.h"
 #include "app/yizhen/ui.h"
-#include "core/followup.h"
-#include "core/icd10_common.h"
-#include "core/vitals.h"
+#include "core/care/followup.h"
+#include "core/domain/icd10.h"
+#include "core/domain/vitals.h"
 
 namespace yz::app {
 

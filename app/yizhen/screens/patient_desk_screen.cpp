@@ -10,8 +10,8 @@
 #include "app/yizhen/screens/screens.h"
 #include "app/yizhen/strings.h"
 #include "app/yizhen/ui.h"
-#include "core/validate.h"
-#include "core/vitals.h"
+#include "core/domain/validate.h"
+#include "core/domain/vitals.h"
 
 namespace yz::app {
 

@@ -13,7 +13,7 @@
 #include "app/yizhen/strings.h"
 #include "app/yizhen/sync_service.h"
 #include "app/yizhen/ui.h"
-#include "core/clock.h"
+#include "core/base/clock.h"
 
 namespace yz::app {
 

@@ -1,0 +1,183 @@
+// yizhen-server: the central sync server (DESIGN.md §5, §6) and its admin
+// verbs. `yizhen-server --db central.db --listen 127.0.0.1:8470` serves the
+// HTTP API of docs/sync-protocol.md until SIGINT/SIGTERM; `admin ...` verbs
+// work on the same database file. The admin verbs may run while the server
+// runs: their connection never checkpoints, so the server's writer stays the
+// only one that does (DESIGN.md §3).
+//
+// Exit codes: 0 done, 1 unknown device, 2 bad input, 3 storage or I/O failure.
+
+#include <httplib.h>
+
+#include <CLI/CLI.hpp>
+#include <csignal>
+#include <iostream>
+
+#include "core/base/errors.h"
+#include "core/base/files.h"
+#include "sync/server/central_store.h"
+#include "sync/server/http_api.h"
+#include "sync/server/import.h"
+
+namespace {
+
+httplib::Server* g_server = nullptr;
+
+void on_signal(int) {
+  if (g_server) g_server->stop();
+}
+
+template <typename Fn>
+int guarded(Fn fn) {
+  try {
+    return fn();
+  } catch (const yz::sync::CentralError& e) {
+    std::cerr << "error: " << e.what() << "\n";
+    return 2;
+  } catch (const yz::ValidationError& e) {
+    std::cerr << "error: " << e.errors().front().message(yz::Lang::en) << "\n";
+    return 2;
+  } catch (const std::exception& e) {
+    std::cerr << "error: " << e.what() << "\n";
+    return 3;
+  }
+}
+
+void print(bool as_json, const nlohmann::json& j) {
+  if (as_json) {
+    std::cout << j.dump(2) << "\n";
+    return;
+  }
+  if (j.is_object())
+    for (const auto& [k, v] : j.items()) std::cout << k << "\t" << (v.is_string() ? v.get<std::string>() : v.dump()) << "\n";
+  else
+    for (const auto& row : j) std::cout << row.dump() << "\n";
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  using namespace yz::sync;
+  CLI::App app{"yizhen-server — central sync server of yizhen"};
+  app.fallthrough();
+  std::string db = "central.db", listen = "127.0.0.1:8470", pg;
+  bool as_json = false;
+  app.add_option("--db", db, "Central SQLite database (the embedded default)");
+  app.add_option("--pg", pg, "PostgreSQL connection string (not available in this build)");
+  app.add_option("--listen", listen, "HOST:PORT to serve on (port 0: any free port, printed)");
+  app.add_flag("--json", as_json, "Machine-readable output of admin verbs");
+  int code = 0;
+
+  auto* admin = app.add_subcommand("admin", "Administration on the central database");
+  admin->require_subcommand(1);
+  auto* enroll = admin->add_subcommand("enroll-code", "Print a one-time enrollment code for a team's device");
+  std::string team, area;
+  int valid_days = 7;
+  enroll->add_option("--team", team, "Team name (created if new)")->required();
+  enroll->add_option("--area", area, "Place-code prefix the team's devices pull (new team only)");
+  enroll->add_option("--valid-days", valid_days, "Days the code stays valid")->check(CLI::Range(1, 90));
+  enroll->callback([&] {
+    code = guarded([&] {
+      auto store = open_sqlite_central_store(db);
+      std::cout << store->create_enroll_code(team, area, int64_t{valid_days} * 86'400'000) << "\n";
+      return 0;
+    });
+  });
+  auto* revoke = admin->add_subcommand("revoke", "Refuse a device from its next contact");
+  std::string device;
+  revoke->add_option("DEVICE_ID", device, "The device's id")->required();
+  revoke->callback([&] {
+    code = guarded([&] {
+      auto store = open_sqlite_central_store(db);
+      if (!store->revoke(device)) {
+        std::cerr << "error: no enrolled device " << device << "\n";
+        return 1;
+      }
+      std::cout << "revoked " << device << "\n";
+      return 0;
+    });
+  });
+  auto* import = admin->add_subcommand("import-batches", "Import batch files and write receipt files");
+  std::string from, receipts;
+  import->add_option("DIR", from, "Folder with *.batch.json files")->required();
+  import->add_option("--receipts-to", receipts, "Folder to write receipt files to")->required();
+  import->callback([&] {
+    code = guarded([&] {
+      auto store = open_sqlite_central_store(db);
+      const BatchImport r = import_batch_files(*store, from, receipts);
+      for (const auto& line : r.refused) std::cerr << "refused: " << line << "\n";
+      print(as_json, {{"imported", r.imported}, {"quarantined", r.quarantined}, {"refused", r.refused.size()}});
+      return r.refused.empty() ? 0 : 2;
+    });
+  });
+  auto* publish = admin->add_subcommand("publish-program", "Publish a screening program version to every device");
+  std::string program_file;
+  publish->add_option("FILE", program_file, "Program definition (JSON, docs/programs.md)")->required();
+  publish->callback([&] {
+    code = guarded([&] {
+      const auto definition = nlohmann::json::parse(yz::read_file(program_file), nullptr, false);
+      if (definition.is_discarded()) {
+        std::cerr << "error: " << program_file << ": not valid JSON\n";
+        return 2;
+      }
+      const bool added = open_sqlite_central_store(db)->publish_program(definition);
+      std::cout << (added ? "published " : "already published ") << definition.value("id", "") << " v"
+                << definition.value("version", 0) << "\n";
+      return 0;
+    });
+  });
+  auto* stats = admin->add_subcommand("stats", "Counts of every record kind");
+  stats->callback([&] { code = guarded([&] { return print(as_json, open_sqlite_central_store(db)->stats()), 0; }); });
+  auto* devices = admin->add_subcommand("devices", "Enrolled devices: team, last contact, clock skew");
+  devices->callback([&] { code = guarded([&] { return print(as_json, open_sqlite_central_store(db)->devices()), 0; }); });
+  auto* conflicts = admin->add_subcommand("conflicts", "Concurrent edits logged for review");
+  conflicts->callback([&] { code = guarded([&] { return print(as_json, open_sqlite_central_store(db)->conflicts(1000)), 0; }); });
+  auto* quarantine = admin->add_subcommand("quarantine", "Records set aside, with their reasons");
+  quarantine->callback([&] { code = guarded([&] { return print(as_json, open_sqlite_central_store(db)->quarantine(1000)), 0; }); });
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::Success& e) {
+    return app.exit(e);
+  } catch (const CLI::ParseError& e) {
+    std::string msg = e.what();
+    for (char& c : msg)
+      if (c == '\n') c = ' ';
+    std::cerr << "error: " << msg << " (see yizhen-server --help)\n";
+    return 2;
+  }
+  if (admin->parsed()) return code;
+
+  if (!pg.empty()) {
+    std::cerr << "error: --pg: this build has only the embedded SQLite store; use --db\n";
+    return 2;
+  }
+  const auto colon = listen.rfind(':');
+  if (colon == std::string::npos) {
+    std::cerr << "error: --listen: must be HOST:PORT\n";
+    return 2;
+  }
+  const std::string host = listen.substr(0, colon);
+  int port = 0;
+  try {
+    port = std::stoi(listen.substr(colon + 1));
+  } catch (const std::exception&) {
+    std::cerr << "error: --listen: port must be a number\n";
+    return 2;
+  }
+  return guarded([&] {
+    auto store = open_sqlite_central_store(db);
+    httplib::Server server;
+    install_routes(server, *store, JsonLimits{}, [](const std::string& line) { std::cerr << line << "\n"; });
+    if (port == 0) port = server.bind_to_any_port(host.c_str());
+    else if (!server.bind_to_port(host.c_str(), port)) port = -1;
+    if (port < 0) throw std::runtime_error("cannot listen on " + listen);
+    g_server = &server;
+    std::signal(SIGINT, on_signal);
+    std::signal(SIGTERM, on_signal);
+    std::cout << "yizhen-server " << store->server_id() << " listening on http://" << host << ":" << port
+              << std::endl;
+    server.listen_after_bind();
+    return 0;
+  });
+}

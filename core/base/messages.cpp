@@ -1,0 +1,169 @@
+#include "core/base/messages.h"
+
+#include <array>
+
+namespace yz {
+namespace {
+
+struct Entry {
+  std::string_view code, zh, en;
+};
+
+// Kept as one table so a translator sees both languages side by side.
+constexpr std::array kMessages{
+    Entry{"required", "不能为空", "is required"},
+    Entry{"unknown_field", "不是可识别的字段", "is not a known field"},
+    Entry{"unknown_entity", "“{}”不是可识别的记录类型", "\"{}\" is not a kind of record"},
+    Entry{"not_editable", "保存后不能修改", "cannot be changed after it is saved"},
+    Entry{"bad_hlc", "应为时间戳（HLC），收到 {}", "must be a change stamp (HLC), got {}"},
+    Entry{"bad_type", "应为{}", "must be {}"},
+    Entry{"too_long", "太长（最多 {} 个字符）", "is too long (at most {} characters)"},
+    Entry{"bad_option", "应为以下之一：{}", "must be one of: {}"},
+    Entry{"bad_date", "日期格式应为 YYYY-MM-DD，收到“{}”", "must be a date as YYYY-MM-DD, got \"{}\""},
+    Entry{"bad_datetime", "时间格式应为 YYYY-MM-DD HH:MM，收到“{}”",
+          "must be a time as YYYY-MM-DD HH:MM, got \"{}\""},
+    Entry{"date_future", "不能晚于今天（{}）", "cannot be in the future (today is {})"},
+    Entry{"date_too_old", "早于 {}，不合理", "is before {}, which is not plausible"},
+    Entry{"age_range", "年龄应在 0–120 岁之间，收到 {}", "must be an age from 0 to 120, got {}"},
+    Entry{"out_of_range", "{} 超出合理范围 {}–{} {}", "{} is outside the plausible range {}–{} {}"},
+    Entry{"not_positive", "应大于 0", "must be greater than 0"},
+    Entry{"negative", "不能为负数", "cannot be negative"},
+    Entry{"bad_unit", "单位应为 {}，收到“{}”", "unit must be {}, got \"{}\""},
+    Entry{"unknown_kind", "未知的测量项目“{}”", "\"{}\" is not a known measurement"},
+    Entry{"id_length", "身份证号应为 18 位，收到 {} 位", "must be 18 characters, got {}"},
+    Entry{"id_chars", "前 17 位应为数字，最后一位为数字或 X", "must be 17 digits then a digit or X"},
+    Entry{"id_region", "地区码 {} 不是有效的省级代码", "region code {} is not a valid province"},
+    Entry{"id_birth", "其中的出生日期 {} 不是有效日期", "holds the birth date {}, which is not a real date"},
+    Entry{"id_birth_future", "其中的出生日期 {} 晚于今天", "holds the birth date {}, which is in the future"},
+    Entry{"id_checksum", "校验位错误（按前 17 位应为 {}）", "has a wrong check digit (should be {})"},
+    Entry{"id_says_male", "与身份证号不符（身份证号为男性）", "does not match the ID number, which is a man's"},
+    Entry{"id_says_female", "与身份证号不符（身份证号为女性）", "does not match the ID number, which is a woman's"},
+    Entry{"duplicate_id", "该身份证号已登记给 {}", "is already registered to {}"},
+    Entry{"place_level", "{} 的代码应为 {} 位", "a {} code has {} digits"},
+    Entry{"id_birth_mismatch", "与身份证号不符（身份证为 {}）", "does not match the ID number (which says {})"},
+    Entry{"phone", "应为 11 位手机号（1 开头）或带区号的固话，收到“{}”",
+          "must be an 11-digit mobile number starting with 1, or a landline with area code, got \"{}\""},
+    Entry{"place_code", "应为 6、9 或 12 位行政区划代码，收到“{}”",
+          "must be a 6, 9 or 12-digit division code, got \"{}\""},
+    Entry{"ethnicity", "应为 GB 3304 民族代码（01–56、97、98），收到“{}”",
+          "must be a GB 3304 ethnicity code (01-56, 97, 98), got \"{}\""},
+    Entry{"ref_missing", "指向不存在的记录（{} {}）", "refers to a record that does not exist ({} {})"},
+    Entry{"birth_or_age", "请填写出生日期或年龄（只填一项）", "give either a birth date or an age, not both"},
+    Entry{"bad_number", "应为数字，收到“{}”", "must be a number, got \"{}\""},
+    Entry{"bad_uuid", "应为记录编号（UUID），收到“{}”", "must be a record id (UUID), got \"{}\""},
+    Entry{"diagnosis", "诊断应包含 ICD-10 编码和名称", "each diagnosis needs an ICD-10 code and a name"},
+    Entry{"icd10", "“{}”不是有效的 ICD-10 编码", "\"{}\" is not a valid ICD-10 code"},
+    Entry{"deleted", "该记录已删除", "this record was deleted"},
+    // Screening programs, follow-ups, exports and reports.
+    Entry{"bad_program", "筛查方案定义有误：{}：{}", "bad program definition: {}: {}"},
+    Entry{"program_changed", "筛查方案 {} 第 {} 版已存在且内容不同（新内容须用新版本号）",
+          "program {} version {} already exists with a different body (publish a new version)"},
+    Entry{"unknown_program", "未知的筛查方案“{}”", "\"{}\" is not a known screening program"},
+    Entry{"unknown_program_version", "未知的筛查方案版本 {} 第 {} 版", "unknown program version {} v{}"},
+    Entry{"not_eligible_age", "{} 岁不在“{}”的筛查年龄 {}–{} 岁内", "age {} is outside the ages of {} ({}-{})"},
+    Entry{"not_eligible_sex", "“{}”只筛查性别为 {} 的人", "{} screens only sex {}"},
+    Entry{"not_eligible", "不符合“{}”的筛查条件（{}）", "does not meet the conditions of {} ({})"},
+    Entry{"not_integer", "应为整数，收到“{}”", "must be a whole number, got \"{}\""},
+    Entry{"not_boolean", "应为是或否，收到 {}", "must be yes or no, got {}"},
+    Entry{"not_list", "应为选项列表", "must be a list of options"},
+    Entry{"not_text", "应为文字", "must be text"},
+    Entry{"not_object", "应为 JSON 对象", "must be a JSON object"},
+    Entry{"bad_transition", "不能从“{}”改为“{}”", "cannot go from \"{}\" to \"{}\""},
+    Entry{"not_due_yet", "应随访日期 {} 未到（今天 {}），不能标为逾期", "is not overdue: due {}, today is {}"},
+    Entry{"date_before", "不能早于 {}", "cannot be before {}"},
+    Entry{"date_order", "开始日期 {} 晚于结束日期 {}", "start date {} is after end date {}"},
+    Entry{"cannot_write", "无法写入“{}”：{}", "cannot write \"{}\": {}"},
+    Entry{"bad_format", "格式应为 {}，收到“{}”", "format must be {}, got \"{}\""},
+};
+
+struct Label {
+  std::string_view field, zh, en;
+};
+
+constexpr std::array kLabels{
+    Label{"name", "姓名", "name"},
+    Label{"name_native", "民族文字姓名", "name in native script"},
+    Label{"sex", "性别", "sex"},
+    Label{"birth_date", "出生日期", "birth date"},
+    Label{"age", "年龄", "age"},
+    Label{"id_number", "身份证号", "ID number"},
+    Label{"phone", "电话", "phone"},
+    Label{"village_code", "村", "village"},
+    Label{"ethnicity", "民族", "ethnicity"},
+    Label{"value", "数值", "value"},
+    Label{"unit", "单位", "unit"},
+    Label{"kind", "项目", "kind"},
+    Label{"date", "日期", "date"},
+    Label{"due_date", "应随访日期", "due date"},
+    Label{"quantity", "数量", "quantity"},
+    Label{"unit_value", "单价", "unit value"},
+    Label{"item", "药品/物品", "item"},
+    Label{"patient_id", "患者", "patient"},
+    Label{"complaint", "主诉", "complaint"},
+    Label{"diagnoses", "诊断", "diagnoses"},
+    Label{"station", "科室", "station"},
+    Label{"status", "状态", "status"},
+    Label{"result", "结果", "result"},
+    Label{"reason", "原因", "reason"},
+    Label{"program", "筛查方案", "program"},
+    Label{"answers", "筛查答案", "answers"},
+    Label{"out", "输出文件", "output file"},
+    Label{"from", "开始日期", "from date"},
+    Label{"to", "结束日期", "to date"},
+    Label{"as_of", "统计日期", "as-of date"},
+    Label{"township", "乡镇", "township"},
+    Label{"village", "村", "village"},
+    Label{"format", "格式", "format"},
+    Label{"outcome", "转诊结局", "outcome"},
+    Label{"done_date", "随访完成日期", "date done"},
+    Label{"screened_at", "筛查时间", "screened at"},
+};
+
+}  // namespace
+
+std::string_view message_template(std::string_view code, Lang lang) {
+  for (const auto& e : kMessages)
+    if (e.code == code) return lang == Lang::zh ? e.zh : e.en;
+  return code;
+}
+
+std::string_view field_label(std::string_view field, Lang lang) {
+  for (const auto& l : kLabels)
+    if (l.field == field) return lang == Lang::zh ? l.zh : l.en;
+  return field;
+}
+
+// Hand-written rather than std::format (not in GCC 12) or libfmt, because
+// core/ links only SQLite, ICU and nlohmann/json and this needs only "{}".
+std::string format_message(std::string_view tmpl, const std::vector<std::string>& args) {
+  std::string out;
+  size_t next = 0;
+  for (size_t i = 0; i < tmpl.size(); ++i) {
+    if (tmpl[i] == '{' && i + 1 < tmpl.size() && tmpl[i + 1] == '}') {
+      if (next < args.size()) out += args[next++];
+      ++i;
+    } else {
+      out += tmpl[i];
+    }
+  }
+  return out;
+}
+
+std::string FieldError::message(Lang lang) const {
+  std::string label(field_label(field, lang));
+  std::string sep = lang == Lang::zh ? "：" : ": ";
+  return label + (label == field ? "" : " (" + field + ")") + sep +
+         format_message(message_template(code, lang), args);
+}
+
+static std::string first_message(const std::vector<FieldError>& errors) {
+  return errors.empty() ? std::string("invalid input") : errors.front().message(Lang::en);
+}
+
+ValidationError::ValidationError(std::vector<FieldError> errors)
+    : std::runtime_error(first_message(errors)), errors_(std::move(errors)) {}
+
+NotFound::NotFound(std::string entity, std::string id)
+    : std::runtime_error("no " + entity + " with id " + id), entity_(std::move(entity)), id_(std::move(id)) {}
+
+}  // namespace yz

@@ -1,0 +1,137 @@
+#include "core/domain/search.h"
+
+#include "core/domain/pinyin.h"
+
+namespace yz {
+
+namespace {
+
+std::string lower_ascii(std::string_view s) {
+  std::string out(s);
+  for (char& c : out)
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  return out;
+}
+
+std::string join(const std::vector<std::string>& parts, size_t from, bool initials) {
+  std::string s;
+  for (size_t i = from; i < parts.size(); ++i) s += initials ? parts[i].substr(0, 1) : parts[i];
+  return s;
+}
+
+// Upper bound of the keys that start with `prefix` under byte-wise
+// comparison: the prefix with its last byte raised by one. UTF-8 never has
+// 0xFF bytes, so the increment cannot overflow for valid text.
+std::string prefix_upper_bound(std::string prefix) {
+  while (!prefix.empty()) {
+    auto& b = reinterpret_cast<unsigned char&>(prefix.back());
+    if (b < 0xFF) {
+      ++b;
+      return prefix;
+    }
+    prefix.pop_back();
+  }
+  return "\xFF";
+}
+
+}  // namespace
+
+std::string normalize_query(std::string_view query) {
+  std::string joined;
+  for (const auto& c : name_chars(query)) joined += c;
+  return lower_ascii(joined);
+}
+
+std::vector<SearchKey> patient_keys(std::string_view name, std::string_view name_native,
+                                    std::string_view id_number, std::string_view phone) {
+  std::vector<SearchKey> keys;
+  const auto chars = name_chars(name);
+  const auto readings = name_readings(name);
+  for (size_t pos = 0; pos < chars.size(); ++pos) {
+    if (pos > 0 && chars.size() - pos < 2) break;  // suffixes of two characters or more
+    const bool suffix = pos > 0;
+    keys.push_back({join(chars, pos, false), suffix ? KeyKind::name_suffix : KeyKind::name});
+    for (const auto& syl : readings) {
+      if (syl.size() != chars.size()) continue;
+      keys.push_back({join(syl, pos, false), suffix ? KeyKind::pinyin_suffix : KeyKind::pinyin});
+      keys.push_back({join(syl, pos, true), suffix ? KeyKind::initials_suffix : KeyKind::initials});
+    }
+  }
+  if (!name_native.empty()) keys.push_back({normalize_query(name_native), KeyKind::name_native});
+  if (!id_number.empty()) keys.push_back({lower_ascii(id_number), KeyKind::id_number});
+  if (!phone.empty()) keys.push_back({std::string(phone), KeyKind::phone});
+  return keys;
+}
+
+PatientIndexer::PatientIndexer(SQLite::Database& db)
+    : del_(db, "DELETE FROM patient_key WHERE patient_rid = ?"),
+      ins_(db, "INSERT OR IGNORE INTO patient_key (key, patient_rid, kind) VALUES (?, ?, ?)") {}
+
+void PatientIndexer::remove(int64_t rid) {
+  del_.bind(1, rid);
+  del_.exec();
+  del_.reset();
+}
+
+void PatientIndexer::index(int64_t rid, std::string_view name, std::string_view name_native,
+                           std::string_view id_number, std::string_view phone) {
+  remove(rid);
+  for (const auto& k : patient_keys(name, name_native, id_number, phone)) {
+    if (k.key.empty()) continue;
+    ins_.bind(1, k.key);
+    ins_.bind(2, rid);
+    ins_.bind(3, static_cast<int>(k.kind));
+    ins_.exec();
+    ins_.reset();
+  }
+}
+
+void reindex_all_patients(SQLite::Database& db) {
+  PatientIndexer indexer(db);
+  SQLite::Statement q(db,
+                      "SELECT rid, name, COALESCE(name_native,''), COALESCE(id_number,''), COALESCE(phone,'') "
+                      "FROM patient WHERE deleted = 0");
+  while (q.executeStep())
+    indexer.index(q.getColumn(0).getInt64(), q.getColumn(1).getString(), q.getColumn(2).getString(),
+                  q.getColumn(3).getString(), q.getColumn(4).getString());
+}
+
+std::vector<PatientHit> search_patients(SQLite::Database& db, std::string_view query, int limit) {
+  const std::string q = normalize_query(query);
+  std::vector<PatientHit> hits;
+  if (q.empty() || limit <= 0) return hits;
+  // Rank on the key index alone, then read only the patients returned. The
+  // inner LIMIT bounds the work for short queries that match a large share of
+  // the index (exact keys sort first in the range); the user narrows by
+  // typing on. Ties go by key, then by registration order.
+  SQLite::Statement st(db, R"SQL(
+    SELECT p.id, p.name, COALESCE(p.name_native,''), p.sex, p.birth_date, COALESCE(p.id_number,''),
+           COALESCE(p.phone,''), COALESCE(p.village_code,''), r.score
+    FROM (SELECT patient_rid,
+                 MIN(CASE WHEN kind IN (1,3,5) THEN 2 ELSE 0 END + CASE WHEN key = ?1 THEN 0 ELSE 1 END) AS score,
+                 MIN(key) AS first_key
+          FROM (SELECT key, patient_rid, kind FROM patient_key WHERE key >= ?1 AND key < ?2 LIMIT 400)
+          GROUP BY patient_rid ORDER BY score, first_key, patient_rid LIMIT ?3) AS r
+    JOIN patient p ON p.rid = r.patient_rid
+    WHERE p.deleted = 0
+    ORDER BY r.score, r.first_key, p.rid)SQL");
+  st.bind(1, q);
+  st.bind(2, prefix_upper_bound(q));
+  st.bind(3, limit);
+  while (st.executeStep()) {
+    PatientHit h;
+    h.id = st.getColumn(0).getString();
+    h.name = st.getColumn(1).getString();
+    h.name_native = st.getColumn(2).getString();
+    h.sex = st.getColumn(3).getString();
+    h.birth_date = st.getColumn(4).getString();
+    h.id_number = st.getColumn(5).getString();
+    h.phone = st.getColumn(6).getString();
+    h.village_code = st.getColumn(7).getString();
+    h.score = st.getColumn(8).getInt();
+    hits.push_back(std::move(h));
+  }
+  return hits;
+}
+
+}  // namespace yz

@@ -1,0 +1,192 @@
+#include "core/domain/validate.h"
+
+#include <array>
+#include <charconv>
+#include <cstdio>
+
+namespace yz {
+
+namespace {
+bool all_digits(std::string_view s) {
+  if (s.empty()) return false;
+  for (char c : s)
+    if (c < '0' || c > '9') return false;
+  return true;
+}
+
+int to_int(std::string_view s) {
+  int v = 0;
+  std::from_chars(s.data(), s.data() + s.size(), v);
+  return v;
+}
+
+bool leap(int y) { return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0; }
+
+int days_in_month(int y, int m) {
+  static constexpr int kDays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+  return m == 2 && leap(y) ? 29 : kDays[m - 1];
+}
+
+struct Ethnicity {
+  std::string_view code, zh, en;
+};
+
+// GB 3304-1991 names and codes of China's ethnic groups.
+constexpr std::array kEthnicities{
+    Ethnicity{"01", "汉族", "Han"},         Ethnicity{"02", "蒙古族", "Mongol"},
+    Ethnicity{"03", "回族", "Hui"},         Ethnicity{"04", "藏族", "Tibetan"},
+    Ethnicity{"05", "维吾尔族", "Uyghur"},  Ethnicity{"06", "苗族", "Miao"},
+    Ethnicity{"07", "彝族", "Yi"},          Ethnicity{"08", "壮族", "Zhuang"},
+    Ethnicity{"09", "布依族", "Buyei"},     Ethnicity{"10", "朝鲜族", "Korean"},
+    Ethnicity{"11", "满族", "Manchu"},      Ethnicity{"12", "侗族", "Dong"},
+    Ethnicity{"13", "瑶族", "Yao"},         Ethnicity{"14", "白族", "Bai"},
+    Ethnicity{"15", "土家族", "Tujia"},     Ethnicity{"16", "哈尼族", "Hani"},
+    Ethnicity{"17", "哈萨克族", "Kazakh"},  Ethnicity{"18", "傣族", "Dai"},
+    Ethnicity{"19", "黎族", "Li"},          Ethnicity{"20", "傈僳族", "Lisu"},
+    Ethnicity{"21", "佤族", "Va"},          Ethnicity{"22", "畲族", "She"},
+    Ethnicity{"23", "高山族", "Gaoshan"},   Ethnicity{"24", "拉祜族", "Lahu"},
+    Ethnicity{"25", "水族", "Sui"},         Ethnicity{"26", "东乡族", "Dongxiang"},
+    Ethnicity{"27", "纳西族", "Nakhi"},     Ethnicity{"28", "景颇族", "Jingpo"},
+    Ethnicity{"29", "柯尔克孜族", "Kyrgyz"}, Ethnicity{"30", "土族", "Monguor"},
+    Ethnicity{"31", "达斡尔族", "Daur"},    Ethnicity{"32", "仫佬族", "Mulao"},
+    Ethnicity{"33", "羌族", "Qiang"},       Ethnicity{"34", "布朗族", "Blang"},
+    Ethnicity{"35", "撒拉族", "Salar"},     Ethnicity{"36", "毛南族", "Maonan"},
+    Ethnicity{"37", "仡佬族", "Gelao"},     Ethnicity{"38", "锡伯族", "Xibe"},
+    Ethnicity{"39", "阿昌族", "Achang"},    Ethnicity{"40", "普米族", "Pumi"},
+    Ethnicity{"41", "塔吉克族", "Tajik"},   Ethnicity{"42", "怒族", "Nu"},
+    Ethnicity{"43", "乌孜别克族", "Uzbek"}, Ethnicity{"44", "俄罗斯族", "Russian"},
+    Ethnicity{"45", "鄂温克族", "Evenki"},  Ethnicity{"46", "德昂族", "De'ang"},
+    Ethnicity{"47", "保安族", "Bonan"},     Ethnicity{"48", "裕固族", "Yugur"},
+    Ethnicity{"49", "京族", "Gin"},         Ethnicity{"50", "塔塔尔族", "Tatar"},
+    Ethnicity{"51", "独龙族", "Derung"},    Ethnicity{"52", "鄂伦春族", "Oroqen"},
+    Ethnicity{"53", "赫哲族", "Hezhen"},    Ethnicity{"54", "门巴族", "Monpa"},
+    Ethnicity{"55", "珞巴族", "Lhoba"},     Ethnicity{"56", "基诺族", "Jino"},
+    Ethnicity{"97", "其他", "Other"},       Ethnicity{"98", "外国血统中国籍人士", "Naturalised citizen"},
+};
+}  // namespace
+
+std::string trim(std::string_view s) {
+  static constexpr std::string_view kIdeoSpace = "\xE3\x80\x80";  // U+3000
+  for (bool changed = true; changed;) {
+    changed = false;
+    while (!s.empty() && (s.front() == ' ' || s.front() == '\t' || s.front() == '\n' || s.front() == '\r')) {
+      s.remove_prefix(1);
+      changed = true;
+    }
+    while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\n' || s.back() == '\r')) {
+      s.remove_suffix(1);
+      changed = true;
+    }
+    if (s.starts_with(kIdeoSpace)) { s.remove_prefix(3); changed = true; }
+    if (s.ends_with(kIdeoSpace)) { s.remove_suffix(3); changed = true; }
+  }
+  return std::string(s);
+}
+
+size_t utf8_length(std::string_view s) {
+  size_t n = 0;
+  for (unsigned char c : s)
+    if ((c & 0xC0) != 0x80) ++n;
+  return n;
+}
+
+bool is_real_date(std::string_view s) {
+  if (s.size() != 10 || s[4] != '-' || s[7] != '-') return false;
+  if (!all_digits(s.substr(0, 4)) || !all_digits(s.substr(5, 2)) || !all_digits(s.substr(8, 2))) return false;
+  const int y = to_int(s.substr(0, 4)), m = to_int(s.substr(5, 2)), d = to_int(s.substr(8, 2));
+  return y >= 1 && m >= 1 && m <= 12 && d >= 1 && d <= days_in_month(y, m);
+}
+
+bool is_datetime(std::string_view s) {
+  if (s.size() != 16 && s.size() != 19) return false;
+  if (!is_real_date(s.substr(0, 10)) || (s[10] != ' ' && s[10] != 'T') || s[13] != ':') return false;
+  if (!all_digits(s.substr(11, 2)) || !all_digits(s.substr(14, 2))) return false;
+  if (to_int(s.substr(11, 2)) > 23 || to_int(s.substr(14, 2)) > 59) return false;
+  if (s.size() == 19) return s[16] == ':' && all_digits(s.substr(17, 2)) && to_int(s.substr(17, 2)) <= 59;
+  return true;
+}
+
+Checked<std::string> check_past_date(std::string_view field, std::string_view value, std::string_view today) {
+  std::string v = trim(value);
+  if (!is_real_date(v)) return FieldError{std::string(field), "bad_date", {v}};
+  if (v > today) return FieldError{std::string(field), "date_future", {std::string(today)}};
+  if (v < "1900-01-01") return FieldError{std::string(field), "date_too_old", {"1900-01-01"}};
+  return v;
+}
+
+Checked<std::string> check_phone(std::string_view field, std::string_view value) {
+  std::string digits;
+  std::string v = trim(value);
+  for (size_t i = 0; i < v.size(); ++i) {
+    const char c = v[i];
+    if (c >= '0' && c <= '9') digits += c;
+    else if (c == ' ' || c == '-' || c == '(' || c == ')' || (c == '+' && i == 0)) continue;
+    else return FieldError{std::string(field), "phone", {v}};
+  }
+  if (v.starts_with("+86") || (digits.size() == 13 && digits.starts_with("86"))) digits.erase(0, 2);
+  else if (digits.size() == 15 && digits.starts_with("0086")) digits.erase(0, 4);
+  const bool mobile = digits.size() == 11 && digits[0] == '1' && digits[1] >= '3' && digits[1] <= '9';
+  // Landline: 0 + 2-3 digit area code + 7-8 digit number (0891-6xxxxxx in Lhasa).
+  const bool landline = digits.size() >= 10 && digits.size() <= 12 && digits[0] == '0' && digits[1] != '0';
+  if (!mobile && !landline) return FieldError{std::string(field), "phone", {v}};
+  return digits;
+}
+
+std::optional<FieldError> check_age(std::string_view field, long long age) {
+  if (age < 0 || age > 120) return FieldError{std::string(field), "age_range", {std::to_string(age)}};
+  return std::nullopt;
+}
+
+std::string birth_date_from_age(int age, std::string_view today) {
+  const int y = to_int(today.substr(0, 4)) - age;
+  int m = to_int(today.substr(5, 2)), d = to_int(today.substr(8, 2));
+  if (m == 2 && d == 29 && !leap(y)) d = 28;
+  char buf[16];
+  std::snprintf(buf, sizeof buf, "%04d-%02d-%02d", y, m, d);
+  return buf;
+}
+
+int age_on(std::string_view birth, std::string_view on) {
+  int age = to_int(on.substr(0, 4)) - to_int(birth.substr(0, 4));
+  if (on.substr(5, 5) < birth.substr(5, 5)) --age;
+  return age;
+}
+
+bool is_province_code(int p) {
+  return (p >= 11 && p <= 15) || (p >= 21 && p <= 23) || (p >= 31 && p <= 37) || (p >= 41 && p <= 46) ||
+         (p >= 50 && p <= 54) || (p >= 61 && p <= 65) || p == 71 || p == 81 || p == 82 || p == 83;
+}
+
+Checked<std::string> check_place_code(std::string_view field, std::string_view value) {
+  std::string v = trim(value);
+  if (!all_digits(v) || (v.size() != 6 && v.size() != 9 && v.size() != 12) ||
+      !is_province_code(to_int(v.substr(0, 2))))
+    return FieldError{std::string(field), "place_code", {v}};
+  return v;
+}
+
+Checked<std::string> check_ethnicity(std::string_view field, std::string_view value) {
+  std::string v = trim(value);
+  if (v.size() == 1) v = "0" + v;
+  for (const auto& e : kEthnicities)
+    if (e.code == v) return v;
+  return FieldError{std::string(field), "ethnicity", {std::string(value)}};
+}
+
+std::string_view ethnicity_name(std::string_view code, Lang lang) {
+  for (const auto& e : kEthnicities)
+    if (e.code == code) return lang == Lang::zh ? e.zh : e.en;
+  return {};
+}
+
+bool is_icd10(std::string_view c) {
+  if (c.size() < 3 || c.size() > 8) return false;
+  if (!(c[0] >= 'A' && c[0] <= 'Z') || !all_digits(c.substr(1, 2))) return false;
+  if (c.size() == 3) return true;
+  if (c[3] != '.' || c.size() == 4) return false;
+  for (char ch : c.substr(4))
+    if (!((ch >= '0' && ch <= '9') || (ch >= 'A' && ch <= 'Z'))) return false;
+  return true;
+}
+
+}  // namespace yz

@@ -1,0 +1,457 @@
+#include "core/output/export.h"
+
+#include <SQLiteCpp/Statement.h>
+#include <xlsxwriter.h>
+
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <memory>
+#include <vector>
+
+#include "core/base/files.h"
+#include "core/programs/programs.h"
+#include "core/domain/validate.h"
+
+namespace yz {
+
+namespace fs = std::filesystem;
+
+ExportFormat parse_export_format(std::string_view s) {
+  if (s == "csv") return ExportFormat::csv;
+  if (s == "xlsx") return ExportFormat::xlsx;
+  throw ValidationError(FieldError{"format", "bad_format", {"csv|xlsx", std::string(s)}});
+}
+
+namespace {
+
+// ===========================================================================
+// Tables: a list of columns and rows of cells, written as CSV or XLSX.
+
+enum class CellKind { empty, text, integer, number, date };
+
+struct Cell {
+  CellKind kind = CellKind::empty;
+  std::string text;  // text, and date as YYYY-MM-DD
+  double number = 0;
+};
+
+struct Column {
+  const char* zh;
+  const char* en;
+  double width;  // in Excel character units (a CJK character is about 2)
+};
+
+class TableSink {
+ public:
+  virtual ~TableSink() = default;
+  virtual void row(const std::vector<Cell>& cells) = 0;
+  virtual void finish() = 0;
+};
+
+[[noreturn]] void cannot_write(const std::string& path, const std::string& why) {
+  throw ValidationError(FieldError{"out", "cannot_write", {path, why}});
+}
+
+// CSV as Excel in a Chinese locale opens it: UTF-8 with a BOM (without it
+// Excel reads GBK and shows mojibake), CRLF, fields quoted when they hold a
+// comma, quote or line break. ID numbers stay plain text: the file is also
+// read by programs; coordinators who want them intact in Excel use XLSX.
+class CsvSink final : public TableSink {
+ public:
+  CsvSink(const std::string& path, const std::vector<Column>& cols, Lang lang) : path_(path) {
+    buf_.resize(1 << 16);
+    out_.rdbuf()->pubsetbuf(buf_.data(), static_cast<std::streamsize>(buf_.size()));
+    out_.open(path, std::ios::binary | std::ios::trunc);
+    if (!out_) cannot_write(path, std::strerror(errno));
+    out_ << "\xEF\xBB\xBF";
+    std::vector<Cell> header;
+    for (const auto& c : cols) header.push_back({CellKind::text, lang == Lang::zh ? c.zh : c.en, 0});
+    row(header);
+  }
+  void row(const std::vector<Cell>& cells) override {
+    line_.clear();
+    for (size_t i = 0; i < cells.size(); ++i) {
+      if (i) line_ += ',';
+      const Cell& c = cells[i];
+      switch (c.kind) {
+        case CellKind::empty: break;
+        case CellKind::integer:
+        case CellKind::number: {
+          char b[32];
+          std::snprintf(b, sizeof b, c.kind == CellKind::integer ? "%.0f" : "%.10g", c.number);
+          line_ += b;
+          break;
+        }
+        case CellKind::text:
+        case CellKind::date:
+          if (c.text.find_first_of(",\"\r\n") == std::string::npos) {
+            line_ += c.text;
+          } else {
+            line_ += '"';
+            for (char ch : c.text) {
+              if (ch == '"') line_ += '"';
+              line_ += ch;
+            }
+            line_ += '"';
+          }
+          break;
+      }
+    }
+    line_ += "\r\n";
+    out_.write(line_.data(), static_cast<std::streamsize>(line_.size()));
+  }
+  void finish() override {
+    out_.flush();
+    if (!out_) throw std::runtime_error("writing " + path_ + " failed (disk full?)");
+    out_.close();
+    if (!out_) throw std::runtime_error("writing " + path_ + " failed (disk full?)");
+  }
+
+ private:
+  std::string path_;
+  std::vector<char> buf_;
+  std::ofstream out_;
+  std::string line_;
+};
+
+// XLSX through libxlsxwriter in constant-memory mode: each row goes to a
+// temporary file as it is written, so 10^5 or 10^6 rows need little memory.
+class XlsxSink final : public TableSink {
+ public:
+  XlsxSink(const std::string& path, const std::vector<Column>& cols, Lang lang, std::string sheet)
+      : path_(path), cols_(cols), lang_(lang), sheet_(std::move(sheet)) {
+    lxw_workbook_options opts{};
+    opts.constant_memory = LXW_TRUE;
+    wb_ = workbook_new_opt(path.c_str(), &opts);
+    if (!wb_) cannot_write(path, "cannot create the workbook");
+    header_ = workbook_add_format(wb_);
+    format_set_bold(header_);
+    format_set_bg_color(header_, 0xD9E1F2);
+    format_set_text_wrap(header_);
+    date_ = workbook_add_format(wb_);
+    format_set_num_format(date_, "yyyy-mm-dd");
+    new_sheet();
+  }
+  ~XlsxSink() override {
+    // Not finished (an error on the way): close quietly; the caller removes
+    // the temporary file.
+    if (wb_) workbook_close(wb_);
+  }
+  void row(const std::vector<Cell>& cells) override {
+    if (row_ >= LXW_ROW_MAX - 1) {
+      close_sheet();
+      new_sheet();
+    }
+    ++row_;
+    for (size_t i = 0; i < cells.size(); ++i) {
+      const Cell& c = cells[i];
+      const auto col = static_cast<lxw_col_t>(i);
+      switch (c.kind) {
+        case CellKind::empty: break;
+        case CellKind::text:
+          if (!c.text.empty()) worksheet_write_string(ws_, row_, col, c.text.c_str(), nullptr);
+          break;
+        case CellKind::integer:
+        case CellKind::number: worksheet_write_number(ws_, row_, col, c.number, nullptr); break;
+        case CellKind::date: {
+          if (c.text.size() != 10) break;
+          lxw_datetime dt{std::atoi(c.text.c_str()), std::atoi(c.text.c_str() + 5), std::atoi(c.text.c_str() + 8),
+                          0, 0, 0};
+          worksheet_write_datetime(ws_, row_, col, &dt, date_);
+          break;
+        }
+      }
+    }
+  }
+  void finish() override {
+    close_sheet();
+    const lxw_error err = workbook_close(wb_);
+    wb_ = nullptr;
+    if (err != LXW_NO_ERROR) throw std::runtime_error("writing " + path_ + " failed: " + lxw_strerror(err));
+  }
+
+ private:
+  void new_sheet() {
+    ++sheets_;
+    const std::string name = sheets_ == 1 ? sheet_ : sheet_ + " (" + std::to_string(sheets_) + ")";
+    ws_ = workbook_add_worksheet(wb_, name.c_str());
+    row_ = 0;
+    for (size_t i = 0; i < cols_.size(); ++i) {
+      const auto c = static_cast<lxw_col_t>(i);
+      worksheet_set_column(ws_, c, c, cols_[i].width, nullptr);
+    }
+    worksheet_set_row(ws_, 0, 30, nullptr);
+    for (size_t i = 0; i < cols_.size(); ++i)
+      worksheet_write_string(ws_, 0, static_cast<lxw_col_t>(i), lang_ == Lang::zh ? cols_[i].zh : cols_[i].en,
+                             header_);
+    worksheet_freeze_panes(ws_, 1, 0);
+  }
+  void close_sheet() {
+    worksheet_autofilter(ws_, 0, 0, row_, static_cast<lxw_col_t>(cols_.size() - 1));
+  }
+
+  std::string path_;
+  std::vector<Column> cols_;
+  Lang lang_;
+  std::string sheet_;
+  lxw_workbook* wb_ = nullptr;
+  lxw_worksheet* ws_ = nullptr;
+  lxw_format* header_ = nullptr;
+  lxw_format* date_ = nullptr;
+  lxw_row_t row_ = 0;
+  int sheets_ = 0;
+};
+
+// The output file (core/files.h), with its failures as a bad --out.
+class AtomicOutput {
+ public:
+  explicit AtomicOutput(const std::string& target) : file_(open(target)) {}
+  const std::string& temp_path() const { return file_->temp_path(); }
+  void commit() {
+    try {
+      file_->commit();
+    } catch (const FileError& e) {
+      cannot_write(e.path(), e.why());
+    }
+  }
+
+ private:
+  std::unique_ptr<AtomicFile> file_;
+
+  static std::unique_ptr<AtomicFile> open(const std::string& target) {
+    if (target.empty()) throw ValidationError(FieldError{"out", "required"});
+    try {
+      return std::make_unique<AtomicFile>(target);
+    } catch (const FileError& e) {
+      cannot_write(e.path(), e.why());
+    }
+  }
+};
+
+std::unique_ptr<TableSink> open_sink(ExportFormat f, const std::string& path, const std::vector<Column>& cols,
+                                     Lang lang, const std::string& sheet) {
+  if (f == ExportFormat::csv) return std::make_unique<CsvSink>(path, cols, lang);
+  return std::make_unique<XlsxSink>(path, cols, lang, sheet);
+}
+
+std::string col(SQLite::Statement& st, int i) {
+  return st.getColumn(i).isNull() ? std::string() : st.getColumn(i).getString();
+}
+
+Cell text(std::string s) { return {CellKind::text, std::move(s), 0}; }
+Cell text(std::string_view s) { return {CellKind::text, std::string(s), 0}; }
+Cell integer(int64_t n) { return {CellKind::integer, {}, static_cast<double>(n)}; }
+Cell date(std::string s) { return s.size() == 10 ? Cell{CellKind::date, std::move(s), 0} : Cell{}; }
+
+std::string sex_label(std::string_view s, Lang lang) {
+  if (s == "M") return lang == Lang::zh ? "男" : "M";
+  if (s == "F") return lang == Lang::zh ? "女" : "F";
+  return std::string(s);
+}
+
+// Programs by (id, version), looked up once per export.
+class ProgramCache {
+ public:
+  explicit ProgramCache(SQLite::Database& db) : db_(db) {}
+  const Program* get(const std::string& id, int version) {
+    auto key = std::make_pair(id, version);
+    auto it = cache_.find(key);
+    if (it == cache_.end()) it = cache_.emplace(key, find_program(db_, id, version)).first;
+    return it->second.get();
+  }
+
+ private:
+  SQLite::Database& db_;
+  std::map<std::pair<std::string, int>, ProgramPtr> cache_;
+};
+
+// "收缩压 182 mmHg；舒张压 104 mmHg；…" from stored answers.
+std::string details(const Program& p, const std::string& answers_text, Lang lang) {
+  if (answers_text.empty()) return {};
+  const json a = json::parse(answers_text, nullptr, false);
+  if (!a.is_object()) return {};
+  const char* sep = lang == Lang::zh ? "；" : "; ";
+  std::string out;
+  for (const auto& f : p.fields) {
+    auto it = a.find(f.id);
+    if (it == a.end()) continue;
+    if (!out.empty()) out += sep;
+    out += f.label.in(lang) + " " + p.display(f.id, *it, lang);
+    if (!f.unit.empty() && it->is_number()) out += (f.unit == "°" || f.unit == "%" ? "" : " ") + f.unit;
+  }
+  if (auto d = a.find("_derived"); d != a.end() && d->is_object())
+    for (const auto& dv : p.derived) {
+      auto it = d->find(dv.id);
+      if (it == d->end() || it->is_null() || it->is_boolean() || dv.label.zh.empty()) continue;
+      if (!out.empty()) out += sep;
+      out += dv.label.in(lang) + " " + p.display(dv.id, *it, lang);
+    }
+  return out;
+}
+
+std::string sheet_name(const std::string& s) {
+  // Excel sheet names: at most 31 characters (code points), none of []:*?/\ .
+  std::string out;
+  int chars = 0;
+  for (size_t i = 0; i < s.size(); ++i) {
+    const unsigned char c = static_cast<unsigned char>(s[i]);
+    if ((c & 0xC0) != 0x80 && ++chars > 31) break;
+    if (std::string_view("[]:*?/\\").find(s[i]) == std::string_view::npos) out += s[i];
+  }
+  return out;
+}
+
+}  // namespace
+
+void check_screening_list_query(SQLite::Database& db, const ScreeningListQuery& q) {
+  if (q.program.empty()) throw ValidationError(FieldError{"program", "required"});
+  if (!latest_program(db, q.program)) throw ValidationError(FieldError{"program", "unknown_program", {q.program}});
+  if (!q.result.empty() && q.result != "negative" && q.result != "positive" && q.result != "suspected" &&
+      q.result != "incomplete" && q.result != "abnormal")
+    throw ValidationError(
+        FieldError{"result", "bad_option", {"positive, suspected, abnormal, negative, incomplete"}});
+  if (!q.township.empty()) {
+    const auto checked = check_place_code("township", q.township);
+    if (const auto* e = std::get_if<FieldError>(&checked)) throw ValidationError(*e);
+  }
+  check_date_arg("from", q.from);
+  check_date_arg("to", q.to);
+  if (!q.from.empty() && !q.to.empty() && q.from > q.to)
+    throw ValidationError(FieldError{"from", "date_order", {q.from, q.to}});
+}
+
+ExportSummary export_screening_list(SQLite::Database& db, const ScreeningListQuery& q, ExportFormat format,
+                                    const std::string& out_path, Lang lang) {
+  check_screening_list_query(db, q);
+  AtomicOutput out(out_path);
+  const std::vector<Column> cols{
+      {"筛查日期", "Screened on", 11}, {"姓名", "Name", 12},           {"性别", "Sex", 5},
+      {"年龄", "Age", 5},              {"身份证号", "ID number", 20},  {"电话", "Phone", 13},
+      {"乡镇", "Township", 12},        {"村", "Village", 12},          {"筛查项目", "Program", 20},
+      {"版本", "Version", 5},          {"结果", "Result", 7},          {"风险分级", "Risk grade", 16},
+      {"下一步", "Next step", 36},     {"筛查详情", "Details", 50},    {"转诊机构", "Referred to", 24},
+      {"转诊状态", "Referral status", 9}, {"预约日期", "Appointment", 11}, {"随访日期", "Follow-up due", 11},
+      {"随访状态", "Follow-up status", 9}, {"患者编号", "Patient id", 38}, {"筛查编号", "Screening id", 38},
+  };
+  ProgramCache programs(db);
+  const Program* named = programs.get(q.program, latest_program(db, q.program)->version);
+  auto sink = open_sink(format, out.temp_path(), cols, lang,
+                        sheet_name(lang == Lang::zh ? named->name.zh : named->name.in(Lang::en)));
+  // The township of a patient is the first 9 digits of the village code;
+  // names come from the place table when it knows them.
+  SQLite::Statement st(db, R"SQL(
+    SELECT s.id, s.patient_id, s.screened_at, p.name, p.sex, p.birth_date, COALESCE(p.id_number, ''),
+           COALESCE(p.phone, ''),
+           COALESCE((SELECT name FROM place WHERE code = substr(p.village_code, 1, 9) AND deleted = 0 LIMIT 1), ''),
+           COALESCE((SELECT name FROM place WHERE code = p.village_code AND deleted = 0 LIMIT 1), ''),
+           s.program_id, s.program_version, s.result, COALESCE(s.risk_grade, ''), COALESCE(s.next_step, ''),
+           COALESCE(s.answers, ''), r.to_facility, r.status, r.appointment_date, f.due_date, f.status
+    FROM screening s
+    JOIN patient p ON p.id = s.patient_id AND p.deleted = 0
+    LEFT JOIN referral r ON r.rid = (SELECT MIN(rid) FROM referral WHERE screening_id = s.id AND deleted = 0)
+    LEFT JOIN follow_up f ON f.rid = (SELECT rid FROM follow_up WHERE screening_id = s.id AND deleted = 0
+                                      ORDER BY due_date DESC, rid DESC LIMIT 1)
+    WHERE s.deleted = 0 AND s.program_id = ?1
+      AND (?2 = '' OR s.result = ?2 OR (?2 = 'abnormal' AND s.result IN ('positive', 'suspected')))
+      AND (?3 = '' OR (p.village_code >= ?3 AND p.village_code < ?3 || char(127)))
+      AND (?4 = '' OR s.screened_at >= ?4) AND (?5 = '' OR substr(s.screened_at, 1, 10) <= ?5)
+    ORDER BY substr(COALESCE(p.village_code, ''), 1, 9), p.village_code, p.name, s.screened_at, s.rid
+  )SQL");
+  st.bind(1, q.program);
+  st.bind(2, q.result);
+  st.bind(3, q.township);
+  st.bind(4, q.from);
+  st.bind(5, q.to);
+  ExportSummary sum;
+  std::vector<Cell> row(cols.size());
+  while (st.executeStep()) {
+    const std::string at = col(st, 2);
+    const std::string day = at.substr(0, 10);
+    const std::string birth = col(st, 5);
+    const Program* p = programs.get(col(st, 10), st.getColumn(11).getInt());
+    const std::string grade = col(st, 13);
+    row[0] = date(day);
+    row[1] = text(col(st, 3));
+    row[2] = text(sex_label(col(st, 4), lang));
+    row[3] = birth.size() == 10 && day.size() == 10 ? integer(age_on(birth, day)) : Cell{};
+    row[4] = text(col(st, 6));
+    row[5] = text(col(st, 7));
+    row[6] = text(col(st, 8));
+    row[7] = text(col(st, 9));
+    row[8] = text(p ? p->name.in(lang) : col(st, 10));
+    row[9] = integer(st.getColumn(11).getInt());
+    row[10] = text(result_label(col(st, 12), lang));
+    row[11] = text(p ? p->grade_label(grade, lang) : grade);
+    row[12] = text(col(st, 14));
+    row[13] = text(p ? details(*p, col(st, 15), lang) : col(st, 15));
+    row[14] = text(col(st, 16));
+    row[15] = text(referral_status_label(col(st, 17), lang));
+    row[16] = date(col(st, 18));
+    row[17] = date(col(st, 19));
+    row[18] = text(follow_up_status_label(col(st, 20), lang));
+    row[19] = text(col(st, 1));
+    row[20] = text(col(st, 0));
+    sink->row(row);
+    ++sum.rows;
+  }
+  sink->finish();
+  sink.reset();
+  out.commit();
+  sum.path = out_path;
+  return sum;
+}
+
+ExportSummary export_follow_ups(SQLite::Database& db, const WorklistQuery& q, ExportFormat format,
+                                const std::string& out_path, Lang lang) {
+  check_worklist_query(db, q);
+  AtomicOutput out(out_path);
+  const std::vector<Column> cols{
+      {"应随访日期", "Due", 11},        {"状态", "Status", 8},          {"逾期天数", "Days overdue", 8},
+      {"姓名", "Name", 12},             {"性别", "Sex", 5},             {"年龄", "Age", 5},
+      {"身份证号", "ID number", 20},    {"电话", "Phone", 13},          {"乡镇", "Township", 12},
+      {"村", "Village", 12},            {"随访原因", "Reason", 30},     {"筛查项目", "Program", 20},
+      {"筛查结果", "Result", 7},        {"风险分级", "Risk grade", 16}, {"筛查日期", "Screened on", 11},
+      {"转诊机构", "Referred to", 24},  {"转诊状态", "Referral status", 9}, {"完成日期", "Done on", 11},
+      {"随访结果", "Outcome", 30},      {"随访编号", "Follow-up id", 38}, {"患者编号", "Patient id", 38},
+  };
+  auto sink = open_sink(format, out.temp_path(), cols, lang, lang == Lang::zh ? "随访名单" : "Follow-ups");
+  ProgramCache programs(db);
+  std::vector<Cell> row(cols.size());
+  ExportSummary sum;
+  sum.rows = for_each_worklist_row(db, q, [&](const WorklistRow& r) {
+    const Program* p = r.program_id.empty() ? nullptr : programs.get(r.program_id, r.program_version);
+    row[0] = date(r.due_date);
+    row[1] = text(follow_up_status_label(r.effective_status, lang));
+    row[2] = r.days_overdue > 0 ? integer(r.days_overdue) : Cell{};
+    row[3] = text(r.name);
+    row[4] = text(sex_label(r.sex, lang));
+    row[5] = integer(r.age);
+    row[6] = text(r.id_number);
+    row[7] = text(r.phone);
+    row[8] = text(r.township_name);
+    row[9] = text(r.village_name);
+    row[10] = text(r.reason);
+    row[11] = text(p ? p->name.in(lang) : r.program_id);
+    row[12] = text(result_label(r.screening_result, lang));
+    row[13] = text(p ? p->grade_label(r.risk_grade, lang) : r.risk_grade);
+    row[14] = date(r.screened_on);
+    row[15] = text(r.referral_to);
+    row[16] = text(referral_status_label(r.referral_status, lang));
+    row[17] = date(r.done_date);
+    row[18] = text(r.result);
+    row[19] = text(r.follow_up_id);
+    row[20] = text(r.patient_id);
+    sink->row(row);
+  });
+  sink->finish();
+  sink.reset();
+  out.commit();
+  sum.path = out_path;
+  return sum;
+}
+
+}  // namespace yz

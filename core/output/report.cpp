@@ -1,0 +1,291 @@
+#include "core/output/report.h"
+
+#include <SQLiteCpp/Statement.h>
+
+#include <cmath>
+#include <cstdio>
+#include <functional>
+#include <sstream>
+
+#include "core/care/followup.h"
+#include "core/programs/programs.h"
+#include "core/domain/validate.h"
+
+namespace yz {
+
+namespace {
+
+// The clinic days in scope with their township, as a CTE every query starts
+// with. Parameters: ?1 day id, ?2 from, ?3 to, ?4 campaign, ?5 township.
+constexpr const char* kScope = R"SQL(
+  WITH d AS (SELECT id, substr(place_code, 1, 9) AS tw FROM clinic_day
+             WHERE deleted = 0 AND (?1 = '' OR id = ?1) AND (?2 = '' OR date >= ?2) AND (?3 = '' OR date <= ?3)
+               AND (?4 = '' OR campaign = ?4)
+               AND (?5 = '' OR (place_code >= ?5 AND place_code < ?5 || char(127)))),
+  sc AS (SELECT s.id, s.patient_id, s.program_id, s.result, d.tw FROM screening s JOIN d ON d.id = s.clinic_day_id
+         WHERE s.deleted = 0),
+  en AS (SELECT e.id, e.patient_id, d.tw FROM encounter e JOIN d ON d.id = e.clinic_day_id WHERE e.deleted = 0)
+)SQL";
+
+void bind_scope(SQLite::Statement& st, const ReportQuery& q) {
+  st.bind(1, q.day_id);
+  st.bind(2, q.from);
+  st.bind(3, q.to);
+  st.bind(4, q.campaign);
+  st.bind(5, q.township);
+}
+
+// Run `select` (after the scope CTE; its first column is the township) once
+// per township and once for the total ("tw" replaced by '').
+void each(SQLite::Database& db, const ReportQuery& q, const std::string& select, const std::string& group_col,
+          const std::function<void(const std::string& tw, SQLite::Statement&)>& fn) {
+  for (int pass = 0; pass < 2; ++pass) {
+    std::string sql = select;
+    const std::string key = pass == 0 ? group_col : "''";
+    for (size_t pos; (pos = sql.find("{TW}")) != std::string::npos;) sql.replace(pos, 4, key);
+    SQLite::Statement st(db, std::string(kScope) + sql);
+    bind_scope(st, q);
+    if (st.getBindParameterCount() >= 6) st.bind(6, q.as_of);
+    while (st.executeStep()) fn(pass == 0 ? st.getColumn(0).getString() : std::string("*"), st);
+  }
+}
+
+}  // namespace
+
+void check_report_query(SQLite::Database& db, const ReportQuery& q) {
+  check_date_arg("from", q.from);
+  check_date_arg("to", q.to);
+  check_date_arg("as_of", q.as_of);
+  if (q.as_of.empty()) throw ValidationError(FieldError{"as_of", "required"});
+  if (!q.from.empty() && !q.to.empty() && q.from > q.to)
+    throw ValidationError(FieldError{"from", "date_order", {q.from, q.to}});
+  if (!q.township.empty()) {
+    const auto checked = check_place_code("township", q.township);
+    if (const auto* e = std::get_if<FieldError>(&checked)) throw ValidationError(*e);
+  }
+  if (!q.day_id.empty()) {
+    SQLite::Statement st(db, "SELECT 1 FROM clinic_day WHERE id = ? AND deleted = 0");
+    st.bind(1, q.day_id);
+    if (!st.executeStep()) throw NotFound("clinic_day", q.day_id);
+  }
+}
+
+Report build_report(SQLite::Database& db, const ReportQuery& q) {
+  check_report_query(db, q);
+  Report rep;
+  rep.query = q;
+  std::map<std::string, ReportFigures> by_tw;
+  auto fig = [&](const std::string& tw) -> ReportFigures& { return tw == "*" ? rep.total : by_tw[tw]; };
+
+  each(db, q, "SELECT {TW}, COUNT(*) FROM d GROUP BY 1", "tw",
+       [&](const std::string& tw, SQLite::Statement& st) { fig(tw).clinic_days = st.getColumn(1).getInt64(); });
+  each(db, q, "SELECT {TW}, COUNT(*) FROM en GROUP BY 1", "tw",
+       [&](const std::string& tw, SQLite::Statement& st) { fig(tw).visits = st.getColumn(1).getInt64(); });
+  each(db, q,
+       "SELECT {TW}, COUNT(DISTINCT patient_id) FROM (SELECT patient_id, tw FROM en UNION ALL "
+       "SELECT patient_id, tw FROM sc) GROUP BY 1",
+       "tw", [&](const std::string& tw, SQLite::Statement& st) { fig(tw).people = st.getColumn(1).getInt64(); });
+  each(db, q,
+       "SELECT {TW}, COUNT(*), COUNT(DISTINCT h.household_id) FROM home_visit h JOIN d ON d.id = h.clinic_day_id "
+       "WHERE h.deleted = 0 GROUP BY 1",
+       "d.tw", [&](const std::string& tw, SQLite::Statement& st) {
+         fig(tw).home_visits = st.getColumn(1).getInt64();
+         fig(tw).households = st.getColumn(2).getInt64();
+       });
+  each(db, q,
+       "SELECT {TW}, program_id, COUNT(*), SUM(result = 'positive'), SUM(result = 'suspected') FROM sc "
+       "GROUP BY 1, 2",
+       "tw", [&](const std::string& tw, SQLite::Statement& st) {
+         ReportFigures& f = fig(tw);
+         ReportFigures::Program p{st.getColumn(2).getInt64(), st.getColumn(3).getInt64(), st.getColumn(4).getInt64()};
+         f.by_program[st.getColumn(1).getString()] = p;
+         f.screenings += p.screened;
+         f.positive += p.positive;
+         f.suspected += p.suspected;
+       });
+  // A referral counts once, under the township of the day of its screening
+  // or, failing that, its encounter.
+  each(db, q,
+       "SELECT {TW}, COUNT(*) FROM (SELECT r.id, COALESCE(sc.tw, en.tw) AS tw FROM referral r "
+       "LEFT JOIN sc ON sc.id = r.screening_id LEFT JOIN en ON en.id = r.encounter_id "
+       "WHERE r.deleted = 0 AND (sc.id IS NOT NULL OR en.id IS NOT NULL)) GROUP BY 1",
+       "tw", [&](const std::string& tw, SQLite::Statement& st) { fig(tw).referrals = st.getColumn(1).getInt64(); });
+  each(db, q,
+       "SELECT {TW}, COUNT(*), SUM(f.status = 'due' AND f.due_date >= ?6), "
+       "SUM(f.status = 'done'), SUM(f.status = 'overdue' OR (f.status = 'due' AND f.due_date < ?6)), "
+       "SUM(f.status = 'lost') FROM follow_up f JOIN sc ON sc.id = f.screening_id WHERE f.deleted = 0 GROUP BY 1",
+       "sc.tw", [&](const std::string& tw, SQLite::Statement& st) {
+         auto& f = fig(tw).follow_ups;
+         f.created = st.getColumn(1).getInt64();
+         f.due = st.getColumn(2).getInt64();
+         f.done = st.getColumn(3).getInt64();
+         f.overdue = st.getColumn(4).getInt64();
+         f.lost = st.getColumn(5).getInt64();
+       });
+  // A dispense belongs to the day named on it, or to its encounter's or home
+  // visit's day (as in views.cpp day_summary).
+  each(db, q,
+       "SELECT {TW}, x.item_kind, COUNT(*), SUM(x.quantity), SUM(x.quantity * x.unit_value) FROM "
+       "(SELECT g.item_kind, g.quantity, g.unit_value, COALESCE(g.clinic_day_id, "
+       "(SELECT clinic_day_id FROM encounter WHERE id = g.encounter_id), "
+       "(SELECT clinic_day_id FROM home_visit WHERE id = g.home_visit_id)) AS day_id "
+       "FROM dispense g WHERE g.deleted = 0) x JOIN d ON d.id = x.day_id GROUP BY 1, 2",
+       "d.tw", [&](const std::string& tw, SQLite::Statement& st) {
+         ReportFigures& f = fig(tw);
+         ReportFigures::Given g{st.getColumn(2).getInt64(), st.getColumn(3).getDouble(), st.getColumn(4).getDouble()};
+         f.given[st.getColumn(1).getString()] = g;
+         f.value += g.value;
+       });
+
+  for (auto& [code, f] : by_tw) {
+    Report::Township t;
+    t.code = code;
+    SQLite::Statement st(db, "SELECT name FROM place WHERE code = ? AND deleted = 0 LIMIT 1");
+    st.bind(1, code);
+    if (st.executeStep()) t.name = st.getColumn(0).getString();
+    t.figures = f;
+    rep.townships.push_back(std::move(t));
+  }
+  return rep;
+}
+
+namespace {
+
+double round2(double v) { return std::round(v * 100.0) / 100.0; }
+
+std::string program_name(SQLite::Database& db, const std::string& id, Lang lang) {
+  ProgramPtr p = latest_program(db, id);
+  return p ? p->name.in(lang) : id;
+}
+
+json figures_json(SQLite::Database& db, const ReportFigures& f) {
+  json progs = json::object();
+  for (const auto& [id, p] : f.by_program)
+    progs[id] = {{"name", program_name(db, id, Lang::zh)},
+                 {"screened", p.screened},
+                 {"positive", p.positive},
+                 {"suspected", p.suspected}};
+  json given = json::object();
+  for (const auto& [kind, g] : f.given)
+    given[kind] = {{"lines", g.lines}, {"quantity", round2(g.quantity)}, {"value", round2(g.value)}};
+  return {{"clinic_days", f.clinic_days},
+          {"visits", f.visits},
+          {"people", f.people},
+          {"home_visits", f.home_visits},
+          {"households", f.households},
+          {"screenings", f.screenings},
+          {"positive", f.positive},
+          {"suspected", f.suspected},
+          {"by_program", progs},
+          {"referrals", f.referrals},
+          {"follow_ups",
+           {{"created", f.follow_ups.created},
+            {"due", f.follow_ups.due},
+            {"done", f.follow_ups.done},
+            {"overdue", f.follow_ups.overdue},
+            {"lost", f.follow_ups.lost}}},
+          {"given", given},
+          {"value", round2(f.value)}};
+}
+
+std::string money(double v) {
+  char b[64];
+  std::snprintf(b, sizeof b, "%.2f", v);
+  return b;
+}
+
+std::string pct(int64_t part, int64_t whole) {
+  if (whole == 0) return "—";
+  char b[32];
+  std::snprintf(b, sizeof b, "%.1f%%", 100.0 * static_cast<double>(part) / static_cast<double>(whole));
+  return b;
+}
+
+}  // namespace
+
+json report_json(SQLite::Database& db, const Report& r) {
+  json scope = json::object();
+  if (!r.query.day_id.empty()) scope["day"] = r.query.day_id;
+  if (!r.query.from.empty()) scope["from"] = r.query.from;
+  if (!r.query.to.empty()) scope["to"] = r.query.to;
+  if (!r.query.campaign.empty()) scope["campaign"] = r.query.campaign;
+  if (!r.query.township.empty()) scope["township"] = r.query.township;
+  json tws = json::array();
+  for (const auto& t : r.townships) {
+    json j = figures_json(db, t.figures);
+    j["code"] = t.code;
+    j["name"] = t.name;
+    tws.push_back(std::move(j));
+  }
+  return {{"scope", scope}, {"as_of", r.query.as_of}, {"total", figures_json(db, r.total)}, {"townships", tws}};
+}
+
+std::string report_markdown(SQLite::Database& db, const Report& r, Lang lang) {
+  const bool zh = lang == Lang::zh;
+  const ReportFigures& t = r.total;
+  std::ostringstream md;
+  md << (zh ? "# 工作量统计\n\n" : "# Activity report\n\n");
+  std::string scope;
+  auto add = [&](const std::string& s) { scope += (scope.empty() ? "" : zh ? "；" : "; ") + s; };
+  if (!r.query.day_id.empty()) add((zh ? "义诊日 " : "clinic day ") + r.query.day_id);
+  if (!r.query.from.empty() || !r.query.to.empty())
+    add((zh ? "日期 " : "dates ") + (r.query.from.empty() ? "…" : r.query.from) + (zh ? " 至 " : " to ") +
+        (r.query.to.empty() ? "…" : r.query.to));
+  if (!r.query.campaign.empty()) add((zh ? "活动 " : "campaign ") + r.query.campaign);
+  if (!r.query.township.empty()) add((zh ? "地区 " : "area ") + r.query.township);
+  if (scope.empty()) scope = zh ? "全部" : "everything";
+  md << (zh ? "范围：" : "Scope: ") << scope << (zh ? "。统计日期：" : ". As of ") << r.query.as_of << "\n\n";
+
+  md << (zh ? "## 总计\n\n| 指标 | 数值 |\n|---|---:|\n" : "## Totals\n\n| figure | value |\n|---|---:|\n");
+  auto line = [&](const char* z, const char* e, const std::string& v) { md << "| " << (zh ? z : e) << " | " << v << " |\n"; };
+  line("义诊/巡诊天数", "clinic days", std::to_string(t.clinic_days));
+  line("接诊人次", "patient visits (人次)", std::to_string(t.visits));
+  line("服务人数", "people served", std::to_string(t.people));
+  line("入户诊疗（户）", "households visited (户)", std::to_string(t.households));
+  line("入户次数", "home visits", std::to_string(t.home_visits));
+  line("筛查人次", "screenings", std::to_string(t.screenings));
+  line("阳性", "positive", std::to_string(t.positive));
+  line("可疑", "suspected", std::to_string(t.suspected));
+  line("转诊", "referrals", std::to_string(t.referrals));
+  line("随访（已安排）", "follow-ups planned", std::to_string(t.follow_ups.created));
+  line("随访：待随访 / 已完成 / 逾期 / 失访", "follow-ups: due / done / overdue / lost",
+       std::to_string(t.follow_ups.due) + " / " + std::to_string(t.follow_ups.done) + " / " +
+           std::to_string(t.follow_ups.overdue) + " / " + std::to_string(t.follow_ups.lost));
+  line("发放药品器械价值（元）", "value given (yuan)", money(t.value));
+
+  if (!t.by_program.empty()) {
+    md << (zh ? "\n## 分筛查项目\n\n| 筛查项目 | 筛查人次 | 阳性 | 可疑 | 阳性率 |\n|---|---:|---:|---:|---:|\n"
+              : "\n## By program\n\n| program | screened | positive | suspected | positive rate |\n"
+                "|---|---:|---:|---:|---:|\n");
+    for (const auto& [id, p] : t.by_program)
+      md << "| " << program_name(db, id, lang) << " | " << p.screened << " | " << p.positive << " | " << p.suspected
+         << " | " << pct(p.positive, p.screened) << " |\n";
+  }
+  if (!t.given.empty()) {
+    md << (zh ? "\n## 药品器械发放\n\n| 类别 | 条目 | 数量 | 价值（元） |\n|---|---:|---:|---:|\n"
+              : "\n## Given\n\n| kind | lines | quantity | value (yuan) |\n|---|---:|---:|---:|\n");
+    for (const auto& [kind, g] : t.given) {
+      const std::string label = !zh ? kind : kind == "medicine" ? "药品" : kind == "device" ? "医疗器械" : "耗材";
+      char q[32];
+      std::snprintf(q, sizeof q, "%g", g.quantity);
+      md << "| " << label << " | " << g.lines << " | " << q << " | " << money(g.value) << " |\n";
+    }
+  }
+  if (!r.townships.empty()) {
+    md << (zh ? "\n## 分乡镇\n\n| 乡镇 | 天数 | 接诊人次 | 服务人数 | 入户（户） | 筛查 | 阳性 | 转诊 | 随访 应/完成/逾期 | "
+                "价值（元） |\n|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n"
+              : "\n## By township\n\n| township | days | visits | people | households | screenings | positive | "
+                "referrals | follow-ups due/done/overdue | value (yuan) |\n"
+                "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+    for (const auto& tw : r.townships) {
+      const ReportFigures& f = tw.figures;
+      md << "| " << (tw.name.empty() ? tw.code : tw.name + " (" + tw.code + ")") << " | " << f.clinic_days << " | "
+         << f.visits << " | " << f.people << " | " << f.households << " | " << f.screenings << " | " << f.positive
+         << " | " << f.referrals << " | " << f.follow_ups.due << "/" << f.follow_ups.done << "/"
+         << f.follow_ups.overdue << " | " << money(f.value) << " |\n";
+    }
+  }
+  return md.str();
+}
+
+}  // namespace yz

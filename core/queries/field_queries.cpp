@@ -1,0 +1,197 @@
+#include "core/queries/field_queries.h"
+
+#include <SQLiteCpp/Statement.h>
+
+#include <algorithm>
+#include <cstdlib>
+#include <set>
+
+#include "core/store/entities.h"
+#include "core/domain/pinyin.h"
+#include "core/store/records.h"
+
+namespace yz {
+
+namespace {
+std::string col(SQLite::Statement& st, int i) {
+  const SQLite::Column c = st.getColumn(i);
+  return c.isNull() ? std::string() : c.getString();
+}
+
+PatientHit hit_row(SQLite::Statement& st) {
+  PatientHit h;
+  h.id = col(st, 0);
+  h.name = col(st, 1);
+  h.name_native = col(st, 2);
+  h.sex = col(st, 3);
+  h.birth_date = col(st, 4);
+  h.id_number = col(st, 5);
+  h.phone = col(st, 6);
+  h.village_code = col(st, 7);
+  return h;
+}
+constexpr const char* kHitCols = "id, name, name_native, sex, birth_date, id_number, phone, village_code";
+
+std::string joined_pinyin(std::string_view name) {
+  std::string s;
+  for (const auto& syl : name_syllables(name)) s += syl;
+  return s;
+}
+
+int year_of(std::string_view date) {
+  if (date.size() < 4) return 0;
+  int y = 0;
+  for (size_t i = 0; i < 4; ++i) {
+    if (date[i] < '0' || date[i] > '9') return 0;
+    y = y * 10 + (date[i] - '0');
+  }
+  return y;
+}
+}  // namespace
+
+std::vector<PlaceRow> list_places(SQLite::Database& db) {
+  SQLite::Statement st(db, "SELECT code, name, level, parent_code FROM place WHERE deleted = 0 ORDER BY code");
+  std::vector<PlaceRow> out;
+  while (st.executeStep()) out.push_back({col(st, 0), col(st, 1), col(st, 2), col(st, 3)});
+  return out;
+}
+
+std::vector<TeamRow> list_teams(SQLite::Database& db) {
+  SQLite::Statement st(db, "SELECT id, name, origin_hospital FROM team WHERE deleted = 0 ORDER BY name");
+  std::vector<TeamRow> out;
+  while (st.executeStep()) out.push_back({col(st, 0), col(st, 1), col(st, 2)});
+  return out;
+}
+
+std::vector<MemberRow> list_members(SQLite::Database& db, std::string_view team_id) {
+  SQLite::Statement st(db,
+                       "SELECT id, team_id, name, role, specialty FROM member WHERE deleted = 0 AND active = 1 "
+                       "AND (?1 = '' OR team_id = ?1) ORDER BY name");
+  st.bind(1, std::string(team_id));
+  std::vector<MemberRow> out;
+  while (st.executeStep()) out.push_back({col(st, 0), col(st, 1), col(st, 2), col(st, 3), col(st, 4)});
+  return out;
+}
+
+std::vector<json> recent_clinic_days(SQLite::Database& db, int limit) {
+  SQLite::Statement st(db, "SELECT id FROM clinic_day WHERE deleted = 0 ORDER BY date DESC, rid DESC LIMIT ?");
+  st.bind(1, limit);
+  std::vector<json> out;
+  const EntitySpec& spec = *find_entity("clinic_day");
+  while (st.executeStep())
+    if (auto r = read_record(db, spec, st.getColumn(0).getString())) out.push_back(std::move(*r));
+  return out;
+}
+
+std::vector<HouseholdRow> households_in(SQLite::Database& db, std::string_view village_prefix, int limit) {
+  SQLite::Statement st(db,
+                       "SELECT id, village_code, head_name, address, phone FROM household WHERE deleted = 0 "
+                       "AND village_code >= ?1 AND village_code < ?2 ORDER BY head_name, rid LIMIT ?3");
+  st.bind(1, std::string(village_prefix));
+  st.bind(2, std::string(village_prefix) + "\x7f");
+  st.bind(3, limit);
+  std::vector<HouseholdRow> out;
+  while (st.executeStep()) out.push_back({col(st, 0), col(st, 1), col(st, 2), col(st, 3), col(st, 4), {}});
+  SQLite::Statement pm(db, std::string("SELECT ") + kHitCols +
+                               " FROM patient WHERE deleted = 0 AND household_id = ? ORDER BY birth_date");
+  for (auto& h : out) {
+    pm.reset();
+    pm.bind(1, h.id);
+    while (pm.executeStep()) h.members.push_back(hit_row(pm));
+  }
+  return out;
+}
+
+std::vector<DuplicateHit> possible_duplicates(SQLite::Database& db, std::string_view name, std::string_view birth_date,
+                                              std::string_view village_code, std::string_view id_number,
+                                              std::string_view exclude_id, int limit) {
+  std::vector<DuplicateHit> out;
+  std::set<std::string> seen{std::string(exclude_id)};
+  if (!id_number.empty()) {
+    SQLite::Statement st(db, std::string("SELECT ") + kHitCols +
+                                 " FROM patient WHERE deleted = 0 AND id_number = ? LIMIT ?");
+    st.bind(1, std::string(id_number));
+    st.bind(2, limit);
+    while (st.executeStep()) {
+      auto h = hit_row(st);
+      if (seen.insert(h.id).second) out.push_back({std::move(h), "same_id"});
+    }
+  }
+  if (name.empty() || static_cast<int>(out.size()) >= limit) return out;
+  const int year = year_of(birth_date);
+  const std::string reading = joined_pinyin(name);
+  // The search index finds the same reading (卓玛 / 卓嘛) in a prefix range;
+  // keep whole-name matches only.
+  for (const auto& h : search_patients(db, reading.empty() ? name : reading, 200)) {
+    if (static_cast<int>(out.size()) >= limit) break;
+    if (h.name != name && joined_pinyin(h.name) != reading) continue;
+    if (year && std::abs(year_of(h.birth_date) - year) > 1) continue;
+    if (!village_code.empty() && h.village_code != village_code) continue;
+    if (seen.insert(h.id).second) out.push_back({h, "similar_name"});
+  }
+  return out;
+}
+
+std::map<std::string, double> dispensed_on_day(SQLite::Database& db, std::string_view day_id) {
+  SQLite::Statement st(db,
+                       "SELECT item, SUM(quantity) FROM dispense d WHERE d.deleted = 0 AND (d.clinic_day_id = ?1 "
+                       "OR d.encounter_id IN (SELECT id FROM encounter WHERE clinic_day_id = ?1) "
+                       "OR d.home_visit_id IN (SELECT id FROM home_visit WHERE clinic_day_id = ?1)) GROUP BY item");
+  st.bind(1, std::string(day_id));
+  std::map<std::string, double> out;
+  while (st.executeStep()) out[st.getColumn(0).getString()] = st.getColumn(1).getDouble();
+  return out;
+}
+
+namespace {
+// Calls `f(cp)` for each code point above U+007F of valid UTF-8 in `s`
+// (invalid bytes are skipped).
+template <class F>
+void each_code_point(std::string_view s, F&& f) {
+  for (size_t i = 0; i < s.size();) {
+    const auto c = static_cast<unsigned char>(s[i]);
+    uint32_t cp;
+    size_t n;
+    if (c < 0x80) { ++i; continue; }
+    if ((c & 0xE0) == 0xC0) { cp = c & 0x1F; n = 1; }
+    else if ((c & 0xF0) == 0xE0) { cp = c & 0x0F; n = 2; }
+    else if ((c & 0xF8) == 0xF0) { cp = c & 0x07; n = 3; }
+    else { ++i; continue; }
+    bool ok = i + n < s.size();
+    for (size_t k = 1; ok && k <= n; ++k) {
+      const auto b = static_cast<unsigned char>(s[i + k]);
+      if ((b & 0xC0) != 0x80) ok = false;
+      else cp = (cp << 6) | (b & 0x3F);
+    }
+    if (!ok) { ++i; continue; }
+    i += n + 1;
+    f(cp);
+  }
+}
+}  // namespace
+
+std::vector<uint32_t> utf8_code_points(std::string_view s) {
+  std::vector<uint32_t> out;
+  std::set<uint32_t> seen;
+  each_code_point(s, [&](uint32_t cp) {
+    if (seen.insert(cp).second) out.push_back(cp);
+  });
+  return out;
+}
+
+std::vector<uint32_t> name_code_points(SQLite::Database& db) {
+  std::set<uint32_t> all;
+  for (const char* sql : {"SELECT name FROM place", "SELECT name FROM member", "SELECT head_name FROM household",
+                          "SELECT name FROM team", "SELECT name FROM patient"}) {
+    SQLite::Statement st(db, sql);
+    while (st.executeStep()) {
+      const SQLite::Column c = st.getColumn(0);
+      if (c.isNull()) continue;
+      each_code_point(std::string_view(c.getText(), static_cast<size_t>(c.getBytes())),
+                      [&](uint32_t cp) { all.insert(cp); });
+    }
+  }
+  return {all.begin(), all.end()};
+}
+
+}  // namespace yz

@@ -1,0 +1,449 @@
+#include "core/replication/changes.h"
+
+#include "core/base/clock.h"
+#include "core/store/convert.h"
+#include "core/base/hlc.h"
+#include "core/base/messages.h"
+#include "core/store/records.h"
+#include "core/domain/search.h"
+#include "core/base/uuid.h"
+
+namespace yz {
+
+namespace {
+
+// Stamps compare as text (hlc.h: byte order is stamp order); the empty
+// stamp, a field's original value, is older than every other.
+std::string_view node_of(std::string_view stamp) { return stamp.size() > 20 ? stamp.substr(20) : std::string_view(); }
+
+json stored_column(const SQLite::Column& c, FieldType t) {
+  if (c.isNull()) return nullptr;
+  switch (t) {
+    case FieldType::integer:
+    case FieldType::boolean: return c.getInt64();
+    case FieldType::real: return c.getDouble();
+    default: return c.getString();
+  }
+}
+
+// A stored value as it appears in a change and in the conflict log.
+json api_value(const FieldSpec& f, const json& stored) {
+  if (stored.is_null()) return nullptr;
+  if (f.type == FieldType::boolean) return stored.get<int64_t>() != 0;
+  if (is_json_type(f.type)) return json::parse(stored.get<std::string>(), nullptr, false);
+  return stored;
+}
+
+}  // namespace
+
+// ---------------------------------------------------------------------------
+
+ChangeReader::ChangeReader(SQLite::Database& db) : db_(db) {}
+ChangeReader::~ChangeReader() = default;
+
+SQLite::Statement& ChangeReader::stmt(const std::string& sql) {
+  auto it = stmts_.find(sql);
+  if (it == stmts_.end()) it = stmts_.emplace(sql, std::make_unique<SQLite::Statement>(db_, sql)).first;
+  it->second->tryReset();
+  it->second->clearBindings();
+  return *it->second;
+}
+
+void ChangeReader::release() noexcept {
+  for (auto& [sql, st] : stmts_) st->tryReset();
+}
+
+std::optional<json> ChangeReader::read(const EntitySpec& spec, std::string_view id) {
+  auto& st = stmt(record_select_sql(spec) + " WHERE id = ?");
+  st.bind(1, std::string(id));
+  if (!st.executeStep()) return std::nullopt;
+  json rec = record_from_row(spec, st);
+  st.tryReset();
+  json change = {{"entity", spec.name}, {"id", rec["id"]}, {"hlc", rec["hlc"]}, {"deleted", rec["deleted"]}};
+  rec.erase("id");
+  rec.erase("hlc");
+  rec.erase("deleted");
+  change["fields"] = std::move(rec);
+  auto& fc = stmt("SELECT field, hlc, base FROM field_clock WHERE entity = ? AND record_id = ?");
+  fc.bind(1, std::string(spec.name));
+  fc.bind(2, std::string(id));
+  json stamps = json::object(), bases = json::object();
+  while (fc.executeStep()) {
+    const std::string field = fc.getColumn(0).getString();
+    if (!spec.field(field)) continue;
+    stamps[field] = fc.getColumn(1).getString();
+    if (!fc.getColumn(2).isNull()) bases[field] = fc.getColumn(2).getString();
+  }
+  if (!stamps.empty()) change["stamps"] = std::move(stamps);
+  if (!bases.empty()) change["bases"] = std::move(bases);
+  return change;
+}
+
+// ---------------------------------------------------------------------------
+
+struct ChangeApplier::Impl {
+  SQLite::Database& db;
+  std::string today_floor;
+  int64_t now_ms;
+  PatientIndexer indexer;
+  std::map<std::string, std::unique_ptr<SQLite::Statement>, std::less<>> stmts;
+
+  Impl(SQLite::Database& d, std::string t, int64_t n) : db(d), today_floor(std::move(t)), now_ms(n), indexer(d) {}
+
+  SQLite::Statement& stmt(const std::string& sql) {
+    auto it = stmts.find(sql);
+    if (it == stmts.end()) it = stmts.emplace(sql, std::make_unique<SQLite::Statement>(db, sql)).first;
+    it->second->tryReset();
+    it->second->clearBindings();
+    return *it->second;
+  }
+
+  // The two statements every change runs, per entity, prepared once: found
+  // by the spec's address instead of by building their SQL and comparing it
+  // with the cached ones' (string building and memcmp showed in the profile
+  // of a batch ingest, BENCHMARKS.md).
+  struct EntityStatements {
+    std::unique_ptr<SQLite::Statement> insert_new, select_local;
+  };
+  std::map<const EntitySpec*, EntityStatements> by_entity;
+
+  EntityStatements& entity_statements(const EntitySpec& spec) {
+    EntityStatements& e = by_entity[&spec];
+    if (!e.insert_new) {
+      // A change for a record we do not hold is inserted in one step; one for
+      // a record we hold changes nothing here (and is merged after `load`).
+      e.insert_new = std::make_unique<SQLite::Statement>(db, record_insert_sql(spec) + " ON CONFLICT (id) DO NOTHING");
+      std::string sql = "SELECT rid, deleted, hlc";
+      for (const auto& f : spec.fields) sql += ", " + std::string(f.name);
+      e.select_local = std::make_unique<SQLite::Statement>(db, sql + " FROM " + std::string(spec.name) + " WHERE id = ?");
+    }
+    return e;
+  }
+
+  struct Local {
+    int64_t rid = 0;
+    bool deleted = false;
+    std::string hlc;
+    RecordFields fields;
+    std::map<std::string, std::pair<std::string, std::string>, std::less<>> clock;  // field -> (hlc, base)
+  };
+
+  std::optional<Local> load(const EntitySpec& spec, const std::string& id) {
+    auto& st = *entity_statements(spec).select_local;
+    st.tryReset();
+    st.bind(1, id);
+    if (!st.executeStep()) return std::nullopt;
+    Local l;
+    l.rid = st.getColumn(0).getInt64();
+    l.deleted = st.getColumn(1).getInt() != 0;
+    l.hlc = st.getColumn(2).getString();
+    int i = 3;
+    for (const auto& f : spec.fields) l.fields[std::string(f.name)] = stored_column(st.getColumn(i++), f.type);
+    st.tryReset();
+    if (!spec.append_only) {
+      auto& fc = stmt("SELECT field, hlc, base FROM field_clock WHERE entity = ? AND record_id = ?");
+      fc.bind(1, std::string(spec.name));
+      fc.bind(2, id);
+      while (fc.executeStep())
+        l.clock[fc.getColumn(0).getString()] = {fc.getColumn(1).getString(), fc.getColumn(2).getString()};
+      fc.tryReset();
+    }
+    return l;
+  }
+
+  void set_clock(const EntitySpec& spec, const std::string& id, const std::string& field, const std::string& hlc,
+                 const std::string& base) {
+    auto& st = stmt(
+        "INSERT INTO field_clock (entity, record_id, field, hlc, base) VALUES (?, ?, ?, ?, ?) "
+        "ON CONFLICT(entity, record_id, field) DO UPDATE SET hlc = excluded.hlc, base = excluded.base");
+    st.bind(1, std::string(spec.name));
+    st.bind(2, id);
+    st.bind(3, field);
+    st.bind(4, hlc);
+    if (base.empty()) st.bind(5);
+    else st.bind(5, base);
+    st.exec();
+  }
+
+  void log_conflict(const EntitySpec& spec, const std::string& id, const FieldConflict& c) {
+    auto& st = stmt(
+        "INSERT OR IGNORE INTO conflict (entity, record_id, field, kept_value, kept_hlc, other_value, "
+        "other_hlc, at_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
+    st.bind(1, std::string(spec.name));
+    st.bind(2, id);
+    st.bind(3, c.field);
+    st.bind(4, c.kept_value.dump());
+    st.bind(5, c.kept_hlc);
+    st.bind(6, c.other_value.dump());
+    st.bind(7, c.other_hlc);
+    st.bind(8, now_ms);
+    st.exec();
+  }
+
+  void index(const EntitySpec& spec, int64_t rid, bool deleted, RecordFields& rec) {
+    if (spec.name != "patient") return;
+    if (deleted) return indexer.remove(rid);
+    auto s = [&](const char* k) { return rec[k].is_string() ? rec[k].get<std::string>() : std::string(); };
+    indexer.index(rid, s("name"), s("name_native"), s("id_number"), s("phone"));
+  }
+
+  // Structure and field values of a change; fills `rec` (stored forms).
+  const EntitySpec* check(const json& change, ApplyOutcome& out, RecordFields& rec, json& stamps, json& bases) {
+    auto& errs = out.errors;
+    if (!change.is_object()) {
+      errs.push_back({"change", "bad_type", {"a JSON object"}});
+      return nullptr;
+    }
+    auto text = [&](const char* key) -> std::string {
+      auto it = change.find(key);
+      return it != change.end() && it->is_string() ? it->get<std::string>() : std::string();
+    };
+    out.entity = text("entity");
+    out.id = text("id");
+    const EntitySpec* spec = find_entity(out.entity);
+    if (!spec) errs.push_back({"entity", "unknown_entity", {out.entity}});
+    if (!is_uuid(out.id) || out.id.find_first_of("ABCDEF") != std::string::npos)
+      errs.push_back({"id", "bad_uuid", {out.id}});
+    const std::string hlc = text("hlc");
+    const auto stamp = Hlc::parse(hlc);
+    if (!stamp) errs.push_back({"hlc", "bad_hlc", {hlc}});
+    if (change.contains("deleted") && !change["deleted"].is_boolean())
+      errs.push_back({"deleted", "bad_type", {"true or false"}});
+    const json& fields = change.contains("fields") ? change["fields"] : json();
+    if (!fields.is_object()) errs.push_back({"fields", "bad_type", {"a JSON object"}});
+    stamps = change.contains("stamps") ? change["stamps"] : json::object();
+    bases = change.contains("bases") ? change["bases"] : json::object();
+    if (!stamps.is_object()) errs.push_back({"stamps", "bad_type", {"a JSON object"}});
+    if (!bases.is_object()) errs.push_back({"bases", "bad_type", {"a JSON object"}});
+    if (!errs.empty()) return nullptr;
+    out.max_hlc = hlc;
+
+    for (const json* clocks : {&stamps, &bases})
+      for (const auto& [k, v] : clocks->items()) {
+        const FieldSpec* f = spec->field(k);
+        if (!f || !f->editable || spec->append_only) errs.push_back({k, "not_editable"});
+        else if (!v.is_string() || !Hlc::parse(v.get<std::string>())) errs.push_back({k, "bad_hlc", {v.dump()}});
+        else if (clocks == &stamps && v.get<std::string>() > out.max_hlc) out.max_hlc = v.get<std::string>();
+      }
+    for (const auto& [k, v] : fields.items())
+      if (!spec->field(k)) errs.push_back({k, "unknown_field"});
+
+    // Dates are judged against the later of our date and the date the
+    // change was made on its device.
+    std::string today = date_of_ms(stamp->wall_ms);
+    if (today < today_floor) today = today_floor;
+    for (const auto& f : spec->fields) {
+      const std::string name(f.name);
+      json v = fields.contains(name) ? convert_field(f, fields[name], today, errs) : json(nullptr);
+      if (v.is_null() && !f.fallback.empty() && f.fallback != "now" && f.fallback != "today")
+        v = convert_field(f, std::string(f.fallback), today, errs);
+      rec[name] = std::move(v);
+    }
+    check_record_rules(*spec, rec, errs);
+    return errs.empty() ? spec : nullptr;
+  }
+
+  // Inserts the record unless one with its id exists (false: nothing done).
+  bool insert_new(const EntitySpec& spec, const std::string& id, const std::string& hlc, bool deleted,
+                  RecordFields& rec, const json& stamps, const json& bases) {
+    auto& st = *entity_statements(spec).insert_new;
+    st.tryReset();
+    st.clearBindings();
+    st.bind(1, id);
+    st.bind(2, hlc);
+    st.bind(3, deleted ? 1 : 0);
+    int i = 4;
+    for (const auto& f : spec.fields) bind_stored(st, i++, rec[std::string(f.name)]);
+    if (st.exec() == 0) return false;
+    const int64_t rid = db.getLastInsertRowid();
+    for (const auto& [k, v] : stamps.items())
+      set_clock(spec, id, k, v.get<std::string>(), bases.contains(k) ? bases[k].get<std::string>() : "");
+    index(spec, rid, deleted, rec);
+    return true;
+  }
+
+  ApplyOutcome apply(const json& change) {
+    ApplyOutcome out;
+    RecordFields rec;
+    json stamps, bases;
+    const EntitySpec* spec = check(change, out, rec, stamps, bases);
+    if (!spec) {
+      out.status = ApplyOutcome::Status::quarantined;
+      return out;
+    }
+    const std::string& id = out.id;
+    const std::string hlc = change["hlc"].get<std::string>();
+    const bool deleted = change.value("deleted", false);
+    if (insert_new(*spec, id, hlc, deleted, rec, stamps, bases)) {
+      out.status = ApplyOutcome::Status::inserted;
+      out.same_as_change = true;
+      return out;
+    }
+    auto local = load(*spec, id);
+    if (!local) throw std::logic_error("record " + id + " neither new nor held");
+
+    bool changed = false;
+    std::vector<std::string> columns;
+    if (deleted && !local->deleted) changed = true;
+    const bool now_deleted = deleted || local->deleted;
+    if (!spec->append_only && !local->deleted) {
+      for (const auto& f : spec->fields) {
+        if (!f.editable) continue;
+        const std::string name(f.name);
+        const std::string s_in = stamps.contains(name) ? stamps[name].get<std::string>() : std::string();
+        const std::string b_in = bases.contains(name) ? bases[name].get<std::string>() : std::string();
+        auto lc = local->clock.find(name);
+        const std::string s_loc = lc != local->clock.end() ? lc->second.first : std::string();
+        const std::string b_loc = lc != local->clock.end() ? lc->second.second : std::string();
+        const json& v_in = rec[name];
+        const json& v_loc = local->fields[name];
+        if (s_in > s_loc) {
+          // The incoming edit wins. Did it see the value it replaces?
+          if (v_in != v_loc && !s_loc.empty() && node_of(s_loc) != node_of(s_in) && b_in < s_loc)
+            log(*spec, id, out, {name, api_value(f, v_in), api_value(f, v_loc), s_in, s_loc});
+          if (v_in != v_loc) columns.push_back(name);
+          set_clock(*spec, id, name, s_in, b_in);
+          changed = true;
+        } else if (s_in < s_loc) {
+          if (v_in != v_loc && !s_in.empty() && node_of(s_loc) != node_of(s_in) && b_loc < s_in)
+            log(*spec, id, out, {name, api_value(f, v_loc), api_value(f, v_in), s_loc, s_in});
+        }
+      }
+    }
+    if (changed) {
+      const std::string new_hlc = std::max(local->hlc, hlc);
+      std::string sql = "UPDATE " + std::string(spec->name) + " SET hlc = ?, deleted = ?";
+      for (const auto& c : columns) sql += ", " + c + " = ?";
+      auto& st = stmt(sql + " WHERE rid = ?");
+      st.bind(1, new_hlc);
+      st.bind(2, now_deleted ? 1 : 0);
+      int i = 3;
+      for (const auto& c : columns) {
+        bind_stored(st, i++, rec[c]);
+        local->fields[c] = rec[c];
+      }
+      st.bind(i, local->rid);
+      st.exec();
+      if (spec->name == "patient" && (!columns.empty() || now_deleted != local->deleted))
+        index(*spec, local->rid, now_deleted, local->fields);
+      out.status = ApplyOutcome::Status::updated;
+    }
+    // Does the device that sent this now hold exactly what we hold?
+    out.same_as_change = now_deleted == deleted && local->fields == rec;
+    if (out.same_as_change && !spec->append_only)
+      for (const auto& f : spec->fields) {
+        if (!f.editable) continue;
+        const std::string name(f.name);
+        auto lc = local->clock.find(name);
+        const std::string s_loc = lc != local->clock.end() ? lc->second.first : std::string();
+        const std::string s_in = stamps.contains(name) ? stamps[name].get<std::string>() : std::string();
+        if (s_loc > s_in) out.same_as_change = false;
+      }
+    return out;
+  }
+
+  void log(const EntitySpec& spec, const std::string& id, ApplyOutcome& out, FieldConflict c) {
+    log_conflict(spec, id, c);
+    out.conflicts.push_back(std::move(c));
+  }
+};
+
+ChangeApplier::ChangeApplier(SQLite::Database& db, std::string today_floor, int64_t now_ms)
+    : impl_(std::make_unique<Impl>(db, std::move(today_floor), now_ms)) {}
+ChangeApplier::~ChangeApplier() = default;
+ApplyOutcome ChangeApplier::apply(const json& change) { return impl_->apply(change); }
+void ChangeApplier::release() noexcept {
+  for (auto& [sql, st] : impl_->stmts) st->tryReset();
+  for (auto& [spec, e] : impl_->by_entity) {
+    if (e.insert_new) e.insert_new->tryReset();
+    if (e.select_local) e.select_local->tryReset();
+  }
+}
+
+// ---------------------------------------------------------------------------
+
+json errors_json(const std::vector<FieldError>& errors) {
+  json out = json::array();
+  for (const auto& e : errors)
+    out.push_back({{"field", e.field},
+                   {"code", e.code},
+                   {"args", e.args},
+                   {"message", e.message(Lang::en)},
+                   {"message_zh", e.message(Lang::zh)}});
+  return out;
+}
+
+void record_quarantine(SQLite::Database& db, const std::string& batch_id, const std::string& device_id,
+                       const std::string& entity, const std::string& id, const json& errors, const json& change,
+                       int64_t now_ms) {
+  SQLite::Statement st(db,
+                       "INSERT OR IGNORE INTO quarantine (entity, record_id, batch_id, device_id, errors, change, "
+                       "at_ms) VALUES (?, ?, ?, ?, ?, ?, ?)");
+  st.bind(1, entity);
+  st.bind(2, id);
+  st.bind(3, batch_id);
+  st.bind(4, device_id);
+  st.bind(5, errors.dump());
+  if (change.is_null()) st.bind(6);
+  else st.bind(6, change.dump(-1, ' ', false, json::error_handler_t::replace));
+  st.bind(7, now_ms);
+  st.exec();
+}
+
+bool has_open_quarantine(SQLite::Database& db) {
+  return db.execAndGet("SELECT EXISTS (SELECT 1 FROM quarantine WHERE resolved_ms IS NULL)").getInt() != 0;
+}
+
+void resolve_quarantine(SQLite::Database& db, std::string_view entity, std::string_view id, int64_t now_ms) {
+  SQLite::Statement st(db,
+                       "UPDATE quarantine SET resolved_ms = ? WHERE entity = ? AND record_id = ? AND "
+                       "resolved_ms IS NULL");
+  st.bind(1, now_ms);
+  st.bind(2, std::string(entity));
+  st.bind(3, std::string(id));
+  st.exec();
+}
+
+std::vector<QuarantineRow> list_quarantine(SQLite::Database& db, int limit) {
+  SQLite::Statement st(db,
+                       "SELECT rid, entity, record_id, batch_id, device_id, errors, at_ms FROM quarantine "
+                       "WHERE resolved_ms IS NULL ORDER BY rid DESC LIMIT ?");
+  st.bind(1, limit);
+  std::vector<QuarantineRow> out;
+  while (st.executeStep()) {
+    QuarantineRow r;
+    r.rid = st.getColumn(0).getInt64();
+    r.entity = st.getColumn(1).getString();
+    r.record_id = st.getColumn(2).getString();
+    r.batch_id = st.getColumn(3).getString();
+    r.device_id = st.getColumn(4).getString();
+    r.errors = json::parse(st.getColumn(5).getString(), nullptr, false);
+    r.at_ms = st.getColumn(6).getInt64();
+    out.push_back(std::move(r));
+  }
+  return out;
+}
+
+std::vector<ConflictRow> list_conflicts(SQLite::Database& db, int limit) {
+  SQLite::Statement st(db,
+                       "SELECT rid, entity, record_id, field, kept_value, kept_hlc, other_value, other_hlc, at_ms "
+                       "FROM conflict WHERE resolved_ms IS NULL ORDER BY rid DESC LIMIT ?");
+  st.bind(1, limit);
+  std::vector<ConflictRow> out;
+  while (st.executeStep()) {
+    ConflictRow r;
+    r.rid = st.getColumn(0).getInt64();
+    r.entity = st.getColumn(1).getString();
+    r.record_id = st.getColumn(2).getString();
+    r.field = st.getColumn(3).getString();
+    r.kept_value = json::parse(st.getColumn(4).getString(), nullptr, false);
+    r.kept_hlc = st.getColumn(5).getString();
+    r.other_value = json::parse(st.getColumn(6).getString(), nullptr, false);
+    r.other_hlc = st.getColumn(7).getString();
+    r.at_ms = st.getColumn(8).getInt64();
+    out.push_back(std::move(r));
+  }
+  return out;
+}
+
+}  // namespace yz

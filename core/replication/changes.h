@@ -1,0 +1,133 @@
+#pragma once
+// Records as synced changes, and the merge that applies them (DESIGN.md §5).
+// Used by the device (building batches, applying pulled changes) and by the
+// SQLite central store (applying pushed batches); both hold the core schema.
+//
+// A change is the whole current state of one record (docs/sync-protocol.md):
+//   {"entity": "patient", "id": UUID, "hlc": stamp of its latest change,
+//    "deleted": false, "fields": {every field, JSON lists/objects parsed},
+//    "stamps": {field: stamp}, "bases": {field: stamp}}
+// "stamps" name the editable fields changed after creation (a field without
+// one still holds its original value); "bases" the stamp each such edit's
+// device had seen for that field from elsewhere (absent: the original).
+//
+// Merge policy:
+//  - a record not held yet is inserted as it comes;
+//  - deletion is a tombstone and wins over any edit, and is never undone;
+//  - append-only records (clinical facts) never change after creation;
+//  - an editable field takes the value with the later stamp (HLC order, so a
+//    wrong wall clock cannot reorder what a device saw);
+//  - when the losing value was not seen by the winning edit (its base is
+//    older than the loser's stamp, and they come from different devices),
+//    the two edits were concurrent: the pair is logged in `conflict` for a
+//    coordinator. Sync conflicts are data, not errors.
+// Applying the same change again changes nothing.
+//
+// Threads: a ChangeReader / ChangeApplier belongs to the thread of its
+// connection; the applier must run inside a write transaction
+// (Store::transact_synced).
+
+#include <SQLiteCpp/Database.h>
+#include <SQLiteCpp/Statement.h>
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/store/entities.h"
+#include "core/base/errors.h"
+
+namespace yz {
+
+using json = nlohmann::json;
+
+// Reads records as changes, with statements prepared once per kind.
+class ChangeReader {
+ public:
+  explicit ChangeReader(SQLite::Database& db);
+  ~ChangeReader();
+  // nullopt when no record of that kind has this id.
+  std::optional<json> read(const EntitySpec& spec, std::string_view id);
+  // Finish every statement (see Store: an unfinished read pins the WAL).
+  void release() noexcept;
+
+ private:
+  SQLite::Database& db_;
+  std::map<std::string, std::unique_ptr<SQLite::Statement>, std::less<>> stmts_;
+  SQLite::Statement& stmt(const std::string& sql);
+};
+
+struct FieldConflict {
+  std::string field;
+  json kept_value, other_value;
+  std::string kept_hlc, other_hlc;
+};
+
+struct ApplyOutcome {
+  enum class Status { inserted, updated, unchanged, quarantined } status = Status::unchanged;
+  std::string entity, id;          // as given (may be empty when quarantined)
+  std::vector<FieldError> errors;  // why it was quarantined
+  std::vector<FieldConflict> conflicts;
+  // The stored record now equals the change exactly (so the device that sent
+  // it need not be sent it back).
+  bool same_as_change = false;
+  std::string max_hlc;  // the latest stamp the change carried
+};
+
+class ChangeApplier {
+ public:
+  // `today_floor` (YYYY-MM-DD) bounds past dates; a change's own stamp date
+  // raises it, so a device whose clock runs years ahead is not refused for
+  // dates that were "today" where it was made. `now_ms` stamps the logs.
+  ChangeApplier(SQLite::Database& db, std::string today_floor, int64_t now_ms);
+  ~ChangeApplier();
+
+  // Validate and merge one change. A change that fails validation changes
+  // nothing and comes back quarantined with its reasons (the caller keeps
+  // it). Conflicts are written to the `conflict` table here.
+  ApplyOutcome apply(const json& change);
+
+  void release() noexcept;
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+// Set aside a change that failed validation (both sides keep it), with its
+// errors as errors_json gives them. Once per (batch, record).
+void record_quarantine(SQLite::Database& db, const std::string& batch_id, const std::string& device_id,
+                       const std::string& entity, const std::string& id, const json& errors, const json& change,
+                       int64_t now_ms);
+// A later accepted change of the same record resolves earlier quarantine rows.
+// has_open_quarantine lets a caller skip the lookups when nothing is open.
+bool has_open_quarantine(SQLite::Database& db);
+void resolve_quarantine(SQLite::Database& db, std::string_view entity, std::string_view id, int64_t now_ms);
+
+struct QuarantineRow {
+  int64_t rid = 0;
+  std::string entity, record_id, batch_id, device_id;
+  json errors;  // [{"field", "code", "args", "message"}]
+  int64_t at_ms = 0;
+};
+// Unresolved quarantine rows, newest first.
+std::vector<QuarantineRow> list_quarantine(SQLite::Database& db, int limit = 1000);
+
+struct ConflictRow {
+  int64_t rid = 0;
+  std::string entity, record_id, field, kept_hlc, other_hlc;
+  json kept_value, other_value;
+  int64_t at_ms = 0;
+};
+// Unresolved conflicts, newest first.
+std::vector<ConflictRow> list_conflicts(SQLite::Database& db, int limit = 1000);
+
+// Field errors as JSON with their messages in both languages.
+json errors_json(const std::vector<FieldError>& errors);
+
+}  // namespace yz

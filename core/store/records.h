@@ -1,0 +1,41 @@
+#pragma once
+// Generic reads of records as JSON, driven by the entity descriptors: every
+// field in its API form (JSON lists and objects parsed, booleans as bool),
+// plus "id", "hlc" and "deleted". Works on any connection.
+
+#include <SQLiteCpp/Database.h>
+#include <SQLiteCpp/Statement.h>
+
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/store/entities.h"
+
+namespace yz {
+
+using json = nlohmann::json;
+
+// "SELECT id, hlc, deleted, <every field> FROM <kind>", to which callers
+// add their WHERE clause; record_from_row reads one row of it.
+std::string record_select_sql(const EntitySpec& spec);
+json record_from_row(const EntitySpec& spec, SQLite::Statement& st);
+
+// "INSERT INTO <kind> (id, hlc, deleted, <every field>) VALUES (?, …)":
+// bind id, stamp, 0/1, then each field in order with bind_stored.
+std::string record_insert_sql(const EntitySpec& spec);
+// Bind a value in stored form (null, text, integer, real; booleans as 0/1,
+// lists and objects as JSON text).
+void bind_stored(SQLite::Statement& st, int index, const json& v);
+
+// The record of kind `spec` with this id (live or tombstone), or nullopt.
+std::optional<json> read_record(SQLite::Database& db, const EntitySpec& spec, std::string_view id);
+
+// Live records of kind `spec` whose `column` equals `value`, ordered by
+// `order_by` (a column list from this file's callers, never user input).
+std::vector<json> read_records_by(SQLite::Database& db, const EntitySpec& spec, std::string_view column,
+                                  std::string_view value, std::string_view order_by);
+
+}  // namespace yz

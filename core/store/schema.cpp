@@ -1,0 +1,228 @@
+#include "core/store/schema.h"
+
+#include <SQLiteCpp/Transaction.h>
+
+#include <functional>
+#include <string>
+
+#include "core/base/errors.h"
+#include "core/domain/search.h"
+
+namespace yz {
+
+namespace {
+
+// Columns every synced table shares: a local integer key (stable: VACUUM
+// keeps INTEGER PRIMARY KEY), the record's UUIDv7, the HLC stamp of its last
+// change, and a tombstone flag (records are never deleted, only marked).
+#define SYNCED "rid INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE, hlc TEXT NOT NULL, " \
+               "deleted INTEGER NOT NULL DEFAULT 0 CHECK (deleted IN (0,1)), "
+
+constexpr const char* kV1 = R"SQL(
+CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
+
+CREATE TABLE team ()SQL" SYNCED R"SQL(
+  name TEXT NOT NULL, origin_hospital TEXT, area_code TEXT);
+CREATE TABLE member ()SQL" SYNCED R"SQL(
+  team_id TEXT NOT NULL REFERENCES team(id), name TEXT NOT NULL,
+  role TEXT NOT NULL CHECK (role IN ('clinician','nurse','coordinator','admin','village_doctor')),
+  specialty TEXT, phone TEXT, active INTEGER NOT NULL DEFAULT 1);
+CREATE TABLE device ()SQL" SYNCED R"SQL(
+  team_id TEXT NOT NULL REFERENCES team(id), name TEXT NOT NULL, enrolled_at TEXT);
+CREATE TABLE place ()SQL" SYNCED R"SQL(
+  code TEXT NOT NULL, name TEXT NOT NULL,
+  level TEXT NOT NULL CHECK (level IN ('province','prefecture','county','township','village')),
+  parent_code TEXT, altitude_m INTEGER);
+CREATE TABLE clinic_day ()SQL" SYNCED R"SQL(
+  date TEXT NOT NULL, place_code TEXT NOT NULL, team_id TEXT NOT NULL REFERENCES team(id),
+  kind TEXT NOT NULL CHECK (kind IN ('yizhen','circuit','screening','home_visits')),
+  campaign TEXT, stations TEXT, staff TEXT,
+  status TEXT NOT NULL DEFAULT 'open' CHECK (status IN ('open','closed')),
+  notes TEXT, closed_at TEXT);
+CREATE TABLE household ()SQL" SYNCED R"SQL(
+  village_code TEXT NOT NULL, address TEXT, head_name TEXT, phone TEXT, notes TEXT);
+CREATE TABLE patient ()SQL" SYNCED R"SQL(
+  name TEXT NOT NULL, name_native TEXT, sex TEXT NOT NULL CHECK (sex IN ('M','F')),
+  birth_date TEXT NOT NULL, birth_estimated INTEGER NOT NULL DEFAULT 0,
+  id_number TEXT, ethnicity TEXT, phone TEXT, village_code TEXT,
+  household_id TEXT REFERENCES household(id), consent INTEGER NOT NULL DEFAULT 0, notes TEXT);
+CREATE TABLE home_visit ()SQL" SYNCED R"SQL(
+  household_id TEXT NOT NULL REFERENCES household(id), clinic_day_id TEXT REFERENCES clinic_day(id),
+  visit_date TEXT NOT NULL, patients TEXT, members TEXT, services TEXT, notes TEXT);
+CREATE TABLE encounter ()SQL" SYNCED R"SQL(
+  patient_id TEXT NOT NULL REFERENCES patient(id), clinic_day_id TEXT REFERENCES clinic_day(id),
+  home_visit_id TEXT REFERENCES home_visit(id), station TEXT, clinician_id TEXT REFERENCES member(id),
+  seen_at TEXT NOT NULL, complaint TEXT, diagnoses TEXT, advice TEXT, health_education TEXT);
+CREATE TABLE observation ()SQL" SYNCED R"SQL(
+  patient_id TEXT NOT NULL REFERENCES patient(id), encounter_id TEXT REFERENCES encounter(id),
+  kind TEXT NOT NULL, value REAL NOT NULL, unit TEXT NOT NULL, taken_at TEXT NOT NULL);
+CREATE TABLE dispense ()SQL" SYNCED R"SQL(
+  patient_id TEXT REFERENCES patient(id), encounter_id TEXT REFERENCES encounter(id),
+  clinic_day_id TEXT REFERENCES clinic_day(id), home_visit_id TEXT REFERENCES home_visit(id),
+  item TEXT NOT NULL, item_kind TEXT NOT NULL CHECK (item_kind IN ('medicine','device','supply')),
+  quantity REAL NOT NULL CHECK (quantity > 0), unit TEXT NOT NULL,
+  unit_value REAL NOT NULL CHECK (unit_value >= 0), given_at TEXT NOT NULL);
+CREATE TABLE screening ()SQL" SYNCED R"SQL(
+  patient_id TEXT NOT NULL REFERENCES patient(id), program_id TEXT NOT NULL,
+  program_version INTEGER NOT NULL, clinic_day_id TEXT REFERENCES clinic_day(id),
+  encounter_id TEXT REFERENCES encounter(id), answers TEXT,
+  result TEXT NOT NULL CHECK (result IN ('negative','positive','suspected','incomplete')),
+  risk_grade TEXT, next_step TEXT, screened_at TEXT NOT NULL);
+CREATE TABLE referral ()SQL" SYNCED R"SQL(
+  patient_id TEXT NOT NULL REFERENCES patient(id), screening_id TEXT REFERENCES screening(id),
+  encounter_id TEXT REFERENCES encounter(id), to_facility TEXT NOT NULL, reason TEXT NOT NULL,
+  urgency TEXT NOT NULL DEFAULT 'routine' CHECK (urgency IN ('routine','urgent','emergency')),
+  status TEXT NOT NULL DEFAULT 'advised'
+    CHECK (status IN ('advised','contacted','arrived','outcome','lost')),
+  appointment_date TEXT, outcome TEXT);
+CREATE TABLE follow_up ()SQL" SYNCED R"SQL(
+  patient_id TEXT NOT NULL REFERENCES patient(id), screening_id TEXT REFERENCES screening(id),
+  referral_id TEXT REFERENCES referral(id), due_date TEXT NOT NULL, reason TEXT NOT NULL,
+  status TEXT NOT NULL DEFAULT 'due' CHECK (status IN ('due','done','overdue','lost')),
+  result TEXT, done_date TEXT);
+
+-- Who did what to which record, when (local wall time and HLC).
+CREATE TABLE audit (
+  rid INTEGER PRIMARY KEY, at_ms INTEGER NOT NULL, hlc TEXT NOT NULL, actor TEXT NOT NULL,
+  action TEXT NOT NULL CHECK (action IN ('create','update','delete','import','demo')),
+  entity TEXT NOT NULL, record_id TEXT, detail TEXT);
+
+-- Local changes not yet confirmed by the server, written in the same
+-- transaction as the change. The body is built from the record at push time
+-- (every field with its own HLC), so a row only names what changed.
+CREATE TABLE outbox (
+  seq INTEGER PRIMARY KEY AUTOINCREMENT, entity TEXT NOT NULL, record_id TEXT NOT NULL,
+  op TEXT NOT NULL CHECK (op IN ('create','update','delete')), hlc TEXT NOT NULL,
+  fields TEXT, batch_id TEXT, acked INTEGER NOT NULL DEFAULT 0);
+CREATE INDEX outbox_pending ON outbox(seq) WHERE acked = 0;
+
+-- The HLC of each editable field changed after creation (fields without a
+-- row here carry the record's creation stamp).
+CREATE TABLE field_clock (
+  entity TEXT NOT NULL, record_id TEXT NOT NULL, field TEXT NOT NULL, hlc TEXT NOT NULL,
+  PRIMARY KEY (entity, record_id, field)) WITHOUT ROWID;
+
+CREATE INDEX member_team ON member(team_id);
+CREATE INDEX place_code ON place(code);
+CREATE INDEX clinic_day_date ON clinic_day(date);
+CREATE INDEX household_village ON household(village_code);
+CREATE INDEX patient_id_number ON patient(id_number) WHERE id_number IS NOT NULL;
+CREATE INDEX patient_village ON patient(village_code);
+CREATE INDEX patient_household ON patient(household_id);
+CREATE INDEX home_visit_household ON home_visit(household_id);
+CREATE INDEX home_visit_day ON home_visit(clinic_day_id);
+CREATE INDEX encounter_patient ON encounter(patient_id);
+CREATE INDEX encounter_day ON encounter(clinic_day_id);
+CREATE INDEX observation_patient ON observation(patient_id);
+CREATE INDEX observation_encounter ON observation(encounter_id);
+CREATE INDEX dispense_patient ON dispense(patient_id);
+CREATE INDEX dispense_day ON dispense(clinic_day_id);
+CREATE INDEX screening_patient ON screening(patient_id);
+CREATE INDEX screening_program ON screening(program_id, result);
+CREATE INDEX referral_patient ON referral(patient_id);
+CREATE INDEX follow_up_patient ON follow_up(patient_id);
+CREATE INDEX follow_up_due ON follow_up(status, due_date);
+)SQL";
+
+// v2: the patient search index (name, pinyin, initials, ID number, phone),
+// backfilled from the patients already present.
+constexpr const char* kV2 = R"SQL(
+CREATE TABLE patient_key (
+  key TEXT NOT NULL, patient_rid INTEGER NOT NULL, kind INTEGER NOT NULL,
+  PRIMARY KEY (key, patient_rid, kind)) WITHOUT ROWID;
+CREATE INDEX patient_key_patient ON patient_key(patient_rid);
+)SQL";
+
+// v3: sync. Each edited field keeps the stamp its editor had seen before
+// (`base`), so a merge can tell a later edit from a concurrent one. Sealed
+// batches are kept, byte for byte, until a receipt confirms them (a resend
+// must carry the same digest). Records the server set aside and concurrent
+// edits are kept for people to review, on devices and on the server alike.
+constexpr const char* kV3 = R"SQL(
+ALTER TABLE field_clock ADD COLUMN base TEXT;
+-- Sealing reads the rows not yet in a batch; a receipt acknowledges a batch's rows.
+CREATE INDEX outbox_unbatched ON outbox(seq) WHERE acked = 0 AND batch_id IS NULL;
+CREATE INDEX outbox_batch ON outbox(batch_id) WHERE acked = 0;
+
+CREATE TABLE sync_batch (
+  batch_id TEXT PRIMARY KEY, seq INTEGER NOT NULL UNIQUE, body TEXT NOT NULL,
+  changes INTEGER NOT NULL, created_ms INTEGER NOT NULL, delivered_ms INTEGER, receipt TEXT);
+CREATE INDEX sync_batch_pending ON sync_batch(seq) WHERE delivered_ms IS NULL;
+
+CREATE TABLE quarantine (
+  rid INTEGER PRIMARY KEY, entity TEXT NOT NULL, record_id TEXT NOT NULL, batch_id TEXT NOT NULL,
+  device_id TEXT NOT NULL, errors TEXT NOT NULL, change TEXT, at_ms INTEGER NOT NULL,
+  resolved_ms INTEGER, UNIQUE (batch_id, entity, record_id));
+CREATE INDEX quarantine_open ON quarantine(entity, record_id) WHERE resolved_ms IS NULL;
+
+CREATE TABLE conflict (
+  rid INTEGER PRIMARY KEY, entity TEXT NOT NULL, record_id TEXT NOT NULL, field TEXT NOT NULL,
+  kept_value TEXT, kept_hlc TEXT NOT NULL, other_value TEXT, other_hlc TEXT NOT NULL,
+  at_ms INTEGER NOT NULL, resolved_ms INTEGER,
+  UNIQUE (entity, record_id, field, kept_hlc, other_hlc));
+)SQL";
+
+// v4: screening programs installed after the build (published by the server,
+// received through sync; built-ins live in the binary), one row per id and
+// version, never changed. Indexes for screening lists, follow-up worklists and
+// the closed loop (a screening's referral and follow-ups).
+constexpr const char* kV4 = R"SQL(
+CREATE TABLE program (
+  id TEXT NOT NULL, version INTEGER NOT NULL CHECK (version >= 1), definition TEXT NOT NULL,
+  installed_at TEXT NOT NULL, PRIMARY KEY (id, version)) WITHOUT ROWID;
+CREATE INDEX screening_screened_at ON screening(screened_at);
+CREATE INDEX referral_screening ON referral(screening_id);
+CREATE INDEX follow_up_screening ON follow_up(screening_id);
+)SQL";
+
+// v5: the number of outbox rows not yet acknowledged, kept by triggers on
+// every path that adds, acknowledges or removes one. Counting them was
+// linear: on a device with 10^6 patients never synced (11.4 M rows) each
+// count took ~1 s of CPU, after every save and on the sync engine's idle
+// poll (BENCHMARKS.md, the field app's idle CPU).
+constexpr const char* kV5 = R"SQL(
+CREATE TABLE outbox_pending_count (one INTEGER PRIMARY KEY CHECK (one = 1), n INTEGER NOT NULL);
+INSERT INTO outbox_pending_count (one, n) SELECT 1, count(*) FROM outbox WHERE acked = 0;
+CREATE TRIGGER outbox_pending_add AFTER INSERT ON outbox WHEN new.acked = 0
+BEGIN UPDATE outbox_pending_count SET n = n + 1; END;
+CREATE TRIGGER outbox_pending_ack AFTER UPDATE OF acked ON outbox WHEN (old.acked = 0) <> (new.acked = 0)
+BEGIN UPDATE outbox_pending_count SET n = n + (CASE WHEN new.acked = 0 THEN 1 ELSE -1 END); END;
+CREATE TRIGGER outbox_pending_remove AFTER DELETE ON outbox WHEN old.acked = 0
+BEGIN UPDATE outbox_pending_count SET n = n - 1; END;
+)SQL";
+
+struct Migration {
+  int version;
+  const char* sql;
+  std::function<void(SQLite::Database&)> after;
+};
+
+const Migration kMigrations[] = {
+    {1, kV1, nullptr},
+    {2, kV2, [](SQLite::Database& db) { reindex_all_patients(db); }},
+    {3, kV3, nullptr},
+    {4, kV4, nullptr},
+    {5, kV5, nullptr},
+};
+
+}  // namespace
+
+int current_schema_version() { return kMigrations[std::size(kMigrations) - 1].version; }
+
+void migrate(SQLite::Database& db, int target) {
+  if (target < 0) target = current_schema_version();
+  const int have = db.execAndGet("PRAGMA user_version").getInt();
+  if (have > current_schema_version())
+    throw StoreError("database schema version " + std::to_string(have) + " is newer than this program (" +
+                     std::to_string(current_schema_version()) + "); update yizhen");
+  for (const auto& m : kMigrations) {
+    if (m.version <= have || m.version > target) continue;
+    SQLite::Transaction txn(db, SQLite::TransactionBehavior::IMMEDIATE);
+    db.exec(m.sql);
+    if (m.after) m.after(db);
+    db.exec("PRAGMA user_version = " + std::to_string(m.version));
+    txn.commit();
+  }
+}
+
+}  // namespace yz

@@ -1,0 +1,577 @@
+#include "core/store/store.h"
+
+#include <SQLiteCpp/Statement.h>
+#include <SQLiteCpp/Transaction.h>
+#include <sqlite3.h>
+
+#include <cmath>
+#include <cstdlib>
+#include <map>
+
+#include "core/store/convert.h"
+#include "core/store/entities.h"
+#include "core/base/errors.h"
+#include "core/base/hlc.h"
+#include "core/domain/idcard.h"
+#include "core/store/records.h"
+#include "core/store/schema.h"
+#include "core/domain/search.h"
+#include "core/domain/validate.h"
+#include "core/domain/vitals.h"
+#include "core/store/checkpointer.h"
+
+namespace yz {
+
+namespace {
+
+// The date this program was built, from __DATE__ ("Nov 23 2026"): no real
+// clock can be earlier, so it floors a device clock that says 1970.
+std::string build_date() {
+  static const std::string d = [] {
+    static constexpr const char* kMonths[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
+                                              "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
+    const std::string s = __DATE__;
+    int m = 1;
+    for (int i = 0; i < 12; ++i)
+      if (s.compare(0, 3, kMonths[i]) == 0) m = i + 1;
+    char buf[16];
+    std::snprintf(buf, sizeof buf, "%s-%02d-%02d", s.substr(7, 4).c_str(), m, std::atoi(s.substr(4, 2).c_str()));
+    return std::string(buf);
+  }();
+  return d;
+}
+
+// Process-wide SQLite settings, made before the first connection opens
+// (sqlite3_config is refused after sqlite3_initialize). Memory statistics
+// off: with them on, every SQLite allocation takes a global mutex, about 5 %
+// of a batch ingest's CPU (BENCHMARKS.md, server ingest).
+void configure_sqlite_once() {
+  static const int rc = sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+  (void)rc;  // SQLITE_MISUSE if SQLite was initialised before: harmless
+}
+
+void configure_writer(SQLite::Database& db, int cache_kib) {
+  db.exec("PRAGMA journal_mode = WAL");
+  db.exec("PRAGMA synchronous = FULL");
+  db.exec("PRAGMA foreign_keys = ON");
+  db.exec("PRAGMA busy_timeout = 5000");
+  db.exec("PRAGMA temp_store = MEMORY");
+  db.exec("PRAGMA cache_size = -" + std::to_string(cache_kib > 0 ? cache_kib : 16000));
+}
+
+json column_value(const SQLite::Column& c, FieldType t) {
+  if (c.isNull()) return nullptr;
+  switch (t) {
+    case FieldType::integer: return c.getInt64();
+    case FieldType::boolean: return c.getInt() != 0;
+    case FieldType::real: return c.getDouble();
+    default: return c.getString();
+  }
+}
+
+void reset(SQLite::Statement& st) {
+  st.tryReset();
+  st.clearBindings();
+}
+
+std::string join_names(const std::vector<std::string>& names) {
+  json arr = names;
+  return arr.dump();
+}
+
+}  // namespace
+
+// --------------------------------------------------------------------------
+// Writer::Impl holds the connection, the clocks and the prepared statements.
+
+struct Writer::Impl {
+  std::string path;
+  SQLite::Database db;
+  SystemClock system_clock;
+  IdSource own_ids;
+  Clock* clock;
+  IdSource* ids;
+  std::string actor;
+  bool audit_enabled;
+  std::string device;
+  HlcClock hlc{""};
+  std::string saved_hlc;
+  bool in_txn = false;
+  std::unique_ptr<PatientIndexer> indexer;
+  std::unique_ptr<WalCheckpointer> checkpointer;  // declared after db: stops before it closes
+  std::map<std::string, std::unique_ptr<SQLite::Statement>, std::less<>> stmts;
+
+  Impl(const std::string& p, const StoreOptions& o)
+      : path((configure_sqlite_once(), p)),
+        db(p, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE | SQLite::OPEN_FULLMUTEX),
+        clock(o.clock ? o.clock : &system_clock),
+        ids(o.ids ? o.ids : &own_ids),
+        actor(o.actor),
+        audit_enabled(o.audit) {}
+
+  // Finish every cached statement. A SELECT that returned a row and was not
+  // stepped to its end keeps a read snapshot open, and while it is open the
+  // WAL can neither be checkpointed nor restarted: it grows without bound.
+  // Called when each transaction and each public read ends.
+  void release_reads() noexcept {
+    for (auto& [sql, st] : stmts) st->tryReset();
+  }
+
+  SQLite::Statement& stmt(const std::string& sql) {
+    auto it = stmts.find(sql);
+    if (it == stmts.end()) it = stmts.emplace(sql, std::make_unique<SQLite::Statement>(db, sql)).first;
+    reset(*it->second);
+    return *it->second;
+  }
+
+  // The latest wall time this device's own clock gave a stamp (persisted
+  // as "own_wall_ms"), and the last server time sync reported.
+  int64_t own_wall_ms = 0;
+
+  std::string today() {
+    int64_t floor_ms = own_wall_ms;
+    if (auto server = setting("sync.server_time_ms")) floor_ms = std::max<int64_t>(floor_ms, std::atoll(server->c_str()));
+    std::string t = date_of_ms(std::max(clock->now_ms(), floor_ms));
+    if (build_date() > t) t = build_date();
+    return t;
+  }
+
+  std::optional<std::string> setting(std::string_view key) {
+    auto& st = stmt("SELECT value FROM settings WHERE key = ?");
+    st.bind(1, std::string(key));
+    if (st.executeStep()) return st.getColumn(0).getString();
+    return std::nullopt;
+  }
+
+  void set_setting(std::string_view key, std::string_view value) {
+    auto& st = stmt("INSERT INTO settings (key, value) VALUES (?, ?) "
+                    "ON CONFLICT(key) DO UPDATE SET value = excluded.value");
+    st.bind(1, std::string(key));
+    st.bind(2, std::string(value));
+    st.exec();
+  }
+
+  // ---- validation --------------------------------------------------------
+
+  // The value a field takes when it is not given on creation or is cleared
+  // by an update; null when it has no fallback.
+  json fallback(const FieldSpec& f, const std::string& today, std::vector<FieldError>& errs) {
+    if (f.fallback.empty()) return nullptr;
+    if (f.fallback == "now") return datetime_of_ms(clock->now_ms());
+    if (f.fallback == "today") return today;
+    return convert_field(f, std::string(f.fallback), today, errs);
+  }
+
+  // Cross-field rules of one kind, on the record as it would be stored.
+  // May fill derived fields (birth date and sex from a 身份证 number).
+  // On update, `before` is the stored record: references and the 身份证
+  // duplicate check apply only to values that change, so a record stays
+  // editable when a record it refers to was deleted (here or by sync) or a
+  // duplicate registration awaits a coordinator's merge.
+  void check_record(const EntitySpec& spec, RecordFields& rec,
+                    const std::string& today, std::vector<FieldError>& errs, std::string_view self_id,
+                    const RecordFields* before = nullptr) {
+    auto unchanged = [&](std::string_view k) {
+      if (!before) return false;
+      auto it = before->find(k);
+      return it != before->end() && it->second == rec[std::string(k)];
+    };
+    auto str = [&](const char* k) -> std::string {
+      auto it = rec.find(k);
+      return it != rec.end() && it->second.is_string() ? it->second.get<std::string>() : std::string();
+    };
+    if (spec.name == "patient") {
+      const std::string idn = str("id_number");
+      if (!idn.empty()) {
+        auto info = check_id_number(idn, today).info;
+        if (info) {
+          const bool estimated = rec["birth_estimated"].is_number() && rec["birth_estimated"].get<int>() != 0;
+          if (str("birth_date").empty() || estimated) {
+            rec["birth_date"] = info->birth_date;
+            rec["birth_estimated"] = 0;
+          } else if (str("birth_date") != info->birth_date) {
+            errs.push_back({"birth_date", "id_birth_mismatch", {info->birth_date}});
+          }
+          const std::string sex(1, info->sex);
+          if (str("sex").empty()) rec["sex"] = sex;
+          else if (str("sex") != sex) errs.push_back({"sex", info->sex == 'M' ? "id_says_male" : "id_says_female"});
+          if (!unchanged("id_number")) {
+            auto& st = stmt("SELECT name FROM patient WHERE id_number = ? AND deleted = 0 AND id <> ? LIMIT 1");
+            st.bind(1, idn);
+            st.bind(2, std::string(self_id));
+            if (st.executeStep()) errs.push_back({"id_number", "duplicate_id", {st.getColumn(0).getString()}});
+          }
+        }
+      }
+    }
+    check_record_rules(spec, rec, errs);
+    for (const auto& f : spec.fields) {
+      const json& v = rec[std::string(f.name)];
+      if (v.is_null() || unchanged(f.name)) continue;
+      if (f.type == FieldType::ref) check_exists(f, v.get<std::string>(), errs);
+      if (f.type == FieldType::id_list)
+        for (const auto& id : json::parse(v.get<std::string>())) check_exists(f, id.get<std::string>(), errs);
+    }
+  }
+
+  void check_exists(const FieldSpec& f, const std::string& id, std::vector<FieldError>& errs) {
+    auto& st = stmt("SELECT deleted FROM " + std::string(f.extra) + " WHERE id = ?");
+    st.bind(1, id);
+    if (!st.executeStep() || st.getColumn(0).getInt() != 0)
+      errs.push_back({std::string(f.name), "ref_missing", {std::string(f.extra), id}});
+  }
+
+  // ---- reads ---------------------------------------------------------------
+
+  struct Stored {
+    int64_t rid = 0;
+    bool deleted = false;
+    std::string hlc;
+    RecordFields fields;
+  };
+
+  std::optional<Stored> load(const EntitySpec& spec, std::string_view id) {
+    std::string sql = "SELECT rid, deleted, hlc";
+    for (const auto& f : spec.fields) sql += ", " + std::string(f.name);
+    sql += " FROM " + std::string(spec.name) + " WHERE id = ?";
+    auto& st = stmt(sql);
+    st.bind(1, std::string(id));
+    if (!st.executeStep()) return std::nullopt;
+    Stored s;
+    s.rid = st.getColumn(0).getInt64();
+    s.deleted = st.getColumn(1).getInt() != 0;
+    s.hlc = st.getColumn(2).getString();
+    int i = 3;
+    for (const auto& f : spec.fields) {
+      json v = column_value(st.getColumn(i++), f.type);
+      if (f.type == FieldType::boolean && v.is_boolean()) v = v.get<bool>() ? 1 : 0;
+      s.fields[std::string(f.name)] = std::move(v);
+    }
+    return s;
+  }
+
+  // ---- writes --------------------------------------------------------------
+
+  Hlc tick() {
+    const int64_t now = clock->now_ms();
+    if (now > own_wall_ms) own_wall_ms = now;
+    return hlc.tick(now);
+  }
+
+  void outbox(std::string_view entity, std::string_view id, const char* op, const std::string& stamp,
+              const std::optional<std::string>& fields) {
+    auto& st = stmt("INSERT INTO outbox (entity, record_id, op, hlc, fields) VALUES (?, ?, ?, ?, ?)");
+    st.bind(1, std::string(entity));
+    st.bind(2, std::string(id));
+    st.bind(3, op);
+    st.bind(4, stamp);
+    if (fields) st.bind(5, *fields);
+    st.exec();
+  }
+
+  void audit(const char* action, std::string_view entity, std::string_view id, const std::string& stamp,
+             const std::string& detail) {
+    if (!audit_enabled) return;
+    auto& st = stmt("INSERT INTO audit (at_ms, hlc, actor, action, entity, record_id, detail) "
+                    "VALUES (?, ?, ?, ?, ?, ?, ?)");
+    st.bind(1, clock->now_ms());
+    st.bind(2, stamp);
+    st.bind(3, actor);
+    st.bind(4, action);
+    st.bind(5, std::string(entity));
+    if (!id.empty()) st.bind(6, std::string(id));
+    if (!detail.empty()) st.bind(7, detail);
+    st.exec();
+  }
+
+  void index_patient(int64_t rid, RecordFields& rec) {
+    auto s = [&](const char* k) { return rec[k].is_string() ? rec[k].get<std::string>() : std::string(); };
+    indexer->index(rid, s("name"), s("name_native"), s("id_number"), s("phone"));
+  }
+
+  const EntitySpec& spec_of(std::string_view entity) {
+    const EntitySpec* spec = find_entity(entity);
+    if (!spec) throw ValidationError(FieldError{"entity", "unknown_entity", {std::string(entity)}});
+    return *spec;
+  }
+
+  std::string create(std::string_view entity, const json& input) {
+    const EntitySpec& spec = spec_of(entity);
+    if (!input.is_object()) throw ValidationError(FieldError{"fields", "bad_type", {"a JSON object"}});
+    const std::string day = today();
+    std::vector<FieldError> errs;
+    json fields = input;
+    if (spec.name == "patient" && fields.contains("age") && !fields["age"].is_null()) {
+      // An age instead of a birth date: estimate the birth date from it.
+      FieldSpec age_spec{"age", FieldType::integer};
+      json age = convert_field(age_spec, fields["age"], day, errs);
+      const bool has_birth = fields.contains("birth_date") && !fields["birth_date"].is_null() &&
+                             !(fields["birth_date"].is_string() && fields["birth_date"].get<std::string>().empty());
+      if (has_birth) errs.push_back({"age", "birth_or_age"});
+      else if (age.is_number()) {
+        if (auto e = check_age("age", age.get<int64_t>())) errs.push_back(*e);
+        else {
+          fields["birth_date"] = birth_date_from_age(static_cast<int>(age.get<int64_t>()), day);
+          fields["birth_estimated"] = true;
+        }
+      }
+      fields.erase("age");
+    }
+    for (const auto& [k, v] : fields.items())
+      if (!spec.field(k)) errs.push_back({k, "unknown_field"});
+    RecordFields rec;
+    for (const auto& f : spec.fields) {
+      const std::string name(f.name);
+      json v = fields.contains(name) ? convert_field(f, fields[name], day, errs) : json(nullptr);
+      if (v.is_null()) v = fallback(f, day, errs);
+      rec[name] = std::move(v);
+    }
+    if (errs.empty()) check_record(spec, rec, day, errs, "");
+    if (!errs.empty()) throw ValidationError(std::move(errs));
+
+    const int64_t now = clock->now_ms();
+    const std::string id = ids->next(now);
+    const std::string stamp = tick().str();
+    auto& st = stmt(record_insert_sql(spec));
+    st.bind(1, id);
+    st.bind(2, stamp);
+    st.bind(3, 0);
+    int i = 4;
+    for (const auto& f : spec.fields) bind_stored(st, i++, rec[std::string(f.name)]);
+    st.exec();
+    if (spec.name == "patient") index_patient(db.getLastInsertRowid(), rec);
+    outbox(spec.name, id, "create", stamp, std::nullopt);
+    audit("create", spec.name, id, stamp, "");
+    return id;
+  }
+
+  void update(std::string_view entity, std::string_view id, const json& input) {
+    const EntitySpec& spec = spec_of(entity);
+    if (!input.is_object()) throw ValidationError(FieldError{"fields", "bad_type", {"a JSON object"}});
+    auto cur = load(spec, id);
+    if (!cur || cur->deleted) throw NotFound(std::string(entity), std::string(id));
+    const std::string day = today();
+    std::vector<FieldError> errs;
+    auto rec = cur->fields;
+    for (const auto& [k, v] : input.items()) {
+      const FieldSpec* f = spec.field(k);
+      if (!f) errs.push_back({k, "unknown_field"});
+      else if (!f->editable || spec.append_only) errs.push_back({k, "not_editable"});
+      else {
+        json nv = convert_field(*f, v, day, errs);
+        if (nv.is_null()) nv = fallback(*f, day, errs);  // cleared: back to its default
+        rec[k] = std::move(nv);
+      }
+    }
+    if (errs.empty()) check_record(spec, rec, day, errs, id, &cur->fields);
+    if (!errs.empty()) throw ValidationError(std::move(errs));
+
+    std::vector<std::string> changed;
+    for (const auto& f : spec.fields)
+      if (rec[std::string(f.name)] != cur->fields[std::string(f.name)]) changed.emplace_back(f.name);
+    if (changed.empty()) return;
+
+    const std::string stamp = tick().str();
+    std::string sql = "UPDATE " + std::string(spec.name) + " SET hlc = ?";
+    for (const auto& c : changed) sql += ", " + c + " = ?";
+    sql += " WHERE rid = ?";
+    auto& st = stmt(sql);
+    st.bind(1, stamp);
+    int i = 2;
+    for (const auto& c : changed) bind_stored(st, i++, rec[c]);
+    st.bind(i, cur->rid);
+    st.exec();
+    // Each changed field keeps the stamp of the value its editor replaced,
+    // or, when that value was this device's own unsynced or synced edit, the
+    // base that edit had: the latest stamp from elsewhere this device had
+    // seen. A merge compares it with the other side's stamp to tell a later
+    // edit from a concurrent one (changes.h).
+    std::map<std::string, std::pair<std::string, std::string>, std::less<>> prior;  // field -> (hlc, base)
+    {
+      auto& q = stmt("SELECT field, hlc, base FROM field_clock WHERE entity = ? AND record_id = ?");
+      q.bind(1, std::string(spec.name));
+      q.bind(2, std::string(id));
+      while (q.executeStep())
+        prior[q.getColumn(0).getString()] = {q.getColumn(1).getString(), q.getColumn(2).getString()};
+    }
+    auto& fc = stmt("INSERT INTO field_clock (entity, record_id, field, hlc, base) VALUES (?, ?, ?, ?, ?) "
+                    "ON CONFLICT(entity, record_id, field) DO UPDATE SET hlc = excluded.hlc, base = excluded.base");
+    for (const auto& c : changed) {
+      std::string base;
+      if (auto it = prior.find(c); it != prior.end()) {
+        const auto was = Hlc::parse(it->second.first);
+        base = was && was->node == device ? it->second.second : it->second.first;
+      }
+      reset(fc);
+      fc.bind(1, std::string(spec.name));
+      fc.bind(2, std::string(id));
+      fc.bind(3, c);
+      fc.bind(4, stamp);
+      if (base.empty()) fc.bind(5);
+      else fc.bind(5, base);
+      fc.exec();
+    }
+    if (spec.name == "patient") index_patient(cur->rid, rec);
+    const std::string names = join_names(changed);
+    outbox(spec.name, id, "update", stamp, names);
+    audit("update", spec.name, id, stamp, names);
+  }
+
+  void remove(std::string_view entity, std::string_view id) {
+    const EntitySpec& spec = spec_of(entity);
+    auto cur = load(spec, id);
+    if (!cur || cur->deleted) throw NotFound(std::string(entity), std::string(id));
+    const std::string stamp = tick().str();
+    auto& st = stmt("UPDATE " + std::string(spec.name) + " SET deleted = 1, hlc = ? WHERE rid = ?");
+    st.bind(1, stamp);
+    st.bind(2, cur->rid);
+    st.exec();
+    if (spec.name == "patient") indexer->remove(cur->rid);
+    outbox(spec.name, id, "delete", stamp, std::nullopt);
+    audit("delete", spec.name, id, stamp, "");
+  }
+
+  void transact(const std::function<void(Writer&)>& fn) {
+    run_transaction([&] {
+      Writer w(*this);
+      fn(w);
+    });
+  }
+
+  // Foreign keys are checked by check_record for local saves; synced changes
+  // may arrive before the records they refer to, so their transaction runs
+  // with SQLite's own checks off (the pragma is a no-op inside one).
+  void transact_synced(const std::function<void(SQLite::Database&)>& fn) {
+    db.exec("PRAGMA foreign_keys = OFF");
+    struct Restore {
+      SQLite::Database& db;
+      ~Restore() {
+        try {
+          db.exec("PRAGMA foreign_keys = ON");
+        } catch (...) {  // a destructor never throws; the next open sets it again
+        }
+      }
+    } restore{db};
+    run_transaction([&] { fn(db); });
+  }
+
+  void run_transaction(const std::function<void()>& fn) {
+    if (in_txn) throw StoreError("nested transaction");
+    in_txn = true;
+    struct Guard {
+      bool& flag;
+      ~Guard() { flag = false; }
+    } guard{in_txn};
+    SQLite::Transaction txn(db, SQLite::TransactionBehavior::IMMEDIATE);
+    const Hlc before = hlc.last();
+    try {
+      fn();
+      if (hlc.last() != before) {
+        set_setting("hlc", hlc.last().str());
+        set_setting("own_wall_ms", std::to_string(own_wall_ms));
+      }
+      release_reads();
+      txn.commit();
+    } catch (...) {
+      release_reads();
+      hlc = HlcClock(device, before);
+      throw;
+    }
+  }
+};
+
+// --------------------------------------------------------------------------
+
+std::string Writer::create(std::string_view entity, const json& fields) { return impl_.create(entity, fields); }
+void Writer::update(std::string_view entity, std::string_view id, const json& fields) {
+  impl_.update(entity, id, fields);
+}
+void Writer::remove(std::string_view entity, std::string_view id) { impl_.remove(entity, id); }
+
+Store::Store() = default;
+Store::~Store() = default;
+Store::Store(Store&&) noexcept = default;
+Store& Store::operator=(Store&&) noexcept = default;
+
+Store Store::open(const std::string& path, StoreOptions options) {
+  Store s;
+  try {
+    s.impl_ = std::make_unique<Writer::Impl>(path, options);
+    auto& im = *s.impl_;
+    configure_writer(im.db, options.cache_kib);
+    migrate(im.db);
+    im.checkpointer = std::make_unique<WalCheckpointer>(im.db.getHandle(), path);
+    im.indexer = std::make_unique<PatientIndexer>(im.db);
+    auto dev = im.setting("device_id");
+    if (!dev) {
+      dev = im.ids->next(im.clock->now_ms());
+      im.set_setting("device_id", *dev);
+    }
+    im.device = *dev;
+    Hlc last;
+    if (auto h = im.setting("hlc"))
+      if (auto parsed = Hlc::parse(*h)) last = *parsed;
+    im.hlc = HlcClock(im.device, last);
+    if (auto w = im.setting("own_wall_ms")) im.own_wall_ms = std::atoll(w->c_str());
+    else if (last.node == im.device) im.own_wall_ms = last.wall_ms;  // databases from before v3
+    im.release_reads();
+  } catch (const SQLite::Exception& e) {
+    throw StoreError("cannot open database " + path + ": " + e.what());
+  }
+  return s;
+}
+
+std::string Store::create(std::string_view entity, const json& fields) {
+  std::string id;
+  transact([&](Writer& w) { id = w.create(entity, fields); });
+  return id;
+}
+void Store::update(std::string_view entity, std::string_view id, const json& fields) {
+  transact([&](Writer& w) { w.update(entity, id, fields); });
+}
+void Store::remove(std::string_view entity, std::string_view id) {
+  transact([&](Writer& w) { w.remove(entity, id); });
+}
+void Store::transact(const std::function<void(Writer&)>& fn) { impl_->transact(fn); }
+void Store::transact_synced(const std::function<void(SQLite::Database&)>& fn) { impl_->transact_synced(fn); }
+std::string Store::stamp() {
+  if (!impl_->in_txn) throw StoreError("stamp outside a transaction");
+  return impl_->tick().str();
+}
+void Store::observe(const Hlc& stamp) {
+  if (!impl_->in_txn) throw StoreError("observe outside a transaction");
+  impl_->hlc.observe(stamp);
+}
+
+std::optional<json> Store::get(std::string_view entity, std::string_view id) {
+  const EntitySpec* spec = find_entity(entity);
+  if (!spec) return std::nullopt;
+  return read_record(impl_->db, *spec, id);
+}
+
+SQLite::Database& Store::db() { return impl_->db; }
+const std::string& Store::path() const { return impl_->path; }
+const std::string& Store::device_id() const { return impl_->device; }
+std::string Store::today() {
+  std::string t = impl_->today();
+  if (!impl_->in_txn) impl_->release_reads();
+  return t;
+}
+int64_t Store::now_ms() { return impl_->clock->now_ms(); }
+std::optional<std::string> Store::setting(std::string_view key) {
+  auto v = impl_->setting(key);
+  impl_->release_reads();
+  return v;
+}
+void Store::set_setting(std::string_view key, std::string_view value) { impl_->set_setting(key, value); }
+
+SQLite::Database open_reader(const std::string& path) {
+  configure_sqlite_once();
+  SQLite::Database db(path, SQLite::OPEN_READONLY | SQLite::OPEN_FULLMUTEX);
+  int ignored = 0;
+  sqlite3_db_config(db.getHandle(), SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, 1, &ignored);
+  db.exec("PRAGMA busy_timeout = 5000");
+  return db;
+}
+
+}  // namespace yz

@@ -1,0 +1,78 @@
+#include "sync/client/batch_files.h"
+
+#include <algorithm>
+#include <filesystem>
+
+#include "core/base/files.h"
+#include "core/replication/outbox.h"
+#include "sync/protocol/batch.h"
+#include "sync/protocol/crypto.h"
+#include "sync/protocol/limits.h"
+
+namespace yz::sync {
+
+namespace fs = std::filesystem;
+
+ExportResult export_batches(const WriterExec& exec, const std::string& dir) {
+  std::error_code ec;
+  if (!fs::is_directory(dir, ec)) throw std::runtime_error("cannot write to " + dir + ": no such folder");
+  seal_pending(exec);
+  std::vector<SavedBatch> batches;
+  exec([&](Store& s) { batches = undelivered_batches(s.db(), 1 << 30); });
+  ExportResult out;
+  for (const auto& b : batches) {
+    const std::string path = (fs::path(dir) / batch_file_name(b.batch_id)).string();
+    write_file_durably(path, b.body);
+    // What is on the stick must be a batch the server will take.
+    check_batch(parse_limited(read_file(path)));
+    ++out.files;
+    out.changes += b.changes;
+    out.paths.push_back(path);
+  }
+  return out;
+}
+
+ExportResult export_batches(Store& store, const std::string& dir) { return export_batches(direct_exec(store), dir); }
+
+ReceiptImport import_receipts(const WriterExec& exec, const std::string& dir) {
+  std::string token;
+  exec([&](Store& s) { token = s.setting(kTokenKey).value_or(""); });
+  if (token.empty()) throw SyncError(SyncError::Kind::not_enrolled, "this device is not enrolled with a server");
+  const std::string key = token_key(token);
+  std::error_code ec;
+  if (!fs::is_directory(dir, ec)) throw std::runtime_error("cannot read " + dir + ": no such folder");
+  std::vector<fs::path> files;
+  for (const auto& e : fs::directory_iterator(dir)) {
+    const std::string name = e.path().filename().string();
+    if (name.size() > 13 && name.ends_with(".receipt.json") && name[0] != '.') files.push_back(e.path());
+  }
+  std::sort(files.begin(), files.end());
+  ReceiptImport out;
+  for (const auto& f : files) {
+    try {
+      const json receipt = parse_limited(read_file(f.string()), JsonLimits{16u << 20, 32, 100000});
+      check_receipt(receipt, key);
+      Delivery d = Delivery::unknown_batch;
+      exec([&](Store& s) {
+        s.transact_synced([&](SQLite::Database& db) {
+          d = mark_delivered(db, receipt.value("batch_id", ""), receipt, s.now_ms());
+          if (d == Delivery::delivered && receipt.contains("received_ms") && receipt["received_ms"].is_number_integer())
+            s.set_setting(kServerTimeKey, std::to_string(receipt["received_ms"].get<int64_t>()));
+        });
+      });
+      if (d == Delivery::unknown_batch) {
+        out.refused.push_back(f.filename().string() + ": no batch of this device has that id");
+      } else if (d == Delivery::already_delivered) {
+        ++out.already;
+      } else {
+        ++out.delivered;
+        out.quarantined += static_cast<int64_t>(receipt.value("quarantined", json::array()).size());
+      }
+    } catch (const std::exception& e) {
+      out.refused.push_back(f.filename().string() + ": " + e.what());
+    }
+  }
+  return out;
+}
+
+}  // namespace yz::sync

@@ -1,0 +1,36 @@
+#pragma once
+// Batches on a USB stick (DESIGN.md §5, §6): the device writes its
+// undelivered batches into a folder, the server imports them and writes
+// receipt files, and the device imports those to mark its batches delivered.
+// Receipts are checked with the device key, so a stray or forged file marks
+// nothing delivered.
+
+#include <string>
+#include <vector>
+
+#include "sync/client/client.h"
+#include "sync/protocol/batch.h"
+
+namespace yz::sync {
+
+struct ExportResult {
+  int files = 0;
+  int64_t changes = 0;
+  std::vector<std::string> paths;
+};
+// Seal pending changes, then write every undelivered batch into `dir`
+// durably (core/files.h), read back and verified. Throws SyncError
+// (not_enrolled) or std::runtime_error naming the file.
+ExportResult export_batches(const WriterExec& exec, const std::string& dir);
+ExportResult export_batches(Store& store, const std::string& dir);
+
+struct ReceiptImport {
+  int delivered = 0;                 // batches newly marked delivered
+  int already = 0;                   // receipts for batches delivered before
+  int64_t quarantined = 0;           // records the server set aside
+  std::vector<std::string> refused;  // "file: reason" for each file not taken
+};
+// Import every "*.receipt.json" in `dir`.
+ReceiptImport import_receipts(const WriterExec& exec, const std::string& dir);
+
+}  // namespace yz::sync

@@ -1,0 +1,356 @@
+#include "sync/client/client.h"
+
+#include <algorithm>
+#include <condition_variable>
+#include <future>
+#include <mutex>
+#include <thread>
+
+#include "core/replication/changes.h"
+#include "core/base/clock.h"
+#include "core/store/entities.h"
+#include "core/base/hlc.h"
+#include "core/replication/outbox.h"
+#include "core/programs/programs.h"
+#include "core/store/schema.h"
+#include "core/base/uuid.h"
+#include "sync/protocol/batch.h"
+#include "sync/protocol/crypto.h"
+#include "sync/protocol/limits.h"
+
+namespace yz::sync {
+
+namespace {
+
+struct Credentials {
+  std::string token, key, device_id;
+};
+
+Credentials credentials(const WriterExec& exec) {
+  Credentials c;
+  exec([&](Store& s) {
+    c.token = s.setting(kTokenKey).value_or("");
+    c.device_id = s.device_id();
+  });
+  if (c.token.empty()) throw SyncError(SyncError::Kind::not_enrolled, "this device is not enrolled with a server");
+  c.key = token_key(c.token);
+  return c;
+}
+
+// The problem detail's words, or the status line.
+std::string problem_text(const HttpResponse& r) {
+  auto j = json::parse(r.body, nullptr, false);
+  if (j.is_object() && j.contains("detail") && j["detail"].is_string())
+    return "HTTP " + std::to_string(r.status) + ": " + j["detail"].get<std::string>();
+  return "HTTP " + std::to_string(r.status);
+}
+
+[[noreturn]] void fail(const HttpResponse& r) {
+  auto j = json::parse(r.body, nullptr, false);
+  const std::string code = j.is_object() ? j.value("code", "") : "";
+  if (r.status == 401) throw SyncError(SyncError::Kind::unauthorized, problem_text(r));
+  if (r.status == 403 && code == "revoked") throw SyncError(SyncError::Kind::revoked, problem_text(r));
+  if (r.status >= 500) throw SyncError(SyncError::Kind::server, problem_text(r));
+  throw SyncError(SyncError::Kind::refused, problem_text(r));
+}
+
+HttpResponse call(const std::function<HttpResponse()>& fn) {
+  try {
+    return fn();
+  } catch (const TransportError& e) {
+    throw SyncError(SyncError::Kind::offline, e.what());
+  }
+}
+
+json parse_answer(const HttpResponse& r) {
+  try {
+    return parse_limited(r.body, JsonLimits{64u << 20, 32, 100000});
+  } catch (const LimitError& e) {
+    throw SyncError(SyncError::Kind::server, std::string("the server's answer is unreadable: ") + e.what());
+  }
+}
+
+}  // namespace
+
+WriterExec direct_exec(Store& store) {
+  // push() runs jobs from two threads; the store takes one at a time.
+  auto mu = std::make_shared<std::mutex>();
+  return [&store, mu](const std::function<void(Store&)>& job) {
+    std::lock_guard lock(*mu);
+    job(store);
+  };
+}
+
+std::string error_words(const SyncError& e, Lang lang) {
+  const bool zh = lang == Lang::zh;
+  switch (e.kind()) {
+    case SyncError::Kind::offline:
+      return zh ? "连不上服务器（没有网络或服务器未开）。数据已安全保存在本机，有网时会自动同步。"
+                : "Cannot reach the server (no network, or the server is down). Everything is saved on this "
+                  "laptop and will sync when the network is back.";
+    case SyncError::Kind::not_enrolled:
+      return zh ? "本机还没有登记到服务器，请先用登记码登记。" : "This laptop is not enrolled yet: enroll it with a code first.";
+    case SyncError::Kind::unauthorized:
+      return zh ? "服务器不认识本机，请重新登记。" : "The server does not know this laptop: enroll it again.";
+    case SyncError::Kind::revoked:
+      return zh ? "本机已被协调员停用，请联系协调员重新登记。数据仍保存在本机。"
+                : "A coordinator has switched this laptop off for sync: ask them to enroll it again. Your data "
+                  "is still on this laptop.";
+    case SyncError::Kind::refused:
+      return (zh ? "服务器拒绝了请求：" : "The server refused the request: ") + std::string(e.what());
+    case SyncError::Kind::server:
+      return (zh ? "服务器出错，稍后会自动重试：" : "The server failed; will retry later: ") + std::string(e.what());
+  }
+  return e.what();
+}
+
+EnrollResult enroll(const WriterExec& exec, Transport& transport, const std::string& server_url,
+                    const std::string& code, const std::string& device_name) {
+  std::string device_id;
+  exec([&](Store& s) { device_id = s.device_id(); });
+  const json req = {{"code", code}, {"device_id", device_id}, {"name", device_name}};
+  const HttpResponse r = call([&] { return transport.post("/v1/enroll", req.dump(), ""); });
+  if (r.status != 201) fail(r);
+  const json a = parse_answer(r);
+  EnrollResult out;
+  out.device_id = device_id;
+  out.team_id = a.value("team_id", "");
+  out.team_name = a.value("team_name", "");
+  out.server_id = a.value("server_id", "");
+  const std::string token = a.value("token", "");
+  if (token.size() < 22) throw SyncError(SyncError::Kind::server, "the server sent no usable token");
+  exec([&](Store& s) {
+    s.transact_synced([&](SQLite::Database&) {
+      s.set_setting(kServerKey, server_url);
+      s.set_setting(kTokenKey, token);
+      s.set_setting("sync.team_id", out.team_id);
+      if (s.setting(kServerIdKey).value_or("") != out.server_id) {
+        s.set_setting(kServerIdKey, out.server_id);
+        s.set_setting(kCursorKey, "0");
+      }
+      // Batches sealed under an earlier token go out under the new key.
+      for (const auto& b : undelivered_batches(s.db(), 1 << 30)) {
+        json batch = json::parse(b.body);
+        resign_batch(batch, token_key(token));
+        replace_batch_body(s.db(), b.batch_id, batch.dump());
+      }
+    });
+  });
+  return out;
+}
+
+int seal_pending(const WriterExec& exec, const BatchLimits& limits, const std::function<bool()>& after_each) {
+  const Credentials cred = credentials(exec);
+  IdSource ids;
+  int made = 0;
+  for (bool more = true; more;) {
+    exec([&](Store& s) {
+      s.transact_synced([&](SQLite::Database& db) {
+        PendingChanges p = collect_pending(db, limits.max_changes, limits.max_bytes);
+        if (p.outbox_seqs.empty()) {
+          more = false;
+          return;
+        }
+        const int64_t seq = std::stoll(s.setting(kBatchSeqKey).value_or("0")) + 1;
+        BatchHeader h;
+        h.batch_id = ids.next(s.now_ms());
+        h.device_id = cred.device_id;
+        h.seq = seq;
+        h.schema = current_schema_version();
+        const auto count = static_cast<int64_t>(p.changes.size());
+        const json sealed = seal_batch(std::move(p.changes), h, s.now_ms(), cred.key);
+        save_batch(db, {h.batch_id, seq, sealed.dump(), count}, p.outbox_seqs, s.now_ms());
+        s.set_setting(kBatchSeqKey, std::to_string(seq));
+        ++made;
+      });
+    });
+    if (more && after_each && !after_each()) break;
+  }
+  return made;
+}
+
+PushResult push(const WriterExec& exec, Transport& transport, const Progress& progress, const BatchLimits& limits) {
+  const Credentials cred = credentials(exec);
+  PushResult out;
+  int64_t total = 0, done = 0;
+  exec([&](Store& s) { total = pending_changes(s.db()); });
+  // New saves may arrive while we push: seal and send again until nothing is
+  // left, but give up after a few rounds rather than chase a busy desk.
+  for (int round = 0; round < 5; ++round) {
+    // Seal on another thread while the batches already sealed go out, so the
+    // server applies one batch while the next is being sealed.
+    std::mutex mu;
+    std::condition_variable cv;
+    bool sealed_all = false, stop = false;
+    std::exception_ptr seal_error;
+    std::thread sealer([&] {
+      try {
+        seal_pending(exec, limits, [&] {
+          cv.notify_one();
+          std::lock_guard lock(mu);
+          return !stop;
+        });
+      } catch (...) {
+        seal_error = std::current_exception();
+      }
+      std::lock_guard lock(mu);
+      sealed_all = true;
+      cv.notify_one();
+    });
+    struct Join {
+      std::thread& t;
+      std::mutex& mu;
+      bool& stop;
+      ~Join() {
+        {
+          std::lock_guard lock(mu);
+          stop = true;
+        }
+        t.join();
+      }
+    } join{sealer, mu, stop};
+
+    int sent = 0;
+    for (;;) {
+      bool finished = false;
+      {
+        std::lock_guard lock(mu);
+        finished = sealed_all;
+      }
+      std::vector<SavedBatch> next;
+      exec([&](Store& s) { next = undelivered_batches(s.db(), 1); });
+      if (next.empty()) {
+        if (finished) break;
+        std::unique_lock lock(mu);
+        cv.wait_for(lock, std::chrono::milliseconds(20));
+        continue;
+      }
+      const SavedBatch& b = next.front();
+      const HttpResponse r = call([&] { return transport.post("/v1/batches", b.body, cred.token); });
+      if (r.status != 200) fail(r);
+      const json receipt = parse_answer(r);
+      try {
+        check_receipt(receipt, cred.key);
+      } catch (const BatchError& e) {
+        throw SyncError(SyncError::Kind::server, e.what());
+      }
+      if (receipt.value("batch_id", "") != b.batch_id)
+        throw SyncError(SyncError::Kind::server, "the receipt is for another batch");
+      exec([&](Store& s) {
+        s.transact_synced([&](SQLite::Database& db) {
+          mark_delivered(db, b.batch_id, receipt, s.now_ms());
+          if (receipt.contains("received_ms") && receipt["received_ms"].is_number_integer())
+            s.set_setting(kServerTimeKey, std::to_string(receipt["received_ms"].get<int64_t>()));
+        });
+      });
+      ++sent;
+      ++out.batches;
+      out.changes += b.changes;
+      out.quarantined += static_cast<int64_t>(receipt.value("quarantined", json::array()).size());
+      done += b.changes;
+      if (progress) progress(done, std::max(total, done));
+    }
+    if (seal_error) std::rethrow_exception(seal_error);
+    if (sent == 0) break;
+  }
+  return out;
+}
+
+PullResult pull(const WriterExec& exec, Transport& transport, const Progress& progress) {
+  const Credentials cred = credentials(exec);
+  PullResult out;
+  auto fetch = [&](const std::string& after) {
+    return call([&] { return transport.get("/v1/changes?after=" + after + "&limit=1000", cred.token); });
+  };
+  // The next page is fetched while this one is applied.
+  std::future<HttpResponse> ahead;
+  std::string ahead_cursor;
+  for (;;) {
+    std::string cursor, server_id;
+    exec([&](Store& s) {
+      cursor = s.setting(kCursorKey).value_or("0");
+      server_id = s.setting(kServerIdKey).value_or("");
+    });
+    HttpResponse r;
+    if (ahead.valid() && ahead_cursor == cursor) {
+      r = ahead.get();
+    } else {
+      if (ahead.valid()) ahead.wait();  // one request at a time on the transport
+      ahead = {};
+      r = fetch(cursor);
+    }
+    if (r.status != 200) fail(r);
+    const json page = parse_answer(r);
+    if (!page.is_object() || !page.contains("changes") || !page["changes"].is_array() ||
+        !page.contains("cursor") || !page["cursor"].is_number_integer())
+      throw SyncError(SyncError::Kind::server, "the server's answer has no changes or cursor");
+    const std::string page_server = page.value("server_id", "");
+    if (!server_id.empty() && !page_server.empty() && page_server != server_id && cursor != "0") {
+      // Another server (or a rebuilt one): our cursor means nothing there.
+      exec([&](Store& s) {
+        s.set_setting(kCursorKey, "0");
+        s.set_setting(kServerIdKey, page_server);
+      });
+      out.reset = true;
+      continue;
+    }
+    if (page.value("reset", false)) out.reset = true;
+    if (page.value("more", false)) {
+      ahead_cursor = std::to_string(page["cursor"].get<int64_t>());
+      ahead = std::async(std::launch::async, fetch, ahead_cursor);
+    }
+    // Apply parents before children within a page; across pages a child may
+    // come first, which the merge allows (references are not enforced).
+    std::vector<const json*> changes;
+    for (const auto& c : page["changes"]) changes.push_back(&c);
+    auto rank = [](const json* c) {
+      const std::string e = c->is_object() ? c->value("entity", "") : "";
+      int i = 0;
+      for (const auto* spec : entities()) {
+        if (spec->name == e) return i;
+        ++i;
+      }
+      return i;
+    };
+    std::stable_sort(changes.begin(), changes.end(), [&](auto* a, auto* b) { return rank(a) < rank(b); });
+    exec([&](Store& s) {
+      s.transact_synced([&](SQLite::Database& db) {
+        ChangeApplier applier(db, s.today(), s.now_ms());
+        for (const json* c : changes) {
+          if (c->is_object() && c->value("entity", "") == "program") {
+            // A screening program version the server published.
+            try {
+              install_program(db, c->value("definition", json()));
+            } catch (const ValidationError& e) {
+              record_quarantine(db, "pull:" + cursor, page_server, "program", c->value("id", ""),
+                                errors_json(e.errors()), *c, s.now_ms());
+              ++out.quarantined;
+            }
+            ++out.programs;
+            continue;
+          }
+          ApplyOutcome o = applier.apply(*c);
+          if (o.status == ApplyOutcome::Status::quarantined) {
+            applier.release();
+            record_quarantine(db, "pull:" + cursor, page_server, o.entity, o.id, errors_json(o.errors), *c, s.now_ms());
+            ++out.quarantined;
+            continue;
+          }
+          out.conflicts += static_cast<int64_t>(o.conflicts.size());
+          if (auto h = Hlc::parse(o.max_hlc)) s.observe(*h);
+        }
+        applier.release();
+        s.set_setting(kCursorKey, std::to_string(page["cursor"].get<int64_t>()));
+        if (!page_server.empty()) s.set_setting(kServerIdKey, page_server);
+        if (page.contains("time_ms") && page["time_ms"].is_number_integer())
+          s.set_setting(kServerTimeKey, std::to_string(page["time_ms"].get<int64_t>()));
+      });
+    });
+    out.changes += static_cast<int64_t>(changes.size());
+    if (progress) progress(out.changes, out.changes + (page.value("more", false) ? 1 : 0));
+    if (!page.value("more", false)) break;
+  }
+  return out;
+}
+
+}  // namespace yz::sync
