@@ -356,13 +356,23 @@ void prepare_encrypted_connection(sqlite3* db) {
   if (sqlite3_exec(db, "SELECT count(*) FROM sqlite_schema", nullptr, nullptr, &err) != SQLITE_OK) {
     const std::string why = err ? err : "unknown error";
     sqlite3_free(err);
-    throw std::runtime_error("the database does not open with this key (wrong key, or not an encrypted database): " +
+    throw EncryptionError("the database does not open with this key (wrong key, or not an encrypted database): " +
                              why);
   }
   int reserved = -1;
   sqlite3_file_control(db, "main", SQLITE_FCNTL_RESERVE_BYTES, &reserved);
   if (reserved < kReservedBytes)
-    throw std::runtime_error("the database has no room for encryption on its pages (a plain database?)");
+    throw EncryptionError("the database has no room for encryption on its pages (a plain database?)");
+}
+
+bool has_database_key(const std::string& path) { return find_key(path.c_str()) != nullptr; }
+
+const char* vfs_for(const std::string& path) {
+  if (has_database_key(path)) return encrypted_vfs_name();
+  std::error_code ec;
+  if (std::filesystem::exists(path + ".key", ec))
+    throw EncryptionError("database " + path + " is encrypted: unlock it with its passphrase first");
+  return nullptr;
 }
 
 DatabaseKey random_database_key() {

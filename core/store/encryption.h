@@ -40,11 +40,19 @@
 
 #include <array>
 #include <cstdint>
+#include <stdexcept>
 #include <string>
 
 struct sqlite3;
 
 namespace yz {
+
+// An encrypted database that cannot be opened as asked: locked (no key
+// registered), a wrong key, or a plain database opened as encrypted.
+class EncryptionError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
 
 inline constexpr int kReservedBytes = 40;  // 24-byte nonce + 16-byte tag
 inline constexpr size_t kDatabaseKeyBytes = 32;
@@ -58,13 +66,21 @@ const char* encrypted_vfs_name();
 void register_database_key(const std::string& path, const DatabaseKey& key);
 // Wipe and drop the key of `path`, if any.
 void forget_database_key(const std::string& path);
+// Whether a key is registered for `path`: the store then opens every
+// connection to it (writer, readers, checkpointer) through the encrypting VFS.
+bool has_database_key(const std::string& path);
+// The VFS to open `path` with: encrypted_vfs_name() when a key is
+// registered, else nullptr (SQLite's default). Throws EncryptionError when
+// no key is registered but the database has a key file beside it
+// (key_file.h): an encrypted database is never opened as a plain one.
+const char* vfs_for(const std::string& path);
 
 // A fresh random database key (libsodium's CSPRNG).
 DatabaseKey random_database_key();
 
 // Call on a connection opened with encrypted_vfs_name(), before anything
 // else: a new database gets kReservedBytes on every page; an existing one
-// must already have them. Throws std::runtime_error otherwise (a plain
+// must already have them. Throws EncryptionError otherwise (a plain
 // database opened as encrypted, or a wrong key: the first page does not
 // open).
 void prepare_encrypted_connection(sqlite3* db);

@@ -16,6 +16,7 @@
 
 #include "core/store/encryption.h"
 #include "core/store/key_file.h"
+#include "core/store/store.h"
 #include "tests/core/helpers.h"
 
 namespace {
@@ -96,7 +97,7 @@ TEST_CASE("an encrypted database does not open without its key, with another key
   SUBCASE("another key: a clear error at open, not garbage") {
     yz::register_database_key(p.str(), yz::random_database_key());
     SQLite::Database db(p.str(), SQLite::OPEN_READWRITE, 0, yz::encrypted_vfs_name());
-    CHECK_THROWS_AS(yz::prepare_encrypted_connection(db.getHandle()), std::runtime_error);
+    CHECK_THROWS_AS(yz::prepare_encrypted_connection(db.getHandle()), yz::EncryptionError);
   }
   SUBCASE("the plain VFS reads no rows") {
     SQLite::Database db(p.str(), SQLite::OPEN_READONLY);
@@ -115,7 +116,7 @@ TEST_CASE("a plain database opened as encrypted is refused and left unchanged") 
   yz::register_database_key(p.str(), yz::random_database_key());
   {
     SQLite::Database db(p.str(), SQLite::OPEN_READWRITE, 0, yz::encrypted_vfs_name());
-    CHECK_THROWS_AS(yz::prepare_encrypted_connection(db.getHandle()), std::runtime_error);
+    CHECK_THROWS_AS(yz::prepare_encrypted_connection(db.getHandle()), yz::EncryptionError);
   }
   CHECK(slurp(p.str()) == before);
   yz::forget_database_key(p.str());
@@ -192,4 +193,37 @@ TEST_CASE("the key file: the right passphrase opens it, a wrong one is a clear e
   CHECK_THROWS_AS(yz::unlock_key_file(p.str(), "雪域高原 2026"), yz::PassphraseError);
   // The key itself never appears in the file.
   CHECK(slurp(yz::key_file_path(p.str())).find(std::string(key.begin(), key.end())) == std::string::npos);
+}
+
+TEST_CASE("a Store on an encrypted database: saves, search index, readers and checkpoints stay sealed") {
+  TempPath p;
+  const auto key = yz::create_key_file(p.str(), "pass", yz::kKdfTesting);
+  yz::register_database_key(p.str(), key);
+  const std::string dir = std::filesystem::path(p.str()).parent_path().string();
+  std::string id;
+  {
+    auto store = yz::Store::open(p.str());
+    id = store.create("patient", {{"name", "卓玛央宗"}, {"sex", "F"}, {"id_number", kCanaryId}});
+    for (int i = 0; i < 300; ++i)  // enough to wake the checkpointer thread
+      store.create("patient", {{"name", "次仁"}, {"sex", "M"}, {"age", 40}});
+    auto reader = yz::open_reader(p.str());
+    CHECK(reader.execAndGet("SELECT count(*) FROM patient").getInt() == 301);
+  }
+  CHECK_FALSE(any_file_contains(dir, "卓玛央宗"));
+  CHECK_FALSE(any_file_contains(dir, kCanaryId));
+  CHECK_FALSE(any_file_contains(dir, "zhuoma"));  // the pinyin search keys too
+
+  yz::forget_database_key(p.str());
+  try {
+    yz::Store::open(p.str());
+    FAIL("a locked database opened");
+  } catch (const yz::StoreError& e) {
+    CHECK(std::string(e.what()).find("encrypted") != std::string::npos);
+  }
+  CHECK_THROWS(yz::open_reader(p.str()));
+
+  yz::register_database_key(p.str(), yz::unlock_key_file(p.str(), "pass"));
+  auto store = yz::Store::open(p.str());
+  CHECK(store.get("patient", id)->at("id_number") == kCanaryId);
+  yz::forget_database_key(p.str());
 }
