@@ -93,11 +93,16 @@ bool key_file_exists(const std::string& db_path) {
 }
 
 DatabaseKey create_key_file(const std::string& db_path, const std::string& passphrase, KdfLimits limits) {
+  const DatabaseKey key = random_database_key();
+  write_key_file(db_path, key, passphrase, limits);
+  return key;
+}
+
+void write_key_file(const std::string& db_path, const DatabaseKey& key, const std::string& passphrase,
+                    KdfLimits limits) {
   init_sodium();
   if (key_file_exists(db_path)) throw std::runtime_error("key file: " + key_file_path(db_path) + " already exists");
-  const DatabaseKey key = random_database_key();
   write_wrapped(db_path, key, passphrase, limits);
-  return key;
 }
 
 DatabaseKey unlock_key_file(const std::string& db_path, const std::string& passphrase) {

@@ -40,6 +40,9 @@ bool key_file_exists(const std::string& db_path);
 // Make a new random key, wrap it under `passphrase` and write the key file
 // durably (0600). Refuses an empty passphrase and an existing key file.
 DatabaseKey create_key_file(const std::string& db_path, const std::string& passphrase, KdfLimits limits = {});
+// Wrap an existing `key` the same way (encrypting a plain database).
+void write_key_file(const std::string& db_path, const DatabaseKey& key, const std::string& passphrase,
+                    KdfLimits limits = {});
 // Unwrap the key with `passphrase`. Throws PassphraseError if it is wrong.
 DatabaseKey unlock_key_file(const std::string& db_path, const std::string& passphrase);
 // Wrap the same key under `new_passphrase` (after checking `old_passphrase`)
