@@ -123,7 +123,6 @@ void App::load_fonts(float dpi_scale) {
   std::string texts;
   for (const char* s : all_strings()) texts += s;
   for (const auto& s : catalog_texts()) texts += s;
-  for (const auto& s : common_stations()) texts += s;
   for (const auto& s : common_services()) texts += s;
   for (const auto& e : icd10_common()) texts += e.zh;
   for (const auto& p : builtin_programs()) texts += p->definition.dump();

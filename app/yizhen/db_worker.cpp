@@ -5,6 +5,8 @@
 #include <optional>
 #include <stdexcept>
 
+#include "app/yizhen/strings.h"
+
 namespace yz::app {
 
 DbWorker::DbWorker(std::string db_path, UiQueue& ui) : ui_(ui) {
@@ -122,13 +124,13 @@ std::string error_text(std::exception_ptr e, Lang lang) {
   } catch (const ValidationError& v) {
     return v.errors().empty() ? v.what() : v.errors().front().message(lang);
   } catch (const NotFound& n) {
-    return lang == Lang::zh ? "找不到记录 " + n.id() : "no such record " + n.id();
+    return trf(lang, S::err_no_record, n.id().c_str());
   } catch (const StoreError& s) {
-    return (lang == Lang::zh ? std::string("数据库错误：") : std::string("database error: ")) + s.what();
+    return trf(lang, S::err_database, s.what());
   } catch (const std::exception& x) {
     return x.what();
   } catch (...) {
-    return lang == Lang::zh ? "未知错误" : "unknown error";
+    return tr(S::err_unknown, lang);
   }
 }
 

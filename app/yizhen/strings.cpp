@@ -16,6 +16,7 @@ struct Entry {
 constexpr Entry kZh[] = {
     {S::app_title, "义诊 · 现场数据采集"},
     {S::colon, "："},
+    {S::list_sep, "；"},
     {S::nav_clinic_day, "义诊日"},
     {S::nav_patients, "患者"},
     {S::nav_encounter, "就诊"},
@@ -146,6 +147,30 @@ constexpr Entry kZh[] = {
     {S::sum_title, "当日统计"},
     {S::sum_refresh, "刷新"},
     {S::sum_no_day, "先在“义诊日”开始或选择一天。"},
+    {S::sum_visits, "诊疗人次"},
+    {S::sum_people, "服务人数"},
+    {S::sum_screenings, "筛查"},
+    {S::sum_by_program, "按筛查项目"},
+    {S::sum_screened_positive, "%lld 人，阳性 %lld"},
+    {S::sum_suspected, "，可疑 %lld"},
+    {S::sum_referrals, "转诊"},
+    {S::sum_home_visits, "入户诊疗"},
+    {S::sum_dispense_lines, "发放药品器械（条）"},
+    {S::sum_value, "药品器械价值"},
+    {S::sum_yuan, "%s 元"},
+    {S::sum_text, "诊疗 %lld 人次，服务 %lld 人，筛查 %lld 人（阳性 %lld），转诊 %lld，入户 %lld 户次，药品器械价值 %s 元"},
+    {S::msg_no_patient, "找不到该患者"},
+    {S::msg_saved, "已保存"},
+    {S::msg_encounter_saved, "就诊记录已保存"},
+    {S::msg_day_opened, "已开始今天的工作"},
+    {S::msg_day_closed, "已结束本次义诊"},
+    {S::msg_marked_done, "已标记为完成"},
+    {S::msg_home_visit_saved, "入户记录已保存"},
+    {S::msg_screening_saved, "筛查已保存"},
+    {S::err_no_record, "找不到记录 %s"},
+    {S::err_database, "数据库错误：%s"},
+    {S::err_unknown, "未知错误"},
+    {S::sy_export_done, "已写入 %d 个文件，共 %lld 条更改"},
     {S::sy_title, "同步"},
     {S::sy_pending, "待上传的更改"},
     {S::sy_last, "上次成功同步"},
@@ -199,6 +224,7 @@ constexpr Entry kZh[] = {
 constexpr Entry kEn[] = {
     {S::app_title, "yizhen · field records"},
     {S::colon, ": "},
+    {S::list_sep, "; "},
     {S::nav_clinic_day, "Clinic day"},
     {S::nav_patients, "Patients"},
     {S::nav_encounter, "Encounter"},
@@ -329,6 +355,30 @@ constexpr Entry kEn[] = {
     {S::sum_title, "Day summary"},
     {S::sum_refresh, "Refresh"},
     {S::sum_no_day, "Open or choose a clinic day first."},
+    {S::sum_visits, "Visits (encounters)"},
+    {S::sum_people, "People seen"},
+    {S::sum_screenings, "Screenings"},
+    {S::sum_by_program, "By programme"},
+    {S::sum_screened_positive, "%lld screened, %lld positive"},
+    {S::sum_suspected, ", %lld suspected"},
+    {S::sum_referrals, "Referrals"},
+    {S::sum_home_visits, "Home visits"},
+    {S::sum_dispense_lines, "Items dispensed (lines)"},
+    {S::sum_value, "Value dispensed"},
+    {S::sum_yuan, "%s yuan"},
+    {S::sum_text, "%lld visits, %lld people, %lld screened (%lld positive), %lld referrals, %lld home visits, %s yuan dispensed"},
+    {S::msg_no_patient, "No such patient"},
+    {S::msg_saved, "Saved"},
+    {S::msg_encounter_saved, "Encounter saved"},
+    {S::msg_day_opened, "Clinic day opened"},
+    {S::msg_day_closed, "Clinic day closed"},
+    {S::msg_marked_done, "Marked done"},
+    {S::msg_home_visit_saved, "Home visit saved"},
+    {S::msg_screening_saved, "Screening saved"},
+    {S::err_no_record, "no such record %s"},
+    {S::err_database, "database error: %s"},
+    {S::err_unknown, "unknown error"},
+    {S::sy_export_done, "Wrote %d files, %lld changes"},
     {S::sy_title, "Sync"},
     {S::sy_pending, "Changes waiting to go out"},
     {S::sy_last, "Last successful sync"},
@@ -411,6 +461,15 @@ std::string trf(S key, ...) {
   va_list ap;
   va_start(ap, key);
   std::vsnprintf(buf, sizeof buf, tr(key), ap);
+  va_end(ap);
+  return buf;
+}
+
+std::string trf(Lang lang, S key, ...) {
+  char buf[512];
+  va_list ap;
+  va_start(ap, key);
+  std::vsnprintf(buf, sizeof buf, tr(key, lang), ap);
   va_end(ap);
   return buf;
 }

@@ -14,6 +14,7 @@ namespace yz::app {
 enum class S : int {
   app_title,
   colon,  // between a label and its value: "：" / ": "
+  list_sep,  // between items of a list: "；" / "; "
   nav_clinic_day,
   nav_patients,
   nav_encounter,
@@ -144,6 +145,30 @@ enum class S : int {
   sum_title,
   sum_refresh,
   sum_no_day,
+  sum_visits,
+  sum_people,
+  sum_screenings,
+  sum_by_program,
+  sum_screened_positive,
+  sum_suspected,
+  sum_referrals,
+  sum_home_visits,
+  sum_dispense_lines,
+  sum_value,
+  sum_yuan,
+  sum_text,
+  msg_no_patient,
+  msg_saved,
+  msg_encounter_saved,
+  msg_day_opened,
+  msg_day_closed,
+  msg_marked_done,
+  msg_home_visit_saved,
+  msg_screening_saved,
+  err_no_record,
+  err_database,
+  err_unknown,
+  sy_export_done,
   sy_title,
   sy_pending,
   sy_last,
@@ -200,8 +225,9 @@ const char* tr(S key, Lang lang);
 void set_ui_lang(Lang lang);
 Lang ui_lang();
 inline const char* tr(S key) { return tr(key, ui_lang()); }
-// printf-style formatting of a table entry.
+// printf-style formatting of a table entry (in the UI language, or `lang`).
 std::string trf(S key, ...);
+std::string trf(Lang lang, S key, ...);
 
 // Every string of both tables (to build the font's glyph set).
 std::vector<const char*> all_strings();

@@ -1,5 +1,6 @@
 #include "app/yizhen/sync_service.h"
 
+#include "app/yizhen/strings.h"
 #include "sync/client/batch_files.h"
 #include "sync/client/client.h"
 #include "sync/client/transport.h"
@@ -43,11 +44,7 @@ void SyncService::export_to(const std::string& dir, Lang lang) {
       [this, lang](sync::ExportResult r) {
         view_.exporting = false;
         view_.export_failed = false;
-        char buf[256];
-        std::snprintf(buf, sizeof buf,
-                      lang == Lang::zh ? "已写入 %d 个文件，共 %lld 条更改" : "Wrote %d files, %lld changes", r.files,
-                      static_cast<long long>(r.changes));
-        view_.export_result = buf;
+        view_.export_result = trf(lang, S::sy_export_done, r.files, static_cast<long long>(r.changes));
       },
       [this, lang](std::exception_ptr e) {
         view_.exporting = false;

@@ -154,7 +154,7 @@ void add_sync_commands(CLI::App& app, Context& ctx, int& exit_code) {
                      {"at", datetime_of_ms(q.at_ms)}});
         text << q.entity << "\t" << q.record_id;
         for (const auto& e : q.errors)
-          text << "\t" << e.value(ctx.language() == Lang::zh ? "message_zh" : "message", "");
+          text << "\t" << error_from_json(e).message(ctx.language());
         text << "\n";
       }
       emit(ctx, j, text.str());

@@ -37,7 +37,8 @@ class ManualClock final : public Clock {
 std::string date_of_ms(int64_t ms);
 // "YYYY-MM-DD HH:MM" in China Standard Time.
 std::string datetime_of_ms(int64_t ms);
-// Unix ms of local midnight of a "YYYY-MM-DD" date (China Standard Time).
+// Unix ms of local midnight of a "YYYY-MM-DD" date (China Standard Time);
+// throws std::invalid_argument if `date` is not a real date.
 int64_t ms_of_date(const std::string& date);
 
 }  // namespace yz

@@ -119,6 +119,65 @@ constexpr std::array kLabels{
     Label{"screened_at", "筛查时间", "screened at"},
 };
 
+
+// Words and headings of core's output, by key; "group.value" for labels.
+constexpr std::array kWords{
+    Entry{"colon", "：", ": "},
+    Entry{"list_sep", "；", "; "},
+    Entry{"enum_sep", "、", ", "},
+    Entry{"yes", "是", "yes"},
+    Entry{"no", "否", "no"},
+    Entry{"sex.M", "男", "M"},
+    Entry{"sex.F", "女", "F"},
+    Entry{"follow_up_status.due", "待随访", "due"},
+    Entry{"follow_up_status.overdue", "逾期", "overdue"},
+    Entry{"follow_up_status.done", "已完成", "done"},
+    Entry{"follow_up_status.lost", "失访", "lost"},
+    Entry{"referral_status.advised", "已建议", "advised"},
+    Entry{"referral_status.contacted", "已联系", "contacted"},
+    Entry{"referral_status.arrived", "已到院", "arrived"},
+    Entry{"referral_status.outcome", "已有结果", "outcome"},
+    Entry{"referral_status.lost", "失访", "lost"},
+    Entry{"result.positive", "阳性", "positive"},
+    Entry{"result.suspected", "可疑", "suspected"},
+    Entry{"result.negative", "阴性", "negative"},
+    Entry{"result.incomplete", "未完成", "incomplete"},
+    Entry{"item_kind.medicine", "药品", "medicine"},
+    Entry{"item_kind.device", "医疗器械", "device"},
+    Entry{"item_kind.supply", "耗材", "supply"},
+    Entry{"sheet.follow_ups", "随访名单", "Follow-ups"},
+    Entry{"report.title", "# 工作量统计\n\n", "# Activity report\n\n"},
+    Entry{"report.scope_day", "义诊日 {}", "clinic day {}"},
+    Entry{"report.scope_dates", "日期 {} 至 {}", "dates {} to {}"},
+    Entry{"report.scope_campaign", "活动 {}", "campaign {}"},
+    Entry{"report.scope_area", "地区 {}", "area {}"},
+    Entry{"report.scope_all", "全部", "everything"},
+    Entry{"report.scope", "范围：{}。统计日期：{}\n\n", "Scope: {}. As of {}\n\n"},
+    Entry{"report.totals", "## 总计\n\n| 指标 | 数值 |\n|---|---:|\n", "## Totals\n\n| figure | value |\n|---|---:|\n"},
+    Entry{"report.clinic_days", "义诊/巡诊天数", "clinic days"},
+    Entry{"report.visits", "接诊人次", "patient visits (人次)"},
+    Entry{"report.people", "服务人数", "people served"},
+    Entry{"report.households", "入户诊疗（户）", "households visited (户)"},
+    Entry{"report.home_visits", "入户次数", "home visits"},
+    Entry{"report.screenings", "筛查人次", "screenings"},
+    Entry{"report.positive", "阳性", "positive"},
+    Entry{"report.suspected", "可疑", "suspected"},
+    Entry{"report.referrals", "转诊", "referrals"},
+    Entry{"report.follow_ups_planned", "随访（已安排）", "follow-ups planned"},
+    Entry{"report.follow_ups", "随访：待随访 / 已完成 / 逾期 / 失访", "follow-ups: due / done / overdue / lost"},
+    Entry{"report.value", "发放药品器械价值（元）", "value given (yuan)"},
+    Entry{"report.by_program",
+          "\n## 分筛查项目\n\n| 筛查项目 | 筛查人次 | 阳性 | 可疑 | 阳性率 |\n|---|---:|---:|---:|---:|\n",
+          "\n## By program\n\n| program | screened | positive | suspected | positive rate |\n|---|---:|---:|---:|---:|\n"},
+    Entry{"report.given", "\n## 药品器械发放\n\n| 类别 | 条目 | 数量 | 价值（元） |\n|---|---:|---:|---:|\n",
+          "\n## Given\n\n| kind | lines | quantity | value (yuan) |\n|---|---:|---:|---:|\n"},
+    Entry{"report.by_township",
+          "\n## 分乡镇\n\n| 乡镇 | 天数 | 接诊人次 | 服务人数 | 入户（户） | 筛查 | 阳性 | 转诊 | 随访 应/完成/逾期 | "
+          "价值（元） |\n|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n",
+          "\n## By township\n\n| township | days | visits | people | households | screenings | positive | "
+          "referrals | follow-ups due/done/overdue | value (yuan) |\n|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n"},
+};
+
 }  // namespace
 
 std::string_view message_template(std::string_view code, Lang lang) {
@@ -127,14 +186,37 @@ std::string_view message_template(std::string_view code, Lang lang) {
   return code;
 }
 
+const char* lang_code(Lang lang) {
+  switch (lang) {
+    case Lang::en: return "en";
+    case Lang::zh: break;
+  }
+  return "zh";
+}
+
+std::string_view word(std::string_view key, Lang lang) {
+  for (const auto& w : kWords)
+    if (w.code == key) return lang == Lang::zh ? w.zh : w.en;
+  return key;
+}
+
+std::string_view word(std::string_view group, std::string_view value, Lang lang) {
+  for (const auto& w : kWords)
+    if (w.code.size() == group.size() + 1 + value.size() && w.code.starts_with(group) && w.code[group.size()] == '.' &&
+        w.code.ends_with(value))
+      return lang == Lang::zh ? w.zh : w.en;
+  return value;
+}
+
 std::string_view field_label(std::string_view field, Lang lang) {
   for (const auto& l : kLabels)
     if (l.field == field) return lang == Lang::zh ? l.zh : l.en;
   return field;
 }
 
-// Hand-written rather than std::format (not in GCC 12) or libfmt, because
-// core/ links only SQLite, ICU and nlohmann/json and this needs only "{}".
+// Hand-written rather than std::format (not in GCC 12) or libfmt: this needs
+// only "{}", and core/base links no formatting library (core's libraries link
+// SQLite, ICU, nlohmann/json, and core/output also libxlsxwriter).
 std::string format_message(std::string_view tmpl, const std::vector<std::string>& args) {
   std::string out;
   size_t next = 0;
@@ -151,8 +233,7 @@ std::string format_message(std::string_view tmpl, const std::vector<std::string>
 
 std::string FieldError::message(Lang lang) const {
   std::string label(field_label(field, lang));
-  std::string sep = lang == Lang::zh ? "：" : ": ";
-  return label + (label == field ? "" : " (" + field + ")") + sep +
+  return label + (label == field ? "" : " (" + field + ")") + std::string(word("colon", lang)) +
          format_message(message_template(code, lang), args);
 }
 

@@ -7,13 +7,12 @@
 #include <functional>
 
 #include "core/base/clock.h"
+#include "core/base/messages.h"
 #include "core/domain/validate.h"
 
 namespace yz {
 
 namespace {
-
-constexpr int64_t kDayMs = 24LL * 60 * 60 * 1000;
 
 std::string col(SQLite::Statement& st, int i) {
   return st.getColumn(i).isNull() ? std::string() : st.getColumn(i).getString();
@@ -44,10 +43,6 @@ std::string today_or(Store& store, std::string_view date) { return date.empty() 
 void check_date_arg(std::string_view field, std::string_view value) {
   if (value.empty()) return;
   if (!is_real_date(value)) throw ValidationError(FieldError{std::string(field), "bad_date", {std::string(value)}});
-}
-
-std::string add_days(std::string_view date, int days) {
-  return date_of_ms(ms_of_date(std::string(date)) + static_cast<int64_t>(days) * kDayMs);
 }
 
 RecordedScreening record_screening(Store& store, Writer& w, const ScreeningInput& in) {
@@ -297,9 +292,7 @@ int64_t for_each_worklist_row(SQLite::Database& db, const WorklistQuery& q,
     r.done_date = col(st, 23);
     r.result = col(st, 24);
     r.age = r.birth_date.size() == 10 ? age_on(r.birth_date, q.as_of) : 0;
-    r.days_overdue = r.effective_status == "overdue"
-                         ? static_cast<int>((ms_of_date(q.as_of) - ms_of_date(r.due_date)) / kDayMs)
-                         : 0;
+    r.days_overdue = r.effective_status == "overdue" ? days_between(r.due_date, q.as_of) : 0;
     fn(r);
     if (++n == q.limit) break;
   }
@@ -312,32 +305,10 @@ std::vector<WorklistRow> follow_up_worklist(SQLite::Database& db, const Worklist
   return out;
 }
 
-std::string_view follow_up_status_label(std::string_view s, Lang lang) {
-  const bool zh = lang == Lang::zh;
-  if (s == "due") return zh ? "待随访" : "due";
-  if (s == "overdue") return zh ? "逾期" : "overdue";
-  if (s == "done") return zh ? "已完成" : "done";
-  if (s == "lost") return zh ? "失访" : "lost";
-  return s;
-}
+std::string_view follow_up_status_label(std::string_view s, Lang lang) { return word("follow_up_status", s, lang); }
 
-std::string_view referral_status_label(std::string_view s, Lang lang) {
-  const bool zh = lang == Lang::zh;
-  if (s == "advised") return zh ? "已建议" : "advised";
-  if (s == "contacted") return zh ? "已联系" : "contacted";
-  if (s == "arrived") return zh ? "已到院" : "arrived";
-  if (s == "outcome") return zh ? "已有结果" : "outcome";
-  if (s == "lost") return zh ? "失访" : "lost";
-  return s;
-}
+std::string_view referral_status_label(std::string_view s, Lang lang) { return word("referral_status", s, lang); }
 
-std::string_view result_label(std::string_view s, Lang lang) {
-  const bool zh = lang == Lang::zh;
-  if (s == "positive") return zh ? "阳性" : "positive";
-  if (s == "suspected") return zh ? "可疑" : "suspected";
-  if (s == "negative") return zh ? "阴性" : "negative";
-  if (s == "incomplete") return zh ? "未完成" : "incomplete";
-  return s;
-}
+std::string_view result_label(std::string_view s, Lang lang) { return word("result", s, lang); }
 
 }  // namespace yz

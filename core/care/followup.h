@@ -125,7 +125,5 @@ std::string_view result_label(std::string_view result, Lang lang);
 
 // Check a YYYY-MM-DD date given for `field` (empty allowed when `optional`).
 void check_date_arg(std::string_view field, std::string_view value);
-// A date `days` after `date`.
-std::string add_days(std::string_view date, int days);
 
 }  // namespace yz

@@ -2,7 +2,6 @@
 
 #include <array>
 #include <charconv>
-#include <cstdio>
 
 namespace yz {
 
@@ -18,13 +17,6 @@ int to_int(std::string_view s) {
   int v = 0;
   std::from_chars(s.data(), s.data() + s.size(), v);
   return v;
-}
-
-bool leap(int y) { return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0; }
-
-int days_in_month(int y, int m) {
-  static constexpr int kDays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-  return m == 2 && leap(y) ? 29 : kDays[m - 1];
 }
 
 struct Ethnicity {
@@ -64,38 +56,6 @@ constexpr std::array kEthnicities{
     Ethnicity{"97", "其他", "Other"},       Ethnicity{"98", "外国血统中国籍人士", "Naturalised citizen"},
 };
 }  // namespace
-
-std::string trim(std::string_view s) {
-  static constexpr std::string_view kIdeoSpace = "\xE3\x80\x80";  // U+3000
-  for (bool changed = true; changed;) {
-    changed = false;
-    while (!s.empty() && (s.front() == ' ' || s.front() == '\t' || s.front() == '\n' || s.front() == '\r')) {
-      s.remove_prefix(1);
-      changed = true;
-    }
-    while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\n' || s.back() == '\r')) {
-      s.remove_suffix(1);
-      changed = true;
-    }
-    if (s.starts_with(kIdeoSpace)) { s.remove_prefix(3); changed = true; }
-    if (s.ends_with(kIdeoSpace)) { s.remove_suffix(3); changed = true; }
-  }
-  return std::string(s);
-}
-
-size_t utf8_length(std::string_view s) {
-  size_t n = 0;
-  for (unsigned char c : s)
-    if ((c & 0xC0) != 0x80) ++n;
-  return n;
-}
-
-bool is_real_date(std::string_view s) {
-  if (s.size() != 10 || s[4] != '-' || s[7] != '-') return false;
-  if (!all_digits(s.substr(0, 4)) || !all_digits(s.substr(5, 2)) || !all_digits(s.substr(8, 2))) return false;
-  const int y = to_int(s.substr(0, 4)), m = to_int(s.substr(5, 2)), d = to_int(s.substr(8, 2));
-  return y >= 1 && m >= 1 && m <= 12 && d >= 1 && d <= days_in_month(y, m);
-}
 
 bool is_datetime(std::string_view s) {
   if (s.size() != 16 && s.size() != 19) return false;
@@ -137,20 +97,9 @@ std::optional<FieldError> check_age(std::string_view field, long long age) {
   return std::nullopt;
 }
 
-std::string birth_date_from_age(int age, std::string_view today) {
-  const int y = to_int(today.substr(0, 4)) - age;
-  int m = to_int(today.substr(5, 2)), d = to_int(today.substr(8, 2));
-  if (m == 2 && d == 29 && !leap(y)) d = 28;
-  char buf[16];
-  std::snprintf(buf, sizeof buf, "%04d-%02d-%02d", y, m, d);
-  return buf;
-}
+std::string birth_date_from_age(int age, std::string_view today) { return add_years(today, -age); }
 
-int age_on(std::string_view birth, std::string_view on) {
-  int age = to_int(on.substr(0, 4)) - to_int(birth.substr(0, 4));
-  if (on.substr(5, 5) < birth.substr(5, 5)) --age;
-  return age;
-}
+int age_on(std::string_view birth, std::string_view on) { return age_in_years(birth, on); }
 
 bool is_province_code(int p) {
   return (p >= 11 && p <= 15) || (p >= 21 && p <= 23) || (p >= 31 && p <= 37) || (p >= 41 && p <= 46) ||

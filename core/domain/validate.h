@@ -8,7 +8,9 @@
 #include <string_view>
 #include <variant>
 
+#include "core/base/dates.h"  // is_real_date, used with these validators
 #include "core/base/errors.h"
+#include "core/base/utf8.h"   // trim, utf8_length: every validator trims its input
 
 namespace yz {
 
@@ -16,8 +18,6 @@ namespace yz {
 template <class T>
 using Checked = std::variant<T, FieldError>;
 
-// A real calendar date "YYYY-MM-DD".
-bool is_real_date(std::string_view s);
 // Date check: real, not after `today`, not before 1900-01-01.
 Checked<std::string> check_past_date(std::string_view field, std::string_view value, std::string_view today);
 // "YYYY-MM-DD HH:MM" (seconds optional).
@@ -32,7 +32,8 @@ std::optional<FieldError> check_age(std::string_view field, long long age);
 // Estimated birth date for an age given on `today`: the same day `age` years
 // earlier (Feb 29 becomes Feb 28).
 std::string birth_date_from_age(int age, std::string_view today);
-// Whole years between a birth date and `on` (both YYYY-MM-DD).
+// Whole years between a birth date and `on` (both YYYY-MM-DD; see
+// age_in_years in core/base/dates.h, which this is).
 int age_on(std::string_view birth_date, std::string_view on);
 
 // GB/T 2260 division code: 6 (county), 9 (township) or 12 (village) digits
@@ -47,10 +48,5 @@ std::string_view ethnicity_name(std::string_view code, Lang lang);
 
 // ICD-10 code shape: letter, two digits, optional .digits ("I10", "E11.9").
 bool is_icd10(std::string_view code);
-
-// Trim ASCII and ideographic spaces at both ends.
-std::string trim(std::string_view s);
-// Number of Unicode code points in UTF-8 text.
-size_t utf8_length(std::string_view s);
 
 }  // namespace yz

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "core/base/files.h"
+#include "core/base/messages.h"
 #include "core/programs/programs.h"
 #include "core/domain/validate.h"
 
@@ -247,11 +248,7 @@ Cell text(std::string_view s) { return {CellKind::text, std::string(s), 0}; }
 Cell integer(int64_t n) { return {CellKind::integer, {}, static_cast<double>(n)}; }
 Cell date(std::string s) { return s.size() == 10 ? Cell{CellKind::date, std::move(s), 0} : Cell{}; }
 
-std::string sex_label(std::string_view s, Lang lang) {
-  if (s == "M") return lang == Lang::zh ? "男" : "M";
-  if (s == "F") return lang == Lang::zh ? "女" : "F";
-  return std::string(s);
-}
+std::string sex_label(std::string_view s, Lang lang) { return std::string(word("sex", s, lang)); }
 
 // Programs by (id, version), looked up once per export.
 class ProgramCache {
@@ -274,7 +271,7 @@ std::string details(const Program& p, const std::string& answers_text, Lang lang
   if (answers_text.empty()) return {};
   const json a = json::parse(answers_text, nullptr, false);
   if (!a.is_object()) return {};
-  const char* sep = lang == Lang::zh ? "；" : "; ";
+  const std::string_view sep = word("list_sep", lang);
   std::string out;
   for (const auto& f : p.fields) {
     auto it = a.find(f.id);
@@ -296,12 +293,8 @@ std::string details(const Program& p, const std::string& answers_text, Lang lang
 std::string sheet_name(const std::string& s) {
   // Excel sheet names: at most 31 characters (code points), none of []:*?/\ .
   std::string out;
-  int chars = 0;
-  for (size_t i = 0; i < s.size(); ++i) {
-    const unsigned char c = static_cast<unsigned char>(s[i]);
-    if ((c & 0xC0) != 0x80 && ++chars > 31) break;
-    if (std::string_view("[]:*?/\\").find(s[i]) == std::string_view::npos) out += s[i];
-  }
+  for (char c : utf8_prefix(s, 31))
+    if (std::string_view("[]:*?/\\").find(c) == std::string_view::npos) out += c;
   return out;
 }
 
@@ -340,7 +333,7 @@ ExportSummary export_screening_list(SQLite::Database& db, const ScreeningListQue
   ProgramCache programs(db);
   const Program* named = programs.get(q.program, latest_program(db, q.program)->version);
   auto sink = open_sink(format, out.temp_path(), cols, lang,
-                        sheet_name(lang == Lang::zh ? named->name.zh : named->name.in(Lang::en)));
+                        sheet_name(named->name.in(lang)));
   // The township of a patient is the first 9 digits of the village code;
   // names come from the place table when it knows them.
   SQLite::Statement st(db, R"SQL(
@@ -418,7 +411,7 @@ ExportSummary export_follow_ups(SQLite::Database& db, const WorklistQuery& q, Ex
       {"转诊机构", "Referred to", 24},  {"转诊状态", "Referral status", 9}, {"完成日期", "Done on", 11},
       {"随访结果", "Outcome", 30},      {"随访编号", "Follow-up id", 38}, {"患者编号", "Patient id", 38},
   };
-  auto sink = open_sink(format, out.temp_path(), cols, lang, lang == Lang::zh ? "随访名单" : "Follow-ups");
+  auto sink = open_sink(format, out.temp_path(), cols, lang, std::string(word("sheet.follow_ups", lang)));
   ProgramCache programs(db);
   std::vector<Cell> row(cols.size());
   ExportSummary sum;

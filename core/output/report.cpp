@@ -7,6 +7,7 @@
 #include <functional>
 #include <sstream>
 
+#include "core/base/messages.h"
 #include "core/care/followup.h"
 #include "core/programs/programs.h"
 #include "core/domain/validate.h"
@@ -221,62 +222,55 @@ json report_json(SQLite::Database& db, const Report& r) {
 }
 
 std::string report_markdown(SQLite::Database& db, const Report& r, Lang lang) {
-  const bool zh = lang == Lang::zh;
   const ReportFigures& t = r.total;
+  auto w = [lang](std::string_view key, std::vector<std::string> args = {}) {
+    return format_message(word(key, lang), args);
+  };
   std::ostringstream md;
-  md << (zh ? "# 工作量统计\n\n" : "# Activity report\n\n");
+  md << w("report.title");
   std::string scope;
-  auto add = [&](const std::string& s) { scope += (scope.empty() ? "" : zh ? "；" : "; ") + s; };
-  if (!r.query.day_id.empty()) add((zh ? "义诊日 " : "clinic day ") + r.query.day_id);
+  auto add = [&](const std::string& s) { scope += (scope.empty() ? "" : w("list_sep")) + s; };
+  if (!r.query.day_id.empty()) add(w("report.scope_day", {r.query.day_id}));
   if (!r.query.from.empty() || !r.query.to.empty())
-    add((zh ? "日期 " : "dates ") + (r.query.from.empty() ? "…" : r.query.from) + (zh ? " 至 " : " to ") +
-        (r.query.to.empty() ? "…" : r.query.to));
-  if (!r.query.campaign.empty()) add((zh ? "活动 " : "campaign ") + r.query.campaign);
-  if (!r.query.township.empty()) add((zh ? "地区 " : "area ") + r.query.township);
-  if (scope.empty()) scope = zh ? "全部" : "everything";
-  md << (zh ? "范围：" : "Scope: ") << scope << (zh ? "。统计日期：" : ". As of ") << r.query.as_of << "\n\n";
+    add(w("report.scope_dates", {r.query.from.empty() ? "…" : r.query.from, r.query.to.empty() ? "…" : r.query.to}));
+  if (!r.query.campaign.empty()) add(w("report.scope_campaign", {r.query.campaign}));
+  if (!r.query.township.empty()) add(w("report.scope_area", {r.query.township}));
+  if (scope.empty()) scope = w("report.scope_all");
+  md << w("report.scope", {scope, r.query.as_of});
 
-  md << (zh ? "## 总计\n\n| 指标 | 数值 |\n|---|---:|\n" : "## Totals\n\n| figure | value |\n|---|---:|\n");
-  auto line = [&](const char* z, const char* e, const std::string& v) { md << "| " << (zh ? z : e) << " | " << v << " |\n"; };
-  line("义诊/巡诊天数", "clinic days", std::to_string(t.clinic_days));
-  line("接诊人次", "patient visits (人次)", std::to_string(t.visits));
-  line("服务人数", "people served", std::to_string(t.people));
-  line("入户诊疗（户）", "households visited (户)", std::to_string(t.households));
-  line("入户次数", "home visits", std::to_string(t.home_visits));
-  line("筛查人次", "screenings", std::to_string(t.screenings));
-  line("阳性", "positive", std::to_string(t.positive));
-  line("可疑", "suspected", std::to_string(t.suspected));
-  line("转诊", "referrals", std::to_string(t.referrals));
-  line("随访（已安排）", "follow-ups planned", std::to_string(t.follow_ups.created));
-  line("随访：待随访 / 已完成 / 逾期 / 失访", "follow-ups: due / done / overdue / lost",
-       std::to_string(t.follow_ups.due) + " / " + std::to_string(t.follow_ups.done) + " / " +
-           std::to_string(t.follow_ups.overdue) + " / " + std::to_string(t.follow_ups.lost));
-  line("发放药品器械价值（元）", "value given (yuan)", money(t.value));
+  md << w("report.totals");
+  auto line = [&](const char* key, const std::string& v) { md << "| " << w(key) << " | " << v << " |\n"; };
+  line("report.clinic_days", std::to_string(t.clinic_days));
+  line("report.visits", std::to_string(t.visits));
+  line("report.people", std::to_string(t.people));
+  line("report.households", std::to_string(t.households));
+  line("report.home_visits", std::to_string(t.home_visits));
+  line("report.screenings", std::to_string(t.screenings));
+  line("report.positive", std::to_string(t.positive));
+  line("report.suspected", std::to_string(t.suspected));
+  line("report.referrals", std::to_string(t.referrals));
+  line("report.follow_ups_planned", std::to_string(t.follow_ups.created));
+  line("report.follow_ups", std::to_string(t.follow_ups.due) + " / " + std::to_string(t.follow_ups.done) + " / " +
+                                std::to_string(t.follow_ups.overdue) + " / " + std::to_string(t.follow_ups.lost));
+  line("report.value", money(t.value));
 
   if (!t.by_program.empty()) {
-    md << (zh ? "\n## 分筛查项目\n\n| 筛查项目 | 筛查人次 | 阳性 | 可疑 | 阳性率 |\n|---|---:|---:|---:|---:|\n"
-              : "\n## By program\n\n| program | screened | positive | suspected | positive rate |\n"
-                "|---|---:|---:|---:|---:|\n");
+    md << w("report.by_program");
     for (const auto& [id, p] : t.by_program)
       md << "| " << program_name(db, id, lang) << " | " << p.screened << " | " << p.positive << " | " << p.suspected
          << " | " << pct(p.positive, p.screened) << " |\n";
   }
   if (!t.given.empty()) {
-    md << (zh ? "\n## 药品器械发放\n\n| 类别 | 条目 | 数量 | 价值（元） |\n|---|---:|---:|---:|\n"
-              : "\n## Given\n\n| kind | lines | quantity | value (yuan) |\n|---|---:|---:|---:|\n");
+    md << w("report.given");
     for (const auto& [kind, g] : t.given) {
-      const std::string label = !zh ? kind : kind == "medicine" ? "药品" : kind == "device" ? "医疗器械" : "耗材";
       char q[32];
       std::snprintf(q, sizeof q, "%g", g.quantity);
-      md << "| " << label << " | " << g.lines << " | " << q << " | " << money(g.value) << " |\n";
+      md << "| " << word("item_kind", kind, lang) << " | " << g.lines << " | " << q << " | " << money(g.value)
+         << " |\n";
     }
   }
   if (!r.townships.empty()) {
-    md << (zh ? "\n## 分乡镇\n\n| 乡镇 | 天数 | 接诊人次 | 服务人数 | 入户（户） | 筛查 | 阳性 | 转诊 | 随访 应/完成/逾期 | "
-                "价值（元） |\n|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n"
-              : "\n## By township\n\n| township | days | visits | people | households | screenings | positive | "
-                "referrals | follow-ups due/done/overdue | value (yuan) |\n"
-                "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+    md << w("report.by_township");
     for (const auto& tw : r.townships) {
       const ReportFigures& f = tw.figures;
       md << "| " << (tw.name.empty() ? tw.code : tw.name + " (" + tw.code + ")") << " | " << f.clinic_days << " | "

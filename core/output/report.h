@@ -3,7 +3,8 @@
 // a campaign, in total and by township — patients served (人次 and people),
 // home visits (户), screenings and positives per program, referrals,
 // follow-ups, medicines and devices given and their value (元). As JSON and
-// Markdown; the CLI and the app call the same code.
+// Markdown, for `yizhenctl report` (the app's day summary is
+// core/queries' day_summary, not this).
 //
 // Scope: the clinic days selected (one day; days dated within [from, to]; a
 // campaign's days; optionally only those whose place code starts with

@@ -12,6 +12,7 @@
 #include <set>
 #include <variant>
 
+#include "core/base/messages.h"
 #include "core/domain/validate.h"
 
 namespace yz {
@@ -345,13 +346,13 @@ std::string Program::display(std::string_view var, const json& value, Lang lang)
   if (f && f->type == AnswerType::multi && value.is_array()) {
     std::string out;
     for (const auto& x : value) {
-      if (!out.empty()) out += lang == Lang::zh ? "、" : ", ";
+      if (!out.empty()) out += word("enum_sep", lang);
       const ProgramOption* o = x.is_string() ? f->option(x.get<std::string>()) : nullptr;
       out += o ? o->label.in(lang) : x.dump();
     }
     return out.empty() ? "—" : out;
   }
-  if (value.is_boolean()) return value.get<bool>() ? (lang == Lang::zh ? "是" : "yes") : (lang == Lang::zh ? "否" : "no");
+  if (value.is_boolean()) return std::string(word(value.get<bool>() ? "yes" : "no", lang));
   if (value.is_number()) {
     int decimals = f ? f->decimals : -1;
     if (!f)

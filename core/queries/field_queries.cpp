@@ -6,6 +6,7 @@
 #include <cstdlib>
 #include <set>
 
+#include "core/base/utf8.h"
 #include "core/store/entities.h"
 #include "core/domain/pinyin.h"
 #include "core/store/records.h"
@@ -148,25 +149,9 @@ namespace {
 // (invalid bytes are skipped).
 template <class F>
 void each_code_point(std::string_view s, F&& f) {
-  for (size_t i = 0; i < s.size();) {
-    const auto c = static_cast<unsigned char>(s[i]);
-    uint32_t cp;
-    size_t n;
-    if (c < 0x80) { ++i; continue; }
-    if ((c & 0xE0) == 0xC0) { cp = c & 0x1F; n = 1; }
-    else if ((c & 0xF0) == 0xE0) { cp = c & 0x0F; n = 2; }
-    else if ((c & 0xF8) == 0xF0) { cp = c & 0x07; n = 3; }
-    else { ++i; continue; }
-    bool ok = i + n < s.size();
-    for (size_t k = 1; ok && k <= n; ++k) {
-      const auto b = static_cast<unsigned char>(s[i + k]);
-      if ((b & 0xC0) != 0x80) ok = false;
-      else cp = (cp << 6) | (b & 0x3F);
-    }
-    if (!ok) { ++i; continue; }
-    i += n + 1;
-    f(cp);
-  }
+  for_each_code_point(s, [&](char32_t cp) {
+    if (cp >= 0x80) f(static_cast<uint32_t>(cp));
+  });
 }
 }  // namespace
 

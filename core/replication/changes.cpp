@@ -373,6 +373,13 @@ json errors_json(const std::vector<FieldError>& errors) {
   return out;
 }
 
+FieldError error_from_json(const json& e) {
+  FieldError f{e.value("field", ""), e.value("code", ""), {}};
+  if (e.contains("args") && e["args"].is_array())
+    for (const auto& a : e["args"]) f.args.push_back(a.is_string() ? a.get<std::string>() : a.dump());
+  return f;
+}
+
 void record_quarantine(SQLite::Database& db, const std::string& batch_id, const std::string& device_id,
                        const std::string& entity, const std::string& id, const json& errors, const json& change,
                        int64_t now_ms) {

@@ -129,5 +129,8 @@ std::vector<ConflictRow> list_conflicts(SQLite::Database& db, int limit = 1000);
 
 // Field errors as JSON with their messages in both languages.
 json errors_json(const std::vector<FieldError>& errors);
+// One entry of errors_json back as a FieldError, to word it in any language
+// with FieldError::message (its "message" texts are kept for other readers).
+FieldError error_from_json(const json& entry);
 
 }  // namespace yz

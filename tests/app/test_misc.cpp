@@ -6,6 +6,7 @@
 // string concatenation (GCC bug 105329).
 #pragma GCC diagnostic ignored "-Wrestrict"
 
+#include <algorithm>
 #include <cstring>
 
 #include "app/yizhen/model/catalog.h"
@@ -48,9 +49,17 @@ TEST_CASE("command line: the contract and its errors") {
   parse_options({"--size", "big"}, err);
   CHECK(err.find("--size") != std::string::npos);
   parse_options({"--db"}, err);
-  CHECK(err.find("needs a value") != std::string::npos);
+  CHECK(err.find("--db") != std::string::npos);
   parse_options({"--bogus"}, err);
-  CHECK(err.find("unknown") != std::string::npos);
+  CHECK(err.find("--bogus") != std::string::npos);
+  parse_options({"--scale", "9"}, err);
+  CHECK(err.find("--scale") != std::string::npos);
+  parse_options({"--frames", "0"}, err);
+  CHECK(err.find("--frames") != std::string::npos);
+  o = parse_options({"--help"}, err);
+  CHECK(err.empty());
+  CHECK(o.help);
+  CHECK(usage().find("--screenshot") != std::string::npos);
 }
 
 TEST_CASE("keypad presses") {
@@ -106,15 +115,25 @@ TEST_CASE("summary rows carry the numbers teams report") {
   s.by_program["gi-early-cancer"] = {30, 4, 1};
   s.referrals = 3;
   s.dispensed_value = 12345.5;
-  auto rows = summary_rows(s, Lang::zh);
+  const std::vector<ProgramPtr> installed(builtin_programs().begin(), builtin_programs().end());
+  auto rows = summary_rows(s, installed, Lang::zh);
   CHECK(rows[0].value == "120");
   bool gi = false;
-  for (const auto& r : rows) gi |= r.label == "消化道早癌筛查" && r.value.find("阳性 4") != std::string::npos;
+  for (const auto& r : rows)
+    gi |= r.label == builtin_program("gi-early-cancer")->name.zh && r.value == "30 人，阳性 4，可疑 1";
   CHECK(gi);
   CHECK(rows.back().value == "12,345.50 元");
+  rows = summary_rows(s, installed, Lang::en);
+  bool gi_en = false;
+  for (const auto& r : rows)
+    gi_en |= r.label == "Upper GI early cancer screening" && r.value == "30 screened, 4 positive, 1 suspected";
+  CHECK(gi_en);
+  CHECK(rows.back().value == "12,345.50 yuan");
   CHECK(summary_text(s, Lang::en).find("4 positive") != std::string::npos);
   CHECK(money(0) == "0.00");
   CHECK(money(1234567.891) == "1,234,567.89");
+  CHECK(money(-1234.5) == "-1,234.50");
+  CHECK(money(999) == "999.00");
 }
 
 TEST_CASE("code points of names, for the font") {
@@ -125,10 +144,15 @@ TEST_CASE("code points of names, for the font") {
   CHECK(utf8_code_points("\xe5\x8d").empty());  // cut short: skipped
 }
 
-TEST_CASE("catalog lists") {
-  CHECK(program_name("kashin-beck", Lang::zh) == "大骨节病筛查");
-  CHECK(program_name("unknown", Lang::zh) == "unknown");
-  CHECK(program_ids().size() == 10);
-  CHECK(search_stock(default_stock(), "血压").front()->name == "电子血压计");
+TEST_CASE("catalog lists: program names from the installed definitions, the formulary and kinds from core") {
+  const std::vector<ProgramPtr> installed(builtin_programs().begin(), builtin_programs().end());
+  CHECK(program_name(installed, "kashin-beck", Lang::zh) == "大骨节病筛查");
+  CHECK(program_name(installed, "kashin-beck", Lang::en) == "Kashin-Beck disease screening");
+  CHECK(program_name(installed, "unknown", Lang::zh) == "unknown");
+  CHECK(search_stock(formulary(), "血压").front()->name == "电子血压计");
   CHECK(clinic_day_kind_name("circuit", Lang::zh) == "巡回医疗");
+  CHECK(clinic_day_kind_name("circuit", Lang::en) == "Circuit clinic");
+  // The font's glyph set covers the catalogue's texts.
+  const auto texts = catalog_texts();
+  for (const auto& s : stations()) CHECK(std::find(texts.begin(), texts.end(), s) != texts.end());
 }

@@ -3,6 +3,7 @@
 #include <doctest/doctest.h>
 
 #include "app/yizhen/model/app_model.h"
+#include "app/yizhen/model/summary.h"
 #include "core/queries/field_queries.h"
 #include "tests/support/process.h"
 
@@ -190,4 +191,28 @@ TEST_CASE("a database that cannot be opened is reported, not a hang") {
   m.db().request<int>([](Store&) { return 1; }, [](int) {}, [&](std::exception_ptr) { failed = true; });
   m.settle();
   CHECK(failed);
+}
+
+TEST_CASE("a program that arrives by sync is named in the app from its definition, not shown as a bare id") {
+  test::TempDir dir;
+  AppModel m(dir.file("t.db"), {});
+  m.load_prefs();
+  m.load_all();
+  m.settle();
+  json def = builtin_program("hypertension")->definition;
+  def["id"] = "village-hypertension";
+  def["version"] = 1;
+  def["name"] = {{"zh", "村级高血压筛查"}, {"en", "Village hypertension screening"}};
+  // What the sync client does with a program in a pulled page (sync/client/client.cpp).
+  m.db().run([&](Store& s) { REQUIRE(install_program(s.db(), def)); });
+  m.load_programs();
+  m.settle();
+  CHECK(program_name(m.view().programs, "village-hypertension", Lang::zh) == "村级高血压筛查");
+  DaySummary s;
+  s.screenings = 2;
+  s.by_program["village-hypertension"] = {2, 1, 0};
+  bool named = false;
+  for (const auto& r : summary_rows(s, m.view().programs, Lang::en))
+    named |= r.label == "Village hypertension screening" && r.value == "2 screened, 1 positive";
+  CHECK(named);
 }

@@ -15,6 +15,8 @@
 #include <nlohmann/json.hpp>
 
 #include "tools/demo/demo.h"
+#include "core/domain/catalogue.h"
+#include "core/programs/programs.h"
 #include "core/store/entities.h"
 #include "core/domain/idcard.h"
 #include "core/domain/validate.h"
@@ -251,4 +253,46 @@ TEST_CASE("demo: clinic days are closed with notes and home visits and dispenses
   CHECK(count_rows(db, "dispense", "home_visit_id IS NOT NULL") > 0);
   CHECK(count_rows(db, "dispense", "item_kind = 'device'") > 0);
   CHECK(db.execAndGet("SELECT SUM(quantity * unit_value) FROM dispense").getDouble() > 0);
+}
+
+TEST_CASE("demo: stations, clinic-day kinds and items are those of the one catalogue") {
+  SQLite::Database db(demo().path.str(), SQLite::OPEN_READONLY);
+  // Clinic-day kinds: every one the demo writes, and every one the store accepts.
+  std::set<std::string> kinds;
+  for (const auto& k : yz::clinic_day_kinds()) kinds.insert(k.id);
+  SQLite::Statement dk(db, "SELECT DISTINCT kind FROM clinic_day");
+  while (dk.executeStep()) CHECK_MESSAGE(kinds.count(dk.getColumn(0).getString()), dk.getColumn(0).getString());
+  const yz::EntitySpec* day = yz::find_entity("clinic_day");
+  REQUIRE(day);
+  const yz::FieldSpec* kind = day->field("kind");
+  REQUIRE(kind);
+  std::set<std::string> accepted;
+  const std::string opts(kind->extra);
+  for (size_t a = 0, b = 0; a <= opts.size(); a = b + 1) {
+    b = opts.find('|', a);
+    if (b == std::string::npos) b = opts.size();
+    accepted.insert(opts.substr(a, b - a));
+  }
+  CHECK(accepted == kinds);
+  // Stations of days and encounters, and of the built-in programs.
+  SQLite::Statement ds(db, "SELECT stations FROM clinic_day");
+  while (ds.executeStep())
+    for (const auto& s : nlohmann::json::parse(ds.getColumn(0).getString()))
+      CHECK_MESSAGE(yz::is_station(s.get<std::string>()), s.get<std::string>());
+  SQLite::Statement es(db, "SELECT DISTINCT station FROM encounter WHERE station IS NOT NULL");
+  while (es.executeStep()) CHECK_MESSAGE(yz::is_station(es.getColumn(0).getString()), es.getColumn(0).getString());
+  for (const auto& p : yz::builtin_programs()) CHECK_MESSAGE(yz::is_station(p->station), p->id);
+  for (const auto& s : yz::default_stations()) CHECK(yz::is_station(s));
+  // Items as the formulary has them (kind, unit and value).
+  SQLite::Statement items(db, "SELECT DISTINCT item, item_kind, unit, unit_value FROM dispense");
+  int n = 0;
+  while (items.executeStep()) {
+    ++n;
+    const yz::StockItem* s = yz::formulary_item(items.getColumn(0).getString());
+    REQUIRE_MESSAGE(s, items.getColumn(0).getString());
+    CHECK(s->kind == items.getColumn(1).getString());
+    CHECK(s->unit == items.getColumn(2).getString());
+    CHECK(s->unit_value == doctest::Approx(items.getColumn(3).getDouble()));
+  }
+  CHECK(n > 10);
 }

@@ -94,6 +94,18 @@ std::string which(const std::string& name) {
   return {};
 }
 
+std::string missing_gui_tools() {
+  std::string missing;
+  for (const char* tool : {"Xvfb", "xdotool"})
+    if (which(tool).empty()) missing += (missing.empty() ? "" : ", ") + std::string(tool);
+  return missing;
+}
+
+bool under_ci() {
+  const char* ci = std::getenv("CI");
+  return ci && (std::string(ci) == "true" || std::string(ci) == "1");
+}
+
 Xvfb::Xvfb() {
   const std::string xvfb = which("Xvfb");
   if (xvfb.empty()) return;

@@ -49,6 +49,12 @@ class Xvfb {
   std::unique_ptr<Child> child_;
 };
 
+// What a GUI test needs and this machine lacks ("Xvfb", "xdotool"), or empty.
+std::string missing_gui_tools();
+// True when the environment says it is CI (CI=true, as GitHub Actions and
+// GitLab set it): there a GUI test that cannot run must fail, not be skipped.
+bool under_ci();
+
 // Run xdotool with DISPLAY set; returns its stdout.
 std::string xdotool(const std::string& display, const std::vector<std::string>& args);
 // Wait for a visible window whose name matches; returns its id or "".

@@ -18,6 +18,7 @@
 
 #include "core/base/clock.h"
 #include "core/care/followup.h"
+#include "core/domain/catalogue.h"
 #include "core/domain/idcard.h"
 #include "core/programs/programs.h"
 #include "core/store/store.h"
@@ -105,7 +106,6 @@ constexpr int64_t kMinute = 60'000;
 constexpr int64_t kHour = 60 * kMinute;
 constexpr int64_t kDay = 24 * kHour;
 
-std::string add_days(const std::string& date, int days) { return date_of_ms(ms_of_date(date) + days * kDay); }
 
 // Chinese numeral for 1..99 (第十一批).
 std::string cn_number(int n) {
@@ -331,51 +331,55 @@ enum Item {
   iAgarwoodPill, iSmectite, iBpMeter, iFirstAidKit, iGlucometer, iTestStrips, iReadingGlasses, iWalker,
   iKneePads, iMasks, iToothbrushKit, iLevofloxacinDrops, iNone = -1
 };
+// Kind, unit and value come from the formulary (core/domain/catalogue.h).
 struct ItemDef {
   const char* name;
-  const char* kind;  // medicine | device | supply
-  const char* unit;
-  double value;      // yuan per unit
   int qmin, qmax;
 };
 constexpr ItemDef kItems[] = {
-    {"氨氯地平片", "medicine", "盒", 12.8, 1, 3},
-    {"硝苯地平缓释片", "medicine", "盒", 15.6, 1, 3},
-    {"厄贝沙坦片", "medicine", "盒", 22.4, 1, 2},
-    {"二甲双胍片", "medicine", "盒", 9.8, 2, 4},
-    {"格列齐特缓释片", "medicine", "盒", 28.0, 1, 2},
-    {"阿卡波糖片", "medicine", "盒", 35.5, 1, 2},
-    {"阿莫西林胶囊", "medicine", "盒", 8.5, 1, 2},
-    {"布洛芬缓释胶囊", "medicine", "盒", 12.0, 1, 2},
-    {"双氯芬酸钠缓释片", "medicine", "盒", 9.6, 1, 2},
-    {"奥美拉唑肠溶胶囊", "medicine", "盒", 10.5, 1, 3},
-    {"铝碳酸镁咀嚼片", "medicine", "盒", 18.0, 1, 2},
-    {"硫酸氨基葡萄糖胶囊", "medicine", "盒", 45.0, 1, 2},
-    {"沙丁胺醇气雾剂", "medicine", "支", 25.0, 1, 2},
-    {"噻托溴铵粉吸入剂", "medicine", "盒", 98.0, 1, 1},
-    {"小儿氨酚黄那敏颗粒", "medicine", "盒", 12.0, 1, 2},
-    {"复方甘草片", "medicine", "瓶", 6.0, 1, 1},
-    {"玻璃酸钠滴眼液", "medicine", "支", 28.0, 1, 2},
-    {"阿司匹林肠溶片", "medicine", "盒", 15.0, 1, 3},
-    {"阿托伐他汀钙片", "medicine", "盒", 30.0, 1, 2},
-    {"琥珀酸亚铁片", "medicine", "盒", 12.0, 1, 2},
-    {"叶酸片", "medicine", "瓶", 8.0, 1, 2},
-    {"甲硝唑阴道泡腾片", "medicine", "盒", 14.0, 1, 1},
-    {"维生素AD滴剂", "medicine", "盒", 32.0, 1, 1},
-    {"二十五味珍珠丸", "medicine", "盒", 68.0, 1, 1},
-    {"十五味沉香丸", "medicine", "盒", 45.0, 1, 1},
-    {"蒙脱石散", "medicine", "盒", 15.0, 1, 1},
-    {"电子血压计", "device", "台", 199.0, 1, 1},
-    {"急救包", "device", "个", 120.0, 1, 1},
-    {"血糖仪", "device", "台", 158.0, 1, 1},
-    {"血糖试纸", "supply", "盒", 65.0, 1, 2},
-    {"老花镜", "device", "副", 35.0, 1, 1},
-    {"助行器", "device", "个", 180.0, 1, 1},
-    {"护膝", "supply", "副", 25.0, 1, 1},
-    {"医用外科口罩", "supply", "包", 10.0, 1, 2},
-    {"儿童牙刷牙膏套装", "supply", "套", 12.0, 1, 1},
-    {"左氧氟沙星滴眼液", "medicine", "支", 12.0, 1, 1},
+    {"氨氯地平片", 1, 3},
+    {"硝苯地平缓释片", 1, 3},
+    {"厄贝沙坦片", 1, 2},
+    {"二甲双胍片", 2, 4},
+    {"格列齐特缓释片", 1, 2},
+    {"阿卡波糖片", 1, 2},
+    {"阿莫西林胶囊", 1, 2},
+    {"布洛芬缓释胶囊", 1, 2},
+    {"双氯芬酸钠缓释片", 1, 2},
+    {"奥美拉唑肠溶胶囊", 1, 3},
+    {"铝碳酸镁咀嚼片", 1, 2},
+    {"硫酸氨基葡萄糖胶囊", 1, 2},
+    {"沙丁胺醇气雾剂", 1, 2},
+    {"噻托溴铵粉吸入剂", 1, 1},
+    {"小儿氨酚黄那敏颗粒", 1, 2},
+    {"复方甘草片", 1, 1},
+    {"玻璃酸钠滴眼液", 1, 2},
+    {"阿司匹林肠溶片", 1, 3},
+    {"阿托伐他汀钙片", 1, 2},
+    {"琥珀酸亚铁片", 1, 2},
+    {"叶酸片", 1, 2},
+    {"甲硝唑阴道泡腾片", 1, 1},
+    {"维生素AD滴剂", 1, 1},
+    {"二十五味珍珠丸", 1, 1},
+    {"十五味沉香丸", 1, 1},
+    {"蒙脱石散", 1, 1},
+    {"电子血压计", 1, 1},
+    {"急救包", 1, 1},
+    {"血糖仪", 1, 1},
+    {"血糖试纸", 1, 2},
+    {"老花镜", 1, 1},
+    {"助行器", 1, 1},
+    {"护膝", 1, 1},
+    {"医用外科口罩", 1, 2},
+    {"儿童牙刷牙膏套装", 1, 1},
+    {"左氧氟沙星滴眼液", 1, 1},
 };
+
+const StockItem& stock_item(Item i) {
+  const StockItem* s = formulary_item(kItems[i].name);
+  if (!s) throw std::logic_error(std::string("demo item not in the formulary: ") + kItems[i].name);
+  return *s;
+}
 
 // ===========================================================================
 // Conditions: what a patient has (hidden truth), and what the team writes.
@@ -470,8 +474,8 @@ constexpr ProgDef kProgs[kProgCount] = {
 // ===========================================================================
 // Clinic days.
 
+// In the order of clinic_day_kinds() (core/domain/catalogue.h), which names them.
 enum DayKind { dYizhen, dCircuit, dScreening, dHomeVisits };
-constexpr const char* kDayKind[] = {"yizhen", "circuit", "screening", "home_visits"};
 
 constexpr const char* kTibetYizhenCampaigns[] = {"“组团式”援藏义诊", "送医下乡义诊", "健康扶贫义诊", "“光明行”义诊"};
 constexpr const char* kXinjiangYizhenCampaigns[] = {"“组团式”援疆义诊", "送医下乡义诊", "民族团结一家亲义诊",
@@ -1386,13 +1390,13 @@ std::string Generator::write_encounter(Writer& w, Person& p, const Visit& v, con
     create(w, kObservation, {{"patient_id", p.id}, {"encounter_id", eid}, {"kind", o.kind}, {"value", o.value},
                              {"unit", o.unit}, {"taken_at", at}});
   for (const Give& g : e.gives) {
-    const ItemDef& def = kItems[g.item];
+    const StockItem& def = stock_item(g.item);
     json d = {{"patient_id", p.id},   {"encounter_id", eid}, {"clinic_day_id", v.clinic_day_id},
               {"item", def.name},     {"item_kind", def.kind}, {"quantity", g.qty},
-              {"unit", def.unit},     {"unit_value", def.value}, {"given_at", at}};
+              {"unit", def.unit},     {"unit_value", def.unit_value}, {"given_at", at}};
     if (!v.home_visit_id.empty()) d["home_visit_id"] = v.home_visit_id;
     create(w, kDispense, d);
-    st.value += g.qty * def.value;
+    st.value += g.qty * def.unit_value;
   }
   if (!returning) screen(w, p, v, e, eid, st);
   if ((p.conds & kChronic) && !p.chain && !returning) {
@@ -1840,7 +1844,7 @@ void Generator::run_home_visits(Writer& w, Visit& day_visit, int count, int new_
     std::vector<std::string> services = {"测血压"};
     bool meds = false, device = false, glucose = false;
     for (const auto& e : plans) {
-      for (const Give& g : e.gives) (std::string_view(kItems[g.item].kind) == "medicine" ? meds : device) = true;
+      for (const Give& g : e.gives) (stock_item(g.item).kind == "medicine" ? meds : device) = true;
       glucose |= e.has_glucose;
     }
     if (glucose) services.push_back("测血糖");
@@ -1877,12 +1881,12 @@ void Generator::run_home_visits(Writer& w, Visit& day_visit, int count, int new_
     }
     // A first-aid kit for the household, sometimes.
     if (rng_.chance(0.1)) {
-      const ItemDef& kit = kItems[iFirstAidKit];
+      const StockItem& kit = stock_item(iFirstAidKit);
       create(w, kDispense, {{"clinic_day_id", v.clinic_day_id}, {"home_visit_id", v.home_visit_id},
                             {"patient_id", people.front().id}, {"item", kit.name}, {"item_kind", kit.kind},
-                            {"quantity", 1}, {"unit", kit.unit}, {"unit_value", kit.value},
+                            {"quantity", 1}, {"unit", kit.unit}, {"unit_value", kit.unit_value},
                             {"given_at", datetime_of_ms(now_)}});
-      st.value += kit.value;
+      st.value += kit.unit_value;
     }
     v.home_visit_id.clear();
     v.t = start + rng_.range(20, 40) * kMinute;
@@ -1972,7 +1976,7 @@ void Generator::run_day(Writer& w, const DayPlan& d) {
   for (int m : v.staff) staff.push_back(team.members[m].id);
   const std::string place = d.village >= 0 ? villages_[d.village].code : tw.code;
   v.clinic_day_id = create(w, kClinicDay, {{"date", d.date}, {"place_code", place}, {"team_id", team.id},
-                                           {"kind", kDayKind[d.kind]}, {"campaign", campaign},
+                                           {"kind", clinic_day_kinds().at(d.kind).id}, {"campaign", campaign},
                                            {"stations", v.stations}, {"staff", staff}, {"status", "open"}});
 
   DayStats st;
@@ -2035,11 +2039,12 @@ void Generator::run_day(Writer& w, const DayPlan& d) {
     if (d.kind != dScreening && rng_.chance(0.4)) {
       // First-aid kits for the village doctors.
       const int n = rng_.range(1, 3);
-      create(w, kDispense, {{"clinic_day_id", v.clinic_day_id}, {"item", kItems[iFirstAidKit].name},
-                            {"item_kind", kItems[iFirstAidKit].kind}, {"quantity", n},
-                            {"unit", kItems[iFirstAidKit].unit}, {"unit_value", kItems[iFirstAidKit].value},
+      const StockItem& kit = stock_item(iFirstAidKit);
+      create(w, kDispense, {{"clinic_day_id", v.clinic_day_id}, {"item", kit.name},
+                            {"item_kind", kit.kind}, {"quantity", n},
+                            {"unit", kit.unit}, {"unit_value", kit.unit_value},
                             {"given_at", datetime_of_ms(now_)}});
-      st.value += n * kItems[iFirstAidKit].value;
+      st.value += n * kit.unit_value;
     }
   }
 

@@ -5,7 +5,10 @@
 #include <thread>
 
 #include "core/base/clock.h"
+#include "core/base/dates.h"
 #include "app/yizhen/model/summary.h"
+#include "app/yizhen/strings.h"
+#include "core/base/messages.h"
 #include "core/queries/field_queries.h"
 #include "core/replication/outbox.h"
 #include "core/domain/pinyin.h"
@@ -17,7 +20,6 @@ int64_t steady_ms() {
   return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now().time_since_epoch())
       .count();
 }
-constexpr int64_t kDayMs = 24LL * 3600 * 1000;
 
 std::vector<FieldError> validation_errors(std::exception_ptr e) {
   try {
@@ -187,7 +189,7 @@ void AppModel::set_pref(const std::string& key, const std::string& value) {
 
 void AppModel::set_lang(Lang l) {
   view_.prefs.lang = l;
-  set_pref("pref.lang", l == Lang::en ? "en" : "zh");
+  set_pref("pref.lang", lang_code(l));
 }
 
 void AppModel::set_scale(float s) {
@@ -218,7 +220,7 @@ void AppModel::open_patient(const std::string& id) {
       [id](Store& s) { return patient_history(s.db(), id); },
       [this](std::optional<json> h) {
         view_.card = std::move(h);
-        if (!view_.card) toast(lang() == Lang::zh ? "找不到该患者" : "No such patient", true);
+        if (!view_.card) toast(tr(S::msg_no_patient, lang()), true);
       },
       failure({}));
 }
@@ -269,7 +271,7 @@ void AppModel::register_patient(const PatientForm& form, std::function<void(std:
       [this, ok = std::move(ok)](std::string id) {
         view_.duplicates.clear();
         clear_draft("patient");
-        toast(lang() == Lang::zh ? "已保存" : "Saved");
+        toast(tr(S::msg_saved, lang()));
         if (ok) ok(id);
       },
       std::move(bad));
@@ -281,7 +283,7 @@ void AppModel::save_encounter(const EncounterForm& form, std::function<void(std:
       [form](Store& s) { return std::pair{form.save(s), form.patient_id}; },
       [this, ok = std::move(ok)](std::string id) {
         clear_draft("encounter");
-        toast(lang() == Lang::zh ? "就诊记录已保存" : "Encounter saved");
+        toast(tr(S::msg_encounter_saved, lang()));
         refresh_day();
         if (ok) ok(id);
       },
@@ -306,7 +308,7 @@ void AppModel::open_day(const ClinicDayForm& form, std::function<void(std::strin
         view_.days = std::move(r.days);
         view_.prefs.day_id = r.id;
         clear_draft("clinic_day");
-        toast(lang() == Lang::zh ? "已开始今天的工作" : "Clinic day opened");
+        toast(tr(S::msg_day_opened, lang()));
         refresh_day();
         if (ok) ok(r.id);
       },
@@ -330,7 +332,7 @@ void AppModel::close_day(const std::string& day_id) {
       },
       [this](std::vector<json> days) {
         view_.days = std::move(days);
-        toast(lang() == Lang::zh ? "已结束本次义诊" : "Clinic day closed");
+        toast(tr(S::msg_day_closed, lang()));
         refresh_day();
       },
       failure({}));
@@ -369,7 +371,7 @@ void AppModel::load_follow_ups(const std::string& place_prefix) {
   db_->request<std::vector<FollowUpDue>>(
       [place_prefix](Store& s) {
         const std::string today = s.today();
-        const std::string until = date_of_ms(ms_of_date(today) + 30 * kDayMs);
+        const std::string until = add_days(today, 30);
         return follow_ups_due(s.db(), place_prefix, today, until, 2000);
       },
       [this](std::vector<FollowUpDue> f) { view_.follow_ups = std::move(f); }, failure({}));
@@ -382,7 +384,7 @@ void AppModel::follow_up_done(const std::string& id, const std::string& result) 
         return 0;
       },
       [this](int) {
-        toast(lang() == Lang::zh ? "已标记为完成" : "Marked done");
+        toast(tr(S::msg_marked_done, lang()));
         if (on_saved) on_saved();
         load_follow_ups(view_.follow_up_place);
         refresh_pending();
@@ -401,7 +403,7 @@ void AppModel::save_home_visit(const HomeVisitForm& form, std::function<void(std
   db_->request<std::string>([form](Store& s) { return form.save(s); },
                             [this, ok = std::move(ok)](std::string id) {
                               clear_draft("home_visit");
-                              toast(lang() == Lang::zh ? "入户记录已保存" : "Home visit saved");
+                              toast(tr(S::msg_home_visit_saved, lang()));
                               if (on_saved) on_saved();
                               refresh_day();
                               refresh_pending();
@@ -445,7 +447,7 @@ void AppModel::save_screening(const ScreeningInput& input, std::function<void(Re
         return std::pair{r, input.patient_id};
       },
       [this, ok = std::move(ok)](RecordedScreening r) {
-        toast(lang() == Lang::zh ? "筛查已保存" : "Screening saved");
+        toast(tr(S::msg_screening_saved, lang()));
         refresh_day();
         if (ok) ok(std::move(r));
       },

@@ -42,7 +42,7 @@ struct AppView {
   std::vector<PlaceRow> places;
   std::vector<TeamRow> teams;
   std::vector<MemberRow> members;
-  std::vector<StockItem> stock = default_stock();
+  std::vector<StockItem> stock = formulary();
   // Screening programs (latest version of each), an immutable snapshot
   // loaded on the DbWorker; empty until loaded.
   std::vector<ProgramPtr> programs;

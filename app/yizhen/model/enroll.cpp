@@ -1,27 +1,19 @@
 #include "app/yizhen/model/enroll.h"
 
 #include "app/yizhen/strings.h"
+#include "core/base/utf8.h"
 
 namespace yz::app {
 
-namespace {
-std::string trimmed(const std::string& s) {
-  const auto b = s.find_first_not_of(" \t\r\n");
-  if (b == std::string::npos) return {};
-  const auto e = s.find_last_not_of(" \t\r\n");
-  return s.substr(b, e - b + 1);
-}
-}  // namespace
-
 void EnrollForm::default_device_name(const std::string& saved_name, const std::string& device_id) {
-  if (!trimmed(device_name).empty()) return;
-  if (!trimmed(saved_name).empty()) device_name = trimmed(saved_name);
+  if (!trim(device_name).empty()) return;
+  if (!trim(saved_name).empty()) device_name = trim(saved_name);
   else if (!device_id.empty()) device_name = "yizhen-" + device_id.substr(0, 8);
   else device_name = "yizhen";
 }
 
 std::string EnrollForm::server_url() const {
-  std::string u = trimmed(url);
+  std::string u = trim(url);
   while (!u.empty() && u.back() == '/') u.pop_back();
   return u;
 }
@@ -36,8 +28,8 @@ bool EnrollForm::check(Lang lang) {
   if (u.empty()) errors["url"] = problem_text({"url", "required"}, lang);
   else if (!has_host)
     errors["url"] = tr(S::sy_bad_url, lang);
-  if (trimmed(code).empty()) errors["code"] = problem_text({"code", "required"}, lang);
-  if (trimmed(device_name).empty()) errors["device_name"] = problem_text({"device_name", "required"}, lang);
+  if (trim(code).empty()) errors["code"] = problem_text({"code", "required"}, lang);
+  if (trim(device_name).empty()) errors["device_name"] = problem_text({"device_name", "required"}, lang);
   return errors.empty();
 }
 

@@ -359,12 +359,6 @@ std::string EncounterForm::save(Store& store) const {
 
 // ---------------------------------------------------------------------------
 
-const std::vector<std::string>& common_stations() {
-  static const std::vector<std::string> k{"登记", "内科", "外科", "骨科", "妇科", "儿科", "消化", "眼科",
-                                          "口腔", "耳鼻喉", "皮肤科", "藏医", "超声", "检验", "药房"};
-  return k;
-}
-
 bool ClinicDayForm::check(Lang lang) {
   errors.clear();
   std::vector<FieldError> errs;

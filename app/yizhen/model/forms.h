@@ -110,8 +110,6 @@ struct ClinicDayForm {
   static ClinicDayForm from_json(const json& j);
   std::string save(Store& store) const;
 };
-// The stations a team usually offers (义诊 days).
-const std::vector<std::string>& common_stations();
 // Close a clinic day: status closed, closed_at now, the summary as notes.
 void close_clinic_day(Store& store, const std::string& day_id, const std::string& notes);
 

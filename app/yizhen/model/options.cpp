@@ -1,63 +1,76 @@
 #include "app/yizhen/model/options.h"
 
-#include <cstdlib>
+#include <CLI/CLI.hpp>
+
+#include <algorithm>
 
 namespace yz::app {
 
+namespace {
+const char* const kScreens = "screens: clinic-day patients encounter home-visit follow-ups summary sync settings\n";
+
+// WxH with both sides from 320 to 8192; false if `v` is not that.
+bool parse_size(const std::string& v, int& w, int& h) {
+  const size_t x = v.find_first_of("xX");
+  if (x == std::string::npos || x == 0 || x + 1 >= v.size()) return false;
+  const std::string ws = v.substr(0, x), hs = v.substr(x + 1);
+  auto digits = [](const std::string& s) { return std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; }); };
+  if (!digits(ws) || !digits(hs) || ws.size() > 5 || hs.size() > 5) return false;
+  w = std::stoi(ws);
+  h = std::stoi(hs);
+  return w >= 320 && h >= 320 && w <= 8192 && h <= 8192;
+}
+
+// The one description of the command line: parse_options and usage both use it.
+struct Parser {
+  CLI::App app{"yizhen — the field app of yizhen", "yizhen"};
+  std::string lang, size;
+  float scale = 0;
+
+  explicit Parser(Options& o) {
+    app.add_option("--db", o.db, "Database file (default: the per-user data folder)");
+    app.add_option("--lang", lang, "Language of the interface (zh|en; default: the saved preference)")
+        ->check(CLI::IsMember({"zh", "en"}));
+    app.add_option("--scale", scale, "Text scale (0.5 to 4; default: the saved preference)")
+        ->check(CLI::Range(0.5f, 4.0f));
+    app.add_option("--screenshot", o.screenshot, "Render to this PNG file and exit");
+    app.add_option("--frames", o.frames, "Frames to draw before the screenshot")->check(CLI::Range(1, 1000));
+    app.add_option("--size", size, "Window size WxH (e.g. 1366x768)");
+    app.add_option("--screen", o.screen, "Screen to open first");
+    app.add_option("--query", o.query, "Patient desk: search and open the first hit");
+    app.add_option("--program", o.program, "Encounter: start a screening under this program id");
+    app.add_option("--state-out", o.state_out, "Write the forms as JSON at exit (end-to-end tests)");
+    app.footer(kScreens);
+  }
+};
+}  // namespace
+
 std::string usage() {
-  return "usage: yizhen [--db PATH] [--lang zh|en] [--scale F]\n"
-         "       yizhen --screenshot FILE [--frames N] [--size WxH] [--screen NAME] [--query Q]\n"
-         "              [--program ID]   (encounter: start a screening under program ID)\n"
-         "screens: clinic-day patients encounter home-visit follow-ups summary sync settings\n";
+  Options o;
+  return Parser(o).app.help();
 }
 
 Options parse_options(const std::vector<std::string>& args, std::string& error) {
   Options o;
   error.clear();
-  for (size_t i = 0; i < args.size(); ++i) {
-    const std::string& a = args[i];
-    auto value = [&](std::string& out) {
-      if (i + 1 >= args.size()) {
-        error = a + ": needs a value";
-        return false;
-      }
-      out = args[++i];
-      return true;
-    };
-    std::string v;
-    if (a == "--help" || a == "-h") o.help = true;
-    else if (a == "--db") { if (!value(o.db)) return o; }
-    else if (a == "--lang") {
-      if (!value(v)) return o;
-      if (v != "zh" && v != "en") { error = "--lang: must be zh or en, got \"" + v + "\""; return o; }
-      o.lang = v;
-    } else if (a == "--scale") {
-      if (!value(v)) return o;
-      char* end = nullptr;
-      const float f = std::strtof(v.c_str(), &end);
-      if (end == v.c_str() || *end || !(f >= 0.5f && f <= 4.0f)) { error = "--scale: must be a number from 0.5 to 4, got \"" + v + "\""; return o; }
-      o.scale = f;
-    } else if (a == "--screenshot") { if (!value(o.screenshot)) return o; }
-    else if (a == "--frames") {
-      if (!value(v)) return o;
-      char* end = nullptr;
-      const long n = std::strtol(v.c_str(), &end, 10);
-      if (end == v.c_str() || *end || n < 1 || n > 1000) { error = "--frames: must be 1 to 1000, got \"" + v + "\""; return o; }
-      o.frames = static_cast<int>(n);
-    } else if (a == "--size") {
-      if (!value(v)) return o;
-      int w = 0, h = 0;
-      char* end = nullptr;
-      w = static_cast<int>(std::strtol(v.c_str(), &end, 10));
-      if (end && (*end == 'x' || *end == 'X')) h = static_cast<int>(std::strtol(end + 1, &end, 10));
-      if (!end || *end || w < 320 || h < 320 || w > 8192 || h > 8192) { error = "--size: must be WxH (e.g. 1366x768), got \"" + v + "\""; return o; }
-      o.width = w;
-      o.height = h;
-    } else if (a == "--screen") { if (!value(o.screen)) return o; }
-    else if (a == "--query") { if (!value(o.query)) return o; }
-    else if (a == "--program") { if (!value(o.program)) return o; }
-    else if (a == "--state-out") { if (!value(o.state_out)) return o; }
-    else { error = a + ": unknown option"; return o; }
+  Parser p(o);
+  std::vector<std::string> rev(args.rbegin(), args.rend());  // CLI11 takes a vector last-first
+  try {
+    p.app.parse(rev);
+  } catch (const CLI::CallForHelp&) {
+    o.help = true;
+    return o;
+  } catch (const CLI::ParseError& e) {
+    // One line that names the option (CLI11's own words).
+    error = e.what();
+    std::replace(error.begin(), error.end(), '\n', ' ');
+    return o;
+  }
+  if (p.app.count("--lang")) o.lang = p.lang;
+  if (p.app.count("--scale")) o.scale = p.scale;
+  if (p.app.count("--size") && !parse_size(p.size, o.width, o.height)) {
+    error = "--size: must be WxH (e.g. 1366x768), got \"" + p.size + "\"";
+    return o;
   }
   return o;
 }

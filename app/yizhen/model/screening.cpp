@@ -2,17 +2,13 @@
 
 #include <algorithm>
 
+#include "core/base/messages.h"
+#include "core/base/utf8.h"
 #include "core/domain/validate.h"
 
 namespace yz::app {
 
 namespace {
-std::string trimmed(const std::string& s) {
-  const auto b = s.find_first_not_of(" \t\r\n");
-  if (b == std::string::npos) return {};
-  const auto e = s.find_last_not_of(" \t\r\n");
-  return s.substr(b, e - b + 1);
-}
 bool is_typed(AnswerType t) {
   return t == AnswerType::number || t == AnswerType::integer || t == AnswerType::text || t == AnswerType::date;
 }
@@ -55,8 +51,8 @@ void ScreeningForm::start(ProgramPtr p, const std::map<std::string, std::string>
     while (pos <= f.vital.size()) {
       const size_t bar = std::min(f.vital.find('|', pos), f.vital.size());
       auto v = vitals.find(f.vital.substr(pos, bar - pos));
-      if (v != vitals.end() && !trimmed(v->second).empty()) {
-        typed[f.id] = trimmed(v->second);
+      if (v != vitals.end() && !trim(v->second).empty()) {
+        typed[f.id] = trim(v->second);
         break;
       }
       pos = bar + 1;
@@ -109,7 +105,7 @@ bool ScreeningForm::has_multi(const std::string& field, const std::string& value
 json ScreeningForm::answers() const {
   json a = choices.is_object() ? choices : json::object();
   for (const auto& [id, text] : typed)
-    if (!trimmed(text).empty()) a[id] = trimmed(text);
+    if (!trim(text).empty()) a[id] = trim(text);
   return a;
 }
 
@@ -147,7 +143,7 @@ void ScreeningForm::update(const Subject& subject, Lang lang) {
 
 bool ScreeningForm::refresh(const Subject& subject, Lang lang) {
   std::string key = program_id + "@" + std::to_string(program_version) + (program ? "+" : "-") + "|" +
-                    std::to_string(subject.age) + subject.sex + "|" + (lang == Lang::zh ? "zh" : "en") + "|" +
+                    std::to_string(subject.age) + subject.sex + "|" + lang_code(lang) + "|" +
                     answers().dump();
   if (key == last_key_) return false;
   last_key_ = std::move(key);

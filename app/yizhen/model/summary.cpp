@@ -3,57 +3,53 @@
 #include <cstdio>
 
 #include "app/yizhen/model/catalog.h"
+#include "app/yizhen/strings.h"
 
 namespace yz::app {
 
 std::string money(double yuan) {
   char buf[64];
   std::snprintf(buf, sizeof buf, "%.2f", yuan < 0 ? -yuan : yuan);
-  std::string s(buf);
+  const std::string s(buf);
   const size_t dot = s.find('.');
-  for (long i = static_cast<long>(dot) - 3; i > 0; i -= 3) s.insert(static_cast<size_t>(i), ",");
-  return yuan < 0 ? "-" + s : s;
+  // Appended digit by digit: std::string::insert here trips GCC 12's false
+  // -Wrestrict (GCC bug 105329), an error where warnings are errors.
+  std::string out = yuan < 0 ? "-" : "";
+  for (size_t i = 0; i < dot; ++i) {
+    if (i > 0 && (dot - i) % 3 == 0) out += ',';
+    out += s[i];
+  }
+  return out + s.substr(dot);
 }
 
-std::vector<SummaryRow> summary_rows(const DaySummary& s, Lang lang) {
-  const bool zh = lang == Lang::zh;
+std::vector<SummaryRow> summary_rows(const DaySummary& s, const std::vector<ProgramPtr>& programs, Lang lang) {
+  auto ll = [](int64_t n) { return static_cast<long long>(n); };
   std::vector<SummaryRow> r;
-  r.push_back({zh ? "诊疗人次" : "Visits (encounters)", std::to_string(s.visits)});
-  r.push_back({zh ? "服务人数" : "People seen", std::to_string(s.people)});
-  r.push_back({zh ? "筛查" : "Screenings", std::to_string(s.screenings)});
+  r.push_back({tr(S::sum_visits, lang), std::to_string(s.visits)});
+  r.push_back({tr(S::sum_people, lang), std::to_string(s.people)});
+  r.push_back({tr(S::sum_screenings, lang), std::to_string(s.screenings)});
   if (!s.by_program.empty()) {
-    r.push_back({zh ? "按筛查项目" : "By programme", "", true});
+    r.push_back({tr(S::sum_by_program, lang), "", true});
     for (const auto& [id, c] : s.by_program) {
-      std::string v = std::to_string(c.screened) + (zh ? " 人，阳性 " : " screened, ") + std::to_string(c.positive);
-      if (!zh) v += " positive";
-      if (c.suspected) v += (zh ? "，可疑 " : ", ") + std::to_string(c.suspected) + (zh ? "" : " suspected");
-      r.push_back({program_name(id, lang), v});
+      std::string v = trf(lang, S::sum_screened_positive, ll(c.screened), ll(c.positive));
+      if (c.suspected) v += trf(lang, S::sum_suspected, ll(c.suspected));
+      r.push_back({program_name(programs, id, lang), v});
     }
   }
-  r.push_back({zh ? "转诊" : "Referrals", std::to_string(s.referrals)});
-  r.push_back({zh ? "入户诊疗" : "Home visits", std::to_string(s.home_visits)});
-  r.push_back({zh ? "发放药品器械（条）" : "Items dispensed (lines)", std::to_string(s.dispense_lines)});
-  r.push_back({zh ? "药品器械价值" : "Value dispensed", money(s.dispensed_value) + (zh ? " 元" : " yuan")});
+  r.push_back({tr(S::sum_referrals, lang), std::to_string(s.referrals)});
+  r.push_back({tr(S::sum_home_visits, lang), std::to_string(s.home_visits)});
+  r.push_back({tr(S::sum_dispense_lines, lang), std::to_string(s.dispense_lines)});
+  r.push_back({tr(S::sum_value, lang), trf(lang, S::sum_yuan, money(s.dispensed_value).c_str())});
   return r;
 }
 
 std::string summary_text(const DaySummary& s, Lang lang) {
   int64_t positive = 0;
   for (const auto& [id, c] : s.by_program) positive += c.positive;
-  char buf[512];
-  if (lang == Lang::zh)
-    std::snprintf(buf, sizeof buf, "诊疗 %lld 人次，服务 %lld 人，筛查 %lld 人（阳性 %lld），转诊 %lld，入户 %lld 户次，药品器械价值 %s 元",
-                  static_cast<long long>(s.visits), static_cast<long long>(s.people),
-                  static_cast<long long>(s.screenings), static_cast<long long>(positive),
-                  static_cast<long long>(s.referrals), static_cast<long long>(s.home_visits),
-                  money(s.dispensed_value).c_str());
-  else
-    std::snprintf(buf, sizeof buf, "%lld visits, %lld people, %lld screened (%lld positive), %lld referrals, %lld home visits, %s yuan dispensed",
-                  static_cast<long long>(s.visits), static_cast<long long>(s.people),
-                  static_cast<long long>(s.screenings), static_cast<long long>(positive),
-                  static_cast<long long>(s.referrals), static_cast<long long>(s.home_visits),
-                  money(s.dispensed_value).c_str());
-  return buf;
+  return trf(lang, S::sum_text, static_cast<long long>(s.visits), static_cast<long long>(s.people),
+             static_cast<long long>(s.screenings), static_cast<long long>(positive),
+             static_cast<long long>(s.referrals), static_cast<long long>(s.home_visits),
+             money(s.dispensed_value).c_str());
 }
 
 }  // namespace yz::app

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "core/base/errors.h"
+#include "core/programs/programs.h"
 #include "core/queries/views.h"
 
 namespace yz::app {
@@ -14,7 +15,8 @@ struct SummaryRow {
   std::string label, value;
   bool header = false;  // a section title (value empty)
 };
-std::vector<SummaryRow> summary_rows(const DaySummary& s, Lang lang);
+// Program rows are named from `programs` (the installed definitions).
+std::vector<SummaryRow> summary_rows(const DaySummary& s, const std::vector<ProgramPtr>& programs, Lang lang);
 // One paragraph: "人次 120，人数 98，筛查 40（阳性 5），转诊 3，入户 2，药品价值 1234.50 元".
 std::string summary_text(const DaySummary& s, Lang lang);
 // 1234.5 -> "1,234.50"

@@ -28,13 +28,13 @@ void draw_new_day(ClinicDayState& st, const AppView& view, AppModel& actions) {
   const Lang lang = view.prefs.lang;
   if (f.date.empty()) f.date = view.today;
   if (f.team_id.empty()) f.team_id = view.prefs.team_id;
-  if (f.stations.empty()) f.stations = {"登记", "内科", "药房"};
+  if (f.stations.empty()) f.stations = default_stations();
   ui::SectionTitle(tr(S::cd_open_new));
   ui::TextField(tr(S::cd_date), "##date", &f.date, f.errors, "date", ui::em() * 10);
   ImGui::TextUnformatted(tr(S::cd_kind));
   for (const auto& k : clinic_day_kinds()) {
     if (&k != &clinic_day_kinds().front()) ImGui::SameLine();
-    if (ui::Chip(clinic_day_kind_name(k, lang).c_str(), f.kind == k)) f.kind = k;
+    if (ui::Chip(k.name(lang).c_str(), f.kind == k.id)) f.kind = k.id;
   }
   ui::TextField(tr(S::cd_campaign), "##campaign", &f.campaign, f.errors, "campaign");
   ImGui::TextUnformatted(tr(S::cd_place));
@@ -59,7 +59,7 @@ void draw_new_day(ClinicDayState& st, const AppView& view, AppModel& actions) {
   if (auto e = f.errors.find("team_id"); e != f.errors.end()) ui::ErrorLine(e->second);
 
   ImGui::TextUnformatted(tr(S::cd_stations));
-  for (const auto& s : common_stations()) {
+  for (const auto& s : stations()) {
     ImGui::PushID(s.c_str());
     wrap_next(ui::em() * 4);
     if (ui::Chip(s.c_str(), has(f.stations, s))) toggle(f.stations, s);

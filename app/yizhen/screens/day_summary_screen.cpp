@@ -28,7 +28,7 @@ void DrawDaySummary(SummaryState&, const AppView& view, AppModel& actions, Nav& 
                         ImVec2(w, 0))) {
     ImGui::TableSetupColumn("label", ImGuiTableColumnFlags_WidthStretch, 2);
     ImGui::TableSetupColumn("value", ImGuiTableColumnFlags_WidthStretch, 1.4f);
-    for (const auto& r : summary_rows(*view.summary, lang)) {
+    for (const auto& r : summary_rows(*view.summary, view.programs, lang)) {
       ImGui::TableNextRow(0, ui::touch_h() * 0.8f);
       ImGui::TableNextColumn();
       if (r.header) {

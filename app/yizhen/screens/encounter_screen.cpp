@@ -343,7 +343,7 @@ void DrawEncounter(EncounterState& st, const AppView& view, AppModel& actions, N
   std::vector<std::string> stations;
   if (view.day && (*view.day)["stations"].is_array())
     for (const auto& s : (*view.day)["stations"]) stations.push_back(s.get<std::string>());
-  if (stations.empty()) stations = common_stations();
+  if (stations.empty()) stations = yz::stations();
   for (size_t i = 0; i < stations.size(); ++i) {
     if (i) ImGui::SameLine();
     if (ImGui::GetCursorPosX() + ui::em() * 4 > ImGui::GetWindowContentRegionMax().x) ImGui::NewLine();

@@ -311,7 +311,7 @@ void draw_card(PatientDeskState& st, const AppView& view, AppModel&, Nav& nav) {
     ImGui::PushStyleColor(ImGuiCol_Text, result == "positive" ? ui::col_error() : result == "suspected" ? ui::col_warn()
                                                                                                         : ImGui::GetStyleColorVec4(ImGuiCol_Text));
     ImGui::TextWrapped("%s  %s  %s", s.value("screened_at", "").substr(0, 10).c_str(),
-                       program_name(s.value("program_id", ""), lang).c_str(), result.c_str());
+                       program_name(view.programs, s.value("program_id", ""), lang).c_str(), result.c_str());
     ImGui::PopStyleColor();
   }
   ui::SectionTitle(tr(S::pd_history_referrals));

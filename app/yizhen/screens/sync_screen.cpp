@@ -30,9 +30,10 @@ void draw_enroll(SyncScreenState& st, const AppView& view, SyncService& sync) {
   ui::TextField(tr(S::sy_server_url), "##enroll_url", &f.url, f.errors, "url", w, 0, "http://192.168.1.10:8080");
   ui::TextField(tr(S::sy_code), "##enroll_code", &f.code, f.errors, "code", ui::em() * 12);
   ui::TextField(tr(S::sy_device_name), "##enroll_name", &f.device_name, f.errors, "device_name", w);
-  if (sv.enrolling) ImGui::BeginDisabled();
-  const bool go = ui::PrimaryButton(sv.enrolling ? tr(S::sy_enrolling) : tr(S::sy_enroll), ui::em() * 8);
-  if (sv.enrolling) ImGui::EndDisabled();
+  const bool enrolling = sv.enrolling;  // one value for Begin/EndDisabled
+  if (enrolling) ImGui::BeginDisabled();
+  const bool go = ui::PrimaryButton(enrolling ? tr(S::sy_enrolling) : tr(S::sy_enroll), ui::em() * 8);
+  if (enrolling) ImGui::EndDisabled();
   if (go && f.check(lang)) sync.enroll(f.server_url(), f.code, f.device_name, lang);
   if (!sv.enroll_error.empty()) {
     ImGui::SameLine();
@@ -82,9 +83,12 @@ void DrawSync(SyncScreenState& st, const AppView& view, AppModel& actions, Nav&)
   static const FieldErrors kNone;
   ui::TextField(tr(S::sy_export_dir), "##dir", &st.export_dir, kNone, "", ui::em() * 20);
   ImGui::SameLine();
-  if (sv.exporting) ImGui::BeginDisabled();
-  if (ui::Button(sv.exporting ? tr(S::saving) : tr(S::sy_export), ui::em() * 10)) sync.export_to(st.export_dir, lang);
-  if (sv.exporting) ImGui::EndDisabled();
+  // export_to() sets sv.exporting within this frame: BeginDisabled and
+  // EndDisabled must test the same value (ImGui asserts otherwise).
+  const bool exporting = sv.exporting;
+  if (exporting) ImGui::BeginDisabled();
+  if (ui::Button(exporting ? tr(S::saving) : tr(S::sy_export), ui::em() * 10)) sync.export_to(st.export_dir, lang);
+  if (exporting) ImGui::EndDisabled();
   if (!sv.export_result.empty()) {
     ImGui::PushStyleColor(ImGuiCol_Text, sv.export_failed ? ui::col_error() : ui::col_ok());
     ImGui::TextWrapped("%s", sv.export_result.c_str());
@@ -96,7 +100,7 @@ void DrawSync(SyncScreenState& st, const AppView& view, AppModel& actions, Nav&)
   for (const auto& q : sv.quarantine) {
     std::string why;
     if (q.errors.is_array())
-      for (const auto& e : q.errors) why += (why.empty() ? "" : "；") + e.value(lang == Lang::zh ? "message_zh" : "message", e.value("code", ""));
+      for (const auto& e : q.errors) why += (why.empty() ? "" : tr(S::list_sep)) + error_from_json(e).message(lang);
     ImGui::TextWrapped("%s %s — %s", q.entity.c_str(), q.record_id.substr(0, 8).c_str(), why.c_str());
   }
   ui::SectionTitle((std::string(tr(S::sy_conflicts)) + "  " + std::to_string(std::max<int64_t>(s.conflicts, static_cast<int64_t>(sv.conflicts.size())))).c_str());

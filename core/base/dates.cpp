@@ -1,0 +1,79 @@
+#include "core/base/dates.h"
+
+#include <cstdio>
+#include <stdexcept>
+
+namespace yz {
+
+namespace {
+using namespace std::chrono;
+
+// Digits only: std::chrono::parse (and std::from_chars would accept a sign)
+// is not in GCC 12's library, so the fixed "YYYY-MM-DD" shape is read here.
+bool digits(std::string_view s) {
+  for (char c : s)
+    if (c < '0' || c > '9') return false;
+  return !s.empty();
+}
+int number(std::string_view s) {
+  int v = 0;
+  for (char c : s) v = v * 10 + (c - '0');
+  return v;
+}
+
+year_month_day must_parse(std::string_view s) {
+  auto d = parse_date(s);
+  if (!d) throw std::invalid_argument("not a date (YYYY-MM-DD): \"" + std::string(s) + "\"");
+  return *d;
+}
+
+// A year-month-day whose day may be past the month's end, clamped to it.
+year_month_day clamp_day(year_month_day d) {
+  if (d.ok()) return d;
+  return year_month_day_last(d.year(), month_day_last(d.month()));
+}
+}  // namespace
+
+std::optional<year_month_day> parse_date(std::string_view s) {
+  if (s.size() != 10 || s[4] != '-' || s[7] != '-') return std::nullopt;
+  const auto ys = s.substr(0, 4), ms = s.substr(5, 2), ds = s.substr(8, 2);
+  if (!digits(ys) || !digits(ms) || !digits(ds)) return std::nullopt;
+  const year_month_day d{year{number(ys)}, month{static_cast<unsigned>(number(ms))},
+                         day{static_cast<unsigned>(number(ds))}};
+  if (!d.ok() || d.year() < year{1}) return std::nullopt;
+  return d;
+}
+
+std::string format_date(year_month_day d) {
+  // std::format is not in GCC 12's library.
+  char buf[16];
+  std::snprintf(buf, sizeof buf, "%04d-%02u-%02u", static_cast<int>(d.year()), static_cast<unsigned>(d.month()),
+                static_cast<unsigned>(d.day()));
+  return buf;
+}
+
+std::string format_date(sys_days d) { return format_date(year_month_day{d}); }
+
+bool is_real_date(std::string_view s) { return parse_date(s).has_value(); }
+
+std::string add_days(std::string_view date, int n) { return format_date(sys_days{must_parse(date)} + days{n}); }
+
+std::string add_months(std::string_view date, int n) { return format_date(clamp_day(must_parse(date) + months{n})); }
+
+std::string add_years(std::string_view date, int n) { return format_date(clamp_day(must_parse(date) + years{n})); }
+
+int age_in_years(std::string_view birth_date, std::string_view on) {
+  const year_month_day b = must_parse(birth_date), o = must_parse(on);
+  int age = static_cast<int>(o.year()) - static_cast<int>(b.year());
+  // Before this year's birthday (Feb 29 counts from Mar 1 in a common year).
+  if (month_day{o.month(), o.day()} < month_day{b.month(), b.day()}) --age;
+  return age;
+}
+
+unsigned weekday_of(std::string_view date) { return weekday{sys_days{must_parse(date)}}.c_encoding(); }
+
+int days_between(std::string_view from, std::string_view to) {
+  return static_cast<int>((sys_days{must_parse(to)} - sys_days{must_parse(from)}).count());
+}
+
+}  // namespace yz

@@ -1,0 +1,69 @@
+#include "core/base/utf8.h"
+
+#include <unicode/uchar.h>
+#include <unicode/utf8.h>
+
+#include <cstdint>
+
+namespace yz {
+
+namespace {
+// ICU's U8_* macros take int32_t offsets; texts here are form fields and
+// names, far below 2 GB.
+int32_t len32(std::string_view s) { return static_cast<int32_t>(s.size()); }
+const uint8_t* bytes(std::string_view s) { return reinterpret_cast<const uint8_t*>(s.data()); }
+
+bool is_space(UChar32 c) { return c >= 0 && u_isUWhiteSpace(c); }
+}  // namespace
+
+std::string trim(std::string_view s) {
+  const uint8_t* b = bytes(s);
+  const int32_t n = len32(s);
+  int32_t start = 0;
+  while (start < n) {
+    int32_t next = start;
+    UChar32 c;
+    U8_NEXT(b, next, n, c);
+    if (!is_space(c)) break;
+    start = next;
+  }
+  int32_t end = n;
+  while (end > start) {
+    int32_t prev = end;
+    UChar32 c;
+    U8_PREV(b, start, prev, c);
+    if (!is_space(c)) break;
+    end = prev;
+  }
+  return std::string(s.substr(static_cast<size_t>(start), static_cast<size_t>(end - start)));
+}
+
+bool is_blank(std::string_view s) { return trim(s).empty(); }
+
+size_t utf8_length(std::string_view s) {
+  const uint8_t* b = bytes(s);
+  const int32_t n = len32(s);
+  size_t count = 0;
+  for (int32_t i = 0; i < n; ++count) U8_FWD_1(b, i, n);
+  return count;
+}
+
+std::string utf8_prefix(std::string_view s, size_t chars) {
+  const uint8_t* b = bytes(s);
+  const int32_t n = len32(s);
+  int32_t i = 0;
+  for (size_t k = 0; k < chars && i < n; ++k) U8_FWD_1(b, i, n);
+  return std::string(s.substr(0, static_cast<size_t>(i)));
+}
+
+void for_each_code_point(std::string_view s, const std::function<void(char32_t)>& f) {
+  const uint8_t* b = bytes(s);
+  const int32_t n = len32(s);
+  for (int32_t i = 0; i < n;) {
+    UChar32 c;
+    U8_NEXT(b, i, n, c);
+    if (c >= 0) f(static_cast<char32_t>(c));
+  }
+}
+
+}  // namespace yz

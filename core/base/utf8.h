@@ -1,0 +1,27 @@
+#pragma once
+// UTF-8 text: white space, length and code points, all through ICU (one
+// decoder for the whole code base). Invalid bytes never throw: each counts as
+// one character and is never white space.
+
+#include <cstddef>
+#include <functional>
+#include <string>
+#include <string_view>
+
+namespace yz {
+
+// `s` without Unicode white space at either end (ASCII space, tab and line
+// ends, U+3000 IDEOGRAPHIC SPACE, U+00A0 NO-BREAK SPACE, … — ICU's
+// White_Space property).
+std::string trim(std::string_view s);
+// Whether `s` is empty or only white space (as trim sees it).
+bool is_blank(std::string_view s);
+// Number of Unicode code points in UTF-8 text (an invalid byte counts as one).
+size_t utf8_length(std::string_view s);
+// The first `n` code points of `s` (never cuts a character in two).
+std::string utf8_prefix(std::string_view s, size_t n);
+// Calls `f` for each code point of valid UTF-8 in `s`, in order; invalid
+// bytes are skipped.
+void for_each_code_point(std::string_view s, const std::function<void(char32_t)>& f);
+
+}  // namespace yz
