@@ -86,10 +86,14 @@ int main(int argc, char** argv) {
                      "GB/T 2260 code (2, 4, 6, 9 or 12 digits) of the team's area: required for a new team; for an "
                      "existing one it must be its area (change it with admin team set-area)");
   enroll->add_option("--valid-days", valid_days, "Days the code stays valid")->check(CLI::Range(1, 90));
+  int code_count = 1;
+  enroll->add_option("--count", code_count, "How many codes to print, one a line (a team's laptops at once)")
+      ->check(CLI::Range(1, 1000));
   enroll->callback([&] {
     code = guarded([&] {
       auto store = open_store(db);
-      std::cout << store->create_enroll_code(team, area, int64_t{valid_days} * 86'400'000) << "\n";
+      for (int i = 0; i < code_count; ++i)
+        std::cout << store->create_enroll_code(team, area, int64_t{valid_days} * 86'400'000) << "\n";
       return 0;
     });
   });

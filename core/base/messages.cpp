@@ -77,6 +77,9 @@ constexpr std::array kMessages{
     // Sync authorization (sync/server): why the server set a pushed change aside.
     Entry{"not_allowed", "{} 记录由服务器管理，设备不能修改", "{} records are server configuration; a device cannot change them"},
     Entry{"outside_area", "不在本队的地区（{}）内：{}", "is outside the team's area ({}): {}"},
+    Entry{"control_char", "含有控制字符 {}", "holds a control character ({})"},
+    Entry{"bidi_control", "含有改变文字方向的字符 {}", "holds a text-direction override ({})"},
+    Entry{"invisible_text", "没有可见的文字", "has no visible characters"},
     Entry{"stamp_ahead", "时间戳 {} 超前于服务器时间 {}", "stamp {} is ahead of the server's time {}"},
 };
 

@@ -10,6 +10,10 @@
 #include <unistd.h>
 
 #include <SQLiteCpp/Database.h>
+#include <sys/stat.h>
+
+#include <algorithm>
+#include <fstream>
 #include <atomic>
 #include <chrono>
 #include <climits>
@@ -21,6 +25,7 @@
 #include "core/base/hlc.h"
 #include "core/base/uuid.h"
 #include "core/replication/changes.h"
+#include "sync/client/batch_files.h"
 #include "sync/protocol/batch.h"
 #include "sync/protocol/crypto.h"
 #include "tests/sync/server_fixture.h"
@@ -530,4 +535,50 @@ TEST_CASE("Hole 7/12: quarantine keeps a few KiB; team names are trimmed and uni
   CHECK(receipt.dump().size() < 8192);
   SQLite::Database db(server.db, SQLite::OPEN_READONLY);
   CHECK(db.execAndGet("SELECT max(length(change) + length(errors)) FROM quarantine").getInt64() < 8192);
+}
+
+TEST_CASE("Hole 9: receipt and batch folders yield only regular files within a size cap, names printed escaped") {
+  namespace fs = std::filesystem;
+  yz::test::TempDir dir;
+  Server server(dir.file("central.db"));
+  Device a(dir.file("a.db"));
+  a.enroll(server, server.enroll_code());
+  add_patient(a.store, "540102001001");
+  fs::create_directories(dir.file("outside"));
+  fs::create_directories(dir.file("usb"));
+  const auto exported = sync::export_batches(a.exec, dir.file("outside"));
+  REQUIRE(exported.files == 1);
+  // On the stick: a link to a good batch outside it, a FIFO, a link to
+  // /dev/zero, a sparse 3 GB file, and a file whose name holds a line break
+  // and a right-to-left override.
+  const std::string usb = dir.file("usb");
+  fs::create_symlink(exported.paths[0], usb + "/link.batch.json");
+  fs::create_symlink("/dev/zero", usb + "/zero.batch.json");
+  REQUIRE(::mkfifo((usb + "/fifo.batch.json").c_str(), 0600) == 0);
+  fs::create_symlink("/dev/zero", usb + "/zero.receipt.json");
+  REQUIRE(::mkfifo((usb + "/fifo.receipt.json").c_str(), 0600) == 0);
+  for (const char* name : {"/big.batch.json", "/big.receipt.json"}) {
+    std::ofstream(usb + name).close();
+    fs::resize_file(usb + name, 3ull << 30);
+  }
+  write_file_durably(usb + "/evil\n\u202Egpj.batch.json", "{}");
+  write_file_durably(usb + "/evil\n\u202Egpj.receipt.json", "{}");
+  fs::create_directories(dir.file("receipts"));
+
+  const auto t0 = Steady::now();
+  auto r = server.admin({"import-batches", usb, "--receipts-to", dir.file("receipts")});
+  CHECK(r.code == 2);
+  CHECK(r.err.find("big.batch.json: file of 3221225472 bytes is over the limit") != std::string::npos);
+  CHECK(r.err.find("evil\\x0A\\u{202E}gpj.batch.json") != std::string::npos);
+  CHECK(std::count(r.err.begin(), r.err.end(), '\n') == 2);  // one line per refused file
+  CHECK(r.err.find("\u202E") == std::string::npos);
+  CHECK(r.err.find("link.batch.json") == std::string::npos);  // not read at all
+  CHECK(admin_json(server, {"stats"})["patient"] == 0);       // the linked batch was not imported
+
+  const auto receipts = sync::import_receipts(a.exec, usb);
+  CHECK(receipts.delivered == 0);
+  REQUIRE(receipts.refused.size() == 2);
+  CHECK(receipts.refused[0].find("big.receipt.json: file of 3221225472 bytes") == 0);
+  CHECK(receipts.refused[1].find("evil\\x0A\\u{202E}gpj.receipt.json: ") == 0);
+  CHECK(Steady::now() - t0 < std::chrono::seconds(20));
 }
