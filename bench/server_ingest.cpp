@@ -188,7 +188,9 @@ bool setup(const std::vector<std::string>& args) {
     const std::string url = "http://127.0.0.1:" + std::to_string(port);
     yz::Store a = yz::Store::open(device_path);
     auto transport = yz::sync::make_http_transport(url);
-    yz::sync::enroll(yz::sync::direct_exec(a), *transport, url, central->create_enroll_code("bench", "", 86400000),
+    // A team serves one area (Tibet, "54"): the demo's Xinjiang records are
+    // refused outside_area by the server, as a real team's would be.
+    yz::sync::enroll(yz::sync::direct_exec(a), *transport, url, central->create_enroll_code("bench", "54", 86400000),
                      "a");
     server.stop();
     serving.join();

@@ -64,8 +64,10 @@ int main(int argc, char** argv) {
 
   yz::Store a = yz::Store::open(a_path), b = yz::Store::open(b_path);
   auto transport = yz::sync::make_http_transport(url);
-  yz::sync::enroll(yz::sync::direct_exec(a), *transport, url, central->create_enroll_code("bench", "", 86400000), "a");
-  yz::sync::enroll(yz::sync::direct_exec(b), *transport, url, central->create_enroll_code("bench", "", 86400000), "b");
+  // A team serves one area (Tibet, "54"): the demo's Xinjiang records are
+  // refused outside_area by the server, as a real team's would be.
+  yz::sync::enroll(yz::sync::direct_exec(a), *transport, url, central->create_enroll_code("bench", "54", 86400000), "a");
+  yz::sync::enroll(yz::sync::direct_exec(b), *transport, url, central->create_enroll_code("bench", "54", 86400000), "b");
   const int64_t records = yz::pending_changes(a.db());
 
   const double cpu0 = cpu_seconds();

@@ -5,13 +5,14 @@
 // runs: their connection never checkpoints, so the server's writer stays the
 // only one that does (DESIGN.md §3).
 //
-// Exit codes: 0 done, 1 unknown device, 2 bad input, 3 storage or I/O failure.
+// Exit codes: 0 done, 1 unknown device or team, 2 bad input, 3 storage or I/O failure.
 
 #include <httplib.h>
 
 #include <CLI/CLI.hpp>
 #include <csignal>
 #include <iostream>
+#include <mutex>
 
 #include "core/base/errors.h"
 #include "core/base/files.h"
@@ -33,7 +34,7 @@ int guarded(Fn fn) {
     return fn();
   } catch (const yz::sync::CentralError& e) {
     std::cerr << "error: " << e.what() << "\n";
-    return 2;
+    return e.status() == 404 ? 1 : 2;
   } catch (const yz::ValidationError& e) {
     std::cerr << "error: " << e.errors().front().message(yz::Lang::en) << "\n";
     return 2;
@@ -41,6 +42,13 @@ int guarded(Fn fn) {
     std::cerr << "error: " << e.what() << "\n";
     return 3;
   }
+}
+
+// The central store at `path`; what opening it repaired goes to stderr.
+std::unique_ptr<yz::sync::CentralStore> open_store(const std::string& path) {
+  auto store = yz::sync::open_sqlite_central_store(path);
+  for (const auto& line : store->repairs()) std::cerr << "repaired: " << line << "\n";
+  return store;
 }
 
 void print(bool as_json, const nlohmann::json& j) {
@@ -74,12 +82,43 @@ int main(int argc, char** argv) {
   std::string team, area;
   int valid_days = 7;
   enroll->add_option("--team", team, "Team name (created if new)")->required();
-  enroll->add_option("--area", area, "Place-code prefix the team's devices pull (new team only)");
+  enroll->add_option("--area", area,
+                     "GB/T 2260 code (2, 4, 6, 9 or 12 digits) of the team's area: required for a new team; for an "
+                     "existing one it must be its area (change it with admin team set-area)");
   enroll->add_option("--valid-days", valid_days, "Days the code stays valid")->check(CLI::Range(1, 90));
+  int code_count = 1;
+  enroll->add_option("--count", code_count, "How many codes to print, one a line (a team's laptops at once)")
+      ->check(CLI::Range(1, 1000));
   enroll->callback([&] {
     code = guarded([&] {
-      auto store = open_sqlite_central_store(db);
-      std::cout << store->create_enroll_code(team, area, int64_t{valid_days} * 86'400'000) << "\n";
+      auto store = open_store(db);
+      for (int i = 0; i < code_count; ++i)
+        std::cout << store->create_enroll_code(team, area, int64_t{valid_days} * 86'400'000) << "\n";
+      return 0;
+    });
+  });
+  auto* teams = admin->add_subcommand("teams", "Teams: name, area, live devices");
+  teams->callback([&] { code = guarded([&] { return print(as_json, open_store(db)->teams()), 0; }); });
+  auto* team_cmd = admin->add_subcommand("team", "Change a team (server configuration; devices never can)");
+  team_cmd->require_subcommand(1);
+  std::string team_ref, new_value;
+  auto* set_area = team_cmd->add_subcommand("set-area", "Set the area a team's devices pull and push in");
+  set_area->add_option("TEAM", team_ref, "Team name or id")->required();
+  set_area->add_option("AREA", new_value, "GB/T 2260 code of 2, 4, 6, 9 or 12 digits")->required();
+  set_area->callback([&] {
+    code = guarded([&] {
+      open_store(db)->set_team_area(team_ref, new_value);
+      std::cout << "area of " << team_ref << " set to " << new_value << "\n";
+      return 0;
+    });
+  });
+  auto* rename = team_cmd->add_subcommand("rename", "Rename a team");
+  rename->add_option("TEAM", team_ref, "Team name or id")->required();
+  rename->add_option("NAME", new_value, "The new name")->required();
+  rename->callback([&] {
+    code = guarded([&] {
+      open_store(db)->rename_team(team_ref, new_value);
+      std::cout << "renamed " << team_ref << "\n";
       return 0;
     });
   });
@@ -88,7 +127,7 @@ int main(int argc, char** argv) {
   revoke->add_option("DEVICE_ID", device, "The device's id")->required();
   revoke->callback([&] {
     code = guarded([&] {
-      auto store = open_sqlite_central_store(db);
+      auto store = open_store(db);
       if (!store->revoke(device)) {
         std::cerr << "error: no enrolled device " << device << "\n";
         return 1;
@@ -103,7 +142,7 @@ int main(int argc, char** argv) {
   import->add_option("--receipts-to", receipts, "Folder to write receipt files to")->required();
   import->callback([&] {
     code = guarded([&] {
-      auto store = open_sqlite_central_store(db);
+      auto store = open_store(db);
       const BatchImport r = import_batch_files(*store, from, receipts);
       for (const auto& line : r.refused) std::cerr << "refused: " << line << "\n";
       print(as_json, {{"imported", r.imported}, {"quarantined", r.quarantined}, {"refused", r.refused.size()}});
@@ -120,20 +159,20 @@ int main(int argc, char** argv) {
         std::cerr << "error: " << program_file << ": not valid JSON\n";
         return 2;
       }
-      const bool added = open_sqlite_central_store(db)->publish_program(definition);
+      const bool added = open_store(db)->publish_program(definition);
       std::cout << (added ? "published " : "already published ") << definition.value("id", "") << " v"
                 << definition.value("version", 0) << "\n";
       return 0;
     });
   });
   auto* stats = admin->add_subcommand("stats", "Counts of every record kind");
-  stats->callback([&] { code = guarded([&] { return print(as_json, open_sqlite_central_store(db)->stats()), 0; }); });
+  stats->callback([&] { code = guarded([&] { return print(as_json, open_store(db)->stats()), 0; }); });
   auto* devices = admin->add_subcommand("devices", "Enrolled devices: team, last contact, clock skew");
-  devices->callback([&] { code = guarded([&] { return print(as_json, open_sqlite_central_store(db)->devices()), 0; }); });
+  devices->callback([&] { code = guarded([&] { return print(as_json, open_store(db)->devices()), 0; }); });
   auto* conflicts = admin->add_subcommand("conflicts", "Concurrent edits logged for review");
-  conflicts->callback([&] { code = guarded([&] { return print(as_json, open_sqlite_central_store(db)->conflicts(1000)), 0; }); });
+  conflicts->callback([&] { code = guarded([&] { return print(as_json, open_store(db)->conflicts(1000)), 0; }); });
   auto* quarantine = admin->add_subcommand("quarantine", "Records set aside, with their reasons");
-  quarantine->callback([&] { code = guarded([&] { return print(as_json, open_sqlite_central_store(db)->quarantine(1000)), 0; }); });
+  quarantine->callback([&] { code = guarded([&] { return print(as_json, open_store(db)->quarantine(1000)), 0; }); });
 
   try {
     app.parse(argc, argv);
@@ -166,11 +205,14 @@ int main(int argc, char** argv) {
     return 2;
   }
   return guarded([&] {
-    auto store = open_sqlite_central_store(db);
+    auto store = open_store(db);
     httplib::Server server;
-    install_routes(server, *store, JsonLimits{}, [](const std::string& line) { std::cerr << line << "\n"; });
-    if (port == 0) port = server.bind_to_any_port(host.c_str());
-    else if (!server.bind_to_port(host.c_str(), port)) port = -1;
+    static std::mutex log_mu;
+    install_routes(server, *store, JsonLimits{}, [](const std::string& line) {
+      std::lock_guard lock(log_mu);
+      std::cerr << line << std::endl;
+    });
+    port = bind_server(server, host, port);
     if (port < 0) throw std::runtime_error("cannot listen on " + listen);
     g_server = &server;
     std::signal(SIGINT, on_signal);

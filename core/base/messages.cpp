@@ -74,6 +74,13 @@ constexpr std::array kMessages{
     Entry{"date_order", "开始日期 {} 晚于结束日期 {}", "start date {} is after end date {}"},
     Entry{"cannot_write", "无法写入“{}”：{}", "cannot write \"{}\": {}"},
     Entry{"bad_format", "格式应为 {}，收到“{}”", "format must be {}, got \"{}\""},
+    // Sync authorization (sync/server): why the server set a pushed change aside.
+    Entry{"not_allowed", "{} 记录由服务器管理，设备不能修改", "{} records are server configuration; a device cannot change them"},
+    Entry{"outside_area", "不在本队的地区（{}）内：{}", "is outside the team's area ({}): {}"},
+    Entry{"control_char", "含有控制字符 {}", "holds a control character ({})"},
+    Entry{"bidi_control", "含有改变文字方向的字符 {}", "holds a text-direction override ({})"},
+    Entry{"invisible_text", "没有可见的文字", "has no visible characters"},
+    Entry{"stamp_ahead", "时间戳 {} 超前于服务器时间 {}", "stamp {} is ahead of the server's time {}"},
 };
 
 struct Label {

@@ -3,6 +3,9 @@
 #include <array>
 #include <charconv>
 
+#include <unicode/uchar.h>
+#include <unicode/utf8.h>
+
 namespace yz {
 
 namespace {
@@ -136,6 +139,36 @@ bool is_icd10(std::string_view c) {
   for (char ch : c.substr(4))
     if (!((ch >= '0' && ch <= '9') || (ch >= 'A' && ch <= 'Z'))) return false;
   return true;
+}
+
+}  // namespace yz
+
+namespace yz {
+
+std::optional<FieldError> check_display_name(std::string_view field, std::string_view value) {
+  bool visible = false;
+  for (int32_t i = 0, n = static_cast<int32_t>(value.size()); i < n;) {
+    UChar32 c = 0;
+    U8_NEXT(value.data(), i, n, c);
+    if (c < 0) return FieldError{std::string(field), "control_char", {"invalid UTF-8"}};
+    if (c < 0x20 || (c >= 0x7F && c <= 0x9F)) {
+      char code[16];
+      std::snprintf(code, sizeof code, "U+%04X", static_cast<unsigned>(c));
+      return FieldError{std::string(field), "control_char", {code}};
+    }
+    if ((c >= 0x202A && c <= 0x202E) || (c >= 0x2066 && c <= 0x2069)) {
+      char code[16];
+      std::snprintf(code, sizeof code, "U+%04X", static_cast<unsigned>(c));
+      return FieldError{std::string(field), "bidi_control", {code}};
+    }
+    // Zero-width and other format characters (U+200B, U+FEFF, U+2060, soft
+    // hyphen) and spaces show nothing.
+    if (!u_isUWhiteSpace(c) && u_charType(c) != U_FORMAT_CHAR && u_charType(c) != U_CONTROL_CHAR &&
+        c != 0x3164 && c != 0x115F && c != 0x1160 && c != 0xFFA0)  // Hangul fillers: blank, yet letters
+      visible = true;
+  }
+  if (!value.empty() && !visible) return FieldError{std::string(field), "invisible_text"};
+  return std::nullopt;
 }
 
 }  // namespace yz

@@ -50,3 +50,15 @@ std::string_view ethnicity_name(std::string_view code, Lang lang);
 bool is_icd10(std::string_view code);
 
 }  // namespace yz
+
+namespace yz {
+
+// A name as people see it (patient, household head, staff, team, place):
+// refuses control characters (C0, DEL, C1: ANSI escapes among them), the
+// bidirectional embeddings, overrides and isolates U+202A–202E and
+// U+2066–2069 (they reorder what follows: U+202E shows "exe.txt" for
+// "txt.exe"), invalid UTF-8, and text with nothing visible (only spaces or
+// zero-width characters). Codes: control_char, bidi_control, invisible_text.
+std::optional<FieldError> check_display_name(std::string_view field, std::string_view value);
+
+}  // namespace yz

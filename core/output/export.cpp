@@ -59,7 +59,7 @@ class TableSink {
 
 // CSV as Excel in a Chinese locale opens it: UTF-8 with a BOM (without it
 // Excel reads GBK and shows mojibake), CRLF, fields quoted when they hold a
-// comma, quote or line break. ID numbers stay plain text: the file is also
+// comma, quote or line break, and formula-like text neutralised (below). ID numbers stay plain text: the file is also
 // read by programs; coordinators who want them intact in Excel use XLSX.
 class CsvSink final : public TableSink {
  public:
@@ -88,18 +88,24 @@ class CsvSink final : public TableSink {
           break;
         }
         case CellKind::text:
-        case CellKind::date:
-          if (c.text.find_first_of(",\"\r\n") == std::string::npos) {
-            line_ += c.text;
+        case CellKind::date: {
+          // A text cell that a spreadsheet would take for a formula (OWASP
+          // "CSV injection": = + - @ tab CR first) gets a leading quote and
+          // stays text: a patient named =HYPERLINK(...) stays a name.
+          const bool formula = !c.text.empty() && std::string_view("=+-@\t\r").find(c.text[0]) != std::string_view::npos;
+          const std::string& text = formula ? (neutral_ = "'" + c.text) : c.text;
+          if (!formula && text.find_first_of(",\"\r\n") == std::string::npos) {
+            line_ += text;
           } else {
             line_ += '"';
-            for (char ch : c.text) {
+            for (char ch : text) {
               if (ch == '"') line_ += '"';
               line_ += ch;
             }
             line_ += '"';
           }
           break;
+        }
       }
     }
     line_ += "\r\n";
@@ -116,7 +122,7 @@ class CsvSink final : public TableSink {
   std::string path_;
   std::vector<char> buf_;
   std::ofstream out_;
-  std::string line_;
+  std::string line_, neutral_;
 };
 
 // XLSX through libxlsxwriter in constant-memory mode: each row goes to a

@@ -82,6 +82,8 @@ json convert_field(const FieldSpec& f, const json& v, const std::string& today, 
   switch (f.type) {
     case FieldType::text:
       if (utf8_length(s) > static_cast<size_t>(f.max_len)) return fail("too_long", {std::to_string(f.max_len)});
+      if (field == "name" || field == "name_native" || field == "head_name")
+        if (auto e = check_display_name(field, s)) return errs.push_back(*e), json(nullptr);
       return s;
     case FieldType::date:
       if (!is_real_date(s)) return fail("bad_date", {s});
@@ -97,7 +99,10 @@ json convert_field(const FieldSpec& f, const json& v, const std::string& today, 
       return s;
     case FieldType::integer: {
       double d;
-      if (!parse_number(s, d) || d != std::floor(d) || std::fabs(d) > 9e15) return fail("bad_number", {s});
+      // Whole numbers are written as such: "1e2" is refused, not read as 100.
+      if (s.find_first_of("eE") != std::string::npos || !parse_number(s, d) || d != std::floor(d) ||
+          std::fabs(d) > 9e15)
+        return fail("bad_number", {s});
       return static_cast<int64_t>(d);
     }
     case FieldType::real: {

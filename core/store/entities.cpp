@@ -10,7 +10,9 @@ using T = FieldType;
 constexpr std::array kTeam{
     FieldSpec{"name", T::text, true, true},
     FieldSpec{"origin_hospital", T::text, false, true},
-    FieldSpec{"area_code", T::place_code, false, true},
+    // A GB/T 2260 prefix of 2 to 12 digits, set by the server alone
+    // (sync/server/teams.h is_area_code checks it there).
+    FieldSpec{"area_code", T::text, false, true, {}, {}, 12},
 };
 constexpr std::array kMember{
     FieldSpec{"team_id", T::ref, true, false, "team"},

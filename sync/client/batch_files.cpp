@@ -7,6 +7,7 @@
 #include "core/replication/outbox.h"
 #include "sync/protocol/batch.h"
 #include "sync/protocol/crypto.h"
+#include "sync/protocol/folder_files.h"
 #include "sync/protocol/limits.h"
 
 namespace yz::sync {
@@ -41,35 +42,35 @@ ReceiptImport import_receipts(const WriterExec& exec, const std::string& dir) {
   const std::string key = token_key(token);
   std::error_code ec;
   if (!fs::is_directory(dir, ec)) throw std::runtime_error("cannot read " + dir + ": no such folder");
-  std::vector<fs::path> files;
-  for (const auto& e : fs::directory_iterator(dir)) {
-    const std::string name = e.path().filename().string();
-    if (name.size() > 13 && name.ends_with(".receipt.json") && name[0] != '.') files.push_back(e.path());
-  }
-  std::sort(files.begin(), files.end());
+  // Regular files only, each read up to the limit (never a 2 GB file whole,
+  // never /dev/zero or a FIFO put on the stick).
+  const JsonLimits limits{kReceiptFileMaxBytes, 32, 100000};
   ReceiptImport out;
-  for (const auto& f : files) {
+  for (const auto& f : folder_files(dir, ".receipt.json")) {
     try {
-      const json receipt = parse_limited(read_file(f.string()), JsonLimits{16u << 20, 32, 100000});
+      const json receipt = parse_limited(read_folder_file(f, limits.max_bytes), limits);
       check_receipt(receipt, key);
       Delivery d = Delivery::unknown_batch;
       exec([&](Store& s) {
         s.transact_synced([&](SQLite::Database& db) {
-          d = mark_delivered(db, receipt.value("batch_id", ""), receipt, s.now_ms());
+          const auto id = receipt.find("batch_id");
+          d = mark_delivered(db, id != receipt.end() && id->is_string() ? id->get<std::string>() : "", receipt,
+                             s.now_ms());
           if (d == Delivery::delivered && receipt.contains("received_ms") && receipt["received_ms"].is_number_integer())
             s.set_setting(kServerTimeKey, std::to_string(receipt["received_ms"].get<int64_t>()));
         });
       });
       if (d == Delivery::unknown_batch) {
-        out.refused.push_back(f.filename().string() + ": no batch of this device has that id");
+        out.refused.push_back(printable_name(f.filename().string()) + ": no batch of this device has that id");
       } else if (d == Delivery::already_delivered) {
         ++out.already;
       } else {
         ++out.delivered;
-        out.quarantined += static_cast<int64_t>(receipt.value("quarantined", json::array()).size());
+        const auto q = receipt.find("quarantined");
+        if (q != receipt.end() && q->is_array()) out.quarantined += static_cast<int64_t>(q->size());
       }
     } catch (const std::exception& e) {
-      out.refused.push_back(f.filename().string() + ": " + e.what());
+      out.refused.push_back(printable_name(f.filename().string()) + ": " + e.what());
     }
   }
   return out;

@@ -30,7 +30,12 @@ struct ReceiptImport {
   int64_t quarantined = 0;           // records the server set aside
   std::vector<std::string> refused;  // "file: reason" for each file not taken
 };
-// Import every "*.receipt.json" in `dir`.
+// The largest receipt file read (a receipt is a few KiB; its quarantine
+// list is bounded by the server).
+inline constexpr size_t kReceiptFileMaxBytes = 16u << 20;
+// Import every "*.receipt.json" regular file in `dir` (no symbolic links,
+// FIFOs or devices; none over kReceiptFileMaxBytes). File names in
+// `refused` are escaped (folder_files.h printable_name).
 ReceiptImport import_receipts(const WriterExec& exec, const std::string& dir);
 
 }  // namespace yz::sync

@@ -44,15 +44,41 @@ struct Enrollment {
   std::string team_name;
 };
 
+// How far ahead of the server's own clock a change stamp may be, after the
+// sending device's measured skew is taken off (network delay, clock drift).
+inline constexpr int64_t kClockAheadMs = 120'000;
+
 class CentralStore {
  public:
   virtual ~CentralStore() = default;
 
   virtual std::string server_id() = 0;
-  // A one-time code for a device of team `team_name` (made if missing, with
-  // `area_code` as the place-code prefix its devices pull), valid `valid_ms`.
+  // What opening the database repaired (stamps from a device's wrong clock
+  // that had run ahead of the server's, teams without an area, ...), one
+  // line each; empty when nothing needed it.
+  virtual std::vector<std::string> repairs() = 0;
+
+  // Teams are server configuration (DESIGN.md §4): the server's own table
+  // (srv_team) decides every device's area; the synced team record is only
+  // a copy devices read. Names are trimmed and unique by team_name_key.
+  //
+  // A one-time code for a device of team `team_name`, valid `valid_ms`. A
+  // new team needs `area_code` (teams.h is_area_code) and is made with it;
+  // for an existing team `area_code` must be empty or its area. Throws
+  // CentralError 400: bad_area, area_required, area_differs, name_taken
+  // (another team's name differs only by spaces or width: the message names
+  // it), bad_name.
   virtual std::string create_enroll_code(const std::string& team_name, const std::string& area_code,
                                          int64_t valid_ms) = 0;
+  // Every team: [{"team_id", "name", "area", "devices"}], by name.
+  virtual json teams() = 0;
+  // Set the area of a team named (or with the id) `team`; its devices pull
+  // and push by it from their next contact. Throws CentralError (404
+  // no_team, 400 bad_area).
+  virtual void set_team_area(const std::string& team, const std::string& area_code) = 0;
+  // Rename a team. Throws CentralError (404 no_team, 400 bad_name, 409
+  // name_taken).
+  virtual void rename_team(const std::string& team, const std::string& new_name) = 0;
   // Use a code: the device gets a fresh random token. Throws CentralError
   // (403 bad_code: unknown, used or expired; 409 device_exists).
   virtual Enrollment enroll(const std::string& code, const std::string& device_id, const std::string& name) = 0;
@@ -63,12 +89,20 @@ class CentralStore {
   virtual bool revoke(const std::string& device_id) = 0;
 
   // Apply a checked batch (batch.h check_batch) from `device` in one
-  // transaction and return its signed receipt; the same batch again returns
-  // the stored receipt and changes nothing. Throws CentralError (409
+  // transaction and return its signed receipt. Each change is authorised
+  // first (docs/sync-protocol.md, "Trust"): one that touches team, device or
+  // account records, or another team's staff, is quarantined "not_allowed";
+  // one that creates, changes or deletes a record outside the device's team
+  // area, "outside_area"; one stamped ahead of the server's clock by more
+  // than kClockAheadMs once its device's measured skew is taken off,
+  // "stamp_ahead". The server's clock never moves past its own time plus
+  // kClockAheadMs. The same batch again returns the stored receipt and
+  // changes nothing. Throws CentralError (409
   // batch_conflict: same id, other digest). `source`: "http" or "file".
   virtual json apply_batch(const json& batch, const DeviceInfo& device, const std::string& source) = 0;
 
-  // Up to `limit` changes after `cursor` in the device's team area:
+  // Up to `limit` changes after `cursor` in the device's team area (its
+  // team's own records and staff, and published programs, too):
   // {"server_id", "cursor", "more", "reset", "time_ms", "changes": [...]}.
   // Published programs come as {"entity": "program", "id": "ID@VERSION",
   // "definition": {...}} among the changes.

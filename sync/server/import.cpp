@@ -5,6 +5,7 @@
 
 #include "core/base/files.h"
 #include "sync/protocol/batch.h"
+#include "sync/protocol/folder_files.h"
 
 namespace yz::sync {
 
@@ -16,18 +17,11 @@ BatchImport import_batch_files(CentralStore& store, const std::string& dir, cons
   if (!fs::is_directory(dir, ec)) throw std::runtime_error("cannot read " + dir + ": no such folder");
   if (!fs::is_directory(receipts_dir, ec))
     throw std::runtime_error("cannot write to " + receipts_dir + ": no such folder");
-  std::vector<fs::path> files;
-  for (const auto& e : fs::directory_iterator(dir)) {
-    const std::string name = e.path().filename().string();
-    if (name.ends_with(".batch.json") && name[0] != '.') files.push_back(e.path());
-  }
-  std::sort(files.begin(), files.end());
   BatchImport out;
-  for (const auto& f : files) {
-    const std::string name = f.filename().string();
+  for (const auto& f : folder_files(dir, ".batch.json")) {
+    const std::string name = printable_name(f.filename().string());
     try {
-      if (fs::file_size(f) > limits.max_bytes) throw LimitError("too_large", "file is over the size limit");
-      const json batch = parse_limited(read_file(f.string()), limits);
+      const json batch = parse_limited(read_folder_file(f, limits.max_bytes), limits);
       check_batch(batch);  // format and digest, before looking the device up
       auto device = store.device_by_id(batch["device_id"].get<std::string>());
       if (!device) throw BatchError("wrong_device", "the batch names a device that is not enrolled");
@@ -36,7 +30,7 @@ BatchImport import_batch_files(CentralStore& store, const std::string& dir, cons
       const json receipt = store.apply_batch(batch, *device, "file");
       write_file_durably((fs::path(receipts_dir) / receipt_file_name(batch["batch_id"])).string(), receipt.dump(2));
       ++out.imported;
-      out.quarantined += static_cast<int64_t>(receipt.value("quarantined", json::array()).size());
+      out.quarantined += static_cast<int64_t>(receipt["quarantined"].size());
     } catch (const std::exception& e) {
       out.refused.push_back(name + ": " + e.what());
     }

@@ -3,7 +3,9 @@
 // brought on a USB stick are checked (limits, format, digest, the sending
 // device's MAC) and applied exactly as if pushed over HTTP; a receipt file is
 // written for each, durably. A file that fails any check changes nothing
-// and is reported; the others are still imported.
+// and is reported; the others are still imported. Only regular files
+// directly in `dir` are read (no symbolic links, FIFOs or devices), each up
+// to the size limit; names in `refused` are escaped (folder_files.h).
 
 #include <string>
 #include <vector>

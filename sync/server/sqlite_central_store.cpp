@@ -9,7 +9,10 @@
 // through per-thread reader connections that never checkpoint.
 
 #include <SQLiteCpp/Statement.h>
+#include <SQLiteCpp/Transaction.h>
 
+#include <cstdio>
+#include <filesystem>
 #include <mutex>
 
 #include "core/replication/changes.h"
@@ -20,10 +23,12 @@
 #include "core/programs/programs.h"
 #include "core/store/store.h"
 #include "core/base/uuid.h"
+#include "core/domain/validate.h"
 #include "core/queries/views.h"
 #include "sync/protocol/batch.h"
 #include "sync/protocol/crypto.h"
 #include "sync/server/central_store.h"
+#include "sync/server/teams.h"
 
 namespace yz::sync {
 
@@ -47,34 +52,136 @@ CREATE TABLE IF NOT EXISTS srv_batch (
 CREATE TABLE IF NOT EXISTS srv_feed (
   seq INTEGER PRIMARY KEY AUTOINCREMENT, entity TEXT NOT NULL, record_id TEXT NOT NULL,
   area TEXT NOT NULL, team_id TEXT, echo_device TEXT, UNIQUE (entity, record_id));
+-- Teams as the server's configuration: the only source of a device's area
+-- (the synced team record is a copy devices read). name_key: teams.h
+-- team_name_key; area: an area code, or '' (nothing) for a team made before
+-- areas were required, until a coordinator sets one.
+CREATE TABLE IF NOT EXISTS srv_team (
+  team_id TEXT PRIMARY KEY, name TEXT NOT NULL, name_key TEXT NOT NULL UNIQUE, area TEXT NOT NULL DEFAULT '');
 )SQL";
+
+// The longest refused value a quarantine row or receipt keeps, in bytes.
+constexpr size_t kKeptBytes = 4096;
+constexpr size_t kKeptArgBytes = 256;
+
+// The first `n` bytes of `text`, cut at a character boundary.
+std::string utf8_prefix(const std::string& text, size_t n) {
+  if (text.size() <= n) return text;
+  while (n > 0 && (static_cast<unsigned char>(text[n]) & 0xC0) == 0x80) --n;
+  return text.substr(0, n);
+}
+
+std::string string_member(const json& j, const char* key) {
+  auto it = j.find(key);
+  return it != j.end() && it->is_string() ? it->get<std::string>() : std::string();
+}
+
+// A refused change as quarantine keeps it: whole when small, else its
+// entity, id and the first bytes of its text.
+json kept_change(const json& change) {
+  const std::string text = change.dump(-1, ' ', false, json::error_handler_t::replace);
+  if (text.size() <= kKeptBytes) return change;
+  return {{"entity", string_member(change, "entity")},
+          {"id", string_member(change, "id")},
+          {"truncated_from_bytes", text.size()},
+          {"head", utf8_prefix(text, kKeptBytes / 2)}};
+}
+
+// Errors with long arguments (a refused value quoted back) cut short.
+std::vector<FieldError> kept_errors(std::vector<FieldError> errors) {
+  for (auto& e : errors) {
+    if (e.field.size() > kKeptArgBytes) e.field = utf8_prefix(e.field, kKeptArgBytes) + "…";
+    for (auto& a : e.args)
+      if (a.size() > kKeptArgBytes) a = utf8_prefix(a, kKeptArgBytes) + "…";
+  }
+  return errors;
+}
+
+// a - b, saturated at the ends of int64 (a device may send any created_ms).
+int64_t saturating_sub(int64_t a, int64_t b) {
+  int64_t out = 0;
+  if (!__builtin_sub_overflow(a, b, &out)) return out;
+  return b < 0 ? INT64_MAX : INT64_MIN;
+}
+
+std::string digits13(int64_t ms) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%013lld", static_cast<long long>(ms));
+  return buf;
+}
+
+// Takes a fast device's measured skew off its own stamps that are ahead of
+// `ceiling` (so its edits are ordered by when they were really made), then
+// refuses any stamp still ahead. Malformed stamps are left to the applier
+// (bad_hlc).
+std::optional<FieldError> rebase_stamps(json& change, const std::string& node, int64_t skew, int64_t ceiling) {
+  auto fix = [&](const std::string& field, json& v) -> std::optional<FieldError> {
+    if (!v.is_string()) return std::nullopt;
+    auto h = Hlc::parse(v.get<std::string>());
+    if (!h || h->wall_ms <= ceiling) return std::nullopt;
+    if (skew > kClockAheadMs && h->node == node) {
+      h->wall_ms = std::max<int64_t>(0, saturating_sub(h->wall_ms, skew));
+      if (h->wall_ms <= ceiling) {
+        v = h->str();
+        return std::nullopt;
+      }
+    }
+    return FieldError{field, "stamp_ahead", {utf8_prefix(v.get<std::string>(), 80), datetime_of_ms(ceiling - kClockAheadMs)}};
+  };
+  if (change.contains("hlc"))
+    if (auto e = fix("hlc", change["hlc"])) return e;
+  for (const char* clocks : {"stamps", "bases"}) {
+    auto it = change.find(clocks);
+    if (it == change.end() || !it->is_object()) continue;
+    for (auto& [k, v] : it->items())
+      if (auto e = fix(k, v)) return e;
+  }
+  return std::nullopt;
+}
 
 int64_t now_ms() { return SystemClock().now_ms(); }
 
 class SqliteCentralStore : public CentralStore {
  public:
-  explicit SqliteCentralStore(const std::string& path) : path_(path), store_(Store::open(path, options())) {
+  explicit SqliteCentralStore(const std::string& path)
+      : path_(path), repairs_(repair_clocks(path)), store_(Store::open(path, options())) {
     store_.db().exec(kServerSchema);
+    migrate_teams();
   }
 
   std::string server_id() override { return store_.device_id(); }
+  std::vector<std::string> repairs() override { return repairs_; }
 
   std::string create_enroll_code(const std::string& team_name, const std::string& area_code,
                                  int64_t valid_ms) override {
+    const std::string name = checked_team_name(team_name);
+    if (!area_code.empty() && !is_area_code(area_code)) throw bad_area(area_code);
     std::lock_guard lock(mu_);
     const std::string code = random_enroll_code();
     store_.transact_synced([&](SQLite::Database& db) {
       std::string team_id;
-      {
-        SQLite::Statement q(db, "SELECT id FROM team WHERE name = ? AND deleted = 0 ORDER BY rid LIMIT 1");
-        q.bind(1, team_name);
-        if (q.executeStep()) team_id = q.getColumn(0).getString();
-      }
-      if (team_id.empty()) {
+      if (auto t = team_by_key(db, team_name_key(name))) {
+        if (t->name != name)
+          throw CentralError(400, "name_taken",
+                             "a team named \"" + t->name + "\" exists; use that name exactly, or another name");
+        if (!area_code.empty() && area_code != t->area)
+          throw CentralError(400, "area_differs",
+                             "team \"" + t->name + "\" has area " + (t->area.empty() ? "(none)" : t->area) +
+                                 "; change it with: admin team set-area");
+        team_id = t->team_id;
+      } else {
+        if (area_code.empty())
+          throw CentralError(400, "area_required",
+                             "a new team needs --area: the GB/T 2260 code of the province, prefecture, county, "
+                             "township or village it serves");
         team_id = ids_.next(now_ms());
-        json fields = {{"name", team_name}};
-        if (!area_code.empty()) fields["area_code"] = area_code;
-        create_here(db, "team", team_id, fields, "");
+        create_here(db, "team", team_id, {{"name", name}, {"area_code", area_code}}, team_id);
+        SQLite::Statement ins(db, "INSERT INTO srv_team (team_id, name, name_key, area) VALUES (?, ?, ?, ?)");
+        ins.bind(1, team_id);
+        ins.bind(2, name);
+        ins.bind(3, team_name_key(name));
+        ins.bind(4, area_code);
+        ins.exec();
       }
       SQLite::Statement ins(db,
                             "INSERT INTO srv_enroll_code (code_key, team_id, created_ms, expires_ms) "
@@ -86,6 +193,49 @@ class SqliteCentralStore : public CentralStore {
       ins.exec();
     });
     return code;
+  }
+
+  json teams() override {
+    SQLite::Database& db = reader();
+    SQLite::Statement st(db,
+                         "SELECT t.team_id, t.name, t.area, (SELECT count(*) FROM srv_device d WHERE d.team_id = "
+                         "t.team_id AND d.revoked_ms IS NULL) FROM srv_team t ORDER BY t.name");
+    json out = json::array();
+    while (st.executeStep())
+      out.push_back({{"team_id", st.getColumn(0).getString()},
+                     {"name", st.getColumn(1).getString()},
+                     {"area", st.getColumn(2).getString()},
+                     {"devices", st.getColumn(3).getInt64()}});
+    return out;
+  }
+
+  void set_team_area(const std::string& team, const std::string& area_code) override {
+    if (!is_area_code(area_code)) throw bad_area(area_code);
+    std::lock_guard lock(mu_);
+    store_.transact_synced([&](SQLite::Database& db) {
+      const TeamRow t = find_team(db, team);
+      SQLite::Statement up(db, "UPDATE srv_team SET area = ? WHERE team_id = ?");
+      up.bind(1, area_code);
+      up.bind(2, t.team_id);
+      up.exec();
+      update_here(db, "team", t.team_id, {{"area_code", area_code}}, t.team_id);
+    });
+  }
+
+  void rename_team(const std::string& team, const std::string& new_name) override {
+    const std::string name = checked_team_name(new_name);
+    std::lock_guard lock(mu_);
+    store_.transact_synced([&](SQLite::Database& db) {
+      const TeamRow t = find_team(db, team);
+      if (auto other = team_by_key(db, team_name_key(name)); other && other->team_id != t.team_id)
+        throw CentralError(409, "name_taken", "a team named \"" + other->name + "\" exists");
+      SQLite::Statement up(db, "UPDATE srv_team SET name = ?, name_key = ? WHERE team_id = ?");
+      up.bind(1, name);
+      up.bind(2, team_name_key(name));
+      up.bind(3, t.team_id);
+      up.exec();
+      update_here(db, "team", t.team_id, {{"name", name}}, t.team_id);
+    });
   }
 
   Enrollment enroll(const std::string& code, const std::string& device_id, const std::string& name) override {
@@ -131,7 +281,7 @@ class SqliteCentralStore : public CentralStore {
                    {"enrolled_at", datetime_of_ms(now_ms())}},
                   team_id);
       out.device = *find_device(db, "device_id", device_id);
-      SQLite::Statement t(db, "SELECT name FROM team WHERE id = ?");
+      SQLite::Statement t(db, "SELECT name FROM srv_team WHERE team_id = ?");
       t.bind(1, team_id);
       if (t.executeStep()) out.team_name = t.getColumn(0).getString();
     });
@@ -181,17 +331,33 @@ class SqliteCentralStore : public CentralStore {
       int64_t applied = 0, unchanged = 0, conflicts = 0;
       const bool open_quarantine = has_open_quarantine(db);
       json quarantined = json::array();
-      for (const auto& change : batch["changes"]) {
+      const int64_t ceiling = received + kClockAheadMs;
+      const int64_t skew = skew_of(batch, received);
+      auto set_aside = [&](const std::string& entity, const std::string& id, const std::vector<FieldError>& errors,
+                           const json& change) {
+        const json errs = errors_json(kept_errors(errors));
+        record_quarantine(db, batch_id, device.device_id, entity, id, errs, kept_change(change), received);
+        quarantined.push_back({{"entity", entity}, {"id", id}, {"errors", errs}});
+      };
+      for (const auto& sent : batch["changes"]) {
+        if (auto refused = authorize(db, device, sent)) {
+          set_aside(string_member(sent, "entity"), string_member(sent, "id"), {*refused}, sent);
+          continue;
+        }
+        json change = sent;
+        if (auto ahead = rebase_stamps(change, device.device_id, skew, ceiling)) {
+          set_aside(string_member(sent, "entity"), string_member(sent, "id"), {*ahead}, sent);
+          continue;
+        }
         ApplyOutcome o = applier.apply(change);
         if (o.status == ApplyOutcome::Status::quarantined) {
           applier.release();
-          record_quarantine(db, batch_id, device.device_id, o.entity, o.id, errors_json(o.errors), change, received);
-          quarantined.push_back({{"entity", o.entity}, {"id", o.id}, {"errors", errors_json(o.errors)}});
+          set_aside(o.entity, o.id, o.errors, sent);
           continue;
         }
         conflicts += static_cast<int64_t>(o.conflicts.size());
         if (open_quarantine) resolve_quarantine(db, o.entity, o.id, received);
-        if (auto h = Hlc::parse(o.max_hlc)) store_.observe(*h);
+        if (auto h = Hlc::parse(o.max_hlc); h && h->wall_ms <= ceiling) store_.observe(*h);
         if (o.status == ApplyOutcome::Status::unchanged) {
           ++unchanged;
           continue;
@@ -228,9 +394,6 @@ class SqliteCentralStore : public CentralStore {
       ins.bind(7, source);
       ins.exec();
       // How far the device's clock is from ours, for coordinators to see.
-      int64_t skew = 0;
-      if (batch.contains("created_ms") && batch["created_ms"].is_number_integer())
-        skew = batch["created_ms"].get<int64_t>() - received;
       SQLite::Statement dev(db,
                             "UPDATE srv_device SET last_seen_ms = ?, last_seq = max(last_seq, ?), clock_skew_ms = ? "
                             "WHERE device_id = ?");
@@ -266,9 +429,11 @@ class SqliteCentralStore : public CentralStore {
       cursor = 0;  // a cursor we never gave out: start again from the beginning
       out["reset"] = true;
     }
+    // Published programs (area ''), records in the team's area (an empty
+    // area holds nothing), and what the team itself made or owns.
     SQLite::Statement st(db,
                          "SELECT seq, entity, record_id, echo_device FROM srv_feed WHERE seq > ?1 AND "
-                         "(area = '' OR ?2 = '' OR substr(area, 1, length(?2)) = ?2 OR team_id = ?3) "
+                         "(area = '' OR (?2 <> '' AND substr(area, 1, length(?2)) = ?2) OR team_id = ?3) "
                          "ORDER BY seq LIMIT ?4");
     st.bind(1, cursor);
     st.bind(2, device.team_area);
@@ -331,8 +496,8 @@ class SqliteCentralStore : public CentralStore {
     SQLite::Database& db = reader();
     SQLite::Statement st(db,
                          "SELECT d.device_id, coalesce(t.name, d.team_id), d.name, d.enrolled_ms, d.revoked_ms, "
-                         "d.last_seen_ms, d.last_seq, d.clock_skew_ms FROM srv_device d LEFT JOIN team t ON t.id = "
-                         "d.team_id ORDER BY d.enrolled_ms");
+                         "d.last_seen_ms, d.last_seq, d.clock_skew_ms FROM srv_device d LEFT JOIN srv_team t ON "
+                         "t.team_id = d.team_id ORDER BY d.enrolled_ms");
     auto when = [&](int col) -> json {
       return st.getColumn(col).isNull() ? json(nullptr) : json(datetime_of_ms(st.getColumn(col).getInt64()));
     };
@@ -377,6 +542,7 @@ class SqliteCentralStore : public CentralStore {
 
  private:
   std::string path_;
+  std::vector<std::string> repairs_;
   std::mutex mu_;  // guards store_ (the one writer), ids_ and stmts_
   Store store_;
   IdSource ids_;
@@ -417,14 +583,237 @@ class SqliteCentralStore : public CentralStore {
   }
 
   static std::optional<DeviceInfo> find_device(SQLite::Database& db, const char* column, const std::string& value) {
-    SQLite::Statement st(db, std::string("SELECT d.device_id, d.team_id, coalesce(t.area_code, ''), d.name, d.key, "
-                                         "d.revoked_ms IS NOT NULL FROM srv_device d LEFT JOIN team t ON t.id = "
-                                         "d.team_id WHERE d.") +
+    SQLite::Statement st(db, std::string("SELECT d.device_id, d.team_id, coalesce(t.area, ''), d.name, d.key, "
+                                         "d.revoked_ms IS NOT NULL FROM srv_device d LEFT JOIN srv_team t ON "
+                                         "t.team_id = d.team_id WHERE d.") +
                                  column + " = ?");
     st.bind(1, value);
     if (!st.executeStep()) return std::nullopt;
     return DeviceInfo{st.getColumn(0).getString(), st.getColumn(1).getString(), st.getColumn(2).getString(),
                       st.getColumn(3).getString(), st.getColumn(4).getString(), st.getColumn(5).getInt() != 0};
+  }
+
+  struct TeamRow {
+    std::string team_id, name, area;
+  };
+
+  static std::optional<TeamRow> team_by_key(SQLite::Database& db, const std::string& key) {
+    SQLite::Statement q(db, "SELECT team_id, name, area FROM srv_team WHERE name_key = ?");
+    q.bind(1, key);
+    if (!q.executeStep()) return std::nullopt;
+    return TeamRow{q.getColumn(0).getString(), q.getColumn(1).getString(), q.getColumn(2).getString()};
+  }
+
+  // A team by its id or its name (as team_name_key compares them).
+  static TeamRow find_team(SQLite::Database& db, const std::string& team) {
+    {
+      SQLite::Statement q(db, "SELECT team_id, name, area FROM srv_team WHERE team_id = ?");
+      q.bind(1, team);
+      if (q.executeStep())
+        return TeamRow{q.getColumn(0).getString(), q.getColumn(1).getString(), q.getColumn(2).getString()};
+    }
+    if (auto t = team_by_key(db, team_name_key(trim(team)))) return *t;
+    throw CentralError(404, "no_team", "no team named \"" + trim(team) + "\" (see admin teams)");
+  }
+
+  static std::string checked_team_name(const std::string& raw) {
+    const std::string name = trim(raw);
+    if (name.empty() || team_name_key(name).empty()) throw CentralError(400, "bad_name", "the team name is empty");
+    if (utf8_length(name) > 100) throw CentralError(400, "bad_name", "the team name is longer than 100 characters");
+    for (unsigned char c : name)
+      if (c < 0x20 || c == 0x7f) throw CentralError(400, "bad_name", "the team name holds a control character");
+    return name;
+  }
+
+  static CentralError bad_area(const std::string& area) {
+    return CentralError(400, "bad_area",
+                        "area \"" + area +
+                            "\" is not a GB/T 2260 code of 2 (province), 4 (prefecture), 6 (county), 9 (township) or "
+                            "12 (village) digits");
+  }
+
+  // How far ahead of ours the device's clock was when it sealed the batch
+  // (negative: behind, or the batch waited). Saturated, never overflowing.
+  static int64_t skew_of(const json& batch, int64_t received) {
+    auto it = batch.find("created_ms");
+    if (it == batch.end() || !it->is_number_integer()) return 0;
+    return saturating_sub(it->get<int64_t>(), received);
+  }
+
+  // Why `device` may not push `change`, or nullopt (docs/sync-protocol.md,
+  // "Trust"). Malformed changes pass here: the applier says what is wrong.
+  std::optional<FieldError> authorize(SQLite::Database& db, const DeviceInfo& device, const json& change) {
+    const std::string entity = string_member(change, "entity");
+    const std::string id = string_member(change, "id");
+    const EntitySpec* spec = find_entity(entity);
+    if (!spec || !is_uuid(id)) return std::nullopt;
+    if (entity == "team" || entity == "device") return FieldError{"entity", "not_allowed", {entity}};
+    const json* fields = nullptr;
+    if (auto it = change.find("fields"); it != change.end() && it->is_object()) fields = &*it;
+    auto& exists = cached(db, "SELECT 1 FROM " + entity + " WHERE id = ?");
+    exists.bind(1, id);
+    const bool held = exists.executeStep();
+    exists.tryReset();
+    if (entity == "member") {
+      // Staff belong to their team: a device may add and edit its own only.
+      std::string stored;
+      if (held) {
+        auto& q = cached(db, "SELECT team_id FROM member WHERE id = ?");
+        q.bind(1, id);
+        if (q.executeStep()) stored = q.getColumn(0).getString();
+        q.tryReset();
+      }
+      const std::string sent = fields ? string_member(*fields, "team_id") : stored;
+      if ((held && stored != device.team_id) || (fields && sent != device.team_id))
+        return FieldError{"team_id", "not_allowed", {"another team's member"}};
+      return std::nullopt;
+    }
+    auto outside = [&](const std::string& area, bool stored) -> std::optional<FieldError> {
+      if (area == kTeamOnly) {
+        if (!stored) return std::nullopt;
+        // A record with no place belongs to the team that last changed it.
+        auto& q = cached(db, "SELECT team_id FROM srv_feed WHERE entity = ? AND record_id = ?");
+        q.bind(1, entity);
+        q.bind(2, id);
+        const std::string owner = q.executeStep() && !q.getColumn(0).isNull() ? q.getColumn(0).getString() : "";
+        q.tryReset();
+        if (owner.empty() || owner == device.team_id) return std::nullopt;
+        return FieldError{"area", "outside_area", {device.team_area, "another team's record"}};
+      }
+      if (area_covers(device.team_area, area)) return std::nullopt;
+      return FieldError{"area", "outside_area", {device.team_area.empty() ? "none" : device.team_area, area}};
+    };
+    // As held here (changing or deleting another area's record) ...
+    if (held)
+      if (auto e = outside(area_of(db, entity, id, nullptr), true)) return e;
+    // ... and as it would be (creating one there, or moving one there).
+    if (fields)
+      if (auto e = outside(area_of(db, entity, id, fields), false)) return e;
+    return std::nullopt;
+  }
+
+  // Stamps a device's clock pushed ahead of ours before the server bounded
+  // them (and the server's own clock, which followed them) are set back to
+  // our time: otherwise enrollment fails (the server's stamps would no
+  // longer parse) and the fields they stamped could never change again.
+  // Runs before the Store opens, on its own connection, and writes only
+  // when something needs repair.
+  static std::vector<std::string> repair_clocks(const std::string& path) {
+    std::vector<std::string> out;
+    if (path == ":memory:" || !std::filesystem::exists(path)) return out;
+    SQLite::Database db(path, SQLite::OPEN_READWRITE);
+    db.exec("PRAGMA busy_timeout = 10000");
+    if (!db.tableExists("settings")) return out;
+    const int64_t now = now_ms();
+    const std::string now13 = digits13(now);
+    // Ahead: a wall part longer than 13 digits, or past the ceiling.
+    const std::string ahead = "(instr(hlc, '.') <> 14 OR substr(hlc, 1, 13) > '" + digits13(now + kClockAheadMs) + "')";
+    SQLite::Transaction txn(db, SQLite::TransactionBehavior::IMMEDIATE);
+    int64_t fixed = 0;
+    for (const EntitySpec* spec : entities()) {
+      const std::string table(spec->name);
+      if (!db.tableExists(table)) continue;
+      fixed += db.exec("UPDATE " + table + " SET hlc = '" + now13 + "' || substr(hlc, instr(hlc, '.')) WHERE " +
+                       ahead + " AND instr(hlc, '.') > 0");
+    }
+    if (db.tableExists("field_clock")) {
+      fixed += db.exec("UPDATE field_clock SET hlc = '" + now13 + "' || substr(hlc, instr(hlc, '.')) WHERE " + ahead +
+                       " AND instr(hlc, '.') > 0");
+      fixed += db.exec("UPDATE field_clock SET base = '" + now13 + "' || substr(base, instr(base, '.')) WHERE " +
+                       std::string(ahead).replace(ahead.find("hlc"), 3, "base") + " AND instr(base, '.') > 0");
+    }
+    bool clock_fixed = false;
+    std::string old_clock;
+    {
+      SQLite::Statement q(db, "SELECT value FROM settings WHERE key = 'hlc'");
+      if (q.executeStep()) old_clock = q.getColumn(0).getString();
+    }
+    const auto h = Hlc::parse(old_clock);
+    if (!old_clock.empty() && (!h || h->wall_ms > now + kClockAheadMs)) {
+      std::string node;
+      SQLite::Statement d(db, "SELECT value FROM settings WHERE key = 'device_id'");
+      if (d.executeStep()) node = d.getColumn(0).getString();
+      SQLite::Statement up(db, "UPDATE settings SET value = ? WHERE key = 'hlc'");
+      up.bind(1, Hlc{now, 0, node}.str());
+      up.exec();
+      SQLite::Statement own(db, "UPDATE settings SET value = ? WHERE key = 'own_wall_ms'");
+      own.bind(1, std::to_string(now));
+      own.exec();
+      clock_fixed = true;
+    }
+    txn.commit();
+    if (fixed > 0)
+      out.push_back("clock: " + std::to_string(fixed) + " stamps ahead of the server's time were set to " +
+                    datetime_of_ms(now) + " (UTC)");
+    if (clock_fixed)
+      out.push_back("clock: the server's clock stood at " + utf8_prefix(old_clock, 40) + " and was set back to " +
+                    datetime_of_ms(now) + " (UTC)");
+    return out;
+  }
+
+  // srv_team from the team records of databases made before it, and feed
+  // rows of team, member and device records scoped to their own team.
+  void migrate_teams() {
+    std::lock_guard lock(mu_);
+    std::vector<std::string> notes;
+    store_.transact_synced([&](SQLite::Database& db) {
+      SQLite::Statement q(db,
+                          "SELECT id, name, coalesce(area_code, '') FROM team WHERE deleted = 0 AND id NOT IN "
+                          "(SELECT team_id FROM srv_team) ORDER BY rid");
+      while (q.executeStep()) {
+        const std::string id = q.getColumn(0).getString(), name = trim(q.getColumn(1).getString());
+        std::string area = q.getColumn(2).getString();
+        std::string key = team_name_key(name);
+        if (team_by_key(db, key)) {
+          key += "#" + id;
+          notes.push_back("team \"" + name + "\" (" + id +
+                          ") has the name of another team: give it its own with admin team rename");
+        }
+        if (!is_area_code(area)) {
+          area.clear();
+          notes.push_back("team \"" + name + "\" (" + id +
+                          ") has no area: its devices pull and push nothing in an area until admin team set-area");
+        }
+        SQLite::Statement ins(db, "INSERT INTO srv_team (team_id, name, name_key, area) VALUES (?, ?, ?, ?)");
+        ins.bind(1, id);
+        ins.bind(2, name);
+        ins.bind(3, key);
+        ins.bind(4, area);
+        ins.exec();
+      }
+      q.reset();
+      const int fixed = db.exec(
+          "UPDATE srv_feed SET area = '-', team_id = CASE entity WHEN 'team' THEN record_id "
+          "WHEN 'member' THEN (SELECT team_id FROM member WHERE id = record_id) "
+          "ELSE (SELECT team_id FROM device WHERE id = record_id) END "
+          "WHERE entity IN ('team', 'member', 'device') AND area = ''");
+      if (fixed > 0)
+        notes.push_back("feed: " + std::to_string(fixed) + " team, staff and device records now go to their own team only");
+    });
+    repairs_.insert(repairs_.end(), notes.begin(), notes.end());
+  }
+
+  // A change the server itself makes to fields of a record it holds (a
+  // team's name or area), stamped now and fed like any change.
+  void update_here(SQLite::Database& db, const char* entity, const std::string& id, const json& fields,
+                   const std::string& team_id) {
+    ChangeReader reader_of(db);
+    auto change = reader_of.read(*find_entity(entity), id);
+    reader_of.release();
+    if (!change) throw CentralError(404, "not_found", std::string("no ") + entity + " " + id);
+    const std::string stamp = store_.stamp();
+    (*change)["hlc"] = stamp;
+    if (!change->contains("stamps")) (*change)["stamps"] = json::object();
+    for (const auto& [k, v] : fields.items()) {
+      (*change)["fields"][k] = v;
+      (*change)["stamps"][k] = stamp;
+    }
+    ChangeApplier applier(db, store_.today(), now_ms());
+    ApplyOutcome o = applier.apply(*change);
+    applier.release();
+    if (o.status == ApplyOutcome::Status::quarantined) throw ValidationError(o.errors);
+    feed(db, entity, id, team_id, "");
+    release();
   }
 
   // The program "ID@VERSION" names, or nullptr.
@@ -452,9 +841,10 @@ class SqliteCentralStore : public CentralStore {
 
   // The place code a record belongs to, for scoping pulls, read from the
   // record as stored (after the merge): its own village or place, else its
-  // patient's (or household's, or clinic day's). Team, member and device
-  // records are team-wide (""); a record whose place is unknown gets
-  // kTeamOnly, which no area matches, so only its own team sees it.
+  // patient's (or household's, or clinic day's). Programs go to every
+  // device (""); team, member and device records, and a record whose place
+  // is unknown, get kTeamOnly, which no area matches, so only its own team
+  // sees them.
   static constexpr const char* kTeamOnly = "-";
   // `inserted`: the fields of a record inserted just now (as stored), which
   // saves reading it back.
@@ -475,7 +865,8 @@ class SqliteCentralStore : public CentralStore {
       return lookup("SELECT " + std::string(column) + " FROM " + entity + " WHERE id = ?", id);
     };
     std::string area;
-    if (entity == "team" || entity == "member" || entity == "device" || entity == "program") return "";
+    if (entity == "program") return "";
+    if (entity == "team" || entity == "member" || entity == "device") return kTeamOnly;
     if (entity == "place") area = own("code");
     else if (entity == "clinic_day") area = own("place_code");
     else if (entity == "household" || entity == "patient") area = own("village_code");

@@ -39,7 +39,9 @@ struct Server {
     return yz::test::run(args);
   }
 
-  std::string enroll_code(const std::string& team = "上海援藏医疗队", const std::string& area = "") const {
+  // A code for a device of `team`; a new team is made with `area` (pass ""
+  // for an existing team to keep its area).
+  std::string enroll_code(const std::string& team = "上海援藏医疗队", const std::string& area = "54") const {
     std::vector<std::string> args = {"enroll-code", "--team", team};
     if (!area.empty()) args.insert(args.end(), {"--area", area});
     auto r = admin(args);

@@ -181,7 +181,7 @@ TEST_CASE("Pull is scoped to the team's area") {
   Server server(dir.file("central.db"));
   Device lhasa(dir.file("a.db")), kashgar(dir.file("b.db")), lhasa2(dir.file("c.db"));
   lhasa.enroll(server, server.enroll_code("拉萨队", "540102"));
-  lhasa2.enroll(server, server.enroll_code("拉萨队"));
+  lhasa2.enroll(server, server.enroll_code("拉萨队", ""));
   kashgar.enroll(server, server.enroll_code("喀什队", "653101"));
   add_visit(lhasa.store, "540102001001");
   add_visit(kashgar.store, "653101001001");

@@ -1,0 +1,40 @@
+#include "sync/server/teams.h"
+
+#include <unicode/normalizer2.h>
+#include <unicode/uchar.h>
+#include <unicode/unistr.h>
+
+#include "core/domain/validate.h"
+
+namespace yz::sync {
+
+bool is_area_code(std::string_view code) {
+  if (code.size() != 2 && code.size() != 4 && code.size() != 6 && code.size() != 9 && code.size() != 12) return false;
+  for (char c : code)
+    if (c < '0' || c > '9') return false;
+  return is_province_code((code[0] - '0') * 10 + (code[1] - '0'));
+}
+
+bool area_covers(std::string_view area, std::string_view code) {
+  return !area.empty() && code.size() >= area.size() && code.compare(0, area.size(), area) == 0;
+}
+
+std::string team_name_key(std::string_view name) {
+  UErrorCode status = U_ZERO_ERROR;
+  const icu::Normalizer2* nfkc = icu::Normalizer2::getNFKCCasefoldInstance(status);
+  icu::UnicodeString text = icu::UnicodeString::fromUTF8(icu::StringPiece(name.data(), static_cast<int32_t>(name.size())));
+  icu::UnicodeString folded = U_SUCCESS(status) ? nfkc->normalize(text, status) : text;
+  if (U_FAILURE(status)) folded = text;
+  icu::UnicodeString kept;
+  for (int32_t i = 0; i < folded.length();) {
+    const UChar32 c = folded.char32At(i);
+    // White space and invisible format characters (zero-width space, BOM).
+    if (!u_isUWhiteSpace(c) && u_charType(c) != U_FORMAT_CHAR) kept.append(c);
+    i += U16_LENGTH(c);
+  }
+  std::string out;
+  kept.toUTF8String(out);
+  return out;
+}
+
+}  // namespace yz::sync
