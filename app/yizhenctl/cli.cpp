@@ -6,6 +6,9 @@
 #include <filesystem>
 #include <iostream>
 
+#include "core/store/encryption.h"
+#include "core/store/key_file.h"
+#include "platform/passphrase.h"
 #include "platform/paths.h"
 
 namespace yz::cli {
@@ -19,12 +22,29 @@ Lang Context::language() const {
 
 std::string Context::resolved_db() const { return db_path.empty() ? platform::default_db_path() : db_path; }
 
-Store Context::open_store() const { return Store::open(resolved_db()); }
+void Context::unlock(const std::string& path) const {
+  if (!key_file_exists(path) || has_database_key(path)) return;
+  const auto pass = platform::read_passphrase("口令 passphrase for " + path + ": ");
+  if (!pass)
+    throw UsageError("passphrase", "the database is encrypted: set YIZHEN_PASSPHRASE or run on a terminal");
+  try {
+    register_database_key(path, unlock_key_file(path, *pass));
+  } catch (const PassphraseError&) {
+    throw UsageError("passphrase", "wrong passphrase for " + path + "; nothing was changed");
+  }
+}
+
+Store Context::open_store() const {
+  const std::string path = resolved_db();
+  unlock(path);
+  return Store::open(path);
+}
 
 Store Context::open_existing() const {
   const std::string path = resolved_db();
   if (!std::filesystem::exists(path))
     throw StoreError("no database at " + path + " (create one with: yizhenctl --db " + path + " init)");
+  unlock(path);
   return Store::open(path);
 }
 

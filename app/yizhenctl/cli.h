@@ -28,6 +28,11 @@ struct Context {
   // Open an existing database; StoreError (exit 3) when there is none, so
   // that a mistyped --db is reported instead of read as an empty database.
   Store open_existing() const;
+  // An encrypted database (a key file beside it) is unlocked with the team
+  // passphrase (platform/passphrase.h) before it is opened: every verb that
+  // opens the database calls this first. UsageError "passphrase" (exit 2)
+  // when none can be had or it is wrong; nothing is changed.
+  void unlock(const std::string& path) const;
 };
 
 // A bad command line value that is not a record field ("--limit").
@@ -50,5 +55,8 @@ void add_program_commands(CLI::App& app, Context& ctx, int& exit_code);  // prog
 void add_export_commands(CLI::App& app, Context& ctx, int& exit_code);
 void add_sync_commands(CLI::App& app, Context& ctx, int& exit_code);  // enroll, sync, batch, quarantine, conflicts
 void add_report_commands(CLI::App& app, Context& ctx, int& exit_code);
+void add_crypto_commands(CLI::App& app, Context& ctx, int& exit_code);  // encrypt, rekey
+// Make the key file of a new database at `path` and register its key.
+void create_encrypted_database(const std::string& path);
 
 }  // namespace yz::cli

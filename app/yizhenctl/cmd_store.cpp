@@ -5,6 +5,7 @@
 
 #include "app/yizhenctl/cli.h"
 #include "tools/demo/demo.h"
+#include "core/store/key_file.h"
 #include "core/store/schema.h"
 #include "core/queries/views.h"
 
@@ -12,11 +13,17 @@ namespace yz::cli {
 
 void add_store_commands(CLI::App& app, Context& ctx, int& exit_code) {
   auto* init = app.add_subcommand("init", "Create (or migrate) the database and give this device its id");
-  init->callback([&] {
+  auto encrypted = std::make_shared<bool>(false);
+  init->add_flag("--encrypt", *encrypted, "Encrypt the new database under a team passphrase (YIZHEN_PASSPHRASE)");
+  init->callback([&, encrypted] {
     exit_code = guarded(ctx, [&] {
+      if (*encrypted) create_encrypted_database(ctx.resolved_db());
       Store store = ctx.open_store();
       emit(ctx,
-           {{"db", store.path()}, {"device_id", store.device_id()}, {"schema_version", current_schema_version()}},
+           {{"db", store.path()},
+            {"device_id", store.device_id()},
+            {"schema_version", current_schema_version()},
+            {"encrypted", key_file_exists(store.path())}},
            "database " + store.path() + "\ndevice   " + store.device_id() + "\nschema   v" +
                std::to_string(current_schema_version()));
       return 0;
@@ -29,6 +36,7 @@ void add_store_commands(CLI::App& app, Context& ctx, int& exit_code) {
   demo->add_option("--seed", opts->seed, "Random seed (same seed, same data)");
   demo->callback([&, opts] {
     exit_code = guarded(ctx, [&] {
+      ctx.unlock(ctx.resolved_db());
       const DemoCounts counts = generate_demo(ctx.resolved_db(), *opts);
       std::ostringstream text;
       for (const auto& [kind, n] : counts.created) text << kind << "\t" << n << "\n";

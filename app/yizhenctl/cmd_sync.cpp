@@ -56,13 +56,27 @@ void add_sync_commands(CLI::App& app, Context& ctx, int& exit_code) {
   enroll->add_option("--server", *enroll_server, "Server address, e.g. http://10.0.0.5:8470")->required();
   enroll->add_option("--code", *code, "The one-time code from the coordinator")->required();
   enroll->add_option("--name", *name, "A name for this device (default: the host name)");
-  enroll->callback([&, enroll_server, code, name] {
+  auto fingerprint = std::make_shared<std::string>();
+  enroll->add_option("--fingerprint", *fingerprint,
+                     "For https: the server certificate's SHA-256, as admin enroll-code prints it (at least 16 hex)");
+  enroll->callback([&, enroll_server, code, name, fingerprint] {
     exit_code = sync_guarded(ctx, [&] {
       Store store = ctx.open_store();
-      const std::string url = server_url(*enroll_server);
-      auto transport = sync::make_http_transport(url);
+      std::string url = server_url(*enroll_server);
+      if (!fingerprint->empty()) url = sync::pinned_url(url, *fingerprint);
+      std::unique_ptr<sync::Transport> transport;
+      try {
+        transport = sync::make_http_transport(url);
+      } catch (const sync::TransportError& e) {  // a malformed address or fingerprint
+        throw UsageError(fingerprint->empty() ? "--server" : "--fingerprint", e.what());
+      }
       auto r = sync::enroll(sync::direct_exec(store), *transport, url, *code, name->empty() ? host_name() : *name);
-      emit(ctx, {{"device_id", r.device_id}, {"team_id", r.team_id}, {"team", r.team_name}, {"server_id", r.server_id}},
+      emit(ctx,
+           {{"device_id", r.device_id},
+            {"team_id", r.team_id},
+            {"team", r.team_name},
+            {"server_id", r.server_id},
+            {"server", r.server_url}},
            "enrolled device " + r.device_id + " in team " + r.team_name);
       return 0;
     });

@@ -1,12 +1,17 @@
 // yizhenctl: the command-line tool of the field store (DESIGN.md §6).
 // Global options (--db, --json, --lang) may stand before or after the verb.
 
+#include <sys/stat.h>
+
 #include <iostream>
 
 #include "app/yizhenctl/cli.h"
 
 int main(int argc, char** argv) {
   using namespace yz::cli;
+  // Patient data: every file this tool makes (database, WAL, key, batches,
+  // receipts, exports) is readable by its owner only (DESIGN.md §7).
+  ::umask(077);
   Context ctx;
   int exit_code = 0;
   CLI::App app{"yizhenctl — offline field records of yizhen"};
@@ -23,6 +28,7 @@ int main(int argc, char** argv) {
   add_export_commands(app, ctx, exit_code);
   add_sync_commands(app, ctx, exit_code);
   add_report_commands(app, ctx, exit_code);
+  add_crypto_commands(app, ctx, exit_code);
 
   try {
     app.parse(argc, argv);

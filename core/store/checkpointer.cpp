@@ -1,5 +1,7 @@
 #include "core/store/checkpointer.h"
 
+#include "core/store/encryption.h"
+
 namespace yz {
 
 WalCheckpointer::WalCheckpointer(sqlite3* writer, std::string path, int pages)
@@ -51,7 +53,13 @@ void WalCheckpointer::run() {
     }
     // Opened on first need: most short-lived stores (the CLI) never need it.
     if (!db) {
-      if (sqlite3_open_v2(path_.c_str(), &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_FULLMUTEX, nullptr) != SQLITE_OK) {
+      const char* vfs = nullptr;
+      try {
+        vfs = vfs_for(path_);  // the writer's own VFS (encrypted or not)
+      } catch (const EncryptionError&) {
+        continue;  // the key was dropped: the writer's close checkpoints in the end
+      }
+      if (sqlite3_open_v2(path_.c_str(), &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_FULLMUTEX, vfs) != SQLITE_OK) {
         sqlite3_close(db);
         db = nullptr;
         continue;  // the writer's close checkpoints in the end

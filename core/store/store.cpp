@@ -19,6 +19,7 @@
 #include "core/domain/validate.h"
 #include "core/domain/vitals.h"
 #include "core/store/checkpointer.h"
+#include "core/store/encryption.h"
 
 namespace yz {
 
@@ -48,6 +49,15 @@ std::string build_date() {
 void configure_sqlite_once() {
   static const int rc = sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
   (void)rc;  // SQLITE_MISUSE if SQLite was initialised before: harmless
+}
+
+// A connection to `path`, through the encrypting VFS when the database has a
+// registered key (core/store/encryption.h).
+SQLite::Database open_connection(const std::string& path, int flags) {
+  const char* vfs = vfs_for(path);
+  SQLite::Database db(path, flags, 0, vfs ? vfs : "");
+  if (vfs) prepare_encrypted_connection(db.getHandle());
+  return db;
 }
 
 void configure_writer(SQLite::Database& db, int cache_kib) {
@@ -103,7 +113,7 @@ struct Writer::Impl {
 
   Impl(const std::string& p, const StoreOptions& o)
       : path((configure_sqlite_once(), p)),
-        db(p, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE | SQLite::OPEN_FULLMUTEX),
+        db(open_connection(p, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE | SQLite::OPEN_FULLMUTEX)),
         clock(o.clock ? o.clock : &system_clock),
         ids(o.ids ? o.ids : &own_ids),
         actor(o.actor),
@@ -517,6 +527,8 @@ Store Store::open(const std::string& path, StoreOptions options) {
     im.release_reads();
   } catch (const SQLite::Exception& e) {
     throw StoreError("cannot open database " + path + ": " + e.what());
+  } catch (const EncryptionError& e) {  // locked, wrong key, plain file
+    throw StoreError("cannot open database " + path + ": " + e.what());
   }
   return s;
 }
@@ -567,7 +579,7 @@ void Store::set_setting(std::string_view key, std::string_view value) { impl_->s
 
 SQLite::Database open_reader(const std::string& path) {
   configure_sqlite_once();
-  SQLite::Database db(path, SQLite::OPEN_READONLY | SQLite::OPEN_FULLMUTEX);
+  SQLite::Database db = open_connection(path, SQLite::OPEN_READONLY | SQLite::OPEN_FULLMUTEX);
   int ignored = 0;
   sqlite3_db_config(db.getHandle(), SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, 1, &ignored);
   db.exec("PRAGMA busy_timeout = 5000");

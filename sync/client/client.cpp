@@ -119,9 +119,14 @@ EnrollResult enroll(const WriterExec& exec, Transport& transport, const std::str
   out.server_id = a.value("server_id", "");
   const std::string token = a.value("token", "");
   if (token.size() < 22) throw SyncError(SyncError::Kind::server, "the server sent no usable token");
+  // Over TLS the address is kept with the full fingerprint of the
+  // certificate the enrollment saw: every later connection is pinned to it.
+  const std::string seen = transport.peer_certificate_sha256();
+  const std::string kept_url = seen.empty() ? server_url : pinned_url(server_url, seen);
+  out.server_url = kept_url;
   exec([&](Store& s) {
     s.transact_synced([&](SQLite::Database&) {
-      s.set_setting(kServerKey, server_url);
+      s.set_setting(kServerKey, kept_url);
       s.set_setting(kTokenKey, token);
       s.set_setting("sync.team_id", out.team_id);
       if (s.setting(kServerIdKey).value_or("") != out.server_id) {

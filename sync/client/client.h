@@ -59,6 +59,7 @@ inline constexpr const char* kServerTimeKey = "sync.server_time_ms";
 
 struct EnrollResult {
   std::string device_id, team_id, team_name, server_id;
+  std::string server_url;  // as kept: over TLS with "#sha256=" and the certificate's full fingerprint
 };
 // Trade a one-time code for a device token; stores server URL and token.
 EnrollResult enroll(const WriterExec& exec, Transport& transport, const std::string& server_url,

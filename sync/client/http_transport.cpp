@@ -1,4 +1,10 @@
 #include <httplib.h>
+#include <openssl/evp.h>
+#include <openssl/ssl.h>
+#include <openssl/x509.h>
+
+#include <algorithm>
+#include <cctype>
 
 #include "sync/client/transport.h"
 
@@ -6,10 +12,74 @@ namespace yz::sync {
 
 namespace {
 
+// What the certificate check needs, reached from OpenSSL's callback through
+// the SSL_CTX's app data.
+struct Pin {
+  std::string expected;  // lower-case hex, a prefix of the SHA-256 (>= 16 digits)
+  std::string seen;      // the full SHA-256 of the last leaf certificate seen
+};
+
+std::string sha256_hex(X509* cert) {
+  unsigned char md[EVP_MAX_MD_SIZE];
+  unsigned int len = 0;
+  if (X509_digest(cert, EVP_sha256(), md, &len) != 1) return {};
+  static const char* kHex = "0123456789abcdef";
+  std::string out;
+  for (unsigned i = 0; i < len; ++i) {
+    out += kHex[md[i] >> 4];
+    out += kHex[md[i] & 15];
+  }
+  return out;
+}
+
+// OpenSSL's verify callback: the chain is not judged (a county server's
+// certificate is self-signed); the leaf must match the pinned fingerprint.
+int verify_pinned(int /*preverify_ok*/, X509_STORE_CTX* store) {
+  if (X509_STORE_CTX_get_error_depth(store) != 0) return 1;
+  auto* ssl = static_cast<SSL*>(X509_STORE_CTX_get_ex_data(store, SSL_get_ex_data_X509_STORE_CTX_idx()));
+  auto* pin = ssl ? static_cast<Pin*>(SSL_CTX_get_app_data(SSL_get_SSL_CTX(ssl))) : nullptr;
+  X509* cert = X509_STORE_CTX_get_current_cert(store);
+  if (!pin || !cert) return 0;
+  pin->seen = sha256_hex(cert);
+  return !pin->expected.empty() && pin->seen.compare(0, pin->expected.size(), pin->expected) == 0 ? 1 : 0;
+}
+
+// "https://host:port#sha256=HEX" -> base "https://host:port", pin "hex".
+void split_pin(const std::string& url, std::string& base, std::string& pin) {
+  const auto hash = url.find('#');
+  base = url.substr(0, hash);
+  pin.clear();
+  if (hash == std::string::npos) return;
+  const std::string frag = url.substr(hash + 1);
+  const std::string prefix = "sha256=";
+  if (frag.compare(0, prefix.size(), prefix) != 0)
+    throw TransportError("server address: the part after # must be sha256=<certificate fingerprint>");
+  for (char c : frag.substr(prefix.size()))
+    if (c != ':') pin += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  if (pin.size() < 16 || pin.size() > 64 || !std::all_of(pin.begin(), pin.end(), [](char c) {
+        return std::isxdigit(static_cast<unsigned char>(c));
+      }))
+    throw TransportError("server address: the certificate fingerprint must be 16 to 64 hex digits");
+}
+
 class HttpTransport : public Transport {
  public:
-  HttpTransport(const std::string& base_url, int connect_s, int read_s) : client_(base_url) {
-    if (!client_.is_valid()) throw TransportError("not a server address: " + base_url);
+  HttpTransport(const std::string& url, int connect_s, int read_s) : client_(base_of(url, pin_)) {
+    if (!client_.is_valid()) throw TransportError("not a server address: " + url);
+    const bool https = url.rfind("https://", 0) == 0;
+    if (https && pin_.expected.empty())
+      throw TransportError("an https server must be pinned: add #sha256=<its certificate fingerprint> "
+                           "(yizhen-server admin enroll-code prints it)");
+    if (!https && !pin_.expected.empty()) throw TransportError("a certificate fingerprint needs an https address");
+    if (https) {
+      // httplib's own check wants a CA chain and a host name; the pin
+      // replaces both (checked in the handshake, before any byte is sent).
+      client_.enable_server_certificate_verification(false);
+      SSL_CTX* ctx = client_.ssl_context();
+      if (!ctx) throw TransportError("TLS is not available in this build");
+      SSL_CTX_set_app_data(ctx, &pin_);
+      SSL_CTX_set_verify(ctx, SSL_VERIFY_PEER, verify_pinned);
+    }
     client_.set_connection_timeout(connect_s, 0);
     client_.set_read_timeout(read_s, 0);
     client_.set_write_timeout(read_s, 0);
@@ -23,8 +93,17 @@ class HttpTransport : public Transport {
     return done(client_.Post(path.c_str(), headers(bearer), body, "application/json"));
   }
 
+  std::string peer_certificate_sha256() const override { return pin_.seen; }
+
  private:
+  Pin pin_;  // before client_: the SSL_CTX points to it
   httplib::Client client_;
+
+  static std::string base_of(const std::string& url, Pin& pin) {
+    std::string base;
+    split_pin(url, base, pin.expected);
+    return base;
+  }
 
   static httplib::Headers headers(const std::string& bearer) {
     httplib::Headers h;
@@ -32,8 +111,14 @@ class HttpTransport : public Transport {
     return h;
   }
 
-  static HttpResponse done(const httplib::Result& r) {
-    if (!r) throw TransportError(httplib::to_string(r.error()));
+  HttpResponse done(const httplib::Result& r) const {
+    if (!r) {
+      if (r.error() == httplib::Error::SSLServerVerification || r.error() == httplib::Error::SSLConnection)
+        throw TransportError(pin_.seen.empty() ? "TLS handshake failed"
+                                               : "the server's certificate (sha256 " + pin_.seen +
+                                                     ") is not the one this laptop was enrolled with");
+      throw TransportError(httplib::to_string(r.error()));
+    }
     return {r->status, r->body};
   }
 };
@@ -43,6 +128,10 @@ class HttpTransport : public Transport {
 std::unique_ptr<Transport> make_http_transport(const std::string& base_url, int connect_timeout_s,
                                                int read_timeout_s) {
   return std::make_unique<HttpTransport>(base_url, connect_timeout_s, read_timeout_s);
+}
+
+std::string pinned_url(const std::string& url, const std::string& sha256_hex) {
+  return url.substr(0, url.find('#')) + "#sha256=" + sha256_hex;
 }
 
 }  // namespace yz::sync

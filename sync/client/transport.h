@@ -28,10 +28,23 @@ class Transport {
   // the URL); empty for unauthenticated calls. Throw TransportError.
   virtual HttpResponse get(const std::string& path, const std::string& bearer) = 0;
   virtual HttpResponse post(const std::string& path, const std::string& body, const std::string& bearer) = 0;
+  // The SHA-256 (hex) of the server's TLS certificate seen on the last
+  // connection; empty over plain HTTP or before a connection.
+  virtual std::string peer_certificate_sha256() const { return {}; }
 };
 
-// HTTP with cpp-httplib. `base_url`: "http://host:port". Timeouts in seconds.
+// HTTP with cpp-httplib. `base_url`: "http://host:port", or
+// "https://host:port#sha256=HEX" — TLS with the server's certificate pinned:
+// the handshake fails unless the leaf certificate's SHA-256 starts with HEX
+// (16 to 64 hex digits; colons ignored). The fragment never goes on the
+// wire. An https address without a pin is refused: a county server's
+// certificate is self-signed, and trust comes from the pin taken at
+// enrollment (enroll() stores the address with the full fingerprint).
+// Timeouts in seconds. Throws TransportError for a bad address.
 std::unique_ptr<Transport> make_http_transport(const std::string& base_url, int connect_timeout_s = 5,
                                                int read_timeout_s = 60);
+
+// `url` (without any pin) pinned to `sha256_hex`.
+std::string pinned_url(const std::string& url, const std::string& sha256_hex);
 
 }  // namespace yz::sync

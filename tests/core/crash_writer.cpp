@@ -1,15 +1,20 @@
 // Child process of test_crash.cpp: saves an encounter with vitals for a new
 // patient in a loop, one transaction each, and prints the patient id on its
 // own line after each commit returns. Whatever it printed was acknowledged.
+// With a passphrase it does the same on an encrypted database.
 #include <unistd.h>
 
 #include <cstdio>
 #include <string>
 
+#include "core/store/encryption.h"
+#include "core/store/key_file.h"
 #include "core/store/store.h"
 
 int main(int argc, char** argv) {
-  if (argc != 2) return 2;
+  // crash_writer DB [PASSPHRASE]: with a passphrase, DB is encrypted.
+  if (argc != 2 && argc != 3) return 2;
+  if (argc == 3) yz::register_database_key(argv[1], yz::unlock_key_file(argv[1], argv[2]));
   yz::Store store = yz::Store::open(argv[1]);
   for (int i = 0;; ++i) {
     std::string pid;

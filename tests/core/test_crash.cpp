@@ -13,12 +13,17 @@
 #include <SQLiteCpp/Statement.h>
 
 #include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <iterator>
 #include <chrono>
 #include <random>
 #include <set>
 #include <string>
 #include <thread>
 
+#include "core/store/encryption.h"
+#include "core/store/key_file.h"
 #include "core/store/store.h"
 #include "tests/support/process.h"
 
@@ -27,7 +32,7 @@ extern char** environ;
 namespace {
 
 // Start the writer with its stdout on a pipe; returns the pid and read end.
-std::pair<pid_t, int> start_writer(const std::string& db) {
+std::pair<pid_t, int> start_writer(const std::string& db, const std::string& passphrase) {
   int fds[2];
   REQUIRE(pipe(fds) == 0);
   posix_spawn_file_actions_t actions;
@@ -35,7 +40,8 @@ std::pair<pid_t, int> start_writer(const std::string& db) {
   posix_spawn_file_actions_adddup2(&actions, fds[1], 1);
   posix_spawn_file_actions_addclose(&actions, fds[0]);
   std::string exe = CRASH_WRITER;
-  char* argv[] = {exe.data(), const_cast<char*>(db.c_str()), nullptr};
+  std::string pass = passphrase;
+  char* argv[] = {exe.data(), const_cast<char*>(db.c_str()), pass.empty() ? nullptr : pass.data(), nullptr};
   pid_t pid = 0;
   REQUIRE(posix_spawn(&pid, argv[0], &actions, nullptr, argv, environ) == 0);
   posix_spawn_file_actions_destroy(&actions);
@@ -52,16 +58,14 @@ std::string read_all(int fd) {
   return out;
 }
 
-}  // namespace
-
-TEST_CASE("saves acknowledged before SIGKILL survive, whole, and the database stays intact") {
-  yz::test::TempDir dir;
-  const std::string db = dir.file("crash.db");
+// `kills` rounds of start, wait a random moment, SIGKILL on `db` (encrypted
+// when `passphrase` is given), then every acknowledged save is checked.
+void kill_rounds(const std::string& db, const std::string& passphrase, int kills) {
   yz::Store::open(db);  // create and migrate once, outside the kill loop
   // How long the writer takes to its first save on this build and machine
   // (sanitizers slow it several times), so that kills fall both before and
   // during saving.
-  auto [warm_pid, warm_fd] = start_writer(db);
+  auto [warm_pid, warm_fd] = start_writer(db, passphrase);
   const auto t0 = std::chrono::steady_clock::now();
   char c = 0;
   while (read(warm_fd, &c, 1) == 1 && c != '\n') {
@@ -77,10 +81,10 @@ TEST_CASE("saves acknowledged before SIGKILL survive, whole, and the database st
 
   std::mt19937 rng(20261123);
   std::set<std::string> acked;
-  const int kKills = 200;
+  const int kKills = kills;
   int killed_mid_run = 0;
   for (int round = 0; round < kKills; ++round) {
-    auto [pid, fd] = start_writer(db);
+    auto [pid, fd] = start_writer(db, passphrase);
     std::this_thread::sleep_for(
         std::chrono::microseconds(first_save_us / 2 + static_cast<long>(rng() % static_cast<unsigned>(first_save_us / 2 + 60000))));
     kill(pid, SIGKILL);
@@ -96,7 +100,8 @@ TEST_CASE("saves acknowledged before SIGKILL survive, whole, and the database st
   CHECK(killed_mid_run == kKills);
   REQUIRE(acked.size() > 50);
 
-  SQLite::Database check(db, SQLite::OPEN_READWRITE);
+  const char* vfs = yz::vfs_for(db);
+  SQLite::Database check(db, SQLite::OPEN_READWRITE, 0, vfs ? vfs : "");
   CHECK(check.execAndGet("PRAGMA integrity_check").getString() == "ok");
   SQLite::Statement per_patient(check, R"SQL(
     SELECT (SELECT COUNT(*) FROM patient WHERE id = ?1),
@@ -122,4 +127,25 @@ TEST_CASE("saves acknowledged before SIGKILL survive, whole, and the database st
   CHECK(check.execAndGet("SELECT (SELECT COUNT(*) FROM patient) + (SELECT COUNT(*) FROM encounter) + "
                          "(SELECT COUNT(*) FROM observation) - (SELECT COUNT(*) FROM outbox)").getInt() == 0);
   MESSAGE("acknowledged saves checked: " << acked.size() << " over " << kKills << " kills");
+}
+
+}  // namespace
+
+TEST_CASE("saves acknowledged before SIGKILL survive, whole, and the database stays intact") {
+  yz::test::TempDir dir;
+  kill_rounds(dir.file("crash.db"), "", 200);
+}
+
+TEST_CASE("on an encrypted database too, saves acknowledged before SIGKILL survive whole") {
+  yz::test::TempDir dir;
+  const std::string db = dir.file("crash.db");
+  yz::register_database_key(db, yz::create_key_file(db, "crash test", yz::kKdfTesting));
+  kill_rounds(db, "crash test", 100);
+  // Nothing of the records in clear in any file the writer left.
+  for (const auto& e : std::filesystem::directory_iterator(dir.path())) {
+    std::ifstream in(e.path(), std::ios::binary);
+    const std::string bytes{std::istreambuf_iterator<char>(in), {}};
+    CHECK(bytes.find("次仁央金") == std::string::npos);
+  }
+  yz::forget_database_key(db);
 }

@@ -1,0 +1,95 @@
+// yizhenctl and encryption at rest: init --encrypt, encrypt (nothing lost),
+// unlock on every verb, a wrong passphrase exits 2 with one line and
+// changes nothing, rekey; no record text in any file of the data folder.
+#include <doctest/doctest.h>
+#include <sys/stat.h>
+
+#include <filesystem>
+
+#include "tests/cli/cli_helpers.h"
+
+namespace {
+
+using yz_cli_test::ctl;
+using yz_cli_test::lines;
+using yz_cli_test::slurp;
+
+const std::string kName = "金丝雀卓玛";
+const std::string kId = "540102198503020020";
+
+yz::test::RunResult ctl_pass(const std::string& pass, const std::string& db, std::vector<std::string> args) {
+  args.insert(args.begin(), {"/usr/bin/env", "YIZHEN_PASSPHRASE=" + pass, YIZHENCTL, "--db", db});
+  return yz::test::run(args);
+}
+
+bool folder_contains(const std::string& dir, const std::string& needle) {
+  for (const auto& e : std::filesystem::directory_iterator(dir))
+    if (e.is_regular_file() && slurp(e.path().string()).find(needle) != std::string::npos) return true;
+  return false;
+}
+
+}  // namespace
+
+TEST_CASE("yizhenctl encrypt turns a plain database into an encrypted one with nothing lost") {
+  yz::test::TempDir dir;
+  const std::string db = dir.file("field.db");
+  REQUIRE(ctl(db, {"demo", "--patients", "60", "--seed", "5"}).code == 0);
+  REQUIRE(ctl(db, {"patient", "add", "--name", kName, "--sex", "F", "--id-number", kId}).code == 0);
+  const auto before = ctl(db, {"stats", "--json"});
+  REQUIRE(before.code == 0);
+  REQUIRE(folder_contains(dir.path(), kName));
+
+  const auto enc = ctl_pass("雪域 2026", db, {"encrypt", "--json"});
+  REQUIRE(enc.code == 0);
+  CHECK(nlohmann::json::parse(enc.out)["rows"].get<long long>() > 1000);
+  CHECK_FALSE(folder_contains(dir.path(), kName));
+  CHECK_FALSE(folder_contains(dir.path(), kId));
+  struct stat st {};
+  REQUIRE(stat((db + ".key").c_str(), &st) == 0);
+  CHECK((st.st_mode & 0777) == 0600);
+
+  SUBCASE("the right passphrase reads every record") {
+    const auto after = ctl_pass("雪域 2026", db, {"stats", "--json"});
+    REQUIRE(after.code == 0);
+    CHECK(nlohmann::json::parse(after.out) == nlohmann::json::parse(before.out));
+    const auto found = ctl_pass("雪域 2026", db, {"patient", "search", kName});
+    CHECK(found.out.find(kId) != std::string::npos);
+  }
+  SUBCASE("no passphrase, or a wrong one: exit 2, one line, nothing changed") {
+    const std::string bytes = slurp(db), key = slurp(db + ".key");
+    const auto none = ctl(db, {"stats"});
+    CHECK(none.code == 2);
+    CHECK(lines(none.err) == 1);
+    CHECK(none.err.find("passphrase") != std::string::npos);
+    const auto wrong = ctl_pass("雪域 2025", db, {"patient", "add", "--name", "次仁", "--sex", "M", "--age", "50"});
+    CHECK(wrong.code == 2);
+    CHECK(lines(wrong.err) == 1);
+    CHECK(wrong.err.find("wrong passphrase") != std::string::npos);
+    CHECK(slurp(db) == bytes);
+    CHECK(slurp(db + ".key") == key);
+  }
+  SUBCASE("encrypting twice is refused") {
+    CHECK(ctl_pass("x", db, {"encrypt"}).code == 2);
+  }
+  SUBCASE("rekey: the new passphrase opens it, the old one no longer does") {
+    auto args = std::vector<std::string>{"/usr/bin/env", "YIZHEN_PASSPHRASE=雪域 2026", "YIZHEN_NEW_PASSPHRASE=格桑花",
+                                         YIZHENCTL, "--db", db, "rekey"};
+    REQUIRE(yz::test::run(args).code == 0);
+    CHECK(ctl_pass("格桑花", db, {"stats"}).code == 0);
+    CHECK(ctl_pass("雪域 2026", db, {"stats"}).code == 2);
+  }
+}
+
+TEST_CASE("yizhenctl init --encrypt makes a database that is encrypted from its first page") {
+  yz::test::TempDir dir;
+  const std::string db = dir.file("new.db");
+  CHECK(ctl(db, {"init", "--encrypt"}).code == 2);  // no passphrase to be had: nothing made
+  CHECK_FALSE(std::filesystem::exists(db));
+  const auto r = ctl_pass("pass", db, {"init", "--encrypt", "--json"});
+  REQUIRE(r.code == 0);
+  CHECK(nlohmann::json::parse(r.out)["encrypted"] == true);
+  REQUIRE(ctl_pass("pass", db, {"patient", "add", "--name", kName, "--sex", "F", "--id-number", kId}).code == 0);
+  CHECK_FALSE(folder_contains(dir.path(), kName));
+  CHECK_FALSE(folder_contains(dir.path(), kId));
+  CHECK(ctl_pass("pass", db, {"patient", "search", "jinsique"}).out.find(kId) != std::string::npos);
+}

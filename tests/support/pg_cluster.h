@@ -1,0 +1,40 @@
+#pragma once
+// A throwaway PostgreSQL 15 cluster for tests (DESIGN.md: real parts, started
+// by the tests on loopback): Debian's postgresql-15 binaries, initdb into a
+// fresh temporary folder, the server on a free 127.0.0.1 port with its
+// socket in that folder, stopped and removed on destruction. When the tests
+// run as root (CI), the cluster runs as an unprivileged user (postgres if the
+// package made it, else nobody), since PostgreSQL refuses to run as root.
+// Nothing touches a system-wide PostgreSQL service.
+//
+// Durability is off (fsync=off): these clusters hold test data only.
+// Throws std::runtime_error with the server's log when it cannot start.
+
+#include <string>
+
+namespace yz::test {
+
+class PgCluster {
+ public:
+  PgCluster();
+  ~PgCluster();
+  PgCluster(const PgCluster&) = delete;
+  PgCluster& operator=(const PgCluster&) = delete;
+
+  // libpq connection string for database `db` as the cluster's superuser.
+  std::string conninfo(const std::string& db = "postgres") const;
+  int port() const { return port_; }
+  const std::string& dir() const { return dir_; }
+  // Create a fresh empty database; returns its conninfo.
+  std::string create_database(const std::string& name);
+
+  // Whether Debian's postgresql-15 binaries are installed.
+  static bool available();
+
+ private:
+  std::string dir_, user_;
+  int port_ = 0;
+  bool started_ = false;
+};
+
+}  // namespace yz::test
