@@ -19,6 +19,7 @@
 #include "sync/server/central_store.h"
 #include "sync/server/http_api.h"
 #include "sync/server/import.h"
+#include "sync/server/tls.h"
 
 namespace {
 
@@ -74,6 +75,10 @@ int main(int argc, char** argv) {
   app.add_option("--pg", pg, "PostgreSQL connection string (not available in this build)");
   app.add_option("--listen", listen, "HOST:PORT to serve on (port 0: any free port, printed)");
   app.add_flag("--json", as_json, "Machine-readable output of admin verbs");
+  std::string tls_cert, tls_key;
+  app.add_option("--tls-cert", tls_cert,
+                 "PEM certificate: serve HTTPS (devices pin it; admin enroll-code prints its fingerprint)");
+  app.add_option("--tls-key", tls_key, "PEM private key of --tls-cert");
   int code = 0;
 
   auto* admin = app.add_subcommand("admin", "Administration on the central database");
@@ -92,8 +97,13 @@ int main(int argc, char** argv) {
   enroll->callback([&] {
     code = guarded([&] {
       auto store = open_store(db);
+      // The fingerprint first: a bad --tls-cert makes no code.
+      const std::string fingerprint = tls_cert.empty() ? "" : certificate_sha256(tls_cert);
       for (int i = 0; i < code_count; ++i)
-        std::cout << store->create_enroll_code(team, area, int64_t{valid_days} * 86'400'000) << "\n";
+        std::cout << store->create_enroll_code(team, area, int64_t{valid_days} * 86'400'000) << "
+";
+      if (!fingerprint.empty()) std::cout << "sha256 " << fingerprint << "
+";
       return 0;
     });
   });
@@ -204,9 +214,23 @@ int main(int argc, char** argv) {
     std::cerr << "error: --listen: port must be a number\n";
     return 2;
   }
+  if (tls_cert.empty() != tls_key.empty()) {
+    std::cerr << "error: --tls-cert and --tls-key go together\n";
+    return 2;
+  }
   return guarded([&] {
+    std::string fingerprint;
+    std::unique_ptr<httplib::Server> owned;
+    if (!tls_cert.empty()) {
+      fingerprint = certificate_sha256(tls_cert);
+      auto tls = std::make_unique<httplib::SSLServer>(tls_cert.c_str(), tls_key.c_str());
+      if (!tls->is_valid()) throw std::runtime_error("--tls-key: cannot load " + tls_key + " for " + tls_cert);
+      owned = std::move(tls);
+    } else {
+      owned = std::make_unique<httplib::Server>();
+    }
+    httplib::Server& server = *owned;
     auto store = open_store(db);
-    httplib::Server server;
     static std::mutex log_mu;
     install_routes(server, *store, JsonLimits{}, [](const std::string& line) {
       std::lock_guard lock(log_mu);
@@ -217,8 +241,10 @@ int main(int argc, char** argv) {
     g_server = &server;
     std::signal(SIGINT, on_signal);
     std::signal(SIGTERM, on_signal);
-    std::cout << "yizhen-server " << store->server_id() << " listening on http://" << host << ":" << port
-              << std::endl;
+    std::cout << "yizhen-server " << store->server_id() << " listening on " << (fingerprint.empty() ? "http" : "https")
+              << "://" << host << ":" << port;
+    if (!fingerprint.empty()) std::cout << " (certificate sha256 " << fingerprint << ")";
+    std::cout << std::endl;
     server.listen_after_bind();
     return 0;
   });

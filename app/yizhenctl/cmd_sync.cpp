@@ -88,8 +88,13 @@ void add_sync_commands(CLI::App& app, Context& ctx, int& exit_code) {
   sync_cmd->callback([&, sync_server] {
     exit_code = sync_guarded(ctx, [&] {
       Store store = ctx.open_existing();
-      std::string url = sync_server->empty() ? store.setting(sync::kServerKey).value_or("") : server_url(*sync_server);
+      const std::string enrolled = store.setting(sync::kServerKey).value_or("");
+      std::string url = sync_server->empty() ? enrolled : server_url(*sync_server);
       if (url.empty()) throw UsageError("--server", "is required: this device has not been enrolled with a server");
+      // A server that moved keeps its certificate: the pin taken at
+      // enrollment still applies to an address given here without one.
+      if (const auto pin = enrolled.find("#sha256="); pin != std::string::npos && url.find('#') == std::string::npos)
+        url += enrolled.substr(pin);
       auto transport = sync::make_http_transport(url);
       const auto exec = sync::direct_exec(store);
       const auto pushed = sync::push(exec, *transport);

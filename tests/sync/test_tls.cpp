@@ -8,9 +8,12 @@
 #include <algorithm>
 #include <cctype>
 #include <chrono>
+#include <memory>
+#include <nlohmann/json.hpp>
 #include <thread>
 
 #include "sync/client/transport.h"
+#include "tests/support/child.h"
 #include "tests/support/process.h"
 
 namespace {
@@ -85,4 +88,74 @@ TEST_CASE("an https server is reached only through the certificate it was pinned
     CHECK_THROWS_AS(yz::sync::make_http_transport("http://127.0.0.1:1#sha256=" + real.sha256),
                     yz::sync::TransportError);
   }
+}
+
+namespace {
+
+struct TlsServerProcess {
+  std::unique_ptr<yz::test::Child> child;
+  std::string url, fingerprint;
+  TlsServerProcess(const std::string& db, const Cert& c) {
+    child = std::make_unique<yz::test::Child>(
+        std::vector<std::string>{YIZHEN_SERVER, "--db", db, "--listen", "127.0.0.1:0", "--tls-cert", c.cert,
+                                 "--tls-key", c.key},
+        db + ".log");
+    const std::string line = child->read_line();
+    const auto at = line.find("https://");
+    REQUIRE_MESSAGE(at != std::string::npos, "server did not start: " << line);
+    url = line.substr(at, line.find(' ', at) - at);
+    const auto fp = line.find("sha256 ");
+    REQUIRE(fp != std::string::npos);
+    fingerprint = line.substr(fp + 7, 64);
+  }
+};
+
+yz::test::RunResult ctl(const std::string& db, std::vector<std::string> args) {
+  args.insert(args.begin(), {YIZHENCTL, "--db", db});
+  return yz::test::run(args);
+}
+
+}  // namespace
+
+TEST_CASE("yizhen-server over TLS: enroll-code prints the fingerprint, a laptop pins it, another certificate is refused") {
+  yz::test::TempDir dir;
+  const Cert real = make_cert(dir, "real"), other = make_cert(dir, "other");
+  const std::string central = dir.file("central.db"), laptop = dir.file("laptop.db");
+  std::string code;
+  {
+    auto r = yz::test::run({YIZHEN_SERVER, "--db", central, "--tls-cert", real.cert, "admin", "enroll-code", "--team",
+                            "上海援藏医疗队", "--area", "54"});
+    REQUIRE_MESSAGE(r.code == 0, r.err);
+    code = r.out.substr(0, r.out.find('\n'));
+    CHECK(r.out.find("sha256 " + real.sha256) != std::string::npos);
+  }
+  std::string port;
+  {
+    TlsServerProcess server(central, real);
+    CHECK(server.fingerprint == real.sha256);
+    port = server.url.substr(server.url.rfind(':') + 1);
+    // A wrong fingerprint: nothing is sent (the code stays unused).
+    auto bad = ctl(laptop, {"enroll", "--server", server.url, "--code", code, "--fingerprint", other.sha256.substr(0, 20)});
+    CHECK(bad.code == 3);
+    CHECK(bad.err.find(real.sha256) != std::string::npos);
+    // No fingerprint for an https server: refused as bad input (exit 2).
+    CHECK(ctl(laptop, {"enroll", "--server", server.url, "--code", code}).code == 2);
+    auto ok = ctl(laptop, {"enroll", "--server", server.url, "--code", code, "--fingerprint",
+                           real.sha256.substr(0, 16), "--json"});
+    REQUIRE_MESSAGE(ok.code == 0, ok.err);
+    CHECK(nlohmann::json::parse(ok.out)["server"] == server.url + "#sha256=" + real.sha256);
+    REQUIRE(ctl(laptop, {"patient", "add", "--name", "卓玛", "--sex", "F", "--age", "40"}).code == 0);
+    auto s = ctl(laptop, {"sync"});
+    CHECK_MESSAGE(s.code == 0, s.err);
+  }
+  auto stats = yz::test::run({YIZHEN_SERVER, "--db", central, "admin", "stats", "--json"});
+  CHECK(nlohmann::json::parse(stats.out)["patient"] == 1);
+  // The same address now answers with another certificate: refused.
+  TlsServerProcess impostor(dir.file("impostor.db"), other);
+  REQUIRE(ctl(laptop, {"patient", "add", "--name", "次仁", "--sex", "M", "--age", "50"}).code == 0);
+  auto s = ctl(laptop, {"sync", "--server", impostor.url});
+  CHECK(s.code == 3);
+  CHECK_MESSAGE(s.err.find("not the one this laptop was enrolled with") != std::string::npos, s.err);
+  auto imp_stats = yz::test::run({YIZHEN_SERVER, "--db", dir.file("impostor.db"), "admin", "stats", "--json"});
+  CHECK(nlohmann::json::parse(imp_stats.out)["patient"] == 0);
 }
