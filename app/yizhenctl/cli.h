@@ -50,5 +50,6 @@ void add_program_commands(CLI::App& app, Context& ctx, int& exit_code);  // prog
 void add_export_commands(CLI::App& app, Context& ctx, int& exit_code);
 void add_sync_commands(CLI::App& app, Context& ctx, int& exit_code);  // enroll, sync, batch, quarantine, conflicts
 void add_report_commands(CLI::App& app, Context& ctx, int& exit_code);
+void add_team_commands(CLI::App& app, Context& ctx, int& exit_code);  // team, member, places, place
 
 }  // namespace yz::cli

@@ -1,5 +1,6 @@
 #include "core/domain/validate.h"
 
+#include <algorithm>
 #include <array>
 #include <charconv>
 #include <cstdio>
@@ -159,7 +160,11 @@ bool is_province_code(int p) {
 
 Checked<std::string> check_place_code(std::string_view field, std::string_view value) {
   std::string v = trim(value);
-  if (!all_digits(v) || (v.size() != 6 && v.size() != 9 && v.size() != 12) ||
+  // A provisional township or village code (core/domain/places.h) ends in
+  // three capital letters after its parent's digits.
+  const bool provisional = (v.size() == 9 || v.size() == 12) && all_digits(v.substr(0, v.size() - 3)) &&
+                           std::all_of(v.end() - 3, v.end(), [](char c) { return c >= 'A' && c <= 'Z'; });
+  if ((!all_digits(v) && !provisional) || (v.size() != 6 && v.size() != 9 && v.size() != 12) ||
       !is_province_code(to_int(v.substr(0, 2))))
     return FieldError{std::string(field), "place_code", {v}};
   return v;
