@@ -107,7 +107,7 @@ std::vector<PlaceHit> search_places(SQLite::Database& db, std::string_view query
   if (q.empty() || limit <= 0) return hits;
   std::map<std::string, bool> seen;  // codes of live records: they take precedence
   auto consider = [&](PlaceInfo p, const PlaceReading& r) {
-    const int s = std::min({match(p.name, q, true), match(p.code, q, false), match(lower(r.pinyin), q, false),
+    const int s = std::min({match(p.name, q, true), match(lower(p.code), q, false), match(lower(r.pinyin), q, false),
                             match(lower(r.initials), q, false)});
     if (s < 3) hits.push_back({std::move(p), {}, s});
   };

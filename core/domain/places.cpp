@@ -90,10 +90,12 @@ std::string place_level_of(std::string_view code) {
     if (code.substr(4) == "00") return "prefecture";
     return "county";
   }
-  const bool official = digits(code);
-  const bool provisional = code.size() >= 9 && digits(code.substr(0, code.size() - 3)) &&
-                           capitals(code.substr(code.size() - 3));
-  if (!official && !provisional) return {};
+  // After the county's digits, groups of three digits or (provisional)
+  // capitals: a village added under a provisional township has two.
+  if (code.size() != 9 && code.size() != 12) return {};
+  if (!digits(code.substr(0, 6))) return {};
+  for (size_t at = 6; at < code.size(); at += 3)
+    if (!digits(code.substr(at, 3)) && !capitals(code.substr(at, 3))) return {};
   if (code.size() == 9) return "township";
   if (code.size() == 12) return "village";
   return {};
@@ -109,7 +111,7 @@ std::string structural_parent(std::string_view code) {
 }
 
 bool is_provisional_place_code(std::string_view code) {
-  return (code.size() == 9 || code.size() == 12) && !place_level_of(code).empty() && !digits(code);
+  return !place_level_of(code).empty() && !digits(code);
 }
 
 std::string short_place_code(std::string_view code) {

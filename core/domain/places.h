@@ -9,7 +9,8 @@
 // Codes: province XX0000, prefecture XXYY00, county XXYYZZ (6 digits),
 // township 9 digits, village 12 digits. A provisional code is the code of the
 // place above followed by three capital letters (a township "540127QKD", a
-// village "540127100QKD"): the same length as an official code of its level,
+// village "540127100QKD"; a village under a provisional township
+// "540127QKDMPL"): the same length as an official code of its level,
 // so prefixes, levels and area scoping work unchanged, yet never mistaken for
 // an official one.
 

@@ -91,7 +91,10 @@ TEST_CASE("place codes: level, parent, provisional, statistics form") {
   CHECK(short_place_code("540127100201") == "540127100201");
   CHECK(std::holds_alternative<std::string>(check_place_code("v", "540127100QKD")));
   CHECK(std::holds_alternative<FieldError>(check_place_code("v", "540127100Q1D")));
-  CHECK(std::holds_alternative<FieldError>(check_place_code("v", "540127QKDQKD")));
+  CHECK(std::holds_alternative<std::string>(check_place_code("v", "540127QKDQKD")));
+  CHECK(place_level_of("540127QKDQKD") == "village");
+  CHECK(std::holds_alternative<FieldError>(check_place_code("v", "5401QK100QKD")));
+  CHECK(std::holds_alternative<FieldError>(check_place_code("v", "540127QK1")));
 }
 
 TEST_CASE("a village added offline gets a provisional code and is shown with its township and county") {
