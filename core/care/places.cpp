@@ -185,3 +185,89 @@ std::string add_place(Store& store, std::string_view name_in, std::string_view p
 }
 
 }  // namespace yz
+
+namespace yz {
+
+std::vector<ListedPlace> parse_place_list(SQLite::Database& db, std::string_view csv) {
+  std::vector<ListedPlace> out;
+  std::map<std::string, std::string> in_file;  // code -> level, of every line so far
+  std::vector<std::pair<ListedPlace, std::string>> pending;  // villages whose township comes later
+  auto bad = [](int line, const std::string& reason) {
+    return ValidationError(FieldError{"file", "place_line", {std::to_string(line), reason}});
+  };
+  int line_no = 0;
+  size_t pos = 0;
+  if (csv.starts_with("\xEF\xBB\xBF")) pos = 3;  // a byte-order mark from a spreadsheet
+  while (pos < csv.size()) {
+    size_t nl = csv.find('\n', pos);
+    if (nl == std::string_view::npos) nl = csv.size();
+    std::string_view raw = csv.substr(pos, nl - pos);
+    pos = nl + 1;
+    ++line_no;
+    if (raw.ends_with('\r')) raw.remove_suffix(1);
+    if (trim(raw).empty()) continue;
+    std::vector<std::string> f(1);
+    bool quoted = false;
+    for (char c : raw) {
+      if (c == '"') quoted = !quoted;
+      else if (c == ',' && !quoted) f.emplace_back();
+      else f.back() += c;
+    }
+    for (auto& x : f) x = trim(x);
+    if (line_no == 1 && !f[0].empty() && (f[0][0] < '0' || f[0][0] > '9')) continue;  // header
+    if (f.size() < 2 || f.size() > 3) throw bad(line_no, "expected code,name[,urban-rural class], got " +
+                                                             std::to_string(f.size()) + " columns");
+    ListedPlace p;
+    p.line = line_no;
+    p.name = f[1];
+    if (f.size() == 3) p.urban_rural = f[2];
+    // The bureau's own order is code, class, name: accept it too.
+    if (!p.urban_rural.empty() && std::all_of(p.name.begin(), p.name.end(), [](char c) { return c >= '0' && c <= '9'; }))
+      std::swap(p.name, p.urban_rural);
+    const std::string code = short_place_code(f[0]);
+    const auto checked = check_place_code("code", code);
+    if (std::holds_alternative<FieldError>(checked) || is_provisional_place_code(code))
+      throw bad(line_no, "\"" + f[0] + "\" is not a division code");
+    p.code = code;
+    p.level = place_level_of(code);
+    if (p.name.empty()) throw bad(line_no, "the name is empty");
+    if (utf8_length(p.name) > 200) throw bad(line_no, "the name is too long");
+    if (!p.urban_rural.empty()) {
+      static const char* kClasses[] = {"111", "112", "121", "122", "123", "210", "220"};
+      if (std::none_of(std::begin(kClasses), std::end(kClasses), [&](const char* c) { return p.urban_rural == c; }))
+        throw bad(line_no, "\"" + p.urban_rural + "\" is not an urban-rural class (111 112 121 122 123 210 220)");
+    }
+    if (in_file.count(code)) throw bad(line_no, "code " + code + " appears twice");
+    if (p.level != "county" && p.level != "township" && p.level != "village")
+      throw bad(line_no, code + " is a " + p.level + ", not a county, township or village");
+    if (p.level == "county") {
+      if (!find_place(db, code)) throw bad(line_no, "county " + code + " is not a known division");
+      in_file[code] = p.level;
+      continue;
+    }
+    p.parent_code = code.substr(0, p.level == "township" ? 6 : 9);
+    in_file[code] = p.level;
+    if (p.level == "township") {
+      if (!in_file.count(p.parent_code)) {
+        const auto parent = find_place(db, p.parent_code);
+        if (!parent || parent->level == "province")
+          throw bad(line_no, "its county " + p.parent_code + " is not a known division");
+      }
+      out.push_back(std::move(p));
+    } else {
+      pending.emplace_back(std::move(p), std::string());
+    }
+  }
+  for (auto& [p, unused] : pending) {
+    const auto it = in_file.find(p.parent_code);
+    if (it == in_file.end()) {
+      const auto parent = find_place(db, p.parent_code);
+      if (!parent || parent->level != "township")
+        throw bad(p.line, "its township " + p.parent_code + " is neither in the file nor a known place");
+    }
+    out.push_back(std::move(p));
+  }
+  return out;
+}
+
+}  // namespace yz

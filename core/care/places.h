@@ -59,3 +59,23 @@ std::vector<PlaceHit> search_places(SQLite::Database& db, std::string_view query
 std::string add_place(Store& store, std::string_view name, std::string_view parent_code);
 
 }  // namespace yz
+
+namespace yz {
+
+// One line of a county's list in the 统计用区划代码 layout, checked.
+struct ListedPlace {
+  std::string code, name, level, parent_code;  // code in its short form (short_place_code)
+  std::string urban_rural;                     // 城乡分类代码 (villages), may be empty
+  int line = 0;
+};
+// Read a county's township and village list as CSV: code (12 digits as the
+// statistics bureau writes them, or the short 6/9/12-digit form), name, and
+// for villages the urban-rural class (111 112 121 122 123 210 220); a header
+// line is skipped. Every code is checked against its parent: a township's
+// county must be a known division (or a county line of the file), a
+// village's township a line of the file or a known place. County lines name
+// the county and are not returned. ValidationError ("file", "place_line",
+// {line number, reason}) at the first bad line; nothing is returned then.
+std::vector<ListedPlace> parse_place_list(SQLite::Database& db, std::string_view csv);
+
+}  // namespace yz
