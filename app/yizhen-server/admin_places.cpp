@@ -48,13 +48,10 @@ void add_places_admin(CLI::App& admin, const std::string& db, const bool& as_jso
     code = run([&] {
       if (!std::filesystem::exists(db)) throw std::runtime_error("no central database at " + db);
       auto store = yz::sync::open_sqlite_central_store(db);
-      std::vector<yz::ListedPlace> listed;
-      {
-        // Checked on a connection of its own, before anything is written.
-        yz::Store check = yz::Store::open(db);
-        const std::string text = yz::read_file(*file);
-        listed = yz::parse_place_list(check.db(), text);
-      }
+      // Checked on a reader connection (it never checkpoints), before
+      // anything is written.
+      SQLite::Database check = yz::open_reader(db);
+      const std::vector<yz::ListedPlace> listed = yz::parse_place_list(check, yz::read_file(*file));
       print(as_json, store->import_places(listed));
       return 0;
     });

@@ -75,6 +75,11 @@ std::optional<TeamInfo> current_team(Store& store) {
   return t;
 }
 
+bool needs_first_start(Store& store) {
+  if (!team_id_of(store).empty()) return false;
+  return store.db().execAndGet("SELECT count(*) FROM team WHERE deleted = 0").getInt() == 0;
+}
+
 std::string add_member(Store& store, std::string_view name, std::string_view role, std::string_view specialty) {
   const std::string team = team_id_of(store);
   if (team.empty()) throw ValidationError(FieldError{"team", "no_team"});
@@ -91,6 +96,14 @@ int attach_to_server_team(Store& store, const std::string& server_team_id) {
   if (offline.empty() || offline == server_team_id || server_team_id.empty()) return 0;
   int moved = 0;
   store.transact_synced([&](SQLite::Database& db) {
+    // Only a team made here and never sent is an offline team (a device
+    // enrolled again into another team keeps what the server gave it).
+    SQLite::Statement mine(db, "SELECT 1 FROM outbox WHERE entity = 'team' AND record_id = ? AND batch_id IS NULL");
+    mine.bind(1, offline);
+    if (!mine.executeStep()) {
+      store.set_setting(kTeamKey, server_team_id);
+      return;
+    }
     // Only records whose changes are all still unsealed: their batch body is
     // built from the record when it is sealed, so rewriting the row is
     // rewriting what will be sent.

@@ -43,6 +43,10 @@ struct TeamInfo {
 // (the stations are a setting: `stations_json` from Store::setting).
 std::optional<TeamInfo> current_team(Store& store);
 
+// True on a device with no team yet (no team record, none named by
+// enrollment or init_team): the field app's first start shows its wizard.
+bool needs_first_start(Store& store);
+
 // The roles add_member takes.
 inline constexpr std::string_view kFieldRoles = "clinician|nurse|coordinator|village_doctor";
 
@@ -55,7 +59,8 @@ std::string add_member(Store& store, std::string_view name, std::string_view rol
 // device made under its own offline team (members, clinic days, devices)
 // now belong to the server's team, and the offline team record, never sent,
 // is dropped with its outbox rows (the server refuses teams from devices).
-// Records already sealed into a batch are left as they are. Returns how many
+// Records already sealed into a batch are left as they are; a team that came
+// from a server (an earlier enrollment) is never dropped. Returns how many
 // records moved. A device without an offline team, or whose team is the
 // server's, changes nothing. Call in no transaction.
 int attach_to_server_team(Store& store, const std::string& server_team_id);
