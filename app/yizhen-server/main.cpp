@@ -15,6 +15,7 @@
 #include <mutex>
 
 #include "core/base/errors.h"
+#include "app/yizhen-server/admin_places.h"
 #include "core/base/files.h"
 #include "sync/server/central_store.h"
 #include "sync/server/http_api.h"
@@ -183,6 +184,8 @@ int main(int argc, char** argv) {
   conflicts->callback([&] { code = guarded([&] { return print(as_json, open_store(db)->conflicts(1000)), 0; }); });
   auto* quarantine = admin->add_subcommand("quarantine", "Records set aside, with their reasons");
   quarantine->callback([&] { code = guarded([&] { return print(as_json, open_store(db)->quarantine(1000)), 0; }); });
+
+  add_places_admin(*admin, db, as_json, code);
 
   try {
     app.parse(argc, argv);

@@ -7,6 +7,7 @@
 #include "app/yizhen/strings.h"
 #include "app/yizhen/sync_service.h"
 #include "app/yizhen/ui.h"
+#include "core/care/team.h"
 #include "core/queries/field_queries.h"
 #include "core/domain/icd10.h"
 #include "core/programs/programs.h"
@@ -29,7 +30,7 @@ constexpr NavItem kNav[] = {
     {Screen::sync, S::nav_sync, 7},             {Screen::settings, S::nav_settings, 8},
 };
 constexpr const char* kScreenNames[] = {"clinic-day", "patients",  "encounter", "home-visit",
-                                        "follow-ups", "summary",   "sync",      "settings"};
+                                        "follow-ups", "summary",   "sync",      "settings", "first-start"};
 }  // namespace
 
 std::optional<Screen> screen_from_name(const std::string& name) {
@@ -43,6 +44,17 @@ App::App(AppModel& model, const Options& options, SyncService* sync) : model_(mo
   sync_.service = sync;
   if (auto s = screen_from_name(options.screen)) nav_.current = *s;
   else if (model_.view().prefs.day_id.empty()) nav_.current = Screen::clinic_day;
+  // A laptop with no team starts in the first-start wizard (read on the
+  // writer, before the first frame, as load_prefs does).
+  if (options.screen.empty()) {
+    bool fresh = false;
+    try {
+      model_.db().run([&](Store& s) { fresh = needs_first_start(s); });
+    } catch (const std::exception&) {
+      // The database could not be opened: the status bar says so.
+    }
+    if (fresh) nav_.current = Screen::first_start;
+  }
   for (uint32_t cp : model_.view().name_chars) extra_glyphs_.insert(cp);
   restore_drafts();
   // Back where the typing was: a restored registration opens its screen.
@@ -254,6 +266,7 @@ void App::draw(float width, float height) {
     case Screen::summary: DrawDaySummary(summary_, v, model_, nav_); break;
     case Screen::sync: DrawSync(sync_, v, model_, nav_); break;
     case Screen::settings: DrawSettings(settings_, v, model_, nav_); break;
+    case Screen::first_start: DrawFirstStart(first_start_, v, model_, nav_); break;
     case Screen::count_: break;
   }
   ImGui::EndChild();

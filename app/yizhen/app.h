@@ -63,6 +63,7 @@ class App {
   SummaryState summary_;
   SyncScreenState sync_;
   SettingsState settings_;
+  FirstStartState first_start_;
   std::set<uint32_t> extra_glyphs_;
   bool fonts_dirty_ = false;
   float loaded_scale_ = 0;

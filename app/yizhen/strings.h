@@ -216,6 +216,25 @@ enum class S : int {
   st_font_now,
   st_db,
   st_apply,
+  // First start (first_start_screen.cpp)
+  fs_title,
+  fs_step_language,
+  fs_step_team,
+  fs_step_staff,
+  fs_step_stations,
+  fs_step_county,
+  fs_team_name,
+  fs_hospital,
+  fs_staff_name,
+  fs_role_clinician,
+  fs_role_nurse,
+  fs_role_coordinator,
+  fs_add_staff,
+  fs_county_search,
+  fs_county_chosen,
+  fs_next,
+  fs_finish,
+  fs_done,
   count_
 };
 

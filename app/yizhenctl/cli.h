@@ -58,5 +58,6 @@ void add_report_commands(CLI::App& app, Context& ctx, int& exit_code);
 void add_crypto_commands(CLI::App& app, Context& ctx, int& exit_code);  // encrypt, rekey
 // Make the key file of a new database at `path` and register its key.
 void create_encrypted_database(const std::string& path);
+void add_team_commands(CLI::App& app, Context& ctx, int& exit_code);  // team, member, places, place
 
 }  // namespace yz::cli

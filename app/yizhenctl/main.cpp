@@ -29,6 +29,7 @@ int main(int argc, char** argv) {
   add_sync_commands(app, ctx, exit_code);
   add_report_commands(app, ctx, exit_code);
   add_crypto_commands(app, ctx, exit_code);
+  add_team_commands(app, ctx, exit_code);
 
   try {
     app.parse(argc, argv);

@@ -81,6 +81,16 @@ constexpr std::array kMessages{
     Entry{"bidi_control", "含有改变文字方向的字符 {}", "holds a text-direction override ({})"},
     Entry{"invisible_text", "没有可见的文字", "has no visible characters"},
     Entry{"stamp_ahead", "时间戳 {} 超前于服务器时间 {}", "stamp {} is ahead of the server's time {}"},
+    // Teams and places set up in the field (core/care/team.h, places.h).
+    Entry{"unknown_place", "未知的地点代码“{}”", "\"{}\" is not a known place code"},
+    Entry{"not_county", "“{}”不是县级行政区", "\"{}\" is not a county-level division"},
+    Entry{"place_parent", "只能在县下添加乡镇、在乡镇下添加村，“{}”不是县或乡镇",
+          "a township goes under a county and a village under a township; \"{}\" is neither"},
+    Entry{"place_exists", "“{}”已存在（{}）", "\"{}\" already exists ({})"},
+    Entry{"team_exists", "本机已有医疗队“{}”", "this device already has a team (\"{}\")"},
+    Entry{"no_team", "本机还没有医疗队，请先建立（yizhenctl team init）",
+          "this device has no team yet (create one: yizhenctl team init)"},
+    Entry{"place_line", "第 {} 行：{}", "line {}: {}"},
 };
 
 struct Label {
@@ -124,6 +134,12 @@ constexpr std::array kLabels{
     Label{"outcome", "转诊结局", "outcome"},
     Label{"done_date", "随访完成日期", "date done"},
     Label{"screened_at", "筛查时间", "screened at"},
+    Label{"parent", "上级地点", "parent place"},
+    Label{"county", "县", "county"},
+    Label{"team", "医疗队", "team"},
+    Label{"hospital", "派出医院", "origin hospital"},
+    Label{"stations", "科室", "stations"},
+    Label{"role", "角色", "role"},
 };
 
 

@@ -1,5 +1,6 @@
 #include "core/domain/validate.h"
 
+#include <algorithm>
 #include <array>
 #include <charconv>
 
@@ -111,7 +112,15 @@ bool is_province_code(int p) {
 
 Checked<std::string> check_place_code(std::string_view field, std::string_view value) {
   std::string v = trim(value);
-  if (!all_digits(v) || (v.size() != 6 && v.size() != 9 && v.size() != 12) ||
+  // A provisional township or village code (core/domain/places.h): after the
+  // county's six digits, each group of three is digits or capital letters.
+  auto group_ok = [&](size_t at) {
+    const std::string_view g = std::string_view(v).substr(at, 3);
+    return all_digits(g) || std::all_of(g.begin(), g.end(), [](char c) { return c >= 'A' && c <= 'Z'; });
+  };
+  const bool provisional = (v.size() == 9 || v.size() == 12) && all_digits(v.substr(0, 6)) && group_ok(6) &&
+                           (v.size() == 9 || group_ok(9));
+  if ((!all_digits(v) && !provisional) || (v.size() != 6 && v.size() != 9 && v.size() != 12) ||
       !is_province_code(to_int(v.substr(0, 2))))
     return FieldError{std::string(field), "place_code", {v}};
   return v;

@@ -37,7 +37,8 @@ std::string birth_date_from_age(int age, std::string_view today);
 int age_on(std::string_view birth_date, std::string_view on);
 
 // GB/T 2260 division code: 6 (county), 9 (township) or 12 (village) digits
-// whose first two are a province.
+// whose first two are a province; or a provisional township or village code
+// (9 or 12 characters: the parent's digits and three capital letters).
 Checked<std::string> check_place_code(std::string_view field, std::string_view value);
 bool is_province_code(int two_digits);
 

@@ -36,7 +36,7 @@ constexpr std::array kPlace{
 };
 constexpr std::array kClinicDay{
     FieldSpec{"date", T::date, true, false},
-    FieldSpec{"place_code", T::place_code, true, false},
+    FieldSpec{"place_code", T::place_code, true, true},  // editable: a provisional village is reconciled
     FieldSpec{"team_id", T::ref, true, false, "team"},
     FieldSpec{"kind", T::option, true, false, "yizhen|circuit|screening|home_visits"},
     FieldSpec{"campaign", T::text, false, true},

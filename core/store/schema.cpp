@@ -6,6 +6,7 @@
 #include <string>
 
 #include "core/base/errors.h"
+#include "core/domain/places.h"
 #include "core/domain/search.h"
 
 namespace yz {
@@ -191,6 +192,18 @@ CREATE TRIGGER outbox_pending_remove AFTER DELETE ON outbox WHEN old.acked = 0
 BEGIN UPDATE outbox_pending_count SET n = n - 1; END;
 )SQL";
 
+// v6: the reference divisions down to county level (core/domain/places.h),
+// a catalogue compiled into the program like the built-in programs: not
+// records, never synced, the same on every device and server. Townships and
+// villages stay `place` records. Pinyin and initials are stored for search.
+constexpr const char* kV6 = R"SQL(
+CREATE TABLE ref_place (
+  code TEXT PRIMARY KEY, name TEXT NOT NULL,
+  level TEXT NOT NULL CHECK (level IN ('province','prefecture','county')),
+  parent_code TEXT, pinyin TEXT NOT NULL, initials TEXT NOT NULL) WITHOUT ROWID;
+CREATE INDEX place_parent ON place(parent_code);
+)SQL";
+
 struct Migration {
   int version;
   const char* sql;
@@ -203,6 +216,7 @@ const Migration kMigrations[] = {
     {3, kV3, nullptr},
     {4, kV4, nullptr},
     {5, kV5, nullptr},
+    {6, kV6, [](SQLite::Database& db) { seed_reference_places(db); }},
 };
 
 }  // namespace

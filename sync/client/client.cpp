@@ -14,6 +14,7 @@
 #include "core/programs/programs.h"
 #include "core/store/schema.h"
 #include "core/base/uuid.h"
+#include "core/care/team.h"
 #include "sync/protocol/batch.h"
 #include "sync/protocol/crypto.h"
 #include "sync/protocol/limits.h"
@@ -140,6 +141,8 @@ EnrollResult enroll(const WriterExec& exec, Transport& transport, const std::str
         replace_batch_body(s.db(), b.batch_id, batch.dump());
       }
     });
+    // A team set up offline gives way to the server's (core/care/team.h).
+    attach_to_server_team(s, out.team_id);
   });
   return out;
 }

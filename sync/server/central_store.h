@@ -14,6 +14,8 @@
 #include <string>
 #include <vector>
 
+#include "core/care/places.h"
+
 namespace yz::sync {
 
 using json = nlohmann::json;
@@ -114,6 +116,20 @@ class CentralStore {
   // a changed body under a published id and version.
   virtual bool publish_program(const json& definition) = 0;
 
+  // A county's township and village list (core/care/places.h
+  // parse_place_list): new places are created, renamed ones renamed, and
+  // both published to the devices whose area holds them. Same list again:
+  // no change. {"created", "renamed", "unchanged"}.
+  virtual json import_places(const std::vector<ListedPlace>& places);
+  // A coordinator confirms that the provisional place `provisional` (added
+  // on a device) is the official `official`: every patient, household and
+  // clinic day that uses the provisional code takes the official one, places
+  // under it move to it, and the provisional place is deleted — all synced
+  // to every device of the area. Again later (a device that was still
+  // offline brought more records): those follow too. {"moved": N}.
+  // Throws CentralError (400 bad_code, 404 unknown_place, 409 level_mismatch).
+  virtual json reconcile_place(const std::string& provisional, const std::string& official);
+
   // Counts of every record kind, devices, batches, quarantine, conflicts.
   virtual json stats() = 0;
   // Every enrolled device: id, team, name, enrolled/revoked/last seen
@@ -123,6 +139,13 @@ class CentralStore {
   virtual json conflicts(int limit) = 0;
   virtual json quarantine(int limit) = 0;
 };
+
+inline json CentralStore::import_places(const std::vector<ListedPlace>&) {
+  throw CentralError(501, "not_supported", "this central store cannot import places");
+}
+inline json CentralStore::reconcile_place(const std::string&, const std::string&) {
+  throw CentralError(501, "not_supported", "this central store cannot reconcile places");
+}
 
 // The embedded SQLite central store at `path` (created if missing).
 std::unique_ptr<CentralStore> open_sqlite_central_store(const std::string& path);

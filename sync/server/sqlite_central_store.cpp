@@ -15,6 +15,8 @@
 #include <filesystem>
 #include <mutex>
 
+#include "core/care/places.h"
+#include "core/domain/places.h"
 #include "core/replication/changes.h"
 #include "core/base/clock.h"
 #include "core/store/entities.h"
@@ -479,6 +481,82 @@ class SqliteCentralStore : public CentralStore {
     return added;
   }
 
+  json import_places(const std::vector<ListedPlace>& places) override {
+    std::lock_guard lock(mu_);
+    int64_t created = 0, renamed = 0, unchanged = 0;
+    store_.transact_synced([&](SQLite::Database& db) {
+      for (const auto& p : places) {
+        SQLite::Statement q(db, "SELECT id, name FROM place WHERE code = ? AND deleted = 0 ORDER BY rid LIMIT 1");
+        q.bind(1, p.code);
+        if (!q.executeStep()) {
+          create_here(db, "place", ids_.next(now_ms()),
+                      {{"code", p.code}, {"name", p.name}, {"level", p.level}, {"parent_code", p.parent_code}}, "");
+          ++created;
+        } else if (q.getColumn(1).getString() != p.name) {
+          const std::string id = q.getColumn(0).getString();
+          q.reset();
+          update_here(db, "place", id, {{"name", p.name}});
+          ++renamed;
+        } else {
+          ++unchanged;
+        }
+      }
+    });
+    return {{"created", created}, {"renamed", renamed}, {"unchanged", unchanged}};
+  }
+
+  json reconcile_place(const std::string& provisional, const std::string& official) override {
+    if (!is_provisional_place_code(provisional))
+      throw CentralError(400, "bad_code", provisional + " is not a provisional place code");
+    if (is_provisional_place_code(official) || place_level_of(official).empty())
+      throw CentralError(400, "bad_code", official + " is not an official place code");
+    if (place_level_of(official) != place_level_of(provisional))
+      throw CentralError(409, "level_mismatch", provisional + " is a " + place_level_of(provisional) + ", " +
+                                                    official + " a " + place_level_of(official));
+    std::lock_guard lock(mu_);
+    int64_t moved = 0;
+    store_.transact_synced([&](SQLite::Database& db) {
+      db.exec("CREATE TABLE IF NOT EXISTS srv_place_reconcile (provisional TEXT PRIMARY KEY, official TEXT NOT NULL, "
+              "at_ms INTEGER NOT NULL)");
+      const auto target = find_place(db, official);
+      if (!target) throw CentralError(404, "unknown_place", "no place " + official + " (import the county's list first)");
+      std::string prov_id;
+      {
+        SQLite::Statement q(db, "SELECT id FROM place WHERE code = ? AND deleted = 0");
+        q.bind(1, provisional);
+        if (q.executeStep()) prov_id = q.getColumn(0).getString();
+      }
+      {
+        SQLite::Statement q(db, "SELECT official FROM srv_place_reconcile WHERE provisional = ?");
+        q.bind(1, provisional);
+        const bool known = q.executeStep();
+        if (known && q.getColumn(0).getString() != official)
+          throw CentralError(409, "already_reconciled", provisional + " was reconciled with " + q.getColumn(0).getString());
+        if (!known && prov_id.empty()) throw CentralError(404, "unknown_place", "no provisional place " + provisional);
+      }
+      // Every record that uses the code (a place's own code never changes:
+      // the provisional place is deleted instead).
+      const std::pair<const char*, const char*> uses[] = {
+          {"patient", "village_code"}, {"household", "village_code"}, {"clinic_day", "place_code"}, {"place", "parent_code"}};
+      for (const auto& [entity, field] : uses) {
+        std::vector<std::string> ids;
+        SQLite::Statement q(db, std::string("SELECT id FROM ") + entity + " WHERE " + field + " = ? AND deleted = 0");
+        q.bind(1, provisional);
+        while (q.executeStep()) ids.push_back(q.getColumn(0).getString());
+        q.reset();
+        for (const auto& id : ids) update_here(db, entity, id, {{field, official}});
+        moved += static_cast<int64_t>(ids.size());
+      }
+      if (!prov_id.empty()) delete_here(db, "place", prov_id);
+      SQLite::Statement log(db, "INSERT OR IGNORE INTO srv_place_reconcile (provisional, official, at_ms) VALUES (?, ?, ?)");
+      log.bind(1, provisional);
+      log.bind(2, official);
+      log.bind(3, now_ms());
+      log.exec();
+    });
+    return {{"moved", moved}, {"provisional", provisional}, {"official", official}};
+  }
+
   json stats() override {
     SQLite::Database& db = reader();
     StoreStats s = store_stats(db);
@@ -836,6 +914,47 @@ class SqliteCentralStore : public CentralStore {
     applier.release();
     if (o.status == ApplyOutcome::Status::quarantined) throw ValidationError(o.errors);
     feed(db, entity, id, team_id, "");
+    release();
+  }
+
+  // An edit the server itself makes (a coordinator's decision), fed like any
+  // change: each field stamped now, on top of the stamp it replaces.
+  void update_here(SQLite::Database& db, const std::string& entity, const std::string& id, const json& fields) {
+    ChangeReader reader(db);
+    auto change = reader.read(*find_entity(entity), id);
+    reader.release();
+    if (!change) throw NotFound(entity, id);
+    const std::string stamp = store_.stamp();
+    json& stamps = (*change)["stamps"];
+    json& bases = (*change)["bases"];
+    if (!stamps.is_object()) stamps = json::object();
+    if (!bases.is_object()) bases = json::object();
+    for (const auto& [field, value] : fields.items()) {
+      if (stamps.contains(field)) bases[field] = stamps[field];
+      else bases.erase(field);
+      stamps[field] = stamp;
+      (*change)["fields"][field] = value;
+    }
+    (*change)["hlc"] = stamp;
+    apply_here(db, *change);
+  }
+
+  void delete_here(SQLite::Database& db, const std::string& entity, const std::string& id) {
+    ChangeReader reader(db);
+    auto change = reader.read(*find_entity(entity), id);
+    reader.release();
+    if (!change) throw NotFound(entity, id);
+    (*change)["hlc"] = store_.stamp();
+    (*change)["deleted"] = true;
+    apply_here(db, *change);
+  }
+
+  void apply_here(SQLite::Database& db, const json& change) {
+    ChangeApplier applier(db, store_.today(), now_ms());
+    ApplyOutcome o = applier.apply(change);
+    applier.release();
+    if (o.status == ApplyOutcome::Status::quarantined) throw ValidationError(o.errors);
+    feed(db, change["entity"].get<std::string>(), change["id"].get<std::string>(), "", "");
     release();
   }
 

@@ -12,10 +12,11 @@
 #include "app/yizhen/model/app_model.h"
 #include "app/yizhen/model/enroll.h"
 #include "app/yizhen/model/forms.h"
+#include "core/care/places.h"
 
 namespace yz::app {
 
-enum class Screen { clinic_day, patients, encounter, home_visit, follow_ups, summary, sync, settings, count_ };
+enum class Screen { clinic_day, patients, encounter, home_visit, follow_ups, summary, sync, settings, first_start, count_ };
 // "patients" <-> Screen::patients (command line, e2e tests); nullopt if unknown.
 std::optional<Screen> screen_from_name(const std::string& name);
 const char* screen_name(Screen s);
@@ -95,5 +96,19 @@ struct SettingsState {
   bool fonts_dirty = false;  // app.cpp reloads fonts when set
 };
 void DrawSettings(SettingsState& st, const AppView& view, AppModel& actions, Nav& nav);
+
+// The first start of a laptop with no team (first_start_screen.cpp).
+struct FirstStartState {
+  int step = 0;  // 0 language, 1 team, 2 staff, 3 stations, 4 county
+  std::string team_name, hospital, staff_name, staff_role = "clinician";
+  std::vector<std::pair<std::string, std::string>> staff;  // name, role
+  std::vector<std::string> stations{"登记", "内科", "药房"};
+  std::string county_query, county_code, county_label;
+  std::vector<PlaceHit> county_hits;
+  uint64_t search_gen = 0;
+  std::string error;
+  bool saving = false, finished = false;
+};
+void DrawFirstStart(FirstStartState& st, const AppView& view, AppModel& actions, Nav& nav);
 
 }  // namespace yz::app

@@ -1,0 +1,70 @@
+#include "app/yizhen-server/admin_places.h"
+
+#include <filesystem>
+#include <iostream>
+#include <memory>
+
+#include "core/base/errors.h"
+#include "core/base/files.h"
+#include "core/care/places.h"
+#include "core/store/store.h"
+#include "sync/server/central_store.h"
+
+namespace {
+
+template <typename Fn>
+int run(Fn fn) {
+  try {
+    return fn();
+  } catch (const yz::sync::CentralError& e) {
+    std::cerr << "error: " << e.what() << "\n";
+    return e.status() == 404 ? 1 : 2;
+  } catch (const yz::ValidationError& e) {
+    std::cerr << "error: " << e.errors().front().message(yz::Lang::en) << "\n";
+    return 2;
+  } catch (const std::exception& e) {
+    std::cerr << "error: " << e.what() << "\n";
+    return 3;
+  }
+}
+
+void print(bool as_json, const nlohmann::json& j) {
+  if (as_json) {
+    std::cout << j.dump(2) << "\n";
+    return;
+  }
+  for (const auto& [k, v] : j.items()) std::cout << k << "\t" << (v.is_string() ? v.get<std::string>() : v.dump()) << "\n";
+}
+
+}  // namespace
+
+void add_places_admin(CLI::App& admin, const std::string& db, const bool& as_json, int& code) {
+  auto* places = admin.add_subcommand("places", "Townships and villages: import a county's list, reconcile");
+  places->require_subcommand(1);
+  auto file = std::make_shared<std::string>();
+  auto* import = places->add_subcommand("import", "Import a county's 统计用区划代码 list (CSV: code,name,class)");
+  import->add_option("FILE", *file, "The list as CSV")->required();
+  import->callback([&db, &as_json, &code, file] {
+    code = run([&] {
+      if (!std::filesystem::exists(db)) throw std::runtime_error("no central database at " + db);
+      auto store = yz::sync::open_sqlite_central_store(db);
+      // Checked on a reader connection (it never checkpoints), before
+      // anything is written.
+      SQLite::Database check = yz::open_reader(db);
+      const std::vector<yz::ListedPlace> listed = yz::parse_place_list(check, yz::read_file(*file));
+      print(as_json, store->import_places(listed));
+      return 0;
+    });
+  });
+  auto codes = std::make_shared<std::pair<std::string, std::string>>();
+  auto* reconcile = places->add_subcommand("reconcile", "Confirm a provisional place as an official one");
+  reconcile->add_option("PROVISIONAL_CODE", codes->first, "The code a device gave the place")->required();
+  reconcile->add_option("OFFICIAL_CODE", codes->second, "The official code it is")->required();
+  reconcile->callback([&db, &as_json, &code, codes] {
+    code = run([&] {
+      if (!std::filesystem::exists(db)) throw std::runtime_error("no central database at " + db);
+      print(as_json, yz::sync::open_sqlite_central_store(db)->reconcile_place(codes->first, codes->second));
+      return 0;
+    });
+  });
+}
