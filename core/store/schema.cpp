@@ -6,7 +6,6 @@
 #include <string>
 
 #include "core/base/errors.h"
-#include "core/domain/search.h"
 
 namespace yz {
 
@@ -194,12 +193,12 @@ BEGIN UPDATE outbox_pending_count SET n = n - 1; END;
 struct Migration {
   int version;
   const char* sql;
-  std::function<void(SQLite::Database&)> after;
+  std::function<void(SQLite::Database&, const RecordRules&)> after;
 };
 
 const Migration kMigrations[] = {
     {1, kV1, nullptr},
-    {2, kV2, [](SQLite::Database& db) { reindex_all_patients(db); }},
+    {2, kV2, [](SQLite::Database& db, const RecordRules& rules) { rules.rebuild_index(db); }},
     {3, kV3, nullptr},
     {4, kV4, nullptr},
     {5, kV5, nullptr},
@@ -209,7 +208,7 @@ const Migration kMigrations[] = {
 
 int current_schema_version() { return kMigrations[std::size(kMigrations) - 1].version; }
 
-void migrate(SQLite::Database& db, int target) {
+void migrate(SQLite::Database& db, const RecordRules& rules, int target) {
   if (target < 0) target = current_schema_version();
   const int have = db.execAndGet("PRAGMA user_version").getInt();
   if (have > current_schema_version())
@@ -219,7 +218,7 @@ void migrate(SQLite::Database& db, int target) {
     if (m.version <= have || m.version > target) continue;
     SQLite::Transaction txn(db, SQLite::TransactionBehavior::IMMEDIATE);
     db.exec(m.sql);
-    if (m.after) m.after(db);
+    if (m.after) m.after(db, rules);
     db.exec("PRAGMA user_version = " + std::to_string(m.version));
     txn.commit();
   }

@@ -19,6 +19,7 @@
 #include "core/base/hlc.h"
 #include "core/programs/programs.h"
 #include "core/store/store.h"
+#include "core/domain/open_store.h"
 #include "core/base/uuid.h"
 #include "core/queries/views.h"
 #include "sync/protocol/batch.h"
@@ -53,7 +54,7 @@ int64_t now_ms() { return SystemClock().now_ms(); }
 
 class SqliteCentralStore : public CentralStore {
  public:
-  explicit SqliteCentralStore(const std::string& path) : path_(path), store_(Store::open(path, options())) {
+  explicit SqliteCentralStore(const std::string& path) : path_(path), store_(open_store(path, options())) {
     store_.db().exec(kServerSchema);
   }
 

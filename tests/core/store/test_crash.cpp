@@ -20,6 +20,7 @@
 #include <thread>
 
 #include "core/store/store.h"
+#include "core/domain/open_store.h"
 #include "tests/support/process.h"
 
 extern char** environ;
@@ -57,7 +58,7 @@ std::string read_all(int fd) {
 TEST_CASE("saves acknowledged before SIGKILL survive, whole, and the database stays intact") {
   yz::test::TempDir dir;
   const std::string db = dir.file("crash.db");
-  yz::Store::open(db);  // create and migrate once, outside the kill loop
+  yz::open_store(db);  // create and migrate once, outside the kill loop
   // How long the writer takes to its first save on this build and machine
   // (sanitizers slow it several times), so that kills fall both before and
   // during saving.

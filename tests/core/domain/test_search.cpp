@@ -10,7 +10,8 @@
 #include "core/domain/pinyin.h"
 #include "core/domain/search.h"
 #include "core/store/store.h"
-#include "helpers.h"
+#include "core/domain/open_store.h"
+#include "tests/core/helpers.h"
 
 using namespace yz;
 using yz_test::make_id;
@@ -22,7 +23,7 @@ const int64_t k2030 = ms_of_date("2030-01-15") + 9 * 3600 * 1000;
 struct Fixture {
   ManualClock clock{k2030};
   IdSource ids{42};
-  Store store = Store::open(":memory:", StoreOptions{&clock, &ids});
+  Store store = open_store(":memory:", StoreOptions{&clock, &ids});
 
   std::string add(const std::string& name, json extra = json::object()) {
     json f = {{"name", name}, {"sex", "M"}, {"birth_date", "1980-01-01"}};

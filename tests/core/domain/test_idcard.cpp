@@ -7,7 +7,7 @@
 
 #include "core/domain/idcard.h"
 #include "core/base/messages.h"
-#include "helpers.h"
+#include "tests/core/helpers.h"
 
 using namespace yz;
 using yz_test::gb11643_check;

@@ -11,7 +11,7 @@
 #include <thread>
 
 #include "core/store/checkpointer.h"
-#include "helpers.h"
+#include "tests/core/helpers.h"
 
 using namespace yz;
 

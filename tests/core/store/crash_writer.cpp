@@ -7,10 +7,11 @@
 #include <string>
 
 #include "core/store/store.h"
+#include "core/domain/open_store.h"
 
 int main(int argc, char** argv) {
   if (argc != 2) return 2;
-  yz::Store store = yz::Store::open(argv[1]);
+  yz::Store store = yz::open_store(argv[1]);
   for (int i = 0;; ++i) {
     std::string pid;
     store.transact([&](yz::Writer& w) {

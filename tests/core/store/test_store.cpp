@@ -14,8 +14,9 @@
 #include "core/base/hlc.h"
 #include "core/domain/search.h"
 #include "core/store/store.h"
+#include "core/domain/open_store.h"
 #include "core/domain/validate.h"
-#include "helpers.h"
+#include "tests/core/helpers.h"
 
 using namespace yz;
 using yz_test::count_rows;
@@ -34,7 +35,7 @@ const int64_t kNow = ms_of_date(kToday) + 9 * 3600 * 1000;  // 09:00 in Beijing
 struct Fixture {
   ManualClock clock{kNow};
   IdSource ids{1234};
-  Store store = Store::open(":memory:", StoreOptions{&clock, &ids, "nurse-1", true});
+  Store store = open_store(":memory:", StoreOptions{&clock, &ids, "nurse-1", true});
 
   SQLite::Database& db() { return store.db(); }
 
@@ -846,7 +847,7 @@ TEST_CASE("store: transact commits several writes, later ones referring to earli
 TEST_CASE("store: a device clock at 1970 still accepts a patient born in 1980") {
   ManualClock clock(0);
   IdSource ids(1);
-  Store s = Store::open(":memory:", StoreOptions{&clock, &ids});
+  Store s = open_store(":memory:", StoreOptions{&clock, &ids});
   CHECK(s.today() >= "2026-11-01");  // floored to the build date, not 1970-01-01
   const std::string p = s.create("patient", {{"name", "张三"}, {"sex", "M"}, {"birth_date", "1980-01-01"}});
   CHECK((*s.get("patient", p))["birth_date"] == "1980-01-01");
@@ -877,7 +878,7 @@ TEST_CASE("store: device id and clock persist across reopen, a later 1970 clock 
   std::string device, hlc, p;
   {
     ManualClock clock(kNow);
-    Store s = Store::open(path.str(), StoreOptions{&clock});
+    Store s = open_store(path.str(), StoreOptions{&clock});
     device = s.device_id();
     CHECK(is_uuid(device));
     CHECK(s.path() == path.str());
@@ -887,7 +888,7 @@ TEST_CASE("store: device id and clock persist across reopen, a later 1970 clock 
     s.set_setting("sync.cursor", "43");
   }
   ManualClock clock(0);
-  Store s = Store::open(path.str(), StoreOptions{&clock});
+  Store s = open_store(path.str(), StoreOptions{&clock});
   CHECK(s.device_id() == device);
   CHECK(s.setting("hlc") == hlc);
   CHECK(s.setting("sync.cursor") == "43");
@@ -910,7 +911,7 @@ TEST_CASE("store: ids are deterministic with a seeded IdSource and a ManualClock
   auto run = [](uint64_t seed) {
     ManualClock clock(kNow);
     IdSource ids(seed);
-    Store s = Store::open(":memory:", StoreOptions{&clock, &ids});
+    Store s = open_store(":memory:", StoreOptions{&clock, &ids});
     const std::string p = s.create("patient", {{"name", "张三"}, {"sex", "M"}, {"birth_date", "1980-01-01"}});
     return std::make_pair(s.device_id(), p + "|" + (*s.get("patient", p))["hlc"].get<std::string>());
   };
@@ -920,7 +921,7 @@ TEST_CASE("store: ids are deterministic with a seeded IdSource and a ManualClock
 
 TEST_CASE("store: audit can be turned off, the outbox is always written") {
   ManualClock clock(kNow);
-  Store s = Store::open(":memory:", StoreOptions{&clock, nullptr, "x", false});
+  Store s = open_store(":memory:", StoreOptions{&clock, nullptr, "x", false});
   const std::string t = s.create("team", {{"name", "队"}});
   s.update("team", t, {{"name", "新队"}});
   s.remove("team", t);
@@ -935,11 +936,11 @@ TEST_CASE("store: clearing a field that has a default by update restores the def
                                                      {"urgency", "urgent"}});
   fx.store.update("patient", p, {{"consent", nullptr}});
   CHECK((*fx.store.get("patient", p))["consent"] == false);
-  fx.store.update("referral", r, {{"urgency", ""}, {"status", "contacted"}});
+  fx.store.update("referral", r, {{"urgency", ""}, {"outcome", "已预约"}});
   auto got = fx.store.get("referral", r);
   CHECK((*got)["urgency"] == "routine");
-  CHECK((*got)["status"] == "contacted");
-  CHECK(outbox_last(fx.store)["fields"] == json::array({"urgency", "status"}));
+  CHECK((*got)["outcome"] == "已预约");
+  CHECK(outbox_last(fx.store)["fields"] == json::array({"urgency", "outcome"}));
   // Clearing a field that is already at its default changes nothing.
   const auto before = snapshot(fx.store);
   fx.store.update("referral", r, {{"urgency", nullptr}});
@@ -982,7 +983,7 @@ TEST_CASE("store: the WAL is checkpointed while writing (no reader snapshot left
   // WAL was never checkpointed; a million-patient import grew it to 16 GB
   // while the database file stayed empty.
   yz_test::TempPath path;
-  Store store = Store::open(path.str());
+  Store store = open_store(path.str());
   const std::string household = store.create("household", {{"village_code", "540102001001"}});
   for (int i = 0; i < 1500; ++i) {
     store.transact([&](Writer& w) {
@@ -999,4 +1000,34 @@ TEST_CASE("store: the WAL is checkpointed while writing (no reader snapshot left
   // hold every page ever written.
   CHECK(fs::file_size(path.str() + "-wal") < 20u * 1024 * 1024);
   CHECK(fs::file_size(path.str()) > 256u * 1024);
+}
+
+TEST_CASE("store: the generic update refuses a status field, naming it, and writes nothing") {
+  Fixture fx;
+  const std::string p = fx.patient("张小明");
+  const std::string r = fx.store.create("referral", {{"patient_id", p}, {"to_facility", "县医院"}, {"reason", "白内障"}});
+  const std::string f = fx.store.create("follow_up", {{"patient_id", p}, {"due_date", "2030-02-15"}, {"reason", "复查"}});
+  int statuses = 0;
+  for (const auto* e : entities())
+    for (const auto& field : e->fields)
+      if (field.status) {
+        ++statuses;
+        CHECK(field.name == "status");
+      }
+  CHECK(statuses == 3);  // clinic_day, referral, follow_up
+  const auto before = snapshot(fx.store);
+  // With another editable field beside it: nothing of the update is written.
+  for (const auto& [entity, id, to, other] :
+       {std::tuple{"referral", r, "contacted", "outcome"}, std::tuple{"follow_up", f, "done", "result"}}) {
+    try {
+      fx.store.update(entity, id, {{"status", to}, {other, "已联系"}});
+      FAIL("a status changed through the generic update");
+    } catch (const ValidationError& e) {
+      REQUIRE_FALSE(e.errors().empty());
+      CHECK(e.errors().front().field == "status");
+      CHECK(e.errors().front().code == "status_field");
+    }
+  }
+  CHECK(snapshot(fx.store) == before);
+  CHECK((*fx.store.get("follow_up", f))["status"] == "due");
 }

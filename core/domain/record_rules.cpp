@@ -1,12 +1,15 @@
-#include "core/store/convert.h"
+#include "core/domain/record_rules.h"
+
+#include <SQLiteCpp/Statement.h>
 
 #include <algorithm>
 #include <cmath>
 #include <cstdlib>
 #include <optional>
 
-#include "core/domain/idcard.h"
 #include "core/base/uuid.h"
+#include "core/domain/idcard.h"
+#include "core/domain/search.h"
 #include "core/domain/validate.h"
 #include "core/domain/vitals.h"
 
@@ -22,11 +25,6 @@ bool parse_number(const std::string& s, double& out) {
 }
 
 }  // namespace
-
-bool is_json_type(FieldType t) {
-  return t == FieldType::id_list || t == FieldType::text_list || t == FieldType::json_object ||
-         t == FieldType::diagnoses;
-}
 
 // One input value in its stored form (string, number or null), or an error.
 json convert_field(const FieldSpec& f, const json& v, const std::string& today, std::vector<FieldError>& errs) {
@@ -149,11 +147,31 @@ json convert_field(const FieldSpec& f, const json& v, const std::string& today, 
   }
 }
 
-void check_record_rules(const EntitySpec& spec, RecordFields& rec, std::vector<FieldError>& errs) {
+void check_record_rules(const EntitySpec& spec, RecordFields& rec, const std::string& today,
+                        std::vector<FieldError>& errs) {
   auto str = [&](const char* k) -> std::string {
     auto it = rec.find(k);
     return it != rec.end() && it->second.is_string() ? it->second.get<std::string>() : std::string();
   };
+  if (spec.name == "patient") {
+    // A 身份证 number says the birth date and sex: it fills them when they
+    // are missing (or the birth date was estimated from an age) and must
+    // agree with them otherwise.
+    const std::string idn = str("id_number");
+    if (!idn.empty())
+      if (auto info = check_id_number(idn, today).info) {
+        const bool estimated = rec["birth_estimated"].is_number() && rec["birth_estimated"].get<int>() != 0;
+        if (str("birth_date").empty() || estimated) {
+          rec["birth_date"] = info->birth_date;
+          rec["birth_estimated"] = 0;
+        } else if (str("birth_date") != info->birth_date) {
+          errs.push_back({"birth_date", "id_birth_mismatch", {info->birth_date}});
+        }
+        const std::string sex(1, info->sex);
+        if (str("sex").empty()) rec["sex"] = sex;
+        else if (str("sex") != sex) errs.push_back({"sex", info->sex == 'M' ? "id_says_male" : "id_says_female"});
+      }
+  }
   auto num = [&](const char* k) -> std::optional<double> {
     auto it = rec.find(k);
     if (it == rec.end() || !it->second.is_number()) return std::nullopt;
@@ -180,6 +198,92 @@ void check_record_rules(const EntitySpec& spec, RecordFields& rec, std::vector<F
     if (f.required && !reported && (it == rec.end() || it->second.is_null()))
       errs.push_back({std::string(f.name), "required"});
   }
+}
+
+namespace {
+
+// The patient search index (search.h) behind the store's interface.
+class PatientRecordIndex final : public RecordIndex {
+ public:
+  explicit PatientRecordIndex(SQLite::Database& db) : indexer_(db) {}
+  void index(const EntitySpec& spec, int64_t rid, const RecordFields& rec) override {
+    if (spec.name != "patient") return;
+    auto s = [&](const char* k) {
+      auto it = rec.find(k);
+      return it != rec.end() && it->second.is_string() ? it->second.get<std::string>() : std::string();
+    };
+    indexer_.index(rid, s("name"), s("name_native"), s("id_number"), s("phone"));
+  }
+  void remove(const EntitySpec& spec, int64_t rid) override {
+    if (spec.name == "patient") indexer_.remove(rid);
+  }
+
+ private:
+  PatientIndexer indexer_;
+};
+
+class DomainRules final : public RecordRules {
+ public:
+  void prepare_new(const EntitySpec& spec, json& fields, const std::string& today,
+                   std::vector<FieldError>& errs) const override {
+    if (spec.name != "patient" || !fields.contains("age")) return;
+    if (!fields["age"].is_null()) {
+      // An age instead of a birth date: estimate the birth date from it.
+      const FieldSpec age_spec{"age", FieldType::integer};
+      const json age = convert_field(age_spec, fields["age"], today, errs);
+      const bool has_birth = fields.contains("birth_date") && !fields["birth_date"].is_null() &&
+                             !(fields["birth_date"].is_string() && fields["birth_date"].get<std::string>().empty());
+      if (has_birth) errs.push_back({"age", "birth_or_age"});
+      else if (age.is_number()) {
+        if (auto e = check_age("age", age.get<int64_t>())) errs.push_back(*e);
+        else {
+          fields["birth_date"] = birth_date_from_age(static_cast<int>(age.get<int64_t>()), today);
+          fields["birth_estimated"] = true;
+        }
+      }
+    }
+    fields.erase("age");
+  }
+
+  json convert(const FieldSpec& f, const json& v, const std::string& today,
+               std::vector<FieldError>& errs) const override {
+    return convert_field(f, v, today, errs);
+  }
+
+  void check(const EntitySpec& spec, RecordFields& rec, const std::string& today,
+             std::vector<FieldError>& errs) const override {
+    check_record_rules(spec, rec, today, errs);
+  }
+
+  void check_local(SQLite::Database& db, const EntitySpec& spec, const RecordFields& rec, const RecordFields* before,
+                   std::string_view self_id, std::vector<FieldError>& errs) const override {
+    if (spec.name != "patient") return;
+    auto it = rec.find("id_number");
+    if (it == rec.end() || !it->second.is_string()) return;
+    if (before) {
+      // Only a number that changes: a duplicate registration awaiting a
+      // coordinator's merge stays editable.
+      auto was = before->find("id_number");
+      if (was != before->end() && was->second == it->second) return;
+    }
+    SQLite::Statement st(db, "SELECT name FROM patient WHERE id_number = ? AND deleted = 0 AND id <> ? LIMIT 1");
+    st.bind(1, it->second.get<std::string>());
+    st.bind(2, std::string(self_id));
+    if (st.executeStep()) errs.push_back({"id_number", "duplicate_id", {st.getColumn(0).getString()}});
+  }
+
+  std::unique_ptr<RecordIndex> open_index(SQLite::Database& db) const override {
+    return std::make_unique<PatientRecordIndex>(db);
+  }
+
+  void rebuild_index(SQLite::Database& db) const override { reindex_all_patients(db); }
+};
+
+}  // namespace
+
+const RecordRules& record_rules() {
+  static const DomainRules rules;
+  return rules;
 }
 
 }  // namespace yz

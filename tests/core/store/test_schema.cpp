@@ -11,7 +11,9 @@
 #include "core/store/schema.h"
 #include "core/domain/search.h"
 #include "core/store/store.h"
-#include "helpers.h"
+#include "core/domain/open_store.h"
+#include "core/domain/record_rules.h"
+#include "tests/core/helpers.h"
 
 using namespace yz;
 using yz_test::count_rows;
@@ -37,7 +39,7 @@ const char* const kPatients[][7] = {
 // A database as an older build left it: schema version 1, no search index.
 void make_v1_database(const std::string& path) {
   SQLite::Database db(path, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
-  migrate(db, 1);
+  migrate(db, record_rules(), 1);
   REQUIRE(user_version(db) == 1);
   REQUIRE(has_table(db, "patient"));
   REQUIRE_FALSE(has_table(db, "patient_key"));
@@ -65,13 +67,13 @@ void make_v1_database(const std::string& path) {
 
 TEST_CASE("schema: a fresh database is at the current version") {
   CHECK(current_schema_version() >= 2);
-  Store s = Store::open(":memory:");
+  Store s = open_store(":memory:");
   CHECK(user_version(s.db()) == current_schema_version());
   for (const char* t : {"settings", "outbox", "audit", "field_clock", "patient_key", "patient", "follow_up"})
     CHECK_MESSAGE(has_table(s.db(), t), std::string(t));
   // Migrating again changes nothing; a lower target never downgrades.
-  migrate(s.db());
-  migrate(s.db(), 1);
+  migrate(s.db(), record_rules());
+  migrate(s.db(), record_rules(), 1);
   CHECK(user_version(s.db()) == current_schema_version());
 }
 
@@ -80,7 +82,7 @@ TEST_CASE("schema: a version-1 database is migrated on open with no data lost, a
   make_v1_database(path.str());
 
   ManualClock clock(k2030);
-  Store s = Store::open(path.str(), StoreOptions{&clock});
+  Store s = open_store(path.str(), StoreOptions{&clock});
   CHECK(user_version(s.db()) == current_schema_version());
   CHECK(has_table(s.db(), "patient_key"));
   CHECK(s.device_id() == "0190a0b0-0000-7000-8000-0000000000dd");
@@ -115,7 +117,7 @@ TEST_CASE("schema: a version-1 database is migrated on open with no data lost, a
   CHECK(search_patients(s.db(), "zhangxiao").size() == 2);
   // Reopening a migrated database is a no-op.
   SQLite::Database again(path.str(), SQLite::OPEN_READWRITE);
-  migrate(again);
+  migrate(again, record_rules());
   CHECK(user_version(again) == current_schema_version());
 }
 
@@ -127,9 +129,9 @@ TEST_CASE("schema: a database newer than this build is refused and left alone") 
     db.exec("INSERT INTO future_thing VALUES (1), (2)");
     db.exec("PRAGMA user_version = " + std::to_string(current_schema_version() + 1));
   }
-  CHECK_THROWS_AS(Store::open(path.str()), StoreError);
+  CHECK_THROWS_AS(open_store(path.str()), StoreError);
   try {
-    Store::open(path.str());
+    open_store(path.str());
   } catch (const StoreError& e) {
     CHECK(std::string(e.what()).find("newer") != std::string::npos);
   }
@@ -137,24 +139,24 @@ TEST_CASE("schema: a database newer than this build is refused and left alone") 
   CHECK(user_version(db) == current_schema_version() + 1);
   CHECK(count_rows(db, "future_thing") == 2);
   CHECK_FALSE(has_table(db, "patient"));
-  CHECK_THROWS_AS(migrate(db), StoreError);
+  CHECK_THROWS_AS(migrate(db, record_rules()), StoreError);
 }
 
 TEST_CASE("schema: a migration that fails is rolled back and the version stays put") {
   TempPath path;
   {
     SQLite::Database db(path.str(), SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
-    migrate(db, 1);
+    migrate(db, record_rules(), 1);
     db.exec("CREATE TABLE patient_key (unrelated TEXT)");  // clashes with v2
   }
-  CHECK_THROWS_AS(Store::open(path.str()), StoreError);
+  CHECK_THROWS_AS(open_store(path.str()), StoreError);
   SQLite::Database db(path.str(), SQLite::OPEN_READWRITE);
   CHECK(user_version(db) == 1);
   CHECK(count_rows(db, "sqlite_master", "name = 'patient_key_patient'") == 0);
 }
 
 TEST_CASE("schema: a path that cannot be opened is a StoreError") {
-  CHECK_THROWS_AS(Store::open("/nonexistent-dir-yizhen/sub/db.sqlite"), StoreError);
+  CHECK_THROWS_AS(open_store("/nonexistent-dir-yizhen/sub/db.sqlite"), StoreError);
 }
 
 TEST_CASE("schema v5: the pending count follows the outbox through saves, acknowledgement, removal and a migration") {
@@ -163,11 +165,11 @@ TEST_CASE("schema v5: the pending count follows the outbox through saves, acknow
   {
     // A v4 database with unsent changes: the migration counts them.
     SQLite::Database db(path.str(), SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
-    migrate(db, 4);
+    migrate(db, record_rules(), 4);
     db.exec("INSERT INTO outbox (entity, record_id, op, hlc, acked) VALUES ('patient', 'a', 'create', 'h1', 0), "
             "('patient', 'b', 'create', 'h2', 0), ('patient', 'c', 'create', 'h3', 1)");
   }
-  Store s = Store::open(path.str());
+  Store s = open_store(path.str());
   CHECK(user_version(s.db()) == current_schema_version());
   CHECK(pending_changes(s.db()) == 2);
   s.create("patient", {{"name", "卓玛"}, {"sex", "F"}, {"age", 40}});
