@@ -13,6 +13,9 @@
 #include <vector>
 
 #include "core/base/files.h"
+#include "core/care/follow_up.h"
+#include "core/care/referral.h"
+#include "core/care/screening.h"
 #include "core/programs/programs.h"
 #include "core/domain/validate.h"
 

@@ -8,8 +8,12 @@
 #include <SQLiteCpp/Statement.h>
 
 #include "core/base/clock.h"
-#include "core/care/followup.h"
+#include "core/care/follow_up.h"
+#include "core/care/referral.h"
+#include "core/care/screening.h"
+#include "core/queries/worklist.h"
 #include "core/store/store.h"
+#include "core/domain/open_store.h"
 #include "tests/core/helpers.h"
 
 using namespace yz;
@@ -27,7 +31,7 @@ struct Loop {
   Store open() {
     StoreOptions o;
     o.clock = &clock;
-    return Store::open(":memory:", o);
+    return open_store(":memory:", o);
   }
   Loop() {
     // Two villages of one township in 城关区, one village elsewhere.

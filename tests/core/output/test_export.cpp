@@ -15,8 +15,12 @@
 
 #include "core/base/clock.h"
 #include "core/output/export.h"
-#include "core/care/followup.h"
+#include "core/care/follow_up.h"
+#include "core/care/referral.h"
+#include "core/care/screening.h"
+#include "core/queries/worklist.h"
 #include "core/store/store.h"
+#include "core/domain/open_store.h"
 #include "tests/core/helpers.h"
 
 using namespace yz;
@@ -116,7 +120,7 @@ struct Data {
   Store open() {
     StoreOptions o;
     o.clock = &clock;
-    return Store::open(path, o);
+    return open_store(path, o);
   }
   Data() {
     store.transact([&](Writer& w) {

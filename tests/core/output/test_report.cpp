@@ -12,6 +12,7 @@
 #include "tools/demo/demo.h"
 #include "core/output/report.h"
 #include "core/store/store.h"
+#include "core/domain/open_store.h"
 #include "tests/core/helpers.h"
 
 using namespace yz;
@@ -94,7 +95,7 @@ void check_figures(SQLite::Database& db, const ReportFigures& f, const std::stri
 }  // namespace
 
 TEST_CASE("report: a date range, in total and per township, equals counts taken from the tables") {
-  Store store = Store::open(demo_db());
+  Store store = open_store(demo_db());
   SQLite::Database& db = store.db();
   const std::string first = db.execAndGet("SELECT MIN(date) FROM clinic_day").getString();
   const std::string last = db.execAndGet("SELECT MAX(date) FROM clinic_day").getString();
@@ -131,7 +132,7 @@ TEST_CASE("report: a date range, in total and per township, equals counts taken 
 }
 
 TEST_CASE("report: one clinic day, one campaign, one township") {
-  Store store = Store::open(demo_db());
+  Store store = open_store(demo_db());
   SQLite::Database& db = store.db();
   // The busiest day.
   const std::string day = db.execAndGet("SELECT clinic_day_id FROM encounter GROUP BY 1 ORDER BY COUNT(*) DESC LIMIT 1")
@@ -163,7 +164,7 @@ TEST_CASE("report: one clinic day, one campaign, one township") {
 }
 
 TEST_CASE("report: JSON and Markdown carry the same figures") {
-  Store store = Store::open(demo_db());
+  Store store = open_store(demo_db());
   SQLite::Database& db = store.db();
   ReportQuery q;
   q.from = "2025-01-01";
@@ -188,7 +189,7 @@ TEST_CASE("report: JSON and Markdown carry the same figures") {
 }
 
 TEST_CASE("report: bad input is refused") {
-  Store store = Store::open(":memory:");
+  Store store = open_store(":memory:");
   ReportQuery q;
   q.as_of = "2026-06-01";
   q.from = "2026-06-31";

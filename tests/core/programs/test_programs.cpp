@@ -10,6 +10,7 @@
 
 #include "core/programs/programs.h"
 #include "core/store/store.h"
+#include "core/domain/open_store.h"
 #include "tests/core/helpers.h"
 
 using namespace yz;
@@ -417,7 +418,7 @@ TEST_CASE("programs: definitions are checked with the path of the problem") {
 }
 
 TEST_CASE("programs: versions are installed once, never changed, and old ones stay readable") {
-  Store store = Store::open(":memory:");
+  Store store = open_store(":memory:");
   SQLite::Database& db = store.db();
   CHECK(latest_program(db, "bp-test") == nullptr);
   CHECK(install_program(db, minimal(1, 140)));

@@ -4,14 +4,18 @@
 #include <doctest/doctest.h>
 
 #include "core/store/store.h"
+#include "core/domain/open_store.h"
+#include "core/output/report.h"
+#include "core/queries/summary.h"
 #include "core/queries/views.h"
+#include "core/queries/worklist.h"
 
 using namespace yz;
 
 namespace {
 
 struct Day {
-  Store store = Store::open(":memory:");
+  Store store = open_store(":memory:");
   std::string team, day, other_day, zhuoma, tashi, encounter, screening, household;
 
   Day() {
@@ -112,38 +116,57 @@ TEST_CASE("views: a patient's history holds every record of theirs, newest first
 
 TEST_CASE("views: a clinic day's summary gives the figures teams report") {
   Day d;
-  auto s = day_summary(d.store.db(), d.day);
-  REQUIRE(s);
-  CHECK(s->visits == 2);   // 人次: 卓玛 twice
-  CHECK(s->people == 2);   // 卓玛 and 扎西 (screened only)
-  CHECK(s->screenings == 3);
-  CHECK(s->by_program["hypertension"].screened == 2);
-  CHECK(s->by_program["hypertension"].positive == 1);
-  CHECK(s->by_program["cataract"].suspected == 1);
-  CHECK(s->referrals == 1);
-  CHECK(s->home_visits == 1);
-  CHECK(s->dispense_lines == 3);
-  CHECK(s->dispensed_value == doctest::Approx(2 * 12.5 + 180 + 9.8));
-  auto other = day_summary(d.store.db(), d.other_day);
+  auto day = day_summary(d.store.db(), d.day, "2026-06-01");
+  REQUIRE(day);
+  CHECK(day->day["id"] == d.day);
+  const ReportFigures& s = day->figures;
+  CHECK(s.visits == 2);   // 人次: 卓玛 twice
+  CHECK(s.people == 2);   // 卓玛 and 扎西 (screened only)
+  CHECK(s.screenings == 3);
+  CHECK(s.by_program.at("hypertension").screened == 2);
+  CHECK(s.by_program.at("hypertension").positive == 1);
+  CHECK(s.by_program.at("cataract").suspected == 1);
+  CHECK(s.referrals == 1);
+  CHECK(s.home_visits == 1);
+  int64_t lines = 0;
+  for (const auto& [kind, g] : s.given) lines += g.lines;
+  CHECK(lines == 3);
+  CHECK(s.value == doctest::Approx(2 * 12.5 + 180 + 9.8));
+  // The report of that one day is the same figures: one function answers.
+  ReportQuery q;
+  q.day_id = d.day;
+  q.as_of = "2026-06-01";
+  const Report r = build_report(d.store.db(), q);
+  CHECK(r.total.visits == s.visits);
+  CHECK(r.total.people == s.people);
+  CHECK(r.total.value == doctest::Approx(s.value));
+  auto other = day_summary(d.store.db(), d.other_day, "2026-06-01");
   REQUIRE(other);
-  CHECK(other->visits == 1);
-  CHECK(other->dispensed_value == doctest::Approx(150));
-  CHECK_FALSE(day_summary(d.store.db(), d.zhuoma));  // not a clinic day
+  CHECK(other->figures.visits == 1);
+  CHECK(other->figures.value == doctest::Approx(150));
+  CHECK_FALSE(day_summary(d.store.db(), d.zhuoma, "2026-06-01"));  // not a clinic day
 }
 
 TEST_CASE("views: follow-ups due by place code prefix, earliest first, overdue flagged") {
   Day d;
-  auto all = follow_ups_due(d.store.db(), "", "2026-06-01", "2026-06-30");
+  auto due = [&](std::string place, std::string until) {
+    WorklistQuery q;
+    q.place = std::move(place);
+    q.as_of = "2026-06-01";
+    q.until = std::move(until);
+    return follow_up_worklist(d.store.db(), q);
+  };
+  auto all = due("", "2026-06-30");
   REQUIRE(all.size() == 2);  // the July one is later, the done one is closed
   CHECK(all[0].due_date == "2026-05-20");
-  CHECK(all[0].overdue);
+  CHECK(all[0].effective_status == "overdue");
   CHECK(all[0].phone == "13908912345");
-  CHECK(all[1].patient_name == "扎西");
-  CHECK_FALSE(all[1].overdue);
-  auto village = follow_ups_due(d.store.db(), "540102001001", "2026-06-01", "2026-12-31");
+  CHECK(all[1].name == "扎西");
+  CHECK(all[1].effective_status == "due");
+  auto village = due("540102001001", "2026-12-31");
   REQUIRE(village.size() == 2);
-  CHECK(village[0].patient_name == "卓玛");
+  CHECK(village[0].name == "卓玛");
   CHECK(village[1].due_date == "2026-07-30");
-  CHECK(follow_ups_due(d.store.db(), "540102002", "2026-06-01", "2026-12-31").size() == 1);  // township
-  CHECK(follow_ups_due(d.store.db(), "653101", "2026-06-01", "2026-12-31").empty());        // elsewhere
+  CHECK(due("540102002", "2026-12-31").size() == 1);  // township
+  CHECK(due("653101", "2026-12-31").empty());         // elsewhere
 }

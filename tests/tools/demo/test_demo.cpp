@@ -19,7 +19,7 @@
 #include "core/domain/idcard.h"
 #include "core/domain/validate.h"
 #include "core/domain/vitals.h"
-#include "helpers.h"
+#include "tests/core/helpers.h"
 
 namespace {
 
