@@ -26,6 +26,7 @@
 
 #include "bench/bench_util.h"
 #include "core/store/store.h"
+#include "core/domain/open_store.h"
 
 namespace {
 
@@ -43,7 +44,7 @@ struct Setup {
 } g;
 
 void save_encounters(benchmark::State& state) {
-  yz::Store store = yz::Store::open(g.store_path);
+  yz::Store store = yz::open_store(g.store_path);
   yzb::Latencies lat, cpu;
   size_t i = 0;
   for (auto _ : state) {

@@ -7,6 +7,7 @@
 #include <iostream>
 
 #include "platform/paths.h"
+#include "core/domain/open_store.h"
 
 namespace yz::cli {
 
@@ -19,13 +20,13 @@ Lang Context::language() const {
 
 std::string Context::resolved_db() const { return db_path.empty() ? platform::default_db_path() : db_path; }
 
-Store Context::open_store() const { return Store::open(resolved_db()); }
+Store Context::open_store() const { return yz::open_store(resolved_db()); }
 
 Store Context::open_existing() const {
   const std::string path = resolved_db();
   if (!std::filesystem::exists(path))
     throw StoreError("no database at " + path + " (create one with: yizhenctl --db " + path + " init)");
-  return Store::open(path);
+  return yz::open_store(path);
 }
 
 void emit(const Context& ctx, const json& j, const std::string& text) {

@@ -99,20 +99,22 @@ TEST_CASE("ICD-10 search by code, Chinese name, English and initials") {
 }
 
 TEST_CASE("summary rows carry the numbers teams report") {
-  DaySummary s;
+  DaySummary day;
+  ReportFigures& s = day.figures;
   s.visits = 120;
   s.people = 98;
   s.screenings = 40;
   s.by_program["gi-early-cancer"] = {30, 4, 1};
+  s.positive = 4;
   s.referrals = 3;
-  s.dispensed_value = 12345.5;
-  auto rows = summary_rows(s, Lang::zh);
+  s.value = 12345.5;
+  auto rows = summary_rows(day, Lang::zh);
   CHECK(rows[0].value == "120");
   bool gi = false;
   for (const auto& r : rows) gi |= r.label == "消化道早癌筛查" && r.value.find("阳性 4") != std::string::npos;
   CHECK(gi);
   CHECK(rows.back().value == "12,345.50 元");
-  CHECK(summary_text(s, Lang::en).find("4 positive") != std::string::npos);
+  CHECK(summary_text(day, Lang::en).find("4 positive") != std::string::npos);
   CHECK(money(0) == "0.00");
   CHECK(money(1234567.891) == "1,234,567.89");
 }

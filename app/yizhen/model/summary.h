@@ -6,7 +6,7 @@
 #include <vector>
 
 #include "core/base/errors.h"
-#include "core/queries/views.h"
+#include "core/queries/summary.h"
 
 namespace yz::app {
 
