@@ -24,8 +24,9 @@
 
 #include "bench/bench_util.h"
 #include "core/output/export.h"
-#include "core/care/followup.h"
+#include "core/care/screening.h"
 #include "core/store/store.h"
+#include "core/domain/open_store.h"
 
 using namespace yz;
 
@@ -125,7 +126,7 @@ bool setup(const std::vector<std::string>& args) {
   }
   const int rows = args.size() > 1 ? std::stoi(args[1]) : 100000;
   const bool fresh = !std::filesystem::exists(args[0]);
-  g.store = std::make_unique<Store>(Store::open(args[0]));
+  g.store = std::make_unique<Store>(open_store(args[0]));
   if (fresh) fill(*g.store, rows);
   benchmark::RegisterBenchmark("export_screening_list/xlsx", export_list, ExportFormat::xlsx, std::string("xlsx"))
       ->Iterations(1)

@@ -29,6 +29,7 @@
 #include "core/store/encrypt_database.h"
 #include "core/store/encryption.h"
 #include "core/store/store.h"
+#include "core/domain/open_store.h"
 
 namespace {
 
@@ -50,7 +51,7 @@ struct Setup {
 // bare reference (which reads them back from the plain database).
 void save_encounters(benchmark::State& state, const std::string& path, const char* label) {
   const bool keep_ids = path == g.store_path;
-  yz::Store store = yz::Store::open(path);
+  yz::Store store = yz::open_store(path);
   yzb::Latencies lat, cpu;
   size_t i = 0;
   for (auto _ : state) {

@@ -33,6 +33,7 @@
 #include "bench/bench_util.h"
 #include "core/replication/outbox.h"
 #include "core/store/store.h"
+#include "core/domain/open_store.h"
 #include "sync/protocol/batch.h"
 #include "sync/client/client.h"
 #include "sync/client/transport.h"
@@ -186,7 +187,7 @@ bool setup(const std::vector<std::string>& args) {
     const int port = server.bind_to_any_port("127.0.0.1");
     std::thread serving([&] { server.listen_after_bind(); });
     const std::string url = "http://127.0.0.1:" + std::to_string(port);
-    yz::Store a = yz::Store::open(device_path);
+    yz::Store a = yz::open_store(device_path);
     auto transport = yz::sync::make_http_transport(url);
     // A team serves one area (Tibet, "54"): the demo's Xinjiang records are
     // refused outside_area by the server, as a real team's would be.

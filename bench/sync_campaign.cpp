@@ -25,6 +25,7 @@
 #include "tools/demo/demo.h"
 #include "core/replication/outbox.h"
 #include "core/store/store.h"
+#include "core/domain/open_store.h"
 #include "sync/client/client.h"
 #include "sync/server/central_store.h"
 #include "sync/server/http_api.h"
@@ -62,7 +63,7 @@ int main(int argc, char** argv) {
   std::thread serving([&] { server.listen_after_bind(); });
   const std::string url = "http://127.0.0.1:" + std::to_string(port);
 
-  yz::Store a = yz::Store::open(a_path), b = yz::Store::open(b_path);
+  yz::Store a = yz::open_store(a_path), b = yz::open_store(b_path);
   auto transport = yz::sync::make_http_transport(url);
   // A team serves one area (Tibet, "54"): the demo's Xinjiang records are
   // refused outside_area by the server, as a real team's would be.

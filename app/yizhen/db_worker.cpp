@@ -1,4 +1,5 @@
 #include "app/yizhen/db_worker.h"
+#include "core/domain/open_store.h"
 
 #include <cstdio>
 #include <memory>
@@ -86,7 +87,7 @@ void DbWorker::loop(std::string path) {
     // 10^7 pending changes), would stay resident for the app's life.
     StoreOptions options;
     options.cache_kib = 4000;
-    store.emplace(Store::open(path, options));
+    store.emplace(open_store(path, options));
   } catch (const std::exception& e) {
     std::lock_guard lock(mu_);
     open_error_ = e.what();

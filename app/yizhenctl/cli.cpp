@@ -10,6 +10,7 @@
 #include "core/store/key_file.h"
 #include "platform/passphrase.h"
 #include "platform/paths.h"
+#include "core/domain/open_store.h"
 
 namespace yz::cli {
 
@@ -37,7 +38,7 @@ void Context::unlock(const std::string& path) const {
 Store Context::open_store() const {
   const std::string path = resolved_db();
   unlock(path);
-  return Store::open(path);
+  return yz::open_store(path);
 }
 
 Store Context::open_existing() const {
@@ -45,7 +46,7 @@ Store Context::open_existing() const {
   if (!std::filesystem::exists(path))
     throw StoreError("no database at " + path + " (create one with: yizhenctl --db " + path + " init)");
   unlock(path);
-  return Store::open(path);
+  return yz::open_store(path);
 }
 
 void emit(const Context& ctx, const json& j, const std::string& text) {

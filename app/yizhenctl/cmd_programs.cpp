@@ -11,7 +11,10 @@
 #include <sstream>
 
 #include "app/yizhenctl/cli.h"
-#include "core/care/followup.h"
+#include "core/care/follow_up.h"
+#include "core/care/referral.h"
+#include "core/care/screening.h"
+#include "core/queries/worklist.h"
 #include "core/programs/programs.h"
 
 namespace yz::cli {

@@ -69,6 +69,8 @@ constexpr std::array kMessages{
     Entry{"not_text", "应为文字", "must be text"},
     Entry{"not_object", "应为 JSON 对象", "must be a JSON object"},
     Entry{"bad_transition", "不能从“{}”改为“{}”", "cannot go from \"{}\" to \"{}\""},
+    Entry{"status_field", "只能通过相应操作更改（如完成随访、关闭义诊日）",
+          "is changed only by its action (complete a follow-up, close a clinic day, …)"},
     Entry{"not_due_yet", "应随访日期 {} 未到（今天 {}），不能标为逾期", "is not overdue: due {}, today is {}"},
     Entry{"date_before", "不能早于 {}", "cannot be before {}"},
     Entry{"date_order", "开始日期 {} 晚于结束日期 {}", "start date {} is after end date {}"},

@@ -14,6 +14,9 @@
 
 #include "core/base/files.h"
 #include "core/base/messages.h"
+#include "core/care/follow_up.h"
+#include "core/care/referral.h"
+#include "core/care/screening.h"
 #include "core/programs/programs.h"
 #include "core/domain/validate.h"
 

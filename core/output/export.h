@@ -20,7 +20,7 @@
 #include <string_view>
 
 #include "core/base/errors.h"
-#include "core/care/followup.h"
+#include "core/queries/worklist.h"
 
 namespace yz {
 

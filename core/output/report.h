@@ -1,80 +1,21 @@
 #pragma once
-// The figures teams publish (DESIGN.md §1): for a clinic day, a date range or
-// a campaign, in total and by township — patients served (人次 and people),
-// home visits (户), screenings and positives per program, referrals,
-// follow-ups, medicines and devices given and their value (元). As JSON and
-// Markdown, for `yizhenctl report` (the app's day summary is
-// core/queries' day_summary, not this).
+// The report of DESIGN.md §1 as JSON and Markdown, rendered from the figures
+// of core/queries/summary.h (build_report), which the field app's day
+// summary and yizhenctl report compute with the same function.
 //
-// Scope: the clinic days selected (one day; days dated within [from, to]; a
-// campaign's days; optionally only those whose place code starts with
-// `township`). Everything attached to those days counts: encounters,
-// screenings, home visits, dispenses (by day, encounter or home visit) and
-// referrals (from the days' encounters or screenings). A day's township is
-// the first 9 digits of its place code. Follow-ups are those created by the
-// scope's screenings, with their status as of `as_of` (a "due" one past its
-// date counts as overdue).
-//
-// Errors: ValidationError (bad dates, unknown day, bad township code),
-// SQLite::Exception. Reads only; any connection.
+// Errors: SQLite::Exception. Reads only; any connection.
 
 #include <SQLiteCpp/Database.h>
 
-#include <cstdint>
-#include <map>
 #include <nlohmann/json.hpp>
 #include <string>
-#include <vector>
 
 #include "core/base/errors.h"
+#include "core/queries/summary.h"
 
 namespace yz {
 
 using json = nlohmann::json;
-
-struct ReportQuery {
-  std::string day_id;    // one clinic day
-  std::string from, to;  // clinic day dates, inclusive
-  std::string campaign;  // clinic_day.campaign, exactly
-  std::string township;  // place code prefix of the clinic days
-  std::string as_of;     // for overdue follow-ups (required)
-};
-
-struct ReportFigures {
-  int64_t clinic_days = 0;
-  int64_t visits = 0;       // 人次: encounters
-  int64_t people = 0;       // distinct patients seen or screened
-  int64_t home_visits = 0;  // visits made
-  int64_t households = 0;   // 户: distinct households visited
-  int64_t screenings = 0, positive = 0, suspected = 0;
-  struct Program {
-    int64_t screened = 0, positive = 0, suspected = 0;
-  };
-  std::map<std::string, Program> by_program;  // program id ->
-  int64_t referrals = 0;
-  struct FollowUps {
-    int64_t created = 0, due = 0, done = 0, overdue = 0, lost = 0;
-  } follow_ups;
-  struct Given {
-    int64_t lines = 0;
-    double quantity = 0, value = 0;
-  };
-  std::map<std::string, Given> given;  // medicine | device | supply
-  double value = 0;                    // 元, everything given
-};
-
-struct Report {
-  ReportQuery query;
-  ReportFigures total;
-  struct Township {
-    std::string code, name;
-    ReportFigures figures;
-  };
-  std::vector<Township> townships;  // by code
-};
-
-void check_report_query(SQLite::Database& db, const ReportQuery& q);
-Report build_report(SQLite::Database& db, const ReportQuery& q);
 
 // {"scope": {...}, "as_of": …, "total": {figures}, "townships": [{"code", "name", …figures}]}
 // figures: clinic_days, visits, people, home_visits, households, screenings,

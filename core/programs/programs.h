@@ -2,8 +2,10 @@
 // Screening programs as data (DESIGN.md §4, format in docs/programs.md): a
 // program is a JSON document naming its fields, eligibility, skip logic,
 // derived values, risk grades and the outcome rules that decide the result
-// and the referral and follow-up each result triggers. This file parses and
-// checks definitions, evaluates answers against them, and keeps the registry
+// and the referral and follow-up each result triggers. This header declares
+// the types and the three modules that work on them: definition.cpp parses
+// and checks definitions, evaluation.cpp evaluates answers against them (with
+// the expression evaluator of evaluator.h), registry.cpp keeps the registry
 // of programs a device knows: the ten built-ins compiled into the binary
 // (core/programs/builtin/*.json) plus versions installed later (published by the
 // server, received through sync) in the `program` table.
@@ -29,6 +31,7 @@
 #include <vector>
 
 #include "core/base/errors.h"
+#include "core/programs/evaluator.h"
 
 namespace yz {
 
@@ -200,10 +203,8 @@ Evaluation evaluate(const Program& program, const Subject& subject, const json& 
 // Whether `field` is shown given the answers so far (its show_if).
 bool field_visible(const Program& program, const ProgramField& field, const Subject& subject, const json& answers);
 
-// The expression language of docs/programs.md (a JsonLogic subset), for the
-// app's live preview and for tests. Variables come from `vars` (an object);
-// unknown variables are null.
-json eval_expression(const json& expr, const json& vars);
-bool truthy(const json& value);
+
+// A number as programs show it: `decimals` places, or %g when negative.
+std::string format_number(double value, int decimals);
 
 }  // namespace yz

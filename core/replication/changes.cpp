@@ -1,7 +1,7 @@
 #include "core/replication/changes.h"
 
 #include "core/base/clock.h"
-#include "core/store/convert.h"
+#include "core/domain/record_rules.h"
 #include "core/base/hlc.h"
 #include "core/base/messages.h"
 #include "core/store/records.h"
@@ -239,7 +239,10 @@ struct ChangeApplier::Impl {
         v = convert_field(f, std::string(f.fallback), today, errs);
       rec[name] = std::move(v);
     }
-    check_record_rules(*spec, rec, errs);
+    // The same rules as a local save (record_rules.h), 身份证 cross-field
+    // rules included; only what needs this device's other records (live
+    // references, a 身份证 registered twice) is left to people to review.
+    check_record_rules(*spec, rec, today, errs);
     return errs.empty() ? spec : nullptr;
   }
 

@@ -7,6 +7,11 @@ namespace yz {
 namespace {
 using T = FieldType;
 
+constexpr FieldSpec status_field(FieldSpec f) {
+  f.status = true;
+  return f;
+}
+
 constexpr std::array kTeam{
     FieldSpec{"name", T::text, true, true},
     FieldSpec{"origin_hospital", T::text, false, true},
@@ -42,7 +47,7 @@ constexpr std::array kClinicDay{
     FieldSpec{"campaign", T::text, false, true},
     FieldSpec{"stations", T::text_list, false, true},
     FieldSpec{"staff", T::id_list, false, true, "member"},
-    FieldSpec{"status", T::option, false, true, "open|closed", "open"},
+    status_field(FieldSpec{"status", T::option, false, true, "open|closed", "open"}),
     FieldSpec{"notes", T::text, false, true, {}, {}, 2000},
     FieldSpec{"closed_at", T::datetime, false, true},
 };
@@ -127,7 +132,7 @@ constexpr std::array kReferral{
     FieldSpec{"to_facility", T::text, true, true},
     FieldSpec{"reason", T::text, true, false, {}, {}, 500},
     FieldSpec{"urgency", T::option, false, true, "routine|urgent|emergency", "routine"},
-    FieldSpec{"status", T::option, false, true, "advised|contacted|arrived|outcome|lost", "advised"},
+    status_field(FieldSpec{"status", T::option, false, true, "advised|contacted|arrived|outcome|lost", "advised"}),
     FieldSpec{"appointment_date", T::date, false, true},
     FieldSpec{"outcome", T::text, false, true, {}, {}, 1000},
 };
@@ -137,7 +142,7 @@ constexpr std::array kFollowUp{
     FieldSpec{"referral_id", T::ref, false, false, "referral"},
     FieldSpec{"due_date", T::date, true, true},
     FieldSpec{"reason", T::text, true, false, {}, {}, 500},
-    FieldSpec{"status", T::option, false, true, "due|done|overdue|lost", "due"},
+    status_field(FieldSpec{"status", T::option, false, true, "due|done|overdue|lost", "due"}),
     FieldSpec{"result", T::text, false, true, {}, {}, 1000},
     FieldSpec{"done_date", T::past_date, false, true},
 };

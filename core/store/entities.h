@@ -39,6 +39,10 @@ struct FieldSpec {
   std::string_view fallback = {}; // value when not given on creation;
                                   // "now" / "today": the store clock's
   int max_len = 200;
+  // A status (clinic_day, referral, follow_up): moved only along its
+  // transition table by the commands of core/care (Writer::set_status);
+  // Writer::update refuses it. Sync merges it like any editable field.
+  bool status = false;
 };
 
 struct EntitySpec {

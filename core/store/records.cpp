@@ -2,7 +2,14 @@
 
 #include <SQLiteCpp/Statement.h>
 
+#include "core/store/rules.h"
+
 namespace yz {
+
+bool is_json_type(FieldType t) {
+  return t == FieldType::id_list || t == FieldType::text_list || t == FieldType::json_object ||
+         t == FieldType::diagnoses;
+}
 
 std::string record_select_sql(const EntitySpec& spec) {
   std::string sql = "SELECT id, hlc, deleted";

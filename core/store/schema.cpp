@@ -6,8 +6,6 @@
 #include <string>
 
 #include "core/base/errors.h"
-#include "core/domain/places.h"
-#include "core/domain/search.h"
 
 namespace yz {
 
@@ -192,7 +190,8 @@ CREATE TRIGGER outbox_pending_remove AFTER DELETE ON outbox WHEN old.acked = 0
 BEGIN UPDATE outbox_pending_count SET n = n - 1; END;
 )SQL";
 
-// v6: the reference divisions down to county level (core/domain/places.h),
+// v6: the reference divisions down to county level (core/domain/places.h,
+// loaded through RecordRules::seed_reference),
 // a catalogue compiled into the program like the built-in programs: not
 // records, never synced, the same on every device and server. Townships and
 // villages stay `place` records. Pinyin and initials are stored for search.
@@ -207,23 +206,23 @@ CREATE INDEX place_parent ON place(parent_code);
 struct Migration {
   int version;
   const char* sql;
-  std::function<void(SQLite::Database&)> after;
+  std::function<void(SQLite::Database&, const RecordRules&)> after;
 };
 
 const Migration kMigrations[] = {
     {1, kV1, nullptr},
-    {2, kV2, [](SQLite::Database& db) { reindex_all_patients(db); }},
+    {2, kV2, [](SQLite::Database& db, const RecordRules& rules) { rules.rebuild_index(db); }},
     {3, kV3, nullptr},
     {4, kV4, nullptr},
     {5, kV5, nullptr},
-    {6, kV6, [](SQLite::Database& db) { seed_reference_places(db); }},
+    {6, kV6, [](SQLite::Database& db, const RecordRules& rules) { rules.seed_reference(db); }},
 };
 
 }  // namespace
 
 int current_schema_version() { return kMigrations[std::size(kMigrations) - 1].version; }
 
-void migrate(SQLite::Database& db, int target) {
+void migrate(SQLite::Database& db, const RecordRules& rules, int target) {
   if (target < 0) target = current_schema_version();
   const int have = db.execAndGet("PRAGMA user_version").getInt();
   if (have > current_schema_version())
@@ -233,7 +232,7 @@ void migrate(SQLite::Database& db, int target) {
     if (m.version <= have || m.version > target) continue;
     SQLite::Transaction txn(db, SQLite::TransactionBehavior::IMMEDIATE);
     db.exec(m.sql);
-    if (m.after) m.after(db);
+    if (m.after) m.after(db, rules);
     db.exec("PRAGMA user_version = " + std::to_string(m.version));
     txn.commit();
   }

@@ -6,12 +6,15 @@
 
 #include <SQLiteCpp/Database.h>
 
+#include "core/store/rules.h"
+
 namespace yz {
 
 // The schema version this build writes.
 int current_schema_version();
 
-// Bring `db` up to `target` (default: current). Throws StoreError.
-void migrate(SQLite::Database& db, int target = -1);
+// Bring `db` up to `target` (default: current). `rules` rebuild the search
+// index when the migration that adds it runs. Throws StoreError.
+void migrate(SQLite::Database& db, const RecordRules& rules, int target = -1);
 
 }  // namespace yz

@@ -8,18 +8,14 @@
 #include <cstdlib>
 #include <map>
 
-#include "core/store/convert.h"
-#include "core/store/entities.h"
 #include "core/base/errors.h"
 #include "core/base/hlc.h"
-#include "core/domain/idcard.h"
-#include "core/store/records.h"
-#include "core/store/schema.h"
-#include "core/domain/search.h"
-#include "core/domain/validate.h"
-#include "core/domain/vitals.h"
 #include "core/store/checkpointer.h"
 #include "core/store/encryption.h"
+#include "core/store/entities.h"
+#include "core/store/records.h"
+#include "core/store/rules.h"
+#include "core/store/schema.h"
 
 namespace yz {
 
@@ -107,17 +103,19 @@ struct Writer::Impl {
   HlcClock hlc{""};
   std::string saved_hlc;
   bool in_txn = false;
-  std::unique_ptr<PatientIndexer> indexer;
+  const RecordRules& rules;
+  std::unique_ptr<RecordIndex> index;
   std::unique_ptr<WalCheckpointer> checkpointer;  // declared after db: stops before it closes
   std::map<std::string, std::unique_ptr<SQLite::Statement>, std::less<>> stmts;
 
-  Impl(const std::string& p, const StoreOptions& o)
+  Impl(const std::string& p, const RecordRules& r, const StoreOptions& o)
       : path((configure_sqlite_once(), p)),
         db(open_connection(p, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE | SQLite::OPEN_FULLMUTEX)),
         clock(o.clock ? o.clock : &system_clock),
         ids(o.ids ? o.ids : &own_ids),
         actor(o.actor),
-        audit_enabled(o.audit) {}
+        audit_enabled(o.audit),
+        rules(r) {}
 
   // Finish every cached statement. A SELECT that returned a row and was not
   // stepped to its end keeps a read snapshot open, and while it is open the
@@ -169,52 +167,25 @@ struct Writer::Impl {
     if (f.fallback.empty()) return nullptr;
     if (f.fallback == "now") return datetime_of_ms(clock->now_ms());
     if (f.fallback == "today") return today;
-    return convert_field(f, std::string(f.fallback), today, errs);
+    return rules.convert(f, std::string(f.fallback), today, errs);
   }
 
-  // Cross-field rules of one kind, on the record as it would be stored.
-  // May fill derived fields (birth date and sex from a 身份证 number).
-  // On update, `before` is the stored record: references and the 身份证
-  // duplicate check apply only to values that change, so a record stays
-  // editable when a record it refers to was deleted (here or by sync) or a
-  // duplicate registration awaits a coordinator's merge.
-  void check_record(const EntitySpec& spec, RecordFields& rec,
-                    const std::string& today, std::vector<FieldError>& errs, std::string_view self_id,
-                    const RecordFields* before = nullptr) {
+  // The rules of one whole record, as it would be stored (RecordRules::check,
+  // the same a synced change meets), then what only a local save checks:
+  // references to live records and the rules' local checks. On update,
+  // `before` is the stored record: references and the local checks apply
+  // only to values that change, so a record stays editable when a record it
+  // refers to was deleted (here or by sync) or a duplicate registration
+  // awaits a coordinator's merge.
+  void check_record(const EntitySpec& spec, RecordFields& rec, const std::string& today,
+                    std::vector<FieldError>& errs, std::string_view self_id, const RecordFields* before = nullptr) {
     auto unchanged = [&](std::string_view k) {
       if (!before) return false;
       auto it = before->find(k);
       return it != before->end() && it->second == rec[std::string(k)];
     };
-    auto str = [&](const char* k) -> std::string {
-      auto it = rec.find(k);
-      return it != rec.end() && it->second.is_string() ? it->second.get<std::string>() : std::string();
-    };
-    if (spec.name == "patient") {
-      const std::string idn = str("id_number");
-      if (!idn.empty()) {
-        auto info = check_id_number(idn, today).info;
-        if (info) {
-          const bool estimated = rec["birth_estimated"].is_number() && rec["birth_estimated"].get<int>() != 0;
-          if (str("birth_date").empty() || estimated) {
-            rec["birth_date"] = info->birth_date;
-            rec["birth_estimated"] = 0;
-          } else if (str("birth_date") != info->birth_date) {
-            errs.push_back({"birth_date", "id_birth_mismatch", {info->birth_date}});
-          }
-          const std::string sex(1, info->sex);
-          if (str("sex").empty()) rec["sex"] = sex;
-          else if (str("sex") != sex) errs.push_back({"sex", info->sex == 'M' ? "id_says_male" : "id_says_female"});
-          if (!unchanged("id_number")) {
-            auto& st = stmt("SELECT name FROM patient WHERE id_number = ? AND deleted = 0 AND id <> ? LIMIT 1");
-            st.bind(1, idn);
-            st.bind(2, std::string(self_id));
-            if (st.executeStep()) errs.push_back({"id_number", "duplicate_id", {st.getColumn(0).getString()}});
-          }
-        }
-      }
-    }
-    check_record_rules(spec, rec, errs);
+    rules.check(spec, rec, today, errs);
+    rules.check_local(db, spec, rec, before, self_id, errs);
     for (const auto& f : spec.fields) {
       const json& v = rec[std::string(f.name)];
       if (v.is_null() || unchanged(f.name)) continue;
@@ -294,11 +265,6 @@ struct Writer::Impl {
     st.exec();
   }
 
-  void index_patient(int64_t rid, RecordFields& rec) {
-    auto s = [&](const char* k) { return rec[k].is_string() ? rec[k].get<std::string>() : std::string(); };
-    indexer->index(rid, s("name"), s("name_native"), s("id_number"), s("phone"));
-  }
-
   const EntitySpec& spec_of(std::string_view entity) {
     const EntitySpec* spec = find_entity(entity);
     if (!spec) throw ValidationError(FieldError{"entity", "unknown_entity", {std::string(entity)}});
@@ -311,28 +277,13 @@ struct Writer::Impl {
     const std::string day = today();
     std::vector<FieldError> errs;
     json fields = input;
-    if (spec.name == "patient" && fields.contains("age") && !fields["age"].is_null()) {
-      // An age instead of a birth date: estimate the birth date from it.
-      FieldSpec age_spec{"age", FieldType::integer};
-      json age = convert_field(age_spec, fields["age"], day, errs);
-      const bool has_birth = fields.contains("birth_date") && !fields["birth_date"].is_null() &&
-                             !(fields["birth_date"].is_string() && fields["birth_date"].get<std::string>().empty());
-      if (has_birth) errs.push_back({"age", "birth_or_age"});
-      else if (age.is_number()) {
-        if (auto e = check_age("age", age.get<int64_t>())) errs.push_back(*e);
-        else {
-          fields["birth_date"] = birth_date_from_age(static_cast<int>(age.get<int64_t>()), day);
-          fields["birth_estimated"] = true;
-        }
-      }
-      fields.erase("age");
-    }
+    rules.prepare_new(spec, fields, day, errs);
     for (const auto& [k, v] : fields.items())
       if (!spec.field(k)) errs.push_back({k, "unknown_field"});
     RecordFields rec;
     for (const auto& f : spec.fields) {
       const std::string name(f.name);
-      json v = fields.contains(name) ? convert_field(f, fields[name], day, errs) : json(nullptr);
+      json v = fields.contains(name) ? rules.convert(f, fields[name], day, errs) : json(nullptr);
       if (v.is_null()) v = fallback(f, day, errs);
       rec[name] = std::move(v);
     }
@@ -349,13 +300,14 @@ struct Writer::Impl {
     int i = 4;
     for (const auto& f : spec.fields) bind_stored(st, i++, rec[std::string(f.name)]);
     st.exec();
-    if (spec.name == "patient") index_patient(db.getLastInsertRowid(), rec);
+    index->index(spec, db.getLastInsertRowid(), rec);
     outbox(spec.name, id, "create", stamp, std::nullopt);
     audit("create", spec.name, id, stamp, "");
     return id;
   }
 
-  void update(std::string_view entity, std::string_view id, const json& input) {
+  // `statuses`: whether status fields may change (only through set_status).
+  void update(std::string_view entity, std::string_view id, const json& input, bool statuses) {
     const EntitySpec& spec = spec_of(entity);
     if (!input.is_object()) throw ValidationError(FieldError{"fields", "bad_type", {"a JSON object"}});
     auto cur = load(spec, id);
@@ -367,8 +319,9 @@ struct Writer::Impl {
       const FieldSpec* f = spec.field(k);
       if (!f) errs.push_back({k, "unknown_field"});
       else if (!f->editable || spec.append_only) errs.push_back({k, "not_editable"});
+      else if (f->status && !statuses) errs.push_back({k, "status_field"});
       else {
-        json nv = convert_field(*f, v, day, errs);
+        json nv = rules.convert(*f, v, day, errs);
         if (nv.is_null()) nv = fallback(*f, day, errs);  // cleared: back to its default
         rec[k] = std::move(nv);
       }
@@ -421,7 +374,7 @@ struct Writer::Impl {
       else fc.bind(5, base);
       fc.exec();
     }
-    if (spec.name == "patient") index_patient(cur->rid, rec);
+    index->index(spec, cur->rid, rec);
     const std::string names = join_names(changed);
     outbox(spec.name, id, "update", stamp, names);
     audit("update", spec.name, id, stamp, names);
@@ -436,7 +389,7 @@ struct Writer::Impl {
     st.bind(1, stamp);
     st.bind(2, cur->rid);
     st.exec();
-    if (spec.name == "patient") indexer->remove(cur->rid);
+    index->remove(spec, cur->rid);
     outbox(spec.name, id, "delete", stamp, std::nullopt);
     audit("delete", spec.name, id, stamp, "");
   }
@@ -494,7 +447,10 @@ struct Writer::Impl {
 
 std::string Writer::create(std::string_view entity, const json& fields) { return impl_.create(entity, fields); }
 void Writer::update(std::string_view entity, std::string_view id, const json& fields) {
-  impl_.update(entity, id, fields);
+  impl_.update(entity, id, fields, false);
+}
+void Writer::set_status(StatusKey, std::string_view entity, std::string_view id, const json& fields) {
+  impl_.update(entity, id, fields, true);
 }
 void Writer::remove(std::string_view entity, std::string_view id) { impl_.remove(entity, id); }
 
@@ -503,15 +459,15 @@ Store::~Store() = default;
 Store::Store(Store&&) noexcept = default;
 Store& Store::operator=(Store&&) noexcept = default;
 
-Store Store::open(const std::string& path, StoreOptions options) {
+Store Store::open(const std::string& path, const RecordRules& rules, StoreOptions options) {
   Store s;
   try {
-    s.impl_ = std::make_unique<Writer::Impl>(path, options);
+    s.impl_ = std::make_unique<Writer::Impl>(path, rules, options);
     auto& im = *s.impl_;
     configure_writer(im.db, options.cache_kib);
-    migrate(im.db);
+    migrate(im.db, rules);
     im.checkpointer = std::make_unique<WalCheckpointer>(im.db.getHandle(), path);
-    im.indexer = std::make_unique<PatientIndexer>(im.db);
+    im.index = rules.open_index(im.db);
     auto dev = im.setting("device_id");
     if (!dev) {
       dev = im.ids->next(im.clock->now_ms());

@@ -3,6 +3,9 @@
 // writer connection (WAL, synchronous=FULL, foreign keys on). Every write
 // validates its input, writes the record, its outbox row, its search keys
 // and its audit row in one transaction, and is durable when the call returns.
+// The validation and the search keys are the domain's (RecordRules, rules.h):
+// open a store with yz::open_store (core/domain/open_store.h), which wires
+// them in.
 //
 // Threads: a Store (its writer connection) belongs to one thread at a time.
 // Other threads read through their own open_reader() connections.
@@ -22,6 +25,7 @@
 #include "core/base/clock.h"
 #include "core/base/hlc.h"
 #include "core/base/uuid.h"
+#include "core/store/rules.h"
 
 namespace yz {
 
@@ -39,6 +43,15 @@ struct StoreOptions {
 };
 
 class Store;
+struct CareStatusAccess;
+
+// The key to Writer::set_status. Only core/care can make one (through
+// CareStatusAccess, defined in core/care/status_access.h): a status moves
+// along its transition table there and nowhere else (DESIGN.md §10).
+class StatusKey {
+  friend struct CareStatusAccess;
+  StatusKey() = default;
+};
 
 // The writes of one transaction, handed to Store::transact.
 class Writer {
@@ -49,8 +62,12 @@ class Writer {
   // fills a missing birth date and sex and must agree with given ones.
   std::string create(std::string_view entity, const json& fields);
   // Change editable fields of a live record. Unchanged values are skipped;
-  // a call that changes nothing writes nothing.
+  // a call that changes nothing writes nothing. A status field
+  // (FieldSpec::status) is refused with ValidationError naming it (code
+  // "status_field"): the commands of core/care move statuses.
   void update(std::string_view entity, std::string_view id, const json& fields);
+  // update that may also change status fields; for core/care's transitions.
+  void set_status(StatusKey key, std::string_view entity, std::string_view id, const json& fields);
   // Mark a record deleted (a tombstone that syncs like any change).
   void remove(std::string_view entity, std::string_view id);
 
@@ -64,8 +81,10 @@ class Writer {
 class Store {
  public:
   // Open (creating if missing) and migrate the database at `path`
-  // (":memory:" for tests). Throws StoreError.
-  static Store open(const std::string& path, StoreOptions options = {});
+  // (":memory:" for tests), holding every record to `rules` (which must
+  // outlive the store). Throws StoreError. Callers use open_store
+  // (core/domain/open_store.h), which passes the domain's rules.
+  static Store open(const std::string& path, const RecordRules& rules, StoreOptions options = {});
   ~Store();
   Store(Store&&) noexcept;
   Store& operator=(Store&&) noexcept;

@@ -24,6 +24,7 @@
 #include "core/base/hlc.h"
 #include "core/programs/programs.h"
 #include "core/store/store.h"
+#include "core/domain/open_store.h"
 #include "core/base/uuid.h"
 #include "core/domain/validate.h"
 #include "core/queries/views.h"
@@ -146,7 +147,7 @@ int64_t now_ms() { return SystemClock().now_ms(); }
 class SqliteCentralStore : public CentralStore {
  public:
   explicit SqliteCentralStore(const std::string& path)
-      : path_(path), repairs_(repair_clocks(path)), store_(Store::open(path, options())) {
+      : path_(path), repairs_(repair_clocks(path)), store_(open_store(path, options())) {
     store_.db().exec(kServerSchema);
     migrate_teams();
   }

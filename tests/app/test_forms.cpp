@@ -3,7 +3,9 @@
 #include <doctest/doctest.h>
 
 #include "app/yizhen/model/forms.h"
+#include "core/care/clinic_day.h"
 #include "core/queries/views.h"
+#include "core/domain/open_store.h"
 #include "tests/support/process.h"
 
 using namespace yz;
@@ -57,7 +59,7 @@ TEST_CASE("registration check names each missing field") {
 }
 
 TEST_CASE("a patient saved from the form reads back with the card's birth date") {
-  Store s = Store::open(":memory:");
+  Store s = open_store(":memory:");
   PatientForm f;
   f.name = "卓玛";
   f.id_number = kCard;
@@ -71,7 +73,7 @@ TEST_CASE("a patient saved from the form reads back with the card's birth date")
 }
 
 TEST_CASE("store errors of a patient land under the form's fields") {
-  Store s = Store::open(":memory:");
+  Store s = open_store(":memory:");
   PatientForm f;
   f.name = "热依汗古丽";
   f.sex = "M";  // the card says a woman
@@ -99,7 +101,7 @@ TEST_CASE("vital states: refused, low, high, fine") {
 }
 
 TEST_CASE("an encounter with vitals, diagnosis, medicines, referral and follow-up saves in one go") {
-  Store s = Store::open(":memory:");
+  Store s = open_store(":memory:");
   const std::string pid = s.create("patient", {{"name", "卓玛"}, {"sex", "F"}, {"age", 40}});
   EncounterForm f;
   f.patient_id = pid;
@@ -133,7 +135,7 @@ TEST_CASE("an encounter with vitals, diagnosis, medicines, referral and follow-u
 }
 
 TEST_CASE("a refused vital names the vital and saves nothing") {
-  Store s = Store::open(":memory:");
+  Store s = open_store(":memory:");
   const std::string pid = s.create("patient", {{"name", "旺姆"}, {"sex", "F"}, {"age", 30}});
   EncounterForm f;
   f.patient_id = pid;
@@ -150,7 +152,7 @@ TEST_CASE("a refused vital names the vital and saves nothing") {
 }
 
 TEST_CASE("dispense problems are placed under their line") {
-  Store s = Store::open(":memory:");
+  Store s = open_store(":memory:");
   const std::string pid = s.create("patient", {{"name", "阿依古丽"}, {"sex", "F"}, {"age", 30}});
   EncounterForm f;
   f.patient_id = pid;
@@ -189,7 +191,7 @@ TEST_CASE("forms survive a round trip through their draft JSON") {
 }
 
 TEST_CASE("clinic day opens, then closes with its summary in the notes") {
-  Store s = Store::open(":memory:");
+  Store s = open_store(":memory:");
   const std::string team = s.create("team", {{"name", "上海第十批援藏医疗队"}});
   ClinicDayForm f;
   CHECK_FALSE(f.check(Lang::zh));
@@ -207,7 +209,7 @@ TEST_CASE("clinic day opens, then closes with its summary in the notes") {
 }
 
 TEST_CASE("a home visit with items saves the visit and its dispenses") {
-  Store s = Store::open(":memory:");
+  Store s = open_store(":memory:");
   const std::string hh = s.create("household", {{"village_code", "540102001001"}, {"head_name", "次仁"}});
   const std::string pid = s.create("patient", {{"name", "次仁"}, {"sex", "M"}, {"age", 80}, {"household_id", hh}});
   HomeVisitForm f;

@@ -108,28 +108,30 @@ TEST_CASE("ICD-10 search by code, Chinese name, English and initials") {
 }
 
 TEST_CASE("summary rows carry the numbers teams report") {
-  DaySummary s;
+  DaySummary day;
+  ReportFigures& s = day.figures;
   s.visits = 120;
   s.people = 98;
   s.screenings = 40;
   s.by_program["gi-early-cancer"] = {30, 4, 1};
+  s.positive = 4;
   s.referrals = 3;
-  s.dispensed_value = 12345.5;
+  s.value = 12345.5;
   const std::vector<ProgramPtr> installed(builtin_programs().begin(), builtin_programs().end());
-  auto rows = summary_rows(s, installed, Lang::zh);
+  auto rows = summary_rows(day, installed, Lang::zh);
   CHECK(rows[0].value == "120");
   bool gi = false;
   for (const auto& r : rows)
     gi |= r.label == builtin_program("gi-early-cancer")->name.zh && r.value == "30 人，阳性 4，可疑 1";
   CHECK(gi);
   CHECK(rows.back().value == "12,345.50 元");
-  rows = summary_rows(s, installed, Lang::en);
+  rows = summary_rows(day, installed, Lang::en);
   bool gi_en = false;
   for (const auto& r : rows)
     gi_en |= r.label == "Upper GI early cancer screening" && r.value == "30 screened, 4 positive, 1 suspected";
   CHECK(gi_en);
   CHECK(rows.back().value == "12,345.50 yuan");
-  CHECK(summary_text(s, Lang::en).find("4 positive") != std::string::npos);
+  CHECK(summary_text(day, Lang::en).find("4 positive") != std::string::npos);
   CHECK(money(0) == "0.00");
   CHECK(money(1234567.891) == "1,234,567.89");
   CHECK(money(-1234.5) == "-1,234.50");

@@ -4,6 +4,8 @@
 
 #include "app/yizhen/model/app_model.h"
 #include "app/yizhen/model/summary.h"
+#include "core/care/follow_up.h"
+#include "core/care/screening.h"
 #include "core/queries/field_queries.h"
 #include "tests/support/process.h"
 
@@ -154,8 +156,8 @@ TEST_CASE("open a clinic day, save an encounter, see it in the summary, then clo
   m.save_encounter(e, {}, {});
   m.settle();
   REQUIRE(m.view().summary);
-  CHECK(m.view().summary->visits == 1);
-  CHECK(m.view().summary->dispensed_value == doctest::Approx(25.6));
+  CHECK(m.view().summary->figures.visits == 1);
+  CHECK(m.view().summary->figures.value == doctest::Approx(25.6));
   CHECK(m.view().dispensed.at("氨氯地平片") == 2);
   m.close_day(m.view().prefs.day_id);
   m.settle();
@@ -177,10 +179,59 @@ TEST_CASE("follow-ups due in a village, and marking one done") {
   m.load_follow_ups("540102001");
   m.settle();
   REQUIRE(m.view().follow_ups.size() == 1);
-  CHECK(m.view().follow_ups[0].patient_name == "次仁");
+  CHECK(m.view().follow_ups[0].name == "次仁");
   m.follow_up_done(fu, "血压 130/80");
   m.settle();
   CHECK(m.view().follow_ups.empty());
+}
+
+TEST_CASE("the app marks follow-ups done through the care command: a chronic patient's next one, refusals") {
+  test::TempDir dir;
+  AppModel m(dir.file("t.db"), {});
+  m.load_prefs();
+  std::string chronic, lost;
+  m.db().run([&](Store& s) {
+    const std::string p = s.create("patient", {{"name", "次仁"}, {"sex", "M"}, {"age", 60}, {"village_code", "540102001001"}});
+    ScreeningInput in;
+    in.patient_id = p;
+    in.program_id = "hypertension";
+    in.answers = {{"sbp", 150}, {"dbp", 95}};  // grade 1: a recheck, then quarterly follow-ups
+    chronic = record_screening(s, in).follow_up_id;
+    lost = s.create("follow_up", {{"patient_id", p}, {"due_date", s.today()}, {"reason", "复查血糖"}});
+    s.transact([&](Writer& w) { mark_follow_up_lost(s, w, lost, "迁居外地"); });
+  });
+  REQUIRE_FALSE(chronic.empty());
+  auto follow_up = [&](const std::string& id) {
+    json f;
+    m.db().run([&](Store& s) { f = *s.get("follow_up", id); });
+    return f;
+  };
+  auto count = [&] {
+    int64_t n = 0;
+    m.db().run([&](Store& s) { n = s.db().execAndGet("SELECT count(*) FROM follow_up").getInt64(); });
+    return n;
+  };
+  // Done with an empty result is refused; nothing changes.
+  m.follow_up_done(chronic, "  ");
+  m.settle();
+  CHECK(follow_up(chronic)["status"] == "due");
+  CHECK(count() == 2);
+  // Lost is final: lost -> done is refused.
+  m.follow_up_done(lost, "已复查");
+  m.settle();
+  CHECK(follow_up(lost)["status"] == "lost");
+  // Done: the hypertension program's chronic rule makes the next follow-up.
+  m.follow_up_done(chronic, "血压 135/85，已服药");
+  m.settle();
+  CHECK(follow_up(chronic)["status"] == "done");
+  REQUIRE(count() == 3);
+  json next;
+  m.db().run([&](Store& s) {
+    next = *s.get("follow_up", s.db().execAndGet("SELECT id FROM follow_up ORDER BY rid DESC LIMIT 1").getString());
+  });
+  CHECK(next["status"] == "due");
+  CHECK(next["reason"] == "高血压患者季度随访");
+  CHECK(next["screening_id"] == follow_up(chronic)["screening_id"]);
 }
 
 TEST_CASE("a database that cannot be opened is reported, not a hang") {

@@ -8,6 +8,7 @@
 #include "app/yizhen/model/forms.h"
 #include "app/yizhen/model/screening.h"
 #include "tests/support/process.h"
+#include "core/domain/open_store.h"
 
 using namespace yz;
 using namespace yz::app;
@@ -181,7 +182,7 @@ TEST_CASE("the screening input is what record_screening needs and a draft keeps 
 }
 
 TEST_CASE("an encounter with a screening saves both in one transaction") {
-  Store s = Store::open(":memory:");
+  Store s = open_store(":memory:");
   const std::string pid = add_zhuoma(s);
   EncounterForm e;
   e.patient_id = pid;

@@ -8,6 +8,7 @@
 #include <string>
 
 #include "core/store/store.h"
+#include "core/domain/open_store.h"
 #include "sync/client/client.h"
 #include "sync/client/transport.h"
 #include "tests/support/child.h"
@@ -55,7 +56,7 @@ struct Device {
   yz::sync::WriterExec exec;
 
   explicit Device(const std::string& path, yz::StoreOptions opts = {})
-      : store(yz::Store::open(path, opts)), exec(yz::sync::direct_exec(store)) {}
+      : store(yz::open_store(path, opts)), exec(yz::sync::direct_exec(store)) {}
 
   void enroll(const Server& server, const std::string& code) {
     auto t = yz::sync::make_http_transport(server.url);

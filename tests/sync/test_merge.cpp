@@ -10,6 +10,7 @@
 #include "core/store/entities.h"
 #include "core/base/hlc.h"
 #include "core/store/store.h"
+#include "core/domain/open_store.h"
 #include "tests/support/process.h"
 
 using namespace yz;
@@ -21,7 +22,7 @@ constexpr int64_t kNow = 1'795'000'000'000;  // 2026-11-18
 struct Device {
   ManualClock clock{kNow};
   Store store;
-  explicit Device(const std::string& path) : store(Store::open(path, opts())) {}
+  explicit Device(const std::string& path) : store(open_store(path, opts())) {}
   StoreOptions opts() {
     StoreOptions o;
     o.clock = &clock;

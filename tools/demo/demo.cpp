@@ -17,11 +17,15 @@
 #include <vector>
 
 #include "core/base/clock.h"
-#include "core/care/followup.h"
+#include "core/care/clinic_day.h"
+#include "core/care/follow_up.h"
+#include "core/care/referral.h"
+#include "core/care/screening.h"
 #include "core/domain/catalogue.h"
 #include "core/domain/idcard.h"
 #include "core/programs/programs.h"
 #include "core/store/store.h"
+#include "core/domain/open_store.h"
 #include "core/base/uuid.h"
 #include "core/domain/validate.h"
 
@@ -631,8 +635,29 @@ class Generator {
     ++txn_records_;
     return id;
   }
-  void update(Writer& w, Kind k, const std::string& id, const json& fields) {
-    w.update(kKindName[k], id, fields);
+  // Statuses move through the care commands (core/care), as in the app and
+  // yizhenctl: the transition tables and a chronic patient's next follow-up
+  // apply to demo data too.
+  void referral_to(Writer& w, const std::string& id, const char* status, const std::string& outcome = {}) {
+    set_referral_status(store_, w, id, status, outcome);
+    ++txn_records_;
+  }
+  // Returns the next follow-up the program's chronic rule made, or "".
+  std::string follow_up_done(Writer& w, const std::string& id, const std::string& result) {
+    std::string next = complete_follow_up(store_, w, id, result, date_of_ms(now_));
+    ++txn_records_;
+    if (!next.empty()) {
+      ++counts_[kFollowUp];
+      ++txn_records_;
+    }
+    return next;
+  }
+  void follow_up_overdue(Writer& w, const std::string& id) {
+    mark_follow_up_overdue(store_, w, id, date_of_ms(now_));
+    ++txn_records_;
+  }
+  void follow_up_lost(Writer& w, const std::string& id, const std::string& reason) {
+    mark_follow_up_lost(store_, w, id, reason);
     ++txn_records_;
   }
   // Run `fn` at time `t` (within the transaction open then), if t is before
@@ -1608,7 +1633,7 @@ void Generator::progress_referral(const std::string& id, Prog prog, int64_t t0, 
   // advised -> contacted -> arrived -> outcome, or lost along the way.
   if (rng_.chance(0.1)) {
     schedule(t0 + rng_.range(30, 60) * kDay + 3 * kHour, [this, id, pastoral](Writer& w) {
-      update(w, kReferral, id, {{"status", "lost"}, {"outcome", lost_reason(pastoral)}});
+      referral_to(w, id, "lost", lost_reason(pastoral));
     });
     return;
   }
@@ -1618,15 +1643,13 @@ void Generator::progress_referral(const std::string& id, Prog prog, int64_t t0, 
   const int64_t outcome = arrived + rng_.range(3, 30) * kDay;
   const std::string text = referral_outcome(prog);
   schedule(contacted, [this, id, arrives, arrived, outcome, text, pastoral](Writer& w) {
-    update(w, kReferral, id, {{"status", "contacted"}});
+    referral_to(w, id, "contacted");
     if (arrives) {
-      schedule(arrived, [this, id](Writer& w2) { update(w2, kReferral, id, {{"status", "arrived"}}); });
-      schedule(outcome, [this, id, text](Writer& w2) {
-        update(w2, kReferral, id, {{"status", "outcome"}, {"outcome", text}});
-      });
+      schedule(arrived, [this, id](Writer& w2) { referral_to(w2, id, "arrived"); });
+      schedule(outcome, [this, id, text](Writer& w2) { referral_to(w2, id, "outcome", text); });
     } else {
       schedule(arrived + 30 * kDay, [this, id, pastoral](Writer& w2) {
-        update(w2, kReferral, id, {{"status", "lost"}, {"outcome", lost_reason(pastoral)}});
+        referral_to(w2, id, "lost", lost_reason(pastoral));
       });
     }
   });
@@ -1640,23 +1663,18 @@ void Generator::progress_follow_up(const std::string& id, const std::string& due
     const int64_t done = std::max(now_ + kDay, due_ms + rng_.range(-5, 10) * kDay);
     std::string result = referral_id.empty() ? "已随访，情况稳定" : referral_outcome(prog);
     if (prog == pDm || prog == pHtn) result = "已复查，纳入慢病规范管理";
-    schedule(done, [this, id, result](Writer& w2) {
-      update(w2, kFollowUp, id, {{"status", "done"}, {"result", result}, {"done_date", date_of_ms(now_)}});
-    });
+    schedule(done, [this, id, result](Writer& w2) { follow_up_done(w2, id, result); });
   } else if (r < 0.9) {
     const bool then_lost = rng_.chance(0.35);
     const int64_t lost_at = due_ms + rng_.range(45, 120) * kDay;
     schedule(due_ms + 7 * kDay, [this, id, then_lost, lost_at, pastoral](Writer& w2) {
-      update(w2, kFollowUp, id, {{"status", "overdue"}});
+      follow_up_overdue(w2, id);
       if (then_lost)
-        schedule(lost_at, [this, id, pastoral](Writer& w3) {
-          update(w3, kFollowUp, id, {{"status", "lost"}, {"result", lost_reason(pastoral)}});
-        });
+        schedule(lost_at, [this, id, pastoral](Writer& w3) { follow_up_lost(w3, id, lost_reason(pastoral)); });
     });
   } else {
-    schedule(due_ms + rng_.range(14, 60) * kDay, [this, id, pastoral](Writer& w2) {
-      update(w2, kFollowUp, id, {{"status", "lost"}, {"result", lost_reason(pastoral)}});
-    });
+    schedule(due_ms + rng_.range(14, 60) * kDay,
+             [this, id, pastoral](Writer& w2) { follow_up_lost(w2, id, lost_reason(pastoral)); });
   }
 }
 
@@ -1695,24 +1713,26 @@ void Generator::progress_chronic(const std::string& id, const std::string& due, 
       if (!result.empty()) result += "；";
       result += "空腹血糖" + fmt("%.1f", next.glucose) + " mmol/L，" + (next.glucose < 7.0 ? "控制达标" : "控制欠佳，加强饮食管理");
     }
-    update(w2, kFollowUp, id, {{"status", "done"}, {"result", result}, {"done_date", date_of_ms(now_)}});
-    // The next quarter's follow-up.
-    chronic_follow_up(w2, next, rng_.range(85, 95), "");
+    // The next quarter's follow-up: the one the program's chronic rule made,
+    // or, for a patient found at a visit rather than a screening, one made
+    // here.
+    const std::string made = follow_up_done(w2, id, result);
+    if (made.empty()) chronic_follow_up(w2, next, rng_.range(85, 95), "");
+    else progress_chronic(made, store_.get("follow_up", made)->value("due_date", ""), next);
   };
   if (done) {
     schedule(std::max(now_ + kDay, due_ms + rng_.range(-7, 10) * kDay), complete);
   } else if (late) {
     const int64_t late_done = due_ms + rng_.range(20, 50) * kDay;
     schedule(due_ms + 7 * kDay, [this, id, late_done, complete](Writer& w2) {
-      update(w2, kFollowUp, id, {{"status", "overdue"}});
+      follow_up_overdue(w2, id);
       if (rng_.chance(0.6)) schedule(late_done, complete);
     });
   } else {
     const bool pastoral = c.pastoral;
-    schedule(due_ms + 7 * kDay, [this, id](Writer& w2) { update(w2, kFollowUp, id, {{"status", "overdue"}}); });
-    schedule(due_ms + rng_.range(60, 120) * kDay, [this, id, pastoral](Writer& w2) {
-      update(w2, kFollowUp, id, {{"status", "lost"}, {"result", lost_reason(pastoral)}});
-    });
+    schedule(due_ms + 7 * kDay, [this, id](Writer& w2) { follow_up_overdue(w2, id); });
+    schedule(due_ms + rng_.range(60, 120) * kDay,
+             [this, id, pastoral](Writer& w2) { follow_up_lost(w2, id, lost_reason(pastoral)); });
   }
 }
 
@@ -1975,9 +1995,11 @@ void Generator::run_day(Writer& w, const DayPlan& d) {
   json staff = json::array();
   for (int m : v.staff) staff.push_back(team.members[m].id);
   const std::string place = d.village >= 0 ? villages_[d.village].code : tw.code;
-  v.clinic_day_id = create(w, kClinicDay, {{"date", d.date}, {"place_code", place}, {"team_id", team.id},
-                                           {"kind", clinic_day_kinds().at(d.kind).id}, {"campaign", campaign},
-                                           {"stations", v.stations}, {"staff", staff}, {"status", "open"}});
+  v.clinic_day_id = open_clinic_day(w, {{"date", d.date}, {"place_code", place}, {"team_id", team.id},
+                                        {"kind", clinic_day_kinds().at(d.kind).id}, {"campaign", campaign},
+                                        {"stations", v.stations}, {"staff", staff}});
+  ++counts_[kClinicDay];
+  ++txn_records_;
 
   DayStats st;
   v.t = midnight + 10 * kHour;
@@ -2056,8 +2078,8 @@ void Generator::run_day(Writer& w, const DayPlan& d) {
   const int month = std::stoi(d.date.substr(5, 2));
   std::string remark = (month <= 2 || month == 12) && team.tibet && rng_.chance(0.4) ? rng_.pick(kWinterRemarks)
                                                                                       : rng_.pick(kDayRemarks);
-  update(w, kClinicDay, v.clinic_day_id,
-         {{"status", "closed"}, {"closed_at", datetime_of_ms(now_)}, {"notes", std::string(notes) + remark}});
+  close_clinic_day(store_, w, v.clinic_day_id, std::string(notes) + remark, datetime_of_ms(now_));
+  ++txn_records_;
 }
 
 DemoCounts Generator::run() {
@@ -2109,7 +2131,7 @@ DemoCounts generate_demo(const std::string& db_path, const DemoOptions& options)
   so.ids = &ids;
   so.actor = "demo";
   so.audit = false;
-  Store store = Store::open(db_path, so);
+  Store store = open_store(db_path, so);
   Generator g(store, clock, options);
   return g.run();
 }

@@ -6,6 +6,8 @@
 
 #include "core/base/clock.h"
 #include "core/base/dates.h"
+#include "core/care/clinic_day.h"
+#include "core/care/follow_up.h"
 #include "app/yizhen/model/summary.h"
 #include "app/yizhen/strings.h"
 #include "core/base/messages.h"
@@ -326,7 +328,7 @@ void AppModel::close_day(const std::string& day_id) {
   db_->request<std::vector<json>>(
       [day_id, l](Store& s) {
         std::string notes;
-        if (auto sum = day_summary(s.db(), day_id)) notes = summary_text(*sum, l);
+        if (auto sum = day_summary(s.db(), day_id, s.today())) notes = summary_text(*sum, l);
         close_clinic_day(s, day_id, notes);
         return recent_clinic_days(s.db(), 60);
       },
@@ -353,7 +355,7 @@ void AppModel::refresh_day() {
   db_->request<Day>(
       [id](Store& s) {
         Day d;
-        d.summary = day_summary(s.db(), id);
+        d.summary = day_summary(s.db(), id, s.today());
         if (d.summary) d.dispensed = dispensed_on_day(s.db(), id);
         return d;
       },
@@ -368,19 +370,24 @@ void AppModel::refresh_day() {
 
 void AppModel::load_follow_ups(const std::string& place_prefix) {
   view_.follow_up_place = place_prefix;
-  db_->request<std::vector<FollowUpDue>>(
+  db_->request<std::vector<WorklistRow>>(
       [place_prefix](Store& s) {
-        const std::string today = s.today();
-        const std::string until = add_days(today, 30);
-        return follow_ups_due(s.db(), place_prefix, today, until, 2000);
+        WorklistQuery q;
+        q.place = place_prefix;
+        q.as_of = s.today();
+        q.until = add_days(q.as_of, 30);
+        q.limit = 2000;
+        return follow_up_worklist(s.db(), q);
       },
-      [this](std::vector<FollowUpDue> f) { view_.follow_ups = std::move(f); }, failure({}));
+      [this](std::vector<WorklistRow> f) { view_.follow_ups = std::move(f); }, failure({}));
 }
 
 void AppModel::follow_up_done(const std::string& id, const std::string& result) {
   db_->request<int>(
       [id, result](Store& s) {
-        mark_follow_up_done(s, id, result);
+        // The care command: the transition table, the required result and a
+        // chronic patient's next follow-up, as in yizhenctl.
+        s.transact([&](Writer& w) { complete_follow_up(s, w, id, result); });
         return 0;
       },
       [this](int) {

@@ -22,7 +22,9 @@
 #include "app/yizhen/search_worker.h"
 #include "app/yizhen/ui_queue.h"
 #include "core/queries/field_queries.h"
+#include "core/queries/summary.h"
 #include "core/queries/views.h"
+#include "core/queries/worklist.h"
 
 namespace yz::app {
 
@@ -64,7 +66,7 @@ struct AppView {
 
   // Follow-ups and home visits
   std::string follow_up_place;
-  std::vector<FollowUpDue> follow_ups;
+  std::vector<WorklistRow> follow_ups;
   std::vector<HouseholdRow> households;
 
   // A line at the bottom: what just happened.

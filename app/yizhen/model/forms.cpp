@@ -5,6 +5,7 @@
 #include <cstdlib>
 
 #include "core/base/clock.h"
+#include "core/care/clinic_day.h"
 #include "core/domain/idcard.h"
 #include "core/base/messages.h"
 #include "core/domain/validate.h"
@@ -371,7 +372,7 @@ bool ClinicDayForm::check(Lang lang) {
 
 json ClinicDayForm::to_fields() const {
   json j = {{"date", trim(date)}, {"place_code", trim(place_code)}, {"team_id", team_id}, {"kind", kind},
-            {"stations", stations}, {"staff", staff}, {"status", "open"}};
+            {"stations", stations}, {"staff", staff}};
   put_if(j, "campaign", campaign);
   put_if(j, "notes", notes);
   return j;
@@ -396,13 +397,7 @@ ClinicDayForm ClinicDayForm::from_json(const json& j) {
   return f;
 }
 
-std::string ClinicDayForm::save(Store& store) const { return store.create("clinic_day", to_fields()); }
-
-void close_clinic_day(Store& store, const std::string& day_id, const std::string& notes) {
-  json u = {{"status", "closed"}, {"closed_at", datetime_of_ms(store.now_ms())}};
-  if (!trim(notes).empty()) u["notes"] = trim(notes);
-  store.update("clinic_day", day_id, u);
-}
+std::string ClinicDayForm::save(Store& store) const { return open_clinic_day(store, to_fields()); }
 
 // ---------------------------------------------------------------------------
 
@@ -457,12 +452,6 @@ std::string HomeVisitForm::save(Store& store) const {
     }
   });
   return id;
-}
-
-void mark_follow_up_done(Store& store, const std::string& id, const std::string& result) {
-  json u = {{"status", "done"}, {"done_date", store.today()}};
-  if (!trim(result).empty()) u["result"] = trim(result);
-  store.update("follow_up", id, u);
 }
 
 }  // namespace yz::app

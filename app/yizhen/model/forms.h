@@ -110,8 +110,6 @@ struct ClinicDayForm {
   static ClinicDayForm from_json(const json& j);
   std::string save(Store& store) const;
 };
-// Close a clinic day: status closed, closed_at now, the summary as notes.
-void close_clinic_day(Store& store, const std::string& day_id, const std::string& notes);
 
 // ---------------------------------------------------------------------------
 // A home visit to a household.
@@ -128,8 +126,5 @@ struct HomeVisitForm {
   std::string save(Store& store) const;
 };
 const std::vector<std::string>& common_services();
-
-// Mark a follow-up done today with its result.
-void mark_follow_up_done(Store& store, const std::string& follow_up_id, const std::string& result);
 
 }  // namespace yz::app

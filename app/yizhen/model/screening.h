@@ -14,7 +14,7 @@
 #include <vector>
 
 #include "app/yizhen/model/field_errors.h"
-#include "core/care/followup.h"
+#include "core/care/screening.h"
 #include "core/programs/programs.h"
 
 namespace yz::app {

@@ -22,7 +22,16 @@ std::string money(double yuan) {
   return out + s.substr(dot);
 }
 
-std::vector<SummaryRow> summary_rows(const DaySummary& s, const std::vector<ProgramPtr>& programs, Lang lang) {
+namespace {
+int64_t dispense_lines(const ReportFigures& f) {
+  int64_t n = 0;
+  for (const auto& [kind, g] : f.given) n += g.lines;
+  return n;
+}
+}  // namespace
+
+std::vector<SummaryRow> summary_rows(const DaySummary& day, const std::vector<ProgramPtr>& programs, Lang lang) {
+  const ReportFigures& s = day.figures;
   auto ll = [](int64_t n) { return static_cast<long long>(n); };
   std::vector<SummaryRow> r;
   r.push_back({tr(S::sum_visits, lang), std::to_string(s.visits)});
@@ -38,18 +47,16 @@ std::vector<SummaryRow> summary_rows(const DaySummary& s, const std::vector<Prog
   }
   r.push_back({tr(S::sum_referrals, lang), std::to_string(s.referrals)});
   r.push_back({tr(S::sum_home_visits, lang), std::to_string(s.home_visits)});
-  r.push_back({tr(S::sum_dispense_lines, lang), std::to_string(s.dispense_lines)});
-  r.push_back({tr(S::sum_value, lang), trf(lang, S::sum_yuan, money(s.dispensed_value).c_str())});
+  r.push_back({tr(S::sum_dispense_lines, lang), std::to_string(dispense_lines(s))});
+  r.push_back({tr(S::sum_value, lang), trf(lang, S::sum_yuan, money(s.value).c_str())});
   return r;
 }
 
-std::string summary_text(const DaySummary& s, Lang lang) {
-  int64_t positive = 0;
-  for (const auto& [id, c] : s.by_program) positive += c.positive;
+std::string summary_text(const DaySummary& day, Lang lang) {
+  const ReportFigures& s = day.figures;
   return trf(lang, S::sum_text, static_cast<long long>(s.visits), static_cast<long long>(s.people),
-             static_cast<long long>(s.screenings), static_cast<long long>(positive),
-             static_cast<long long>(s.referrals), static_cast<long long>(s.home_visits),
-             money(s.dispensed_value).c_str());
+             static_cast<long long>(s.screenings), static_cast<long long>(s.positive),
+             static_cast<long long>(s.referrals), static_cast<long long>(s.home_visits), money(s.value).c_str());
 }
 
 }  // namespace yz::app

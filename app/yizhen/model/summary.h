@@ -7,7 +7,7 @@
 
 #include "core/base/errors.h"
 #include "core/programs/programs.h"
-#include "core/queries/views.h"
+#include "core/queries/summary.h"
 
 namespace yz::app {
 

@@ -14,7 +14,7 @@
 #include "app/yizhen/screens/screens.h"
 #include "app/yizhen/strings.h"
 #include "app/yizhen/ui.h"
-#include "core/care/followup.h"
+#include "core/care/screening.h"
 #include "core/domain/icd10.h"
 #include "core/domain/vitals.h"
 

@@ -30,7 +30,7 @@ void DrawFollowUps(FollowUpsState& st, const AppView& view, AppModel& actions, N
 
   ImGui::BeginChild("fu_list", ImVec2(-1, -1), true);
   int overdue = 0;
-  for (const auto& f : view.follow_ups) overdue += f.overdue ? 1 : 0;
+  for (const auto& f : view.follow_ups) overdue += f.effective_status == "overdue" ? 1 : 0;
   ui::SectionTitle((st.place_code.empty() ? std::string(tr(S::fu_all)) : view.place_label(st.place_code)).c_str());
   if (view.follow_ups.empty()) ui::Muted(tr(S::fu_none));
   else ui::Muted(trf(S::fu_count, static_cast<int>(view.follow_ups.size()), overdue).c_str());
@@ -39,21 +39,22 @@ void DrawFollowUps(FollowUpsState& st, const AppView& view, AppModel& actions, N
   clipper.Begin(static_cast<int>(view.follow_ups.size()), row);
   while (clipper.Step())
     for (int i = clipper.DisplayStart; i < clipper.DisplayEnd; ++i) {
-      const FollowUpDue& f = view.follow_ups[static_cast<size_t>(i)];
-      ImGui::PushID(f.id.c_str());
+      const WorklistRow& f = view.follow_ups[static_cast<size_t>(i)];
+      const bool overdue_row = f.effective_status == "overdue";
+      ImGui::PushID(f.follow_up_id.c_str());
       ImGui::BeginGroup();
-      ImGui::PushStyleColor(ImGuiCol_Text, f.overdue ? ui::col_error() : ui::col_warn());
-      ImGui::Text("%s  %s", f.due_date.c_str(), f.overdue ? tr(S::fu_overdue) : tr(S::fu_due));
+      ImGui::PushStyleColor(ImGuiCol_Text, overdue_row ? ui::col_error() : ui::col_warn());
+      ImGui::Text("%s  %s", f.due_date.c_str(), overdue_row ? tr(S::fu_overdue) : tr(S::fu_due));
       ImGui::PopStyleColor();
       ImGui::SameLine();
-      ImGui::Text("%s  %s  %s", f.patient_name.c_str(), f.phone.c_str(), view.place_label(f.village_code).c_str());
+      ImGui::Text("%s  %s  %s", f.name.c_str(), f.phone.c_str(), view.place_label(f.village_code).c_str());
       ImGui::SameLine();
       ui::Muted(f.reason.c_str());
-      std::string& result = st.results[f.id];
+      std::string& result = st.results[f.follow_up_id];
       ImGui::SetNextItemWidth(std::max(ui::em() * 8, ImGui::GetContentRegionAvail().x - ui::em() * 14));
       ImGui::InputTextWithHint("##result", tr(S::fu_result), &result);
       ImGui::SameLine();
-      if (ui::PrimaryButton(tr(S::fu_mark_done), ui::em() * 6)) actions.follow_up_done(f.id, result);
+      if (ui::PrimaryButton(tr(S::fu_mark_done), ui::em() * 6)) actions.follow_up_done(f.follow_up_id, result);
       ImGui::SameLine();
       if (ui::Button(tr(S::nav_patients), ui::em() * 4)) {
         actions.open_patient(f.patient_id);

@@ -1,0 +1,213 @@
+// Reports: on demo data, every figure (total and per township) equals a count
+// computed here straight from the tables with SQL written independently of
+// core/report.cpp; scopes by day, date range, campaign and township; the
+// Markdown and JSON forms; bad input.
+#include <doctest/doctest.h>
+
+#include <SQLiteCpp/Statement.h>
+
+#include <cmath>
+#include <map>
+
+#include "tools/demo/demo.h"
+#include "core/output/report.h"
+#include "core/store/store.h"
+#include "core/domain/open_store.h"
+#include "tests/core/helpers.h"
+
+using namespace yz;
+using yz_test::first_error;
+
+namespace {
+
+const std::string& demo_db() {
+  static yz_test::TempPath path;
+  static bool made = false;
+  if (!made) {
+    generate_demo(path.str(), {300, 3});
+    made = true;
+  }
+  return path.str();
+}
+
+int64_t q1(SQLite::Database& db, const std::string& sql, const std::vector<std::string>& args = {}) {
+  SQLite::Statement st(db, sql);
+  for (size_t i = 0; i < args.size(); ++i) st.bind(static_cast<int>(i + 1), args[i]);
+  REQUIRE(st.executeStep());
+  return st.getColumn(0).getInt64();
+}
+double d1(SQLite::Database& db, const std::string& sql, const std::vector<std::string>& args = {}) {
+  SQLite::Statement st(db, sql);
+  for (size_t i = 0; i < args.size(); ++i) st.bind(static_cast<int>(i + 1), args[i]);
+  REQUIRE(st.executeStep());
+  return st.getColumn(0).getDouble();
+}
+
+// Independent figures for the clinic days selected by `days` (a SELECT of
+// clinic_day ids), as of `as_of`.
+void check_figures(SQLite::Database& db, const ReportFigures& f, const std::string& days, const std::string& as_of) {
+  const std::string in = " IN (" + days + ")";
+  CHECK(f.clinic_days == q1(db, "SELECT COUNT(*) FROM (" + days + ")"));
+  CHECK(f.visits == q1(db, "SELECT COUNT(*) FROM encounter WHERE deleted = 0 AND clinic_day_id" + in));
+  CHECK(f.people == q1(db, "SELECT COUNT(*) FROM (SELECT patient_id FROM encounter WHERE deleted = 0 AND clinic_day_id" +
+                               in + " UNION SELECT patient_id FROM screening WHERE deleted = 0 AND clinic_day_id" + in +
+                               ")"));
+  CHECK(f.home_visits == q1(db, "SELECT COUNT(*) FROM home_visit WHERE deleted = 0 AND clinic_day_id" + in));
+  CHECK(f.households ==
+        q1(db, "SELECT COUNT(DISTINCT household_id) FROM home_visit WHERE deleted = 0 AND clinic_day_id" + in));
+  CHECK(f.screenings == q1(db, "SELECT COUNT(*) FROM screening WHERE deleted = 0 AND clinic_day_id" + in));
+  CHECK(f.positive ==
+        q1(db, "SELECT COUNT(*) FROM screening WHERE deleted = 0 AND result = 'positive' AND clinic_day_id" + in));
+  CHECK(f.suspected ==
+        q1(db, "SELECT COUNT(*) FROM screening WHERE deleted = 0 AND result = 'suspected' AND clinic_day_id" + in));
+  for (const auto& [program, c] : f.by_program) {
+    CAPTURE(program);
+    CHECK(c.screened == q1(db, "SELECT COUNT(*) FROM screening WHERE deleted = 0 AND program_id = ? AND clinic_day_id" + in,
+                           {program}));
+    CHECK(c.positive == q1(db,
+                           "SELECT COUNT(*) FROM screening WHERE deleted = 0 AND result = 'positive' AND program_id = ? "
+                           "AND clinic_day_id" + in,
+                           {program}));
+  }
+  CHECK(static_cast<int64_t>(f.by_program.size()) ==
+        q1(db, "SELECT COUNT(DISTINCT program_id) FROM screening WHERE deleted = 0 AND clinic_day_id" + in));
+  CHECK(f.referrals == q1(db, "SELECT COUNT(*) FROM referral r WHERE r.deleted = 0 AND (r.screening_id IN "
+                              "(SELECT id FROM screening WHERE clinic_day_id" + in + ") OR r.encounter_id IN "
+                              "(SELECT id FROM encounter WHERE clinic_day_id" + in + "))"));
+  const std::string fu = "SELECT COUNT(*) FROM follow_up WHERE deleted = 0 AND screening_id IN "
+                         "(SELECT id FROM screening WHERE clinic_day_id" + in + ")";
+  CHECK(f.follow_ups.created == q1(db, fu));
+  CHECK(f.follow_ups.done == q1(db, fu + " AND status = 'done'"));
+  CHECK(f.follow_ups.lost == q1(db, fu + " AND status = 'lost'"));
+  CHECK(f.follow_ups.overdue == q1(db, fu + " AND (status = 'overdue' OR (status = 'due' AND due_date < ?))", {as_of}));
+  CHECK(f.follow_ups.due == q1(db, fu + " AND status = 'due' AND due_date >= ?", {as_of}));
+  const std::string given = "FROM dispense g LEFT JOIN encounter e ON e.id = g.encounter_id "
+                            "LEFT JOIN home_visit h ON h.id = g.home_visit_id WHERE g.deleted = 0 AND "
+                            "COALESCE(g.clinic_day_id, e.clinic_day_id, h.clinic_day_id)" + in;
+  CHECK(std::abs(f.value - d1(db, "SELECT COALESCE(SUM(g.quantity * g.unit_value), 0) " + given)) < 0.01);
+  for (const char* kind : {"medicine", "device"}) {
+    const auto it = f.given.find(kind);
+    const int64_t lines = q1(db, "SELECT COUNT(*) " + given + " AND g.item_kind = ?", {kind});
+    CHECK((it == f.given.end() ? 0 : it->second.lines) == lines);
+  }
+}
+
+}  // namespace
+
+TEST_CASE("report: a date range, in total and per township, equals counts taken from the tables") {
+  Store store = open_store(demo_db());
+  SQLite::Database& db = store.db();
+  const std::string first = db.execAndGet("SELECT MIN(date) FROM clinic_day").getString();
+  const std::string last = db.execAndGet("SELECT MAX(date) FROM clinic_day").getString();
+  const std::string mid = db.execAndGet("SELECT date FROM clinic_day ORDER BY date LIMIT 1 OFFSET "
+                                        "(SELECT COUNT(*) / 2 FROM clinic_day)")
+                              .getString();
+  ReportQuery q;
+  q.from = first;
+  q.to = mid;
+  q.as_of = "2026-01-15";
+  const Report r = build_report(db, q);
+  const std::string days = "SELECT id FROM clinic_day WHERE deleted = 0 AND date BETWEEN '" + first + "' AND '" + mid + "'";
+  REQUIRE(r.total.clinic_days > 0);
+  REQUIRE(r.total.screenings > 0);
+  REQUIRE(r.total.positive > 0);
+  REQUIRE(r.total.value > 0);
+  check_figures(db, r.total, days, q.as_of);
+  // Per township: the days whose place code starts with its code.
+  REQUIRE(r.townships.size() > 1);
+  int64_t visits = 0;
+  for (const auto& t : r.townships) {
+    CAPTURE(t.code);
+    CHECK(t.code.size() == 9);
+    CHECK_FALSE(t.name.empty());
+    check_figures(db, t.figures, days + " AND substr(place_code, 1, 9) = '" + t.code + "'", q.as_of);
+    visits += t.figures.visits;
+  }
+  CHECK(visits == r.total.visits);  // townships partition the visits
+  // Everything: the whole year.
+  q.to = last;
+  const Report all = build_report(db, q);
+  CHECK(all.total.clinic_days == q1(db, "SELECT COUNT(*) FROM clinic_day WHERE deleted = 0"));
+  CHECK(all.total.screenings == q1(db, "SELECT COUNT(*) FROM screening WHERE clinic_day_id IS NOT NULL"));
+}
+
+TEST_CASE("report: one clinic day, one campaign, one township") {
+  Store store = open_store(demo_db());
+  SQLite::Database& db = store.db();
+  // The busiest day.
+  const std::string day = db.execAndGet("SELECT clinic_day_id FROM encounter GROUP BY 1 ORDER BY COUNT(*) DESC LIMIT 1")
+                              .getString();
+  ReportQuery q;
+  q.day_id = day;
+  q.as_of = "2026-06-01";
+  const Report r = build_report(db, q);
+  CHECK(r.total.clinic_days == 1);
+  CHECK(r.townships.size() == 1);
+  check_figures(db, r.total, "SELECT '" + day + "'", q.as_of);
+  // A screening campaign.
+  const std::string campaign =
+      db.execAndGet("SELECT campaign FROM clinic_day WHERE kind = 'screening' GROUP BY 1 ORDER BY COUNT(*) DESC LIMIT 1")
+          .getString();
+  q = {};
+  q.campaign = campaign;
+  q.as_of = "2026-06-01";
+  const Report c = build_report(db, q);
+  check_figures(db, c.total, "SELECT id FROM clinic_day WHERE campaign = '" + campaign + "'", q.as_of);
+  CHECK(c.total.screenings > 0);
+  // A county code prefix as the township filter.
+  const std::string county = db.execAndGet("SELECT substr(place_code, 1, 6) FROM clinic_day LIMIT 1").getString();
+  q = {};
+  q.township = county;
+  q.as_of = "2026-06-01";
+  const Report t = build_report(db, q);
+  check_figures(db, t.total, "SELECT id FROM clinic_day WHERE place_code LIKE '" + county + "%'", q.as_of);
+}
+
+TEST_CASE("report: JSON and Markdown carry the same figures") {
+  Store store = open_store(demo_db());
+  SQLite::Database& db = store.db();
+  ReportQuery q;
+  q.from = "2025-01-01";
+  q.to = "2026-12-31";
+  q.as_of = "2026-06-01";
+  const Report r = build_report(db, q);
+  const json j = report_json(db, r);
+  CHECK(j["total"]["visits"] == r.total.visits);
+  CHECK(j["total"]["people"] == r.total.people);
+  CHECK(j["total"]["follow_ups"]["overdue"] == r.total.follow_ups.overdue);
+  CHECK(j["townships"].size() == r.townships.size());
+  CHECK(j["scope"]["from"] == "2025-01-01");
+  CHECK(j["total"]["by_program"].contains("hypertension"));
+  CHECK(j["total"]["by_program"]["hypertension"]["name"] == "高血压筛查");
+  const std::string md = report_markdown(db, r, Lang::zh);
+  CHECK(md.find("| 接诊人次 | " + std::to_string(r.total.visits) + " |") != std::string::npos);
+  CHECK(md.find("| 服务人数 | " + std::to_string(r.total.people) + " |") != std::string::npos);
+  CHECK(md.find("## 分乡镇") != std::string::npos);
+  CHECK(md.find("高血压筛查") != std::string::npos);
+  const std::string en = report_markdown(db, r, Lang::en);
+  CHECK(en.find("| patient visits (人次) | " + std::to_string(r.total.visits) + " |") != std::string::npos);
+}
+
+TEST_CASE("report: bad input is refused") {
+  Store store = open_store(":memory:");
+  ReportQuery q;
+  q.as_of = "2026-06-01";
+  q.from = "2026-06-31";
+  CHECK(first_error([&] { build_report(store.db(), q); }).field == "from");
+  q.from = "2026-06-02";
+  q.to = "2026-06-01";
+  CHECK(first_error([&] { build_report(store.db(), q); }).code == "date_order");
+  q = {};
+  q.as_of = "2026-06-01";
+  q.township = "5401x";
+  CHECK(first_error([&] { build_report(store.db(), q); }).field == "township");
+  q = {};
+  q.as_of = "2026-06-01";
+  q.day_id = "01900000-0000-7000-8000-000000000000";
+  CHECK_THROWS_AS(build_report(store.db(), q), NotFound);
+  // An empty database reports zeros.
+  q.day_id.clear();
+  const Report r = build_report(store.db(), q);
+  CHECK(r.total.visits == 0);
+  CHECK(r.townships.empty());
+}

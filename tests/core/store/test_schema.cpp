@@ -1,0 +1,184 @@
+// Schema migrations (core/schema.h) as seen through Store::open.
+
+#include <doctest/doctest.h>
+
+#include <SQLiteCpp/Database.h>
+#include <SQLiteCpp/Statement.h>
+
+#include <string>
+
+#include "core/replication/outbox.h"
+#include "core/store/schema.h"
+#include "core/domain/search.h"
+#include "core/store/store.h"
+#include "core/domain/open_store.h"
+#include "core/domain/record_rules.h"
+#include "tests/core/helpers.h"
+
+using namespace yz;
+using yz_test::count_rows;
+using yz_test::TempPath;
+
+namespace {
+int user_version(SQLite::Database& db) { return db.execAndGet("PRAGMA user_version").getInt(); }
+
+bool has_table(SQLite::Database& db, const std::string& name) {
+  return count_rows(db, "sqlite_master", "type = 'table' AND name = '" + name + "'") == 1;
+}
+
+const int64_t k2030 = ms_of_date("2030-01-15");
+
+const char* const kPatients[][7] = {
+    // id, name, sex, birth_date, id_number, phone, deleted
+    {"0190a0b0-0000-7000-8000-000000000001", "张小明", "M", "1980-05-06", "110105198005060133", "13812345678", "0"},
+    {"0190a0b0-0000-7000-8000-000000000002", "卓玛", "F", "1990-01-01", "", "13912345678", "0"},
+    {"0190a0b0-0000-7000-8000-000000000003", "扎西顿珠", "M", "1968-03-12", "", "", "0"},
+    {"0190a0b0-0000-7000-8000-000000000004", "张删除", "M", "1970-01-01", "", "", "1"},
+};
+
+// A database as an older build left it: schema version 1, no search index.
+void make_v1_database(const std::string& path) {
+  SQLite::Database db(path, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
+  migrate(db, record_rules(), 1);
+  REQUIRE(user_version(db) == 1);
+  REQUIRE(has_table(db, "patient"));
+  REQUIRE_FALSE(has_table(db, "patient_key"));
+  SQLite::Statement ins(db,
+                        "INSERT INTO patient (id, hlc, deleted, name, sex, birth_date, id_number, phone, consent) "
+                        "VALUES (?, ?, ?, ?, ?, ?, NULLIF(?, ''), NULLIF(?, ''), 1)");
+  for (const auto& p : kPatients) {
+    ins.bind(1, p[0]);
+    ins.bind(2, std::string("1780000000000.00000.old-device"));
+    ins.bind(3, std::stoi(p[6]));
+    ins.bind(4, p[1]);
+    ins.bind(5, p[2]);
+    ins.bind(6, p[3]);
+    ins.bind(7, p[4]);
+    ins.bind(8, p[5]);
+    ins.exec();
+    ins.reset();
+  }
+  db.exec("INSERT INTO team (id, hlc, name) VALUES ('0190a0b0-0000-7000-8000-0000000000aa', "
+          "'1780000000000.00001.old-device', '义诊队')");
+  db.exec("INSERT INTO settings (key, value) VALUES ('device_id', '0190a0b0-0000-7000-8000-0000000000dd')");
+  db.exec("INSERT INTO settings (key, value) VALUES ('hlc', '1780000000000.00001.0190a0b0-0000-7000-8000-0000000000dd')");
+}
+}  // namespace
+
+TEST_CASE("schema: a fresh database is at the current version") {
+  CHECK(current_schema_version() >= 2);
+  Store s = open_store(":memory:");
+  CHECK(user_version(s.db()) == current_schema_version());
+  for (const char* t : {"settings", "outbox", "audit", "field_clock", "patient_key", "patient", "follow_up"})
+    CHECK_MESSAGE(has_table(s.db(), t), std::string(t));
+  // Migrating again changes nothing; a lower target never downgrades.
+  migrate(s.db(), record_rules());
+  migrate(s.db(), record_rules(), 1);
+  CHECK(user_version(s.db()) == current_schema_version());
+}
+
+TEST_CASE("schema: a version-1 database is migrated on open with no data lost, and its patients become searchable") {
+  TempPath path;
+  make_v1_database(path.str());
+
+  ManualClock clock(k2030);
+  Store s = open_store(path.str(), StoreOptions{&clock});
+  CHECK(user_version(s.db()) == current_schema_version());
+  CHECK(has_table(s.db(), "patient_key"));
+  CHECK(s.device_id() == "0190a0b0-0000-7000-8000-0000000000dd");
+
+  CHECK(count_rows(s.db(), "patient") == 4);
+  CHECK(count_rows(s.db(), "team") == 1);
+  auto p = s.get("patient", kPatients[0][0]);
+  REQUIRE(p.has_value());
+  CHECK((*p)["name"] == "张小明");
+  CHECK((*p)["id_number"] == "110105198005060133");
+  CHECK((*p)["consent"] == true);
+  CHECK((*p)["hlc"] == "1780000000000.00000.old-device");
+  CHECK((*s.get("patient", kPatients[3][0]))["deleted"] == true);
+
+  // v2 backfilled the search index from the existing rows.
+  auto one = [&](const std::string& q) {
+    auto hits = search_patients(s.db(), q);
+    CAPTURE(q);
+    REQUIRE(hits.size() == 1);
+    return hits[0].name;
+  };
+  CHECK(one("zhangxiaoming") == "张小明");
+  CHECK(one("zxm") == "张小明");
+  CHECK(one("110105") == "张小明");
+  CHECK(one("1391234") == "卓玛");
+  CHECK(one("顿珠") == "扎西顿珠");
+  CHECK(search_patients(s.db(), "zhangshanchu").empty());  // deleted rows are not indexed
+
+  // The migrated store takes new writes, stamped after the old ones.
+  const std::string id = s.create("patient", {{"name", "张小红"}, {"sex", "F"}, {"birth_date", "2001-02-03"}});
+  CHECK(std::string("1780000000000.00001") < (*s.get("patient", id))["hlc"].get<std::string>());
+  CHECK(search_patients(s.db(), "zhangxiao").size() == 2);
+  // Reopening a migrated database is a no-op.
+  SQLite::Database again(path.str(), SQLite::OPEN_READWRITE);
+  migrate(again, record_rules());
+  CHECK(user_version(again) == current_schema_version());
+}
+
+TEST_CASE("schema: a database newer than this build is refused and left alone") {
+  TempPath path;
+  {
+    SQLite::Database db(path.str(), SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
+    db.exec("CREATE TABLE future_thing (x INTEGER)");
+    db.exec("INSERT INTO future_thing VALUES (1), (2)");
+    db.exec("PRAGMA user_version = " + std::to_string(current_schema_version() + 1));
+  }
+  CHECK_THROWS_AS(open_store(path.str()), StoreError);
+  try {
+    open_store(path.str());
+  } catch (const StoreError& e) {
+    CHECK(std::string(e.what()).find("newer") != std::string::npos);
+  }
+  SQLite::Database db(path.str(), SQLite::OPEN_READWRITE);
+  CHECK(user_version(db) == current_schema_version() + 1);
+  CHECK(count_rows(db, "future_thing") == 2);
+  CHECK_FALSE(has_table(db, "patient"));
+  CHECK_THROWS_AS(migrate(db, record_rules()), StoreError);
+}
+
+TEST_CASE("schema: a migration that fails is rolled back and the version stays put") {
+  TempPath path;
+  {
+    SQLite::Database db(path.str(), SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
+    migrate(db, record_rules(), 1);
+    db.exec("CREATE TABLE patient_key (unrelated TEXT)");  // clashes with v2
+  }
+  CHECK_THROWS_AS(open_store(path.str()), StoreError);
+  SQLite::Database db(path.str(), SQLite::OPEN_READWRITE);
+  CHECK(user_version(db) == 1);
+  CHECK(count_rows(db, "sqlite_master", "name = 'patient_key_patient'") == 0);
+}
+
+TEST_CASE("schema: a path that cannot be opened is a StoreError") {
+  CHECK_THROWS_AS(open_store("/nonexistent-dir-yizhen/sub/db.sqlite"), StoreError);
+}
+
+TEST_CASE("schema v5: the pending count follows the outbox through saves, acknowledgement, removal and a migration") {
+  TempPath path;
+  auto unacked = [](SQLite::Database& db) { return count_rows(db, "outbox", "acked = 0"); };
+  {
+    // A v4 database with unsent changes: the migration counts them.
+    SQLite::Database db(path.str(), SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
+    migrate(db, record_rules(), 4);
+    db.exec("INSERT INTO outbox (entity, record_id, op, hlc, acked) VALUES ('patient', 'a', 'create', 'h1', 0), "
+            "('patient', 'b', 'create', 'h2', 0), ('patient', 'c', 'create', 'h3', 1)");
+  }
+  Store s = open_store(path.str());
+  CHECK(user_version(s.db()) == current_schema_version());
+  CHECK(pending_changes(s.db()) == 2);
+  s.create("patient", {{"name", "卓玛"}, {"sex", "F"}, {"age", 40}});
+  CHECK(pending_changes(s.db()) == unacked(s.db()));
+  CHECK(pending_changes(s.db()) == 3);
+  s.db().exec("UPDATE outbox SET acked = 1 WHERE record_id = 'a'");
+  s.db().exec("UPDATE outbox SET acked = 1 WHERE record_id = 'a'");  // again: no change
+  s.db().exec("UPDATE outbox SET acked = 0 WHERE record_id = 'c'");  // back to pending
+  s.db().exec("DELETE FROM outbox WHERE record_id = 'b'");
+  CHECK(pending_changes(s.db()) == unacked(s.db()));
+  CHECK(pending_changes(s.db()) == 2);
+}
