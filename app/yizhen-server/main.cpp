@@ -101,10 +101,8 @@ int main(int argc, char** argv) {
       // The fingerprint first: a bad --tls-cert makes no code.
       const std::string fingerprint = tls_cert.empty() ? "" : certificate_sha256(tls_cert);
       for (int i = 0; i < code_count; ++i)
-        std::cout << store->create_enroll_code(team, area, int64_t{valid_days} * 86'400'000) << "
-";
-      if (!fingerprint.empty()) std::cout << "sha256 " << fingerprint << "
-";
+        std::cout << store->create_enroll_code(team, area, int64_t{valid_days} * 86'400'000) << "\n";
+      if (!fingerprint.empty()) std::cout << "sha256 " << fingerprint << "\n";
       return 0;
     });
   });
