@@ -108,7 +108,7 @@ void App::scan_glyphs() {
   for (const auto& p : v.places) note(p.name);
   for (const auto& h : v.hits) note(h.name);
   if (v.card) note((*v.card)["patient"].value("name", ""));
-  for (const auto& f : v.follow_ups) note(f.patient_name);
+  for (const auto& f : v.follow_ups) note(f.name);
   for (const auto& h : v.households) {
     note(h.head_name);
     for (const auto& m : h.members) note(m.name);
