@@ -12,7 +12,7 @@ using nlohmann::json;
 using yz::test::TempDir;
 using namespace yz_cli_test;
 
-TEST_CASE("Hole 11: names with control characters, direction overrides or nothing visible are refused; --age 1e2 too") {
+TEST_CASE("Hole 11: names with control characters, direction overrides or nothing visible are refused, --age 1e2 too") {
   TempDir dir;
   const std::string db = dir.file("c.db");
   REQUIRE(ctl(db, {"init"}).code == 0);

@@ -267,7 +267,7 @@ TEST_CASE("Hole 2: a device cannot create, change or tombstone records outside i
   CHECK(q[0]["errors"][0]["code"] == "outside_area");
 }
 
-TEST_CASE("Hole 3: a stamp far ahead never moves the server's clock; a fast laptop's edit loses to a later one") {
+TEST_CASE("Hole 3: a stamp far ahead never moves the server's clock, a fast laptop's edit loses to a later one") {
   yz::test::TempDir dir;
   Server server(dir.file("central.db"));
   ManualClock ahead(now_ms() + int64_t{3} * 365 * 86'400'000);
@@ -355,7 +355,7 @@ TEST_CASE("Hole 3: a database poisoned by a stamp far ahead is repaired when the
   CHECK((*a.store.get("patient", pid))["phone"] == "13922222222");
 }
 
-TEST_CASE("Hole 4/5/7: the token is checked before the body; framing, encoding and types are refused with 400s") {
+TEST_CASE("Hole 4/5/7: the token is checked before the body, framing, encoding and types are refused with 400s") {
   yz::test::TempDir dir;
   Server server(dir.file("central.db"));
   Device a(dir.file("a.db"));
@@ -419,7 +419,7 @@ TEST_CASE("Hole 4/5/7: the token is checked before the body; framing, encoding a
   b.enroll(server, server.enroll_code());
 }
 
-TEST_CASE("Hole 6: slow clients do not delay a health check; a burst of 200 connections is served") {
+TEST_CASE("Hole 6: slow clients do not delay a health check, a burst of 200 connections is served") {
   yz::test::TempDir dir;
   Server server(dir.file("central.db"));
   const int port = port_of(server);
@@ -467,7 +467,7 @@ TEST_CASE("Hole 6: slow clients do not delay a health check; a burst of 200 conn
   CHECK(served == 200);
 }
 
-TEST_CASE("Hole 8: enrollment codes cannot be guessed at speed; the address is locked out and it is logged") {
+TEST_CASE("Hole 8: enrollment codes cannot be guessed at speed, the address is locked out and it is logged") {
   yz::test::TempDir dir;
   Server server(dir.file("central.db"));
   const std::string code = server.enroll_code();
@@ -499,7 +499,7 @@ TEST_CASE("Hole 8: enrollment codes cannot be guessed at speed; the address is l
   CHECK(log.find("POST /v1/enroll 429") != std::string::npos);
 }
 
-TEST_CASE("Hole 7/12: quarantine keeps a few KiB; team names are trimmed and unique, areas checked") {
+TEST_CASE("Hole 7/12: quarantine keeps a few KiB, team names are trimmed and unique, areas checked") {
   yz::test::TempDir dir;
   Server server(dir.file("central.db"));
   Device a(dir.file("a.db"));
