@@ -259,11 +259,11 @@ TEST_CASE("a program that arrives by sync is named in the app from its definitio
   m.load_programs();
   m.settle();
   CHECK(program_name(m.view().programs, "village-hypertension", Lang::zh) == "村级高血压筛查");
-  DaySummary s;
-  s.screenings = 2;
-  s.by_program["village-hypertension"] = {2, 1, 0};
+  DaySummary day;
+  day.figures.screenings = 2;
+  day.figures.by_program["village-hypertension"] = {2, 1, 0};
   bool named = false;
-  for (const auto& r : summary_rows(s, m.view().programs, Lang::en))
+  for (const auto& r : summary_rows(day, m.view().programs, Lang::en))
     named |= r.label == "Village hypertension screening" && r.value == "2 screened, 1 positive";
   CHECK(named);
 }
