@@ -49,6 +49,7 @@ const std::map<std::string, std::vector<std::string>>& allowed_includes() {
       {"app/yizhen-server", {"app/yizhen-server/", "core/", "sync/protocol/", "sync/server/"}},
       {"tools/demo", {"tools/demo/", "core/"}},
       {"tools/fuzz", {"tools/fuzz/", "core/", "sync/"}},
+      {"tools/places", {"tools/places/", "core/"}},
       {"bench", {"bench/", "core/", "sync/", "tools/demo/"}},
       {"tests", {""}},  // tests may include anything they test
   };

@@ -4,6 +4,7 @@
 #include <unicode/utf8.h>
 
 #include <cstdint>
+#include <cstdio>
 
 namespace yz {
 
@@ -54,6 +55,46 @@ std::string utf8_prefix(std::string_view s, size_t chars) {
   int32_t i = 0;
   for (size_t k = 0; k < chars && i < n; ++k) U8_FWD_1(b, i, n);
   return std::string(s.substr(0, static_cast<size_t>(i)));
+}
+
+std::string utf8_prefix_bytes(std::string_view s, size_t max_bytes) {
+  if (s.size() <= max_bytes) return std::string(s);
+  int32_t i = static_cast<int32_t>(max_bytes);
+  U8_SET_CP_START(bytes(s), 0, i);  // back to the first byte of the character at the cut
+  return std::string(s.substr(0, static_cast<size_t>(i)));
+}
+
+std::string printable(std::string_view s) {
+  const uint8_t* b = bytes(s);
+  const int32_t n = len32(s);
+  std::string out;
+  char buf[16];
+  for (int32_t i = 0; i < n;) {
+    const int32_t start = i;
+    UChar32 c;
+    U8_NEXT(b, i, n, c);
+    if (c < 0 || c < 0x20 || c == 0x7F) {  // invalid bytes and ASCII controls, byte by byte
+      for (int32_t k = start; k < i; ++k) {
+        std::snprintf(buf, sizeof buf, "\\x%02X", b[k]);
+        out += buf;
+      }
+      continue;
+    }
+    if (c == '\\') {
+      out += "\\\\";
+      continue;
+    }
+    const bool hidden = (c >= 0x80 && c < 0xA0) || (c >= 0x200B && c <= 0x200F) ||
+                        (c >= 0x202A && c <= 0x202E) || (c >= 0x2066 && c <= 0x2069) || c == 0xFEFF ||
+                        c == 0x2028 || c == 0x2029;
+    if (hidden) {
+      std::snprintf(buf, sizeof buf, "\\u{%04X}", static_cast<unsigned>(c));
+      out += buf;
+    } else {
+      out.append(s.substr(static_cast<size_t>(start), static_cast<size_t>(i - start)));
+    }
+  }
+  return out;
 }
 
 void for_each_code_point(std::string_view s, const std::function<void(char32_t)>& f) {

@@ -20,6 +20,13 @@ bool is_blank(std::string_view s);
 size_t utf8_length(std::string_view s);
 // The first `n` code points of `s` (never cuts a character in two).
 std::string utf8_prefix(std::string_view s, size_t n);
+// The longest prefix of `s` of at most `max_bytes` bytes that does not cut a
+// character in two (for size caps on stored text).
+std::string utf8_prefix_bytes(std::string_view s, size_t max_bytes);
+// `s` safe to print on one terminal line: invalid bytes and ASCII controls
+// as \xNN; C1 controls, zero-width and bidirectional controls and line
+// separators as \u{XXXX}; a backslash doubled; everything else as it is.
+std::string printable(std::string_view s);
 // Calls `f` for each code point of valid UTF-8 in `s`, in order; invalid
 // bytes are skipped.
 void for_each_code_point(std::string_view s, const std::function<void(char32_t)>& f);

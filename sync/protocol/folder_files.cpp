@@ -10,6 +10,7 @@
 #include <cstring>
 #include <stdexcept>
 
+#include "core/base/utf8.h"
 #include "sync/protocol/limits.h"
 
 namespace yz::sync {
@@ -66,48 +67,6 @@ std::string read_folder_file(const fs::path& file, size_t max_bytes) {
   return out;
 }
 
-std::string printable_name(std::string_view name) {
-  std::string out;
-  char buf[16];
-  for (size_t i = 0; i < name.size();) {
-    const unsigned char c = static_cast<unsigned char>(name[i]);
-    if (c == '\\') {
-      out += "\\\\";
-      ++i;
-      continue;
-    }
-    if (c >= 0x20 && c < 0x7F) {
-      out += static_cast<char>(c);
-      ++i;
-      continue;
-    }
-    // Decode one UTF-8 sequence (strictly: no overlongs, no surrogates).
-    size_t len = c >= 0xF0 && c <= 0xF4 ? 4 : c >= 0xE0 ? 3 : c >= 0xC2 && c < 0xE0 ? 2 : 0;
-    char32_t cp = len == 4 ? c & 0x07 : len == 3 ? c & 0x0F : c & 0x1F;
-    bool ok = len > 0 && i + len <= name.size();
-    for (size_t k = 1; ok && k < len; ++k) {
-      const unsigned char cc = static_cast<unsigned char>(name[i + k]);
-      ok = (cc & 0xC0) == 0x80;
-      cp = (cp << 6) | (cc & 0x3F);
-    }
-    ok = ok && !(len == 3 && (cp < 0x800 || (cp >= 0xD800 && cp <= 0xDFFF))) && !(len == 4 && (cp < 0x10000 || cp > 0x10FFFF));
-    if (!ok) {
-      std::snprintf(buf, sizeof buf, "\\x%02X", c);
-      out += buf;
-      ++i;
-      continue;
-    }
-    const bool hidden = cp < 0xA0 || (cp >= 0x200B && cp <= 0x200F) || (cp >= 0x202A && cp <= 0x202E) ||
-                        (cp >= 0x2066 && cp <= 0x2069) || cp == 0xFEFF || cp == 0x2028 || cp == 0x2029;
-    if (hidden) {
-      std::snprintf(buf, sizeof buf, "\\u{%04X}", static_cast<unsigned>(cp));
-      out += buf;
-    } else {
-      out.append(name.substr(i, len));
-    }
-    i += len;
-  }
-  return out;
-}
+std::string printable_name(std::string_view name) { return printable(name); }
 
 }  // namespace yz::sync

@@ -25,6 +25,7 @@
 #include "core/programs/programs.h"
 #include "core/store/store.h"
 #include "core/domain/open_store.h"
+#include "core/base/utf8.h"
 #include "core/base/uuid.h"
 #include "core/domain/validate.h"
 #include "core/queries/views.h"
@@ -67,12 +68,6 @@ CREATE TABLE IF NOT EXISTS srv_team (
 constexpr size_t kKeptBytes = 4096;
 constexpr size_t kKeptArgBytes = 256;
 
-// The first `n` bytes of `text`, cut at a character boundary.
-std::string utf8_prefix(const std::string& text, size_t n) {
-  if (text.size() <= n) return text;
-  while (n > 0 && (static_cast<unsigned char>(text[n]) & 0xC0) == 0x80) --n;
-  return text.substr(0, n);
-}
 
 std::string string_member(const json& j, const char* key) {
   auto it = j.find(key);
@@ -87,15 +82,15 @@ json kept_change(const json& change) {
   return {{"entity", string_member(change, "entity")},
           {"id", string_member(change, "id")},
           {"truncated_from_bytes", text.size()},
-          {"head", utf8_prefix(text, kKeptBytes / 2)}};
+          {"head", utf8_prefix_bytes(text, kKeptBytes / 2)}};
 }
 
 // Errors with long arguments (a refused value quoted back) cut short.
 std::vector<FieldError> kept_errors(std::vector<FieldError> errors) {
   for (auto& e : errors) {
-    if (e.field.size() > kKeptArgBytes) e.field = utf8_prefix(e.field, kKeptArgBytes) + "…";
+    if (e.field.size() > kKeptArgBytes) e.field = utf8_prefix_bytes(e.field, kKeptArgBytes) + "…";
     for (auto& a : e.args)
-      if (a.size() > kKeptArgBytes) a = utf8_prefix(a, kKeptArgBytes) + "…";
+      if (a.size() > kKeptArgBytes) a = utf8_prefix_bytes(a, kKeptArgBytes) + "…";
   }
   return errors;
 }
@@ -129,7 +124,7 @@ std::optional<FieldError> rebase_stamps(json& change, const std::string& node, i
         return std::nullopt;
       }
     }
-    return FieldError{field, "stamp_ahead", {utf8_prefix(v.get<std::string>(), 80), datetime_of_ms(ceiling - kClockAheadMs)}};
+    return FieldError{field, "stamp_ahead", {utf8_prefix_bytes(v.get<std::string>(), 80), datetime_of_ms(ceiling - kClockAheadMs)}};
   };
   if (change.contains("hlc"))
     if (auto e = fix("hlc", change["hlc"])) return e;
@@ -825,7 +820,7 @@ class SqliteCentralStore : public CentralStore {
       out.push_back("clock: " + std::to_string(fixed) + " stamps ahead of the server's time were set to " +
                     datetime_of_ms(now) + " (UTC)");
     if (clock_fixed)
-      out.push_back("clock: the server's clock stood at " + utf8_prefix(old_clock, 40) + " and was set back to " +
+      out.push_back("clock: the server's clock stood at " + utf8_prefix_bytes(old_clock, 40) + " and was set back to " +
                     datetime_of_ms(now) + " (UTC)");
     return out;
   }

@@ -244,7 +244,7 @@ TEST_CASE("export to a USB folder from the Sync screen writes the pending change
   // app's engine cannot push it) and the USB folder is the only way out.
   {
     Server server(central, dir.file("server.log"));
-    RunResult code = run({kServer, "--db", central, "admin", "enroll-code", "--team", "上海援藏医疗队"});
+    RunResult code = run({kServer, "--db", central, "admin", "enroll-code", "--team", "上海援藏医疗队", "--area", "54"});
     REQUIRE_MESSAGE(code.code == 0, code.err);
     RunResult enrolled =
         run({kCtl, "--db", db, "enroll", "--server", server.url, "--code", code.out.substr(0, code.out.find('\n'))});
