@@ -148,7 +148,7 @@ TEST_CASE("search: 身份证 number and phone prefixes") {
   // A number with check digit X, to search with a lower-case x.
   std::string withx;
   for (int seq = 0; seq < 1000 && withx.empty(); ++seq) {
-    char buf[4];
+    char buf[12];  // room for any int: GCC checks the format against the type
     std::snprintf(buf, sizeof buf, "%03d", seq);
     const std::string id = make_id("540102", "19680312", buf);
     if (id[17] == 'X') withx = id;

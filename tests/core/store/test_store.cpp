@@ -601,7 +601,7 @@ TEST_CASE("store: a second live patient with the same 身份证 number is refuse
   // Find a sequence whose check digit is X, to exercise lower-case input.
   std::string withx;
   for (int seq = 0; seq < 1000 && withx.empty(); ++seq) {
-    char buf[4];
+    char buf[12];  // room for any int: GCC checks the format against the type
     std::snprintf(buf, sizeof buf, "%03d", seq);
     const std::string id = make_id("653101", "19790101", buf);
     if (id[17] == 'X') withx = id;
