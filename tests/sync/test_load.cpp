@@ -36,10 +36,20 @@ double peak_mib(pid_t pid) {
   return 0;
 }
 
+// Under AddressSanitizer the server runs several times slower and uses
+// several times the memory: the same load then measures the sanitizer, so
+// that build runs a smaller crowd for exactly-once and skips the time and
+// memory bars (the normal build and BENCHMARKS.md hold those).
+#if defined(__SANITIZE_ADDRESS__)
+constexpr bool kSanitized = true;
+#else
+constexpr bool kSanitized = false;
+#endif
+
 }  // namespace
 
 TEST_CASE("Load: 200 devices push and pull at once while 20 slow clients dribble headers") {
-  constexpr int kDevices = 200, kSlow = 20, kPatients = 3;
+  constexpr int kDevices = kSanitized ? 40 : 200, kSlow = kSanitized ? 5 : 20, kPatients = 3;
   yz::test::TempDir dir;
   Server server(dir.file("central.db"));
   const int port = std::stoi(server.url.substr(server.url.rfind(':') + 1));
@@ -162,6 +172,7 @@ TEST_CASE("Load: 200 devices push and pull at once while 20 slow clients dribble
                           << " health_checks=" << health_ms.size() << " health_p50_ms=" << p50
                           << " health_p99_ms=" << p99 << " health_max_ms=" << health_ms.back()
                           << " health_failed=" << health_failed << " server_peak_rss_mib=" << mib);
+  if (kSanitized) return;
   CHECK(health_failed == 0);
   CHECK(p99 < 1000);
   CHECK(mib < 512);
