@@ -1,5 +1,7 @@
 #include "app/yizhen-server/admin_places.h"
 
+#include "app/yizhen-server/admin_common.h"
+
 #include <filesystem>
 #include <iostream>
 #include <memory>
@@ -10,33 +12,8 @@
 #include "core/store/store.h"
 #include "sync/server/central_store.h"
 
-namespace {
-
-template <typename Fn>
-int run(Fn fn) {
-  try {
-    return fn();
-  } catch (const yz::sync::CentralError& e) {
-    std::cerr << "error: " << e.what() << "\n";
-    return e.status() == 404 ? 1 : 2;
-  } catch (const yz::ValidationError& e) {
-    std::cerr << "error: " << e.errors().front().message(yz::Lang::en) << "\n";
-    return 2;
-  } catch (const std::exception& e) {
-    std::cerr << "error: " << e.what() << "\n";
-    return 3;
-  }
-}
-
-void print(bool as_json, const nlohmann::json& j) {
-  if (as_json) {
-    std::cout << j.dump(2) << "\n";
-    return;
-  }
-  for (const auto& [k, v] : j.items()) std::cout << k << "\t" << (v.is_string() ? v.get<std::string>() : v.dump()) << "\n";
-}
-
-}  // namespace
+using yz::server_admin::guarded;
+using yz::server_admin::print;
 
 void add_places_admin(CLI::App& admin, const std::string& db, const bool& as_json, int& code) {
   auto* places = admin.add_subcommand("places", "Townships and villages: import a county's list, reconcile");
@@ -45,7 +22,7 @@ void add_places_admin(CLI::App& admin, const std::string& db, const bool& as_jso
   auto* import = places->add_subcommand("import", "Import a county's 统计用区划代码 list (CSV: code,name,class)");
   import->add_option("FILE", *file, "The list as CSV")->required();
   import->callback([&db, &as_json, &code, file] {
-    code = run([&] {
+    code = guarded([&] {
       if (!std::filesystem::exists(db)) throw std::runtime_error("no central database at " + db);
       auto store = yz::sync::open_sqlite_central_store(db);
       // Checked on a reader connection (it never checkpoints), before
@@ -61,7 +38,7 @@ void add_places_admin(CLI::App& admin, const std::string& db, const bool& as_jso
   reconcile->add_option("PROVISIONAL_CODE", codes->first, "The code a device gave the place")->required();
   reconcile->add_option("OFFICIAL_CODE", codes->second, "The official code it is")->required();
   reconcile->callback([&db, &as_json, &code, codes] {
-    code = run([&] {
+    code = guarded([&] {
       if (!std::filesystem::exists(db)) throw std::runtime_error("no central database at " + db);
       print(as_json, yz::sync::open_sqlite_central_store(db)->reconcile_place(codes->first, codes->second));
       return 0;

@@ -21,6 +21,10 @@
 #include "sync/server/http_api.h"
 #include "sync/server/import.h"
 #include "sync/server/tls.h"
+#include "app/yizhen-server/admin_common.h"
+
+using yz::server_admin::guarded;
+using yz::server_admin::print;
 
 namespace {
 
@@ -30,38 +34,11 @@ void on_signal(int) {
   if (g_server) g_server->stop();
 }
 
-template <typename Fn>
-int guarded(Fn fn) {
-  try {
-    return fn();
-  } catch (const yz::sync::CentralError& e) {
-    std::cerr << "error: " << e.what() << "\n";
-    return e.status() == 404 ? 1 : 2;
-  } catch (const yz::ValidationError& e) {
-    std::cerr << "error: " << e.errors().front().message(yz::Lang::en) << "\n";
-    return 2;
-  } catch (const std::exception& e) {
-    std::cerr << "error: " << e.what() << "\n";
-    return 3;
-  }
-}
-
 // The central store at `path`; what opening it repaired goes to stderr.
 std::unique_ptr<yz::sync::CentralStore> open_store(const std::string& path) {
   auto store = yz::sync::open_sqlite_central_store(path);
   for (const auto& line : store->repairs()) std::cerr << "repaired: " << line << "\n";
   return store;
-}
-
-void print(bool as_json, const nlohmann::json& j) {
-  if (as_json) {
-    std::cout << j.dump(2) << "\n";
-    return;
-  }
-  if (j.is_object())
-    for (const auto& [k, v] : j.items()) std::cout << k << "\t" << (v.is_string() ? v.get<std::string>() : v.dump()) << "\n";
-  else
-    for (const auto& row : j) std::cout << row.dump() << "\n";
 }
 
 }  // namespace
