@@ -1,5 +1,5 @@
 #include <httplib.h>
-#include <openssl/evp.h>
+#include <openssl/crypto.h>
 #include <openssl/ssl.h>
 #include <openssl/x509.h>
 
@@ -7,6 +7,7 @@
 #include <cctype>
 
 #include "sync/client/transport.h"
+#include "sync/protocol/crypto.h"
 
 namespace yz::sync {
 
@@ -19,16 +20,12 @@ struct Pin {
   std::string seen;      // the full SHA-256 of the last leaf certificate seen
 };
 
-std::string sha256_hex(X509* cert) {
-  unsigned char md[EVP_MAX_MD_SIZE];
-  unsigned int len = 0;
-  if (X509_digest(cert, EVP_sha256(), md, &len) != 1) return {};
-  static const char* kHex = "0123456789abcdef";
-  std::string out;
-  for (unsigned i = 0; i < len; ++i) {
-    out += kHex[md[i] >> 4];
-    out += kHex[md[i] & 15];
-  }
+std::string fingerprint(X509* cert) {
+  unsigned char* der = nullptr;
+  const int len = i2d_X509(cert, &der);
+  if (len <= 0) return {};
+  std::string out = certificate_fingerprint({reinterpret_cast<const char*>(der), static_cast<size_t>(len)});
+  OPENSSL_free(der);
   return out;
 }
 
@@ -40,7 +37,7 @@ int verify_pinned(int /*preverify_ok*/, X509_STORE_CTX* store) {
   auto* pin = ssl ? static_cast<Pin*>(SSL_CTX_get_app_data(SSL_get_SSL_CTX(ssl))) : nullptr;
   X509* cert = X509_STORE_CTX_get_current_cert(store);
   if (!pin || !cert) return 0;
-  pin->seen = sha256_hex(cert);
+  pin->seen = fingerprint(cert);
   return !pin->expected.empty() && pin->seen.compare(0, pin->expected.size(), pin->expected) == 0 ? 1 : 0;
 }
 

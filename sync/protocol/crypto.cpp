@@ -30,6 +30,10 @@ std::string sha256_digest(std::string_view data) {
   return "sha256:" + to_hex(h, sizeof h);
 }
 
+std::string certificate_fingerprint(std::string_view der) {
+  return sha256_digest(der).substr(sizeof "sha256:" - 1);
+}
+
 std::string random_token(size_t bytes) {
   ensure_sodium();
   std::vector<unsigned char> buf(bytes);

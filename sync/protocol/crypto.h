@@ -10,6 +10,9 @@ namespace yz::sync {
 
 // "sha256:" + 64 lowercase hex digits of SHA-256 over `data`.
 std::string sha256_digest(std::string_view data);
+// A TLS certificate's fingerprint, as devices pin it: 64 lowercase hex
+// digits of SHA-256 over the certificate's DER bytes (sha256_digest's digits).
+std::string certificate_fingerprint(std::string_view der);
 // `bytes` random bytes as unpadded base64url (a device token: 32 bytes).
 std::string random_token(size_t bytes = 32);
 // A one-time enrollment code: 10 characters from an alphabet without

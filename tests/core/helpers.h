@@ -7,6 +7,7 @@
 
 #include <SQLiteCpp/Database.h>
 
+#include <cstdio>
 #include <filesystem>
 #include <functional>
 #include <string>
@@ -31,6 +32,19 @@ inline char gb11643_check(const std::string& first17) {
 inline std::string make_id(const std::string& region, const std::string& birth8, const std::string& seq3) {
   const std::string first17 = region + birth8 + seq3;
   return first17 + gb11643_check(first17);
+}
+
+// A valid ID number whose check digit is X (the first sequence number that
+// gives one), to exercise lower-case x input.
+inline std::string make_id_with_x(const std::string& region, const std::string& birth8) {
+  for (int seq = 0; seq < 1000; ++seq) {
+    char buf[12];  // room for any int: GCC checks the format against the type
+    std::snprintf(buf, sizeof buf, "%03d", seq);
+    const std::string id = make_id(region, birth8, buf);
+    if (id[17] == 'X') return id;
+  }
+  FAIL("no sequence number gives check digit X");
+  return {};
 }
 
 // Run `fn`, require it to throw ValidationError, and return its errors.

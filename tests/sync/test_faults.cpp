@@ -4,10 +4,6 @@
 // while applying. Nothing may be lost or duplicated, and every outbox drains
 // once the faults stop.
 #include <SQLiteCpp/Statement.h>
-#include <arpa/inet.h>
-#include <netinet/in.h>
-#include <sys/socket.h>
-#include <unistd.h>
 
 #include <random>
 #include <set>
@@ -15,6 +11,7 @@
 
 #include "core/replication/outbox.h"
 #include "sync/client/client.h"
+#include "tests/sync/raw_socket.h"
 #include "tests/sync/server_fixture.h"
 
 using namespace yz;
@@ -22,24 +19,18 @@ using namespace yz_sync_test;
 
 namespace {
 
-int port_of(const std::string& url) { return std::stoi(url.substr(url.rfind(':') + 1)); }
-
 // Send the head of a POST and part of its body on a raw socket, then hang up:
 // an upload cut off mid-way.
 void cut_upload(int port, const std::string& path, const std::string& body, size_t keep, const std::string& token) {
-  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_port = htons(static_cast<uint16_t>(port));
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  if (::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0) {
+  const int fd = connect_loopback(port);
+  if (fd >= 0) {
     const std::string head = "POST " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer " + token +
                              "\r\nContent-Type: application/json\r\nContent-Length: " + std::to_string(body.size()) +
                              "\r\n\r\n";
     const std::string sent = head + body.substr(0, keep);
     [[maybe_unused]] auto n = ::send(fd, sent.data(), sent.size(), MSG_NOSIGNAL);
+    ::close(fd);
   }
-  ::close(fd);
 }
 
 // Wraps the HTTP transport and misbehaves at random.

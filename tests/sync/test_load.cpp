@@ -3,11 +3,7 @@
 // headers a byte at a time. Every batch is applied exactly once, a health
 // check answers within a second throughout (p99), and the server's memory
 // stays bounded. The figures are printed (BENCHMARKS.md reports them).
-#include <arpa/inet.h>
 #include <httplib.h>
-#include <netinet/in.h>
-#include <sys/socket.h>
-#include <unistd.h>
 
 #include <algorithm>
 #include <atomic>
@@ -19,6 +15,7 @@
 #include <thread>
 
 #include "core/replication/outbox.h"
+#include "tests/sync/raw_socket.h"
 #include "tests/sync/server_fixture.h"
 
 using namespace yz;
@@ -52,7 +49,7 @@ TEST_CASE("Load: 200 devices push and pull at once while 20 slow clients dribble
   constexpr int kDevices = kSanitized ? 40 : 200, kSlow = kSanitized ? 5 : 20, kPatients = 3;
   yz::test::TempDir dir;
   Server server(dir.file("central.db"));
-  const int port = std::stoi(server.url.substr(server.url.rfind(':') + 1));
+  const int port = port_of(server.url);
   auto codes = server.admin({"enroll-code", "--team", "上海援藏医疗队", "--area", "54", "--count",
                              std::to_string(kDevices)});
   REQUIRE(codes.code == 0);
@@ -65,22 +62,7 @@ TEST_CASE("Load: 200 devices push and pull at once while 20 slow clients dribble
   // Slow clients: a header byte every 100 ms, for as long as the run lasts.
   std::vector<std::thread> slow;
   for (int i = 0; i < kSlow; ++i)
-    slow.emplace_back([&] {
-      const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-      sockaddr_in addr{};
-      addr.sin_family = AF_INET;
-      addr.sin_port = htons(static_cast<uint16_t>(port));
-      addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-      if (::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0) {
-        const std::string head = "GET /v1/health HTTP/1.1\r\nHost: x\r\nX-Slow: ";
-        for (size_t k = 0; !done; ++k) {
-          const char c = k < head.size() ? head[k] : 'a';
-          if (::send(fd, &c, 1, MSG_NOSIGNAL) != 1) break;
-          std::this_thread::sleep_for(std::chrono::milliseconds(100));
-        }
-      }
-      ::close(fd);
-    });
+    slow.emplace_back([&] { dribble_request_head(port, done); });
   // Health checks every 20 ms on fresh connections.
   std::vector<double> health_ms;
   std::atomic<int> health_failed{0};

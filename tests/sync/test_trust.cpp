@@ -2,9 +2,7 @@
 // case is an attack by an enrolled device of a second team against the real
 // yizhen-server on 127.0.0.1: nothing of the other team is read or changed,
 // and the server keeps serving and enrolling.
-#include <arpa/inet.h>
 #include <httplib.h>
-#include <netinet/in.h>
 #include <poll.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -28,6 +26,7 @@
 #include "sync/client/batch_files.h"
 #include "sync/protocol/batch.h"
 #include "sync/protocol/crypto.h"
+#include "tests/sync/raw_socket.h"
 #include "tests/sync/server_fixture.h"
 
 using namespace yz;
@@ -59,7 +58,7 @@ std::string add_patient(Store& s, const std::string& village) {
   return pid;
 }
 
-int port_of(const Server& s) { return std::stoi(s.url.substr(s.url.rfind(':') + 1)); }
+int port_of(const Server& s) { return yz_sync_test::port_of(s.url); }
 
 // A device that writes its own batches, as an attacker holding an enrolled
 // laptop and its token would.
@@ -107,15 +106,8 @@ json record_of(Device& d, const std::string& entity, const std::string& id) {
 // Bytes sent on a fresh connection, and what came back within `timeout_ms`
 // (until the server closed the connection or went quiet).
 std::string send_raw(int port, const std::string& request, int timeout_ms = 3000, const std::string& body = "") {
-  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_port = htons(static_cast<uint16_t>(port));
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  if (::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) {
-    ::close(fd);
-    return "";
-  }
+  const int fd = connect_loopback(port);
+  if (fd < 0) return "";
   auto send_all = [&](const std::string& data) {
     for (size_t at = 0; at < data.size();) {
       const ssize_t n = ::send(fd, data.data() + at, data.size() - at, MSG_NOSIGNAL);
@@ -426,22 +418,7 @@ TEST_CASE("Hole 6: slow clients do not delay a health check, a burst of 200 conn
   std::atomic<bool> done{false};
   std::vector<std::thread> slow;
   for (int i = 0; i < 20; ++i)
-    slow.emplace_back([&, port] {
-      const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-      sockaddr_in addr{};
-      addr.sin_family = AF_INET;
-      addr.sin_port = htons(static_cast<uint16_t>(port));
-      addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-      if (::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0) {
-        const std::string head = "GET /v1/health HTTP/1.1\r\nHost: x\r\nX-Slow: ";
-        for (size_t i = 0; !done; ++i) {
-          const char c = i < head.size() ? head[i] : 'a';
-          if (::send(fd, &c, 1, MSG_NOSIGNAL) != 1) break;
-          std::this_thread::sleep_for(std::chrono::milliseconds(100));
-        }
-      }
-      ::close(fd);
-    });
+    slow.emplace_back([&, port] { dribble_request_head(port, done); });
   std::this_thread::sleep_for(std::chrono::milliseconds(500));
   httplib::Client http(server.url);
   std::vector<double> ms;
