@@ -1,10 +1,11 @@
-// Verbs on the store as a whole: init, demo, stats.
+// Verbs on the store as a whole: init, demo, stats, audit verify.
 
 #include <memory>
 #include <sstream>
 
 #include "app/yizhenctl/cli.h"
 #include "tools/demo/demo.h"
+#include "core/store/audit_chain.h"
 #include "core/store/key_file.h"
 #include "core/store/schema.h"
 #include "core/queries/views.h"
@@ -57,6 +58,22 @@ void add_store_commands(CLI::App& app, Context& ctx, int& exit_code) {
       text << "pending\t" << s.pending;
       emit(ctx, j, text.str());
       return 0;
+    });
+  });
+
+  // The hash-chained audit trail (core/store/audit_chain.h): exit 0 when every
+  // row holds, 3 with the first row that does not (a row removed or changed).
+  auto* audit = app.add_subcommand("audit", "The audit trail");
+  audit->require_subcommand(1);
+  auto* verify = audit->add_subcommand("verify", "Check that no audit row was removed or changed");
+  verify->callback([&] {
+    exit_code = guarded(ctx, [&] {
+      Store store = ctx.open_existing();
+      const AuditCheck c = verify_audit_chain(store.db());
+      json j = {{"rows", c.rows}, {"ok", c.ok}};
+      if (!c.ok) j.update({{"first_bad", c.first_bad}, {"problem", c.problem}});
+      emit(ctx, j, c.ok ? "ok: " + std::to_string(c.rows) + " audit rows chain" : c.problem);
+      return c.ok ? 0 : 3;
     });
   });
 }

@@ -29,6 +29,20 @@ std::optional<std::string> text_or_null(const SQLite::Column& c) {
   return c.getString();
 }
 
+// Columns 0-7 of `q`: rid, at_ms, hlc, actor, action, entity, record_id, detail.
+AuditRow row_of(SQLite::Statement& q) {
+  AuditRow r;
+  r.rid = q.getColumn(0).getInt64();
+  r.at_ms = q.getColumn(1).getInt64();
+  r.hlc = q.getColumn(2).getString();
+  r.actor = q.getColumn(3).getString();
+  r.action = q.getColumn(4).getString();
+  r.entity = q.getColumn(5).getString();
+  r.record_id = text_or_null(q.getColumn(6));
+  r.detail = text_or_null(q.getColumn(7));
+  return r;
+}
+
 }  // namespace
 
 std::string audit_row_digest(const std::string& prev, const AuditRow& row) {
@@ -52,27 +66,50 @@ std::string audit_row_digest(const std::string& prev, const AuditRow& row) {
   return hex;
 }
 
-void append_audit_row(SQLite::Database& db, AuditRow row) {
-  SQLite::Statement last(db, "SELECT rid, digest FROM audit ORDER BY rid DESC LIMIT 1");
+AuditAppender::AuditAppender(SQLite::Database& db)
+    : last_(db, "SELECT rid, digest FROM audit ORDER BY rid DESC LIMIT 1"),
+      insert_(db,
+              "INSERT INTO audit (rid, at_ms, hlc, actor, action, entity, record_id, detail, digest) "
+              "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)") {}
+
+void AuditAppender::append(AuditRow row) {
   std::string prev = kAuditChainStart;
   row.rid = 1;
-  if (last.executeStep()) {
-    row.rid = last.getColumn(0).getInt64() + 1;
-    if (!last.getColumn(1).isNull()) prev = last.getColumn(1).getString();
+  last_.reset();
+  if (last_.executeStep()) {
+    row.rid = last_.getColumn(0).getInt64() + 1;
+    if (!last_.getColumn(1).isNull()) prev = last_.getColumn(1).getString();
   }
-  SQLite::Statement ins(db,
-                        "INSERT INTO audit (rid, at_ms, hlc, actor, action, entity, record_id, detail, digest) "
-                        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)");
-  ins.bind(1, row.rid);
-  ins.bind(2, row.at_ms);
-  ins.bind(3, row.hlc);
-  ins.bind(4, row.actor);
-  ins.bind(5, row.action);
-  ins.bind(6, row.entity);
-  if (row.record_id) ins.bind(7, *row.record_id);
-  if (row.detail) ins.bind(8, *row.detail);
-  ins.bind(9, audit_row_digest(prev, row));
-  ins.exec();
+  last_.reset();
+  insert_.reset();
+  insert_.clearBindings();
+  insert_.bind(1, row.rid);
+  insert_.bind(2, row.at_ms);
+  insert_.bind(3, row.hlc);
+  insert_.bind(4, row.actor);
+  insert_.bind(5, row.action);
+  insert_.bind(6, row.entity);
+  if (row.record_id) insert_.bind(7, *row.record_id);
+  if (row.detail) insert_.bind(8, *row.detail);
+  insert_.bind(9, audit_row_digest(prev, row));
+  insert_.exec();
+  insert_.reset();
+}
+
+void append_audit_row(SQLite::Database& db, AuditRow row) { AuditAppender(db).append(std::move(row)); }
+
+void chain_audit_rows(SQLite::Database& db) {
+  SQLite::Statement q(db, "SELECT rid, at_ms, hlc, actor, action, entity, record_id, detail FROM audit ORDER BY rid");
+  SQLite::Statement set(db, "UPDATE audit SET digest = ? WHERE rid = ?");
+  std::string prev = kAuditChainStart;
+  while (q.executeStep()) {
+    const AuditRow r = row_of(q);
+    prev = audit_row_digest(prev, r);
+    set.bind(1, prev);
+    set.bind(2, r.rid);
+    set.exec();
+    set.reset();
+  }
 }
 
 AuditCheck verify_audit_chain(SQLite::Database& db) {
@@ -82,15 +119,7 @@ AuditCheck verify_audit_chain(SQLite::Database& db) {
   std::string prev = kAuditChainStart;
   int64_t expected_rid = 0;
   while (q.executeStep()) {
-    AuditRow r;
-    r.rid = q.getColumn(0).getInt64();
-    r.at_ms = q.getColumn(1).getInt64();
-    r.hlc = q.getColumn(2).getString();
-    r.actor = q.getColumn(3).getString();
-    r.action = q.getColumn(4).getString();
-    r.entity = q.getColumn(5).getString();
-    r.record_id = text_or_null(q.getColumn(6));
-    r.detail = text_or_null(q.getColumn(7));
+    const AuditRow r = row_of(q);
     const std::string stored = q.getColumn(8).isNull() ? std::string() : q.getColumn(8).getString();
     ++out.rows;
     if (expected_rid && r.rid != expected_rid) {

@@ -33,9 +33,25 @@ inline const std::string kAuditChainStart(64, '0');
 // The digest of `row` chained after `prev` (hex).
 std::string audit_row_digest(const std::string& prev, const AuditRow& row);
 
-// Append one row to `db`'s audit table within the caller's transaction: its
-// rid is the next one, its digest chains after the newest row's.
+// Appends rows to a database's audit table, each within the caller's write
+// transaction: its rid is the next one, its digest chains after the newest
+// row's (read from the table each time: another process may have written
+// since). The statements are prepared once; none stays open between calls.
+class AuditAppender {
+ public:
+  explicit AuditAppender(SQLite::Database& db);
+  void append(AuditRow row);
+
+ private:
+  SQLite::Statement last_, insert_;
+};
+
+// One row, with a statement prepared for it (tests, rare writers).
 void append_audit_row(SQLite::Database& db, AuditRow row);
+
+// Give every row of an audit table that has no digest yet (a database from
+// before schema v7) its digest, in rid order, chained from the start.
+void chain_audit_rows(SQLite::Database& db);
 
 struct AuditCheck {
   int64_t rows = 0;         // rows checked

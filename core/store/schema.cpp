@@ -6,6 +6,7 @@
 #include <string>
 
 #include "core/base/errors.h"
+#include "core/store/audit_chain.h"
 
 namespace yz {
 
@@ -203,6 +204,12 @@ CREATE TABLE ref_place (
 CREATE INDEX place_parent ON place(parent_code);
 )SQL";
 
+// v7: the audit trail hash-chained (core/store/audit_chain.h); rows written
+// before get their digests in order when the database is migrated.
+constexpr const char* kV7 = R"SQL(
+ALTER TABLE audit ADD COLUMN digest TEXT;
+)SQL";
+
 struct Migration {
   int version;
   const char* sql;
@@ -216,6 +223,7 @@ const Migration kMigrations[] = {
     {4, kV4, nullptr},
     {5, kV5, nullptr},
     {6, kV6, [](SQLite::Database& db, const RecordRules& rules) { rules.seed_reference(db); }},
+    {7, kV7, [](SQLite::Database& db, const RecordRules&) { chain_audit_rows(db); }},
 };
 
 }  // namespace

@@ -10,6 +10,7 @@
 
 #include "core/base/errors.h"
 #include "core/base/hlc.h"
+#include "core/store/audit_chain.h"
 #include "core/store/checkpointer.h"
 #include "core/store/encryption.h"
 #include "core/store/entities.h"
@@ -107,6 +108,7 @@ struct Writer::Impl {
   std::unique_ptr<RecordIndex> index;
   std::unique_ptr<WalCheckpointer> checkpointer;  // declared after db: stops before it closes
   std::map<std::string, std::unique_ptr<SQLite::Statement>, std::less<>> stmts;
+  std::unique_ptr<AuditAppender> auditor;  // made on the first audited write (after migration)
 
   Impl(const std::string& p, const RecordRules& r, const StoreOptions& o)
       : path((configure_sqlite_once(), p)),
@@ -253,16 +255,16 @@ struct Writer::Impl {
   void audit(const char* action, std::string_view entity, std::string_view id, const std::string& stamp,
              const std::string& detail) {
     if (!audit_enabled) return;
-    auto& st = stmt("INSERT INTO audit (at_ms, hlc, actor, action, entity, record_id, detail) "
-                    "VALUES (?, ?, ?, ?, ?, ?, ?)");
-    st.bind(1, clock->now_ms());
-    st.bind(2, stamp);
-    st.bind(3, actor);
-    st.bind(4, action);
-    st.bind(5, std::string(entity));
-    if (!id.empty()) st.bind(6, std::string(id));
-    if (!detail.empty()) st.bind(7, detail);
-    st.exec();
+    if (!auditor) auditor = std::make_unique<AuditAppender>(db);
+    AuditRow row;
+    row.at_ms = clock->now_ms();
+    row.hlc = stamp;
+    row.actor = actor;
+    row.action = action;
+    row.entity = std::string(entity);
+    if (!id.empty()) row.record_id = std::string(id);
+    if (!detail.empty()) row.detail = detail;
+    auditor->append(std::move(row));
   }
 
   const EntitySpec& spec_of(std::string_view entity) {

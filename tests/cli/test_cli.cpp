@@ -5,6 +5,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include <SQLiteCpp/Database.h>
+
 #include <filesystem>
 
 #include "core/base/uuid.h"
@@ -167,6 +169,27 @@ TEST_CASE("stats --json has one key per record kind and the pending count") {
   CHECK(s["patient"] == 1);
   CHECK(s["pending"] == 1);
   CHECK(s["audit"] == 1);
+}
+
+TEST_CASE("audit verify finds an audit row changed behind the store's back (exit 3, the row named)") {
+  TempDir dir;
+  const std::string db = dir.file("a.db");
+  REQUIRE(ctl(db, {"patient", "add", "--name", "次仁", "--sex", "M", "--age", "50"}).code == 0);
+  REQUIRE(ctl(db, {"patient", "add", "--name", "卓玛", "--sex", "F", "--age", "40"}).code == 0);
+  auto ok = ctl(db, {"audit", "verify", "--json"});
+  REQUIRE_MESSAGE(ok.code == 0, ok.err);
+  CHECK(json::parse(ok.out)["rows"] == 2);
+  CHECK(json::parse(ok.out)["ok"] == true);
+  {
+    SQLite::Database raw(db, SQLite::OPEN_READWRITE);
+    raw.exec("UPDATE audit SET actor = 'someone' WHERE rid = 1");
+  }
+  auto bad = ctl(db, {"audit", "verify"});
+  CHECK(bad.code == 3);
+  CHECK(bad.out.find("audit row 1") != std::string::npos);
+  // A missing database is an error, never created.
+  CHECK(ctl(dir.file("none.db"), {"audit", "verify"}).code == 3);
+  CHECK_FALSE(std::filesystem::exists(dir.file("none.db")));
 }
 
 TEST_CASE("demo is deterministic by seed and fills every record kind") {

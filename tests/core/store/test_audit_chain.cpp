@@ -3,7 +3,11 @@
 #include <SQLiteCpp/Database.h>
 #include <doctest/doctest.h>
 
+#include "core/domain/open_store.h"
+#include "core/domain/record_rules.h"
 #include "core/store/audit_chain.h"
+#include "core/store/schema.h"
+#include "tests/support/process.h"
 
 namespace {
 
@@ -64,4 +68,36 @@ TEST_CASE("a changed field, a removed row, a swapped pair or a null for an empty
     db.exec("UPDATE audit SET record_id = '' WHERE rid = 1");  // row 1 (i = 0) had none
     CHECK(yz::verify_audit_chain(db).first_bad == 1);
   }
+}
+
+TEST_CASE("every save of a store chains its audit row; an edit made behind its back is found") {
+  yz::test::TempDir dir;
+  yz::Store store = yz::open_store(dir.file("audit.db"));
+  const std::string id = store.create("patient", {{"name", "次仁"}, {"sex", "M"}, {"age", 40}, {"consent", true}});
+  for (int i = 0; i < 5; ++i) store.update("patient", id, {{"phone", "1390891000" + std::to_string(i)}});
+  store.remove("patient", id);
+  auto check = yz::verify_audit_chain(store.db());
+  CHECK(check.ok);
+  CHECK(check.rows == 7);
+  store.db().exec("UPDATE audit SET actor = 'nobody' WHERE rid = 3");
+  check = yz::verify_audit_chain(store.db());
+  CHECK_FALSE(check.ok);
+  CHECK(check.first_bad == 3);
+}
+
+TEST_CASE("a database from before the chain (schema v6) gets its audit rows chained when migrated") {
+  yz::test::TempDir dir;
+  const std::string path = dir.file("v6.db");
+  {
+    SQLite::Database db(path, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
+    yz::migrate(db, yz::record_rules(), 6);
+    db.exec("INSERT INTO audit (at_ms, hlc, actor, action, entity, record_id, detail) VALUES "
+            "(1764000000000, '1764000000000.0.a', 'local', 'create', 'patient', 'p1', NULL), "
+            "(1764000000001, '1764000000001.0.a', 'local', 'update', 'patient', 'p1', 'phone')");
+  }
+  yz::Store store = yz::open_store(path);
+  store.create("patient", {{"name", "卓玛"}, {"sex", "F"}, {"age", 30}, {"consent", true}});
+  const auto check = yz::verify_audit_chain(store.db());
+  CHECK(check.ok);
+  CHECK(check.rows == 3);
 }
