@@ -1,5 +1,7 @@
 #include "platform/paths.h"
 
+#include <sys/stat.h>
+
 #include <cstdlib>
 #include <filesystem>
 
@@ -17,5 +19,7 @@ std::string data_dir() {
 }
 
 std::string default_db_path() { return data_dir() + "/yizhen.db"; }
+
+void make_new_files_private() { ::umask(077); }
 
 }  // namespace yz::platform

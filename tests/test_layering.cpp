@@ -46,7 +46,7 @@ const std::map<std::string, std::vector<std::string>>& allowed_includes() {
       {"app/yizhen", {"app/yizhen/", "core/", "sync/protocol/", "sync/client/", "platform/"}},
       {"app/yizhenctl",
        {"app/yizhenctl/", "core/", "sync/protocol/", "sync/client/", "platform/", "tools/demo/"}},
-      {"app/yizhen-server", {"app/yizhen-server/", "core/", "sync/protocol/", "sync/server/"}},
+      {"app/yizhen-server", {"app/yizhen-server/", "core/", "sync/protocol/", "sync/server/", "platform/"}},
       {"tools/demo", {"tools/demo/", "core/"}},
       {"tools/fuzz", {"tools/fuzz/", "core/", "sync/"}},
       {"tools/places", {"tools/places/", "core/"}},

@@ -22,6 +22,7 @@
 #include "sync/server/import.h"
 #include "sync/server/tls.h"
 #include "app/yizhen-server/admin_common.h"
+#include "platform/paths.h"
 
 using yz::server_admin::guarded;
 using yz::server_admin::print;
@@ -45,6 +46,7 @@ std::unique_ptr<yz::sync::CentralStore> open_store(const std::string& path) {
 
 int main(int argc, char** argv) {
   using namespace yz::sync;
+  yz::platform::make_new_files_private();
   CLI::App app{"yizhen-server — central sync server of yizhen"};
   app.fallthrough();
   std::string db = "central.db", listen = "127.0.0.1:8470", pg;

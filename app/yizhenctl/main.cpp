@@ -1,17 +1,14 @@
 // yizhenctl: the command-line tool of the field store (DESIGN.md §6).
 // Global options (--db, --json, --lang) may stand before or after the verb.
 
-#include <sys/stat.h>
-
 #include <iostream>
 
 #include "app/yizhenctl/cli.h"
+#include "platform/paths.h"
 
 int main(int argc, char** argv) {
   using namespace yz::cli;
-  // Patient data: every file this tool makes (database, WAL, key, batches,
-  // receipts, exports) is readable by its owner only (DESIGN.md §7).
-  ::umask(077);
+  yz::platform::make_new_files_private();
   Context ctx;
   int exit_code = 0;
   CLI::App app{"yizhenctl — offline field records of yizhen"};

@@ -51,6 +51,9 @@ TEST_CASE("What one device records reaches another device of the team, once") {
   CHECK(pending_changes(a.store.db()) == 5);
   a.sync(server);
   CHECK(pending_changes(a.store.db()) == 0);
+  // The server's files are its own alone (DESIGN.md §7).
+  CHECK(yz::test::file_mode(server.db) == 0600);
+  CHECK(yz::test::file_mode(server.db + "-wal") == 0600);
   b.sync(server);
   auto got = b.store.get("patient", pid);
   REQUIRE(got.has_value());
