@@ -34,6 +34,7 @@ void add_export_commands(CLI::App& app, Context& ctx, int& exit_code) {
   struct ListArgs {
     ScreeningListQuery q;
     std::string format, out;
+    bool mask_ids = false;
   };
   auto la = std::make_shared<ListArgs>();
   auto* sl = exp->add_subcommand("screening-list", "Screenings of one program (who needs what next)");
@@ -44,11 +45,13 @@ void add_export_commands(CLI::App& app, Context& ctx, int& exit_code) {
   sl->add_option("--township", la->q.township, "Township (or county, village) code of the patients");
   sl->add_option("--from", la->q.from, "Screened on or after YYYY-MM-DD");
   sl->add_option("--to", la->q.to, "Screened on or before YYYY-MM-DD");
+  sl->add_flag("--mask-ids", la->mask_ids, "ID numbers as their first 6 and last 4 characters only");
   sl->callback([&, la] {
     exit_code = guarded(ctx, [&] {
       const ExportFormat f = parse_export_format(la->format);
       Store store = ctx.open_existing();
-      const ExportSummary s = export_screening_list(store.db(), la->q, f, la->out, ctx.language());
+      const ExportSummary s = export_screening_list(store.db(), la->q, f, la->out, ctx.language(),
+                                                    la->mask_ids ? IdNumbers::masked : IdNumbers::whole);
       emit(ctx, summary_json(s), std::to_string(s.rows) + " rows -> " + s.path);
       return 0;
     });
@@ -57,6 +60,7 @@ void add_export_commands(CLI::App& app, Context& ctx, int& exit_code) {
   struct FuArgs {
     WorklistQuery q;
     std::string format, out, status = "due,overdue";
+    bool mask_ids = false;
   };
   auto fa = std::make_shared<FuArgs>();
   auto* fu = exp->add_subcommand("follow-ups", "The follow-up worklist of a village, township or county");
@@ -68,6 +72,7 @@ void add_export_commands(CLI::App& app, Context& ctx, int& exit_code) {
   fu->add_option("--as-of", fa->q.as_of, "Today for overdue (default: today)");
   fu->add_option("--status", fa->status, "Statuses, comma-separated (due,overdue,done,lost)");
   fu->add_option("--program", fa->q.program, "Only follow-ups of this program's screenings");
+  fu->add_flag("--mask-ids", fa->mask_ids, "ID numbers as their first 6 and last 4 characters only");
   fu->callback([&, fa] {
     exit_code = guarded(ctx, [&] {
       const ExportFormat f = parse_export_format(fa->format);
@@ -75,7 +80,8 @@ void add_export_commands(CLI::App& app, Context& ctx, int& exit_code) {
       WorklistQuery q = fa->q;
       q.statuses = split_statuses(fa->status);
       if (q.as_of.empty()) q.as_of = store.today();
-      const ExportSummary s = export_follow_ups(store.db(), q, f, fa->out, ctx.language());
+      const ExportSummary s = export_follow_ups(store.db(), q, f, fa->out, ctx.language(),
+                                                fa->mask_ids ? IdNumbers::masked : IdNumbers::whole);
       emit(ctx, summary_json(s), std::to_string(s.rows) + " rows -> " + s.path);
       return 0;
     });

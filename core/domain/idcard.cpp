@@ -36,4 +36,10 @@ IdCheck check_id_number(std::string_view raw, std::string_view today) {
   return IdCheck{std::move(info), std::nullopt};
 }
 
+std::string mask_id_number(std::string_view number) {
+  if (number.size() <= 10) return std::string(number.size(), '*');
+  return std::string(number.substr(0, 6)) + std::string(number.size() - 10, '*') +
+         std::string(number.substr(number.size() - 4));
+}
+
 }  // namespace yz

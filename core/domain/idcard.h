@@ -29,4 +29,9 @@ struct IdCheck {
 };
 IdCheck check_id_number(std::string_view raw, std::string_view today);
 
+// `number` as exports show it to those who need not see it whole (DESIGN.md
+// §7): the first 6 and last 4 characters, the rest as '*'
+// ("540102********0020"); a value of 10 characters or fewer is all '*'.
+std::string mask_id_number(std::string_view number);
+
 }  // namespace yz

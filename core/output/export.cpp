@@ -12,6 +12,7 @@
 #include <memory>
 #include <vector>
 
+#include "core/domain/idcard.h"
 #include "core/base/files.h"
 #include "core/base/messages.h"
 #include "core/care/follow_up.h"
@@ -299,6 +300,10 @@ std::string details(const Program& p, const std::string& answers_text, Lang lang
   return out;
 }
 
+std::string shown_id(const std::string& number, IdNumbers ids) {
+  return ids == IdNumbers::masked && !number.empty() ? mask_id_number(number) : number;
+}
+
 std::string sheet_name(const std::string& s) {
   // Excel sheet names: at most 31 characters (code points), none of []:*?/\ .
   std::string out;
@@ -327,7 +332,7 @@ void check_screening_list_query(SQLite::Database& db, const ScreeningListQuery& 
 }
 
 ExportSummary export_screening_list(SQLite::Database& db, const ScreeningListQuery& q, ExportFormat format,
-                                    const std::string& out_path, Lang lang) {
+                                    const std::string& out_path, Lang lang, IdNumbers ids) {
   check_screening_list_query(db, q);
   AtomicOutput out(out_path);
   const std::vector<Column> cols{
@@ -380,7 +385,7 @@ ExportSummary export_screening_list(SQLite::Database& db, const ScreeningListQue
     row[1] = text(col(st, 3));
     row[2] = text(sex_label(col(st, 4), lang));
     row[3] = birth.size() == 10 && day.size() == 10 ? integer(age_on(birth, day)) : Cell{};
-    row[4] = text(col(st, 6));
+    row[4] = text(shown_id(col(st, 6), ids));
     row[5] = text(col(st, 7));
     row[6] = text(col(st, 8));
     row[7] = text(col(st, 9));
@@ -408,7 +413,7 @@ ExportSummary export_screening_list(SQLite::Database& db, const ScreeningListQue
 }
 
 ExportSummary export_follow_ups(SQLite::Database& db, const WorklistQuery& q, ExportFormat format,
-                                const std::string& out_path, Lang lang) {
+                                const std::string& out_path, Lang lang, IdNumbers ids) {
   check_worklist_query(db, q);
   AtomicOutput out(out_path);
   const std::vector<Column> cols{
@@ -432,7 +437,7 @@ ExportSummary export_follow_ups(SQLite::Database& db, const WorklistQuery& q, Ex
     row[3] = text(r.name);
     row[4] = text(sex_label(r.sex, lang));
     row[5] = integer(r.age);
-    row[6] = text(r.id_number);
+    row[6] = text(shown_id(r.id_number, ids));
     row[7] = text(r.phone);
     row[8] = text(r.township_name);
     row[9] = text(r.village_name);

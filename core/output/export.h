@@ -25,6 +25,9 @@
 namespace yz {
 
 enum class ExportFormat { csv, xlsx };
+// Whether the ID number column holds the whole number or only its first 6
+// and last 4 characters (core/domain/idcard.h mask_id_number).
+enum class IdNumbers { whole, masked };
 // "csv" / "xlsx"; anything else is a ValidationError on field "format".
 ExportFormat parse_export_format(std::string_view s);
 
@@ -50,12 +53,13 @@ void check_screening_list_query(SQLite::Database& db, const ScreeningListQuery& 
 // referral facility, referral status, appointment date, follow-up due date,
 // follow-up status, patient id, screening id.
 ExportSummary export_screening_list(SQLite::Database& db, const ScreeningListQuery& q, ExportFormat format,
-                                    const std::string& out_path, Lang lang = Lang::zh);
+                                    const std::string& out_path, Lang lang = Lang::zh,
+                                    IdNumbers ids = IdNumbers::whole);
 
 // The follow-up worklist of core/followup.h: due date, status (overdue as of
 // q.as_of), days overdue, name, sex, age, ID number, phone, township,
 // village, reason, program, result, grade, screening date, referral, ids.
 ExportSummary export_follow_ups(SQLite::Database& db, const WorklistQuery& q, ExportFormat format,
-                                const std::string& out_path, Lang lang = Lang::zh);
+                                const std::string& out_path, Lang lang = Lang::zh, IdNumbers ids = IdNumbers::whole);
 
 }  // namespace yz

@@ -147,6 +147,32 @@ TEST_CASE("cli export follow-ups writes the worklist of a village") {
   CHECK(bad.err.find("village") != std::string::npos);
 }
 
+TEST_CASE("cli exports with --mask-ids show only the first 6 and last 4 characters of an ID number") {
+  Db d;
+  const std::string id = "540102198503020020";  // a woman born 1985-03-02
+  auto add = ctl(d.path, {"patient", "add", "--name", "央金", "--sex", "F", "--id-number", id, "--village", "540102001001"});
+  REQUIRE_MESSAGE(add.code == 0, add.err);
+  const std::string pid = add.out.substr(0, add.out.find('\n'));
+  REQUIRE(ctl(d.path, {"screen", "--patient", pid, "--program", "hypertension", "--answers",
+                       json{{"sbp", 170}, {"dbp", 100}}.dump()}).code == 0);
+  for (const char* verb : {"screening-list", "follow-ups"}) {
+    CAPTURE(verb);
+    std::vector<std::string> args{"export", verb, "--format", "csv"};
+    if (std::string(verb) == "screening-list") args.insert(args.end(), {"--program", "hypertension"});
+    else args.insert(args.end(), {"--as-of", "2099-01-01"});
+    std::vector<std::string> whole = args, masked = args;
+    whole.insert(whole.end(), {"--out", d.dir.file("whole.csv")});
+    masked.insert(masked.end(), {"--out", d.dir.file("masked.csv"), "--mask-ids"});
+    REQUIRE(ctl(d.path, whole).code == 0);
+    auto m = ctl(d.path, masked);
+    REQUIRE_MESSAGE(m.code == 0, m.err);
+    CHECK(slurp(d.dir.file("whole.csv")).find(id) != std::string::npos);
+    const std::string text = slurp(d.dir.file("masked.csv"));
+    CHECK(text.find(id) == std::string::npos);
+    CHECK(text.find("540102********0020") != std::string::npos);
+  }
+}
+
 TEST_CASE("cli report as Markdown and JSON, exit codes for bad input") {
   Db d;
   auto md = ctl(d.path, {"--lang", "zh", "report"});

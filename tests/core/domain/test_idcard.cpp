@@ -164,3 +164,10 @@ TEST_CASE("idcard: sex comes from the 17th digit, odd = male") {
     CHECK(info_of(id).sex == ((d - '0') % 2 == 1 ? 'M' : 'F'));
   }
 }
+
+TEST_CASE("id: a masked number keeps its first 6 and last 4 characters") {
+  CHECK(mask_id_number("540102198503020020") == "540102********0020");
+  CHECK(mask_id_number("65310119790101123X") == "653101********123X");
+  CHECK(mask_id_number("1234567890") == "**********");  // too short to show any of it
+  CHECK(mask_id_number("") == "");
+}
