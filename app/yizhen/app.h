@@ -20,7 +20,9 @@ class App {
   // `sync` may be null (screenshots, or no sync in this build).
   App(AppModel& model, const Options& options, SyncService* sync);
   // The screen shows something that changes without events (sync progress).
-  bool wants_periodic_frames() const { return nav_.current == Screen::sync; }
+  // The sync screen follows the engine's progress; a follow-up's
+  // confirmation dialog enables its button once the double-tap guard passed.
+  bool wants_periodic_frames() const { return nav_.current == Screen::sync || follow_ups_.pending.has_value(); }
 
   // Build the font atlas (UI strings, names seen so far, common Chinese) at
   // the preferred text scale × `dpi_scale`, and the theme.

@@ -52,6 +52,7 @@ void print_frame_times(std::vector<std::pair<yz::app::Screen, double>> frames, i
 
 int main(int argc, char** argv) {
   using namespace yz;
+  platform::make_new_files_private();
   const auto t_start = std::chrono::steady_clock::now();
   std::string error;
   app::Options opt = app::parse_options(std::vector<std::string>(argv + 1, argv + argc), error);
@@ -147,7 +148,7 @@ int main(int argc, char** argv) {
       }
       if (app.wants_periodic_frames() && timeout < 0) timeout = 1000;
       if (window->wait_events(timeout) > 0) frames_left = std::max(frames_left, 3);
-      // The sync screen follows the engine's progress once a second.
+      // Some screens want a frame a second (App::wants_periodic_frames).
       if (app.wants_periodic_frames()) frames_left = std::max(frames_left, 1);
       // Queued results from the workers.
       if (model.pump() > 0) {

@@ -156,4 +156,10 @@ std::string wait_window(const std::string& display, const std::string& name, int
   return {};
 }
 
+void keep_screenshot(const std::string& display, const std::string& name) {
+  const char* dir = std::getenv("YIZHEN_TEST_SHOTS");
+  if (!dir || !*dir) return;
+  run({"/usr/bin/import", "-display", display, "-window", "root", std::string(dir) + "/" + name});
+}
+
 }  // namespace yz::test

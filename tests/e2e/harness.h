@@ -60,5 +60,8 @@ std::string xdotool(const std::string& display, const std::vector<std::string>& 
 // Wait for a visible window whose name matches; returns its id or "".
 std::string wait_window(const std::string& display, const std::string& name, int timeout_ms);
 void sleep_ms(int ms);
+// A screenshot of the whole display into $YIZHEN_TEST_SHOTS/`name` when that
+// variable names a folder (for a person to look at), else nothing.
+void keep_screenshot(const std::string& display, const std::string& name);
 
 }  // namespace yz::test

@@ -4,8 +4,10 @@
 // is not installed, failed instead under CI=true.
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <signal.h>
@@ -224,6 +226,22 @@ void click(const std::string& d, const std::string& w, std::pair<int, int> at) {
   sleep_ms(400);
 }
 
+// Where the Follow-ups screen draws the first row's buttons at 1366x768,
+// English, text scale 1 (window coordinates).
+constexpr std::pair<int, int> kFuDone{893, 186}, kFuLost{1013, 186}, kFuReschedule{1138, 186};
+
+// Status -> how many follow-ups have it, with the due date of the open ones.
+std::map<std::string, int> follow_up_statuses(const std::string& db, std::vector<std::string>* due_dates = nullptr) {
+  RunResult r = run({kCtl, "--db", db, "--json", "follow-up", "list", "--status", "due,overdue,done,lost"});
+  REQUIRE_MESSAGE(r.code == 0, r.err);
+  std::map<std::string, int> out;
+  for (const auto& f : json::parse(r.out)) {
+    ++out[f["status"].get<std::string>()];
+    if (due_dates && f["status"] == "due") due_dates->push_back(f["due_date"]);
+  }
+  return out;
+}
+
 size_t batch_files(const std::string& dir) {
   size_t n = 0;
   for (const auto& e : std::filesystem::directory_iterator(dir))
@@ -270,6 +288,8 @@ TEST_CASE("export to a USB folder from the Sync screen writes the pending change
   REQUIRE_MESSAGE(app.running(), "the app ended (crashed) after the export button");
   CHECK(batch_files(usb) == 1);
   CHECK(app.stop(SIGTERM) == 0);
+  // What the app wrote is readable by its owner only (DESIGN.md §7).
+  for (const auto& e : std::filesystem::directory_iterator(usb)) CHECK_MESSAGE(file_mode(e.path()) == 0600, e.path());
 
   // The server takes the file: the patient arrives.
   const std::string receipts = dir.file("receipts");
@@ -281,4 +301,68 @@ TEST_CASE("export to a USB folder from the Sync screen writes the pending change
   const json r = json::parse(imported.out);
   CHECK(r["imported"] == 1);
   CHECK(r["quarantined"] == 0);
+  for (const auto& e : std::filesystem::directory_iterator(receipts)) CHECK_MESSAGE(file_mode(e.path()) == 0600, e.path());
+  CHECK(file_mode(central) == 0600);
+}
+
+TEST_CASE("follow-ups: a double tap on Mark done closes nobody's, and done, lost and reschedule each wait for a confirmation") {
+  if (!have_x()) return;
+  Xvfb x;
+  REQUIRE(!x.display().empty());
+  const std::string d = x.display();
+  TempDir dir;
+  const std::string db = dir.file("laptop.db");
+  // Three patients of one village screened positive for hypertension: three follow-ups due.
+  for (const char* name : {"卓玛", "次仁", "央金"}) {
+    RunResult p = run({kCtl, "--db", db, "patient", "add", "--name", name, "--sex", "F", "--age", "50", "--village",
+                       "540102001001"});
+    REQUIRE_MESSAGE(p.code == 0, p.err);
+    RunResult s = run({kCtl, "--db", db, "screen", "--patient", p.out.substr(0, p.out.find('\n')), "--program",
+                       "hypertension", "--answers", R"({"sbp": 172, "dbp": 104})"});
+    REQUIRE_MESSAGE(s.code == 0, s.err);
+  }
+  REQUIRE(follow_up_statuses(db)["due"] == 3);
+
+  Child app({kApp, "--db", db, "--lang", "en", "--scale", "1", "--size", "1366x768", "--screen", "follow-ups"},
+            app_env(d), dir.file("app.log"));
+  const std::string w = start_and_focus(d, app, dir.file("app.log"));
+  INFO("app log: " << slurp(dir.file("app.log")));
+  // A double tap on the first row's Mark done: a dialog opens, nothing is written.
+  xdotool(d, {"mousemove", "--window", w, std::to_string(kFuDone.first), std::to_string(kFuDone.second)});
+  sleep_ms(400);
+  xdotool(d, {"click", "--repeat", "2", "--delay", "80", "1"});
+  sleep_ms(1500);
+  CHECK(follow_up_statuses(db)["due"] == 3);
+  keep_screenshot(d, "follow-up-confirm.png");
+  // The result typed in the dialog, Enter: that one follow-up is done.
+  type(d, "BP 132/84");
+  keys(d, {"Return"});
+  sleep_ms(1500);
+  auto st = follow_up_statuses(db);
+  CHECK(st["done"] == 1);
+  CHECK(st["due"] == 3);  // two left, and the chronic patient's next one (months away: last in the list)
+  // Lost, on the row that slid up: the reason in the dialog.
+  click(d, w, kFuLost);
+  type(d, "moved away");
+  keys(d, {"Return"});
+  sleep_ms(1500);
+  st = follow_up_statuses(db);
+  CHECK(st["lost"] == 1);
+  CHECK(st["due"] == 2);
+  // Reschedule the last one: a date in the past is refused in the dialog, a later one taken.
+  click(d, w, kFuReschedule);
+  type(d, "2001-01-01");
+  keys(d, {"Return"});
+  sleep_ms(1000);
+  CHECK(follow_up_statuses(db)["due"] == 2);
+  keys(d, {"ctrl+a", "BackSpace"});
+  type(d, "2099-06-01");
+  keys(d, {"Return"});
+  sleep_ms(1500);
+  std::vector<std::string> due;
+  st = follow_up_statuses(db, &due);
+  CHECK(st["due"] == 2);
+  CHECK(std::count(due.begin(), due.end(), "2099-06-01") == 1);
+  REQUIRE_MESSAGE(app.running(), "the app ended");
+  CHECK(app.stop(SIGTERM) == 0);
 }

@@ -382,21 +382,32 @@ void AppModel::load_follow_ups(const std::string& place_prefix) {
       [this](std::vector<WorklistRow> f) { view_.follow_ups = std::move(f); }, failure({}));
 }
 
-void AppModel::follow_up_done(const std::string& id, const std::string& result) {
+void AppModel::follow_up_step(FollowUpStep step, const std::string& id, const std::string& text,
+                              std::function<void()> ok, std::function<void(const std::vector<FieldError>&)> bad) {
   db_->request<int>(
-      [id, result](Store& s) {
-        // The care command: the transition table, the required result and a
-        // chronic patient's next follow-up, as in yizhenctl.
-        s.transact([&](Writer& w) { complete_follow_up(s, w, id, result); });
+      [step, id, text](Store& s) {
+        // The care commands: the transition table, the required result or
+        // reason, and a chronic patient's next follow-up, as in yizhenctl.
+        s.transact([&](Writer& w) {
+          switch (step) {
+            case FollowUpStep::done: complete_follow_up(s, w, id, text); break;
+            case FollowUpStep::lost: mark_follow_up_lost(s, w, id, text); break;
+            case FollowUpStep::reschedule: reschedule_follow_up(s, w, id, text); break;
+          }
+        });
         return 0;
       },
-      [this](int) {
-        toast(tr(S::msg_marked_done, lang()));
+      [this, step, ok = std::move(ok)](int) {
+        toast(tr(step == FollowUpStep::done ? S::msg_marked_done
+                 : step == FollowUpStep::lost ? S::msg_marked_lost
+                                              : S::msg_rescheduled,
+                 lang()));
+        if (ok) ok();
         if (on_saved) on_saved();
         load_follow_ups(view_.follow_up_place);
         refresh_pending();
       },
-      failure({}));
+      failure(std::move(bad)));
 }
 
 void AppModel::load_households(const std::string& village_prefix) {

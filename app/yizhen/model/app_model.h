@@ -137,7 +137,14 @@ class AppModel {
   void refresh_day();
 
   void load_follow_ups(const std::string& place_prefix);
-  void follow_up_done(const std::string& id, const std::string& result);
+  // Move a follow-up through its care command (core/care/follow_up.h): done
+  // with its result, lost with the reason, or due again on a new date
+  // (`text`). Then the list is loaded again; `ok` or `bad` (the field errors,
+  // nothing written) is called on the UI thread.
+  enum class FollowUpStep { done, lost, reschedule };
+  void follow_up_step(FollowUpStep step, const std::string& id, const std::string& text,
+                      std::function<void()> ok = {}, std::function<void(const std::vector<FieldError>&)> bad = {});
+  void follow_up_done(const std::string& id, const std::string& result) { follow_up_step(FollowUpStep::done, id, result); }
   void load_households(const std::string& village_prefix);
   void save_home_visit(const HomeVisitForm& form, std::function<void(std::string id)> ok,
                        std::function<void(const std::vector<FieldError>&)> bad);

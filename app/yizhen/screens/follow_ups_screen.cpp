@@ -1,13 +1,81 @@
 // Follow-ups: who is due or overdue in this village (or township, county),
-// and mark them done with a result.
+// and mark them done with a result, lost with a reason, or due on a new
+// date: each after a confirmation dialog.
 #include <imgui.h>
 #include <imgui_stdlib.h>
+
+#include <algorithm>
 
 #include "app/yizhen/screens/screens.h"
 #include "app/yizhen/strings.h"
 #include "app/yizhen/ui.h"
 
 namespace yz::app {
+
+namespace {
+
+// Taps in the first moments after the dialog opened are the second half of
+// a double tap on the row: they confirm nothing.
+constexpr double kSettleSeconds = 0.4;
+
+// The dialog that confirms a row's step, with the result, reason or new date
+// it needs (errors under it, from the care command).
+void DrawFollowUpConfirm(FollowUpsState& st, const AppView& view, AppModel& actions) {
+  if (!st.pending) return;
+  FollowUpsState::Pending& p = *st.pending;
+  using Step = AppModel::FollowUpStep;
+  const char* popup = "##fu_confirm";
+  if (!ImGui::IsPopupOpen(popup)) ImGui::OpenPopup(popup);
+  const ImGuiViewport* vp = ImGui::GetMainViewport();
+  ImGui::SetNextWindowPos(ImVec2(vp->WorkPos.x + vp->WorkSize.x * 0.5f, vp->WorkPos.y + vp->WorkSize.y * 0.5f),
+                          ImGuiCond_Appearing, ImVec2(0.5f, 0.5f));
+  ImGui::SetNextWindowSize(ImVec2(std::min(vp->WorkSize.x * 0.9f, ui::em() * 30), 0));
+  if (!ImGui::BeginPopupModal(popup, nullptr, ImGuiWindowFlags_NoTitleBar | ImGuiWindowFlags_NoMove)) return;
+  const S question = p.step == Step::done ? S::fu_confirm_done
+                     : p.step == Step::lost ? S::fu_confirm_lost
+                                            : S::fu_confirm_reschedule;
+  ui::SectionTitle(trf(question, p.name.c_str()).c_str());
+  const S hint = p.step == Step::done ? S::fu_result : p.step == Step::lost ? S::fu_lost_reason : S::fu_new_date;
+  // The keyboard stays in the field: a tap outside the dialog (the second
+  // half of a double tap) must not leave typing with nowhere to go.
+  if (p.focus || (!ImGui::IsAnyItemActive() && !ImGui::IsMouseDown(ImGuiMouseButton_Left))) {
+    ImGui::SetKeyboardFocusHere();
+    p.focus = false;
+  }
+  ImGui::SetNextItemWidth(-1);
+  ImGui::InputTextWithHint("##text", tr(hint), &p.text);
+  for (const auto& [field, message] : p.errors) ui::ErrorLine(message);
+  const bool settled = ImGui::GetTime() - p.opened_s > kSettleSeconds;
+  const bool disabled = !settled || p.busy;  // one value for Begin and End
+  ImGui::BeginDisabled(disabled);
+  const bool confirm = ui::PrimaryButton(tr(S::fu_confirm), ui::em() * 8) || (!disabled && ui::EnterPressed());
+  ImGui::EndDisabled();
+  ImGui::SameLine();
+  const bool cancel = ui::Button(tr(S::fu_cancel), ui::em() * 6) || ui::EscapePressed();
+  if (confirm && !disabled) {
+    p.busy = true;
+    const std::string id = p.id;
+    actions.follow_up_step(
+        p.step, id, p.text,
+        [&st, id] {
+          if (st.pending && st.pending->id == id) st.pending.reset();
+          st.results.erase(id);
+        },
+        [&st, id, lang = view.prefs.lang](const std::vector<FieldError>& errs) {
+          if (!st.pending || st.pending->id != id) return;
+          st.pending->busy = false;
+          st.pending->focus = true;
+          st.pending->errors.clear();
+          place_errors(errs, lang, st.pending->errors);
+        });
+  } else if (cancel && !p.busy) {
+    st.pending.reset();
+  }
+  if (!st.pending) ImGui::CloseCurrentPopup();
+  ImGui::EndPopup();
+}
+
+}  // namespace
 
 void DrawFollowUps(FollowUpsState& st, const AppView& view, AppModel& actions, Nav& nav) {
   if (!st.loaded && view.ready) {
@@ -51,10 +119,24 @@ void DrawFollowUps(FollowUpsState& st, const AppView& view, AppModel& actions, N
       ImGui::SameLine();
       ui::Muted(f.reason.c_str());
       std::string& result = st.results[f.follow_up_id];
-      ImGui::SetNextItemWidth(std::max(ui::em() * 8, ImGui::GetContentRegionAvail().x - ui::em() * 14));
+      ImGui::SetNextItemWidth(std::max(ui::em() * 8, ImGui::GetContentRegionAvail().x - ui::em() * 26));
       ImGui::InputTextWithHint("##result", tr(S::fu_result), &result);
+      using Step = AppModel::FollowUpStep;
+      auto ask = [&](Step step, std::string text) {
+        FollowUpsState::Pending p;
+        p.step = step;
+        p.id = f.follow_up_id;
+        p.name = f.name;
+        p.text = std::move(text);
+        p.opened_s = ImGui::GetTime();
+        st.pending = std::move(p);
+      };
       ImGui::SameLine();
-      if (ui::PrimaryButton(tr(S::fu_mark_done), ui::em() * 6)) actions.follow_up_done(f.follow_up_id, result);
+      if (ui::PrimaryButton(tr(S::fu_mark_done), ui::em() * 6)) ask(Step::done, result);
+      ImGui::SameLine();
+      if (ui::Button(tr(S::fu_mark_lost), ui::em() * 5)) ask(Step::lost, result);
+      ImGui::SameLine();
+      if (ui::Button(tr(S::fu_reschedule), ui::em() * 6.5f)) ask(Step::reschedule, "");
       ImGui::SameLine();
       if (ui::Button(tr(S::nav_patients), ui::em() * 4)) {
         actions.open_patient(f.patient_id);
@@ -65,6 +147,7 @@ void DrawFollowUps(FollowUpsState& st, const AppView& view, AppModel& actions, N
       ImGui::PopID();
     }
   ImGui::EndChild();
+  DrawFollowUpConfirm(st, view, actions);
 }
 
 }  // namespace yz::app

@@ -7,6 +7,7 @@
 // Threads: UI thread only.
 
 #include <map>
+#include <optional>
 #include <string>
 
 #include "app/yizhen/model/app_model.h"
@@ -76,6 +77,18 @@ struct FollowUpsState {
   std::string place_filter, place_code;
   std::map<std::string, std::string> results;  // follow-up id -> typed result
   bool loaded = false;
+  // The step a row's button asked for, waiting in a dialog for confirmation:
+  // nothing is written by the row's button itself, so a double tap, or the
+  // next row sliding under the finger, closes nobody's follow-up.
+  struct Pending {
+    AppModel::FollowUpStep step = AppModel::FollowUpStep::done;
+    std::string id, name, text;  // text: the result, the reason or the new date
+    double opened_s = 0;         // ImGui time the dialog opened
+    bool busy = false;           // the command is running
+    bool focus = true;           // put the keyboard in the dialog's field (opened, or refused)
+    FieldErrors errors;
+  };
+  std::optional<Pending> pending;
 };
 void DrawFollowUps(FollowUpsState& st, const AppView& view, AppModel& actions, Nav& nav);
 
