@@ -48,10 +48,13 @@ bool TextField(const char* label, const char* id, std::string* value, const Fiel
 bool TextArea(const char* label, const char* id, std::string* value, float height_lines = 2.5f);
 // The keypad for `value`; returns true when it changed it.
 bool Keypad(const char* id, std::string* value);
-// A filter field and a list of matching places (village first); sets `code`
-// when one is picked. Returns true then.
+// A filter field and a list of matching places (village first), each shown
+// with the division above it (a village with its township: two villages of
+// one name tell apart); `places` sorted by code. Enter in the filter picks
+// the only match. Sets `code` when one is picked and returns true then.
+// `button`: a button beside the filter, its press in *button_pressed.
 bool PlacePicker(const char* id, std::string* filter, std::string* code, const std::vector<PlaceRow>& places,
-                 const char* hint, float list_height);
+                 const char* hint, float list_height, const char* button = nullptr, bool* button_pressed = nullptr);
 // Was Enter pressed this frame (either Enter key)?
 bool EnterPressed();
 bool EscapePressed();
