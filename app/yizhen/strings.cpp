@@ -236,7 +236,6 @@ constexpr Entry kZh[] = {
     {S::fs_next, "下一步"},
     {S::fs_finish, "完成"},
     {S::fs_done, "医疗队已建立，可以开始义诊"},
-    {S::fs_keys_hint, "Enter 下一步"},
     {S::vp_add, "＋ 添加村"},
     {S::vp_title, "添加列表中没有的村"},
     {S::vp_township, "所属乡镇"},
@@ -246,7 +245,7 @@ constexpr Entry kZh[] = {
     {S::vp_save, "添加"},
     {S::vp_no_county, "医疗队尚未设定工作县，无法添加乡镇"},
     {S::vp_added, "已添加：%s（临时代码 %s，同步后由县里核对）"},
-    {S::pd_missing, "还不能保存，请填写：%s"},
+    {S::pd_missing, "还不能保存，缺少：%s"},
     {S::pd_consent_required, "需先告知并取得同意（Ctrl+Y 勾选）"},
 };
 
@@ -474,7 +473,6 @@ constexpr Entry kEn[] = {
     {S::fs_next, "Next"},
     {S::fs_finish, "Finish"},
     {S::fs_done, "Team set up: you can open a clinic day"},
-    {S::fs_keys_hint, "Enter next"},
     {S::vp_add, "+ Add village"},
     {S::vp_title, "Add a village missing from the list"},
     {S::vp_township, "Township"},
@@ -484,7 +482,7 @@ constexpr Entry kEn[] = {
     {S::vp_save, "Add"},
     {S::vp_no_county, "The team has no county yet: a township cannot be added"},
     {S::vp_added, "Added: %s (provisional code %s, checked by the county after sync)"},
-    {S::pd_missing, "Cannot save yet, fill in: %s"},
+    {S::pd_missing, "Cannot save yet, missing: %s"},
     {S::pd_consent_required, "Inform the patient and record consent first (Ctrl+Y)"},
 };
 

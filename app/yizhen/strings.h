@@ -235,7 +235,6 @@ enum class S : int {
   fs_next,
   fs_finish,
   fs_done,
-  fs_keys_hint,
   // Adding a missing village (village_picker.cpp)
   vp_add,
   vp_title,

@@ -133,7 +133,7 @@ void ErrorLine(const std::string& text) {
 
 bool TextField(const char* label, const char* id, std::string* value, const FieldErrors& errors,
                const std::string& key, float width, ImGuiInputTextFlags flags, const char* hint) {
-  ImGui::TextUnformatted(label);
+  if (label) ImGui::TextUnformatted(label);
   auto err = errors.find(key);
   const bool bad = err != errors.end();
   if (bad) {
@@ -211,8 +211,11 @@ bool PlacePicker(const char* id, std::string* filter, std::string* code, const s
     *code = hits.front()->code;
     picked = true;
   }
-  // Nothing to list (a new team's county has no villages yet): one row, not an empty box.
-  if (hits.empty()) list_height = std::min(list_height, touch_h());
+  // Nothing to list (a new team's county has no villages yet): no empty box.
+  if (hits.empty()) {
+    ImGui::PopID();
+    return picked;
+  }
   ImGui::BeginChild("##list", ImVec2(-1, list_height), true);
   ImGuiListClipper clipper;
   clipper.Begin(static_cast<int>(hits.size()), touch_h());

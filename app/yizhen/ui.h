@@ -41,8 +41,9 @@ bool Chip(const char* label, bool selected, float min_width = 0);
 void SectionTitle(const char* text);
 void Muted(const char* text);
 void ErrorLine(const std::string& text);
-// A label above a one-line text field; the field's problem (errors[key])
-// below it in red. Returns true when the text changed.
+// A label above a one-line text field (none when `label` is null); the
+// field's problem (errors[key]) below it in red. Returns true when the text
+// changed.
 bool TextField(const char* label, const char* id, std::string* value, const FieldErrors& errors,
                const std::string& key, float width = -1, ImGuiInputTextFlags flags = 0, const char* hint = nullptr);
 bool TextArea(const char* label, const char* id, std::string* value, float height_lines = 2.5f);

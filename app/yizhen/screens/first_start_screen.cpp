@@ -201,7 +201,7 @@ void DrawFirstStart(FirstStartState& st, const AppView& view, AppModel& actions,
   }
   if (!ready) ImGui::EndDisabled();
   ImGui::SameLine();
-  ui::Muted(tr(S::fs_keys_hint));
+  ui::Muted(("Enter  " + std::string(tr(st.step < 4 ? S::fs_next : S::fs_finish))).c_str());
 }
 
 }  // namespace yz::app

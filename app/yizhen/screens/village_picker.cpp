@@ -44,11 +44,11 @@ void save(VillagePickerState& st, AppModel& actions) {
       });
 }
 
-// A labelled field with its problem underneath (as ui::TextField draws
+// A field (under its label, when one is given) with its problem underneath (as ui::TextField draws
 // one); true when Enter was pressed in it this frame.
 bool field(const char* label, const char* id, std::string* value, const FieldErrors& errors, const std::string& key,
            float width, const char* hint, bool* changed) {
-  ImGui::TextUnformatted(label);
+  if (label) ImGui::TextUnformatted(label);
   const auto err = errors.find(key);
   if (err != errors.end()) {
     ImGui::PushStyleColor(ImGuiCol_Border, ui::col_error());
@@ -79,21 +79,30 @@ bool draw_add(VillagePickerState& st, const AppView& view, AppModel& actions) {
     if (p.level == "township" && (view.team_county.empty() || p.parent_code == view.team_county))
       townships.push_back(&p);
   // The name and a new township side by side; the known townships under them.
-  const float half = (ImGui::GetContentRegionAvail().x - ImGui::GetStyle().ItemSpacing.x) / 2;
-  ImGui::BeginGroup();
-  if (st.focus_name) {
-    ImGui::SetKeyboardFocusHere();
-    st.focus_name = false;
-  }
-  enter |= field(tr(S::vp_name), "##vp_name", &st.name, st.errors, "name", half, nullptr, &changed);
-  ImGui::EndGroup();
-  if (!view.team_county.empty()) {
-    ImGui::SameLine();
-    ImGui::BeginGroup();
-    enter |= field(townships.empty() ? tr(S::vp_township) : tr(S::vp_new_township), "##vp_township", &st.new_township,
-                   st.errors, "township", half, tr(S::vp_new_township_hint), &changed);
-    if (changed) st.township_code.clear();
-    ImGui::EndGroup();
+  const bool opened = st.focus_name;
+  // Labels in one row, fields in the next (a label beside a field would
+  // sit lower, on its text baseline).
+  const bool two = !view.team_county.empty();
+  if (ImGui::BeginTable("vp_fields", two ? 2 : 1)) {
+    ImGui::TableNextColumn();
+    ImGui::TextUnformatted(tr(S::vp_name));
+    if (two) {
+      ImGui::TableNextColumn();
+      ImGui::TextUnformatted(townships.empty() ? tr(S::vp_township) : tr(S::vp_new_township));
+    }
+    ImGui::TableNextColumn();
+    if (st.focus_name) {
+      ImGui::SetKeyboardFocusHere();
+      st.focus_name = false;
+    }
+    enter |= field(nullptr, "##vp_name", &st.name, st.errors, "name", -1, nullptr, &changed);
+    if (two) {
+      ImGui::TableNextColumn();
+      enter |= field(nullptr, "##vp_township", &st.new_township, st.errors, "township", -1,
+                     tr(S::vp_new_township_hint), &changed);
+      if (changed) st.township_code.clear();
+    }
+    ImGui::EndTable();
   }
   if (!townships.empty()) {
     ImGui::TextUnformatted(tr(S::vp_township));
@@ -118,6 +127,7 @@ bool draw_add(VillagePickerState& st, const AppView& view, AppModel& actions) {
   if (ui::PrimaryButton(st.saving ? tr(S::saving) : tr(S::vp_save), ui::em() * 6)) save(st, actions);
   ImGui::SameLine();
   if (ui::Button(tr(S::cancel), ui::em() * 5)) st.adding = false;
+  if (opened) ImGui::SetScrollHereY(1.0f);  // the whole panel in view when it opens
   ImGui::Separator();
   if (enter) save(st, actions);
   return enter;
