@@ -89,7 +89,7 @@ int days_at(const std::string& db, const std::string& code) {
 
 }  // namespace
 
-TEST_CASE("a fresh laptop's first day: wizard, its own village, a clinic day, two patients; then sync and reconcile") {
+TEST_CASE("a fresh laptop's first day: wizard, its own village, a clinic day, two patients, then sync and reconcile") {
   if (!have_x()) return;
   Xvfb x;
   REQUIRE_MESSAGE(!x.display().empty(), "Xvfb did not start");

@@ -142,19 +142,20 @@ void draw_registration(PatientDeskState& st, const AppView& view, AppModel& acti
   if (ui::Chip(tr(S::pd_female), f.sex == "F")) f.sex = "F", changed = true;
   if (auto e = f.errors.find("sex"); e != f.errors.end()) ui::ErrorLine(e->second);
 
-  // Birth date and age side by side: the labels in one row, the fields in
-  // the next (a label beside a field would sit lower, on its text baseline).
-  if (ImGui::BeginTable("birth_age", 2)) {
-    ImGui::TableNextColumn();
-    ImGui::TextUnformatted(tr(S::pd_birth));
-    ImGui::TableNextColumn();
-    ImGui::TextUnformatted(tr(S::pd_age));
-    ImGui::TableNextColumn();
-    changed |= ui::TextField(nullptr, "##birth", &f.birth_date, f.errors, "birth_date", -1, 0, "YYYY-MM-DD");
-    ImGui::TableNextColumn();
-    changed |= ui::TextField(nullptr, "##age", &f.age, f.errors, "age", -1, ImGuiInputTextFlags_CharsDecimal);
-    ImGui::EndTable();
-  }
+  // Birth date and age side by side: both labels on one line, then both
+  // fields (a label beside a field would sit lower, on its text baseline).
+  const float half = (ImGui::GetContentRegionAvail().x - ImGui::GetStyle().ItemSpacing.x) / 2;
+  const float x0 = ImGui::GetCursorPosX();
+  ImGui::TextUnformatted(tr(S::pd_birth));
+  ImGui::SameLine(x0 + half + ImGui::GetStyle().ItemSpacing.x);
+  ImGui::TextUnformatted(tr(S::pd_age));
+  ImGui::BeginGroup();
+  changed |= ui::TextField(nullptr, "##birth", &f.birth_date, f.errors, "birth_date", half, 0, "YYYY-MM-DD");
+  ImGui::EndGroup();
+  ImGui::SameLine();
+  ImGui::BeginGroup();
+  changed |= ui::TextField(nullptr, "##age", &f.age, f.errors, "age", half, ImGuiInputTextFlags_CharsDecimal);
+  ImGui::EndGroup();
   changed |= ui::TextField(tr(S::pd_phone), "##phone", &f.phone, f.errors, "phone", -1,
                            ImGuiInputTextFlags_CharsDecimal);
   changed |= ui::TextField(tr(S::pd_name_native), "##native", &f.name_native, f.errors, "name_native");

@@ -80,29 +80,31 @@ bool draw_add(VillagePickerState& st, const AppView& view, AppModel& actions) {
       townships.push_back(&p);
   // The name and a new township side by side; the known townships under them.
   const bool opened = st.focus_name;
-  // Labels in one row, fields in the next (a label beside a field would
-  // sit lower, on its text baseline).
+  // Both labels on one line, then both fields (a label beside a field
+  // would sit lower, on its text baseline).
   const bool two = !view.team_county.empty();
-  if (ImGui::BeginTable("vp_fields", two ? 2 : 1)) {
-    ImGui::TableNextColumn();
-    ImGui::TextUnformatted(tr(S::vp_name));
-    if (two) {
-      ImGui::TableNextColumn();
-      ImGui::TextUnformatted(townships.empty() ? tr(S::vp_township) : tr(S::vp_new_township));
-    }
-    ImGui::TableNextColumn();
-    if (st.focus_name) {
-      ImGui::SetKeyboardFocusHere();
-      st.focus_name = false;
-    }
-    enter |= field(nullptr, "##vp_name", &st.name, st.errors, "name", -1, nullptr, &changed);
-    if (two) {
-      ImGui::TableNextColumn();
-      enter |= field(nullptr, "##vp_township", &st.new_township, st.errors, "township", -1,
-                     tr(S::vp_new_township_hint), &changed);
-      if (changed) st.township_code.clear();
-    }
-    ImGui::EndTable();
+  const float gap = ImGui::GetStyle().ItemSpacing.x;
+  const float half = two ? (ImGui::GetContentRegionAvail().x - gap) / 2 : ImGui::GetContentRegionAvail().x;
+  const float x0 = ImGui::GetCursorPosX();
+  ImGui::TextUnformatted(tr(S::vp_name));
+  if (two) {
+    ImGui::SameLine(x0 + half + gap);
+    ImGui::TextUnformatted(townships.empty() ? tr(S::vp_township) : tr(S::vp_new_township));
+  }
+  ImGui::BeginGroup();
+  if (st.focus_name) {
+    ImGui::SetKeyboardFocusHere();
+    st.focus_name = false;
+  }
+  enter |= field(nullptr, "##vp_name", &st.name, st.errors, "name", half, nullptr, &changed);
+  ImGui::EndGroup();
+  if (two) {
+    ImGui::SameLine();
+    ImGui::BeginGroup();
+    enter |= field(nullptr, "##vp_township", &st.new_township, st.errors, "township", half,
+                   tr(S::vp_new_township_hint), &changed);
+    if (changed) st.township_code.clear();
+    ImGui::EndGroup();
   }
   if (!townships.empty()) {
     ImGui::TextUnformatted(tr(S::vp_township));
