@@ -96,9 +96,9 @@ void App::go(Screen s) {
   nav_.current = s;
 }
 
-void App::note(std::string_view text) {
+void App::note(std::string_view text, bool typed) {
   for (uint32_t cp : utf8_code_points(text))
-    if (!platform::font_has(cp) && extra_glyphs_.insert(cp).second) fonts_dirty_ = true;
+    if (!platform::font_has(cp) && extra_glyphs_.insert(cp).second) (typed ? glyphs_waiting_ : fonts_dirty_) = true;
 }
 
 void App::scan_glyphs() {
@@ -126,6 +126,22 @@ void App::scan_glyphs() {
   note(encounter_.form.complaint);
   for (const auto& [id, text] : encounter_.form.screening.typed) note(text);
   note(v.toast);
+}
+
+void App::note_typed() {
+  // The first-start wizard and the add-village panel: what was typed or found.
+  const FirstStartState& fs = first_start_;
+  if (nav_.current == Screen::first_start) {
+    note(fs.team_name + fs.hospital + fs.staff_name + fs.county_query + fs.county_label, true);
+    for (const auto& m : fs.staff) note(m.first, true);
+    for (const auto& h : fs.county_hits) note(h.label, true);
+  }
+  for (const VillagePickerState* vp : {&clinic_day_.place, &patients_.village})
+    note(vp->filter + vp->name + vp->new_township, true);
+  if (glyphs_waiting_ && ImGui::GetTime() - last_char_at_ > 0.5) {
+    glyphs_waiting_ = false;
+    fonts_dirty_ = true;
+  }
 }
 
 void App::load_fonts(float dpi_scale) {
@@ -209,6 +225,8 @@ void App::draw_status_bar() {
 
 void App::draw(float width, float height) {
   set_ui_lang(model_.lang());
+  // Before the text fields take this frame's characters (note_typed waits for a pause).
+  if (!ImGui::GetIO().InputQueueCharacters.empty()) last_char_at_ = ImGui::GetTime();
   if (model_.view().prefs.scale != loaded_scale_) fonts_dirty_ = true;
   handle_shortcuts();
   nav_.portrait = width < 1000;
@@ -281,6 +299,7 @@ void App::draw(float width, float height) {
     fonts_dirty_ = true;
     settings_.fonts_dirty = false;
   }
+  note_typed();
 }
 
 int64_t App::keep_drafts(int64_t now_ms) {

@@ -21,8 +21,11 @@ class App {
   App(AppModel& model, const Options& options, SyncService* sync);
   // The screen shows something that changes without events (sync progress).
   // The sync screen follows the engine's progress; a follow-up's
-  // confirmation dialog enables its button once the double-tap guard passed.
-  bool wants_periodic_frames() const { return nav_.current == Screen::sync || follow_ups_.pending.has_value(); }
+  // confirmation dialog enables its button once the double-tap guard passed;
+  // characters just typed wait for the font (see note_typed).
+  bool wants_periodic_frames() const {
+    return nav_.current == Screen::sync || follow_ups_.pending.has_value() || glyphs_waiting_;
+  }
 
   // Build the font atlas (UI strings, names seen so far, common Chinese) at
   // the preferred text scale × `dpi_scale`, and the theme.
@@ -53,7 +56,15 @@ class App {
   void draw_status_bar();
   void handle_shortcuts();
   void restore_drafts();
-  void note(std::string_view text);
+  // Characters of `text` the font lacks make it dirty; `typed` ones wait
+  // until typing pauses (glyphs_waiting_).
+  void note(std::string_view text, bool typed = false);
+  // After each frame: what the first-start wizard and the add-village panel
+  // hold (typed, or found by a search), for the font. The font is rebuilt
+  // once typing has paused for half a second, not per character: a rebuild
+  // takes ~0.2 s, and keys pressed meanwhile may reach SDL too late (an
+  // xdotool-typed character's keycode is remapped only briefly).
+  void note_typed();
 
   AppModel& model_;
   Nav nav_;
@@ -68,6 +79,8 @@ class App {
   FirstStartState first_start_;
   std::set<uint32_t> extra_glyphs_;
   bool fonts_dirty_ = false;
+  bool glyphs_waiting_ = false;  // typed characters the font lacks, not yet rebuilt for
+  double last_char_at_ = 0;      // ImGui time of the last typed character
   float loaded_scale_ = 0;
   std::string loaded_font_;
   bool draft_notice_ = false;

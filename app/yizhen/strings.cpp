@@ -77,7 +77,7 @@ constexpr Entry kZh[] = {
     {S::pd_phone, "电话"},
     {S::pd_village, "村"},
     {S::pd_ethnicity, "民族"},
-    {S::pd_consent, "已告知并同意采集信息"},
+    {S::pd_consent, "已告知并同意采集信息（Ctrl+Y）"},
     {S::pd_register, "保存登记"},
     {S::pd_dup_title, "可能已登记过："},
     {S::pd_dup_same_id, "身份证号相同"},
@@ -247,6 +247,17 @@ constexpr Entry kZh[] = {
     {S::fs_next, "下一步"},
     {S::fs_finish, "完成"},
     {S::fs_done, "医疗队已建立，可以开始义诊"},
+    {S::vp_add, "＋ 添加村"},
+    {S::vp_title, "添加列表中没有的村"},
+    {S::vp_township, "所属乡镇"},
+    {S::vp_new_township, "或新乡镇"},
+    {S::vp_new_township_hint, "列表中没有时填写乡镇名称"},
+    {S::vp_name, "村名"},
+    {S::vp_save, "添加"},
+    {S::vp_no_county, "医疗队尚未设定工作县，无法添加乡镇"},
+    {S::vp_added, "已添加：%s（临时代码 %s，同步后由县里核对）"},
+    {S::pd_missing, "还不能保存，缺少：%s"},
+    {S::pd_consent_required, "需先告知并取得同意（Ctrl+Y 勾选）"},
 };
 
 // English
@@ -314,7 +325,7 @@ constexpr Entry kEn[] = {
     {S::pd_phone, "Phone"},
     {S::pd_village, "Village"},
     {S::pd_ethnicity, "Ethnicity"},
-    {S::pd_consent, "Informed and consents"},
+    {S::pd_consent, "Informed and consents (Ctrl+Y)"},
     {S::pd_register, "Save registration"},
     {S::pd_dup_title, "Possibly registered already:"},
     {S::pd_dup_same_id, "same ID number"},
@@ -484,6 +495,17 @@ constexpr Entry kEn[] = {
     {S::fs_next, "Next"},
     {S::fs_finish, "Finish"},
     {S::fs_done, "Team set up: you can open a clinic day"},
+    {S::vp_add, "+ Add village"},
+    {S::vp_title, "Add a village missing from the list"},
+    {S::vp_township, "Township"},
+    {S::vp_new_township, "or a new township"},
+    {S::vp_new_township_hint, "its name, when not in the list"},
+    {S::vp_name, "Village name"},
+    {S::vp_save, "Add"},
+    {S::vp_no_county, "The team has no county yet: a township cannot be added"},
+    {S::vp_added, "Added: %s (provisional code %s, checked by the county after sync)"},
+    {S::pd_missing, "Cannot save yet, missing: %s"},
+    {S::pd_consent_required, "Inform the patient and record consent first (Ctrl+Y)"},
 };
 
 constexpr size_t kCount = static_cast<size_t>(S::count_);

@@ -246,6 +246,19 @@ enum class S : int {
   fs_next,
   fs_finish,
   fs_done,
+  // Adding a missing village (village_picker.cpp)
+  vp_add,
+  vp_title,
+  vp_township,
+  vp_new_township,
+  vp_new_township_hint,
+  vp_name,
+  vp_save,
+  vp_no_county,
+  vp_added,
+  // Registration: what is missing before it can be saved
+  pd_missing,
+  pd_consent_required,
   count_
 };
 

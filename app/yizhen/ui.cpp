@@ -133,7 +133,7 @@ void ErrorLine(const std::string& text) {
 
 bool TextField(const char* label, const char* id, std::string* value, const FieldErrors& errors,
                const std::string& key, float width, ImGuiInputTextFlags flags, const char* hint) {
-  ImGui::TextUnformatted(label);
+  if (label) ImGui::TextUnformatted(label);
   auto err = errors.find(key);
   const bool bad = err != errors.end();
   if (bad) {
@@ -175,11 +175,28 @@ bool Keypad(const char* id, std::string* value) {
   return changed;
 }
 
+namespace {
+const PlaceRow* find_row(const std::vector<PlaceRow>& places, const std::string& code) {
+  auto it = std::lower_bound(places.begin(), places.end(), code,
+                             [](const PlaceRow& p, const std::string& c) { return p.code < c; });
+  return it != places.end() && it->code == code ? &*it : nullptr;
+}
+}  // namespace
+
 bool PlacePicker(const char* id, std::string* filter, std::string* code, const std::vector<PlaceRow>& places,
-                 const char* hint, float list_height) {
+                 const char* hint, float list_height, const char* button, bool* button_pressed) {
   ImGui::PushID(id);
-  ImGui::SetNextItemWidth(-1);
+  const ImGuiStyle& style = ImGui::GetStyle();
+  const float button_w = button ? ImGui::CalcTextSize(button).x + style.FramePadding.x * 2 + em() * 1.5f : 0;
+  ImGui::SetNextItemWidth(button ? -(button_w + style.ItemSpacing.x) : -1);
   ImGui::InputTextWithHint("##filter", hint, filter);
+  // Enter in the filter picks the only match (the keyboard's way to choose).
+  const bool enter_in_filter = (ImGui::IsItemActive() || ImGui::IsItemDeactivated()) && EnterPressed();
+  if (button) {
+    ImGui::SameLine();
+    const bool pressed = ImGui::Button(button, ImVec2(button_w, ImGui::GetFrameHeight()));
+    if (button_pressed) *button_pressed = pressed;
+  }
   bool picked = false;
   // The matches are found by a linear pass: a county's place list is small
   // (thousands), far below a frame's budget.
@@ -190,6 +207,15 @@ bool PlacePicker(const char* id, std::string* filter, std::string* code, const s
       hits.push_back(&p);
     if (hits.size() >= 500) break;
   }
+  if (enter_in_filter && !filter->empty() && hits.size() == 1 && *code != hits.front()->code) {
+    *code = hits.front()->code;
+    picked = true;
+  }
+  // Nothing to list (a new team's county has no villages yet): no empty box.
+  if (hits.empty()) {
+    ImGui::PopID();
+    return picked;
+  }
   ImGui::BeginChild("##list", ImVec2(-1, list_height), true);
   ImGuiListClipper clipper;
   clipper.Begin(static_cast<int>(hits.size()), touch_h());
@@ -197,7 +223,10 @@ bool PlacePicker(const char* id, std::string* filter, std::string* code, const s
     for (int i = clipper.DisplayStart; i < clipper.DisplayEnd; ++i) {
       const PlaceRow& p = *hits[static_cast<size_t>(i)];
       ImGui::PushID(i);
-      std::string label = p.name + "  " + p.code;
+      // Villages of the same name in two townships: the township tells them apart.
+      std::string label = p.name;
+      if (const PlaceRow* parent = find_row(places, p.parent_code)) label += " · " + parent->name;
+      label += "  " + p.code;
       if (ImGui::Selectable(label.c_str(), *code == p.code, 0, ImVec2(0, touch_h() - ImGui::GetStyle().ItemSpacing.y))) {
         *code = p.code;
         picked = true;

@@ -41,17 +41,21 @@ bool Chip(const char* label, bool selected, float min_width = 0);
 void SectionTitle(const char* text);
 void Muted(const char* text);
 void ErrorLine(const std::string& text);
-// A label above a one-line text field; the field's problem (errors[key])
-// below it in red. Returns true when the text changed.
+// A label above a one-line text field (none when `label` is null); the
+// field's problem (errors[key]) below it in red. Returns true when the text
+// changed.
 bool TextField(const char* label, const char* id, std::string* value, const FieldErrors& errors,
                const std::string& key, float width = -1, ImGuiInputTextFlags flags = 0, const char* hint = nullptr);
 bool TextArea(const char* label, const char* id, std::string* value, float height_lines = 2.5f);
 // The keypad for `value`; returns true when it changed it.
 bool Keypad(const char* id, std::string* value);
-// A filter field and a list of matching places (village first); sets `code`
-// when one is picked. Returns true then.
+// A filter field and a list of matching places (village first), each shown
+// with the division above it (a village with its township: two villages of
+// one name tell apart); `places` sorted by code. Enter in the filter picks
+// the only match. Sets `code` when one is picked and returns true then.
+// `button`: a button beside the filter, its press in *button_pressed.
 bool PlacePicker(const char* id, std::string* filter, std::string* code, const std::vector<PlaceRow>& places,
-                 const char* hint, float list_height);
+                 const char* hint, float list_height, const char* button = nullptr, bool* button_pressed = nullptr);
 // Was Enter pressed this frame (either Enter key)?
 bool EnterPressed();
 bool EscapePressed();

@@ -54,6 +54,20 @@ TEST_CASE("registration check names each missing field") {
   CHECK_FALSE(f.check("2026-01-01", Lang::zh));
   CHECK(f.errors.count("phone"));
   f.phone = "13912345678";
+  // Not saved without a village nor without consent: each named.
+  CHECK_FALSE(f.check("2026-01-01", Lang::zh));
+  CHECK(f.errors.size() == 2);
+  CHECK(f.errors.count("village_code"));
+  CHECK(f.errors.count("consent"));
+  f.village_code = "540127100202";
+  CHECK_FALSE(f.check("2026-01-01", Lang::zh));
+  CHECK(f.errors.size() == 1);
+  CHECK(f.errors.count("consent"));
+  f.consent = true;
+  f.village_code = " ";
+  CHECK_FALSE(f.check("2026-01-01", Lang::zh));
+  CHECK(f.errors.count("village_code"));
+  f.village_code = "540127100202";
   CHECK(f.check("2026-01-01", Lang::zh));
   CHECK(f.to_fields()["age"] == 67);
 }

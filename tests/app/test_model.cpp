@@ -5,6 +5,10 @@
 #include "app/yizhen/model/app_model.h"
 #include "app/yizhen/model/summary.h"
 #include "core/care/follow_up.h"
+#include "core/care/places.h"
+#include "core/care/team.h"
+#include "core/domain/open_store.h"
+#include "core/domain/places.h"
 #include "core/care/screening.h"
 #include "core/queries/field_queries.h"
 #include "tests/support/process.h"
@@ -266,4 +270,73 @@ TEST_CASE("a program that arrives by sync is named in the app from its definitio
   for (const auto& r : summary_rows(day, m.view().programs, Lang::en))
     named |= r.label == "Village hypertension screening" && r.value == "2 screened, 1 positive";
   CHECK(named);
+}
+
+TEST_CASE("a nurse adds a missing village offline: under a new township, then under a known one") {
+  test::TempDir dir;
+  const std::string path = dir.file("t.db");
+  {
+    Store s = open_store(path);
+    init_team(s, {"北京援藏医疗队", "北京协和医院", "540127", {}});
+  }
+  AppModel m(path, {});
+  m.load_prefs();
+  m.load_all();
+  m.settle();
+  CHECK(m.view().team_county == "540127");
+  const int64_t pending = m.view().pending;
+
+  std::vector<FieldError> errs;
+  auto bad = [&](const std::vector<FieldError>& e) { errs = e; };
+  std::string code;
+  auto ok = [&](std::string c) { code = c; };
+  // Nothing written for a bad form: no name, no township.
+  m.add_village(" ", "", "", ok, bad);
+  m.settle();
+  REQUIRE(errs.size() == 2);
+  CHECK(errs[0].field == "name");
+  CHECK(errs[1].field == "township");
+  // A name but a township that is not one (a county's code is not a township).
+  errs.clear();
+  m.add_village("塔巴村", "540127", "", ok, bad);
+  m.settle();
+  REQUIRE(errs.size() == 1);
+  CHECK(errs[0].field == "township");
+  CHECK(code.empty());
+  CHECK(m.view().places.empty());
+
+  // A new township typed beside the list, and the village under it.
+  errs.clear();
+  m.add_village("塔巴村", "", "工卡镇", ok, bad);
+  m.settle();
+  CHECK(errs.empty());
+  REQUIRE(code.size() == 12);
+  CHECK(is_provisional_place_code(code));
+  REQUIRE(m.view().places.size() == 2);
+  const PlaceRow* village = m.view().place(code);
+  REQUIRE(village);
+  CHECK(village->level == "village");
+  const PlaceRow* township = m.view().place(village->parent_code);
+  REQUIRE(township);
+  CHECK(township->name == "工卡镇");
+  CHECK(township->parent_code == "540127");
+  CHECK(m.view().place_label(code) == "塔巴村 · 工卡镇");
+  CHECK(m.view().pending == pending + 2);  // both sync
+
+  // The same name again under that township is refused, under the name.
+  const std::string first = code;
+  code.clear();
+  m.add_village("塔巴村", township->code, "", ok, bad);
+  m.settle();
+  REQUIRE(errs.size() == 1);
+  CHECK(errs[0].field == "name");
+  CHECK(code.empty());
+  // Another village under the township now in the list.
+  errs.clear();
+  m.add_village("甲玛村", township->code, "", ok, bad);
+  m.settle();
+  CHECK(errs.empty());
+  CHECK(code != first);
+  CHECK(m.view().places.size() == 3);
+  CHECK(m.view().toast.find("甲玛村") != std::string::npos);
 }

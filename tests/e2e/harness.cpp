@@ -1,5 +1,7 @@
 #include "tests/e2e/harness.h"
 
+#include <doctest/doctest.h>
+
 #include <signal.h>
 #include <spawn.h>
 #include <sys/wait.h>
@@ -9,6 +11,8 @@
 #include <chrono>
 #include <cstdlib>
 #include <filesystem>
+#include <fstream>
+#include <sstream>
 #include <stdexcept>
 #include <thread>
 
@@ -106,6 +110,14 @@ bool under_ci() {
   return ci && (std::string(ci) == "true" || std::string(ci) == "1");
 }
 
+bool have_x() {
+  const std::string missing = missing_gui_tools();
+  if (missing.empty()) return true;
+  if (under_ci()) FAIL_CHECK("not installed: " << missing << " (CI=true: a GUI test that cannot run fails)");
+  else WARN_MESSAGE(false, "not installed: " << missing << ": GUI test skipped");
+  return false;
+}
+
 Xvfb::Xvfb() {
   const std::string xvfb = which("Xvfb");
   if (xvfb.empty()) return;
@@ -147,6 +159,31 @@ std::string xdotool(const std::string& display, const std::vector<std::string>& 
   return run(argv).out;
 }
 
+std::string slurp(const std::string& path) {
+  std::ifstream f(path, std::ios::binary);
+  std::stringstream s;
+  s << f.rdbuf();
+  return s.str();
+}
+
+Server::Server(const std::string& program, const std::string& db, const std::string& log) {
+  child = std::make_unique<Child>(std::vector<std::string>{program, "--db", db, "--listen", "127.0.0.1:0"},
+                                  std::vector<std::string>{}, log);
+  for (int waited = 0; waited < 20000 && url.empty(); waited += 100) {
+    const std::string out = slurp(log);
+    if (const auto at = out.find("http://"); at != std::string::npos && out.find('\n', at) != std::string::npos)
+      url = out.substr(at, out.find('\n', at) - at);
+    else sleep_ms(100);
+  }
+  if (url.empty()) throw std::runtime_error("yizhen-server did not start: " + slurp(log));
+}
+
+bool window_png(const std::string& display, const std::string& window, const std::string& path) {
+  const std::string import = which("import");
+  if (import.empty()) return false;
+  return run({import, "-display", display, "-window", window, path}).code == 0 && std::filesystem::exists(path);
+}
+
 std::string wait_window(const std::string& display, const std::string& name, int timeout_ms) {
   for (int waited = 0; waited < timeout_ms; waited += 100) {
     std::string out = xdotool(display, {"search", "--onlyvisible", "--name", name});
@@ -156,10 +193,9 @@ std::string wait_window(const std::string& display, const std::string& name, int
   return {};
 }
 
-void keep_screenshot(const std::string& display, const std::string& name) {
-  const char* dir = std::getenv("YIZHEN_TEST_SHOTS");
-  if (!dir || !*dir) return;
-  run({"/usr/bin/import", "-display", display, "-window", "root", std::string(dir) + "/" + name});
+void keep_screenshot(const std::string& display, const std::string& window, const std::string& name) {
+  const char* dir = std::getenv("YIZHEN_E2E_SHOTS");
+  if (dir && *dir) window_png(display, window, std::string(dir) + "/" + name);
 }
 
 }  // namespace yz::test

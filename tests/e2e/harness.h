@@ -55,13 +55,35 @@ std::string missing_gui_tools();
 // GitLab set it): there a GUI test that cannot run must fail, not be skipped.
 bool under_ci();
 
+// The real yizhen-server (`program`) on `db`, listening on a free loopback
+// port; `url` read from the first line it prints. Throws std::runtime_error
+// (with its log) when it did not start within 20 s.
+struct Server {
+  std::unique_ptr<Child> child;
+  std::string url;
+  Server(const std::string& program, const std::string& db, const std::string& log);
+};
+
+// A file's bytes ("" when it cannot be read).
+std::string slurp(const std::string& path);
+
+// Save window `window` of `display` as a PNG (ImageMagick's import); false
+// when import is missing or failed. For looking at what a test drove.
+bool window_png(const std::string& display, const std::string& window, const std::string& path);
+
+// Whether a GUI test can run here. Missing tools skip it with a warning on a
+// developer's machine, but fail it under CI=true: there a skipped GUI test
+// would let the suite pass without ever starting the app. (doctest checks:
+// call inside a test case.)
+bool have_x();
+
 // Run xdotool with DISPLAY set; returns its stdout.
 std::string xdotool(const std::string& display, const std::vector<std::string>& args);
 // Wait for a visible window whose name matches; returns its id or "".
 std::string wait_window(const std::string& display, const std::string& name, int timeout_ms);
 void sleep_ms(int ms);
-// A screenshot of the whole display into $YIZHEN_TEST_SHOTS/`name` when that
-// variable names a folder (for a person to look at), else nothing.
-void keep_screenshot(const std::string& display, const std::string& name);
+// window_png into $YIZHEN_E2E_SHOTS/`name` when that variable names a folder
+// (for a person to look at), else nothing.
+void keep_screenshot(const std::string& display, const std::string& window, const std::string& name);
 
 }  // namespace yz::test

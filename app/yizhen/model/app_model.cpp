@@ -6,8 +6,11 @@
 
 #include "core/base/clock.h"
 #include "core/base/dates.h"
+#include "core/base/utf8.h"
 #include "core/care/clinic_day.h"
 #include "core/care/follow_up.h"
+#include "core/care/places.h"
+#include "core/care/team.h"
 #include "app/yizhen/model/summary.h"
 #include "app/yizhen/strings.h"
 #include "core/base/messages.h"
@@ -138,6 +141,8 @@ void AppModel::load_prefs() {
 void AppModel::load_all() {
   struct Ref {
     std::vector<PlaceRow> places;
+    std::string county;
+    std::vector<std::string> stations;
     std::vector<TeamRow> teams;
     std::vector<MemberRow> members;
     std::vector<json> days;
@@ -147,6 +152,10 @@ void AppModel::load_all() {
       [](Store& s) {
         Ref r;
         r.places = list_places(s.db());
+        if (auto t = current_team(s)) {
+          if (t->area_code.size() == 6) r.county = t->area_code;
+          r.stations = t->stations;
+        }
         r.teams = list_teams(s.db());
         r.members = list_members(s.db(), "");
         r.days = recent_clinic_days(s.db(), 60);
@@ -155,6 +164,8 @@ void AppModel::load_all() {
       },
       [this](Ref r) {
         view_.places = std::move(r.places);
+        view_.team_county = std::move(r.county);
+        view_.team_stations = std::move(r.stations);
         view_.teams = std::move(r.teams);
         view_.members = std::move(r.members);
         view_.days = std::move(r.days);
@@ -366,6 +377,66 @@ void AppModel::refresh_day() {
         view_.dispensed = std::move(d.dispensed);
       },
       failure({}));
+}
+
+void AppModel::add_village(const std::string& name, const std::string& township_code, const std::string& new_township,
+                           std::function<void(std::string)> ok,
+                           std::function<void(const std::vector<FieldError>&)> bad) {
+  struct Added {
+    std::string code;
+    std::vector<PlaceRow> places;
+    int64_t pending = 0;
+  };
+  const std::string county = view_.team_county;
+  db_->request<Added>(
+      [name, township_code, new_township, county](Store& s) {
+        // The village's own problems first: a new township is only written
+        // when the village can follow it.
+        std::vector<FieldError> errs;
+        if (trim(name).empty()) errs.push_back({"name", "required"});
+        if (trim(new_township).empty() && township_code.empty()) errs.push_back({"township", "required"});
+        if (!errs.empty()) throw ValidationError(errs);
+        // add_place would put a village's name under a county as a township:
+        // a chosen parent must be a township.
+        if (trim(new_township).empty())
+          if (auto p = find_place(s.db(), township_code); !p || p->level != "township")
+            throw ValidationError(FieldError{"township", "unknown_place", {township_code}});
+        // add_place names its parent "parent" and the place "name": here the
+        // township is the form's "township" field.
+        auto as_township = [](const ValidationError& v, bool parent_only) {
+          std::vector<FieldError> out;
+          for (FieldError e : v.errors()) {
+            if (e.field == "parent" || !parent_only) e.field = "township";
+            out.push_back(std::move(e));
+          }
+          return ValidationError(out);
+        };
+        Added r;
+        std::string township = township_code;
+        if (!trim(new_township).empty()) {
+          try {
+            township = add_place(s, new_township, county);
+          } catch (const ValidationError& v) {
+            throw as_township(v, false);
+          }
+        }
+        try {
+          r.code = add_place(s, name, township);
+        } catch (const ValidationError& v) {
+          throw as_township(v, true);
+        }
+        r.places = list_places(s.db());
+        r.pending = pending_changes(s.db());
+        return r;
+      },
+      [this, ok = std::move(ok)](Added r) {
+        view_.places = std::move(r.places);
+        view_.pending = r.pending;
+        if (on_saved) on_saved();
+        toast(trf(lang(), S::vp_added, view_.place_label(r.code).c_str(), r.code.c_str()));
+        if (ok) ok(r.code);
+      },
+      failure(std::move(bad)));
 }
 
 void AppModel::load_follow_ups(const std::string& place_prefix) {

@@ -42,6 +42,11 @@ struct AppView {
   int64_t pending = 0;         // changes not yet synced
 
   std::vector<PlaceRow> places;
+  // The county this device's team works in (core/care/team.h current_team's
+  // area_code when it is a county's 6-digit code), else empty: where a new
+  // township goes.
+  std::string team_county;
+  std::vector<std::string> team_stations;  // the stations the team runs (a new clinic day offers them)
   std::vector<TeamRow> teams;
   std::vector<MemberRow> members;
   std::vector<StockItem> stock = formulary();
@@ -135,6 +140,15 @@ class AppModel {
   void select_day(const std::string& day_id);
   void close_day(const std::string& day_id);
   void refresh_day();
+
+  // Add a village missing from the list (core/care/places.h add_place: a
+  // provisional code the server later reconciles) under `township_code`, or
+  // first a new township named `new_township` under view().team_county;
+  // then reload view().places. `bad` gets problems keyed "name" (the
+  // village) and "township" (the township chosen or typed); nothing is
+  // written then.
+  void add_village(const std::string& name, const std::string& township_code, const std::string& new_township,
+                   std::function<void(std::string code)> ok, std::function<void(const std::vector<FieldError>&)> bad);
 
   void load_follow_ups(const std::string& place_prefix);
   // Move a follow-up through its care command (core/care/follow_up.h): done

@@ -107,6 +107,10 @@ bool PatientForm::check(const std::string& today, Lang lang) {
     auto c = check_phone("phone", phone);
     if (auto* e = std::get_if<FieldError>(&c)) errs.push_back(*e);
   }
+  // Where the patient lives (follow-ups and the county's figures go by it),
+  // and the consent the nurse asked for before collecting anything.
+  if (trim(village_code).empty()) errs.push_back({"village_code", "required"});
+  if (!consent) errs.push_back({"consent", "required"});
   place_errors(errs, lang, errors);
   return errors.empty();
 }

@@ -34,7 +34,8 @@ struct PatientForm {
   // fill birth date and sex (the card wins); put the problem under the field
   // otherwise. Returns true when it filled something.
   bool on_id_number_changed(const std::string& today, Lang lang);
-  // Checks that need no database (required fields, birth date or age).
+  // Checks that need no database: required fields (name, sex, birth date or
+  // age, village, consent), the 身份证 number and phone when given.
   bool check(const std::string& today, Lang lang);
   // The fields of a patient record (empty ones left out; age when no birth date).
   json to_fields() const;

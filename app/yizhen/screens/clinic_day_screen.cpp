@@ -28,7 +28,7 @@ void draw_new_day(ClinicDayState& st, const AppView& view, AppModel& actions) {
   const Lang lang = view.prefs.lang;
   if (f.date.empty()) f.date = view.today;
   if (f.team_id.empty()) f.team_id = view.prefs.team_id;
-  if (f.stations.empty()) f.stations = default_stations();
+  if (f.stations.empty()) f.stations = view.team_stations.empty() ? default_stations() : view.team_stations;
   ui::SectionTitle(tr(S::cd_open_new));
   ui::TextField(tr(S::cd_date), "##date", &f.date, f.errors, "date", ui::em() * 10);
   ImGui::TextUnformatted(tr(S::cd_kind));
@@ -44,7 +44,7 @@ void draw_new_day(ClinicDayState& st, const AppView& view, AppModel& actions) {
     ImGui::TextUnformatted((view.place_label(f.place_code) + "  " + f.place_code).c_str());
     ImGui::PopStyleColor();
   }
-  ui::PlacePicker("place", &st.place_filter, &f.place_code, view.places, tr(S::cd_place_hint), ui::touch_h() * 4);
+  if (DrawVillagePicker("place", st.place, &f.place_code, view, actions, ui::touch_h() * 4)) f.errors.erase("place_code");
   if (auto e = f.errors.find("place_code"); e != f.errors.end()) ui::ErrorLine(e->second);
 
   ImGui::TextUnformatted(tr(S::cd_team));
@@ -68,6 +68,12 @@ void draw_new_day(ClinicDayState& st, const AppView& view, AppModel& actions) {
   }
   ImGui::NewLine();
   ImGui::TextUnformatted(tr(S::cd_staff));
+  // A new day starts with the whole team present; the absent are taken off.
+  if (!st.staff_offered && f.staff.empty()) {
+    for (const auto& m : view.members)
+      if (m.team_id == f.team_id) f.staff.push_back(m.id);
+    st.staff_offered = !f.staff.empty();
+  }
   for (const auto& m : view.members) {
     if (m.team_id != f.team_id) continue;
     ImGui::PushID(m.id.c_str());
@@ -78,12 +84,14 @@ void draw_new_day(ClinicDayState& st, const AppView& view, AppModel& actions) {
   }
   ImGui::NewLine();
   ui::TextArea(tr(S::cd_notes), "##notes", &f.notes, 2);
-  if (ui::PrimaryButton(tr(S::cd_open), ui::em() * 8) || (ui::EnterPressed() && !ImGui::IsAnyItemActive())) {
+  const bool keys = st.place.keys_free();
+  if (ui::PrimaryButton(tr(S::cd_open), ui::em() * 8) || (keys && ui::EnterPressed() && !ImGui::IsAnyItemActive())) {
     if (f.check(lang))
       actions.open_day(
           f,
           [&st](const std::string&) {
             st.creating = false;
+            st.staff_offered = false;
             st.form = ClinicDayForm{};
           },
           [&st, lang](const std::vector<FieldError>& errs) {
@@ -92,7 +100,7 @@ void draw_new_day(ClinicDayState& st, const AppView& view, AppModel& actions) {
           });
   }
   ImGui::SameLine();
-  if (ui::Button(tr(S::cancel), ui::em() * 5) || ui::EscapePressed()) {
+  if (ui::Button(tr(S::cancel), ui::em() * 5) || (keys && ui::EscapePressed())) {
     st.creating = false;
     actions.clear_draft("clinic_day");
   }
@@ -142,6 +150,11 @@ void DrawClinicDay(ClinicDayState& st, const AppView& view, AppModel& actions, N
     }
   } else {
     ui::Muted(tr(S::no_day));
+  }
+  // A team's very first clinic day: the form is open already.
+  if (view.ready && !st.offered_first) {
+    st.offered_first = true;
+    if (view.days.empty() && !view.day) st.creating = true;
   }
   if (st.creating) draw_new_day(st, view, actions);
   else if (ui::PrimaryButton(tr(S::cd_open_new), ui::em() * 9)) st.creating = true;

@@ -86,6 +86,13 @@ void DrawFirstStart(FirstStartState& st, const AppView& view, AppModel& actions,
   static const FieldErrors kNone;
   const float field_w = ui::em() * 18;
   step_title(st.step);
+  // Each step opens with the keyboard in its first field; Enter goes on.
+  const bool focus = st.focus_step != st.step;
+  st.focus_step = st.step;
+  auto focus_here = [&] {
+    if (focus) ImGui::SetKeyboardFocusHere();
+  };
+  bool enter_used = false;
   switch (st.step) {
     case 0:
       if (ui::Chip("简体中文", view.prefs.lang == Lang::zh, ui::em() * 6)) actions.set_lang(Lang::zh);
@@ -93,29 +100,44 @@ void DrawFirstStart(FirstStartState& st, const AppView& view, AppModel& actions,
       if (ui::Chip("English", view.prefs.lang == Lang::en, ui::em() * 6)) actions.set_lang(Lang::en);
       break;
     case 1:
+      focus_here();
       ui::TextField(tr(S::fs_team_name), "##fs_team", &st.team_name, kNone, "", field_w);
       ui::TextField(tr(S::fs_hospital), "##fs_hospital", &st.hospital, kNone, "", field_w);
       break;
     case 2: {
+      // The name, its role and "add" stay in place; the staff added so far
+      // are listed under them.
+      if (focus || st.refocus_staff) ImGui::SetKeyboardFocusHere();
+      st.refocus_staff = false;
+      ui::TextField(tr(S::fs_staff_name), "##fs_staff", &st.staff_name, kNone, "", field_w);
+      for (const char* r : kRoles) {
+        if (r != kRoles[0]) ImGui::SameLine();
+        if (ui::Chip(tr(role_label(r)), st.staff_role == r, ui::em() * 5)) {
+          st.staff_role = r;
+          st.refocus_staff = true;  // back to the name: it is typed there
+        }
+      }
+      ImGui::SameLine(0, ui::em() * 1.5f);
+      // Enter with a name adds the person (and stays for the next one);
+      // Enter on an empty name goes on.
+      if (ui::Button(tr(S::fs_add_staff), ui::em() * 8) || (ui::EnterPressed() && !st.staff_name.empty())) {
+        enter_used = ui::EnterPressed();
+        if (!st.staff_name.empty()) st.staff.emplace_back(st.staff_name, st.staff_role);
+        st.staff_name.clear();
+        st.refocus_staff = true;
+      }
+      ImGui::Spacing();
       for (size_t i = 0; i < st.staff.size(); ++i) {
         ImGui::PushID(static_cast<int>(i));
-        ImGui::Text("%s  %s", st.staff[i].first.c_str(), tr(role_label(st.staff[i].second)));
-        ImGui::SameLine();
-        if (ui::Button(tr(S::remove))) {
+        ImGui::AlignTextToFramePadding();
+        ImGui::Text("%zu.  %s  ·  %s", i + 1, st.staff[i].first.c_str(), tr(role_label(st.staff[i].second)));
+        ImGui::SameLine(ui::em() * 14);
+        if (ui::Button(tr(S::remove), ui::em() * 4)) {
           st.staff.erase(st.staff.begin() + static_cast<std::ptrdiff_t>(i));
           ImGui::PopID();
           break;
         }
         ImGui::PopID();
-      }
-      ui::TextField(tr(S::fs_staff_name), "##fs_staff", &st.staff_name, kNone, "", field_w);
-      for (const char* r : kRoles) {
-        if (r != kRoles[0]) ImGui::SameLine();
-        if (ui::Chip(tr(role_label(r)), st.staff_role == r)) st.staff_role = r;
-      }
-      if (ui::Button(tr(S::fs_add_staff), ui::em() * 8) || (ui::EnterPressed() && !st.staff_name.empty())) {
-        if (!st.staff_name.empty()) st.staff.emplace_back(st.staff_name, st.staff_role);
-        st.staff_name.clear();
       }
       break;
     }
@@ -131,12 +153,19 @@ void DrawFirstStart(FirstStartState& st, const AppView& view, AppModel& actions,
       }
       break;
     case 4:
+      focus_here();
       if (ui::TextField(tr(S::fs_county_search), "##fs_county", &st.county_query, kNone, "", field_w))
         search_county(st, actions);
       if (!st.county_code.empty()) {
         ImGui::PushStyleColor(ImGuiCol_Text, ui::col_accent());
         ImGui::Text("%s  %s  %s", tr(S::fs_county_chosen), st.county_label.c_str(), st.county_code.c_str());
         ImGui::PopStyleColor();
+      }
+      // Enter takes the first county found (then Enter again finishes).
+      if (st.county_code.empty() && !st.county_hits.empty() && ui::EnterPressed()) {
+        st.county_code = st.county_hits.front().place.code;
+        st.county_label = st.county_hits.front().label;
+        enter_used = true;
       }
       for (const auto& h : st.county_hits) {
         ImGui::PushID(h.place.code.c_str());
@@ -160,16 +189,19 @@ void DrawFirstStart(FirstStartState& st, const AppView& view, AppModel& actions,
                      : st.step == 2 ? !st.staff.empty()
                      : st.step == 4 ? !st.county_code.empty() && !st.saving
                                     : true;
+  const bool enter = ready && !enter_used && !focus && ui::EnterPressed();
   if (!ready) ImGui::BeginDisabled();
   if (st.step < 4) {
-    if (ui::PrimaryButton(tr(S::fs_next), ui::em() * 8)) {
+    if (ui::PrimaryButton(tr(S::fs_next), ui::em() * 8) || enter) {
       st.error.clear();
       ++st.step;
     }
-  } else if (ui::PrimaryButton(tr(S::fs_finish), ui::em() * 8)) {
+  } else if (ui::PrimaryButton(tr(S::fs_finish), ui::em() * 8) || enter) {
     finish(st, actions, nav);
   }
   if (!ready) ImGui::EndDisabled();
+  ImGui::SameLine();
+  ui::Muted(("Enter  " + std::string(tr(st.step < 4 ? S::fs_next : S::fs_finish))).c_str());
 }
 
 }  // namespace yz::app

@@ -72,8 +72,31 @@ void draw_results(PatientDeskState& st, const AppView& view, AppModel& actions, 
   ImGui::EndChild();
 }
 
+// "还不能保存，请填写：村、…": the labels of the fields with a problem, in
+// the form's order, so a problem below the fold is named where the nurse looks.
+std::string missing_line(const FieldErrors& errors) {
+  static const std::pair<const char*, S> kFields[] = {
+      {"name", S::pd_name},   {"id_number", S::pd_id_number}, {"sex", S::pd_sex},
+      {"birth_date", S::pd_birth}, {"age", S::pd_age},        {"phone", S::pd_phone},
+      {"name_native", S::pd_name_native}, {"ethnicity", S::pd_ethnicity}, {"village_code", S::pd_village},
+      {"consent", S::pd_consent}};
+  std::string names;
+  for (const auto& [key, label] : kFields)
+    if (errors.count(key)) {
+      std::string l = tr(label);
+      if (const auto paren = l.find_first_of("(（"); paren != std::string::npos && paren > 0) l.resize(paren);
+      while (!l.empty() && l.back() == ' ') l.pop_back();
+      names += (names.empty() ? "" : tr(S::list_sep)) + l;
+    }
+  return names.empty() ? std::string() : trf(S::pd_missing, names.c_str());
+}
+
 void save_registration(PatientDeskState& st, const AppView& view, AppModel& actions) {
-  if (!st.form.check(view.today, view.prefs.lang)) return;
+  if (!st.form.check(view.today, view.prefs.lang)) {
+    // Also in the status line: the field may be below the fold.
+    actions.toast(missing_line(st.form.errors), true);
+    return;
+  }
   if (!view.duplicates.empty() && !st.dup_acknowledged) return;  // shown; a second press saves
   st.saving = true;
   actions.register_patient(
@@ -83,6 +106,7 @@ void save_registration(PatientDeskState& st, const AppView& view, AppModel& acti
         st.registering = false;
         st.form = PatientForm{};
         st.dup_acknowledged = false;
+        st.village_defaulted = false;
       },
       [&st, lang = view.prefs.lang](const std::vector<FieldError>& errs) {
         st.saving = false;
@@ -94,8 +118,6 @@ void save_registration(PatientDeskState& st, const AppView& view, AppModel& acti
 void draw_registration(PatientDeskState& st, const AppView& view, AppModel& actions) {
   PatientForm& f = st.form;
   const Lang lang = view.prefs.lang;
-  const float col = view.places.empty() ? -1 : -1;
-  (void)col;
   ui::SectionTitle(tr(S::pd_new));
   if (st.focus_form) {
     ImGui::SetKeyboardFocusHere();
@@ -120,13 +142,19 @@ void draw_registration(PatientDeskState& st, const AppView& view, AppModel& acti
   if (ui::Chip(tr(S::pd_female), f.sex == "F")) f.sex = "F", changed = true;
   if (auto e = f.errors.find("sex"); e != f.errors.end()) ui::ErrorLine(e->second);
 
+  // Birth date and age side by side: both labels on one line, then both
+  // fields (a label beside a field would sit lower, on its text baseline).
   const float half = (ImGui::GetContentRegionAvail().x - ImGui::GetStyle().ItemSpacing.x) / 2;
+  const float x0 = ImGui::GetCursorPosX();
+  ImGui::TextUnformatted(tr(S::pd_birth));
+  ImGui::SameLine(x0 + half + ImGui::GetStyle().ItemSpacing.x);
+  ImGui::TextUnformatted(tr(S::pd_age));
   ImGui::BeginGroup();
-  changed |= ui::TextField(tr(S::pd_birth), "##birth", &f.birth_date, f.errors, "birth_date", half, 0, "YYYY-MM-DD");
+  changed |= ui::TextField(nullptr, "##birth", &f.birth_date, f.errors, "birth_date", half, 0, "YYYY-MM-DD");
   ImGui::EndGroup();
   ImGui::SameLine();
   ImGui::BeginGroup();
-  changed |= ui::TextField(tr(S::pd_age), "##age", &f.age, f.errors, "age", half, ImGuiInputTextFlags_CharsDecimal);
+  changed |= ui::TextField(nullptr, "##age", &f.age, f.errors, "age", half, ImGuiInputTextFlags_CharsDecimal);
   ImGui::EndGroup();
   changed |= ui::TextField(tr(S::pd_phone), "##phone", &f.phone, f.errors, "phone", -1,
                            ImGuiInputTextFlags_CharsDecimal);
@@ -145,6 +173,12 @@ void draw_registration(PatientDeskState& st, const AppView& view, AppModel& acti
   }
   if (auto e = f.errors.find("ethnicity"); e != f.errors.end()) ui::ErrorLine(e->second);
 
+  // The village defaults to the open clinic day's (once the day is known).
+  if (!st.village_defaulted && (view.day || view.prefs.day_id.empty())) {
+    st.village_defaulted = true;
+    if (f.village_code.empty() && view.day && view.day->value("status", "") == "open")
+      f.village_code = view.day->value("place_code", "");
+  }
   ImGui::TextUnformatted(tr(S::pd_village));
   if (!f.village_code.empty()) {
     ImGui::SameLine();
@@ -152,13 +186,22 @@ void draw_registration(PatientDeskState& st, const AppView& view, AppModel& acti
     ImGui::TextUnformatted((view.place_label(f.village_code) + "  " + f.village_code).c_str());
     ImGui::PopStyleColor();
   }
-  if (ui::PlacePicker("village", &st.village_filter, &f.village_code, view.places, tr(S::cd_place_hint),
-                      ui::touch_h() * 3.2f)) {
+  if (DrawVillagePicker("village", st.village, &f.village_code, view, actions, ui::touch_h() * 3.2f)) {
     changed = true;
     st.dup_checked.clear();
+    f.errors.erase("village_code");
   }
   if (auto e = f.errors.find("village_code"); e != f.errors.end()) ui::ErrorLine(e->second);
-  if (ImGui::Checkbox(tr(S::pd_consent), &f.consent)) changed = true;
+  bool consent_changed = ImGui::Checkbox(tr(S::pd_consent), &f.consent);
+  if (ui::CtrlPressed('y')) {
+    f.consent = !f.consent;
+    consent_changed = true;
+  }
+  if (consent_changed) {
+    changed = true;
+    f.errors.erase("consent");
+  }
+  if (f.errors.count("consent")) ui::ErrorLine(tr(S::pd_consent_required));
 
   // Look for duplicates when what identifies the person settles.
   const std::string key = f.name + "|" + f.id_number + "|" + f.birth_date + "|" + f.village_code;
@@ -193,6 +236,7 @@ void draw_registration(PatientDeskState& st, const AppView& view, AppModel& acti
   }
 
   ImGui::Spacing();
+  if (const std::string missing = missing_line(f.errors); !missing.empty()) ui::ErrorLine(missing);
   const bool blocked = !view.duplicates.empty() && !st.dup_acknowledged;
   if (blocked) ImGui::BeginDisabled();
   if (ui::PrimaryButton(st.saving ? tr(S::saving) : tr(S::pd_register), ui::em() * 9)) save_registration(st, view, actions);
@@ -206,8 +250,9 @@ void draw_registration(PatientDeskState& st, const AppView& view, AppModel& acti
   ui::Muted(tr(S::keys_hint));
   if (changed) f.errors.erase("name");
   const bool focused = ImGui::IsWindowFocused(ImGuiFocusedFlags_RootAndChildWindows);
-  if (focused && ui::EnterPressed() && !st.saving) save_registration(st, view, actions);
-  if (ui::EscapePressed()) {
+  const bool keys = st.village.keys_free();
+  if (keys && focused && ui::EnterPressed() && !st.saving) save_registration(st, view, actions);
+  if (keys && ui::EscapePressed()) {
     st.registering = false;
     st.focus_search = true;
   }
@@ -332,6 +377,7 @@ void BeginRegistration(PatientDeskState& st) {
   st.focus_form = true;
   st.dup_acknowledged = false;
   st.dup_checked.clear();
+  st.village_defaulted = false;
   if (st.form.empty() && !st.query.empty()) {
     // What was searched for is usually the name (or the ID number) to register.
     bool digits = std::all_of(st.query.begin(), st.query.end(), [](char c) { return (c >= '0' && c <= '9') || c == 'X' || c == 'x'; });

@@ -29,11 +29,31 @@ struct Nav {
   bool portrait = false;  // narrow window: stack instead of columns
 };
 
+// The village picker with "add village" (village_picker.cpp), shared by
+// registration and the clinic day.
+struct VillagePickerState {
+  std::string filter;
+  bool adding = false;  // the add-village panel is open
+  std::string name, township_code, new_township;
+  FieldErrors errors;   // "name", "township"
+  bool saving = false, focus_name = false;
+  std::string added_code;  // set by a finished add; the next draw picks it
+  bool took_key = false;   // this frame's Enter or Escape was the panel's
+  // Whether the form around it may act on Enter or Escape this frame.
+  bool keys_free() const { return !adding && !took_key; }
+};
+// The place list (a village with its township beside it) and the add-village
+// panel under it; sets `code` when one is picked or added. Returns true then.
+bool DrawVillagePicker(const char* id, VillagePickerState& st, std::string* code, const AppView& view,
+                       AppModel& actions, float list_height);
+
 struct ClinicDayState {
   ClinicDayForm form;
-  std::string place_filter;
+  VillagePickerState place;
   bool creating = false;
   bool confirm_close = false;
+  bool offered_first = false;  // a device with no clinic day yet opened the form once
+  bool staff_offered = false;  // the new day's staff started as the whole team
 };
 void DrawClinicDay(ClinicDayState& st, const AppView& view, AppModel& actions, Nav& nav);
 
@@ -44,7 +64,8 @@ struct PatientDeskState {
   bool focus_search = true;
   bool focus_form = false;
   bool dup_acknowledged = false;  // the nurse saw the possible duplicates
-  std::string village_filter;
+  VillagePickerState village;
+  bool village_defaulted = false;  // the open clinic day's village was offered
   std::string dup_checked;        // what the last duplicate check was for
   bool saving = false;
 };
@@ -121,6 +142,8 @@ struct FirstStartState {
   uint64_t search_gen = 0;
   std::string error;
   bool saving = false, finished = false;
+  int focus_step = -1;          // the step whose first field has had the focus
+  bool refocus_staff = false;   // put the keyboard back in the staff name field
 };
 void DrawFirstStart(FirstStartState& st, const AppView& view, AppModel& actions, Nav& nav);
 
