@@ -21,9 +21,12 @@ BatchImport import_batch_files(CentralStore& store, const std::string& dir, cons
   for (const auto& f : folder_files(dir, ".batch.json")) {
     const std::string name = printable_name(f.filename().string());
     try {
-      // The envelope: base64 of the batch plus a few hundred bytes.
+      // The envelope: base64 of the batch plus a few hundred bytes. Parsed
+      // with the batch's limits, so a plain batch of protocol 1 is told to
+      // update rather than "too deep".
       const size_t max_file = limits.max_bytes / 3 * 4 + 4096;
-      const json envelope = parse_limited(read_folder_file(f, max_file), JsonLimits{max_file, 4, 0});
+      const json envelope =
+          parse_limited(read_folder_file(f, max_file), JsonLimits{max_file, limits.max_depth, limits.max_records});
       const BatchHeader outside = check_batch_file(envelope);
       const json batch = parse_limited(open_batch_file(envelope, store.server_keys().box), limits);
       const BatchHeader inside = check_batch(batch);  // format and digest, before looking the device up
