@@ -27,6 +27,7 @@ void check_version(const json& j, const char* what) {
   if (v == j.end() || !v->is_number_integer()) throw BatchError("bad_format", std::string(what) + " has no version");
   if (v->is_number_unsigned() && v->get<uint64_t>() > 1000) throw BatchError("bad_format", "unknown version");
   const int64_t n = v->get<int64_t>();
+  if (n < 1) throw BatchError("bad_format", "unknown version");
   if (n < kFormatVersion)
     throw BatchError("update_required", std::string(what) + " was made by an older yizhen (version " + std::to_string(n) +
                                             ")" + kUpdate);

@@ -294,7 +294,7 @@ TEST_CASE("A tampered sealed file and a batch signed by another device's key are
   CHECK(patients_named(server, "冒名") == 0);
 }
 
-TEST_CASE("A device enrolled under protocol 1 registers its key on its next sync; old clients are told to update") {
+TEST_CASE("A device enrolled under protocol 1 registers its key on its next sync, and old clients are told to update") {
   yz::test::TempDir dir;
   Server server(dir.file("central.db"));
   Device a(dir.file("a.db"));
