@@ -23,6 +23,10 @@ ExportResult export_batches(const WriterExec& exec, const std::string& dir) {
     box_key = s.setting(kServerBoxKey).value_or("");
     secret = s.setting(kSignSecretKey).value_or("");
   });
+  if (box_key.empty())
+    throw SyncError(SyncError::Kind::not_enrolled,
+                    "this device has not received the server's key for batch files: sync once over the network, or "
+                    "enroll it again");
   const std::string public_key = signing_public_key(secret);  // seal_pending made sure there is one
   std::vector<SavedBatch> batches;
   exec([&](Store& s) { batches = undelivered_batches(s.db(), 1 << 30); });
