@@ -68,6 +68,7 @@ void ingest(benchmark::State& state) {
   for (auto _ : state) {
     const std::string path = yzb::scratch_dir() + "/central" + std::to_string(++run) + ".db";
     fs::copy_file(g.enrolled, path, fs::copy_options::overwrite_existing);
+    fs::copy_file(g.enrolled + ".keys", path + ".keys", fs::copy_options::overwrite_existing);
     auto central = yz::sync::open_sqlite_central_store(path);
     const auto t0 = Clock::now();
     size_t receipt_bytes = 0;
@@ -75,7 +76,7 @@ void ingest(benchmark::State& state) {
     for (const auto& body : g.bodies) {
       const auto device = central->device_by_token(g.token);
       const yz::sync::json batch = yz::sync::parse_limited(body);
-      yz::sync::check_batch(batch, device->key);
+      yz::sync::check_batch(batch, device->public_key);
       const yz::sync::json receipt = central->apply_batch(batch, *device, "http");
       receipt_bytes += receipt.dump().size();
       // A record edited after it was made comes once per outbox row, the

@@ -5,6 +5,11 @@
 // runs: their connection never checkpoints, so the server's writer stays the
 // only one that does (DESIGN.md §3).
 //
+// The server's own key pairs (receipt signing, sealed batch files) live in
+// "<db>.keys" beside the database (sync/server/server_keys.h), made on first
+// start; once devices hold its public keys, a missing or damaged key file
+// stops the server and every admin verb (exit 3) instead of new keys.
+//
 // Exit codes: 0 done, 1 unknown device or team, 2 bad input, 3 storage or I/O failure.
 
 #include <httplib.h>

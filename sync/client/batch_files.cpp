@@ -18,14 +18,28 @@ ExportResult export_batches(const WriterExec& exec, const std::string& dir) {
   std::error_code ec;
   if (!fs::is_directory(dir, ec)) throw std::runtime_error("cannot write to " + dir + ": no such folder");
   seal_pending(exec);
+  std::string box_key, secret;
+  exec([&](Store& s) {
+    box_key = s.setting(kServerBoxKey).value_or("");
+    secret = s.setting(kSignSecretKey).value_or("");
+  });
+  if (box_key.empty())
+    throw SyncError(SyncError::Kind::not_enrolled,
+                    "this device has not received the server's key for batch files: sync once over the network, or "
+                    "enroll it again");
+  const std::string public_key = signing_public_key(secret);  // seal_pending made sure there is one
   std::vector<SavedBatch> batches;
   exec([&](Store& s) { batches = undelivered_batches(s.db(), 1 << 30); });
   ExportResult out;
   for (const auto& b : batches) {
     const std::string path = (fs::path(dir) / batch_file_name(b.batch_id)).string();
-    write_file_durably(path, b.body);
-    // What is on the stick must be a batch the server will take.
-    check_batch(parse_limited(read_file(path)));
+    // Only the server opens what is on the stick: a lost stick shows ids.
+    const json batch = json::parse(b.body);
+    check_batch(batch, public_key);
+    write_file_durably(path, seal_batch_file(batch, box_key).dump() + "\n");
+    // What is on the stick must be a file the server will take.
+    const BatchHeader h = check_batch_file(parse_limited(read_file(path)));
+    if (h.batch_id != b.batch_id) throw std::runtime_error("cannot write " + path + ": read back another batch");
     ++out.files;
     out.changes += b.changes;
     out.paths.push_back(path);
@@ -36,10 +50,16 @@ ExportResult export_batches(const WriterExec& exec, const std::string& dir) {
 ExportResult export_batches(Store& store, const std::string& dir) { return export_batches(direct_exec(store), dir); }
 
 ReceiptImport import_receipts(const WriterExec& exec, const std::string& dir) {
-  std::string token;
-  exec([&](Store& s) { token = s.setting(kTokenKey).value_or(""); });
+  std::string token, key;
+  exec([&](Store& s) {
+    token = s.setting(kTokenKey).value_or("");
+    key = s.setting(kServerSignKey).value_or("");
+  });
   if (token.empty()) throw SyncError(SyncError::Kind::not_enrolled, "this device is not enrolled with a server");
-  const std::string key = token_key(token);
+  if (key.empty())
+    throw SyncError(SyncError::Kind::not_enrolled,
+                    "this device was enrolled by an older yizhen and has not received the server's key yet: sync "
+                    "once over the network, or enroll it again");
   std::error_code ec;
   if (!fs::is_directory(dir, ec)) throw std::runtime_error("cannot read " + dir + ": no such folder");
   // Regular files only, each read up to the limit (never a 2 GB file whole,

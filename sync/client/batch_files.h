@@ -2,8 +2,9 @@
 // Batches on a USB stick (DESIGN.md §5, §6): the device writes its
 // undelivered batches into a folder, the server imports them and writes
 // receipt files, and the device imports those to mark its batches delivered.
-// Receipts are checked with the device key, so a stray or forged file marks
-// nothing delivered.
+// Batch files are sealed to the server's box key (batch.h seal_batch_file):
+// a lost stick shows only ids. Receipts are checked with the server's
+// signing key, so a stray or forged file marks nothing delivered.
 
 #include <string>
 #include <vector>
@@ -19,7 +20,7 @@ struct ExportResult {
   std::vector<std::string> paths;
 };
 // Seal pending changes, then write every undelivered batch into `dir`
-// durably (core/files.h), read back and verified. Throws SyncError
+// durably (core/files.h), sealed to the server, read back and verified. Throws SyncError
 // (not_enrolled) or std::runtime_error naming the file.
 ExportResult export_batches(const WriterExec& exec, const std::string& dir);
 ExportResult export_batches(Store& store, const std::string& dir);

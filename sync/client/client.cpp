@@ -24,18 +24,44 @@ namespace yz::sync {
 namespace {
 
 struct Credentials {
-  std::string token, key, device_id;
+  std::string token, sign_secret, server_sign_key, device_id;
 };
 
 Credentials credentials(const WriterExec& exec) {
   Credentials c;
   exec([&](Store& s) {
     c.token = s.setting(kTokenKey).value_or("");
+    c.sign_secret = s.setting(kSignSecretKey).value_or("");
+    c.server_sign_key = s.setting(kServerSignKey).value_or("");
     c.device_id = s.device_id();
   });
   if (c.token.empty()) throw SyncError(SyncError::Kind::not_enrolled, "this device is not enrolled with a server");
-  c.key = token_key(c.token);
+  if (c.sign_secret.empty() || c.server_sign_key.empty())
+    throw SyncError(SyncError::Kind::not_enrolled,
+                    "this device was enrolled by an older yizhen and has no signing key yet: sync once over the "
+                    "network (it registers one), or enroll it again");
   return c;
+}
+
+// The server's public keys from an enrollment or key registration answer.
+struct ServerPublicKeys {
+  std::string sign, box;
+};
+ServerPublicKeys server_public_keys(const json& a) {
+  ServerPublicKeys k{a.value("server_sign_key", ""), a.value("server_box_key", "")};
+  if (!is_signing_public_key(k.sign) || k.box.empty())
+    throw SyncError(SyncError::Kind::server,
+                    "the server sent no public keys: it speaks an older sync protocol; update yizhen-server");
+  return k;
+}
+
+// Batches sealed under an earlier key (or protocol 1) go out under `secret`.
+void resign_undelivered(Store& s, const std::string& secret) {
+  for (const auto& b : undelivered_batches(s.db(), 1 << 30)) {
+    json batch = json::parse(b.body);
+    resign_batch(batch, secret);
+    replace_batch_body(s.db(), b.batch_id, batch.dump());
+  }
 }
 
 // The problem detail's words, or the status line.
@@ -109,7 +135,8 @@ EnrollResult enroll(const WriterExec& exec, Transport& transport, const std::str
                     const std::string& code, const std::string& device_name) {
   std::string device_id;
   exec([&](Store& s) { device_id = s.device_id(); });
-  const json req = {{"code", code}, {"device_id", device_id}, {"name", device_name}};
+  const KeyPair keys = make_signing_keys();
+  const json req = {{"code", code}, {"device_id", device_id}, {"name", device_name}, {"public_key", keys.public_key}};
   const HttpResponse r = call([&] { return transport.post("/v1/enroll", req.dump(), ""); });
   if (r.status != 201) fail(r);
   const json a = parse_answer(r);
@@ -120,6 +147,7 @@ EnrollResult enroll(const WriterExec& exec, Transport& transport, const std::str
   out.server_id = a.value("server_id", "");
   const std::string token = a.value("token", "");
   if (token.size() < 22) throw SyncError(SyncError::Kind::server, "the server sent no usable token");
+  const ServerPublicKeys server_keys = server_public_keys(a);
   // Over TLS the address is kept with the full fingerprint of the
   // certificate the enrollment saw: every later connection is pinned to it.
   const std::string seen = transport.peer_certificate_sha256();
@@ -129,22 +157,48 @@ EnrollResult enroll(const WriterExec& exec, Transport& transport, const std::str
     s.transact_synced([&](SQLite::Database&) {
       s.set_setting(kServerKey, kept_url);
       s.set_setting(kTokenKey, token);
+      s.set_setting(kSignSecretKey, keys.secret_key);
+      s.set_setting(kServerSignKey, server_keys.sign);
+      s.set_setting(kServerBoxKey, server_keys.box);
       s.set_setting("sync.team_id", out.team_id);
       if (s.setting(kServerIdKey).value_or("") != out.server_id) {
         s.set_setting(kServerIdKey, out.server_id);
         s.set_setting(kCursorKey, "0");
       }
-      // Batches sealed under an earlier token go out under the new key.
-      for (const auto& b : undelivered_batches(s.db(), 1 << 30)) {
-        json batch = json::parse(b.body);
-        resign_batch(batch, token_key(token));
-        replace_batch_body(s.db(), b.batch_id, batch.dump());
-      }
+      resign_undelivered(s, keys.secret_key);
     });
     // A team set up offline gives way to the server's (core/care/team.h).
     attach_to_server_team(s, out.team_id);
   });
   return out;
+}
+
+void ensure_device_keys(const WriterExec& exec, Transport& transport) {
+  std::string token, secret, server_sign;
+  exec([&](Store& s) {
+    token = s.setting(kTokenKey).value_or("");
+    secret = s.setting(kSignSecretKey).value_or("");
+    server_sign = s.setting(kServerSignKey).value_or("");
+  });
+  if (token.empty()) throw SyncError(SyncError::Kind::not_enrolled, "this device is not enrolled with a server");
+  if (!secret.empty() && !server_sign.empty()) return;
+  // The key pair is kept before it is sent: if the answer is lost, the
+  // same key is registered again (the server takes the same key twice).
+  if (secret.empty()) {
+    secret = make_signing_keys().secret_key;
+    exec([&](Store& s) { s.set_setting(kSignSecretKey, secret); });
+  }
+  const json req = {{"public_key", signing_public_key(secret)}};
+  const HttpResponse r = call([&] { return transport.post("/v1/device-key", req.dump(), token); });
+  if (r.status != 200) fail(r);
+  const ServerPublicKeys keys = server_public_keys(parse_answer(r));
+  exec([&](Store& s) {
+    s.transact_synced([&](SQLite::Database&) {
+      s.set_setting(kServerSignKey, keys.sign);
+      s.set_setting(kServerBoxKey, keys.box);
+      resign_undelivered(s, secret);
+    });
+  });
 }
 
 int seal_pending(const WriterExec& exec, const BatchLimits& limits, const std::function<bool()>& after_each) {
@@ -166,7 +220,7 @@ int seal_pending(const WriterExec& exec, const BatchLimits& limits, const std::f
         h.seq = seq;
         h.schema = current_schema_version();
         const auto count = static_cast<int64_t>(p.changes.size());
-        const json sealed = seal_batch(std::move(p.changes), h, s.now_ms(), cred.key);
+        const json sealed = seal_batch(std::move(p.changes), h, s.now_ms(), cred.sign_secret);
         save_batch(db, {h.batch_id, seq, sealed.dump(), count}, p.outbox_seqs, s.now_ms());
         s.set_setting(kBatchSeqKey, std::to_string(seq));
         ++made;
@@ -178,6 +232,7 @@ int seal_pending(const WriterExec& exec, const BatchLimits& limits, const std::f
 }
 
 PushResult push(const WriterExec& exec, Transport& transport, const Progress& progress, const BatchLimits& limits) {
+  ensure_device_keys(exec, transport);
   const Credentials cred = credentials(exec);
   PushResult out;
   int64_t total = 0, done = 0;
@@ -238,7 +293,7 @@ PushResult push(const WriterExec& exec, Transport& transport, const Progress& pr
       if (r.status != 200) fail(r);
       const json receipt = parse_answer(r);
       try {
-        check_receipt(receipt, cred.key);
+        check_receipt(receipt, cred.server_sign_key);
       } catch (const BatchError& e) {
         throw SyncError(SyncError::Kind::server, e.what());
       }
@@ -265,6 +320,7 @@ PushResult push(const WriterExec& exec, Transport& transport, const Progress& pr
 }
 
 PullResult pull(const WriterExec& exec, Transport& transport, const Progress& progress) {
+  ensure_device_keys(exec, transport);
   const Credentials cred = credentials(exec);
   PullResult out;
   auto fetch = [&](const std::string& after) {

@@ -56,12 +56,22 @@ inline constexpr const char* kServerIdKey = "sync.server_id";
 inline constexpr const char* kBatchSeqKey = "sync.batch_seq";
 inline constexpr const char* kLastSuccessKey = "sync.last_success_ms";
 inline constexpr const char* kServerTimeKey = "sync.server_time_ms";
+// The device's Ed25519 secret key (crypto.h, base64), made at enrollment: it
+// signs batches. It lives in the settings table, so it is encrypted at rest
+// with the rest of an encrypted device database (docs/security.md).
+inline constexpr const char* kSignSecretKey = "sync.sign_secret";
+// The server's public keys, received at enrollment: receipts are checked
+// with the signing key, batch files are sealed to the box key.
+inline constexpr const char* kServerSignKey = "sync.server_sign_key";
+inline constexpr const char* kServerBoxKey = "sync.server_box_key";
 
 struct EnrollResult {
   std::string device_id, team_id, team_name, server_id;
   std::string server_url;  // as kept: over TLS with "#sha256=" and the certificate's full fingerprint
 };
-// Trade a one-time code for a device token; stores server URL and token.
+// Make the device's signing key pair and trade a one-time code for a device
+// token and the server's public keys; stores them with the server URL.
+// Undelivered batches are signed again with the new key.
 EnrollResult enroll(const WriterExec& exec, Transport& transport, const std::string& server_url,
                     const std::string& code, const std::string& device_name);
 
@@ -70,7 +80,16 @@ struct BatchLimits {
   size_t max_bytes = 4u << 20;
 };
 
+// A device enrolled under protocol 1 (a token, no key pair) makes its key
+// pair, registers the public key with the server (authenticated by its
+// token; POST /v1/device-key) and keeps the server's public keys; its
+// undelivered batches are signed again. Nothing to do for a device that has
+// its keys. push() and pull() call it first.
+void ensure_device_keys(const WriterExec& exec, Transport& transport);
+
 // Seal every pending outbox row into batches; returns how many were made.
+// Throws SyncError (not_enrolled) for a device enrolled under protocol 1
+// that has not registered a key yet (ensure_device_keys).
 // `after_each`, if given, runs after each batch; returning false stops.
 int seal_pending(const WriterExec& exec, const BatchLimits& limits = {},
                  const std::function<bool()>& after_each = {});

@@ -10,13 +10,30 @@ namespace yz::sync {
 
 namespace {
 
-// The MAC covers every member but itself and the changes, in canonical
-// (dump) form; the digest member binds the changes.
-std::string mac_of(const json& batch, const std::string& key) {
+// The signature covers every member but itself and the changes, in
+// canonical (dump) form; the digest member binds the changes.
+std::string signed_head(const json& batch) {
   json head = json::object();
   for (const auto& [k, v] : batch.items())
-    if (k != "mac" && k != "changes") head[k] = v;
-  return hmac_hex(key, head.dump());
+    if (k != "sig" && k != "changes") head[k] = v;
+  return head.dump(-1, ' ', false, json::error_handler_t::replace);
+}
+
+const std::string kUpdate = "; update yizhen on this laptop (sync protocol " + std::to_string(kFormatVersion) + ")";
+
+// A format version that is an integer; anything else is bad_format.
+void check_version(const json& j, const char* what) {
+  const auto v = j.find("version");
+  if (v == j.end() || !v->is_number_integer()) throw BatchError("bad_format", std::string(what) + " has no version");
+  if (v->is_number_unsigned() && v->get<uint64_t>() > 1000) throw BatchError("bad_format", "unknown version");
+  const int64_t n = v->get<int64_t>();
+  if (n < 1) throw BatchError("bad_format", "unknown version");
+  if (n < kFormatVersion)
+    throw BatchError("update_required", std::string(what) + " was made by an older yizhen (version " + std::to_string(n) +
+                                            ")" + kUpdate);
+  if (n > kFormatVersion)
+    throw BatchError("bad_format", std::string(what) + " is of a newer version (" + std::to_string(n) +
+                                       ") than this yizhen reads (" + std::to_string(kFormatVersion) + ")");
 }
 
 std::string str_member(const json& j, const char* key) {
@@ -38,33 +55,37 @@ std::optional<int64_t> int_member(const json& j, const char* key) {
 
 std::string changes_digest(const json& changes) { return sha256_digest(changes.dump()); }
 
-json seal_batch(json changes, const BatchHeader& header, int64_t created_ms, const std::string& key) {
+json seal_batch(json changes, const BatchHeader& header, int64_t created_ms, const std::string& sign_secret) {
   BatchHeader h = header;
   h.digest = changes_digest(changes);
   json batch = {{"format", kBatchFormat}, {"version", kFormatVersion}, {"batch_id", h.batch_id},
                 {"device_id", h.device_id}, {"seq", h.seq},             {"schema", h.schema},
                 {"created_ms", created_ms}, {"count", changes.size()},  {"digest", h.digest}};
   batch["changes"] = std::move(changes);
-  batch["mac"] = mac_of(batch, key);
+  batch["sig"] = sign_message(sign_secret, signed_head(batch));
   return batch;
 }
 
-void resign_batch(json& batch, const std::string& key) { batch["mac"] = mac_of(batch, key); }
+void resign_batch(json& batch, const std::string& sign_secret) {
+  batch.erase("mac");
+  batch["version"] = kFormatVersion;
+  batch["sig"] = sign_message(sign_secret, signed_head(batch));
+}
 
-BatchHeader check_batch(const json& batch, const std::optional<std::string>& key) {
+BatchHeader check_batch(const json& batch, const std::optional<std::string>& public_key) {
   if (!batch.is_object()) throw BatchError("bad_format", "a batch must be a JSON object");
   // Every member is checked for its type before its value is read: a wrong
   // type or an out-of-range number is bad_format, never an exception of the
   // JSON library or a float-to-int overflow.
   const auto fmt = batch.find("format");
   if (fmt == batch.end() || !fmt->is_string() || *fmt != kBatchFormat) throw BatchError("bad_format", "not a yizhen batch");
+  // The version first: an old client's batch gets "update yizhen", not a
+  // complaint about a member it was right to send then.
+  check_version(batch, "this batch");
   static const std::set<std::string> kMembers = {"format", "version", "batch_id", "device_id", "seq", "schema",
-                                                 "created_ms", "count", "digest", "mac", "changes"};
+                                                 "created_ms", "count", "digest", "sig", "changes"};
   for (const auto& [k, v] : batch.items())
     if (!kMembers.count(k)) throw BatchError("bad_format", "unknown member \"" + k.substr(0, 40) + "\"");
-  if (int_member(batch, "version") != kFormatVersion)
-    throw BatchError("bad_format", "this batch format version is not supported (this server reads version " +
-                                       std::to_string(kFormatVersion) + ")");
   BatchHeader h;
   h.batch_id = str_member(batch, "batch_id");
   h.device_id = str_member(batch, "device_id");
@@ -84,30 +105,71 @@ BatchHeader check_batch(const json& batch, const std::optional<std::string>& key
   if (it == batch.end() || !it->is_array()) throw BatchError("bad_format", "changes must be a list");
   if (int_member(batch, "count") != static_cast<int64_t>(it->size()))
     throw BatchError("bad_format", "count does not match the number of changes");
-  const auto mac = batch.find("mac");
-  if (mac != batch.end() && !mac->is_string()) throw BatchError("bad_format", "mac must be a string");
+  const auto sig = batch.find("sig");
+  if (sig != batch.end() && !sig->is_string()) throw BatchError("bad_format", "sig must be a string");
   if (changes_digest(*it) != h.digest) throw BatchError("bad_digest", "the changes do not match the digest");
-  if (key && (mac == batch.end() || !same_secret(mac_of(batch, *key), mac->get<std::string>())))
-    throw BatchError("bad_mac", "the batch is not signed by this device");
+  if (public_key && (sig == batch.end() || !verify_message(*public_key, signed_head(batch), sig->get<std::string>())))
+    throw BatchError("bad_signature", "the batch is not signed by this device");
   return h;
 }
 
-void sign_receipt(json& receipt, const std::string& key) {
-  receipt.erase("mac");
-  receipt["mac"] = hmac_hex(key, receipt.dump());
+void sign_receipt(json& receipt, const std::string& server_sign_secret) {
+  receipt.erase("sig");
+  receipt["sig"] = sign_message(server_sign_secret, receipt.dump(-1, ' ', false, json::error_handler_t::replace));
 }
 
-void check_receipt(const json& receipt, const std::string& key) {
+void check_receipt(const json& receipt, const std::string& server_sign_public) {
   if (!receipt.is_object()) throw BatchError("bad_format", "not a yizhen receipt");
   const auto fmt = receipt.find("format");
   if (fmt == receipt.end() || !fmt->is_string() || *fmt != kReceiptFormat)
     throw BatchError("bad_format", "not a yizhen receipt");
-  const auto mac = receipt.find("mac");
-  if (mac == receipt.end() || !mac->is_string()) throw BatchError("bad_mac", "the receipt is not signed");
+  const auto sig = receipt.find("sig");
+  if (sig == receipt.end() || !sig->is_string()) {
+    if (receipt.contains("mac")) throw BatchError("update_required", "the receipt is from an older server (version 1)");
+    throw BatchError("bad_signature", "the receipt is not signed");
+  }
   json body = receipt;
-  body.erase("mac");
-  if (!same_secret(hmac_hex(key, body.dump(-1, ' ', false, json::error_handler_t::replace)), mac->get<std::string>()))
-    throw BatchError("bad_mac", "the receipt is not from this device's server");
+  body.erase("sig");
+  if (!verify_message(server_sign_public, body.dump(-1, ' ', false, json::error_handler_t::replace),
+                      sig->get<std::string>()))
+    throw BatchError("bad_signature", "the receipt is not signed by this device's server");
+}
+
+json seal_batch_file(const json& batch, const std::string& server_box_public) {
+  const BatchHeader h = check_batch(batch);
+  return {{"format", kSealedBatchFormat},
+          {"version", kFormatVersion},
+          {"batch_id", h.batch_id},
+          {"device_id", h.device_id},
+          {"sealed", seal_to(server_box_public, batch.dump())}};
+}
+
+BatchHeader check_batch_file(const json& envelope) {
+  if (!envelope.is_object()) throw BatchError("bad_format", "a batch file must be a JSON object");
+  const auto fmt = envelope.find("format");
+  if (fmt != envelope.end() && fmt->is_string() && *fmt == kBatchFormat)
+    throw BatchError("update_required", "a plain batch file, as an older yizhen wrote them" + kUpdate +
+                                            " and export the batches again");
+  if (fmt == envelope.end() || !fmt->is_string() || *fmt != kSealedBatchFormat)
+    throw BatchError("bad_format", "not a yizhen batch file");
+  check_version(envelope, "this batch file");
+  static const std::set<std::string> kMembers = {"format", "version", "batch_id", "device_id", "sealed"};
+  for (const auto& [k, v] : envelope.items())
+    if (!kMembers.count(k)) throw BatchError("bad_format", "unknown member \"" + k.substr(0, 40) + "\"");
+  BatchHeader h;
+  h.batch_id = str_member(envelope, "batch_id");
+  h.device_id = str_member(envelope, "device_id");
+  str_member(envelope, "sealed");
+  if (!is_uuid(h.batch_id)) throw BatchError("bad_format", "batch_id is not a UUID");
+  if (!is_uuid(h.device_id)) throw BatchError("bad_format", "device_id is not a UUID");
+  return h;
+}
+
+std::string open_batch_file(const json& envelope, const KeyPair& server_box) {
+  check_batch_file(envelope);
+  auto text = open_sealed(server_box, envelope["sealed"].get<std::string>());
+  if (!text) throw BatchError("bad_seal", "the sealed batch does not open with this server's key (altered, or sealed to another server)");
+  return std::move(*text);
 }
 
 std::string batch_file_name(const std::string& batch_id) { return batch_id + ".batch.json"; }

@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "core/care/places.h"
+#include "sync/server/server_keys.h"
 
 namespace yz::sync {
 
@@ -22,7 +23,9 @@ using json = nlohmann::json;
 
 struct DeviceInfo {
   std::string device_id, team_id, team_area, name;
-  std::string key;  // token_key of its token: authenticates its files
+  // Its Ed25519 public key (base64): batches are checked with it. Empty for
+  // a device enrolled under protocol 1 that has not registered one yet.
+  std::string public_key;
   bool revoked = false;
 };
 
@@ -42,7 +45,7 @@ class CentralError : public std::runtime_error {
 
 struct Enrollment {
   DeviceInfo device;
-  std::string token;  // shown once, to the device; only its key is kept
+  std::string token;  // shown once, to the device; only its hash (crypto.h token_key) is kept
   std::string team_name;
 };
 
@@ -81,9 +84,20 @@ class CentralStore {
   // Rename a team. Throws CentralError (404 no_team, 400 bad_name, 409
   // name_taken).
   virtual void rename_team(const std::string& team, const std::string& new_name) = 0;
-  // Use a code: the device gets a fresh random token. Throws CentralError
-  // (403 bad_code: unknown, used or expired; 409 device_exists).
-  virtual Enrollment enroll(const std::string& code, const std::string& device_id, const std::string& name) = 0;
+  // Use a code: the device gets a fresh random token, and its Ed25519
+  // `public_key` (crypto.h, base64) is kept. Throws CentralError (403
+  // bad_code: unknown, used or expired; 409 device_exists; 400
+  // bad_public_key).
+  virtual Enrollment enroll(const std::string& code, const std::string& device_id, const std::string& name,
+                            const std::string& public_key) = 0;
+  // A device enrolled under protocol 1 (a token, no key pair) registers its
+  // Ed25519 public key, once: the same key again changes nothing (a lost
+  // answer is retried). Throws CentralError (409 key_exists: it has another
+  // key; 400 bad_public_key).
+  virtual void register_device_key(const std::string& device_id, const std::string& public_key) = 0;
+  // The server's key pairs (server_keys.h): the public halves go to devices
+  // at enrollment; the secret ones sign receipts and open batch files.
+  virtual const ServerKeys& server_keys() = 0;
   // The device a bearer token belongs to (revoked ones included).
   virtual std::optional<DeviceInfo> device_by_token(const std::string& token) = 0;
   virtual std::optional<DeviceInfo> device_by_id(const std::string& device_id) = 0;
@@ -99,8 +113,9 @@ class CentralStore {
   // than kClockAheadMs once its device's measured skew is taken off,
   // "stamp_ahead". The server's clock never moves past its own time plus
   // kClockAheadMs. The same batch again returns the stored receipt and
-  // changes nothing. Throws CentralError (409
-  // batch_conflict: same id, other digest). `source`: "http" or "file".
+  // changes nothing. The receipt is signed with the server's signing key
+  // (batch.h sign_receipt). Throws CentralError (409 batch_conflict: same
+  // id, other digest). `source`: "http" or "file".
   virtual json apply_batch(const json& batch, const DeviceInfo& device, const std::string& source) = 0;
 
   // Up to `limit` changes after `cursor` in the device's team area (its
@@ -147,7 +162,11 @@ inline json CentralStore::reconcile_place(const std::string&, const std::string&
   throw CentralError(501, "not_supported", "this central store cannot reconcile places");
 }
 
-// The embedded SQLite central store at `path` (created if missing).
+// The embedded SQLite central store at `path` (created if missing), with
+// its key file server_keys_path(path). The key file is made with the
+// database, and later only while no enrolled device holds the server's
+// keys: once one does, a missing or unreadable key file is an error
+// (std::runtime_error naming it), never a silent new key.
 std::unique_ptr<CentralStore> open_sqlite_central_store(const std::string& path);
 
 }  // namespace yz::sync

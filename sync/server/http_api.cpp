@@ -68,6 +68,25 @@ std::optional<DeviceInfo> authenticate(CentralStore& store, const httplib::Reque
   return device;
 }
 
+// The server's public keys and protocol version, as enrollment and key
+// registration answer them.
+json server_identity(CentralStore& store) {
+  return {{"protocol", kFormatVersion},
+          {"server_id", store.server_id()},
+          {"server_sign_key", store.server_keys().sign.public_key},
+          {"server_box_key", store.server_keys().box.public_key}};
+}
+
+// A device enrolled under protocol 1 with no signing key registered: only
+// an old client still talks like that (a current one registers first).
+bool refuse_keyless(const DeviceInfo& device, httplib::Response& res) {
+  if (!device.public_key.empty()) return false;
+  problem(res, 400, "update_required",
+          "this device has no signing key registered with the server (sync protocol " + std::to_string(kFormatVersion) +
+              "); update yizhen on this laptop and sync again");
+  return true;
+}
+
 // A refused body is not read: the connection cannot carry another request.
 void close_after(httplib::Response& res) { res.set_header("Connection", "close"); }
 
@@ -200,7 +219,7 @@ void install_routes(httplib::Server& server, CentralStore& store, const JsonLimi
       close_after(res);
       return R::Handled;
     }
-    if (req.path == "/v1/batches" || req.path == "/v1/changes") {
+    if (req.path == "/v1/batches" || req.path == "/v1/changes" || req.path == "/v1/device-key") {
       if (!authenticate(store, req, res)) {
         close_after(res);
         return R::Handled;
@@ -219,7 +238,10 @@ void install_routes(httplib::Server& server, CentralStore& store, const JsonLimi
 
   server.Get("/v1/health", guarded_get(
                                [&store](const httplib::Request&, httplib::Response& res) {
-                                 ok(res, 200, {{"status", "ok"}, {"server_id", store.server_id()}, {"time_ms", wall_ms()}});
+                                 ok(res, 200, {{"status", "ok"},
+                                               {"server_id", store.server_id()},
+                                               {"protocol", kFormatVersion},
+                                               {"time_ms", wall_ms()}});
                                },
                                log));
 
@@ -233,18 +255,25 @@ void install_routes(httplib::Server& server, CentralStore& store, const JsonLimi
                     const json body = parse_limited(text, JsonLimits{4096, 4, 0});
                     if (!body.is_object() || !body.contains("code") || !body["code"].is_string() ||
                         !body.contains("device_id") || !body["device_id"].is_string())
-                      return problem(res, 400, "bad_request", "send {\"code\", \"device_id\", \"name\"}");
+                      return problem(res, 400, "bad_request",
+                                     "send {\"code\", \"device_id\", \"name\", \"public_key\"}");
+                    if (!body.contains("public_key"))
+                      return problem(res, 400, "update_required",
+                                     "this server speaks sync protocol " + std::to_string(kFormatVersion) +
+                                         ": update yizhen on this laptop, then enroll");
+                    if (!body["public_key"].is_string())
+                      return problem(res, 400, "bad_public_key", "public_key must be a string (base64)");
                     const std::string name =
                         body.contains("name") && body["name"].is_string() ? body["name"].get<std::string>() : "";
                     try {
-                      Enrollment e = store.enroll(body["code"], body["device_id"], name);
+                      Enrollment e = store.enroll(body["code"], body["device_id"], name, body["public_key"]);
                       guard->succeeded(req.remote_addr);
-                      ok(res, 201,
-                         {{"device_id", e.device.device_id},
-                          {"token", e.token},
-                          {"team_id", e.device.team_id},
-                          {"team_name", e.team_name},
-                          {"server_id", store.server_id()}});
+                      json answer = server_identity(store);
+                      answer.update({{"device_id", e.device.device_id},
+                                     {"token", e.token},
+                                     {"team_id", e.device.team_id},
+                                     {"team_name", e.team_name}});
+                      ok(res, 201, answer);
                     } catch (const CentralError& e) {
                       if (e.code() == "bad_code" && guard->failed(req.remote_addr) && log)
                         log(utc_now() + " " + req.remote_addr + " enrollment locked out after repeated wrong codes");
@@ -266,7 +295,9 @@ void install_routes(httplib::Server& server, CentralStore& store, const JsonLimi
                                      "the body is over the limit of " + std::to_string(limits.max_bytes) + " bytes");
                     }
                     const json batch = parse_limited(text, limits);
-                    check_batch(batch, device->key);
+                    check_batch(batch);  // an old client's batch: update_required
+                    if (refuse_keyless(*device, res)) return;
+                    check_batch(batch, device->public_key);
                     if (batch["device_id"] != device->device_id)
                       return problem(res, 403, "wrong_device", "the batch names another device");
                     ok(res, 200, store.apply_batch(batch, *device, "http"));
@@ -276,7 +307,7 @@ void install_routes(httplib::Server& server, CentralStore& store, const JsonLimi
   server.Get("/v1/changes", guarded_get(
                                 [&store](const httplib::Request& req, httplib::Response& res) {
                                   auto device = authenticate(store, req, res);
-                                  if (!device) return;
+                                  if (!device || refuse_keyless(*device, res)) return;
                                   int64_t after = 0;
                                   int limit = 1000;
                                   auto integer = [&](const char* name, auto& out) {
@@ -292,6 +323,26 @@ void install_routes(httplib::Server& server, CentralStore& store, const JsonLimi
                                   ok(res, 200, store.changes_after(*device, after, limit));
                                 },
                                 log));
+
+  // A device enrolled under protocol 1 registers its Ed25519 public key,
+  // authenticated by its token (central_store.h register_device_key).
+  server.Post("/v1/device-key",
+              guarded(
+                  [&store](const httplib::Request& req, httplib::Response& res, const httplib::ContentReader& reader) {
+                    auto device = authenticate(store, req, res);
+                    if (!device) return;
+                    std::string text;
+                    if (!read_body(reader, 4096, text)) {
+                      close_after(res);
+                      return problem(res, 413, "too_large", "a key registration is at most 4096 bytes");
+                    }
+                    const json body = parse_limited(text, JsonLimits{4096, 4, 0});
+                    if (!body.is_object() || !body.contains("public_key") || !body["public_key"].is_string())
+                      return problem(res, 400, "bad_request", "send {\"public_key\"}");
+                    store.register_device_key(device->device_id, body["public_key"]);
+                    ok(res, 200, server_identity(store));
+                  },
+                  log));
 
   // Errors httplib answers itself (unknown path, body over the limit) get a
   // problem detail too.

@@ -1,7 +1,8 @@
 #pragma once
 // `yizhen-server admin import-batches DIR --receipts-to DIR`: batch files
-// brought on a USB stick are checked (limits, format, digest, the sending
-// device's MAC) and applied exactly as if pushed over HTTP; a receipt file is
+// brought on a USB stick (batch.h seal_batch_file envelopes) are opened with
+// the server's box key and checked (limits, format, digest, the sending
+// device's signature) and applied exactly as if pushed over HTTP; a receipt file is
 // written for each, durably. A file that fails any check changes nothing
 // and is reported; the others are still imported. Only regular files
 // directly in `dir` are read (no symbolic links, FIFOs or devices), each up

@@ -42,10 +42,13 @@ constexpr const char* kServerSchema = R"SQL(
 CREATE TABLE IF NOT EXISTS srv_enroll_code (
   code_key TEXT PRIMARY KEY, team_id TEXT NOT NULL, created_ms INTEGER NOT NULL,
   expires_ms INTEGER NOT NULL, used_ms INTEGER, device_id TEXT);
+-- key: the hash of the device's bearer token (crypto.h token_key), for
+-- lookup only; sign_key: its Ed25519 public key ('' for a device enrolled
+-- under protocol 1 that has not registered one yet).
 CREATE TABLE IF NOT EXISTS srv_device (
   device_id TEXT PRIMARY KEY, team_id TEXT NOT NULL, name TEXT NOT NULL, key TEXT NOT NULL UNIQUE,
   enrolled_ms INTEGER NOT NULL, revoked_ms INTEGER, last_seen_ms INTEGER, last_seq INTEGER NOT NULL DEFAULT 0,
-  clock_skew_ms INTEGER);
+  clock_skew_ms INTEGER, sign_key TEXT NOT NULL DEFAULT '');
 CREATE TABLE IF NOT EXISTS srv_batch (
   batch_id TEXT PRIMARY KEY, device_id TEXT NOT NULL, seq INTEGER NOT NULL, digest TEXT NOT NULL,
   receipt TEXT NOT NULL, received_ms INTEGER NOT NULL, source TEXT NOT NULL);
@@ -144,8 +147,14 @@ class SqliteCentralStore : public CentralStore {
   explicit SqliteCentralStore(const std::string& path)
       : path_(path), repairs_(repair_clocks(path)), store_(open_store(path, options())) {
     store_.db().exec(kServerSchema);
+    migrate_devices();
     migrate_teams();
+    // New keys only while no device holds the old ones (central_store.h).
+    keys_ = load_server_keys(server_keys_path(path),
+                             store_.db().execAndGet("SELECT count(*) FROM srv_device WHERE sign_key != ''").getInt64() == 0);
   }
+
+  const ServerKeys& server_keys() override { return keys_; }
 
   std::string server_id() override { return store_.device_id(); }
   std::vector<std::string> repairs() override { return repairs_; }
@@ -236,8 +245,11 @@ class SqliteCentralStore : public CentralStore {
     });
   }
 
-  Enrollment enroll(const std::string& code, const std::string& device_id, const std::string& name) override {
+  Enrollment enroll(const std::string& code, const std::string& device_id, const std::string& name,
+                    const std::string& public_key) override {
     if (!is_uuid(device_id)) throw CentralError(400, "bad_device_id", "device_id must be a UUID");
+    if (!is_signing_public_key(public_key))
+      throw CentralError(400, "bad_public_key", "public_key must be an Ed25519 public key (32 bytes, base64)");
     std::lock_guard lock(mu_);
     Enrollment out;
     store_.transact_synced([&](SQLite::Database& db) {
@@ -260,13 +272,15 @@ class SqliteCentralStore : public CentralStore {
       out.token = random_token(32);
       const std::string key = token_key(out.token);
       SQLite::Statement ins(db,
-                            "INSERT INTO srv_device (device_id, team_id, name, key, enrolled_ms) VALUES (?, ?, ?, ?, ?)");
+                            "INSERT INTO srv_device (device_id, team_id, name, key, enrolled_ms, sign_key) "
+                            "VALUES (?, ?, ?, ?, ?, ?)");
       ins.bind(1, device_id);
       ins.bind(2, team_id);
       const std::string short_name = name.substr(0, 100);
       ins.bind(3, short_name);
       ins.bind(4, key);
       ins.bind(5, now_ms());
+      ins.bind(6, public_key);
       ins.exec();
       SQLite::Statement use(db, "UPDATE srv_enroll_code SET used_ms = ?, device_id = ? WHERE code_key = ?");
       use.bind(1, now_ms());
@@ -284,6 +298,23 @@ class SqliteCentralStore : public CentralStore {
       if (t.executeStep()) out.team_name = t.getColumn(0).getString();
     });
     return out;
+  }
+
+  void register_device_key(const std::string& device_id, const std::string& public_key) override {
+    if (!is_signing_public_key(public_key))
+      throw CentralError(400, "bad_public_key", "public_key must be an Ed25519 public key (32 bytes, base64)");
+    std::lock_guard lock(mu_);
+    store_.transact_synced([&](SQLite::Database& db) {
+      const auto d = find_device(db, "device_id", device_id);
+      if (!d) throw CentralError(404, "unknown_device", "this device is not enrolled");
+      if (d->public_key == public_key) return;
+      if (!d->public_key.empty())
+        throw CentralError(409, "key_exists", "this device already has a signing key; a coordinator must enroll it again");
+      SQLite::Statement up(db, "UPDATE srv_device SET sign_key = ? WHERE device_id = ?");
+      up.bind(1, public_key);
+      up.bind(2, device_id);
+      up.exec();
+    });
   }
 
   std::optional<DeviceInfo> device_by_token(const std::string& token) override {
@@ -401,10 +432,9 @@ class SqliteCentralStore : public CentralStore {
       dev.bind(4, device.device_id);
       dev.exec();
     });
-    // Signed as it leaves, with the device's current key: a device enrolled
-    // again resends its old batches under its new key and must be able to
-    // check their receipts.
-    sign_receipt(receipt, device.key);
+    // Signed as it leaves: a receipt stored before is signed again with the
+    // server's current key.
+    sign_receipt(receipt, keys_.sign.secret_key);
     return receipt;
   }
 
@@ -619,6 +649,7 @@ class SqliteCentralStore : public CentralStore {
   std::vector<std::string> repairs_;
   std::mutex mu_;  // guards store_ (the one writer), ids_ and stmts_
   Store store_;
+  ServerKeys keys_;
   IdSource ids_;
   std::map<std::string, std::unique_ptr<SQLite::Statement>> stmts_;  // on the writer, prepared once
 
@@ -657,7 +688,7 @@ class SqliteCentralStore : public CentralStore {
   }
 
   static std::optional<DeviceInfo> find_device(SQLite::Database& db, const char* column, const std::string& value) {
-    SQLite::Statement st(db, std::string("SELECT d.device_id, d.team_id, coalesce(t.area, ''), d.name, d.key, "
+    SQLite::Statement st(db, std::string("SELECT d.device_id, d.team_id, coalesce(t.area, ''), d.name, d.sign_key, "
                                          "d.revoked_ms IS NOT NULL FROM srv_device d LEFT JOIN srv_team t ON "
                                          "t.team_id = d.team_id WHERE d.") +
                                  column + " = ?");
@@ -823,6 +854,14 @@ class SqliteCentralStore : public CentralStore {
       out.push_back("clock: the server's clock stood at " + utf8_prefix_bytes(old_clock, 40) + " and was set back to " +
                     datetime_of_ms(now) + " (UTC)");
     return out;
+  }
+
+  // srv_device.sign_key for databases made under protocol 1: their devices
+  // have none until they register one (register_device_key).
+  void migrate_devices() {
+    SQLite::Statement cols(store_.db(), "SELECT 1 FROM pragma_table_info('srv_device') WHERE name = 'sign_key'");
+    if (!cols.executeStep())
+      store_.db().exec("ALTER TABLE srv_device ADD COLUMN sign_key TEXT NOT NULL DEFAULT ''");
   }
 
   // srv_team from the team records of databases made before it, and feed

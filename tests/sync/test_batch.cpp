@@ -32,12 +32,22 @@ BatchHeader header() {
 }  // namespace
 
 TEST_CASE("A sealed batch checks out, and any change to its bytes is caught") {
-  const std::string key = token_key(random_token());
-  const json batch = seal_batch(sample_changes(), header(), 1795000000000, key);
+  const KeyPair device = make_signing_keys();
+  const std::string key = device.public_key;
+  const json batch = seal_batch(sample_changes(), header(), 1795000000000, device.secret_key);
   const BatchHeader h = check_batch(batch, key);
   CHECK(h.seq == 7);
   CHECK(h.digest.rfind("sha256:", 0) == 0);
-  CHECK_THROWS_AS(check_batch(batch, token_key(random_token())), BatchError);  // another device's key
+  CHECK(batch["version"] == 2);
+  CHECK_FALSE(batch.contains("mac"));
+  try {
+    check_batch(batch, make_signing_keys().public_key);  // another device's key
+    FAIL("another device's key checked out");
+  } catch (const BatchError& e) {
+    CHECK(e.code() == "bad_signature");
+  }
+  // A public key that is no key at all (the token hash of protocol 1).
+  CHECK_THROWS_AS(check_batch(batch, token_key(random_token())), BatchError);
 
   // Flip every byte of the text in turn (sampled): either it no longer
   // parses, or the check refuses it, or it is the same batch.
@@ -63,15 +73,72 @@ TEST_CASE("A sealed batch checks out, and any change to its bytes is caught") {
   CHECK(refused > 350);
 }
 
-TEST_CASE("A receipt signed with the device key checks out, and a forged one does not") {
-  const std::string key = token_key(random_token());
+TEST_CASE("A receipt signed with the server's key checks out, and a forged one does not") {
+  const KeyPair server = make_signing_keys();
   json r = {{"format", kReceiptFormat}, {"batch_id", "x"}, {"applied", 3}};
-  sign_receipt(r, key);
-  CHECK_NOTHROW(check_receipt(r, key));
+  sign_receipt(r, server.secret_key);
+  CHECK_NOTHROW(check_receipt(r, server.public_key));
   json forged = r;
   forged["applied"] = 4;
-  CHECK_THROWS_AS(check_receipt(forged, key), BatchError);
-  CHECK_THROWS_AS(check_receipt(r, token_key(random_token())), BatchError);
+  CHECK_THROWS_AS(check_receipt(forged, server.public_key), BatchError);
+  CHECK_THROWS_AS(check_receipt(r, make_signing_keys().public_key), BatchError);
+  // A version-1 receipt (an HMAC under the token hash) is from an old server.
+  json old = {{"format", kReceiptFormat}, {"batch_id", "x"}, {"mac", std::string(64, '0')}};
+  try {
+    check_receipt(old, server.public_key);
+    FAIL("a version-1 receipt checked out");
+  } catch (const BatchError& e) {
+    CHECK(e.code() == "update_required");
+  }
+}
+
+TEST_CASE("A version-1 batch is refused with words that say to update yizhen") {
+  const std::string key = token_key(random_token());
+  json v1 = seal_batch(sample_changes(), header(), 1795000000000, make_signing_keys().secret_key);
+  v1.erase("sig");
+  v1["version"] = 1;
+  v1["mac"] = hmac_hex(key, "anything");
+  try {
+    check_batch(v1);
+    FAIL("a version-1 batch checked out");
+  } catch (const BatchError& e) {
+    CHECK(e.code() == "update_required");
+    CHECK(std::string(e.what()).find("update yizhen") != std::string::npos);
+  }
+  // resign_batch brings it to the current version under a device key.
+  const KeyPair device = make_signing_keys();
+  resign_batch(v1, device.secret_key);
+  CHECK(check_batch(v1, device.public_key).seq == 7);
+  CHECK_FALSE(v1.contains("mac"));
+}
+
+TEST_CASE("A batch file is sealed to the server: only ids show, and only the server's key opens it") {
+  const KeyPair device = make_signing_keys(), server = make_box_keys();
+  const json batch = seal_batch(sample_changes(), header(), 1795000000000, device.secret_key);
+  const json envelope = seal_batch_file(batch, server.public_key);
+  const std::string text = envelope.dump();
+  CHECK(text.find("卓玛") == std::string::npos);
+  CHECK(text.find("1985-03-02") == std::string::npos);
+  CHECK(check_batch_file(envelope).batch_id == header().batch_id);
+  CHECK(json::parse(open_batch_file(envelope, server)) == batch);
+  try {
+    open_batch_file(envelope, make_box_keys());  // another server
+    FAIL("another server's key opened the file");
+  } catch (const BatchError& e) {
+    CHECK(e.code() == "bad_seal");
+  }
+  json tampered = envelope;
+  std::string sealed = tampered["sealed"];
+  sealed[sealed.size() / 2] = sealed[sealed.size() / 2] == 'A' ? 'B' : 'A';
+  tampered["sealed"] = sealed;
+  CHECK_THROWS_AS(open_batch_file(tampered, server), BatchError);
+  // A plain batch, as version 1 wrote to the stick: update yizhen.
+  try {
+    check_batch_file(batch);
+    FAIL("a plain batch file was taken");
+  } catch (const BatchError& e) {
+    CHECK(e.code() == "update_required");
+  }
 }
 
 TEST_CASE("Limits refuse deep, long and crowded documents before parsing") {

@@ -138,7 +138,7 @@ TEST_CASE("The same batch id with other content is refused with 409, the same ba
   json other = json::parse(batches[0].body);
   other["changes"][0]["fields"]["name"] = "央金";
   sync::BatchHeader h = sync::check_batch(json::parse(batches[0].body));
-  const json resealed = sync::seal_batch(other["changes"], h, 0, sync::token_key(token));
+  const json resealed = sync::seal_batch(other["changes"], h, 0, *a.store.setting(sync::kSignSecretKey));
   auto conflict = http.Post("/v1/batches", auth, resealed.dump(), "application/json");
   REQUIRE(conflict);
   CHECK(conflict->status == 409);
@@ -238,7 +238,7 @@ TEST_CASE("Batch files travel on a USB stick, damaged files are refused, receipt
   const auto second = sync::export_batches(a.exec, dir.file("usb"));
   REQUIRE(second.files == 1);
   const json batch = json::parse(read_file(second.paths[0]));
-  json forged = {{"format", sync::kReceiptFormat}, {"batch_id", batch["batch_id"]}, {"mac", std::string(64, '0')}};
+  json forged = {{"format", sync::kReceiptFormat}, {"batch_id", batch["batch_id"]}, {"sig", std::string(88, 'A')}};
   write_file_durably(dir.file("receipts/" + sync::receipt_file_name(batch["batch_id"])), forged.dump());
   const auto refused = sync::import_receipts(a.exec, dir.file("receipts"));
   CHECK(refused.refused.size() == 1);

@@ -63,18 +63,21 @@ int port_of(const Server& s) { return yz_sync_test::port_of(s.url); }
 // A device that writes its own batches, as an attacker holding an enrolled
 // laptop and its token would.
 struct Crafter {
-  std::string token, device_id;
+  std::string token, sign_secret, device_id;
   int64_t seq = 1000;
   IdSource ids;
 
-  explicit Crafter(Device& d) : token(*d.store.setting(sync::kTokenKey)), device_id(d.store.device_id()) {}
+  explicit Crafter(Device& d)
+      : token(*d.store.setting(sync::kTokenKey)),
+        sign_secret(*d.store.setting(sync::kSignSecretKey)),
+        device_id(d.store.device_id()) {}
 
   std::string stamp(int64_t ms = 0) { return Hlc{ms ? ms : now_ms(), 0, device_id}.str(); }
   std::string new_id() { return ids.next(now_ms()); }
 
   httplib::Result post(const Server& s, const json& changes, int64_t created_ms = 0) {
     sync::BatchHeader h{new_id(), device_id, "", seq++, 1};
-    const json batch = sync::seal_batch(changes, h, created_ms ? created_ms : now_ms(), sync::token_key(token));
+    const json batch = sync::seal_batch(changes, h, created_ms ? created_ms : now_ms(), sign_secret);
     httplib::Client http(s.url);
     return http.Post("/v1/batches", {{"Authorization", "Bearer " + token}}, batch.dump(), "application/json");
   }
@@ -386,11 +389,11 @@ TEST_CASE("Hole 4/5/7: the token is checked before the body, framing, encoding a
   CHECK((status_of(r) == 413 || r.empty()));
   // Wrong types and out-of-range numbers: 400 with a problem code, never 500.
   Crafter c(a);
-  const json good = sync::seal_batch(json::array(), {c.new_id(), c.device_id, "", 1, 1}, now_ms(), sync::token_key(token));
+  const json good = sync::seal_batch(json::array(), {c.new_id(), c.device_id, "", 1, 1}, now_ms(), c.sign_secret);
   httplib::Client http(server.url);
   for (auto [member, value] : {std::pair<const char*, json>{"version", 3067200000.0},
                                {"version", "1"},
-                               {"mac", 5},
+                               {"sig", 5},
                                {"format", 7},
                                {"seq", 1e300},
                                {"seq", 18446744073709551615ull},
@@ -452,7 +455,9 @@ TEST_CASE("Hole 8: enrollment codes cannot be guessed at speed, the address is l
   IdSource ids;
   int refused = 0, locked = 0;
   for (int i = 0; i < 8; ++i) {
-    const json body = {{"code", "AAAAA-AAAA" + std::to_string(i % 10)}, {"device_id", ids.next(now_ms())}};
+    const json body = {{"code", "AAAAA-AAAA" + std::to_string(i % 10)},
+                       {"device_id", ids.next(now_ms())},
+                       {"public_key", sync::make_signing_keys().public_key}};
     auto res = http.Post("/v1/enroll", body.dump(), "application/json");
     REQUIRE(res);
     if (res->status == 403) ++refused;
@@ -461,7 +466,7 @@ TEST_CASE("Hole 8: enrollment codes cannot be guessed at speed, the address is l
   CHECK(refused == 5);
   CHECK(locked == 3);
   // Even the right code waits out the lockout.
-  const json right = {{"code", code}, {"device_id", ids.next(now_ms())}};
+  const json right = {{"code", code}, {"device_id", ids.next(now_ms())}, {"public_key", sync::make_signing_keys().public_key}};
   auto res = http.Post("/v1/enroll", right.dump(), "application/json");
   REQUIRE(res);
   CHECK(res->status == 429);
