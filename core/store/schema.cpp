@@ -203,6 +203,13 @@ CREATE TABLE ref_place (
 CREATE INDEX place_parent ON place(parent_code);
 )SQL";
 
+// v7: an encounter may correct an earlier one (DESIGN.md §5: a correction is
+// a new record that supersedes, never an edit; core/care/encounter.h).
+constexpr const char* kV7 = R"SQL(
+ALTER TABLE encounter ADD COLUMN supersedes_id TEXT REFERENCES encounter(id);
+CREATE INDEX encounter_supersedes ON encounter(supersedes_id) WHERE supersedes_id IS NOT NULL;
+)SQL";
+
 struct Migration {
   int version;
   const char* sql;
@@ -216,6 +223,7 @@ const Migration kMigrations[] = {
     {4, kV4, nullptr},
     {5, kV5, nullptr},
     {6, kV6, [](SQLite::Database& db, const RecordRules& rules) { rules.seed_reference(db); }},
+    {7, kV7, nullptr},
 };
 
 }  // namespace
