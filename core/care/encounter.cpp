@@ -36,7 +36,7 @@ RecordedEncounter write_encounter(Writer& w, const EncounterInput& in, std::stri
     const std::string prefix = "observations." + std::to_string(i);
     json o = in.observations[i];
     if (!o.is_object()) throw ValidationError(FieldError{prefix, "not_object"});
-    o["patient_id"] = f["patient_id"];
+    o["patient_id"] = f.value("patient_id", json());
     o["encounter_id"] = out.encounter_id;
     if (!given(o, "taken_at") && given(f, "seen_at")) o["taken_at"] = f["seen_at"];
     out.observation_ids.push_back(create_entry(w, "observation", o, prefix + "."));

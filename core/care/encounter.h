@@ -52,7 +52,7 @@ RecordedEncounter record_encounter(Store& store, const EncounterInput& in);
 // supersedes it, with its own observations and dispenses (the whole
 // corrected set). Fields `corrected` leaves out are taken from the original
 // (patient, clinic day, home visit, station, clinician, seen_at, and the
-// texts); a different patient is refused (field "patient_id",
+// texts; a field given as null is cleared); a different patient is refused (field "patient_id",
 // "not_editable"). The original and its observations become tombstones;
 // dispenses, screenings, referrals and follow-ups made with it stay (goods
 // given and decisions taken have commands of their own). An encounter

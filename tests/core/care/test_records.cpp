@@ -162,7 +162,7 @@ TEST_CASE("correct_encounter: a new record supersedes, the original and its audi
   const std::string p = d.tashi();
   EncounterInput in;
   in.fields = {{"patient_id", p}, {"station", "内科"}, {"seen_at", "2026-06-01 09:30"}, {"complaint", "头晕"},
-               {"diagnoses", json::array({{{"code", "I10"}, {"name", "高血压"}}})}};
+               {"advice", "低盐饮食"}, {"diagnoses", json::array({{{"code", "I10"}, {"name", "高血压"}}})}};
   in.observations = {{{"kind", "sbp"}, {"value", 510}, {"unit", "mmHg"}}};  // refused: a typo of 150
   CHECK(first_error([&] { record_encounter(d.store, in); }).field == "observations.0.value");
   in.observations = {{{"kind", "sbp"}, {"value", 105}, {"unit", "mmHg"}}};  // saved: the wrong value
@@ -170,7 +170,7 @@ TEST_CASE("correct_encounter: a new record supersedes, the original and its audi
   const auto first = record_encounter(d.store, in);
 
   EncounterInput fix;
-  fix.fields = {{"complaint", "头晕、头痛"}};
+  fix.fields = {{"complaint", "头晕、头痛"}, {"advice", nullptr}};
   fix.observations = {{{"kind", "sbp"}, {"value", 150}, {"unit", "mmHg"}}};
   d.clock.advance(60'000);
   const auto second = correct_encounter(d.store, first.encounter_id, fix);
@@ -178,6 +178,7 @@ TEST_CASE("correct_encounter: a new record supersedes, the original and its audi
   auto now = d.store.get("encounter", second.encounter_id);
   CHECK((*now)["supersedes_id"] == first.encounter_id);
   CHECK((*now)["complaint"] == "头晕、头痛");
+  CHECK((*now)["advice"].is_null());
   // What the correction left out is the original's.
   CHECK((*now)["station"] == "内科");
   CHECK((*now)["seen_at"] == "2026-06-01 09:30");
