@@ -30,8 +30,7 @@ RecordedHomeVisit record_home_visit(Writer& w, const HomeVisitInput& in) {
   if (in.fields.contains("household_id") || (has_new && !in.household_id.empty()))
     throw ValidationError(FieldError{"household_id", "household_twice"});
   if (!has_new && in.household_id.empty()) throw ValidationError(FieldError{"household_id", "required"});
-  if (has_new && !in.new_household.is_object())
-    throw ValidationError(FieldError{"household", "not_object"});
+  if (has_new && !in.new_household.is_object()) throw ValidationError(FieldError{"household", "not_object"});
 
   RecordedHomeVisit out;
   if (has_new) {

@@ -36,8 +36,11 @@ struct Desk {
     return open_store(":memory:", o);
   }
   std::string tashi() {
-    return register_patient(store, {{"name", "扎西"}, {"sex", "M"}, {"birth_date", "1970-03-01"},
-                                    {"village_code", village}, {"phone", "13908912345"}});
+    return register_patient(store, {{"name", "扎西"},
+                                    {"sex", "M"},
+                                    {"birth_date", "1970-03-01"},
+                                    {"village_code", village},
+                                    {"phone", "13908912345"}});
   }
   long long audit(const std::string& entity, const std::string& id, const std::string& action) {
     return count_rows(store.db(), "audit",
@@ -98,8 +101,9 @@ TEST_CASE("edit_patient: a 身份证 contradicting sex or birth date is refused 
   const auto outbox = count_rows(d.store.db(), "outbox");
 
   // A woman's number (odd sequence digit = man; even = woman).
-  auto errs = validation_errors(
-      [&] { edit_patient(d.store, id, {{"id_number", make_id("540102", "19700301", "022")}}); });
+  auto errs = validation_errors([&] {
+    edit_patient(d.store, id, {{"id_number", make_id("540102", "19700301", "022")}});
+  });
   CHECK(has_error(errs, "sex", "id_says_female"));
   // Another birth date.
   errs = validation_errors([&] { edit_patient(d.store, id, {{"id_number", make_id("540102", "19710301", "011")}}); });
@@ -126,8 +130,10 @@ TEST_CASE("record_encounter: the encounter with its vitals and dispenses in one 
   const std::string p = d.tashi();
   EncounterInput in;
   in.fields = {{"patient_id", p}, {"station", "内科"}, {"seen_at", "2026-06-01 09:30"}, {"complaint", "头晕"}};
-  in.observations = {{{"kind", "sbp"}, {"value", 150}, {"unit", "mmHg"}}, {{"kind", "dbp"}, {"value", 95}, {"unit", "mmHg"}}};
-  in.dispenses = {{{"item", "硝苯地平缓释片"}, {"item_kind", "medicine"}, {"quantity", 2}, {"unit", "盒"}, {"unit_value", 12.5}}};
+  in.observations = {{{"kind", "sbp"}, {"value", 150}, {"unit", "mmHg"}},
+                     {{"kind", "dbp"}, {"value", 95}, {"unit", "mmHg"}}};
+  in.dispenses = {
+      {{"item", "硝苯地平缓释片"}, {"item_kind", "medicine"}, {"quantity", 2}, {"unit", "盒"}, {"unit_value", 12.5}}};
   auto r = record_encounter(d.store, in);
   CHECK(r.observation_ids.size() == 2);
   CHECK(r.dispense_ids.size() == 1);
@@ -161,12 +167,17 @@ TEST_CASE("correct_encounter: a new record supersedes, the original and its audi
   Desk d;
   const std::string p = d.tashi();
   EncounterInput in;
-  in.fields = {{"patient_id", p}, {"station", "内科"}, {"seen_at", "2026-06-01 09:30"}, {"complaint", "头晕"},
-               {"advice", "低盐饮食"}, {"diagnoses", json::array({{{"code", "I10"}, {"name", "高血压"}}})}};
+  in.fields = {{"patient_id", p},
+               {"station", "内科"},
+               {"seen_at", "2026-06-01 09:30"},
+               {"complaint", "头晕"},
+               {"advice", "低盐饮食"},
+               {"diagnoses", json::array({{{"code", "I10"}, {"name", "高血压"}}})}};
   in.observations = {{{"kind", "sbp"}, {"value", 510}, {"unit", "mmHg"}}};  // refused: a typo of 150
   CHECK(first_error([&] { record_encounter(d.store, in); }).field == "observations.0.value");
   in.observations = {{{"kind", "sbp"}, {"value", 105}, {"unit", "mmHg"}}};  // saved: the wrong value
-  in.dispenses = {{{"item", "硝苯地平缓释片"}, {"item_kind", "medicine"}, {"quantity", 1}, {"unit", "盒"}, {"unit_value", 12.5}}};
+  in.dispenses = {
+      {{"item", "硝苯地平缓释片"}, {"item_kind", "medicine"}, {"quantity", 1}, {"unit", "盒"}, {"unit_value", 12.5}}};
   const auto first = record_encounter(d.store, in);
 
   EncounterInput fix;
