@@ -26,6 +26,7 @@
 #include <random>
 
 #include "bench/bench_util.h"
+#include "core/care/encounter.h"
 #include "core/store/encrypt_database.h"
 #include "core/store/encryption.h"
 #include "core/store/store.h"
@@ -58,19 +59,17 @@ void save_encounters(benchmark::State& state, const std::string& path, const cha
     const std::string& patient = g.patients[i++ % g.patients.size()];
     const auto t0 = Clock::now();
     const double c0 = yzb::thread_cpu_ms();
-    store.transact([&](yz::Writer& w) {
-      const std::string eid =
-          w.create("encounter", {{"patient_id", patient},
-                                 {"station", "内科"},
-                                 {"complaint", "头晕两周，偶有心悸"},
-                                 {"diagnoses", {{{"code", "I10"}, {"name", "原发性高血压"}}}}});
-      const std::tuple<const char*, double, const char*> vitals[] = {
-          {"sbp", 152, "mmHg"}, {"dbp", 94, "mmHg"}, {"pulse", 78, "bpm"}, {"temperature", 36.6, "°C"}, {"weight", 61.5, "kg"}};
-      for (const auto& [kind, value, unit] : vitals)
-        w.create("observation",
-                 {{"patient_id", patient}, {"encounter_id", eid}, {"kind", kind}, {"value", value}, {"unit", unit}});
-      if (keep_ids) g.saved.push_back(eid);
-    });
+    // The care command the encounter screen's save calls (core/care/encounter.h).
+    yz::EncounterInput in;
+    in.fields = {{"patient_id", patient},
+                 {"station", "内科"},
+                 {"complaint", "头晕两周，偶有心悸"},
+                 {"diagnoses", {{{"code", "I10"}, {"name", "原发性高血压"}}}}};
+    const std::tuple<const char*, double, const char*> vitals[] = {
+        {"sbp", 152, "mmHg"}, {"dbp", 94, "mmHg"}, {"pulse", 78, "bpm"}, {"temperature", 36.6, "°C"}, {"weight", 61.5, "kg"}};
+    for (const auto& [kind, value, unit] : vitals) in.observations.push_back({{"kind", kind}, {"value", value}, {"unit", unit}});
+    const std::string eid = yz::record_encounter(store, in).encounter_id;
+    if (keep_ids) g.saved.push_back(eid);
     lat.add(ms_since(t0));
     cpu.add(yzb::thread_cpu_ms() - c0);
   }

@@ -66,8 +66,8 @@ int scan(std::initializer_list<const char*> dirs, std::initializer_list<const ch
 }
 }  // namespace
 
-TEST_CASE("app, core and tools choose no UI text inline by language") {
-  CHECK(scan({"app", "core", "tools"}, {}, chooses_text_inline) > 50);
+TEST_CASE("app, core, sync and tools choose no UI text inline by language") {
+  CHECK(scan({"app", "core", "tools", "sync"}, {}, chooses_text_inline) > 50);
 }
 
 TEST_CASE("UTF-8 is decoded and the calendar computed in one place each") {

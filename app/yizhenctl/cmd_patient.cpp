@@ -1,9 +1,10 @@
-// patient add / show / search.
+// patient add / edit / show / search.
 
 #include <memory>
 #include <sstream>
 
 #include "app/yizhenctl/cli.h"
+#include "core/care/patient.h"
 #include "core/domain/search.h"
 #include "core/domain/validate.h"
 #include "core/queries/views.h"
@@ -125,8 +126,54 @@ void add_patient_commands(CLI::App& app, Context& ctx, int& exit_code) {
       if (a.age) f["age"] = *a.age;
       if (a.consent) f["consent"] = true;
       Store store = ctx.open_store();
-      const std::string id = store.create("patient", f);
+      const std::string id = register_patient(store, f);
       emit(ctx, {{"id", id}}, id);
+      return 0;
+    });
+  });
+
+  // patient edit ID [--phone P] …: only the options given change; an empty
+  // value clears an optional field.
+  struct EditArgs {
+    std::string id;
+    std::optional<std::string> name, name_native, sex, birth, id_number, phone, village, ethnicity, household, notes;
+  };
+  auto ea = std::make_shared<EditArgs>();
+  auto* edit = patient->add_subcommand("edit", "Change editable fields of a patient; syncs like any change");
+  edit->add_option("ID", ea->id, "Patient id")->required();
+  edit->add_option("--name", ea->name, "Name in Chinese characters");
+  edit->add_option("--name-native", ea->name_native, "Name in Tibetan or Uyghur script");
+  edit->add_option("--sex", ea->sex, "M or F");
+  edit->add_option("--birth", ea->birth, "Birth date YYYY-MM-DD (exact)");
+  edit->add_option("--id-number", ea->id_number, "身份证 number (18 characters)");
+  edit->add_option("--phone", ea->phone, "Phone number");
+  edit->add_option("--village", ea->village, "Village code (GB/T 2260, 12 digits)");
+  edit->add_option("--ethnicity", ea->ethnicity, "Ethnicity code (GB 3304)");
+  edit->add_option("--household", ea->household, "Household id");
+  edit->add_option("--notes", ea->notes, "Notes");
+  edit->callback([&, ea] {
+    exit_code = guarded(ctx, [&] {
+      const EditArgs& a = *ea;
+      json changes = json::object();
+      auto put = [&](const char* field, const std::optional<std::string>& v) {
+        if (v) changes[field] = *v;
+      };
+      put("name", a.name);
+      put("name_native", a.name_native);
+      if (a.sex) changes["sex"] = normalize_sex(*a.sex);
+      put("birth_date", a.birth);
+      put("id_number", a.id_number);
+      put("phone", a.phone);
+      put("village_code", a.village);
+      put("ethnicity", a.ethnicity);
+      put("household_id", a.household);
+      put("notes", a.notes);
+      if (changes.empty()) throw UsageError("patient edit", "give at least one field to change (--phone, --village, …)");
+      Store store = ctx.open_existing();
+      const auto changed = edit_patient(store, a.id, changes);
+      std::string text = changed.empty() ? "nothing changed" : "changed:";
+      for (const auto& f : changed) text += " " + f;
+      emit(ctx, {{"id", a.id}, {"changed", changed}}, text);
       return 0;
     });
   });

@@ -93,6 +93,9 @@ constexpr std::array kMessages{
     Entry{"no_team", "本机还没有医疗队，请先建立（yizhenctl team init）",
           "this device has no team yet (create one: yizhenctl team init)"},
     Entry{"place_line", "第 {} 行：{}", "line {}: {}"},
+    // Home visits (core/care/home_visit.h).
+    Entry{"household_twice", "只能选择已有的户或新建一户，不能两者都填",
+          "name either an existing household or a new one, not both"},
 };
 
 struct Label {
@@ -171,6 +174,26 @@ constexpr std::array kWords{
     Entry{"item_kind.device", "医疗器械", "device"},
     Entry{"item_kind.supply", "耗材", "supply"},
     Entry{"sheet.follow_ups", "随访名单", "Follow-ups"},
+    // Sync status and errors as the field app and yizhenctl show them (sync/client).
+    Entry{"sync_state.not_enrolled", "未登记到服务器", "Not enrolled with a server"},
+    Entry{"sync_state.idle", "已同步", "Up to date"},
+    Entry{"sync_state.offline", "离线：有网时自动同步", "Offline: will sync when the network is back"},
+    Entry{"sync_state.syncing", "正在同步…", "Syncing…"},
+    Entry{"sync_state.error", "同步出错，稍后重试", "Sync failed; will retry"},
+    Entry{"sync_state.revoked", "本机已被停用", "This laptop has been switched off for sync"},
+    Entry{"sync_error.offline", "连不上服务器（没有网络或服务器未开）。数据已安全保存在本机，有网时会自动同步。",
+          "Cannot reach the server (no network, or the server is down). Everything is saved on this laptop and will "
+          "sync when the network is back."},
+    Entry{"sync_error.not_enrolled", "本机还没有登记到服务器，请先用登记码登记。",
+          "This laptop is not enrolled yet: enroll it with a code first."},
+    Entry{"sync_error.unauthorized", "服务器不认识本机，请重新登记。",
+          "The server does not know this laptop: enroll it again."},
+    Entry{"sync_error.revoked", "本机已被协调员停用，请联系协调员重新登记。数据仍保存在本机。",
+          "A coordinator has switched this laptop off for sync: ask them to enroll it again. Your data is still on "
+          "this laptop."},
+    Entry{"sync_error.refused", "服务器拒绝了请求：{}", "The server refused the request: {}"},
+    Entry{"sync_error.server", "服务器出错，稍后会自动重试：{}", "The server failed; will retry later: {}"},
+    Entry{"sync_error.other", "同步出错：{}", "Sync failed: {}"},
     Entry{"report.title", "# 工作量统计\n\n", "# Activity report\n\n"},
     Entry{"report.scope_day", "义诊日 {}", "clinic day {}"},
     Entry{"report.scope_dates", "日期 {} 至 {}", "dates {} to {}"},

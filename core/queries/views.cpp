@@ -29,6 +29,15 @@ std::optional<json> patient_history(SQLite::Database& db, std::string_view patie
     const std::string eid = e["id"];
     e["observations"] = read_records_by(db, *find_entity("observation"), "encounter_id", eid, "taken_at, rid");
     e["dispenses"] = read_records_by(db, *find_entity("dispense"), "encounter_id", eid, "rid");
+    // A correction (core/care/encounter.h) supersedes an encounter whose
+    // dispenses stay with it: show them with the correction.
+    std::string was = e["supersedes_id"].is_string() ? e["supersedes_id"].get<std::string>() : std::string();
+    for (int hops = 0; !was.empty() && hops < 100; ++hops) {
+      for (auto& d : read_records_by(db, *find_entity("dispense"), "encounter_id", was, "rid"))
+        e["dispenses"].push_back(std::move(d));
+      auto prior = read_record(db, *find_entity("encounter"), was);
+      was = prior && (*prior)["supersedes_id"].is_string() ? (*prior)["supersedes_id"].get<std::string>() : "";
+    }
     encounters.push_back(std::move(e));
   }
   h["encounters"] = std::move(encounters);

@@ -50,7 +50,7 @@ class AuditAppender {
 void append_audit_row(SQLite::Database& db, AuditRow row);
 
 // Give every row of an audit table that has no digest yet (a database from
-// before schema v7) its digest, in rid order, chained from the start.
+// before schema v8) its digest, in rid order, chained from the start.
 void chain_audit_rows(SQLite::Database& db);
 
 struct AuditCheck {

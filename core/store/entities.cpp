@@ -92,6 +92,9 @@ constexpr std::array kEncounter{
     FieldSpec{"diagnoses", T::diagnoses, false, false},
     FieldSpec{"advice", T::text, false, false, {}, {}, 2000},
     FieldSpec{"health_education", T::text, false, false, {}, {}, 2000},
+    // The encounter this one corrects (core/care/encounter.h): clinical facts
+    // are never edited; a correction is a new record that supersedes.
+    FieldSpec{"supersedes_id", T::ref, false, false, "encounter"},
 };
 constexpr std::array kObservation{
     FieldSpec{"patient_id", T::ref, true, false, "patient"},

@@ -204,9 +204,16 @@ CREATE TABLE ref_place (
 CREATE INDEX place_parent ON place(parent_code);
 )SQL";
 
-// v7: the audit trail hash-chained (core/store/audit_chain.h); rows written
-// before get their digests in order when the database is migrated.
+// v7: an encounter may correct an earlier one (DESIGN.md §5: a correction is
+// a new record that supersedes, never an edit; core/care/encounter.h).
 constexpr const char* kV7 = R"SQL(
+ALTER TABLE encounter ADD COLUMN supersedes_id TEXT REFERENCES encounter(id);
+CREATE INDEX encounter_supersedes ON encounter(supersedes_id) WHERE supersedes_id IS NOT NULL;
+)SQL";
+
+// v8: the audit trail hash-chained (core/store/audit_chain.h); rows written
+// before get their digests in order when the database is migrated.
+constexpr const char* kV8 = R"SQL(
 ALTER TABLE audit ADD COLUMN digest TEXT;
 )SQL";
 
@@ -223,7 +230,8 @@ const Migration kMigrations[] = {
     {4, kV4, nullptr},
     {5, kV5, nullptr},
     {6, kV6, [](SQLite::Database& db, const RecordRules& rules) { rules.seed_reference(db); }},
-    {7, kV7, [](SQLite::Database& db, const RecordRules&) { chain_audit_rows(db); }},
+    {7, kV7, nullptr},
+    {8, kV8, [](SQLite::Database& db, const RecordRules&) { chain_audit_rows(db); }},
 };
 
 }  // namespace

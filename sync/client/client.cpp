@@ -10,6 +10,7 @@
 #include "core/base/clock.h"
 #include "core/store/entities.h"
 #include "core/base/hlc.h"
+#include "core/base/messages.h"
 #include "core/replication/outbox.h"
 #include "core/programs/programs.h"
 #include "core/store/schema.h"
@@ -109,24 +110,13 @@ WriterExec direct_exec(Store& store) {
 }
 
 std::string error_words(const SyncError& e, Lang lang) {
-  const bool zh = lang == Lang::zh;
   switch (e.kind()) {
-    case SyncError::Kind::offline:
-      return zh ? "连不上服务器（没有网络或服务器未开）。数据已安全保存在本机，有网时会自动同步。"
-                : "Cannot reach the server (no network, or the server is down). Everything is saved on this "
-                  "laptop and will sync when the network is back.";
-    case SyncError::Kind::not_enrolled:
-      return zh ? "本机还没有登记到服务器，请先用登记码登记。" : "This laptop is not enrolled yet: enroll it with a code first.";
-    case SyncError::Kind::unauthorized:
-      return zh ? "服务器不认识本机，请重新登记。" : "The server does not know this laptop: enroll it again.";
-    case SyncError::Kind::revoked:
-      return zh ? "本机已被协调员停用，请联系协调员重新登记。数据仍保存在本机。"
-                : "A coordinator has switched this laptop off for sync: ask them to enroll it again. Your data "
-                  "is still on this laptop.";
-    case SyncError::Kind::refused:
-      return (zh ? "服务器拒绝了请求：" : "The server refused the request: ") + std::string(e.what());
-    case SyncError::Kind::server:
-      return (zh ? "服务器出错，稍后会自动重试：" : "The server failed; will retry later: ") + std::string(e.what());
+    case SyncError::Kind::offline: return std::string(word("sync_error", "offline", lang));
+    case SyncError::Kind::not_enrolled: return std::string(word("sync_error", "not_enrolled", lang));
+    case SyncError::Kind::unauthorized: return std::string(word("sync_error", "unauthorized", lang));
+    case SyncError::Kind::revoked: return std::string(word("sync_error", "revoked", lang));
+    case SyncError::Kind::refused: return format_message(word("sync_error", "refused", lang), {e.what()});
+    case SyncError::Kind::server: return format_message(word("sync_error", "server", lang), {e.what()});
   }
   return e.what();
 }

@@ -5,6 +5,7 @@
 #include <mutex>
 #include <thread>
 
+#include "core/base/messages.h"
 #include "core/replication/changes.h"
 #include "core/replication/outbox.h"
 
@@ -20,14 +21,13 @@ int64_t wall_ms() {
 }  // namespace
 
 std::string state_words(SyncState state, Lang lang) {
-  const bool zh = lang == Lang::zh;
   switch (state) {
-    case SyncState::not_enrolled: return zh ? "未登记到服务器" : "Not enrolled with a server";
-    case SyncState::idle: return zh ? "已同步" : "Up to date";
-    case SyncState::offline: return zh ? "离线：有网时自动同步" : "Offline: will sync when the network is back";
-    case SyncState::syncing: return zh ? "正在同步…" : "Syncing…";
-    case SyncState::error: return zh ? "同步出错，稍后重试" : "Sync failed; will retry";
-    case SyncState::revoked: return zh ? "本机已被停用" : "This laptop has been switched off for sync";
+    case SyncState::not_enrolled: return std::string(word("sync_state", "not_enrolled", lang));
+    case SyncState::idle: return std::string(word("sync_state", "idle", lang));
+    case SyncState::offline: return std::string(word("sync_state", "offline", lang));
+    case SyncState::syncing: return std::string(word("sync_state", "syncing", lang));
+    case SyncState::error: return std::string(word("sync_state", "error", lang));
+    case SyncState::revoked: return std::string(word("sync_state", "revoked", lang));
   }
   return {};
 }
@@ -122,7 +122,7 @@ struct SyncEngine::Impl {
                                                            : SyncState::error,
                     error_words(e, opt.lang));
     } catch (const std::exception& e) {
-      return failed(SyncState::error, std::string(opt.lang == Lang::zh ? "同步出错：" : "Sync failed: ") + e.what());
+      return failed(SyncState::error, format_message(word("sync_error", "other", opt.lang), {e.what()}));
     }
   }
 

@@ -237,4 +237,16 @@ TEST_CASE("a home visit with items saves the visit and its dispenses") {
   auto h = patient_history(s.db(), pid);
   CHECK((*h)["home_visits"].size() == 1);
   CHECK(s.db().execAndGet("SELECT COUNT(*) FROM dispense WHERE home_visit_id = '" + id + "'").getInt() == 1);
+
+  // An item the store refuses is placed under its line; nothing is saved.
+  f.items.push_back({"", "medicine", "盒", 1, 5});
+  try {
+    f.save(s);
+    FAIL("should be refused");
+  } catch (const ValidationError& e) {
+    FieldErrors out;
+    place_errors(e.errors(), Lang::zh, out);
+    CHECK(out.count("item.1.item"));
+  }
+  CHECK(s.db().execAndGet("SELECT COUNT(*) FROM home_visit").getInt() == 1);
 }

@@ -5,6 +5,8 @@
 
 #include <SQLiteCpp/Statement.h>
 
+#include "core/care/encounter.h"
+#include "core/queries/views.h"
 #include "core/replication/changes.h"
 #include "core/base/clock.h"
 #include "core/store/entities.h"
@@ -155,6 +157,37 @@ TEST_CASE("Append-only records never change after creation") {
   forged["hlc"] = Hlc{kNow + 999999, 0, "ffff"}.str();
   CHECK(merge_into(b.store, forged).status == ApplyOutcome::Status::unchanged);
   CHECK((*b.store.get("observation", oid))["value"] == 150.0);
+}
+
+TEST_CASE("A corrected encounter travels as a new record and a tombstone, with its vitals") {
+  yz::test::TempDir dir;
+  Device a(dir.file("a.db")), b(dir.file("b.db"));
+  const std::string pid = a.store.create("patient", {{"name", "央金"}, {"sex", "F"}, {"age", 60}});
+  EncounterInput in;
+  in.fields = {{"patient_id", pid}, {"station", "内科"}, {"complaint", "头晕"}};
+  in.observations = {{{"kind", "sbp"}, {"value", 105}, {"unit", "mmHg"}}};
+  const auto first = record_encounter(a.store, in);
+  ship(a, b, "patient", pid);
+  ship(a, b, "encounter", first.encounter_id);
+  ship(a, b, "observation", first.observation_ids[0]);
+
+  a.clock.advance(60'000);
+  EncounterInput fix;
+  fix.observations = {{{"kind", "sbp"}, {"value", 150}, {"unit", "mmHg"}}};
+  const auto second = correct_encounter(a.store, first.encounter_id, fix);
+  // In the order of A's outbox: the correction, its vital, then the tombstones.
+  ship(a, b, "encounter", second.encounter_id);
+  ship(a, b, "observation", second.observation_ids[0]);
+  CHECK(ship(a, b, "observation", first.observation_ids[0]).status == ApplyOutcome::Status::updated);
+  CHECK(ship(a, b, "encounter", first.encounter_id).status == ApplyOutcome::Status::updated);
+
+  CHECK((*b.store.get("encounter", second.encounter_id))["supersedes_id"] == first.encounter_id);
+  CHECK((*b.store.get("encounter", first.encounter_id))["deleted"] == true);
+  CHECK((*b.store.get("encounter", first.encounter_id))["complaint"] == "头晕");
+  auto h = patient_history(b.store.db(), pid);
+  REQUIRE(h);
+  REQUIRE((*h)["encounters"].size() == 1);
+  CHECK((*h)["encounters"][0]["observations"][0]["value"] == 150.0);
 }
 
 TEST_CASE("An invalid change is quarantined with the field and reason, and nothing is written") {

@@ -18,7 +18,10 @@
 
 #include "core/base/clock.h"
 #include "core/care/clinic_day.h"
+#include "core/care/encounter.h"
 #include "core/care/follow_up.h"
+#include "core/care/home_visit.h"
+#include "core/care/patient.h"
 #include "core/care/referral.h"
 #include "core/care/screening.h"
 #include "core/domain/catalogue.h"
@@ -450,29 +453,30 @@ constexpr CondDef kHealthy{0, "无明显不适，参加义诊体检", "Z00.0", "
                            {iNone, iNone, iNone}};
 
 // ===========================================================================
-// Screening programs (built-in ids, version 1).
+// Screening programs (built-in ids, version 1). What a program asks and who
+// it is for is its definition's (core/programs: eligibility is checked with
+// eligibility_problem); the demo adds how its campaigns look. Every built-in
+// program has an entry and no other id has one: check_demo_programs() refuses
+// to start otherwise, and a test holds the two lists together.
 
 enum Prog { pGi, pChd, pHtn, pDm, pTb, pTwoCancers, pScoliosis, pKbd, pCataract, pPregnancy, kProgCount };
 struct ProgDef {
   const char* id;
   const char* campaign;
-  const char* station;
-  int min_age, max_age;          // eligibility
-  int target_min, target_max;    // who a campaign day draws
-  char sex;                      // 'F' or 0
-  double campaign_weight;
+  int target_min, target_max;    // who a campaign day draws (within the program's eligibility)
+  double campaign_weight;        // how often a screening day runs this program
 };
 constexpr ProgDef kProgs[kProgCount] = {
-    {"gi-early-cancer", "消化道早癌筛查", "消化", 40, 69, 40, 69, 0, 14},
-    {"congenital-heart", "先天性心脏病患儿筛查", "儿科", 0, 17, 1, 14, 0, 12},
-    {"hypertension", "高血压糖尿病筛查", "内科", 35, 120, 35, 85, 0, 20},
-    {"diabetes", "高血压糖尿病筛查", "内科", 35, 120, 35, 85, 0, 0},  // screened with hypertension
-    {"tuberculosis", "结核病主动筛查", "内科", 15, 120, 15, 85, 0, 10},
-    {"cervical-breast-cancer", "农村妇女“两癌”筛查", "妇科", 35, 64, 35, 64, 'F', 12},
-    {"scoliosis", "青少年脊柱侧弯筛查", "骨科", 10, 18, 10, 18, 0, 8},
-    {"kashin-beck", "大骨节病筛查", "骨科", 5, 120, 7, 75, 0, 8},
-    {"cataract", "白内障复明筛查", "眼科", 50, 120, 55, 90, 0, 10},
-    {"high-risk-pregnancy", "孕产妇健康筛查", "妇科", 15, 49, 18, 42, 'F', 6},
+    {"gi-early-cancer", "消化道早癌筛查", 40, 69, 14},
+    {"congenital-heart", "先天性心脏病患儿筛查", 1, 14, 12},
+    {"hypertension", "高血压糖尿病筛查", 35, 85, 20},
+    {"diabetes", "高血压糖尿病筛查", 35, 85, 0},  // screened with hypertension
+    {"tuberculosis", "结核病主动筛查", 15, 85, 10},
+    {"cervical-breast-cancer", "农村妇女“两癌”筛查", 35, 64, 12},
+    {"scoliosis", "青少年脊柱侧弯筛查", 10, 18, 8},
+    {"kashin-beck", "大骨节病筛查", 7, 75, 8},
+    {"cataract", "白内障复明筛查", 55, 90, 10},
+    {"high-risk-pregnancy", "孕产妇健康筛查", 18, 42, 6},
 };
 
 // ===========================================================================
@@ -634,6 +638,21 @@ class Generator {
     ++counts_[k];
     ++txn_records_;
     return id;
+  }
+  // Patients, households, encounters and home visits are written by the
+  // care commands (core/care), as in the app and yizhenctl.
+  std::string counted(Kind k, std::string id) {
+    ++counts_[k];
+    ++txn_records_;
+    return id;
+  }
+  RecordedEncounter encounter(Writer& w, const EncounterInput& in) {
+    RecordedEncounter r = record_encounter(w, in);
+    counted(kEncounter, r.encounter_id);
+    counts_[kObservation] += static_cast<int64_t>(r.observation_ids.size());
+    counts_[kDispense] += static_cast<int64_t>(r.dispense_ids.size());
+    txn_records_ += static_cast<int64_t>(r.observation_ids.size() + r.dispense_ids.size());
+    return r;
   }
   // Statuses move through the care commands (core/care), as in the app and
   // yizhenctl: the transition tables and a chronic patient's next follow-up
@@ -1139,7 +1158,7 @@ Household& Generator::open_household(Writer& w, int village, const Person& first
   else if (r < 0.25) f["notes"] = "低保户";
   else if (r < 0.27) f["notes"] = "五保户，独居";
   else if (tibet && r < 0.35) f["notes"] = "夏季转场放牧，冬季在家";
-  h.id = create(w, kHousehold, f);
+  h.id = counted(kHousehold, create_household(w, f));
   return h;
 }
 
@@ -1201,7 +1220,7 @@ Person Generator::register_patient(Writer& w, int village, int age, char sex, ui
   if (p.conds & cStroke) f["notes"] = "长期卧床，行动不便";
   else if (age >= 60 && p.eth != kHan && rng_.chance(0.3))
     f["notes"] = p.eth == kTibetan ? "不懂汉语，需藏语翻译" : "不懂汉语，需维吾尔语翻译";
-  p.id = create(w, kPatient, f);
+  p.id = counted(kPatient, yz::register_patient(w, f));
   // Whom a later home visit to this household would see.
   if (h && ((p.conds & (cStroke | cCopd | kChronic)) || age >= 70) && h->notable.size() < 3) h->notable.push_back(p);
   return p;
@@ -1326,9 +1345,9 @@ EncounterPlan Generator::plan_encounter(const Person& p, const Visit& v, bool re
   auto offered = [&](std::string_view s) { return std::find(v.stations.begin(), v.stations.end(), s) != v.stations.end(); };
   if (v.at_home) {
     e.station = "入户";
-  } else if (v.day->kind == dScreening && v.day->program >= 0 && offered(kProgs[v.day->program].station) &&
+  } else if (v.day->kind == dScreening && v.day->program >= 0 && offered(program(static_cast<Prog>(v.day->program))->station) &&
              rng_.chance(0.7)) {
-    e.station = kProgs[v.day->program].station;
+    e.station = program(static_cast<Prog>(v.day->program))->station;
   } else if (p.age < 15 && offered("儿科") && main->station != std::string_view("眼科") &&
              main->station != std::string_view("口腔")) {
     e.station = "儿科";
@@ -1409,20 +1428,17 @@ std::string Generator::write_encounter(Writer& w, Person& p, const Visit& v, con
             {"advice", e.advice},     {"health_education", e.education}};
   if (!v.home_visit_id.empty()) f["home_visit_id"] = v.home_visit_id;
   if (e.clinician >= 0) f["clinician_id"] = team.members[e.clinician].id;
-  const std::string eid = create(w, kEncounter, f);
-  ++st.encounters;
-  for (const Obs& o : e.obs)
-    create(w, kObservation, {{"patient_id", p.id}, {"encounter_id", eid}, {"kind", o.kind}, {"value", o.value},
-                             {"unit", o.unit}, {"taken_at", at}});
+  EncounterInput in;
+  in.fields = std::move(f);
+  for (const Obs& o : e.obs) in.observations.push_back({{"kind", o.kind}, {"value", o.value}, {"unit", o.unit}});
   for (const Give& g : e.gives) {
     const StockItem& def = stock_item(g.item);
-    json d = {{"patient_id", p.id},   {"encounter_id", eid}, {"clinic_day_id", v.clinic_day_id},
-              {"item", def.name},     {"item_kind", def.kind}, {"quantity", g.qty},
-              {"unit", def.unit},     {"unit_value", def.unit_value}, {"given_at", at}};
-    if (!v.home_visit_id.empty()) d["home_visit_id"] = v.home_visit_id;
-    create(w, kDispense, d);
+    in.dispenses.push_back({{"item", def.name}, {"item_kind", def.kind}, {"quantity", g.qty}, {"unit", def.unit},
+                            {"unit_value", def.unit_value}});
     st.value += g.qty * def.unit_value;
   }
+  const std::string eid = encounter(w, in).encounter_id;
+  ++st.encounters;
   if (!returning) screen(w, p, v, e, eid, st);
   if ((p.conds & kChronic) && !p.chain && !returning) {
     // Chronic patients enter quarterly follow-up (if a screening has not
@@ -1890,7 +1906,11 @@ void Generator::run_home_visits(Writer& w, Visit& day_visit, int count, int new_
               {"patients", pids},             {"members", members},              {"services", services}};
     if (bedbound) f["notes"] = rng_.chance(0.5) ? "患者长期卧床，家属照护" : "行动不便，子女外出务工，老人独居";
     else if (rng_.chance(0.2)) f["notes"] = "入户随访，家中卫生条件一般";
-    v.home_visit_id = create(w, kHomeVisit, f);
+    f.erase("household_id");
+    HomeVisitInput hv;
+    hv.household_id = household_id;
+    hv.fields = std::move(f);
+    v.home_visit_id = counted(kHomeVisit, record_home_visit(w, hv).home_visit_id);
     ++st.home_visits;
     const int64_t start = v.t;
     for (size_t j = 0; j < people.size(); ++j) {
@@ -1952,7 +1972,7 @@ void Generator::run_day(Writer& w, const DayPlan& d) {
       break;
     case dScreening: {
       // The program's specialist first, then a few more.
-      const std::string_view st = kProgs[d.program].station;
+      const std::string_view st = program(static_cast<Prog>(d.program))->station;
       for (size_t i = 0; i < clinicians.size(); ++i)
         if (team.members[clinicians[i]].specialty == st) {
           v.staff.push_back(clinicians[i]);
@@ -2034,7 +2054,7 @@ void Generator::run_day(Writer& w, const DayPlan& d) {
         uint32_t force = 0;
         if (prog && rng_.chance(0.85)) {
           age = sample_age(prog->target_min, prog->target_max);
-          if (prog->sex) sex = prog->sex;
+          if (const auto& only = program(static_cast<Prog>(d.program))->sex; !only.empty()) sex = only[0];
           if (d.program == pPregnancy) force = cPregnant;
         } else {
           age = sample_age();
@@ -2120,8 +2140,26 @@ DemoCounts Generator::run() {
 
 }  // namespace
 
+std::map<std::string, double> demo_program_weights() {
+  std::map<std::string, double> out;
+  for (const ProgDef& p : kProgs) out[p.id] = p.campaign_weight;
+  return out;
+}
+
+void check_demo_programs() {
+  std::string missing, unknown;
+  const auto demo = demo_program_weights();
+  for (const ProgramPtr& p : builtin_programs())
+    if (!demo.contains(p->id)) missing += " " + p->id;
+  for (const auto& [id, weight] : demo)
+    if (!builtin_program(id)) unknown += " " + id;
+  if (!missing.empty()) throw std::logic_error("demo: no campaign for the built-in program(s)" + missing);
+  if (!unknown.empty()) throw std::logic_error("demo: campaign for program(s) not built in:" + unknown);
+}
+
 DemoCounts generate_demo(const std::string& db_path, const DemoOptions& options) {
   if (options.patients < 1) throw std::invalid_argument("demo: patients must be at least 1");
+  check_demo_programs();
   // The store's clock: days before the first clinic day, so that the device
   // id and setup records predate the data.
   ManualClock clock(ms_of_date("2025-05-18") + 9 * kHour);

@@ -48,4 +48,13 @@ inline constexpr const char* kDemoReferenceDate = "2026-06-01";
 // of the generator.
 DemoCounts generate_demo(const std::string& db_path, const DemoOptions& options);
 
+// The programs the generator runs screening campaigns for, by id, with the
+// weight that picks one for a screening day (0: screened only alongside
+// another). The ids are those of the built-in programs (core/programs).
+std::map<std::string, double> demo_program_weights();
+// Throws std::logic_error naming any built-in program the generator has no
+// entry for, or any entry that is not a built-in program; generate_demo
+// calls it first, so the two lists can never silently diverge.
+void check_demo_programs();
+
 }  // namespace yz

@@ -6,6 +6,9 @@
 
 #include "core/base/clock.h"
 #include "core/care/clinic_day.h"
+#include "core/care/encounter.h"
+#include "core/care/home_visit.h"
+#include "core/care/patient.h"
 #include "core/domain/idcard.h"
 #include "core/base/messages.h"
 #include "core/domain/validate.h"
@@ -162,7 +165,7 @@ PatientForm PatientForm::from_json(const json& j) {
   return f;
 }
 
-std::string PatientForm::save(Store& store) const { return store.create("patient", to_fields()); }
+std::string PatientForm::save(Store& store) const { return register_patient(store, to_fields()); }
 
 // ---------------------------------------------------------------------------
 
@@ -318,30 +321,37 @@ std::string EncounterForm::save(Store& store) const {
       for (const auto& d : diagnoses) dx.push_back({{"code", d.code}, {"name", d.name}});
       e["diagnoses"] = dx;
     }
-    encounter_id = create_as(w, "encounter", e, "");
+    EncounterInput in;
+    in.fields = std::move(e);
+    std::vector<std::string> codes;  // the vital of each observation
     for (const auto& [code, typed] : vitals) {
       if (trim(typed).empty()) continue;
       const VitalKind* k = find_vital(code);
       auto v = parse_number(typed);
       if (!k || !v) throw ValidationError(FieldError{"vital." + code, "bad_number", {typed}});
-      json o = {{"patient_id", patient_id}, {"encounter_id", encounter_id}, {"kind", code}, {"value", *v},
-                {"unit", std::string(k->unit)}};
-      // The observation's own field names ("value", "unit") all belong to
-      // this one vital's input.
-      try {
-        w.create("observation", o);
-      } catch (const ValidationError& err) {
-        std::vector<FieldError> errs = err.errors();
-        for (auto& fe : errs) fe.field = "vital." + code;
-        throw ValidationError(std::move(errs));
-      }
+      in.observations.push_back({{"kind", code}, {"value", *v}, {"unit", std::string(k->unit)}});
+      codes.push_back(code);
     }
-    for (size_t i = 0; i < dispenses.size(); ++i) {
-      json d = dispense_json(dispenses[i]);
-      d["patient_id"] = patient_id;
-      d["encounter_id"] = encounter_id;
+    for (const auto& line : dispenses) {
+      json d = dispense_json(line);
       if (!clinic_day_id.empty()) d["clinic_day_id"] = clinic_day_id;
-      create_as(w, "dispense", d, "dispense." + std::to_string(i) + ".");
+      in.dispenses.push_back(std::move(d));
+    }
+    try {
+      encounter_id = record_encounter(w, in).encounter_id;
+    } catch (const ValidationError& err) {
+      // "observations.<i>.value" -> "vital.<code>" (the one input of that
+      // vital); "dispenses.<i>.quantity" -> "dispense.<i>.quantity".
+      std::vector<FieldError> errs = err.errors();
+      for (auto& fe : errs) {
+        if (fe.field.rfind("observations.", 0) == 0) {
+          const size_t i = std::stoul(fe.field.substr(13));
+          fe.field = i < codes.size() ? "vital." + codes[i] : std::string("vital");
+        } else if (fe.field.rfind("dispenses.", 0) == 0) {
+          fe.field = "dispense." + fe.field.substr(10);
+        }
+      }
+      throw ValidationError(std::move(errs));
     }
     std::string referral_id;
     if (refer) {
@@ -441,21 +451,21 @@ HomeVisitForm HomeVisitForm::from_json(const json& j) {
 }
 
 std::string HomeVisitForm::save(Store& store) const {
-  std::string id;
-  store.transact([&](Writer& w) {
-    json v = {{"household_id", household_id}, {"patients", patients}, {"services", services}};
-    if (!clinic_day_id.empty()) v["clinic_day_id"] = clinic_day_id;
-    put_if(v, "notes", notes);
-    id = create_as(w, "home_visit", v, "");
-    for (size_t i = 0; i < items.size(); ++i) {
-      json d = dispense_json(items[i]);
-      d["home_visit_id"] = id;
-      if (!clinic_day_id.empty()) d["clinic_day_id"] = clinic_day_id;
-      if (patients.size() == 1) d["patient_id"] = patients.front();
-      create_as(w, "dispense", d, "item." + std::to_string(i) + ".");
-    }
-  });
-  return id;
+  HomeVisitInput in;
+  in.household_id = household_id;
+  in.fields = {{"patients", patients}, {"services", services}};
+  if (!clinic_day_id.empty()) in.fields["clinic_day_id"] = clinic_day_id;
+  put_if(in.fields, "notes", notes);
+  for (const auto& line : items) in.items.push_back(dispense_json(line));
+  try {
+    return record_home_visit(store, in).home_visit_id;
+  } catch (const ValidationError& err) {
+    // "items.<i>.quantity" -> "item.<i>.quantity", the form's key.
+    std::vector<FieldError> errs = err.errors();
+    for (auto& fe : errs)
+      if (fe.field.rfind("items.", 0) == 0) fe.field = "item." + fe.field.substr(6);
+    throw ValidationError(std::move(errs));
+  }
 }
 
 }  // namespace yz::app

@@ -115,7 +115,9 @@ TEST_CASE("entities: every record kind of DESIGN.md §4 is described, in depende
       CHECK(e->field(f.name) == &f);
       if (f.type == FieldType::ref || f.type == FieldType::id_list) {
         REQUIRE(pos.count(std::string(f.extra)) == 1);
-        CHECK(pos[std::string(f.extra)] < pos[std::string(e->name)]);  // refers only to earlier kinds
+        // Refers only to earlier kinds, or to its own (a correction names
+        // the encounter it supersedes, which was written before it).
+        CHECK((pos[std::string(f.extra)] < pos[std::string(e->name)] || f.extra == e->name));
       }
       if (f.type == FieldType::option && !f.fallback.empty()) {
         const std::string opts = "|" + std::string(f.extra) + "|";
@@ -255,8 +257,10 @@ TEST_CASE("store: create/get round trip of every entity kind with every field") 
                                                     {"members", {member}},
                                                     {"services", {"血压测量", "用药指导"}},
                                                     {"notes", "行动不便"}});
+  const std::string corrected = s.create("encounter", {{"patient_id", patient}, {"complaint", "头晕"}});
   const std::string encounter = roundtrip("encounter",
                                           {{"patient_id", patient},
+                                           {"supersedes_id", corrected},
                                            {"clinic_day_id", day},
                                            {"home_visit_id", visit},
                                            {"station", "内科"},
@@ -315,10 +319,11 @@ TEST_CASE("store: create/get round trip of every entity kind with every field") 
                           {"done_date", "2030-01-15"}});
 
   CHECK(covered.size() == entities().size());
-  // One outbox row and one audit row per create, stamps strictly increasing.
-  CHECK(count_rows(fx.db(), "outbox") == 14);
-  CHECK(count_rows(fx.db(), "outbox", "op = 'create'") == 14);
-  CHECK(count_rows(fx.db(), "audit", "action = 'create' AND actor = 'nurse-1'") == 14);
+  // One outbox row and one audit row per create (one per kind, and the
+  // encounter a correction supersedes), stamps strictly increasing.
+  CHECK(count_rows(fx.db(), "outbox") == 15);
+  CHECK(count_rows(fx.db(), "outbox", "op = 'create'") == 15);
+  CHECK(count_rows(fx.db(), "audit", "action = 'create' AND actor = 'nurse-1'") == 15);
   SQLite::Statement q(fx.db(), "SELECT hlc FROM outbox ORDER BY seq");
   std::string prev;
   while (q.executeStep()) {

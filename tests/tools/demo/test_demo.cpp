@@ -296,3 +296,15 @@ TEST_CASE("demo: stations, clinic-day kinds and items are those of the one catal
   }
   CHECK(n > 10);
 }
+
+TEST_CASE("demo: its programs are exactly the built-in ones, each with a campaign weight") {
+  std::set<std::string> builtin;
+  for (const auto& p : yz::builtin_programs()) builtin.insert(p->id);
+  std::set<std::string> demo;
+  for (const auto& [id, weight] : yz::demo_program_weights()) {
+    demo.insert(id);
+    CHECK(weight >= 0);
+  }
+  CHECK(demo == builtin);
+  CHECK_NOTHROW(yz::check_demo_programs());
+}
