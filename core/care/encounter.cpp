@@ -2,20 +2,11 @@
 
 #include <SQLiteCpp/Statement.h>
 
+#include "core/base/prefixed_errors.h"
+
 namespace yz {
 
 namespace {
-
-// Run one create and name its problems after the list entry they belong to.
-std::string create_entry(Writer& w, std::string_view entity, const json& fields, const std::string& prefix) {
-  try {
-    return w.create(entity, fields);
-  } catch (const ValidationError& e) {
-    std::vector<FieldError> errs = e.errors();
-    for (auto& fe : errs) fe.field = prefix + fe.field;
-    throw ValidationError(std::move(errs));
-  }
-}
 
 bool given(const json& j, const char* key) { return j.contains(key) && !j[key].is_null(); }
 
@@ -39,7 +30,7 @@ RecordedEncounter write_encounter(Writer& w, const EncounterInput& in, std::stri
     o["patient_id"] = f.value("patient_id", json());
     o["encounter_id"] = out.encounter_id;
     if (!given(o, "taken_at") && given(f, "seen_at")) o["taken_at"] = f["seen_at"];
-    out.observation_ids.push_back(create_entry(w, "observation", o, prefix + "."));
+    out.observation_ids.push_back(with_field_prefix(prefix + ".", [&] { return w.create("observation", o); }));
   }
   for (size_t i = 0; i < in.dispenses.size(); ++i) {
     const std::string prefix = "dispenses." + std::to_string(i);
@@ -49,7 +40,7 @@ RecordedEncounter write_encounter(Writer& w, const EncounterInput& in, std::stri
     for (const char* k : {"patient_id", "clinic_day_id", "home_visit_id"})
       if (!given(d, k) && given(f, k)) d[k] = f[k];
     if (!given(d, "given_at") && given(f, "seen_at")) d["given_at"] = f["seen_at"];
-    out.dispense_ids.push_back(create_entry(w, "dispense", d, prefix + "."));
+    out.dispense_ids.push_back(with_field_prefix(prefix + ".", [&] { return w.create("dispense", d); }));
   }
   return out;
 }

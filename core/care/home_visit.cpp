@@ -1,20 +1,8 @@
 #include "core/care/home_visit.h"
 
+#include "core/base/prefixed_errors.h"
+
 namespace yz {
-
-namespace {
-
-std::string create_prefixed(Writer& w, std::string_view entity, const json& fields, const std::string& prefix) {
-  try {
-    return w.create(entity, fields);
-  } catch (const ValidationError& e) {
-    std::vector<FieldError> errs = e.errors();
-    for (auto& fe : errs) fe.field = prefix + fe.field;
-    throw ValidationError(std::move(errs));
-  }
-}
-
-}  // namespace
 
 std::string create_household(Writer& w, const json& fields) { return w.create("household", fields); }
 
@@ -34,7 +22,7 @@ RecordedHomeVisit record_home_visit(Writer& w, const HomeVisitInput& in) {
 
   RecordedHomeVisit out;
   if (has_new) {
-    out.household_id = create_prefixed(w, "household", in.new_household, "household.");
+    out.household_id = with_field_prefix("household.", [&] { return w.create("household", in.new_household); });
     out.household_created = true;
   } else {
     out.household_id = in.household_id;
@@ -52,7 +40,7 @@ RecordedHomeVisit record_home_visit(Writer& w, const HomeVisitInput& in) {
     if (!d.contains("clinic_day_id") && in.fields.contains("clinic_day_id"))
       d["clinic_day_id"] = in.fields["clinic_day_id"];
     if (!d.contains("patient_id") && patients.is_array() && patients.size() == 1) d["patient_id"] = patients[0];
-    out.item_ids.push_back(create_prefixed(w, "dispense", d, prefix + "."));
+    out.item_ids.push_back(with_field_prefix(prefix + ".", [&] { return w.create("dispense", d); }));
   }
   return out;
 }

@@ -198,4 +198,25 @@ void keep_screenshot(const std::string& display, const std::string& window, cons
   if (dir && *dir) window_png(display, window, std::string(dir) + "/" + name);
 }
 
+void keys(const std::string& display, const std::vector<std::string>& names) {
+  std::vector<std::string> a{"key", "--delay", "150"};
+  a.insert(a.end(), names.begin(), names.end());
+  xdotool(display, a);
+  sleep_ms(300);
+}
+
+void type(const std::string& display, const std::string& text, int delay_ms) {
+  xdotool(display, {"type", "--delay", std::to_string(delay_ms), text});
+  sleep_ms(300);
+}
+
+void type_cjk(const std::string& display, const std::string& text) { type(display, text, 300); }
+
+void click(const std::string& display, const std::string& window, std::pair<int, int> at) {
+  xdotool(display, {"mousemove", "--window", window, std::to_string(at.first), std::to_string(at.second)});
+  sleep_ms(400);
+  xdotool(display, {"click", "1"});
+  sleep_ms(500);
+}
+
 }  // namespace yz::test

@@ -7,6 +7,7 @@
 
 #include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace yz::test {
@@ -82,6 +83,18 @@ std::string xdotool(const std::string& display, const std::vector<std::string>& 
 // Wait for a visible window whose name matches; returns its id or "".
 std::string wait_window(const std::string& display, const std::string& name, int timeout_ms);
 void sleep_ms(int ms);
+// Keys by their X names ("Return", "ctrl+a"), then a moment for the app to
+// draw what they did.
+void keys(const std::string& display, const std::vector<std::string>& names);
+// Text typed character by character. Each character not on the keyboard
+// (Chinese) makes xdotool remap a spare keycode, and the app must see each
+// mapping before the next: type_cjk types slowly.
+void type(const std::string& display, const std::string& text, int delay_ms = 60);
+void type_cjk(const std::string& display, const std::string& text);
+// A click at `at` in window coordinates. The pointer moves first and the app
+// draws a frame under it: ImGui takes a press only on an item hovered in the
+// frame that sees it.
+void click(const std::string& display, const std::string& window, std::pair<int, int> at);
 // window_png into $YIZHEN_E2E_SHOTS/`name` when that variable names a folder
 // (for a person to look at), else nothing.
 void keep_screenshot(const std::string& display, const std::string& window, const std::string& name);

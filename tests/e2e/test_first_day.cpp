@@ -36,27 +36,6 @@ const std::string kCountyList = std::string(SOURCE_DIR) + "/tests/sync/data/mozh
 // and "+ 添加村" beside the new clinic day's place filter.
 constexpr std::pair<int, int> kStaffName{354, 191}, kNurseChip{334, 244}, kAddVillage{685, 466};
 
-void keys(const std::string& d, const std::vector<std::string>& ks) {
-  std::vector<std::string> a{"key", "--delay", "150"};
-  a.insert(a.end(), ks.begin(), ks.end());
-  xdotool(d, a);
-  sleep_ms(300);
-}
-void type(const std::string& d, const std::string& text, int delay = 60) {
-  xdotool(d, {"type", "--delay", std::to_string(delay), text});
-  sleep_ms(300);
-}
-// Chinese: xdotool remaps a spare keycode per character; the app must see
-// each mapping before the next.
-void type_cjk(const std::string& d, const std::string& text) { type(d, text, 300); }
-
-void click(const std::string& d, const std::string& w, std::pair<int, int> at) {
-  xdotool(d, {"mousemove", "--window", w, std::to_string(at.first), std::to_string(at.second)});
-  sleep_ms(400);
-  xdotool(d, {"click", "1"});
-  sleep_ms(500);
-}
-
 json ctl_json(const std::string& db, std::vector<std::string> args) {
   args.insert(args.begin(), {kCtl, "--db", db});
   args.push_back("--json");

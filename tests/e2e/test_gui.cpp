@@ -35,22 +35,6 @@ std::vector<std::string> app_env(const std::string& display) {
   return {"DISPLAY=" + display, "ASAN_OPTIONS=detect_leaks=0", "XDG_DATA_HOME=/nonexistent-yizhen-test"};
 }
 
-void keys(const std::string& d, const std::vector<std::string>& ks) {
-  std::vector<std::string> a{"key", "--delay", "150"};
-  a.insert(a.end(), ks.begin(), ks.end());
-  xdotool(d, a);
-  sleep_ms(200);
-}
-// Each character its own call: xdotool remaps one spare keycode per
-// character it cannot type directly (Chinese), and the app must see each
-// mapping before the next.
-void type(const std::string& d, const std::string& text, int delay = 60) {
-  xdotool(d, {"type", "--delay", std::to_string(delay), text});
-  sleep_ms(200);
-}
-void type_cjk(const std::string& d, const std::string& text) { type(d, text, 300); }
-
-
 // Width and height from a PNG's IHDR.
 std::pair<int, int> png_size(const std::string& path) {
   const std::string b = slurp(path);
@@ -199,14 +183,6 @@ TEST_CASE("screenshots of the main screens at 1366x768 and 800x1280") {
 }
 
 namespace {
-// Move the pointer first and let the app draw a frame under it, then press:
-// ImGui takes a press only on an item hovered in the frame that sees it.
-void click(const std::string& d, const std::string& w, std::pair<int, int> at) {
-  xdotool(d, {"mousemove", "--window", w, std::to_string(at.first), std::to_string(at.second)});
-  sleep_ms(400);
-  xdotool(d, {"click", "1"});
-  sleep_ms(400);
-}
 
 // Where the Follow-ups screen draws the first row's buttons at 1366x768,
 // English, text scale 1 (window coordinates).

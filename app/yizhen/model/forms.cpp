@@ -9,6 +9,7 @@
 #include "core/care/encounter.h"
 #include "core/care/home_visit.h"
 #include "core/care/patient.h"
+#include "core/base/prefixed_errors.h"
 #include "core/domain/idcard.h"
 #include "core/base/messages.h"
 #include "core/domain/validate.h"
@@ -17,17 +18,6 @@
 namespace yz::app {
 
 namespace {
-// Run one create and prefix the field names of its problems, so they land
-// under the right widget of a form that saves several records.
-std::string create_as(Writer& w, std::string_view entity, const json& fields, const std::string& prefix) {
-  try {
-    return w.create(entity, fields);
-  } catch (const ValidationError& e) {
-    std::vector<FieldError> errs = e.errors();
-    for (auto& fe : errs) fe.field = prefix + fe.field;
-    throw ValidationError(std::move(errs));
-  }
-}
 
 std::optional<double> parse_number(const std::string& s) {
   const std::string t = trim(s);
@@ -358,14 +348,14 @@ std::string EncounterForm::save(Store& store) const {
       json r = {{"patient_id", patient_id}, {"encounter_id", encounter_id}, {"urgency", refer_urgency}};
       put_if(r, "to_facility", refer_to);
       put_if(r, "reason", refer_reason);
-      referral_id = create_as(w, "referral", r, "referral.");
+      referral_id = with_field_prefix("referral.", [&] { return w.create("referral", r); });
     }
     if (follow_up) {
       json f = {{"patient_id", patient_id}};
       put_if(f, "due_date", follow_up_date);
       put_if(f, "reason", follow_up_reason);
       if (!referral_id.empty()) f["referral_id"] = referral_id;
-      create_as(w, "follow_up", f, "follow_up.");
+      with_field_prefix("follow_up.", [&] { return w.create("follow_up", f); });
     }
     if (screening.active()) save_screening(store, w, screening.input(patient_id, clinic_day_id, encounter_id));
   });

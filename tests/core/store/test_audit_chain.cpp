@@ -70,7 +70,7 @@ TEST_CASE("a changed field, a removed row, a swapped pair or a null for an empty
   }
 }
 
-TEST_CASE("every save of a store chains its audit row; an edit made behind its back is found") {
+TEST_CASE("every save of a store chains its audit row, and an edit made behind its back is found") {
   yz::test::TempDir dir;
   yz::Store store = yz::open_store(dir.file("audit.db"));
   const std::string id = store.create("patient", {{"name", "次仁"}, {"sex", "M"}, {"age", 40}, {"consent", true}});
