@@ -111,6 +111,14 @@ bool Chip(const char* label, bool selected, float min_width) {
   return r;
 }
 
+bool ToggleChip(const char* label, std::vector<std::string>& chosen, const std::string& value) {
+  const auto it = std::find(chosen.begin(), chosen.end(), value);
+  if (!Chip(label, it != chosen.end())) return false;
+  if (it == chosen.end()) chosen.push_back(value);
+  else chosen.erase(it);
+  return true;
+}
+
 void SectionTitle(const char* text) {
   ImGui::Spacing();
   ImGui::PushStyleColor(ImGuiCol_Text, col_accent());

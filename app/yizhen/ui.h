@@ -38,6 +38,9 @@ bool PrimaryButton(const char* label, float width = 0);
 bool DangerButton(const char* label, float width = 0);
 // A toggle chip, at least `min_width` wide; returns true when clicked.
 bool Chip(const char* label, bool selected, float min_width = 0);
+// A chip for one `value` of a multiple choice: shown selected when `chosen`
+// holds it; a click adds or removes it. Returns true when clicked.
+bool ToggleChip(const char* label, std::vector<std::string>& chosen, const std::string& value);
 void SectionTitle(const char* text);
 void Muted(const char* text);
 void ErrorLine(const std::string& text);

@@ -5,20 +5,16 @@
 #include <algorithm>
 
 #include "core/base/clock.h"
+#include "core/base/messages.h"
 #include "core/care/status_access.h"
 #include "core/domain/validate.h"
 #include "core/programs/programs.h"
-
-#include "core/base/messages.h"
+#include "core/store/column_text.h"
 
 namespace yz {
 
 namespace {
 
-
-std::string col(SQLite::Statement& st, int i) {
-  return st.getColumn(i).isNull() ? std::string() : st.getColumn(i).getString();
-}
 
 struct Row {
   std::string status, due_date, screening_id;
@@ -29,7 +25,7 @@ Row follow_up_row(SQLite::Database& db, std::string_view id) {
                            "WHERE id = ? AND deleted = 0");
   st.bind(1, std::string(id));
   if (!st.executeStep()) throw NotFound("follow_up", std::string(id));
-  return {col(st, 0), col(st, 1), col(st, 2)};
+  return {column_text(st, 0), column_text(st, 1), column_text(st, 2)};
 }
 
 std::string today_or(Store& store, std::string_view date) { return date.empty() ? store.today() : std::string(date); }
@@ -59,11 +55,11 @@ std::string complete_follow_up(Store& store, Writer& w, std::string_view id, std
                            "WHERE id = ? AND deleted = 0");
   sc.bind(1, row.screening_id);
   if (!sc.executeStep()) return {};
-  ProgramPtr p = find_program(db, col(sc, 1), sc.getColumn(2).getInt());
+  ProgramPtr p = find_program(db, column_text(sc, 1), sc.getColumn(2).getInt());
   if (!p || !p->chronic) return {};
   const auto& results = p->chronic->results;
-  if (std::find(results.begin(), results.end(), col(sc, 3)) == results.end()) return {};
-  return w.create("follow_up", {{"patient_id", col(sc, 0)},
+  if (std::find(results.begin(), results.end(), column_text(sc, 3)) == results.end()) return {};
+  return w.create("follow_up", {{"patient_id", column_text(sc, 0)},
                                 {"screening_id", row.screening_id},
                                 {"due_date", add_days(done, p->chronic->every_days)},
                                 {"reason", p->chronic->reason.zh}});

@@ -2,28 +2,20 @@
 
 #include <SQLiteCpp/Statement.h>
 
+#include "core/base/messages.h"
 #include "core/care/follow_up.h"
 #include "core/care/status_access.h"
 #include "core/domain/validate.h"
-
-#include "core/base/messages.h"
+#include "core/store/column_text.h"
 
 namespace yz {
-
-namespace {
-
-std::string col(SQLite::Statement& st, int i) {
-  return st.getColumn(i).isNull() ? std::string() : st.getColumn(i).getString();
-}
-
-}  // namespace
 
 bool set_referral_status(Store& store, Writer& w, std::string_view id, std::string_view status,
                          std::string_view outcome, std::string_view appointment_date) {
   SQLite::Statement st(store.db(), "SELECT status FROM referral WHERE id = ? AND deleted = 0");
   st.bind(1, std::string(id));
   if (!st.executeStep()) throw NotFound("referral", std::string(id));
-  const std::string from = col(st, 0);
+  const std::string from = column_text(st, 0);
   check_date_arg("appointment_date", appointment_date);
   json changes = json::object();
   if (!appointment_date.empty()) changes["appointment_date"] = std::string(appointment_date);

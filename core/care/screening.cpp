@@ -3,20 +3,12 @@
 #include <SQLiteCpp/Statement.h>
 
 #include "core/base/clock.h"
+#include "core/base/messages.h"
 #include "core/care/follow_up.h"
 #include "core/domain/validate.h"
-
-#include "core/base/messages.h"
+#include "core/store/column_text.h"
 
 namespace yz {
-
-namespace {
-
-std::string col(SQLite::Statement& st, int i) {
-  return st.getColumn(i).isNull() ? std::string() : st.getColumn(i).getString();
-}
-
-}  // namespace
 
 RecordedScreening record_screening(Store& store, Writer& w, const ScreeningInput& in) {
   SQLite::Database& db = store.db();
@@ -37,7 +29,7 @@ RecordedScreening record_screening(Store& store, Writer& w, const ScreeningInput
   const std::string at = in.screened_at.empty() ? datetime_of_ms(store.now_ms()) : in.screened_at;
   if (!is_datetime(at)) throw ValidationError(FieldError{"screened_at", "bad_datetime", {at}});
   const std::string day = at.substr(0, 10);
-  const Subject subject{age_on(col(pat, 1), day), col(pat, 0)};
+  const Subject subject{age_on(column_text(pat, 1), day), column_text(pat, 0)};
 
   out.evaluation = evaluate(p, subject, in.answers);
   const Evaluation& ev = out.evaluation;

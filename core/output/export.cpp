@@ -12,6 +12,7 @@
 #include <memory>
 #include <vector>
 
+#include "core/store/column_text.h"
 #include "core/domain/idcard.h"
 #include "core/base/files.h"
 #include "core/base/messages.h"
@@ -249,10 +250,6 @@ std::unique_ptr<TableSink> open_sink(ExportFormat f, const std::string& path, co
   return std::make_unique<XlsxSink>(path, cols, lang, sheet);
 }
 
-std::string col(SQLite::Statement& st, int i) {
-  return st.getColumn(i).isNull() ? std::string() : st.getColumn(i).getString();
-}
-
 Cell text(std::string s) { return {CellKind::text, std::move(s), 0}; }
 Cell text(std::string_view s) { return {CellKind::text, std::string(s), 0}; }
 Cell integer(int64_t n) { return {CellKind::integer, {}, static_cast<double>(n)}; }
@@ -376,32 +373,32 @@ ExportSummary export_screening_list(SQLite::Database& db, const ScreeningListQue
   ExportSummary sum;
   std::vector<Cell> row(cols.size());
   while (st.executeStep()) {
-    const std::string at = col(st, 2);
+    const std::string at = column_text(st, 2);
     const std::string day = at.substr(0, 10);
-    const std::string birth = col(st, 5);
-    const Program* p = programs.get(col(st, 10), st.getColumn(11).getInt());
-    const std::string grade = col(st, 13);
+    const std::string birth = column_text(st, 5);
+    const Program* p = programs.get(column_text(st, 10), st.getColumn(11).getInt());
+    const std::string grade = column_text(st, 13);
     row[0] = date(day);
-    row[1] = text(col(st, 3));
-    row[2] = text(sex_label(col(st, 4), lang));
+    row[1] = text(column_text(st, 3));
+    row[2] = text(sex_label(column_text(st, 4), lang));
     row[3] = birth.size() == 10 && day.size() == 10 ? integer(age_on(birth, day)) : Cell{};
-    row[4] = text(shown_id(col(st, 6), ids));
-    row[5] = text(col(st, 7));
-    row[6] = text(col(st, 8));
-    row[7] = text(col(st, 9));
-    row[8] = text(p ? p->name.in(lang) : col(st, 10));
+    row[4] = text(shown_id(column_text(st, 6), ids));
+    row[5] = text(column_text(st, 7));
+    row[6] = text(column_text(st, 8));
+    row[7] = text(column_text(st, 9));
+    row[8] = text(p ? p->name.in(lang) : column_text(st, 10));
     row[9] = integer(st.getColumn(11).getInt());
-    row[10] = text(result_label(col(st, 12), lang));
+    row[10] = text(result_label(column_text(st, 12), lang));
     row[11] = text(p ? p->grade_label(grade, lang) : grade);
-    row[12] = text(col(st, 14));
-    row[13] = text(p ? details(*p, col(st, 15), lang) : col(st, 15));
-    row[14] = text(col(st, 16));
-    row[15] = text(referral_status_label(col(st, 17), lang));
-    row[16] = date(col(st, 18));
-    row[17] = date(col(st, 19));
-    row[18] = text(follow_up_status_label(col(st, 20), lang));
-    row[19] = text(col(st, 1));
-    row[20] = text(col(st, 0));
+    row[12] = text(column_text(st, 14));
+    row[13] = text(p ? details(*p, column_text(st, 15), lang) : column_text(st, 15));
+    row[14] = text(column_text(st, 16));
+    row[15] = text(referral_status_label(column_text(st, 17), lang));
+    row[16] = date(column_text(st, 18));
+    row[17] = date(column_text(st, 19));
+    row[18] = text(follow_up_status_label(column_text(st, 20), lang));
+    row[19] = text(column_text(st, 1));
+    row[20] = text(column_text(st, 0));
     sink->row(row);
     ++sum.rows;
   }

@@ -6,6 +6,7 @@
 #include <cstdlib>
 #include <set>
 
+#include "core/store/column_text.h"
 #include "core/base/utf8.h"
 #include "core/store/entities.h"
 #include "core/domain/pinyin.h"
@@ -14,21 +15,16 @@
 namespace yz {
 
 namespace {
-std::string col(SQLite::Statement& st, int i) {
-  const SQLite::Column c = st.getColumn(i);
-  return c.isNull() ? std::string() : c.getString();
-}
-
 PatientHit hit_row(SQLite::Statement& st) {
   PatientHit h;
-  h.id = col(st, 0);
-  h.name = col(st, 1);
-  h.name_native = col(st, 2);
-  h.sex = col(st, 3);
-  h.birth_date = col(st, 4);
-  h.id_number = col(st, 5);
-  h.phone = col(st, 6);
-  h.village_code = col(st, 7);
+  h.id = column_text(st, 0);
+  h.name = column_text(st, 1);
+  h.name_native = column_text(st, 2);
+  h.sex = column_text(st, 3);
+  h.birth_date = column_text(st, 4);
+  h.id_number = column_text(st, 5);
+  h.phone = column_text(st, 6);
+  h.village_code = column_text(st, 7);
   return h;
 }
 constexpr const char* kHitCols = "id, name, name_native, sex, birth_date, id_number, phone, village_code";
@@ -53,14 +49,14 @@ int year_of(std::string_view date) {
 std::vector<PlaceRow> list_places(SQLite::Database& db) {
   SQLite::Statement st(db, "SELECT code, name, level, parent_code FROM place WHERE deleted = 0 ORDER BY code");
   std::vector<PlaceRow> out;
-  while (st.executeStep()) out.push_back({col(st, 0), col(st, 1), col(st, 2), col(st, 3)});
+  while (st.executeStep()) out.push_back({column_text(st, 0), column_text(st, 1), column_text(st, 2), column_text(st, 3)});
   return out;
 }
 
 std::vector<TeamRow> list_teams(SQLite::Database& db) {
   SQLite::Statement st(db, "SELECT id, name, origin_hospital FROM team WHERE deleted = 0 ORDER BY name");
   std::vector<TeamRow> out;
-  while (st.executeStep()) out.push_back({col(st, 0), col(st, 1), col(st, 2)});
+  while (st.executeStep()) out.push_back({column_text(st, 0), column_text(st, 1), column_text(st, 2)});
   return out;
 }
 
@@ -70,7 +66,7 @@ std::vector<MemberRow> list_members(SQLite::Database& db, std::string_view team_
                        "AND (?1 = '' OR team_id = ?1) ORDER BY name");
   st.bind(1, std::string(team_id));
   std::vector<MemberRow> out;
-  while (st.executeStep()) out.push_back({col(st, 0), col(st, 1), col(st, 2), col(st, 3), col(st, 4)});
+  while (st.executeStep()) out.push_back({column_text(st, 0), column_text(st, 1), column_text(st, 2), column_text(st, 3), column_text(st, 4)});
   return out;
 }
 
@@ -92,7 +88,7 @@ std::vector<HouseholdRow> households_in(SQLite::Database& db, std::string_view v
   st.bind(2, std::string(village_prefix) + "\x7f");
   st.bind(3, limit);
   std::vector<HouseholdRow> out;
-  while (st.executeStep()) out.push_back({col(st, 0), col(st, 1), col(st, 2), col(st, 3), col(st, 4), {}});
+  while (st.executeStep()) out.push_back({column_text(st, 0), column_text(st, 1), column_text(st, 2), column_text(st, 3), column_text(st, 4), {}});
   SQLite::Statement pm(db, std::string("SELECT ") + kHitCols +
                                " FROM patient WHERE deleted = 0 AND household_id = ? ORDER BY birth_date");
   for (auto& h : out) {

@@ -2,6 +2,7 @@
 
 #include <SQLiteCpp/Statement.h>
 
+#include "core/store/column_text.h"
 #include "core/base/clock.h"
 #include "core/care/follow_up.h"
 #include "core/domain/validate.h"
@@ -11,10 +12,6 @@ namespace yz {
 
 namespace {
 
-
-std::string col(SQLite::Statement& st, int i) {
-  return st.getColumn(i).isNull() ? std::string() : st.getColumn(i).getString();
-}
 
 }  // namespace
 
@@ -72,31 +69,31 @@ int64_t for_each_worklist_row(SQLite::Database& db, const WorklistQuery& q,
   int64_t n = 0;
   WorklistRow r;
   while (st.executeStep()) {
-    r.follow_up_id = col(st, 0);
-    r.patient_id = col(st, 1);
-    r.name = col(st, 2);
-    r.sex = col(st, 3);
-    r.birth_date = col(st, 4);
-    r.id_number = col(st, 5);
-    r.phone = col(st, 6);
-    r.village_code = col(st, 7);
-    r.village_name = col(st, 8);
-    r.township_code = col(st, 9);
-    r.township_name = col(st, 10);
-    r.due_date = col(st, 11);
-    r.reason = col(st, 12);
-    r.status = col(st, 13);
-    r.effective_status = col(st, 14);
-    r.program_id = col(st, 15);
+    r.follow_up_id = column_text(st, 0);
+    r.patient_id = column_text(st, 1);
+    r.name = column_text(st, 2);
+    r.sex = column_text(st, 3);
+    r.birth_date = column_text(st, 4);
+    r.id_number = column_text(st, 5);
+    r.phone = column_text(st, 6);
+    r.village_code = column_text(st, 7);
+    r.village_name = column_text(st, 8);
+    r.township_code = column_text(st, 9);
+    r.township_name = column_text(st, 10);
+    r.due_date = column_text(st, 11);
+    r.reason = column_text(st, 12);
+    r.status = column_text(st, 13);
+    r.effective_status = column_text(st, 14);
+    r.program_id = column_text(st, 15);
     r.program_version = st.getColumn(16).getInt();
-    r.screening_result = col(st, 17);
-    r.risk_grade = col(st, 18);
-    r.screened_on = col(st, 19);
-    r.referral_id = col(st, 20);
-    r.referral_to = col(st, 21);
-    r.referral_status = col(st, 22);
-    r.done_date = col(st, 23);
-    r.result = col(st, 24);
+    r.screening_result = column_text(st, 17);
+    r.risk_grade = column_text(st, 18);
+    r.screened_on = column_text(st, 19);
+    r.referral_id = column_text(st, 20);
+    r.referral_to = column_text(st, 21);
+    r.referral_status = column_text(st, 22);
+    r.done_date = column_text(st, 23);
+    r.result = column_text(st, 24);
     r.age = r.birth_date.size() == 10 ? age_on(r.birth_date, q.as_of) : 0;
     r.days_overdue = r.effective_status == "overdue"
                          ? days_between(r.due_date, q.as_of)

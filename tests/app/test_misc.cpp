@@ -4,7 +4,9 @@
 
 // GCC 12 reports a false -Wrestrict inside std::string when it inlines
 // string concatenation (GCC bug 105329).
+#if defined(__GNUC__) && !defined(__clang__)
 #pragma GCC diagnostic ignored "-Wrestrict"
+#endif
 
 #include <algorithm>
 #include <cstring>

@@ -24,11 +24,4 @@ inline int lines(const std::string& s) {
   return n;
 }
 
-inline std::string slurp(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
-
 }  // namespace yz_cli_test

@@ -12,7 +12,7 @@ namespace {
 
 using yz_cli_test::ctl;
 using yz_cli_test::lines;
-using yz_cli_test::slurp;
+using yz::test::slurp;
 
 const std::string kName = "金丝雀卓玛";
 const std::string kId = "540102198503020020";

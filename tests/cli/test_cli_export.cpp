@@ -17,6 +17,7 @@ using yz::test::run;
 using yz::test::RunResult;
 using yz::test::TempDir;
 using namespace yz_cli_test;
+using yz::test::slurp;
 
 namespace {
 

@@ -159,13 +159,6 @@ std::string xdotool(const std::string& display, const std::vector<std::string>& 
   return run(argv).out;
 }
 
-std::string slurp(const std::string& path) {
-  std::ifstream f(path, std::ios::binary);
-  std::stringstream s;
-  s << f.rdbuf();
-  return s.str();
-}
-
 Server::Server(const std::string& program, const std::string& db, const std::string& log) {
   child = std::make_unique<Child>(std::vector<std::string>{program, "--db", db, "--listen", "127.0.0.1:0"},
                                   std::vector<std::string>{}, log);

@@ -10,6 +10,8 @@
 #include <utility>
 #include <vector>
 
+#include "tests/support/process.h"
+
 namespace yz::test {
 
 // A background process; killed (SIGKILL) and reaped on destruction.
@@ -64,9 +66,6 @@ struct Server {
   std::string url;
   Server(const std::string& program, const std::string& db, const std::string& log);
 };
-
-// A file's bytes ("" when it cannot be read).
-std::string slurp(const std::string& path);
 
 // Save window `window` of `display` as a PNG (ImageMagick's import); false
 // when import is missing or failed. For looking at what a test drove.

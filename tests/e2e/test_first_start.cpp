@@ -19,13 +19,6 @@ namespace {
 const std::string kApp = YIZHEN_APP;
 const std::string kCtl = YIZHENCTL;
 
-std::string read_all(const std::string& path) {
-  std::ifstream f(path, std::ios::binary);
-  std::stringstream s;
-  s << f.rdbuf();
-  return s.str();
-}
-
 // The screen a screenshot run of the app on `db` drew.
 std::string start_screen(const std::string& display, TempDir& dir, const std::string& db, const std::string& name) {
   RunResult r = run({"/usr/bin/env", "DISPLAY=" + display, "ASAN_OPTIONS=detect_leaks=0",
@@ -33,7 +26,7 @@ std::string start_screen(const std::string& display, TempDir& dir, const std::st
                      dir.file(name + ".png"), "--frames", "3", "--state-out", dir.file(name + ".json")});
   INFO(r.err);
   REQUIRE(r.code == 0);
-  return json::parse(read_all(dir.file(name + ".json")))["screen"].get<std::string>();
+  return json::parse(slurp(dir.file(name + ".json")))["screen"].get<std::string>();
 }
 
 }  // namespace

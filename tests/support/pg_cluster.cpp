@@ -37,13 +37,6 @@ int free_port() {
   return ntohs(a.sin_port);
 }
 
-std::string slurp(const std::string& path) {
-  std::ifstream in(path);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
-
 }  // namespace
 
 bool PgCluster::available() { return fs::exists(kBin + "initdb") && fs::exists(kBin + "pg_ctl"); }

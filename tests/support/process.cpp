@@ -16,14 +16,12 @@ extern char** environ;
 
 namespace yz::test {
 
-namespace {
 std::string slurp(const std::string& path) {
   std::ifstream f(path, std::ios::binary);
   std::stringstream s;
   s << f.rdbuf();
   return s.str();
 }
-}  // namespace
 
 RunResult run(const std::vector<std::string>& argv) {
   TempDir tmp;

@@ -14,6 +14,9 @@ struct RunResult {
 // Run `argv` (argv[0] is a path) with no shell, wait for it, capture output.
 RunResult run(const std::vector<std::string>& argv);
 
+// A file's bytes ("" when it cannot be read).
+std::string slurp(const std::string& path);
+
 // The permission bits of `path` (e.g. 0600), or -1 when it cannot be read.
 int file_mode(const std::string& path);
 

@@ -391,7 +391,7 @@ TEST_CASE("Hole 4/5/7: the token is checked before the body, framing, encoding a
   Crafter c(a);
   const json good = sync::seal_batch(json::array(), {c.new_id(), c.device_id, "", 1, 1}, now_ms(), c.sign_secret);
   httplib::Client http(server.url);
-  for (auto [member, value] : {std::pair<const char*, json>{"version", 3067200000.0},
+  for (const auto& entry : {std::pair<const char*, json>{"version", 3067200000.0},
                                {"version", "1"},
                                {"sig", 5},
                                {"format", 7},
@@ -400,6 +400,8 @@ TEST_CASE("Hole 4/5/7: the token is checked before the body, framing, encoding a
                                {"count", "0"},
                                {"created_ms", 1.5},
                                {"schema", -1}}) {
+    const char* member = entry.first;  // not a structured binding: doctest's message is a lambda
+    const json& value = entry.second;
     json bad = good;
     bad[member] = value;
     auto res = http.Post("/v1/batches", {{"Authorization", "Bearer " + token}}, bad.dump(), "application/json");

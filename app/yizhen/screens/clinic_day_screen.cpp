@@ -12,12 +12,6 @@
 namespace yz::app {
 
 namespace {
-void toggle(std::vector<std::string>& v, const std::string& x) {
-  auto it = std::find(v.begin(), v.end(), x);
-  if (it == v.end()) v.push_back(x);
-  else v.erase(it);
-}
-bool has(const std::vector<std::string>& v, const std::string& x) { return std::find(v.begin(), v.end(), x) != v.end(); }
 
 void wrap_next(float width) {
   if (ImGui::GetCursorPosX() + width > ImGui::GetWindowContentRegionMax().x) ImGui::NewLine();
@@ -62,7 +56,7 @@ void draw_new_day(ClinicDayState& st, const AppView& view, AppModel& actions) {
   for (const auto& s : stations()) {
     ImGui::PushID(s.c_str());
     wrap_next(ui::em() * 4);
-    if (ui::Chip(s.c_str(), has(f.stations, s))) toggle(f.stations, s);
+    ui::ToggleChip(s.c_str(), f.stations, s);
     ImGui::SameLine();
     ImGui::PopID();
   }
@@ -78,7 +72,7 @@ void draw_new_day(ClinicDayState& st, const AppView& view, AppModel& actions) {
     if (m.team_id != f.team_id) continue;
     ImGui::PushID(m.id.c_str());
     wrap_next(ui::em() * 5);
-    if (ui::Chip(m.name.c_str(), has(f.staff, m.id))) toggle(f.staff, m.id);
+    ui::ToggleChip(m.name.c_str(), f.staff, m.id);
     ImGui::SameLine();
     ImGui::PopID();
   }

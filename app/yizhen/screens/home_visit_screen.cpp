@@ -11,15 +11,6 @@
 
 namespace yz::app {
 
-namespace {
-void toggle(std::vector<std::string>& v, const std::string& x) {
-  auto it = std::find(v.begin(), v.end(), x);
-  if (it == v.end()) v.push_back(x);
-  else v.erase(it);
-}
-bool has(const std::vector<std::string>& v, const std::string& x) { return std::find(v.begin(), v.end(), x) != v.end(); }
-}  // namespace
-
 void DrawHomeVisit(HomeVisitState& st, const AppView& view, AppModel& actions, Nav& nav) {
   HomeVisitForm& f = st.form;
   const Lang lang = view.prefs.lang;
@@ -72,7 +63,7 @@ void DrawHomeVisit(HomeVisitState& st, const AppView& view, AppModel& actions, N
   for (const auto& p : hh->members) {
     ImGui::PushID(p.id.c_str());
     if (ImGui::GetCursorPosX() + ui::em() * 6 > ImGui::GetWindowContentRegionMax().x) ImGui::NewLine();
-    if (ui::Chip(p.name.c_str(), has(f.patients, p.id))) toggle(f.patients, p.id);
+    ui::ToggleChip(p.name.c_str(), f.patients, p.id);
     ImGui::SameLine();
     ImGui::PopID();
   }
@@ -81,7 +72,7 @@ void DrawHomeVisit(HomeVisitState& st, const AppView& view, AppModel& actions, N
   for (const auto& s : common_services()) {
     ImGui::PushID(s.c_str());
     if (ImGui::GetCursorPosX() + ui::em() * 6 > ImGui::GetWindowContentRegionMax().x) ImGui::NewLine();
-    if (ui::Chip(s.c_str(), has(f.services, s))) toggle(f.services, s);
+    ui::ToggleChip(s.c_str(), f.services, s);
     ImGui::SameLine();
     ImGui::PopID();
   }

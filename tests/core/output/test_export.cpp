@@ -13,6 +13,7 @@
 #include <set>
 #include <sstream>
 
+#include "tests/support/process.h"
 #include "core/base/clock.h"
 #include "core/output/export.h"
 #include "core/care/follow_up.h"
@@ -56,13 +57,6 @@ std::vector<std::vector<std::string>> parse_csv(const std::string& text) {
   (void)any;
   if (!field.empty() || !row.empty()) row.push_back(field), rows.push_back(row);
   return rows;
-}
-
-std::string read_file(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
 }
 
 std::string unzip(const std::string& xlsx, const std::string& member) {
@@ -171,7 +165,7 @@ TEST_CASE("export: screening list as CSV has a BOM, Chinese headers and every ro
   q.program = "hypertension";
   const std::string out = d.dir.file("list.csv");
   const ExportSummary s = export_screening_list(d.store.db(), q, ExportFormat::csv, out);
-  const std::string text = read_file(out);
+  const std::string text = yz::test::slurp(out);
   REQUIRE(text.size() > 3);
   CHECK(text.substr(0, 3) == "\xEF\xBB\xBF");
   const auto rows = parse_csv(text.substr(3));
@@ -241,7 +235,7 @@ TEST_CASE("export: screening list filters by result, township and date range") {
   auto rows = [&](ScreeningListQuery q) {
     const std::string out = d.dir.file("f.csv");
     export_screening_list(d.store.db(), q, ExportFormat::csv, out);
-    return static_cast<int64_t>(parse_csv(read_file(out).substr(3)).size()) - 1;
+    return static_cast<int64_t>(parse_csv(yz::test::slurp(out).substr(3)).size()) - 1;
   };
   ScreeningListQuery q;
   q.program = "hypertension";
@@ -294,7 +288,7 @@ TEST_CASE("export: bad input and unwritable paths write nothing") {
   bad = q;
   bad.township = "54x";
   CHECK(fails(bad, out).field == "township");
-  CHECK(read_file(out) == "old");  // untouched
+  CHECK(yz::test::slurp(out) == "old");  // untouched
   CHECK(fails(q, d.dir.file("no/such/dir/list.csv")).field == "out");
   CHECK(fails(q, d.dir.path(), ExportFormat::xlsx).field == "out");  // a folder
   CHECK(first_error([&] { parse_export_format("pdf"); }).field == "format");
@@ -325,7 +319,7 @@ TEST_CASE("export: follow-up worklist as CSV and XLSX equals the open follow-ups
   REQUIRE(overdue > 0);
   const std::string csv = d.dir.file("fu.csv");
   CHECK(export_follow_ups(d.store.db(), q, ExportFormat::csv, csv).rows == expected);
-  const auto rows = parse_csv(read_file(csv).substr(3));
+  const auto rows = parse_csv(yz::test::slurp(csv).substr(3));
   REQUIRE(rows.size() == static_cast<size_t>(expected + 1));
   CHECK(rows[0][0] == "应随访日期");
   int64_t overdue_rows = 0;

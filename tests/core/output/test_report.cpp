@@ -60,7 +60,9 @@ void check_figures(SQLite::Database& db, const ReportFigures& f, const std::stri
         q1(db, "SELECT COUNT(*) FROM screening WHERE deleted = 0 AND result = 'positive' AND clinic_day_id" + in));
   CHECK(f.suspected ==
         q1(db, "SELECT COUNT(*) FROM screening WHERE deleted = 0 AND result = 'suspected' AND clinic_day_id" + in));
-  for (const auto& [program, c] : f.by_program) {
+  for (const auto& entry : f.by_program) {
+    const auto& program = entry.first;  // not structured bindings: doctest's checks use lambdas
+    const auto& c = entry.second;
     CAPTURE(program);
     CHECK(c.screened == q1(db, "SELECT COUNT(*) FROM screening WHERE deleted = 0 AND program_id = ? AND clinic_day_id" + in,
                            {program}));

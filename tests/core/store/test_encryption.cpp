@@ -14,6 +14,7 @@
 #include <iterator>
 #include <string>
 
+#include "tests/support/process.h"
 #include "core/domain/open_store.h"
 #include "core/store/encryption.h"
 #include "core/store/key_file.h"
@@ -35,14 +36,9 @@ SQLite::Database open_enc(const std::string& path) {
   return db;
 }
 
-std::string slurp(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  return {std::istreambuf_iterator<char>(in), {}};
-}
-
 bool any_file_contains(const std::string& dir, const std::string& needle) {
   for (const auto& e : std::filesystem::directory_iterator(dir))
-    if (e.is_regular_file() && slurp(e.path().string()).find(needle) != std::string::npos) return true;
+    if (e.is_regular_file() && yz::test::slurp(e.path().string()).find(needle) != std::string::npos) return true;
   return false;
 }
 
@@ -113,13 +109,13 @@ TEST_CASE("a plain database opened as encrypted is refused and left unchanged") 
     SQLite::Database db(p.str(), SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
     fill(db, 10);
   }
-  const std::string before = slurp(p.str());
+  const std::string before = yz::test::slurp(p.str());
   yz::register_database_key(p.str(), yz::random_database_key());
   {
     SQLite::Database db(p.str(), SQLite::OPEN_READWRITE, 0, yz::encrypted_vfs_name());
     CHECK_THROWS_AS(yz::prepare_encrypted_connection(db.getHandle()), yz::EncryptionError);
   }
-  CHECK(slurp(p.str()) == before);
+  CHECK(yz::test::slurp(p.str()) == before);
   yz::forget_database_key(p.str());
 }
 
@@ -186,14 +182,14 @@ TEST_CASE("the key file: the right passphrase opens it, a wrong one is a clear e
   CHECK_THROWS(yz::create_key_file(p.str(), "again", yz::kKdfTesting));  // never overwrite a key
   CHECK_THROWS(yz::create_key_file(p.str() + "2", "", yz::kKdfTesting));
 
-  const std::string before = slurp(yz::key_file_path(p.str()));
+  const std::string before = yz::test::slurp(yz::key_file_path(p.str()));
   CHECK_THROWS_AS(yz::rewrap_key_file(p.str(), "wrong", "new", yz::kKdfTesting), yz::PassphraseError);
-  CHECK(slurp(yz::key_file_path(p.str())) == before);  // nothing changed
+  CHECK(yz::test::slurp(yz::key_file_path(p.str())) == before);  // nothing changed
   yz::rewrap_key_file(p.str(), "雪域高原 2026", "新口令", yz::kKdfTesting);
   CHECK(yz::unlock_key_file(p.str(), "新口令") == key);
   CHECK_THROWS_AS(yz::unlock_key_file(p.str(), "雪域高原 2026"), yz::PassphraseError);
   // The key itself never appears in the file.
-  CHECK(slurp(yz::key_file_path(p.str())).find(std::string(key.begin(), key.end())) == std::string::npos);
+  CHECK(yz::test::slurp(yz::key_file_path(p.str())).find(std::string(key.begin(), key.end())) == std::string::npos);
 }
 
 TEST_CASE("a Store on an encrypted database: saves, search index, readers and checkpoints stay sealed") {
