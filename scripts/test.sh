@@ -25,8 +25,11 @@ if [[ "${SANITIZE:-0}" == 1 ]]; then
     -DYIZHEN_FUZZ=ON -DYIZHEN_BUILD_BENCH=OFF "$werror"
   export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1
   export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
+  # One test more than cores: many of these wait (on the app under Xvfb, a
+  # server, a killed child), and this build has no timing bars to disturb.
+  jobs=$(( $(nproc) + 1 ))
 else
   build_dir=build
   scripts/setup.sh "$build_dir" "$werror"
 fi
-ctest --test-dir "$build_dir" --output-on-failure -j "$(nproc)" --timeout 600
+ctest --test-dir "$build_dir" --output-on-failure -j "${jobs:-$(nproc)}" --timeout 600

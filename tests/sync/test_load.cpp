@@ -37,8 +37,15 @@ double peak_mib(pid_t pid) {
 // several times the memory: the same load then measures the sanitizer, so
 // that build runs a smaller crowd for exactly-once and skips the time and
 // memory bars (the normal build and BENCHMARKS.md hold those).
+// GCC says so with __SANITIZE_ADDRESS__, clang with __has_feature.
 #if defined(__SANITIZE_ADDRESS__)
 constexpr bool kSanitized = true;
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+constexpr bool kSanitized = true;
+#else
+constexpr bool kSanitized = false;
+#endif
 #else
 constexpr bool kSanitized = false;
 #endif
