@@ -111,7 +111,9 @@ trap 'exit 130' INT TERM
 display=""
 for ((n = 200; n < 300; ++n)); do
   [[ -e /tmp/.X$n-lock || -e /tmp/.X11-unix/X$n ]] && continue
-  Xvfb ":$n" -screen 0 1400x900x24 -nolisten tcp >"$work/xvfb.log" 2>&1 &
+  # -noreset: a client connecting while Xvfb resets (after its last client
+  # left) is refused, and SDL then falls back to its offscreen driver.
+  Xvfb ":$n" -noreset -screen 0 1400x900x24 -nolisten tcp >"$work/xvfb.log" 2>&1 &
   xvfb_pid=$!
   for ((i = 0; i < 250; ++i)); do
     kill -0 "$xvfb_pid" 2>/dev/null || break

@@ -11,6 +11,7 @@
 #include <algorithm>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <stdexcept>
 #include <vector>
 
@@ -51,6 +52,17 @@ std::unique_ptr<Window> Window::create(const WindowOptions& o) {
   SDL_SetHint(SDL_HINT_IME_SHOW_UI, "1");
   if (SDL_Init(SDL_INIT_VIDEO | SDL_INIT_EVENTS) != 0)
     throw std::runtime_error(std::string("SDL_Init: ") + SDL_GetError());
+  // When it reaches no X11 or Wayland display, SDL falls back to drivers that
+  // draw nowhere: the app would run with no window. Say so and stop instead.
+  // (A screenshot draws into a hidden window, where they are fine.)
+  if (const char* driver = SDL_GetCurrentVideoDriver(); !o.hidden && driver &&
+                                                        (std::strcmp(driver, "offscreen") == 0 ||
+                                                         std::strcmp(driver, "dummy") == 0)) {
+    const char* display = std::getenv("DISPLAY");
+    SDL_Quit();
+    throw std::runtime_error(std::string("no display to draw on (DISPLAY=") + (display ? display : "") +
+                             "; SDL could reach neither X11 nor Wayland)");
+  }
   std::unique_ptr<Window> w(new Window());
   w->impl_ = std::make_unique<Impl>();
   g_wake_event = SDL_RegisterEvents(1);

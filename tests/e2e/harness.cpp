@@ -126,7 +126,12 @@ Xvfb::Xvfb() {
     const std::string sock = "/tmp/.X11-unix/X" + std::to_string(n);
     if (std::filesystem::exists(lock) || std::filesystem::exists(sock)) continue;
     auto child = std::make_unique<Child>(
-        std::vector<std::string>{xvfb, ":" + std::to_string(n), "-screen", "0", "1400x1300x24", "-nolisten", "tcp"},
+        // -noreset: without it Xvfb resets when its last client leaves, and a
+        // client connecting during the reset is refused. SDL connects, hangs
+        // up and connects again when it probes its X11 driver; refused, it
+        // fell back to its offscreen driver and the app ran with no window.
+        std::vector<std::string>{xvfb, ":" + std::to_string(n), "-noreset", "-screen", "0", "1400x1300x24", "-nolisten",
+                                 "tcp"},
         std::vector<std::string>{});
     for (int i = 0; i < 250 && child->running(); ++i) {
       if (std::filesystem::exists(sock)) {
@@ -154,7 +159,9 @@ Xvfb::~Xvfb() {
 }
 
 std::string xdotool(const std::string& display, const std::vector<std::string>& args) {
-  std::vector<std::string> argv{"/usr/bin/env", "DISPLAY=" + display, which("xdotool")};
+  // A UTF-8 locale, whatever the caller's: `xdotool type` cannot type
+  // Chinese under C or POSIX.
+  std::vector<std::string> argv{"/usr/bin/env", "DISPLAY=" + display, "LC_ALL=C.UTF-8", which("xdotool")};
   argv.insert(argv.end(), args.begin(), args.end());
   return run(argv).out;
 }
