@@ -24,65 +24,6 @@ namespace yz::test {
 
 void sleep_ms(int ms) { std::this_thread::sleep_for(std::chrono::milliseconds(ms)); }
 
-Child::Child(const std::vector<std::string>& argv, const std::vector<std::string>& env_extra, const std::string& log) {
-  std::vector<std::string> env_s;
-  for (char** e = environ; *e; ++e) {
-    std::string v(*e);
-    bool replaced = false;
-    for (const auto& x : env_extra)
-      if (v.substr(0, v.find('=') + 1) == x.substr(0, x.find('=') + 1)) replaced = true;
-    if (!replaced) env_s.push_back(v);
-  }
-  for (const auto& x : env_extra) env_s.push_back(x);
-  std::vector<char*> envp, args;
-  for (auto& e : env_s) envp.push_back(e.data());
-  envp.push_back(nullptr);
-  for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
-  args.push_back(nullptr);
-  posix_spawn_file_actions_t fa;
-  posix_spawn_file_actions_init(&fa);
-  posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
-  posix_spawn_file_actions_addopen(&fa, 1, log.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0600);
-  posix_spawn_file_actions_addopen(&fa, 2, log.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0600);
-  const int rc = posix_spawn(&pid_, args[0], &fa, nullptr, args.data(), envp.data());
-  posix_spawn_file_actions_destroy(&fa);
-  if (rc != 0) throw std::runtime_error("cannot start " + argv[0]);
-}
-
-bool Child::running() {
-  if (pid_ < 0) return false;
-  int st = 0;
-  const pid_t r = waitpid(pid_, &st, WNOHANG);
-  if (r == pid_) {
-    status_ = st;
-    pid_ = -1;
-    return false;
-  }
-  return true;
-}
-
-int Child::stop(int sig, int timeout_ms) {
-  if (pid_ >= 0) {
-    kill(pid_, sig);
-    for (int waited = 0; waited < timeout_ms && running(); waited += 20) sleep_ms(20);
-    if (pid_ >= 0) {
-      kill(pid_, SIGKILL);
-      waitpid(pid_, &status_, 0);
-      pid_ = -1;
-      return -1;
-    }
-  }
-  if (status_ < 0) return -1;
-  return WIFEXITED(status_) ? WEXITSTATUS(status_) : 128 + WTERMSIG(status_);
-}
-
-Child::~Child() {
-  if (pid_ >= 0) {
-    kill(pid_, SIGKILL);
-    waitpid(pid_, nullptr, 0);
-  }
-}
-
 std::string which(const std::string& name) {
   const char* path = std::getenv("PATH");
   std::string p = path ? path : "/usr/bin:/bin";

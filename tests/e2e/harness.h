@@ -10,28 +10,10 @@
 #include <utility>
 #include <vector>
 
+#include "tests/support/child.h"
 #include "tests/support/process.h"
 
 namespace yz::test {
-
-// A background process; killed (SIGKILL) and reaped on destruction.
-class Child {
- public:
-  Child(const std::vector<std::string>& argv, const std::vector<std::string>& env_extra,
-        const std::string& log_path = "/dev/null");
-  ~Child();
-  Child(const Child&) = delete;
-  Child& operator=(const Child&) = delete;
-  pid_t pid() const { return pid_; }
-  // Send `sig` and wait up to `timeout_ms`; returns the exit code (128 +
-  // signal), or -1 if it did not end (it is then killed).
-  int stop(int sig, int timeout_ms = 10000);
-  bool running();
-
- private:
-  pid_t pid_ = -1;
-  int status_ = -1;
-};
 
 // Path of a program found on PATH, or empty.
 std::string which(const std::string& name);

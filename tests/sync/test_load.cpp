@@ -15,6 +15,7 @@
 #include <thread>
 
 #include "core/replication/outbox.h"
+#include "tests/support/sanitizers.h"
 #include "tests/sync/raw_socket.h"
 #include "tests/sync/server_fixture.h"
 
@@ -33,22 +34,10 @@ double peak_mib(pid_t pid) {
   return 0;
 }
 
-// Under AddressSanitizer the server runs several times slower and uses
-// several times the memory: the same load then measures the sanitizer, so
-// that build runs a smaller crowd for exactly-once and skips the time and
-// memory bars (the normal build and BENCHMARKS.md hold those).
-// GCC says so with __SANITIZE_ADDRESS__, clang with __has_feature.
-#if defined(__SANITIZE_ADDRESS__)
-constexpr bool kSanitized = true;
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
-constexpr bool kSanitized = true;
-#else
-constexpr bool kSanitized = false;
-#endif
-#else
-constexpr bool kSanitized = false;
-#endif
+// Under AddressSanitizer (kSanitized) the same load would measure the
+// sanitizer: that build runs a smaller crowd for exactly-once and skips the
+// time and memory bars (the normal build and BENCHMARKS.md hold those).
+using yz::test::kSanitized;
 
 }  // namespace
 
