@@ -167,6 +167,28 @@ int main(int argc, char** argv) {
   auto* quarantine = admin->add_subcommand("quarantine", "Records set aside, with their reasons");
   quarantine->callback([&] { code = guarded([&] { return print(as_json, open_store(db)->quarantine(1000)), 0; }); });
 
+  // The server's hash-chained audit trail: `audit verify` exits 0 when every
+  // row holds, 3 naming the first row that does not (removed or changed).
+  auto* audit = admin->add_subcommand("audit", "The server's audit trail: who did what, chained");
+  audit->require_subcommand(1);
+  int audit_limit = 100;
+  auto* audit_list = audit->add_subcommand("list", "The newest audit rows, newest first");
+  audit_list->add_option("--limit", audit_limit, "How many rows")->check(CLI::Range(1, 100000));
+  audit_list->callback([&] { code = guarded([&] { return print(as_json, open_store(db)->audit_log(audit_limit)), 0; }); });
+  auto* audit_verify = audit->add_subcommand("verify", "Check that no audit row was removed or changed");
+  audit_verify->callback([&] {
+    code = guarded([&] {
+      const json c = open_store(db)->verify_audit();
+      if (as_json)
+        std::cout << c.dump(2) << "\n";
+      else if (c["ok"] == true)
+        std::cout << "ok: " << c["rows"] << " audit rows chain\n";
+      else
+        std::cout << c["problem"].get<std::string>() << "\n";
+      return c["ok"] == true ? 0 : 3;
+    });
+  });
+
   add_places_admin(*admin, db, as_json, code);
 
   try {

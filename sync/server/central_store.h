@@ -145,6 +145,16 @@ class CentralStore {
   // Throws CentralError (400 bad_code, 404 unknown_place, 409 level_mismatch).
   virtual json reconcile_place(const std::string& provisional, const std::string& official);
 
+  // The server's audit trail (core/store/audit_chain.h, the `audit` table):
+  // one row per operation — a coordinator's verb (actor "admin") or a
+  // device's enrollment, key and batch (actor "device:ID") — each chained to
+  // the one before. audit_log: the newest `limit` rows, newest first
+  // ({"rid", "at", "actor", "action", "entity", "record_id"?, "detail"?}).
+  // verify_audit: the chain recomputed, {"rows", "ok"} plus {"first_bad",
+  // "problem"} when a row was removed or changed.
+  virtual json audit_log(int limit) = 0;
+  virtual json verify_audit() = 0;
+
   // Counts of every record kind, devices, batches, quarantine, conflicts.
   virtual json stats() = 0;
   // Every enrolled device: id, team, name, enrolled/revoked/last seen

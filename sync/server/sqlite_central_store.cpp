@@ -23,6 +23,7 @@
 #include "core/base/errors.h"
 #include "core/base/hlc.h"
 #include "core/programs/programs.h"
+#include "core/store/audit_chain.h"
 #include "core/store/store.h"
 #include "core/domain/open_store.h"
 #include "core/base/utf8.h"
@@ -198,6 +199,7 @@ class SqliteCentralStore : public CentralStore {
       ins.bind(3, now_ms());
       ins.bind(4, now_ms() + valid_ms);
       ins.exec();
+      audit(db, kAdmin, "create", "enroll_code", team_id, {{"team", name}, {"valid_ms", valid_ms}});
     });
     return code;
   }
@@ -226,6 +228,7 @@ class SqliteCentralStore : public CentralStore {
       up.bind(2, t.team_id);
       up.exec();
       update_here(db, "team", t.team_id, {{"area_code", area_code}}, t.team_id);
+      audit(db, kAdmin, "update", "team", t.team_id, {{"area", area_code}, {"was", t.area}});
     });
   }
 
@@ -242,6 +245,7 @@ class SqliteCentralStore : public CentralStore {
       up.bind(3, t.team_id);
       up.exec();
       update_here(db, "team", t.team_id, {{"name", name}}, t.team_id);
+      audit(db, kAdmin, "update", "team", t.team_id, {{"name", name}, {"was", t.name}});
     });
   }
 
@@ -293,6 +297,7 @@ class SqliteCentralStore : public CentralStore {
                    {"enrolled_at", datetime_of_ms(now_ms())}},
                   team_id);
       out.device = *find_device(db, "device_id", device_id);
+      audit(db, device_actor(device_id), "create", "device", device_id, {{"team_id", team_id}, {"name", short_name}});
       SQLite::Statement t(db, "SELECT name FROM srv_team WHERE team_id = ?");
       t.bind(1, team_id);
       if (t.executeStep()) out.team_name = t.getColumn(0).getString();
@@ -314,6 +319,7 @@ class SqliteCentralStore : public CentralStore {
       up.bind(1, public_key);
       up.bind(2, device_id);
       up.exec();
+      audit(db, device_actor(device_id), "update", "device", device_id, {{"sign_key", "registered"}});
     });
   }
 
@@ -332,8 +338,9 @@ class SqliteCentralStore : public CentralStore {
       SQLite::Statement st(db, "UPDATE srv_device SET revoked_ms = ? WHERE device_id = ? AND revoked_ms IS NULL");
       st.bind(1, now_ms());
       st.bind(2, device_id);
-      st.exec();
+      const bool revoked_now = st.exec() > 0;
       found = find_device(db, "device_id", device_id).has_value();
+      if (revoked_now) audit(db, kAdmin, "update", "device", device_id, {{"revoked", true}});
     });
     return found;
   }
@@ -431,6 +438,9 @@ class SqliteCentralStore : public CentralStore {
       dev.bind(3, skew);
       dev.bind(4, device.device_id);
       dev.exec();
+      audit(db, device_actor(device.device_id), "import", "batch", batch_id,
+            {{"seq", batch["seq"]}, {"source", source}, {"applied", applied}, {"unchanged", unchanged},
+             {"conflicts", conflicts}, {"quarantined", quarantined.size()}});
     });
     // Signed as it leaves: a receipt stored before is signed again with the
     // server's current key.
@@ -501,6 +511,7 @@ class SqliteCentralStore : public CentralStore {
       if (added) {
         const ProgramPtr p = parse_program(definition);
         feed(db, "program", p->id + "@" + std::to_string(p->version), "", "");
+        audit(db, kAdmin, "import", "program", p->id + "@" + std::to_string(p->version), {});
       }
       release();
     });
@@ -527,6 +538,7 @@ class SqliteCentralStore : public CentralStore {
           ++unchanged;
         }
       }
+      audit(db, kAdmin, "import", "place", "", {{"created", created}, {"renamed", renamed}, {"unchanged", unchanged}});
     });
     return {{"created", created}, {"renamed", renamed}, {"unchanged", unchanged}};
   }
@@ -579,8 +591,35 @@ class SqliteCentralStore : public CentralStore {
       log.bind(2, official);
       log.bind(3, now_ms());
       log.exec();
+      audit(db, kAdmin, "update", "place", provisional, {{"official", official}, {"moved", moved}});
     });
     return {{"moved", moved}, {"provisional", provisional}, {"official", official}};
+  }
+
+  json audit_log(int limit) override {
+    SQLite::Statement st(reader(),
+                         "SELECT rid, at_ms, actor, action, entity, record_id, detail FROM audit "
+                         "ORDER BY rid DESC LIMIT ?");
+    st.bind(1, limit);
+    json out = json::array();
+    while (st.executeStep()) {
+      json row = {{"rid", st.getColumn(0).getInt64()},
+                  {"at", datetime_of_ms(st.getColumn(1).getInt64())},
+                  {"actor", st.getColumn(2).getString()},
+                  {"action", st.getColumn(3).getString()},
+                  {"entity", st.getColumn(4).getString()}};
+      if (!st.getColumn(5).isNull()) row["record_id"] = st.getColumn(5).getString();
+      if (!st.getColumn(6).isNull()) row["detail"] = json::parse(st.getColumn(6).getString(), nullptr, false);
+      out.push_back(std::move(row));
+    }
+    return out;
+  }
+
+  json verify_audit() override {
+    const AuditCheck c = verify_audit_chain(reader());
+    json out = {{"rows", c.rows}, {"ok", c.ok}};
+    if (!c.ok) out.update({{"first_bad", c.first_bad}, {"problem", c.problem}});
+    return out;
   }
 
   json stats() override {
@@ -941,6 +980,25 @@ class SqliteCentralStore : public CentralStore {
   }
 
   // A record the server itself makes (a team, a device), fed like any change.
+  // One row of the server's hash-chained audit trail (core/store/audit_chain.h)
+  // for an operation, in the caller's transaction: a coordinator's verb
+  // (kAdmin) or what a device asked (device_actor). `detail` never holds a
+  // secret (no codes, tokens or keys) nor patient data.
+  void audit(SQLite::Database& db, const std::string& actor, const char* action, const char* entity,
+             const std::string& record_id, const json& detail) {
+    AuditRow row;
+    row.at_ms = now_ms();
+    row.hlc = store_.stamp();
+    row.actor = actor;
+    row.action = action;
+    row.entity = entity;
+    if (!record_id.empty()) row.record_id = record_id;
+    if (!detail.empty()) row.detail = detail.dump();
+    append_audit_row(db, std::move(row));
+  }
+  static constexpr const char* kAdmin = "admin";
+  static std::string device_actor(const std::string& device_id) { return "device:" + device_id; }
+
   void create_here(SQLite::Database& db, const char* entity, const std::string& id, const json& fields,
                    const std::string& team_id) {
     const json change = {{"entity", entity}, {"id", id}, {"hlc", store_.stamp()}, {"deleted", false}, {"fields", fields}};
