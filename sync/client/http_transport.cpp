@@ -51,12 +51,9 @@ void split_pin(const std::string& url, std::string& base, std::string& pin) {
   const std::string prefix = "sha256=";
   if (frag.compare(0, prefix.size(), prefix) != 0)
     throw TransportError("server address: the part after # must be sha256=<certificate fingerprint>");
-  for (char c : frag.substr(prefix.size()))
-    if (c != ':') pin += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  if (pin.size() < 16 || pin.size() > 64 || !std::all_of(pin.begin(), pin.end(), [](char c) {
-        return std::isxdigit(static_cast<unsigned char>(c));
-      }))
-    throw TransportError("server address: the certificate fingerprint must be 16 to 64 hex digits");
+  const auto normal = normalize_fingerprint(frag.substr(prefix.size()));
+  if (!normal) throw TransportError("server address: the certificate fingerprint must be 16 to 64 hex digits");
+  pin = *normal;
 }
 
 class HttpTransport : public Transport {
@@ -125,6 +122,17 @@ class HttpTransport : public Transport {
 std::unique_ptr<Transport> make_http_transport(const std::string& base_url, int connect_timeout_s,
                                                int read_timeout_s) {
   return std::make_unique<HttpTransport>(base_url, connect_timeout_s, read_timeout_s);
+}
+
+std::optional<std::string> normalize_fingerprint(std::string_view typed) {
+  std::string hex;
+  for (char c : typed) {
+    if (c == ':' || c == ' ') continue;
+    if (!std::isxdigit(static_cast<unsigned char>(c))) return std::nullopt;
+    hex += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  }
+  if (hex.size() < 16 || hex.size() > 64) return std::nullopt;
+  return hex;
 }
 
 std::string pinned_url(const std::string& url, const std::string& sha256_hex) {

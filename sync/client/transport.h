@@ -5,7 +5,9 @@
 
 #include <memory>
 #include <stdexcept>
+#include <optional>
 #include <string>
+#include <string_view>
 
 namespace yz::sync {
 
@@ -43,6 +45,11 @@ class Transport {
 // Timeouts in seconds. Throws TransportError for a bad address.
 std::unique_ptr<Transport> make_http_transport(const std::string& base_url, int connect_timeout_s = 5,
                                                int read_timeout_s = 60);
+
+// A certificate fingerprint as typed (hex, any case, colons or spaces
+// between bytes allowed) as a pin compares it: lowercase hex; nullopt when
+// it is not 16 to 64 hex digits.
+std::optional<std::string> normalize_fingerprint(std::string_view typed);
 
 // `url` (without any pin) pinned to `sha256_hex`.
 std::string pinned_url(const std::string& url, const std::string& sha256_hex);

@@ -64,6 +64,31 @@ TEST_CASE("the enrollment form wants an http or https URL and a code") {
   CHECK_FALSE(f.check(Lang::zh));
   CHECK(f.errors.count("code"));
   CHECK_FALSE(f.errors.count("url"));
+  CHECK(f.errors.count("fingerprint"));  // https without the certificate it pins
+}
+
+TEST_CASE("the enrollment form pins an https server to the fingerprint printed with the code") {
+  EnrollForm f;
+  f.code = "K7Q2-9XM4";
+  f.device_name = "护士站一号";
+  f.url = "https://10.0.0.5:8470/";
+  const std::string fp = "AB:CD:EF:01:23:45:67:89:ab:cd:ef:01:23:45:67:89:ab:cd:ef:01:23:45:67:89:ab:cd:ef:01:23:45:67:89";
+  f.fingerprint = " " + fp + " ";
+  REQUIRE(f.check(Lang::zh));
+  CHECK(f.server_url() == "https://10.0.0.5:8470#sha256=abcdef0123456789abcdef0123456789abcdef0123456789abcdef0123456789");
+  for (const char* bad : {"xyz", "abcd", "ab:cd:zz:01:23:45:67:89:ab"}) {
+    f.fingerprint = bad;
+    CHECK_MESSAGE(!f.check(Lang::en), bad);
+    CHECK(f.errors.count("fingerprint"));
+    CHECK(f.errors.size() == 1);
+  }
+  f.url = "http://10.0.0.5:8470";
+  f.fingerprint = fp;
+  CHECK_FALSE(f.check(Lang::en));  // a pin on plain http means a mistyped address
+  CHECK(f.errors.count("fingerprint"));
+  f.fingerprint = "";
+  CHECK(f.check(Lang::en));
+  CHECK(f.server_url() == "http://10.0.0.5:8470");
 }
 
 TEST_CASE("programs that fit the patient are offered first and the others say why") {

@@ -2,6 +2,7 @@
 
 #include "app/yizhen/strings.h"
 #include "core/base/utf8.h"
+#include "sync/client/transport.h"
 
 namespace yz::app {
 
@@ -15,6 +16,8 @@ void EnrollForm::default_device_name(const std::string& saved_name, const std::s
 std::string EnrollForm::server_url() const {
   std::string u = trim(url);
   while (!u.empty() && u.back() == '/') u.pop_back();
+  if (const auto pin = sync::normalize_fingerprint(trim(fingerprint)); pin && u.rfind("https://", 0) == 0)
+    return sync::pinned_url(u, *pin);
   return u;
 }
 
@@ -28,6 +31,11 @@ bool EnrollForm::check(Lang lang) {
   if (u.empty()) errors["url"] = problem_text({"url", "required"}, lang);
   else if (!has_host)
     errors["url"] = tr(S::sy_bad_url, lang);
+  const bool https = u.rfind("https://", 0) == 0;
+  const std::string typed = trim(fingerprint);
+  if (https && typed.empty()) errors["fingerprint"] = tr(S::sy_https_needs_fingerprint, lang);
+  else if (!typed.empty() && !sync::normalize_fingerprint(typed)) errors["fingerprint"] = tr(S::sy_bad_fingerprint, lang);
+  else if (!typed.empty() && !https && has_host) errors["fingerprint"] = tr(S::sy_fingerprint_needs_https, lang);
   if (trim(code).empty()) errors["code"] = problem_text({"code", "required"}, lang);
   if (trim(device_name).empty()) errors["device_name"] = problem_text({"device_name", "required"}, lang);
   return errors.empty();

@@ -28,6 +28,8 @@ void draw_enroll(SyncScreenState& st, const AppView& view, SyncService& sync) {
   ui::Muted(tr(S::sy_enroll_hint));
   const float w = std::min(ui::em() * 24, ImGui::GetContentRegionAvail().x);
   ui::TextField(tr(S::sy_server_url), "##enroll_url", &f.url, f.errors, "url", w, 0, "http://192.168.1.10:8080");
+  ui::TextField(tr(S::sy_fingerprint), "##enroll_fingerprint", &f.fingerprint, f.errors, "fingerprint", w, 0,
+                "sha256 …");
   ui::TextField(tr(S::sy_code), "##enroll_code", &f.code, f.errors, "code", ui::em() * 12);
   ui::TextField(tr(S::sy_device_name), "##enroll_name", &f.device_name, f.errors, "device_name", w);
   const bool enrolling = sv.enrolling;  // one value for Begin/EndDisabled
