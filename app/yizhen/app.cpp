@@ -246,13 +246,7 @@ void App::draw(float width, float height) {
       if (i % 4) ImGui::SameLine();
       ++i;
       ImGui::PushID(static_cast<int>(n.screen));
-      const bool sel = nav_.current == n.screen;
-      if (sel) {
-        ImGui::PushStyleColor(ImGuiCol_Button, ui::col_accent());
-        ImGui::PushStyleColor(ImGuiCol_Text, ImVec4(1, 1, 1, 1));
-      }
-      if (ImGui::Button(tr(n.label), ImVec2(bw, ui::touch_h()))) go(n.screen);
-      if (sel) ImGui::PopStyleColor(2);
+      if (ui::NavButton(tr(n.label), nav_.current == n.screen, ImVec2(bw, ui::touch_h()))) go(n.screen);
       ImGui::PopID();
     }
     ImGui::Separator();
@@ -260,13 +254,7 @@ void App::draw(float width, float height) {
     ImGui::BeginChild("nav", ImVec2(ui::em() * 7.5f, -status_h), false);
     for (const auto& n : kNav) {
       ImGui::PushID(static_cast<int>(n.screen));
-      const bool sel = nav_.current == n.screen;
-      if (sel) {
-        ImGui::PushStyleColor(ImGuiCol_Button, ui::col_accent());
-        ImGui::PushStyleColor(ImGuiCol_Text, ImVec4(1, 1, 1, 1));
-      }
-      if (ImGui::Button(tr(n.label), ImVec2(-1, ui::touch_h() * 1.15f))) go(n.screen);
-      if (sel) ImGui::PopStyleColor(2);
+      if (ui::NavButton(tr(n.label), nav_.current == n.screen, ImVec2(-1, ui::touch_h() * 1.15f))) go(n.screen);
       ImGui::PopID();
     }
     ImGui::EndChild();

@@ -38,6 +38,10 @@ bool PrimaryButton(const char* label, float width = 0);
 bool DangerButton(const char* label, float width = 0);
 // A toggle chip, at least `min_width` wide; returns true when clicked.
 bool Chip(const char* label, bool selected, float min_width = 0);
+// A navigation button of `size`; the current screen's is filled with the
+// accent and keeps white-on-dark while hovered or pressed (on a touch screen
+// the pointer rests on the button last tapped).
+bool NavButton(const char* label, bool selected, ImVec2 size);
 // A chip for one `value` of a multiple choice: shown selected when `chosen`
 // holds it; a click adds or removes it. Returns true when clicked.
 bool ToggleChip(const char* label, std::vector<std::string>& chosen, const std::string& value);

@@ -9,6 +9,8 @@
 #include <fcntl.h>
 
 #include <chrono>
+#include <cmath>
+#include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -123,6 +125,27 @@ bool window_png(const std::string& display, const std::string& window, const std
   const std::string import = which("import");
   if (import.empty()) return false;
   return run({import, "-display", display, "-window", window, path}).code == 0 && std::filesystem::exists(path);
+}
+
+double window_luminance(const std::string& display, const std::string& window, std::pair<int, int> at) {
+  const std::string import = which("import");
+  if (import.empty()) return -1;
+  // One pixel as ImageMagick's text format: "0,0: (r,g,b) ...".
+  const RunResult r = run({import, "-display", display, "-window", window, "-crop",
+                           "1x1+" + std::to_string(at.first) + "+" + std::to_string(at.second), "-depth", "8", "txt:-"});
+  const auto open = r.out.find(": (");
+  int rgb[3];
+  if (r.code != 0 || open == std::string::npos ||
+      std::sscanf(r.out.c_str() + open + 3, "%d,%d,%d", &rgb[0], &rgb[1], &rgb[2]) != 3)
+    return -1;
+  // WCAG relative luminance of an sRGB colour.
+  double lum = 0;
+  const double weight[3] = {0.2126, 0.7152, 0.0722};
+  for (int i = 0; i < 3; ++i) {
+    const double c = rgb[i] / 255.0;
+    lum += weight[i] * (c <= 0.03928 ? c / 12.92 : std::pow((c + 0.055) / 1.055, 2.4));
+  }
+  return lum;
 }
 
 std::string wait_window(const std::string& display, const std::string& name, int timeout_ms) {

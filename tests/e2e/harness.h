@@ -49,6 +49,11 @@ struct Server {
   Server(const std::string& program, const std::string& db, const std::string& log);
 };
 
+// The WCAG relative luminance (0 black .. 1 white) of the window's pixel
+// `at`, or -1 if it could not be read. White text on it has the contrast
+// ratio 1.05 / (luminance + 0.05).
+double window_luminance(const std::string& display, const std::string& window, std::pair<int, int> at);
+
 // Save window `window` of `display` as a PNG (ImageMagick's import); false
 // when import is missing or failed. For looking at what a test drove.
 bool window_png(const std::string& display, const std::string& window, const std::string& path);

@@ -187,6 +187,8 @@ namespace {
 // Where the Follow-ups screen draws the first row's buttons at 1366x768,
 // English, text scale 1 (window coordinates).
 constexpr std::pair<int, int> kFuDone{893, 186}, kFuLost{1013, 186}, kFuReschedule{1138, 186};
+// The navigation button of the follow-ups screen (its label), same layout.
+constexpr std::pair<int, int> kNavFollowUps{88, 308};
 
 // Status -> how many follow-ups have it, with the due date of the open ones.
 std::map<std::string, int> follow_up_statuses(const std::string& db, std::vector<std::string>* due_dates = nullptr) {
@@ -285,6 +287,14 @@ TEST_CASE("follow-ups: a double tap on Mark done closes nobody's, and done, lost
             app_env(d), dir.file("app.log"));
   const std::string w = start_and_focus(d, app, dir.file("app.log"));
   INFO("app log: " << slurp(dir.file("app.log")));
+  // After a tap on the current screen's navigation button the pointer rests
+  // on it: its white label stays readable (a dark fill, contrast >= 4.5:1).
+  click(d, w, kNavFollowUps);
+  keep_screenshot(d, w, "nav-hovered.png");
+  const double fill = window_luminance(d, w, {kNavFollowUps.first - 60, kNavFollowUps.second});
+  REQUIRE(fill >= 0);
+  MESSAGE("hovered navigation button: white text at " << 1.05 / (fill + 0.05) << ":1");
+  CHECK(1.05 / (fill + 0.05) >= 4.5);
   // A double tap on the first row's Mark done: a dialog opens, nothing is written.
   xdotool(d, {"mousemove", "--window", w, std::to_string(kFuDone.first), std::to_string(kFuDone.second)});
   sleep_ms(400);
