@@ -35,7 +35,10 @@ constexpr std::array kMessages{
     Entry{"id_region", "地区码 {} 不是有效的省级代码", "region code {} is not a valid province"},
     Entry{"id_birth", "其中的出生日期 {} 不是有效日期", "holds the birth date {}, which is not a real date"},
     Entry{"id_birth_future", "其中的出生日期 {} 晚于今天", "holds the birth date {}, which is in the future"},
-    Entry{"id_checksum", "校验位错误（按前 17 位应为 {}）", "has a wrong check digit (should be {})"},
+    // Not "change the last digit": a typo anywhere breaks the check digit.
+    Entry{"id_checksum", "校验不符：可能任一位输错（不一定是最后一位），请与证件逐位核对（按前 17 位，末位应为 {}）",
+          "does not add up: any digit may be mistyped, not only the last; check each one against the card (from the "
+          "first 17, the last would be {})"},
     Entry{"id_says_male", "与身份证号不符（身份证号为男性）", "does not match the ID number, which is a man's"},
     Entry{"id_says_female", "与身份证号不符（身份证号为女性）", "does not match the ID number, which is a woman's"},
     Entry{"duplicate_id", "该身份证号已登记给 {}", "is already registered to {}"},

@@ -35,9 +35,9 @@ TEST_CASE("a wrong check digit is shown under the ID field in the user's languag
   f.id_number = "540102198503020021";
   f.on_id_number_changed("2026-01-01", Lang::zh);
   REQUIRE(f.errors.count("id_number") == 1);
-  CHECK(f.errors["id_number"].find("校验位") != std::string::npos);
+  CHECK(f.errors["id_number"].find("校验不符") != std::string::npos);
   f.on_id_number_changed("2026-01-01", Lang::en);
-  CHECK(f.errors["id_number"].find("check digit") != std::string::npos);
+  CHECK(f.errors["id_number"].find("does not add up") != std::string::npos);
   CHECK(f.birth_date.empty());
 }
 

@@ -227,8 +227,11 @@ TEST_CASE("trim and utf8_length") {
 
 TEST_CASE("FieldError::message names the field and fills placeholders, in zh and en") {
   FieldError e{"id_number", "id_checksum", {"7"}};
-  CHECK(e.message(Lang::en) == "ID number (id_number): has a wrong check digit (should be 7)");
-  CHECK(e.message(Lang::zh) == "身份证号 (id_number)：校验位错误（按前 17 位应为 7）");
+  CHECK(e.message(Lang::en) ==
+        "ID number (id_number): does not add up: any digit may be mistyped, not only the last; check each one "
+        "against the card (from the first 17, the last would be 7)");
+  CHECK(e.message(Lang::zh) ==
+        "身份证号 (id_number)：校验不符：可能任一位输错（不一定是最后一位），请与证件逐位核对（按前 17 位，末位应为 7）");
 
   FieldError r{"value", "out_of_range", {"40", "50", "100", "%"}};
   CHECK(r.message(Lang::en) == "value: 40 is outside the plausible range 50–100 %");
