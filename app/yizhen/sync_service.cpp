@@ -73,7 +73,7 @@ void SyncService::enroll(const std::string& server_url, const std::string& code,
       team = r.team_name.empty() ? r.team_id : r.team_name;
       device = r.device_id;
     } catch (const sync::SyncError& e) {
-      error = sync::error_words(e, lang);
+      error = sync::enroll_error_words(e, lang);
     } catch (...) {
       error = error_text(std::current_exception(), lang);
     }

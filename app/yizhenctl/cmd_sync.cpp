@@ -18,7 +18,9 @@ namespace yz::cli {
 
 namespace {
 
-int sync_guarded(const Context& ctx, const std::function<int()>& body) {
+// `words`: error_words, or enroll_error_words for an enrollment.
+int sync_guarded(const Context& ctx, const std::function<int()>& body,
+                 std::string (*words)(const sync::SyncError&, Lang) = &sync::error_words) {
   return guarded(ctx, [&] {
     try {
       return body();
@@ -26,7 +28,7 @@ int sync_guarded(const Context& ctx, const std::function<int()>& body) {
       // The refused/server words already quote the server; the others get
       // the technical reason in brackets.
       const bool quoted = e.kind() == sync::SyncError::Kind::refused || e.kind() == sync::SyncError::Kind::server;
-      std::cerr << "error: " << sync::error_words(e, ctx.language());
+      std::cerr << "error: " << words(e, ctx.language());
       if (!quoted) std::cerr << " (" << e.what() << ")";
       std::cerr << "\n";
       return 3;
@@ -79,7 +81,7 @@ void add_sync_commands(CLI::App& app, Context& ctx, int& exit_code) {
             {"server", r.server_url}},
            "enrolled device " + r.device_id + " in team " + r.team_name);
       return 0;
-    });
+    }, &sync::enroll_error_words);
   });
 
   auto* sync_cmd = app.add_subcommand("sync", "Push pending changes, then pull the team's changes");

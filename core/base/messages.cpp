@@ -197,6 +197,13 @@ constexpr std::array kWords{
     Entry{"sync_error.refused", "服务器拒绝了请求：{}", "The server refused the request: {}"},
     Entry{"sync_error.server", "服务器出错，稍后会自动重试：{}", "The server failed; will retry later: {}"},
     Entry{"sync_error.other", "同步出错：{}", "Sync failed: {}"},
+    // An enrollment that failed is not retried by itself, and until it
+    // succeeds nothing syncs: these say so instead of "will sync".
+    Entry{"enroll_error.offline", "连不上服务器（没有网络、地址有误或服务器未开）。请核对地址，有网时再按“登记”。登记之前本机不会同步。",
+          "Cannot reach the server (no network, a wrong address, or the server is down). Check the address and press "
+          "Enroll again when there is a network: this laptop does not sync until it is enrolled."},
+    Entry{"enroll_error.server", "服务器出错：{}。请稍后再按“登记”。",
+          "The server failed: {}. Press Enroll again later."},
     Entry{"report.title", "# 工作量统计\n\n", "# Activity report\n\n"},
     Entry{"report.scope_day", "义诊日 {}", "clinic day {}"},
     Entry{"report.scope_dates", "日期 {} 至 {}", "dates {} to {}"},

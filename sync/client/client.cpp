@@ -121,6 +121,14 @@ std::string error_words(const SyncError& e, Lang lang) {
   return e.what();
 }
 
+std::string enroll_error_words(const SyncError& e, Lang lang) {
+  switch (e.kind()) {
+    case SyncError::Kind::offline: return std::string(word("enroll_error", "offline", lang));
+    case SyncError::Kind::server: return format_message(word("enroll_error", "server", lang), {e.what()});
+    default: return error_words(e, lang);
+  }
+}
+
 EnrollResult enroll(const WriterExec& exec, Transport& transport, const std::string& server_url,
                     const std::string& code, const std::string& device_name) {
   std::string device_id;

@@ -47,6 +47,9 @@ class SyncError : public std::runtime_error {
 
 // A SyncError in plain words for a nurse, in `lang`.
 std::string error_words(const SyncError& e, Lang lang);
+// The same for a failed enrollment, which nothing retries by itself: it
+// never promises a sync that will not happen.
+std::string enroll_error_words(const SyncError& e, Lang lang);
 
 // Settings keys this file keeps in the device's settings table.
 inline constexpr const char* kServerKey = "sync.server";

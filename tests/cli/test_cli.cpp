@@ -211,3 +211,16 @@ TEST_CASE("demo is deterministic by seed and fills every record kind") {
   CHECK(ha.out == hb.out);
   CHECK(sa != sc);
 }
+
+TEST_CASE("a failed enrollment says to enroll again, never that this laptop will sync by itself") {
+  TempDir dir;
+  // Nothing listens on port 1 of the loopback: the connection is refused.
+  for (const char* lang : {"en", "zh"}) {
+    auto r = ctl(dir.file("a.db"), {"--lang", lang, "enroll", "--server", "http://127.0.0.1:1", "--code", "K7Q2-9XM4"});
+    CAPTURE(r.err);
+    CHECK(r.code == 3);
+    CHECK(r.err.find(std::string(lang) == "en" ? "does not sync until it is enrolled" : "登记之前本机不会同步") !=
+          std::string::npos);
+    CHECK(r.err.find(std::string(lang) == "en" ? "will sync when" : "有网时会自动同步") == std::string::npos);
+  }
+}
