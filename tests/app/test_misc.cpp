@@ -16,6 +16,7 @@
 #include "app/yizhen/model/keypad.h"
 #include "app/yizhen/model/options.h"
 #include "app/yizhen/model/summary.h"
+#include "app/yizhen/model/vital_series.h"
 #include "app/yizhen/strings.h"
 #include "core/queries/field_queries.h"
 #include "core/domain/icd10.h"
@@ -159,4 +160,24 @@ TEST_CASE("catalog lists: program names from the installed definitions, the form
   // The font's glyph set covers the catalogue's texts.
   const auto texts = catalog_texts();
   for (const auto& s : stations()) CHECK(std::find(texts.begin(), texts.end(), s) != texts.end());
+}
+
+TEST_CASE("the patient card lists systolic before diastolic, each series newest first") {
+  const nlohmann::json obs = nlohmann::json::parse(R"([
+    {"kind": "dbp", "value": 98, "taken_at": "2026-11-01T10:00:00"},
+    {"kind": "pulse", "value": 80, "taken_at": "2026-11-01T10:00:00"},
+    {"kind": "sbp", "value": 150, "taken_at": "2026-11-01T10:00:00"},
+    {"kind": "sbp", "value": 168, "taken_at": "2026-12-01T09:30:00"},
+    {"kind": "dbp", "value": 104, "taken_at": "2026-12-01T09:30:00"},
+    {"kind": "x_unknown", "value": 1, "taken_at": "2026-12-01T09:30:00"}
+  ])");
+  const auto series = yz::app::vital_series(obs);
+  REQUIRE(series.size() == 4);
+  CHECK(series[0].kind == "sbp");
+  CHECK(series[1].kind == "dbp");
+  CHECK(series[2].kind == "pulse");
+  CHECK(series[3].kind == "x_unknown");  // not in the catalogue: last
+  REQUIRE(series[0].values.size() == 2);
+  CHECK(series[0].values[0].second == 168);  // newest first
+  CHECK(series[0].values[1].second == 150);
 }

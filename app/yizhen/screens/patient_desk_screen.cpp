@@ -5,8 +5,8 @@
 #include <imgui_stdlib.h>
 
 #include <algorithm>
-#include <map>
 
+#include "app/yizhen/model/vital_series.h"
 #include "app/yizhen/screens/screens.h"
 #include "app/yizhen/strings.h"
 #include "app/yizhen/ui.h"
@@ -302,8 +302,7 @@ void draw_card(PatientDeskState& st, const AppView& view, AppModel&, Nav& nav) {
 
   ui::SectionTitle(tr(S::pd_history_vitals));
   // Vitals over time: one row per kind, newest value first.
-  std::map<std::string, std::vector<std::pair<std::string, double>>> series;
-  for (const auto& o : h["observations"]) series[o.value("kind", "")].push_back({o.value("taken_at", ""), o.value("value", 0.0)});
+  const std::vector<VitalSeries> series = vital_series(h["observations"]);
   if (series.empty()) ui::Muted(tr(S::pd_none));
   else if (ImGui::BeginTable("vitals", 2, ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersInnerH)) {
     ImGui::TableSetupColumn("k", ImGuiTableColumnFlags_WidthFixed, ui::em() * 7);
