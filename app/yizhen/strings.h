@@ -61,6 +61,7 @@ enum class S : int {
   pd_search,
   pd_new,
   pd_results,
+  pd_results_more,
   pd_no_results,
   pd_type_to_search,
   pd_name,

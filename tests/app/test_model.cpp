@@ -340,3 +340,28 @@ TEST_CASE("a nurse adds a missing village offline: under a new township, then un
   CHECK(m.view().places.size() == 3);
   CHECK(m.view().toast.find("甲玛村") != std::string::npos);
 }
+
+TEST_CASE("a search that finds more than the list shows says so instead of giving the cap as a count") {
+  test::TempDir dir;
+  {
+    Store s = open_store(dir.file("t.db"));
+    s.transact([](Writer& w) {
+      for (int i = 0; i < static_cast<int>(kMaxHits) + 5; ++i)
+        w.create("patient", {{"name", "扎西"}, {"sex", "M"}, {"age", 20 + i % 50}, {"village_code", "540102001001"}});
+    });
+  }
+  AppModel m(dir.file("t.db"), {});
+  m.load_prefs();
+  m.search("zhaxi");
+  m.settle();
+  CHECK(m.view().hits.size() == kMaxHits);
+  CHECK(m.view().hits_more);
+  m.search("");
+  CHECK_FALSE(m.view().hits_more);
+  m.register_patient(zhuoma(), {}, {});
+  m.settle();
+  m.search("zhuoma");
+  m.settle();
+  CHECK(m.view().hits.size() == 1);
+  CHECK_FALSE(m.view().hits_more);
+}

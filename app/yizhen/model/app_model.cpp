@@ -214,14 +214,18 @@ void AppModel::search(const std::string& query) {
   view_.query = query;
   if (query.empty()) {
     view_.hits.clear();
+    view_.hits_more = false;
     view_.searching = false;
     ++view_.search_gen;
     return;
   }
   view_.searching = true;
-  view_.search_gen = search_->search(query, 200, [this](SearchResult r) {
+  // One more than shown, to know whether there are more.
+  view_.search_gen = search_->search(query, kMaxHits + 1, [this](SearchResult r) {
     if (r.generation != view_.search_gen) return;  // a newer query is on its way
     view_.searching = false;
+    view_.hits_more = r.hits.size() > kMaxHits;
+    if (view_.hits_more) r.hits.resize(kMaxHits);
     view_.hits = std::move(r.hits);
     view_.search_ms = r.ms;
     if (!r.error.empty()) toast(r.error, true);

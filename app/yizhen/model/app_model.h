@@ -35,6 +35,9 @@ struct Prefs {
   std::string team_id, device_name, font_path, day_id /* current clinic day */;
 };
 
+// The most patients a search shows (the rest: type more of the name).
+inline constexpr size_t kMaxHits = 200;
+
 struct AppView {
   Prefs prefs;
   bool ready = false;          // the first load finished
@@ -63,7 +66,8 @@ struct AppView {
   // Patient desk
   std::string query;
   uint64_t search_gen = 0;
-  std::vector<PatientHit> hits;
+  std::vector<PatientHit> hits;  // the best kMaxHits
+  bool hits_more = false;        // more patients match than `hits` holds
   double search_ms = 0;
   bool searching = false;
   std::optional<json> card;              // patient_history of the open patient

@@ -41,7 +41,8 @@ void draw_results(PatientDeskState& st, const AppView& view, AppModel& actions, 
   } else if (view.hits.empty() && !view.searching) {
     ui::Muted(tr(S::pd_no_results));
   } else {
-    ui::Muted(trf(S::pd_results, static_cast<int>(view.hits.size()), view.search_ms).c_str());
+    ui::Muted(trf(view.hits_more ? S::pd_results_more : S::pd_results, static_cast<int>(view.hits.size()),
+                  view.search_ms).c_str());
     const float row_h = std::max(ui::touch_h(), ui::em() * 2.6f);
     ImGuiListClipper clipper;
     clipper.Begin(static_cast<int>(view.hits.size()), row_h + ImGui::GetStyle().ItemSpacing.y);
