@@ -215,6 +215,8 @@ constexpr std::array kWords{
     Entry{"report.clinic_days", "义诊/巡诊天数", "clinic days"},
     Entry{"report.visits", "接诊人次", "patient visits (人次)"},
     Entry{"report.people", "服务人数", "people served"},
+    Entry{"report.new_people", "其中首次就诊", "of them seen for the first time"},
+    Entry{"report.follow_ups_closed", "完成随访（含以往安排的）", "follow-ups done (of any date)"},
     Entry{"report.households", "入户诊疗（户）", "households visited (户)"},
     Entry{"report.home_visits", "入户次数", "home visits"},
     Entry{"report.screenings", "筛查人次", "screenings"},

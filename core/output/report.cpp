@@ -34,6 +34,7 @@ json figures_json(SQLite::Database& db, const ReportFigures& f) {
   return {{"clinic_days", f.clinic_days},
           {"visits", f.visits},
           {"people", f.people},
+          {"new_people", f.new_people},
           {"home_visits", f.home_visits},
           {"households", f.households},
           {"screenings", f.screenings},
@@ -47,6 +48,7 @@ json figures_json(SQLite::Database& db, const ReportFigures& f) {
             {"done", f.follow_ups.done},
             {"overdue", f.follow_ups.overdue},
             {"lost", f.follow_ups.lost}}},
+          {"follow_ups_closed", f.follow_ups_closed},
           {"given", given},
           {"value", round2(f.value)}};
 }
@@ -105,6 +107,7 @@ std::string report_markdown(SQLite::Database& db, const Report& r, Lang lang) {
   line("report.clinic_days", std::to_string(t.clinic_days));
   line("report.visits", std::to_string(t.visits));
   line("report.people", std::to_string(t.people));
+  line("report.new_people", std::to_string(t.new_people));
   line("report.households", std::to_string(t.households));
   line("report.home_visits", std::to_string(t.home_visits));
   line("report.screenings", std::to_string(t.screenings));
@@ -114,6 +117,7 @@ std::string report_markdown(SQLite::Database& db, const Report& r, Lang lang) {
   line("report.follow_ups_planned", std::to_string(t.follow_ups.created));
   line("report.follow_ups", std::to_string(t.follow_ups.due) + " / " + std::to_string(t.follow_ups.done) + " / " +
                                 std::to_string(t.follow_ups.overdue) + " / " + std::to_string(t.follow_ups.lost));
+  line("report.follow_ups_closed", std::to_string(t.follow_ups_closed));
   line("report.value", money(t.value));
 
   if (!t.by_program.empty()) {

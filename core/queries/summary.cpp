@@ -16,7 +16,7 @@ namespace {
 // The clinic days in scope with their township, as a CTE every query starts
 // with. Parameters: ?1 day id, ?2 from, ?3 to, ?4 campaign, ?5 township.
 constexpr const char* kScope = R"SQL(
-  WITH d AS (SELECT id, substr(place_code, 1, 9) AS tw FROM clinic_day
+  WITH d AS (SELECT id, substr(place_code, 1, 9) AS tw, date FROM clinic_day
              WHERE deleted = 0 AND (?1 = '' OR id = ?1) AND (?2 = '' OR date >= ?2) AND (?3 = '' OR date <= ?3)
                AND (?4 = '' OR campaign = ?4)
                AND (?5 = '' OR (place_code >= ?5 AND place_code < ?5 || char(127)))),
@@ -83,6 +83,20 @@ Report build_report(SQLite::Database& db, const ReportQuery& q) {
        "SELECT {TW}, COUNT(DISTINCT patient_id) FROM (SELECT patient_id, tw FROM en UNION ALL "
        "SELECT patient_id, tw FROM sc) GROUP BY 1",
        "tw", [&](const std::string& tw, SQLite::Statement& st) { fig(tw).people = st.getColumn(1).getInt64(); });
+  each(db, q,
+       "SELECT {TW}, COUNT(DISTINCT p.patient_id) FROM (SELECT patient_id, tw FROM en UNION ALL "
+       "SELECT patient_id, tw FROM sc) p WHERE NOT EXISTS (SELECT 1 FROM encounter e LEFT JOIN clinic_day c ON c.id = "
+       "e.clinic_day_id WHERE e.patient_id = p.patient_id AND e.deleted = 0 AND COALESCE(c.date, substr(e.seen_at, 1, "
+       "10)) < (SELECT min(date) FROM d)) AND NOT EXISTS (SELECT 1 FROM screening s LEFT JOIN clinic_day c ON c.id = "
+       "s.clinic_day_id WHERE s.patient_id = p.patient_id AND s.deleted = 0 AND COALESCE(c.date, "
+       "substr(s.screened_at, 1, 10)) < (SELECT min(date) FROM d)) GROUP BY 1",
+       "tw", [&](const std::string& tw, SQLite::Statement& st) { fig(tw).new_people = st.getColumn(1).getInt64(); });
+  each(db, q,
+       "SELECT {TW}, COUNT(*) FROM follow_up f JOIN patient p ON p.id = f.patient_id "
+       "WHERE f.deleted = 0 AND f.status = 'done' AND EXISTS (SELECT 1 FROM d WHERE d.date = f.done_date "
+       "AND d.tw = substr(p.village_code, 1, 9)) GROUP BY 1",
+       "substr(p.village_code, 1, 9)",
+       [&](const std::string& tw, SQLite::Statement& st) { fig(tw).follow_ups_closed = st.getColumn(1).getInt64(); });
   each(db, q,
        "SELECT {TW}, COUNT(*), COUNT(DISTINCT h.household_id) FROM home_visit h JOIN d ON d.id = h.clinic_day_id "
        "WHERE h.deleted = 0 GROUP BY 1",

@@ -14,7 +14,12 @@
 // referrals (from the days' encounters or screenings). A day's township is
 // the first 9 digits of its place code. Follow-ups are those created by the
 // scope's screenings, with their status as of `as_of` (a "due" one past its
-// date counts as overdue).
+// date counts as overdue). Two figures look wider: `new_people`, the people
+// seen or screened in scope who were never seen nor screened on a date
+// before the scope's first day (a visit's date is its clinic day's, else
+// its own); and `follow_ups_closed`, the follow-ups of any origin marked
+// done on the date of a clinic day in scope held in the township of the
+// patient's village, under that township.
 //
 // Errors: ValidationError (bad dates, bad township code), NotFound (unknown
 // day), SQLite::Exception. Reads only; any connection.
@@ -47,6 +52,7 @@ struct ReportFigures {
   int64_t clinic_days = 0;
   int64_t visits = 0;       // 人次: encounters
   int64_t people = 0;       // distinct patients seen or screened
+  int64_t new_people = 0;   // of them, never seen or screened before the scope
   int64_t home_visits = 0;  // visits made
   int64_t households = 0;   // 户: distinct households visited
   int64_t screenings = 0, positive = 0, suspected = 0;
@@ -58,6 +64,7 @@ struct ReportFigures {
   struct FollowUps {
     int64_t created = 0, due = 0, done = 0, overdue = 0, lost = 0;
   } follow_ups;
+  int64_t follow_ups_closed = 0;  // any follow-up marked done within the scope's dates
   struct Given {
     int64_t lines = 0;
     double quantity = 0, value = 0;

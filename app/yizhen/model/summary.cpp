@@ -36,6 +36,7 @@ std::vector<SummaryRow> summary_rows(const DaySummary& day, const std::vector<Pr
   std::vector<SummaryRow> r;
   r.push_back({tr(S::sum_visits, lang), std::to_string(s.visits)});
   r.push_back({tr(S::sum_people, lang), std::to_string(s.people)});
+  r.push_back({tr(S::sum_new_people, lang), std::to_string(s.new_people)});
   r.push_back({tr(S::sum_screenings, lang), std::to_string(s.screenings)});
   if (!s.by_program.empty()) {
     r.push_back({tr(S::sum_by_program, lang), "", true});
@@ -46,6 +47,8 @@ std::vector<SummaryRow> summary_rows(const DaySummary& day, const std::vector<Pr
     }
   }
   r.push_back({tr(S::sum_referrals, lang), std::to_string(s.referrals)});
+  r.push_back({tr(S::sum_follow_ups_planned, lang), std::to_string(s.follow_ups.created)});
+  r.push_back({tr(S::sum_follow_ups_closed, lang), std::to_string(s.follow_ups_closed)});
   r.push_back({tr(S::sum_home_visits, lang), std::to_string(s.home_visits)});
   r.push_back({tr(S::sum_dispense_lines, lang), std::to_string(dispense_lines(s))});
   r.push_back({tr(S::sum_value, lang), trf(lang, S::sum_yuan, money(s.value).c_str())});

@@ -52,6 +52,21 @@ void check_figures(SQLite::Database& db, const ReportFigures& f, const std::stri
   CHECK(f.people == q1(db, "SELECT COUNT(*) FROM (SELECT patient_id FROM encounter WHERE deleted = 0 AND clinic_day_id" +
                                in + " UNION SELECT patient_id FROM screening WHERE deleted = 0 AND clinic_day_id" + in +
                                ")"));
+  // New people: those whose earliest visit anywhere (by its day's date, else
+  // its own) is not before the first day in scope.
+  const std::string first_visit =
+      "(SELECT min(x) FROM (SELECT COALESCE(c.date, substr(e.seen_at, 1, 10)) AS x FROM encounter e LEFT JOIN "
+      "clinic_day c ON c.id = e.clinic_day_id WHERE e.deleted = 0 AND e.patient_id = p.patient_id UNION ALL SELECT "
+      "COALESCE(c.date, substr(s.screened_at, 1, 10)) FROM screening s LEFT JOIN clinic_day c ON c.id = "
+      "s.clinic_day_id WHERE s.deleted = 0 AND s.patient_id = p.patient_id))";
+  CHECK(f.new_people ==
+        q1(db, "SELECT COUNT(*) FROM (SELECT patient_id FROM encounter WHERE deleted = 0 AND clinic_day_id" + in +
+                   " UNION SELECT patient_id FROM screening WHERE deleted = 0 AND clinic_day_id" + in + ") p WHERE " +
+                   first_visit + " >= (SELECT min(date) FROM clinic_day WHERE id" + in + ")"));
+  CHECK(f.follow_ups_closed ==
+        q1(db, "SELECT COUNT(*) FROM follow_up f, patient p WHERE p.id = f.patient_id AND f.deleted = 0 AND "
+               "f.status = 'done' AND EXISTS (SELECT 1 FROM clinic_day c WHERE c.id" + in +
+                   " AND c.date = f.done_date AND substr(c.place_code, 1, 9) = substr(p.village_code, 1, 9))"));
   CHECK(f.home_visits == q1(db, "SELECT COUNT(*) FROM home_visit WHERE deleted = 0 AND clinic_day_id" + in));
   CHECK(f.households ==
         q1(db, "SELECT COUNT(DISTINCT household_id) FROM home_visit WHERE deleted = 0 AND clinic_day_id" + in));

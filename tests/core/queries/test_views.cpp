@@ -3,6 +3,9 @@
 // counted here by hand.
 #include <doctest/doctest.h>
 
+#include <SQLiteCpp/Statement.h>
+
+#include "core/care/follow_up.h"
 #include "core/store/store.h"
 #include "core/domain/open_store.h"
 #include "core/output/report.h"
@@ -169,4 +172,33 @@ TEST_CASE("views: follow-ups due by place code prefix, earliest first, overdue f
   CHECK(village[1].due_date == "2026-07-30");
   CHECK(due("540102002", "2026-12-31").size() == 1);  // township
   CHECK(due("653101", "2026-12-31").empty());         // elsewhere
+}
+
+TEST_CASE("views: a day's summary counts the people seen for the first time and every follow-up done that day") {
+  Day d;
+  const std::string yangjin =
+      d.store.create("patient", {{"name", "央金"}, {"sex", "F"}, {"age", 33}, {"village_code", "540102002003"}});
+  std::string zhuoma_follow_up;
+  d.store.transact([&](Writer& w) {
+    w.create("encounter", {{"patient_id", yangjin}, {"clinic_day_id", d.other_day}});
+  });
+  {
+    SQLite::Statement q(d.store.db(), "SELECT id FROM follow_up WHERE patient_id = ? AND due_date = '2026-05-20'");
+    q.bind(1, d.zhuoma);
+    REQUIRE(q.executeStep());
+    zhuoma_follow_up = q.getColumn(0).getString();
+  }
+  // 卓玛's follow-up, planned long before, is done on the day at her village.
+  d.store.transact([&](Writer& w) { complete_follow_up(d.store, w, zhuoma_follow_up, "BP 138/86", "2026-06-01"); });
+
+  auto day = day_summary(d.store.db(), d.day, "2026-06-01");
+  REQUIRE(day);
+  CHECK(day->figures.people == 2);
+  CHECK(day->figures.new_people == 2);         // nobody was seen before 06-01
+  CHECK(day->figures.follow_ups_closed == 1);  // of any origin, done that day
+  auto other = day_summary(d.store.db(), d.other_day, "2026-06-02");
+  REQUIRE(other);
+  CHECK(other->figures.people == 2);      // 扎西 and 央金
+  CHECK(other->figures.new_people == 1);  // 扎西 was screened on 06-01
+  CHECK(other->figures.follow_ups_closed == 0);
 }
