@@ -156,6 +156,8 @@ int main(int argc, char** argv) {
         frames_left = std::max(frames_left, 2);
       }
       if (!screenshot) app.keep_drafts(now_ms());
+      // An old status line goes (the loop wakes at least once a second).
+      if (!screenshot && model.expire_toast(now_ms())) frames_left = std::max(frames_left, 1);
       if (screenshot) frames_left = std::max(frames_left, 1);
       if (frames_left <= 0) continue;
       if (app.fonts_dirty()) {

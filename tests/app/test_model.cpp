@@ -365,3 +365,20 @@ TEST_CASE("a search that finds more than the list shows says so instead of givin
   CHECK(m.view().hits.size() == 1);
   CHECK_FALSE(m.view().hits_more);
 }
+
+TEST_CASE("a status line goes after a few seconds, an error after longer, instead of lingering all session") {
+  test::TempDir dir;
+  AppModel m(dir.file("t.db"), {});
+  m.toast("已保存");
+  const int64_t at = m.view().toast_ms;
+  CHECK_FALSE(m.expire_toast(at + AppModel::kToastMs - 1));
+  CHECK(m.view().toast == "已保存");
+  CHECK(m.expire_toast(at + AppModel::kToastMs));
+  CHECK(m.view().toast.empty());
+  CHECK_FALSE(m.expire_toast(at + AppModel::kToastMs + 1));  // nothing left to clear
+  m.toast("保存失败", true);
+  const int64_t err_at = m.view().toast_ms;
+  CHECK_FALSE(m.expire_toast(err_at + AppModel::kToastMs));  // an error stays longer
+  CHECK(m.expire_toast(err_at + AppModel::kErrorToastMs));
+  CHECK_FALSE(m.view().toast_error);
+}

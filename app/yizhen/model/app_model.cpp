@@ -84,6 +84,13 @@ void AppModel::toast(const std::string& text, bool error) {
   view_.toast_ms = steady_ms();
 }
 
+bool AppModel::expire_toast(int64_t now) {
+  if (view_.toast.empty() || now - view_.toast_ms < (view_.toast_error ? kErrorToastMs : kToastMs)) return false;
+  view_.toast.clear();
+  view_.toast_error = false;
+  return true;
+}
+
 std::function<void(std::exception_ptr)> AppModel::failure(std::function<void(const std::vector<FieldError>&)> bad) {
   return [this, bad = std::move(bad)](std::exception_ptr e) {
     auto errs = validation_errors(e);

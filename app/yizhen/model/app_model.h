@@ -174,7 +174,13 @@ class AppModel {
   void flush_drafts(int64_t now_ms);
   int64_t draft_wait_ms(int64_t now_ms) const { return drafts_.wait_ms(now_ms); }
 
+  // The status line: a message shows for kToastMs (an error for
+  // kErrorToastMs), then expire_toast clears it.
+  static constexpr int64_t kToastMs = 6000, kErrorToastMs = 20000;
   void toast(const std::string& text, bool error = false);
+  // Clear the status line once its time is up (`now`: steady clock, ms, as
+  // toast_ms). True when it cleared one (the screen needs a frame).
+  bool expire_toast(int64_t now);
   // Called on the UI thread after each successful save (the sync engine
   // refreshes its pending count).
   std::function<void()> on_saved;
