@@ -102,9 +102,10 @@ void DrawFollowUps(FollowUpsState& st, const AppView& view, AppModel& actions, N
   ui::SectionTitle((st.place_code.empty() ? std::string(tr(S::fu_all)) : view.place_label(st.place_code)).c_str());
   if (view.follow_ups.empty()) ui::Muted(tr(S::fu_none));
   else ui::Muted(trf(S::fu_count, static_cast<int>(view.follow_ups.size()), overdue).c_str());
-  const float row = ui::touch_h() * 2 + ImGui::GetStyle().ItemSpacing.y * 3;
+  // The clipper measures the first row itself: a guessed height that was
+  // off drew a few rows and then a blank band, worse the further scrolled.
   ImGuiListClipper clipper;
-  clipper.Begin(static_cast<int>(view.follow_ups.size()), row);
+  clipper.Begin(static_cast<int>(view.follow_ups.size()));
   while (clipper.Step())
     for (int i = clipper.DisplayStart; i < clipper.DisplayEnd; ++i) {
       const WorklistRow& f = view.follow_ups[static_cast<size_t>(i)];
