@@ -111,6 +111,9 @@ Window::~Window() = default;
 // after a key was pressed in it; that release starts the next batch,
 // after a frame has been drawn. Modifiers are taken from each event (what was
 // held then), not from SDL's current state, for the same reason.
+// A batch also ends after Tab's release: the field Tab moves to becomes
+// active in the frame after the press and ignores characters in that
+// frame, so a digit typed right after Tab ("92" -> "2") waits for the next.
 int Window::wait_events(int timeout_ms) {
   ImGuiIO& io = ImGui::GetIO();
   SDL_Event e;
@@ -141,6 +144,13 @@ int Window::wait_events(int timeout_ms) {
       if (e.type == SDL_KEYDOWN) down.push_back(e.key.keysym.scancode);
       if (std::getenv("YIZHEN_TRACE_KEYS"))
         std::fprintf(stderr, "key %s %d mod %x\n", e.type == SDL_KEYDOWN ? "down" : "up", e.key.keysym.scancode, mod);
+    }
+    if (e.type == SDL_KEYUP && e.key.keysym.scancode == SDL_SCANCODE_TAB) {
+      if (SDL_PollEvent(&e)) {
+        impl_->deferred = e;
+        impl_->has_deferred = true;
+      }
+      break;
     }
     if (e.type == SDL_QUIT) quit_ = true;
     if (e.type == SDL_WINDOWEVENT && e.window.event == SDL_WINDOWEVENT_CLOSE &&
