@@ -133,7 +133,7 @@ TEST_CASE("errors can be in Chinese") {
                                    "540102198503020021"});
   CHECK(r.code == 2);
   CHECK(r.err.find("身份证号") != std::string::npos);
-  CHECK(r.err.find("校验位") != std::string::npos);
+  CHECK(r.err.find("校验不符") != std::string::npos);
 }
 
 TEST_CASE("patient show of an unknown id exits 1") {
