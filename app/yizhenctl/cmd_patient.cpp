@@ -85,6 +85,16 @@ std::string history_text(const json& h, const std::string& today) {
     s << "  due " << str(f, "due_date") << "  " << str(f, "status") << "  " << str(f, "reason") << "\n";
   s << "\nHome visits (" << h["home_visits"].size() << ")\n";
   for (const auto& v : h["home_visits"]) s << "  " << str(v, "visit_date") << "\n";
+  if (h.contains("changes") && !h["changes"].empty()) {
+    // The stored values, as the audit keeps them ("" for an empty one).
+    auto value = [](const json& v) {
+      return v.is_null() ? std::string("\"\"") : v.is_string() ? v.get<std::string>() : v.dump();
+    };
+    s << "\nChanges (" << h["changes"].size() << ")\n";
+    for (const auto& c : h["changes"])
+      s << "  " << str(c, "at") << "  " << str(c, "actor") << "  " << str(c, "field") << ": " << value(c["from"])
+        << " -> " << value(c["to"]) << "\n";
+  }
   return s.str();
 }
 
