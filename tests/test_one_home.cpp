@@ -45,7 +45,7 @@ bool computes_calendar_by_hand(const std::string& line) {
 
 // A raw create of a kind whose status core/care owns.
 bool creates_status_record_raw(const std::string& line) {
-  static const std::regex raw(R"(\bcreate\s*\(\s*"(referral|follow_up|clinic_day)")");
+  static const std::regex raw(R"re(\bcreate\s*\(\s*"(referral|follow_up|clinic_day)")re");
   return std::regex_search(line, raw);
 }
 
@@ -104,6 +104,7 @@ TEST_CASE("the one-home checks themselves catch what they look for") {
   CHECK(computes_calendar_by_hand("int64_t days_from_civil(int y, unsigned m, unsigned d) {"));
   CHECK(creates_status_record_raw(R"(      referral_id = w.create("referral", r);)"));
   CHECK(creates_status_record_raw(R"(return store.create( "follow_up", f);)"));
+  CHECK_FALSE(creates_status_record_raw(R"(w.create("encounter", e);)"));
   CHECK_FALSE(creates_status_record_raw("  return create_follow_up(w, f);"));
   CHECK_FALSE(computes_calendar_by_hand("  return format_date(sys_days{must_parse(date)} + days{n});"));
 }

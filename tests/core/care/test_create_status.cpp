@@ -35,8 +35,11 @@ TEST_CASE("create_referral and create_follow_up start advised and due, and move 
   std::string ref, fu;
   f.store.transact([&](Writer& w) {
     ref = create_referral(w, {{"patient_id", f.patient}, {"to_facility", "拉萨市人民医院"}, {"reason", "血压高"}});
-    fu = create_follow_up(w, {{"patient_id", f.patient}, {"due_date", "2026-07-01"}, {"reason", "复查"},
-                              {"referral_id", ref}, {"status", "due"}});  // its initial status may be named
+    fu = create_follow_up(w, {{"patient_id", f.patient},
+                              {"due_date", "2026-07-01"},
+                              {"reason", "复查"},
+                              {"referral_id", ref},
+                              {"status", "due"}});  // its initial status may be named
   });
   CHECK(f.store.get("referral", ref)->at("status") == "advised");
   CHECK(f.store.get("follow_up", fu)->at("status") == "due");
@@ -49,7 +52,8 @@ TEST_CASE("a status other than the initial one is refused at creation, by the co
   const auto referrals = count_rows(f.store.db(), "referral"), follow_ups = count_rows(f.store.db(), "follow_up");
   FieldError e = first_error([&] {
     f.store.transact([&](Writer& w) {
-      create_referral(w, {{"patient_id", f.patient}, {"to_facility", "县医院"}, {"reason", "x"}, {"status", "arrived"}});
+      create_referral(w,
+                      {{"patient_id", f.patient}, {"to_facility", "县医院"}, {"reason", "x"}, {"status", "arrived"}});
     });
   });
   CHECK(e.field == "status");
@@ -66,8 +70,8 @@ TEST_CASE("a status other than the initial one is refused at creation, by the co
   // The generic create (what a raw caller would use) refuses it the same way,
   // for every kind with a status.
   CHECK(first_error([&] {
-          f.store.create("follow_up", {{"patient_id", f.patient}, {"due_date", "2026-07-01"}, {"reason", "x"},
-                                       {"status", "lost"}});
+          f.store.create("follow_up",
+                         {{"patient_id", f.patient}, {"due_date", "2026-07-01"}, {"reason", "x"}, {"status", "lost"}});
         }).code == "not_initial_status");
   CHECK(first_error([&] {
           f.store.create("clinic_day", {{"date", "2026-06-01"}, {"place_code", "540102"}, {"status", "closed"}});
