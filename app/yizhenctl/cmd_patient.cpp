@@ -147,6 +147,7 @@ void add_patient_commands(CLI::App& app, Context& ctx, int& exit_code) {
   struct EditArgs {
     std::string id;
     std::optional<std::string> name, name_native, sex, birth, id_number, phone, village, ethnicity, household, notes;
+    std::optional<int> age;
   };
   auto ea = std::make_shared<EditArgs>();
   auto* edit = patient->add_subcommand("edit", "Change editable fields of a patient; syncs like any change");
@@ -155,6 +156,7 @@ void add_patient_commands(CLI::App& app, Context& ctx, int& exit_code) {
   edit->add_option("--name-native", ea->name_native, "Name in Tibetan or Uyghur script");
   edit->add_option("--sex", ea->sex, "M or F");
   edit->add_option("--birth", ea->birth, "Birth date YYYY-MM-DD (exact)");
+  edit->add_option("--age", ea->age, "Age in years (the birth date is then estimated)");
   edit->add_option("--id-number", ea->id_number, "身份证 number (18 characters)");
   edit->add_option("--phone", ea->phone, "Phone number");
   edit->add_option("--village", ea->village, "Village code (GB/T 2260, 12 digits)");
@@ -172,6 +174,7 @@ void add_patient_commands(CLI::App& app, Context& ctx, int& exit_code) {
       put("name_native", a.name_native);
       if (a.sex) changes["sex"] = normalize_sex(*a.sex);
       put("birth_date", a.birth);
+      if (a.age) changes["age"] = *a.age;
       put("id_number", a.id_number);
       put("phone", a.phone);
       put("village_code", a.village);

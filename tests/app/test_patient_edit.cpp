@@ -109,7 +109,7 @@ TEST_CASE("history lines: when, who, which field, from and to, with codes by the
   CHECK(change_line(old, Lang::en) == "t  a  Phone");
 }
 
-TEST_CASE("model: a refused edit writes nothing; a good one shows on the card with its history") {
+TEST_CASE("model: a refused edit writes nothing, a good one shows on the card with its history") {
   test::TempDir dir;
   AppModel m(dir.file("t.db"), {});
   m.load_prefs();

@@ -275,7 +275,7 @@ TEST_CASE("record_home_visit: creates its household when it has none, or visits 
   CHECK(first_error([&] { create_household(d.store, {{"village_code", "54"}}); }).field == "village_code");
 }
 
-TEST_CASE("edit_patient: an age stands for the birth date, as at registration; never both") {
+TEST_CASE("edit_patient: an age stands for the birth date, as at registration, never both") {
   Desk d;
   const std::string id = d.tashi();  // born 1970-03-01, exact
   CHECK(edit_patient(d.store, id, {{"age", 50}}) == std::vector<std::string>{"birth_date", "birth_estimated"});
