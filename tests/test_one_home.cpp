@@ -4,7 +4,9 @@
 //   (app/yizhen/strings.cpp) or core's message catalogue
 //   (core/base/messages.cpp), never an inline `lang == Lang::zh ? "…" : "…"`;
 // - UTF-8 is decoded in one place (core/base/utf8.cpp, through ICU) and the
-//   calendar computed in one (core/base/dates.cpp, std::chrono).
+//   calendar computed in one (core/base/dates.cpp, std::chrono);
+// - a record with a status (referral, follow-up, clinic day) is created by
+//   its one command in core/care, never by a raw Writer/Store::create.
 #include <doctest/doctest.h>
 
 #include <filesystem>
@@ -41,6 +43,12 @@ bool computes_calendar_by_hand(const std::string& line) {
   return std::regex_search(line, calendar);
 }
 
+// A raw create of a kind whose status core/care owns.
+bool creates_status_record_raw(const std::string& line) {
+  static const std::regex raw(R"re(\bcreate\s*\(\s*"(referral|follow_up|clinic_day)")re");
+  return std::regex_search(line, raw);
+}
+
 template <class F>
 int scan(std::initializer_list<const char*> dirs, std::initializer_list<const char*> allowed, F&& bad) {
   int files = 0;
@@ -75,6 +83,12 @@ TEST_CASE("UTF-8 is decoded and the calendar computed in one place each") {
   CHECK(scan({"app", "core", "tools", "sync", "platform"}, {"core/base/dates.cpp"}, computes_calendar_by_hand) > 50);
 }
 
+TEST_CASE("referrals, follow-ups and clinic days are created by their care command only") {
+  CHECK(scan({"app", "core", "tools", "sync"},
+             {"core/care/referral.cpp", "core/care/follow_up.cpp", "core/care/clinic_day.cpp"},
+             creates_status_record_raw) > 50);
+}
+
 TEST_CASE("the one-home checks themselves catch what they look for") {
   CHECK(chooses_text_inline(R"(toast(lang() == Lang::zh ? "已保存" : "Saved");)"));
   CHECK(chooses_text_inline(R"(  if (s == "due") return zh ? "待随访" : "due";)"));
@@ -88,5 +102,9 @@ TEST_CASE("the one-home checks themselves catch what they look for") {
   CHECK_FALSE(decodes_utf8_by_hand("  b[8] = static_cast<uint8_t>(0x80 | (b[8] & 0x3F));"));
   CHECK(computes_calendar_by_hand("bool leap(int y) { return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0; }"));
   CHECK(computes_calendar_by_hand("int64_t days_from_civil(int y, unsigned m, unsigned d) {"));
+  CHECK(creates_status_record_raw(R"(      referral_id = w.create("referral", r);)"));
+  CHECK(creates_status_record_raw(R"(return store.create( "follow_up", f);)"));
+  CHECK_FALSE(creates_status_record_raw(R"(w.create("encounter", e);)"));
+  CHECK_FALSE(creates_status_record_raw("  return create_follow_up(w, f);"));
   CHECK_FALSE(computes_calendar_by_hand("  return format_date(sys_days{must_parse(date)} + days{n});"));
 }

@@ -85,7 +85,14 @@ void App::restore_drafts() {
 }
 
 void App::go(Screen s) {
-  if (s == Screen::encounter) BeginEncounter(encounter_, model_.view());
+  if (s == Screen::encounter && nav_.correct) {
+    const AppView& v = model_.view();
+    encounter_.form = EncounterForm::correcting(*nav_.correct, v.card ? (*v.card)["patient"].value("name", "") : "");
+    encounter_.focus_first = true;
+    nav_.correct.reset();
+  } else if (s == Screen::encounter) {
+    BeginEncounter(encounter_, model_.view());
+  }
   if (s == Screen::patients) patients_.focus_search = !patients_.registering;
   if (s == Screen::follow_ups) follow_ups_.loaded = false;
   if (s == Screen::summary) model_.refresh_day();
@@ -382,6 +389,8 @@ json App::state_json() const {
           {"registering", patients_.registering},
           {"patient_form", patients_.form.to_json()},
           {"patient_errors", patients_.form.errors},
+          {"editing", patients_.editing},
+          {"edit_errors", patients_.edit.form.errors},
           {"encounter_form", encounter_.form.to_json()},
           {"encounter_errors", encounter_.form.errors},
           {"screening", encounter_.form.screening.evaluation

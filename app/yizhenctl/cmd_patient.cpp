@@ -85,6 +85,16 @@ std::string history_text(const json& h, const std::string& today) {
     s << "  due " << str(f, "due_date") << "  " << str(f, "status") << "  " << str(f, "reason") << "\n";
   s << "\nHome visits (" << h["home_visits"].size() << ")\n";
   for (const auto& v : h["home_visits"]) s << "  " << str(v, "visit_date") << "\n";
+  if (h.contains("changes") && !h["changes"].empty()) {
+    // The stored values, as the audit keeps them ("" for an empty one).
+    auto value = [](const json& v) {
+      return v.is_null() ? std::string("\"\"") : v.is_string() ? v.get<std::string>() : v.dump();
+    };
+    s << "\nChanges (" << h["changes"].size() << ")\n";
+    for (const auto& c : h["changes"])
+      s << "  " << str(c, "at") << "  " << str(c, "actor") << "  " << str(c, "field") << ": " << value(c["from"])
+        << " -> " << value(c["to"]) << "\n";
+  }
   return s.str();
 }
 
@@ -137,6 +147,7 @@ void add_patient_commands(CLI::App& app, Context& ctx, int& exit_code) {
   struct EditArgs {
     std::string id;
     std::optional<std::string> name, name_native, sex, birth, id_number, phone, village, ethnicity, household, notes;
+    std::optional<int> age;
   };
   auto ea = std::make_shared<EditArgs>();
   auto* edit = patient->add_subcommand("edit", "Change editable fields of a patient; syncs like any change");
@@ -145,6 +156,7 @@ void add_patient_commands(CLI::App& app, Context& ctx, int& exit_code) {
   edit->add_option("--name-native", ea->name_native, "Name in Tibetan or Uyghur script");
   edit->add_option("--sex", ea->sex, "M or F");
   edit->add_option("--birth", ea->birth, "Birth date YYYY-MM-DD (exact)");
+  edit->add_option("--age", ea->age, "Age in years (the birth date is then estimated)");
   edit->add_option("--id-number", ea->id_number, "身份证 number (18 characters)");
   edit->add_option("--phone", ea->phone, "Phone number");
   edit->add_option("--village", ea->village, "Village code (GB/T 2260, 12 digits)");
@@ -162,6 +174,7 @@ void add_patient_commands(CLI::App& app, Context& ctx, int& exit_code) {
       put("name_native", a.name_native);
       if (a.sex) changes["sex"] = normalize_sex(*a.sex);
       put("birth_date", a.birth);
+      if (a.age) changes["age"] = *a.age;
       put("id_number", a.id_number);
       put("phone", a.phone);
       put("village_code", a.village);

@@ -74,6 +74,8 @@ constexpr std::array kMessages{
     Entry{"bad_transition", "不能从“{}”改为“{}”", "cannot go from \"{}\" to \"{}\""},
     Entry{"status_field", "只能通过相应操作更改（如完成随访、关闭义诊日）",
           "is changed only by its action (complete a follow-up, close a clinic day, …)"},
+    Entry{"not_initial_status", "新记录的状态只能是“{}”，收到“{}”；之后的状态通过相应操作更改",
+          "a new record starts as \"{}\", got \"{}\"; its status then moves by its action"},
     Entry{"not_due_yet", "应随访日期 {} 未到（今天 {}），不能标为逾期", "is not overdue: due {}, today is {}"},
     Entry{"date_before", "不能早于 {}", "cannot be before {}"},
     Entry{"date_order", "开始日期 {} 晚于结束日期 {}", "start date {} is after end date {}"},

@@ -38,6 +38,8 @@ void check_date_arg(std::string_view field, std::string_view value) {
 }
 
 
+std::string create_follow_up(Writer& w, const json& fields) { return w.create("follow_up", fields); }
+
 std::string complete_follow_up(Store& store, Writer& w, std::string_view id, std::string_view result,
                                std::string_view done_date) {
   SQLite::Database& db = store.db();
@@ -59,10 +61,10 @@ std::string complete_follow_up(Store& store, Writer& w, std::string_view id, std
   if (!p || !p->chronic) return {};
   const auto& results = p->chronic->results;
   if (std::find(results.begin(), results.end(), column_text(sc, 3)) == results.end()) return {};
-  return w.create("follow_up", {{"patient_id", column_text(sc, 0)},
-                                {"screening_id", row.screening_id},
-                                {"due_date", add_days(done, p->chronic->every_days)},
-                                {"reason", p->chronic->reason.zh}});
+  return create_follow_up(w, {{"patient_id", column_text(sc, 0)},
+                              {"screening_id", row.screening_id},
+                              {"due_date", add_days(done, p->chronic->every_days)},
+                              {"reason", p->chronic->reason.zh}});
 }
 
 void mark_follow_up_lost(Store& store, Writer& w, std::string_view id, std::string_view reason) {

@@ -18,6 +18,13 @@
 
 namespace yz {
 
+// Plan a follow-up: a new one from the follow-up record's fields
+// (patient_id, due_date and reason required; screening_id, referral_id).
+// It starts "due": a status given here other than that is refused
+// ("status", "not_initial_status"); later statuses move by the commands
+// below. Returns the new id.
+std::string create_follow_up(Writer& w, const json& fields);
+
 // Mark done with its result (required) on `done_date` (default today; not in
 // the future). Returns the id of the next periodic follow-up when the
 // screening's program says the patient is followed every N days, else "".

@@ -1,5 +1,8 @@
 #include "core/care/patient.h"
 
+#include "core/domain/record_rules.h"
+#include "core/store/entities.h"
+
 namespace yz {
 
 std::string register_patient(Writer& w, const json& fields) { return w.create("patient", fields); }
@@ -15,6 +18,20 @@ std::vector<std::string> edit_patient(Store& store, Writer& w, std::string_view 
   auto before = store.get("patient", id);
   if (!before || before->value("deleted", false)) throw NotFound("patient", std::string(id));
   json u = changes;
+  if (u.contains("age")) {
+    // An age instead of a birth date: estimated as at registration, by the
+    // same rule (record_rules prepare_new), which refuses both at once.
+    json a = {{"age", u["age"]}};
+    if (u.contains("birth_date")) a["birth_date"] = u["birth_date"];
+    std::vector<FieldError> errs;
+    record_rules().prepare_new(*find_entity("patient"), a, store.today(), errs);
+    if (!errs.empty()) throw ValidationError(std::move(errs));
+    u.erase("age");
+    if (a.contains("birth_estimated")) {
+      u["birth_date"] = a["birth_date"];
+      u["birth_estimated"] = true;
+    }
+  }
   // A birth date typed in is known, not estimated from an age.
   if (u.contains("birth_date") && !u.contains("birth_estimated")) u["birth_estimated"] = false;
   w.update("patient", id, u);

@@ -29,10 +29,12 @@ std::string register_patient(Store& store, const json& fields);
 
 // Change editable fields of a patient (`changes`: field -> new value; null
 // or "" clears an optional field). A birth date given here is exact (its
-// "estimated" mark is cleared). A new 身份证 number must agree with the
-// patient's sex and exact birth date (an estimated birth date takes the
-// card's). Returns the names of the fields that changed (none: nothing
-// was written).
+// "estimated" mark is cleared); "age" in years instead estimates it as
+// registration does (both at once: "age", "birth_or_age"). A new 身份证
+// number must agree with the patient's sex and exact birth date (an
+// estimated birth date takes the card's). Every change is audited with the
+// value before and after (core/queries/views.h record_changes). Returns the
+// names of the fields that changed (none: nothing was written).
 std::vector<std::string> edit_patient(Store& store, Writer& w, std::string_view id, const json& changes);
 std::vector<std::string> edit_patient(Store& store, std::string_view id, const json& changes);
 

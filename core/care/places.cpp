@@ -270,4 +270,11 @@ std::vector<ListedPlace> parse_place_list(SQLite::Database& db, std::string_view
   return out;
 }
 
+std::string record_listed_place(Writer& w, const ListedPlace& p, int altitude_m) {
+  json f = {{"code", p.code}, {"name", p.name}, {"level", p.level}};
+  if (!p.parent_code.empty()) f["parent_code"] = p.parent_code;
+  if (altitude_m != 0) f["altitude_m"] = altitude_m;
+  return w.create("place", f);
+}
+
 }  // namespace yz

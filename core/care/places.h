@@ -78,4 +78,10 @@ struct ListedPlace {
 // {line number, reason}) at the first bad line; nothing is returned then.
 std::vector<ListedPlace> parse_place_list(SQLite::Database& db, std::string_view csv);
 
+// Write a place of an official list under its own code (a county's list
+// checked by parse_place_list, or synthetic demo data), in the caller's
+// transaction, with its altitude when known (0: unknown). The store checks
+// the record (the code's length against its level). Returns the record's id.
+std::string record_listed_place(Writer& w, const ListedPlace& place, int altitude_m = 0);
+
 }  // namespace yz

@@ -10,6 +10,8 @@
 
 namespace yz {
 
+std::string create_referral(Writer& w, const json& fields) { return w.create("referral", fields); }
+
 bool set_referral_status(Store& store, Writer& w, std::string_view id, std::string_view status,
                          std::string_view outcome, std::string_view appointment_date) {
   SQLite::Statement st(store.db(), "SELECT status FROM referral WHERE id = ? AND deleted = 0");

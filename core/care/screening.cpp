@@ -5,6 +5,7 @@
 #include "core/base/clock.h"
 #include "core/base/messages.h"
 #include "core/care/follow_up.h"
+#include "core/care/referral.h"
 #include "core/domain/validate.h"
 #include "core/store/column_text.h"
 
@@ -54,7 +55,7 @@ RecordedScreening record_screening(Store& store, Writer& w, const ScreeningInput
               {"urgency", ev.referral->urgency}};
     if (!in.encounter_id.empty()) r["encounter_id"] = in.encounter_id;
     if (ev.referral->appointment_days > 0) r["appointment_date"] = add_days(day, ev.referral->appointment_days);
-    out.referral_id = w.create("referral", r);
+    out.referral_id = create_referral(w, r);
   }
   if (ev.follow_up) {
     json f = {{"patient_id", in.patient_id},
@@ -62,7 +63,7 @@ RecordedScreening record_screening(Store& store, Writer& w, const ScreeningInput
               {"due_date", add_days(day, ev.follow_up->days)},
               {"reason", ev.follow_up->reason.zh}};
     if (!out.referral_id.empty()) f["referral_id"] = out.referral_id;
-    out.follow_up_id = w.create("follow_up", f);
+    out.follow_up_id = create_follow_up(w, f);
   }
   return out;
 }

@@ -83,12 +83,27 @@ bool needs_first_start(Store& store) {
 std::string add_member(Store& store, std::string_view name, std::string_view role, std::string_view specialty) {
   const std::string team = team_id_of(store);
   if (team.empty()) throw ValidationError(FieldError{"team", "no_team"});
+  std::string id;
+  store.transact([&](Writer& w) { id = add_team_member(w, team, name, role, specialty); });
+  return id;
+}
+
+std::string add_team_member(Writer& w, std::string_view team_id, std::string_view name, std::string_view role,
+                            std::string_view specialty, std::string_view phone) {
   // Staff a team sets up in the field; admins are the server's accounts.
   if (role != "clinician" && role != "nurse" && role != "coordinator" && role != "village_doctor")
     throw ValidationError(FieldError{"role", "bad_option", {std::string(kFieldRoles)}});
-  json fields = {{"team_id", team}, {"name", std::string(name)}, {"role", std::string(role)}};
+  json fields = {{"team_id", std::string(team_id)}, {"name", std::string(name)}, {"role", std::string(role)}};
   if (!trim(specialty).empty()) fields["specialty"] = std::string(specialty);
-  return store.create("member", fields);
+  if (!trim(phone).empty()) fields["phone"] = std::string(phone);
+  return w.create("member", fields);
+}
+
+std::string create_team(Writer& w, std::string_view name, std::string_view hospital, std::string_view area_code) {
+  if (trim(name).empty()) throw ValidationError(FieldError{"name", "required"});
+  json fields = {{"name", trim(name)}, {"area_code", std::string(area_code)}};
+  if (!trim(hospital).empty()) fields["origin_hospital"] = trim(hospital);
+  return w.create("team", fields);
 }
 
 int attach_to_server_team(Store& store, const std::string& server_team_id) {

@@ -55,6 +55,15 @@ inline constexpr std::string_view kFieldRoles = "clinician|nurse|coordinator|vil
 // too long; "role" not one of kFieldRoles.
 std::string add_member(Store& store, std::string_view name, std::string_view role, std::string_view specialty = {});
 
+// Teams and staff written within the caller's transaction, for a database
+// that holds several teams (synthetic demo data, tools/demo; a device's own
+// team is init_team's). create_team: `name` required, `area_code` the GB/T
+// 2260 code of the area it works in. add_team_member: the roles of
+// add_member, on team `team_id`; `phone` optional. Same errors as above.
+std::string create_team(Writer& w, std::string_view name, std::string_view hospital, std::string_view area_code);
+std::string add_team_member(Writer& w, std::string_view team_id, std::string_view name, std::string_view role,
+                            std::string_view specialty = {}, std::string_view phone = {});
+
 // After enrollment into the server's team `server_team_id`: the records this
 // device made under its own offline team (members, clinic days, devices)
 // now belong to the server's team, and the offline team record, never sent,

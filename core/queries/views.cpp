@@ -2,6 +2,7 @@
 
 #include <SQLiteCpp/Statement.h>
 
+#include "core/base/clock.h"
 #include "core/store/entities.h"
 #include "core/store/records.h"
 
@@ -53,7 +54,39 @@ std::optional<json> patient_history(SQLite::Database& db, std::string_view patie
   while (hv.executeStep())
     if (auto v = read_record(db, *find_entity("home_visit"), hv.getColumn(0).getString())) visits.push_back(*v);
   h["home_visits"] = std::move(visits);
+  h["changes"] = record_changes(db, "patient", pid);
   return h;
+}
+
+json record_changes(SQLite::Database& db, std::string_view entity, std::string_view id, int limit) {
+  json out = json::array();
+  // field_clock (keyed by record) says whether the record was ever edited,
+  // so the audit, which has no index by record, is read only when it was.
+  SQLite::Statement edited(db, "SELECT 1 FROM field_clock WHERE entity = ? AND record_id = ? LIMIT 1");
+  edited.bind(1, std::string(entity));
+  edited.bind(2, std::string(id));
+  if (!edited.executeStep()) return out;
+  SQLite::Statement st(db,
+                       "SELECT at_ms, actor, detail FROM audit WHERE action = 'update' AND entity = ? AND "
+                       "record_id = ? ORDER BY rid DESC");
+  st.bind(1, std::string(entity));
+  st.bind(2, std::string(id));
+  while (st.executeStep() && static_cast<int>(out.size()) < limit) {
+    const std::string at = datetime_of_ms(st.getColumn(0).getInt64());
+    const std::string actor = st.getColumn(1).getString();
+    const json detail = json::parse(st.getColumn(2).getString(), nullptr, false);
+    auto entry = [&](const std::string& field, const json& from, const json& to) {
+      out.push_back({{"at", at}, {"actor", actor}, {"field", field}, {"from", from}, {"to", to}});
+    };
+    if (detail.is_object()) {
+      for (const auto& [field, v] : detail.items())
+        entry(field, v.is_array() && v.size() == 2 ? v[0] : json(), v.is_array() && v.size() == 2 ? v[1] : json());
+    } else if (detail.is_array()) {
+      for (const auto& field : detail)
+        if (field.is_string()) entry(field.get<std::string>(), nullptr, nullptr);
+    }
+  }
+  return out;
 }
 
 }  // namespace yz

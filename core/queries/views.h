@@ -27,9 +27,20 @@ StoreStats store_stats(SQLite::Database& db);
 
 // {"patient": {...}, "encounters": [{..., "observations": [...],
 //  "dispenses": [...]}], "screenings": [...], "referrals": [...],
-//  "follow_ups": [...], "home_visits": [...]}, newest first; nullopt when no
-// live patient has this id.
+//  "follow_ups": [...], "home_visits": [...], "changes": record_changes of
+// the patient}, newest first; nullopt when no live patient has this id. A
+// corrected encounter is left out: its correction (supersedes_id) stands in
+// its place.
 std::optional<json> patient_history(SQLite::Database& db, std::string_view patient_id);
+
+// The edits made on this device to the fields of record `id` of `entity`,
+// newest first, read from the audit trail (core/store/audit_chain.h), one
+// entry per field: {"at": "YYYY-MM-DD HH:MM" (China Standard Time), "actor",
+// "field", "from", "to"} with the stored values (null: empty). Audit rows
+// that name fields without values (written before values were kept) give
+// "from" and "to" null too. Edits that arrived by sync are in the record,
+// not in this device's audit.
+json record_changes(SQLite::Database& db, std::string_view entity, std::string_view id, int limit = 200);
 
 // A clinic day's summary: day_summary (summary.h). The follow-ups due in a
 // place: follow_up_worklist (worklist.h).

@@ -280,8 +280,15 @@ struct Writer::Impl {
     std::vector<FieldError> errs;
     json fields = input;
     rules.prepare_new(spec, fields, day, errs);
-    for (const auto& [k, v] : fields.items())
-      if (!spec.field(k)) errs.push_back({k, "unknown_field"});
+    for (const auto& [k, v] : fields.items()) {
+      const FieldSpec* f = spec.field(k);
+      if (!f) errs.push_back({k, "unknown_field"});
+      // A record starts in its kind's initial status (the fallback); every
+      // later status is a transition of core/care (transitions.h), never a
+      // value written at creation.
+      else if (f->status && !v.is_null() && !(v.is_string() && v.get<std::string>() == f->fallback))
+        errs.push_back({k, "not_initial_status", {std::string(f->fallback), v.is_string() ? v.get<std::string>() : v.dump()}});
+    }
     RecordFields rec;
     for (const auto& f : spec.fields) {
       const std::string name(f.name);
@@ -377,9 +384,12 @@ struct Writer::Impl {
       fc.exec();
     }
     index->index(spec, cur->rid, rec);
-    const std::string names = join_names(changed);
-    outbox(spec.name, id, "update", stamp, names);
-    audit("update", spec.name, id, stamp, names);
+    outbox(spec.name, id, "update", stamp, join_names(changed));
+    // The audit says what each field was and became, so a record's history
+    // of changes (core/queries/views.h record_changes) can be shown.
+    json detail = json::object();
+    for (const auto& c : changed) detail[c] = json::array({cur->fields[c], rec[c]});
+    audit("update", spec.name, id, stamp, detail.dump());
   }
 
   void remove(std::string_view entity, std::string_view id) {

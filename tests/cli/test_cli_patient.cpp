@@ -73,6 +73,19 @@ TEST_CASE("patient edit changes the fields given and syncs like any change") {
   p = patient(db, id);
   CHECK(p["name"] == "卓玛央金");
   CHECK(p["phone"].is_null());
+
+  // An age for a patient without a card: the birth date is estimated from it.
+  const std::string aged = add(db, {"--name", "扎西", "--sex", "M", "--birth", "1970-03-01"});
+  REQUIRE(ctl(db, {"patient", "edit", aged, "--age", "60"}).code == 0);
+  CHECK(patient(db, aged)["birth_estimated"] == true);
+  // The history of changes, in patient show, names each field with its old and new value.
+  auto shown = ctl(db, {"patient", "show", id, "--json"});
+  REQUIRE(shown.code == 0);
+  const json changes = json::parse(shown.out)["changes"];
+  REQUIRE(changes.size() == 7);  // phone, village; 身份证 with the birth date it fixed and its mark; name, phone
+  CHECK(changes[0]["field"] == "name");
+  CHECK(changes[0]["from"] == "卓玛");
+  CHECK(changes[0]["to"] == "卓玛央金");
 }
 
 TEST_CASE("patient edit refuses bad input with one line naming the field, and changes nothing") {
@@ -105,6 +118,9 @@ TEST_CASE("patient edit refuses bad input with one line naming the field, and ch
       {{"patient", "edit", id, "--birth", "2990-01-01"}, "birth_date"},
       {{"patient", "edit", id, "--household", "0190f1a2-0000-7000-8000-000000000000"}, "household_id"},
       {{"patient", "edit", id}, "patient edit"},
+      // An age and a birth date at once; an impossible age.
+      {{"patient", "edit", tashi, "--age", "50", "--birth", "1976-01-01"}, "age"},
+      {{"patient", "edit", tashi, "--age", "300"}, "age"},
       // The phone is fine, the card is not: nothing of the two is written.
       {{"patient", "edit", tashi, "--phone", "13800138000", "--id-number", make_id("540102", "19700301", "002")},
        "sex"},

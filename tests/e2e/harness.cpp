@@ -157,6 +157,21 @@ std::string wait_window(const std::string& display, const std::string& name, int
   return {};
 }
 
+std::vector<std::string> app_env(const std::string& display) {
+  return {"DISPLAY=" + display, "ASAN_OPTIONS=detect_leaks=0", "XDG_DATA_HOME=/nonexistent-yizhen-test"};
+}
+
+std::string start_and_focus(const std::string& display, Child& app, const std::string& log) {
+  const std::string w = wait_window(display, "yizhen", 60000);
+  REQUIRE_MESSAGE(!w.empty(), "the app's window did not appear; app running: " << app.running() << "; its log: "
+                                                                                << slurp(log));
+  REQUIRE(app.running());
+  xdotool(display, {"windowfocus", "--sync", w});
+  xdotool(display, {"mousemove", "--window", w, "600", "300"});
+  sleep_ms(1000);  // first frame, fonts
+  return w;
+}
+
 void keep_screenshot(const std::string& display, const std::string& window, const std::string& name) {
   const char* dir = std::getenv("YIZHEN_E2E_SHOTS");
   if (dir && *dir) window_png(display, window, std::string(dir) + "/" + name);

@@ -81,6 +81,14 @@ void type_cjk(const std::string& display, const std::string& text);
 // draws a frame under it: ImGui takes a press only on an item hovered in the
 // frame that sees it.
 void click(const std::string& display, const std::string& window, std::pair<int, int> at);
+// The environment of the app under test on `display`: Mesa and libX11 keep
+// allocations to exit, which LeakSanitizer would report as ours (the unit
+// tests check our leaks); no per-user data folder.
+std::vector<std::string> app_env(const std::string& display);
+// Wait for the app's window (doctest REQUIRE: its log when it did not come),
+// focus it, park the pointer, and give it a second for its first frame and
+// fonts. Returns the window id.
+std::string start_and_focus(const std::string& display, Child& app, const std::string& log);
 // window_png into $YIZHEN_E2E_SHOTS/`name` when that variable names a folder
 // (for a person to look at), else nothing.
 void keep_screenshot(const std::string& display, const std::string& window, const std::string& name);

@@ -29,12 +29,6 @@ const std::string kServer = YIZHEN_SERVER;
 // down (the offline state and its two lines above; window coordinates).
 constexpr std::pair<int, int> kExportField{370, 432}, kExportButton{683, 435};
 
-// The GUI's own process: Mesa and libX11 keep allocations to exit, which
-// LeakSanitizer would report as ours; the unit tests check our leaks.
-std::vector<std::string> app_env(const std::string& display) {
-  return {"DISPLAY=" + display, "ASAN_OPTIONS=detect_leaks=0", "XDG_DATA_HOME=/nonexistent-yizhen-test"};
-}
-
 // Width and height from a PNG's IHDR.
 std::pair<int, int> png_size(const std::string& path) {
   const std::string b = slurp(path);
@@ -44,17 +38,6 @@ std::pair<int, int> png_size(const std::string& path) {
            (static_cast<unsigned char>(b[o + 2]) << 8) | static_cast<unsigned char>(b[o + 3]);
   };
   return {static_cast<int>(be(16)), static_cast<int>(be(20))};
-}
-
-std::string start_and_focus(const std::string& display, Child& app, const std::string& log) {
-  const std::string w = wait_window(display, "yizhen", 60000);
-  REQUIRE_MESSAGE(!w.empty(), "the app's window did not appear; app running: " << app.running() << "; its log: "
-                                                                                << slurp(log));
-  REQUIRE(app.running());
-  xdotool(display, {"windowfocus", "--sync", w});
-  xdotool(display, {"mousemove", "--window", w, "600", "300"});
-  sleep_ms(1000);  // first frame, fonts
-  return w;
 }
 }  // namespace
 

@@ -22,8 +22,10 @@
 #include "core/care/follow_up.h"
 #include "core/care/home_visit.h"
 #include "core/care/patient.h"
+#include "core/care/places.h"
 #include "core/care/referral.h"
 #include "core/care/screening.h"
+#include "core/care/team.h"
 #include "core/domain/catalogue.h"
 #include "core/domain/idcard.h"
 #include "core/programs/programs.h"
@@ -639,8 +641,17 @@ class Generator {
     ++txn_records_;
     return id;
   }
-  // Patients, households, encounters and home visits are written by the
-  // care commands (core/care), as in the app and yizhenctl.
+  // Places, teams, members, patients, households, encounters, referrals,
+  // follow-ups and home visits are written by the care commands (core/care),
+  // as in the app and yizhenctl.
+  void place(Writer& w, std::string code, std::string name, const char* level, std::string parent, int altitude = 0) {
+    ListedPlace p;
+    p.code = std::move(code);
+    p.name = std::move(name);
+    p.level = level;
+    p.parent_code = std::move(parent);
+    counted(kPlace, record_listed_place(w, p, altitude));
+  }
   std::string counted(Kind k, std::string id) {
     ++counts_[k];
     ++txn_records_;
@@ -796,18 +807,15 @@ std::string Generator::place_name(const CountyDef& c, int words_min, std::set<st
 
 void Generator::build_places(Writer& w) {
   set_time(ms_of_date("2025-05-18") + 10 * kHour);
-  create(w, kPlace, {{"code", "540000"}, {"name", "西藏自治区"}, {"level", "province"}});
-  create(w, kPlace, {{"code", "650000"}, {"name", "新疆维吾尔自治区"}, {"level", "province"}});
-  for (const auto& p : kPrefectures)
-    create(w, kPlace, {{"code", p.code}, {"name", p.name}, {"level", "prefecture"}, {"parent_code", p.province},
-                       {"altitude_m", p.altitude}});
+  place(w, "540000", "西藏自治区", "province", "");
+  place(w, "650000", "新疆维吾尔自治区", "province", "");
+  for (const auto& p : kPrefectures) place(w, p.code, p.name, "prefecture", p.province, p.altitude);
   for (const auto& def : kCounties) {
     now_ += kMinute;
     clock_.set(now_);
     const int ci = static_cast<int>(counties_.size());
     counties_.push_back({&def, {}});
-    create(w, kPlace, {{"code", def.code}, {"name", def.name}, {"level", "county"},
-                       {"parent_code", kPrefectures[def.prefecture].code}, {"altitude_m", def.altitude}});
+    place(w, def.code, def.name, "county", kPrefectures[def.prefecture].code, def.altitude);
     const bool tibet = in_tibet(def);
     const double spread = tibet ? 180 : ci == kTashkurgan ? 300 : 40;
     std::set<std::string> township_names;
@@ -825,8 +833,7 @@ void Generator::build_places(Writer& w) {
       tw.altitude = static_cast<int>(std::lround(clamp(rng_.normal(def.altitude, spread), 900, 5200)));
       const int ti = static_cast<int>(townships_.size());
       counties_[ci].townships.push_back(ti);
-      create(w, kPlace, {{"code", tw.code}, {"name", tw.name}, {"level", "township"}, {"parent_code", def.code},
-                         {"altitude_m", tw.altitude}});
+      place(w, tw.code, tw.name, "township", def.code, tw.altitude);
       std::set<std::string> village_names;
       const int n_vil = rng_.range(4, 9);
       for (int v = 0; v < n_vil; ++v) {
@@ -837,8 +844,7 @@ void Generator::build_places(Writer& w) {
         vi.township = ti;
         vi.altitude = static_cast<int>(std::lround(clamp(rng_.normal(tw.altitude, spread * 0.6), 900, 5300)));
         vi.groups = rng_.range(2, 8);
-        create(w, kPlace, {{"code", vi.code}, {"name", vi.name}, {"level", "village"}, {"parent_code", tw.code},
-                           {"altitude_m", vi.altitude}});
+        place(w, vi.code, vi.name, "village", tw.code, vi.altitude);
         tw.villages.push_back(static_cast<int>(villages_.size()));
         villages_.push_back(std::move(vi));
       }
@@ -886,8 +892,7 @@ void Generator::build_teams(Writer& w) {
     t.tibet = in_tibet(home);
     const std::string name = t.short_name + "第" + cn_number(9 + i / kHospitalCount) + "批“组团式”" +
                              (t.tibet ? "援藏" : "援疆") + "医疗队";
-    t.id = create(w, kTeam, {{"name", name}, {"origin_hospital", h.name},
-                             {"area_code", kPrefectures[home.prefecture].code}});
+    t.id = counted(kTeam, create_team(w, name, h.name, kPrefectures[home.prefecture].code));
 
     // Specialists from the hospital (Han names), a local Tibetan-medicine
     // doctor in Tibet, nurses, a local coordinator, village doctors.
@@ -906,9 +911,7 @@ void Generator::build_teams(Writer& w) {
     for (auto& m : t.members) {
       now_ += kMinute;
       clock_.set(now_);
-      json f = {{"team_id", t.id}, {"name", m.name}, {"role", kRoleName[m.role]}, {"specialty", m.specialty},
-                {"phone", mobile()}};
-      m.id = create(w, kMember, f);
+      m.id = counted(kMember, add_team_member(w, t.id, m.name, kRoleName[m.role], m.specialty, mobile()));
     }
     const int n_dev = rng_.range(2, 6);
     for (int d = 1; d <= n_dev; ++d) {
@@ -1700,7 +1703,7 @@ void Generator::chronic_follow_up(Writer& w, const ChronicInfo& c, int days, con
   const std::string reason = htn && dm ? "高血压、糖尿病患者季度随访" : htn ? "高血压患者季度随访" : "糖尿病患者季度随访";
   json f = {{"patient_id", c.patient_id}, {"due_date", due}, {"reason", reason}};
   if (!screening_id.empty()) f["screening_id"] = screening_id;
-  progress_chronic(create(w, kFollowUp, f), due, c);
+  progress_chronic(counted(kFollowUp, create_follow_up(w, f)), due, c);
 }
 
 void Generator::progress_chronic(const std::string& id, const std::string& due, const ChronicInfo& c) {

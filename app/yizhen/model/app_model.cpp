@@ -301,13 +301,29 @@ void AppModel::register_patient(const PatientForm& form, std::function<void(std:
       std::move(bad));
 }
 
+void AppModel::edit_patient(const PatientEditForm& form, std::function<void(std::vector<std::string>)> ok,
+                            std::function<void(const std::vector<FieldError>&)> bad) {
+  save_for_patient<std::vector<std::string>>(
+      [form](Store& s) { return std::pair{form.save(s), form.patient_id}; },
+      [this, ok = std::move(ok)](std::vector<std::string> changed) {
+        std::string names;
+        for (const auto& f : changed)
+          if (f != "birth_estimated")
+            names += (names.empty() ? "" : tr(S::list_sep, lang())) + patient_field_label(f, lang());
+        toast(changed.empty() ? std::string(tr(S::pe_nothing_changed, lang()))
+                              : trf(lang(), S::pe_saved, names.c_str()));
+        if (ok) ok(std::move(changed));
+      },
+      std::move(bad));
+}
+
 void AppModel::save_encounter(const EncounterForm& form, std::function<void(std::string)> ok,
                               std::function<void(const std::vector<FieldError>&)> bad) {
   save_for_patient<std::string>(
       [form](Store& s) { return std::pair{form.save(s), form.patient_id}; },
-      [this, ok = std::move(ok)](std::string id) {
+      [this, ok = std::move(ok), correction = !form.corrects_id.empty()](std::string id) {
         clear_draft("encounter");
-        toast(tr(S::msg_encounter_saved, lang()));
+        toast(tr(correction ? S::pe_correction_saved : S::msg_encounter_saved, lang()));
         refresh_day();
         if (ok) ok(id);
       },

@@ -19,6 +19,7 @@
 #include "app/yizhen/model/catalog.h"
 #include "app/yizhen/model/drafts.h"
 #include "app/yizhen/model/forms.h"
+#include "app/yizhen/model/patient_edit.h"
 #include "app/yizhen/search_worker.h"
 #include "app/yizhen/ui_queue.h"
 #include "core/queries/field_queries.h"
@@ -130,6 +131,14 @@ class AppModel {
   void check_duplicates(const PatientForm& form);
   void register_patient(const PatientForm& form, std::function<void(std::string id)> ok,
                         std::function<void(const std::vector<FieldError>&)> bad);
+  // Save the changes of a patient's edit form (core/care/patient.h
+  // edit_patient); the card is read again, with its history of changes.
+  // `ok` gets the fields that changed (none: nothing was written); `bad` the
+  // problems keyed by field, nothing written.
+  void edit_patient(const PatientEditForm& form, std::function<void(std::vector<std::string> changed)> ok,
+                    std::function<void(const std::vector<FieldError>&)> bad);
+  // Records the encounter, or, when form.corrects_id is set, corrects that
+  // one (core/care/encounter.h correct_encounter).
   void save_encounter(const EncounterForm& form, std::function<void(std::string id)> ok,
                       std::function<void(const std::vector<FieldError>&)> bad);
   // Load view().programs (latest_programs) on the DbWorker.

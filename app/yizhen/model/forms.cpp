@@ -2,13 +2,16 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 #include <cstdlib>
 
 #include "core/base/clock.h"
 #include "core/care/clinic_day.h"
 #include "core/care/encounter.h"
+#include "core/care/follow_up.h"
 #include "core/care/home_visit.h"
 #include "core/care/patient.h"
+#include "core/care/referral.h"
 #include "core/base/prefixed_errors.h"
 #include "core/domain/idcard.h"
 #include "core/base/messages.h"
@@ -251,7 +254,33 @@ json EncounterForm::to_json() const {
           {"vitals", vitals},       {"diagnoses", dx},                 {"dispenses", ds},
           {"refer", refer},         {"refer_to", refer_to},            {"refer_reason", refer_reason},
           {"refer_urgency", refer_urgency}, {"follow_up", follow_up},  {"follow_up_date", follow_up_date},
-          {"follow_up_reason", follow_up_reason}, {"screening", screening.to_json()}};
+          {"follow_up_reason", follow_up_reason}, {"screening", screening.to_json()}, {"corrects_id", corrects_id}};
+}
+
+EncounterForm EncounterForm::correcting(const json& e, const std::string& name) {
+  EncounterForm f;
+  auto text = [&](const char* k) { return e.contains(k) && e[k].is_string() ? e[k].get<std::string>() : std::string(); };
+  f.corrects_id = text("id");
+  f.patient_id = text("patient_id");
+  f.patient_name = name;
+  f.clinic_day_id = text("clinic_day_id");
+  f.home_visit_id = text("home_visit_id");
+  f.station = text("station");
+  f.clinician_id = text("clinician_id");
+  f.complaint = text("complaint");
+  f.advice = text("advice");
+  f.health_education = text("health_education");
+  if (e.contains("diagnoses") && e["diagnoses"].is_array())
+    for (const auto& d : e["diagnoses"]) f.add_diagnosis(d.value("code", ""), d.value("name", ""));
+  if (e.contains("observations") && e["observations"].is_array())
+    for (const auto& o : e["observations"]) {
+      const VitalKind* k = find_vital(o.value("kind", ""));
+      if (!k || !o.contains("value") || !o["value"].is_number()) continue;
+      char buf[32];
+      std::snprintf(buf, sizeof buf, "%.*f", k->decimals, o["value"].get<double>());
+      f.vitals[std::string(k->code)] = buf;
+    }
+  return f;
 }
 
 EncounterForm EncounterForm::from_json(const json& j) {
@@ -265,7 +294,8 @@ EncounterForm EncounterForm::from_json(const json& j) {
       {"complaint", &EncounterForm::complaint},       {"advice", &EncounterForm::advice},
       {"health_education", &EncounterForm::health_education}, {"refer_to", &EncounterForm::refer_to},
       {"refer_reason", &EncounterForm::refer_reason}, {"refer_urgency", &EncounterForm::refer_urgency},
-      {"follow_up_date", &EncounterForm::follow_up_date}, {"follow_up_reason", &EncounterForm::follow_up_reason}};
+      {"follow_up_date", &EncounterForm::follow_up_date}, {"follow_up_reason", &EncounterForm::follow_up_reason},
+      {"corrects_id", &EncounterForm::corrects_id}};
   for (const auto& [key, member] : kText)
     if (j.contains(key) && j[key].is_string()) f.*member = j[key].get<std::string>();
   if (f.refer_urgency.empty()) f.refer_urgency = "routine";
@@ -327,8 +357,15 @@ std::string EncounterForm::save(Store& store) const {
       if (!clinic_day_id.empty()) d["clinic_day_id"] = clinic_day_id;
       in.dispenses.push_back(std::move(d));
     }
+    if (!corrects_id.empty()) {
+      // A correction replaces the texts and diagnoses: one left empty here is
+      // cleared, not taken from the original (correct_encounter).
+      for (const char* k : {"station", "complaint", "advice", "health_education", "diagnoses"})
+        if (!in.fields.contains(k)) in.fields[k] = nullptr;
+    }
     try {
-      encounter_id = record_encounter(w, in).encounter_id;
+      encounter_id = corrects_id.empty() ? record_encounter(w, in).encounter_id
+                                         : correct_encounter(store, w, corrects_id, in).encounter_id;
     } catch (const ValidationError& err) {
       // "observations.<i>.value" -> "vital.<code>" (the one input of that
       // vital); "dispenses.<i>.quantity" -> "dispense.<i>.quantity".
@@ -348,14 +385,14 @@ std::string EncounterForm::save(Store& store) const {
       json r = {{"patient_id", patient_id}, {"encounter_id", encounter_id}, {"urgency", refer_urgency}};
       put_if(r, "to_facility", refer_to);
       put_if(r, "reason", refer_reason);
-      referral_id = with_field_prefix("referral.", [&] { return w.create("referral", r); });
+      referral_id = with_field_prefix("referral.", [&] { return create_referral(w, r); });
     }
     if (follow_up) {
       json f = {{"patient_id", patient_id}};
       put_if(f, "due_date", follow_up_date);
       put_if(f, "reason", follow_up_reason);
       if (!referral_id.empty()) f["referral_id"] = referral_id;
-      with_field_prefix("follow_up.", [&] { return w.create("follow_up", f); });
+      with_field_prefix("follow_up.", [&] { return create_follow_up(w, f); });
     }
     if (screening.active()) save_screening(store, w, screening.input(patient_id, clinic_day_id, encounter_id));
   });

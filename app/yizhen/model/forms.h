@@ -68,7 +68,16 @@ struct EncounterForm {
   bool follow_up = false;
   std::string follow_up_date, follow_up_reason;
   ScreeningForm screening;  // inactive: none; saved in the encounter's transaction
+  // Set: saving corrects this encounter (core/care/encounter.h
+  // correct_encounter) instead of recording a new one.
+  std::string corrects_id;
   FieldErrors errors;
+
+  // The form that corrects `encounter` (an entry of patient_history's
+  // "encounters"): its station, clinician, texts, diagnoses and vitals.
+  // Dispenses are not copied: those given stay with the encounter they were
+  // given in (the correction shows them), and the form's are new ones.
+  static EncounterForm correcting(const json& encounter, const std::string& patient_name);
 
   enum class Flag { none, low, high, refused };
   struct VitalState {

@@ -335,6 +335,11 @@ void DrawEncounter(EncounterState& st, const AppView& view, AppModel& actions, N
   ImGui::SameLine();
   ui::Muted(view.day ? (view.day->value("date", "") + "  " + view.place_label(view.day->value("place_code", ""))).c_str()
                      : tr(S::no_day));
+  if (!f.corrects_id.empty()) {  // a correction (the patient card's 更正)
+    ImGui::PushStyleColor(ImGuiCol_Text, ui::col_warn());
+    ImGui::TextWrapped("%s", trf(S::pe_correcting, f.patient_name.c_str()).c_str());
+    ImGui::PopStyleColor();
+  }
 
   ImGui::BeginChild("enc_main", ImVec2(columns ? ImGui::GetContentRegionAvail().x * 0.62f : -1, columns ? -ui::touch_h() * 1.4f : 0),
                     false, columns ? 0 : ImGuiWindowFlags_AlwaysAutoResize);

@@ -54,6 +54,7 @@ void draw_results(PatientDeskState& st, const AppView& view, AppModel& actions, 
         const ImVec2 pos = ImGui::GetCursorPos();
         if (ImGui::Selectable("##hit", open, 0, ImVec2(0, row_h))) {
           st.registering = false;
+          st.editing = false;
           actions.open_patient(h.id);
         }
         ImGui::SetCursorPos(ImVec2(pos.x + ui::em() * 0.4f, pos.y + ui::em() * 0.2f));
@@ -266,11 +267,24 @@ std::string dx_text(const json& e) {
   return s;
 }
 
-void draw_card(PatientDeskState& st, const AppView& view, AppModel&, Nav& nav) {
+void begin_edit(PatientDeskState& st, const AppView& view, AppModel& actions) {
+  if (!view.card) return;
+  st.editing = true;
+  st.edit = PatientEditState{};
+  st.edit.form = PatientEditForm::from_record((*view.card)["patient"]);
+  if (!st.edit.form.village_code.empty()) actions.load_households(st.edit.form.village_code);
+}
+
+// Correct an encounter of the card: the encounter form, prefilled.
+void correct(const json& encounter, Nav& nav) {
+  nav.correct = encounter;
+  nav.go = Screen::encounter;
+}
+
+void draw_card(PatientDeskState& st, const AppView& view, AppModel& actions, Nav& nav) {
   const json& h = *view.card;
   const json& p = h["patient"];
   const Lang lang = view.prefs.lang;
-  (void)st;
   ImGui::PushStyleColor(ImGuiCol_Text, ui::col_accent());
   ImGui::SetWindowFontScale(1.3f);
   ImGui::TextUnformatted(p.value("name", "").c_str());
@@ -285,7 +299,12 @@ void draw_card(PatientDeskState& st, const AppView& view, AppModel&, Nav& nav) {
   if (!str("village_code").empty()) ImGui::Text("%s  %s", tr(S::pd_village), view.place_label(str("village_code")).c_str());
   if (!str("ethnicity").empty())
     ImGui::Text("%s  %s", tr(S::pd_ethnicity), std::string(ethnicity_name(str("ethnicity"), lang)).c_str());
+  if (!str("notes").empty()) ImGui::TextWrapped("%s%s%s", tr(S::pe_notes), tr(S::colon), str("notes").c_str());
   if (ui::PrimaryButton(tr(S::pd_new_encounter), ui::em() * 8)) nav.go = Screen::encounter;
+  ImGui::SameLine();
+  if (ui::Button(tr(S::pe_edit), ui::em() * 8) || ui::CtrlPressed('u')) begin_edit(st, view, actions);
+  // Ctrl+R: correct the newest encounter.
+  if (ui::CtrlPressed('r') && !h["encounters"].empty()) correct(h["encounters"][0], nav);
 
   // Follow-ups due first: that is what the team came back for.
   ui::SectionTitle(tr(S::pd_history_follow_ups));
@@ -335,7 +354,11 @@ void draw_card(PatientDeskState& st, const AppView& view, AppModel&, Nav& nav) {
     ImGui::PushID(n);
     std::string head = e.value("seen_at", "").substr(0, 16) + "  " +
                        (e["station"].is_string() ? e["station"].get<std::string>() : std::string());
+    if (e["supersedes_id"].is_string()) head += "  " + std::string(tr(S::pe_correction_of));
+    ImGui::AlignTextToFramePadding();
     ImGui::TextUnformatted(head.c_str());
+    ImGui::SameLine();
+    if (ui::Button(tr(S::pe_correct))) correct(e, nav);
     const std::string dx = dx_text(e);
     auto text = [&](const char* k) { return e.contains(k) && e[k].is_string() ? e[k].get<std::string>() : std::string(); };
     ImGui::Indent();
@@ -368,6 +391,14 @@ void draw_card(PatientDeskState& st, const AppView& view, AppModel&, Nav& nav) {
     ui::SectionTitle(tr(S::pd_history_home_visits));
     for (const auto& v : h["home_visits"]) ImGui::TextUnformatted(v.value("visit_date", "").c_str());
   }
+  // Who changed what, when (core/queries/views.h record_changes).
+  if (h.contains("changes") && !h["changes"].empty()) {
+    ui::SectionTitle(tr(S::pe_history));
+    auto place = [&view](const std::string& code) { return view.place_label(code); };
+    ImGui::PushStyleColor(ImGuiCol_Text, ui::col_muted());
+    for (const auto& c : h["changes"]) ImGui::TextWrapped("%s", change_line(c, lang, place).c_str());
+    ImGui::PopStyleColor();
+  }
 }
 
 }  // namespace
@@ -398,14 +429,25 @@ void DrawPatientDesk(PatientDeskState& st, const AppView& view, AppModel& action
   }
   ImGui::SetNextItemWidth(-1);
   if (ImGui::InputTextWithHint("##search", tr(S::pd_search), &st.query)) actions.search(st.query);
+  // Enter in the search opens the first result.
+  if (ImGui::IsItemDeactivated() && ui::EnterPressed() && !view.hits.empty() && !view.searching) {
+    st.registering = false;
+    st.editing = false;
+    actions.open_patient(view.hits.front().id);
+  }
   if (ui::PrimaryButton(tr(S::pd_new), -1)) BeginRegistration(st);
   draw_results(st, view, actions, -1);
   ImGui::EndChild();
   if (columns) ImGui::SameLine();
 
   ImGui::BeginChild("desk_right", ImVec2(-1, -1), true);
+  if (st.editing && (!view.card || (*view.card)["patient"].value("id", "") != st.edit.form.patient_id))
+    st.editing = false;  // another patient's card (or none) now
   if (st.registering) draw_registration(st, view, actions);
-  else if (view.card) draw_card(st, view, actions, nav);
+  else if (st.editing) {
+    DrawPatientEdit(st.edit, view, actions);
+    if (st.edit.closed) st.editing = false;
+  } else if (view.card) draw_card(st, view, actions, nav);
   else ui::Muted(tr(S::pd_type_to_search));
   ImGui::EndChild();
 }

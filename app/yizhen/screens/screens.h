@@ -27,6 +27,9 @@ struct Nav {
   Screen current = Screen::patients;
   std::optional<Screen> go;
   bool portrait = false;  // narrow window: stack instead of columns
+  // With go = encounter: the encounter (patient_history's entry) the patient
+  // card asked to correct, instead of starting a new one.
+  std::optional<json> correct;
 };
 
 // The village picker with "add village" (village_picker.cpp), shared by
@@ -57,6 +60,18 @@ struct ClinicDayState {
 };
 void DrawClinicDay(ClinicDayState& st, const AppView& view, AppModel& actions, Nav& nav);
 
+// Editing the patient on the card (patient_edit_screen.cpp): every editable
+// field, checked by the care command on saving (core/care/patient.h), with
+// Save and Cancel always in view below the fields.
+struct PatientEditState {
+  PatientEditForm form;
+  VillagePickerState village;
+  bool saving = false;
+  bool focus = true;     // put the keyboard in the first field once
+  bool closed = false;   // saved or cancelled: the desk drops the form
+};
+void DrawPatientEdit(PatientEditState& st, const AppView& view, AppModel& actions);
+
 struct PatientDeskState {
   std::string query;
   PatientForm form;
@@ -68,6 +83,10 @@ struct PatientDeskState {
   bool village_defaulted = false;  // the open clinic day's village was offered
   std::string dup_checked;        // what the last duplicate check was for
   bool saving = false;
+  // The card's patient being edited (edit lives as long as the desk: a save
+  // finishing after the form closed still finds it).
+  bool editing = false;
+  PatientEditState edit;
 };
 void DrawPatientDesk(PatientDeskState& st, const AppView& view, AppModel& actions, Nav& nav);
 // Start registering (F2 / the button), with the search text as the name.

@@ -12,6 +12,7 @@
 #include "core/care/home_visit.h"
 #include "core/care/patient.h"
 #include "core/domain/open_store.h"
+#include "core/domain/validate.h"
 #include "core/queries/views.h"
 #include "core/store/store.h"
 #include "tests/core/helpers.h"
@@ -272,4 +273,47 @@ TEST_CASE("record_home_visit: creates its household when it has none, or visits 
   CHECK(count_rows(d.store.db(), "household") == 1);
 
   CHECK(first_error([&] { create_household(d.store, {{"village_code", "54"}}); }).field == "village_code");
+}
+
+TEST_CASE("edit_patient: an age stands for the birth date, as at registration, never both") {
+  Desk d;
+  const std::string id = d.tashi();  // born 1970-03-01, exact
+  CHECK(edit_patient(d.store, id, {{"age", 50}}) == std::vector<std::string>{"birth_date", "birth_estimated"});
+  auto p = *d.store.get("patient", id);
+  CHECK(p["birth_estimated"] == true);
+  CHECK(p["birth_date"] == birth_date_from_age(50, d.store.today()));  // the estimate registration makes
+  // Both at once, or an impossible age: refused, naming the field.
+  CHECK(has_error(validation_errors([&] { edit_patient(d.store, id, {{"age", 40}, {"birth_date", "1980-01-01"}}); }),
+                  "age", "birth_or_age"));
+  CHECK(first_error([&] { edit_patient(d.store, id, {{"age", 300}}); }).field == "age");
+  CHECK(d.store.get("patient", id)->at("birth_date") == p["birth_date"]);
+}
+
+TEST_CASE("edit_patient: the history of changes says who changed which field from what to what") {
+  Desk d;
+  const std::string id = d.tashi();
+  CHECK(record_changes(d.store.db(), "patient", id).empty());  // never edited
+  d.clock.advance(60 * 1000);
+  edit_patient(d.store, id, {{"phone", "13800138000"}});
+  d.clock.advance(60 * 1000);
+  const std::string card = make_id("540102", "19700301", "011");
+  edit_patient(d.store, id, {{"id_number", card}, {"notes", "身份证后补"}});
+  // A refused edit leaves no trace in the history.
+  (void)validation_errors([&] { edit_patient(d.store, id, {{"phone", "12345"}}); });
+
+  const json changes = record_changes(d.store.db(), "patient", id);
+  REQUIRE(changes.size() == 3);
+  // Newest first; one entry per field.
+  CHECK(changes[0]["field"] == "id_number");
+  CHECK(changes[0]["from"].is_null());
+  CHECK(changes[0]["to"] == card);
+  CHECK(changes[1]["field"] == "notes");
+  CHECK(changes[1]["to"] == "身份证后补");
+  CHECK(changes[2]["field"] == "phone");
+  CHECK(changes[2]["from"] == "13908912345");
+  CHECK(changes[2]["to"] == "13800138000");
+  CHECK(changes[2]["at"] == "2026-06-01 10:01");
+  CHECK(changes[2]["actor"] == "local");
+  // The patient's history carries them (the app's card, yizhenctl patient show).
+  CHECK(patient_history(d.store.db(), id)->at("changes") == changes);
 }

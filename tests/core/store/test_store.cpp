@@ -226,7 +226,7 @@ TEST_CASE("store: create/get round trip of every entity kind with every field") 
                                                    {"campaign", "2030 春季巡回医疗"},
                                                    {"stations", {"内科", " 眼科 "}},
                                                    {"staff", {member}},
-                                                   {"status", "closed"},
+                                                   {"status", "open"},
                                                    {"notes", "海拔 3650 米，注意高原反应"},
                                                    {"closed_at", "2030-01-15 18:30:00"}},
                                     {{"stations", {"内科", "眼科"}}});
@@ -307,7 +307,7 @@ TEST_CASE("store: create/get round trip of every entity kind with every field") 
                                                       {"to_facility", "拉萨市人民医院"},
                                                       {"reason", "血压控制不佳"},
                                                       {"urgency", "urgent"},
-                                                      {"status", "contacted"},
+                                                      {"status", "advised"},
                                                       {"appointment_date", "2030-01-20"},
                                                       {"outcome", "已预约心内科"}});
   roundtrip("follow_up", {{"patient_id", patient},
@@ -315,7 +315,7 @@ TEST_CASE("store: create/get round trip of every entity kind with every field") 
                           {"referral_id", referral},
                           {"due_date", "2030-02-15"},
                           {"reason", "复查血压"},
-                          {"status", "done"},
+                          {"status", "due"},
                           {"result", "血压 135/85"},
                           {"done_date", "2030-01-15"}});
 
@@ -656,7 +656,8 @@ TEST_CASE("store: update writes field clocks, an outbox row and an audit row") {
   CHECK(au["record_id"] == id);
   CHECK(au["hlc"] == hlc1);
   CHECK(au["at_ms"] == kNow + 1000);
-  CHECK(json::parse(au["detail"].get<std::string>()) == json::array({"phone"}));
+  // Each changed field with its value before and after.
+  CHECK(json::parse(au["detail"].get<std::string>()) == json{{"phone", {"13812345678", "13900001111"}}});
 
   // Two fields at once: both named, in descriptor order; the phone clock moves on.
   fx.store.update("patient", id, {{"phone", "13900002222"}, {"name", "张晓明"}});
