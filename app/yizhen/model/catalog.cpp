@@ -1,14 +1,32 @@
 #include "app/yizhen/model/catalog.h"
 
+#include <algorithm>
+
+#include "core/domain/term_search.h"
+
 namespace yz::app {
 
 std::vector<const StockItem*> search_stock(const std::vector<StockItem>& stock, std::string_view query,
                                            size_t limit) {
-  std::vector<const StockItem*> out;
-  for (const auto& s : stock) {
-    if (out.size() >= limit) break;
-    if (query.empty() || s.name.find(query) != std::string::npos) out.push_back(&s);
+  // The keys of the list last searched, on this (the UI) thread: rebuilt
+  // only when the list changes (the screens search every frame).
+  thread_local std::vector<std::string> names;
+  thread_local std::vector<TermKeys> keys;
+  const bool same = names.size() == stock.size() &&
+                    std::equal(names.begin(), names.end(), stock.begin(),
+                               [](const std::string& n, const StockItem& s) { return n == s.name; });
+  if (!same) {
+    names.clear();
+    keys.clear();
+    for (const auto& s : stock) {
+      std::vector<std::string_view> all{s.name};
+      for (auto a : item_aliases(s.name)) all.push_back(a);
+      names.push_back(s.name);
+      keys.push_back(term_keys({}, all, {}));
+    }
   }
+  std::vector<const StockItem*> out;
+  for (size_t i : rank_terms(keys, query, limit)) out.push_back(&stock[i]);
   return out;
 }
 

@@ -14,7 +14,10 @@
 
 namespace yz::app {
 
-// Items whose name contains `query` (or all for an empty query), at most `limit`.
+// Items matching `query` by name or alias (core/domain/catalogue.h
+// item_aliases), in Chinese, full pinyin or initials ("anlu", "adlp" find
+// 氨氯地平片), best first as core/domain/term_search.h ranks them; all in list
+// order for an empty query. At most `limit`.
 std::vector<const StockItem*> search_stock(const std::vector<StockItem>& stock, std::string_view query,
                                            size_t limit = 30);
 
