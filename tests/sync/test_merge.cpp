@@ -190,7 +190,7 @@ TEST_CASE("A corrected encounter travels as a new record and a tombstone, with i
   CHECK((*h)["encounters"][0]["observations"][0]["value"] == 150.0);
 }
 
-TEST_CASE("A dispense's dose and frequency travel with it; a bad dose from another device is quarantined") {
+TEST_CASE("A dispense's dose and frequency travel with it, and a bad dose from another device is quarantined") {
   yz::test::TempDir dir;
   Device a(dir.file("a.db")), b(dir.file("b.db"));
   const std::string pid = a.store.create("patient", {{"name", "拉姆"}, {"sex", "F"}, {"age", 52}});

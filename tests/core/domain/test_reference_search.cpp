@@ -77,7 +77,7 @@ TEST_CASE("ICD-10 search: common Chinese names and their initials find the code 
   CHECK(finds("kaxue", "R04.2"));     // 咯血
 }
 
-TEST_CASE("ICD-10 search: codes, English, any part of a name; nothing for nonsense") {
+TEST_CASE("ICD-10 search: codes, English, any part of a name, and nothing for nonsense") {
   CHECK(first("I10") == "I10");
   CHECK(first("i10") == "I10");
   CHECK(first("I25.1") == "I25.1");
