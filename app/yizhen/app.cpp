@@ -74,6 +74,9 @@ void App::restore_drafts() {
   if (auto it = d.find("encounter"); it != d.end()) {
     encounter_.form = EncounterForm::from_json(it->second);
     if (!encounter_.form.patient_id.empty()) draft_notice_ = true;
+    // A draft from before forms carried sex and birth date: reload its patient.
+    if (!encounter_.form.patient_id.empty() && !encounter_.form.knows_patient())
+      model_.open_patient(encounter_.form.patient_id);
   }
   if (auto it = d.find("clinic_day"); it != d.end()) {
     clinic_day_.form = ClinicDayForm::from_json(it->second);

@@ -128,6 +128,15 @@ enum class S : int {
   en_qty,
   en_value_total,
   en_in_stock,
+  en_no_match,     // a reference search (diagnosis, medicine) found nothing
+  en_dose_hint,    // the dose field's placeholder
+  en_frequency,
+  freq_qd,         // dispense frequencies (core/domain/dosage.h), in its order
+  freq_bid,
+  freq_tid,
+  freq_qid,
+  freq_qn,
+  freq_prn,
   en_refer,
   en_refer_to,
   en_refer_reason,

@@ -70,7 +70,9 @@ std::string history_text(const json& h, const std::string& today) {
       for (const auto& d : e["diagnoses"]) s << "    diagnosis " << str(d, "code") << " " << str(d, "name") << "\n";
     for (const auto& o : e["observations"]) s << "    " << format_value(o) << "\n";
     for (const auto& d : e["dispenses"])
-      s << "    gave " << str(d, "item") << " × " << d["quantity"].get<double>() << " " << str(d, "unit") << "\n";
+      s << "    gave " << str(d, "item") << " × " << d["quantity"].get<double>() << " " << str(d, "unit")
+        << (str(d, "dose").empty() ? "" : "  dose " + str(d, "dose"))
+        << (str(d, "frequency").empty() ? "" : "  " + str(d, "frequency")) << "\n";
     if (!str(e, "advice").empty()) s << "    advice: " << str(e, "advice") << "\n";
   }
   s << "\nScreenings (" << h["screenings"].size() << ")\n";

@@ -34,6 +34,43 @@ const StockItem* formulary_item(std::string_view name) {
   return nullptr;
 }
 
+std::vector<std::string_view> item_aliases(std::string_view name) {
+  struct Aliases {
+    std::string_view name;
+    std::vector<std::string_view> aliases;
+  };
+  static const Aliases k[] = {
+      {"氨氯地平片", {"络活喜", "降压药", "amlodipine"}},
+      {"硝苯地平缓释片", {"降压药", "nifedipine"}},
+      {"厄贝沙坦片", {"安博维", "降压药", "irbesartan"}},
+      {"二甲双胍片", {"格华止", "降糖药", "metformin"}},
+      {"格列齐特缓释片", {"达美康", "降糖药", "gliclazide"}},
+      {"阿卡波糖片", {"拜唐苹", "降糖药", "acarbose"}},
+      {"阿莫西林胶囊", {"消炎药", "抗生素", "amoxicillin"}},
+      {"布洛芬缓释胶囊", {"芬必得", "止痛药", "退烧药", "ibuprofen"}},
+      {"双氯芬酸钠缓释片", {"扶他林", "止痛药", "diclofenac"}},
+      {"奥美拉唑肠溶胶囊", {"洛赛克", "胃药", "omeprazole"}},
+      {"铝碳酸镁咀嚼片", {"达喜", "胃药", "hydrotalcite"}},
+      {"硫酸氨基葡萄糖胶囊", {"氨糖", "glucosamine"}},
+      {"沙丁胺醇气雾剂", {"万托林", "喷雾", "salbutamol"}},
+      {"噻托溴铵粉吸入剂", {"思力华", "tiotropium"}},
+      {"小儿氨酚黄那敏颗粒", {"感冒药", "儿童感冒药"}},
+      {"复方甘草片", {"止咳药"}},
+      {"玻璃酸钠滴眼液", {"眼药水", "人工泪液"}},
+      {"阿司匹林肠溶片", {"拜阿司匹灵", "aspirin"}},
+      {"阿托伐他汀钙片", {"立普妥", "降脂药", "atorvastatin"}},
+      {"琥珀酸亚铁片", {"补铁", "速力菲"}},
+      {"叶酸片", {"folic acid"}},
+      {"甲硝唑阴道泡腾片", {"metronidazole"}},
+      {"维生素AD滴剂", {"伊可新", "鱼肝油"}},
+      {"蒙脱石散", {"思密达", "止泻药"}},
+      {"左氧氟沙星滴眼液", {"可乐必妥", "眼药水", "levofloxacin"}},
+  };
+  for (const auto& a : k)
+    if (a.name == name) return a.aliases;
+  return {};
+}
+
 const std::vector<ClinicDayKind>& clinic_day_kinds() {
   static const std::vector<ClinicDayKind> k{
       {"yizhen", "义诊", "Free clinic"},

@@ -23,6 +23,11 @@ struct StockItem {
 const std::vector<StockItem>& formulary();
 // The formulary's item of this name, or nullptr.
 const StockItem* formulary_item(std::string_view name);
+// Other names of a formulary item for search (core/domain/term_search.h):
+// the generic name without its form (氨氯地平), brand names met in the
+// villages (络活喜), the word a patient uses (降压药), the English generic
+// name. Empty for an item with none or not in the formulary.
+std::vector<std::string_view> item_aliases(std::string_view name);
 
 // A kind of clinic day (clinic_day.kind) with its names.
 struct ClinicDayKind {

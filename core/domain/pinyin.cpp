@@ -4,6 +4,7 @@
 #include <unicode/unistr.h>
 
 #include <memory>
+#include <span>
 #include <unordered_map>
 #include <stdexcept>
 
@@ -70,6 +71,12 @@ class SyllableCache {
   std::unordered_map<UChar32, std::string> surname_, given_;
 };
 
+// One cache per thread, shared by names and terms.
+SyllableCache& syllable_cache() {
+  thread_local SyllableCache cache;
+  return cache;
+}
+
 std::vector<UChar32> code_points(std::string_view name) {
   const icu::UnicodeString u =
       icu::UnicodeString::fromUTF8(icu::StringPiece(name.data(), static_cast<int32_t>(name.size())));
@@ -93,15 +100,18 @@ constexpr Alternate kAlternates[] = {
 
 }  // namespace
 
-std::vector<std::vector<std::string>> name_readings(std::string_view name) {
-  const std::vector<std::string> chars = name_chars(name);
-  std::vector<std::vector<std::string>> out{name_syllables(name)};
+namespace {
+// `base` (one syllable per character of `chars`) and the variants where a
+// character of `alternates` is read otherwise: each switched in every reading
+// so far (two alternates in one text give four readings), up to four in all.
+std::vector<std::vector<std::string>> with_alternates(const std::vector<std::string>& chars,
+                                                      std::vector<std::string> base,
+                                                      std::span<const Alternate> alternates) {
+  std::vector<std::vector<std::string>> out{std::move(base)};
   if (out[0].size() != chars.size()) return out;
   for (size_t i = 0; i < chars.size() && out.size() < 4; ++i)
-    for (const auto& alt : kAlternates) {
+    for (const auto& alt : alternates) {
       if (chars[i] != alt.character || out[0][i] == alt.reading) continue;
-      // Switch this character in every reading so far (two alternates in one
-      // name give four readings), up to four in all.
       const size_t n = out.size();
       for (size_t k = 0; k < n && out.size() < 4; ++k) {
         auto v = out[k];
@@ -112,6 +122,24 @@ std::vector<std::vector<std::string>> name_readings(std::string_view name) {
   return out;
 }
 
+// Readings of characters in diagnoses and medicines that ICU's reading of
+// the lone character misses: 地 di (ICU: de, as in 慢慢地), 咳 ke (咳嗽),
+// 龈 yin (牙龈), 咯 ka (咯血), 塞 se (阻塞), 膀 pang (膀胱), 弹 tan (弹响指),
+// 调 tiao (月经不调), 落 lao (落枕), 血 xie (流鼻血).
+constexpr Alternate kTermAlternates[] = {
+    {"地", "di"}, {"咳", "ke"}, {"龈", "yin"}, {"咯", "ka"},  {"塞", "se"},
+    {"膀", "pang"}, {"弹", "tan"}, {"调", "tiao"}, {"落", "lao"}, {"血", "xie"},
+};
+}  // namespace
+
+std::vector<std::vector<std::string>> name_readings(std::string_view name) {
+  return with_alternates(name_chars(name), name_syllables(name), kAlternates);
+}
+
+std::vector<std::vector<std::string>> text_readings(std::string_view text) {
+  return with_alternates(name_chars(text), text_syllables(text), kTermAlternates);
+}
+
 std::vector<std::string> name_chars(std::string_view name) {
   std::vector<std::string> out;
   for (UChar32 c : code_points(name)) out.push_back(to_utf8(icu::UnicodeString(c).toLower()));
@@ -119,13 +147,20 @@ std::vector<std::string> name_chars(std::string_view name) {
 }
 
 std::vector<std::string> name_syllables(std::string_view name) {
-  thread_local SyllableCache cache;
+  SyllableCache& cache = syllable_cache();
   std::vector<std::string> out;
   bool first = true;
   for (UChar32 c : code_points(name)) {
     out.push_back(cache.get(c, first));
     first = false;
   }
+  return out;
+}
+
+std::vector<std::string> text_syllables(std::string_view text) {
+  SyllableCache& cache = syllable_cache();
+  std::vector<std::string> out;
+  for (UChar32 c : code_points(text)) out.push_back(cache.get(c, false));
   return out;
 }
 

@@ -21,6 +21,15 @@ std::vector<std::string> name_syllables(std::string_view name);
 // abudula; 单增 danzeng). At most four.
 std::vector<std::vector<std::string>> name_readings(std::string_view name);
 
+// The same for a term that is not a person's name (a diagnosis, a medicine):
+// every character read as ordinary text, none as a surname ("单纯疱疹" ->
+// {"dan", "chun", "pao", "zhen"}).
+std::vector<std::string> text_syllables(std::string_view text);
+// Every reading of a term to index: text_syllables() first, then variants
+// where a character is read in medical words otherwise than ICU reads it
+// alone (地 di, not de: 氨氯地平 anludiping; 咳 ke; 膀 pang). At most four.
+std::vector<std::vector<std::string>> text_readings(std::string_view text);
+
 // The name with spaces and separator dots removed, as UTF-8 code points.
 std::vector<std::string> name_chars(std::string_view name);
 

@@ -10,6 +10,7 @@
 #include "core/base/uuid.h"
 #include "core/domain/idcard.h"
 #include "core/domain/places.h"
+#include "core/domain/dosage.h"
 #include "core/domain/search.h"
 #include "core/domain/validate.h"
 #include "core/domain/vitals.h"
@@ -192,6 +193,15 @@ void check_record_rules(const EntitySpec& spec, RecordFields& rec, const std::st
   } else if (spec.name == "dispense") {
     if (auto q = num("quantity"); q && *q <= 0) errs.push_back({"quantity", "not_positive"});
     if (auto v = num("unit_value"); v && *v < 0) errs.push_back({"unit_value", "negative"});
+    // Dose and frequency: a medicine's alone; the dose normalised ("5mg" -> "5 mg").
+    const std::string kind = str("item_kind");
+    for (const char* k : {"dose", "frequency"})
+      if (!str(k).empty() && !kind.empty() && kind != "medicine") errs.push_back({k, "dose_not_medicine", {kind}});
+    if (const std::string dose = str("dose"); !dose.empty()) {
+      auto checked = check_dose("dose", dose);
+      if (auto* e = std::get_if<FieldError>(&checked)) errs.push_back(*e);
+      else rec["dose"] = std::get<std::string>(checked);
+    }
   } else if (spec.name == "place") {
     const std::string code = str("code"), level = str("level");
     const size_t want = level == "village" ? 12 : level == "township" ? 9 : 6;

@@ -115,6 +115,9 @@ constexpr std::array kDispense{
     FieldSpec{"unit", T::text, true, false, {}, {}, 20},
     FieldSpec{"unit_value", T::real, true, false},
     FieldSpec{"given_at", T::datetime, true, false, {}, "now"},
+    // A medicine's dose and frequency (core/domain/dosage.h; schema v9).
+    FieldSpec{"dose", T::text, false, false, {}, {}, 30},
+    FieldSpec{"frequency", T::option, false, false, "qd|bid|tid|qid|qn|prn"},
 };
 constexpr std::array kScreening{
     FieldSpec{"patient_id", T::ref, true, false, "patient"},

@@ -217,6 +217,13 @@ constexpr const char* kV8 = R"SQL(
 ALTER TABLE audit ADD COLUMN digest TEXT;
 )SQL";
 
+// v9: a medicine dispensed carries its dose ("5 mg") and frequency
+// (core/domain/dosage.h); rows written before have neither.
+constexpr const char* kV9 = R"SQL(
+ALTER TABLE dispense ADD COLUMN dose TEXT;
+ALTER TABLE dispense ADD COLUMN frequency TEXT CHECK (frequency IN ('qd','bid','tid','qid','qn','prn'));
+)SQL";
+
 struct Migration {
   int version;
   const char* sql;
@@ -232,6 +239,7 @@ const Migration kMigrations[] = {
     {6, kV6, [](SQLite::Database& db, const RecordRules& rules) { rules.seed_reference(db); }},
     {7, kV7, nullptr},
     {8, kV8, [](SQLite::Database& db, const RecordRules&) { chain_audit_rows(db); }},
+    {9, kV9, nullptr},
 };
 
 }  // namespace

@@ -190,6 +190,39 @@ TEST_CASE("A corrected encounter travels as a new record and a tombstone, with i
   CHECK((*h)["encounters"][0]["observations"][0]["value"] == 150.0);
 }
 
+TEST_CASE("A dispense's dose and frequency travel with it, and a bad dose from another device is quarantined") {
+  yz::test::TempDir dir;
+  Device a(dir.file("a.db")), b(dir.file("b.db"));
+  const std::string pid = a.store.create("patient", {{"name", "拉姆"}, {"sex", "F"}, {"age", 52}});
+  EncounterInput in;
+  in.fields = {{"patient_id", pid}, {"station", "内科"}};
+  in.dispenses = {{{"item", "氨氯地平片"}, {"item_kind", "medicine"}, {"quantity", 1}, {"unit", "盒"},
+                   {"unit_value", 12.8}, {"dose", "5mg"}, {"frequency", "qd"}}};
+  const auto rec = record_encounter(a.store, in);
+  const json change = change_of(a.store, "dispense", rec.dispense_ids[0]);
+  CHECK(change["fields"]["dose"] == "5 mg");
+  CHECK(change["fields"]["frequency"] == "qd");
+  ship(a, b, "patient", pid);
+  ship(a, b, "encounter", rec.encounter_id);
+  CHECK(merge_into(b.store, change).status == ApplyOutcome::Status::inserted);
+  auto got = b.store.get("dispense", rec.dispense_ids[0]);
+  REQUIRE(got.has_value());
+  CHECK((*got)["dose"] == "5 mg");
+  CHECK((*got)["frequency"] == "qd");
+
+  // Another device's dispense with a dose the rules refuse: set aside, not written.
+  const auto rec2 = record_encounter(a.store, in);
+  ship(a, b, "encounter", rec2.encounter_id);
+  json bad = change_of(a.store, "dispense", rec2.dispense_ids[0]);
+  bad["fields"]["dose"] = "a handful";
+  bad["fields"]["frequency"] = "hourly";
+  auto o = merge_into(b.store, bad);
+  CHECK(o.status == ApplyOutcome::Status::quarantined);
+  CAPTURE(errors_json(o.errors).dump());
+  REQUIRE(o.errors.size() == 2);
+  CHECK_FALSE(b.store.get("dispense", rec2.dispense_ids[0]).has_value());
+}
+
 TEST_CASE("An invalid change is quarantined with the field and reason, and nothing is written") {
   yz::test::TempDir dir;
   Device a(dir.file("a.db")), b(dir.file("b.db"));

@@ -14,7 +14,13 @@
 
 namespace yz::app {
 
-// Items whose name contains `query` (or all for an empty query), at most `limit`.
+// Items matching `query` by name or alias (core/domain/catalogue.h
+// item_aliases), in Chinese, full pinyin or initials ("anlu", "adlp" find
+// 氨氯地平片), best first as core/domain/term_search.h ranks them; all in list
+// order for an empty query. At most `limit`.
+// Build the search keys of `stock` now (any thread; search_stock would on
+// its first call, on the UI thread).
+void prepare_stock_search(const std::vector<StockItem>& stock);
 std::vector<const StockItem*> search_stock(const std::vector<StockItem>& stock, std::string_view query,
                                            size_t limit = 30);
 

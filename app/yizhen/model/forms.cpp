@@ -13,6 +13,7 @@
 #include "core/care/patient.h"
 #include "core/care/referral.h"
 #include "core/base/prefixed_errors.h"
+#include "core/domain/dosage.h"
 #include "core/domain/idcard.h"
 #include "core/base/messages.h"
 #include "core/domain/validate.h"
@@ -32,8 +33,11 @@ std::optional<double> parse_number(const std::string& s) {
 }
 
 json dispense_json(const DispenseLine& d) {
-  return {{"item", d.item}, {"item_kind", d.item_kind}, {"quantity", d.quantity}, {"unit", d.unit},
-          {"unit_value", d.unit_value}};
+  json j = {{"item", d.item}, {"item_kind", d.item_kind}, {"quantity", d.quantity}, {"unit", d.unit},
+            {"unit_value", d.unit_value}};
+  if (!trim(d.dose).empty()) j["dose"] = trim(d.dose);
+  if (!d.frequency.empty()) j["frequency"] = d.frequency;
+  return j;
 }
 DispenseLine dispense_from(const json& j) {
   DispenseLine d;
@@ -42,6 +46,8 @@ DispenseLine dispense_from(const json& j) {
   d.unit = j.value("unit", "");
   d.quantity = j.value("quantity", 1.0);
   d.unit_value = j.value("unit_value", 0.0);
+  d.dose = j.value("dose", "");
+  d.frequency = j.value("frequency", "");
   return d;
 }
 void put_if(json& j, const char* key, const std::string& v) {
@@ -185,6 +191,18 @@ EncounterForm::VitalState EncounterForm::vital_state(const std::string& code, co
   return s;
 }
 
+void EncounterForm::set_patient(const json& patient) {
+  patient_id = patient.value("id", "");
+  patient_name = patient.value("name", "");
+  patient_sex = patient.value("sex", "");
+  patient_birth_date = patient.value("birth_date", "");
+}
+
+std::optional<Subject> encounter_subject(const EncounterForm& form, const std::string& today) {
+  if (!form.knows_patient()) return std::nullopt;
+  return subject_of(json{{"sex", form.patient_sex}, {"birth_date", form.patient_birth_date}}, today);
+}
+
 double EncounterForm::dispensed_value() const {
   double v = 0;
   for (const auto& d : dispenses) v += d.quantity * d.unit_value;
@@ -213,9 +231,23 @@ bool EncounterForm::check(const std::string& today, Lang lang) {
     auto s = vital_state(code, typed, lang);
     if (s.flag == Flag::refused) errors["vital." + code] = s.message;
   }
-  for (size_t i = 0; i < dispenses.size(); ++i)
-    if (!(dispenses[i].quantity > 0))
-      errors["dispense." + std::to_string(i) + ".quantity"] = problem_text({"quantity", "not_positive"}, lang);
+  for (size_t i = 0; i < dispenses.size(); ++i) {
+    const DispenseLine& d = dispenses[i];
+    const std::string at = "dispense." + std::to_string(i) + ".";
+    if (!(d.quantity > 0)) errors[at + "quantity"] = problem_text({"quantity", "not_positive"}, lang);
+    // The store's rules (record_rules.cpp), checked as typed.
+    const bool medicine = d.item_kind == "medicine";
+    if (!trim(d.dose).empty()) {
+      auto dose = check_dose("dose", d.dose);
+      if (!medicine) errors[at + "dose"] = problem_text({"dose", "dose_not_medicine", {d.item_kind}}, lang);
+      else if (auto* e = std::get_if<FieldError>(&dose)) errors[at + "dose"] = problem_text(*e, lang);
+    }
+    if (!d.frequency.empty() && (!medicine || !is_frequency(d.frequency)))
+      errors[at + "frequency"] = problem_text(
+          medicine ? FieldError{"frequency", "bad_option", {frequency_options()}}
+                   : FieldError{"frequency", "dose_not_medicine", {d.item_kind}},
+          lang);
+  }
   if (refer) {
     if (trim(refer_to).empty()) errors["referral.to_facility"] = problem_text({"to_facility", "required"}, lang);
     if (trim(refer_reason).empty()) errors["referral.reason"] = problem_text({"reason", "required"}, lang);
@@ -248,7 +280,8 @@ json EncounterForm::to_json() const {
   json dx = json::array(), ds = json::array();
   for (const auto& d : diagnoses) dx.push_back({{"code", d.code}, {"name", d.name}});
   for (const auto& d : dispenses) ds.push_back(dispense_json(d));
-  return {{"patient_id", patient_id}, {"patient_name", patient_name},   {"clinic_day_id", clinic_day_id},
+  return {{"patient_id", patient_id}, {"patient_name", patient_name},   {"patient_sex", patient_sex},
+          {"patient_birth_date", patient_birth_date},                     {"clinic_day_id", clinic_day_id},
           {"home_visit_id", home_visit_id}, {"station", station},      {"clinician_id", clinician_id},
           {"complaint", complaint}, {"advice", advice},                {"health_education", health_education},
           {"vitals", vitals},       {"diagnoses", dx},                 {"dispenses", ds},
@@ -289,6 +322,7 @@ EncounterForm EncounterForm::from_json(const json& j) {
   using M = std::string EncounterForm::*;
   static const std::pair<const char*, M> kText[] = {
       {"patient_id", &EncounterForm::patient_id},     {"patient_name", &EncounterForm::patient_name},
+      {"patient_sex", &EncounterForm::patient_sex},   {"patient_birth_date", &EncounterForm::patient_birth_date},
       {"clinic_day_id", &EncounterForm::clinic_day_id}, {"home_visit_id", &EncounterForm::home_visit_id},
       {"station", &EncounterForm::station},           {"clinician_id", &EncounterForm::clinician_id},
       {"complaint", &EncounterForm::complaint},       {"advice", &EncounterForm::advice},

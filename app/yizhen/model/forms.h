@@ -56,9 +56,15 @@ struct Diagnosis {
 struct DispenseLine {
   std::string item, item_kind = "medicine", unit;
   double quantity = 1, unit_value = 0;
+  // A medicine's dose as typed ("5 mg") and frequency code ("tid";
+  // core/domain/dosage.h); empty: not given.
+  std::string dose = {}, frequency = {};
 };
 struct EncounterForm {
   std::string patient_id, patient_name, clinic_day_id, home_visit_id, station, clinician_id;
+  // The encounter's patient as screening eligibility needs them, carried
+  // with the form (and its draft) so they never come from another card.
+  std::string patient_sex, patient_birth_date;
   std::string complaint, advice, health_education;
   std::map<std::string, std::string> vitals;  // vital code -> typed value
   std::vector<Diagnosis> diagnoses;
@@ -88,6 +94,13 @@ struct EncounterForm {
   // range), low or high (outside the usual range), or fine.
   static VitalState vital_state(const std::string& code, const std::string& typed, Lang lang);
 
+  // Start the form for the patient of a patient card (patient_history's
+  // "patient"): id, name, sex and birth date.
+  void set_patient(const json& patient);
+  // Whether sex and birth date are known (a draft written before they were
+  // carried has neither: the screen reloads the patient).
+  bool knows_patient() const { return !patient_sex.empty() && !patient_birth_date.empty(); }
+
   double dispensed_value() const;  // 元
   void add_diagnosis(const std::string& code, const std::string& name);
   // Adds a line, or one more of an item already on the list.
@@ -102,6 +115,11 @@ struct EncounterForm {
   // "screening.<field id>" or "screening" for the screening).
   std::string save(Store& store) const;
 };
+// Who the encounter's screening is for: its own patient's age on `today`
+// and sex, never the card on screen (which may be another patient's).
+// nullopt while the form does not know them (see knows_patient).
+std::optional<Subject> encounter_subject(const EncounterForm& form, const std::string& today);
+
 // record_screening through `w`, its problems under the keys the encounter
 // form shows them ("screening.<field id>", or "screening").
 RecordedScreening save_screening(Store& store, Writer& w, const ScreeningInput& in);

@@ -9,12 +9,14 @@
 
 #include <algorithm>
 #include <cstdlib>
+#include <optional>
 
 #include "app/yizhen/model/summary.h"
 #include "app/yizhen/screens/screens.h"
 #include "app/yizhen/strings.h"
 #include "app/yizhen/ui.h"
 #include "core/care/screening.h"
+#include "core/domain/dosage.h"
 #include "core/domain/icd10.h"
 #include "core/domain/vitals.h"
 
@@ -91,13 +93,6 @@ void draw_vitals(EncounterState& st, const AppView& view) {
 }
 
 
-// The patient on the card, when it is this encounter's.
-Subject encounter_subject(const EncounterForm& f, const AppView& view) {
-  if (view.card && (*view.card)["patient"].value("id", "") == f.patient_id)
-    return subject_of((*view.card)["patient"], view.today);
-  return {};
-}
-
 // Wrap to the next line when `width` more would not fit.
 void same_line_if_fits(bool first, float width) {
   if (first) return;
@@ -105,14 +100,65 @@ void same_line_if_fits(bool first, float width) {
   if (ImGui::GetCursorPosX() + width > ImGui::GetWindowContentRegionMax().x) ImGui::NewLine();
 }
 
-void draw_program_picker(EncounterState& st, const AppView& view, const Subject& subject) {
+// The frequency names, in core/domain/dosage.h's order.
+constexpr S kFrequencyNames[] = {S::freq_qd, S::freq_bid, S::freq_tid, S::freq_qid, S::freq_qn, S::freq_prn};
+
+// A search field's list of matches (diagnoses, medicines): open while the
+// field is active and after, until a pick, or a click that is neither on the
+// field nor on the list -- the click that picks from the list (shown for an
+// empty query too) deactivates the field before the list sees it.
+// `pick(i)` adds hit i; returns the index picked or -1.
+template <class Label>
+int PickList(const char* id, bool field_active, bool field_hovered, bool& open, const std::string& query,
+             size_t n, Label label) {
+  if (field_active) open = true;
+  if (!open && query.empty()) return -1;
+  int picked = -1;
+  ImGui::PushID(id);
+  ImGui::BeginGroup();
+  for (size_t i = 0; i < n; ++i) {
+    ImGui::PushID(static_cast<int>(i));
+    if (ImGui::Selectable(label(i).c_str(), false, 0, ImVec2(0, ui::touch_h() * 0.8f))) picked = static_cast<int>(i);
+    ImGui::PopID();
+  }
+  if (n == 0 && !query.empty()) ui::Muted(trf(S::en_no_match, query.c_str()).c_str());
+  ImGui::EndGroup();
+  const bool list_hovered = ImGui::IsMouseHoveringRect(ImGui::GetItemRectMin(), ImGui::GetItemRectMax());
+  ImGui::PopID();
+  if (picked >= 0 || (!field_active && !field_hovered && !list_hovered && ImGui::IsMouseClicked(0))) open = false;
+  return picked;
+}
+
+// Dose and frequency of a medicine line, under it.
+void draw_dosage(DispenseLine& d, size_t i, FieldErrors& errors) {
+  ImGui::Indent(ui::touch_h() * 3.3f);
+  ImGui::SetNextItemWidth(ui::em() * 9);
+  ImGui::InputTextWithHint("##dose", tr(S::en_dose_hint), &d.dose);
+  const auto codes = frequency_codes();
+  for (size_t k = 0; k < codes.size() && k < std::size(kFrequencyNames); ++k) {
+    const char* name = tr(kFrequencyNames[k]);
+    same_line_if_fits(false, std::max(ImGui::CalcTextSize(name).x + ui::em() * 1.5f, ui::touch_h() * 1.6f));
+    ImGui::PushID(static_cast<int>(k));
+    const bool on = d.frequency == codes[k];
+    if (ui::Chip(name, on, ui::touch_h() * 1.6f)) d.frequency = on ? std::string() : std::string(codes[k]);
+    ImGui::PopID();
+  }
+  const std::string at = "dispense." + std::to_string(i) + ".";
+  for (const char* field : {"dose", "frequency"})
+    if (auto e = errors.find(at + field); e != errors.end()) ui::ErrorLine(e->second);
+  ImGui::Unindent(ui::touch_h() * 3.3f);
+}
+
+void draw_program_picker(EncounterState& st, const AppView& view, const std::optional<Subject>& subject) {
   const Lang lang = view.prefs.lang;
   ui::Muted(tr(S::sc_pick));
-  if (view.programs.empty()) {
-    ui::Muted(view.ready ? tr(S::sc_no_programs) : tr(S::loading));
+  if (view.programs.empty() || !subject) {
+    // No subject yet: a draft from before forms carried the patient's sex
+    // and birth date, whose patient is being reloaded (BeginEncounter).
+    ui::Muted(view.ready && subject ? tr(S::sc_no_programs) : tr(S::loading));
     return;
   }
-  const auto choices = offer_programs(view.programs, subject, lang);
+  const auto choices = offer_programs(view.programs, *subject, lang);
   bool others = false;
   for (const auto& c : choices) {
     ImGui::PushID(c.program->id.c_str());
@@ -246,11 +292,12 @@ void draw_screening(EncounterState& st, const AppView& view, AppModel& actions, 
     ImGui::SetScrollHereY(0.0f);
     st.scroll_to_screening = false;
   }
-  const Subject subject = encounter_subject(st.form, view);
-  if (!sc.active()) {
-    draw_program_picker(st, view, subject);
+  const std::optional<Subject> known = encounter_subject(st.form, view.today);
+  if (!sc.active() || !known) {
+    draw_program_picker(st, view, known);
     return;
   }
+  const Subject& subject = *known;
   sc.resolve(view.programs);
   if (!sc.program) {
     ui::Muted(tr(S::loading));
@@ -308,8 +355,9 @@ void BeginEncounter(EncounterState& st, const AppView& view) {
     st.form = EncounterForm{};
     st.form.station = station;
     st.form.clinician_id = clinician;
-    st.form.patient_id = id;
-    st.form.patient_name = p.value("name", "");
+    st.form.set_patient(p);
+  } else if (!st.form.knows_patient()) {
+    st.form.set_patient(p);  // a draft from before forms carried sex and birth date
   }
   if (view.day && view.day->value("status", "") == "open") st.form.clinic_day_id = view.day->value("id", "");
   st.focus_first = true;
@@ -325,6 +373,8 @@ void DrawEncounter(EncounterState& st, const AppView& view, AppModel& actions, N
   }
   bool enter_handled = false;
   const bool columns = !nav.portrait;
+  if (!f.knows_patient() && view.card && (*view.card)["patient"].value("id", "") == f.patient_id)
+    f.set_patient((*view.card)["patient"]);
 
   // Header: who, where.
   ImGui::PushStyleColor(ImGuiCol_Text, ui::col_accent());
@@ -381,7 +431,8 @@ void DrawEncounter(EncounterState& st, const AppView& view, AppModel& actions, N
   ImGui::SetNextItemWidth(-1);
   const bool dx_enter = ImGui::InputTextWithHint("##dx", tr(S::en_dx_search), &st.dx_query, ImGuiInputTextFlags_EnterReturnsTrue);
   const bool dx_active = ImGui::IsItemActive() || dx_enter;
-  if (!st.dx_query.empty() || dx_active) {
+  const bool dx_hovered = ImGui::IsItemHovered();
+  if (!st.dx_query.empty() || dx_active || st.dx_open) {
     auto hits = search_icd10(st.dx_query, 8);
     if (dx_enter) {
       enter_handled = true;
@@ -391,14 +442,12 @@ void DrawEncounter(EncounterState& st, const AppView& view, AppModel& actions, N
         ImGui::SetKeyboardFocusHere(-1);  // stay in the field for the next one
       }
     }
-    for (const auto* e : hits) {
-      ImGui::PushID(e->code.data());
-      std::string label = std::string(e->code) + "  " + std::string(lang == Lang::zh ? e->zh : e->en);
-      if (ImGui::Selectable(label.c_str(), false, 0, ImVec2(0, ui::touch_h() * 0.8f))) {
-        f.add_diagnosis(std::string(e->code), std::string(e->zh));
-        st.dx_query.clear();
-      }
-      ImGui::PopID();
+    const int picked = PickList("dx_hits", dx_active, dx_hovered, st.dx_open, st.dx_query, hits.size(), [&](size_t i) {
+      return std::string(hits[i]->code) + "  " + std::string(lang == Lang::zh ? hits[i]->zh : hits[i]->en);
+    });
+    if (picked >= 0) {
+      f.add_diagnosis(std::string(hits[static_cast<size_t>(picked)]->code), std::string(hits[static_cast<size_t>(picked)]->zh));
+      st.dx_query.clear();
     }
   }
 
@@ -416,32 +465,36 @@ void DrawEncounter(EncounterState& st, const AppView& view, AppModel& actions, N
       break;
     }
     if (auto e = f.errors.find("dispense." + std::to_string(i) + ".quantity"); e != f.errors.end()) ui::ErrorLine(e->second);
+    if (d.item_kind == "medicine") draw_dosage(d, i, f.errors);
     ImGui::PopID();
   }
   ImGui::SetNextItemWidth(-1);
   const bool item_enter =
       ImGui::InputTextWithHint("##item", tr(S::en_item_search), &st.item_query, ImGuiInputTextFlags_EnterReturnsTrue);
-  if (!st.item_query.empty() || ImGui::IsItemActive() || item_enter) {
+  const bool item_active = ImGui::IsItemActive() || item_enter;
+  const bool item_hovered = ImGui::IsItemHovered();
+  if (!st.item_query.empty() || item_active || st.item_open) {
     auto hits = search_stock(view.stock, st.item_query, 8);
+    auto add = [&](const StockItem& s) {
+      f.add_dispense({s.name, s.kind, s.unit, 1, s.unit_value});
+      st.item_query.clear();
+    };
     if (item_enter) {
       enter_handled = true;
       if (!hits.empty()) {
-        f.add_dispense({hits[0]->name, hits[0]->kind, hits[0]->unit, 1, hits[0]->unit_value});
-        st.item_query.clear();
+        add(*hits[0]);
         ImGui::SetKeyboardFocusHere(-1);
       }
     }
-    for (const auto* s : hits) {
-      ImGui::PushID(s->name.c_str());
-      std::string label = s->name + "  " + money(s->unit_value) + "/" + s->unit;
-      auto given = view.dispensed.find(s->name);
-      if (given != view.dispensed.end()) label += "   " + trf(S::en_in_stock, given->second);
-      if (ImGui::Selectable(label.c_str(), false, 0, ImVec2(0, ui::touch_h() * 0.8f))) {
-        f.add_dispense({s->name, s->kind, s->unit, 1, s->unit_value});
-        st.item_query.clear();
-      }
-      ImGui::PopID();
-    }
+    const int picked =
+        PickList("item_hits", item_active, item_hovered, st.item_open, st.item_query, hits.size(), [&](size_t i) {
+          const StockItem& s = *hits[i];
+          std::string label = s.name + "  " + money(s.unit_value) + "/" + s.unit;
+          auto given = view.dispensed.find(s.name);
+          if (given != view.dispensed.end()) label += "   " + trf(S::en_in_stock, given->second);
+          return label;
+        });
+    if (picked >= 0) add(*hits[static_cast<size_t>(picked)]);
   }
   ImGui::PushStyleColor(ImGuiCol_Text, ui::col_accent());
   ImGui::TextUnformatted(trf(S::en_value_total, money(f.dispensed_value()).c_str()).c_str());

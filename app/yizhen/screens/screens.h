@@ -95,6 +95,7 @@ void BeginRegistration(PatientDeskState& st);
 struct EncounterState {
   EncounterForm form;
   std::string dx_query, item_query;
+  bool dx_open = false, item_open = false;  // their lists of matches are shown (PickList)
   std::string keypad_target;  // vital code, or "sc." + screening field id, the keypad types into
   bool focus_first = true;
   bool saving = false;

@@ -182,3 +182,43 @@ TEST_CASE("schema v5: the pending count follows the outbox through saves, acknow
   CHECK(pending_changes(s.db()) == unacked(s.db()));
   CHECK(pending_changes(s.db()) == 2);
 }
+
+TEST_CASE("schema v9: a version-8 database migrates with its dispenses intact and takes doses after") {
+  TempPath path;
+  const std::string pid = "0190a0b0-0000-7000-8000-000000000101", eid = "0190a0b0-0000-7000-8000-000000000102",
+                    did = "0190a0b0-0000-7000-8000-000000000103";
+  {
+    SQLite::Database db(path.str(), SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
+    migrate(db, record_rules(), 8);
+    REQUIRE(user_version(db) == 8);
+    db.exec("INSERT INTO settings (key, value) VALUES ('device_id', '0190a0b0-0000-7000-8000-0000000000dd')");
+    db.exec("INSERT INTO patient (id, hlc, name, sex, birth_date, consent) VALUES ('" + pid +
+            "', '1780000000000.00000.old', '次仁', 'M', '1968-01-01', 1)");
+    db.exec("INSERT INTO encounter (id, hlc, patient_id, station, seen_at) VALUES ('" + eid + "', '1780000000000.00001.old', '" +
+            pid + "', '内科', '2026-05-01 10:00')");
+    db.exec("INSERT INTO dispense (id, hlc, patient_id, encounter_id, item, item_kind, quantity, unit, unit_value, given_at) "
+            "VALUES ('" + did + "', '1780000000000.00002.old', '" + pid + "', '" + eid +
+            "', '氨氯地平片', 'medicine', 2, '盒', 12.8, '2026-05-01 10:05')");
+  }
+  ManualClock clock(k2030);
+  Store s = open_store(path.str(), StoreOptions{&clock});
+  CHECK(user_version(s.db()) == current_schema_version());
+  CHECK(current_schema_version() == 9);
+  auto d = s.get("dispense", did);
+  REQUIRE(d.has_value());
+  CHECK((*d)["item"] == "氨氯地平片");
+  CHECK((*d)["quantity"] == 2.0);
+  CHECK((*d)["unit_value"] == 12.8);
+  CHECK((*d)["encounter_id"] == eid);
+  CHECK((*d)["hlc"] == "1780000000000.00002.old");
+  CHECK((*d)["dose"].is_null());
+  CHECK((*d)["frequency"].is_null());
+  CHECK(count_rows(s.db(), "encounter") == 1);
+  // New dispenses carry a dose and frequency; the table refuses an unknown frequency itself.
+  const std::string id2 = s.create("dispense", {{"patient_id", pid}, {"item", "二甲双胍片"}, {"item_kind", "medicine"},
+                                               {"quantity", 1}, {"unit", "盒"}, {"unit_value", 9.8},
+                                               {"dose", "0.5 g"}, {"frequency", "tid"}});
+  CHECK((*s.get("dispense", id2))["dose"] == "0.5 g");
+  CHECK((*s.get("dispense", id2))["frequency"] == "tid");
+  CHECK_THROWS(s.db().exec("UPDATE dispense SET frequency = 'tds' WHERE id = '" + id2 + "'"));
+}

@@ -290,7 +290,10 @@ TEST_CASE("store: create/get round trip of every entity kind with every field") 
                          {"quantity", 2},
                          {"unit", "盒"},
                          {"unit_value", 12.5},
-                         {"given_at", "2030-01-15 10:40"}});
+                         {"given_at", "2030-01-15 10:40"},
+                         {"dose", "30mg"},
+                         {"frequency", "qd"}},
+            {{"dose", "30 mg"}});
   const std::string screening = roundtrip("screening", {{"patient_id", patient},
                                                         {"program_id", "hypertension"},
                                                         {"program_version", 2},
