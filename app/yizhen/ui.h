@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "app/yizhen/model/forms.h"
+#include "app/yizhen/strings.h"
 #include "core/queries/field_queries.h"
 
 namespace yz::app::ui {
@@ -56,6 +57,32 @@ bool TextField(const char* label, const char* id, std::string* value, const Fiel
 bool TextArea(const char* label, const char* id, std::string* value, float height_lines = 2.5f);
 // The keypad for `value`; returns true when it changed it.
 bool Keypad(const char* id, std::string* value);
+// A search field's list of matches (diagnoses, medicines, home-visit items): open while the
+// field is active and after, until a pick, or a click that is neither on the
+// field nor on the list -- the click that picks from the list (shown for an
+// empty query too) deactivates the field before the list sees it.
+// `label(i)` is hit i's text; returns the index picked or -1.
+template <class Label>
+int PickList(const char* id, bool field_active, bool field_hovered, bool& open, const std::string& query,
+             size_t n, Label label) {
+  if (field_active) open = true;
+  if (!open && query.empty()) return -1;
+  int picked = -1;
+  ImGui::PushID(id);
+  ImGui::BeginGroup();
+  for (size_t i = 0; i < n; ++i) {
+    ImGui::PushID(static_cast<int>(i));
+    if (ImGui::Selectable(label(i).c_str(), false, 0, ImVec2(0, touch_h() * 0.8f))) picked = static_cast<int>(i);
+    ImGui::PopID();
+  }
+  if (n == 0 && !query.empty()) Muted(trf(S::en_no_match, query.c_str()).c_str());
+  ImGui::EndGroup();
+  const bool list_hovered = ImGui::IsMouseHoveringRect(ImGui::GetItemRectMin(), ImGui::GetItemRectMax());
+  ImGui::PopID();
+  if (picked >= 0 || (!field_active && !field_hovered && !list_hovered && ImGui::IsMouseClicked(0))) open = false;
+  return picked;
+}
+
 // A filter field and a list of matching places (village first), each shown
 // with the division above it (a village with its township: two villages of
 // one name tell apart); `places` sorted by code. Enter in the filter picks

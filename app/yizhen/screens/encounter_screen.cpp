@@ -103,32 +103,6 @@ void same_line_if_fits(bool first, float width) {
 // The frequency names, in core/domain/dosage.h's order.
 constexpr S kFrequencyNames[] = {S::freq_qd, S::freq_bid, S::freq_tid, S::freq_qid, S::freq_qn, S::freq_prn};
 
-// A search field's list of matches (diagnoses, medicines): open while the
-// field is active and after, until a pick, or a click that is neither on the
-// field nor on the list -- the click that picks from the list (shown for an
-// empty query too) deactivates the field before the list sees it.
-// `pick(i)` adds hit i; returns the index picked or -1.
-template <class Label>
-int PickList(const char* id, bool field_active, bool field_hovered, bool& open, const std::string& query,
-             size_t n, Label label) {
-  if (field_active) open = true;
-  if (!open && query.empty()) return -1;
-  int picked = -1;
-  ImGui::PushID(id);
-  ImGui::BeginGroup();
-  for (size_t i = 0; i < n; ++i) {
-    ImGui::PushID(static_cast<int>(i));
-    if (ImGui::Selectable(label(i).c_str(), false, 0, ImVec2(0, ui::touch_h() * 0.8f))) picked = static_cast<int>(i);
-    ImGui::PopID();
-  }
-  if (n == 0 && !query.empty()) ui::Muted(trf(S::en_no_match, query.c_str()).c_str());
-  ImGui::EndGroup();
-  const bool list_hovered = ImGui::IsMouseHoveringRect(ImGui::GetItemRectMin(), ImGui::GetItemRectMax());
-  ImGui::PopID();
-  if (picked >= 0 || (!field_active && !field_hovered && !list_hovered && ImGui::IsMouseClicked(0))) open = false;
-  return picked;
-}
-
 // Dose and frequency of a medicine line, under it.
 void draw_dosage(DispenseLine& d, size_t i, FieldErrors& errors) {
   ImGui::Indent(ui::touch_h() * 3.3f);
@@ -442,7 +416,7 @@ void DrawEncounter(EncounterState& st, const AppView& view, AppModel& actions, N
         ImGui::SetKeyboardFocusHere(-1);  // stay in the field for the next one
       }
     }
-    const int picked = PickList("dx_hits", dx_active, dx_hovered, st.dx_open, st.dx_query, hits.size(), [&](size_t i) {
+    const int picked = ui::PickList("dx_hits", dx_active, dx_hovered, st.dx_open, st.dx_query, hits.size(), [&](size_t i) {
       return std::string(hits[i]->code) + "  " + std::string(lang == Lang::zh ? hits[i]->zh : hits[i]->en);
     });
     if (picked >= 0) {
@@ -487,7 +461,7 @@ void DrawEncounter(EncounterState& st, const AppView& view, AppModel& actions, N
       }
     }
     const int picked =
-        PickList("item_hits", item_active, item_hovered, st.item_open, st.item_query, hits.size(), [&](size_t i) {
+        ui::PickList("item_hits", item_active, item_hovered, st.item_open, st.item_query, hits.size(), [&](size_t i) {
           const StockItem& s = *hits[i];
           std::string label = s.name + "  " + money(s.unit_value) + "/" + s.unit;
           auto given = view.dispensed.find(s.name);

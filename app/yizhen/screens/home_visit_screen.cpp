@@ -90,21 +90,17 @@ void DrawHomeVisit(HomeVisitState& st, const AppView& view, AppModel& actions, N
   }
   ImGui::SetNextItemWidth(-1);
   const bool enter = ImGui::InputTextWithHint("##item", tr(S::en_item_search), &st.item_query, ImGuiInputTextFlags_EnterReturnsTrue);
-  if (!st.item_query.empty() || ImGui::IsItemActive()) {
-    auto hits = search_stock(view.stock, st.item_query, 6);
-    if (enter && !hits.empty()) {
-      f.items.push_back({hits[0]->name, hits[0]->kind, hits[0]->unit, 1, hits[0]->unit_value});
-      st.item_query.clear();
-    }
-    for (const auto* s : hits) {
-      ImGui::PushID(s->name.c_str());
-      if (ImGui::Selectable((s->name + "  " + money(s->unit_value) + "/" + s->unit).c_str(), false, 0, ImVec2(0, ui::touch_h() * 0.8f))) {
-        f.items.push_back({s->name, s->kind, s->unit, 1, s->unit_value});
-        st.item_query.clear();
-      }
-      ImGui::PopID();
-    }
-  }
+  const bool item_active = ImGui::IsItemActive(), item_hovered = ImGui::IsItemHovered();
+  const auto hits = search_stock(view.stock, st.item_query, 6);
+  auto add = [&](const StockItem& s) {
+    f.items.push_back({s.name, s.kind, s.unit, 1, s.unit_value});
+    st.item_query.clear();
+  };
+  if (enter && !hits.empty()) add(*hits[0]);
+  // A click in the list shown for an empty field picks too (ui::PickList).
+  const int picked = ui::PickList("hv_items", item_active, item_hovered, st.item_open, st.item_query, hits.size(),
+                                  [&](size_t i) { return hits[i]->name + "  " + money(hits[i]->unit_value) + "/" + hits[i]->unit; });
+  if (picked >= 0) add(*hits[static_cast<size_t>(picked)]);
   ui::TextArea(tr(S::hv_notes), "##notes", &f.notes, 2);
   if (ui::PrimaryButton(st.saving ? tr(S::saving) : tr(S::hv_save), ui::em() * 9) && !st.saving && f.check(lang)) {
     st.saving = true;

@@ -10,6 +10,7 @@
 #include "app/yizhen/screens/screens.h"
 #include "app/yizhen/strings.h"
 #include "app/yizhen/ui.h"
+#include "core/base/messages.h"
 #include "core/domain/validate.h"
 #include "core/domain/vitals.h"
 
@@ -315,7 +316,8 @@ void draw_card(PatientDeskState& st, const AppView& view, AppModel& actions, Nav
     const bool open = status == "due" || status == "overdue";
     ImGui::PushStyleColor(ImGuiCol_Text, open ? (f.value("due_date", "") < view.today ? ui::col_error() : ui::col_warn())
                                               : ui::col_muted());
-    ImGui::TextWrapped("%s  %s  (%s)", f.value("due_date", "").c_str(), f.value("reason", "").c_str(), status.c_str());
+    ImGui::TextWrapped("%s  %s  (%s)", f.value("due_date", "").c_str(), f.value("reason", "").c_str(),
+                       std::string(word("follow_up_status", status, lang)).c_str());
     ImGui::PopStyleColor();
   }
   if (!any) ui::Muted(tr(S::pd_none));
@@ -379,14 +381,15 @@ void draw_card(PatientDeskState& st, const AppView& view, AppModel& actions, Nav
     ImGui::PushStyleColor(ImGuiCol_Text, result == "positive" ? ui::col_error() : result == "suspected" ? ui::col_warn()
                                                                                                         : ImGui::GetStyleColorVec4(ImGuiCol_Text));
     ImGui::TextWrapped("%s  %s  %s", s.value("screened_at", "").substr(0, 10).c_str(),
-                       program_name(view.programs, s.value("program_id", ""), lang).c_str(), result.c_str());
+                       program_name(view.programs, s.value("program_id", ""), lang).c_str(),
+                       std::string(word("result", result, lang)).c_str());
     ImGui::PopStyleColor();
   }
   ui::SectionTitle(tr(S::pd_history_referrals));
   if (h["referrals"].empty()) ui::Muted(tr(S::pd_none));
   for (const auto& r : h["referrals"])
     ImGui::TextWrapped("%s — %s (%s)", r.value("to_facility", "").c_str(), r.value("reason", "").c_str(),
-                       r.value("status", "").c_str());
+                       std::string(word("referral_status", r.value("status", ""), lang)).c_str());
   if (!h["home_visits"].empty()) {
     ui::SectionTitle(tr(S::pd_history_home_visits));
     for (const auto& v : h["home_visits"]) ImGui::TextUnformatted(v.value("visit_date", "").c_str());

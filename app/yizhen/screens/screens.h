@@ -110,6 +110,7 @@ struct HomeVisitState {
   std::string village_filter, village_code;
   HomeVisitForm form;
   std::string item_query, other_service;
+  bool item_open = false;  // the item list stays open after the field (ui::PickList)
   bool saving = false;
 };
 void DrawHomeVisit(HomeVisitState& st, const AppView& view, AppModel& actions, Nav& nav);
