@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <cstdlib>
+#include <stdexcept>
 
 namespace yz::platform {
 
@@ -29,6 +30,17 @@ std::optional<std::string> read_passphrase(const std::string& prompt) {
   w = ::write(fd, "\n", 1);
   ::close(fd);
   return line;
+}
+
+std::string read_new_passphrase(const std::string& path) {
+  const auto a = read_passphrase("新口令 new passphrase for " + path + ": ");
+  if (!a) throw std::invalid_argument("set YIZHEN_PASSPHRASE or run on a terminal");
+  if (a->empty()) throw std::invalid_argument("must not be empty");
+  if (!std::getenv("YIZHEN_PASSPHRASE")) {  // typed: ask twice
+    const auto b = read_passphrase("再输一次 again: ");
+    if (!b || *b != *a) throw std::invalid_argument("the two entries differ; nothing was changed");
+  }
+  return *a;
 }
 
 }  // namespace yz::platform

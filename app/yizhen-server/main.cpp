@@ -16,6 +16,7 @@
 
 #include <CLI/CLI.hpp>
 #include <csignal>
+#include <filesystem>
 #include <iostream>
 #include <mutex>
 
@@ -27,6 +28,9 @@
 #include "sync/server/import.h"
 #include "sync/server/tls.h"
 #include "app/yizhen-server/admin_common.h"
+#include "core/store/encrypt_database.h"
+#include "core/store/key_file.h"
+#include "platform/passphrase.h"
 #include "platform/paths.h"
 
 using yz::server_admin::guarded;
@@ -40,8 +44,11 @@ void on_signal(int) {
   if (g_server) g_server->stop();
 }
 
-// The central store at `path`; what opening it repaired goes to stderr.
+// The central store at `path`, unlocked first when it is encrypted (the
+// passphrase from YIZHEN_PASSPHRASE or the terminal); what opening it
+// repaired goes to stderr.
 std::unique_ptr<yz::sync::CentralStore> open_store(const std::string& path) {
+  yz::unlock_database(path, [&] { return yz::platform::read_passphrase("口令 passphrase for " + path + ": "); });
   auto store = yz::sync::open_sqlite_central_store(path);
   for (const auto& line : store->repairs()) std::cerr << "repaired: " << line << "\n";
   return store;
@@ -186,6 +193,27 @@ int main(int argc, char** argv) {
       else
         std::cout << c["problem"].get<std::string>() << "\n";
       return c["ok"] == true ? 0 : 3;
+    });
+  });
+
+  // Encryption at rest of the central database (the server stopped): the
+  // same page encryption and key file as a device's (yizhenctl encrypt);
+  // every later start and admin verb asks the passphrase (YIZHEN_PASSPHRASE
+  // or the terminal).
+  auto* encrypt = admin->add_subcommand("encrypt", "Encrypt the central database under a passphrase, nothing lost");
+  encrypt->callback([&] {
+    code = guarded([&] {
+      if (!std::filesystem::exists(db)) throw CentralError(404, "no_database", "no database at " + db);
+      if (yz::key_file_exists(db)) throw CentralError(400, "encrypted", db + " is already encrypted");
+      std::string passphrase;
+      try {
+        passphrase = yz::platform::read_new_passphrase(db);
+      } catch (const std::invalid_argument& e) {
+        throw CentralError(400, "passphrase", std::string("passphrase: ") + e.what());
+      }
+      const yz::EncryptResult r = yz::encrypt_database(db, passphrase);
+      print(as_json, {{"db", db}, {"tables", r.tables}, {"rows", r.rows}, {"key_file", yz::key_file_path(db)}});
+      return 0;
     });
   });
 

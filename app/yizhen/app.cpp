@@ -262,9 +262,14 @@ void App::draw(float width, float height) {
     ImGui::Separator();
   } else {
     ImGui::BeginChild("nav", ImVec2(ui::em() * 7.5f, -status_h), false);
+    // Every button in view at any text scale: shorter buttons when the
+    // column is short (设置 was below the window at scale 2 on 1366x768).
+    const float gaps = ImGui::GetStyle().ItemSpacing.y * static_cast<float>(std::size(kNav) - 1);
+    const float fit = (ImGui::GetContentRegionAvail().y - gaps) / static_cast<float>(std::size(kNav));
+    const float button_h = std::max(ImGui::GetFrameHeight(), std::min(ui::touch_h() * 1.15f, fit));
     for (const auto& n : kNav) {
       ImGui::PushID(static_cast<int>(n.screen));
-      if (ui::NavButton(tr(n.label), nav_.current == n.screen, ImVec2(-1, ui::touch_h() * 1.15f))) go(n.screen);
+      if (ui::NavButton(tr(n.label), nav_.current == n.screen, ImVec2(-1, button_h))) go(n.screen);
       ImGui::PopID();
     }
     ImGui::EndChild();

@@ -130,6 +130,12 @@ bool ToggleChip(const char* label, std::vector<std::string>& chosen, const std::
   return true;
 }
 
+void SameLineIfFits(bool first, float width) {
+  if (first) return;
+  ImGui::SameLine();
+  if (ImGui::GetCursorPosX() + width > ImGui::GetWindowContentRegionMax().x) ImGui::NewLine();
+}
+
 void SectionTitle(const char* text) {
   ImGui::Spacing();
   ImGui::PushStyleColor(ImGuiCol_Text, col_accent());
@@ -178,7 +184,10 @@ bool Keypad(const char* id, std::string* value) {
   static const char kKeys[] = "789456123.0B";
   bool changed = false;
   ImGui::PushID(id);
-  const float w = touch_h() * 1.6f;
+  // Three columns in the width there is (the third was cut off at text
+  // scale 2), never narrower than a touch target.
+  const float spacing = ImGui::GetStyle().ItemSpacing.x;
+  const float w = std::max(touch_h(), std::min(touch_h() * 1.6f, (ImGui::GetContentRegionAvail().x - spacing * 2) / 3));
   for (int i = 0; i < 12; ++i) {
     if (i % 3) ImGui::SameLine();
     char label[8];
@@ -188,7 +197,7 @@ bool Keypad(const char* id, std::string* value) {
     if (ImGui::Button(label, ImVec2(w, touch_h() * 1.1f))) changed |= keypad_press(*value, kKeys[i]);
     ImGui::PopID();
   }
-  if (ImGui::Button("C", ImVec2(w * 3 + ImGui::GetStyle().ItemSpacing.x * 2, touch_h())))
+  if (ImGui::Button("C", ImVec2(w * 3 + spacing * 2, touch_h())))
     changed |= keypad_press(*value, 'C');
   ImGui::PopID();
   return changed;

@@ -46,6 +46,10 @@ bool NavButton(const char* label, bool selected, ImVec2 size);
 // A chip for one `value` of a multiple choice: shown selected when `chosen`
 // holds it; a click adds or removes it. Returns true when clicked.
 bool ToggleChip(const char* label, std::vector<std::string>& chosen, const std::string& value);
+// Continue on the same line unless `first`; wrap to the next line when an
+// item `width` wide would not fit there (rows of chips or buttons that must
+// stay whole at any text scale).
+void SameLineIfFits(bool first, float width);
 void SectionTitle(const char* text);
 void Muted(const char* text);
 void ErrorLine(const std::string& text);

@@ -24,14 +24,12 @@ Lang Context::language() const {
 std::string Context::resolved_db() const { return db_path.empty() ? platform::default_db_path() : db_path; }
 
 void Context::unlock(const std::string& path) const {
-  if (!key_file_exists(path) || has_database_key(path)) return;
-  const auto pass = platform::read_passphrase("口令 passphrase for " + path + ": ");
-  if (!pass)
-    throw UsageError("passphrase", "the database is encrypted: set YIZHEN_PASSPHRASE or run on a terminal");
   try {
-    register_database_key(path, unlock_key_file(path, *pass));
-  } catch (const PassphraseError&) {
-    throw UsageError("passphrase", "wrong passphrase for " + path + "; nothing was changed");
+    unlock_database(path, [&] { return platform::read_passphrase("口令 passphrase for " + path + ": "); });
+  } catch (const PassphraseError& e) {
+    const bool none = std::string_view(e.what()).starts_with("no passphrase");
+    throw UsageError("passphrase", none ? "the database is encrypted: set YIZHEN_PASSPHRASE or run on a terminal"
+                                        : std::string(e.what()));
   }
 }
 

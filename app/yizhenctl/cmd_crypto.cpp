@@ -17,14 +17,11 @@ namespace yz::cli {
 namespace {
 
 std::string new_passphrase(const std::string& path) {
-  const auto a = platform::read_passphrase("新口令 new passphrase for " + path + ": ");
-  if (!a) throw UsageError("passphrase", "set YIZHEN_PASSPHRASE or run on a terminal");
-  if (a->empty()) throw UsageError("passphrase", "must not be empty");
-  if (!std::getenv("YIZHEN_PASSPHRASE")) {  // typed: ask twice
-    const auto b = platform::read_passphrase("再输一次 again: ");
-    if (!b || *b != *a) throw UsageError("passphrase", "the two entries differ; nothing was changed");
+  try {
+    return platform::read_new_passphrase(path);
+  } catch (const std::invalid_argument& e) {
+    throw UsageError("passphrase", e.what());
   }
-  return *a;
 }
 
 }  // namespace

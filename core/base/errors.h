@@ -10,6 +10,14 @@ namespace yz {
 
 enum class Lang { zh, en };
 
+// The name of a bilingual reference entry (a vital, an ICD-10 code, an
+// export column: anything with `zh` and `en` members) in `lang`. UI text
+// has its own tables (app/yizhen/strings.h, core/base/messages.h).
+template <class Named>
+auto name_in(const Named& entry, Lang lang) {
+  return lang == Lang::zh ? entry.zh : entry.en;
+}
+
 // One problem with one field of a record. `code` selects a message template
 // (see messages.h); `args` fill its {} placeholders in order.
 struct FieldError {

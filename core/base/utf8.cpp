@@ -17,6 +17,13 @@ const uint8_t* bytes(std::string_view s) { return reinterpret_cast<const uint8_t
 bool is_space(UChar32 c) { return c >= 0 && u_isUWhiteSpace(c); }
 }  // namespace
 
+std::string lower_ascii(std::string_view s) {
+  std::string out(s);
+  for (char& c : out)
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  return out;
+}
+
 std::string trim(std::string_view s) {
   const uint8_t* b = bytes(s);
   const int32_t n = len32(s);

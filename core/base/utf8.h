@@ -14,6 +14,8 @@ namespace yz {
 // ends, U+3000 IDEOGRAPHIC SPACE, U+00A0 NO-BREAK SPACE, … — ICU's
 // White_Space property).
 std::string trim(std::string_view s);
+// `s` with A-Z lowered (other bytes, UTF-8 included, as they are).
+std::string lower_ascii(std::string_view s);
 // Whether `s` is empty or only white space (as trim sees it).
 bool is_blank(std::string_view s);
 // Number of Unicode code points in UTF-8 text (an invalid byte counts as one).

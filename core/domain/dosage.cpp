@@ -21,13 +21,6 @@ constexpr UnitName kUnits[] = {
     {"支", "支"}, {"滴", "滴"}, {"喷", "喷"}, {"揿", "揿"}, {"贴", "贴"}, {"枚", "枚"},  {"勺", "勺"},
 };
 
-std::string lower_ascii(std::string_view s) {
-  std::string out(s);
-  for (char& c : out)
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  return out;
-}
-
 // A positive finite decimal written plainly ("5", "0.25", ".5" refused).
 bool plain_positive(std::string_view s) {
   if (s.empty() || s.size() > 8 || s.front() == '.' || s.back() == '.') return false;

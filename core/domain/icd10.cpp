@@ -10,8 +10,9 @@ namespace {
 using E = Icd10Entry;
 
 // The conditions teams record most come first (they show for an empty query
-// and win ties); then by chapter.
-constexpr std::array kEntries{
+// and win ties); then by chapter. A plain array: std::array's deduction
+// guide is a fold over every element, and clang stops at 256 of them.
+constexpr E kEntries[] = {
     // Most frequent at clinic days.
     E{"I10", "原发性高血压", "Essential (primary) hypertension", "高血压|高血压病|高血压1级|高血压2级|高血压3级"},
     E{"E11.9", "2型糖尿病", "Type 2 diabetes mellitus without complications", "糖尿病|二型糖尿病|非胰岛素依赖型糖尿病"},
@@ -754,7 +755,7 @@ const std::vector<TermKeys>& index() {
   // Built once, on first search (ICU, a few milliseconds).
   static const std::vector<TermKeys> keys = [] {
     std::vector<TermKeys> k;
-    k.reserve(kEntries.size());
+    k.reserve(std::size(kEntries));
     for (const auto& e : kEntries) {
       std::vector<std::string_view> names{e.zh};
       for (auto s : icd10_synonyms(e)) names.push_back(s);

@@ -1,17 +1,11 @@
 #include "core/domain/search.h"
 
+#include "core/base/utf8.h"
 #include "core/domain/pinyin.h"
 
 namespace yz {
 
 namespace {
-
-std::string lower_ascii(std::string_view s) {
-  std::string out(s);
-  for (char& c : out)
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  return out;
-}
 
 std::string join(const std::vector<std::string>& parts, size_t from, bool initials) {
   std::string s;

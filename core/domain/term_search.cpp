@@ -10,13 +10,6 @@ namespace yz {
 
 namespace {
 
-std::string lower_ascii(std::string_view s) {
-  std::string out(s);
-  for (char& c : out)
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  return out;
-}
-
 // Pinyin keys take "v" for "ü" as "u" (ICU's Latin-ASCII writes ü as u).
 std::string v_as_u(std::string s) {
   std::replace(s.begin(), s.end(), 'v', 'u');

@@ -136,7 +136,7 @@ Checked<std::string> check_ethnicity(std::string_view field, std::string_view va
 
 std::string_view ethnicity_name(std::string_view code, Lang lang) {
   for (const auto& e : kEthnicities)
-    if (e.code == code) return lang == Lang::zh ? e.zh : e.en;
+    if (e.code == code) return name_in(e, lang);
   return {};
 }
 

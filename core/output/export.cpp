@@ -75,7 +75,7 @@ class CsvSink final : public TableSink {
     if (!out_) cannot_write(path, std::strerror(errno));
     out_ << "\xEF\xBB\xBF";
     std::vector<Cell> header;
-    for (const auto& c : cols) header.push_back({CellKind::text, lang == Lang::zh ? c.zh : c.en, 0});
+    for (const auto& c : cols) header.push_back({CellKind::text, name_in(c, lang), 0});
     row(header);
   }
   void row(const std::vector<Cell>& cells) override {
@@ -198,7 +198,7 @@ class XlsxSink final : public TableSink {
     }
     worksheet_set_row(ws_, 0, 30, nullptr);
     for (size_t i = 0; i < cols_.size(); ++i)
-      worksheet_write_string(ws_, 0, static_cast<lxw_col_t>(i), lang_ == Lang::zh ? cols_[i].zh : cols_[i].en,
+      worksheet_write_string(ws_, 0, static_cast<lxw_col_t>(i), name_in(cols_[i], lang_),
                              header_);
     worksheet_freeze_panes(ws_, 1, 0);
   }

@@ -144,4 +144,15 @@ void rewrap_key_file(const std::string& db_path, const std::string& old_passphra
   sodium_memzero(key.data(), key.size());
 }
 
+void unlock_database(const std::string& db_path, const std::function<std::optional<std::string>()>& passphrase) {
+  if (!key_file_exists(db_path) || has_database_key(db_path)) return;
+  const auto pass = passphrase();
+  if (!pass) throw PassphraseError("no passphrase for the encrypted database " + db_path);
+  try {
+    register_database_key(db_path, unlock_key_file(db_path, *pass));
+  } catch (const PassphraseError&) {
+    throw PassphraseError("wrong passphrase for " + db_path + "; nothing was changed");
+  }
+}
+
 }  // namespace yz

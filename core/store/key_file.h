@@ -14,6 +14,8 @@
 // malformed file. Nothing is changed on any error.
 
 #include <cstdint>
+#include <functional>
+#include <optional>
 #include <stdexcept>
 #include <string>
 
@@ -45,6 +47,14 @@ void write_key_file(const std::string& db_path, const DatabaseKey& key, const st
                     KdfLimits limits = {});
 // Unwrap the key with `passphrase`. Throws PassphraseError if it is wrong.
 DatabaseKey unlock_key_file(const std::string& db_path, const std::string& passphrase);
+// Before opening the database at `db_path`: when it is encrypted (its key
+// file exists) and its key is not registered yet, ask `passphrase` (nullopt:
+// none can be had, e.g. no terminal), unwrap the key and register it
+// (encryption.h). Throws PassphraseError when none was given ("no
+// passphrase ...") or it is wrong ("wrong passphrase ..."); nothing changes
+// then. The command-line tools' one way in (yizhenctl, yizhen-server).
+void unlock_database(const std::string& db_path, const std::function<std::optional<std::string>()>& passphrase);
+
 // Wrap the same key under `new_passphrase` (after checking `old_passphrase`)
 // and replace the file atomically: the database itself is not rewritten.
 void rewrap_key_file(const std::string& db_path, const std::string& old_passphrase,

@@ -48,15 +48,6 @@ void configure_sqlite_once() {
   (void)rc;  // SQLITE_MISUSE if SQLite was initialised before: harmless
 }
 
-// A connection to `path`, through the encrypting VFS when the database has a
-// registered key (core/store/encryption.h).
-SQLite::Database open_connection(const std::string& path, int flags) {
-  const char* vfs = vfs_for(path);
-  SQLite::Database db(path, flags, 0, vfs ? vfs : "");
-  if (vfs) prepare_encrypted_connection(db.getHandle());
-  return db;
-}
-
 void configure_writer(SQLite::Database& db, int cache_kib) {
   db.exec("PRAGMA journal_mode = WAL");
   db.exec("PRAGMA synchronous = FULL");
@@ -87,6 +78,13 @@ std::string join_names(const std::vector<std::string>& names) {
 }
 
 }  // namespace
+
+SQLite::Database open_connection(const std::string& path, int flags) {
+  const char* vfs = vfs_for(path);
+  SQLite::Database db(path, flags, 0, vfs ? vfs : "");
+  if (vfs) prepare_encrypted_connection(db.getHandle());
+  return db;
+}
 
 // --------------------------------------------------------------------------
 // Writer::Impl holds the connection, the clocks and the prepared statements.

@@ -134,6 +134,11 @@ class Store {
   std::unique_ptr<Writer::Impl> impl_;
 };
 
+// A connection to `path` with SQLite's `flags`, through the encrypting VFS
+// when the database has a registered key (core/store/encryption.h): for
+// maintenance outside a Store (repairs before opening one).
+SQLite::Database open_connection(const std::string& path, int flags);
+
 // A read-only connection for another thread. It never checkpoints (the
 // writer alone does: see DESIGN.md §3 on the SQLite 3.40 WAL-reset bug).
 SQLite::Database open_reader(const std::string& path);

@@ -845,7 +845,7 @@ class SqliteCentralStore : public CentralStore {
   static std::vector<std::string> repair_clocks(const std::string& path) {
     std::vector<std::string> out;
     if (path == ":memory:" || !std::filesystem::exists(path)) return out;
-    SQLite::Database db(path, SQLite::OPEN_READWRITE);
+    SQLite::Database db = open_connection(path, SQLite::OPEN_READWRITE);
     db.exec("PRAGMA busy_timeout = 10000");
     if (!db.tableExists("settings")) return out;
     const int64_t now = now_ms();

@@ -64,36 +64,25 @@ bool have_x() {
 Xvfb::Xvfb() {
   const std::string xvfb = which("Xvfb");
   if (xvfb.empty()) return;
-  for (int n = 120; n < 200; ++n) {
-    const std::string lock = "/tmp/.X" + std::to_string(n) + "-lock";
-    const std::string sock = "/tmp/.X11-unix/X" + std::to_string(n);
-    if (std::filesystem::exists(lock) || std::filesystem::exists(sock)) continue;
-    auto child = std::make_unique<Child>(
-        // -noreset: without it Xvfb resets when its last client leaves, and a
-        // client connecting during the reset is refused. SDL connects, hangs
-        // up and connects again when it probes its X11 driver; refused, it
-        // fell back to its offscreen driver and the app ran with no window.
-        std::vector<std::string>{xvfb, ":" + std::to_string(n), "-noreset", "-screen", "0", "1400x1300x24", "-nolisten",
-                                 "tcp"},
-        std::vector<std::string>{});
-    for (int i = 0; i < 250 && child->running(); ++i) {
-      if (std::filesystem::exists(sock)) {
-        // The socket exists before the server answers: wait until a client
-        // gets through (and that the server is ours, not a racing one's).
-        const std::string d = ":" + std::to_string(n);
-        for (int j = 0; j < 500 && child->running(); ++j) {
-          if (!xdotool(d, {"getdisplaygeometry"}).empty()) {
-            display_ = d;
-            child_ = std::move(child);
-            return;
-          }
-          sleep_ms(40);
-        }
-        break;
-      }
-      sleep_ms(20);
+  // -displayfd 1: Xvfb takes the first free display number itself and
+  // writes it to our pipe once it listens, so tests that start at once
+  // never race for a number (they run in parallel).
+  // -noreset: without it Xvfb resets when its last client leaves, and a
+  // client connecting during the reset is refused. SDL connects, hangs up
+  // and connects again when it probes its X11 driver; refused, it fell back
+  // to its offscreen driver and the app ran with no window.
+  auto child = std::make_unique<Child>(std::vector<std::string>{xvfb, "-displayfd", "1", "-noreset", "-screen", "0",
+                                                                "1400x1300x24", "-nolisten", "tcp"});
+  const std::string number = child->read_line(30000);
+  if (number.empty() || number.find_first_not_of("0123456789") != std::string::npos) return;
+  const std::string d = ":" + number;
+  for (int i = 0; i < 250; ++i) {
+    if (!xdotool(d, {"getdisplaygeometry"}).empty()) {
+      display_ = d;
+      child_ = std::move(child);
+      return;
     }
-    // Lost a race for this display (or Xvfb failed): try the next one.
+    sleep_ms(40);
   }
 }
 

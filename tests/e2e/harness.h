@@ -18,9 +18,9 @@ namespace yz::test {
 // Path of a program found on PATH, or empty.
 std::string which(const std::string& name);
 
-// Xvfb on the first free display from :120; empty display() if it failed.
-// An Xvfb on a free display, started and answering (or display() is empty);
-// stopped with SIGTERM so it removes its lock file and socket.
+// An Xvfb on a free display it chose itself (-displayfd), started and
+// answering (or display() is empty); stopped with SIGTERM so it removes its
+// lock file and socket. Any number of them may start at once.
 class Xvfb {
  public:
   Xvfb();

@@ -47,17 +47,17 @@ void save(EncounterState& st, const AppView& view, AppModel& actions) {
         st.dx_query.clear();
         st.item_query.clear();
       },
-      [&st, lang = view.prefs.lang](const std::vector<FieldError>& errs) {
-        st.saving = false;
-        st.form.errors.clear();
-        place_errors(errs, lang, st.form.errors);
-      });
+      show_refusal(st, view.prefs.lang));
 }
 
 void draw_vitals(EncounterState& st, const AppView& view) {
   const Lang lang = view.prefs.lang;
   const float cell = ui::em() * 8.5f;
-  const int per_row = std::max(1, static_cast<int>(ImGui::GetContentRegionAvail().x / (cell + ImGui::GetStyle().ItemSpacing.x)));
+  // Room for the scroll bar whether it shows or not: the first 偏高 line
+  // makes the form taller, and the grid must not lose a column then.
+  float avail = ImGui::GetContentRegionAvail().x;
+  if (ImGui::GetScrollMaxY() <= 0) avail -= ImGui::GetStyle().ScrollbarSize;
+  const int per_row = std::max(1, static_cast<int>(avail / (cell + ImGui::GetStyle().ItemSpacing.x)));
   int i = 0;
   for (const char* code : kVitalOrder) {
     const VitalKind* k = find_vital(code);
@@ -66,7 +66,7 @@ void draw_vitals(EncounterState& st, const AppView& view) {
     ++i;
     ImGui::PushID(code);
     ImGui::BeginGroup();
-    std::string label = std::string(lang == Lang::zh ? k->zh : k->en) + " " + std::string(k->unit);
+    std::string label = std::string(name_in(*k, lang)) + " " + std::string(k->unit);
     ImGui::TextUnformatted(label.c_str());
     std::string& v = st.form.vitals[code];
     const auto state = EncounterForm::vital_state(code, v, lang);
@@ -93,12 +93,6 @@ void draw_vitals(EncounterState& st, const AppView& view) {
 }
 
 
-// Wrap to the next line when `width` more would not fit.
-void same_line_if_fits(bool first, float width) {
-  if (first) return;
-  ImGui::SameLine();
-  if (ImGui::GetCursorPosX() + width > ImGui::GetWindowContentRegionMax().x) ImGui::NewLine();
-}
 
 // The frequency names, in core/domain/dosage.h's order.
 constexpr S kFrequencyNames[] = {S::freq_qd, S::freq_bid, S::freq_tid, S::freq_qid, S::freq_qn, S::freq_prn};
@@ -111,7 +105,7 @@ void draw_dosage(DispenseLine& d, size_t i, FieldErrors& errors) {
   const auto codes = frequency_codes();
   for (size_t k = 0; k < codes.size() && k < std::size(kFrequencyNames); ++k) {
     const char* name = tr(kFrequencyNames[k]);
-    same_line_if_fits(false, std::max(ImGui::CalcTextSize(name).x + ui::em() * 1.5f, ui::touch_h() * 1.6f));
+    ui::SameLineIfFits(false, std::max(ImGui::CalcTextSize(name).x + ui::em() * 1.5f, ui::touch_h() * 1.6f));
     ImGui::PushID(static_cast<int>(k));
     const bool on = d.frequency == codes[k];
     if (ui::Chip(name, on, ui::touch_h() * 1.6f)) d.frequency = on ? std::string() : std::string(codes[k]);
@@ -180,7 +174,7 @@ void draw_screening_field(EncounterState& st, const ProgramField& fd, Lang lang)
       bool first = true;
       for (const auto& o : fd.options) {
         const std::string& text = o.label.in(lang);
-        same_line_if_fits(first, std::max(ImGui::CalcTextSize(text.c_str()).x + ui::em() * 1.5f, ui::touch_h() * 1.6f));
+        ui::SameLineIfFits(first, std::max(ImGui::CalcTextSize(text.c_str()).x + ui::em() * 1.5f, ui::touch_h() * 1.6f));
         first = false;
         ImGui::PushID(o.value.c_str());
         const bool on = fd.type == AnswerType::option ? sc.option(fd.id) == o.value : sc.has_multi(fd.id, o.value);
@@ -417,7 +411,7 @@ void DrawEncounter(EncounterState& st, const AppView& view, AppModel& actions, N
       }
     }
     const int picked = ui::PickList("dx_hits", dx_active, dx_hovered, st.dx_open, st.dx_query, hits.size(), [&](size_t i) {
-      return std::string(hits[i]->code) + "  " + std::string(lang == Lang::zh ? hits[i]->zh : hits[i]->en);
+      return std::string(hits[i]->code) + "  " + std::string(name_in(*hits[i], lang));
     });
     if (picked >= 0) {
       f.add_diagnosis(std::string(hits[static_cast<size_t>(picked)]->code), std::string(hits[static_cast<size_t>(picked)]->zh));
@@ -513,7 +507,7 @@ void DrawEncounter(EncounterState& st, const AppView& view, AppModel& actions, N
       if (st.keypad_target.rfind("sc.", 0) == 0) st.keypad_target = "sbp";
       const VitalKind* k = find_vital(st.keypad_target);
       target = &f.vitals[st.keypad_target];
-      if (k) name = lang == Lang::zh ? std::string(k->zh) : std::string(k->en);
+      if (k) name = std::string(name_in(*k, lang));
     }
     ImGui::Text("%s  %s", name.c_str(), target->c_str());
     ui::Keypad("keypad", target);

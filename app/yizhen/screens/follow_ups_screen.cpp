@@ -120,7 +120,11 @@ void DrawFollowUps(FollowUpsState& st, const AppView& view, AppModel& actions, N
       ImGui::SameLine();
       ui::Muted(f.reason.c_str());
       std::string& result = st.results[f.follow_up_id];
-      ImGui::SetNextItemWidth(std::max(ui::em() * 8, ImGui::GetContentRegionAvail().x - ui::em() * 26));
+      // The result box and the four buttons: on one line when they fit, the
+      // buttons wrapping below at a large text scale (never cut off).
+      const float buttons_w = ui::em() * 26;  // 21.5 em of buttons, their spacing and a margin
+      const float avail = ImGui::GetContentRegionAvail().x;
+      ImGui::SetNextItemWidth(avail - buttons_w >= ui::em() * 8 ? avail - buttons_w : avail);
       ImGui::InputTextWithHint("##result", tr(S::fu_result), &result);
       using Step = AppModel::FollowUpStep;
       auto ask = [&](Step step, std::string text) {
@@ -132,13 +136,13 @@ void DrawFollowUps(FollowUpsState& st, const AppView& view, AppModel& actions, N
         p.opened_s = ImGui::GetTime();
         st.pending = std::move(p);
       };
-      ImGui::SameLine();
+      ui::SameLineIfFits(false, ui::em() * 6);
       if (ui::PrimaryButton(tr(S::fu_mark_done), ui::em() * 6)) ask(Step::done, result);
-      ImGui::SameLine();
+      ui::SameLineIfFits(false, ui::em() * 5);
       if (ui::Button(tr(S::fu_mark_lost), ui::em() * 5)) ask(Step::lost, result);
-      ImGui::SameLine();
+      ui::SameLineIfFits(false, ui::em() * 6.5f);
       if (ui::Button(tr(S::fu_reschedule), ui::em() * 6.5f)) ask(Step::reschedule, "");
-      ImGui::SameLine();
+      ui::SameLineIfFits(false, ui::em() * 4);
       if (ui::Button(tr(S::nav_patients), ui::em() * 4)) {
         actions.open_patient(f.patient_id);
         nav.go = Screen::patients;

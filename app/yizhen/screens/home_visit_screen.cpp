@@ -110,11 +110,7 @@ void DrawHomeVisit(HomeVisitState& st, const AppView& view, AppModel& actions, N
           st.saving = false;
           st.form = HomeVisitForm{};
         },
-        [&st, lang](const std::vector<FieldError>& errs) {
-          st.saving = false;
-          st.form.errors.clear();
-          place_errors(errs, lang, st.form.errors);
-        });
+        show_refusal(st, lang));
   }
   for (const auto& [k, v] : f.errors) ui::ErrorLine(v);
   ImGui::EndChild();

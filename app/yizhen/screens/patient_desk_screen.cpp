@@ -111,11 +111,7 @@ void save_registration(PatientDeskState& st, const AppView& view, AppModel& acti
         st.dup_acknowledged = false;
         st.village_defaulted = false;
       },
-      [&st, lang = view.prefs.lang](const std::vector<FieldError>& errs) {
-        st.saving = false;
-        st.form.errors.clear();
-        place_errors(errs, lang, st.form.errors);
-      });
+      show_refusal(st, view.prefs.lang));
 }
 
 void draw_registration(PatientDeskState& st, const AppView& view, AppModel& actions) {
@@ -333,7 +329,7 @@ void draw_card(PatientDeskState& st, const AppView& view, AppModel& actions, Nav
       const VitalKind* vk = find_vital(kind);
       ImGui::TableNextRow();
       ImGui::TableNextColumn();
-      ImGui::TextUnformatted(vk ? std::string(lang == Lang::zh ? vk->zh : vk->en).c_str() : kind.c_str());
+      ImGui::TextUnformatted(vk ? std::string(name_in(*vk, lang)).c_str() : kind.c_str());
       ImGui::TableNextColumn();
       std::string line;
       for (size_t i = 0; i < values.size() && i < 6; ++i) {

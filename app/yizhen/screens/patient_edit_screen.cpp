@@ -23,11 +23,7 @@ void save(PatientEditState& st, const AppView& view, AppModel& actions) {
         st.saving = false;
         st.closed = true;
       },
-      [&st, lang = view.prefs.lang](const std::vector<FieldError>& errs) {
-        st.saving = false;
-        st.form.errors.clear();
-        place_errors(errs, lang, st.form.errors);
-      });
+      show_refusal(st, view.prefs.lang));
 }
 
 // Returns whether the notes field has the keyboard (Enter is a new line there).

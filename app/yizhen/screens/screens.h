@@ -17,6 +17,17 @@
 
 namespace yz::app {
 
+// The refusal handler of a form's save (AppModel's `bad` callback): the
+// save is over and each problem shows under its field.
+template <class State>
+auto show_refusal(State& st, Lang lang) {
+  return [&st, lang](const std::vector<FieldError>& errs) {
+    st.saving = false;
+    st.form.errors.clear();
+    place_errors(errs, lang, st.form.errors);
+  };
+}
+
 enum class Screen { clinic_day, patients, encounter, home_visit, follow_ups, summary, sync, settings, first_start, count_ };
 // "patients" <-> Screen::patients (command line, e2e tests); nullopt if unknown.
 std::optional<Screen> screen_from_name(const std::string& name);
