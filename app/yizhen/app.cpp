@@ -239,7 +239,9 @@ void App::draw(float width, float height) {
   if (!ImGui::GetIO().InputQueueCharacters.empty()) last_char_at_ = ImGui::GetTime();
   if (model_.view().prefs.scale != loaded_scale_) fonts_dirty_ = true;
   handle_shortcuts();
-  nav_.portrait = width < 1000;
+  // Narrow in text units, not pixels: 1366 px at text scale 2 holds what
+  // 683 px holds at scale 1, so the screens stack as they do in portrait.
+  nav_.portrait = width < ui::em() * 52;
 
   ImGui::SetNextWindowPos(ImVec2(0, 0));
   ImGui::SetNextWindowSize(ImVec2(width, height));
@@ -262,16 +264,21 @@ void App::draw(float width, float height) {
     ImGui::Separator();
   } else {
     ImGui::BeginChild("nav", ImVec2(ui::em() * 7.5f, -status_h), false);
-    // Every button in view at any text scale: shorter buttons when the
-    // column is short (设置 was below the window at scale 2 on 1366x768).
-    const float gaps = ImGui::GetStyle().ItemSpacing.y * static_cast<float>(std::size(kNav) - 1);
-    const float fit = (ImGui::GetContentRegionAvail().y - gaps) / static_cast<float>(std::size(kNav));
-    const float button_h = std::max(ImGui::GetFrameHeight(), std::min(ui::touch_h() * 1.15f, fit));
+    // Every button in view: shorter buttons, closer together, when the
+    // column is short (设置 was below the window on a short screen).
+    const float n_nav = static_cast<float>(std::size(kNav)), avail = ImGui::GetContentRegionAvail().y;
+    float button_h = ui::touch_h() * 1.15f, gap = ImGui::GetStyle().ItemSpacing.y;
+    if (n_nav * button_h + (n_nav - 1) * gap > avail) {
+      gap = std::min(gap, ui::em() * 0.25f);
+      button_h = std::max(ImGui::GetTextLineHeight() * 1.4f, (avail - (n_nav - 1) * gap) / n_nav);
+    }
+    ImGui::PushStyleVar(ImGuiStyleVar_ItemSpacing, ImVec2(ImGui::GetStyle().ItemSpacing.x, gap));
     for (const auto& n : kNav) {
       ImGui::PushID(static_cast<int>(n.screen));
       if (ui::NavButton(tr(n.label), nav_.current == n.screen, ImVec2(-1, button_h))) go(n.screen);
       ImGui::PopID();
     }
+    ImGui::PopStyleVar();
     ImGui::EndChild();
     ImGui::SameLine();
   }

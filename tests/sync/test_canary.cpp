@@ -80,6 +80,7 @@ class Relay {
           continue;
         }
         std::lock_guard lock(mu_);
+        fds_.insert(fds_.end(), {client, server});
         pumps_.emplace_back([this, client, server] { pump(client, server); });
         pumps_.emplace_back([this, client, server] { pump(server, client); });
       }
@@ -95,6 +96,7 @@ class Relay {
       pumps.swap(pumps_);
     }
     for (auto& t : pumps) t.join();
+    for (int fd : fds_) ::close(fd);
   }
   int port() const { return port_; }
   std::string carried() {
@@ -120,6 +122,7 @@ class Relay {
   std::thread accepter_;
   std::mutex mu_;
   std::vector<std::thread> pumps_;
+  std::vector<int> fds_;
   std::string carried_;
 };
 

@@ -85,7 +85,10 @@ void DrawFollowUps(FollowUpsState& st, const AppView& view, AppModel& actions, N
     st.loaded = true;
   }
   const bool columns = !nav.portrait;
-  ImGui::BeginChild("fu_place", ImVec2(columns ? ui::em() * 16 : -1, columns ? -1 : ui::touch_h() * 5), false);
+  // Stacked, the places take at most a third of the height: the list is
+  // what the nurse came for.
+  const float stacked_h = std::min(ui::touch_h() * 5, ImGui::GetContentRegionAvail().y / 3);
+  ImGui::BeginChild("fu_place", ImVec2(columns ? ui::em() * 16 : -1, columns ? -1 : stacked_h), false);
   ui::SectionTitle(tr(S::fu_place));
   if (ui::Chip(tr(S::fu_all), st.place_code.empty())) {
     st.place_code.clear();

@@ -37,7 +37,7 @@ const char* screen_name(Screen s);
 struct Nav {
   Screen current = Screen::patients;
   std::optional<Screen> go;
-  bool portrait = false;  // narrow window: stack instead of columns
+  bool portrait = false;  // narrow window (under 52 em): stack instead of columns
   // With go = encounter: the encounter (patient_history's entry) the patient
   // card asked to correct, instead of starting a new one.
   std::optional<json> correct;
