@@ -33,6 +33,7 @@ json figures_json(SQLite::Database& db, const ReportFigures& f) {
     given[kind] = {{"lines", g.lines}, {"quantity", round2(g.quantity)}, {"value", round2(g.value)}};
   return {{"clinic_days", f.clinic_days},
           {"visits", f.visits},
+          {"by_station", f.by_station},
           {"people", f.people},
           {"new_people", f.new_people},
           {"home_visits", f.home_visits},

@@ -22,7 +22,7 @@ constexpr const char* kScope = R"SQL(
                AND (?5 = '' OR (place_code >= ?5 AND place_code < ?5 || char(127)))),
   sc AS (SELECT s.id, s.patient_id, s.program_id, s.result, d.tw FROM screening s JOIN d ON d.id = s.clinic_day_id
          WHERE s.deleted = 0),
-  en AS (SELECT e.id, e.patient_id, d.tw FROM encounter e JOIN d ON d.id = e.clinic_day_id WHERE e.deleted = 0)
+  en AS (SELECT e.id, e.patient_id, e.station, d.tw FROM encounter e JOIN d ON d.id = e.clinic_day_id WHERE e.deleted = 0)
 )SQL";
 
 void bind_scope(SQLite::Statement& st, const ReportQuery& q) {
@@ -79,6 +79,10 @@ Report build_report(SQLite::Database& db, const ReportQuery& q) {
        [&](const std::string& tw, SQLite::Statement& st) { fig(tw).clinic_days = st.getColumn(1).getInt64(); });
   each(db, q, "SELECT {TW}, COUNT(*) FROM en GROUP BY 1", "tw",
        [&](const std::string& tw, SQLite::Statement& st) { fig(tw).visits = st.getColumn(1).getInt64(); });
+  each(db, q, "SELECT {TW}, COALESCE(station, ''), COUNT(*) FROM en GROUP BY 1, 2", "tw",
+       [&](const std::string& tw, SQLite::Statement& st) {
+         fig(tw).by_station[st.getColumn(1).getString()] = st.getColumn(2).getInt64();
+       });
   each(db, q,
        "SELECT {TW}, COUNT(DISTINCT patient_id) FROM (SELECT patient_id, tw FROM en UNION ALL "
        "SELECT patient_id, tw FROM sc) GROUP BY 1",

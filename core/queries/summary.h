@@ -51,6 +51,7 @@ struct ReportQuery {
 struct ReportFigures {
   int64_t clinic_days = 0;
   int64_t visits = 0;       // 人次: encounters
+  std::map<std::string, int64_t> by_station;  // station (科室, "" when none) -> encounters
   int64_t people = 0;       // distinct patients seen or screened
   int64_t new_people = 0;   // of them, never seen or screened before the scope
   int64_t home_visits = 0;  // visits made

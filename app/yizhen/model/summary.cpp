@@ -1,5 +1,6 @@
 #include "app/yizhen/model/summary.h"
 
+#include <algorithm>
 #include <cstdio>
 
 #include "app/yizhen/model/catalog.h"
@@ -53,6 +54,24 @@ std::vector<SummaryRow> summary_rows(const DaySummary& day, const std::vector<Pr
   r.push_back({tr(S::sum_dispense_lines, lang), std::to_string(dispense_lines(s))});
   r.push_back({tr(S::sum_value, lang), trf(lang, S::sum_yuan, money(s.value).c_str())});
   return r;
+}
+
+std::vector<BarGroup> summary_bars(const DaySummary& day, const std::vector<ProgramPtr>& programs, Lang lang) {
+  const ReportFigures& f = day.figures;
+  std::vector<BarGroup> out;
+  auto add = [&](BarGroup g) {
+    if (g.bars.empty()) return;
+    std::stable_sort(g.bars.begin(), g.bars.end(), [](const Bar& a, const Bar& b) { return a.value > b.value; });
+    out.push_back(std::move(g));
+  };
+  BarGroup progs{tr(S::sum_bars_programs, lang), {}};
+  for (const auto& [id, c] : f.by_program) progs.bars.push_back({program_name(programs, id, lang), c.screened, c.positive});
+  add(std::move(progs));
+  BarGroup stations{tr(S::sum_by_station, lang), {}};
+  for (const auto& [station, n] : f.by_station)
+    stations.bars.push_back({station.empty() ? tr(S::sum_no_station, lang) : station, n, 0});
+  add(std::move(stations));
+  return out;
 }
 
 std::string summary_text(const DaySummary& day, Lang lang) {

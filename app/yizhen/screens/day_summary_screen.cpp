@@ -1,7 +1,9 @@
 // Day summary: the numbers a team reports (人次, people, screenings and
-// positives by programme, referrals, home visits, medicines and their value).
+// positives by programme, referrals, home visits, medicines and their value),
+// with bars by programme and by station.
 #include <imgui.h>
 
+#include "app/yizhen/chart.h"
 #include "app/yizhen/model/summary.h"
 #include "app/yizhen/screens/screens.h"
 #include "app/yizhen/strings.h"
@@ -44,6 +46,10 @@ void DrawDaySummary(SummaryState&, const AppView& view, AppModel& actions, Nav& 
       ImGui::SetWindowFontScale(1.0f);
     }
     ImGui::EndTable();
+  }
+  for (const BarGroup& g : summary_bars(*view.summary, view.programs, lang)) {
+    ImGui::Spacing();
+    ui::BarChart(g, w > 0 ? w : ImGui::GetContentRegionAvail().x);
   }
   if (!view.dispensed.empty()) {
     ui::SectionTitle(tr(S::en_dispense));

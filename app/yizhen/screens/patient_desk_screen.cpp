@@ -6,6 +6,8 @@
 
 #include <algorithm>
 
+#include "app/yizhen/chart.h"
+#include "app/yizhen/model/vital_charts.h"
 #include "app/yizhen/model/vital_series.h"
 #include "app/yizhen/screens/screens.h"
 #include "app/yizhen/strings.h"
@@ -319,10 +321,20 @@ void draw_card(PatientDeskState& st, const AppView& view, AppModel& actions, Nav
   if (!any) ui::Muted(tr(S::pd_none));
 
   ui::SectionTitle(tr(S::pd_history_vitals));
-  // Vitals over time: one row per kind, newest value first.
+  // Vitals over time: the trends charted, then one row per kind, newest value first.
   const std::vector<VitalSeries> series = vital_series(h["observations"]);
   if (series.empty()) ui::Muted(tr(S::pd_none));
-  else if (ImGui::BeginTable("vitals", 2, ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersInnerH)) {
+  const std::vector<VitalChart> charts = vital_charts(series);
+  if (!charts.empty()) {
+    ui::Muted(tr(S::chart_band));
+    const float avail = ImGui::GetContentRegionAvail().x;
+    const float w = std::min(avail, std::max(ui::em() * 22, (avail - ImGui::GetStyle().ItemSpacing.x) / 2));
+    for (size_t i = 0; i < charts.size(); ++i) {
+      ui::SameLineIfFits(i == 0, w);
+      ui::VitalChartView(charts[i], lang, w);
+    }
+  }
+  if (!series.empty() && ImGui::BeginTable("vitals", 2, ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersInnerH)) {
     ImGui::TableSetupColumn("k", ImGuiTableColumnFlags_WidthFixed, ui::em() * 7);
     ImGui::TableSetupColumn("v", ImGuiTableColumnFlags_WidthStretch);
     for (const auto& [kind, values] : series) {
@@ -343,7 +355,6 @@ void draw_card(PatientDeskState& st, const AppView& view, AppModel& actions, Nav
     }
     ImGui::EndTable();
   }
-
   ui::SectionTitle(tr(S::pd_history_encounters));
   if (h["encounters"].empty()) ui::Muted(tr(S::pd_none));
   int n = 0;

@@ -49,6 +49,15 @@ void check_figures(SQLite::Database& db, const ReportFigures& f, const std::stri
   const std::string in = " IN (" + days + ")";
   CHECK(f.clinic_days == q1(db, "SELECT COUNT(*) FROM (" + days + ")"));
   CHECK(f.visits == q1(db, "SELECT COUNT(*) FROM encounter WHERE deleted = 0 AND clinic_day_id" + in));
+  int64_t by_station = 0;
+  for (const auto& entry : f.by_station) {
+    const auto& station = entry.first;
+    CAPTURE(station);
+    CHECK(entry.second == q1(db, "SELECT COUNT(*) FROM encounter WHERE deleted = 0 AND COALESCE(station, '') = ? AND "
+                                 "clinic_day_id" + in, {station}));
+    by_station += entry.second;
+  }
+  CHECK(by_station == f.visits);  // the stations partition the visits
   CHECK(f.people == q1(db, "SELECT COUNT(*) FROM (SELECT patient_id FROM encounter WHERE deleted = 0 AND clinic_day_id" +
                                in + " UNION SELECT patient_id FROM screening WHERE deleted = 0 AND clinic_day_id" + in +
                                ")"));
