@@ -323,7 +323,9 @@ int64_t App::keep_drafts(int64_t now_ms) {
                     clinic_day_.creating && !clinic_day_.form.place_code.empty() ? clinic_day_.form.to_json()
                                                                                   : json(nullptr),
                     now_ms);
-  model_.keep_draft("home_visit", !home_visit_.form.household_id.empty() ? home_visit_.form.to_json() : json(nullptr),
+  model_.keep_draft("home_visit",
+                    !home_visit_.form.household_id.empty() || home_visit_.form.new_household ? home_visit_.form.to_json()
+                                                                                               : json(nullptr),
                     now_ms);
   model_.flush_drafts(now_ms);
   return model_.draft_wait_ms(now_ms);

@@ -250,3 +250,43 @@ TEST_CASE("a home visit with items saves the visit and its dispenses") {
   }
   CHECK(s.db().execAndGet("SELECT COUNT(*) FROM home_visit").getInt() == 1);
 }
+
+TEST_CASE("a home visit to a family met for the first time registers its household with the visit") {
+  Store s = open_store(":memory:");
+  HomeVisitForm f;
+  f.new_household = true;
+  CHECK_FALSE(f.check(Lang::zh));  // no village, no head or address
+  CHECK(f.errors.count("household.village_code"));
+  CHECK(f.errors.count("household.head_name"));
+  f.village_code = "540102001001";
+  f.head_name = " 卓玛 ";
+  f.phone = "13800000000";
+  f.services = {"健康宣教"};
+  REQUIRE(f.check(Lang::zh));
+  // A draft keeps the new household's fields.
+  const HomeVisitForm back = HomeVisitForm::from_json(f.to_json());
+  CHECK(back.new_household);
+  CHECK(back.head_name == " 卓玛 ");
+  CHECK(back.village_code == "540102001001");
+  const std::string id = f.save(s);
+  const auto visit = s.get("home_visit", id);
+  REQUIRE(visit);
+  const auto hh = s.get("household", (*visit)["household_id"].get<std::string>());
+  REQUIRE(hh);
+  CHECK((*hh)["head_name"] == "卓玛");
+  CHECK((*hh)["village_code"] == "540102001001");
+  CHECK((*hh)["phone"] == "13800000000");
+
+  // A bad phone is refused under the household's field; nothing is saved.
+  f.phone = "12";
+  try {
+    f.save(s);
+    FAIL("should be refused");
+  } catch (const ValidationError& e) {
+    FieldErrors out;
+    place_errors(e.errors(), Lang::zh, out);
+    CHECK(out.count("household.phone"));
+  }
+  CHECK(s.db().execAndGet("SELECT COUNT(*) FROM household").getInt() == 1);
+  CHECK(s.db().execAndGet("SELECT COUNT(*) FROM home_visit").getInt() == 1);
+}

@@ -484,7 +484,13 @@ const std::vector<std::string>& common_services() {
 
 bool HomeVisitForm::check(Lang lang) {
   errors.clear();
-  if (household_id.empty()) errors["household_id"] = problem_text({"household_id", "required"}, lang);
+  if (new_household) {
+    if (village_code.empty()) errors["household.village_code"] = problem_text({"village_code", "required"}, lang);
+    if (trim(head_name).empty() && trim(address).empty())
+      errors["household.head_name"] = problem_text({"head_name", "required"}, lang);  // a household someone can find again
+  } else if (household_id.empty()) {
+    errors["household_id"] = problem_text({"household_id", "required"}, lang);
+  }
   for (size_t i = 0; i < items.size(); ++i)
     if (!(items[i].quantity > 0))
       errors["item." + std::to_string(i) + ".quantity"] = problem_text({"quantity", "not_positive"}, lang);
@@ -494,8 +500,11 @@ bool HomeVisitForm::check(Lang lang) {
 json HomeVisitForm::to_json() const {
   json it = json::array();
   for (const auto& d : items) it.push_back(dispense_json(d));
-  return {{"household_id", household_id}, {"clinic_day_id", clinic_day_id}, {"notes", notes},
-          {"patients", patients},         {"services", services},           {"items", it}};
+  json j = {{"household_id", household_id}, {"clinic_day_id", clinic_day_id}, {"notes", notes},
+            {"patients", patients},         {"services", services},           {"items", it}};
+  if (new_household)
+    j["new_household"] = {{"village_code", village_code}, {"head_name", head_name}, {"address", address}, {"phone", phone}};
+  return j;
 }
 
 HomeVisitForm HomeVisitForm::from_json(const json& j) {
@@ -506,6 +515,14 @@ HomeVisitForm HomeVisitForm::from_json(const json& j) {
   f.notes = j.value("notes", "");
   f.patients = j.value("patients", std::vector<std::string>{});
   f.services = j.value("services", std::vector<std::string>{});
+  if (j.contains("new_household") && j["new_household"].is_object()) {
+    const json& h = j["new_household"];
+    f.new_household = true;
+    f.village_code = h.value("village_code", "");
+    f.head_name = h.value("head_name", "");
+    f.address = h.value("address", "");
+    f.phone = h.value("phone", "");
+  }
   if (j.contains("items") && j["items"].is_array())
     for (const auto& d : j["items"]) f.items.push_back(dispense_from(d));
   return f;
@@ -513,7 +530,14 @@ HomeVisitForm HomeVisitForm::from_json(const json& j) {
 
 std::string HomeVisitForm::save(Store& store) const {
   HomeVisitInput in;
-  in.household_id = household_id;
+  if (new_household) {
+    in.new_household = {{"village_code", village_code}};
+    put_if(in.new_household, "head_name", head_name);
+    put_if(in.new_household, "address", address);
+    put_if(in.new_household, "phone", phone);
+  } else {
+    in.household_id = household_id;
+  }
   in.fields = {{"patients", patients}, {"services", services}};
   if (!clinic_day_id.empty()) in.fields["clinic_day_id"] = clinic_day_id;
   put_if(in.fields, "notes", notes);

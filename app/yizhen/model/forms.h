@@ -143,6 +143,10 @@ struct ClinicDayForm {
 // A home visit to a household.
 struct HomeVisitForm {
   std::string household_id, clinic_day_id, notes;
+  // A family met for the first time: the household is registered with the
+  // visit (core/care/home_visit.h), in `village_code`, instead of picked.
+  bool new_household = false;
+  std::string village_code, head_name, address, phone;
   std::vector<std::string> patients;  // ids seen
   std::vector<std::string> services;  // from common_services() or typed
   std::vector<DispenseLine> items;

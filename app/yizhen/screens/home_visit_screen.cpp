@@ -24,10 +24,20 @@ void DrawHomeVisit(HomeVisitState& st, const AppView& view, AppModel& actions, N
   if (ui::PlacePicker("hv", &st.village_filter, &st.village_code, view.places, tr(S::cd_place_hint), ui::touch_h() * 3)) {
     actions.load_households(st.village_code);
     f.household_id.clear();
+    f.village_code = st.village_code;
   }
   ui::SectionTitle(tr(S::hv_households));
   if (st.village_code.empty()) ui::Muted(tr(S::hv_pick_village));
-  else if (view.households.empty()) ui::Muted(tr(S::hv_no_households));
+  else {
+    if (ui::Button(tr(S::hv_new_household), ui::em() * 8)) {
+      f.new_household = true;
+      f.household_id.clear();
+      f.patients.clear();
+      f.village_code = st.village_code;
+      if (view.day) f.clinic_day_id = view.day->value("id", "");
+    }
+    if (view.households.empty()) ui::Muted(tr(S::hv_no_households));
+  }
   ImGui::BeginChild("hh", ImVec2(-1, -1), false);
   ImGuiListClipper clipper;
   clipper.Begin(static_cast<int>(view.households.size()), ui::touch_h() + ImGui::GetStyle().ItemSpacing.y);
@@ -37,6 +47,7 @@ void DrawHomeVisit(HomeVisitState& st, const AppView& view, AppModel& actions, N
       ImGui::PushID(h.id.c_str());
       std::string label = (h.head_name.empty() ? h.id.substr(0, 8) : h.head_name) + "  " + h.address;
       if (ImGui::Selectable(label.c_str(), f.household_id == h.id, 0, ImVec2(0, ui::touch_h()))) {
+        f.new_household = false;
         f.household_id = h.id;
         f.patients.clear();
         if (view.day) f.clinic_day_id = view.day->value("id", "");
@@ -52,22 +63,33 @@ void DrawHomeVisit(HomeVisitState& st, const AppView& view, AppModel& actions, N
   const HouseholdRow* hh = nullptr;
   for (const auto& h : view.households)
     if (h.id == f.household_id) hh = &h;
-  if (!hh) {
+  if (f.new_household) {
+    // A family met for the first time: registered with the visit, in the village picked.
+    ImGui::PushStyleColor(ImGuiCol_Text, ui::col_accent());
+    ImGui::TextWrapped("%s  %s", tr(S::hv_new_household_title), view.place_label(f.village_code).c_str());
+    ImGui::PopStyleColor();
+    ui::TextField(tr(S::hv_head_name), "##head", &f.head_name, f.errors, "household.head_name");
+    ui::TextField(tr(S::hv_address), "##addr", &f.address, f.errors, "household.address");
+    ui::TextField(tr(S::pd_phone), "##phone", &f.phone, f.errors, "household.phone", ui::em() * 12,
+                  ImGuiInputTextFlags_CharsDecimal);
+    if (auto e = f.errors.find("household.village_code"); e != f.errors.end()) ui::ErrorLine(e->second);
+  } else if (!hh) {
     ui::Muted(tr(S::hv_households));
     if (auto e = f.errors.find("household_id"); e != f.errors.end()) ui::ErrorLine(e->second);
     ImGui::EndChild();
     return;
+  } else {
+    ImGui::Text("%s  %s  %s", hh->head_name.c_str(), hh->address.c_str(), hh->phone.c_str());
+    ImGui::TextUnformatted(tr(S::hv_patients));
+    for (const auto& p : hh->members) {
+      ImGui::PushID(p.id.c_str());
+      if (ImGui::GetCursorPosX() + ui::em() * 6 > ImGui::GetWindowContentRegionMax().x) ImGui::NewLine();
+      ui::ToggleChip(p.name.c_str(), f.patients, p.id);
+      ImGui::SameLine();
+      ImGui::PopID();
+    }
+    ImGui::NewLine();
   }
-  ImGui::Text("%s  %s  %s", hh->head_name.c_str(), hh->address.c_str(), hh->phone.c_str());
-  ImGui::TextUnformatted(tr(S::hv_patients));
-  for (const auto& p : hh->members) {
-    ImGui::PushID(p.id.c_str());
-    if (ImGui::GetCursorPosX() + ui::em() * 6 > ImGui::GetWindowContentRegionMax().x) ImGui::NewLine();
-    ui::ToggleChip(p.name.c_str(), f.patients, p.id);
-    ImGui::SameLine();
-    ImGui::PopID();
-  }
-  ImGui::NewLine();
   ImGui::TextUnformatted(tr(S::hv_services));
   for (const auto& s : common_services()) {
     ImGui::PushID(s.c_str());
@@ -106,8 +128,9 @@ void DrawHomeVisit(HomeVisitState& st, const AppView& view, AppModel& actions, N
     st.saving = true;
     actions.save_home_visit(
         f,
-        [&st](const std::string&) {
+        [&st, &actions](const std::string&) {
           st.saving = false;
+          if (st.form.new_household) actions.load_households(st.village_code);  // the new family is listed now
           st.form = HomeVisitForm{};
         },
         show_refusal(st, lang));
