@@ -10,6 +10,7 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <cfloat>
 #include <cstdlib>
 #include <cstring>
 #include <stdexcept>
@@ -36,6 +37,9 @@ struct Window::Impl {
   bool imgui_sdl = false, imgui_gl = false;
   SDL_Event deferred{};
   bool has_deferred = false;
+  // Where the last motion event put the pointer, in window coordinates.
+  bool has_motion = false;
+  int motion_x = 0, motion_y = 0;
 
   ~Impl() {
     if (imgui_gl) ImGui_ImplOpenGL3_Shutdown();
@@ -135,6 +139,11 @@ int Window::wait_events(int timeout_ms) {
     }
     ++n;
     if (e.type != g_wake_event) ImGui_ImplSDL2_ProcessEvent(&e);
+    if (e.type == SDL_MOUSEMOTION && e.motion.windowID == SDL_GetWindowID(impl_->window)) {
+      impl_->has_motion = true;
+      impl_->motion_x = e.motion.x;
+      impl_->motion_y = e.motion.y;
+    }
     if (e.type == SDL_KEYDOWN || e.type == SDL_KEYUP) {
       const Uint16 mod = e.key.keysym.mod;
       io.KeyCtrl = (mod & KMOD_CTRL) != 0;
@@ -166,6 +175,15 @@ bool Window::has_pending_input() const { return impl_->has_deferred; }
 void Window::new_frame() {
   ImGui_ImplOpenGL3_NewFrame();  // uploads the font atlas when it changed
   ImGui_ImplSDL2_NewFrame();
+  // The pointer from the window's own motion events, over the backend's
+  // global query: while a button is held (a finger dragging a list), SDL's
+  // X11 driver answers that query from a cache refreshed only by XInput2
+  // raw motion, which a warped pointer (xdotool; some touch drivers) never
+  // sends, and ImGui saw the drag frozen where it began. Only while the
+  // backend says the pointer is ours (the window has focus).
+  ImGuiIO& mouse_io = ImGui::GetIO();
+  if (impl_->has_motion && mouse_io.MousePos.x > -FLT_MAX)
+    mouse_io.MousePos = ImVec2(static_cast<float>(impl_->motion_x), static_cast<float>(impl_->motion_y));
   // Once on the GPU, the atlas's CPU copies (alpha and RGBA, several MB
   // with CJK glyphs) and the font file it was built from are not needed
   // until the next rebuild (load_fonts).

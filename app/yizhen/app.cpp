@@ -279,7 +279,7 @@ void App::draw(float width, float height) {
       ImGui::PopID();
     }
     ImGui::PopStyleVar();
-    ImGui::EndChild();
+    ui::EndChild();
     ImGui::SameLine();
   }
 
@@ -297,7 +297,7 @@ void App::draw(float width, float height) {
     case Screen::first_start: DrawFirstStart(first_start_, v, model_, nav_); break;
     case Screen::count_: break;
   }
-  ImGui::EndChild();
+  ui::EndChild();
   draw_status_bar();
   ImGui::End();
 

@@ -1,5 +1,6 @@
 #include "app/yizhen/ui.h"
 
+#include <imgui_internal.h>  // touch scrolling: the window under the finger, the active item
 #include <imgui_stdlib.h>
 
 #include <algorithm>
@@ -261,10 +262,42 @@ bool PlacePicker(const char* id, std::string* filter, std::string* code, const s
       }
       ImGui::PopID();
     }
-  ImGui::EndChild();
+  EndChild();
   ImGui::PopID();
   return picked;
 }
+
+namespace {
+// Whether the press under way began in the text field already being edited:
+// then a drag selects text. A press that only now activated a field (a
+// finger landing on a form full of fields) scrolls like any other.
+bool g_drag_selects = false;
+}  // namespace
+
+void EndChild() {
+  ImGuiContext& g = *GImGui;
+  ImGuiWindow* win = g.CurrentWindow;
+  const bool editing = g.ActiveId != 0 && g.ActiveId == g.InputTextState.ID;
+  if (ImGui::IsMouseClicked(ImGuiMouseButton_Left)) g_drag_selects = editing && !g.ActiveIdIsJustActivated;
+  // The innermost window under the finger that can scroll takes the drag.
+  ImGuiWindow* target = g.HoveredWindow;
+  while (target && target->ScrollMax.y <= 0 && (target->Flags & ImGuiWindowFlags_ChildWindow)) target = target->ParentWindow;
+  const ImGuiIO& io = g.IO;
+  if (target == win && win->ScrollMax.y > 0 && ImGui::IsMouseDragging(ImGuiMouseButton_Left) &&
+      win->InnerClipRect.Contains(io.MouseClickedPos[0]) && !(editing && g_drag_selects) &&
+      g.ActiveId != ImGui::GetWindowScrollbarID(win, ImGuiAxis_Y)) {
+    ImGui::SetScrollY(win, win->Scroll.y - io.MouseDelta.y);
+    if (g.ActiveId != 0) ImGui::ClearActiveID();  // a drag scrolls; it presses nothing
+  }
+  ImGui::EndChild();
+}
+
+float save_bar_h() {
+  return touch_h() + ImGui::GetTextLineHeightWithSpacing() * 2 + ImGui::GetStyle().ItemSpacing.y * 2;
+}
+
+void BeginFormBody(const char* id) { ImGui::BeginChild(id, ImVec2(-1, -save_bar_h()), false); }
+void EndFormBody() { EndChild(); }
 
 bool EnterPressed() {
   return ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_Enter), false) ||

@@ -94,6 +94,20 @@ int PickList(const char* id, bool field_active, bool field_hovered, bool& open, 
 // `button`: a button beside the filter, its press in *button_pressed.
 bool PlacePicker(const char* id, std::string* filter, std::string* code, const std::vector<PlaceRow>& places,
                  const char* hint, float list_height, const char* button = nullptr, bool* button_pressed = nullptr);
+// ImGui::EndChild, after letting a finger drag the child's content: a drag
+// that starts inside a window that scrolls (the innermost under the finger)
+// scrolls it, and what lay under the finger is not pressed when it lifts.
+// A drag in the text field being edited still selects text (one that
+// starts on another field scrolls); the scrollbar still works.
+// Every child of the app ends with this, so every list and page scrolls by
+// touch.
+void EndChild();
+// A form's fields scroll above its Save / Cancel bar, which stays in view:
+// BeginFormBody opens a child filling the window but save_bar_h();
+// EndFormBody closes it, and the bar follows.
+float save_bar_h();
+void BeginFormBody(const char* id);
+void EndFormBody();
 // Was Enter pressed this frame (either Enter key)?
 bool EnterPressed();
 bool EscapePressed();

@@ -1,5 +1,6 @@
 // A team without a server: team init / show, member add / list, places
-// search, place add / show (core/care/team.h, core/care/places.h).
+// search, place add / show (core/care/team.h, core/care/places.h); and the
+// team's clinic days and households listed (clinic-day list, household list).
 
 #include <memory>
 #include <sstream>
@@ -125,6 +126,53 @@ void add_team_commands(CLI::App& app, Context& ctx, int& exit_code) {
       if (!p) throw NotFound("place", *code);
       const std::string label = place_label(store.db(), *code);
       emit(ctx, place_json(*p, label), place_line(*p, label));
+      return 0;
+    });
+  });
+
+  auto* day = app.add_subcommand("clinic-day", "Clinic days");
+  day->require_subcommand(1);
+  auto day_limit = std::make_shared<int>(50);
+  auto* dlist = day->add_subcommand("list", "Clinic days, newest first: date, kind, place, status, notes");
+  dlist->add_option("--limit", *day_limit, "At most this many")->check(CLI::Range(1, 100000));
+  dlist->callback([&, day_limit] {
+    exit_code = guarded(ctx, [&] {
+      Store store = ctx.open_existing();
+      json out = json::array();
+      std::ostringstream text;
+      for (const json& d : recent_clinic_days(store.db(), *day_limit)) {
+        out.push_back(d);
+        text << d.value("date", "") << "\t" << d.value("kind", "") << "\t"
+             << place_label(store.db(), d.value("place_code", "")) << "\t" << d.value("status", "") << "\t"
+             << d.value("id", "") << "\n";
+      }
+      emit(ctx, out, text.str());
+      return 0;
+    });
+  });
+
+  auto* household = app.add_subcommand("household", "Households (for home visits)");
+  household->require_subcommand(1);
+  auto village = std::make_shared<std::string>();
+  auto* hlist = household->add_subcommand("list", "Households of a village (code prefix), with their members");
+  hlist->add_option("--village", *village, "Village code (or a prefix of it)")->required();
+  hlist->callback([&, village] {
+    exit_code = guarded(ctx, [&] {
+      Store store = ctx.open_existing();
+      json out = json::array();
+      std::ostringstream text;
+      for (const HouseholdRow& h : households_in(store.db(), *village, 100000)) {
+        json members = json::array();
+        std::string names;
+        for (const auto& m : h.members) {
+          members.push_back({{"id", m.id}, {"name", m.name}});
+          names += (names.empty() ? "" : " ") + m.name;
+        }
+        out.push_back({{"id", h.id}, {"village_code", h.village_code}, {"head_name", h.head_name},
+                       {"address", h.address}, {"phone", h.phone}, {"members", members}});
+        text << h.head_name << "\t" << h.address << "\t" << h.phone << "\t" << names << "\t" << h.id << "\n";
+      }
+      emit(ctx, out, text.str());
       return 0;
     });
   });

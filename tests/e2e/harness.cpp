@@ -188,3 +188,24 @@ void click(const std::string& display, const std::string& window, std::pair<int,
 }
 
 }  // namespace yz::test
+
+namespace yz::test {
+
+void drag(const std::string& display, const std::string& window, std::pair<int, int> from, std::pair<int, int> to) {
+  auto move = [&](int x, int y) {
+    xdotool(display, {"mousemove", "--window", window, std::to_string(x), std::to_string(y)});
+    sleep_ms(60);
+  };
+  move(from.first, from.second);
+  sleep_ms(300);
+  xdotool(display, {"mousedown", "1"});
+  sleep_ms(100);
+  constexpr int kSteps = 12;
+  for (int i = 1; i <= kSteps; ++i)
+    move(from.first + (to.first - from.first) * i / kSteps, from.second + (to.second - from.second) * i / kSteps);
+  sleep_ms(100);
+  xdotool(display, {"mouseup", "1"});
+  sleep_ms(400);
+}
+
+}  // namespace yz::test

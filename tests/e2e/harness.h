@@ -89,6 +89,9 @@ std::vector<std::string> app_env(const std::string& display);
 // focus it, park the pointer, and give it a second for its first frame and
 // fonts. Returns the window id.
 std::string start_and_focus(const std::string& display, Child& app, const std::string& log);
+// A finger's drag from `from` to `to` (window coordinates): press, move in
+// steps the app sees frame by frame, release.
+void drag(const std::string& display, const std::string& window, std::pair<int, int> from, std::pair<int, int> to);
 // window_png into $YIZHEN_E2E_SHOTS/`name` when that variable names a folder
 // (for a person to look at), else nothing.
 void keep_screenshot(const std::string& display, const std::string& window, const std::string& name);

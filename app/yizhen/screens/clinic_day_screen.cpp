@@ -4,6 +4,8 @@
 #include <imgui.h>
 #include <imgui_stdlib.h>
 
+#include <algorithm>
+
 #include "app/yizhen/model/summary.h"
 #include "app/yizhen/screens/screens.h"
 #include "app/yizhen/strings.h"
@@ -78,6 +80,13 @@ void draw_new_day(ClinicDayState& st, const AppView& view, AppModel& actions) {
   }
   ImGui::NewLine();
   ui::TextArea(tr(S::cd_notes), "##notes", &f.notes, 2);
+}
+
+// Open / Cancel, under the fields (always in view).
+void draw_new_day_bar(ClinicDayState& st, const AppView& view, AppModel& actions) {
+  ClinicDayForm& f = st.form;
+  const Lang lang = view.prefs.lang;
+  if (!f.errors.empty()) ui::ErrorLine(f.errors.begin()->second);
   const bool keys = st.place.keys_free();
   if (ui::PrimaryButton(tr(S::cd_open), ui::em() * 8) || (keys && ui::EnterPressed() && !ImGui::IsAnyItemActive())) {
     if (f.check(lang))
@@ -104,8 +113,19 @@ void draw_new_day(ClinicDayState& st, const AppView& view, AppModel& actions) {
 void DrawClinicDay(ClinicDayState& st, const AppView& view, AppModel& actions, Nav& nav) {
   const Lang lang = view.prefs.lang;
   const bool columns = !nav.portrait;
-  ImGui::BeginChild("cd_left", ImVec2(columns ? ImGui::GetContentRegionAvail().x * 0.5f : -1, columns ? -1 : 0),
-                    false, columns ? 0 : ImGuiWindowFlags_AlwaysAutoResize);
+  // A team's very first clinic day: the form is open already.
+  if (view.ready && !st.offered_first) {
+    st.offered_first = true;
+    if (view.days.empty() && !view.day) st.creating = true;
+  }
+  // Portrait: the day (or the new day's form) on top, the recent days below
+  // with room for a few rows.
+  const float avail_h = ImGui::GetContentRegionAvail().y;
+  const float left_h = columns       ? -1
+                       : st.creating ? avail_h * 0.72f
+                                     : std::clamp(st.day_h, ui::em() * 4, avail_h * 0.6f);
+  ImGui::BeginChild("cd_left", ImVec2(columns ? ImGui::GetContentRegionAvail().x * 0.5f : -1, left_h), false);
+  if (st.creating) ui::BeginFormBody("cd_body");
   ui::SectionTitle(tr(S::cd_title));
   if (view.day) {
     const json& d = *view.day;
@@ -145,14 +165,15 @@ void DrawClinicDay(ClinicDayState& st, const AppView& view, AppModel& actions, N
   } else {
     ui::Muted(tr(S::no_day));
   }
-  // A team's very first clinic day: the form is open already.
-  if (view.ready && !st.offered_first) {
-    st.offered_first = true;
-    if (view.days.empty() && !view.day) st.creating = true;
+  if (st.creating) {
+    draw_new_day(st, view, actions);
+    ui::EndFormBody();
+    draw_new_day_bar(st, view, actions);
+  } else if (ui::PrimaryButton(tr(S::cd_open_new), ui::em() * 9)) {
+    st.creating = true;
   }
-  if (st.creating) draw_new_day(st, view, actions);
-  else if (ui::PrimaryButton(tr(S::cd_open_new), ui::em() * 9)) st.creating = true;
-  ImGui::EndChild();
+  st.day_h = ImGui::GetCursorPosY();  // the content's height (the cursor counts the scroll too)
+  ui::EndChild();
   if (columns) ImGui::SameLine();
 
   ImGui::BeginChild("cd_recent", ImVec2(-1, -1), true);
@@ -173,7 +194,7 @@ void DrawClinicDay(ClinicDayState& st, const AppView& view, AppModel& actions, N
         actions.select_day(id);
       ImGui::PopID();
     }
-  ImGui::EndChild();
+  ui::EndChild();
 }
 
 }  // namespace yz::app

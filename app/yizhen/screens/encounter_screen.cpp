@@ -359,8 +359,10 @@ void DrawEncounter(EncounterState& st, const AppView& view, AppModel& actions, N
     ImGui::PopStyleColor();
   }
 
-  ImGui::BeginChild("enc_main", ImVec2(columns ? ImGui::GetContentRegionAvail().x * 0.62f : -1, columns ? -ui::touch_h() * 1.4f : 0),
-                    false, columns ? 0 : ImGuiWindowFlags_AlwaysAutoResize);
+  // The form scrolls above the save bar, in both layouts (in portrait it
+  // once grew to its full height and the bar sat below two scroll areas).
+  ImGui::BeginChild("enc_main", ImVec2(columns ? ImGui::GetContentRegionAvail().x * 0.62f : -1, -ui::touch_h() * 1.4f),
+                    false);
   // Station chips: the day's stations, or the usual list.
   ImGui::TextUnformatted(tr(S::en_station));
   std::vector<std::string> stations;
@@ -486,7 +488,7 @@ void DrawEncounter(EncounterState& st, const AppView& view, AppModel& actions, N
     ui::TextField(tr(S::en_follow_up_reason), "##fur", &f.follow_up_reason, f.errors, "follow_up.reason");
   }
   draw_screening(st, view, actions, columns);
-  ImGui::EndChild();
+  ui::EndChild();
 
   if (columns) {
     ImGui::SameLine();
@@ -516,7 +518,7 @@ void DrawEncounter(EncounterState& st, const AppView& view, AppModel& actions, N
       ui::SectionTitle(f.screening.program->name.in(lang).c_str());
       draw_screening_result(f.screening, lang);
     }
-    ImGui::EndChild();
+    ui::EndChild();
   }
 
   // The save bar stays at the bottom.

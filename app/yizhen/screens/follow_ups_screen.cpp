@@ -96,7 +96,7 @@ void DrawFollowUps(FollowUpsState& st, const AppView& view, AppModel& actions, N
   }
   if (ui::PlacePicker("fu", &st.place_filter, &st.place_code, view.places, tr(S::cd_place_hint), -1))
     actions.load_follow_ups(st.place_code);
-  ImGui::EndChild();
+  ui::EndChild();
   if (columns) ImGui::SameLine();
 
   ImGui::BeginChild("fu_list", ImVec2(-1, -1), true);
@@ -154,7 +154,7 @@ void DrawFollowUps(FollowUpsState& st, const AppView& view, AppModel& actions, N
       ImGui::Separator();
       ImGui::PopID();
     }
-  ImGui::EndChild();
+  ui::EndChild();
   DrawFollowUpConfirm(st, view, actions);
 }
 

@@ -54,12 +54,13 @@ void DrawHomeVisit(HomeVisitState& st, const AppView& view, AppModel& actions, N
       }
       ImGui::PopID();
     }
-  ImGui::EndChild();
-  ImGui::EndChild();
+  ui::EndChild();
+  ui::EndChild();
   if (columns) ImGui::SameLine();
 
   ImGui::BeginChild("hv_form", ImVec2(-1, -1), true);
   ui::SectionTitle(tr(S::hv_title));
+  ui::BeginFormBody("hv_fields");
   const HouseholdRow* hh = nullptr;
   for (const auto& h : view.households)
     if (h.id == f.household_id) hh = &h;
@@ -76,7 +77,8 @@ void DrawHomeVisit(HomeVisitState& st, const AppView& view, AppModel& actions, N
   } else if (!hh) {
     ui::Muted(tr(S::hv_households));
     if (auto e = f.errors.find("household_id"); e != f.errors.end()) ui::ErrorLine(e->second);
-    ImGui::EndChild();
+    ui::EndFormBody();
+    ui::EndChild();
     return;
   } else {
     ImGui::Text("%s  %s  %s", hh->head_name.c_str(), hh->address.c_str(), hh->phone.c_str());
@@ -124,6 +126,8 @@ void DrawHomeVisit(HomeVisitState& st, const AppView& view, AppModel& actions, N
                                   [&](size_t i) { return hits[i]->name + "  " + money(hits[i]->unit_value) + "/" + hits[i]->unit; });
   if (picked >= 0) add(*hits[static_cast<size_t>(picked)]);
   ui::TextArea(tr(S::hv_notes), "##notes", &f.notes, 2);
+  ui::EndFormBody();
+  for (const auto& [k, v] : f.errors) ui::ErrorLine(v);
   if (ui::PrimaryButton(st.saving ? tr(S::saving) : tr(S::hv_save), ui::em() * 9) && !st.saving && f.check(lang)) {
     st.saving = true;
     actions.save_home_visit(
@@ -135,8 +139,12 @@ void DrawHomeVisit(HomeVisitState& st, const AppView& view, AppModel& actions, N
         },
         show_refusal(st, lang));
   }
-  for (const auto& [k, v] : f.errors) ui::ErrorLine(v);
-  ImGui::EndChild();
+  ImGui::SameLine();
+  if (ui::Button(tr(S::cancel), ui::em() * 5)) {
+    st.form = HomeVisitForm{};
+    actions.clear_draft("home_visit");
+  }
+  ui::EndChild();
 }
 
 }  // namespace yz::app

@@ -74,7 +74,7 @@ void draw_results(PatientDeskState& st, const AppView& view, AppModel& actions, 
       }
     clipper.End();
   }
-  ImGui::EndChild();
+  ui::EndChild();
 }
 
 // "还不能保存，请填写：村、…": the labels of the fields with a problem, in
@@ -120,6 +120,7 @@ void draw_registration(PatientDeskState& st, const AppView& view, AppModel& acti
   PatientForm& f = st.form;
   const Lang lang = view.prefs.lang;
   ui::SectionTitle(tr(S::pd_new));
+  ui::BeginFormBody("reg_fields");
   if (st.focus_form) {
     ImGui::SetKeyboardFocusHere();
     st.focus_form = false;
@@ -231,12 +232,12 @@ void draw_registration(PatientDeskState& st, const AppView& view, AppModel& acti
       ui::Muted(d.reason == "same_id" ? tr(S::pd_dup_same_id) : tr(S::pd_dup_similar));
       ImGui::PopID();
     }
-    ImGui::EndChild();
+    ui::EndChild();
     ImGui::PopStyleColor();
     ImGui::Checkbox(tr(S::pd_dup_save_anyway), &st.dup_acknowledged);
   }
+  ui::EndFormBody();
 
-  ImGui::Spacing();
   if (const std::string missing = missing_line(f.errors); !missing.empty()) ui::ErrorLine(missing);
   const bool blocked = !view.duplicates.empty() && !st.dup_acknowledged;
   if (blocked) ImGui::BeginDisabled();
@@ -447,7 +448,7 @@ void DrawPatientDesk(PatientDeskState& st, const AppView& view, AppModel& action
   }
   if (ui::PrimaryButton(tr(S::pd_new), -1)) BeginRegistration(st);
   draw_results(st, view, actions, -1);
-  ImGui::EndChild();
+  ui::EndChild();
   if (columns) ImGui::SameLine();
 
   ImGui::BeginChild("desk_right", ImVec2(-1, -1), true);
@@ -459,7 +460,7 @@ void DrawPatientDesk(PatientDeskState& st, const AppView& view, AppModel& action
     if (st.edit.closed) st.editing = false;
   } else if (view.card) draw_card(st, view, actions, nav);
   else ui::Muted(tr(S::pd_type_to_search));
-  ImGui::EndChild();
+  ui::EndChild();
 }
 
 }  // namespace yz::app

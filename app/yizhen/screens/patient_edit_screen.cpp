@@ -115,10 +115,9 @@ void DrawPatientEdit(PatientEditState& st, const AppView& view, AppModel& action
   PatientEditForm& f = st.form;
   ui::SectionTitle((std::string(tr(S::pe_title)) + "  " + f.original.value("name", "")).c_str());
   // The fields scroll; the bar under them does not.
-  const float bar_h = ui::touch_h() * 1.3f + ImGui::GetTextLineHeightWithSpacing() * 2;
-  ImGui::BeginChild("edit_fields", ImVec2(-1, -bar_h), false);
+  ui::BeginFormBody("edit_fields");
   const bool in_notes = draw_fields(st, view, actions);
-  ImGui::EndChild();
+  ui::EndFormBody();
 
   // Problems that have no field in view (or that the care command found on
   // a field the nurse did not touch) are named above the buttons.

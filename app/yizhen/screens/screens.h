@@ -68,6 +68,7 @@ struct ClinicDayState {
   bool confirm_close = false;
   bool offered_first = false;  // a device with no clinic day yet opened the form once
   bool staff_offered = false;  // the new day's staff started as the whole team
+  float day_h = 0;             // portrait: the height the day's details took last frame
 };
 void DrawClinicDay(ClinicDayState& st, const AppView& view, AppModel& actions, Nav& nav);
 

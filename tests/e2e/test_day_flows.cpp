@@ -1,0 +1,134 @@
+// A clinic day's other flows on a real window (issue 15): the day opened in
+// the app, a patient registered with an age only, a home visit to a family
+// met for the first time (its household registered with the visit), the
+// day summary with its bars, and the day closed with its figures kept in its
+// notes; yizhenctl then reads what was stored.
+//
+// Screenshots go to $YIZHEN_E2E_SHOTS when it is set (look at them after a
+// layout change: the coordinates below are read off them).
+#include <doctest/doctest.h>
+
+#include <signal.h>
+
+#include <chrono>
+
+#include <nlohmann/json.hpp>
+
+#include "tests/e2e/harness.h"
+#include "tests/support/process.h"
+
+using json = nlohmann::json;
+using namespace yz::test;
+
+namespace {
+const std::string kApp = YIZHEN_APP;
+const std::string kCtl = YIZHENCTL;
+
+// Window coordinates at 1366x768, Chinese, text scale 1.
+constexpr std::pair<int, int> kVillageRow{288, 563};      // new clinic day: 塔巴村 in the place list
+constexpr std::pair<int, int> kMaleChip{684, 317};        // registration: 男
+constexpr std::pair<int, int> kDragFrom{990, 520}, kDragTo{990, 150};  // a drag up the registration form
+constexpr std::pair<int, int> kConsent{688, 549};         // then its consent box
+constexpr std::pair<int, int> kNewHousehold{253, 356};    // home visit: 新建户
+constexpr std::pair<int, int> kHeadName{700, 184};        // its 户主姓名 field
+constexpr std::pair<int, int> kSaveVisit{647, 601};       // 保存入户记录
+constexpr std::pair<int, int> kCloseDay{263, 268};        // clinic day: 结束义诊日
+constexpr std::pair<int, int> kCloseYes{223, 298};        // and 是 to confirm
+
+json ctl_json(const std::string& db, std::vector<std::string> args) {
+  args.insert(args.begin(), {kCtl, "--db", db});
+  args.push_back("--json");
+  RunResult r = run(args);
+  INFO("yizhenctl " << args[3] << ": " << r.err);
+  REQUIRE(r.code == 0);
+  return json::parse(r.out);
+}
+}  // namespace
+
+TEST_CASE("a clinic day: opened, a patient by age only, a home visit that registers a household, the summary, closed") {
+  if (!have_x()) return;
+  Xvfb x;
+  REQUIRE_MESSAGE(!x.display().empty(), "Xvfb did not start");
+  TempDir dir;
+  const std::string db = dir.file("t.db");
+  REQUIRE(run({kCtl, "--db", db, "team", "init", "--name", "北京援藏医疗队", "--county", "540127"}).code == 0);
+  const json township = ctl_json(db, {"place", "add", "--name", "工卡镇", "--parent", "540127"});
+  const std::string village = ctl_json(db, {"place", "add", "--name", "塔巴村", "--parent", township["code"]})["code"];
+  Child app({kApp, "--db", db, "--lang", "zh", "--size", "1366x768", "--screen", "clinic-day"}, app_env(x.display()),
+            dir.file("app.log"));
+  const std::string w = start_and_focus(x.display(), app, dir.file("app.log"));
+  const std::string d = x.display();
+
+  // The team's first day: its form is open; the village picked from its list.
+  click(d, w, kVillageRow);
+  keep_screenshot(d, w, "day-1-new.png");
+  keys(d, {"Return"});  // open the day
+  sleep_ms(800);
+  keep_screenshot(d, w, "day-2-open.png");
+
+  // A man who knows only his age: the village is the day's.
+  keys(d, {"F2", "ctrl+n"});
+  type_cjk(d, "多吉");
+  keys(d, {"Tab", "Tab", "Tab"});  // past the 身份证 and the birth date: the age
+  type(d, "62");
+  click(d, w, kMaleChip);
+  // The consent is below the fold: a finger drags the form up (touch
+  // scrolling), then taps the box.
+  drag(d, w, kDragFrom, kDragTo);
+  drag(d, w, kDragFrom, kDragTo);
+  keep_screenshot(d, w, "day-3-dragged.png");
+  click(d, w, kConsent);
+  keep_screenshot(d, w, "day-3-age-only.png");
+  keys(d, {"Return"});
+  sleep_ms(800);
+
+  // A home visit to a family met for the first time.
+  keys(d, {"F4"});
+  sleep_ms(500);
+  keep_screenshot(d, w, "day-4-home-visit.png");
+  click(d, w, kNewHousehold);
+  click(d, w, kHeadName);
+  type_cjk(d, "扎西");
+  keep_screenshot(d, w, "day-5-new-household.png");
+  click(d, w, kSaveVisit);
+  sleep_ms(800);
+
+  keys(d, {"F6"});
+  sleep_ms(800);
+  keep_screenshot(d, w, "day-6-summary.png");
+  keys(d, {"F1"});
+  sleep_ms(500);
+  keep_screenshot(d, w, "day-7-clinic-day.png");
+  click(d, w, kCloseDay);
+  keep_screenshot(d, w, "day-8-confirm.png");
+  click(d, w, kCloseYes);
+  sleep_ms(800);
+  keep_screenshot(d, w, "day-9-closed.png");
+  CHECK(app.stop(SIGTERM) == 0);
+  INFO(slurp(dir.file("app.log")));
+
+  // The day, opened at the village and closed with its figures in its notes.
+  const json report = ctl_json(db, {"report", "--township", village});
+  CHECK(report["total"]["clinic_days"] == 1);
+  CHECK(report["total"]["home_visits"] == 1);
+  CHECK(report["total"]["households"] == 1);
+  const json search = ctl_json(db, {"patient", "search", "duoji"});
+  REQUIRE(search.size() == 1);
+  const json dorje = ctl_json(db, {"patient", "show", search[0]["id"]});
+  const json& p = dorje["patient"];
+  CHECK(p["name"] == "多吉");
+  CHECK(p["sex"] == "M");
+  CHECK(p["birth_estimated"] == true);  // from the age: 62 years before today
+  const std::chrono::year_month_day today{std::chrono::floor<std::chrono::days>(std::chrono::system_clock::now())};
+  CHECK(std::stoi(p["birth_date"].get<std::string>().substr(0, 4)) == static_cast<int>(today.year()) - 62);
+  CHECK(p["consent"] == true);  // ticked after the drag brought the box into view
+  CHECK(p["village_code"] == village);  // the day's village, by default
+  // The household registered with the visit, in the day's village, and the visit on the day.
+  const json households = ctl_json(db, {"household", "list", "--village", village});
+  REQUIRE(households.size() == 1);
+  CHECK(households[0]["head_name"] == "扎西");
+  const json days = ctl_json(db, {"clinic-day", "list"});
+  REQUIRE(days.size() == 1);
+  CHECK(days[0]["status"] == "closed");
+  CHECK(days[0]["notes"].get<std::string>().find("入户 1 户次") != std::string::npos);
+}
