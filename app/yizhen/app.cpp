@@ -233,8 +233,18 @@ void App::draw_status_bar() {
   }
 }
 
+void App::follow_sync() {
+  if (!sync_.service) return;
+  sync_.service->poll();
+  const std::optional<int64_t> done = sync_.service->view().status.last_success_ms;
+  if (done == sync_seen_) return;
+  sync_seen_ = done;
+  model_.refresh_pending();
+}
+
 void App::draw(float width, float height) {
   set_ui_lang(model_.lang());
+  follow_sync();
   // Before the text fields take this frame's characters (note_typed waits for a pause).
   if (!ImGui::GetIO().InputQueueCharacters.empty()) last_char_at_ = ImGui::GetTime();
   if (model_.view().prefs.scale != loaded_scale_) fonts_dirty_ = true;

@@ -6,6 +6,7 @@
 // Threads: UI thread only.
 
 #include <cstdint>
+#include <optional>
 #include <set>
 #include <string>
 
@@ -52,6 +53,10 @@ class App {
   json state_json() const;
 
  private:
+  // A sync round that ended moved the pending count (the top bar and the
+  // Sync screen show it): count again.
+  void follow_sync();
+  std::optional<int64_t> sync_seen_;
   void draw_top_bar();
   void draw_status_bar();
   void handle_shortcuts();

@@ -53,8 +53,7 @@ void DrawSync(SyncScreenState& st, const AppView& view, AppModel& actions, Nav&)
     ui::Muted(tr(S::sy_not_available));
     return;
   }
-  SyncService& sync = *st.service;
-  sync.poll();
+  SyncService& sync = *st.service;  // polled by the App each frame
   const SyncView& sv = sync.view();
   const sync::SyncStatus& s = sv.status;
   const Lang lang = view.prefs.lang;
