@@ -1,0 +1,126 @@
+// Screening programs through the encounter's generic form on a real window:
+// two encounters for one woman, each under another program picked from the
+// list the form offers her, answers given with chips and typed numbers, the
+// result decided live, and both screenings (with the referral and follow-up
+// the programs ask for) read back with yizhenctl.
+//
+// Screenshots go to $YIZHEN_E2E_SHOTS when it is set (the coordinates below
+// are read off them: look at them after a layout change).
+#include <doctest/doctest.h>
+
+#include <signal.h>
+
+#include <map>
+#include <nlohmann/json.hpp>
+
+#include "tests/e2e/harness.h"
+#include "tests/support/process.h"
+
+using json = nlohmann::json;
+using namespace yz::test;
+
+namespace {
+const std::string kApp = YIZHEN_APP;
+const std::string kCtl = YIZHENCTL;
+
+// Window coordinates at 1366x768, Chinese, text scale 1, on the encounter
+// form scrolled to its end (the wheel over the form).
+constexpr std::pair<int, int> kFormMiddle{500, 400};
+constexpr std::pair<int, int> kHypertension{527, 161}, kDiabetes{527, 215};  // in the list of programs offered
+constexpr std::pair<int, int> kKnownNo{288, 455};    // hypertension: 既往确诊 否
+constexpr std::pair<int, int> kHeadache{209, 539};   // and 伴随症状 剧烈头痛
+constexpr std::pair<int, int> kFastingYes{207, 289}, kGlucose{258, 371}, kDmKnownNo{287, 455},
+    kThreeMoreYes{207, 538};  // diabetes: 空腹 是, 血糖, 既往确诊 否, 三多一少 是;
+
+json ctl_json(const std::string& db, std::vector<std::string> args) {
+  args.insert(args.begin(), {kCtl, "--db", db, "--json"});
+  RunResult r = run(args);
+  REQUIRE_MESSAGE(r.code == 0, r.err);
+  return json::parse(r.out);
+}
+
+void scroll_form_to_end(const std::string& d, const std::string& w) {
+  xdotool(d, {"mousemove", "--window", w, std::to_string(kFormMiddle.first), std::to_string(kFormMiddle.second)});
+  sleep_ms(300);
+  for (int i = 0; i < 15; ++i) {
+    xdotool(d, {"click", "5"});
+    sleep_ms(100);
+  }
+  sleep_ms(500);
+}
+}  // namespace
+
+TEST_CASE("screenings under two programs through the encounter's generic form, each stored with its result") {
+  if (!have_x()) return;
+  Xvfb x;
+  REQUIRE_MESSAGE(!x.display().empty(), "Xvfb did not start");
+  TempDir dir;
+  const std::string db = dir.file("t.db");
+  REQUIRE(run({kCtl, "--db", db, "team", "init", "--name", "北京援藏医疗队", "--county", "540127"}).code == 0);
+  const std::string township = ctl_json(db, {"place", "add", "--name", "工卡镇", "--parent", "540127"})["code"];
+  const std::string village = ctl_json(db, {"place", "add", "--name", "塔巴村", "--parent", township})["code"];
+  const std::string pid = ctl_json(db, {"patient", "add", "--name", "卓玛", "--sex", "F", "--age", "41", "--village",
+                                        village, "--consent"})["id"];
+  Child app({kApp, "--db", db, "--lang", "zh", "--size", "1366x768", "--screen", "patients"}, app_env(x.display()),
+            dir.file("app.log"));
+  const std::string w = start_and_focus(x.display(), app, dir.file("app.log"));
+  const std::string d = x.display();
+  type(d, "zhuoma");
+  sleep_ms(500);
+  keys(d, {"Return"});  // opens the first result
+  keys(d, {"ctrl+e"});  // her encounter: the complaint has focus
+  keys(d, {"Tab"});
+  type(d, "168");  // systolic
+  keys(d, {"Tab"});
+  type(d, "102");  // diastolic
+  scroll_form_to_end(d, w);
+  keep_screenshot(d, w, "sc-1-programs.png");
+  click(d, w, kHypertension);
+  scroll_form_to_end(d, w);
+  keep_screenshot(d, w, "sc-2-form.png");
+  click(d, w, kKnownNo);
+  click(d, w, kHeadache);
+  keep_screenshot(d, w, "sc-3-answered.png");
+  keys(d, {"ctrl+s"});
+  sleep_ms(1000);
+
+  // The second encounter, under the diabetes program.
+  keys(d, {"ctrl+e"});
+  scroll_form_to_end(d, w);
+  click(d, w, kDiabetes);
+  scroll_form_to_end(d, w);
+  keep_screenshot(d, w, "sc-4-diabetes.png");
+  click(d, w, kFastingYes);
+  click(d, w, kGlucose);
+  type(d, "7.8");
+  click(d, w, kDmKnownNo);
+  click(d, w, kThreeMoreYes);
+  keep_screenshot(d, w, "sc-5-diabetes-answered.png");
+  keys(d, {"ctrl+s"});
+  sleep_ms(1000);
+  CHECK(app.stop(SIGTERM) == 0);
+  INFO(slurp(dir.file("app.log")));
+
+  const json h = ctl_json(db, {"patient", "show", pid});
+  CHECK(h["encounters"].size() == 2);
+  REQUIRE(h["screenings"].size() == 2);
+  std::map<std::string, json> by_program;
+  for (const auto& sc : h["screenings"]) by_program[sc["program_id"].get<std::string>()] = sc;
+  REQUIRE(by_program.count("hypertension"));
+  REQUIRE(by_program.count("diabetes"));
+  const json& ht = by_program["hypertension"];
+  CHECK(ht["result"] == "positive");
+  CHECK(ht["answers"]["sbp"] == 168.0);  // carried over from the vitals typed above
+  CHECK(ht["answers"]["dbp"] == 102.0);
+  CHECK(ht["answers"]["known"] == false);
+  CHECK(ht["answers"]["symptoms"] == json::array({"headache"}));
+  const json& dm = by_program["diabetes"];
+  CHECK(dm["result"] == "positive");
+  CHECK(dm["answers"]["glucose"] == 7.8);
+  CHECK(dm["answers"]["fasting"] == true);
+  CHECK(dm["answers"]["known"] == false);
+  CHECK(dm["answers"]["symptoms"] == true);
+  // What the programs ask for after a positive screen: a follow-up each.
+  CHECK(h["follow_ups"].size() >= 2);
+  INFO(h.dump(1));
+}
