@@ -260,7 +260,10 @@ void App::draw(float width, float height) {
                    ImGuiWindowFlags_NoBringToFrontOnFocus);
   draw_top_bar();
   const float status_h = ImGui::GetFrameHeightWithSpacing();
-  if (nav_.portrait) {
+  // The navigation goes on top only on a tall window: on a short landscape
+  // one (1366x768 at text scale 2) two rows of it took a third of the height
+  // the stacked screens needed; its column fits (the buttons shrink to fit).
+  if (height > width) {
     // Portrait: the navigation as two rows of equal buttons on top.
     const float bw = (ImGui::GetContentRegionAvail().x - ImGui::GetStyle().ItemSpacing.x * 3) / 4;
     int i = 0;
@@ -283,12 +286,17 @@ void App::draw(float width, float height) {
       button_h = std::max(ImGui::GetTextLineHeight() * 1.4f, (avail - (n_nav - 1) * gap) / n_nav);
     }
     ImGui::PushStyleVar(ImGuiStyleVar_ItemSpacing, ImVec2(ImGui::GetStyle().ItemSpacing.x, gap));
+    // A shrunk button keeps its label centred: less padding, not a label pushed down and cut.
+    ImGui::PushStyleVar(ImGuiStyleVar_FramePadding,
+                        ImVec2(ImGui::GetStyle().FramePadding.x,
+                               std::min(ImGui::GetStyle().FramePadding.y,
+                                        std::max(0.0f, (button_h - ImGui::GetTextLineHeight()) / 2))));
     for (const auto& n : kNav) {
       ImGui::PushID(static_cast<int>(n.screen));
       if (ui::NavButton(tr(n.label), nav_.current == n.screen, ImVec2(-1, button_h))) go(n.screen);
       ImGui::PopID();
     }
-    ImGui::PopStyleVar();
+    ImGui::PopStyleVar(2);
     ui::EndChild();
     ImGui::SameLine();
   }

@@ -147,20 +147,26 @@ TEST_CASE("a half-typed registration survives a kill and comes back") {
   CHECK(png_size(dir.file("restored.png")) == std::make_pair(1366, 768));
 }
 
-TEST_CASE("screenshots of the main screens at 1366x768 and 800x1280") {
+TEST_CASE("screenshots of the main screens at 1366x768 and 800x1280, at text scales 1, 1.5 and 2") {
   if (!have_x()) return;
   Xvfb x;
   REQUIRE(!x.display().empty());
   TempDir dir;
   const std::string db = dir.file("demo.db");
   REQUIRE(run({kCtl, "--db", db, "demo", "--patients", "300", "--seed", "7"}).code == 0);
-  for (const auto& [w, h] : {std::pair{1366, 768}, std::pair{800, 1280}})
+  struct Layout {
+    int w, h;
+    const char* scale;
+  };
+  for (const Layout& l : {Layout{1366, 768, "1"}, Layout{800, 1280, "1"}, Layout{1366, 768, "2"}, Layout{800, 1280, "1.5"}})
     for (const char* screen : {"clinic-day", "patients", "encounter", "summary", "follow-ups", "sync"}) {
+      const int w = l.w, h = l.h;
       const std::string size = std::to_string(w) + "x" + std::to_string(h);
-      const std::string png = dir.file(std::string(screen) + "-" + size + ".png");
+      const std::string png = dir.file(std::string(screen) + "-" + size + "-" + l.scale + ".png");
       RunResult r = run({"/usr/bin/env", "DISPLAY=" + x.display(), "ASAN_OPTIONS=detect_leaks=0", kApp, "--db", db,
-                         "--screenshot", png, "--frames", "3", "--size", size, "--screen", screen, "--query", "a"});
-      INFO(screen << " " << size << ": " << r.err);
+                         "--screenshot", png, "--frames", "3", "--size", size, "--scale", l.scale, "--screen", screen,
+                         "--query", "a"});
+      INFO(screen << " " << size << " scale " << l.scale << ": " << r.err);
       REQUIRE(r.code == 0);
       CHECK(png_size(png) == std::make_pair(w, h));
       CHECK(slurp(png).size() > 20000);  // drawn, not blank

@@ -433,12 +433,17 @@ void DrawPatientDesk(PatientDeskState& st, const AppView& view, AppModel& action
   const float avail_h = ImGui::GetContentRegionAvail().y;
   const float left_w = columns ? std::max(ui::em() * 18, ImGui::GetContentRegionAvail().x * 0.40f) : -1;
 
-  ImGui::BeginChild("desk_left", ImVec2(left_w, columns ? avail_h : avail_h * 0.38f), false);
+  // Stacked: the search and room for a result or two above the card.
+  const float stacked_h = std::min(std::max(avail_h * 0.38f, ui::em() * 7.5f), avail_h * 0.6f);
+  ImGui::BeginChild("desk_left", ImVec2(left_w, columns ? avail_h : stacked_h), false);
   if (st.focus_search) {
     ImGui::SetKeyboardFocusHere();
     st.focus_search = false;
   }
-  ImGui::SetNextItemWidth(-1);
+  // Stacked, the register button sits beside the search: the results below
+  // keep the height a row of their own would take.
+  const float new_w = columns ? -1 : ImGui::CalcTextSize(tr(S::pd_new)).x + ui::em() * 2;
+  ImGui::SetNextItemWidth(columns ? -1 : -(new_w + ImGui::GetStyle().ItemSpacing.x));
   if (ImGui::InputTextWithHint("##search", tr(S::pd_search), &st.query)) actions.search(st.query);
   // Enter in the search opens the first result.
   if (ImGui::IsItemDeactivated() && ui::EnterPressed() && !view.hits.empty() && !view.searching) {
@@ -446,7 +451,8 @@ void DrawPatientDesk(PatientDeskState& st, const AppView& view, AppModel& action
     st.editing = false;
     actions.open_patient(view.hits.front().id);
   }
-  if (ui::PrimaryButton(tr(S::pd_new), -1)) BeginRegistration(st);
+  if (!columns) ImGui::SameLine();
+  if (ui::PrimaryButton(tr(S::pd_new), new_w)) BeginRegistration(st);
   draw_results(st, view, actions, -1);
   ui::EndChild();
   if (columns) ImGui::SameLine();
