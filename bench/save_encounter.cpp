@@ -168,6 +168,9 @@ bool setup(const std::vector<std::string>& args) {
   g.saves = args.size() > 2 ? std::stoi(args[2]) : 2000;
   g.store_path = yzb::copy_of_demo(args[0], patients, "store.db");
   g.ref_path = yzb::scratch_dir() + "/ref.db";
+  // Migrated first: the reference copies the store's tables as the saves
+  // will find them (a demo made by an older build lacks newer columns).
+  (void)yz::open_store(g.store_path);
   {
     SQLite::Database db(g.store_path, SQLite::OPEN_READONLY);
     SQLite::Statement st(db, "SELECT id FROM patient WHERE NOT deleted");
