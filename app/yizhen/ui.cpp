@@ -292,11 +292,11 @@ void EndChild() {
   ImGui::EndChild();
 }
 
-float save_bar_h() {
-  return touch_h() + ImGui::GetTextLineHeightWithSpacing() * 2 + ImGui::GetStyle().ItemSpacing.y * 2;
+float save_bar_h(int lines) {
+  return touch_h() + ImGui::GetTextLineHeightWithSpacing() * static_cast<float>(lines) + ImGui::GetStyle().ItemSpacing.y;
 }
 
-void BeginFormBody(const char* id) { ImGui::BeginChild(id, ImVec2(-1, -save_bar_h()), false); }
+void BeginFormBody(const char* id, int lines) { ImGui::BeginChild(id, ImVec2(-1, -save_bar_h(lines)), false); }
 void EndFormBody() { EndChild(); }
 
 bool EnterPressed() {

@@ -103,10 +103,11 @@ bool PlacePicker(const char* id, std::string* filter, std::string* code, const s
 // touch.
 void EndChild();
 // A form's fields scroll above its Save / Cancel bar, which stays in view:
-// BeginFormBody opens a child filling the window but save_bar_h();
-// EndFormBody closes it, and the bar follows.
-float save_bar_h();
-void BeginFormBody(const char* id);
+// BeginFormBody opens a child filling the window but save_bar_h(lines);
+// EndFormBody closes it, and the bar follows: a row of touch buttons and
+// `lines` lines of text (a problem, the keys hint).
+float save_bar_h(int lines);
+void BeginFormBody(const char* id, int lines);
 void EndFormBody();
 // Was Enter pressed this frame (either Enter key)?
 bool EnterPressed();

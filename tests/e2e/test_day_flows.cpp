@@ -28,10 +28,10 @@ const std::string kCtl = YIZHENCTL;
 constexpr std::pair<int, int> kVillageRow{288, 563};      // new clinic day: 塔巴村 in the place list
 constexpr std::pair<int, int> kMaleChip{684, 317};        // registration: 男
 constexpr std::pair<int, int> kDragFrom{990, 520}, kDragTo{990, 150};  // a drag up the registration form
-constexpr std::pair<int, int> kConsent{688, 549};         // then its consent box
+constexpr std::pair<int, int> kConsent{688, 589};         // then its consent box
 constexpr std::pair<int, int> kNewHousehold{253, 356};    // home visit: 新建户
 constexpr std::pair<int, int> kHeadName{700, 184};        // its 户主姓名 field
-constexpr std::pair<int, int> kSaveVisit{647, 601};       // 保存入户记录
+constexpr std::pair<int, int> kSaveVisit{646, 671};       // 保存入户记录
 constexpr std::pair<int, int> kCloseDay{263, 268};        // clinic day: 结束义诊日
 constexpr std::pair<int, int> kCloseYes{223, 298};        // and 是 to confirm
 

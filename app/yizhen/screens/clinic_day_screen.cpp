@@ -125,7 +125,7 @@ void DrawClinicDay(ClinicDayState& st, const AppView& view, AppModel& actions, N
                        : st.creating ? avail_h * 0.72f
                                      : std::clamp(st.day_h, ui::em() * 4, avail_h * 0.6f);
   ImGui::BeginChild("cd_left", ImVec2(columns ? ImGui::GetContentRegionAvail().x * 0.5f : -1, left_h), false);
-  if (st.creating) ui::BeginFormBody("cd_body");
+  if (st.creating) ui::BeginFormBody("cd_body", st.form.errors.empty() ? 0 : 1);
   ui::SectionTitle(tr(S::cd_title));
   if (view.day) {
     const json& d = *view.day;

@@ -60,7 +60,7 @@ void DrawHomeVisit(HomeVisitState& st, const AppView& view, AppModel& actions, N
 
   ImGui::BeginChild("hv_form", ImVec2(-1, -1), true);
   ui::SectionTitle(tr(S::hv_title));
-  ui::BeginFormBody("hv_fields");
+  ui::BeginFormBody("hv_fields", static_cast<int>(f.errors.size()));  // a line per problem
   const HouseholdRow* hh = nullptr;
   for (const auto& h : view.households)
     if (h.id == f.household_id) hh = &h;

@@ -120,7 +120,7 @@ void draw_registration(PatientDeskState& st, const AppView& view, AppModel& acti
   PatientForm& f = st.form;
   const Lang lang = view.prefs.lang;
   ui::SectionTitle(tr(S::pd_new));
-  ui::BeginFormBody("reg_fields");
+  ui::BeginFormBody("reg_fields", f.errors.empty() ? 1 : 2);  // what is missing, and the keys hint
   if (st.focus_form) {
     ImGui::SetKeyboardFocusHere();
     st.focus_form = false;

@@ -115,7 +115,7 @@ void DrawPatientEdit(PatientEditState& st, const AppView& view, AppModel& action
   PatientEditForm& f = st.form;
   ui::SectionTitle((std::string(tr(S::pe_title)) + "  " + f.original.value("name", "")).c_str());
   // The fields scroll; the bar under them does not.
-  ui::BeginFormBody("edit_fields");
+  ui::BeginFormBody("edit_fields", 1);  // the problems, or the keys hint
   const bool in_notes = draw_fields(st, view, actions);
   ui::EndFormBody();
 
