@@ -3,13 +3,28 @@
 // becomes one line on stderr and an exit code (1 not found, 2 bad input,
 // 3 anything else), and output is text, or JSON with --json.
 
+#include <algorithm>
 #include <iostream>
+#include <memory>
+#include <string>
+#include <vector>
 #include <nlohmann/json.hpp>
 
 #include "core/base/errors.h"
 #include "sync/server/central_store.h"
 
 namespace yz::server_admin {
+
+// The central store at `path`, unlocked first when it is encrypted (the
+// passphrase from YIZHEN_PASSPHRASE or the terminal); what opening it
+// repaired goes to stderr. With `must_exist` (every admin verb but `init`)
+// a path with no database is refused (CentralError 400 no_database): a
+// mistyped --db would otherwise make an empty one and answer from it.
+std::unique_ptr<yz::sync::CentralStore> open_central(const std::string& path, bool must_exist);
+
+// The verb after `admin` in `argv` that the admin command does not know, or
+// empty: CLI11 would only say "A subcommand is required".
+std::string unknown_admin_verb(int argc, char** argv, const std::vector<std::string>& verbs);
 
 template <typename Fn>
 int guarded(Fn fn) {
@@ -27,16 +42,45 @@ int guarded(Fn fn) {
   }
 }
 
-// An object as "key<TAB>value" lines, an array as one JSON line per row.
+// One value as a person reads it: text without quotes, null as "-",
+// numbers and the rest as JSON.
+inline std::string cell(const nlohmann::json& v) {
+  if (v.is_string()) return v.get<std::string>();
+  if (v.is_null()) return "-";
+  return v.dump();
+}
+
+// With --json: the JSON. Otherwise an object as "key<TAB>value" lines, and
+// an array of objects as a table: a header of its keys, then one
+// tab-separated line per row ("(none)" when empty).
 inline void print(bool as_json, const nlohmann::json& j) {
   if (as_json) {
     std::cout << j.dump(2) << "\n";
     return;
   }
-  if (j.is_object())
-    for (const auto& [k, v] : j.items()) std::cout << k << "\t" << (v.is_string() ? v.get<std::string>() : v.dump()) << "\n";
-  else
-    for (const auto& row : j) std::cout << row.dump() << "\n";
+  if (j.is_object()) {
+    for (const auto& [k, v] : j.items()) std::cout << k << "\t" << cell(v) << "\n";
+    return;
+  }
+  if (j.empty()) {
+    std::cout << "(none)\n";
+    return;
+  }
+  std::vector<std::string> keys;
+  for (const auto& row : j)
+    if (row.is_object())
+      for (const auto& [k, v] : row.items())
+        if (std::find(keys.begin(), keys.end(), k) == keys.end()) keys.push_back(k);
+  for (size_t i = 0; i < keys.size(); ++i) std::cout << (i ? "\t" : "") << keys[i];
+  std::cout << "\n";
+  for (const auto& row : j) {
+    if (!row.is_object()) {
+      std::cout << cell(row) << "\n";
+      continue;
+    }
+    for (size_t i = 0; i < keys.size(); ++i) std::cout << (i ? "\t" : "") << cell(row.value(keys[i], nlohmann::json()));
+    std::cout << "\n";
+  }
 }
 
 }  // namespace yz::server_admin

@@ -23,8 +23,7 @@ void add_places_admin(CLI::App& admin, const std::string& db, const bool& as_jso
   import->add_option("FILE", *file, "The list as CSV")->required();
   import->callback([&db, &as_json, &code, file] {
     code = guarded([&] {
-      if (!std::filesystem::exists(db)) throw std::runtime_error("no central database at " + db);
-      auto store = yz::sync::open_sqlite_central_store(db);
+      auto store = yz::server_admin::open_central(db, true);
       // Checked on a reader connection (it never checkpoints), before
       // anything is written.
       SQLite::Database check = yz::open_reader(db);
@@ -39,8 +38,7 @@ void add_places_admin(CLI::App& admin, const std::string& db, const bool& as_jso
   reconcile->add_option("OFFICIAL_CODE", codes->second, "The official code it is")->required();
   reconcile->callback([&db, &as_json, &code, codes] {
     code = guarded([&] {
-      if (!std::filesystem::exists(db)) throw std::runtime_error("no central database at " + db);
-      print(as_json, yz::sync::open_sqlite_central_store(db)->reconcile_place(codes->first, codes->second));
+      print(as_json, yz::server_admin::open_central(db, true)->reconcile_place(codes->first, codes->second));
       return 0;
     });
   });

@@ -44,14 +44,9 @@ void on_signal(int) {
   if (g_server) g_server->stop();
 }
 
-// The central store at `path`, unlocked first when it is encrypted (the
-// passphrase from YIZHEN_PASSPHRASE or the terminal); what opening it
-// repaired goes to stderr.
+// An admin verb's store: the database must exist (admin_common.h).
 std::unique_ptr<yz::sync::CentralStore> open_store(const std::string& path) {
-  yz::unlock_database(path, [&] { return yz::platform::read_passphrase("口令 passphrase for " + path + ": "); });
-  auto store = yz::sync::open_sqlite_central_store(path);
-  for (const auto& line : store->repairs()) std::cerr << "repaired: " << line << "\n";
-  return store;
+  return yz::server_admin::open_central(path, true);
 }
 
 }  // namespace
@@ -75,6 +70,15 @@ int main(int argc, char** argv) {
 
   auto* admin = app.add_subcommand("admin", "Administration on the central database");
   admin->require_subcommand(1);
+  auto* init = admin->add_subcommand("init", "Make a new central database (every other verb needs one)");
+  init->callback([&] {
+    code = guarded([&] {
+      const bool existed = std::filesystem::exists(db);
+      auto store = yz::server_admin::open_central(db, false);
+      print(as_json, {{"db", db}, {"server_id", store->server_id()}, {"created", !existed}});
+      return 0;
+    });
+  });
   auto* enroll = admin->add_subcommand("enroll-code", "Print a one-time enrollment code for a team's device");
   std::string team, area;
   int valid_days = 7;
@@ -145,7 +149,13 @@ int main(int argc, char** argv) {
       auto store = open_store(db);
       const BatchImport r = import_batch_files(*store, from, receipts);
       for (const auto& line : r.refused) std::cerr << "refused: " << line << "\n";
-      print(as_json, {{"imported", r.imported}, {"quarantined", r.quarantined}, {"refused", r.refused.size()}});
+      if (as_json)
+        print(true, {{"applied", r.applied}, {"known", r.known}, {"quarantined", r.quarantined},
+                     {"refused", r.refused.size()}, {"receipts", receipts}});
+      else
+        std::cout << "applied " << r.applied << " batch file(s) now (" << r.quarantined << " record(s) set aside), "
+                  << r.known << " applied before, " << r.refused.size() << " refused; receipts in " << receipts
+                  << "\n";
       return r.refused.empty() ? 0 : 2;
     });
   });
@@ -224,6 +234,12 @@ int main(int argc, char** argv) {
   } catch (const CLI::Success& e) {
     return app.exit(e);
   } catch (const CLI::ParseError& e) {
+    std::vector<std::string> verbs;
+    for (const auto* sub : admin->get_subcommands({})) verbs.push_back(sub->get_name());
+    if (const std::string verb = yz::server_admin::unknown_admin_verb(argc, argv, verbs); !verb.empty()) {
+      std::cerr << "error: unknown admin verb '" << verb << "' (see yizhen-server admin --help)\n";
+      return 2;
+    }
     std::string msg = e.what();
     for (char& c : msg)
       if (c == '\n') c = ' ';
@@ -265,7 +281,7 @@ int main(int argc, char** argv) {
       owned = std::make_unique<httplib::Server>();
     }
     httplib::Server& server = *owned;
-    auto store = open_store(db);
+    auto store = yz::server_admin::open_central(db, false);  // the first start makes the database
     static std::mutex log_mu;
     install_routes(server, *store, JsonLimits{}, [](const std::string& line) {
       std::lock_guard lock(log_mu);

@@ -158,8 +158,9 @@ class CentralStore {
   // Counts of every record kind, devices, batches, quarantine, conflicts.
   virtual json stats() = 0;
   // Every enrolled device: id, team, name, enrolled/revoked/last seen
-  // times, last batch seq, and how far its clock was from ours at its last
-  // batch (clock_skew_ms, positive: ahead).
+  // times (last contact: a batch, or a pull within the minute), last batch
+  // seq, and how far its clock was from ours at its last batch
+  // (clock_skew_ms, positive: ahead).
   virtual json devices() = 0;
   virtual json conflicts(int limit) = 0;
   virtual json quarantine(int limit) = 0;

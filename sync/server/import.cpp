@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <filesystem>
 
+#include "core/base/clock.h"
 #include "core/base/files.h"
 #include "sync/protocol/batch.h"
 #include "sync/protocol/folder_files.h"
@@ -15,9 +16,13 @@ BatchImport import_batch_files(CentralStore& store, const std::string& dir, cons
                                const JsonLimits& limits) {
   std::error_code ec;
   if (!fs::is_directory(dir, ec)) throw std::runtime_error("cannot read " + dir + ": no such folder");
+  fs::create_directories(receipts_dir, ec);
   if (!fs::is_directory(receipts_dir, ec))
-    throw std::runtime_error("cannot write to " + receipts_dir + ": no such folder");
+    throw std::runtime_error("cannot write to " + receipts_dir + ": cannot make the folder");
   BatchImport out;
+  // A batch whose receipt was made before this import began was applied
+  // before: apply_batch returned its stored receipt and changed nothing.
+  const int64_t started = SystemClock().now_ms();
   for (const auto& f : folder_files(dir, ".batch.json")) {
     const std::string name = printable_name(f.filename().string());
     try {
@@ -42,8 +47,12 @@ BatchImport import_batch_files(CentralStore& store, const std::string& dir, cons
       check_batch(batch, device->public_key);
       const json receipt = store.apply_batch(batch, *device, "file");
       write_file_durably((fs::path(receipts_dir) / receipt_file_name(batch["batch_id"])).string(), receipt.dump(2));
-      ++out.imported;
-      out.quarantined += static_cast<int64_t>(receipt["quarantined"].size());
+      if (receipt.value("received_ms", int64_t{0}) < started) {
+        ++out.known;
+      } else {
+        ++out.applied;
+        out.quarantined += static_cast<int64_t>(receipt["quarantined"].size());
+      }
     } catch (const std::exception& e) {
       out.refused.push_back(name + ": " + e.what());
     }

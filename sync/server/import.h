@@ -16,9 +16,12 @@
 
 namespace yz::sync {
 
+// `receipts_dir` is made when missing (a fresh stick has no receipts
+// folder yet). A receipt is written for every batch applied, now or before.
 struct BatchImport {
-  int imported = 0;  // applied now or before (a receipt was written)
-  int64_t quarantined = 0;
+  int applied = 0;  // batches applied by this import
+  int known = 0;    // batches the server had applied before (their receipts written again)
+  int64_t quarantined = 0;  // records set aside from the batches applied now
   std::vector<std::string> refused;  // "file: reason"
 };
 

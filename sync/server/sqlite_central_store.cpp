@@ -13,6 +13,7 @@
 
 #include <cstdio>
 #include <filesystem>
+#include <map>
 #include <mutex>
 
 #include "core/care/places.h"
@@ -449,6 +450,7 @@ class SqliteCentralStore : public CentralStore {
   }
 
   json changes_after(const DeviceInfo& device, int64_t cursor, int limit) override {
+    note_contact(device.device_id, now_ms());
     SQLite::Database& db = reader();
     // One read transaction: the feed and the records it names are one snapshot.
     db.exec("BEGIN");
@@ -684,9 +686,24 @@ class SqliteCentralStore : public CentralStore {
   }
 
  private:
+  // A pull is a contact too (devices(): "last seen"): written at most once
+  // a minute per device, so that a pull of many pages is not a write each.
+  void note_contact(const std::string& device_id, int64_t now) {
+    std::lock_guard lock(mu_);
+    int64_t& written = contact_written_[device_id];
+    if (now - written < 60'000) return;
+    written = now;
+    SQLite::Statement st(store_.db(),
+                         "UPDATE srv_device SET last_seen_ms = max(coalesce(last_seen_ms, 0), ?) WHERE device_id = ?");
+    st.bind(1, now);
+    st.bind(2, device_id);
+    st.exec();
+  }
+
   std::string path_;
   std::vector<std::string> repairs_;
-  std::mutex mu_;  // guards store_ (the one writer), ids_ and stmts_
+  std::mutex mu_;  // guards store_ (the one writer), ids_, stmts_ and contact_written_
+  std::map<std::string, int64_t> contact_written_;  // device -> when a pull last wrote its contact
   Store store_;
   ServerKeys keys_;
   IdSource ids_;

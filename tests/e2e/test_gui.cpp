@@ -254,7 +254,7 @@ TEST_CASE("export to a USB folder from the Sync screen writes the pending change
   INFO(imported.err);
   REQUIRE(imported.code == 0);
   const json r = json::parse(imported.out);
-  CHECK(r["imported"] == 1);
+  CHECK(r["applied"] == 1);
   CHECK(r["quarantined"] == 0);
   for (const auto& e : std::filesystem::directory_iterator(receipts)) CHECK_MESSAGE(file_mode(e.path()) == 0600, e.path());
   CHECK(file_mode(central) == 0600);

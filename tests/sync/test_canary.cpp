@@ -161,7 +161,7 @@ TEST_CASE("Canary: a patient's name and 身份证 number are nowhere in the file
   // The county server: its certificate, an encrypted central database.
   RunResult cert = run({SOURCE_DIR "/scripts/make-server-cert.sh", srv + "/tls", "127.0.0.1"});
   REQUIRE_MESSAGE(cert.code == 0, cert.err);
-  REQUIRE(admin(central, {"admin", "teams"}).code == 0);  // creates it
+  REQUIRE(admin(central, {"admin", "init"}).code == 0);  // creates it
   RunResult enc = admin(central, {"admin", "encrypt"});
   REQUIRE_MESSAGE(enc.code == 0, enc.err);
   RunResult code = admin(central, {"--tls-cert", srv + "/tls/server.pem", "admin", "enroll-code", "--team",
@@ -244,6 +244,7 @@ TEST_CASE("Canary: a patient's name and 身份证 number are nowhere in the file
 TEST_CASE("An encrypted central database: a wrong passphrase stops every admin verb with one line, and nothing changes") {
   yz::test::TempDir root;
   const std::string central = root.file("central.db");
+  REQUIRE(admin(central, {"admin", "init"}).code == 0);
   REQUIRE(admin(central, {"admin", "enroll-code", "--team", "北京援藏医疗队", "--area", "540102"}).code == 0);
   REQUIRE(admin(central, {"admin", "encrypt"}).code == 0);
   CHECK(admin(central, {"admin", "encrypt"}).code == 2);  // already encrypted

@@ -225,8 +225,16 @@ TEST_CASE("Batch files travel on a USB stick, damaged files are refused, receipt
 
   auto ok = server.admin({"import-batches", dir.file("usb"), "--receipts-to", dir.file("receipts")});
   CHECK_MESSAGE(ok.code == 0, ok.err);
-  auto twice = server.admin({"import-batches", dir.file("usb"), "--receipts-to", dir.file("receipts")});
-  CHECK(twice.code == 0);
+  CHECK(ok.out.find("applied 1 batch file(s) now") != std::string::npos);
+  // Again, into a receipts folder that does not exist yet: made, and the
+  // batch is named as applied before, not as imported again.
+  auto twice = server.admin({"--json", "import-batches", dir.file("usb"), "--receipts-to", dir.file("receipts2")});
+  CHECK_MESSAGE(twice.code == 0, twice.err);
+  const json twice_j = json::parse(twice.out);
+  CHECK(twice_j["applied"] == 0);
+  CHECK(twice_j["known"] == 1);
+  CHECK(fs::exists(dir.file("receipts2")));
+  CHECK(!fs::is_empty(dir.file("receipts2")));
   CHECK(admin_json(server, "stats")["patient"] == 3);
   CHECK(admin_json(server, "stats")["batches"] == 1);
   const auto receipts = sync::import_receipts(a.exec, dir.file("receipts"));
@@ -292,6 +300,16 @@ TEST_CASE("Devices with clocks at 1970 and three years ahead merge through the s
     if (d["device_id"] == fast_laptop.store.device_id()) skew_ahead = d["clock_skew_ms"].get<int64_t>();
   }
   CHECK(skew_epoch < -int64_t{50} * 365 * 86'400'000);
+  // A device that only pulls is seen too: last contact counts pulls.
+  Device quiet(dir.file("d.db"));
+  quiet.enroll(server, server.enroll_code());
+  const json batches_before = admin_json(server, "stats")["batches"];
+  quiet.sync(server);
+  CHECK(admin_json(server, "stats")["batches"] == batches_before);  // it sent nothing: only pulled
+  bool seen = false;
+  for (const auto& d : admin_json(server, "devices"))
+    if (d["device_id"] == quiet.store.device_id()) seen = d["last_seen_at"].is_string();
+  CHECK(seen);
   CHECK(skew_ahead > int64_t{2} * 365 * 86'400'000);
   // The normal laptop's date did not jump three years ahead.
   CHECK(normal.store.today() == date_of_ms(SystemClock().now_ms()));
@@ -344,4 +362,36 @@ TEST_CASE("A program version published on the server reaches devices with their 
   CHECK(now->version == 2);
   CHECK(now->name.en == "Hypertension screening (2027 revision)");
   CHECK(find_program(a.store.db(), "hypertension", 1) != nullptr);  // old records keep their version
+}
+
+TEST_CASE("admin verbs: a mistyped --db makes nothing and says so, an unknown verb is named, init makes the database") {
+  yz::test::TempDir dir;
+  const std::string missing = dir.file("centrl.db");
+  for (const std::vector<std::string>& verb : {std::vector<std::string>{"stats"}, {"devices"}, {"teams"},
+                                               {"enroll-code", "--team", "上海援藏医疗队", "--area", "54"},
+                                               {"places", "reconcile", "540127100QKD", "540127100202"}}) {
+    std::vector<std::string> args = {YIZHEN_SERVER, "--db", missing, "admin"};
+    args.insert(args.end(), verb.begin(), verb.end());
+    const auto r = yz::test::run(args);
+    CAPTURE(verb[0]);
+    CHECK(r.code == 2);
+    CHECK(r.err.find("no central database at " + missing) != std::string::npos);
+    CHECK_FALSE(fs::exists(missing));
+  }
+  const auto unknown = yz::test::run({YIZHEN_SERVER, "--db", missing, "admin", "frobnicate"});
+  CHECK(unknown.code == 2);
+  CHECK(unknown.err.find("unknown admin verb 'frobnicate'") != std::string::npos);
+  const auto init = yz::test::run({YIZHEN_SERVER, "--db", missing, "--json", "admin", "init"});
+  REQUIRE_MESSAGE(init.code == 0, init.err);
+  CHECK(json::parse(init.out)["created"] == true);
+  CHECK(fs::exists(missing));
+  // Readable without --json: a table with a header, not raw JSON.
+  const auto teams = yz::test::run({YIZHEN_SERVER, "--db", missing, "admin", "enroll-code", "--team", "上海援藏医疗队",
+                                    "--area", "54"});
+  REQUIRE(teams.code == 0);
+  const auto listed = yz::test::run({YIZHEN_SERVER, "--db", missing, "admin", "teams"});
+  REQUIRE(listed.code == 0);
+  CHECK(listed.out.rfind("area\tdevices\tname\tteam_id\n", 0) == 0);
+  CHECK(listed.out.find("54\t0\t上海援藏医疗队\t") != std::string::npos);
+  CHECK(listed.out.find('{') == std::string::npos);
 }

@@ -122,6 +122,7 @@ TEST_CASE("yizhen-server over TLS: enroll-code prints the fingerprint, a laptop 
   const Cert real = make_cert(dir, "real"), other = make_cert(dir, "other");
   const std::string central = dir.file("central.db"), laptop = dir.file("laptop.db");
   std::string code;
+  REQUIRE(yz::test::run({YIZHEN_SERVER, "--db", central, "admin", "init"}).code == 0);
   {
     auto r = yz::test::run({YIZHEN_SERVER, "--db", central, "--tls-cert", real.cert, "admin", "enroll-code", "--team",
                             "上海援藏医疗队", "--area", "54"});

@@ -1,0 +1,38 @@
+#include "app/yizhen-server/admin_common.h"
+
+#include <filesystem>
+
+#include "core/store/key_file.h"
+#include "platform/passphrase.h"
+
+namespace yz::server_admin {
+
+std::unique_ptr<yz::sync::CentralStore> open_central(const std::string& path, bool must_exist) {
+  if (must_exist && !std::filesystem::exists(path))
+    throw yz::sync::CentralError(400, "no_database",
+                                 "--db: no central database at " + path + " (check the path; yizhen-server --db " +
+                                     path + " admin init makes a new one)");
+  yz::unlock_database(path, [&] { return yz::platform::read_passphrase("口令 passphrase for " + path + ": "); });
+  auto store = yz::sync::open_sqlite_central_store(path);
+  for (const auto& line : store->repairs()) std::cerr << "repaired: " << line << "\n";
+  return store;
+}
+
+std::string unknown_admin_verb(int argc, char** argv, const std::vector<std::string>& verbs) {
+  // Options of yizhen-server that take a value (as a separate argument).
+  static const std::vector<std::string> with_value = {"--db", "--pg", "--listen", "--tls-cert", "--tls-key"};
+  int i = 1;
+  while (i < argc && std::string(argv[i]) != "admin") ++i;
+  for (++i; i < argc; ++i) {
+    const std::string a = argv[i];
+    if (a.rfind("-", 0) == 0) {
+      if (a.find('=') == std::string::npos && std::find(with_value.begin(), with_value.end(), a) != with_value.end())
+        ++i;
+      continue;
+    }
+    return std::find(verbs.begin(), verbs.end(), a) == verbs.end() ? a : std::string();
+  }
+  return {};
+}
+
+}  // namespace yz::server_admin
