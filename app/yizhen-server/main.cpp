@@ -21,6 +21,7 @@
 #include <mutex>
 
 #include "core/base/errors.h"
+#include "app/yizhen-server/admin_accounts.h"
 #include "app/yizhen-server/admin_places.h"
 #include "core/base/files.h"
 #include "sync/server/central_store.h"
@@ -228,6 +229,7 @@ int main(int argc, char** argv) {
   });
 
   add_places_admin(*admin, db, as_json, code);
+  add_account_admin(*admin, db, as_json, code);
 
   try {
     app.parse(argc, argv);

@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "core/care/places.h"
+#include "sync/server/accounts.h"
 #include "sync/server/server_keys.h"
 
 namespace yz::sync {
@@ -84,6 +85,21 @@ class CentralStore {
   // Rename a team. Throws CentralError (404 no_team, 400 bad_name, 409
   // name_taken).
   virtual void rename_team(const std::string& team, const std::string& new_name) = 0;
+  // Console accounts (accounts.h): add one (its password kept as an
+  // Argon2id hash), list them [{"name", "role", "area", "created_at",
+  // "disabled_at"}] by name, disable one (it signs in no more; kept for the
+  // audit), set a new password. Each is audited (actor "admin"), never the
+  // password. Throws CentralError: accounts.h's 400s, 409 name_taken, 404
+  // no_account.
+  virtual void add_account(const std::string& name, const std::string& role, const std::string& area,
+                           const std::string& password) = 0;
+  virtual json accounts() = 0;
+  virtual void disable_account(const std::string& name) = 0;
+  virtual void set_account_password(const std::string& name, const std::string& password) = 0;
+  // The account `name` signs in with `password`: its role and area, or
+  // nullopt (unknown, disabled or the wrong password: one answer for all).
+  virtual std::optional<AccountInfo> sign_in(const std::string& name, const std::string& password) = 0;
+
   // Use a code: the device gets a fresh random token, and its Ed25519
   // `public_key` (crypto.h, base64) is kept. Throws CentralError (403
   // bad_code: unknown, used or expired; 409 device_exists; 400

@@ -25,6 +25,7 @@
 #include "core/base/hlc.h"
 #include "core/programs/programs.h"
 #include "core/store/audit_chain.h"
+#include "core/store/password_hash.h"
 #include "core/store/store.h"
 #include "core/domain/open_store.h"
 #include "core/base/utf8.h"
@@ -67,6 +68,10 @@ CREATE TABLE IF NOT EXISTS srv_feed (
 -- areas were required, until a coordinator sets one.
 CREATE TABLE IF NOT EXISTS srv_team (
   team_id TEXT PRIMARY KEY, name TEXT NOT NULL, name_key TEXT NOT NULL UNIQUE, area TEXT NOT NULL DEFAULT '');
+-- Console accounts (accounts.h): pw_hash is Argon2id (crypto_pwhash_str).
+CREATE TABLE IF NOT EXISTS srv_account (
+  name_key TEXT PRIMARY KEY, name TEXT NOT NULL, role TEXT NOT NULL, area TEXT NOT NULL DEFAULT '',
+  pw_hash TEXT NOT NULL, created_ms INTEGER NOT NULL, disabled_ms INTEGER);
 )SQL";
 
 // The longest refused value a quarantine row or receipt keeps, in bytes.
@@ -248,6 +253,81 @@ class SqliteCentralStore : public CentralStore {
       update_here(db, "team", t.team_id, {{"name", name}}, t.team_id);
       audit(db, kAdmin, "update", "team", t.team_id, {{"name", name}, {"was", t.name}});
     });
+  }
+
+  void add_account(const std::string& name, const std::string& role, const std::string& area,
+                   const std::string& password) override {
+    const std::string n = checked_account(name, role, area);
+    check_password(password);
+    const std::string hash = argon2id_hash(password);  // outside the writer's lock: it takes a few tenths of a second
+    std::lock_guard lock(mu_);
+    store_.transact_synced([&](SQLite::Database& db) {
+      SQLite::Statement taken(db, "SELECT name FROM srv_account WHERE name_key = ?");
+      taken.bind(1, account_name_key(n));
+      if (taken.executeStep())
+        throw CentralError(409, "name_taken", "--name: an account named " + taken.getColumn(0).getString() + " exists");
+      SQLite::Statement ins(db, "INSERT INTO srv_account (name_key, name, role, area, pw_hash, created_ms) "
+                                "VALUES (?, ?, ?, ?, ?, ?)");
+      ins.bind(1, account_name_key(n));
+      ins.bind(2, n);
+      ins.bind(3, role);
+      ins.bind(4, area);
+      ins.bind(5, hash);
+      ins.bind(6, now_ms());
+      ins.exec();
+      audit(db, "admin", "create", "account", n, {{"role", role}, {"area", area}});
+    });
+  }
+
+  json accounts() override {
+    SQLite::Statement st(reader(), "SELECT name, role, area, created_ms, disabled_ms FROM srv_account ORDER BY name");
+    json out = json::array();
+    while (st.executeStep())
+      out.push_back({{"name", st.getColumn(0).getString()},
+                     {"role", st.getColumn(1).getString()},
+                     {"area", st.getColumn(2).getString()},
+                     {"created_at", datetime_of_ms(st.getColumn(3).getInt64())},
+                     {"disabled_at", st.getColumn(4).isNull() ? json(nullptr) : json(datetime_of_ms(st.getColumn(4).getInt64()))}});
+    return out;
+  }
+
+  void disable_account(const std::string& name) override {
+    std::lock_guard lock(mu_);
+    store_.transact_synced([&](SQLite::Database& db) {
+      const std::string n = account_named(db, name);
+      SQLite::Statement up(db, "UPDATE srv_account SET disabled_ms = coalesce(disabled_ms, ?) WHERE name_key = ?");
+      up.bind(1, now_ms());
+      up.bind(2, account_name_key(n));
+      up.exec();
+      audit(db, "admin", "update", "account", n, {{"disabled", true}});
+    });
+  }
+
+  void set_account_password(const std::string& name, const std::string& password) override {
+    check_password(password);
+    const std::string hash = argon2id_hash(password);
+    std::lock_guard lock(mu_);
+    store_.transact_synced([&](SQLite::Database& db) {
+      const std::string n = account_named(db, name);
+      SQLite::Statement up(db, "UPDATE srv_account SET pw_hash = ? WHERE name_key = ?");
+      up.bind(1, hash);
+      up.bind(2, account_name_key(n));
+      up.exec();
+      audit(db, "admin", "update", "account", n, {{"password", "changed"}});
+    });
+  }
+
+  std::optional<AccountInfo> sign_in(const std::string& name, const std::string& password) override {
+    SQLite::Statement st(reader(), "SELECT name, role, area, pw_hash, disabled_ms FROM srv_account WHERE name_key = ?");
+    st.bind(1, account_name_key(trim(name)));
+    if (!st.executeStep() || !st.getColumn(4).isNull()) {
+      // As long for an unknown name as for a wrong password: a hash no password matches.
+      static const std::string dummy = argon2id_hash("no account has this password");
+      argon2id_matches(dummy, password);
+      return std::nullopt;
+    }
+    if (!argon2id_matches(st.getColumn(3).getString(), password)) return std::nullopt;
+    return AccountInfo{st.getColumn(0).getString(), st.getColumn(1).getString(), st.getColumn(2).getString(), false};
   }
 
   Enrollment enroll(const std::string& code, const std::string& device_id, const std::string& name,
@@ -686,6 +766,14 @@ class SqliteCentralStore : public CentralStore {
   }
 
  private:
+  // The stored name of the account `name` (any spacing or width), or 404.
+  static std::string account_named(SQLite::Database& db, const std::string& name) {
+    SQLite::Statement st(db, "SELECT name FROM srv_account WHERE name_key = ?");
+    st.bind(1, account_name_key(trim(name)));
+    if (!st.executeStep()) throw CentralError(404, "no_account", "no account named " + name);
+    return st.getColumn(0).getString();
+  }
+
   // A pull is a contact too (devices(): "last seen"): written at most once
   // a minute per device, so that a pull of many pages is not a write each.
   void note_contact(const std::string& device_id, int64_t now) {
@@ -693,8 +781,21 @@ class SqliteCentralStore : public CentralStore {
     int64_t& written = contact_written_[device_id];
     if (now - written < 60'000) return;
     written = now;
-    SQLite::Statement st(store_.db(),
-                         "UPDATE srv_device SET last_seen_ms = max(coalesce(last_seen_ms, 0), ?) WHERE device_id = ?");
+    // Not worth a wait on the disk (200 laptops pulling at once would queue
+    // 200 fsyncs behind the writer's lock): committed without one, made
+    // durable by the next synced commit or checkpoint.
+    SQLite::Database& db = store_.db();
+    db.exec("PRAGMA synchronous = NORMAL");
+    struct Restore {
+      SQLite::Database& db;
+      ~Restore() {
+        try {
+          db.exec("PRAGMA synchronous = FULL");
+        } catch (...) {
+        }
+      }
+    } restore{db};
+    SQLite::Statement st(db, "UPDATE srv_device SET last_seen_ms = max(coalesce(last_seen_ms, 0), ?) WHERE device_id = ?");
     st.bind(1, now);
     st.bind(2, device_id);
     st.exec();

@@ -48,7 +48,7 @@ TEST_CASE("charts: blood pressure over time with both bands, oldest first, days 
   CHECK(weight.y_max > 61.5);
 }
 
-TEST_CASE("charts: glucose, fasting and random on one chart; a reading with a broken date is left out, not thrown") {
+TEST_CASE("charts: glucose, fasting and random on one chart, and a reading with a broken date is left out, not thrown") {
   const nlohmann::json obs = nlohmann::json::parse(R"([
     {"kind": "glucose_fasting", "value": 7.2, "taken_at": "2026-11-02T07:00:00"},
     {"kind": "glucose_fasting", "value": 6.1, "taken_at": "2026-11-09T07:00:00"},

@@ -12,7 +12,8 @@ struct RunResult {
 };
 
 // Run `argv` (argv[0] is a path) with no shell, wait for it, capture output.
-RunResult run(const std::vector<std::string>& argv);
+// Its standard input is `input` (empty: at its end at once).
+RunResult run(const std::vector<std::string>& argv, const std::string& input = {});
 
 // A file's bytes ("" when it cannot be read).
 std::string slurp(const std::string& path);

@@ -14,6 +14,7 @@
 #include "sync/protocol/batch.h"
 #include "sync/client/batch_files.h"
 #include "sync/protocol/crypto.h"
+#include "sync/server/central_store.h"
 #include "tests/sync/server_fixture.h"
 
 using namespace yz;
@@ -394,4 +395,64 @@ TEST_CASE("admin verbs: a mistyped --db makes nothing and says so, an unknown ve
   CHECK(listed.out.rfind("area\tdevices\tname\tteam_id\n", 0) == 0);
   CHECK(listed.out.find("54\t0\t上海援藏医疗队\t") != std::string::npos);
   CHECK(listed.out.find('{') == std::string::npos);
+}
+
+TEST_CASE("admin account: add with a password from standard input, list, a bad role or weak password refused, disable, passwd, audited without the password") {
+  yz::test::TempDir dir;
+  const std::string db = dir.file("central.db");
+  auto admin = [&](std::vector<std::string> args, const std::string& input = {}) {
+    args.insert(args.begin(), {YIZHEN_SERVER, "--db", db, "admin"});
+    return yz::test::run(args, input);
+  };
+  REQUIRE(admin({"init"}).code == 0);
+  const std::string password = "拉萨-county-2026";
+  auto added = admin({"account", "add", "--name", "次仁卓玛", "--role", "coordinator", "--area", "540127"}, password + "\n");
+  REQUIRE_MESSAGE(added.code == 0, added.err);
+  REQUIRE(admin({"account", "add", "--name", "王主任", "--role", "admin"}, "another-long-one\n").code == 0);
+  // Refused, each naming its field, nothing added.
+  auto bad_role = admin({"account", "add", "--name", "x", "--role", "boss"}, "another-long-one\n");
+  CHECK(bad_role.code == 2);
+  CHECK(bad_role.err.find("--role") != std::string::npos);
+  auto no_area = admin({"account", "add", "--name", "y", "--role", "coordinator"}, "another-long-one\n");
+  CHECK(no_area.code == 2);
+  CHECK(no_area.err.find("--area") != std::string::npos);
+  auto weak = admin({"account", "add", "--name", "z", "--role", "viewer"}, "short\n");
+  CHECK(weak.code == 2);
+  CHECK(weak.err.find("password") != std::string::npos);
+  auto taken = admin({"account", "add", "--name", " 次仁卓玛", "--role", "viewer"}, "another-long-one\n");
+  CHECK(taken.code == 2);
+  auto listed = admin({"--json", "account", "list"});
+  REQUIRE(listed.code == 0);
+  const json accounts = json::parse(listed.out);
+  REQUIRE(accounts.size() == 2);
+  CHECK(accounts[0]["name"] == "次仁卓玛");
+  CHECK(accounts[0]["role"] == "coordinator");
+  CHECK(accounts[0]["area"] == "540127");
+  CHECK(accounts[0]["disabled_at"].is_null());
+
+  // The store signs in with the password only, then not once disabled.
+  {
+    auto store = yz::sync::open_sqlite_central_store(db);
+    const auto ok = store->sign_in("次仁卓玛", password);
+    REQUIRE(ok.has_value());
+    CHECK(ok->role == "coordinator");
+    CHECK(ok->area == "540127");
+    CHECK_FALSE(store->sign_in("次仁卓玛", "wrong password").has_value());
+    CHECK_FALSE(store->sign_in("nobody", password).has_value());
+  }
+  REQUIRE(admin({"account", "passwd", "次仁卓玛"}, "a-new-password-9\n").code == 0);
+  CHECK(admin({"account", "passwd", "nobody"}, "a-new-password-9\n").code == 1);
+  REQUIRE(admin({"account", "disable", "次仁卓玛"}).code == 0);
+  {
+    auto store = yz::sync::open_sqlite_central_store(db);
+    CHECK_FALSE(store->sign_in("次仁卓玛", "a-new-password-9").has_value());
+    CHECK(store->sign_in("王主任", "another-long-one").has_value());
+  }
+  // The audit names each change; no password nor hash is in it or in the database's text.
+  const json audit = json::parse(admin({"--json", "audit", "list"}).out);
+  int account_rows = 0;
+  for (const auto& row : audit) account_rows += row["entity"] == "account";
+  CHECK(account_rows == 4);  // two added, a password set, one disabled
+  CHECK(yz::test::slurp(db).find(password) == std::string::npos);
+  CHECK(audit.dump().find("$argon2id$") == std::string::npos);
 }
