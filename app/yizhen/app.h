@@ -42,6 +42,9 @@ class App {
   int64_t keep_drafts(int64_t now_ms);
 
   Screen screen() const { return nav_.current; }
+  // The database just opened (after the lock screen, or at once for a plain
+  // one): the first screen, the drafts back in their forms.
+  void after_open();
   void go(Screen s);
   // For screenshots of a filled form: search `query`, open the first hit,
   // and (on the encounter screen) fill a sample encounter; `program`: start
@@ -77,6 +80,8 @@ class App {
   SyncScreenState sync_;
   SettingsState settings_;
   FirstStartState first_start_;
+  LockScreenState lock_;
+  std::string start_screen_;  // --screen
   std::set<uint32_t> extra_glyphs_;
   bool fonts_dirty_ = false;
   bool glyphs_waiting_ = false;  // typed characters the font lacks, not yet rebuilt for

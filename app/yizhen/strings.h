@@ -293,6 +293,33 @@ enum class S : int {
   // Registration: what is missing before it can be saved
   pd_missing,
   pd_consent_required,
+  // Lock screen and sign-in (lock_screen.cpp)
+  lk_title,
+  lk_passphrase,
+  lk_new_passphrase,
+  lk_again,
+  lk_unlock,
+  lk_create,
+  lk_unlocking,
+  lk_wrong_passphrase,
+  lk_empty,
+  lk_differ,
+  lk_who,
+  lk_pin,
+  lk_new_pin,
+  lk_sign_in,
+  lk_set_pin,
+  lk_checking,
+  lk_wrong_pin,
+  lk_too_many,
+  lk_pin_differ,
+  lk_other,
+  lk_lock,
+  lk_signed_in,
+  st_lock_minutes,
+  st_plain_db,
+  st_encrypted_db,
+  pc_clinician,
   count_
 };
 
