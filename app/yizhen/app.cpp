@@ -202,23 +202,10 @@ void App::handle_shortcuts() {
 
 void App::draw_top_bar() {
   const AppView& v = model_.view();
-  // Who is signed in, and the Lock button (an encrypted database only).
-  if (v.lock.protects() && !v.lock.member_id().empty()) {
-    const std::string who = trf(S::lk_signed_in, v.member_name(v.lock.member_id()).c_str());
-    const float lock_w = ImGui::CalcTextSize(tr(S::lk_lock)).x + ui::em() * 2;
-    const float who_w = ImGui::CalcTextSize(who.c_str()).x;
-    const float x = ImGui::GetWindowContentRegionMax().x - lock_w - who_w - ui::em();
-    const float y = ImGui::GetCursorPosY();
-    ImGui::SetCursorPosX(std::max(ImGui::GetCursorPosX(), x));
-    ImGui::AlignTextToFramePadding();
-    ImGui::TextUnformatted(who.c_str());
-    ImGui::SameLine();
-    if (ImGui::Button(tr(S::lk_lock), ImVec2(lock_w, 0))) {
-      keep_drafts(std::numeric_limits<int32_t>::max());
-      model_.lock();
-    }
-    ImGui::SetCursorPosY(y);
-  }
+  // An encrypted database with a member signed in: their name and the Lock
+  // button at the right end (the row takes a button's height then).
+  const bool lock_button = v.lock.protects() && !v.lock.member_id().empty();
+  if (lock_button) ImGui::AlignTextToFramePadding();
   ImGui::PushStyleColor(ImGuiCol_Text, ui::col_accent());
   ImGui::TextUnformatted(tr(S::app_title));
   ImGui::PopStyleColor();
@@ -235,6 +222,20 @@ void App::draw_top_bar() {
   ImGui::PushStyleColor(ImGuiCol_Text, v.pending ? ui::col_warn() : ui::col_ok());
   ImGui::TextUnformatted(trf(S::pending_n, static_cast<long long>(v.pending)).c_str());
   ImGui::PopStyleColor();
+  if (lock_button) {
+    const std::string who = trf(S::lk_signed_in, v.member_name(v.lock.member_id()).c_str());
+    const float lock_w = ImGui::CalcTextSize(tr(S::lk_lock)).x + ui::em() * 2;
+    const float spacing = ImGui::GetStyle().ItemSpacing.x;
+    const float x = ImGui::GetWindowContentRegionMax().x - lock_w - ImGui::CalcTextSize(who.c_str()).x - spacing;
+    ImGui::SameLine(0, ui::em() * 1.5f);
+    if (ImGui::GetCursorPosX() < x) ImGui::SetCursorPosX(x);
+    ImGui::TextUnformatted(who.c_str());
+    ImGui::SameLine();
+    if (ImGui::Button(tr(S::lk_lock), ImVec2(lock_w, 0))) {
+      keep_drafts(std::numeric_limits<int32_t>::max());
+      model_.lock();
+    }
+  }
 }
 
 void App::draw_status_bar() {

@@ -15,6 +15,7 @@
 #include "core/care/team.h"
 #include "core/store/encryption.h"
 #include "core/store/key_file.h"
+#include "app/yizhen/model/field_errors.h"
 #include "app/yizhen/model/summary.h"
 #include "app/yizhen/strings.h"
 #include "core/base/messages.h"
@@ -236,7 +237,7 @@ void AppModel::sign_in(const std::string& member_id, const std::string& pin, con
     return;
   }
   if (auto e = check_pin(pin)) {
-    view_.lock_error = e->message(lang());
+    view_.lock_error = "PIN " + problem_text(*e, lang());
     return;
   }
   view_.lock_busy = true;

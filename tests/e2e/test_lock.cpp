@@ -1,0 +1,175 @@
+// The lock screen on an encrypted database (DESIGN.md §7), the real app
+// under Xvfb driven with xdotool: a wrong team passphrase refused, the right
+// one, a PIN set on first sign-in, an encounter saved by the member signed
+// in (checked with yizhenctl: its clinician and the audit's actor), the Lock
+// button, and the idle lock (YIZHEN_LOCK_SECONDS shortens it to seconds).
+// Then the app half of issue 16's canary (tests/sync/test_canary.cpp has the
+// CLI, sync, USB and export half): a patient half-typed in the app, the app
+// killed with SIGKILL, and no file of its data folder holding the name or the
+// 身份证 number — while the draft, encrypted, comes back.
+#include <doctest/doctest.h>
+
+#include <signal.h>
+
+#include <filesystem>
+#include <nlohmann/json.hpp>
+
+#include "tests/e2e/harness.h"
+#include "tests/support/process.h"
+
+using json = nlohmann::json;
+using namespace yz::test;
+
+namespace {
+
+const std::string kApp = YIZHEN_APP;
+const std::string kCtl = YIZHENCTL;
+const std::string kPass = "tashi-delek-2026";  // Latin: xdotool types it without remapping keys
+
+// yizhenctl on the encrypted database, the passphrase from the environment.
+RunResult ctl(const std::string& db, std::vector<std::string> args) {
+  args.insert(args.begin(), {"/usr/bin/env", "YIZHEN_PASSPHRASE=" + kPass, kCtl, "--db", db});
+  return run(args);
+}
+json ctl_json(const std::string& db, std::vector<std::string> args) {
+  args.push_back("--json");
+  RunResult r = ctl(db, args);
+  INFO(r.err);
+  REQUIRE(r.code == 0);
+  return json::parse(r.out);
+}
+
+// An encrypted laptop database with a team, one nurse (no PIN yet) and a
+// village; returns the nurse's id.
+std::string encrypted_team(const std::string& db) {
+  REQUIRE(ctl(db, {"init", "--encrypt"}).code == 0);
+  REQUIRE(ctl(db, {"team", "init", "--name", "北京援藏医疗队", "--county", "540127"}).code == 0);
+  const std::string nurse = ctl_json(db, {"member", "add", "--name", "卓玛", "--role", "nurse"})["id"];
+  return nurse;
+}
+
+// Type the team passphrase and, for the team's one member, the PIN (twice
+// when `first`, to set it); each waits for the writer's Argon2id.
+void unlock(const std::string& d, const std::string& pass) {
+  type(d, pass);
+  keys(d, {"Return"});
+  sleep_ms(1500);
+}
+void sign_in(const std::string& d, const std::string& pin, bool first) {
+  type(d, pin);
+  keys(d, {"Return"});
+  if (first) {
+    type(d, pin);
+    keys(d, {"Return"});
+  }
+  sleep_ms(1200);
+}
+
+std::vector<std::string> events(const json& st) { return st["lock_events"].get<std::vector<std::string>>(); }
+
+}  // namespace
+
+TEST_CASE("lock screen: wrong passphrase refused, PIN set, the encounter names its clinician, Lock button, idle lock") {
+  if (!have_x()) return;
+  Xvfb x;
+  REQUIRE_MESSAGE(!x.display().empty(), "Xvfb did not start");
+  const std::string d = x.display();
+  TempDir dir;
+  const std::string db = dir.file("laptop.db"), log = dir.file("app.log"), state = dir.file("state.json");
+  const std::string nurse = encrypted_team(db);
+  const std::string patient = ctl(db, {"patient", "add", "--name", "扎西", "--sex", "M", "--age", "60"}).out.substr(0, 36);
+  const std::string key_before = slurp(db + ".key");
+
+  auto env = app_env(d);
+  env.push_back("YIZHEN_LOCK_SECONDS=4");
+  {
+    Child app({kApp, "--db", db, "--lang", "zh", "--screen", "patients", "--state-out", state}, env, log);
+    const std::string w = start_and_focus(d, app, log);
+    unlock(d, "not-the-passphrase");
+    keep_screenshot(d, w, "lock-wrong-passphrase.png");
+    unlock(d, kPass);
+    sign_in(d, "2468", true);  // the nurse, the team's one member, sets her PIN
+    type(d, "zhaxi");          // the patient desk's search, then Enter opens the card
+    sleep_ms(500);
+    keys(d, {"Return"});
+    keys(d, {"ctrl+e"});
+    type_cjk(d, "头晕");
+    keys(d, {"ctrl+s"});
+    sleep_ms(800);
+    keep_screenshot(d, w, "lock-signed-in.png");
+    click(d, w, {1330, 22});  // 锁定, at the right end of the top bar
+    sign_in(d, "2468", false);
+    sleep_ms(5000);  // no input for longer than the 4 s limit
+    keep_screenshot(d, w, "lock-idle.png");
+    CHECK(app.stop(SIGTERM) == 0);
+  }
+  INFO(slurp(log));
+  const json st = json::parse(slurp(state));
+  CHECK(st["screen"] == "sign-in");
+  CHECK(st["signed_in"] == "");
+  INFO(st["lock_events"].dump());
+  CHECK(events(st) == std::vector<std::string>{"passphrase_refused", "unlocked", "pin_set:" + nurse, "locked:button",
+                                               "signed_in:" + nurse, "locked:idle"});
+  CHECK(slurp(db + ".key") == key_before);  // the wrong passphrase changed nothing
+
+  const json h = ctl_json(db, {"patient", "show", patient});
+  REQUIRE(h["encounters"].size() == 1);
+  CHECK(h["encounters"][0]["complaint"] == "头晕");
+  CHECK(h["encounters"][0]["clinician_id"] == nurse);
+  bool audited = false;
+  for (const auto& row : ctl_json(db, {"audit", "list", "--limit", "10"})) {
+    if (row["entity"] == "encounter") {
+      CHECK(row["actor"] == "staff:" + nurse);
+      audited = true;
+    }
+  }
+  CHECK(audited);
+  CHECK(ctl_json(db, {"team", "show"})["members"][0]["has_pin"] == true);
+  CHECK(ctl(db, {"audit", "verify"}).code == 0);
+}
+
+TEST_CASE("canary, the app half: a patient half-typed on an encrypted database, SIGKILL, no file holds the name or number") {
+  if (!have_x()) return;
+  Xvfb x;
+  REQUIRE_MESSAGE(!x.display().empty(), "Xvfb did not start");
+  const std::string d = x.display();
+  TempDir dir;
+  const std::string folder = dir.file("data");
+  std::filesystem::create_directories(folder);
+  const std::string db = folder + "/yizhen.db", log = folder + "/app.log", state = dir.file("state.json");
+  const std::string nurse = encrypted_team(db);
+  // The canary: a name and a 身份证 number found nowhere else (check digit valid).
+  const std::string name = "金珠卓嘎", id_number = "54010219790611203X";
+  {
+    Child app({kApp, "--db", db, "--lang", "zh", "--screen", "patients"}, app_env(d), log);
+    start_and_focus(d, app, log);
+    unlock(d, kPass);
+    sign_in(d, "1357", true);
+    keys(d, {"ctrl+n"});
+    type_cjk(d, name);
+    keys(d, {"Tab"});
+    type(d, id_number);
+    sleep_ms(1500);  // the draft is written ~300 ms after typing stops
+    CHECK(app.stop(SIGKILL) == 128 + SIGKILL);
+  }
+  for (const auto& e : std::filesystem::recursive_directory_iterator(folder)) {
+    if (!e.is_regular_file()) continue;
+    const std::string bytes = slurp(e.path().string());
+    INFO(e.path().string());
+    CHECK(bytes.find(name) == std::string::npos);
+    CHECK(bytes.find(id_number) == std::string::npos);
+    CHECK(bytes.find(id_number.substr(0, 17)) == std::string::npos);
+  }
+  // The draft was written (encrypted): unlocked and signed in, it comes back.
+  {
+    Child app({kApp, "--db", db, "--lang", "zh", "--state-out", state}, app_env(d), dir.file("again.log"));
+    start_and_focus(d, app, dir.file("again.log"));
+    unlock(d, kPass);
+    sign_in(d, "1357", false);
+    CHECK(app.stop(SIGTERM) == 0);
+  }
+  const json st = json::parse(slurp(state));
+  CHECK(st["screen"] == "patients");
+  CHECK(st["patient_form"]["name"] == name);
+  CHECK(st["patient_form"]["id_number"] == id_number);
+}
