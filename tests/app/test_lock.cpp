@@ -51,7 +51,7 @@ TEST_CASE("idle limit: minutes from the setting, seconds from YIZHEN_LOCK_SECOND
   ::unsetenv("YIZHEN_LOCK_SECONDS");
 }
 
-TEST_CASE("lock session: a plain database opens with no lock; a protected one goes passphrase, sign-in, open") {
+TEST_CASE("lock session: a plain database opens with no lock, a protected one goes passphrase, sign-in, open") {
   LockSession plain(Protection::plain);
   CHECK(plain.step() == LockStep::open);
   CHECK(plain.store_open());
@@ -125,7 +125,7 @@ std::string slurp_bytes(const std::string& path) {
 }
 }  // namespace
 
-TEST_CASE("app model: a new database is made encrypted; a wrong passphrase changes nothing; PIN set, then signed in") {
+TEST_CASE("app model: a new database is made encrypted, a wrong passphrase changes nothing, a PIN is set, then signed in") {
   test::TempDir dir;
   const std::string db = dir.file("field.db");
   std::string team, nurse;

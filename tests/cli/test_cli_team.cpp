@@ -101,7 +101,7 @@ TEST_CASE("yizhenctl: a fresh laptop sets up its team, staff and a village offli
   CHECK(s["patient"] == 1);
 }
 
-TEST_CASE("yizhenctl member pin: a PIN from standard input, stored only as its hash; bad ones refused") {
+TEST_CASE("yizhenctl member pin: a PIN from standard input, stored only as its hash, bad ones refused") {
   TempDir dir;
   const std::string db = dir.file("field.db");
   REQUIRE(ctl(db, {"init"}).code == 0);

@@ -9,7 +9,7 @@
 using namespace yz;
 using namespace yz_sync_test;
 
-TEST_CASE("A PIN set on one laptop signs its member in on the team's other laptop; a reset follows") {
+TEST_CASE("A PIN set on one laptop signs its member in on the team's other laptop, and a reset follows") {
   yz::test::TempDir dir;
   Server server(dir.file("central.db"));
   Device a(dir.file("a.db")), b(dir.file("b.db"));

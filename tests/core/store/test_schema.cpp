@@ -223,7 +223,7 @@ TEST_CASE("schema v9: a version-8 database migrates with its dispenses intact an
   CHECK_THROWS(s.db().exec("UPDATE dispense SET frequency = 'tds' WHERE id = '" + id2 + "'"));
 }
 
-TEST_CASE("schema v10: a version-9 database migrates with its staff intact; members take a PIN hash, screenings a clinician") {
+TEST_CASE("schema v10: a version-9 database migrates with its staff intact, members take a PIN hash, screenings a clinician") {
   TempPath path;
   const std::string tid = "0190a0b0-0000-7000-8000-000000000201", mid = "0190a0b0-0000-7000-8000-000000000202";
   {
