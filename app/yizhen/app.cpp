@@ -430,6 +430,15 @@ void App::prepare_screenshot(const std::string& query, bool fill_sample, const s
   scan_glyphs();
 }
 
+std::string App::window_title() const {
+  const AppView& v = model_.view();
+  const LockStep step = v.lock.step();
+  if (step == LockStep::open) return "yizhen 义诊";
+  S state = step == LockStep::passphrase ? S::lk_state_locked : S::lk_state_sign_in;
+  if (v.lock_busy) state = step == LockStep::passphrase ? S::lk_unlocking : S::lk_checking;
+  return std::string("yizhen 义诊 · ") + tr(state, model_.lang());
+}
+
 json App::state_json() const {
   const LockStep step = model_.view().lock.step();
   return {{"screen", step == LockStep::passphrase ? "lock" : step == LockStep::sign_in ? "sign-in" : screen_name(nav_.current)},

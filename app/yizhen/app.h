@@ -42,6 +42,9 @@ class App {
   int64_t keep_drafts(int64_t now_ms);
 
   Screen screen() const { return nav_.current; }
+  // The window's title: "yizhen 义诊", with the lock's state while locked
+  // ("· 已锁定", "· 登录", "· 解锁中…"), so the taskbar (and a test) sees it.
+  std::string window_title() const;
   // The database just opened (after the lock screen, or at once for a plain
   // one): the first screen, the drafts back in their forms.
   void after_open();

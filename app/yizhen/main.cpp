@@ -150,6 +150,7 @@ int main(int argc, char** argv) {
       if (!screenshot) start_background();
     };
 
+    std::string window_title = "yizhen 义诊";
     int frames_left = 3, frames_drawn = 0;
     bool first_frame = true, ready_shown = false;
     std::vector<std::pair<app::Screen, double>> frame_ms;  // after the first frames (timing only)
@@ -206,6 +207,10 @@ int main(int argc, char** argv) {
       // Locked or signed in within the frame (the Lock button, a PIN): the
       // new screen asks for the keyboard, which ImGui gives a frame later.
       if (model.view().lock.step() != step_before) frames_left = std::max(frames_left, 3);
+      if (std::string title = app.window_title(); title != window_title) {
+        window->set_title(title);
+        window_title = std::move(title);
+      }
       const double build_ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
       if (timing && frames_drawn > 2) frame_ms.emplace_back(drawn, build_ms);
       ++frames_drawn;

@@ -317,6 +317,8 @@ constexpr Entry kZh[] = {
     {S::st_plain_db, "注意：本机数据库未加密，也没有锁屏。加密（需先关闭本程序）：yizhenctl --db %s encrypt"},
     {S::st_encrypted_db, "数据库已加密；登录后锁定时密钥仍留在内存中"},
     {S::pc_clinician, "医生：%s"},
+    {S::lk_state_locked, "已锁定"},
+    {S::lk_state_sign_in, "登录"},
 };
 
 // English
@@ -624,6 +626,8 @@ constexpr Entry kEn[] = {
     {S::st_plain_db, "Note: this database is not encrypted and has no lock screen. To encrypt it (close the app first): yizhenctl --db %s encrypt"},
     {S::st_encrypted_db, "The database is encrypted; while locked after sign-in its key stays in memory"},
     {S::pc_clinician, "Clinician: %s"},
+    {S::lk_state_locked, "locked"},
+    {S::lk_state_sign_in, "sign in"},
 };
 
 constexpr size_t kCount = static_cast<size_t>(S::count_);

@@ -320,6 +320,8 @@ enum class S : int {
   st_plain_db,
   st_encrypted_db,
   pc_clinician,
+  lk_state_locked,
+  lk_state_sign_in,
   count_
 };
 

@@ -48,13 +48,27 @@ std::string encrypted_team(const std::string& db) {
   return nurse;
 }
 
-// Type the team passphrase and, for the team's one member, the PIN (twice
-// when `first`, to set it); each waits for the writer's Argon2id.
-void unlock(const std::string& d, const std::string& pass) {
+// Wait until the window's title (App::window_title: the lock's state) matches
+// `regex`. The app runs in English here: xdotool matches the title's Latin-1
+// WM_NAME, where Chinese arrives as mojibake.
+void wait_title(const std::string& d, const std::string& regex, int timeout_ms = 30000) {
+  REQUIRE_MESSAGE(!wait_window(d, regex, timeout_ms).empty(), "the window's title never matched " << regex);
+}
+
+// Type the team passphrase and wait for the writer's Argon2id: the right one
+// leads to who signs in, a wrong one back to the passphrase.
+void unlock(const std::string& d, const std::string& pass, bool right = true) {
   type(d, pass);
   keys(d, {"Return"});
-  sleep_ms(1500);
+  if (right) {
+    wait_title(d, "sign in$");
+  } else {
+    wait_window(d, "unlocking", 3000);  // may be over before it is seen
+    wait_title(d, "locked$");
+  }
 }
+// For the team's one member, the PIN (twice when `first`, to set it); waits
+// until signed in.
 void sign_in(const std::string& d, const std::string& pin, bool first) {
   type(d, pin);
   keys(d, {"Return"});
@@ -62,7 +76,7 @@ void sign_in(const std::string& d, const std::string& pin, bool first) {
     type(d, pin);
     keys(d, {"Return"});
   }
-  sleep_ms(1200);
+  wait_title(d, "^yizhen [^a-z]*$");  // "yizhen 义诊": no state after it
 }
 
 std::vector<std::string> events(const json& st) { return st["lock_events"].get<std::vector<std::string>>(); }
@@ -81,11 +95,11 @@ TEST_CASE("lock screen: wrong passphrase refused, PIN set, the encounter names i
   const std::string key_before = slurp(db + ".key");
 
   auto env = app_env(d);
-  env.push_back("YIZHEN_LOCK_SECONDS=4");
+  env.push_back("YIZHEN_LOCK_SECONDS=6");
   {
-    Child app({kApp, "--db", db, "--lang", "zh", "--screen", "patients", "--state-out", state}, env, log);
+    Child app({kApp, "--db", db, "--lang", "en", "--screen", "patients", "--state-out", state}, env, log);
     const std::string w = start_and_focus(d, app, log);
-    unlock(d, "not-the-passphrase");
+    unlock(d, "not-the-passphrase", false);
     keep_screenshot(d, w, "lock-wrong-passphrase.png");
     unlock(d, kPass);
     sign_in(d, "2468", true);  // the nurse, the team's one member, sets her PIN
@@ -98,8 +112,9 @@ TEST_CASE("lock screen: wrong passphrase refused, PIN set, the encounter names i
     sleep_ms(800);
     keep_screenshot(d, w, "lock-signed-in.png");
     click(d, w, {1330, 22});  // 锁定, at the right end of the top bar
+    wait_title(d, "sign in$", 10000);
     sign_in(d, "2468", false);
-    sleep_ms(5000);  // no input for longer than the 4 s limit
+    wait_title(d, "sign in$", 20000);  // no input for longer than the 6 s limit
     keep_screenshot(d, w, "lock-idle.png");
     CHECK(app.stop(SIGTERM) == 0);
   }
@@ -141,7 +156,7 @@ TEST_CASE("canary, the app half: a patient half-typed on an encrypted database, 
   // The canary: a name and a 身份证 number found nowhere else (check digit valid).
   const std::string name = "金珠卓嘎", id_number = "54010219790611203X";
   {
-    Child app({kApp, "--db", db, "--lang", "zh", "--screen", "patients"}, app_env(d), log);
+    Child app({kApp, "--db", db, "--lang", "en", "--screen", "patients"}, app_env(d), log);
     start_and_focus(d, app, log);
     unlock(d, kPass);
     sign_in(d, "1357", true);
@@ -162,7 +177,7 @@ TEST_CASE("canary, the app half: a patient half-typed on an encrypted database, 
   }
   // The draft was written (encrypted): unlocked and signed in, it comes back.
   {
-    Child app({kApp, "--db", db, "--lang", "zh", "--state-out", state}, app_env(d), dir.file("again.log"));
+    Child app({kApp, "--db", db, "--lang", "en", "--state-out", state}, app_env(d), dir.file("again.log"));
     start_and_focus(d, app, dir.file("again.log"));
     unlock(d, kPass);
     sign_in(d, "1357", false);
