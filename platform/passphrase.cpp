@@ -11,6 +11,10 @@ namespace yz::platform {
 
 std::optional<std::string> read_passphrase(const std::string& prompt) {
   if (const char* env = std::getenv("YIZHEN_PASSPHRASE")) return std::string(env);
+  return read_terminal_secret(prompt);
+}
+
+std::optional<std::string> read_terminal_secret(const std::string& prompt) {
   const int fd = ::open("/dev/tty", O_RDWR | O_CLOEXEC);
   if (fd < 0) return std::nullopt;
   termios old{};

@@ -12,6 +12,10 @@ namespace yz::platform {
 // terminal to ask on. `prompt` is written to the terminal, not to stdout.
 std::optional<std::string> read_passphrase(const std::string& prompt);
 
+// A secret typed on the controlling terminal with echo off (no variable),
+// or nullopt when there is no terminal.
+std::optional<std::string> read_terminal_secret(const std::string& prompt);
+
 // A new passphrase for the database at `path`: YIZHEN_PASSPHRASE, else
 // typed twice on the terminal. Throws std::invalid_argument saying what is
 // wrong (no variable and no terminal, empty, the two entries differ).

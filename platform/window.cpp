@@ -233,6 +233,8 @@ bool Window::render_to_png(const std::string& path, float r, float g, float b) {
   return stbi_write_png(path.c_str(), w, h, 4, flipped.data(), static_cast<int>(row)) != 0;
 }
 
+void Window::set_title(const std::string& title) { SDL_SetWindowTitle(impl_->window, title.c_str()); }
+
 void Window::reload_fonts() {
   ImGui_ImplOpenGL3_DestroyFontsTexture();
   ImGui_ImplOpenGL3_CreateFontsTexture();

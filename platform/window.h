@@ -41,6 +41,9 @@ class Window {
   // Render without presenting and write the back buffer to a PNG.
   bool render_to_png(const std::string& path, float r, float g, float b);
 
+  // The window's title (UTF-8): the taskbar shows whether the app is locked.
+  void set_title(const std::string& title);
+
   // Re-upload the font atlas after ImGui's fonts changed (new glyphs).
   void reload_fonts();
 

@@ -3,6 +3,7 @@
 #include <imgui.h>
 
 #include <algorithm>
+#include <limits>
 
 #include "app/yizhen/strings.h"
 #include "app/yizhen/sync_service.h"
@@ -40,25 +41,21 @@ std::optional<Screen> screen_from_name(const std::string& name) {
 }
 const char* screen_name(Screen s) { return kScreenNames[static_cast<int>(s)]; }
 
-App::App(AppModel& model, const Options& options, SyncService* sync) : model_(model) {
+App::App(AppModel& model, const Options& options, SyncService* sync) : model_(model), start_screen_(options.screen) {
   sync_.service = sync;
-  if (auto s = screen_from_name(options.screen)) nav_.current = *s;
+  if (model_.view().lock.store_open()) after_open();
+}
+
+void App::after_open() {
+  if (auto s = screen_from_name(start_screen_)) nav_.current = *s;
   else if (model_.view().prefs.day_id.empty()) nav_.current = Screen::clinic_day;
-  // A laptop with no team starts in the first-start wizard (read on the
-  // writer, before the first frame, as load_prefs does).
-  if (options.screen.empty()) {
-    bool fresh = false;
-    try {
-      model_.db().run([&](Store& s) { fresh = needs_first_start(s); });
-    } catch (const std::exception&) {
-      // The database could not be opened: the status bar says so.
-    }
-    if (fresh) nav_.current = Screen::first_start;
-  }
+  // A laptop with no team starts in the first-start wizard.
+  if (start_screen_.empty() && model_.view().fresh) nav_.current = Screen::first_start;
   for (uint32_t cp : model_.view().name_chars) extra_glyphs_.insert(cp);
+  if (model_.view().prefs.scale != loaded_scale_) fonts_dirty_ = true;
   restore_drafts();
   // Back where the typing was: a restored registration opens its screen.
-  if (options.screen.empty() && patients_.registering) nav_.current = Screen::patients;
+  if (start_screen_.empty() && patients_.registering) nav_.current = Screen::patients;
 }
 
 void App::restore_drafts() {
@@ -196,10 +193,19 @@ void App::handle_shortcuts() {
     patients_.focus_search = true;
   }
   if (ui::CtrlPressed('e') && model_.view().card) go(Screen::encounter);
+  // Ctrl+L: lock (as the Lock button), what was typed kept as a draft.
+  if (ui::CtrlPressed('l') && model_.view().lock.protects()) {
+    keep_drafts(std::numeric_limits<int32_t>::max());
+    model_.lock();
+  }
 }
 
 void App::draw_top_bar() {
   const AppView& v = model_.view();
+  // An encrypted database with a member signed in: their name and the Lock
+  // button at the right end (the row takes a button's height then).
+  const bool lock_button = v.lock.protects() && !v.lock.member_id().empty();
+  if (lock_button) ImGui::AlignTextToFramePadding();
   ImGui::PushStyleColor(ImGuiCol_Text, ui::col_accent());
   ImGui::TextUnformatted(tr(S::app_title));
   ImGui::PopStyleColor();
@@ -216,6 +222,20 @@ void App::draw_top_bar() {
   ImGui::PushStyleColor(ImGuiCol_Text, v.pending ? ui::col_warn() : ui::col_ok());
   ImGui::TextUnformatted(trf(S::pending_n, static_cast<long long>(v.pending)).c_str());
   ImGui::PopStyleColor();
+  if (lock_button) {
+    const std::string who = trf(S::lk_signed_in, v.member_name(v.lock.member_id()).c_str());
+    const float lock_w = ImGui::CalcTextSize(tr(S::lk_lock)).x + ui::em() * 2;
+    const float spacing = ImGui::GetStyle().ItemSpacing.x;
+    const float x = ImGui::GetWindowContentRegionMax().x - lock_w - ImGui::CalcTextSize(who.c_str()).x - spacing;
+    ImGui::SameLine(0, ui::em() * 1.5f);
+    if (ImGui::GetCursorPosX() < x) ImGui::SetCursorPosX(x);
+    ImGui::TextUnformatted(who.c_str());
+    ImGui::SameLine();
+    if (ImGui::Button(tr(S::lk_lock), ImVec2(lock_w, 0))) {
+      keep_drafts(std::numeric_limits<int32_t>::max());
+      model_.lock();
+    }
+  }
 }
 
 void App::draw_status_bar() {
@@ -244,6 +264,17 @@ void App::follow_sync() {
 
 void App::draw(float width, float height) {
   set_ui_lang(model_.lang());
+  // Locked: the lock screen alone, nothing of the app behind it.
+  if (model_.view().lock.step() != LockStep::open) {
+    ImGui::SetNextWindowPos(ImVec2(0, 0));
+    ImGui::SetNextWindowSize(ImVec2(width, height));
+    ImGui::Begin("##lock", nullptr,
+                 ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoSavedSettings);
+    DrawLock(lock_, model_.view(), model_);
+    ImGui::End();
+    for (const auto& m : model_.view().staff) note(m.name);
+    return;
+  }
   follow_sync();
   // Before the text fields take this frame's characters (note_typed waits for a pause).
   if (!ImGui::GetIO().InputQueueCharacters.empty()) last_char_at_ = ImGui::GetTime();
@@ -419,8 +450,21 @@ void App::prepare_screenshot(const std::string& query, bool fill_sample, const s
   scan_glyphs();
 }
 
+std::string App::window_title() const {
+  const AppView& v = model_.view();
+  const LockStep step = v.lock.step();
+  if (step == LockStep::open) return "yizhen 义诊";
+  S state = step == LockStep::passphrase ? S::lk_state_locked : S::lk_state_sign_in;
+  if (v.lock_busy) state = step == LockStep::passphrase ? S::lk_unlocking : S::lk_checking;
+  return std::string("yizhen 义诊 · ") + tr(state, model_.lang());
+}
+
 json App::state_json() const {
-  return {{"screen", screen_name(nav_.current)},
+  const LockStep step = model_.view().lock.step();
+  return {{"screen", step == LockStep::passphrase ? "lock" : step == LockStep::sign_in ? "sign-in" : screen_name(nav_.current)},
+          {"signed_in", model_.signed_in()},
+          {"lock_error", model_.view().lock_error},
+          {"lock_events", model_.view().lock_events},
           {"registering", patients_.registering},
           {"patient_form", patients_.form.to_json()},
           {"patient_errors", patients_.form.errors},

@@ -43,6 +43,12 @@ class App {
   int64_t keep_drafts(int64_t now_ms);
 
   Screen screen() const { return nav_.current; }
+  // The window's title: "yizhen 义诊", with the lock's state while locked
+  // ("· 已锁定", "· 登录", "· 解锁中…"), so the taskbar (and a test) sees it.
+  std::string window_title() const;
+  // The database just opened (after the lock screen, or at once for a plain
+  // one): the first screen, the drafts back in their forms.
+  void after_open();
   void go(Screen s);
   // For screenshots of a filled form: search `query`, open the first hit,
   // and (on the encounter screen) fill a sample encounter; `program`: start
@@ -82,6 +88,8 @@ class App {
   SyncScreenState sync_;
   SettingsState settings_;
   FirstStartState first_start_;
+  LockScreenState lock_;
+  std::string start_screen_;  // --screen
   std::set<uint32_t> extra_glyphs_;
   bool fonts_dirty_ = false;
   bool glyphs_waiting_ = false;  // typed characters the font lacks, not yet rebuilt for

@@ -10,9 +10,45 @@
 
 namespace yz::app {
 
-DbWorker::DbWorker(std::string db_path, UiQueue& ui) : ui_(ui) {
-  running_ = true;  // until the store is open: busy() covers the open
-  thread_ = std::thread([this, p = std::move(db_path)]() mutable { loop(std::move(p)); });
+DbWorker::DbWorker(std::string db_path, UiQueue& ui, bool open_now) : ui_(ui), path_(std::move(db_path)) {
+  if (open_now) {
+    running_ = true;  // until the store is open: busy() covers the open
+    jobs_.push_back([this](Store*) { open_store(); });
+  } else {
+    open_error_ = "the database is locked";
+  }
+  thread_ = std::thread([this] { loop(); });
+}
+
+void DbWorker::open_store() {
+  try {
+    // One record at a time: a 4 MB page cache holds the inner pages of
+    // every index a save or a card touches; the rest is a pread from the OS
+    // cache away. The store's 16 MB default, filled by one scan (counting
+    // 10^7 pending changes), would stay resident for the app's life.
+    StoreOptions options;
+    options.cache_kib = 4000;
+    store_.emplace(yz::open_store(path_, options));
+    std::lock_guard lock(mu_);
+    open_error_.clear();
+  } catch (const std::exception& e) {
+    std::lock_guard lock(mu_);
+    open_error_ = e.what();
+    throw;
+  }
+}
+
+void DbWorker::open(std::function<void()> prepare, std::function<void(std::exception_ptr)> done) {
+  enqueue([this, prepare = std::move(prepare), done = std::move(done)](Store*) {
+    std::exception_ptr error;
+    try {
+      if (prepare) prepare();
+      if (!store_) open_store();
+    } catch (...) {
+      error = std::current_exception();
+    }
+    ui_.post([done, error] { done(error); });
+  });
 }
 
 DbWorker::~DbWorker() {
@@ -78,20 +114,7 @@ std::string DbWorker::open_error() const {
 
 void DbWorker::report(std::exception_ptr e) { std::fprintf(stderr, "yizhen: %s\n", error_text(e, Lang::en).c_str()); }
 
-void DbWorker::loop(std::string path) {
-  std::optional<Store> store;
-  try {
-    // One record at a time: a 4 MB page cache holds the inner pages of
-    // every index a save or a card touches; the rest is a pread from the OS
-    // cache away. The store's 16 MB default, filled by one scan (counting
-    // 10^7 pending changes), would stay resident for the app's life.
-    StoreOptions options;
-    options.cache_kib = 4000;
-    store.emplace(open_store(path, options));
-  } catch (const std::exception& e) {
-    std::lock_guard lock(mu_);
-    open_error_ = e.what();
-  }
+void DbWorker::loop() {
   for (;;) {
     RawJob job;
     {
@@ -105,11 +128,14 @@ void DbWorker::loop(std::string path) {
       running_ = true;
     }
     try {
-      job(store ? &*store : nullptr);
+      job(store_ ? &*store_ : nullptr);
     } catch (...) {
-      report(std::current_exception());
+      // The first job of an app opening at once is the open: its error is
+      // open_error(), which every later job reports.
+      if (store_) report(std::current_exception());
     }
   }
+  store_.reset();  // closed on the thread that used it
   std::lock_guard lock(mu_);
   running_ = false;
   idle_cv_.notify_all();

@@ -15,6 +15,7 @@
 #include <functional>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <thread>
 
@@ -28,12 +29,21 @@ class DbWorker {
  public:
   using Job = std::function<void(Store&)>;
 
-  // Starts the thread, which opens (creating, migrating) the database.
-  DbWorker(std::string db_path, UiQueue& ui);
+  // Starts the thread, which opens (creating, migrating) the database; with
+  // `open_now` false it waits for open() (an encrypted database: its key is
+  // unwrapped first), and jobs queued meanwhile fail as "locked".
+  DbWorker(std::string db_path, UiQueue& ui, bool open_now = true);
   // Runs what is already queued, then closes the store and joins.
   ~DbWorker();
   DbWorker(const DbWorker&) = delete;
   DbWorker& operator=(const DbWorker&) = delete;
+
+  // Open the database on the worker after `prepare` ran there (unwrapping
+  // and registering its key: seconds of Argon2id kept off the UI thread);
+  // then `done(nullptr)` on the UI thread, or `done(error)` when `prepare`
+  // or the open threw (the database stays closed; open may be tried again).
+  // Once open, a further call only runs `prepare` (checking a passphrase).
+  void open(std::function<void()> prepare, std::function<void(std::exception_ptr)> done);
 
   // Queue a job; returns at once.
   void post(Job job);
@@ -68,7 +78,8 @@ class DbWorker {
   void enqueue(RawJob job);
   // `*s`, or throws StoreError with the open error.
   Store& usable(Store* s) const;
-  void loop(std::string path);
+  void loop();
+  void open_store();
   static void report(std::exception_ptr e);
 
   UiQueue& ui_;
@@ -76,7 +87,9 @@ class DbWorker {
   mutable std::condition_variable cv_, idle_cv_;
   std::deque<RawJob> jobs_;
   bool stopping_ = false, running_ = false;
+  std::string path_;
   std::string open_error_;
+  std::optional<Store> store_;  // the worker thread's alone
   std::thread thread_;
 };
 

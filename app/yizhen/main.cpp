@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cstdint>
 #include <cstdio>
 #include <ctime>
 #include <fstream>
@@ -85,8 +86,9 @@ int main(int argc, char** argv) {
   io.IniFilename = nullptr;  // layout is code, not a file
   io.ConfigFlags |= ImGuiConfigFlags_NavEnableKeyboard;
   io.ConfigInputTextCursorBlink = false;  // a blinking cursor would keep the loop awake
-  // The model: the writer (DbWorker) and search threads, results queue.
-  auto model_owner = std::make_unique<app::AppModel>(db_path, &platform::Window::wake);
+  // The model: the writer (DbWorker) and search threads, results queue. An
+  // encrypted (or a new) database waits for the lock screen's passphrase.
+  auto model_owner = std::make_unique<app::AppModel>(db_path, &platform::Window::wake, app::protection_of(db_path));
   app::AppModel& model = *model_owner;
   std::unique_ptr<platform::Window> window;
   try {
@@ -101,15 +103,19 @@ int main(int argc, char** argv) {
 
   int rc = 0;
   {
-    model.load_prefs();
-    if (opt.lang) model.view_mut().prefs.lang = *opt.lang == "en" ? Lang::en : Lang::zh;
-    if (opt.scale) model.view_mut().prefs.scale = *opt.scale;
+    const bool open_now = model.view().lock.store_open();
+    if (open_now) model.load_prefs();
+    auto apply_options = [&] {
+      if (opt.lang) model.view_mut().prefs.lang = *opt.lang == "en" ? Lang::en : Lang::zh;
+      if (opt.scale) model.view_mut().prefs.scale = *opt.scale;
+    };
+    apply_options();
     if (!model.view().db_error.empty()) std::fprintf(stderr, "yizhen: %s\n", model.view().db_error.c_str());
     // Sync runs in the background, from the first frame on (not for screenshots).
     app::SyncService sync(model.db(), model.queue(), model.lang(), false);
     model.on_saved = [&sync] { sync.saved(); };
     app::App app(model, opt, &sync);
-    if (screenshot) {
+    if (screenshot && open_now) {
       // Screenshots are of a settled app: every glyph, every result in.
       model.load_all();
       model.settle();
@@ -127,14 +133,24 @@ int main(int argc, char** argv) {
     // reference lists, the search and writer threads' ICU warm-up, the scan
     // of name characters and the sync engine would otherwise take the CPU
     // (two cores on a field laptop) from the font atlas and the first draw.
+    bool background_started = false;
     auto start_background = [&] {
+      if (background_started) return;
+      background_started = true;
       model.load_all();
       // Names added since the last start may hold characters the cached set
       // lacks: look once in the background, reload the font if so.
       model.load_name_chars([&app] { app.scan_glyphs(); });
       sync.start();
     };
+    // Unlocked on the lock screen: the database is open, its preferences read.
+    model.on_opened = [&] {
+      apply_options();
+      app.after_open();
+      if (!screenshot) start_background();
+    };
 
+    std::string window_title = "yizhen 义诊";
     int frames_left = 3, frames_drawn = 0;
     bool first_frame = true, ready_shown = false;
     std::vector<std::pair<app::Screen, double>> frame_ms;  // after the first frames (timing only)
@@ -147,7 +163,18 @@ int main(int argc, char** argv) {
         timeout = draft_wait < 0 ? 1000 : static_cast<int>(std::min<int64_t>(draft_wait + 1, 1000));
       }
       if (app.wants_periodic_frames() && timeout < 0) timeout = 1000;
-      if (window->wait_events(timeout) > 0) frames_left = std::max(frames_left, 3);
+      // The idle lock falls due: wake for it (a timeout, not polling).
+      if (const int64_t lock_wait = model.lock_wait_ms(now_ms()); lock_wait >= 0 && !screenshot)
+        timeout = timeout < 0 ? static_cast<int>(std::min<int64_t>(lock_wait + 1, INT32_MAX))
+                              : static_cast<int>(std::min<int64_t>(timeout, lock_wait + 1));
+      if (window->wait_events(timeout) > 0) {
+        frames_left = std::max(frames_left, 3);
+        model.activity(now_ms());
+      }
+      if (!screenshot && model.lock_wait_ms(now_ms()) == 0) {
+        app.keep_drafts(now_ms() + 1'000'000);  // what was typed is kept, encrypted, before locking
+        if (model.check_idle(now_ms())) frames_left = std::max(frames_left, 2);
+      }
       // Some screens want a frame a second (App::wants_periodic_frames).
       if (app.wants_periodic_frames()) frames_left = std::max(frames_left, 1);
       // Queued results from the workers.
@@ -174,8 +201,16 @@ int main(int argc, char** argv) {
       window->new_frame();  // the first time: atlas, shaders, texture upload
       const auto t_new_frame = std::chrono::steady_clock::now();
       ImGui::NewFrame();
+      const app::LockStep step_before = model.view().lock.step();
       app.draw(io.DisplaySize.x, io.DisplaySize.y);
       ImGui::Render();
+      // Locked or signed in within the frame (the Lock button, a PIN): the
+      // new screen asks for the keyboard, which ImGui gives a frame later.
+      if (model.view().lock.step() != step_before) frames_left = std::max(frames_left, 3);
+      if (std::string title = app.window_title(); title != window_title) {
+        window->set_title(title);
+        window_title = std::move(title);
+      }
       const double build_ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
       if (timing && frames_drawn > 2) frame_ms.emplace_back(drawn, build_ms);
       ++frames_drawn;
@@ -195,7 +230,7 @@ int main(int argc, char** argv) {
       }
       if (first_frame) {
         first_frame = false;
-        if (!screenshot) start_background();
+        if (!screenshot && model.view().lock.store_open()) start_background();
         if (timing) {
           // The wall clock too: bench/app_xvfb.sh compares it with its own
           // time taken before exec (loading and linking included).
@@ -216,7 +251,7 @@ int main(int argc, char** argv) {
     }
     if (timing) print_frame_times(std::move(frame_ms), frames_drawn);
     // Whatever was typed is saved before leaving.
-    if (!screenshot) app.keep_drafts(now_ms() + 1'000'000);
+    if (!screenshot && model.view().lock.store_open()) app.keep_drafts(now_ms() + 1'000'000);
     if (!opt.state_out.empty()) {
       std::ofstream out(opt.state_out);
       out << app.state_json().dump(2) << "\n";

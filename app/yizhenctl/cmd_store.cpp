@@ -76,6 +76,24 @@ void add_store_commands(CLI::App& app, Context& ctx, int& exit_code) {
       return c.ok ? 0 : 3;
     });
   });
+  auto audit_limit = std::make_shared<int>(20);
+  auto* list = audit->add_subcommand("list", "The newest audit rows: when, who (actor), what, which record");
+  list->add_option("--limit", *audit_limit, "At most this many")->check(CLI::Range(1, 100000));
+  list->callback([&, audit_limit] {
+    exit_code = guarded(ctx, [&] {
+      Store store = ctx.open_existing();
+      json out = json::array();
+      std::ostringstream text;
+      for (const auto& r : recent_audit_rows(store.db(), *audit_limit)) {
+        out.push_back({{"rid", r.rid}, {"at_ms", r.at_ms}, {"actor", r.actor}, {"action", r.action},
+                       {"entity", r.entity}, {"record_id", r.record_id ? json(*r.record_id) : json(nullptr)}});
+        text << r.rid << "\t" << r.actor << "\t" << r.action << "\t" << r.entity << "\t" << r.record_id.value_or("")
+             << "\n";
+      }
+      emit(ctx, out, text.str());
+      return 0;
+    });
+  });
 }
 
 }  // namespace yz::cli

@@ -1,13 +1,18 @@
-// A team without a server: team init / show, member add / list, places
+// A team without a server: team init / show, member add / pin, places
 // search, place add / show (core/care/team.h, core/care/places.h); and the
 // team's clinic days and households listed (clinic-day list, household list).
 
+#include <unistd.h>
+
+#include <iostream>
 #include <memory>
 #include <sstream>
 
 #include "app/yizhenctl/cli.h"
 #include "core/care/places.h"
+#include "core/care/staff_pin.h"
 #include "core/care/team.h"
+#include "platform/passphrase.h"
 #include "core/queries/field_queries.h"
 
 namespace yz::cli {
@@ -53,7 +58,7 @@ void add_team_commands(CLI::App& app, Context& ctx, int& exit_code) {
       text << t->name << "\t" << t->origin_hospital << "\t" << place_label(store.db(), t->area_code)
            << (t->enrolled ? "" : "\t[not enrolled]") << "\n";
       for (const auto& m : list_members(store.db(), t->id)) {
-        staff.push_back({{"id", m.id}, {"name", m.name}, {"role", m.role}});
+        staff.push_back({{"id", m.id}, {"name", m.name}, {"role", m.role}, {"has_pin", m.has_pin}});
         text << "  " << m.name << "\t" << m.role << "\n";
       }
       emit(ctx,
@@ -76,6 +81,32 @@ void add_team_commands(CLI::App& app, Context& ctx, int& exit_code) {
       Store store = ctx.open_existing();
       const std::string id = add_member(store, (*m)[0], (*m)[1], (*m)[2]);
       emit(ctx, {{"id", id}}, id);
+      return 0;
+    });
+  });
+
+  // Set or reset a member's sign-in PIN (core/care/staff_pin.h): from
+  // standard input (its first line) when that is not a terminal, else typed
+  // twice with echo off. Only its Argon2id hash is stored, and synced.
+  auto pin_member = std::make_shared<std::string>();
+  auto* mpin = member->add_subcommand("pin", "Set or reset a member's sign-in PIN (4-8 digits, from stdin or typed)");
+  mpin->add_option("MEMBER", *pin_member, "The member's id")->required();
+  mpin->callback([&, pin_member] {
+    exit_code = guarded(ctx, [&] {
+      Store store = ctx.open_existing();
+      std::string pin;
+      if (::isatty(STDIN_FILENO)) {
+        const auto a = platform::read_terminal_secret("PIN: ");
+        const auto b = platform::read_terminal_secret("PIN again: ");
+        if (!a || !b) throw UsageError("pin", "no terminal to type it on: give it on standard input");
+        if (*a != *b) throw UsageError("pin", "the two entries differ; nothing was changed");
+        pin = *a;
+      } else if (!std::getline(std::cin, pin)) {
+        throw UsageError("pin", "nothing on standard input");
+      }
+      if (!pin.empty() && pin.back() == '\r') pin.pop_back();
+      set_member_pin(store, *pin_member, pin);
+      emit(ctx, {{"id", *pin_member}, {"pin_set", true}}, "PIN set for " + *pin_member);
       return 0;
     });
   });

@@ -104,6 +104,10 @@ constexpr std::array kMessages{
     // Home visits (core/care/home_visit.h).
     Entry{"household_twice", "只能选择已有的户或新建一户，不能两者都填",
           "name either an existing household or a new one, not both"},
+    // Staff PINs (core/care/staff_pin.h).
+    Entry{"pin_format", "应为 4–8 位数字", "must be 4 to 8 digits"},
+    Entry{"pin_wrong", "PIN 不对", "is not this member's PIN"},
+    Entry{"not_member", "不是本队在职成员（{}）", "is not an active member of this team ({})"},
 };
 
 struct Label {
@@ -112,6 +116,7 @@ struct Label {
 
 constexpr std::array kLabels{
     Label{"name", "姓名", "name"},
+    Label{"pin", "PIN", "PIN"},
     Label{"name_native", "民族文字姓名", "name in native script"},
     Label{"sex", "性别", "sex"},
     Label{"birth_date", "出生日期", "birth date"},

@@ -43,6 +43,7 @@ RecordedScreening record_screening(Store& store, Writer& w, const ScreeningInput
             {"answers", answers},          {"result", ev.result}, {"screened_at", at}};
   if (!in.clinic_day_id.empty()) s["clinic_day_id"] = in.clinic_day_id;
   if (!in.encounter_id.empty()) s["encounter_id"] = in.encounter_id;
+  if (!in.clinician_id.empty()) s["clinician_id"] = in.clinician_id;
   if (!ev.grade.empty()) s["risk_grade"] = ev.grade;
   if (!ev.next_step.zh.empty()) s["next_step"] = ev.next_step.zh;
   out.screening_id = w.create("screening", s);

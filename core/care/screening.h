@@ -27,6 +27,7 @@ struct ScreeningInput {
   std::string encounter_id;        // optional
   std::string screened_at;         // "YYYY-MM-DD HH:MM"; empty: now (store clock)
   std::string referral_to;         // facility named by the team; empty: the program's default
+  std::string clinician_id;        // who screened (a member); optional
 };
 
 struct RecordedScreening {

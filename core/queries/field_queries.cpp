@@ -62,11 +62,14 @@ std::vector<TeamRow> list_teams(SQLite::Database& db) {
 
 std::vector<MemberRow> list_members(SQLite::Database& db, std::string_view team_id) {
   SQLite::Statement st(db,
-                       "SELECT id, team_id, name, role, specialty FROM member WHERE deleted = 0 AND active = 1 "
+                       "SELECT id, team_id, name, role, specialty, coalesce(pin_hash, '') <> '' FROM member "
+                       "WHERE deleted = 0 AND active = 1 "
                        "AND (?1 = '' OR team_id = ?1) ORDER BY name");
   st.bind(1, std::string(team_id));
   std::vector<MemberRow> out;
-  while (st.executeStep()) out.push_back({column_text(st, 0), column_text(st, 1), column_text(st, 2), column_text(st, 3), column_text(st, 4)});
+  while (st.executeStep())
+    out.push_back({column_text(st, 0), column_text(st, 1), column_text(st, 2), column_text(st, 3), column_text(st, 4),
+                   st.getColumn(5).getInt() != 0});
   return out;
 }
 

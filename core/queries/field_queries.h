@@ -33,6 +33,7 @@ std::vector<TeamRow> list_teams(SQLite::Database& db);
 
 struct MemberRow {
   std::string id, team_id, name, role, specialty;
+  bool has_pin = false;  // a sign-in PIN is set (core/care/staff_pin.h)
 };
 // Active members of a team (all teams when `team_id` is empty), by name.
 std::vector<MemberRow> list_members(SQLite::Database& db, std::string_view team_id);

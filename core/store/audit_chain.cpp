@@ -98,6 +98,16 @@ void AuditAppender::append(AuditRow row) {
 
 void append_audit_row(SQLite::Database& db, AuditRow row) { AuditAppender(db).append(std::move(row)); }
 
+std::vector<AuditRow> recent_audit_rows(SQLite::Database& db, int limit) {
+  SQLite::Statement q(db,
+                      "SELECT rid, at_ms, hlc, actor, action, entity, record_id, detail FROM audit ORDER BY rid DESC "
+                      "LIMIT ?");
+  q.bind(1, limit);
+  std::vector<AuditRow> out;
+  while (q.executeStep()) out.push_back(row_of(q));
+  return out;
+}
+
 void chain_audit_rows(SQLite::Database& db) {
   SQLite::Statement q(db, "SELECT rid, at_ms, hlc, actor, action, entity, record_id, detail FROM audit ORDER BY rid");
   SQLite::Statement set(db, "UPDATE audit SET digest = ? WHERE rid = ?");

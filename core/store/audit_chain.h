@@ -18,6 +18,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace yz {
 
@@ -45,6 +46,9 @@ class AuditAppender {
  private:
   SQLite::Statement last_, insert_;
 };
+
+// The newest `limit` rows, newest first (who did what: yizhenctl audit list).
+std::vector<AuditRow> recent_audit_rows(SQLite::Database& db, int limit);
 
 // One row, with a statement prepared for it (tests, rare writers).
 void append_audit_row(SQLite::Database& db, AuditRow row);

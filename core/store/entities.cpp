@@ -26,6 +26,9 @@ constexpr std::array kMember{
     FieldSpec{"specialty", T::text, false, true},
     FieldSpec{"phone", T::phone, false, true},
     FieldSpec{"active", T::boolean, false, true, {}, "1"},
+    // The sign-in PIN's Argon2id hash (crypto_pwhash_str; core/care/staff_pin.h),
+    // never the PIN; synced with the rest of the member (schema v10).
+    FieldSpec{"pin_hash", T::text, false, true, {}, {}, 200},
 };
 constexpr std::array kDevice{
     FieldSpec{"team_id", T::ref, true, true, "team"},
@@ -130,6 +133,8 @@ constexpr std::array kScreening{
     FieldSpec{"risk_grade", T::text, false, false, {}, {}, 40},
     FieldSpec{"next_step", T::text, false, false, {}, {}, 500},
     FieldSpec{"screened_at", T::datetime, true, false, {}, "now"},
+    // Who screened: the member signed in on the device (schema v10).
+    FieldSpec{"clinician_id", T::ref, false, false, "member"},
 };
 constexpr std::array kReferral{
     FieldSpec{"patient_id", T::ref, true, false, "patient"},

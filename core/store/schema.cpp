@@ -224,6 +224,14 @@ ALTER TABLE dispense ADD COLUMN dose TEXT;
 ALTER TABLE dispense ADD COLUMN frequency TEXT CHECK (frequency IN ('qd','bid','tid','qid','qn','prn'));
 )SQL";
 
+// v10: staff sign in with a PIN, kept only as its Argon2id hash
+// (core/care/staff_pin.h); a screening names who screened, as an encounter
+// does.
+constexpr const char* kV10 = R"SQL(
+ALTER TABLE member ADD COLUMN pin_hash TEXT;
+ALTER TABLE screening ADD COLUMN clinician_id TEXT REFERENCES member(id);
+)SQL";
+
 struct Migration {
   int version;
   const char* sql;
@@ -240,6 +248,7 @@ const Migration kMigrations[] = {
     {7, kV7, nullptr},
     {8, kV8, [](SQLite::Database& db, const RecordRules&) { chain_audit_rows(db); }},
     {9, kV9, nullptr},
+    {10, kV10, nullptr},
 };
 
 }  // namespace

@@ -530,6 +530,7 @@ std::optional<json> Store::get(std::string_view entity, std::string_view id) {
 SQLite::Database& Store::db() { return impl_->db; }
 const std::string& Store::path() const { return impl_->path; }
 const std::string& Store::device_id() const { return impl_->device; }
+void Store::set_actor(std::string actor) { impl_->actor = std::move(actor); }
 std::string Store::today() {
   std::string t = impl_->today();
   if (!impl_->in_txn) impl_->release_reads();

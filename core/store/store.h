@@ -125,6 +125,9 @@ class Store {
   // runs years ahead must not move every laptop's date.
   std::string today();
   int64_t now_ms();
+  // Who the audit rows of later writes name (StoreOptions::actor): the field
+  // app sets "staff:<member id>" when a member signs in, "local" when locked.
+  void set_actor(std::string actor);
   // A value from the settings table (preferences, sync cursors).
   std::optional<std::string> setting(std::string_view key);
   void set_setting(std::string_view key, std::string_view value);

@@ -100,3 +100,38 @@ TEST_CASE("yizhenctl: a fresh laptop sets up its team, staff and a village offli
   CHECK(s["place"] == 2);
   CHECK(s["patient"] == 1);
 }
+
+TEST_CASE("yizhenctl member pin: a PIN from standard input, stored only as its hash, bad ones refused") {
+  TempDir dir;
+  const std::string db = dir.file("field.db");
+  REQUIRE(ctl(db, {"init"}).code == 0);
+  REQUIRE(ctl(db, {"team", "init", "--name", "北京援藏医疗队", "--county", "540127"}).code == 0);
+  auto added = ctl(db, {"member", "add", "--name", "卓玛", "--role", "nurse"});
+  REQUIRE(added.code == 0);
+  const std::string id = added.out.substr(0, added.out.find('\n'));
+  auto pin = [&](const std::string& input, const std::string& member) {
+    return yz::test::run({"/bin/sh", "-c", "printf '" + input + "' | \"$0\" --db \"$1\" member pin \"$2\"", YIZHENCTL,
+                          db, member});
+  };
+  auto has_pin = [&] {
+    auto r = ctl(db, {"team", "show", "--json"});
+    REQUIRE(r.code == 0);
+    return json::parse(r.out)["members"][0]["has_pin"].get<bool>();
+  };
+  CHECK_FALSE(has_pin());
+  for (const char* bad : {"12\n", "12ab\n", "123456789\n", ""}) {
+    auto r = pin(bad, id);
+    CHECK(r.code == 2);
+    CHECK(lines(r.err) == 1);
+    CHECK_MESSAGE((r.err.find("PIN") != std::string::npos || r.err.find("pin") != std::string::npos), r.err);
+  }
+  auto r = pin("2468\n", "0190a0a0-0000-7000-8000-000000000000");
+  CHECK(r.code == 2);
+  CHECK_MESSAGE(r.err.find("0190a0a0-0000-7000-8000-000000000000") != std::string::npos, r.err);
+  CHECK_FALSE(has_pin());
+  r = pin("2468\n", id);
+  CHECK_MESSAGE(r.code == 0, r.err);
+  CHECK(has_pin());
+  // Its Argon2id hash is what the (plain) database holds.
+  CHECK((yz::test::slurp(db) + yz::test::slurp(db + "-wal")).find("$argon2id$v=19$") != std::string::npos);
+}

@@ -124,6 +124,8 @@ TEST_CASE("a half-typed registration survives a kill and comes back") {
   REQUIRE(!x.display().empty());
   TempDir dir;
   const std::string db = dir.file("t.db");
+  // A plain database (the encrypted case: tests/e2e/test_lock.cpp's canary).
+  REQUIRE(run({kCtl, "--db", db, "init"}).code == 0);
   {
     Child app({kApp, "--db", db}, app_env(x.display()), dir.file("app.log"));
     start_and_focus(x.display(), app, dir.file("app.log"));

@@ -9,8 +9,10 @@
 // numbers as UTF-8: no hit. The exports, meant to be read, hold the names
 // but never a whole number.
 //
-// Not yet here: the field app (it cannot open an encrypted database until
-// its lock screen lands).
+// The field app's half runs under Xvfb with the GUI tests
+// (tests/e2e/test_lock.cpp, "canary, the app half"): the canary typed into
+// the app on an encrypted database, the app killed mid-draft, and no file of
+// its data folder holding the name or the number.
 #include <doctest/doctest.h>
 #include <netinet/in.h>
 #include <sys/socket.h>

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cstdlib>
 #include <thread>
 
 #include "core/base/clock.h"
@@ -10,7 +11,11 @@
 #include "core/care/clinic_day.h"
 #include "core/care/follow_up.h"
 #include "core/care/places.h"
+#include "core/care/staff_pin.h"
 #include "core/care/team.h"
+#include "core/store/encryption.h"
+#include "core/store/key_file.h"
+#include "app/yizhen/model/field_errors.h"
 #include "app/yizhen/model/summary.h"
 #include "app/yizhen/strings.h"
 #include "core/base/messages.h"
@@ -56,9 +61,11 @@ std::string AppView::member_name(const std::string& id) const {
   return {};
 }
 
-AppModel::AppModel(std::string db_path, std::function<void()> wake) : queue_(std::move(wake)) {
+AppModel::AppModel(std::string db_path, std::function<void()> wake, Protection protection)
+    : queue_(std::move(wake)) {
   view_.db_path = db_path;
-  db_ = std::make_unique<DbWorker>(db_path, queue_);
+  view_.lock = LockSession(protection);
+  db_ = std::make_unique<DbWorker>(db_path, queue_, protection == Protection::plain);
   search_ = std::make_unique<SearchWorker>(db_path, queue_);
 }
 
@@ -102,47 +109,205 @@ std::function<void(std::exception_ptr)> AppModel::failure(std::function<void(con
   };
 }
 
-void AppModel::load_prefs() {
-  struct Loaded {
-    Prefs prefs;
-    std::string device_id, today, error;
-    std::map<std::string, json> drafts;
-    std::vector<uint32_t> chars;
-  };
-  Loaded l;
-  try {
-    db_->run([&](Store& s) {
-      l.device_id = s.device_id();
-      l.today = s.today();
-      if (auto v = s.setting("pref.lang")) l.prefs.lang = *v == "en" ? Lang::en : Lang::zh;
-      if (auto v = s.setting("pref.scale")) l.prefs.scale = std::strtof(v->c_str(), nullptr);
-      if (!(l.prefs.scale >= 0.5f && l.prefs.scale <= 4.0f)) l.prefs.scale = 1.0f;
-      l.prefs.team_id = s.setting("pref.team_id").value_or("");
-      l.prefs.device_name = s.setting("pref.device_name").value_or("");
-      l.prefs.font_path = s.setting("pref.font_path").value_or("");
-      l.prefs.day_id = s.setting("pref.day_id").value_or("");
-      for (const char* form : {"patient", "encounter", "clinic_day", "home_visit"})
-        if (auto v = s.setting(draft_key(form)); v && !v->empty()) {
-          json j = json::parse(*v, nullptr, false);
-          if (j.is_object()) l.drafts[form] = std::move(j);
-        }
-      if (auto v = s.setting("cache.name_chars")) {
-        json j = json::parse(*v, nullptr, false);
-        if (j.is_array())
-          for (const auto& c : j)
-            if (c.is_number_unsigned()) l.chars.push_back(c.get<uint32_t>());
-      }
-    });
-  } catch (const std::exception& e) {
-    l.error = e.what();
+struct AppModel::StartState {
+  Prefs prefs;
+  std::string device_id, today, error;
+  bool fresh = false;
+  std::map<std::string, json> drafts;
+  std::vector<uint32_t> chars;
+  std::vector<MemberRow> staff;
+};
+
+AppModel::StartState AppModel::read_start(Store& s) {
+  StartState l;
+  l.device_id = s.device_id();
+  l.today = s.today();
+  if (auto v = s.setting("pref.lang")) l.prefs.lang = *v == "en" ? Lang::en : Lang::zh;
+  if (auto v = s.setting("pref.scale")) l.prefs.scale = std::strtof(v->c_str(), nullptr);
+  if (!(l.prefs.scale >= 0.5f && l.prefs.scale <= 4.0f)) l.prefs.scale = 1.0f;
+  l.prefs.team_id = s.setting("pref.team_id").value_or("");
+  l.prefs.device_name = s.setting("pref.device_name").value_or("");
+  l.prefs.font_path = s.setting("pref.font_path").value_or("");
+  l.prefs.day_id = s.setting("pref.day_id").value_or("");
+  if (auto v = s.setting("pref.lock_minutes")) l.prefs.lock_minutes = std::clamp(std::atoi(v->c_str()), 0, 24 * 60);
+  for (const char* form : {"patient", "encounter", "clinic_day", "home_visit"})
+    if (auto v = s.setting(draft_key(form)); v && !v->empty()) {
+      json j = json::parse(*v, nullptr, false);
+      if (j.is_object()) l.drafts[form] = std::move(j);
+    }
+  if (auto v = s.setting("cache.name_chars")) {
+    json j = json::parse(*v, nullptr, false);
+    if (j.is_array())
+      for (const auto& c : j)
+        if (c.is_number_unsigned()) l.chars.push_back(c.get<uint32_t>());
   }
+  l.fresh = needs_first_start(s);
+  const auto team = current_team(s);
+  l.staff = list_members(s.db(), team ? team->id : std::string());
+  return l;
+}
+
+void AppModel::apply_start(StartState l) {
   view_.prefs = l.prefs;
   view_.device_id = l.device_id;
   view_.today = l.today;
   view_.db_error = l.error;
+  view_.fresh = l.fresh;
   view_.drafts = l.drafts;
   view_.name_chars = l.chars;
+  view_.staff = std::move(l.staff);
+  view_.lock.idle().set_limit_ms(idle_limit_ms(view_.prefs.lock_minutes));
   for (const auto& [form, fields] : l.drafts) drafts_.saved(form, fields);
+}
+
+void AppModel::load_prefs() {
+  StartState l;
+  try {
+    db_->run([&](Store& s) { l = read_start(s); });
+  } catch (const std::exception& e) {
+    l.error = e.what();
+  }
+  apply_start(std::move(l));
+}
+
+void AppModel::unlock(const std::string& passphrase, const std::string& again) {
+  if (view_.lock_busy) return;
+  const bool fresh = view_.lock.protection() == Protection::fresh;
+  if (passphrase.empty()) {
+    view_.lock_error = tr(S::lk_empty, lang());
+    return;
+  }
+  if (fresh && passphrase != again) {
+    view_.lock_error = tr(S::lk_differ, lang());
+    return;
+  }
+  view_.lock_busy = true;
+  view_.lock_error.clear();
+  const std::string path = view_.db_path;
+  const bool was_open = view_.lock.store_open();
+  db_->open(
+      [path, passphrase, fresh] {
+        // Argon2id here, on the writer's thread. The key lives in guarded
+        // memory (encryption.h), never on disk unwrapped.
+        if (fresh && !key_file_exists(path)) register_database_key(path, create_key_file(path, passphrase));
+        else if (has_database_key(path)) (void)unlock_key_file(path, passphrase);  // asked again: check only
+        else register_database_key(path, unlock_key_file(path, passphrase));
+      },
+      [this, was_open](std::exception_ptr e) {
+        if (e) {
+          view_.lock_busy = false;
+          try {
+            std::rethrow_exception(e);
+          } catch (const PassphraseError&) {
+            view_.lock_error = tr(S::lk_wrong_passphrase, lang());
+            view_.lock_events.push_back("passphrase_refused");
+          } catch (...) {
+            view_.lock_error = error_text(e, lang());
+          }
+          return;
+        }
+        view_.lock_events.push_back("unlocked");
+        if (was_open) {
+          view_.lock_busy = false;
+          view_.lock.unlocked(!view_.staff.empty());
+          return;
+        }
+        db_->request<StartState>(
+            [](Store& s) { return read_start(s); },
+            [this](StartState l) {
+              view_.lock_busy = false;
+              apply_start(std::move(l));
+              view_.lock.unlocked(!view_.staff.empty());
+              if (on_opened) on_opened();
+            },
+            [this](std::exception_ptr e) {
+              view_.lock_busy = false;
+              view_.lock_error = error_text(e, lang());
+            });
+      });
+}
+
+void AppModel::sign_in(const std::string& member_id, const std::string& pin, const std::string& again) {
+  if (view_.lock_busy) return;
+  bool has_pin = false;
+  for (const auto& m : view_.staff)
+    if (m.id == member_id) has_pin = m.has_pin;
+  if (!has_pin && pin != again) {
+    view_.lock_error = tr(S::lk_pin_differ, lang());
+    return;
+  }
+  if (auto e = check_pin(pin)) {
+    view_.lock_error = "PIN " + problem_text(*e, lang());
+    return;
+  }
+  view_.lock_busy = true;
+  view_.lock_error.clear();
+  struct Result {
+    PinCheck check = PinCheck::wrong;
+    std::vector<MemberRow> staff;
+  };
+  db_->request<Result>(
+      [member_id, pin, has_pin](Store& s) {
+        Result r;
+        if (has_pin) {
+          r.check = check_member_pin(s, member_id, pin);
+        } else {
+          // First sign-in: a member with a PIN set elsewhere meanwhile (a
+          // sync) is checked against it instead of overwritten.
+          r.check = check_member_pin(s, member_id, pin);
+          if (r.check == PinCheck::no_pin) {
+            set_member_pin(s, member_id, pin);
+            r.check = PinCheck::ok;
+          }
+        }
+        if (r.check == PinCheck::ok) s.set_actor("staff:" + member_id);
+        const auto team = current_team(s);
+        r.staff = list_members(s.db(), team ? team->id : std::string());
+        return r;
+      },
+      [this, member_id, has_pin](Result r) {
+        view_.lock_busy = false;
+        view_.staff = std::move(r.staff);
+        if (r.check == PinCheck::ok) {
+          view_.lock_events.push_back((has_pin ? "signed_in:" : "pin_set:") + member_id);
+          view_.lock.signed_in(member_id, steady_ms());
+          if (!has_pin) {
+            if (on_saved) on_saved();
+            refresh_pending();
+          }
+          return;
+        }
+        view_.lock_events.push_back("pin_refused:" + member_id);
+        const int left = kMaxWrongPins - view_.lock.wrong_pins() - 1;
+        if (view_.lock.wrong_pin()) view_.lock_error = tr(S::lk_too_many, lang());
+        else view_.lock_error = trf(lang(), S::lk_wrong_pin, left);
+      },
+      [this](std::exception_ptr e) {
+        view_.lock_busy = false;
+        view_.lock_error = error_text(e, lang());
+      });
+}
+
+void AppModel::lock(const char* why) {
+  if (!view_.lock.protects() || view_.lock.step() != LockStep::open) return;
+  view_.lock_events.push_back(std::string("locked:") + why);
+  view_.lock.lock(!view_.staff.empty());
+  view_.lock_error.clear();
+  db_->post([](Store& s) { s.set_actor("local"); });
+}
+
+bool AppModel::check_idle(int64_t now_ms) {
+  if (view_.lock.step() != LockStep::open || !view_.lock.idle().expired(now_ms) || !view_.lock.protects())
+    return false;
+  lock("idle");
+  return true;
+}
+
+void AppModel::set_lock_minutes(int minutes) {
+  minutes = std::clamp(minutes, 0, 24 * 60);
+  view_.prefs.lock_minutes = minutes;
+  view_.lock.idle().set_limit_ms(idle_limit_ms(minutes));
+  set_pref("pref.lock_minutes", std::to_string(minutes));
 }
 
 void AppModel::load_all() {
@@ -151,7 +316,7 @@ void AppModel::load_all() {
     std::string county;
     std::vector<std::string> stations;
     std::vector<TeamRow> teams;
-    std::vector<MemberRow> members;
+    std::vector<MemberRow> members, staff;
     std::vector<json> days;
     int64_t pending = 0;
   };
@@ -159,10 +324,12 @@ void AppModel::load_all() {
       [](Store& s) {
         Ref r;
         r.places = list_places(s.db());
-        if (auto t = current_team(s)) {
+        const auto t = current_team(s);
+        if (t) {
           if (t->area_code.size() == 6) r.county = t->area_code;
           r.stations = t->stations;
         }
+        r.staff = list_members(s.db(), t ? t->id : std::string());
         r.teams = list_teams(s.db());
         r.members = list_members(s.db(), "");
         r.days = recent_clinic_days(s.db(), 60);
@@ -175,6 +342,9 @@ void AppModel::load_all() {
         view_.team_stations = std::move(r.stations);
         view_.teams = std::move(r.teams);
         view_.members = std::move(r.members);
+        view_.staff = std::move(r.staff);
+        // Staff just added (the first-start wizard): they sign in now.
+        view_.lock.staff_known(!view_.staff.empty());
         view_.days = std::move(r.days);
         view_.pending = r.pending;
         if (view_.prefs.team_id.empty() && !view_.teams.empty()) view_.prefs.team_id = view_.teams.front().id;
@@ -319,8 +489,10 @@ void AppModel::edit_patient(const PatientEditForm& form, std::function<void(std:
 
 void AppModel::save_encounter(const EncounterForm& form, std::function<void(std::string)> ok,
                               std::function<void(const std::vector<FieldError>&)> bad) {
+  EncounterForm f = form;
+  if (!signed_in().empty()) f.clinician_id = signed_in();  // the member signed in is the clinician
   save_for_patient<std::string>(
-      [form](Store& s) { return std::pair{form.save(s), form.patient_id}; },
+      [form = std::move(f)](Store& s) { return std::pair{form.save(s), form.patient_id}; },
       [this, ok = std::move(ok), correction = !form.corrects_id.empty()](std::string id) {
         clear_draft("encounter");
         toast(tr(correction ? S::pe_correction_saved : S::msg_encounter_saved, lang()));
@@ -516,7 +688,9 @@ void AppModel::load_households(const std::string& village_prefix) {
 
 void AppModel::save_home_visit(const HomeVisitForm& form, std::function<void(std::string)> ok,
                                std::function<void(const std::vector<FieldError>&)> bad) {
-  db_->request<std::string>([form](Store& s) { return form.save(s); },
+  HomeVisitForm f = form;
+  f.member_id = signed_in();
+  db_->request<std::string>([form = std::move(f)](Store& s) { return form.save(s); },
                             [this, ok = std::move(ok)](std::string id) {
                               clear_draft("home_visit");
                               toast(tr(S::msg_home_visit_saved, lang()));
@@ -556,8 +730,10 @@ void AppModel::load_programs() {
 
 void AppModel::save_screening(const ScreeningInput& input, std::function<void(RecordedScreening)> ok,
                               std::function<void(const std::vector<FieldError>&)> bad) {
+  ScreeningInput in = input;
+  if (!signed_in().empty()) in.clinician_id = signed_in();
   save_for_patient<RecordedScreening>(
-      [input](Store& s) {
+      [input = std::move(in)](Store& s) {
         RecordedScreening r;
         s.transact([&](Writer& w) { r = yz::app::save_screening(s, w, input); });
         return std::pair{r, input.patient_id};

@@ -19,6 +19,7 @@
 #include "app/yizhen/model/catalog.h"
 #include "app/yizhen/model/drafts.h"
 #include "app/yizhen/model/forms.h"
+#include "app/yizhen/model/lock.h"
 #include "app/yizhen/model/patient_edit.h"
 #include "app/yizhen/search_worker.h"
 #include "app/yizhen/ui_queue.h"
@@ -34,6 +35,7 @@ struct Prefs {
   Lang lang = Lang::zh;
   float scale = 1.0f;
   std::string team_id, device_name, font_path, day_id /* current clinic day */;
+  int lock_minutes = kDefaultLockMinutes;  // idle minutes before the app locks; 0 never
 };
 
 // The most patients a search shows (the rest: type more of the name).
@@ -42,6 +44,19 @@ inline constexpr size_t kMaxHits = 200;
 struct AppView {
   Prefs prefs;
   bool ready = false;          // the first load finished
+  bool fresh = false;          // no team yet: the first-start wizard (core/care/team.h needs_first_start)
+  // Entering the app: the team passphrase, who signs in (lock.h). While
+  // `lock_busy` the writer runs Argon2id (the screen says "解锁中…");
+  // `lock_error` is the one line a refusal shows.
+  LockSession lock{Protection::plain};
+  bool lock_busy = false;
+  std::string lock_error;
+  std::vector<MemberRow> staff;  // active members of this device's team (who may sign in)
+  // What happened at the lock this session, in order (end-to-end tests read
+  // it through --state-out): "passphrase_refused", "unlocked",
+  // "pin_set:<id>", "signed_in:<id>", "pin_refused:<id>", "locked:button",
+  // "locked:idle". Never a passphrase or a PIN.
+  std::vector<std::string> lock_events;
   std::string db_path, db_error, device_id, today;
   int64_t pending = 0;         // changes not yet synced
 
@@ -99,7 +114,9 @@ struct AppView {
 class AppModel {
  public:
   // `wake` wakes the UI loop when a result is queued (may be empty in tests).
-  AppModel(std::string db_path, std::function<void()> wake);
+  // `protection` (lock.h protection_of): a plain database opens at once; an
+  // encrypted or fresh one waits for unlock().
+  AppModel(std::string db_path, std::function<void()> wake, Protection protection = Protection::plain);
   ~AppModel();
 
   const AppView& view() const { return view_; }
@@ -120,6 +137,33 @@ class AppModel {
   void load_all();
   // Distinct name characters (slow on big databases: runs on the reader).
   void load_name_chars(std::function<void()> done);
+
+  // The lock screen (DESIGN.md §7). unlock: the team passphrase (`again`
+  // must match it for a fresh database, which is then made encrypted) is
+  // turned into the database key on the writer thread (Argon2id; the key
+  // stays in memory only), the database opens and the preferences load;
+  // then `on_opened` runs. A wrong passphrase sets view().lock_error and
+  // changes nothing. Called again after too many wrong PINs, it only checks
+  // the passphrase against the key file.
+  void unlock(const std::string& passphrase, const std::string& again);
+  std::function<void()> on_opened;
+  // Sign `member_id` in with `pin` (checked on the writer: Argon2id). A
+  // member with no PIN yet sets one: `again` must match. The audit rows of
+  // later saves name them ("staff:<id>"), and new encounters, screenings
+  // and home visits record them.
+  void sign_in(const std::string& member_id, const std::string& pin, const std::string& again);
+  // Back to who signs in (the Lock button, or idle time); drafts are kept.
+  void lock(const char* why = "button");
+  // Input arrived (the idle timer restarts).
+  void activity(int64_t now_ms) { view_.lock.activity(now_ms); }
+  // Lock when idle past the limit; true when it locked now.
+  bool check_idle(int64_t now_ms);
+  // How long the loop may sleep before check_idle is due; -1: no limit.
+  int64_t lock_wait_ms(int64_t now_ms) const { return view_.lock.wait_ms(now_ms); }
+  // The idle minutes (setting "pref.lock_minutes"; 0 = never).
+  void set_lock_minutes(int minutes);
+  // The member signed in ("" when none: a plain database, or no staff).
+  const std::string& signed_in() const { return view_.lock.member_id(); }
 
   void set_pref(const std::string& key, const std::string& value);
   void set_lang(Lang l);
@@ -204,6 +248,11 @@ class AppModel {
   template <typename R>
   void save_for_patient(std::function<std::pair<R, std::string>(Store&)> write, std::function<void(R)> done,
                         std::function<void(const std::vector<FieldError>&)> bad);
+
+  struct StartState;
+  static StartState read_start(Store& s);
+  void apply_start(StartState l);
+  void opened_after_unlock();
 
   UiQueue queue_;
   AppView view_;

@@ -428,7 +428,11 @@ std::string EncounterForm::save(Store& store) const {
       if (!referral_id.empty()) f["referral_id"] = referral_id;
       with_field_prefix("follow_up.", [&] { return create_follow_up(w, f); });
     }
-    if (screening.active()) save_screening(store, w, screening.input(patient_id, clinic_day_id, encounter_id));
+    if (screening.active()) {
+      ScreeningInput sin = screening.input(patient_id, clinic_day_id, encounter_id);
+      sin.clinician_id = clinician_id;
+      save_screening(store, w, sin);
+    }
   });
   return encounter_id;
 }
@@ -539,6 +543,7 @@ std::string HomeVisitForm::save(Store& store) const {
     in.household_id = household_id;
   }
   in.fields = {{"patients", patients}, {"services", services}};
+  if (!member_id.empty()) in.fields["members"] = std::vector<std::string>{member_id};
   if (!clinic_day_id.empty()) in.fields["clinic_day_id"] = clinic_day_id;
   put_if(in.fields, "notes", notes);
   for (const auto& line : items) in.items.push_back(dispense_json(line));

@@ -150,6 +150,7 @@ struct HomeVisitForm {
   std::vector<std::string> patients;  // ids seen
   std::vector<std::string> services;  // from common_services() or typed
   std::vector<DispenseLine> items;
+  std::string member_id;  // who visits: the member signed in (AppModel sets it on saving)
   FieldErrors errors;
 
   bool check(Lang lang);

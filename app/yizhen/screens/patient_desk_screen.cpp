@@ -365,6 +365,8 @@ void draw_card(PatientDeskState& st, const AppView& view, AppModel& actions, Nav
     std::string head = e.value("seen_at", "").substr(0, 16) + "  " +
                        (e["station"].is_string() ? e["station"].get<std::string>() : std::string());
     if (e["supersedes_id"].is_string()) head += "  " + std::string(tr(S::pe_correction_of));
+    if (e["clinician_id"].is_string())  // who saw the patient (the member signed in)
+      head += "  " + trf(S::pc_clinician, view.member_name(e["clinician_id"].get<std::string>()).c_str());
     ImGui::AlignTextToFramePadding();
     ImGui::TextUnformatted(head.c_str());
     ImGui::SameLine();

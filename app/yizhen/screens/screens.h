@@ -180,4 +180,19 @@ struct FirstStartState {
 };
 void DrawFirstStart(FirstStartState& st, const AppView& view, AppModel& actions, Nav& nav);
 
+// The lock screen (lock_screen.cpp): the team passphrase (twice for a new
+// database), then who signs in and their PIN, typed or on the keypad (a
+// member without one sets it). The writer does the Argon2id work; while it
+// runs the screen says so and takes no input.
+struct LockScreenState {
+  std::string passphrase, again;  // wiped once sent
+  std::string member_id;          // chosen to sign in
+  std::string pin, pin_again;
+  bool keypad_on_again = false;   // the keypad types into the second PIN field
+  int focus = 0;                  // 1: the first field of the step wants the keyboard; 2: the second
+  LockStep shown = LockStep::open;
+  bool was_busy = false;
+};
+void DrawLock(LockScreenState& st, const AppView& view, AppModel& actions);
+
 }  // namespace yz::app

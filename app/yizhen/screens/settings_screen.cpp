@@ -51,6 +51,26 @@ void DrawSettings(SettingsState& st, const AppView& view, AppModel& actions, Nav
   }
   ImGui::Text("%s  %s", tr(S::st_device_id), view.device_id.c_str());
   ImGui::Text("%s  %s", tr(S::st_db), view.db_path.c_str());
+  // Encryption and the lock (lock_screen.cpp): a plain database says how to encrypt it.
+  ImGui::PushTextWrapPos(0);
+  if (!view.lock.protects()) {
+    ImGui::PushStyleColor(ImGuiCol_Text, ui::col_warn());
+    ImGui::TextUnformatted(trf(S::st_plain_db, view.db_path.c_str()).c_str());
+    ImGui::PopStyleColor();
+  } else {
+    ui::Muted(tr(S::st_encrypted_db));
+  }
+  ImGui::PopTextWrapPos();
+  if (view.lock.protects()) {
+    ImGui::TextUnformatted(tr(S::st_lock_minutes));
+    for (int minutes : {1, 2, 5, 10, 15, 30, 0}) {
+      const std::string label = std::to_string(minutes);
+      if (minutes != 1) ImGui::SameLine();
+      ImGui::PushID(minutes);
+      if (ui::Chip(label.c_str(), view.prefs.lock_minutes == minutes, ui::em() * 2.5f)) actions.set_lock_minutes(minutes);
+      ImGui::PopID();
+    }
+  }
   ui::TextField(tr(S::st_font), "##font", &st.font_path, kNone, "", -ui::em() * 6);
   ImGui::SameLine();
   if (ui::Button(tr(S::st_apply), ui::em() * 5)) {

@@ -210,7 +210,8 @@ TEST_CASE("store: create/get round trip of every entity kind with every field") 
                                         {"role", "nurse"},
                                         {"specialty", "内科"},
                                         {"phone", "+86 139-0891-0000"},
-                                        {"active", false}},
+                                        {"active", false},
+                                        {"pin_hash", "$argon2id$v=19$m=65536,t=2,p=1$c2FsdA$aGFzaA"}},
                                        {{"phone", "13908910000"}});
   roundtrip("device", {{"team_id", team}, {"name", "平板-03"}, {"enrolled_at", "2030-01-10T09:15"}},
             {{"enrolled_at", "2030-01-10 09:15"}});
@@ -303,7 +304,8 @@ TEST_CASE("store: create/get round trip of every entity kind with every field") 
                                                         {"result", "positive"},
                                                         {"risk_grade", "high"},
                                                         {"next_step", "转上级医院"},
-                                                        {"screened_at", "2030-01-15 10:30"}});
+                                                        {"screened_at", "2030-01-15 10:30"},
+                                                        {"clinician_id", member}});
   const std::string referral = roundtrip("referral", {{"patient_id", patient},
                                                       {"screening_id", screening},
                                                       {"encounter_id", encounter},
