@@ -1,18 +1,13 @@
 #include "core/care/staff_pin.h"
 
-#include <sodium.h>
-
 #include <stdexcept>
 
 #include "core/care/team.h"
+#include "core/store/password_hash.h"
 
 namespace yz {
 
 namespace {
-
-void init_sodium() {
-  if (sodium_init() < 0) throw std::runtime_error("libsodium could not start");
-}
 
 // The member's stored record, if an active member of this device's team.
 json active_member(Store& store, std::string_view member_id) {
@@ -39,20 +34,10 @@ std::optional<FieldError> check_pin(std::string_view pin) {
 
 std::string hash_pin(std::string_view pin) {
   if (auto e = check_pin(pin)) throw ValidationError(*e);
-  init_sodium();
-  char out[crypto_pwhash_STRBYTES];
-  if (crypto_pwhash_str(out, pin.data(), pin.size(), crypto_pwhash_OPSLIMIT_INTERACTIVE,
-                        crypto_pwhash_MEMLIMIT_INTERACTIVE) != 0)
-    throw std::runtime_error("cannot hash the PIN (out of memory)");
-  return out;
+  return argon2id_hash(pin);
 }
 
-bool pin_matches(std::string_view hash, std::string_view pin) {
-  if (hash.empty() || hash.size() >= crypto_pwhash_STRBYTES) return false;
-  init_sodium();
-  const std::string h(hash);  // crypto_pwhash_str_verify wants it NUL-terminated
-  return crypto_pwhash_str_verify(h.c_str(), pin.data(), pin.size()) == 0;
-}
+bool pin_matches(std::string_view hash, std::string_view pin) { return argon2id_matches(hash, pin); }
 
 void set_member_pin(Store& store, std::string_view member_id, std::string_view pin) {
   if (auto e = check_pin(pin)) throw ValidationError(*e);

@@ -1,11 +1,10 @@
 #pragma once
 // Staff PINs (DESIGN.md §7): each member of a team signs in on the field app
 // with a PIN of 4 to 8 digits. Only its Argon2id hash is kept, in the
-// member's "pin_hash" field (libsodium crypto_pwhash_str, the string carries
-// its salt and limits), which syncs with the member like its other fields.
-// The limits are libsodium's "interactive" ones (2 passes, 64 MiB: a few
-// tenths of a second on a 2-core field laptop), so hashing and checking run
-// on the writer's thread, never the UI's.
+// member's "pin_hash" field (core/store/password_hash.h argon2id_hash: a few
+// tenths of a second on a 2-core field laptop), which syncs with the member
+// like its other fields. Hashing and checking run on the writer's thread,
+// never the UI's.
 //
 // Threads: the writer's thread (Store). Errors: ValidationError naming the
 // field ("pin": pin_format; "member": not_member), nothing written;

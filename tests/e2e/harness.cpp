@@ -209,3 +209,21 @@ void drag(const std::string& display, const std::string& window, std::pair<int, 
 }
 
 }  // namespace yz::test
+
+namespace yz::test {
+
+nlohmann::json ctl_json(const std::string& db, std::vector<std::string> args) {
+  args.insert(args.begin(), {YIZHENCTL, "--db", db, "--json"});
+  RunResult r = run(args);
+  INFO("yizhenctl " << args[4] << ": " << r.err);
+  REQUIRE(r.code == 0);
+  return nlohmann::json::parse(r.out);
+}
+
+std::string team_with_village(const std::string& db) {
+  ctl_json(db, {"team", "init", "--name", "北京援藏医疗队", "--county", "540127"});
+  const std::string township = ctl_json(db, {"place", "add", "--name", "工卡镇", "--parent", "540127"})["code"];
+  return ctl_json(db, {"place", "add", "--name", "塔巴村", "--parent", township})["code"];
+}
+
+}  // namespace yz::test

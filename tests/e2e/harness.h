@@ -6,6 +6,7 @@
 #include <sys/types.h>
 
 #include <memory>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <utility>
 #include <vector>
@@ -92,6 +93,12 @@ std::string start_and_focus(const std::string& display, Child& app, const std::s
 // A finger's drag from `from` to `to` (window coordinates): press, move in
 // steps the app sees frame by frame, release.
 void drag(const std::string& display, const std::string& window, std::pair<int, int> from, std::pair<int, int> to);
+// yizhenctl (the build's) on `db` with --json: its parsed output (doctest
+// REQUIRE: exit 0, its stderr shown when not).
+nlohmann::json ctl_json(const std::string& db, std::vector<std::string> args);
+// A laptop's database with its team (北京援藏医疗队, county 540127) and one
+// village of its own (塔巴村 under 工卡镇, provisional codes): the village's code.
+std::string team_with_village(const std::string& db);
 // window_png into $YIZHEN_E2E_SHOTS/`name` when that variable names a folder
 // (for a person to look at), else nothing.
 void keep_screenshot(const std::string& display, const std::string& window, const std::string& name);

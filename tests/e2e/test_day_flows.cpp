@@ -22,7 +22,6 @@ using namespace yz::test;
 
 namespace {
 const std::string kApp = YIZHEN_APP;
-const std::string kCtl = YIZHENCTL;
 
 // Window coordinates at 1366x768, Chinese, text scale 1.
 constexpr std::pair<int, int> kVillageRow{288, 563};      // new clinic day: 塔巴村 in the place list
@@ -35,14 +34,6 @@ constexpr std::pair<int, int> kSaveVisit{646, 671};       // 保存入户记录
 constexpr std::pair<int, int> kCloseDay{263, 268};        // clinic day: 结束义诊日
 constexpr std::pair<int, int> kCloseYes{223, 298};        // and 是 to confirm
 
-json ctl_json(const std::string& db, std::vector<std::string> args) {
-  args.insert(args.begin(), {kCtl, "--db", db});
-  args.push_back("--json");
-  RunResult r = run(args);
-  INFO("yizhenctl " << args[3] << ": " << r.err);
-  REQUIRE(r.code == 0);
-  return json::parse(r.out);
-}
 }  // namespace
 
 TEST_CASE("a clinic day: opened, a patient by age only, a home visit that registers a household, the summary, closed") {
@@ -51,9 +42,7 @@ TEST_CASE("a clinic day: opened, a patient by age only, a home visit that regist
   REQUIRE_MESSAGE(!x.display().empty(), "Xvfb did not start");
   TempDir dir;
   const std::string db = dir.file("t.db");
-  REQUIRE(run({kCtl, "--db", db, "team", "init", "--name", "北京援藏医疗队", "--county", "540127"}).code == 0);
-  const json township = ctl_json(db, {"place", "add", "--name", "工卡镇", "--parent", "540127"});
-  const std::string village = ctl_json(db, {"place", "add", "--name", "塔巴村", "--parent", township["code"]})["code"];
+  const std::string village = team_with_village(db);
   Child app({kApp, "--db", db, "--lang", "zh", "--size", "1366x768", "--screen", "clinic-day"}, app_env(x.display()),
             dir.file("app.log"));
   const std::string w = start_and_focus(x.display(), app, dir.file("app.log"));

@@ -17,18 +17,9 @@ const std::string kApp = YIZHEN_APP;
 const std::string kCtl = YIZHENCTL;
 constexpr const char* kCard = "540102198503020020";  // a woman born 1985-03-02
 
-json ctl_json(const std::string& db, std::vector<std::string> args) {
-  args.insert(args.begin(), {kCtl, "--db", db, "--json"});
-  RunResult r = run(args);
-  REQUIRE_MESSAGE(r.code == 0, r.err);
-  return json::parse(r.out);
-}
-
 // A laptop with its team, one village and 卓玛 (age 41, a phone, no 身份证).
 std::string laptop_with_patient(const std::string& db) {
-  REQUIRE(run({kCtl, "--db", db, "team", "init", "--name", "北京援藏医疗队", "--county", "540127"}).code == 0);
-  const std::string township = ctl_json(db, {"place", "add", "--name", "工卡镇", "--parent", "540127"})["code"];
-  const std::string village = ctl_json(db, {"place", "add", "--name", "塔巴村", "--parent", township})["code"];
+  const std::string village = team_with_village(db);
   return ctl_json(db, {"patient", "add", "--name", "卓玛", "--sex", "F", "--age", "41", "--phone", "13800138000",
                        "--village", village, "--consent"})["id"];
 }

@@ -36,15 +36,6 @@ const std::string kCountyList = std::string(SOURCE_DIR) + "/tests/sync/data/mozh
 // and "+ 添加村" beside the new clinic day's place filter.
 constexpr std::pair<int, int> kStaffName{354, 191}, kNurseChip{334, 244}, kAddVillage{685, 466};
 
-json ctl_json(const std::string& db, std::vector<std::string> args) {
-  args.insert(args.begin(), {kCtl, "--db", db});
-  args.push_back("--json");
-  RunResult r = run(args);
-  INFO("yizhenctl " << args[3] << ": " << r.err);
-  REQUIRE(r.code == 0);
-  return json::parse(r.out);
-}
-
 json admin_json(const std::string& db, std::vector<std::string> args) {
   args.insert(args.begin(), {kServer, "--db", db, "--json", "admin"});
   RunResult r = run(args);

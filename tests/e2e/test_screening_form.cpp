@@ -21,7 +21,6 @@ using namespace yz::test;
 
 namespace {
 const std::string kApp = YIZHEN_APP;
-const std::string kCtl = YIZHENCTL;
 
 // Window coordinates at 1366x768, Chinese, text scale 1, on the encounter
 // form scrolled to its end (the wheel over the form).
@@ -31,13 +30,6 @@ constexpr std::pair<int, int> kKnownNo{288, 455};    // hypertension: 既往确�
 constexpr std::pair<int, int> kHeadache{209, 539};   // and 伴随症状 剧烈头痛
 constexpr std::pair<int, int> kFastingYes{207, 289}, kGlucose{258, 371}, kDmKnownNo{287, 455},
     kThreeMoreYes{207, 538};  // diabetes: 空腹 是, 血糖, 既往确诊 否, 三多一少 是;
-
-json ctl_json(const std::string& db, std::vector<std::string> args) {
-  args.insert(args.begin(), {kCtl, "--db", db, "--json"});
-  RunResult r = run(args);
-  REQUIRE_MESSAGE(r.code == 0, r.err);
-  return json::parse(r.out);
-}
 
 void scroll_form_to_end(const std::string& d, const std::string& w) {
   xdotool(d, {"mousemove", "--window", w, std::to_string(kFormMiddle.first), std::to_string(kFormMiddle.second)});
@@ -56,9 +48,7 @@ TEST_CASE("screenings under two programs through the encounter's generic form, e
   REQUIRE_MESSAGE(!x.display().empty(), "Xvfb did not start");
   TempDir dir;
   const std::string db = dir.file("t.db");
-  REQUIRE(run({kCtl, "--db", db, "team", "init", "--name", "北京援藏医疗队", "--county", "540127"}).code == 0);
-  const std::string township = ctl_json(db, {"place", "add", "--name", "工卡镇", "--parent", "540127"})["code"];
-  const std::string village = ctl_json(db, {"place", "add", "--name", "塔巴村", "--parent", township})["code"];
+  const std::string village = team_with_village(db);
   const std::string pid = ctl_json(db, {"patient", "add", "--name", "卓玛", "--sex", "F", "--age", "41", "--village",
                                         village, "--consent"})["id"];
   Child app({kApp, "--db", db, "--lang", "zh", "--size", "1366x768", "--screen", "patients"}, app_env(x.display()),
