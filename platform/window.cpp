@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "platform/fonts.h"
+#include "platform/native_text.h"
 
 namespace yz::platform {
 
@@ -38,6 +39,7 @@ struct Window::Impl {
   bool has_deferred = false;
 
   ~Impl() {
+    if (gl) release_native_text();  // its textures, while the context is there
     if (imgui_gl) ImGui_ImplOpenGL3_Shutdown();
     if (imgui_sdl) ImGui_ImplSDL2_Shutdown();
     if (gl) SDL_GL_DeleteContext(gl);
