@@ -38,7 +38,7 @@ void keep(const std::string& png) {
 }
 }  // namespace
 
-TEST_CASE("Tibetan and Uyghur names: found by a word of the native name, shown shaped; a typed one is stored") {
+TEST_CASE("Tibetan and Uyghur names: found by a word of the native name and shown shaped, a typed one stored") {
   if (!have_x()) return;
   Xvfb x;
   REQUIRE_MESSAGE(!x.display().empty(), "Xvfb did not start");
