@@ -6,8 +6,11 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <cstdio>
 #include <filesystem>
 #include <unordered_set>
+
+#include "platform/text_shaper.h"
 
 namespace yz::platform {
 
@@ -45,6 +48,29 @@ bool map_font_file(const std::string& path) {
   g_file_size = static_cast<size_t>(st.st_size);
   return true;
 }
+// The Tibetan and Arabic letters merged into the atlas as they are, one
+// glyph per character: what a text field can show of a name being typed
+// (unjoined, unstacked, but the letters the nurse typed rather than "???").
+// Shaped names are drawn by platform/native_text.h.
+void merge_native_scripts(float size_px) {
+  static const ImWchar kTibetan[] = {0x0F00, 0x0FDA, 0};
+  static const ImWchar kArabic[] = {0x0600, 0x06FF, 0};
+  const NativeFonts fonts = find_native_fonts();
+  ImGuiIO& io = ImGui::GetIO();
+  for (const auto& [file, ranges] : {std::pair{fonts.tibetan, kTibetan}, std::pair{fonts.arabic, kArabic}}) {
+    if (file.empty()) continue;  // TextShaper logs what is missing
+    ImFontConfig cfg;
+    cfg.MergeMode = true;
+    cfg.OversampleH = 1;
+    cfg.OversampleV = 1;
+    if (!io.Fonts->AddFontFromFileTTF(file.c_str(), size_px, &cfg, ranges)) {
+      std::fprintf(stderr, "yizhen: cannot read %s: Tibetan or Uyghur letters show as ? while typed\n", file.c_str());
+      continue;
+    }
+    for (ImWchar c = ranges[0]; c <= ranges[1]; ++c) g_loaded.insert(c);
+  }
+}
+
 }  // namespace
 
 std::string find_cjk_font(const std::string& override_path) {
@@ -90,6 +116,7 @@ bool load_fonts(const std::string& path, float size_px, const std::vector<uint32
     if (map_font_file(path) &&
         io.Fonts->AddFontFromMemoryTTF(g_file, static_cast<int>(g_file_size), size_px, &cfg, g_ranges.Data)) {
       g_cjk = true;
+      merge_native_scripts(size_px);
       return true;
     }
     unmap_font_file();
@@ -97,6 +124,7 @@ bool load_fonts(const std::string& path, float size_px, const std::vector<uint32
   ImFontConfig cfg;
   cfg.SizePixels = size_px;
   io.Fonts->AddFontDefault(&cfg);
+  merge_native_scripts(size_px);
   return false;
 }
 
@@ -107,6 +135,8 @@ void release_font_file() {
   unmap_font_file();
 }
 
-bool font_has(uint32_t cp) { return cp < 0x80 || (g_cjk && g_loaded.count(cp) > 0); }
+bool font_has(uint32_t cp) {
+  return cp < 0x80 || ((g_cjk || (cp >= 0x0600 && cp <= 0x0FFF)) && g_loaded.count(cp) > 0);
+}
 
 }  // namespace yz::platform

@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "platform/fonts.h"
+#include "platform/native_text.h"
 
 namespace yz::platform {
 
@@ -42,6 +43,7 @@ struct Window::Impl {
   int motion_x = 0, motion_y = 0;
 
   ~Impl() {
+    if (gl) release_native_text();  // its textures, while the context is there
     if (imgui_gl) ImGui_ImplOpenGL3_Shutdown();
     if (imgui_sdl) ImGui_ImplSDL2_Shutdown();
     if (gl) SDL_GL_DeleteContext(gl);

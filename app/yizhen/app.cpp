@@ -15,6 +15,7 @@
 #include "core/domain/validate.h"
 #include "core/domain/vitals.h"
 #include "platform/fonts.h"
+#include "platform/native_text.h"
 
 namespace yz::app {
 
@@ -170,6 +171,7 @@ void App::load_fonts(float dpi_scale) {
   for (uint32_t cp : utf8_code_points(texts)) extra.push_back(cp);
   const std::string path = platform::find_cjk_font(p.font_path);
   platform::load_fonts(path, 20.0f * scale, extra);
+  platform::set_native_text_fallback_font(path);
   ui::apply_theme(scale);
   loaded_scale_ = p.scale;
   loaded_font_ = p.font_path;

@@ -51,7 +51,24 @@ std::vector<SearchKey> patient_keys(std::string_view name, std::string_view name
       keys.push_back({join(syl, pos, true), suffix ? KeyKind::initials_suffix : KeyKind::initials});
     }
   }
-  if (!name_native.empty()) keys.push_back({normalize_query(name_native), KeyKind::name_native});
+  if (!name_native.empty()) {
+    keys.push_back({normalize_query(name_native), KeyKind::name_native});
+    // Each later word as a key of its own: Tibetan words end at a tsheg
+    // (U+0F0B, or the non-breaking U+0F0C), Uyghur words at a space, so
+    // སྒྲོལ་མ finds བཀྲ་ཤིས་སྒྲོལ་མ as 顿珠 finds 扎西顿珠.
+    static constexpr std::string_view kTsheg = "\u0F0B", kNbTsheg = "\u0F0C";
+    for (size_t at = 0; at < name_native.size(); ++at) {
+      size_t next = 0;
+      if (name_native.substr(at, kTsheg.size()) == kTsheg || name_native.substr(at, kNbTsheg.size()) == kNbTsheg)
+        next = at + kTsheg.size();
+      else if (name_native[at] == ' ')
+        next = at + 1;
+      if (next == 0) continue;
+      std::string rest = normalize_query(name_native.substr(next));
+      if (!rest.empty()) keys.push_back({std::move(rest), KeyKind::name_native_suffix});
+      at = next - 1;
+    }
+  }
   if (!id_number.empty()) keys.push_back({lower_ascii(id_number), KeyKind::id_number});
   if (!phone.empty()) keys.push_back({std::string(phone), KeyKind::phone});
   return keys;
@@ -102,7 +119,7 @@ std::vector<PatientHit> search_patients(SQLite::Database& db, std::string_view q
     SELECT p.id, p.name, COALESCE(p.name_native,''), p.sex, p.birth_date, COALESCE(p.id_number,''),
            COALESCE(p.phone,''), COALESCE(p.village_code,''), r.score
     FROM (SELECT patient_rid,
-                 MIN(CASE WHEN kind IN (1,3,5) THEN 2 ELSE 0 END + CASE WHEN key = ?1 THEN 0 ELSE 1 END) AS score,
+                 MIN(CASE WHEN kind IN (1,3,5,9) THEN 2 ELSE 0 END + CASE WHEN key = ?1 THEN 0 ELSE 1 END) AS score,
                  MIN(key) AS first_key
           FROM (SELECT key, patient_rid, kind FROM patient_key WHERE key >= ?1 AND key < ?2 LIMIT 400)
           GROUP BY patient_rid ORDER BY score, first_key, patient_rid LIMIT ?3) AS r

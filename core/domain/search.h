@@ -3,6 +3,8 @@
 // phone, as prefix matches over one index table (patient_key). Besides the
 // whole name, every suffix of two or more characters is indexed (and its
 // pinyin and initials), so 顿珠 finds 扎西顿珠 and "xiaoming" finds 张小明.
+// The name in Tibetan or Uyghur script (name_native) is indexed whole and
+// from each later word on (words end at a tsheg ་ or a space).
 //
 // Ranking: exact match of a whole key, then prefix of a whole key, then exact
 // match of a suffix, then prefix of a suffix; ties by key, then registration.
@@ -21,6 +23,7 @@ namespace yz {
 enum class KeyKind : int {
   name = 0, name_suffix = 1, pinyin = 2, pinyin_suffix = 3, initials = 4, initials_suffix = 5,
   id_number = 6, phone = 7, name_native = 8,
+  name_native_suffix = 9,  // a later word of name_native (after a tsheg or a space)
 };
 
 struct SearchKey {

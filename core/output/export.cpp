@@ -333,7 +333,8 @@ ExportSummary export_screening_list(SQLite::Database& db, const ScreeningListQue
   check_screening_list_query(db, q);
   AtomicOutput out(out_path);
   const std::vector<Column> cols{
-      {"筛查日期", "Screened on", 11}, {"姓名", "Name", 12},           {"性别", "Sex", 5},
+      {"筛查日期", "Screened on", 11}, {"姓名", "Name", 12},
+      {"民族文字姓名", "Name in native script", 16},                   {"性别", "Sex", 5},
       {"年龄", "Age", 5},              {"身份证号", "ID number", 20},  {"电话", "Phone", 13},
       {"乡镇", "Township", 12},        {"村", "Village", 12},          {"筛查项目", "Program", 20},
       {"版本", "Version", 5},          {"结果", "Result", 7},          {"风险分级", "Risk grade", 16},
@@ -353,7 +354,8 @@ ExportSummary export_screening_list(SQLite::Database& db, const ScreeningListQue
            COALESCE((SELECT name FROM place WHERE code = substr(p.village_code, 1, 9) AND deleted = 0 LIMIT 1), ''),
            COALESCE((SELECT name FROM place WHERE code = p.village_code AND deleted = 0 LIMIT 1), ''),
            s.program_id, s.program_version, s.result, COALESCE(s.risk_grade, ''), COALESCE(s.next_step, ''),
-           COALESCE(s.answers, ''), r.to_facility, r.status, r.appointment_date, f.due_date, f.status
+           COALESCE(s.answers, ''), r.to_facility, r.status, r.appointment_date, f.due_date, f.status,
+           COALESCE(p.name_native, '')
     FROM screening s
     JOIN patient p ON p.id = s.patient_id AND p.deleted = 0
     LEFT JOIN referral r ON r.rid = (SELECT MIN(rid) FROM referral WHERE screening_id = s.id AND deleted = 0)
@@ -380,25 +382,26 @@ ExportSummary export_screening_list(SQLite::Database& db, const ScreeningListQue
     const std::string grade = column_text(st, 13);
     row[0] = date(day);
     row[1] = text(column_text(st, 3));
-    row[2] = text(sex_label(column_text(st, 4), lang));
-    row[3] = birth.size() == 10 && day.size() == 10 ? integer(age_on(birth, day)) : Cell{};
-    row[4] = text(shown_id(column_text(st, 6), ids));
-    row[5] = text(column_text(st, 7));
-    row[6] = text(column_text(st, 8));
-    row[7] = text(column_text(st, 9));
-    row[8] = text(p ? p->name.in(lang) : column_text(st, 10));
-    row[9] = integer(st.getColumn(11).getInt());
-    row[10] = text(result_label(column_text(st, 12), lang));
-    row[11] = text(p ? p->grade_label(grade, lang) : grade);
-    row[12] = text(column_text(st, 14));
-    row[13] = text(p ? details(*p, column_text(st, 15), lang) : column_text(st, 15));
-    row[14] = text(column_text(st, 16));
-    row[15] = text(referral_status_label(column_text(st, 17), lang));
-    row[16] = date(column_text(st, 18));
-    row[17] = date(column_text(st, 19));
-    row[18] = text(follow_up_status_label(column_text(st, 20), lang));
-    row[19] = text(column_text(st, 1));
-    row[20] = text(column_text(st, 0));
+    row[2] = text(column_text(st, 21));
+    row[3] = text(sex_label(column_text(st, 4), lang));
+    row[4] = birth.size() == 10 && day.size() == 10 ? integer(age_on(birth, day)) : Cell{};
+    row[5] = text(shown_id(column_text(st, 6), ids));
+    row[6] = text(column_text(st, 7));
+    row[7] = text(column_text(st, 8));
+    row[8] = text(column_text(st, 9));
+    row[9] = text(p ? p->name.in(lang) : column_text(st, 10));
+    row[10] = integer(st.getColumn(11).getInt());
+    row[11] = text(result_label(column_text(st, 12), lang));
+    row[12] = text(p ? p->grade_label(grade, lang) : grade);
+    row[13] = text(column_text(st, 14));
+    row[14] = text(p ? details(*p, column_text(st, 15), lang) : column_text(st, 15));
+    row[15] = text(column_text(st, 16));
+    row[16] = text(referral_status_label(column_text(st, 17), lang));
+    row[17] = date(column_text(st, 18));
+    row[18] = date(column_text(st, 19));
+    row[19] = text(follow_up_status_label(column_text(st, 20), lang));
+    row[20] = text(column_text(st, 1));
+    row[21] = text(column_text(st, 0));
     sink->row(row);
     ++sum.rows;
   }
@@ -415,7 +418,8 @@ ExportSummary export_follow_ups(SQLite::Database& db, const WorklistQuery& q, Ex
   AtomicOutput out(out_path);
   const std::vector<Column> cols{
       {"应随访日期", "Due", 11},        {"状态", "Status", 8},          {"逾期天数", "Days overdue", 8},
-      {"姓名", "Name", 12},             {"性别", "Sex", 5},             {"年龄", "Age", 5},
+      {"姓名", "Name", 12},             {"民族文字姓名", "Name in native script", 16},
+      {"性别", "Sex", 5},               {"年龄", "Age", 5},
       {"身份证号", "ID number", 20},    {"电话", "Phone", 13},          {"乡镇", "Township", 12},
       {"村", "Village", 12},            {"随访原因", "Reason", 30},     {"筛查项目", "Program", 20},
       {"筛查结果", "Result", 7},        {"风险分级", "Risk grade", 16}, {"筛查日期", "Screened on", 11},
@@ -432,23 +436,24 @@ ExportSummary export_follow_ups(SQLite::Database& db, const WorklistQuery& q, Ex
     row[1] = text(follow_up_status_label(r.effective_status, lang));
     row[2] = r.days_overdue > 0 ? integer(r.days_overdue) : Cell{};
     row[3] = text(r.name);
-    row[4] = text(sex_label(r.sex, lang));
-    row[5] = integer(r.age);
-    row[6] = text(shown_id(r.id_number, ids));
-    row[7] = text(r.phone);
-    row[8] = text(r.township_name);
-    row[9] = text(r.village_name);
-    row[10] = text(r.reason);
-    row[11] = text(p ? p->name.in(lang) : r.program_id);
-    row[12] = text(result_label(r.screening_result, lang));
-    row[13] = text(p ? p->grade_label(r.risk_grade, lang) : r.risk_grade);
-    row[14] = date(r.screened_on);
-    row[15] = text(r.referral_to);
-    row[16] = text(referral_status_label(r.referral_status, lang));
-    row[17] = date(r.done_date);
-    row[18] = text(r.result);
-    row[19] = text(r.follow_up_id);
-    row[20] = text(r.patient_id);
+    row[4] = text(r.name_native);
+    row[5] = text(sex_label(r.sex, lang));
+    row[6] = integer(r.age);
+    row[7] = text(shown_id(r.id_number, ids));
+    row[8] = text(r.phone);
+    row[9] = text(r.township_name);
+    row[10] = text(r.village_name);
+    row[11] = text(r.reason);
+    row[12] = text(p ? p->name.in(lang) : r.program_id);
+    row[13] = text(result_label(r.screening_result, lang));
+    row[14] = text(p ? p->grade_label(r.risk_grade, lang) : r.risk_grade);
+    row[15] = date(r.screened_on);
+    row[16] = text(r.referral_to);
+    row[17] = text(referral_status_label(r.referral_status, lang));
+    row[18] = date(r.done_date);
+    row[19] = text(r.result);
+    row[20] = text(r.follow_up_id);
+    row[21] = text(r.patient_id);
     sink->row(row);
   });
   sink->finish();

@@ -47,7 +47,8 @@ struct ExportSummary {
 void check_screening_list_query(SQLite::Database& db, const ScreeningListQuery& q);
 
 // One row per screening, ordered by township, village, name and time. Columns
-// (zh headers, or en with Lang::en): screening date, name, sex, age at
+// (zh headers, or en with Lang::en): screening date, name, name in Tibetan
+// or Uyghur script (UTF-8, as typed), sex, age at
 // screening, ID number, phone, township, village, program, version, result,
 // risk grade, next step, details (answers and derived values, labelled),
 // referral facility, referral status, appointment date, follow-up due date,
@@ -57,7 +58,7 @@ ExportSummary export_screening_list(SQLite::Database& db, const ScreeningListQue
                                     IdNumbers ids = IdNumbers::whole);
 
 // The follow-up worklist of core/followup.h: due date, status (overdue as of
-// q.as_of), days overdue, name, sex, age, ID number, phone, township,
+// q.as_of), days overdue, name, name in native script, sex, age, ID number, phone, township,
 // village, reason, program, result, grade, screening date, referral, ids.
 ExportSummary export_follow_ups(SQLite::Database& db, const WorklistQuery& q, ExportFormat format,
                                 const std::string& out_path, Lang lang = Lang::zh, IdNumbers ids = IdNumbers::whole);

@@ -48,7 +48,7 @@ int64_t for_each_worklist_row(SQLite::Database& db, const WorklistQuery& q,
            COALESCE(s.program_id, ''), COALESCE(s.program_version, 0), COALESCE(s.result, ''),
            COALESCE(s.risk_grade, ''), COALESCE(substr(s.screened_at, 1, 10), ''),
            COALESCE(r.id, ''), COALESCE(r.to_facility, ''), COALESCE(r.status, ''),
-           COALESCE(f.done_date, ''), COALESCE(f.result, '')
+           COALESCE(f.done_date, ''), COALESCE(f.result, ''), COALESCE(p.name_native, '')
     FROM follow_up f
     JOIN patient p ON p.id = f.patient_id AND p.deleted = 0
     LEFT JOIN screening s ON s.id = f.screening_id AND s.deleted = 0
@@ -94,6 +94,7 @@ int64_t for_each_worklist_row(SQLite::Database& db, const WorklistQuery& q,
     r.referral_status = column_text(st, 22);
     r.done_date = column_text(st, 23);
     r.result = column_text(st, 24);
+    r.name_native = column_text(st, 25);
     r.age = r.birth_date.size() == 10 ? age_on(r.birth_date, q.as_of) : 0;
     r.days_overdue = r.effective_status == "overdue"
                          ? days_between(r.due_date, q.as_of)

@@ -25,6 +25,7 @@ struct WorklistQuery {
 
 struct WorklistRow {
   std::string follow_up_id, patient_id, name, sex, birth_date, id_number, phone;
+  std::string name_native;  // in Tibetan or Uyghur script; empty when none
   std::string village_code, village_name, township_code, township_name;
   std::string due_date, reason, status;  // status as stored
   std::string effective_status;          // "overdue" when due before as_of

@@ -12,6 +12,7 @@
 #include "app/yizhen/screens/screens.h"
 #include "app/yizhen/strings.h"
 #include "app/yizhen/ui.h"
+#include "app/yizhen/ui_native.h"
 #include "core/base/messages.h"
 #include "core/domain/validate.h"
 #include "core/domain/vitals.h"
@@ -30,6 +31,10 @@ std::string age_text(const AppView& view, const std::string& birth) {
 void draw_hit_row(const PatientHit& h, const AppView& view) {
   ImGui::Text("%s", h.name.c_str());
   ImGui::SameLine();
+  if (!h.name_native.empty()) {
+    ui::NativeText(h.name_native);
+    ImGui::SameLine();
+  }
   ImGui::PushStyleColor(ImGuiCol_Text, ui::col_muted());
   std::string line = std::string(sex_label(h.sex)) + "  " + age_text(view, h.birth_date) + "  " +
                      (h.village_code.empty() ? "" : view.place_label(h.village_code));
@@ -160,7 +165,9 @@ void draw_registration(PatientDeskState& st, const AppView& view, AppModel& acti
   ImGui::EndGroup();
   changed |= ui::TextField(tr(S::pd_phone), "##phone", &f.phone, f.errors, "phone", -1,
                            ImGuiInputTextFlags_CharsDecimal);
-  changed |= ui::TextField(tr(S::pd_name_native), "##native", &f.name_native, f.errors, "name_native");
+  const bool native_changed = ui::TextField(tr(S::pd_name_native), "##native", &f.name_native, f.errors, "name_native");
+  ui::NativePreview(f.name_native, native_changed);
+  changed |= native_changed;
 
   ImGui::TextUnformatted(tr(S::pd_ethnicity));
   for (const auto& code : common_ethnicities()) {
@@ -288,6 +295,10 @@ void draw_card(PatientDeskState& st, const AppView& view, AppModel& actions, Nav
   ImGui::PushStyleColor(ImGuiCol_Text, ui::col_accent());
   ImGui::SetWindowFontScale(1.3f);
   ImGui::TextUnformatted(p.value("name", "").c_str());
+  if (auto native = p.find("name_native"); native != p.end() && native->is_string()) {  // null when none
+    ImGui::SameLine(0, ui::em());
+    ui::NativeText(native->get<std::string>());
+  }
   ImGui::SetWindowFontScale(1.0f);
   ImGui::PopStyleColor();
   const std::string birth = p.value("birth_date", "");

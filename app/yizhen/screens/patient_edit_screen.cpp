@@ -7,6 +7,7 @@
 #include "app/yizhen/screens/screens.h"
 #include "app/yizhen/strings.h"
 #include "app/yizhen/ui.h"
+#include "app/yizhen/ui_native.h"
 #include "core/domain/validate.h"
 
 namespace yz::app {
@@ -60,7 +61,8 @@ bool draw_fields(PatientEditState& st, const AppView& view, AppModel& actions) {
   ui::TextField(nullptr, "##age", &f.age, f.errors, "age", half, ImGuiInputTextFlags_CharsDecimal, tr(S::pe_age_hint));
   ImGui::EndGroup();
   ui::TextField(tr(S::pd_phone), "##phone", &f.phone, f.errors, "phone", -1, ImGuiInputTextFlags_CharsDecimal);
-  ui::TextField(tr(S::pd_name_native), "##native", &f.name_native, f.errors, "name_native");
+  ui::NativePreview(f.name_native,
+                    ui::TextField(tr(S::pd_name_native), "##native", &f.name_native, f.errors, "name_native"));
 
   ImGui::TextUnformatted(tr(S::pd_ethnicity));
   for (const auto& code : common_ethnicities()) {

@@ -144,6 +144,23 @@ TEST_CASE("search: name in native script") {
   CHECK(fx.names("ئەلى") == std::vector<std::string>{"艾力"});
 }
 
+TEST_CASE("search: a later word of the native-script name finds the patient, after whole-name matches") {
+  Fixture fx;
+  fx.add("扎西卓玛", {{"name_native", "བཀྲ་ཤིས་སྒྲོལ་མ"}});
+  fx.add("卓玛", {{"name_native", "སྒྲོལ་མ"}});
+  fx.add("热依汗古丽·阿不都拉", {{"name_native", "رەيھانگۈل ئابدۇللا"}});
+  fx.add("阿不都拉", {{"name_native", "ئابدۇللا"}});
+  // The whole name first (a whole key), then the name where it is a later word.
+  CHECK(fx.names("སྒྲོལ་མ") == std::vector<std::string>{"卓玛", "扎西卓玛"});
+  CHECK(fx.names("སྒྲོལ") == std::vector<std::string>{"卓玛", "扎西卓玛"});
+  CHECK(fx.names("ཤིས་སྒྲོལ") == std::vector<std::string>{"扎西卓玛"});
+  CHECK(fx.names("ئابدۇللا") == std::vector<std::string>{"阿不都拉", "热依汗古丽·阿不都拉"});
+  CHECK(fx.names("رەيھان") == std::vector<std::string>{"热依汗古丽·阿不都拉"});
+  // Within a word is not a word start: no match.
+  CHECK(fx.names("ۈل").empty());
+  CHECK(fx.names("ྲོལ").empty());
+}
+
 TEST_CASE("search: 身份证 number and phone prefixes") {
   Fixture fx;
   // A number with check digit X, to search with a lower-case x.

@@ -187,9 +187,9 @@ TEST_CASE("export: screening list as CSV has a BOM, Chinese headers and every ro
   CHECK(quoted_name);
   // Every positive row names its grade and its follow-up date.
   for (size_t i = 1; i < rows.size(); ++i)
-    if (rows[i][10] == "阳性") {
-      CHECK_FALSE(rows[i][11].empty());
-      CHECK(rows[i][17].size() == 10);
+    if (rows[i][11] == "阳性") {
+      CHECK_FALSE(rows[i][12].empty());
+      CHECK(rows[i][18].size() == 10);
     }
 }
 
@@ -207,15 +207,16 @@ TEST_CASE("export: screening list as XLSX, unzipped and read back") {
   CHECK(s.rows == d.count(where));
   CHECK(rows[0].at("A") == "筛查日期");
   CHECK(rows[0].at("B") == "姓名");
-  CHECK(rows[0].at("K") == "结果");
+  CHECK(rows[0].at("C") == "民族文字姓名");
+  CHECK(rows[0].at("L") == "结果");
   // Frozen header row and an autofilter over it.
   CHECK(xml.find("state=\"frozen\"") != std::string::npos);
   CHECK(xml.find("<autoFilter") != std::string::npos);
   CHECK(xml.find("<cols>") != std::string::npos);  // column widths
   std::set<std::string> got;
   for (size_t i = 1; i < rows.size(); ++i) {
-    got.insert(rows[i].at("U"));
-    CHECK(rows[i].at("K") == "阳性");
+    got.insert(rows[i].at("V"));
+    CHECK(rows[i].at("L") == "阳性");
     // Screening dates are real dates: numbers with a date style.
     CHECK(rows[i].at("@t") == "n");
     CHECK_FALSE(rows[i].at("@s").empty());
@@ -334,4 +335,55 @@ TEST_CASE("export: follow-up worklist as CSV and XLSX equals the open follow-ups
   REQUIRE(sheet.size() == static_cast<size_t>(expected + 1));
   CHECK(sheet[0].at("A") == "Due");
   CHECK(unzip(xlsx, "xl/workbook.xml").find("Follow-ups") != std::string::npos);
+}
+
+TEST_CASE("export: names in Tibetan and Uyghur script, byte for byte in their own column (CSV and XLSX)") {
+  Data d;
+  const std::string tibetan = "བཀྲ་ཤིས་སྒྲོལ་མ", uyghur = "رەيھانگۈل ئابدۇللا";
+  d.store.transact([&](Writer& w) {
+    for (const auto& [name, native] : {std::pair{"扎西卓玛", tibetan}, std::pair{"热依汗古丽", uyghur}}) {
+      const std::string pid = w.create("patient", {{"name", name}, {"name_native", native}, {"sex", "F"},
+                                                   {"birth_date", "1970-03-15"}, {"village_code", "540102001001"}});
+      ScreeningInput in;
+      in.patient_id = pid;
+      in.program_id = "hypertension";
+      in.answers = {{"sbp", 182}, {"dbp", 104}};  // positive: a follow-up is due
+      in.screened_at = "2026-05-20 10:30";
+      record_screening(d.store, w, in);
+    }
+  });
+  // name -> native name, as each export shows them.
+  auto natives_csv = [](const std::string& text, size_t name_col) {
+    std::map<std::string, std::string> out;
+    const auto rows = parse_csv(text.substr(3));
+    REQUIRE(rows.size() > 1);
+    for (size_t i = 1; i < rows.size(); ++i)
+      if (!rows[i][name_col + 1].empty()) out[rows[i][name_col]] = rows[i][name_col + 1];
+    return out;
+  };
+  const std::map<std::string, std::string> expected{{"扎西卓玛", tibetan}, {"热依汗古丽", uyghur}};
+
+  ScreeningListQuery q;
+  q.program = "hypertension";
+  const std::string csv = d.dir.file("s.csv");
+  export_screening_list(d.store.db(), q, ExportFormat::csv, csv);
+  const std::string text = yz::test::slurp(csv);
+  CHECK(parse_csv(text.substr(3))[0][2] == "民族文字姓名");
+  CHECK(natives_csv(text, 1) == expected);
+
+  WorklistQuery fq;
+  fq.as_of = "2026-06-10";
+  fq.statuses = {"due", "overdue"};
+  const std::string fcsv = d.dir.file("f.csv");
+  export_follow_ups(d.store.db(), fq, ExportFormat::csv, fcsv, Lang::en);
+  const std::string ftext = yz::test::slurp(fcsv);
+  CHECK(parse_csv(ftext.substr(3))[0][4] == "Name in native script");
+  CHECK(natives_csv(ftext, 3) == expected);
+
+  const std::string xlsx = d.dir.file("s.xlsx");
+  export_screening_list(d.store.db(), q, ExportFormat::xlsx, xlsx);
+  std::map<std::string, std::string> got;
+  for (const auto& r : parse_sheet(unzip(xlsx, "xl/worksheets/sheet1.xml")))
+    if (r.count("C") && !r.at("C").empty() && r.at("C") != "民族文字姓名") got[r.at("B")] = r.at("C");
+  CHECK(got == expected);
 }
