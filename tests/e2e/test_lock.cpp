@@ -34,7 +34,7 @@ RunResult ctl(const std::string& db, std::vector<std::string> args) {
   args.insert(args.begin(), {"/usr/bin/env", "YIZHEN_PASSPHRASE=" + kPass, kCtl, "--db", db});
   return run(args);
 }
-json ctl_json(const std::string& db, std::vector<std::string> args) {
+json locked_ctl_json(const std::string& db, std::vector<std::string> args) {
   args.push_back("--json");
   RunResult r = ctl(db, args);
   INFO(r.err);
@@ -47,7 +47,7 @@ json ctl_json(const std::string& db, std::vector<std::string> args) {
 std::string encrypted_team(const std::string& db) {
   REQUIRE(ctl(db, {"init", "--encrypt"}).code == 0);
   REQUIRE(ctl(db, {"team", "init", "--name", "北京援藏医疗队", "--county", "540127"}).code == 0);
-  const std::string nurse = ctl_json(db, {"member", "add", "--name", "卓玛", "--role", "nurse"})["id"];
+  const std::string nurse = locked_ctl_json(db, {"member", "add", "--name", "卓玛", "--role", "nurse"})["id"];
   return nurse;
 }
 
@@ -130,19 +130,19 @@ TEST_CASE("lock screen: wrong passphrase refused, PIN set, the encounter names i
                                                "signed_in:" + nurse, "locked:idle"});
   CHECK(slurp(db + ".key") == key_before);  // the wrong passphrase changed nothing
 
-  const json h = ctl_json(db, {"patient", "show", patient});
+  const json h = locked_ctl_json(db, {"patient", "show", patient});
   REQUIRE(h["encounters"].size() == 1);
   CHECK(h["encounters"][0]["complaint"] == "头晕");
   CHECK(h["encounters"][0]["clinician_id"] == nurse);
   bool audited = false;
-  for (const auto& row : ctl_json(db, {"audit", "list", "--limit", "10"})) {
+  for (const auto& row : locked_ctl_json(db, {"audit", "list", "--limit", "10"})) {
     if (row["entity"] == "encounter") {
       CHECK(row["actor"] == "staff:" + nurse);
       audited = true;
     }
   }
   CHECK(audited);
-  CHECK(ctl_json(db, {"team", "show"})["members"][0]["has_pin"] == true);
+  CHECK(locked_ctl_json(db, {"team", "show"})["members"][0]["has_pin"] == true);
   CHECK(ctl(db, {"audit", "verify"}).code == 0);
 }
 

@@ -18,15 +18,7 @@ using namespace yz::test;
 
 namespace {
 const std::string kApp = YIZHEN_APP;
-const std::string kCtl = YIZHENCTL;
 const std::string kShots = std::string(E2E_OUT_DIR) + "/native-script";
-
-json ctl_json(const std::string& db, std::vector<std::string> args) {
-  args.insert(args.begin(), {kCtl, "--db", db, "--json"});
-  RunResult r = run(args);
-  REQUIRE_MESSAGE(r.code == 0, r.err);
-  return json::parse(r.out);
-}
 
 // A shot into this test's folder, and into $YIZHEN_E2E_SHOTS when set.
 void keep(const std::string& png) {
@@ -45,9 +37,7 @@ TEST_CASE("Tibetan and Uyghur names: found by a word of the native name and show
   const std::string d = x.display();
   TempDir dir;
   const std::string db = dir.file("t.db"), log = dir.file("app.log");
-  REQUIRE(run({kCtl, "--db", db, "team", "init", "--name", "北京援藏医疗队", "--county", "540127"}).code == 0);
-  const std::string township = ctl_json(db, {"place", "add", "--name", "工卡镇", "--parent", "540127"})["code"];
-  const std::string village = ctl_json(db, {"place", "add", "--name", "塔巴村", "--parent", township})["code"];
+  const std::string village = team_with_village(db);
   const std::string tibetan = ctl_json(db, {"patient", "add", "--name", "扎西卓玛", "--name-native", "བཀྲ་ཤིས་སྒྲོལ་མ",
                                             "--sex", "F", "--age", "46", "--village", village, "--consent"})["id"];
   const std::string uyghur =
