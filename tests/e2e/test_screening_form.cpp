@@ -1,4 +1,5 @@
-// Screening programs through the encounter's generic form on a real window:
+// Screening programs through the encounter's generic form on a real window,
+// and an encounter's own referral:
 // two encounters for one woman, each under another program picked from the
 // list the form offers her, answers given with chips and typed numbers, the
 // result decided live, and both screenings (with the referral and follow-up
@@ -28,6 +29,8 @@ constexpr std::pair<int, int> kFormMiddle{500, 400};
 constexpr std::pair<int, int> kHypertension{527, 161}, kDiabetes{527, 215};  // in the list of programs offered
 constexpr std::pair<int, int> kKnownNo{288, 455};    // hypertension: 既往确诊 否
 constexpr std::pair<int, int> kHeadache{209, 539};   // and 伴随症状 剧烈头痛
+constexpr std::pair<int, int> kRefer{193, 225};  // 转诊, the form scrolled to its end and back three notches
+constexpr std::pair<int, int> kReferTo{527, 304}, kReferReason{527, 384}, kUrgent{256, 467};  // its 转往, 原因, 尽快
 constexpr std::pair<int, int> kFastingYes{207, 289}, kGlucose{258, 371}, kDmKnownNo{287, 455},
     kThreeMoreYes{207, 538};  // diabetes: 空腹 是, 血糖, 既往确诊 否, 三多一少 是;
 
@@ -42,7 +45,7 @@ void scroll_form_to_end(const std::string& d, const std::string& w) {
 }
 }  // namespace
 
-TEST_CASE("screenings under two programs through the encounter's generic form, each stored with its result") {
+TEST_CASE("screenings under two programs through the encounter's generic form, each stored with its result, and a referral") {
   if (!have_x()) return;
   Xvfb x;
   REQUIRE_MESSAGE(!x.display().empty(), "Xvfb did not start");
@@ -74,8 +77,21 @@ TEST_CASE("screenings under two programs through the encounter's generic form, e
   keys(d, {"ctrl+s"});
   sleep_ms(1000);
 
-  // The second encounter, under the diabetes program.
+  // The second encounter, under the diabetes program, with a referral of its own.
   keys(d, {"ctrl+e"});
+  scroll_form_to_end(d, w);
+  for (int i = 0; i < 3; ++i) {
+    xdotool(d, {"click", "4"});  // back up a little: the referral's box
+    sleep_ms(100);
+  }
+  sleep_ms(400);
+  click(d, w, kRefer);
+  click(d, w, kReferTo);
+  type(d, "Mozhugongka County Hospital");
+  click(d, w, kReferReason);
+  type(d, "fundus check");
+  click(d, w, kUrgent);
+  keep_screenshot(d, w, "sc-4a-referral.png");
   scroll_form_to_end(d, w);
   click(d, w, kDiabetes);
   scroll_form_to_end(d, w);
@@ -110,6 +126,12 @@ TEST_CASE("screenings under two programs through the encounter's generic form, e
   CHECK(dm["answers"]["fasting"] == true);
   CHECK(dm["answers"]["known"] == false);
   CHECK(dm["answers"]["symptoms"] == true);
+  // The referral the second encounter made, besides what its screening asked for.
+  bool referred = false;
+  for (const auto& r : h["referrals"])
+    referred |= r.value("to_facility", "") == "Mozhugongka County Hospital" && r.value("urgency", "") == "urgent" &&
+                r.value("reason", "") == "fundus check";
+  CHECK_MESSAGE(referred, h["referrals"].dump());
   // What the programs ask for after a positive screen: a follow-up each.
   CHECK(h["follow_ups"].size() >= 2);
   INFO(h.dump(1));
