@@ -220,6 +220,12 @@ nlohmann::json ctl_json(const std::string& db, std::vector<std::string> args) {
   return nlohmann::json::parse(r.out);
 }
 
+void open_first_hit(const std::string& display, const std::string& query) {
+  type(display, query);
+  sleep_ms(1500);
+  keys(display, {"Return"});
+}
+
 std::string team_with_village(const std::string& db) {
   ctl_json(db, {"team", "init", "--name", "北京援藏医疗队", "--county", "540127"});
   const std::string township = ctl_json(db, {"place", "add", "--name", "工卡镇", "--parent", "540127"})["code"];

@@ -93,6 +93,10 @@ std::string start_and_focus(const std::string& display, Child& app, const std::s
 // A finger's drag from `from` to `to` (window coordinates): press, move in
 // steps the app sees frame by frame, release.
 void drag(const std::string& display, const std::string& window, std::pair<int, int> from, std::pair<int, int> to);
+// Type `query` into the patient search (it has the focus), give the search
+// worker time to answer (under a loaded suite it took more than 0.5 s), and
+// press Enter: the first result's card opens.
+void open_first_hit(const std::string& display, const std::string& query);
 // yizhenctl (the build's) on `db` with --json: its parsed output (doctest
 // REQUIRE: exit 0, its stderr shown when not).
 nlohmann::json ctl_json(const std::string& db, std::vector<std::string> args);

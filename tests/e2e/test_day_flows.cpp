@@ -31,6 +31,7 @@ constexpr std::pair<int, int> kConsent{688, 589};         // then its consent bo
 constexpr std::pair<int, int> kNewHousehold{253, 356};    // home visit: 新建户
 constexpr std::pair<int, int> kHeadName{700, 184};        // its 户主姓名 field
 constexpr std::pair<int, int> kSaveVisit{646, 671};       // 保存入户记录
+constexpr std::pair<int, int> kCancelVisit{796, 671};     // 取消 beside it
 constexpr std::pair<int, int> kCloseDay{263, 268};        // clinic day: 结束义诊日
 constexpr std::pair<int, int> kCloseYes{223, 298};        // and 是 to confirm
 
@@ -75,6 +76,12 @@ TEST_CASE("a clinic day: opened, a patient by age only, a home visit that regist
   keys(d, {"F4"});
   sleep_ms(500);
   keep_screenshot(d, w, "day-4-home-visit.png");
+  // A household begun and cancelled: nothing of it is stored (one household at the end).
+  click(d, w, kNewHousehold);
+  click(d, w, kHeadName);
+  type(d, "cancelled");
+  click(d, w, kCancelVisit);
+  keep_screenshot(d, w, "day-4b-cancelled.png");
   click(d, w, kNewHousehold);
   click(d, w, kHeadName);
   type_cjk(d, "扎西");

@@ -28,9 +28,7 @@ std::string laptop_with_patient(const std::string& db) {
 // search opens the first result).
 std::string open_card(const std::string& d, Child& app, const std::string& log) {
   const std::string w = start_and_focus(d, app, log);
-  type(d, "zhuoma");
-  sleep_ms(1500);  // the search runs on its worker; under a loaded suite it took more than 0.5 s
-  keys(d, {"Return"});
+  open_first_hit(d, "zhuoma");
   return w;
 }
 }  // namespace

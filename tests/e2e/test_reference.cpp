@@ -35,19 +35,13 @@ TEST_CASE("an encounter's diagnosis picked from the empty search's list, a medic
   REQUIRE_MESSAGE(!x.display().empty(), "Xvfb did not start");
   TempDir dir;
   const std::string db = dir.file("t.db");
-  REQUIRE(run({kCtl, "--db", db, "team", "init", "--name", "北京援藏医疗队", "--county", "540127"}).code == 0);
-  RunResult added = run({kCtl, "--db", db, "patient", "add", "--name", "卓玛", "--sex", "F", "--birth", "1985-03-02",
-                         "--consent", "--json"});
-  REQUIRE_MESSAGE(added.code == 0, added.err);
-  const std::string pid = json::parse(added.out)["id"];
-  Child app({kApp, "--db", db, "--lang", "zh", "--size", "1366x768", "--screen", "patients"},
-            {"DISPLAY=" + x.display(), "ASAN_OPTIONS=detect_leaks=0", "XDG_DATA_HOME=/nonexistent-yizhen-test"},
+  ctl_json(db, {"team", "init", "--name", "北京援藏医疗队", "--county", "540127"});
+  const std::string pid =
+      ctl_json(db, {"patient", "add", "--name", "卓玛", "--sex", "F", "--birth", "1985-03-02", "--consent"})["id"];
+  Child app({kApp, "--db", db, "--lang", "zh", "--size", "1366x768", "--screen", "patients"}, app_env(x.display()),
             dir.file("app.log"));
   const std::string d = x.display();
-  const std::string w = wait_window(d, "yizhen", 60000);
-  REQUIRE_MESSAGE(!w.empty(), "no window; log: " << slurp(dir.file("app.log")));
-  xdotool(d, {"windowfocus", "--sync", w});
-  sleep_ms(1000);
+  const std::string w = start_and_focus(d, app, dir.file("app.log"));
 
   type(d, "zhuoma");  // the patient search has focus
   sleep_ms(500);

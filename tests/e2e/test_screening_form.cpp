@@ -58,9 +58,7 @@ TEST_CASE("screenings under two programs through the encounter's generic form, e
             dir.file("app.log"));
   const std::string w = start_and_focus(x.display(), app, dir.file("app.log"));
   const std::string d = x.display();
-  type(d, "zhuoma");
-  sleep_ms(1500);       // the search runs on its worker
-  keys(d, {"Return"});  // opens the first result
+  open_first_hit(d, "zhuoma");
   keys(d, {"ctrl+e"});  // her encounter: the complaint has focus
   keys(d, {"Tab"});
   type(d, "168");  // systolic
