@@ -14,6 +14,16 @@ std::optional<std::string> read_passphrase(const std::string& prompt) {
   return read_terminal_secret(prompt);
 }
 
+bool passphrase_available() {
+  if (std::getenv("YIZHEN_PASSPHRASE")) return true;
+  const int fd = ::open("/dev/tty", O_RDWR | O_CLOEXEC);
+  if (fd < 0) return false;
+  termios t{};
+  const bool is_tty = ::tcgetattr(fd, &t) == 0;
+  ::close(fd);
+  return is_tty;
+}
+
 std::optional<std::string> read_terminal_secret(const std::string& prompt) {
   const int fd = ::open("/dev/tty", O_RDWR | O_CLOEXEC);
   if (fd < 0) return std::nullopt;

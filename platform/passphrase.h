@@ -12,6 +12,10 @@ namespace yz::platform {
 // terminal to ask on. `prompt` is written to the terminal, not to stdout.
 std::optional<std::string> read_passphrase(const std::string& prompt);
 
+// Whether read_passphrase can have one: the variable is set, or there is
+// a controlling terminal to ask on.
+bool passphrase_available();
+
 // A secret typed on the controlling terminal with echo off (no variable),
 // or nullopt when there is no terminal.
 std::optional<std::string> read_terminal_secret(const std::string& prompt);

@@ -14,7 +14,7 @@ werror=-DYIZHEN_WERROR=ON
 if [[ "${SANITIZE:-0}" == 1 ]]; then
   build_dir=build-asan
   # A clang build: AddressSanitizer, UBSan and the libFuzzer harnesses of
-  # tools/fuzz (ctest runs each for 60 s, tests fuzz_*). -O0 with line tables
+  # tools/fuzz (ctest runs each for 30 s, tests fuzz_*). -O0 with line tables
   # only: clang compiles it in half GCC's time, and the stacks still name lines.
   # The benchmarks run (bench_smoke) in the normal build only: their timing
   # means nothing under the sanitizers, and CI has 30 minutes for both builds.

@@ -33,8 +33,38 @@ void Context::unlock(const std::string& path) const {
   }
 }
 
+bool Context::make_database(NewDatabase how) const {
+  const std::string path = resolved_db();
+  // A key file without its database (stopped between the two): the
+  // database is made under that key when it is opened.
+  if (std::filesystem::exists(path) || key_file_exists(path)) return false;
+  if (how == NewDatabase::plain) {
+    yz::open_store(path);
+    return true;
+  }
+  if (how == NewDatabase::usual && !platform::passphrase_available()) {
+    yz::open_store(path);
+    std::cerr << "warning: " << path
+              << " was made WITHOUT encryption: no YIZHEN_PASSPHRASE and no terminal to ask on. Encrypt it with: "
+                 "yizhenctl --db "
+              << path << " encrypt (or make it with init --plain to say so)\n";
+    return true;
+  }
+  register_database_key(path, create_key_file(path, new_passphrase(path)));
+  return true;
+}
+
+std::string new_passphrase(const std::string& path) {
+  try {
+    return platform::read_new_passphrase(path);
+  } catch (const std::invalid_argument& e) {
+    throw UsageError("passphrase", e.what());
+  }
+}
+
 Store Context::open_store() const {
   const std::string path = resolved_db();
+  make_database(NewDatabase::usual);
   unlock(path);
   return yz::open_store(path);
 }

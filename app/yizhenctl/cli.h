@@ -23,8 +23,19 @@ struct Context {
 
   Lang language() const;
   std::string resolved_db() const;
-  // Open (creating and migrating) the database: for verbs that write.
+  // Open (creating and migrating) the database: for verbs that write. A
+  // missing database is made as make_database(NewDatabase::usual) does.
   Store open_store() const;
+  // Make the database at resolved_db() unless it exists (DESIGN.md §7):
+  //  - usual: encrypted under a new team passphrase (YIZHEN_PASSPHRASE, or
+  //    typed twice on the terminal); with neither to be had, plain, and a
+  //    warning on stderr says so and how to encrypt it (yizhenctl encrypt);
+  //  - encrypted: as usual, but no passphrase is UsageError (exit 2);
+  //  - plain: not encrypted (init --plain), no warning.
+  // An encrypted one has its key file and registered key (the database
+  // itself is made when opened). Returns whether it made one.
+  enum class NewDatabase { usual, encrypted, plain };
+  bool make_database(NewDatabase how) const;
   // Open an existing database; StoreError (exit 3) when there is none, so
   // that a mistyped --db is reported instead of read as an empty database.
   Store open_existing() const;
@@ -42,6 +53,10 @@ struct UsageError : std::runtime_error {
   std::string option;
 };
 
+// A new team passphrase for `path` (platform/passphrase.h
+// read_new_passphrase); UsageError "passphrase" when none can be had.
+std::string new_passphrase(const std::string& path);
+
 // Print to stdout: `j` when --json, else `text` (a newline is added).
 void emit(const Context& ctx, const json& j, const std::string& text);
 
@@ -56,8 +71,6 @@ void add_export_commands(CLI::App& app, Context& ctx, int& exit_code);
 void add_sync_commands(CLI::App& app, Context& ctx, int& exit_code);  // enroll, sync, batch, quarantine, conflicts
 void add_report_commands(CLI::App& app, Context& ctx, int& exit_code);
 void add_crypto_commands(CLI::App& app, Context& ctx, int& exit_code);  // encrypt, rekey
-// Make the key file of a new database at `path` and register its key.
-void create_encrypted_database(const std::string& path);
 void add_team_commands(CLI::App& app, Context& ctx, int& exit_code);  // team, member, places, place
 
 }  // namespace yz::cli

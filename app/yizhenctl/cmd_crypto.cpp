@@ -1,4 +1,5 @@
-// Verbs on encryption at rest (DESIGN.md §7): init --encrypt, encrypt, rekey.
+// Verbs on encryption at rest (DESIGN.md §7): encrypt, rekey (init's
+// choice of a new database: Context::make_database).
 // The passphrase comes from YIZHEN_PASSPHRASE or the terminal, never from
 // the command line (it would stand in the shell history and in ps).
 
@@ -13,18 +14,6 @@
 #include "platform/passphrase.h"
 
 namespace yz::cli {
-
-namespace {
-
-std::string new_passphrase(const std::string& path) {
-  try {
-    return platform::read_new_passphrase(path);
-  } catch (const std::invalid_argument& e) {
-    throw UsageError("passphrase", e.what());
-  }
-}
-
-}  // namespace
 
 void add_crypto_commands(CLI::App& app, Context& ctx, int& exit_code) {
   auto* encrypt = app.add_subcommand("encrypt", "Encrypt a plain database under a team passphrase, nothing lost");
@@ -62,13 +51,6 @@ void add_crypto_commands(CLI::App& app, Context& ctx, int& exit_code) {
       return 0;
     });
   });
-}
-
-// `init --encrypt`: a new database, encrypted from its first page.
-void create_encrypted_database(const std::string& path) {
-  if (std::filesystem::exists(path)) throw UsageError("--encrypt", path + " exists (use yizhenctl encrypt)");
-  const std::string pass = new_passphrase(path);
-  register_database_key(path, create_key_file(path, pass));
 }
 
 }  // namespace yz::cli

@@ -1,5 +1,6 @@
 // Verbs on the store as a whole: init, demo, stats, audit verify.
 
+#include <filesystem>
 #include <memory>
 #include <sstream>
 
@@ -14,11 +15,20 @@ namespace yz::cli {
 
 void add_store_commands(CLI::App& app, Context& ctx, int& exit_code) {
   auto* init = app.add_subcommand("init", "Create (or migrate) the database and give this device its id");
-  auto encrypted = std::make_shared<bool>(false);
-  init->add_flag("--encrypt", *encrypted, "Encrypt the new database under a team passphrase (YIZHEN_PASSPHRASE)");
-  init->callback([&, encrypted] {
+  auto encrypted = std::make_shared<bool>(false), plain = std::make_shared<bool>(false);
+  auto* encrypt_flag = init->add_flag(
+      "--encrypt", *encrypted,
+      "A new database must be encrypted: with no passphrase to be had, exit 2 (the default makes a plain one then, "
+      "with a warning)");
+  init->add_flag("--plain", *plain, "Make a new database without encryption")->excludes(encrypt_flag);
+  init->callback([&, encrypted, plain] {
     exit_code = guarded(ctx, [&] {
-      if (*encrypted) create_encrypted_database(ctx.resolved_db());
+      const std::string path = ctx.resolved_db();
+      if (*encrypted && std::filesystem::exists(path) && !key_file_exists(path))
+        throw UsageError("--encrypt", path + " exists and is plain (use yizhenctl encrypt)");
+      ctx.make_database(*plain       ? Context::NewDatabase::plain
+                        : *encrypted ? Context::NewDatabase::encrypted
+                                     : Context::NewDatabase::usual);
       Store store = ctx.open_store();
       emit(ctx,
            {{"db", store.path()},
@@ -37,6 +47,7 @@ void add_store_commands(CLI::App& app, Context& ctx, int& exit_code) {
   demo->add_option("--seed", opts->seed, "Random seed (same seed, same data)");
   demo->callback([&, opts] {
     exit_code = guarded(ctx, [&] {
+      ctx.make_database(Context::NewDatabase::usual);
       ctx.unlock(ctx.resolved_db());
       const DemoCounts counts = generate_demo(ctx.resolved_db(), *opts);
       std::ostringstream text;

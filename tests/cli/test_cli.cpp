@@ -194,13 +194,13 @@ TEST_CASE("audit verify finds an audit row changed behind the store's back (exit
 
 TEST_CASE("demo is deterministic by seed and fills every record kind") {
   TempDir dir;
-  auto a = ctl(dir.file("a.db"), {"demo", "--patients", "150", "--seed", "7"});
+  auto a = ctl(dir.file("a.db"), {"demo", "--patients", "50", "--seed", "7"});
   REQUIRE_MESSAGE(a.code == 0, a.err);
-  REQUIRE(ctl(dir.file("b.db"), {"demo", "--patients", "150", "--seed", "7"}).code == 0);
-  REQUIRE(ctl(dir.file("c.db"), {"demo", "--patients", "150", "--seed", "8"}).code == 0);
+  REQUIRE(ctl(dir.file("b.db"), {"demo", "--patients", "50", "--seed", "7"}).code == 0);
+  REQUIRE(ctl(dir.file("c.db"), {"demo", "--patients", "50", "--seed", "8"}).code == 0);
   const json sa = stats(dir.file("a.db")), sb = stats(dir.file("b.db")), sc = stats(dir.file("c.db"));
   CHECK(sa == sb);
-  CHECK(sa["patient"] == 150);
+  CHECK(sa["patient"] == 50);
   for (const auto& item : sa.items()) {
     const std::string kind = item.key();  // not a structured binding: doctest's message is a lambda
     if (kind != "audit" && kind != "pending") CHECK_MESSAGE(item.value().get<int>() > 0, kind);

@@ -48,36 +48,35 @@ TEST_CASE("yizhenctl encrypt turns a plain database into an encrypted one with n
   REQUIRE(stat((db + ".key").c_str(), &st) == 0);
   CHECK((st.st_mode & 0777) == 0600);
 
-  SUBCASE("the right passphrase reads every record") {
-    const auto after = ctl_pass("雪域 2026", db, {"stats", "--json"});
-    REQUIRE(after.code == 0);
-    CHECK(nlohmann::json::parse(after.out) == nlohmann::json::parse(before.out));
-    const auto found = ctl_pass("雪域 2026", db, {"patient", "search", kName});
-    CHECK(found.out.find(kId) != std::string::npos);
-  }
-  SUBCASE("no passphrase, or a wrong one: exit 2, one line, nothing changed") {
-    const std::string bytes = slurp(db), key = slurp(db + ".key");
-    const auto none = ctl(db, {"stats"});
-    CHECK(none.code == 2);
-    CHECK(lines(none.err) == 1);
-    CHECK(none.err.find("passphrase") != std::string::npos);
-    const auto wrong = ctl_pass("雪域 2025", db, {"patient", "add", "--name", "次仁", "--sex", "M", "--age", "50"});
-    CHECK(wrong.code == 2);
-    CHECK(lines(wrong.err) == 1);
-    CHECK(wrong.err.find("wrong passphrase") != std::string::npos);
-    CHECK(slurp(db) == bytes);
-    CHECK(slurp(db + ".key") == key);
-  }
-  SUBCASE("encrypting twice is refused") {
-    CHECK(ctl_pass("x", db, {"encrypt"}).code == 2);
-  }
-  SUBCASE("rekey: the new passphrase opens it, the old one no longer does") {
-    auto args = std::vector<std::string>{"/usr/bin/env", "YIZHEN_PASSPHRASE=雪域 2026", "YIZHEN_NEW_PASSPHRASE=格桑花",
-                                         YIZHENCTL, "--db", db, "rekey"};
-    REQUIRE(yz::test::run(args).code == 0);
-    CHECK(ctl_pass("格桑花", db, {"stats"}).code == 0);
-    CHECK(ctl_pass("雪域 2026", db, {"stats"}).code == 2);
-  }
+  // One database through every step (each would otherwise make and
+  // encrypt its own demo again).
+  const auto after = ctl_pass("雪域 2026", db, {"stats", "--json"});  // the right passphrase reads every record
+  REQUIRE(after.code == 0);
+  CHECK(nlohmann::json::parse(after.out) == nlohmann::json::parse(before.out));
+  const auto found = ctl_pass("雪域 2026", db, {"patient", "search", kName});
+  CHECK(found.out.find(kId) != std::string::npos);
+
+  // No passphrase, or a wrong one: exit 2, one line, nothing changed.
+  const std::string bytes = slurp(db), key = slurp(db + ".key");
+  const auto none = ctl(db, {"stats"});
+  CHECK(none.code == 2);
+  CHECK(lines(none.err) == 1);
+  CHECK(none.err.find("passphrase") != std::string::npos);
+  const auto wrong = ctl_pass("雪域 2025", db, {"patient", "add", "--name", "次仁", "--sex", "M", "--age", "50"});
+  CHECK(wrong.code == 2);
+  CHECK(lines(wrong.err) == 1);
+  CHECK(wrong.err.find("wrong passphrase") != std::string::npos);
+  CHECK(slurp(db) == bytes);
+  CHECK(slurp(db + ".key") == key);
+
+  CHECK(ctl_pass("x", db, {"encrypt"}).code == 2);  // encrypting twice is refused
+
+  // rekey: the new passphrase opens it, the old one no longer does.
+  auto args = std::vector<std::string>{"/usr/bin/env", "YIZHEN_PASSPHRASE=雪域 2026", "YIZHEN_NEW_PASSPHRASE=格桑花",
+                                       YIZHENCTL, "--db", db, "rekey"};
+  REQUIRE(yz::test::run(args).code == 0);
+  CHECK(ctl_pass("格桑花", db, {"stats"}).code == 0);
+  CHECK(ctl_pass("雪域 2026", db, {"stats"}).code == 2);
 }
 
 TEST_CASE("yizhenctl init --encrypt makes a database that is encrypted from its first page") {
@@ -92,4 +91,38 @@ TEST_CASE("yizhenctl init --encrypt makes a database that is encrypted from its 
   CHECK_FALSE(folder_contains(dir.path(), kName));
   CHECK_FALSE(folder_contains(dir.path(), kId));
   CHECK(ctl_pass("pass", db, {"patient", "search", "jinsique"}).out.find(kId) != std::string::npos);
+}
+
+TEST_CASE("yizhenctl init makes an encrypted database unless --plain, and says so when it cannot") {
+  yz::test::TempDir dir;
+  // A passphrase to be had: encrypted, with no flag.
+  const auto enc = ctl_pass("pass", dir.file("a.db"), {"init", "--json"});
+  REQUIRE(enc.code == 0);
+  CHECK(nlohmann::json::parse(enc.out)["encrypted"] == true);
+  CHECK(std::filesystem::exists(dir.file("a.db.key")));
+  CHECK(ctl(dir.file("a.db"), {"stats"}).code == 2);  // it asks for the passphrase from now on
+
+  // --plain: plain, and no warning.
+  const auto plain = ctl_pass("pass", dir.file("b.db"), {"init", "--plain", "--json"});
+  REQUIRE(plain.code == 0);
+  CHECK(nlohmann::json::parse(plain.out)["encrypted"] == false);
+  CHECK(plain.err.empty());
+  CHECK_FALSE(std::filesystem::exists(dir.file("b.db.key")));
+
+  // Neither a passphrase nor a terminal (the tests run without one): plain,
+  // and a warning that says how to encrypt it. Another verb making a new
+  // database behaves the same.
+  for (const auto& args : {std::vector<std::string>{"init", "--json"},
+                           std::vector<std::string>{"patient", "add", "--name", "次仁", "--sex", "M", "--age", "50"}}) {
+    const std::string db = dir.file(args[0] + ".db");
+    const auto r = ctl(db, args);
+    REQUIRE(r.code == 0);
+    CHECK(lines(r.err) == 1);
+    CHECK(r.err.find("WITHOUT encryption") != std::string::npos);
+    CHECK(r.err.find("encrypt") != std::string::npos);
+    CHECK_FALSE(std::filesystem::exists(db + ".key"));
+  }
+
+  CHECK(ctl(dir.file("c.db"), {"init", "--plain", "--encrypt"}).code == 2);  // one or the other
+  CHECK_FALSE(std::filesystem::exists(dir.file("c.db")));
 }

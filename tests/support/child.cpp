@@ -51,8 +51,15 @@ void Child::spawn(const std::vector<std::string>& argv, const std::vector<std::s
   else
     posix_spawn_file_actions_addopen(&actions, 1, stdout_path.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0600);
   posix_spawn_file_actions_addopen(&actions, 2, stderr_path.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0600);
-  const int rc = posix_spawn(&pid_, args[0], &actions, nullptr, args.data(), envp.data());
+  // A session of its own: the child has no controlling terminal, so a tool
+  // that would ask for a passphrase on one (platform/passphrase.h) behaves
+  // as on CI even when the tests run in a terminal.
+  posix_spawnattr_t attr;
+  posix_spawnattr_init(&attr);
+  posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSID);
+  const int rc = posix_spawn(&pid_, args[0], &actions, &attr, args.data(), envp.data());
   posix_spawn_file_actions_destroy(&actions);
+  posix_spawnattr_destroy(&attr);
   if (fds[1] >= 0) ::close(fds[1]);
   out_fd_ = fds[0];
   if (rc != 0) {

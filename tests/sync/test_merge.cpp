@@ -14,6 +14,7 @@
 #include "core/store/store.h"
 #include "core/domain/open_store.h"
 #include "tests/support/process.h"
+#include "tests/sync/server_fixture.h"
 
 using namespace yz;
 
@@ -24,7 +25,7 @@ constexpr int64_t kNow = 1'795'000'000'000;  // 2026-11-18
 struct Device {
   ManualClock clock{kNow};
   Store store;
-  explicit Device(const std::string& path) : store(open_store(path, opts())) {}
+  explicit Device(const std::string& path) : store(open_store(yz_sync_test::encrypted(path), opts())) {}
   StoreOptions opts() {
     StoreOptions o;
     o.clock = &clock;

@@ -61,6 +61,14 @@ TEST_CASE("What one device records reaches another device of the team, once") {
   CHECK((*got)["name"] == "卓玛");
   CHECK(b.count("SELECT count(*) FROM observation") == 3);
   CHECK(b.count("SELECT count(*) FROM encounter") == 1);
+  // The devices' databases are encrypted (server_fixture.h): neither the
+  // name nor the schema is in their files.
+  for (const std::string& f : {dir.file("b.db"), dir.file("b.db-wal")}) {
+    const std::string bytes = yz::test::slurp(f);
+    CHECK(bytes.size() >= 4096);
+    CHECK(bytes.find("卓玛") == std::string::npos);
+    CHECK(bytes.find("CREATE TABLE") == std::string::npos);
+  }
   // Syncing again moves nothing and the server holds each record once.
   a.sync(server);
   b.sync(server);
