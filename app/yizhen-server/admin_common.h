@@ -36,6 +36,9 @@ int guarded(Fn fn) {
   } catch (const yz::ValidationError& e) {
     std::cerr << "error: " << e.errors().front().message(yz::Lang::en) << "\n";
     return 2;
+  } catch (const yz::NotFound& e) {
+    std::cerr << "error: " << e.what() << "\n";
+    return 1;
   } catch (const std::exception& e) {
     std::cerr << "error: " << e.what() << "\n";
     return 3;

@@ -221,6 +221,7 @@ constexpr std::array kWords{
     Entry{"report.scope_dates", "日期 {} 至 {}", "dates {} to {}"},
     Entry{"report.scope_campaign", "活动 {}", "campaign {}"},
     Entry{"report.scope_area", "地区 {}", "area {}"},
+    Entry{"report.scope_team", "医疗队 {}", "team {}"},
     Entry{"report.scope_all", "全部", "everything"},
     Entry{"report.scope", "范围：{}。统计日期：{}\n\n", "Scope: {}. As of {}\n\n"},
     Entry{"report.totals", "## 总计\n\n| 指标 | 数值 |\n|---|---:|\n", "## Totals\n\n| figure | value |\n|---|---:|\n"},

@@ -54,6 +54,13 @@ json figures_json(SQLite::Database& db, const ReportFigures& f) {
           {"value", round2(f.value)}};
 }
 
+// The team's name as its synced record has it, else its id.
+std::string team_name(SQLite::Database& db, const std::string& team_id) {
+  SQLite::Statement st(db, "SELECT name FROM team WHERE id = ?");
+  st.bind(1, team_id);
+  return st.executeStep() ? st.getColumn(0).getString() : team_id;
+}
+
 std::string money(double v) {
   char b[64];
   std::snprintf(b, sizeof b, "%.2f", v);
@@ -76,6 +83,7 @@ json report_json(SQLite::Database& db, const Report& r) {
   if (!r.query.to.empty()) scope["to"] = r.query.to;
   if (!r.query.campaign.empty()) scope["campaign"] = r.query.campaign;
   if (!r.query.township.empty()) scope["township"] = r.query.township;
+  if (!r.query.team_id.empty()) scope.update({{"team", r.query.team_id}, {"team_name", team_name(db, r.query.team_id)}});
   json tws = json::array();
   for (const auto& t : r.townships) {
     json j = figures_json(db, t.figures);
@@ -100,6 +108,7 @@ std::string report_markdown(SQLite::Database& db, const Report& r, Lang lang) {
     add(w("report.scope_dates", {r.query.from.empty() ? "…" : r.query.from, r.query.to.empty() ? "…" : r.query.to}));
   if (!r.query.campaign.empty()) add(w("report.scope_campaign", {r.query.campaign}));
   if (!r.query.township.empty()) add(w("report.scope_area", {r.query.township}));
+  if (!r.query.team_id.empty()) add(w("report.scope_team", {team_name(db, r.query.team_id)}));
   if (scope.empty()) scope = w("report.scope_all");
   md << w("report.scope", {scope, r.query.as_of});
 

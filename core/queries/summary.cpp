@@ -14,14 +14,28 @@ namespace yz {
 namespace {
 
 // The clinic days in scope with their township, as a CTE every query starts
-// with. Parameters: ?1 day id, ?2 from, ?3 to, ?4 campaign, ?5 township.
+// with. Parameters: ?1 day id, ?2 from, ?3 to, ?4 campaign, ?5 township,
+// (?6 as_of, for the queries that need it), ?7 team id.
+//
+// A screening counts on its clinic day, or its encounter's. One made on no
+// clinic day (a home visit of its own, a ward round) counts in a report that
+// is not of one day or campaign, by its date, under the township of the
+// patient's village; in a team's report when its clinician is of the team.
 constexpr const char* kScope = R"SQL(
   WITH d AS (SELECT id, substr(place_code, 1, 9) AS tw, date FROM clinic_day
              WHERE deleted = 0 AND (?1 = '' OR id = ?1) AND (?2 = '' OR date >= ?2) AND (?3 = '' OR date <= ?3)
-               AND (?4 = '' OR campaign = ?4)
+               AND (?4 = '' OR campaign = ?4) AND (?7 = '' OR team_id = ?7)
                AND (?5 = '' OR (place_code >= ?5 AND place_code < ?5 || char(127)))),
-  sc AS (SELECT s.id, s.patient_id, s.program_id, s.result, d.tw FROM screening s JOIN d ON d.id = s.clinic_day_id
-         WHERE s.deleted = 0),
+  s0 AS (SELECT s.*, COALESCE(s.clinic_day_id, (SELECT clinic_day_id FROM encounter WHERE id = s.encounter_id))
+                     AS day_id FROM screening s WHERE s.deleted = 0),
+  sc AS (SELECT s.id, s.patient_id, s.program_id, s.result, d.tw FROM s0 s JOIN d ON d.id = s.day_id
+         UNION ALL
+         SELECT s.id, s.patient_id, s.program_id, s.result, substr(p.village_code, 1, 9) FROM s0 s
+         JOIN patient p ON p.id = s.patient_id
+         WHERE s.day_id IS NULL AND ?1 = '' AND ?4 = ''
+           AND (?2 = '' OR substr(s.screened_at, 1, 10) >= ?2) AND (?3 = '' OR substr(s.screened_at, 1, 10) <= ?3)
+           AND (?5 = '' OR (p.village_code >= ?5 AND p.village_code < ?5 || char(127)))
+           AND (?7 = '' OR EXISTS (SELECT 1 FROM member m WHERE m.id = s.clinician_id AND m.team_id = ?7))),
   en AS (SELECT e.id, e.patient_id, e.station, d.tw FROM encounter e JOIN d ON d.id = e.clinic_day_id WHERE e.deleted = 0)
 )SQL";
 
@@ -31,6 +45,8 @@ void bind_scope(SQLite::Statement& st, const ReportQuery& q) {
   st.bind(3, q.to);
   st.bind(4, q.campaign);
   st.bind(5, q.township);
+  st.bind(6, q.as_of);
+  st.bind(7, q.team_id);
 }
 
 // Run `select` (after the scope CTE; its first column is the township) once
@@ -43,7 +59,6 @@ void each(SQLite::Database& db, const ReportQuery& q, const std::string& select,
     for (size_t pos; (pos = sql.find("{TW}")) != std::string::npos;) sql.replace(pos, 4, key);
     SQLite::Statement st(db, std::string(kScope) + sql);
     bind_scope(st, q);
-    if (st.getBindParameterCount() >= 6) st.bind(6, q.as_of);
     while (st.executeStep()) fn(pass == 0 ? st.getColumn(0).getString() : std::string("*"), st);
   }
 }
@@ -91,9 +106,9 @@ Report build_report(SQLite::Database& db, const ReportQuery& q) {
        "SELECT {TW}, COUNT(DISTINCT p.patient_id) FROM (SELECT patient_id, tw FROM en UNION ALL "
        "SELECT patient_id, tw FROM sc) p WHERE NOT EXISTS (SELECT 1 FROM encounter e LEFT JOIN clinic_day c ON c.id = "
        "e.clinic_day_id WHERE e.patient_id = p.patient_id AND e.deleted = 0 AND COALESCE(c.date, substr(e.seen_at, 1, "
-       "10)) < (SELECT min(date) FROM d)) AND NOT EXISTS (SELECT 1 FROM screening s LEFT JOIN clinic_day c ON c.id = "
+       "10)) < (SELECT COALESCE(min(date), ?2) FROM d)) AND NOT EXISTS (SELECT 1 FROM screening s LEFT JOIN clinic_day c ON c.id = "
        "s.clinic_day_id WHERE s.patient_id = p.patient_id AND s.deleted = 0 AND COALESCE(c.date, "
-       "substr(s.screened_at, 1, 10)) < (SELECT min(date) FROM d)) GROUP BY 1",
+       "substr(s.screened_at, 1, 10)) < (SELECT COALESCE(min(date), ?2) FROM d)) GROUP BY 1",
        "tw", [&](const std::string& tw, SQLite::Statement& st) { fig(tw).new_people = st.getColumn(1).getInt64(); });
   each(db, q,
        "SELECT {TW}, COUNT(*) FROM follow_up f JOIN patient p ON p.id = f.patient_id "

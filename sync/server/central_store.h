@@ -14,7 +14,9 @@
 #include <string>
 #include <vector>
 
+#include "core/base/errors.h"
 #include "core/care/places.h"
+#include "core/queries/summary.h"
 #include "sync/server/accounts.h"
 #include "sync/server/server_keys.h"
 
@@ -170,6 +172,13 @@ class CentralStore {
   // "problem"} when a row was removed or changed.
   virtual json audit_log(int limit) = 0;
   virtual json verify_audit() = 0;
+
+  // Coordinators' reports over the records of every team (DESIGN.md §6):
+  // core/queries/summary.h's figures for `q` (as_of empty: today), narrowed
+  // to one team when `team` (a name or id) is given. report_json's text, or
+  // Markdown in `lang` (core/output/report.h). Reads only. Throws
+  // CentralError 404 no_team, ValidationError for a bad query.
+  virtual std::string report(const std::string& team, ReportQuery q, bool markdown, Lang lang) = 0;
 
   // Counts of every record kind, devices, batches, quarantine, conflicts.
   virtual json stats() = 0;

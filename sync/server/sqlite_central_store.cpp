@@ -32,6 +32,7 @@
 #include "core/base/uuid.h"
 #include "core/domain/validate.h"
 #include "core/queries/views.h"
+#include "core/output/report.h"
 #include "sync/protocol/batch.h"
 #include "sync/protocol/crypto.h"
 #include "sync/server/central_store.h"
@@ -702,6 +703,14 @@ class SqliteCentralStore : public CentralStore {
     json out = {{"rows", c.rows}, {"ok", c.ok}};
     if (!c.ok) out.update({{"first_bad", c.first_bad}, {"problem", c.problem}});
     return out;
+  }
+
+  std::string report(const std::string& team, ReportQuery q, bool markdown, Lang lang) override {
+    SQLite::Database& db = reader();
+    if (!team.empty()) q.team_id = find_team(db, team).team_id;
+    if (q.as_of.empty()) q.as_of = store_.today();
+    const Report r = build_report(db, q);
+    return markdown ? report_markdown(db, r, lang) : report_json(db, r).dump(2) + "\n";
   }
 
   json stats() override {

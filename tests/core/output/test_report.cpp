@@ -154,7 +154,7 @@ TEST_CASE("report: a date range, in total and per township, equals counts taken 
   q.to = last;
   const Report all = build_report(db, q);
   CHECK(all.total.clinic_days == q1(db, "SELECT COUNT(*) FROM clinic_day WHERE deleted = 0"));
-  CHECK(all.total.screenings == q1(db, "SELECT COUNT(*) FROM screening WHERE clinic_day_id IS NOT NULL"));
+  CHECK(all.total.screenings == q1(db, "SELECT COUNT(*) FROM screening WHERE deleted = 0"));
 }
 
 TEST_CASE("report: one clinic day, one campaign, one township") {
@@ -236,4 +236,64 @@ TEST_CASE("report: bad input is refused") {
   const Report r = build_report(store.db(), q);
   CHECK(r.total.visits == 0);
   CHECK(r.townships.empty());
+}
+
+TEST_CASE("report: a screening made on no clinic day counts by its date, and for its clinician's team") {
+  yz_test::TempPath path;
+  generate_demo(path.str(), {40, 11});
+  Store store = open_store(path.str());
+  SQLite::Database& db = store.db();
+  // One screening, taken off its clinic day (as made at a home visit of its
+  // own), by a clinician of the team.
+  const std::string id = db.execAndGet("SELECT id FROM screening WHERE deleted = 0 ORDER BY id LIMIT 1").getString();
+  const std::string day = db.execAndGet("SELECT clinic_day_id FROM screening WHERE id = '" + id + "'").getString();
+  const std::string team = db.execAndGet("SELECT team_id FROM clinic_day WHERE id = '" + day + "'").getString();
+  const std::string member = db.execAndGet("SELECT id FROM member WHERE team_id = '" + team + "' LIMIT 1").getString();
+  const std::string date = db.execAndGet("SELECT substr(screened_at, 1, 10) FROM screening WHERE id = '" + id + "'")
+                               .getString();
+  const std::string township =
+      db.execAndGet("SELECT substr(village_code, 1, 9) FROM patient WHERE id = (SELECT patient_id FROM screening "
+                    "WHERE id = '" + id + "')")
+          .getString();
+  REQUIRE_FALSE(day.empty());
+  ReportQuery q;
+  q.as_of = "2026-06-01";
+  q.day_id = day;
+  const int64_t on_day = build_report(db, q).total.screenings;
+  q.day_id.clear();
+  q.from = q.to = date;
+  const Report before = build_report(db, q);
+  q.team_id = team;
+  const int64_t team_before = build_report(db, q).total.screenings;
+  q.team_id.clear();
+  db.exec("UPDATE screening SET clinic_day_id = NULL, encounter_id = NULL, clinician_id = '" + member +
+          "' WHERE id = '" + id + "'");
+
+  // Its day no longer counts it; a report by dates still does, under the
+  // township of the patient's village.
+  q.from = q.to = "";
+  q.day_id = day;
+  CHECK(build_report(db, q).total.screenings == on_day - 1);
+  q.day_id.clear();
+  q.from = q.to = date;
+  const Report after = build_report(db, q);
+  CHECK(after.total.screenings == before.total.screenings);
+  CHECK(after.total.people >= 1);
+  int64_t in_township = 0;
+  for (const auto& t : after.townships)
+    if (t.code == township) in_township = t.figures.screenings;
+  CHECK(in_township >= 1);
+  // The team's report counts it (its clinician is of the team), another
+  // team's counts nothing at all.
+  q.team_id = team;
+  CHECK(build_report(db, q).total.screenings == team_before);
+  q.team_id = "01900000-0000-7000-8000-00000000dead";
+  const Report other = build_report(db, q);
+  CHECK(other.total.clinic_days == 0);
+  CHECK(other.total.screenings == 0);
+  // A day's or a campaign's report does not take it.
+  q.team_id.clear();
+  q.from = q.to = "";
+  q.campaign = "none such";
+  CHECK(build_report(db, q).total.screenings == 0);
 }
