@@ -189,6 +189,7 @@ constexpr std::array kWords{
     Entry{"item_kind.device", "医疗器械", "device"},
     Entry{"item_kind.supply", "耗材", "supply"},
     Entry{"sheet.follow_ups", "随访名单", "Follow-ups"},
+    Entry{"sheet.no_township", "乡镇不详", "Township unknown"},
     // Sync status and errors as the field app and yizhenctl show them (sync/client).
     Entry{"sync_state.not_enrolled", "未登记到服务器", "Not enrolled with a server"},
     Entry{"sync_state.idle", "已同步", "Up to date"},

@@ -10,6 +10,7 @@
 #include <fstream>
 #include <map>
 #include <memory>
+#include <set>
 #include <vector>
 
 #include "core/store/column_text.h"
@@ -51,10 +52,17 @@ struct Column {
   double width;  // in Excel character units (a CJK character is about 2)
 };
 
+// A sheet of a workbook: rows of one key, under a name.
+struct Group {
+  std::string key, name;
+};
+
 class TableSink {
  public:
   virtual ~TableSink() = default;
-  virtual void row(const std::vector<Cell>& cells) = 0;
+  // `group`: the township the row belongs to (township_group); a workbook
+  // made with a sheet per township puts it there, other sinks ignore it.
+  virtual void row(const std::vector<Cell>& cells, const Group& group = {}) = 0;
   virtual void finish() = 0;
 };
 
@@ -78,7 +86,7 @@ class CsvSink final : public TableSink {
     for (const auto& c : cols) header.push_back({CellKind::text, name_in(c, lang), 0});
     row(header);
   }
-  void row(const std::vector<Cell>& cells) override {
+  void row(const std::vector<Cell>& cells, const Group& = {}) override {
     line_.clear();
     for (size_t i = 0; i < cells.size(); ++i) {
       if (i) line_ += ',';
@@ -130,12 +138,20 @@ class CsvSink final : public TableSink {
   std::string line_, neutral_;
 };
 
+std::string sheet_name(const std::string& s) {
+  // Excel sheet names: at most 31 characters (code points), none of []:*?/\ .
+  std::string out;
+  for (char c : utf8_prefix(s, 31))
+    if (std::string_view("[]:*?/\\").find(c) == std::string_view::npos) out += c;
+  return out;
+}
+
 // XLSX through libxlsxwriter in constant-memory mode: each row goes to a
 // temporary file as it is written, so 10^5 or 10^6 rows need little memory.
 class XlsxSink final : public TableSink {
  public:
-  XlsxSink(const std::string& path, const std::vector<Column>& cols, Lang lang, std::string sheet)
-      : path_(path), cols_(cols), lang_(lang), sheet_(std::move(sheet)) {
+  XlsxSink(const std::string& path, const std::vector<Column>& cols, Lang lang, std::string sheet, Sheets sheets)
+      : path_(path), cols_(cols), lang_(lang), sheet_(std::move(sheet)), per_group_(sheets == Sheets::per_township) {
     lxw_workbook_options opts{};
     opts.constant_memory = LXW_TRUE;
     wb_ = workbook_new_opt(path.c_str(), &opts);
@@ -146,76 +162,96 @@ class XlsxSink final : public TableSink {
     format_set_text_wrap(header_);
     date_ = workbook_add_format(wb_);
     format_set_num_format(date_, "yyyy-mm-dd");
-    new_sheet();
+    if (!per_group_) sheet_of(Group{});  // one sheet, even with no rows
   }
   ~XlsxSink() override {
     // Not finished (an error on the way): close quietly; the caller removes
     // the temporary file.
     if (wb_) workbook_close(wb_);
   }
-  void row(const std::vector<Cell>& cells) override {
-    if (row_ >= LXW_ROW_MAX - 1) {
-      close_sheet();
-      new_sheet();
+  void row(const std::vector<Cell>& cells, const Group& group = {}) override {
+    Sheet& sh = sheet_of(per_group_ ? group : Group{});
+    if (sh.row >= LXW_ROW_MAX - 1) {
+      close_sheet(sh);
+      open_sheet(sh, sh.name + " (" + std::to_string(++sh.parts) + ")");
     }
-    ++row_;
+    const lxw_row_t r = ++sh.row;
     for (size_t i = 0; i < cells.size(); ++i) {
       const Cell& c = cells[i];
       const auto col = static_cast<lxw_col_t>(i);
       switch (c.kind) {
         case CellKind::empty: break;
         case CellKind::text:
-          if (!c.text.empty()) worksheet_write_string(ws_, row_, col, c.text.c_str(), nullptr);
+          if (!c.text.empty()) worksheet_write_string(sh.ws, r, col, c.text.c_str(), nullptr);
           break;
         case CellKind::integer:
-        case CellKind::number: worksheet_write_number(ws_, row_, col, c.number, nullptr); break;
+        case CellKind::number: worksheet_write_number(sh.ws, r, col, c.number, nullptr); break;
         case CellKind::date: {
           if (c.text.size() != 10) break;
           lxw_datetime dt{std::atoi(c.text.c_str()), std::atoi(c.text.c_str() + 5), std::atoi(c.text.c_str() + 8),
                           0, 0, 0};
-          worksheet_write_datetime(ws_, row_, col, &dt, date_);
+          worksheet_write_datetime(sh.ws, r, col, &dt, date_);
           break;
         }
       }
     }
   }
   void finish() override {
-    close_sheet();
+    if (sheets_.empty()) sheet_of(Group{});  // a workbook needs a sheet, even with no rows
+    for (auto& [group, sh] : sheets_) close_sheet(sh);
     const lxw_error err = workbook_close(wb_);
     wb_ = nullptr;
     if (err != LXW_NO_ERROR) throw std::runtime_error("writing " + path_ + " failed: " + lxw_strerror(err));
   }
 
  private:
-  void new_sheet() {
-    ++sheets_;
-    const std::string name = sheets_ == 1 ? sheet_ : sheet_ + " (" + std::to_string(sheets_) + ")";
-    ws_ = workbook_add_worksheet(wb_, name.c_str());
-    row_ = 0;
+  struct Sheet {
+    std::string name;
+    lxw_worksheet* ws = nullptr;
+    lxw_row_t row = 0;
+    int parts = 1;
+  };
+
+  // The sheet of `group` (made on its first row): the list's own name for
+  // the one sheet, else the township's, unique in the workbook.
+  Sheet& sheet_of(const Group& group) {
+    auto it = sheets_.find(group.key);
+    if (it != sheets_.end()) return it->second;
+    Sheet& sh = sheets_[group.key];
+    const std::string base = group.key.empty() ? sheet_ : group.name;
+    std::string name = sheet_name(base);
+    for (int n = 2; !used_.insert(name).second; ++n)
+      name = sheet_name(utf8_prefix(base, 24) + " (" + std::to_string(n) + ")");
+    sh.name = name;
+    open_sheet(sh, name);
+    return sh;
+  }
+  void open_sheet(Sheet& sh, const std::string& name) {
+    sh.ws = workbook_add_worksheet(wb_, name.c_str());
+    sh.row = 0;
     for (size_t i = 0; i < cols_.size(); ++i) {
       const auto c = static_cast<lxw_col_t>(i);
-      worksheet_set_column(ws_, c, c, cols_[i].width, nullptr);
+      worksheet_set_column(sh.ws, c, c, cols_[i].width, nullptr);
     }
-    worksheet_set_row(ws_, 0, 30, nullptr);
+    worksheet_set_row(sh.ws, 0, 30, nullptr);
     for (size_t i = 0; i < cols_.size(); ++i)
-      worksheet_write_string(ws_, 0, static_cast<lxw_col_t>(i), name_in(cols_[i], lang_),
-                             header_);
-    worksheet_freeze_panes(ws_, 1, 0);
+      worksheet_write_string(sh.ws, 0, static_cast<lxw_col_t>(i), name_in(cols_[i], lang_), header_);
+    worksheet_freeze_panes(sh.ws, 1, 0);
   }
-  void close_sheet() {
-    worksheet_autofilter(ws_, 0, 0, row_, static_cast<lxw_col_t>(cols_.size() - 1));
+  void close_sheet(Sheet& sh) {
+    worksheet_autofilter(sh.ws, 0, 0, sh.row, static_cast<lxw_col_t>(cols_.size() - 1));
   }
 
   std::string path_;
   std::vector<Column> cols_;
   Lang lang_;
   std::string sheet_;
+  bool per_group_;
   lxw_workbook* wb_ = nullptr;
-  lxw_worksheet* ws_ = nullptr;
   lxw_format* header_ = nullptr;
   lxw_format* date_ = nullptr;
-  lxw_row_t row_ = 0;
-  int sheets_ = 0;
+  std::map<std::string, Sheet> sheets_;
+  std::set<std::string> used_;
 };
 
 // The output file (core/files.h), with its failures as a bad --out.
@@ -245,9 +281,22 @@ class AtomicOutput {
 };
 
 std::unique_ptr<TableSink> open_sink(ExportFormat f, const std::string& path, const std::vector<Column>& cols,
-                                     Lang lang, const std::string& sheet) {
+                                     Lang lang, const std::string& sheet, Sheets sheets) {
   if (f == ExportFormat::csv) return std::make_unique<CsvSink>(path, cols, lang);
-  return std::make_unique<XlsxSink>(path, cols, lang, sheet);
+  return std::make_unique<XlsxSink>(path, cols, lang, sheet, sheets);
+}
+
+// A row's township as a sheet: by code, named after it (its code when the
+// place table does not know it; a sheet of its own for rows with none).
+Group township_group(const std::string& code, const std::string& name, Lang lang) {
+  if (code.empty()) return {"-", std::string(word("sheet.no_township", lang))};
+  return {code, name.empty() ? code : name};
+}
+
+// The ID number column's header, which says when the numbers are masked.
+Column id_number_column(IdNumbers ids) {
+  return ids == IdNumbers::masked ? Column{"身份证号（已遮蔽：前6后4位）", "ID number (masked: first 6, last 4)", 20}
+                                  : Column{"身份证号", "ID number", 20};
 }
 
 Cell text(std::string s) { return {CellKind::text, std::move(s), 0}; }
@@ -301,13 +350,6 @@ std::string shown_id(const std::string& number, IdNumbers ids) {
   return ids == IdNumbers::masked && !number.empty() ? mask_id_number(number) : number;
 }
 
-std::string sheet_name(const std::string& s) {
-  // Excel sheet names: at most 31 characters (code points), none of []:*?/\ .
-  std::string out;
-  for (char c : utf8_prefix(s, 31))
-    if (std::string_view("[]:*?/\\").find(c) == std::string_view::npos) out += c;
-  return out;
-}
 
 }  // namespace
 
@@ -329,13 +371,13 @@ void check_screening_list_query(SQLite::Database& db, const ScreeningListQuery& 
 }
 
 ExportSummary export_screening_list(SQLite::Database& db, const ScreeningListQuery& q, ExportFormat format,
-                                    const std::string& out_path, Lang lang, IdNumbers ids) {
+                                    const std::string& out_path, Lang lang, IdNumbers ids, Sheets sheets) {
   check_screening_list_query(db, q);
   AtomicOutput out(out_path);
   const std::vector<Column> cols{
       {"筛查日期", "Screened on", 11}, {"姓名", "Name", 12},
       {"民族文字姓名", "Name in native script", 16},                   {"性别", "Sex", 5},
-      {"年龄", "Age", 5},              {"身份证号", "ID number", 20},  {"电话", "Phone", 13},
+      {"年龄", "Age", 5},              id_number_column(ids),          {"电话", "Phone", 13},
       {"乡镇", "Township", 12},        {"村", "Village", 12},          {"筛查项目", "Program", 20},
       {"版本", "Version", 5},          {"结果", "Result", 7},          {"风险分级", "Risk grade", 16},
       {"下一步", "Next step", 36},     {"筛查详情", "Details", 50},    {"转诊机构", "Referred to", 24},
@@ -344,8 +386,7 @@ ExportSummary export_screening_list(SQLite::Database& db, const ScreeningListQue
   };
   ProgramCache programs(db);
   const Program* named = programs.get(q.program, latest_program(db, q.program)->version);
-  auto sink = open_sink(format, out.temp_path(), cols, lang,
-                        sheet_name(named->name.in(lang)));
+  auto sink = open_sink(format, out.temp_path(), cols, lang, named->name.in(lang), sheets);
   // The township of a patient is the first 9 digits of the village code;
   // names come from the place table when it knows them.
   SQLite::Statement st(db, R"SQL(
@@ -355,7 +396,7 @@ ExportSummary export_screening_list(SQLite::Database& db, const ScreeningListQue
            COALESCE((SELECT name FROM place WHERE code = p.village_code AND deleted = 0 LIMIT 1), ''),
            s.program_id, s.program_version, s.result, COALESCE(s.risk_grade, ''), COALESCE(s.next_step, ''),
            COALESCE(s.answers, ''), r.to_facility, r.status, r.appointment_date, f.due_date, f.status,
-           COALESCE(p.name_native, '')
+           COALESCE(p.name_native, ''), substr(COALESCE(p.village_code, ''), 1, 9)
     FROM screening s
     JOIN patient p ON p.id = s.patient_id AND p.deleted = 0
     LEFT JOIN referral r ON r.rid = (SELECT MIN(rid) FROM referral WHERE screening_id = s.id AND deleted = 0)
@@ -402,7 +443,7 @@ ExportSummary export_screening_list(SQLite::Database& db, const ScreeningListQue
     row[19] = text(follow_up_status_label(column_text(st, 20), lang));
     row[20] = text(column_text(st, 1));
     row[21] = text(column_text(st, 0));
-    sink->row(row);
+    sink->row(row, township_group(column_text(st, 22), column_text(st, 8), lang));
     ++sum.rows;
   }
   sink->finish();
@@ -413,20 +454,20 @@ ExportSummary export_screening_list(SQLite::Database& db, const ScreeningListQue
 }
 
 ExportSummary export_follow_ups(SQLite::Database& db, const WorklistQuery& q, ExportFormat format,
-                                const std::string& out_path, Lang lang, IdNumbers ids) {
+                                const std::string& out_path, Lang lang, IdNumbers ids, Sheets sheets) {
   check_worklist_query(db, q);
   AtomicOutput out(out_path);
   const std::vector<Column> cols{
       {"应随访日期", "Due", 11},        {"状态", "Status", 8},          {"逾期天数", "Days overdue", 8},
       {"姓名", "Name", 12},             {"民族文字姓名", "Name in native script", 16},
       {"性别", "Sex", 5},               {"年龄", "Age", 5},
-      {"身份证号", "ID number", 20},    {"电话", "Phone", 13},          {"乡镇", "Township", 12},
+      id_number_column(ids),            {"电话", "Phone", 13},          {"乡镇", "Township", 12},
       {"村", "Village", 12},            {"随访原因", "Reason", 30},     {"筛查项目", "Program", 20},
       {"筛查结果", "Result", 7},        {"风险分级", "Risk grade", 16}, {"筛查日期", "Screened on", 11},
       {"转诊机构", "Referred to", 24},  {"转诊状态", "Referral status", 9}, {"完成日期", "Done on", 11},
       {"随访结果", "Outcome", 30},      {"随访编号", "Follow-up id", 38}, {"患者编号", "Patient id", 38},
   };
-  auto sink = open_sink(format, out.temp_path(), cols, lang, std::string(word("sheet.follow_ups", lang)));
+  auto sink = open_sink(format, out.temp_path(), cols, lang, std::string(word("sheet.follow_ups", lang)), sheets);
   ProgramCache programs(db);
   std::vector<Cell> row(cols.size());
   ExportSummary sum;
@@ -454,7 +495,7 @@ ExportSummary export_follow_ups(SQLite::Database& db, const WorklistQuery& q, Ex
     row[19] = text(r.result);
     row[20] = text(r.follow_up_id);
     row[21] = text(r.patient_id);
-    sink->row(row);
+    sink->row(row, township_group(r.township_code, r.township_name, lang));
   });
   sink->finish();
   sink.reset();

@@ -26,8 +26,14 @@ namespace yz {
 
 enum class ExportFormat { csv, xlsx };
 // Whether the ID number column holds the whole number or only its first 6
-// and last 4 characters (core/domain/idcard.h mask_id_number).
+// and last 4 characters (core/domain/idcard.h mask_id_number); its header
+// says so when masked.
 enum class IdNumbers { whole, masked };
+// A workbook (XLSX) with all rows on one sheet, or a sheet per township
+// (named after it; rows without a known township on a sheet of their own).
+// CSV is always one table.
+enum class Sheets { one, per_township };
+
 // "csv" / "xlsx"; anything else is a ValidationError on field "format".
 ExportFormat parse_export_format(std::string_view s);
 
@@ -55,12 +61,13 @@ void check_screening_list_query(SQLite::Database& db, const ScreeningListQuery& 
 // follow-up status, patient id, screening id.
 ExportSummary export_screening_list(SQLite::Database& db, const ScreeningListQuery& q, ExportFormat format,
                                     const std::string& out_path, Lang lang = Lang::zh,
-                                    IdNumbers ids = IdNumbers::whole);
+                                    IdNumbers ids = IdNumbers::whole, Sheets sheets = Sheets::one);
 
 // The follow-up worklist of core/followup.h: due date, status (overdue as of
 // q.as_of), days overdue, name, name in native script, sex, age, ID number, phone, township,
 // village, reason, program, result, grade, screening date, referral, ids.
 ExportSummary export_follow_ups(SQLite::Database& db, const WorklistQuery& q, ExportFormat format,
-                                const std::string& out_path, Lang lang = Lang::zh, IdNumbers ids = IdNumbers::whole);
+                                const std::string& out_path, Lang lang = Lang::zh, IdNumbers ids = IdNumbers::whole,
+                                Sheets sheets = Sheets::one);
 
 }  // namespace yz

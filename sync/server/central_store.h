@@ -16,6 +16,7 @@
 
 #include "core/base/errors.h"
 #include "core/care/places.h"
+#include "core/output/export.h"
 #include "core/queries/summary.h"
 #include "sync/server/accounts.h"
 #include "sync/server/server_keys.h"
@@ -179,6 +180,15 @@ class CentralStore {
   // Markdown in `lang` (core/output/report.h). Reads only. Throws
   // CentralError 404 no_team, ValidationError for a bad query.
   virtual std::string report(const std::string& team, ReportQuery q, bool markdown, Lang lang) = 0;
+  // The coordinators' lists over every team's patients (core/output/export.h
+  // export_screening_list, export_follow_ups; as_of empty: today). Each
+  // export is written to the audit (actor "admin", "create" "export" with
+  // the list's name: its filters, rows, whether ID numbers were masked). Throws ValidationError for a bad
+  // query or --out, nothing written.
+  virtual ExportSummary export_screening_list(const ScreeningListQuery& q, ExportFormat format,
+                                              const std::string& out, Lang lang, IdNumbers ids, Sheets sheets) = 0;
+  virtual ExportSummary export_follow_ups(WorklistQuery q, ExportFormat format, const std::string& out, Lang lang,
+                                          IdNumbers ids, Sheets sheets) = 0;
 
   // Counts of every record kind, devices, batches, quarantine, conflicts.
   virtual json stats() = 0;

@@ -713,6 +713,25 @@ class SqliteCentralStore : public CentralStore {
     return markdown ? report_markdown(db, r, lang) : report_json(db, r).dump(2) + "\n";
   }
 
+  ExportSummary export_screening_list(const ScreeningListQuery& q, ExportFormat format, const std::string& out,
+                                      Lang lang, IdNumbers ids, Sheets sheets) override {
+    const ExportSummary s = yz::export_screening_list(reader(), q, format, out, lang, ids, sheets);
+    audit_export("screening_list",
+                 {{"program", q.program}, {"result", q.result}, {"township", q.township}, {"from", q.from}, {"to", q.to}},
+                 s, ids);
+    return s;
+  }
+
+  ExportSummary export_follow_ups(WorklistQuery q, ExportFormat format, const std::string& out, Lang lang,
+                                  IdNumbers ids, Sheets sheets) override {
+    if (q.as_of.empty()) q.as_of = store_.today();
+    const ExportSummary s = yz::export_follow_ups(reader(), q, format, out, lang, ids, sheets);
+    audit_export("follow_ups",
+                 {{"place", q.place}, {"from", q.from}, {"to", q.until}, {"statuses", q.statuses}, {"program", q.program}},
+                 s, ids);
+    return s;
+  }
+
   json stats() override {
     SQLite::Database& db = reader();
     StoreStats s = store_stats(db);
@@ -1124,6 +1143,19 @@ class SqliteCentralStore : public CentralStore {
     append_audit_row(db, std::move(row));
   }
   static constexpr const char* kAdmin = "admin";
+
+  // An export of patients' data, in the audit (the audit's vocabulary: an
+  // export is "create" of an "export", its id the list's name): its
+  // filters (the empty ones left out), the file, rows, masked or not.
+  void audit_export(const char* list, json filters, const ExportSummary& s, IdNumbers ids) {
+    for (auto it = filters.begin(); it != filters.end();)
+      it = (it->is_string() && it->get<std::string>().empty()) ? filters.erase(it) : std::next(it);
+    std::lock_guard lock(mu_);
+    store_.transact_synced([&](SQLite::Database& db) {
+      audit(db, kAdmin, "create", "export", list,
+            {{"filters", filters}, {"path", s.path}, {"rows", s.rows}, {"ids_masked", ids == IdNumbers::masked}});
+    });
+  }
   static std::string device_actor(const std::string& device_id) { return "device:" + device_id; }
 
   void create_here(SQLite::Database& db, const char* entity, const std::string& id, const json& fields,

@@ -231,6 +231,56 @@ TEST_CASE("export: screening list as XLSX, unzipped and read back") {
   CHECK(unzip(out, "xl/workbook.xml").find("高血压筛查") != std::string::npos);
 }
 
+TEST_CASE("export: a workbook with a sheet per township, its ID column masked and saying so") {
+  Data d;
+  ScreeningListQuery q;
+  q.program = "hypertension";
+  const std::string out = d.dir.file("by_township.xlsx");
+  const ExportSummary s =
+      export_screening_list(d.store.db(), q, ExportFormat::xlsx, out, Lang::zh, IdNumbers::masked, Sheets::per_township);
+  const std::string book = unzip(out, "xl/workbook.xml");
+  CHECK(book.find("name=\"蔡公堂乡\"") != std::string::npos);
+  CHECK(book.find("name=\"罗玛镇\"") != std::string::npos);
+  // Each sheet holds its township's rows (column H), and together every row.
+  int64_t rows = 0;
+  std::set<std::string> townships;
+  for (const char* sheet : {"xl/worksheets/sheet1.xml", "xl/worksheets/sheet2.xml"}) {
+    const auto table = parse_sheet(unzip(out, sheet));
+    REQUIRE(table.size() > 1);
+    CHECK(table[0].at("F") == "身份证号（已遮蔽：前6后4位）");
+    const std::string township = table[1].at("H");
+    CHECK(townships.insert(township).second);
+    for (size_t i = 1; i < table.size(); ++i) {
+      CHECK(table[i].at("H") == township);
+      if (table[i].count("F")) CHECK(table[i].at("F").find("********") != std::string::npos);
+    }
+    rows += static_cast<int64_t>(table.size()) - 1;
+  }
+  CHECK(rows == s.rows);
+  CHECK(s.rows == d.count("s.program_id = 'hypertension'"));
+  CHECK(townships == std::set<std::string>{"蔡公堂乡", "罗玛镇"});
+  // The same list as CSV is one table, its header saying the same.
+  const std::string csv = d.dir.file("masked.csv");
+  WorklistQuery fq;
+  fq.as_of = "2026-06-10";
+  export_follow_ups(d.store.db(), fq, ExportFormat::csv, csv, Lang::en, IdNumbers::masked, Sheets::per_township);
+  CHECK(yz::test::slurp(csv).find("ID number (masked: first 6, last 4)") != std::string::npos);
+  // Follow-ups come by due date, their townships interleaved: each row still
+  // lands on its township's sheet (column J).
+  fq.statuses = {"due", "overdue", "done", "lost"};
+  const std::string fu = d.dir.file("fu.xlsx");
+  const int64_t fu_rows =
+      export_follow_ups(d.store.db(), fq, ExportFormat::xlsx, fu, Lang::zh, IdNumbers::whole, Sheets::per_township).rows;
+  REQUIRE(fu_rows > 2);
+  int64_t seen = 0;
+  for (const char* sheet : {"xl/worksheets/sheet1.xml", "xl/worksheets/sheet2.xml"}) {
+    const auto table = parse_sheet(unzip(fu, sheet));
+    for (size_t i = 1; i < table.size(); ++i) CHECK(table[i].at("J") == table[1].at("J"));
+    seen += static_cast<int64_t>(table.size()) - 1;
+  }
+  CHECK(seen == fu_rows);
+}
+
 TEST_CASE("export: screening list filters by result, township and date range") {
   Data d;
   auto rows = [&](ScreeningListQuery q) {
