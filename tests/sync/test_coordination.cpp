@@ -10,6 +10,7 @@
 #include <string>
 
 #include "core/base/clock.h"
+#include "core/care/follow_up.h"
 #include "core/care/patient.h"
 #include "core/care/referral.h"
 #include "core/replication/changes.h"
@@ -221,6 +222,20 @@ TEST_CASE("A referral that went \"lost\" is corrected back to \"contacted\" with
   CHECK(row["entity"] == "referral");
   CHECK(row["record_id"] == rid);
   CHECK(row["detail"]["reason"] == "到院登记错了病人");
+
+  // A follow-up marked lost by mistake goes back to due, and the laptop can
+  // record it done.
+  std::string fid;
+  a.store.transact([&](Writer& w) {
+    fid = create_follow_up(w, {{"patient_id", pid}, {"due_date", "2026-12-20"}, {"reason", "复查血压"}});
+    mark_follow_up_lost(a.store, w, fid, "联系不上");
+  });
+  a.sync(server);
+  admin_json(server, {"correct-status", "follow_up", fid, "due", "--reason", "家属说人在牧场，月底回来"});
+  a.sync(server);
+  CHECK(text_of(a, "follow_up", fid, "status") == "due");
+  a.store.transact([&](Writer& w) { complete_follow_up(a.store, w, fid, "血压132/84"); });
+  CHECK(text_of(a, "follow_up", fid, "status") == "done");
 }
 
 TEST_CASE("Changes quarantined outside the area: one retried after the area is widened, one discarded; the laptop learns both") {
