@@ -238,7 +238,7 @@ TEST_CASE("A referral that went \"lost\" is corrected back to \"contacted\" with
   CHECK(text_of(a, "follow_up", fid, "status") == "done");
 }
 
-TEST_CASE("Changes quarantined outside the area: one retried after the area is widened, one discarded; the laptop learns both") {
+TEST_CASE("Changes quarantined outside the area: one retried after the area is widened, one discarded, and the laptop learns both") {
   yz::test::TempDir dir;
   Server server(dir.file("central.db"));
   Device a(dir.file("a.db"));
