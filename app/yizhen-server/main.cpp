@@ -23,6 +23,7 @@
 #include "core/base/errors.h"
 #include "app/yizhen-server/admin_accounts.h"
 #include "app/yizhen-server/admin_lists.h"
+#include "app/yizhen-server/admin_conflicts.h"
 #include "app/yizhen-server/admin_places.h"
 #include "core/base/files.h"
 #include "sync/server/central_store.h"
@@ -232,6 +233,7 @@ int main(int argc, char** argv) {
   add_places_admin(*admin, db, as_json, code);
   add_account_admin(*admin, db, as_json, code);
   add_lists_admin(*admin, db, as_json, code);
+  add_conflict_admin(*admin, db, as_json, code);
 
   try {
     app.parse(argc, argv);

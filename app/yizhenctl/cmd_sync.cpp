@@ -10,6 +10,7 @@
 #include "app/yizhenctl/cli.h"
 #include "core/replication/changes.h"
 #include "core/base/clock.h"
+#include "core/base/messages.h"
 #include "core/replication/outbox.h"
 #include "sync/client/batch_files.h"
 #include "sync/client/client.h"
@@ -156,10 +157,15 @@ void add_sync_commands(CLI::App& app, Context& ctx, int& exit_code) {
       Store store = ctx.open_existing();
       json j = json::array();
       std::ostringstream text;
-      for (const auto& q : list_quarantine(store.db())) {
-        j.push_back({{"entity", q.entity}, {"id", q.record_id}, {"batch_id", q.batch_id}, {"errors", q.errors},
-                     {"at", datetime_of_ms(q.at_ms)}});
-        text << q.entity << "\t" << q.record_id;
+      // Open rows, and those a coordinator retried or discarded on the server.
+      for (const auto& q : list_quarantine(store.db(), 1000, true)) {
+        const std::string outcome = q.outcome.empty() ? "open" : q.outcome;
+        json row = {{"entity", q.entity}, {"id", q.record_id}, {"batch_id", q.batch_id}, {"errors", q.errors},
+                    {"at", datetime_of_ms(q.at_ms)}, {"outcome", outcome}};
+        if (!q.note.empty()) row["reason"] = q.note;
+        j.push_back(std::move(row));
+        text << q.entity << "\t" << q.record_id << "\t" << word("quarantine_outcome", outcome, ctx.language());
+        if (!q.note.empty()) text << " (" << q.note << ")";
         for (const auto& e : q.errors)
           text << "\t" << error_from_json(e).message(ctx.language());
         text << "\n";

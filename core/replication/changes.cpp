@@ -180,6 +180,28 @@ struct ChangeApplier::Impl {
     st.exec();
   }
 
+  // Open conflicts of a field close when an edit that saw the current value
+  // wins over both of theirs (changes.h). Looked up once per applier: most
+  // batches meet no open conflict, and then no edit pays for the UPDATE.
+  int open_conflicts = -1;  // unknown
+
+  void close_superseded(const EntitySpec& spec, const std::string& id, const std::string& field,
+                        const std::string& hlc, const json& value) {
+    if (open_conflicts < 0)
+      open_conflicts = db.execAndGet("SELECT EXISTS (SELECT 1 FROM conflict WHERE resolved_ms IS NULL)").getInt();
+    if (open_conflicts == 0) return;
+    auto& st = stmt(
+        "UPDATE conflict SET resolved_ms = ?1, resolution = ?2 WHERE entity = ?3 AND record_id = ?4 AND field = ?5 "
+        "AND resolved_ms IS NULL AND kept_hlc < ?6 AND other_hlc < ?6");
+    st.bind(1, now_ms);
+    st.bind(2, json{{"by", "superseded"}, {"hlc", hlc}, {"value", value}}.dump());
+    st.bind(3, std::string(spec.name));
+    st.bind(4, id);
+    st.bind(5, field);
+    st.bind(6, hlc);
+    st.exec();
+  }
+
   void index(const EntitySpec& spec, int64_t rid, bool deleted, RecordFields& rec) {
     if (spec.name != "patient") return;
     if (deleted) return indexer.remove(rid);
@@ -302,8 +324,9 @@ struct ChangeApplier::Impl {
         const json& v_loc = local->fields[name];
         if (s_in > s_loc) {
           // The incoming edit wins. Did it see the value it replaces?
-          if (v_in != v_loc && !s_loc.empty() && node_of(s_loc) != node_of(s_in) && b_in < s_loc)
-            log(*spec, id, out, {name, api_value(f, v_in), api_value(f, v_loc), s_in, s_loc});
+          const bool saw = s_loc.empty() || node_of(s_loc) == node_of(s_in) || b_in >= s_loc;
+          if (!saw && v_in != v_loc) log(*spec, id, out, {name, api_value(f, v_in), api_value(f, v_loc), s_in, s_loc});
+          if (saw) close_superseded(*spec, id, name, s_in, api_value(f, v_in));
           if (v_in != v_loc) columns.push_back(name);
           set_clock(*spec, id, name, s_in, b_in);
           changed = true;
@@ -347,6 +370,7 @@ struct ChangeApplier::Impl {
 
   void log(const EntitySpec& spec, const std::string& id, ApplyOutcome& out, FieldConflict c) {
     log_conflict(spec, id, c);
+    open_conflicts = 1;
     out.conflicts.push_back(std::move(c));
   }
 };
@@ -406,54 +430,112 @@ bool has_open_quarantine(SQLite::Database& db) {
 
 void resolve_quarantine(SQLite::Database& db, std::string_view entity, std::string_view id, int64_t now_ms) {
   SQLite::Statement st(db,
-                       "UPDATE quarantine SET resolved_ms = ? WHERE entity = ? AND record_id = ? AND "
-                       "resolved_ms IS NULL");
+                       "UPDATE quarantine SET resolved_ms = ?, outcome = 'accepted' WHERE entity = ? AND record_id = ? "
+                       "AND resolved_ms IS NULL");
   st.bind(1, now_ms);
   st.bind(2, std::string(entity));
   st.bind(3, std::string(id));
   st.exec();
 }
 
-std::vector<QuarantineRow> list_quarantine(SQLite::Database& db, int limit) {
+bool close_quarantine(SQLite::Database& db, const std::string& batch_id, const std::string& entity,
+                      const std::string& id, const std::string& outcome, const std::string& note, int64_t now_ms) {
   SQLite::Statement st(db,
-                       "SELECT rid, entity, record_id, batch_id, device_id, errors, at_ms FROM quarantine "
-                       "WHERE resolved_ms IS NULL ORDER BY rid DESC LIMIT ?");
+                       "UPDATE quarantine SET resolved_ms = ?, outcome = ?, note = ? WHERE batch_id = ? AND entity = ? "
+                       "AND record_id = ? AND resolved_ms IS NULL");
+  st.bind(1, now_ms);
+  st.bind(2, outcome);
+  if (note.empty()) st.bind(3);
+  else st.bind(3, note);
+  st.bind(4, batch_id);
+  st.bind(5, entity);
+  st.bind(6, id);
+  return st.exec() > 0;
+}
+
+namespace {
+
+constexpr const char* kQuarantineColumns =
+    "SELECT rid, entity, record_id, batch_id, device_id, errors, change, at_ms, coalesce(outcome, ''), "
+    "coalesce(note, ''), coalesce(resolved_ms, 0) FROM quarantine ";
+
+QuarantineRow quarantine_from(SQLite::Statement& st) {
+  QuarantineRow r;
+  r.rid = st.getColumn(0).getInt64();
+  r.entity = st.getColumn(1).getString();
+  r.record_id = st.getColumn(2).getString();
+  r.batch_id = st.getColumn(3).getString();
+  r.device_id = st.getColumn(4).getString();
+  r.errors = json::parse(st.getColumn(5).getString(), nullptr, false);
+  if (!st.getColumn(6).isNull()) r.change = json::parse(st.getColumn(6).getString(), nullptr, false);
+  r.at_ms = st.getColumn(7).getInt64();
+  r.outcome = st.getColumn(8).getString();
+  r.note = st.getColumn(9).getString();
+  r.resolved_ms = st.getColumn(10).getInt64();
+  return r;
+}
+
+constexpr const char* kConflictColumns =
+    "SELECT rid, entity, record_id, field, kept_value, kept_hlc, other_value, other_hlc, at_ms, "
+    "coalesce(resolved_ms, 0), resolution FROM conflict ";
+
+ConflictRow conflict_from(SQLite::Statement& st) {
+  ConflictRow r;
+  r.rid = st.getColumn(0).getInt64();
+  r.entity = st.getColumn(1).getString();
+  r.record_id = st.getColumn(2).getString();
+  r.field = st.getColumn(3).getString();
+  r.kept_value = json::parse(st.getColumn(4).getString(), nullptr, false);
+  r.kept_hlc = st.getColumn(5).getString();
+  r.other_value = json::parse(st.getColumn(6).getString(), nullptr, false);
+  r.other_hlc = st.getColumn(7).getString();
+  r.at_ms = st.getColumn(8).getInt64();
+  r.resolved_ms = st.getColumn(9).getInt64();
+  if (!st.getColumn(10).isNull()) r.resolution = json::parse(st.getColumn(10).getString(), nullptr, false);
+  return r;
+}
+
+}  // namespace
+
+std::vector<QuarantineRow> list_quarantine(SQLite::Database& db, int limit, bool decided) {
+  SQLite::Statement st(db, std::string(kQuarantineColumns) +
+                               (decided ? "WHERE resolved_ms IS NULL OR outcome IN ('retried', 'discarded') "
+                                        : "WHERE resolved_ms IS NULL ") +
+                               "ORDER BY rid DESC LIMIT ?");
   st.bind(1, limit);
   std::vector<QuarantineRow> out;
-  while (st.executeStep()) {
-    QuarantineRow r;
-    r.rid = st.getColumn(0).getInt64();
-    r.entity = st.getColumn(1).getString();
-    r.record_id = st.getColumn(2).getString();
-    r.batch_id = st.getColumn(3).getString();
-    r.device_id = st.getColumn(4).getString();
-    r.errors = json::parse(st.getColumn(5).getString(), nullptr, false);
-    r.at_ms = st.getColumn(6).getInt64();
-    out.push_back(std::move(r));
-  }
+  while (st.executeStep()) out.push_back(quarantine_from(st));
   return out;
 }
 
+std::optional<QuarantineRow> quarantine_row(SQLite::Database& db, int64_t rid) {
+  SQLite::Statement st(db, std::string(kQuarantineColumns) + "WHERE rid = ?");
+  st.bind(1, rid);
+  if (!st.executeStep()) return std::nullopt;
+  return quarantine_from(st);
+}
+
 std::vector<ConflictRow> list_conflicts(SQLite::Database& db, int limit) {
-  SQLite::Statement st(db,
-                       "SELECT rid, entity, record_id, field, kept_value, kept_hlc, other_value, other_hlc, at_ms "
-                       "FROM conflict WHERE resolved_ms IS NULL ORDER BY rid DESC LIMIT ?");
+  SQLite::Statement st(db, std::string(kConflictColumns) + "WHERE resolved_ms IS NULL ORDER BY rid DESC LIMIT ?");
   st.bind(1, limit);
   std::vector<ConflictRow> out;
-  while (st.executeStep()) {
-    ConflictRow r;
-    r.rid = st.getColumn(0).getInt64();
-    r.entity = st.getColumn(1).getString();
-    r.record_id = st.getColumn(2).getString();
-    r.field = st.getColumn(3).getString();
-    r.kept_value = json::parse(st.getColumn(4).getString(), nullptr, false);
-    r.kept_hlc = st.getColumn(5).getString();
-    r.other_value = json::parse(st.getColumn(6).getString(), nullptr, false);
-    r.other_hlc = st.getColumn(7).getString();
-    r.at_ms = st.getColumn(8).getInt64();
-    out.push_back(std::move(r));
-  }
+  while (st.executeStep()) out.push_back(conflict_from(st));
   return out;
+}
+
+std::optional<ConflictRow> conflict_row(SQLite::Database& db, int64_t rid) {
+  SQLite::Statement st(db, std::string(kConflictColumns) + "WHERE rid = ?");
+  st.bind(1, rid);
+  if (!st.executeStep()) return std::nullopt;
+  return conflict_from(st);
+}
+
+bool close_conflict(SQLite::Database& db, int64_t rid, const json& resolution, int64_t now_ms) {
+  SQLite::Statement st(db, "UPDATE conflict SET resolved_ms = coalesce(resolved_ms, ?), resolution = ? WHERE rid = ?");
+  st.bind(1, now_ms);
+  st.bind(2, resolution.dump());
+  st.bind(3, rid);
+  return st.exec() > 0;
 }
 
 }  // namespace yz

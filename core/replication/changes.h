@@ -20,7 +20,13 @@
 //  - when the losing value was not seen by the winning edit (its base is
 //    older than the loser's stamp, and they come from different devices),
 //    the two edits were concurrent: the pair is logged in `conflict` for a
-//    coordinator. Sync conflicts are data, not errors.
+//    coordinator. Sync conflicts are data, not errors;
+//  - an open conflict closes by itself (resolution {"by": "superseded"}) when
+//    a later edit of its field wins having seen the value it replaces (its
+//    base is not older than that value's stamp): a decision made after both
+//    values (a local edit, Store::update, always is one). An edit concurrent
+//    with the current value leaves it open and is logged as a conflict of
+//    its own.
 // Applying the same change again changes nothing.
 //
 // Threads: a ChangeReader / ChangeApplier belongs to the thread of its
@@ -104,28 +110,50 @@ class ChangeApplier {
 void record_quarantine(SQLite::Database& db, const std::string& batch_id, const std::string& device_id,
                        const std::string& entity, const std::string& id, const json& errors, const json& change,
                        int64_t now_ms);
-// A later accepted change of the same record resolves earlier quarantine rows.
+// A later accepted change of the same record resolves earlier quarantine rows
+// (outcome "accepted").
 // has_open_quarantine lets a caller skip the lookups when nothing is open.
 bool has_open_quarantine(SQLite::Database& db);
 void resolve_quarantine(SQLite::Database& db, std::string_view entity, std::string_view id, int64_t now_ms);
+// A coordinator's decision on the open row of (batch, record): `outcome`
+// "retried" (applied after a fix) or "discarded" (dropped; `note` the
+// reason). False when no such open row exists (unknown, or closed before).
+bool close_quarantine(SQLite::Database& db, const std::string& batch_id, const std::string& entity,
+                      const std::string& id, const std::string& outcome, const std::string& note, int64_t now_ms);
 
 struct QuarantineRow {
   int64_t rid = 0;
   std::string entity, record_id, batch_id, device_id;
   json errors;  // [{"field", "code", "args", "message"}]
+  json change;  // the refused change as kept (null when none was kept)
   int64_t at_ms = 0;
+  // How it closed: "" (open), "accepted", "retried" or "discarded"; the
+  // coordinator's reason; when (0 while open).
+  std::string outcome, note;
+  int64_t resolved_ms = 0;
 };
-// Unresolved quarantine rows, newest first.
-std::vector<QuarantineRow> list_quarantine(SQLite::Database& db, int limit = 1000);
+// Unresolved quarantine rows, newest first; with `decided`, also the rows a
+// coordinator retried or discarded.
+std::vector<QuarantineRow> list_quarantine(SQLite::Database& db, int limit = 1000, bool decided = false);
+// One row by its rid, open or closed.
+std::optional<QuarantineRow> quarantine_row(SQLite::Database& db, int64_t rid);
 
 struct ConflictRow {
   int64_t rid = 0;
   std::string entity, record_id, field, kept_hlc, other_hlc;
   json kept_value, other_value;
   int64_t at_ms = 0;
+  int64_t resolved_ms = 0;  // 0 while open
+  json resolution;          // {"by", "value", "hlc", "reason"?}, null while open
 };
 // Unresolved conflicts, newest first.
 std::vector<ConflictRow> list_conflicts(SQLite::Database& db, int limit = 1000);
+// One conflict by its rid, open or closed.
+std::optional<ConflictRow> conflict_row(SQLite::Database& db, int64_t rid);
+// Close the conflict `rid` with `resolution` ({"by", "value", ...}); one the
+// merge has just closed as superseded by the same edit takes this
+// resolution instead. False when no conflict has this rid.
+bool close_conflict(SQLite::Database& db, int64_t rid, const json& resolution, int64_t now_ms);
 
 // Field errors as JSON with their messages in both languages.
 json errors_json(const std::vector<FieldError>& errors);

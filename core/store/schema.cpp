@@ -232,6 +232,18 @@ ALTER TABLE member ADD COLUMN pin_hash TEXT;
 ALTER TABLE screening ADD COLUMN clinician_id TEXT REFERENCES member(id);
 )SQL";
 
+// v11: how a quarantine row or a conflict closed (the coordinators' side,
+// core/replication/changes.h). quarantine.outcome: 'accepted' (a later change
+// of the record was accepted), 'retried' (a coordinator applied it after a
+// fix), 'discarded' (a coordinator dropped it), note: the coordinator's
+// reason. conflict.resolution: JSON {"by", "value", "hlc", "reason"?}, "by"
+// "admin" (resolved on the server) or "superseded" (a later edit).
+constexpr const char* kV11 = R"SQL(
+ALTER TABLE quarantine ADD COLUMN outcome TEXT;
+ALTER TABLE quarantine ADD COLUMN note TEXT;
+ALTER TABLE conflict ADD COLUMN resolution TEXT;
+)SQL";
+
 struct Migration {
   int version;
   const char* sql;
@@ -249,6 +261,7 @@ const Migration kMigrations[] = {
     {8, kV8, [](SQLite::Database& db, const RecordRules&) { chain_audit_rows(db); }},
     {9, kV9, nullptr},
     {10, kV10, nullptr},
+    {11, kV11, nullptr},
 };
 
 }  // namespace

@@ -381,6 +381,19 @@ struct Writer::Impl {
       else fc.bind(5, base);
       fc.exec();
     }
+    // A local edit is made over the value this device holds: it supersedes
+    // both values of an open conflict of its field (replication/changes.h).
+    auto& cf = stmt("UPDATE conflict SET resolved_ms = ?, resolution = ? WHERE entity = ? AND record_id = ? AND "
+                    "field = ? AND resolved_ms IS NULL");
+    for (const auto& c : changed) {
+      reset(cf);
+      cf.bind(1, clock->now_ms());
+      cf.bind(2, json{{"by", "superseded"}, {"hlc", stamp}, {"value", rec[c]}}.dump());
+      cf.bind(3, std::string(spec.name));
+      cf.bind(4, std::string(id));
+      cf.bind(5, c);
+      cf.exec();
+    }
     index->index(spec, cur->rid, rec);
     outbox(spec.name, id, "update", stamp, join_names(changed));
     // The audit says what each field was and became, so a record's history

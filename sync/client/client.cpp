@@ -402,6 +402,18 @@ PullResult pull(const WriterExec& exec, Transport& transport, const Progress& pr
           if (auto h = Hlc::parse(o.max_hlc)) s.observe(*h);
         }
         applier.release();
+        // A coordinator retried or discarded changes of ours the server had
+        // set aside (docs/sync-protocol.md §10.1): our rows close with it.
+        if (auto q = page.find("quarantine"); q != page.end() && q->is_array())
+          for (const auto& d : *q) {
+            auto text = [&](const char* key) {
+              auto it = d.is_object() ? d.find(key) : d.end();
+              return d.is_object() && it != d.end() && it->is_string() ? it->get<std::string>() : std::string();
+            };
+            const std::string outcome = text("outcome");
+            if (outcome != "retried" && outcome != "discarded") continue;
+            close_quarantine(db, text("batch_id"), text("entity"), text("id"), outcome, text("reason"), s.now_ms());
+          }
         s.set_setting(kCursorKey, std::to_string(page["cursor"].get<int64_t>()));
         if (!page_server.empty()) s.set_setting(kServerIdKey, page_server);
         if (page.contains("time_ms") && page["time_ms"].is_number_integer())

@@ -199,10 +199,57 @@ class CentralStore {
   virtual json devices() = 0;
   virtual json conflicts(int limit) = 0;
   virtual json quarantine(int limit) = 0;
+  // The coordinators' side of conflicts and quarantine (docs/sync-protocol.md
+  // §10, §10.1). Each verb is a server change made like any other (stamped
+  // with the server's clock, fed to the devices of the record's area) and
+  // one audit row (actor "admin", action "update", detail {"verb", ...}).
+  //
+  // Resolve the open conflict `conflict_id` (its "conflict_id" in
+  // conflicts()): the record's field becomes `value` (text; JSON for list
+  // and object fields), validated like any change; the row closes with
+  // {"by": "admin", "value", "hlc", "reason"?}. A status moved where its
+  // transition table does not go (core/care/transitions.h, e.g. a referral
+  // back from "lost") needs a `reason`. Returns {"conflict_id", "entity",
+  // "id", "field", "value", "hlc"}. Throws ValidationError (a bad value:
+  // nothing changed) or CentralError (404 no_conflict, not_found; 409
+  // closed, deleted; 400 reason_required).
+  virtual json resolve_conflict(int64_t conflict_id, const std::string& value, const std::string& reason);
+  // Correct the status of a referral or follow-up to `status`, backwards
+  // too; `reason` is required and goes to the audit. Returns {"entity",
+  // "id", "field", "from", "value", "hlc"}. Throws as resolve_conflict (400
+  // bad_entity for another kind).
+  virtual json correct_status(const std::string& entity, const std::string& id, const std::string& status,
+                              const std::string& reason);
+  // Apply the kept change of the open quarantine row `quarantine_id` again,
+  // authorised for its device as it is now (after a coordinator imported a
+  // missing place, widened the team's area, ...). Applied: the row closes
+  // "retried" (the device learns it at its next pull) and {"quarantine_id",
+  // "entity", "id", "outcome", "status"} comes back. Throws CentralError
+  // (404 no_quarantine; 409 closed, not_kept, still_refused with the
+  // reason); nothing changes then.
+  virtual json retry_quarantined(int64_t quarantine_id);
+  // Close the open quarantine row `quarantine_id` "discarded" with `reason`
+  // (required): the change is dropped; its device learns it at its next
+  // pull. Throws CentralError (404 no_quarantine; 409 closed; 400
+  // reason_required).
+  virtual json discard_quarantined(int64_t quarantine_id, const std::string& reason);
 };
 
 inline json CentralStore::import_places(const std::vector<ListedPlace>&) {
   throw CentralError(501, "not_supported", "this central store cannot import places");
+}
+inline json CentralStore::resolve_conflict(int64_t, const std::string&, const std::string&) {
+  throw CentralError(501, "not_supported", "this central store cannot resolve conflicts");
+}
+inline json CentralStore::correct_status(const std::string&, const std::string&, const std::string&,
+                                         const std::string&) {
+  throw CentralError(501, "not_supported", "this central store cannot correct statuses");
+}
+inline json CentralStore::retry_quarantined(int64_t) {
+  throw CentralError(501, "not_supported", "this central store cannot retry quarantined changes");
+}
+inline json CentralStore::discard_quarantined(int64_t, const std::string&) {
+  throw CentralError(501, "not_supported", "this central store cannot discard quarantined changes");
 }
 inline json CentralStore::reconcile_place(const std::string&, const std::string&) {
   throw CentralError(501, "not_supported", "this central store cannot reconcile places");

@@ -11,12 +11,14 @@
 #include <SQLiteCpp/Statement.h>
 #include <SQLiteCpp/Transaction.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <filesystem>
 #include <map>
 #include <mutex>
 
 #include "core/care/places.h"
+#include "core/care/transitions.h"
 #include "core/domain/places.h"
 #include "core/replication/changes.h"
 #include "core/base/clock.h"
@@ -26,6 +28,7 @@
 #include "core/programs/programs.h"
 #include "core/store/audit_chain.h"
 #include "core/store/password_hash.h"
+#include "core/store/rules.h"
 #include "core/store/store.h"
 #include "core/domain/open_store.h"
 #include "core/base/utf8.h"
@@ -69,6 +72,10 @@ CREATE TABLE IF NOT EXISTS srv_feed (
 -- areas were required, until a coordinator sets one.
 CREATE TABLE IF NOT EXISTS srv_team (
   team_id TEXT PRIMARY KEY, name TEXT NOT NULL, name_key TEXT NOT NULL UNIQUE, area TEXT NOT NULL DEFAULT '');
+-- A coordinator's decision on a quarantined change (retried, discarded)
+-- moves a feed row (entity 'quarantine', record_id its rid, no area, no team:
+-- no device pulls it as a record) so its device learns it at the next pull.
+CREATE INDEX IF NOT EXISTS srv_feed_quarantine ON srv_feed(seq) WHERE entity = 'quarantine';
 -- Console accounts (accounts.h): pw_hash is Argon2id (crypto_pwhash_str).
 CREATE TABLE IF NOT EXISTS srv_account (
   name_key TEXT PRIMARY KEY, name TEXT NOT NULL, role TEXT NOT NULL, area TEXT NOT NULL DEFAULT '',
@@ -560,6 +567,7 @@ class SqliteCentralStore : public CentralStore {
     st.bind(2, device.team_area);
     st.bind(3, device.team_id);
     st.bind(4, limit);
+    const int64_t first = cursor;
     ChangeReader records(db);
     json changes = json::array();
     int rows = 0;
@@ -583,6 +591,27 @@ class SqliteCentralStore : public CentralStore {
     out["cursor"] = last;
     out["more"] = rows == limit;
     out["changes"] = std::move(changes);
+    // What coordinators decided on this device's quarantined changes, in
+    // the span of the feed this page covers (docs/sync-protocol.md §10.1).
+    SQLite::Statement decided(db,
+                              "SELECT q.batch_id, q.entity, q.record_id, q.outcome, coalesce(q.note, ''), q.resolved_ms "
+                              "FROM srv_feed f JOIN quarantine q ON q.rid = CAST(f.record_id AS INTEGER) "
+                              "WHERE f.entity = 'quarantine' AND f.seq > ? AND f.seq <= ? AND q.device_id = ? "
+                              "ORDER BY f.seq");
+    decided.bind(1, first);
+    decided.bind(2, last);
+    decided.bind(3, device.device_id);
+    json outcomes = json::array();
+    while (decided.executeStep()) {
+      json o = {{"batch_id", decided.getColumn(0).getString()},
+                {"entity", decided.getColumn(1).getString()},
+                {"id", decided.getColumn(2).getString()},
+                {"outcome", decided.getColumn(3).getString()},
+                {"at", datetime_of_ms(decided.getColumn(5).getInt64())}};
+      if (!decided.getColumn(4).getString().empty()) o["reason"] = decided.getColumn(4).getString();
+      outcomes.push_back(std::move(o));
+    }
+    if (!outcomes.empty()) out["quarantine"] = std::move(outcomes);
     return out;
   }
 
@@ -770,7 +799,8 @@ class SqliteCentralStore : public CentralStore {
   json conflicts(int limit) override {
     json out = json::array();
     for (const auto& c : list_conflicts(reader(), limit))
-      out.push_back({{"entity", c.entity},
+      out.push_back({{"conflict_id", c.rid},
+                     {"entity", c.entity},
                      {"id", c.record_id},
                      {"field", c.field},
                      {"kept", c.kept_value},
@@ -783,17 +813,195 @@ class SqliteCentralStore : public CentralStore {
 
   json quarantine(int limit) override {
     json out = json::array();
-    for (const auto& q : list_quarantine(reader(), limit))
-      out.push_back({{"entity", q.entity},
+    for (const auto& q : list_quarantine(reader(), limit)) {
+      std::string reason;
+      if (q.errors.is_array())
+        for (const auto& e : q.errors) reason += (reason.empty() ? "" : "; ") + error_from_json(e).message(Lang::en);
+      out.push_back({{"quarantine_id", q.rid},
+                     {"entity", q.entity},
                      {"id", q.record_id},
                      {"batch_id", q.batch_id},
                      {"device_id", q.device_id},
+                     {"reason", reason},
                      {"errors", q.errors},
+                     {"change", q.change},
                      {"at", datetime_of_ms(q.at_ms)}});
+    }
+    return out;
+  }
+
+  json resolve_conflict(int64_t conflict_id, const std::string& value, const std::string& reason) override {
+    const std::string why = trim(reason);
+    std::lock_guard lock(mu_);
+    json out;
+    store_.transact_synced([&](SQLite::Database& db) {
+      const auto c = conflict_row(db, conflict_id);
+      if (!c)
+        throw CentralError(404, "no_conflict", "no conflict " + std::to_string(conflict_id) + " (see admin conflicts)");
+      if (c->resolved_ms != 0)
+        throw CentralError(409, "closed", "conflict " + std::to_string(conflict_id) + " was closed at " +
+                                              datetime_of_ms(c->resolved_ms) + " (" +
+                                              (c->resolution.is_object() ? c->resolution.value("by", std::string("?")) : std::string("?")) + ")");
+      out = set_field_here(db, c->entity, c->record_id, c->field, value, why);
+      json resolution = {{"by", kAdmin}, {"value", out["value"]}, {"hlc", out["hlc"]}};
+      if (!why.empty()) resolution["reason"] = why;
+      close_conflict(db, conflict_id, resolution, now_ms());
+      json detail = {{"verb", "resolve"}, {"entity", c->entity}, {"record_id", c->record_id}, {"field", c->field}};
+      if (out.contains("from")) detail.update({{"from", out["from"]}, {"to", out["value"]}});
+      if (!why.empty()) detail["reason"] = why;
+      audit(db, kAdmin, "update", "conflict", std::to_string(conflict_id), detail);
+      out["conflict_id"] = conflict_id;
+    });
+    return out;
+  }
+
+  json correct_status(const std::string& entity, const std::string& id, const std::string& status,
+                      const std::string& reason) override {
+    if (entity != "referral" && entity != "follow_up")
+      throw CentralError(400, "bad_entity", "ENTITY: referral or follow_up, not \"" + entity + "\"");
+    const std::string why = trim(reason);
+    if (why.empty()) throw CentralError(400, "reason_required", "--reason: required to correct a status");
+    std::lock_guard lock(mu_);
+    json out;
+    store_.transact_synced([&](SQLite::Database& db) {
+      out = set_field_here(db, entity, id, "status", status, why);
+      audit(db, kAdmin, "update", entity.c_str(), id,
+            {{"verb", "correct-status"}, {"field", "status"}, {"from", out.value("from", json())}, {"to", out["value"]},
+             {"reason", why}});
+    });
+    return out;
+  }
+
+  json retry_quarantined(int64_t quarantine_id) override {
+    std::lock_guard lock(mu_);
+    json out;
+    store_.transact_synced([&](SQLite::Database& db) {
+      const QuarantineRow q = open_quarantine_row(db, quarantine_id);
+      const std::string qid = "quarantine " + std::to_string(quarantine_id);
+      if (!q.change.is_object() || q.change.contains("truncated_from_bytes"))
+        throw CentralError(409, "not_kept", qid + " kept only part of its change (over 4 KiB): the device must send it again");
+      const auto device = find_device(db, "device_id", q.device_id);
+      if (!device) throw CentralError(409, "no_device", qid + " came from device " + q.device_id + ", no longer enrolled");
+      auto refused = [&](const FieldError& e) {
+        return CentralError(409, "still_refused", qid + " is still refused: " + e.message(Lang::en));
+      };
+      const int64_t now = now_ms();
+      // Authorised and bounded as if its device sent it now.
+      if (auto e = authorize(db, *device, q.change)) throw refused(*e);
+      json change = q.change;
+      if (auto e = rebase_stamps(change, device->device_id, 0, now + kClockAheadMs)) throw refused(*e);
+      ChangeApplier applier(db, date_of_ms(now), now);
+      ApplyOutcome o = applier.apply(change);
+      applier.release();
+      if (o.status == ApplyOutcome::Status::quarantined) throw refused(o.errors.front());
+      if (auto h = Hlc::parse(o.max_hlc)) store_.observe(*h);
+      if (o.status != ApplyOutcome::Status::unchanged) {
+        const bool inserted = o.status == ApplyOutcome::Status::inserted && change.contains("fields");
+        feed(db, o.entity, o.id, device->team_id, "", inserted ? &change["fields"] : nullptr);
+      }
+      close_quarantine(db, q.batch_id, q.entity, q.record_id, "retried", "", now);
+      resolve_quarantine(db, o.entity, o.id, now);  // earlier rows of the same record
+      feed_outcome(db, quarantine_id);
+      release();
+      const char* status = o.status == ApplyOutcome::Status::inserted  ? "inserted"
+                           : o.status == ApplyOutcome::Status::updated ? "updated"
+                                                                        : "unchanged";
+      audit(db, kAdmin, "update", "quarantine", std::to_string(quarantine_id),
+            {{"verb", "retry"}, {"entity", q.entity}, {"record_id", q.record_id}, {"device_id", q.device_id},
+             {"status", status}});
+      out = {{"quarantine_id", quarantine_id}, {"entity", q.entity}, {"id", q.record_id}, {"outcome", "retried"},
+             {"status", status}};
+    });
+    return out;
+  }
+
+  json discard_quarantined(int64_t quarantine_id, const std::string& reason) override {
+    const std::string why = trim(reason);
+    if (why.empty()) throw CentralError(400, "reason_required", "--reason: required to discard a quarantined change");
+    std::lock_guard lock(mu_);
+    json out;
+    store_.transact_synced([&](SQLite::Database& db) {
+      const QuarantineRow q = open_quarantine_row(db, quarantine_id);
+      close_quarantine(db, q.batch_id, q.entity, q.record_id, "discarded", why, now_ms());
+      feed_outcome(db, quarantine_id);
+      release();
+      audit(db, kAdmin, "update", "quarantine", std::to_string(quarantine_id),
+            {{"verb", "discard"}, {"entity", q.entity}, {"record_id", q.record_id}, {"device_id", q.device_id},
+             {"reason", why}});
+      out = {{"quarantine_id", quarantine_id}, {"entity", q.entity}, {"id", q.record_id}, {"outcome", "discarded"},
+             {"reason", why}};
+    });
     return out;
   }
 
  private:
+  // The open quarantine row `rid`, or CentralError 404 / 409 closed.
+  static QuarantineRow open_quarantine_row(SQLite::Database& db, int64_t rid) {
+    auto q = quarantine_row(db, rid);
+    if (!q) throw CentralError(404, "no_quarantine", "no quarantine row " + std::to_string(rid) + " (see admin quarantine)");
+    if (q->resolved_ms != 0)
+      throw CentralError(409, "closed", "quarantine row " + std::to_string(rid) + " was closed (" +
+                                            (q->outcome.empty() ? "accepted" : q->outcome) + ") at " +
+                                            datetime_of_ms(q->resolved_ms));
+    return *q;
+  }
+
+  // Moves the decision on quarantine row `rid` to the end of the feed, where
+  // its device's next pull finds it (changes_after).
+  void feed_outcome(SQLite::Database& db, int64_t rid) {
+    auto& del = cached(db, "DELETE FROM srv_feed WHERE entity = 'quarantine' AND record_id = ?");
+    del.bind(1, std::to_string(rid));
+    del.exec();
+    auto& ins = cached(db, "INSERT INTO srv_feed (entity, record_id, area, team_id) VALUES ('quarantine', ?, '-', NULL)");
+    ins.bind(1, std::to_string(rid));
+    ins.exec();
+  }
+
+  // A coordinator's edit of one field of a held record (resolve,
+  // correct-status): `value` as typed (JSON for list and object fields),
+  // made through update_here like every server change. A status moved where
+  // its transition table does not go needs `reason`. {"entity", "id",
+  // "field", "value" (as stored), "hlc", "from" (statuses only)}.
+  json set_field_here(SQLite::Database& db, const std::string& entity, const std::string& id,
+                      const std::string& field, const std::string& value, const std::string& reason) {
+    const EntitySpec* spec = find_entity(entity);
+    const FieldSpec* f = spec ? spec->field(field) : nullptr;
+    if (!f || !f->editable || spec->append_only)
+      throw CentralError(400, "not_editable", field + " of a " + entity + " cannot change");
+    const std::optional<json> held = read_record(db, *spec, id);
+    if (!held) throw CentralError(404, "not_found", "no " + entity + " " + id);
+    if ((*held)["deleted"] == true) throw CentralError(409, "deleted", entity + " " + id + " was deleted");
+    json typed = value;
+    if (is_json_type(f->type)) {
+      typed = json::parse(value, nullptr, false);
+      if (typed.is_discarded()) throw ValidationError(FieldError{field, "bad_type", {"JSON"}});
+    }
+    json out = {{"entity", entity}, {"id", id}, {"field", field}};
+    if (f->status) {
+      const json& from = (*held)["fields"][field];
+      const auto& known = statuses_of(entity);
+      const bool is_status = std::find(known.begin(), known.end(), value) != known.end();
+      if (from.is_string() && is_status && from != value && !transition_allowed(entity, from.get<std::string>(), value) &&
+          reason.empty())
+        throw CentralError(400, "reason_required",
+                           "--reason: required to move a " + entity + "'s status from " + from.get<std::string>() +
+                               " to " + value + ", which its transition table does not allow");
+      out["from"] = from;
+    }
+    update_here(db, entity, id, {{field, typed}});
+    const json after = read_record(db, *spec, id).value_or(json::object());
+    out["value"] = after.contains("fields") ? after["fields"].value(field, json()) : json();
+    out["hlc"] = after.contains("stamps") ? after["stamps"].value(field, std::string()) : std::string();
+    return out;
+  }
+
+  static std::optional<json> read_record(SQLite::Database& db, const EntitySpec& spec, const std::string& id) {
+    ChangeReader r(db);
+    auto c = r.read(spec, id);
+    r.release();
+    return c;
+  }
+
   // The stored name of the account `name` (any spacing or width), or 404.
   static std::string account_named(SQLite::Database& db, const std::string& name) {
     SQLite::Statement st(db, "SELECT name FROM srv_account WHERE name_key = ?");

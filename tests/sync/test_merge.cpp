@@ -284,3 +284,37 @@ TEST_CASE("A device three years ahead merges, and does not move other devices' d
   ship(a, c, "patient", pid);
   CHECK((*c.store.get("patient", pid))["phone"] == "13400000000");
 }
+
+TEST_CASE("A conflict closes when an edit made after both values wins, not when a third concurrent edit does") {
+  yz::test::TempDir dir;
+  Device a(dir.file("a.db")), b(dir.file("b.db")), c(dir.file("c.db"));
+  const std::string pid = a.store.create("patient", {{"name", "阿依古丽"}, {"sex", "F"}, {"age", 30}});
+  ship(a, b, "patient", pid);
+  ship(a, c, "patient", pid);
+  a.clock.advance(1000);
+  b.clock.advance(2000);
+  c.clock.advance(3000);
+  a.store.update("patient", pid, {{"phone", "13700000001"}});
+  b.store.update("patient", pid, {{"phone", "13700000002"}});
+  c.store.update("patient", pid, {{"phone", "13700000003"}});  // C saw neither
+  auto open = [](Store& s) { return count(s, "SELECT count(*) FROM conflict WHERE resolved_ms IS NULL"); };
+  ship(b, a, "patient", pid);
+  REQUIRE(open(a.store) == 1);  // B over A
+  ship(c, a, "patient", pid);
+  CHECK(open(a.store) == 2);  // C over B, concurrent: the first pair stays open
+  // B sees C's value, then decides: its edit closes both rows, on A as on B.
+  ship(a, b, "patient", pid);
+  CHECK(open(b.store) == 1);
+  b.clock.advance(5000);
+  b.store.update("patient", pid, {{"phone", "13700000009"}});
+  CHECK(open(b.store) == 0);  // a local edit supersedes what this device held
+  const ApplyOutcome o = ship(b, a, "patient", pid);
+  CHECK(o.conflicts.empty());
+  CHECK(open(a.store) == 0);
+  SQLite::Statement q(a.store.db(), "SELECT resolution FROM conflict");
+  while (q.executeStep()) {
+    const json r = json::parse(q.getColumn(0).getString());
+    CHECK(r["by"] == "superseded");
+    CHECK(r["value"] == "13700000009");
+  }
+}
