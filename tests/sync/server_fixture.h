@@ -9,6 +9,7 @@
 #include <string>
 
 #include "core/store/encryption.h"
+#include "core/store/key_file.h"
 #include "core/store/store.h"
 #include "core/domain/open_store.h"
 #include "sync/client/client.h"
@@ -54,11 +55,13 @@ struct Server {
 };
 
 // A device's database is encrypted, as the field app makes it (DESIGN.md
-// §7): a random key is registered for a new path (no passphrase: no
-// Argon2id in every test). Returns `path`.
+// §7): a new path gets a key file under kDevicePassphrase (at the testing
+// Argon2id cost) and its key registered; yizhenctl opens it with
+// YIZHEN_PASSPHRASE=kDevicePassphrase. Returns `path`.
+inline constexpr const char* kDevicePassphrase = "test device";
 inline const std::string& encrypted(const std::string& path) {
   if (!std::filesystem::exists(path) && !yz::has_database_key(path))
-    yz::register_database_key(path, yz::random_database_key());
+    yz::register_database_key(path, yz::create_key_file(path, kDevicePassphrase, yz::kKdfTesting));
   return path;
 }
 
