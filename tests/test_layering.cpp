@@ -44,9 +44,11 @@ const std::map<std::string, std::vector<std::string>>& allowed_includes() {
       {"sync/server", {"core/", "sync/protocol/", "sync/server/"}},
       {"platform", {"platform/"}},
       {"app/yizhen", {"app/yizhen/", "core/", "sync/protocol/", "sync/client/", "platform/"}},
+      {"app/common", {"app/common/", "core/"}},  // what the command-line tools share
       {"app/yizhenctl",
-       {"app/yizhenctl/", "core/", "sync/protocol/", "sync/client/", "platform/", "tools/demo/"}},
-      {"app/yizhen-server", {"app/yizhen-server/", "core/", "sync/protocol/", "sync/server/", "platform/"}},
+       {"app/yizhenctl/", "app/common/", "core/", "sync/protocol/", "sync/client/", "platform/", "tools/demo/"}},
+      {"app/yizhen-server",
+       {"app/yizhen-server/", "app/common/", "core/", "sync/protocol/", "sync/server/", "platform/"}},
       {"tools/demo", {"tools/demo/", "core/"}},
       {"tools/fuzz", {"tools/fuzz/", "core/", "sync/"}},
       {"tools/places", {"tools/places/", "core/"}},
