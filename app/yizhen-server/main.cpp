@@ -180,8 +180,12 @@ int main(int argc, char** argv) {
   });
   auto* stats = admin->add_subcommand("stats", "Counts of every record kind");
   stats->callback([&] { code = guarded([&] { return print(as_json, open_store(db)->stats()), 0; }); });
-  auto* devices = admin->add_subcommand("devices", "Enrolled devices: team, last contact, clock skew");
+  auto* devices = admin->add_subcommand("devices", "Enrolled devices: team, last contact, clock skew, what arrived");
   devices->callback([&] { code = guarded([&] { return print(as_json, open_store(db)->devices()), 0; }); });
+  int arrival_days = 30;
+  auto* arrivals = admin->add_subcommand("arrivals", "What arrived per day and team: batches, records, quarantined");
+  arrivals->add_option("--days", arrival_days, "How many days back (default 30)")->check(CLI::Range(1, 3660));
+  arrivals->callback([&] { code = guarded([&] { return print(as_json, open_store(db)->arrivals(arrival_days)), 0; }); });
   auto* conflicts = admin->add_subcommand("conflicts", "Concurrent edits logged for review");
   conflicts->callback([&] { code = guarded([&] { return print(as_json, open_store(db)->conflicts(1000)), 0; }); });
   auto* quarantine = admin->add_subcommand("quarantine", "Records set aside, with their reasons");
@@ -298,6 +302,14 @@ int main(int argc, char** argv) {
     g_server = &server;
     std::signal(SIGINT, on_signal);
     std::signal(SIGTERM, on_signal);
+    // The first start: say how coordinators get in (before the line that
+    // says the server is up, which scripts wait for).
+    bool has_admin = false;
+    for (const auto& a : store->accounts()) has_admin |= a["role"] == "admin" && a["disabled_at"].is_null();
+    if (!has_admin)
+      std::cerr << "no admin account yet: make the first one with\n  yizhen-server --db " << db
+                << " admin account add --name NAME --role admin   (the password is asked, or read from stdin)"
+                << std::endl;
     std::cout << "yizhen-server " << store->server_id() << " listening on " << (fingerprint.empty() ? "http" : "https")
               << "://" << host << ":" << port;
     if (!fingerprint.empty()) std::cout << " (certificate sha256 " << fingerprint << ")";

@@ -194,9 +194,15 @@ class CentralStore {
   virtual json stats() = 0;
   // Every enrolled device: id, team, name, enrolled/revoked/last seen
   // times (last contact: a batch, or a pull within the minute), last batch
-  // seq, and how far its clock was from ours at its last batch
-  // (clock_skew_ms, positive: ahead).
+  // seq, how far its clock was from ours at its last batch (clock_skew_ms,
+  // positive: ahead), and what arrived from it: batches (by_usb of them
+  // from batch files), records (changes sent: applied, unchanged, in
+  // conflict or quarantined), applied, quarantined (all) and quarantine_open.
   virtual json devices() = 0;
+  // What arrived per day (China Standard Time, as every date) and team over
+  // the last `days` days: [{"date", "team", "batches", "records", "applied",
+  // "quarantined"}] by date then team (`admin arrivals`, a chart's data).
+  virtual json arrivals(int days) = 0;
   virtual json conflicts(int limit) = 0;
   virtual json quarantine(int limit) = 0;
   // The coordinators' side of conflicts and quarantine (docs/sync-protocol.md

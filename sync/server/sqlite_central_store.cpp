@@ -12,6 +12,7 @@
 #include <SQLiteCpp/Transaction.h>
 
 #include <algorithm>
+#include <array>
 #include <cstdio>
 #include <filesystem>
 #include <map>
@@ -776,15 +777,23 @@ class SqliteCentralStore : public CentralStore {
 
   json devices() override {
     SQLite::Database& db = reader();
-    SQLite::Statement st(db,
-                         "SELECT d.device_id, coalesce(t.name, d.team_id), d.name, d.enrolled_ms, d.revoked_ms, "
-                         "d.last_seen_ms, d.last_seq, d.clock_skew_ms FROM srv_device d LEFT JOIN srv_team t ON "
-                         "t.team_id = d.team_id ORDER BY d.enrolled_ms");
+    // What arrived, from the stored receipts (their counts: batch.h).
+    SQLite::Statement st(db, R"SQL(
+      SELECT d.device_id, coalesce(t.name, d.team_id), d.name, d.enrolled_ms, d.revoked_ms, d.last_seen_ms,
+             d.last_seq, d.clock_skew_ms, count(b.batch_id), coalesce(sum(b.source = 'file'), 0),
+             coalesce(sum(json_extract(b.receipt, '$.applied')), 0),
+             coalesce(sum(json_extract(b.receipt, '$.unchanged') + json_extract(b.receipt, '$.conflicts')), 0),
+             coalesce(sum(json_array_length(b.receipt, '$.quarantined')), 0),
+             (SELECT count(*) FROM quarantine q WHERE q.device_id = d.device_id AND q.resolved_ms IS NULL)
+      FROM srv_device d LEFT JOIN srv_team t ON t.team_id = d.team_id
+      LEFT JOIN srv_batch b ON b.device_id = d.device_id
+      GROUP BY d.device_id ORDER BY d.enrolled_ms)SQL");
     auto when = [&](int col) -> json {
       return st.getColumn(col).isNull() ? json(nullptr) : json(datetime_of_ms(st.getColumn(col).getInt64()));
     };
     json out = json::array();
-    while (st.executeStep())
+    while (st.executeStep()) {
+      const int64_t applied = st.getColumn(10).getInt64(), quarantined = st.getColumn(12).getInt64();
       out.push_back({{"device_id", st.getColumn(0).getString()},
                      {"team", st.getColumn(1).getString()},
                      {"name", st.getColumn(2).getString()},
@@ -792,7 +801,42 @@ class SqliteCentralStore : public CentralStore {
                      {"revoked_at", when(4)},
                      {"last_seen_at", when(5)},
                      {"last_seq", st.getColumn(6).getInt64()},
-                     {"clock_skew_ms", st.getColumn(7).isNull() ? json(nullptr) : json(st.getColumn(7).getInt64())}});
+                     {"clock_skew_ms", st.getColumn(7).isNull() ? json(nullptr) : json(st.getColumn(7).getInt64())},
+                     {"batches", st.getColumn(8).getInt64()},
+                     {"by_usb", st.getColumn(9).getInt64()},
+                     {"records", applied + st.getColumn(11).getInt64() + quarantined},
+                     {"applied", applied},
+                     {"quarantined", quarantined},
+                     {"quarantine_open", st.getColumn(13).getInt64()}});
+    }
+    return out;
+  }
+
+  json arrivals(int days) override {
+    // Days as the teams count them (core/base/clock.h date_of_ms: China
+    // Standard Time), so grouped here rather than in SQL.
+    SQLite::Statement st(reader(), R"SQL(
+      SELECT b.received_ms, coalesce(t.name, d.team_id),
+             json_extract(b.receipt, '$.applied') + json_extract(b.receipt, '$.unchanged') +
+                 json_extract(b.receipt, '$.conflicts') + json_array_length(b.receipt, '$.quarantined'),
+             json_extract(b.receipt, '$.applied'), json_array_length(b.receipt, '$.quarantined')
+      FROM srv_batch b JOIN srv_device d ON d.device_id = b.device_id LEFT JOIN srv_team t ON t.team_id = d.team_id
+      WHERE b.received_ms >= ?)SQL");
+    st.bind(1, now_ms() - int64_t{days} * 86'400'000);
+    std::map<std::pair<std::string, std::string>, std::array<int64_t, 4>> by_day;
+    while (st.executeStep()) {
+      auto& n = by_day[{date_of_ms(st.getColumn(0).getInt64()), st.getColumn(1).getString()}];
+      n[0] += 1;
+      for (int i = 0; i < 3; ++i) n[i + 1] += st.getColumn(2 + i).getInt64();
+    }
+    json out = json::array();
+    for (const auto& [key, n] : by_day)
+      out.push_back({{"date", key.first},
+                     {"team", key.second},
+                     {"batches", n[0]},
+                     {"records", n[1]},
+                     {"applied", n[2]},
+                     {"quarantined", n[3]}});
     return out;
   }
 

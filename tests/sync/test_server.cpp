@@ -77,6 +77,25 @@ TEST_CASE("What one device records reaches another device of the team, once") {
   CHECK(st["observation"] == 3);
   CHECK(st["batches"] == 1);
   CHECK(st["devices"] == 2);
+  // What arrived, per device and per day and team (the dashboard's figures).
+  for (const auto& d : admin_json(server, "devices")) {
+    const bool sender = d["device_id"] == a.store.device_id();
+    CHECK(d["batches"] == (sender ? 1 : 0));
+    CHECK(d["by_usb"] == 0);
+    CHECK(d["records"] == (sender ? 5 : 0));
+    CHECK(d["applied"] == (sender ? 5 : 0));
+    CHECK(d["quarantined"] == 0);
+    CHECK(d["quarantine_open"] == 0);
+  }
+  const auto arrived = server.admin({"arrivals", "--days", "1", "--json"});
+  REQUIRE_MESSAGE(arrived.code == 0, arrived.err);
+  const json days = json::parse(arrived.out);
+  REQUIRE(days.size() == 1);
+  CHECK(days[0]["date"] == date_of_ms(SystemClock().now_ms()));
+  CHECK(days[0]["team"] == "上海援藏医疗队");
+  CHECK(days[0]["batches"] == 1);
+  CHECK(days[0]["records"] == 5);
+  CHECK(server.admin({"arrivals", "--days", "0"}).code == 2);
 }
 
 TEST_CASE("Concurrent edits on two devices land in the server's conflict log") {
@@ -246,6 +265,9 @@ TEST_CASE("Batch files travel on a USB stick, damaged files are refused, receipt
   CHECK(!fs::is_empty(dir.file("receipts2")));
   CHECK(admin_json(server, "stats")["patient"] == 3);
   CHECK(admin_json(server, "stats")["batches"] == 1);
+  const json usb_device = admin_json(server, "devices")[0];  // what arrived came by stick
+  CHECK(usb_device["batches"] == 1);
+  CHECK(usb_device["by_usb"] == 1);
   const auto receipts = sync::import_receipts(a.exec, dir.file("receipts"));
   CHECK(receipts.delivered == 1);
   CHECK(receipts.refused.empty());
@@ -413,10 +435,18 @@ TEST_CASE("admin account: add with a password from standard input, list, a bad r
     return yz::test::run(args, input);
   };
   REQUIRE(admin({"init"}).code == 0);
+  // The first start says how to make the first admin; with one, it does not.
+  auto first_start_says = [&] {
+    std::filesystem::remove(db + ".log");
+    { Server started(db); }
+    return yz::test::slurp(db + ".log").find("no admin account yet: make the first one with") != std::string::npos;
+  };
+  CHECK(first_start_says());
   const std::string password = "拉萨-county-2026";
   auto added = admin({"account", "add", "--name", "次仁卓玛", "--role", "coordinator", "--area", "540127"}, password + "\n");
   REQUIRE_MESSAGE(added.code == 0, added.err);
   REQUIRE(admin({"account", "add", "--name", "王主任", "--role", "admin"}, "another-long-one\n").code == 0);
+  CHECK_FALSE(first_start_says());
   // Refused, each naming its field, nothing added.
   auto bad_role = admin({"account", "add", "--name", "x", "--role", "boss"}, "another-long-one\n");
   CHECK(bad_role.code == 2);
