@@ -22,6 +22,7 @@
 
 #include "core/base/errors.h"
 #include "app/yizhen-server/admin_accounts.h"
+#include "app/yizhen-server/admin_duplicates.h"
 #include "app/yizhen-server/admin_places.h"
 #include "core/base/files.h"
 #include "sync/server/central_store.h"
@@ -230,6 +231,7 @@ int main(int argc, char** argv) {
 
   add_places_admin(*admin, db, as_json, code);
   add_account_admin(*admin, db, as_json, code);
+  add_duplicates_admin(*admin, db, as_json, code);
 
   try {
     app.parse(argc, argv);

@@ -232,6 +232,14 @@ ALTER TABLE member ADD COLUMN pin_hash TEXT;
 ALTER TABLE screening ADD COLUMN clinician_id TEXT REFERENCES member(id);
 )SQL";
 
+// v11: a duplicate patient merged by a coordinator on the server stays as a
+// tombstone naming the patient it was merged into (DESIGN.md §5; the
+// server's merge moves its records there, and undo clears it).
+constexpr const char* kV11 = R"SQL(
+ALTER TABLE patient ADD COLUMN merged_into TEXT REFERENCES patient(id);
+CREATE INDEX patient_merged_into ON patient(merged_into) WHERE merged_into IS NOT NULL;
+)SQL";
+
 struct Migration {
   int version;
   const char* sql;
@@ -249,6 +257,7 @@ const Migration kMigrations[] = {
     {8, kV8, [](SQLite::Database& db, const RecordRules&) { chain_audit_rows(db); }},
     {9, kV9, nullptr},
     {10, kV10, nullptr},
+    {11, kV11, nullptr},
 };
 
 }  // namespace
