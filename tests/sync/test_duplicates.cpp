@@ -146,6 +146,11 @@ TEST_CASE("duplicates: found across teams, merged on the server, every laptop en
   r = yz::test::run({YIZHENCTL, "--db", dir.file("c.db"), "patient", "show", pb, "--json"});
   REQUIRE_MESSAGE(r.code == 0, r.err);
   CHECK(json::parse(r.out)["patient"]["id"] == pa);
+  r = yz::test::run({YIZHENCTL, "--db", dir.file("a.db"), "patient", "show", pb});
+  REQUIRE_MESSAGE(r.code == 0, r.err);
+  CHECK(r.out.find("id        " + pa) != std::string::npos);
+  CHECK(r.out.find("merged    " + pb) != std::string::npos);
+  CHECK(r.out.find("Encounters (3)") != std::string::npos);
   CHECK(admin_json(server, {"stats"})["quarantined"] == 0);
 
   // Undo: the duplicate is a patient again with exactly what the merge
