@@ -40,7 +40,7 @@ int64_t on_patient(Device& d, const std::string& table, const std::string& pid) 
 
 }  // namespace
 
-TEST_CASE("duplicates: found across teams, merged on the server, every laptop ends with one patient; undo restores") {
+TEST_CASE("duplicates: found across teams, merged on the server, every laptop ends with one patient, and undo restores") {
   yz::test::TempDir dir;
   Server server(dir.file("central.db"));
   Device a(dir.file("a.db")), b(dir.file("b.db")), c(dir.file("c.db"));

@@ -22,7 +22,7 @@ PatientFacts woman(std::string id, std::string name, std::string birth, std::str
 
 }  // namespace
 
-TEST_CASE("duplicates: the same 身份证 is the strongest reason; two different numbers are two people") {
+TEST_CASE("duplicates: the same 身份证 is the strongest reason, two different numbers are two people") {
   const std::string idn = yz_test::make_id("653101", "19850302", "128");
   auto a = woman("a", "热依汗古丽", "1985-03-02", "653101001001");
   auto b = woman("b", "阿依古丽", "1990-01-01", "654321001001");  // another name, place and year
