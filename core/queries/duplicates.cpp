@@ -105,32 +105,48 @@ std::optional<DuplicateMatch> match_patients(const PatientFacts& a, const Patien
 }
 
 std::vector<DuplicatePair> find_duplicate_pairs(SQLite::Database& db, std::string_view area, int limit) {
-  // Blocking: two patients are compared only when they share a whole-name,
-  // pinyin, native-name or 身份证 key of the search index (search.h). For a
-  // name key the sex and township must agree as well (the rule needs both),
-  // which keeps a common name's block small; the rule itself decides.
-  SQLite::Statement pairs(db, R"SQL(
-    SELECT DISTINCT a.patient_rid, b.patient_rid
-    FROM patient p
-    JOIN patient_key a ON a.patient_rid = p.rid AND a.kind IN (?3, ?4, ?5, ?6)
-    JOIN patient_key b ON b.key = a.key AND b.kind = a.kind AND b.patient_rid <> a.patient_rid
-    JOIN patient q ON q.rid = b.patient_rid
-    WHERE p.deleted = 0 AND p.merged_into IS NULL AND q.deleted = 0 AND q.merged_into IS NULL
-      AND (?1 = '' OR (p.village_code >= ?1 AND p.village_code < ?2))
-      AND (a.kind = ?5 OR (q.sex = p.sex AND substr(q.village_code, 1, 9) = substr(p.village_code, 1, 9))))SQL");
+  // Blocking: patients are compared only within a block — those sharing a
+  // whole-name, pinyin or native-name key of the search index (search.h)
+  // and the sex and township the rule needs as well, or sharing a 身份证
+  // number. SQL groups them (one pass and a sort, no pairs of all
+  // patients); the rule itself decides within each block.
   const std::string prefix(area);
-  pairs.bind(1, prefix);
-  pairs.bind(2, prefix + "\x7f");
-  pairs.bind(3, static_cast<int>(KeyKind::name));
-  pairs.bind(4, static_cast<int>(KeyKind::pinyin));
-  pairs.bind(5, static_cast<int>(KeyKind::id_number));
-  pairs.bind(6, static_cast<int>(KeyKind::name_native));
+  const std::string town_scope = prefix.substr(0, std::min<size_t>(prefix.size(), 9));
+  SQLite::Statement blocks(db, R"SQL(
+    SELECT group_concat(p.rid) FROM patient p
+    JOIN patient_key a ON a.patient_rid = p.rid AND a.kind IN (?3, ?4, ?5)
+    WHERE p.deleted = 0 AND p.merged_into IS NULL AND length(p.village_code) >= 9
+      AND (?6 = '' OR (p.village_code >= ?6 AND p.village_code < ?7))
+    GROUP BY a.key, a.kind, p.sex, substr(p.village_code, 1, 9)
+    HAVING count(*) > 1 AND (?1 = '' OR sum(p.village_code >= ?1 AND p.village_code < ?2) > 0)
+    UNION ALL
+    SELECT group_concat(p.rid) FROM patient p
+    WHERE p.id_number IS NOT NULL AND p.deleted = 0 AND p.merged_into IS NULL
+    GROUP BY p.id_number
+    HAVING count(*) > 1 AND (?1 = '' OR sum(coalesce(p.village_code >= ?1 AND p.village_code < ?2, 0)) > 0))SQL");
+  blocks.bind(1, prefix);
+  blocks.bind(2, prefix + "\x7f");
+  blocks.bind(3, static_cast<int>(KeyKind::name));
+  blocks.bind(4, static_cast<int>(KeyKind::pinyin));
+  blocks.bind(5, static_cast<int>(KeyKind::name_native));
+  blocks.bind(6, town_scope);
+  blocks.bind(7, town_scope + "\x7f");
   std::set<std::pair<int64_t, int64_t>> seen;
-  while (pairs.executeStep()) {
-    const int64_t x = pairs.getColumn(0).getInt64(), y = pairs.getColumn(1).getInt64();
-    seen.insert({std::min(x, y), std::max(x, y)});
+  while (blocks.executeStep()) {
+    std::vector<int64_t> rids;
+    const std::string list = blocks.getColumn(0).getString();
+    for (size_t at = 0; at < list.size();) {
+      size_t end = list.find(',', at);
+      if (end == std::string::npos) end = list.size();
+      rids.push_back(std::stoll(list.substr(at, end - at)));
+      at = end + 1;
+    }
+    std::sort(rids.begin(), rids.end());
+    for (size_t i = 0; i < rids.size(); ++i)
+      for (size_t j = i + 1; j < rids.size(); ++j)
+        if (rids[i] != rids[j]) seen.insert({rids[i], rids[j]});
   }
-  pairs.reset();
+  blocks.reset();
 
   SQLite::Statement one(db,
                         "SELECT id, name, name_native, sex, birth_date, id_number, village_code FROM patient "

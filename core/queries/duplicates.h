@@ -58,10 +58,12 @@ struct DuplicatePair {
 
 // Candidate pairs among live patients (neither deleted nor merged) with at
 // least one of the two in `area` (a place code prefix; "" for all), best
-// score first, at most `limit`. Pairs are found through the search index
-// (patient_key: the same whole name, pinyin reading, native name or 身份证
-// number), so the work grows with the patients sharing a key, never with
-// the square of all patients. Any connection (reader or writer).
+// score first, at most `limit`. Candidates come in blocks grouped by SQL:
+// the same key of the search index (patient_key: whole name, pinyin
+// reading, native name) with the same sex and township, or the same 身份证
+// number; the rule runs on pairs within a block only, so the work grows
+// with the patients' count (one pass and a sort) and the size of blocks,
+// never with the square of all patients. Any connection (reader or writer).
 std::vector<DuplicatePair> find_duplicate_pairs(SQLite::Database& db, std::string_view area = {}, int limit = 1000);
 
 }  // namespace yz
