@@ -56,6 +56,8 @@ std::string history_text(const json& h, const std::string& today) {
   if (!str(p, "name_native").empty()) s << " (" << str(p, "name_native") << ")";
   s << "  " << str(p, "sex") << "  born " << str(p, "birth_date") << "  " << age_text(p, today) << "\n";
   s << "id        " << str(p, "id") << "\n";
+  if (h.contains("merged_from"))
+    s << "merged    " << str(h, "merged_from") << " (a duplicate registration, merged into this patient)\n";
   if (!str(p, "id_number").empty()) s << "ID number " << str(p, "id_number") << "\n";
   if (!str(p, "phone").empty()) s << "phone     " << str(p, "phone") << "\n";
   if (!str(p, "village_code").empty()) s << "village   " << str(p, "village_code") << "\n";

@@ -228,6 +228,8 @@ class PatientRecordIndex final : public RecordIndex {
       auto it = rec.find(k);
       return it != rec.end() && it->second.is_string() ? it->second.get<std::string>() : std::string();
     };
+    // A merged duplicate is found through its kept patient only.
+    if (!s("merged_into").empty()) return indexer_.remove(rid);
     indexer_.index(rid, s("name"), s("name_native"), s("id_number"), s("phone"));
   }
   void remove(const EntitySpec& spec, int64_t rid) override {
@@ -282,7 +284,7 @@ class DomainRules final : public RecordRules {
       auto was = before->find("id_number");
       if (was != before->end() && was->second == it->second) return;
     }
-    SQLite::Statement st(db, "SELECT name FROM patient WHERE id_number = ? AND deleted = 0 AND id <> ? LIMIT 1");
+    SQLite::Statement st(db, "SELECT name FROM patient WHERE id_number = ? AND deleted = 0 AND merged_into IS NULL AND id <> ? LIMIT 1");
     st.bind(1, it->second.get<std::string>());
     st.bind(2, std::string(self_id));
     if (st.executeStep()) errs.push_back({"id_number", "duplicate_id", {st.getColumn(0).getString()}});

@@ -124,7 +124,7 @@ std::vector<PatientHit> search_patients(SQLite::Database& db, std::string_view q
           FROM (SELECT key, patient_rid, kind FROM patient_key WHERE key >= ?1 AND key < ?2 LIMIT 400)
           GROUP BY patient_rid ORDER BY score, first_key, patient_rid LIMIT ?3) AS r
     JOIN patient p ON p.rid = r.patient_rid
-    WHERE p.deleted = 0
+    WHERE p.deleted = 0 AND p.merged_into IS NULL
     ORDER BY r.score, r.first_key, p.rid)SQL");
   st.bind(1, q);
   st.bind(2, prefix_upper_bound(q));

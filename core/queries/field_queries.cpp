@@ -11,6 +11,7 @@
 #include "core/store/entities.h"
 #include "core/domain/pinyin.h"
 #include "core/store/records.h"
+#include "core/queries/duplicates.h"
 
 namespace yz {
 
@@ -93,7 +94,7 @@ std::vector<HouseholdRow> households_in(SQLite::Database& db, std::string_view v
   std::vector<HouseholdRow> out;
   while (st.executeStep()) out.push_back({column_text(st, 0), column_text(st, 1), column_text(st, 2), column_text(st, 3), column_text(st, 4), {}});
   SQLite::Statement pm(db, std::string("SELECT ") + kHitCols +
-                               " FROM patient WHERE deleted = 0 AND household_id = ? ORDER BY birth_date");
+                               " FROM patient WHERE deleted = 0 AND merged_into IS NULL AND household_id = ? ORDER BY birth_date");
   for (auto& h : out) {
     pm.reset();
     pm.bind(1, h.id);
@@ -109,7 +110,7 @@ std::vector<DuplicateHit> possible_duplicates(SQLite::Database& db, std::string_
   std::set<std::string> seen{std::string(exclude_id)};
   if (!id_number.empty()) {
     SQLite::Statement st(db, std::string("SELECT ") + kHitCols +
-                                 " FROM patient WHERE deleted = 0 AND id_number = ? LIMIT ?");
+                                 " FROM patient WHERE deleted = 0 AND merged_into IS NULL AND id_number = ? LIMIT ?");
     st.bind(1, std::string(id_number));
     st.bind(2, limit);
     while (st.executeStep()) {
@@ -118,14 +119,13 @@ std::vector<DuplicateHit> possible_duplicates(SQLite::Database& db, std::string_
     }
   }
   if (name.empty() || static_cast<int>(out.size()) >= limit) return out;
-  const int year = year_of(birth_date);
   const std::string reading = joined_pinyin(name);
   // The search index finds the same reading (卓玛 / 卓嘛) in a prefix range;
-  // keep whole-name matches only.
+  // keep whole-name matches only, by the duplicates rule (duplicates.h).
   for (const auto& h : search_patients(db, reading.empty() ? name : reading, 200)) {
     if (static_cast<int>(out.size()) >= limit) break;
-    if (h.name != name && joined_pinyin(h.name) != reading) continue;
-    if (year && std::abs(year_of(h.birth_date) - year) > 1) continue;
+    if (name_match(name, "", h.name, "").empty()) continue;
+    if (year_of(birth_date) && !birth_years_close(birth_date, h.birth_date)) continue;
     if (!village_code.empty() && h.village_code != village_code) continue;
     if (seen.insert(h.id).second) out.push_back({h, "similar_name"});
   }

@@ -22,9 +22,17 @@ StoreStats store_stats(SQLite::Database& db) {
 
 std::optional<json> patient_history(SQLite::Database& db, std::string_view patient_id) {
   auto patient = read_record(db, *find_entity("patient"), patient_id);
-  if (!patient || (*patient)["deleted"].get<bool>()) return std::nullopt;
+  // A merged duplicate opens its kept patient (a bounded walk: a chain of
+  // merges, never a cycle the server would make).
+  std::string asked_for;
+  for (int hops = 0; patient && (*patient)["merged_into"].is_string() && hops < 100; ++hops) {
+    if (asked_for.empty()) asked_for = patient_id;
+    patient = read_record(db, *find_entity("patient"), (*patient)["merged_into"].get<std::string>());
+  }
+  if (!patient || (*patient)["deleted"].get<bool>() || (*patient)["merged_into"].is_string()) return std::nullopt;
   json h = {{"patient", *patient}};
-  const std::string pid(patient_id);
+  if (!asked_for.empty()) h["merged_from"] = asked_for;
+  const std::string pid = (*patient)["id"].get<std::string>();
   json encounters = json::array();
   for (auto& e : read_records_by(db, *find_entity("encounter"), "patient_id", pid, "seen_at DESC, rid DESC")) {
     const std::string eid = e["id"];

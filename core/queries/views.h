@@ -30,7 +30,9 @@ StoreStats store_stats(SQLite::Database& db);
 //  "follow_ups": [...], "home_visits": [...], "changes": record_changes of
 // the patient}, newest first; nullopt when no live patient has this id. A
 // corrected encounter is left out: its correction (supersedes_id) stands in
-// its place.
+// its place. The id of a merged duplicate (its patient record's
+// merged_into) gives the history of the patient it was merged into, with
+// "merged_from": the id asked for.
 std::optional<json> patient_history(SQLite::Database& db, std::string_view patient_id);
 
 // The edits made on this device to the fields of record `id` of `entity`,

@@ -140,7 +140,7 @@ struct ChangeApplier::Impl {
     int i = 3;
     for (const auto& f : spec.fields) l.fields[std::string(f.name)] = stored_column(st.getColumn(i++), f.type);
     st.tryReset();
-    if (!spec.append_only) {
+    {
       auto& fc = stmt("SELECT field, hlc, base FROM field_clock WHERE entity = ? AND record_id = ?");
       fc.bind(1, std::string(spec.name));
       fc.bind(2, id);
@@ -204,7 +204,8 @@ struct ChangeApplier::Impl {
 
   void index(const EntitySpec& spec, int64_t rid, bool deleted, RecordFields& rec) {
     if (spec.name != "patient") return;
-    if (deleted) return indexer.remove(rid);
+    // A merged duplicate (merged_into) is found through its kept patient only.
+    if (deleted || rec["merged_into"].is_string()) return indexer.remove(rid);
     auto s = [&](const char* k) { return rec[k].is_string() ? rec[k].get<std::string>() : std::string(); };
     indexer.index(rid, s("name"), s("name_native"), s("id_number"), s("phone"));
   }
@@ -243,7 +244,7 @@ struct ChangeApplier::Impl {
     for (const json* clocks : {&stamps, &bases})
       for (const auto& [k, v] : clocks->items()) {
         const FieldSpec* f = spec->field(k);
-        if (!f || !f->editable || spec->append_only) errs.push_back({k, "not_editable"});
+        if (!f || !merged_per_field(*spec, *f)) errs.push_back({k, "not_editable"});
         else if (!v.is_string() || !Hlc::parse(v.get<std::string>())) errs.push_back({k, "bad_hlc", {v.dump()}});
         else if (clocks == &stamps && v.get<std::string>() > out.max_hlc) out.max_hlc = v.get<std::string>();
       }
@@ -311,9 +312,9 @@ struct ChangeApplier::Impl {
     std::vector<std::string> columns;
     if (deleted && !local->deleted) changed = true;
     const bool now_deleted = deleted || local->deleted;
-    if (!spec->append_only && !local->deleted) {
+    if (!local->deleted) {
       for (const auto& f : spec->fields) {
-        if (!f.editable) continue;
+        if (!merged_per_field(*spec, f)) continue;
         const std::string name(f.name);
         const std::string s_in = stamps.contains(name) ? stamps[name].get<std::string>() : std::string();
         const std::string b_in = bases.contains(name) ? bases[name].get<std::string>() : std::string();
@@ -356,9 +357,9 @@ struct ChangeApplier::Impl {
     }
     // Does the device that sent this now hold exactly what we hold?
     out.same_as_change = now_deleted == deleted && local->fields == rec;
-    if (out.same_as_change && !spec->append_only)
+    if (out.same_as_change)
       for (const auto& f : spec->fields) {
-        if (!f.editable) continue;
+        if (!merged_per_field(*spec, f)) continue;
         const std::string name(f.name);
         auto lc = local->clock.find(name);
         const std::string s_loc = lc != local->clock.end() ? lc->second.first : std::string();

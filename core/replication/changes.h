@@ -14,7 +14,10 @@
 // Merge policy:
 //  - a record not held yet is inserted as it comes;
 //  - deletion is a tombstone and wins over any edit, and is never undone;
-//  - append-only records (clinical facts) never change after creation;
+//  - append-only records (clinical facts) never change after creation,
+//    except whose they are: fields marked by_server (entities.h; a record's
+//    patient_id, moved by a coordinator's merge of two patients) merge by
+//    stamp like editable fields;
 //  - an editable field takes the value with the later stamp (HLC order, so a
 //    wrong wall clock cannot reorder what a device saw);
 //  - when the losing value was not seen by the winning edit (its base is

@@ -12,6 +12,13 @@ constexpr FieldSpec status_field(FieldSpec f) {
   return f;
 }
 
+// The patient a record belongs to, or a tombstone's kept patient: moved by
+// the server's merge only (FieldSpec::by_server).
+constexpr FieldSpec by_server(FieldSpec f) {
+  f.by_server = true;
+  return f;
+}
+
 constexpr std::array kTeam{
     FieldSpec{"name", T::text, true, true},
     FieldSpec{"origin_hospital", T::text, false, true},
@@ -74,18 +81,21 @@ constexpr std::array kPatient{
     FieldSpec{"household_id", T::ref, false, true, "household"},
     FieldSpec{"consent", T::boolean, false, true, {}, "0"},
     FieldSpec{"notes", T::text, false, true, {}, {}, 2000},
+    // A duplicate registration merged by a coordinator: the patient it was
+    // merged into (schema v12). Set and cleared (undo) by the server alone.
+    by_server(FieldSpec{"merged_into", T::ref, false, false, "patient"}),
 };
 constexpr std::array kHomeVisit{
     FieldSpec{"household_id", T::ref, true, false, "household"},
     FieldSpec{"clinic_day_id", T::ref, false, false, "clinic_day"},
     FieldSpec{"visit_date", T::past_date, true, false, {}, "today"},
-    FieldSpec{"patients", T::id_list, false, false, "patient"},
+    by_server(FieldSpec{"patients", T::id_list, false, false, "patient"}),
     FieldSpec{"members", T::id_list, false, false, "member"},
     FieldSpec{"services", T::text_list, false, false},
     FieldSpec{"notes", T::text, false, true, {}, {}, 2000},
 };
 constexpr std::array kEncounter{
-    FieldSpec{"patient_id", T::ref, true, false, "patient"},
+    by_server(FieldSpec{"patient_id", T::ref, true, false, "patient"}),
     FieldSpec{"clinic_day_id", T::ref, false, false, "clinic_day"},
     FieldSpec{"home_visit_id", T::ref, false, false, "home_visit"},
     FieldSpec{"station", T::text, false, false, {}, {}, 50},
@@ -100,7 +110,7 @@ constexpr std::array kEncounter{
     FieldSpec{"supersedes_id", T::ref, false, false, "encounter"},
 };
 constexpr std::array kObservation{
-    FieldSpec{"patient_id", T::ref, true, false, "patient"},
+    by_server(FieldSpec{"patient_id", T::ref, true, false, "patient"}),
     FieldSpec{"encounter_id", T::ref, false, false, "encounter"},
     FieldSpec{"kind", T::text, true, false, {}, {}, 40},
     FieldSpec{"value", T::real, true, false},
@@ -108,7 +118,7 @@ constexpr std::array kObservation{
     FieldSpec{"taken_at", T::datetime, true, false, {}, "now"},
 };
 constexpr std::array kDispense{
-    FieldSpec{"patient_id", T::ref, false, false, "patient"},
+    by_server(FieldSpec{"patient_id", T::ref, false, false, "patient"}),
     FieldSpec{"encounter_id", T::ref, false, false, "encounter"},
     FieldSpec{"clinic_day_id", T::ref, false, false, "clinic_day"},
     FieldSpec{"home_visit_id", T::ref, false, false, "home_visit"},
@@ -123,7 +133,7 @@ constexpr std::array kDispense{
     FieldSpec{"frequency", T::option, false, false, "qd|bid|tid|qid|qn|prn"},
 };
 constexpr std::array kScreening{
-    FieldSpec{"patient_id", T::ref, true, false, "patient"},
+    by_server(FieldSpec{"patient_id", T::ref, true, false, "patient"}),
     FieldSpec{"program_id", T::text, true, false, {}, {}, 60},
     FieldSpec{"program_version", T::integer, true, false},
     FieldSpec{"clinic_day_id", T::ref, false, false, "clinic_day"},
@@ -137,7 +147,7 @@ constexpr std::array kScreening{
     FieldSpec{"clinician_id", T::ref, false, false, "member"},
 };
 constexpr std::array kReferral{
-    FieldSpec{"patient_id", T::ref, true, false, "patient"},
+    by_server(FieldSpec{"patient_id", T::ref, true, false, "patient"}),
     FieldSpec{"screening_id", T::ref, false, false, "screening"},
     FieldSpec{"encounter_id", T::ref, false, false, "encounter"},
     FieldSpec{"to_facility", T::text, true, true},
@@ -148,7 +158,7 @@ constexpr std::array kReferral{
     FieldSpec{"outcome", T::text, false, true, {}, {}, 1000},
 };
 constexpr std::array kFollowUp{
-    FieldSpec{"patient_id", T::ref, true, false, "patient"},
+    by_server(FieldSpec{"patient_id", T::ref, true, false, "patient"}),
     FieldSpec{"screening_id", T::ref, false, false, "screening"},
     FieldSpec{"referral_id", T::ref, false, false, "referral"},
     FieldSpec{"due_date", T::date, true, true},

@@ -43,7 +43,16 @@ struct FieldSpec {
   // transition table by the commands of core/care (Writer::set_status);
   // Writer::update refuses it. Sync merges it like any editable field.
   bool status = false;
+  // Changed by the server alone, when a coordinator merges two patients
+  // (DESIGN.md §5): a record's patient_id and a tombstone's merged_into.
+  // Never editable on a device (Writer::update refuses it as it refuses any
+  // field that is not `editable`), yet merged per field by stamp like an
+  // editable one, even on an append-only record: the clinical fact stays as
+  // it was, only whose it is changes. The server refuses such a stamp from a
+  // device.
+  bool by_server = false;
 };
+
 
 struct EntitySpec {
   std::string_view name;  // record kind, also its table name
@@ -52,6 +61,12 @@ struct EntitySpec {
 
   const FieldSpec* field(std::string_view name) const;
 };
+
+// Whether sync merges `f` of `spec` per field by stamp (editable fields of
+// records that are not append-only, and by_server fields).
+inline bool merged_per_field(const EntitySpec& spec, const FieldSpec& f) {
+  return (f.editable && !spec.append_only) || f.by_server;
+}
 
 // Every synced record kind, in dependency order (a record only refers to kinds
 // before it), which is also the order changes are applied in.

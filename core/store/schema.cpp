@@ -244,6 +244,14 @@ ALTER TABLE quarantine ADD COLUMN note TEXT;
 ALTER TABLE conflict ADD COLUMN resolution TEXT;
 )SQL";
 
+// v12: a duplicate patient merged by a coordinator on the server stays as a
+// tombstone naming the patient it was merged into (DESIGN.md §5; the
+// server's merge moves its records there, and undo clears it).
+constexpr const char* kV12 = R"SQL(
+ALTER TABLE patient ADD COLUMN merged_into TEXT REFERENCES patient(id);
+CREATE INDEX patient_merged_into ON patient(merged_into) WHERE merged_into IS NOT NULL;
+)SQL";
+
 struct Migration {
   int version;
   const char* sql;
@@ -262,6 +270,7 @@ const Migration kMigrations[] = {
     {9, kV9, nullptr},
     {10, kV10, nullptr},
     {11, kV11, nullptr},
+    {12, kV12, nullptr},
 };
 
 }  // namespace

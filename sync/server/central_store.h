@@ -163,6 +163,33 @@ class CentralStore {
   // offline brought more records): those follow too. {"moved": N}.
   // Throws CentralError (400 bad_code, 404 unknown_place, 409 level_mismatch).
   virtual json reconcile_place(const std::string& provisional, const std::string& official);
+  // Duplicate patients (core/queries/duplicates.h has the rule): candidate
+  // pairs with at least one patient in `area` (a place code prefix, "" all),
+  // best first: [{"score", "reason", "detail", "a_id", "a_name", "a_sex",
+  // "a_birth_date", "a_village", "b_id", ...}]; `a` registered first.
+  virtual json duplicates(const std::string& area, int limit);
+  // A coordinator's merge of `duplicate_id` into `keep_id`, made as server
+  // changes that every device of the area receives at its next pull: every
+  // encounter, observation, dispense, screening, referral and follow-up of
+  // the duplicate points to the kept patient, so do its home visits; the
+  // kept patient takes the duplicate's phone, 身份证, household, native name
+  // and ethnicity where it has none; the duplicate becomes a tombstone
+  // (merged_into: the kept id; its id still opens the kept patient). A
+  // record a device adds to the duplicate later is moved when it arrives.
+  // Logged (srv_merge) and audited (actor "admin", the reason).
+  // {"merge_id", "kept", "duplicate", "moved", "filled"}. Throws
+  // CentralError: 400 reason_required, same_patient; 404 unknown_patient;
+  // 409 merged (either is a tombstone), deleted.
+  virtual json merge_patients(const std::string& keep_id, const std::string& duplicate_id, const std::string& reason);
+  // Undo a merge: the tombstone is a patient again and exactly the records
+  // the merge moved (and those moved after it, as they arrived) go back —
+  // each unless it was changed since. {"merge_id", "restored", "moved_back",
+  // "skipped"}. Throws CentralError: 404 unknown_merge; 409 undone, or
+  // kept_merged (the kept patient was merged since: undo that first).
+  virtual json undo_merge(const std::string& merge_id, const std::string& reason);
+  // The merges, newest first: [{"merge_id", "kept", "duplicate", "reason",
+  // "at", "moved", "undone_at"}].
+  virtual json merges(int limit);
 
   // The server's audit trail (core/store/audit_chain.h, the `audit` table):
   // one row per operation — a coordinator's verb (actor "admin") or a
@@ -259,6 +286,18 @@ inline json CentralStore::discard_quarantined(int64_t, const std::string&) {
 }
 inline json CentralStore::reconcile_place(const std::string&, const std::string&) {
   throw CentralError(501, "not_supported", "this central store cannot reconcile places");
+}
+inline json CentralStore::duplicates(const std::string&, int) {
+  throw CentralError(501, "not_supported", "this central store cannot list duplicates");
+}
+inline json CentralStore::merge_patients(const std::string&, const std::string&, const std::string&) {
+  throw CentralError(501, "not_supported", "this central store cannot merge patients");
+}
+inline json CentralStore::undo_merge(const std::string&, const std::string&) {
+  throw CentralError(501, "not_supported", "this central store cannot undo merges");
+}
+inline json CentralStore::merges(int) {
+  throw CentralError(501, "not_supported", "this central store cannot list merges");
 }
 
 // The embedded SQLite central store at `path` (created if missing), with

@@ -30,11 +30,13 @@
 #include "core/store/audit_chain.h"
 #include "core/store/password_hash.h"
 #include "core/store/rules.h"
+#include "core/store/records.h"
 #include "core/store/store.h"
 #include "core/domain/open_store.h"
 #include "core/base/utf8.h"
 #include "core/base/uuid.h"
 #include "core/domain/validate.h"
+#include "core/queries/duplicates.h"
 #include "core/queries/views.h"
 #include "core/output/report.h"
 #include "sync/protocol/batch.h"
@@ -492,6 +494,7 @@ class SqliteCentralStore : public CentralStore {
         const bool inserted = o.status == ApplyOutcome::Status::inserted && change.contains("fields");
         feed(db, o.entity, o.id, device.team_id, o.same_as_change ? device.device_id : std::string(),
              inserted ? &change["fields"] : nullptr);
+        follow_merges(db, o.entity, o.id);
       }
       applier.release();
       release();
@@ -707,6 +710,290 @@ class SqliteCentralStore : public CentralStore {
       audit(db, kAdmin, "update", "place", provisional, {{"official", official}, {"moved", moved}});
     });
     return {{"moved", moved}, {"provisional", provisional}, {"official", official}};
+  }
+
+  json duplicates(const std::string& area, int limit) override {
+    if (!area.empty() && !is_area_code(area)) throw bad_area(area);
+    json out = json::array();
+    for (const auto& p : find_duplicate_pairs(reader(), area, limit)) {
+      json row = {{"score", p.match.score}, {"reason", p.match.reason}, {"detail", p.match.detail}};
+      for (const auto& [side, f] : {std::pair{"a", &p.a}, std::pair{"b", &p.b}}) {
+        const std::string s(side);
+        row[s + "_id"] = f->id;
+        row[s + "_name"] = f->name;
+        row[s + "_sex"] = f->sex;
+        row[s + "_birth_date"] = f->birth_date;
+        row[s + "_village"] = f->village_code;
+      }
+      out.push_back(std::move(row));
+    }
+    return out;
+  }
+
+  json merge_patients(const std::string& keep_id, const std::string& duplicate_id, const std::string& why) override {
+    const std::string reason = trim(why);
+    if (reason.empty())
+      throw CentralError(400, "reason_required", "--reason: say why the two records are one person (kept in the audit)");
+    if (keep_id == duplicate_id)
+      throw CentralError(400, "same_patient", "KEEP_ID and DUPLICATE_ID are the same patient " + keep_id);
+    std::lock_guard lock(mu_);
+    json out;
+    store_.transact_synced([&](SQLite::Database& db) {
+      merge_tables(db);
+      const json keep = live_patient(db, keep_id, "KEEP_ID");
+      const json dup = live_patient(db, duplicate_id, "DUPLICATE_ID");
+      const std::string merge_id = ids_.next(now_ms());
+      SQLite::Statement ins(db, "INSERT INTO srv_merge (merge_id, keep_id, duplicate_id, reason, at_ms) VALUES (?, ?, ?, ?, ?)");
+      ins.bind(1, merge_id);
+      ins.bind(2, keep_id);
+      ins.bind(3, duplicate_id);
+      ins.bind(4, reason);
+      ins.bind(5, now_ms());
+      ins.exec();
+      int64_t moved = 0;
+      for (const auto& [spec, field] : patient_links())
+        for (const auto& id : records_naming(db, *spec, *field, duplicate_id)) {
+          move_link(db, merge_id, *spec, *field, id, duplicate_id, keep_id);
+          ++moved;
+        }
+      // What the kept record lacks, from the duplicate, one field at a time:
+      // a 身份证 that contradicts the kept birth date or sex is left out
+      // (the record rules refuse it), not the merge.
+      json filled = json::array(), left = json::array();
+      for (const char* f : {"phone", "id_number", "household_id", "name_native", "ethnicity", "village_code"}) {
+        if (!keep[f].is_null() || dup[f].is_null()) continue;
+        try {
+          update_here(db, "patient", keep_id, {{f, dup[f]}});
+        } catch (const ValidationError&) {
+          left.push_back(f);
+          continue;
+        }
+        log_move(db, merge_id, "patient", keep_id, f, nullptr, dup[f]);
+        filled.push_back(f);
+      }
+      update_here(db, "patient", duplicate_id, {{"merged_into", keep_id}});
+      audit(db, kAdmin, "update", "patient", duplicate_id,
+            {{"merged_into", keep_id}, {"merge_id", merge_id}, {"reason", reason}, {"moved", moved}, {"filled", filled}});
+      out = {{"merge_id", merge_id}, {"kept", keep_id}, {"duplicate", duplicate_id}, {"moved", moved}, {"filled", filled}};
+      if (!left.empty()) out["not_filled"] = left;
+    });
+    return out;
+  }
+
+  json undo_merge(const std::string& merge_id, const std::string& why) override {
+    std::lock_guard lock(mu_);
+    json out;
+    store_.transact_synced([&](SQLite::Database& db) {
+      merge_tables(db);
+      std::string keep_id, duplicate_id;
+      {
+        SQLite::Statement q(db, "SELECT keep_id, duplicate_id, undone_ms FROM srv_merge WHERE merge_id = ?");
+        q.bind(1, merge_id);
+        if (!q.executeStep()) throw CentralError(404, "unknown_merge", "no merge " + merge_id + " (see admin merges)");
+        if (!q.getColumn(2).isNull())
+          throw CentralError(409, "undone", "merge " + merge_id + " was undone on " + datetime_of_ms(q.getColumn(2).getInt64()));
+        keep_id = q.getColumn(0).getString();
+        duplicate_id = q.getColumn(1).getString();
+      }
+      if (auto k = read_record(db, *find_entity("patient"), keep_id); k && (*k)["merged_into"].is_string())
+        throw CentralError(409, "kept_merged", "the kept patient " + keep_id + " was merged into " +
+                                                   (*k)["merged_into"].get<std::string>() + " since: undo that merge first");
+      struct Move {
+        std::string entity, id, field;
+        json was, set_to;
+      };
+      std::vector<Move> moves;
+      {
+        SQLite::Statement q(db, "SELECT entity, record_id, field, was, set_to FROM srv_merge_move WHERE merge_id = ? "
+                                "ORDER BY rowid DESC");
+        q.bind(1, merge_id);
+        while (q.executeStep())
+          moves.push_back({q.getColumn(0).getString(), q.getColumn(1).getString(), q.getColumn(2).getString(),
+                           json::parse(q.getColumn(3).getString()), json::parse(q.getColumn(4).getString())});
+      }
+      int64_t moved_back = 0, skipped = 0;
+      for (const auto& m : moves) {
+        // Each only if still as the merge left it (a later edit stands).
+        auto now = read_record(db, *find_entity(m.entity), m.id);
+        if (!now || (*now)["deleted"].get<bool>() || (*now)[m.field] != m.set_to) {
+          ++skipped;
+          continue;
+        }
+        update_here(db, m.entity, m.id, {{m.field, m.was}});
+        ++moved_back;
+      }
+      update_here(db, "patient", duplicate_id, {{"merged_into", nullptr}});
+      SQLite::Statement up(db, "UPDATE srv_merge SET undone_ms = ? WHERE merge_id = ?");
+      up.bind(1, now_ms());
+      up.bind(2, merge_id);
+      up.exec();
+      audit(db, kAdmin, "update", "patient", duplicate_id,
+            {{"unmerged_from", keep_id}, {"merge_id", merge_id}, {"reason", trim(why)}, {"moved_back", moved_back},
+             {"skipped", skipped}});
+      out = {{"merge_id", merge_id}, {"restored", duplicate_id}, {"kept", keep_id}, {"moved_back", moved_back},
+             {"skipped", skipped}};
+    });
+    return out;
+  }
+
+  json merges(int limit) override {
+    json out = json::array();
+    SQLite::Database& db = reader();
+    if (!db.tableExists("srv_merge")) return out;
+    SQLite::Statement st(db,
+                         "SELECT m.merge_id, m.keep_id, m.duplicate_id, m.reason, m.at_ms, m.undone_ms, (SELECT count(*) "
+                         "FROM srv_merge_move v WHERE v.merge_id = m.merge_id AND v.entity <> 'patient') FROM srv_merge m "
+                         "ORDER BY m.at_ms DESC, m.rowid DESC LIMIT ?");
+    st.bind(1, limit);
+    while (st.executeStep())
+      out.push_back({{"merge_id", st.getColumn(0).getString()},
+                     {"kept", st.getColumn(1).getString()},
+                     {"duplicate", st.getColumn(2).getString()},
+                     {"reason", st.getColumn(3).getString()},
+                     {"at", datetime_of_ms(st.getColumn(4).getInt64())},
+                     {"moved", st.getColumn(6).getInt64()},
+                     {"undone_at", st.getColumn(5).isNull() ? json(nullptr) : json(datetime_of_ms(st.getColumn(5).getInt64()))}});
+    return out;
+  }
+
+  // The merge log (merge_patients): one row per merge, and one per field of
+  // a record it moved (or filled on the kept patient), with the value before
+  // and after as JSON, so that undo_merge moves back exactly those.
+  static void merge_tables(SQLite::Database& db) {
+    db.exec(
+        "CREATE TABLE IF NOT EXISTS srv_merge (merge_id TEXT PRIMARY KEY, keep_id TEXT NOT NULL, "
+        "duplicate_id TEXT NOT NULL, reason TEXT NOT NULL, at_ms INTEGER NOT NULL, undone_ms INTEGER);"
+        "CREATE INDEX IF NOT EXISTS srv_merge_duplicate ON srv_merge(duplicate_id);"
+        "CREATE TABLE IF NOT EXISTS srv_merge_move (merge_id TEXT NOT NULL, entity TEXT NOT NULL, "
+        "record_id TEXT NOT NULL, field TEXT NOT NULL, was TEXT NOT NULL, set_to TEXT NOT NULL, "
+        "PRIMARY KEY (merge_id, entity, record_id, field));");
+  }
+
+  // A patient a merge may use: it exists, is not deleted, is no tombstone.
+  static json live_patient(SQLite::Database& db, const std::string& id, const std::string& which) {
+    auto p = read_record(db, *find_entity("patient"), id);
+    if (!p) throw CentralError(404, "unknown_patient", which + ": no patient " + id);
+    if ((*p)["deleted"].get<bool>()) throw CentralError(409, "deleted", which + ": patient " + id + " was deleted");
+    if ((*p)["merged_into"].is_string())
+      throw CentralError(409, "merged", which + ": patient " + id + " was merged into " +
+                                            (*p)["merged_into"].get<std::string>() + " (a tombstone)");
+    return *p;
+  }
+
+  // Every field by which a record belongs to a patient (entities.h:
+  // by_server fields that refer to patients): a ref (patient_id) or a list
+  // (a home visit's patients).
+  static std::vector<std::pair<const EntitySpec*, const FieldSpec*>> patient_links() {
+    std::vector<std::pair<const EntitySpec*, const FieldSpec*>> out;
+    for (const EntitySpec* spec : entities())
+      for (const auto& f : spec->fields)
+        if (f.by_server && f.extra == "patient" && spec->name != "patient") out.push_back({spec, &f});
+    return out;
+  }
+
+  static std::vector<std::string> records_naming(SQLite::Database& db, const EntitySpec& spec, const FieldSpec& f,
+                                                 const std::string& patient_id) {
+    const std::string table(spec.name), column(f.name);
+    const std::string sql =
+        f.type == FieldType::ref
+            ? "SELECT id FROM " + table + " WHERE deleted = 0 AND " + column + " = ? ORDER BY rid"
+            : "SELECT id FROM " + table + " WHERE deleted = 0 AND EXISTS (SELECT 1 FROM json_each(" + table + "." +
+                  column + ") WHERE value = ?) ORDER BY rid";
+    SQLite::Statement q(db, sql);
+    q.bind(1, patient_id);
+    std::vector<std::string> ids;
+    while (q.executeStep()) ids.push_back(q.getColumn(0).getString());
+    return ids;
+  }
+
+  // Point record `id` (its field `f`) from patient `from` to `to`, as a
+  // server change, and log it under `merge_id`.
+  void move_link(SQLite::Database& db, const std::string& merge_id, const EntitySpec& spec, const FieldSpec& f,
+                 const std::string& id, const std::string& from, const std::string& to) {
+    const std::string field(f.name);
+    json was = from, set_to = to;
+    if (f.type != FieldType::ref) {
+      auto rec = read_record(db, spec, id);
+      if (!rec) return;
+      was = (*rec)[field];
+      set_to = json::array();
+      for (const auto& p : was) {
+        const json v = p == from ? json(to) : p;
+        if (std::find(set_to.begin(), set_to.end(), v) == set_to.end()) set_to.push_back(v);
+      }
+    }
+    update_here(db, std::string(spec.name), id, {{field, set_to}});
+    log_move(db, merge_id, std::string(spec.name), id, field, was, set_to);
+  }
+
+  static void log_move(SQLite::Database& db, const std::string& merge_id, const std::string& entity,
+                       const std::string& id, const std::string& field, const json& was, const json& set_to) {
+    SQLite::Statement ins(db, "INSERT OR REPLACE INTO srv_merge_move (merge_id, entity, record_id, field, was, set_to) "
+                              "VALUES (?, ?, ?, ?, ?, ?)");
+    ins.bind(1, merge_id);
+    ins.bind(2, entity);
+    ins.bind(3, id);
+    ins.bind(4, field);
+    ins.bind(5, was.dump());
+    ins.bind(6, set_to.dump());
+    ins.exec();
+  }
+
+  // A record a device added to a merged duplicate before it heard of the
+  // merge (it was offline): moved to the kept patient as it arrives, as a
+  // server change that goes back to that device too, and logged with the
+  // merge so that undo moves it back with the rest.
+  void follow_merges(SQLite::Database& db, const std::string& entity, const std::string& id) {
+    const EntitySpec* spec = find_entity(entity);
+    if (!spec || entity == "patient") return;
+    for (const auto& f : spec->fields) {
+      if (!f.by_server || f.extra != "patient") continue;
+      const std::string column(f.name);
+      auto& q = cached(db, f.type == FieldType::ref
+                               ? "SELECT p.id, p.merged_into FROM " + entity + " r JOIN patient p ON p.id = r." + column +
+                                     " WHERE r.id = ? AND p.merged_into IS NOT NULL"
+                               : "SELECT p.id, p.merged_into FROM " + entity + " r, json_each(r." + column +
+                                     ") j JOIN patient p ON p.id = j.value WHERE r.id = ? AND p.merged_into IS NOT NULL");
+      q.bind(1, id);
+      std::vector<std::pair<std::string, std::string>> tombstones;
+      while (q.executeStep()) tombstones.emplace_back(q.getColumn(0).getString(), q.getColumn(1).getString());
+      q.tryReset();
+      if (tombstones.empty()) continue;
+      merge_tables(db);
+      for (const auto& [dup, into] : tombstones) {
+        // The live end of a chain of merges.
+        std::string to = into;
+        for (int hops = 0; hops < 100; ++hops) {
+          auto p = read_record(db, *find_entity("patient"), to);
+          if (!p || !(*p)["merged_into"].is_string()) break;
+          to = (*p)["merged_into"].get<std::string>();
+        }
+        std::string merge_id;
+        SQLite::Statement m(db, "SELECT merge_id FROM srv_merge WHERE duplicate_id = ? AND undone_ms IS NULL "
+                                "ORDER BY at_ms DESC LIMIT 1");
+        m.bind(1, dup);
+        if (m.executeStep()) merge_id = m.getColumn(0).getString();
+        m.reset();
+        move_link(db, merge_id, *spec, f, id, dup, to);
+      }
+    }
+  }
+
+  // A device may not stamp a field the server alone changes (entities.h
+  // by_server), nor send a new patient that is already a tombstone.
+  std::optional<FieldError> by_server_refusal(const EntitySpec& spec, const json& change, bool held) {
+    if (auto it = change.find("stamps"); it != change.end() && it->is_object())
+      for (const auto& [k, v] : it->items()) {
+        const FieldSpec* f = spec.field(k);
+        if (!f || !f->by_server || !v.is_string()) continue;
+        if (auto h = Hlc::parse(v.get<std::string>()); h && h->node != server_id())
+          return FieldError{k, "not_allowed", {std::string(spec.name) + "." + k}};
+      }
+    if (!held && spec.name == "patient")
+      if (auto it = change.find("fields"); it != change.end() && it->is_object() && it->contains("merged_into") &&
+                                           !(*it)["merged_into"].is_null())
+        return FieldError{"merged_into", "not_allowed", {"patient.merged_into"}};
+    return std::nullopt;
   }
 
   json audit_log(int limit) override {
@@ -1196,6 +1483,7 @@ class SqliteCentralStore : public CentralStore {
     exists.bind(1, id);
     const bool held = exists.executeStep();
     exists.tryReset();
+    if (auto e = by_server_refusal(*spec, change, held)) return e;
     if (entity == "member") {
       // Staff belong to their team: a device may add and edit its own only.
       std::string stored;

@@ -250,3 +250,25 @@ TEST_CASE("schema v10: a version-9 database migrates with its staff intact, memb
                                                  {"program_version", 1}, {"result", "negative"}, {"clinician_id", mid}});
   CHECK((*s.get("screening", sid))["clinician_id"] == mid);
 }
+
+TEST_CASE("schema v12: a version-11 database migrates with its patients intact and searchable, none merged") {
+  TempPath path;
+  {
+    SQLite::Database db(path.str(), SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
+    migrate(db, record_rules(), 11);
+    REQUIRE(user_version(db) == 11);
+    db.exec("INSERT INTO settings (key, value) VALUES ('device_id', '0190a0b0-0000-7000-8000-0000000000dd')");
+  }
+  std::string pid;
+  {
+    Store s = open_store(path.str());
+    CHECK(user_version(s.db()) == current_schema_version());
+    pid = s.create("patient", {{"name", "热依汗古丽"}, {"sex", "F"}, {"birth_date", "1985-03-02"}});
+    CHECK((*s.get("patient", pid))["merged_into"].is_null());
+    REQUIRE(search_patients(s.db(), "reyihanguli").size() == 1);
+    // A device never merges: the field is the server's (entities.h by_server).
+    const auto errs = yz_test::validation_errors([&] { s.update("patient", pid, {{"merged_into", pid}}); });
+    REQUIRE(errs.size() == 1);
+    CHECK(errs[0].code == "not_editable");
+  }
+}

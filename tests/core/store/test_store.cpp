@@ -250,7 +250,8 @@ TEST_CASE("store: create/get round trip of every entity kind with every field") 
                                          {"village_code", "540102001001"},
                                          {"household_id", household},
                                          {"consent", true},
-                                         {"notes", "高血压病史十年"}},
+                                         {"notes", "高血压病史十年"},
+                                         {"merged_into", nullptr}},  // the server's merge alone sets it
                                         {{"ethnicity", "04"}, {"phone", "13908911234"}});
   const std::string visit = roundtrip("home_visit", {{"household_id", household},
                                                     {"clinic_day_id", day},

@@ -1,0 +1,69 @@
+#pragma once
+// Duplicate patients (DESIGN.md §5, §6): the same person registered twice,
+// typically offline on two devices of two teams whose areas overlap. The
+// rule that says two patient records may be one person lives here, once:
+// the coordinators' list (yizhen-server admin duplicates) and the warning at
+// registration (field_queries.h possible_duplicates) both use it.
+//
+// The rule, strongest first:
+//  - the same 身份证 number: score 100, reason "same_id_number";
+//  - two different 身份证 numbers: never a duplicate;
+//  - otherwise the same name — the same 汉字 ("same_name"), the same name in
+//    Tibetan or Uyghur script ("same_native_name"), or the same pinyin
+//    reading ("same_pinyin": transliteration variants such as 热依汗古丽 /
+//    热依罕古丽, both reyihanguli, with the readings of pinyin.h
+//    name_readings) — AND the same sex AND birth years at most one apart
+//    AND the same village, or the same township (the first 9 digits of the
+//    place code). Score 40-95: the name (汉字 50, native script 45, pinyin
+//    40), the birth date (the same day +25, year +15, a year apart +5), the
+//    place (village +20, township +10).
+
+#include <SQLiteCpp/Database.h>
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace yz {
+
+// What the rule compares of a patient record (stored forms; "" for empty).
+struct PatientFacts {
+  std::string id, name, name_native, sex, birth_date, id_number, village_code;
+};
+
+struct DuplicateMatch {
+  int score = 0;       // 1..100, higher is surer
+  std::string reason;  // "same_id_number", "same_name", "same_native_name" or "same_pinyin"
+  // What matched, for a person to judge: "reyihanguli · F · 1985/1986 · same township 653101001".
+  std::string detail;
+};
+
+// Whether `a` and `b` may be one person, by the rule above; nullopt if not.
+// Symmetric. Pure: no database, no clock.
+std::optional<DuplicateMatch> match_patients(const PatientFacts& a, const PatientFacts& b);
+
+// How two names match ("same_name", "same_native_name", "same_pinyin"), or
+// "" when they do not. `reading`: the pinyin both share, when by pinyin.
+std::string name_match(std::string_view name_a, std::string_view native_a, std::string_view name_b,
+                       std::string_view native_b, std::string* reading = nullptr);
+
+// Whether two birth dates (YYYY-MM-DD) are at most one year apart.
+bool birth_years_close(std::string_view a, std::string_view b);
+
+struct DuplicatePair {
+  PatientFacts a, b;  // a registered before b
+  DuplicateMatch match;
+};
+
+// Candidate pairs among live patients (neither deleted nor merged) with at
+// least one of the two in `area` (a place code prefix; "" for all), best
+// score first, at most `limit`. Candidates come in blocks grouped by SQL:
+// the same key of the search index (patient_key: whole name, pinyin
+// reading, native name) with the same sex and township, or the same 身份证
+// number; the rule runs on pairs within a block only, so the work grows
+// with the patients' count (one pass and a sort) and the size of blocks,
+// never with the square of all patients. Any connection (reader or writer).
+std::vector<DuplicatePair> find_duplicate_pairs(SQLite::Database& db, std::string_view area = {}, int limit = 1000);
+
+}  // namespace yz
