@@ -1299,7 +1299,7 @@ class SqliteCentralStore : public CentralStore {
     const FieldSpec* f = spec ? spec->field(field) : nullptr;
     if (!f || !f->editable || spec->append_only)
       throw CentralError(400, "not_editable", field + " of a " + entity + " cannot change");
-    const std::optional<json> held = read_record(db, *spec, id);
+    const std::optional<json> held = read_change(db, *spec, id);
     if (!held) throw CentralError(404, "not_found", "no " + entity + " " + id);
     if ((*held)["deleted"] == true) throw CentralError(409, "deleted", entity + " " + id + " was deleted");
     json typed = value;
@@ -1320,13 +1320,14 @@ class SqliteCentralStore : public CentralStore {
       out["from"] = from;
     }
     update_here(db, entity, id, {{field, typed}});
-    const json after = read_record(db, *spec, id).value_or(json::object());
+    const json after = read_change(db, *spec, id).value_or(json::object());
     out["value"] = after.contains("fields") ? after["fields"].value(field, json()) : json();
     out["hlc"] = after.contains("stamps") ? after["stamps"].value(field, std::string()) : std::string();
     return out;
   }
 
-  static std::optional<json> read_record(SQLite::Database& db, const EntitySpec& spec, const std::string& id) {
+  // The record as a change (fields, stamps, bases), or nullopt.
+  static std::optional<json> read_change(SQLite::Database& db, const EntitySpec& spec, const std::string& id) {
     ChangeReader r(db);
     auto c = r.read(spec, id);
     r.release();

@@ -65,6 +65,12 @@ inline const std::string& encrypted(const std::string& path) {
   return path;
 }
 
+// yizhenctl on a device database made by encrypted() (its passphrase set).
+inline yz::test::RunResult device_ctl(const std::string& db, std::vector<std::string> args) {
+  args.insert(args.begin(), {"/usr/bin/env", std::string("YIZHEN_PASSPHRASE=") + kDevicePassphrase, YIZHENCTL, "--db", db});
+  return yz::test::run(args);
+}
+
 struct Device {
   yz::Store store;
   yz::sync::WriterExec exec;

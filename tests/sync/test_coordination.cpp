@@ -278,8 +278,7 @@ TEST_CASE("Changes quarantined outside the area: one retried after the area is w
   // The laptop learns both at its next sync, and yizhenctl shows them.
   a.sync(server);
   CHECK(list_quarantine(a.store.db()).empty());
-  auto r = yz::test::run({"/usr/bin/env", std::string("YIZHEN_PASSPHRASE=") + kDevicePassphrase, YIZHENCTL, "--db",
-                          dir.file("a.db"), "quarantine", "--json"});
+  auto r = device_ctl(dir.file("a.db"), {"quarantine", "--json"});
   REQUIRE_MESSAGE(r.code == 0, r.err);
   const json shown = json::parse(r.out);
   REQUIRE(shown.size() == 2);

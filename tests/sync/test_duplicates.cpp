@@ -143,10 +143,10 @@ TEST_CASE("duplicates: found across teams, merged on the server, every laptop en
     CHECK(d->count("SELECT count(*) FROM quarantine") == 0);
     CHECK(d->count("SELECT count(*) FROM outbox WHERE acked = 0") == 0);
   }
-  r = yz::test::run({YIZHENCTL, "--db", dir.file("c.db"), "patient", "show", pb, "--json"});
+  r = device_ctl(dir.file("c.db"), {"patient", "show", pb, "--json"});
   REQUIRE_MESSAGE(r.code == 0, r.err);
   CHECK(json::parse(r.out)["patient"]["id"] == pa);
-  r = yz::test::run({YIZHENCTL, "--db", dir.file("a.db"), "patient", "show", pb});
+  r = device_ctl(dir.file("a.db"), {"patient", "show", pb});
   REQUIRE_MESSAGE(r.code == 0, r.err);
   CHECK(r.out.find("id        " + pa) != std::string::npos);
   CHECK(r.out.find("merged    " + pb) != std::string::npos);
