@@ -4,6 +4,7 @@
 #include <memory>
 
 #include "app/common/export_options.h"
+#include "app/common/report_options.h"
 #include "app/yizhen-server/admin_common.h"
 #include "core/base/errors.h"
 #include "core/queries/summary.h"
@@ -12,31 +13,32 @@
 using yz::server_admin::guarded;
 using yz::server_admin::print;
 
+namespace {
+
+// --lang: the language of a report or an export's headers.
+yz::Lang parsed_lang(const std::string& lang) {
+  if (lang != "zh" && lang != "en") throw yz::ValidationError(yz::FieldError{"lang", "bad_format", {"zh|en", lang}});
+  return lang == "en" ? yz::Lang::en : yz::Lang::zh;
+}
+
+}  // namespace
+
 void add_lists_admin(CLI::App& admin, const std::string& db, const bool& as_json, int& code) {
   struct Args {
-    yz::ReportQuery q;
-    std::string team, format = "md", lang = "zh";
+    yz::cli_common::ReportArgs report;
+    std::string team, lang = "zh";
   };
   auto a = std::make_shared<Args>();
   auto* rep = admin.add_subcommand("report", "Figures of every team's (or one team's) clinic days, by township");
   rep->add_option("--team", a->team, "One team (name or id)");
-  rep->add_option("--township", a->q.township, "Township or county code (prefix of the clinic day's place)");
-  rep->add_option("--from", a->q.from, "First date YYYY-MM-DD");
-  rep->add_option("--to", a->q.to, "Last date YYYY-MM-DD");
-  rep->add_option("--campaign", a->q.campaign, "Campaign name, as on the clinic days");
-  rep->add_option("--day", a->q.day_id, "One clinic day id");
-  rep->add_option("--as-of", a->q.as_of, "Date follow-ups are judged on (default: today)");
-  rep->add_option("--format", a->format, "md or json (--json is the same as --format json)");
+  yz::cli_common::add_report_options(rep, a->report);
   rep->add_option("--lang", a->lang, "zh or en");
   rep->callback([&db, &as_json, &code, a] {
     code = guarded([&] {
-      if (a->format != "md" && a->format != "json")
-        throw yz::ValidationError(yz::FieldError{"format", "bad_format", {"md|json", a->format}});
-      if (a->lang != "zh" && a->lang != "en")
-        throw yz::ValidationError(yz::FieldError{"lang", "bad_format", {"zh|en", a->lang}});
+      a->report.check();
+      const yz::Lang lang = parsed_lang(a->lang);
       auto store = yz::server_admin::open_central(db, true);
-      std::cout << store->report(a->team, a->q, !as_json && a->format == "md",
-                                 a->lang == "en" ? yz::Lang::en : yz::Lang::zh);
+      std::cout << store->report(a->team, a->report.q, !as_json && a->report.format == "md", lang);
       return 0;
     });
   });
@@ -49,10 +51,7 @@ void add_lists_admin(CLI::App& admin, const std::string& db, const bool& as_json
   exp->fallthrough();  // --lang after the list's name too
   auto lang = std::make_shared<std::string>("zh");
   exp->add_option("--lang", *lang, "Headers in zh or en");
-  auto language = [lang] {
-    if (*lang != "zh" && *lang != "en") throw yz::ValidationError(yz::FieldError{"lang", "bad_format", {"zh|en", *lang}});
-    return *lang == "en" ? yz::Lang::en : yz::Lang::zh;
-  };
+  auto language = [lang] { return parsed_lang(*lang); };
   auto la = std::make_shared<ScreeningListArgs>();
   add_screening_list_command(*exp, *la)->callback([&db, &as_json, &code, la, language] {
     code = guarded([&] {

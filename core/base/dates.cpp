@@ -76,4 +76,14 @@ int days_between(std::string_view from, std::string_view to) {
   return static_cast<int>((sys_days{must_parse(to)} - sys_days{must_parse(from)}).count());
 }
 
+int year_of(std::string_view date) {
+  if (date.size() < 4) return 0;
+  int y = 0;
+  for (size_t i = 0; i < 4; ++i) {
+    if (date[i] < '0' || date[i] > '9') return 0;
+    y = y * 10 + (date[i] - '0');
+  }
+  return y;
+}
+
 }  // namespace yz

@@ -31,6 +31,9 @@ std::string add_years(std::string_view date, int years);
 // counts on its day; one born on Feb 29 is a year older on Mar 1 of a common
 // year. Negative if `on` is before the birth date.
 int age_in_years(std::string_view birth_date, std::string_view on);
+// The year of a date (its first four digits), 0 when it does not start with
+// four digits; no calendar check (a birth date may be estimated).
+int year_of(std::string_view date);
 // Day of the week, 0 = Sunday … 6 = Saturday.
 unsigned weekday_of(std::string_view date);
 // Days from `from` to `to` (negative if `to` is earlier).

@@ -83,6 +83,8 @@ constexpr std::array kMessages{
     Entry{"date_before", "不能早于 {}", "cannot be before {}"},
     Entry{"date_order", "开始日期 {} 晚于结束日期 {}", "start date {} is after end date {}"},
     Entry{"cannot_write", "无法写入“{}”：{}", "cannot write \"{}\": {}"},
+    Entry{"day_or_dates", "请给出某一天（--day）或日期范围（--from/--to），不能同时给出",
+          "give either --day or --from/--to, not both"},
     Entry{"bad_format", "格式应为 {}，收到“{}”", "format must be {}, got \"{}\""},
     // Sync authorization (sync/server): why the server set a pushed change aside.
     Entry{"not_allowed", "{} 记录由服务器管理，设备不能修改", "{} records are server configuration; a device cannot change them"},

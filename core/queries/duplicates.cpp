@@ -7,6 +7,7 @@
 #include <map>
 #include <set>
 
+#include "core/base/dates.h"
 #include "core/domain/pinyin.h"
 #include "core/domain/search.h"
 #include "core/store/column_text.h"
@@ -14,16 +15,6 @@
 namespace yz {
 
 namespace {
-
-int year_of(std::string_view date) {
-  if (date.size() < 4) return 0;
-  int y = 0;
-  for (size_t i = 0; i < 4; ++i) {
-    if (date[i] < '0' || date[i] > '9') return 0;
-    y = y * 10 + (date[i] - '0');
-  }
-  return y;
-}
 
 std::set<std::string> readings_of(std::string_view name) {
   std::set<std::string> out;

@@ -6,6 +6,7 @@
 #include <cstdlib>
 #include <set>
 
+#include "core/base/dates.h"
 #include "core/store/column_text.h"
 #include "core/base/utf8.h"
 #include "core/store/entities.h"
@@ -36,15 +37,6 @@ std::string joined_pinyin(std::string_view name) {
   return s;
 }
 
-int year_of(std::string_view date) {
-  if (date.size() < 4) return 0;
-  int y = 0;
-  for (size_t i = 0; i < 4; ++i) {
-    if (date[i] < '0' || date[i] > '9') return 0;
-    y = y * 10 + (date[i] - '0');
-  }
-  return y;
-}
 }  // namespace
 
 std::vector<PlaceRow> list_places(SQLite::Database& db) {

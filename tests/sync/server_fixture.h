@@ -65,6 +65,17 @@ inline const std::string& encrypted(const std::string& path) {
   return path;
 }
 
+// An admin verb's --json answer; the verb must succeed.
+inline nlohmann::json admin_json(const Server& s, std::vector<std::string> args) {
+  args.push_back("--json");
+  auto r = s.admin(args);
+  REQUIRE_MESSAGE(r.code == 0, r.err);
+  return nlohmann::json::parse(r.out);
+}
+inline nlohmann::json admin_json(const Server& s, const char* verb) {
+  return admin_json(s, std::vector<std::string>{verb});
+}
+
 // yizhenctl on a device database made by encrypted() (its passphrase set).
 inline yz::test::RunResult device_ctl(const std::string& db, std::vector<std::string> args) {
   args.insert(args.begin(), {"/usr/bin/env", std::string("YIZHEN_PASSPHRASE=") + kDevicePassphrase, YIZHENCTL, "--db", db});

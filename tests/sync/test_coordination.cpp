@@ -22,13 +22,6 @@ using namespace yz_sync_test;
 
 namespace {
 
-json admin_json(const Server& s, std::vector<std::string> args) {
-  args.push_back("--json");
-  auto r = s.admin(args);
-  REQUIRE_MESSAGE(r.code == 0, r.err);
-  return json::parse(r.out);
-}
-
 // What any change on the central database moves: the feed's end, the
 // audit's length, the open conflicts and quarantine rows.
 std::string central_state(const Server& s) {

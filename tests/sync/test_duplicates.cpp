@@ -27,13 +27,6 @@ using namespace yz_sync_test;
 
 namespace {
 
-json admin_json(const Server& server, std::vector<std::string> args) {
-  args.push_back("--json");
-  auto r = server.admin(args);
-  REQUIRE_MESSAGE(r.code == 0, r.err);
-  return json::parse(r.out);
-}
-
 int64_t on_patient(Device& d, const std::string& table, const std::string& pid) {
   return d.count("SELECT count(*) FROM " + table + " WHERE patient_id = '" + pid + "'");
 }

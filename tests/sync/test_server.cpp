@@ -23,12 +23,6 @@ namespace fs = std::filesystem;
 
 namespace {
 
-json admin_json(const Server& s, const std::string& verb) {
-  auto r = s.admin({verb, "--json"});
-  REQUIRE_MESSAGE(r.code == 0, r.err);
-  return json::parse(r.out);
-}
-
 std::string add_visit(Store& s, const std::string& village = "540102001001") {
   std::string pid;
   s.transact([&](Writer& w) {

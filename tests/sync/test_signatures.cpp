@@ -31,12 +31,6 @@ namespace {
 
 int64_t now_ms() { return SystemClock().now_ms(); }
 
-json admin_json(const Server& s, const std::string& verb) {
-  auto r = s.admin({verb, "--json"});
-  REQUIRE_MESSAGE(r.code == 0, r.err);
-  return json::parse(r.out);
-}
-
 // A canary patient: a name and a 身份证 number found nowhere else.
 const std::string kCanaryName = "金丝雀测试央宗";
 std::string canary_id() {

@@ -37,13 +37,6 @@ namespace {
 
 int64_t now_ms() { return SystemClock().now_ms(); }
 
-json admin_json(const Server& s, std::vector<std::string> args) {
-  args.push_back("--json");
-  auto r = s.admin(args);
-  REQUIRE_MESSAGE(r.code == 0, r.err);
-  return json::parse(r.out);
-}
-
 std::string one(Device& d, const std::string& sql) {
   SQLite::Statement q(d.store.db(), sql);
   return q.executeStep() && !q.getColumn(0).isNull() ? q.getColumn(0).getString() : std::string();
