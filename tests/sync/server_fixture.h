@@ -72,9 +72,6 @@ inline nlohmann::json admin_json(const Server& s, std::vector<std::string> args)
   REQUIRE_MESSAGE(r.code == 0, r.err);
   return nlohmann::json::parse(r.out);
 }
-inline nlohmann::json admin_json(const Server& s, const char* verb) {
-  return admin_json(s, std::vector<std::string>{verb});
-}
 
 // yizhenctl on a device database made by encrypted() (its passphrase set).
 inline yz::test::RunResult device_ctl(const std::string& db, std::vector<std::string> args) {

@@ -70,15 +70,15 @@ TEST_CASE("admin report: every team's figures from the central store, or one tea
   CHECK(md.out.find("| patient visits (人次) | 5 |") != std::string::npos);
 
   // Bad input: one line naming what is wrong, exit 1 for an unknown team.
-  for (const auto& [args, want] : std::vector<std::pair<std::vector<std::string>, int>>{
+  for (const auto& bad : std::vector<std::pair<std::vector<std::string>, int>>{
            {{"report", "--team", "没有这个队"}, 1},
            {{"report", "--from", "2026-02-30"}, 2},
            {{"report", "--format", "pdf"}, 2},
            {{"report", "--township", "54x"}, 2},
            {{"report", "--day", "01900000-0000-7000-8000-000000000000"}, 1}}) {
-    const auto r = server.admin(args);
-    CAPTURE(args.back());
-    CHECK(r.code == want);
+    const auto r = server.admin(bad.first);  // not a structured binding: doctest's checks are lambdas
+    CAPTURE(bad.first.back());
+    CHECK(r.code == bad.second);
     CHECK(std::count(r.err.begin(), r.err.end(), '\n') == 1);
   }
 }

@@ -66,13 +66,13 @@ TEST_CASE("What one device records reaches another device of the team, once") {
   // Syncing again moves nothing and the server holds each record once.
   a.sync(server);
   b.sync(server);
-  const json st = admin_json(server, "stats");
+  const json st = admin_json(server, {"stats"});
   CHECK(st["patient"] == 1);
   CHECK(st["observation"] == 3);
   CHECK(st["batches"] == 1);
   CHECK(st["devices"] == 2);
   // What arrived, per device and per day and team (the dashboard's figures).
-  for (const auto& d : admin_json(server, "devices")) {
+  for (const auto& d : admin_json(server, {"devices"})) {
     const bool sender = d["device_id"] == a.store.device_id();
     CHECK(d["batches"] == (sender ? 1 : 0));
     CHECK(d["by_usb"] == 0);
@@ -106,7 +106,7 @@ TEST_CASE("Concurrent edits on two devices land in the server's conflict log") {
   a.sync(server);
   b.sync(server);
   a.sync(server);
-  const json conflicts = admin_json(server, "conflicts");
+  const json conflicts = admin_json(server, {"conflicts"});
   REQUIRE(conflicts.size() == 1);
   CHECK(conflicts[0]["field"] == "phone");
   // Both devices end with the same value as the server.
@@ -131,7 +131,7 @@ TEST_CASE("A revoked device is refused from its next contact, others carry on") 
   CHECK(pending_changes(a.store.db()) == 5);  // nothing lost on the device
   add_visit(b.store);
   CHECK_NOTHROW(b.sync(server));
-  CHECK(admin_json(server, "stats")["patient"] == 1);
+  CHECK(admin_json(server, {"stats"})["patient"] == 1);
   // A used code cannot enroll anyone else.
   const std::string code = server.enroll_code();
   Device c(dir.file("c.db")), d(dir.file("d.db"));
@@ -242,7 +242,7 @@ TEST_CASE("Batch files travel on a USB stick, damaged files are refused, receipt
   CHECK(bad.code == 2);
   CHECK(bad.err.find("a.batch.json") != std::string::npos);
   CHECK(bad.err.find("b.batch.json") != std::string::npos);
-  CHECK(admin_json(server, "stats")["patient"] == 0);
+  CHECK(admin_json(server, {"stats"})["patient"] == 0);
   CHECK(fs::is_empty(dir.file("receipts")));
 
   auto ok = server.admin({"import-batches", dir.file("usb"), "--receipts-to", dir.file("receipts")});
@@ -257,9 +257,9 @@ TEST_CASE("Batch files travel on a USB stick, damaged files are refused, receipt
   CHECK(twice_j["known"] == 1);
   CHECK(fs::exists(dir.file("receipts2")));
   CHECK(!fs::is_empty(dir.file("receipts2")));
-  CHECK(admin_json(server, "stats")["patient"] == 3);
-  CHECK(admin_json(server, "stats")["batches"] == 1);
-  const json usb_device = admin_json(server, "devices")[0];  // what arrived came by stick
+  CHECK(admin_json(server, {"stats"})["patient"] == 3);
+  CHECK(admin_json(server, {"stats"})["batches"] == 1);
+  const json usb_device = admin_json(server, {"devices"})[0];  // what arrived came by stick
   CHECK(usb_device["batches"] == 1);
   CHECK(usb_device["by_usb"] == 1);
   const auto receipts = sync::import_receipts(a.exec, dir.file("receipts"));
@@ -316,11 +316,11 @@ TEST_CASE("Devices with clocks at 1970 and three years ahead merge through the s
     CHECK((*d->store.get("patient", p_fast))["phone"] == "13912345678");
     CHECK(d->store.get("patient", p_old).has_value());
   }
-  CHECK(admin_json(server, "quarantine").empty());
-  CHECK(admin_json(server, "conflicts").empty());
+  CHECK(admin_json(server, {"quarantine"}).empty());
+  CHECK(admin_json(server, {"conflicts"}).empty());
   // Coordinators see which laptops' clocks are off.
   int64_t skew_epoch = 0, skew_ahead = 0;
-  for (const auto& d : admin_json(server, "devices")) {
+  for (const auto& d : admin_json(server, {"devices"})) {
     if (d["device_id"] == old_laptop.store.device_id()) skew_epoch = d["clock_skew_ms"].get<int64_t>();
     if (d["device_id"] == fast_laptop.store.device_id()) skew_ahead = d["clock_skew_ms"].get<int64_t>();
   }
@@ -328,11 +328,11 @@ TEST_CASE("Devices with clocks at 1970 and three years ahead merge through the s
   // A device that only pulls is seen too: last contact counts pulls.
   Device quiet(dir.file("d.db"));
   quiet.enroll(server, server.enroll_code());
-  const json batches_before = admin_json(server, "stats")["batches"];
+  const json batches_before = admin_json(server, {"stats"})["batches"];
   quiet.sync(server);
-  CHECK(admin_json(server, "stats")["batches"] == batches_before);  // it sent nothing: only pulled
+  CHECK(admin_json(server, {"stats"})["batches"] == batches_before);  // it sent nothing: only pulled
   bool seen = false;
-  for (const auto& d : admin_json(server, "devices"))
+  for (const auto& d : admin_json(server, {"devices"}))
     if (d["device_id"] == quiet.store.device_id()) seen = d["last_seen_at"].is_string();
   CHECK(seen);
   CHECK(skew_ahead > int64_t{2} * 365 * 86'400'000);
@@ -352,7 +352,7 @@ TEST_CASE("A revoked device enrolled again delivers what it sealed under its old
   a.enroll(server, server.enroll_code());
   a.sync(server);
   CHECK(pending_changes(a.store.db()) == 0);
-  CHECK(admin_json(server, "stats")["patient"] == 1);
+  CHECK(admin_json(server, {"stats"})["patient"] == 1);
   // A live device cannot be enrolled twice.
   CHECK_THROWS_AS(a.enroll(server, server.enroll_code()), sync::SyncError);
   httplib::Client http(server.url);

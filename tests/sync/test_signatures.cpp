@@ -273,7 +273,7 @@ TEST_CASE("A tampered sealed file and a batch signed by another device's key are
   CHECK(contains(r.err, "elsewhere.batch.json: the sealed batch does not open"));
   CHECK(contains(r.err, as_a["batch_id"].get<std::string>() + ".batch.json: the batch is not signed by this device"));
   CHECK(fs::is_empty(dir.file("receipts")));
-  CHECK(admin_json(server, "stats")["patient"] == 0);
+  CHECK(admin_json(server, {"stats"})["patient"] == 0);
   // Over HTTP with A's own token, B's signature is refused too.
   httplib::Client http(server.url);
   auto res = http.Post("/v1/batches", {{"Authorization", "Bearer " + *a.store.setting(sync::kTokenKey)}}, as_a.dump(),
