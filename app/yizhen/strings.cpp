@@ -672,6 +672,12 @@ const Table& table(Lang lang) {
 Lang g_lang = Lang::zh;
 }  // namespace
 
+S role_label(const std::string& role) {
+  if (role == "nurse") return S::fs_role_nurse;
+  if (role == "coordinator") return S::fs_role_coordinator;
+  return S::fs_role_clinician;
+}
+
 const char* tr(S key, Lang lang) {
   const auto i = static_cast<size_t>(key);
   if (i >= kCount) return "?";

@@ -347,6 +347,10 @@ inline const char* tr(S key) { return tr(key, ui_lang()); }
 std::string trf(S key, ...);
 std::string trf(Lang lang, S key, ...);
 
+// The label of a staff role ("clinician", "nurse", "coordinator"; anything
+// else reads as clinician).
+S role_label(const std::string& role);
+
 // Every string of both tables (to build the font's glyph set).
 std::vector<const char*> all_strings();
 

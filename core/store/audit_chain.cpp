@@ -5,6 +5,8 @@
 
 #include <stdexcept>
 
+#include "core/store/sodium_init.h"
+
 namespace yz {
 
 namespace {
@@ -46,7 +48,7 @@ AuditRow row_of(SQLite::Statement& q) {
 }  // namespace
 
 std::string audit_row_digest(const std::string& prev, const AuditRow& row) {
-  if (sodium_init() < 0) throw std::runtime_error("libsodium failed to initialise");
+  ensure_sodium();
   crypto_hash_sha256_state st;
   crypto_hash_sha256_init(&st);
   put(st, prev);

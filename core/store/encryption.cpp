@@ -12,6 +12,8 @@
 #include <stdexcept>
 #include <vector>
 
+#include "core/store/sodium_init.h"
+
 namespace yz {
 
 namespace {
@@ -312,7 +314,7 @@ int x_open(sqlite3_vfs* vfs, sqlite3_filename name, sqlite3_file* pf, int flags,
 }
 
 sqlite3_vfs* make_vfs() {
-  if (sodium_init() < 0) throw std::runtime_error("libsodium failed to initialise");
+  ensure_sodium();
   sqlite3_initialize();
   static sqlite3_vfs vfs;
   sqlite3_vfs* root = root_vfs();

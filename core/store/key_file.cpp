@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "core/base/files.h"
+#include "core/store/sodium_init.h"
 
 namespace yz {
 
@@ -44,10 +45,6 @@ void derive(WrapKey& out, const std::string& passphrase, const unsigned char* sa
   if (crypto_pwhash(out.k, sizeof out.k, passphrase.data(), passphrase.size(), salt, limits.ops, limits.mem,
                     crypto_pwhash_ALG_ARGON2ID13) != 0)
     throw std::runtime_error("key file: not enough memory for the key derivation");
-}
-
-void init_sodium() {
-  if (sodium_init() < 0) throw std::runtime_error("libsodium failed to initialise");
 }
 
 void write_wrapped(const std::string& db_path, const DatabaseKey& key, const std::string& passphrase,
@@ -100,13 +97,13 @@ DatabaseKey create_key_file(const std::string& db_path, const std::string& passp
 
 void write_key_file(const std::string& db_path, const DatabaseKey& key, const std::string& passphrase,
                     KdfLimits limits) {
-  init_sodium();
+  ensure_sodium();
   if (key_file_exists(db_path)) throw std::runtime_error("key file: " + key_file_path(db_path) + " already exists");
   write_wrapped(db_path, key, passphrase, limits);
 }
 
 DatabaseKey unlock_key_file(const std::string& db_path, const std::string& passphrase) {
-  init_sodium();
+  ensure_sodium();
   json doc;
   try {
     doc = json::parse(read_file(key_file_path(db_path)));

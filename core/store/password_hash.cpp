@@ -4,16 +4,12 @@
 
 #include <stdexcept>
 
+#include "core/store/sodium_init.h"
+
 namespace yz {
 
-namespace {
-void init_sodium() {
-  if (sodium_init() < 0) throw std::runtime_error("libsodium could not start");
-}
-}  // namespace
-
 std::string argon2id_hash(std::string_view secret) {
-  init_sodium();
+  ensure_sodium();
   char out[crypto_pwhash_STRBYTES];
   if (crypto_pwhash_str(out, secret.data(), secret.size(), crypto_pwhash_OPSLIMIT_INTERACTIVE,
                         crypto_pwhash_MEMLIMIT_INTERACTIVE) != 0)
@@ -23,7 +19,7 @@ std::string argon2id_hash(std::string_view secret) {
 
 bool argon2id_matches(std::string_view hash, std::string_view secret) {
   if (hash.empty() || hash.size() >= crypto_pwhash_STRBYTES) return false;
-  init_sodium();
+  ensure_sodium();
   const std::string h(hash);  // crypto_pwhash_str_verify wants it NUL-terminated
   return crypto_pwhash_str_verify(h.c_str(), secret.data(), secret.size()) == 0;
 }

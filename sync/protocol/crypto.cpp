@@ -5,14 +5,11 @@
 #include <stdexcept>
 #include <vector>
 
+#include "core/store/sodium_init.h"
+
 namespace yz::sync {
 
 namespace {
-
-void ensure_sodium() {
-  static const bool ok = sodium_init() >= 0;
-  if (!ok) throw std::runtime_error("libsodium failed to initialise");
-}
 
 std::string to_hex(const unsigned char* data, size_t n) {
   std::string out(n * 2 + 1, '\0');

@@ -2,6 +2,7 @@
 // land, the records a save writes.
 #include <doctest/doctest.h>
 
+#include "tests/support/id_cards.h"
 #include "app/yizhen/model/forms.h"
 #include "core/care/clinic_day.h"
 #include "core/queries/views.h"
@@ -13,7 +14,7 @@ using namespace yz::app;
 
 namespace {
 // GB 11643 check digit of a valid card: 540102198503020020 (卓玛, F).
-constexpr const char* kCard = "540102198503020020";
+using yz::test::kCard;  // a woman born 1985-03-02
 }
 
 TEST_CASE("typing a valid ID number fills birth date and sex") {

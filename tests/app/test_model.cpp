@@ -2,6 +2,7 @@
 // what an action does and what the screens then show.
 #include <doctest/doctest.h>
 
+#include "tests/support/id_cards.h"
 #include "app/yizhen/model/app_model.h"
 #include "app/yizhen/model/summary.h"
 #include "core/care/follow_up.h"
@@ -17,7 +18,7 @@ using namespace yz;
 using namespace yz::app;
 
 namespace {
-constexpr const char* kCard = "540102198503020020";
+using yz::test::kCard;  // a woman born 1985-03-02
 
 PatientForm zhuoma() {
   PatientForm f;

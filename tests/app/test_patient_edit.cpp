@@ -5,6 +5,7 @@
 // history, a good one shows on the card; a correction replaces the encounter.
 #include <doctest/doctest.h>
 
+#include "tests/support/id_cards.h"
 #include "app/yizhen/model/app_model.h"
 #include "app/yizhen/model/patient_edit.h"
 #include "app/yizhen/strings.h"
@@ -14,7 +15,7 @@ using namespace yz;
 using namespace yz::app;
 
 namespace {
-constexpr const char* kCard = "540102198503020020";  // a woman born 1985-03-02
+using yz::test::kCard;  // a woman born 1985-03-02
 
 json zhuoma_record() {
   return {{"id", "p1"},

@@ -3,6 +3,7 @@
 // show, the live result, and what a save writes.
 #include <doctest/doctest.h>
 
+#include "tests/support/id_cards.h"
 #include "app/yizhen/model/app_model.h"
 #include "app/yizhen/model/enroll.h"
 #include "app/yizhen/model/forms.h"
@@ -14,7 +15,7 @@ using namespace yz;
 using namespace yz::app;
 
 namespace {
-constexpr const char* kCard = "540102198503020020";  // 卓玛, F, born 1985-03-02
+using yz::test::kCard;  // a woman born 1985-03-02
 
 std::string add_zhuoma(Store& s) {
   PatientForm f;

@@ -18,6 +18,13 @@ inline yz::test::RunResult ctl(const std::string& db, std::vector<std::string> a
   return yz::test::run(args);
 }
 
+// `yizhenctl stats --json` of `db`, which must succeed.
+inline nlohmann::json stats(const std::string& db) {
+  auto r = ctl(db, {"stats", "--json"});
+  REQUIRE(r.code == 0);
+  return nlohmann::json::parse(r.out);
+}
+
 inline int lines(const std::string& s) {
   int n = 0;
   for (char c : s) n += c == '\n';

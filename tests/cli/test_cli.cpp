@@ -22,12 +22,6 @@ using namespace yz_cli_test;
 namespace {
 
 
-json stats(const std::string& db) {
-  auto r = ctl(db, {"stats", "--json"});
-  REQUIRE(r.code == 0);
-  return json::parse(r.out);
-}
-
 // A valid 身份证 number for a woman born 1985-03-02 in 城关区, Lhasa.
 const char* kIdNumber = "540102198503020020";
 

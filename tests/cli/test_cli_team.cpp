@@ -13,12 +13,6 @@ using namespace yz_cli_test;
 
 namespace {
 
-json stats(const std::string& db) {
-  auto r = ctl(db, {"stats", "--json"});
-  REQUIRE(r.code == 0);
-  return json::parse(r.out);
-}
-
 // Bad input: exit 2, one line naming `field`, nothing written.
 void refused(const std::string& db, const std::vector<std::string>& args, const std::string& field) {
   const json before = stats(db);

@@ -16,6 +16,11 @@
 
 namespace yz::test {
 
+// The programs under test, as built (compile definitions of gui_tests).
+inline const std::string kApp = YIZHEN_APP;
+inline const std::string kCtl = YIZHENCTL;
+inline const std::string kServer = YIZHEN_SERVER;
+
 // Path of a program found on PATH, or empty.
 std::string which(const std::string& name);
 

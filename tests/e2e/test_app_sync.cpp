@@ -17,9 +17,6 @@ using json = nlohmann::json;
 using namespace yz::test;
 
 namespace {
-const std::string kApp = YIZHEN_APP;
-const std::string kCtl = YIZHENCTL;
-const std::string kServer = YIZHEN_SERVER;
 
 // Window coordinates at 1366x768, Chinese, text scale 1, on the Sync screen.
 constexpr std::pair<int, int> kUrlField{414, 317};  // 服务器地址

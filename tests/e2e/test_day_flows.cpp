@@ -21,7 +21,6 @@ using json = nlohmann::json;
 using namespace yz::test;
 
 namespace {
-const std::string kApp = YIZHEN_APP;
 
 // Window coordinates at 1366x768, Chinese, text scale 1.
 constexpr std::pair<int, int> kVillageRow{288, 563};      // new clinic day: 塔巴村 in the place list

@@ -13,8 +13,6 @@ using json = nlohmann::json;
 using namespace yz::test;
 
 namespace {
-const std::string kApp = YIZHEN_APP;
-const std::string kCtl = YIZHENCTL;
 constexpr const char* kCard = "540102198503020020";  // a woman born 1985-03-02
 
 // A laptop with its team, one village and 卓玛 (age 41, a phone, no 身份证).

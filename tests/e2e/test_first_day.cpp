@@ -25,9 +25,6 @@ using namespace yz::test;
 
 namespace {
 
-const std::string kApp = YIZHEN_APP;
-const std::string kCtl = YIZHENCTL;
-const std::string kServer = YIZHEN_SERVER;
 const std::string kCountyList = std::string(SOURCE_DIR) + "/tests/sync/data/mozhugongka.csv";
 
 // Where the app draws what the test clicks at 1366x768, Chinese, text scale

@@ -18,8 +18,6 @@ using namespace yz::test;
 
 namespace {
 
-const std::string kApp = YIZHEN_APP;
-const std::string kCtl = YIZHENCTL;
 
 // The screen a screenshot run of the app on `db` drew.
 std::string start_screen(const std::string& display, TempDir& dir, const std::string& db, const std::string& name) {

@@ -21,9 +21,6 @@ using json = nlohmann::json;
 using namespace yz::test;
 
 namespace {
-const std::string kApp = YIZHEN_APP;
-const std::string kCtl = YIZHENCTL;
-const std::string kServer = YIZHEN_SERVER;
 // Where the Sync screen draws the export folder field and its button at
 // 1366x768, English, text scale 1, for an enrolled laptop whose server is
 // down (the offline state and its two lines above; window coordinates).

@@ -25,8 +25,6 @@ using namespace yz::test;
 
 namespace {
 
-const std::string kApp = YIZHEN_APP;
-const std::string kCtl = YIZHENCTL;
 const std::string kPass = "tashi-delek-2026";  // Latin: xdotool types it without remapping keys
 
 // yizhenctl on the encrypted database, the passphrase from the environment.

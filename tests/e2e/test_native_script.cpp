@@ -17,7 +17,6 @@ using json = nlohmann::json;
 using namespace yz::test;
 
 namespace {
-const std::string kApp = YIZHEN_APP;
 const std::string kShots = std::string(E2E_OUT_DIR) + "/native-script";
 
 // A shot into this test's folder, and into $YIZHEN_E2E_SHOTS when set.

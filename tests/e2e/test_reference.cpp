@@ -14,8 +14,6 @@ using json = nlohmann::json;
 using namespace yz::test;
 
 namespace {
-const std::string kApp = YIZHEN_APP;
-const std::string kCtl = YIZHENCTL;
 
 // Window coordinates at 1366x768, Chinese, text scale 1, with the patient
 // below open on the encounter screen, its form scrolled by four wheel notches

@@ -21,7 +21,6 @@ using json = nlohmann::json;
 using namespace yz::test;
 
 namespace {
-const std::string kApp = YIZHEN_APP;
 
 // Window coordinates at 1366x768, Chinese, text scale 1, on the encounter
 // form scrolled to its end (the wheel over the form).

@@ -22,10 +22,10 @@ namespace {
 
 constexpr int64_t kNow = 1'795'000'000'000;  // 2026-11-18
 
-struct Device {
+struct ClockedDevice {
   ManualClock clock{kNow};
   Store store;
-  explicit Device(const std::string& path) : store(open_store(yz_sync_test::encrypted(path), opts())) {}
+  explicit ClockedDevice(const std::string& path) : store(open_store(yz_sync_test::encrypted(path), opts())) {}
   StoreOptions opts() {
     StoreOptions o;
     o.clock = &clock;
@@ -52,7 +52,7 @@ ApplyOutcome merge_into(Store& s, const json& change) {
 }
 
 // Ship one record from `from` to `to`.
-ApplyOutcome ship(Device& from, Device& to, std::string_view entity, const std::string& id) {
+ApplyOutcome ship(ClockedDevice& from, ClockedDevice& to, std::string_view entity, const std::string& id) {
   return merge_into(to.store, change_of(from.store, entity, id));
 }
 
@@ -62,7 +62,7 @@ int64_t count(Store& s, const std::string& sql) { return s.db().execAndGet(sql).
 
 TEST_CASE("A record shipped to another device arrives whole, and again changes nothing") {
   yz::test::TempDir dir;
-  Device a(dir.file("a.db")), b(dir.file("b.db"));
+  ClockedDevice a(dir.file("a.db")), b(dir.file("b.db"));
   const std::string pid = a.store.create("patient", {{"name", "卓玛"}, {"sex", "F"}, {"age", 40}, {"phone", "13800000000"}});
   auto first = ship(a, b, "patient", pid);
   CHECK(first.status == ApplyOutcome::Status::inserted);
@@ -79,7 +79,7 @@ TEST_CASE("A record shipped to another device arrives whole, and again changes n
 
 TEST_CASE("A later edit made after seeing the earlier one wins without a conflict") {
   yz::test::TempDir dir;
-  Device a(dir.file("a.db")), b(dir.file("b.db"));
+  ClockedDevice a(dir.file("a.db")), b(dir.file("b.db"));
   const std::string pid = a.store.create("patient", {{"name", "次仁"}, {"sex", "M"}, {"age", 50}});
   ship(a, b, "patient", pid);
   a.clock.advance(1000);
@@ -104,7 +104,7 @@ TEST_CASE("A later edit made after seeing the earlier one wins without a conflic
 
 TEST_CASE("Concurrent edits of one field converge on both sides and are logged as conflicts") {
   yz::test::TempDir dir;
-  Device a(dir.file("a.db")), b(dir.file("b.db"));
+  ClockedDevice a(dir.file("a.db")), b(dir.file("b.db"));
   const std::string pid = a.store.create("patient", {{"name", "阿依古丽"}, {"sex", "F"}, {"age", 30}});
   ship(a, b, "patient", pid);
   a.clock.advance(1000);
@@ -132,7 +132,7 @@ TEST_CASE("Concurrent edits of one field converge on both sides and are logged a
 
 TEST_CASE("A deletion wins over a concurrent edit and is never undone") {
   yz::test::TempDir dir;
-  Device a(dir.file("a.db")), b(dir.file("b.db"));
+  ClockedDevice a(dir.file("a.db")), b(dir.file("b.db"));
   const std::string pid = a.store.create("patient", {{"name", "格桑"}, {"sex", "M"}, {"age", 20}});
   ship(a, b, "patient", pid);
   a.store.remove("patient", pid);
@@ -147,7 +147,7 @@ TEST_CASE("A deletion wins over a concurrent edit and is never undone") {
 
 TEST_CASE("Append-only records never change after creation") {
   yz::test::TempDir dir;
-  Device a(dir.file("a.db")), b(dir.file("b.db"));
+  ClockedDevice a(dir.file("a.db")), b(dir.file("b.db"));
   const std::string pid = a.store.create("patient", {{"name", "央金"}, {"sex", "F"}, {"age", 60}});
   const std::string oid = a.store.create(
       "observation", {{"patient_id", pid}, {"kind", "sbp"}, {"value", 150}, {"unit", "mmHg"}});
@@ -162,7 +162,7 @@ TEST_CASE("Append-only records never change after creation") {
 
 TEST_CASE("A corrected encounter travels as a new record and a tombstone, with its vitals") {
   yz::test::TempDir dir;
-  Device a(dir.file("a.db")), b(dir.file("b.db"));
+  ClockedDevice a(dir.file("a.db")), b(dir.file("b.db"));
   const std::string pid = a.store.create("patient", {{"name", "央金"}, {"sex", "F"}, {"age", 60}});
   EncounterInput in;
   in.fields = {{"patient_id", pid}, {"station", "内科"}, {"complaint", "头晕"}};
@@ -193,7 +193,7 @@ TEST_CASE("A corrected encounter travels as a new record and a tombstone, with i
 
 TEST_CASE("A dispense's dose and frequency travel with it, and a bad dose from another device is quarantined") {
   yz::test::TempDir dir;
-  Device a(dir.file("a.db")), b(dir.file("b.db"));
+  ClockedDevice a(dir.file("a.db")), b(dir.file("b.db"));
   const std::string pid = a.store.create("patient", {{"name", "拉姆"}, {"sex", "F"}, {"age", 52}});
   EncounterInput in;
   in.fields = {{"patient_id", pid}, {"station", "内科"}};
@@ -226,7 +226,7 @@ TEST_CASE("A dispense's dose and frequency travel with it, and a bad dose from a
 
 TEST_CASE("An invalid change is quarantined with the field and reason, and nothing is written") {
   yz::test::TempDir dir;
-  Device a(dir.file("a.db")), b(dir.file("b.db"));
+  ClockedDevice a(dir.file("a.db")), b(dir.file("b.db"));
   const std::string pid = a.store.create("patient", {{"name", "达瓦"}, {"sex", "M"}, {"age", 33}});
   json bad = change_of(a.store, "patient", pid);
   bad["fields"]["sex"] = "X";
@@ -252,7 +252,7 @@ TEST_CASE("An invalid change is quarantined with the field and reason, and nothi
 
 TEST_CASE("A device whose clock says 1970 still orders its edit after what it has seen") {
   yz::test::TempDir dir;
-  Device a(dir.file("a.db")), b(dir.file("b.db"));
+  ClockedDevice a(dir.file("a.db")), b(dir.file("b.db"));
   const std::string pid = a.store.create("patient", {{"name", "拉姆"}, {"sex", "F"}, {"age", 45}});
   a.clock.advance(1000);
   a.store.update("patient", pid, {{"phone", "13500000001"}});
@@ -268,7 +268,7 @@ TEST_CASE("A device whose clock says 1970 still orders its edit after what it ha
 
 TEST_CASE("A device three years ahead merges, and does not move other devices' dates") {
   yz::test::TempDir dir;
-  Device a(dir.file("a.db")), c(dir.file("c.db"));
+  ClockedDevice a(dir.file("a.db")), c(dir.file("c.db"));
   c.clock.set(kNow + int64_t{3} * 365 * 86'400'000);
   const std::string a_today = a.store.today();
   const std::string pid = c.store.create("patient", {{"name", "米玛"}, {"sex", "F"}, {"age", 28}});
@@ -287,7 +287,7 @@ TEST_CASE("A device three years ahead merges, and does not move other devices' d
 
 TEST_CASE("A conflict closes when an edit made after both values wins, not when a third concurrent edit does") {
   yz::test::TempDir dir;
-  Device a(dir.file("a.db")), b(dir.file("b.db")), c(dir.file("c.db"));
+  ClockedDevice a(dir.file("a.db")), b(dir.file("b.db")), c(dir.file("c.db"));
   const std::string pid = a.store.create("patient", {{"name", "阿依古丽"}, {"sex", "F"}, {"age", 30}});
   ship(a, b, "patient", pid);
   ship(a, c, "patient", pid);

@@ -21,12 +21,6 @@ namespace {
 constexpr const char* kStations[] = {"登记", "内科", "外科", "骨科", "妇科", "儿科", "消化", "眼科", "藏医", "药房"};
 constexpr const char* kRoles[] = {"clinician", "nurse", "coordinator"};
 
-S role_label(const std::string& role) {
-  if (role == "nurse") return S::fs_role_nurse;
-  if (role == "coordinator") return S::fs_role_coordinator;
-  return S::fs_role_clinician;
-}
-
 void step_title(int step) {
   static const S kTitles[] = {S::fs_step_language, S::fs_step_team, S::fs_step_staff, S::fs_step_stations,
                               S::fs_step_county};

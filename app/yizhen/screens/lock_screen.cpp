@@ -16,12 +16,6 @@ namespace yz::app {
 
 namespace {
 
-S role_label(const std::string& role) {
-  if (role == "nurse") return S::fs_role_nurse;
-  if (role == "coordinator") return S::fs_role_coordinator;
-  return S::fs_role_clinician;
-}
-
 void wipe(std::string& s) {
   std::fill(s.begin(), s.end(), '\0');
   s.clear();

@@ -95,13 +95,26 @@ void kill_rounds(const std::string& db, const std::string& passphrase, int kills
   int killed_mid_run = 0;
   for (; rounds < kills || (acked.size() <= kEnoughAcked && rounds < 4 * kills); ++rounds) {
     auto [pid, fd] = start_writer(db, passphrase);
-    std::this_thread::sleep_for(
-        std::chrono::microseconds(first_save_us / 2 + static_cast<long>(rng() % static_cast<unsigned>(first_save_us / 2 + 60000))));
+    // Even rounds kill at a random moment around the first save (before it,
+    // or inside one); odd rounds wait for the first acknowledgement and kill
+    // within the next 60 ms, so that kills land mid-save and acknowledged
+    // saves accumulate however slow the machine is today.
+    std::string out;
+    if (rounds % 2 == 0) {
+      std::this_thread::sleep_for(std::chrono::microseconds(
+          first_save_us / 2 + static_cast<long>(rng() % static_cast<unsigned>(first_save_us / 2 + 60000))));
+    } else {
+      while (read(fd, &c, 1) == 1) {
+        out += c;
+        if (c == '\n') break;
+      }
+      std::this_thread::sleep_for(std::chrono::microseconds(rng() % 60000));
+    }
     kill(pid, SIGKILL);
     int status = 0;
     waitpid(pid, &status, 0);
     killed_mid_run += WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL;
-    const std::string out = read_all(fd);
+    out += read_all(fd);
     // Only whole lines were acknowledged; a cut last line was not.
     size_t start = 0;
     for (size_t nl; (nl = out.find('\n', start)) != std::string::npos; start = nl + 1)
