@@ -28,6 +28,7 @@
 #include "app/yizhen-server/admin_places.h"
 #include "core/base/files.h"
 #include "sync/server/central_store.h"
+#include "sync/server/console_api.h"
 #include "sync/server/http_api.h"
 #include "sync/server/import.h"
 #include "sync/server/tls.h"
@@ -295,10 +296,12 @@ int main(int argc, char** argv) {
     httplib::Server& server = *owned;
     auto store = yz::server_admin::open_central(db, false);  // the first start makes the database
     static std::mutex log_mu;
-    install_routes(server, *store, JsonLimits{}, [](const std::string& line) {
+    const LogFn log = [](const std::string& line) {
       std::lock_guard lock(log_mu);
       std::cerr << line << std::endl;
-    });
+    };
+    install_routes(server, *store, JsonLimits{}, log);
+    install_console_routes(server, *store, log, ConsoleOptions{.secure = !tls_cert.empty()});
     port = bind_server(server, host, port);
     if (port < 0) throw std::runtime_error("cannot listen on " + listen);
     g_server = &server;
@@ -312,6 +315,8 @@ int main(int argc, char** argv) {
       std::cerr << "no admin account yet: make the first one with\n  yizhen-server --db " << db
                 << " admin account add --name NAME --role admin   (the password is asked, or read from stdin)"
                 << std::endl;
+    std::cerr << "coordinators' console: " << (fingerprint.empty() ? "http" : "https") << "://" << host << ":" << port
+              << "/" << std::endl;
     std::cout << "yizhen-server " << store->server_id() << " listening on " << (fingerprint.empty() ? "http" : "https")
               << "://" << host << ":" << port;
     if (!fingerprint.empty()) std::cout << " (certificate sha256 " << fingerprint << ")";
