@@ -2,11 +2,14 @@
 
 #include <httplib.h>
 
+#include <filesystem>
 #include <functional>
 #include <map>
 #include <string_view>
 
 #include "core/base/errors.h"
+#include "core/base/files.h"
+#include "sync/protocol/crypto.h"
 #include "sync/server/console_assets.h"
 #include "sync/server/console_session.h"
 #include "sync/server/teams.h"
@@ -91,6 +94,7 @@ struct Call {
   std::string entity = "console";
   std::string record_id;
   json detail = json::object();
+  bool audited = false;  // a GET audited too (an export of patients' data)
 };
 
 using Fn = std::function<void(Call&, const httplib::Request&, httplib::Response&)>;
@@ -252,6 +256,63 @@ class Console : public std::enable_shared_from_this<Console> {
                  answer(res, 200, json::parse(store_.report(req.get_param_value("team"), q, false, Lang::zh)));
                }));
 
+    // Lists of patients to download (admin, coordinator of the place): the
+    // store writes the file (and audits the export); it is sent and removed.
+    server.Get(api + R"(/exports/(follow-ups|screening-list))",
+               endpoint("export", ConsoleRight::coordinate, [this](Call& c, auto& req, auto& res) {
+                 const std::string list = req.matches[1];
+                 c.audited = true;  // refused or not
+                 c.action = "create";
+                 c.entity = "export";
+                 c.record_id = list;
+                 const ExportFormat format = parse_export_format(req.get_param_value("format"));
+                 const IdNumbers ids = req.get_param_value("mask") == "0" ? IdNumbers::whole : IdNumbers::masked;
+                 const Sheets sheets = req.get_param_value("by_township") == "1" ? Sheets::per_township : Sheets::one;
+                 const Lang lang = req.get_param_value("lang") == "en" ? Lang::en : Lang::zh;
+                 std::string place = req.get_param_value("place");
+                 if (c.who.role == "coordinator") {
+                   if (place.empty()) place = c.who.area;
+                   if (!area_covers(c.who.area, place))
+                     throw CentralError(403, "outside_area", "place: outside your area " + c.who.area);
+                 }
+                 const std::string ext = format == ExportFormat::xlsx ? ".xlsx" : ".csv";
+                 const std::filesystem::path file =
+                     std::filesystem::temp_directory_path() / ("yizhen-console-" + random_token(12) + ext);
+                 struct Remove {
+                   std::filesystem::path p;
+                   ~Remove() {
+                     std::error_code ec;
+                     std::filesystem::remove(p, ec);
+                   }
+                 } remove{file};
+                 ExportSummary done;
+                 if (list == "follow-ups") {
+                   WorklistQuery q;
+                   q.place = place;
+                   q.from = req.get_param_value("from");
+                   q.until = req.get_param_value("to");
+                   q.program = req.get_param_value("program");
+                   done = store_.export_follow_ups(q, format, file.string(), lang, ids, sheets);
+                 } else {
+                   ScreeningListQuery q;
+                   q.program = req.get_param_value("program");
+                   q.result = req.get_param_value("result");
+                   q.township = place;
+                   q.from = req.get_param_value("from");
+                   q.to = req.get_param_value("to");
+                   done = store_.export_screening_list(q, format, file.string(), lang, ids, sheets);
+                 }
+                 c.detail = {{"place", place}, {"rows", done.rows}, {"ids_masked", ids == IdNumbers::masked},
+                             {"format", ext.substr(1)}};
+                 res.status = 200;
+                 res.set_header("Content-Disposition", "attachment; filename=\"" + list + ext + "\"");
+                 res.set_header("X-Export-Rows", std::to_string(done.rows));
+                 res.set_content(read_file(file.string()),
+                                 format == ExportFormat::xlsx
+                                     ? "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+                                     : "text/csv; charset=utf-8");
+               }));
+
     // Audit and accounts (admin).
     server.Get(api + "/audit", endpoint("audit", ConsoleRight::administer, [this](Call&, auto& req, auto& res) {
                  answer(res, 200, store_.audit_log(int_param(req, "limit", 200, 1, 5000)));
@@ -330,7 +391,7 @@ class Console : public std::enable_shared_from_this<Console> {
         refused = false;
         run(c, req, res, fn);
       }
-      if (post || refused) {
+      if (post || refused || c.audited) {
         json detail = c.detail;
         detail["verb"] = verb;
         detail["status"] = res.status;

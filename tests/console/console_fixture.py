@@ -156,6 +156,11 @@ class Device:
     def edit_phone(self, pid, phone):
         self.ctl("patient", "edit", pid, "--phone", phone)
 
+    def screen_bp(self, pid, sbp, dbp):
+        """A hypertension screening (an abnormal one makes a follow-up)."""
+        self.ctl("screen", "--patient", pid, "--program", "hypertension", "--answers",
+                 json.dumps({"sbp": sbp, "dbp": dbp}))
+
     def sync(self):
         # 4: changes still pending (quarantined ones are not)
         return self.ctl("sync", ok=(0, 4))
@@ -192,7 +197,13 @@ class Browser:
         for arg in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu", "--lang=zh-CN",
                     "--window-size=%d,%d" % (width, height)):
             opts.add_argument(arg)
+        self.downloads = os.path.join(shots, "..", "downloads")
+        os.makedirs(self.downloads, exist_ok=True)
+        opts.add_experimental_option("prefs", {"download.default_directory": os.path.abspath(self.downloads),
+                                               "download.prompt_for_download": False})
         self.driver = webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=opts)
+        self.driver.execute_cdp_cmd("Page.setDownloadBehavior",
+                                    {"behavior": "allow", "downloadPath": os.path.abspath(self.downloads)})
         self.driver.set_window_size(width, height)
         self.server = server
         self.shots = shots
@@ -246,6 +257,20 @@ class Browser:
         path = os.path.join(self.shots, name + ".png")
         self.driver.save_screenshot(path)
         return path
+
+    def downloaded(self, name, timeout=15):
+        """The bytes of a finished download, which is then removed."""
+        path = os.path.join(self.downloads, name)
+        end = time.time() + timeout
+        while time.time() < end:
+            if os.path.exists(path) and not os.path.exists(path + ".crdownload"):
+                time.sleep(0.1)
+                with open(path, "rb") as f:
+                    data = f.read()
+                os.remove(path)
+                return data
+            time.sleep(0.1)
+        raise RuntimeError("no download " + name)
 
     def quit(self):
         self.driver.quit()

@@ -5,9 +5,13 @@ quarantined change retried and discarded, a duplicate merged and the merge
 undone), and is refused another area's rows through the API; a viewer
 reaches reports only."""
 
+import csv
+import io
 import json
+import os
+import zipfile
 
-from console_fixture import Browser, Failures, Server, seed_area, temp_dir
+from console_fixture import Browser, Failures, Server, id_number, seed_area, temp_dir
 
 F = Failures()
 check = F.check
@@ -20,6 +24,15 @@ browser = None
 try:
     a = seed_area(s, "拉萨队", "540102", "540102001001", "540102", "a")
     m = seed_area(s, "墨竹工卡队", "540127", "540127100001", "540127", "m")
+    # Follow-ups from abnormal screenings: two in our area (one with a 身份证), one in theirs.
+    a1, m1 = a["devices"][0], m["devices"][0]
+    card = id_number("540102", "19700101", "011")
+    for name, village, sbp, dbp, card_no, dev in (("次仁", "540102001001", 185, 100, card, a1),
+                                                    ("多吉", "540102001001", 150, 92, None, a1),
+                                                    ("边巴", "540127100001", 170, 95, None, m1)):
+        dev.screen_bp(dev.patient(name, "M", village, id_no=card_no, age=60), sbp, dbp)
+    a1.sync()
+    m1.sync()
     conflicts = s.admin_json("conflicts")
     mine = [c for c in conflicts if c["id"] == a["conflict_patient"]]
     theirs = [c for c in conflicts if c["id"] == m["conflict_patient"]]
@@ -41,7 +54,7 @@ try:
     rows = b.finds("#devices tbody tr")
     check(len(rows) == 2 and all("拉萨队" in r.text for r in rows), "only the area's laptops: %s" % [r.text for r in rows])
     menu = {e.get_attribute("id") for e in b.finds("#nav a")}
-    check(menu == {"nav-dashboard", "nav-conflicts", "nav-quarantine", "nav-duplicates", "nav-reports"}, "menu %s" % menu)
+    check(menu == {"nav-dashboard", "nav-conflicts", "nav-quarantine", "nav-duplicates", "nav-exports", "nav-reports"}, "menu %s" % menu)
     b.shot("coordinator-dashboard")
 
     # Conflicts: only ours; resolved with a value and reason.
@@ -56,7 +69,6 @@ try:
     b.wait("#no-conflicts")
     left = s.admin_json("conflicts")
     check([c["conflict_id"] for c in left] == [theirs[0]["conflict_id"]], "ours closed, theirs open: %s" % left)
-    a1 = a["devices"][0]
     a1.sync()
     shown = json.loads(a1.ctl("--json", "patient", "show", a["conflict_patient"]).stdout)
     check("13600000004" in json.dumps(shown), "the laptop took the chosen phone after its sync")
@@ -94,6 +106,37 @@ try:
     b.click("[data-undo='%s']" % mid)
     b.wait_gone("[data-undo='%s']" % mid)
     check(s.admin_json("merges")[0]["undone_at"] is not None, "the merge undone in the store")
+
+    # Exports: our area's follow-ups, 身份证 masked, as CSV and as a workbook.
+    b.page("exports")
+    check(b.find("#export-place").get_attribute("value") == "540102", "the place starts as the area")
+    b.find("#export-format option[value=csv]").click()
+    b.click("#export-submit")
+    rows = list(csv.reader(io.StringIO(b.downloaded("follow-ups.csv").decode("utf-8-sig"))))
+    names = {c for r in rows for c in r}
+    check("次仁" in names and "多吉" in names and "边巴" not in names, "our follow-ups only: %s" % rows[1:])
+    check(card not in str(rows) and (card[:6] in str(rows) and card[-4:] in str(rows)), "身份证 masked (first 6, last 4)")
+    reference = os.path.join(tmp, "reference.csv")
+    s.admin("export", "follow-ups", "--village", "540102", "--format", "csv", "--out", reference, "--mask-ids")
+    with open(reference, encoding="utf-8-sig") as f:
+        check(len(list(csv.reader(f))) == len(rows), "as many rows as admin export")
+    b.wait_text("#msg", "2")
+    b.find("#export-format option[value=xlsx]").click()
+    b.click("#export-submit")
+    book = zipfile.ZipFile(io.BytesIO(b.downloaded("follow-ups.xlsx")))
+    sheets = [n for n in book.namelist() if n.startswith("xl/worksheets/sheet")]
+    strings = book.read("xl/sharedStrings.xml").decode() if "xl/sharedStrings.xml" in book.namelist() else ""
+    text = strings + "".join(book.read(n).decode() for n in sheets)
+    check(len(sheets) == 1 and "次仁" in text and "多吉" in text and "边巴" not in text and card not in text,
+          "a workbook, a sheet for the one township: %d sheets" % len(sheets))
+    b.type("#export-place", "540127")
+    b.click("#export-submit")
+    b.wait_text("#msg", "outside")
+    b.shot("exports")
+    exports = [r for r in s.admin_json("audit", "list", "--limit", "500")
+               if r["actor"] == "console:拉萨协调员" and r["entity"] == "export"]
+    check(len(exports) == 3 and exports[1]["detail"]["rows"] == 2 and exports[1]["detail"]["ids_masked"],
+          "each export audited with its rows: %s" % exports)
 
     # Reports: narrowed to the area.
     b.page("reports")
@@ -133,7 +176,8 @@ try:
     check(not b.finds("#accounts"), "no account list for a viewer")
     b.shot("viewer-forbidden")
     cookie, csrf = s.login("查看者")
-    for path in ("/accounts", "/audit", "/teams", "/dashboard", "/conflicts", "/quarantine", "/duplicates"):
+    for path in ("/accounts", "/audit", "/teams", "/dashboard", "/conflicts", "/quarantine", "/duplicates",
+                 "/exports/follow-ups?format=csv"):
         check(s.request("GET", "/api/v1/console" + path, cookie=cookie)[0] == 403, "viewer: %s is 403" % path)
     status, _, _, _ = s.request("POST", "/api/v1/console/accounts",
                                 {"name": "x", "role": "admin", "area": "", "password": "a viewer's attempt"},

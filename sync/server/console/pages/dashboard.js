@@ -38,6 +38,7 @@ function drawArrivals(canvas, rows) {
   const datasets = teams.map((team, i) => ({
     label: team,
     backgroundColor: colors[i % colors.length],
+    maxBarThickness: 48,
     data: dates.map((date) => rows.filter((r) => r.date === date && r.team === team).reduce((n, r) => n + r.records, 0)),
   }));
   new window.Chart(canvas, {
