@@ -141,6 +141,7 @@ try:
     # Reports: narrowed to the area.
     b.page("reports")
     b.wait("#report-figures")
+    check(b.find("[data-figure=fig_screenings] .n").text == "2", "the coordinator's report counts their area's 2 screenings")
     b.shot("coordinator-reports")
 
     # Another area through the API: refused as unknown, nothing changed.
@@ -170,6 +171,7 @@ try:
     menu = {e.get_attribute("id") for e in b.finds("#nav a")}
     check(menu == {"nav-reports"}, "a viewer's menu: %s" % menu)
     b.wait("#report-figures")
+    check(b.find("[data-figure=fig_screenings] .n").text == "3", "the viewer's report counts all 3 screenings")
     b.shot("viewer-reports")
     b.open("#/accounts")
     b.wait_text("#msg", "您的角色不能查看此页面")

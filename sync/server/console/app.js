@@ -40,8 +40,9 @@ function fail(e) {
     route();
     return;
   }
-  if (e instanceof ApiError && e.status === 403 && e.code === 'forbidden') return say(t('forbidden'));
-  say(t('error', e.message));
+  if (e && e.status === 403 && e.code === 'forbidden') return say(t('forbidden'));
+  const known = e && e.code && strings[state.lang]['problem_' + e.code];
+  say(t('error', known ? t('problem_with_detail', known, e.message) : e.message));
 }
 
 const ctx = {

@@ -48,8 +48,8 @@ function show(out, r, t, h) {
     new window.Chart(canvas, {
       type: 'bar',
       data: { labels: programs.map((p) => p.name), datasets: [
-        { label: t('col_screened'), backgroundColor: '#0f4c81', data: programs.map((p) => p.screened) },
-        { label: t('col_positive'), backgroundColor: '#c62828', data: programs.map((p) => p.positive) }] },
+        { label: t('col_screened'), maxBarThickness: 48, backgroundColor: '#0f4c81', data: programs.map((p) => p.screened) },
+        { label: t('col_positive'), maxBarThickness: 48, backgroundColor: '#c62828', data: programs.map((p) => p.positive) }] },
       options: { responsive: true, maintainAspectRatio: false, animation: false, scales: { y: { beginAtZero: true } } },
     });
 }
