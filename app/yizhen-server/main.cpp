@@ -315,12 +315,13 @@ int main(int argc, char** argv) {
       std::cerr << "no admin account yet: make the first one with\n  yizhen-server --db " << db
                 << " admin account add --name NAME --role admin   (the password is asked, or read from stdin)"
                 << std::endl;
-    std::cerr << "coordinators' console: " << (fingerprint.empty() ? "http" : "https") << "://" << host << ":" << port
-              << "/" << std::endl;
     std::cout << "yizhen-server " << store->server_id() << " listening on " << (fingerprint.empty() ? "http" : "https")
               << "://" << host << ":" << port;
     if (!fingerprint.empty()) std::cout << " (certificate sha256 " << fingerprint << ")";
     std::cout << std::endl;
+    // After the line scripts wait for, and with no address in it (they take
+    // the first one printed).
+    std::cerr << "the coordinators' console is at / on the same address (open it in a browser)" << std::endl;
     server.listen_after_bind();
     return 0;
   });

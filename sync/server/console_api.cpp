@@ -453,7 +453,14 @@ class Console : public std::enable_shared_from_this<Console> {
       return;
     }
     const ConsoleToken t = new_console_token();
-    store_.open_console_session(t.key, who->name, req.remote_addr, o_.idle_ms);
+    try {
+      store_.open_console_session(t.key, who->name, req.remote_addr, o_.idle_ms);
+    } catch (const CentralError& e) {
+      return send_problem(res, e.status(), e.code(), e.what());
+    } catch (const std::exception& e) {
+      if (log_) log_(std::string("console: session not opened: ") + typeid(e).name());
+      return send_problem(res, 500, "internal", "the server could not handle this request");
+    }
     res.set_header("Set-Cookie", session_cookie(t.token, o_.secure));
     audit(who->name, req.remote_addr, "create", "console_session", who->name, {{"verb", "login"}, {"status", 200}});
     answer(res, 200, {{"name", who->name}, {"role", who->role}, {"area", who->area}, {"csrf", console_csrf(t.token)}});

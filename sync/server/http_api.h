@@ -52,8 +52,8 @@ void install_routes(httplib::Server& server, CentralStore& store, const JsonLimi
 // Returns the port, or -1 when it cannot be bound.
 int bind_server(httplib::Server& server, const std::string& host, int port, const ServerTuning& tuning = {});
 
-// The response header naming an answer's problem code (for the log line and
-// the console's audit; stripped of nothing: clients may read it too).
+// The response header naming an answer's problem code (the log line and
+// the console's audit read it).
 inline constexpr const char* kProblemHeader = "X-Yizhen-Problem";
 // Answers `status` with a JSON problem detail ({"type", "title", "status",
 // "code", "detail"}), as every error of the API is answered.

@@ -13,6 +13,7 @@ import signal
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 
 from selenium import webdriver
@@ -186,7 +187,6 @@ def seed_area(server, team, area, village, region, prefix):
     outside = a.patient("达瓦", "F", area[:4] + "99001001", age=33)
     a.sync()
     b.sync()
-    a.sync()
     return {"devices": (a, b), "conflict_patient": shared, "dup": (dup_a, dup_b), "outside": outside}
 
 
@@ -205,9 +205,15 @@ class Browser:
         self.driver.execute_cdp_cmd("Page.setDownloadBehavior",
                                     {"behavior": "allow", "downloadPath": os.path.abspath(self.downloads)})
         self.driver.set_window_size(width, height)
+        self.viewport(width, height)
         self.server = server
         self.shots = shots
         os.makedirs(shots, exist_ok=True)
+
+    def viewport(self, width, height):
+        """The page's size exactly (screenshots are this size), a phone's when narrow."""
+        self.driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride",
+                                    {"width": width, "height": height, "deviceScaleFactor": 1, "mobile": width < 600})
 
     def open(self, hash_=""):
         self.driver.get(self.server.url + "/" + hash_)
@@ -274,6 +280,28 @@ class Browser:
 
     def quit(self):
         self.driver.quit()
+
+
+def in_background(fn, *args):
+    """Runs fn(*args) on a thread (seeding while the browser starts);
+    the returned function waits and gives its result or raises its error."""
+    out = {}
+
+    def run():
+        try:
+            out["value"] = fn(*args)
+        except BaseException as e:  # handed to the waiting caller
+            out["error"] = e
+
+    t = threading.Thread(target=run)
+    t.start()
+
+    def wait():
+        t.join()
+        if "error" in out:
+            raise out["error"]
+        return out["value"]
+    return wait
 
 
 def temp_dir(name):

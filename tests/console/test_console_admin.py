@@ -11,7 +11,7 @@ import sqlite3
 import sys
 import time
 
-from console_fixture import Browser, Device, Failures, Server, seed_area, temp_dir
+from console_fixture import Browser, Device, Failures, Server, in_background, seed_area, temp_dir
 
 F = Failures()
 check = F.check
@@ -21,7 +21,9 @@ s.account("管理员", "admin")
 s.start()
 browser = None
 try:
-    seed = seed_area(s, "拉萨队", "540102", "540102001001", "540102", "a")
+    seeded = in_background(seed_area, s, "拉萨队", "540102", "540102001001", "540102", "a")
+    browser = Browser(s, tmp + "/shots")
+    seed = seeded()
     quarantined = s.admin_json("quarantine")
     check(len(quarantined) == 1, "one change quarantined outside the area: %s" % quarantined)
 
@@ -38,7 +40,6 @@ try:
     check(s.request("GET", "/console/nothing.js")[0] == 404, "an unknown asset is 404")
     check(s.request("GET", "/api/v1/console/dashboard")[0] == 401, "the API needs a session")
 
-    browser = Browser(s, tmp + "/shots")
     b = browser
     b.open()
     # A wrong password: refused, said without saying which part was wrong.
@@ -149,7 +150,7 @@ try:
     b.wait_text("#nav-dashboard", "概览")
 
     # On a phone.
-    b.driver.set_window_size(390, 844)
+    b.viewport(390, 844)
     b.page("dashboard")
     b.wait("#stats")
     b.shot("dashboard-phone")
@@ -157,7 +158,7 @@ try:
         "return [...document.querySelectorAll('button, #nav a, input, select')]"
         ".filter(e => e.offsetParent && e.getBoundingClientRect().height < 44).map(e => e.outerHTML)")
     check(not small, "every control is at least 44 px high: %s" % small[:3])
-    b.driver.set_window_size(1366, 768)
+    b.viewport(1366, 768)
 
     # The cookie, and the session kept only as a hash.
     status, body, headers, set_cookie = s.request("POST", "/api/v1/console/login", {"name": "管理员", "password": "correct horse battery"})

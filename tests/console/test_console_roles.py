@@ -11,7 +11,7 @@ import json
 import os
 import zipfile
 
-from console_fixture import Browser, Failures, Server, id_number, seed_area, temp_dir
+from console_fixture import Browser, Failures, Server, id_number, in_background, seed_area, temp_dir
 
 F = Failures()
 check = F.check
@@ -22,8 +22,11 @@ s.account("查看者", "viewer")
 s.start()
 browser = None
 try:
-    a = seed_area(s, "拉萨队", "540102", "540102001001", "540102", "a")
-    m = seed_area(s, "墨竹工卡队", "540127", "540127100001", "540127", "m")
+    # The two teams' laptops seed at once, while the browser starts.
+    seed_a = in_background(seed_area, s, "拉萨队", "540102", "540102001001", "540102", "a")
+    seed_m = in_background(seed_area, s, "墨竹工卡队", "540127", "540127100001", "540127", "m")
+    browser = Browser(s, tmp + "/shots")
+    a, m = seed_a(), seed_m()
     # Follow-ups from abnormal screenings: two in our area (one with a 身份证), one in theirs.
     a1, m1 = a["devices"][0], m["devices"][0]
     card = id_number("540102", "19700101", "011")
@@ -45,7 +48,6 @@ try:
     p_theirs = [p for p in pairs if {p["a_id"], p["b_id"]} == set(m["dup"])]
     check(any({p["a_id"], p["b_id"]} == set(a["dup"]) for p in pairs) and p_theirs, "a duplicate pair in each area")
 
-    browser = Browser(s, tmp + "/shots")
     b = browser
     b.open()
     b.login("拉萨协调员")
