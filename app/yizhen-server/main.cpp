@@ -28,6 +28,7 @@
 #include "app/yizhen-server/admin_places.h"
 #include "core/base/files.h"
 #include "sync/server/central_store.h"
+#include "sync/server/console_api.h"
 #include "sync/server/http_api.h"
 #include "sync/server/import.h"
 #include "sync/server/tls.h"
@@ -295,10 +296,12 @@ int main(int argc, char** argv) {
     httplib::Server& server = *owned;
     auto store = yz::server_admin::open_central(db, false);  // the first start makes the database
     static std::mutex log_mu;
-    install_routes(server, *store, JsonLimits{}, [](const std::string& line) {
+    const LogFn log = [](const std::string& line) {
       std::lock_guard lock(log_mu);
       std::cerr << line << std::endl;
-    });
+    };
+    install_routes(server, *store, JsonLimits{}, log);
+    install_console_routes(server, *store, log, ConsoleOptions{.secure = !tls_cert.empty()});
     port = bind_server(server, host, port);
     if (port < 0) throw std::runtime_error("cannot listen on " + listen);
     g_server = &server;
@@ -316,6 +319,9 @@ int main(int argc, char** argv) {
               << "://" << host << ":" << port;
     if (!fingerprint.empty()) std::cout << " (certificate sha256 " << fingerprint << ")";
     std::cout << std::endl;
+    // After the line scripts wait for, and with no address in it (they take
+    // the first one printed).
+    std::cerr << "the coordinators' console is at / on the same address (open it in a browser)" << std::endl;
     server.listen_after_bind();
     return 0;
   });

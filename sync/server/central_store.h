@@ -266,6 +266,32 @@ class CentralStore {
   // pull. Throws CentralError (404 no_quarantine; 409 closed; 400
   // reason_required).
   virtual json discard_quarantined(int64_t quarantine_id, const std::string& reason);
+
+  // The coordinators' web console (sync/server/console_api.h). Sessions are
+  // kept only by `key`, the hash of the cookie's token (crypto.h token_key):
+  // the token itself never reaches the database.
+  //
+  // Open a session of the account `account` (a name sign_in accepted) from
+  // `address`; sessions idle longer than `idle_ms` are forgotten here too.
+  virtual void open_console_session(const std::string& key, const std::string& account, const std::string& address,
+                                    int64_t idle_ms);
+  // The account of the session `key` as it is now (a disabled account has
+  // no session), or nullopt: unknown, or idle longer than `idle_ms` (then
+  // forgotten). A use moves its idle time on.
+  virtual std::optional<AccountInfo> console_session(const std::string& key, int64_t idle_ms);
+  // Forget the session `key` (logout); unknown: nothing.
+  virtual void close_console_session(const std::string& key);
+  // One row of the server's audit for a console request: actor
+  // "console:ACCOUNT" (or "console" before sign-in), `action` one of the
+  // audit's (create, update, delete, import), `detail` with the client's
+  // "address" added. Never a password, token or patient data in `detail`.
+  virtual void audit_console(const std::string& account, const std::string& address, const std::string& action,
+                             const std::string& entity, const std::string& record_id, const json& detail);
+  // The place code a record belongs to (its village, clinic day's place,
+  // ...: the area rule that pull and authorisation use), "-" for team-wide
+  // records, "" for an unknown record. A coordinator's console sees a
+  // record when teams.h area_covers(their area, this).
+  virtual std::string record_area(const std::string& entity, const std::string& id);
 };
 
 inline json CentralStore::import_places(const std::vector<ListedPlace>&) {
@@ -298,6 +324,18 @@ inline json CentralStore::undo_merge(const std::string&, const std::string&) {
 }
 inline json CentralStore::merges(int) {
   throw CentralError(501, "not_supported", "this central store cannot list merges");
+}
+inline void CentralStore::open_console_session(const std::string&, const std::string&, const std::string&, int64_t) {
+  throw CentralError(501, "not_supported", "this central store has no console sessions");
+}
+inline std::optional<AccountInfo> CentralStore::console_session(const std::string&, int64_t) { return std::nullopt; }
+inline void CentralStore::close_console_session(const std::string&) {}
+inline void CentralStore::audit_console(const std::string&, const std::string&, const std::string&, const std::string&,
+                                        const std::string&, const json&) {
+  throw CentralError(501, "not_supported", "this central store cannot audit console requests");
+}
+inline std::string CentralStore::record_area(const std::string&, const std::string&) {
+  throw CentralError(501, "not_supported", "this central store cannot tell a record's area");
 }
 
 // The embedded SQLite central store at `path` (created if missing), with

@@ -16,7 +16,7 @@ namespace yz::sync {
 namespace {
 
 // The problem code of a response, for the log line (not sent to clients).
-constexpr const char* kOutcomeHeader = "X-Yizhen-Problem";
+constexpr const char* kOutcomeHeader = kProblemHeader;
 constexpr const char* kDeviceHeader = "X-Yizhen-Device";
 
 void problem(httplib::Response& res, int status, const std::string& code, const std::string& detail) {
@@ -364,6 +364,10 @@ void install_routes(httplib::Server& server, CentralStore& store, const JsonLimi
     line += " outcome=" + (outcome.empty() ? std::string("ok") : outcome);
     log(line);
   });
+}
+
+void send_problem(httplib::Response& res, int status, const std::string& code, const std::string& detail) {
+  problem(res, status, code, detail);
 }
 
 int bind_server(httplib::Server& server, const std::string& host, int port, const ServerTuning& tuning) {

@@ -24,6 +24,7 @@
 
 namespace httplib {
 class Server;
+struct Response;
 }
 
 namespace yz::sync {
@@ -50,5 +51,12 @@ void install_routes(httplib::Server& server, CentralStore& store, const JsonLimi
 // Binds `host:port` (0: any free port) with the tuning's listen backlog.
 // Returns the port, or -1 when it cannot be bound.
 int bind_server(httplib::Server& server, const std::string& host, int port, const ServerTuning& tuning = {});
+
+// The response header naming an answer's problem code (the log line and
+// the console's audit read it).
+inline constexpr const char* kProblemHeader = "X-Yizhen-Problem";
+// Answers `status` with a JSON problem detail ({"type", "title", "status",
+// "code", "detail"}), as every error of the API is answered.
+void send_problem(httplib::Response& res, int status, const std::string& code, const std::string& detail);
 
 }  // namespace yz::sync

@@ -83,6 +83,11 @@ CREATE INDEX IF NOT EXISTS srv_feed_quarantine ON srv_feed(seq) WHERE entity = '
 CREATE TABLE IF NOT EXISTS srv_account (
   name_key TEXT PRIMARY KEY, name TEXT NOT NULL, role TEXT NOT NULL, area TEXT NOT NULL DEFAULT '',
   pw_hash TEXT NOT NULL, created_ms INTEGER NOT NULL, disabled_ms INTEGER);
+-- Console sessions (console_api.h): key is the hash of the cookie's token
+-- (crypto.h token_key), never the token; last_ms moves with each use.
+CREATE TABLE IF NOT EXISTS srv_console_session (
+  key TEXT PRIMARY KEY, account_key TEXT NOT NULL, address TEXT NOT NULL, created_ms INTEGER NOT NULL,
+  last_ms INTEGER NOT NULL);
 )SQL";
 
 // The longest refused value a quarantine row or receipt keeps, in bytes.
@@ -994,6 +999,80 @@ class SqliteCentralStore : public CentralStore {
                                            !(*it)["merged_into"].is_null())
         return FieldError{"merged_into", "not_allowed", {"patient.merged_into"}};
     return std::nullopt;
+  }
+
+  void open_console_session(const std::string& key, const std::string& account, const std::string& address,
+                            int64_t idle_ms) override {
+    const int64_t now = now_ms();
+    std::lock_guard lock(mu_);
+    store_.transact_synced([&](SQLite::Database& db) {
+      SQLite::Statement old(db, "DELETE FROM srv_console_session WHERE last_ms < ?");
+      old.bind(1, now - idle_ms);
+      old.exec();
+      SQLite::Statement ins(db, "INSERT INTO srv_console_session (key, account_key, address, created_ms, last_ms) "
+                                "VALUES (?, ?, ?, ?, ?)");
+      ins.bind(1, key);
+      ins.bind(2, account_name_key(account_named(db, account)));
+      ins.bind(3, address);
+      ins.bind(4, now);
+      ins.bind(5, now);
+      ins.exec();
+    });
+  }
+
+  std::optional<AccountInfo> console_session(const std::string& key, int64_t idle_ms) override {
+    const int64_t now = now_ms();
+    SQLite::Statement st(reader(),
+                         "SELECT s.last_ms, a.name, a.role, a.area FROM srv_console_session s JOIN srv_account a "
+                         "ON a.name_key = s.account_key WHERE s.key = ? AND a.disabled_ms IS NULL");
+    st.bind(1, key);
+    if (!st.executeStep()) return std::nullopt;
+    const int64_t last = st.getColumn(0).getInt64();
+    AccountInfo who{st.getColumn(1).getString(), st.getColumn(2).getString(), st.getColumn(3).getString(), false};
+    st.reset();
+    if (now - last > idle_ms) {
+      close_console_session(key);
+      return std::nullopt;
+    }
+    // Moved on at most every 30 s: a page's burst of requests is not a write each.
+    if (now - last > 30'000) {
+      std::lock_guard lock(mu_);
+      SQLite::Statement up(store_.db(), "UPDATE srv_console_session SET last_ms = max(last_ms, ?) WHERE key = ?");
+      up.bind(1, now);
+      up.bind(2, key);
+      up.exec();
+    }
+    return who;
+  }
+
+  void close_console_session(const std::string& key) override {
+    std::lock_guard lock(mu_);
+    SQLite::Statement del(store_.db(), "DELETE FROM srv_console_session WHERE key = ?");
+    del.bind(1, key);
+    del.exec();
+  }
+
+  void audit_console(const std::string& account, const std::string& address, const std::string& action,
+                     const std::string& entity, const std::string& record_id, const json& detail) override {
+    json d = detail.is_object() ? detail : json::object();
+    d["address"] = address;
+    std::lock_guard lock(mu_);
+    store_.transact_synced([&](SQLite::Database& db) {
+      audit(db, account.empty() ? std::string("console") : "console:" + account, action.c_str(), entity.c_str(),
+            record_id, d);
+    });
+  }
+
+  std::string record_area(const std::string& entity, const std::string& id) override {
+    if (!find_entity(entity)) return "";
+    std::lock_guard lock(mu_);
+    SQLite::Database& db = store_.db();
+    SQLite::Statement exists(db, "SELECT 1 FROM " + entity + " WHERE id = ?");
+    exists.bind(1, id);
+    if (!exists.executeStep()) return "";
+    const std::string area = area_of(db, entity, id, nullptr);
+    release();
+    return area;
   }
 
   json audit_log(int limit) override {

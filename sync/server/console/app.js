@@ -1,0 +1,137 @@
+// The console's shell: language, session, navigation by role, and one
+// module per page (pages/*.js, each `render(main, ctx)`).
+import { api, setCsrf, ApiError } from './api.js';
+import { strings } from './strings.js';
+import { h } from './dom.js';
+
+// Which pages a role sees in the menu (the server checks every request
+// itself; this only spares people links that would answer 403).
+const PAGES = [
+  { id: 'dashboard', roles: ['admin', 'coordinator'] },
+  { id: 'teams', roles: ['admin'] },
+  { id: 'conflicts', roles: ['admin', 'coordinator'] },
+  { id: 'quarantine', roles: ['admin', 'coordinator'] },
+  { id: 'duplicates', roles: ['admin', 'coordinator'] },
+  { id: 'exports', roles: ['admin', 'coordinator'] },
+  { id: 'reports', roles: ['admin', 'coordinator', 'viewer'] },
+  { id: 'audit', roles: ['admin'] },
+  { id: 'accounts', roles: ['admin'] },
+];
+
+const state = { lang: localStorage.getItem('yz_lang') === 'en' ? 'en' : 'zh', who: null };
+
+export function t(key, ...args) {
+  const s = strings[state.lang][key] ?? strings.zh[key] ?? key;
+  return s.replace(/\{(\d)\}/g, (_, i) => String(args[Number(i)] ?? ''));
+}
+
+function say(text, ok = false) {
+  const msg = document.getElementById('msg');
+  msg.textContent = text;
+  msg.className = ok ? 'ok' : '';
+  msg.hidden = !text;
+}
+
+// An API failure as a person reads it.
+function fail(e) {
+  if (e instanceof ApiError && e.status === 401) {
+    state.who = null;
+    say(t('session_over'));
+    route();
+    return;
+  }
+  if (e && e.status === 403 && e.code === 'forbidden') return say(t('forbidden'));
+  const known = e && e.code && strings[state.lang]['problem_' + e.code];
+  say(t('error', known ? t('problem_with_detail', known, e.message) : e.message));
+}
+
+const ctx = {
+  t, api, h,
+  get who() { return state.who; },
+  say, fail,
+  // Run an action, then show the page again with its result said.
+  async act(fn) {
+    try {
+      await fn();
+      await show();
+      say(t('done'), true);
+    } catch (e) {
+      fail(e);
+    }
+  },
+  signedIn(who) {
+    state.who = who;
+    setCsrf(who.csrf);
+    location.hash = '#/' + (PAGES.find((p) => p.roles.includes(who.role)) || PAGES[0]).id;
+    route();
+  },
+};
+
+function chrome() {
+  document.documentElement.lang = state.lang === 'zh' ? 'zh-CN' : 'en';
+  document.title = t('brand');
+  document.getElementById('brand').textContent = t('brand');
+  const lang = document.getElementById('lang');
+  lang.textContent = t('lang_switch');
+  const logout = document.getElementById('logout');
+  logout.textContent = t('logout');
+  logout.hidden = !state.who;
+  const nav = document.getElementById('nav');
+  nav.replaceChildren();
+  document.getElementById('who').textContent = state.who ? t('signed_in_as', state.who.name, t('role_' + state.who.role)) : '';
+  if (!state.who) return;
+  const current = pageId();
+  for (const p of PAGES)
+    if (p.roles.includes(state.who.role))
+      nav.append(h('a', { href: '#/' + p.id, id: 'nav-' + p.id, class: p.id === current ? 'active' : '' }, t('nav_' + p.id)));
+}
+
+function pageId() {
+  const id = location.hash.replace(/^#\//, '');
+  return PAGES.some((p) => p.id === id) ? id : 'dashboard';
+}
+
+async function show() {
+  const main = document.getElementById('main');
+  const page = state.who ? pageId() : 'login';
+  const mod = await import('./pages/' + page + '.js');
+  const fresh = h('div', { id: 'page-' + page });
+  await mod.render(fresh, ctx);
+  main.replaceChildren(fresh);
+  document.body.dataset.page = page;
+}
+
+async function route() {
+  chrome();
+  try {
+    await show();
+  } catch (e) {
+    document.getElementById('main').replaceChildren();
+    fail(e);
+  }
+}
+
+document.getElementById('lang').addEventListener('click', () => {
+  state.lang = state.lang === 'zh' ? 'en' : 'zh';
+  localStorage.setItem('yz_lang', state.lang);
+  route();
+});
+document.getElementById('logout').addEventListener('click', async () => {
+  try { await api('POST', '/logout'); } catch (e) { /* the session is over either way */ }
+  state.who = null;
+  setCsrf('');
+  say('');
+  route();
+});
+window.addEventListener('hashchange', () => { say(''); route(); });
+
+(async () => {
+  try {
+    const me = await api('GET', '/me');
+    state.who = me;
+    setCsrf(me.csrf);
+  } catch (e) {
+    state.who = null;
+  }
+  route();
+})();

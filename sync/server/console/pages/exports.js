@@ -1,0 +1,49 @@
+// Lists to download (CSV or one XLSX workbook, a sheet per township if
+// asked): follow-up worklists and screening lists, 身份证 masked unless
+// unticked. A coordinator's lists are of their area (the server's rule).
+import { field } from '../dom.js';
+
+export async function render(root, { t, h, who, say, fail }) {
+  root.append(h('h1', {}, t('exports_title')));
+  const list = h('select', { id: 'export-list' },
+    h('option', { value: 'follow-ups' }, t('list_follow_ups')), h('option', { value: 'screening-list' }, t('list_screening')));
+  const program = h('input', { id: 'export-program', value: 'hypertension' });
+  const result = h('select', { id: 'export-result' }, ['', 'abnormal', 'positive', 'suspected', 'negative'].map((r) =>
+    h('option', { value: r }, r ? t('result_' + r) : t('result_all'))));
+  const place = h('input', { id: 'export-place', inputmode: 'numeric', value: who.role === 'coordinator' ? who.area : '' });
+  const from = h('input', { id: 'export-from', type: 'date' });
+  const to = h('input', { id: 'export-to', type: 'date' });
+  const format = h('select', { id: 'export-format' }, h('option', { value: 'xlsx' }, 'XLSX'), h('option', { value: 'csv' }, 'CSV'));
+  const mask = h('input', { id: 'export-mask', type: 'checkbox', checked: true });
+  const byTownship = h('input', { id: 'export-by-township', type: 'checkbox', checked: true });
+  const form = h('form', { class: 'inline', id: 'export-form' },
+    field(t('list'), list), field(t('program'), program), field(t('result'), result), field(t('place_code'), place),
+    field(t('from'), from), field(t('to'), to), field(t('format'), format),
+    h('label', { class: 'check' }, mask, t('mask_ids')), h('label', { class: 'check' }, byTownship, t('by_township')),
+    h('button', { type: 'submit', id: 'export-submit' }, t('download')));
+  form.addEventListener('submit', async (ev) => {
+    ev.preventDefault();
+    const q = new URLSearchParams({ format: format.value, mask: mask.checked ? '1' : '0', by_township: byTownship.checked ? '1' : '0' });
+    for (const [k, el] of [['place', place], ['from', from], ['to', to]]) if (el.value) q.set(k, el.value);
+    if (list.value === 'screening-list') {
+      q.set('program', program.value);
+      if (result.value) q.set('result', result.value);
+    }
+    try {
+      const res = await fetch('/api/v1/console/exports/' + list.value + '?' + q.toString(), { credentials: 'same-origin' });
+      if (!res.ok) {
+        const p = await res.json().catch(() => ({}));
+        throw Object.assign(new Error(p.detail || res.statusText), { status: res.status, code: p.code });
+      }
+      const blob = await res.blob();
+      const a = h('a', { href: URL.createObjectURL(blob), download: list.value + '.' + format.value, id: 'export-file' });
+      document.body.append(a);
+      a.click();
+      a.remove();
+      say(t('exported', res.headers.get('X-Export-Rows')), true);
+    } catch (e) {
+      fail(e);
+    }
+  });
+  root.append(form);
+}

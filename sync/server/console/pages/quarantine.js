@@ -1,0 +1,23 @@
+// Quarantined changes: what was refused and why; apply again (after the
+// cause was fixed) or discard with a reason.
+import { table } from '../dom.js';
+
+export async function render(root, { t, h, api, act }) {
+  const rows = await api('GET', '/quarantine');
+  root.append(h('h1', {}, t('quarantine_title')));
+  if (!rows.length) return root.append(h('p', { class: 'muted', id: 'no-quarantine' }, t('none')));
+  root.append(table([
+    { key: 'record', label: t('col_record'), cell: (r) => r.entity + ' ' + r.id },
+    { key: 'device_id', label: t('col_device') },
+    { key: 'reason', label: t('col_reason'), cell: (r) => h('div', {}, r.reason,
+      h('details', { 'data-content': r.quarantine_id }, h('summary', {}, t('show_content')), h('pre', {}, JSON.stringify(r.change, null, 1)))) },
+    { key: 'at', label: t('col_at') },
+    { key: 'action', label: t('col_action'), cell: (r) => {
+      const reason = h('input', { 'data-reason': r.quarantine_id, 'aria-label': t('reason'), placeholder: t('reason') });
+      return h('div', { class: 'row-actions' },
+        h('button', { class: 'secondary', 'data-retry': r.quarantine_id, onclick: () => act(() => api('POST', '/quarantine/' + r.quarantine_id + '/retry')) }, t('retry')),
+        reason,
+        h('button', { class: 'danger', 'data-discard': r.quarantine_id, onclick: () => act(() => api('POST', '/quarantine/' + r.quarantine_id + '/discard', { reason: reason.value })) }, t('discard')));
+    } },
+  ], rows.map((r) => ({ ...r, __id: r.quarantine_id })), { id: 'quarantine' }));
+}

@@ -1,0 +1,214 @@
+"""The console as an admin sees it, in headless Chromium against the real
+yizhen-server: sign-in refused and accepted, the dashboard and its chart,
+an enrollment code that a real laptop then uses, revoking that laptop, a
+quarantined change applied again, accounts added and disabled, the audit,
+the English switch, sign-out; and the security around it: headers, the
+cookie, the session kept only as a hash, CSRF and Origin refusals that
+change nothing."""
+
+import hashlib
+import sqlite3
+import sys
+import time
+
+from console_fixture import Browser, Device, Failures, Server, in_background, seed_area, temp_dir
+
+F = Failures()
+check = F.check
+tmp = temp_dir("admin")
+s = Server(tmp)
+s.account("管理员", "admin")
+s.start()
+browser = None
+try:
+    seeded = in_background(seed_area, s, "拉萨队", "540102", "540102001001", "540102", "a")
+    browser = Browser(s, tmp + "/shots")
+    seed = seeded()
+    quarantined = s.admin_json("quarantine")
+    check(len(quarantined) == 1, "one change quarantined outside the area: %s" % quarantined)
+
+    # Headers and assets, as any browser gets them.
+    status, body, headers, _ = s.request("GET", "/")
+    check(status == 200 and headers.get("Content-Type", "").startswith("text/html"), "/ is the page")
+    csp = headers.get("Content-Security-Policy", "")
+    check("default-src 'self'" in csp and "frame-ancestors 'none'" in csp, "CSP: " + csp)
+    check(headers.get("X-Content-Type-Options") == "nosniff", "nosniff")
+    for path, kind in (("/console/app.js", "text/javascript"), ("/console/style.css", "text/css"),
+                       ("/console/vendor/chart.js", "text/javascript"), ("/console/pages/dashboard.js", "text/javascript")):
+        status, _, headers, _ = s.request("GET", path)
+        check(status == 200 and headers.get("Content-Type", "").startswith(kind), "%s served as %s" % (path, kind))
+    check(s.request("GET", "/console/nothing.js")[0] == 404, "an unknown asset is 404")
+    check(s.request("GET", "/api/v1/console/dashboard")[0] == 401, "the API needs a session")
+
+    b = browser
+    b.open()
+    # A wrong password: refused, said without saying which part was wrong.
+    b.login("管理员", "not the password")
+    b.wait_text("#msg", "账号或密码不对")
+    check(b.finds("#login-form"), "still on the sign-in form")
+    b.shot("login-refused")
+    b.login("管理员")
+    b.wait("#page-dashboard")
+    check(not b.finds("#login-form"), "signed in")
+    refused = [r for r in s.admin_json("audit", "list") if r["actor"] == "console"]
+    check(refused and refused[0]["detail"]["status"] == 401 and refused[0]["detail"]["address"] == "127.0.0.1",
+          "the refused sign-in is audited with the address: %s" % refused[:1])
+
+    # Dashboard: the store's counts, both laptops, the chart drawn.
+    b.wait("#stats")
+    check(b.find("[data-stat=stat_devices] .n").text == "2", "two devices counted")
+    rows = b.finds("#devices tbody tr")
+    check(len(rows) == 2 and "拉萨队" in rows[0].text, "both laptops listed")
+    check(b.driver.execute_script("return !!Chart.getChart(document.getElementById('arrivals-chart'))"),
+          "the arrivals chart is drawn")
+    b.shot("dashboard")
+
+    # Teams: a code for a new team, which a real laptop enrolls with.
+    b.page("teams")
+    b.type("#enroll-team", "日喀则队")
+    b.type("#enroll-area", "540202")
+    b.type("#enroll-days", "3")
+    b.click("#enroll-submit")
+    code = b.wait("#enroll-code").text
+    teams = {t["name"]: t for t in s.admin_json("teams")}
+    check("日喀则队" in teams and teams["日喀则队"]["area"] == "540202", "the team was made: %s" % teams)
+    b.shot("teams-code")
+    laptop = Device(s, "c1", code)
+    devices = {d["name"]: d for d in s.admin_json("devices")}
+    check("c1" in devices and devices["c1"]["team"] == "日喀则队", "the code enrolled the laptop")
+    # Revoke it.
+    b.driver.refresh()
+    b.wait("#page-teams")
+    b.click("[data-revoke='%s']" % devices["c1"]["device_id"])
+    b.wait_gone("[data-revoke='%s']" % devices["c1"]["device_id"])
+    devices = {d["name"]: d for d in s.admin_json("devices")}
+    check(devices["c1"]["revoked_at"] is not None, "c1 revoked in the store")
+    check(devices["a1"]["revoked_at"] is None, "a1 untouched")
+    check(laptop.ctl("sync", ok=(0, 1, 2, 3, 4, 5, 6)).returncode != 0, "the revoked laptop is refused")
+    # An enrollment code with a bad area: the store's message, nothing made.
+    b.type("#enroll-team", "错误队")
+    b.type("#enroll-area", "99")
+    b.click("#enroll-submit")
+    b.wait_text("#msg", "area")
+    check("错误队" not in {t["name"] for t in s.admin_json("teams")}, "no team with a bad area")
+
+    # Quarantine: after the team's area is widened, the change applies.
+    s.admin("team", "set-area", "拉萨队", "5401")
+    b.page("quarantine")
+    qid = quarantined[0]["quarantine_id"]
+    b.click("[data-content='%d'] summary" % qid)
+    check("达瓦" in b.find("[data-content='%d'] pre" % qid).text, "the refused content is shown")
+    b.shot("quarantine")
+    b.click("[data-retry='%d']" % qid)
+    b.wait("#no-quarantine")
+    check(s.admin_json("quarantine") == [], "the row closed in the store")
+
+    # Accounts: a weak password refused; a coordinator added, then disabled.
+    b.page("accounts")
+    b.type("#account-name", "县协调员")
+    b.find("#account-role option[value=coordinator]").click()
+    b.type("#account-area", "540102")
+    b.type("#account-password", "short")
+    b.click("#account-submit")
+    b.wait_text("#msg", "password")
+    check("县协调员" not in {a["name"] for a in s.admin_json("account", "list")}, "weak password: no account")
+    b.type("#account-password", "a long enough password")
+    b.click("#account-submit")
+    b.wait("[data-disable='县协调员']")
+    accounts = {a["name"]: a for a in s.admin_json("account", "list")}
+    check(accounts.get("县协调员", {}).get("role") == "coordinator" and accounts["县协调员"]["area"] == "540102",
+          "coordinator stored: %s" % accounts)
+    b.shot("accounts")
+    b.click("[data-disable='县协调员']")
+    b.wait_gone("[data-disable='县协调员']")
+    accounts = {a["name"]: a for a in s.admin_json("account", "list")}
+    check(accounts["县协调员"]["disabled_at"] is not None, "the coordinator is disabled in the store")
+    check(s.request("POST", "/api/v1/console/login", {"name": "县协调员", "password": "a long enough password"})[0] == 401,
+          "a disabled account cannot sign in")
+    check(not b.finds("[data-disable='管理员']"), "no button to disable oneself")
+
+    # Audit: the console's own rows, with account and address.
+    b.page("audit")
+    text = b.find("#audit").text
+    check("console:管理员" in text and "revoke" in text and "add_account" in text, "audit page shows console actions")
+    rows = [r for r in s.admin_json("audit", "list", "--limit", "500") if r["actor"] == "console:管理员"]
+    verbs = {r["detail"]["verb"] for r in rows}
+    check({"login", "enroll_code", "revoke", "retry", "add_account", "disable_account"} <= verbs, "audited: %s" % verbs)
+    check(all(r["detail"]["address"] == "127.0.0.1" for r in rows), "every console row has the address")
+    check("long enough" not in str(rows) and "short" not in str(rows), "no password in the audit")
+    enroll_rows = [r for r in rows if r["detail"]["verb"] == "enroll_code"]
+    check(enroll_rows and code not in str(enroll_rows), "the enrollment code itself is not audited")
+
+    # English, and back.
+    b.click("#lang")
+    b.wait_text("#nav-dashboard", "Dashboard")
+    b.shot("audit-en")
+    b.page("dashboard")
+    b.wait("#stats")
+    check("What arrived" in b.find("h1").text, "the dashboard in English")
+    b.click("#lang")
+    b.wait_text("#nav-dashboard", "概览")
+
+    # On a phone.
+    b.viewport(390, 844)
+    b.page("dashboard")
+    b.wait("#stats")
+    b.shot("dashboard-phone")
+    small = b.driver.execute_script(
+        "return [...document.querySelectorAll('button, #nav a, input, select')]"
+        ".filter(e => e.offsetParent && e.getBoundingClientRect().height < 44).map(e => e.outerHTML)")
+    check(not small, "every control is at least 44 px high: %s" % small[:3])
+    b.viewport(1366, 768)
+
+    # The cookie, and the session kept only as a hash.
+    status, body, headers, set_cookie = s.request("POST", "/api/v1/console/login", {"name": "管理员", "password": "correct horse battery"})
+    check(status == 200 and "HttpOnly" in set_cookie and "SameSite=Strict" in set_cookie and "Path=/" in set_cookie,
+          "cookie attributes: %s" % set_cookie)
+    cookie = set_cookie.split(";")[0]
+    token = cookie.split("=", 1)[1]
+    db = sqlite3.connect("file:%s?mode=ro" % s.db, uri=True)
+    keys = [k for (k,) in db.execute("SELECT key FROM srv_console_session")]
+    db.close()
+    check(token not in keys and hashlib.blake2b(token.encode(), digest_size=32).hexdigest() in keys,
+          "the database holds the token's hash, never the token")
+    csrf = body["csrf"]
+
+    # CSRF: without the token, with another token, from another origin, or
+    # as a form: refused, nothing changed.
+    before = s.admin_json("account", "list")
+    audit_before = len(s.admin_json("audit", "list", "--limit", "5000"))
+    new = {"name": "攻击者", "role": "admin", "area": "", "password": "an attacker's password"}
+    for what, args, want in (
+            ("no token", dict(cookie=cookie), (403, "csrf")),
+            ("another token", dict(cookie=cookie, csrf="0" * 64), (403, "csrf")),
+            ("another origin", dict(cookie=cookie, csrf=csrf, origin="http://evil.example"), (403, "bad_origin")),
+            ("a form", dict(cookie=cookie, csrf=csrf, content_type="application/x-www-form-urlencoded"),
+             (415, "bad_content_type")),
+            ("no session", dict(csrf=csrf), (401, "unauthenticated"))):
+        status, answer, _, _ = s.request("POST", "/api/v1/console/accounts", new, **args)
+        check((status, answer.get("code") if isinstance(answer, dict) else None) == want,
+              "%s: %s %s" % (what, status, answer))
+    check(s.admin_json("account", "list") == before, "the refused posts added no account")
+    after = s.admin_json("audit", "list", "--limit", "5000")
+    refusals = [r for r in after[:len(after) - audit_before]
+                if r["actor"] == "console:管理员" and r["detail"].get("problem") in ("csrf", "bad_origin", "bad_content_type")]
+    check(len(refusals) == 4, "each refused post is audited: %d" % len(refusals))
+    status, _, _, _ = s.request("POST", "/api/v1/console/accounts",
+                                {"name": "观察员", "role": "viewer", "area": "", "password": "a viewer's password"},
+                                cookie=cookie, csrf=csrf, origin=s.url)
+    check(status == 201, "the same post with the token and this origin is accepted")
+
+    # Sign out: the session ends on the server.
+    status, _, _, set_cookie = s.request("POST", "/api/v1/console/logout", {}, cookie=cookie, csrf=csrf)
+    check(status == 200 and "Max-Age=0" in (set_cookie or ""), "logout clears the cookie")
+    check(s.request("GET", "/api/v1/console/me", cookie=cookie)[0] == 401, "the old cookie opens nothing")
+    b.click("#logout")
+    b.wait("#login-form")
+    check(b.driver.execute_script("return fetch('/api/v1/console/me').then(r => r.status)") == 401,
+          "the browser's session ended too")
+    b.shot("signed-out")
+finally:
+    if browser:
+        browser.quit()
+    s.stop()
+F.exit()

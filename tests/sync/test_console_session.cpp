@@ -1,0 +1,113 @@
+// The console's session rules (sync/server/console_session.h) and the
+// SQLite central store's sessions: kept as hashes, idle expiry, ended by
+// logout and by disabling the account.
+#include <doctest/doctest.h>
+
+#include <chrono>
+#include <thread>
+
+#include "sync/protocol/crypto.h"
+#include "sync/server/central_store.h"
+#include "sync/server/console_session.h"
+#include "tests/support/process.h"
+
+using namespace yz::sync;
+
+TEST_CASE("Console cookies: the token is read back only from its own cookie, well formed") {
+  const ConsoleToken t = new_console_token();
+  CHECK(t.key == token_key(t.token));
+  CHECK(t.key != t.token);
+  const std::string set = session_cookie(t.token, false);
+  CHECK(set.find("HttpOnly") != std::string::npos);
+  CHECK(set.find("SameSite=Strict") != std::string::npos);
+  CHECK(set.find("Path=/") != std::string::npos);
+  CHECK(set.find("Secure") == std::string::npos);
+  CHECK(session_cookie(t.token, true).find("; Secure") != std::string::npos);
+  CHECK(cleared_cookie(false).find("Max-Age=0") != std::string::npos);
+
+  CHECK(cookie_token("yz_console=" + t.token) == t.token);
+  CHECK(cookie_token("a=b; yz_console=" + t.token + "; c=d") == t.token);
+  CHECK(cookie_token("xyz_console=" + t.token).empty());
+  CHECK(cookie_token("yz_console=a\"b").empty());
+  CHECK(cookie_token("yz_console=" + std::string(200, 'a')).empty());
+  CHECK(cookie_token("").empty());
+}
+
+TEST_CASE("The CSRF token belongs to one session and is not its stored key") {
+  const ConsoleToken a = new_console_token(), b = new_console_token();
+  CHECK(console_csrf_matches(a.token, console_csrf(a.token)));
+  CHECK_FALSE(console_csrf_matches(a.token, console_csrf(b.token)));
+  CHECK_FALSE(console_csrf_matches(a.token, ""));
+  CHECK_FALSE(console_csrf_matches(a.token, a.key));
+  CHECK(same_origin("http://10.0.0.5:8470", "10.0.0.5:8470", false));
+  CHECK_FALSE(same_origin("https://10.0.0.5:8470", "10.0.0.5:8470", false));
+  CHECK_FALSE(same_origin("http://evil.example", "10.0.0.5:8470", false));
+  CHECK_FALSE(same_origin("http://", "", false));
+}
+
+TEST_CASE("Roles: admin everything, coordinator their area, viewer reports") {
+  const AccountInfo admin{"a", "admin", "", false}, coord{"c", "coordinator", "540102", false},
+      viewer{"v", "viewer", "", false}, gone{"g", "admin", "", true};
+  for (auto r : {ConsoleRight::reports, ConsoleRight::coordinate, ConsoleRight::administer}) {
+    CHECK(has_right(admin, r));
+    CHECK_FALSE(has_right(gone, r));
+  }
+  CHECK(has_right(coord, ConsoleRight::coordinate));
+  CHECK_FALSE(has_right(coord, ConsoleRight::administer));
+  CHECK(has_right(viewer, ConsoleRight::reports));
+  CHECK_FALSE(has_right(viewer, ConsoleRight::coordinate));
+  CHECK(sees_area(admin, "-"));
+  CHECK(sees_area(coord, "540102001001"));
+  CHECK_FALSE(sees_area(coord, "540103001001"));
+  CHECK_FALSE(sees_area(coord, "5401"));  // a wider area is not theirs
+  CHECK_FALSE(sees_area(coord, "-"));     // team-wide records
+  CHECK_FALSE(sees_area(viewer, "540102001001"));
+}
+
+TEST_CASE("SQLite store: a console session is found by its key, expires when idle, ends on logout and disable") {
+  yz::test::TempDir dir;
+  auto store = open_sqlite_central_store(dir.file("central.db"));
+  store->add_account("卓玛", "coordinator", "540102", "a long password");
+  const ConsoleToken t = new_console_token();
+  store->open_console_session(t.key, "卓玛", "127.0.0.1", kConsoleIdleMs);
+  auto who = store->console_session(t.key, kConsoleIdleMs);
+  REQUIRE(who);
+  CHECK(who->name == "卓玛");
+  CHECK(who->role == "coordinator");
+  CHECK(who->area == "540102");
+  CHECK_FALSE(store->console_session(t.token, kConsoleIdleMs));  // the token itself is no key
+
+  std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  CHECK_FALSE(store->console_session(t.key, 10));  // idle past 10 ms: over, and forgotten
+  CHECK_FALSE(store->console_session(t.key, kConsoleIdleMs));
+
+  const ConsoleToken u = new_console_token();
+  store->open_console_session(u.key, "卓玛", "127.0.0.1", kConsoleIdleMs);
+  store->close_console_session(u.key);
+  CHECK_FALSE(store->console_session(u.key, kConsoleIdleMs));
+
+  const ConsoleToken v = new_console_token();
+  store->open_console_session(v.key, "卓玛", "127.0.0.1", kConsoleIdleMs);
+  CHECK(store->console_session(v.key, kConsoleIdleMs));
+  store->disable_account("卓玛");
+  CHECK_FALSE(store->console_session(v.key, kConsoleIdleMs));
+  CHECK_THROWS_AS(store->open_console_session(new_console_token().key, "nobody", "127.0.0.1", kConsoleIdleMs),
+                  CentralError);
+
+  store->audit_console("卓玛", "10.0.0.9", "update", "conflict", "7", {{"verb", "resolve"}});
+  const json row = store->audit_log(1)[0];
+  CHECK(row["actor"] == "console:卓玛");
+  CHECK(row["entity"] == "conflict");
+  CHECK(row["record_id"] == "7");
+  CHECK(row["detail"]["address"] == "10.0.0.9");
+  CHECK(row["detail"]["verb"] == "resolve");
+  CHECK(store->verify_audit()["ok"] == true);
+}
+
+TEST_CASE("SQLite store: a record's area is the one pull and authorisation use") {
+  yz::test::TempDir dir;
+  auto store = open_sqlite_central_store(dir.file("central.db"));
+  CHECK(store->record_area("patient", "01234567-89ab-7def-8123-456789abcdef") == "");
+  CHECK(store->record_area("no_such_entity", "x") == "");
+  CHECK(store->record_area("patient; DROP TABLE audit", "x") == "");
+}
