@@ -49,10 +49,13 @@ void configure_sqlite_once() {
 }
 
 void configure_writer(SQLite::Database& db, int cache_kib) {
+  // The busy timeout first: even setting the journal mode takes a lock, and
+  // another process (the server, while an admin verb opens its database)
+  // may hold one for a moment.
+  db.exec("PRAGMA busy_timeout = 5000");
   db.exec("PRAGMA journal_mode = WAL");
   db.exec("PRAGMA synchronous = FULL");
   db.exec("PRAGMA foreign_keys = ON");
-  db.exec("PRAGMA busy_timeout = 5000");
   db.exec("PRAGMA temp_store = MEMORY");
   db.exec("PRAGMA cache_size = -" + std::to_string(cache_kib > 0 ? cache_kib : 16000));
 }

@@ -5,10 +5,13 @@
 
 #include <SQLiteCpp/Statement.h>
 
+#include <chrono>
 #include <map>
+#include <optional>
 #include <set>
 #include <stdexcept>
 #include <string>
+#include <thread>
 
 #include "core/store/entities.h"
 #include "core/base/hlc.h"
@@ -877,6 +880,29 @@ TEST_CASE("store: today never goes back before the last stamp seen") {
   CHECK(fx.store.now_ms() == 0);
   fx.clock.set(ms_of_date("2030-03-01"));
   CHECK(fx.store.today() == "2030-03-01");
+}
+
+TEST_CASE("store: opening waits while another process holds the database, rather than failing as locked") {
+  // Regression: the busy timeout was set after the journal mode, so an admin
+  // verb opening the server's database while the server held a lock failed
+  // at once with "database is locked".
+  yz_test::TempPath path;
+  { open_store(path.str()); }
+  SQLite::Database holder(path.str(), SQLite::OPEN_READWRITE);
+  holder.exec("SELECT 1 FROM sqlite_master");  // into WAL first, so the lock can be released later
+  holder.exec("PRAGMA locking_mode = EXCLUSIVE");
+  holder.exec("BEGIN EXCLUSIVE");
+  holder.exec("CREATE TABLE held (x)");  // an exclusive lock, released by the thread below
+  std::thread release([&] {
+    std::this_thread::sleep_for(std::chrono::milliseconds(300));
+    holder.exec("ROLLBACK");
+    holder.exec("PRAGMA locking_mode = NORMAL");
+    holder.exec("SELECT 1 FROM sqlite_master");  // a read drops the exclusive lock
+  });
+  std::optional<Store> s;
+  CHECK_NOTHROW(s.emplace(open_store(path.str())));
+  release.join();
+  if (s) CHECK(s->device_id().size() == 36);
 }
 
 TEST_CASE("store: device id and clock persist across reopen, a later 1970 clock stays ordered") {
