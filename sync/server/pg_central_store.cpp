@@ -3,7 +3,7 @@
 // check_change and merge_change; the trust rules of central_rules.h), on a
 // database several yizhen-server processes may share.
 //
-// Concurrency (docs/sync-protocol.md §12):
+// Concurrency (docs/sync-protocol.md §11, "Several servers on one database"):
 //  - every write runs in a READ COMMITTED transaction; a held record is read
 //    FOR UPDATE before it is merged, so two batches touching one record merge
 //    one after the other; a transaction that loses a deadlock or a race on a
