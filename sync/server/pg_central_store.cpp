@@ -156,6 +156,16 @@ ApplyOutcome apply_change(Connection& c, const json& change, const std::string& 
     out.status = ApplyOutcome::Status::quarantined;
     return out;
   }
+  // PostgreSQL text cannot hold U+0000 (libpq would cut the value there):
+  // such a value is refused with its field, never stored shortened. Lists
+  // and objects are stored as JSON text, where it is escaped.
+  for (const auto& [name, v] : in->fields)
+    if (v.is_string() && v.get_ref<const std::string&>().find('\0') != std::string::npos)
+      out.errors.push_back({name, "control_char", {"U+0000"}});
+  if (!out.errors.empty()) {
+    out.status = ApplyOutcome::Status::quarantined;
+    return out;
+  }
   const EntitySpec& spec = *in->spec;
   const std::string kind(spec.name);
   const KindSql& sql = kind_sql(spec);

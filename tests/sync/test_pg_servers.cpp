@@ -162,3 +162,21 @@ TEST_CASE("PostgreSQL: admin verbs not on it yet say so and exit non-zero, nothi
   CHECK(down.code == 3);
   CHECK(down.err.find("cannot connect to PostgreSQL") != std::string::npos);
 }
+
+TEST_CASE("PostgreSQL: a text holding U+0000 is quarantined with its field, never stored cut short") {
+  yz::test::TempDir dir;
+  Server server(dir.file("central.db"), StoreKind::pg);
+  Device a(dir.file("a.db"));
+  a.enroll(server, server.enroll_code());
+  const std::string good = add_patient(a.store, "卓玛");
+  const std::string bad = add_patient(a.store, "央金");
+  a.store.db().exec("UPDATE patient SET notes = 'a' || char(0) || 'b' WHERE id = '" + bad + "'");
+  a.sync(server);
+  CHECK(central_query(server, "SELECT count(*) FROM patient WHERE id = '" + good + "'") == "1");
+  CHECK(central_query(server, "SELECT count(*) FROM patient WHERE id = '" + bad + "'") == "0");
+  const json q = admin_json(server, {"quarantine"});
+  REQUIRE(q.size() == 1);
+  CHECK(q[0]["id"] == bad);
+  CHECK(q[0]["errors"][0]["field"] == "notes");
+  CHECK(q[0]["errors"][0]["code"] == "control_char");
+}
