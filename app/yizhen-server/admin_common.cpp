@@ -3,11 +3,32 @@
 #include <filesystem>
 
 #include "core/store/key_file.h"
+#include "sync/server/pg_central_store.h"
 #include "platform/passphrase.h"
 
 namespace yz::server_admin {
 
+namespace {
+const std::string* g_pg = nullptr;
+const std::string* g_keys = nullptr;
+}  // namespace
+
+void set_pg_target(const std::string* conninfo, const std::string* keys_path) {
+  g_pg = conninfo;
+  g_keys = keys_path;
+}
+
+bool on_pg() { return g_pg && !g_pg->empty(); }
+
+void refuse_on_pg(const std::string& verb) {
+  if (on_pg())
+    throw yz::sync::CentralError(501, "not_supported",
+                                 "--pg: " + verb + " is not available on the PostgreSQL central store yet (use --db)");
+}
+
 std::unique_ptr<yz::sync::CentralStore> open_central(const std::string& path, bool must_exist) {
+  if (on_pg())
+    return yz::sync::open_pg_central_store(*g_pg, g_keys && !g_keys->empty() ? *g_keys : yz::sync::server_keys_path(path));
   if (must_exist && !std::filesystem::exists(path))
     throw yz::sync::CentralError(400, "no_database",
                                  "--db: no central database at " + path + " (check the path; yizhen-server --db " +
@@ -20,7 +41,7 @@ std::unique_ptr<yz::sync::CentralStore> open_central(const std::string& path, bo
 
 std::string unknown_admin_verb(int argc, char** argv, const std::vector<std::string>& verbs) {
   // Options of yizhen-server that take a value (as a separate argument).
-  static const std::vector<std::string> with_value = {"--db", "--pg", "--listen", "--tls-cert", "--tls-key"};
+  static const std::vector<std::string> with_value = {"--db", "--pg", "--keys", "--listen", "--tls-cert", "--tls-key"};
   int i = 1;
   while (i < argc && std::string(argv[i]) != "admin") ++i;
   for (++i; i < argc; ++i) {

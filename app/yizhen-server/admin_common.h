@@ -20,7 +20,15 @@ namespace yz::server_admin {
 // repaired goes to stderr. With `must_exist` (every admin verb but `init`)
 // a path with no database is refused (CentralError 400 no_database): a
 // mistyped --db would otherwise make an empty one and answer from it.
+// With --pg (set_pg_target), the PostgreSQL store instead: `path` is
+// ignored, the database is migrated, and --keys names the key file.
 std::unique_ptr<yz::sync::CentralStore> open_central(const std::string& path, bool must_exist);
+// main's --pg and --keys, read when a verb runs (after parsing).
+void set_pg_target(const std::string* conninfo, const std::string* keys_path);
+bool on_pg();
+// A verb that works on the SQLite file itself: with --pg it throws
+// CentralError 501 naming `verb` (never a silent central.db).
+void refuse_on_pg(const std::string& verb);
 
 // The verb after `admin` in `argv` that the admin command does not know, or
 // empty: CLI11 would only say "A subcommand is required".
@@ -32,7 +40,7 @@ int guarded(Fn fn) {
     return fn();
   } catch (const yz::sync::CentralError& e) {
     std::cerr << "error: " << e.what() << "\n";
-    return e.status() == 404 ? 1 : 2;
+    return e.status() == 404 ? 1 : e.status() == 503 ? 3 : 2;  // 503: the database is unreachable
   } catch (const yz::ValidationError& e) {
     std::cerr << "error: " << e.errors().front().message(yz::Lang::en) << "\n";
     return 2;

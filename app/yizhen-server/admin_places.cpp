@@ -23,6 +23,7 @@ void add_places_admin(CLI::App& admin, const std::string& db, const bool& as_jso
   import->add_option("FILE", *file, "The list as CSV")->required();
   import->callback([&db, &as_json, &code, file] {
     code = guarded([&] {
+      yz::server_admin::refuse_on_pg("places import");
       auto store = yz::server_admin::open_central(db, true);
       // Checked on a reader connection (it never checkpoints), before
       // anything is written.

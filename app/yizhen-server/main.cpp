@@ -64,7 +64,13 @@ int main(int argc, char** argv) {
   std::string db = "central.db", listen = "127.0.0.1:8470", pg;
   bool as_json = false;
   app.add_option("--db", db, "Central SQLite database (the embedded default)");
-  app.add_option("--pg", pg, "PostgreSQL connection string (not available in this build)");
+  std::string keys;
+  app.add_option("--pg", pg,
+                 "PostgreSQL connection string (libpq): serve and administer the central store there instead of --db; "
+                 "several servers may share one database");
+  app.add_option("--keys", keys, "With --pg: the server's key file (default: <--db>.keys); every server of one "
+                                 "database needs a copy of the same file");
+  yz::server_admin::set_pg_target(&pg, &keys);
   app.add_option("--listen", listen, "HOST:PORT to serve on (port 0: any free port, printed)");
   app.add_flag("--json", as_json, "Machine-readable output of admin verbs");
   std::string tls_cert, tls_key;
@@ -78,6 +84,11 @@ int main(int argc, char** argv) {
   auto* init = admin->add_subcommand("init", "Make a new central database (every other verb needs one)");
   init->callback([&] {
     code = guarded([&] {
+      if (yz::server_admin::on_pg()) {
+        auto store = yz::server_admin::open_central(db, false);  // migrates the database
+        print(as_json, {{"pg", true}, {"server_id", store->server_id()}});
+        return 0;
+      }
       const bool existed = std::filesystem::exists(db);
       auto store = yz::server_admin::open_central(db, false);
       print(as_json, {{"db", db}, {"server_id", store->server_id()}, {"created", !existed}});
@@ -222,6 +233,7 @@ int main(int argc, char** argv) {
   auto* encrypt = admin->add_subcommand("encrypt", "Encrypt the central database under a passphrase, nothing lost");
   encrypt->callback([&] {
     code = guarded([&] {
+      yz::server_admin::refuse_on_pg("admin encrypt (PostgreSQL encrypts at rest with its own means)");
       if (!std::filesystem::exists(db)) throw CentralError(404, "no_database", "no database at " + db);
       if (yz::key_file_exists(db)) throw CentralError(400, "encrypted", db + " is already encrypted");
       std::string passphrase;
@@ -261,10 +273,6 @@ int main(int argc, char** argv) {
   }
   if (admin->parsed()) return code;
 
-  if (!pg.empty()) {
-    std::cerr << "error: --pg: this build has only the embedded SQLite store; use --db\n";
-    return 2;
-  }
   const auto colon = listen.rfind(':');
   if (colon == std::string::npos) {
     std::cerr << "error: --listen: must be HOST:PORT\n";
@@ -294,7 +302,7 @@ int main(int argc, char** argv) {
       owned = std::make_unique<httplib::Server>();
     }
     httplib::Server& server = *owned;
-    auto store = yz::server_admin::open_central(db, false);  // the first start makes the database
+    auto store = yz::server_admin::open_central(db, false);  // the first start makes the database (--pg: migrates it)
     static std::mutex log_mu;
     const LogFn log = [](const std::string& line) {
       std::lock_guard lock(log_mu);
@@ -312,7 +320,7 @@ int main(int argc, char** argv) {
     bool has_admin = false;
     for (const auto& a : store->accounts()) has_admin |= a["role"] == "admin" && a["disabled_at"].is_null();
     if (!has_admin)
-      std::cerr << "no admin account yet: make the first one with\n  yizhen-server --db " << db
+      std::cerr << "no admin account yet: make the first one with\n  yizhen-server " << (pg.empty() ? "--db " + db : std::string("--pg CONNINFO"))
                 << " admin account add --name NAME --role admin   (the password is asked, or read from stdin)"
                 << std::endl;
     std::cout << "yizhen-server " << store->server_id() << " listening on " << (fingerprint.empty() ? "http" : "https")

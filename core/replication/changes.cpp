@@ -26,15 +26,14 @@ json stored_column(const SQLite::Column& c, FieldType t) {
   }
 }
 
-// A stored value as it appears in a change and in the conflict log.
+}  // namespace
+
 json api_value(const FieldSpec& f, const json& stored) {
   if (stored.is_null()) return nullptr;
   if (f.type == FieldType::boolean) return stored.get<int64_t>() != 0;
   if (is_json_type(f.type)) return json::parse(stored.get<std::string>(), nullptr, false);
   return stored;
 }
-
-}  // namespace
 
 // ---------------------------------------------------------------------------
 
@@ -77,6 +76,123 @@ std::optional<json> ChangeReader::read(const EntitySpec& spec, std::string_view 
   if (!stamps.empty()) change["stamps"] = std::move(stamps);
   if (!bases.empty()) change["bases"] = std::move(bases);
   return change;
+}
+
+std::optional<CheckedChange> check_change(const json& change, const std::string& today_floor, ApplyOutcome& out) {
+  auto& errs = out.errors;
+  if (!change.is_object()) {
+    errs.push_back({"change", "bad_type", {"a JSON object"}});
+    return std::nullopt;
+  }
+  auto text = [&](const char* key) -> std::string {
+    auto it = change.find(key);
+    return it != change.end() && it->is_string() ? it->get<std::string>() : std::string();
+  };
+  out.entity = text("entity");
+  out.id = text("id");
+  const EntitySpec* spec = find_entity(out.entity);
+  if (!spec) errs.push_back({"entity", "unknown_entity", {out.entity}});
+  if (!is_uuid(out.id) || out.id.find_first_of("ABCDEF") != std::string::npos)
+    errs.push_back({"id", "bad_uuid", {out.id}});
+  const std::string hlc = text("hlc");
+  const auto stamp = Hlc::parse(hlc);
+  if (!stamp) errs.push_back({"hlc", "bad_hlc", {hlc}});
+  if (change.contains("deleted") && !change["deleted"].is_boolean())
+    errs.push_back({"deleted", "bad_type", {"true or false"}});
+  const json& fields = change.contains("fields") ? change["fields"] : json();
+  if (!fields.is_object()) errs.push_back({"fields", "bad_type", {"a JSON object"}});
+  CheckedChange in;
+  in.stamps = change.contains("stamps") ? change["stamps"] : json::object();
+  in.bases = change.contains("bases") ? change["bases"] : json::object();
+  if (!in.stamps.is_object()) errs.push_back({"stamps", "bad_type", {"a JSON object"}});
+  if (!in.bases.is_object()) errs.push_back({"bases", "bad_type", {"a JSON object"}});
+  if (!errs.empty()) return std::nullopt;
+  out.max_hlc = hlc;
+
+  for (const json* clocks : {&in.stamps, &in.bases})
+    for (const auto& [k, v] : clocks->items()) {
+      const FieldSpec* f = spec->field(k);
+      if (!f || !merged_per_field(*spec, *f)) errs.push_back({k, "not_editable"});
+      else if (!v.is_string() || !Hlc::parse(v.get<std::string>())) errs.push_back({k, "bad_hlc", {v.dump()}});
+      else if (clocks == &in.stamps && v.get<std::string>() > out.max_hlc) out.max_hlc = v.get<std::string>();
+    }
+  for (const auto& [k, v] : fields.items())
+    if (!spec->field(k)) errs.push_back({k, "unknown_field"});
+
+  // Dates are judged against the later of our date and the date the
+  // change was made on its device.
+  std::string today = date_of_ms(stamp->wall_ms);
+  if (today < today_floor) today = today_floor;
+  for (const auto& f : spec->fields) {
+    const std::string name(f.name);
+    json v = fields.contains(name) ? convert_field(f, fields[name], today, errs) : json(nullptr);
+    if (v.is_null() && !f.fallback.empty() && f.fallback != "now" && f.fallback != "today")
+      v = convert_field(f, std::string(f.fallback), today, errs);
+    in.fields[name] = std::move(v);
+  }
+  // The same rules as a local save (record_rules.h), 身份证 cross-field
+  // rules included; only what needs this device's other records (live
+  // references, a 身份证 registered twice) is left to people to review.
+  check_record_rules(*spec, in.fields, today, errs);
+  if (!errs.empty()) return std::nullopt;
+  in.spec = spec;
+  in.id = out.id;
+  in.hlc = hlc;
+  in.deleted = change.value("deleted", false);
+  return in;
+}
+
+MergeDecision merge_change(const CheckedChange& in, const HeldRecord& held) {
+  const EntitySpec& spec = *in.spec;
+  MergeDecision d;
+  auto stamp_in = [&](const json& clocks, const std::string& name) {
+    auto it = clocks.find(name);
+    return it != clocks.end() ? it->get<std::string>() : std::string();
+  };
+  auto clock_of = [&](const std::string& name) {
+    auto lc = held.clock.find(name);
+    return lc != held.clock.end() ? lc->second : FieldClock{};
+  };
+  if (in.deleted && !held.deleted) d.changed = true;
+  d.deleted = in.deleted || held.deleted;
+  RecordFields after = held.fields;
+  if (!held.deleted) {
+    for (const auto& f : spec.fields) {
+      if (!merged_per_field(spec, f)) continue;
+      const std::string name(f.name);
+      const std::string s_in = stamp_in(in.stamps, name), b_in = stamp_in(in.bases, name);
+      const FieldClock loc = clock_of(name);
+      const json& v_in = in.fields.at(name);
+      auto held_value = held.fields.find(name);
+      static const json kNull;
+      const json& v_loc = held_value != held.fields.end() ? held_value->second : kNull;
+      if (s_in > loc.hlc) {
+        // The incoming edit wins. Did it see the value it replaces?
+        const bool saw = loc.hlc.empty() || node_of(loc.hlc) == node_of(s_in) || b_in >= loc.hlc;
+        if (!saw && v_in != v_loc) d.conflicts.push_back({name, api_value(f, v_in), api_value(f, v_loc), s_in, loc.hlc});
+        if (saw) d.superseded.push_back({name, s_in, api_value(f, v_in)});
+        if (v_in != v_loc) {
+          d.columns.push_back(name);
+          after[name] = v_in;
+        }
+        d.clocks.push_back({name, FieldClock{s_in, b_in}});
+        d.changed = true;
+      } else if (s_in < loc.hlc) {
+        if (v_in != v_loc && !s_in.empty() && node_of(loc.hlc) != node_of(s_in) && loc.base < s_in)
+          d.conflicts.push_back({name, api_value(f, v_loc), api_value(f, v_in), loc.hlc, s_in});
+      }
+    }
+  }
+  d.hlc = std::max(held.hlc, in.hlc);
+  // Does the device that sent this now hold exactly what we hold?
+  d.same_as_change = d.deleted == in.deleted && after == in.fields;
+  if (d.same_as_change)
+    for (const auto& f : spec.fields) {
+      if (!merged_per_field(spec, f)) continue;
+      const std::string name(f.name);
+      if (clock_of(name).hlc > stamp_in(in.stamps, name)) d.same_as_change = false;
+    }
+  return d;
 }
 
 // ---------------------------------------------------------------------------
@@ -122,10 +238,7 @@ struct ChangeApplier::Impl {
 
   struct Local {
     int64_t rid = 0;
-    bool deleted = false;
-    std::string hlc;
-    RecordFields fields;
-    std::map<std::string, std::pair<std::string, std::string>, std::less<>> clock;  // field -> (hlc, base)
+    HeldRecord held;
   };
 
   std::optional<Local> load(const EntitySpec& spec, const std::string& id) {
@@ -135,17 +248,17 @@ struct ChangeApplier::Impl {
     if (!st.executeStep()) return std::nullopt;
     Local l;
     l.rid = st.getColumn(0).getInt64();
-    l.deleted = st.getColumn(1).getInt() != 0;
-    l.hlc = st.getColumn(2).getString();
+    l.held.deleted = st.getColumn(1).getInt() != 0;
+    l.held.hlc = st.getColumn(2).getString();
     int i = 3;
-    for (const auto& f : spec.fields) l.fields[std::string(f.name)] = stored_column(st.getColumn(i++), f.type);
+    for (const auto& f : spec.fields) l.held.fields[std::string(f.name)] = stored_column(st.getColumn(i++), f.type);
     st.tryReset();
     {
       auto& fc = stmt("SELECT field, hlc, base FROM field_clock WHERE entity = ? AND record_id = ?");
       fc.bind(1, std::string(spec.name));
       fc.bind(2, id);
       while (fc.executeStep())
-        l.clock[fc.getColumn(0).getString()] = {fc.getColumn(1).getString(), fc.getColumn(2).getString()};
+        l.held.clock[fc.getColumn(0).getString()] = {fc.getColumn(1).getString(), fc.getColumn(2).getString()};
       fc.tryReset();
     }
     return l;
@@ -210,65 +323,6 @@ struct ChangeApplier::Impl {
     indexer.index(rid, s("name"), s("name_native"), s("id_number"), s("phone"));
   }
 
-  // Structure and field values of a change; fills `rec` (stored forms).
-  const EntitySpec* check(const json& change, ApplyOutcome& out, RecordFields& rec, json& stamps, json& bases) {
-    auto& errs = out.errors;
-    if (!change.is_object()) {
-      errs.push_back({"change", "bad_type", {"a JSON object"}});
-      return nullptr;
-    }
-    auto text = [&](const char* key) -> std::string {
-      auto it = change.find(key);
-      return it != change.end() && it->is_string() ? it->get<std::string>() : std::string();
-    };
-    out.entity = text("entity");
-    out.id = text("id");
-    const EntitySpec* spec = find_entity(out.entity);
-    if (!spec) errs.push_back({"entity", "unknown_entity", {out.entity}});
-    if (!is_uuid(out.id) || out.id.find_first_of("ABCDEF") != std::string::npos)
-      errs.push_back({"id", "bad_uuid", {out.id}});
-    const std::string hlc = text("hlc");
-    const auto stamp = Hlc::parse(hlc);
-    if (!stamp) errs.push_back({"hlc", "bad_hlc", {hlc}});
-    if (change.contains("deleted") && !change["deleted"].is_boolean())
-      errs.push_back({"deleted", "bad_type", {"true or false"}});
-    const json& fields = change.contains("fields") ? change["fields"] : json();
-    if (!fields.is_object()) errs.push_back({"fields", "bad_type", {"a JSON object"}});
-    stamps = change.contains("stamps") ? change["stamps"] : json::object();
-    bases = change.contains("bases") ? change["bases"] : json::object();
-    if (!stamps.is_object()) errs.push_back({"stamps", "bad_type", {"a JSON object"}});
-    if (!bases.is_object()) errs.push_back({"bases", "bad_type", {"a JSON object"}});
-    if (!errs.empty()) return nullptr;
-    out.max_hlc = hlc;
-
-    for (const json* clocks : {&stamps, &bases})
-      for (const auto& [k, v] : clocks->items()) {
-        const FieldSpec* f = spec->field(k);
-        if (!f || !merged_per_field(*spec, *f)) errs.push_back({k, "not_editable"});
-        else if (!v.is_string() || !Hlc::parse(v.get<std::string>())) errs.push_back({k, "bad_hlc", {v.dump()}});
-        else if (clocks == &stamps && v.get<std::string>() > out.max_hlc) out.max_hlc = v.get<std::string>();
-      }
-    for (const auto& [k, v] : fields.items())
-      if (!spec->field(k)) errs.push_back({k, "unknown_field"});
-
-    // Dates are judged against the later of our date and the date the
-    // change was made on its device.
-    std::string today = date_of_ms(stamp->wall_ms);
-    if (today < today_floor) today = today_floor;
-    for (const auto& f : spec->fields) {
-      const std::string name(f.name);
-      json v = fields.contains(name) ? convert_field(f, fields[name], today, errs) : json(nullptr);
-      if (v.is_null() && !f.fallback.empty() && f.fallback != "now" && f.fallback != "today")
-        v = convert_field(f, std::string(f.fallback), today, errs);
-      rec[name] = std::move(v);
-    }
-    // The same rules as a local save (record_rules.h), 身份证 cross-field
-    // rules included; only what needs this device's other records (live
-    // references, a 身份证 registered twice) is left to people to review.
-    check_record_rules(*spec, rec, today, errs);
-    return errs.empty() ? spec : nullptr;
-  }
-
   // Inserts the record unless one with its id exists (false: nothing done).
   bool insert_new(const EntitySpec& spec, const std::string& id, const std::string& hlc, bool deleted,
                   RecordFields& rec, const json& stamps, const json& bases) {
@@ -290,82 +344,42 @@ struct ChangeApplier::Impl {
 
   ApplyOutcome apply(const json& change) {
     ApplyOutcome out;
-    RecordFields rec;
-    json stamps, bases;
-    const EntitySpec* spec = check(change, out, rec, stamps, bases);
-    if (!spec) {
+    auto in = check_change(change, today_floor, out);
+    if (!in) {
       out.status = ApplyOutcome::Status::quarantined;
       return out;
     }
-    const std::string& id = out.id;
-    const std::string hlc = change["hlc"].get<std::string>();
-    const bool deleted = change.value("deleted", false);
-    if (insert_new(*spec, id, hlc, deleted, rec, stamps, bases)) {
+    const EntitySpec& spec = *in->spec;
+    const std::string& id = in->id;
+    if (insert_new(spec, id, in->hlc, in->deleted, in->fields, in->stamps, in->bases)) {
       out.status = ApplyOutcome::Status::inserted;
       out.same_as_change = true;
       return out;
     }
-    auto local = load(*spec, id);
+    auto local = load(spec, id);
     if (!local) throw std::logic_error("record " + id + " neither new nor held");
-
-    bool changed = false;
-    std::vector<std::string> columns;
-    if (deleted && !local->deleted) changed = true;
-    const bool now_deleted = deleted || local->deleted;
-    if (!local->deleted) {
-      for (const auto& f : spec->fields) {
-        if (!merged_per_field(*spec, f)) continue;
-        const std::string name(f.name);
-        const std::string s_in = stamps.contains(name) ? stamps[name].get<std::string>() : std::string();
-        const std::string b_in = bases.contains(name) ? bases[name].get<std::string>() : std::string();
-        auto lc = local->clock.find(name);
-        const std::string s_loc = lc != local->clock.end() ? lc->second.first : std::string();
-        const std::string b_loc = lc != local->clock.end() ? lc->second.second : std::string();
-        const json& v_in = rec[name];
-        const json& v_loc = local->fields[name];
-        if (s_in > s_loc) {
-          // The incoming edit wins. Did it see the value it replaces?
-          const bool saw = s_loc.empty() || node_of(s_loc) == node_of(s_in) || b_in >= s_loc;
-          if (!saw && v_in != v_loc) log(*spec, id, out, {name, api_value(f, v_in), api_value(f, v_loc), s_in, s_loc});
-          if (saw) close_superseded(*spec, id, name, s_in, api_value(f, v_in));
-          if (v_in != v_loc) columns.push_back(name);
-          set_clock(*spec, id, name, s_in, b_in);
-          changed = true;
-        } else if (s_in < s_loc) {
-          if (v_in != v_loc && !s_in.empty() && node_of(s_loc) != node_of(s_in) && b_loc < s_in)
-            log(*spec, id, out, {name, api_value(f, v_loc), api_value(f, v_in), s_loc, s_in});
-        }
-      }
-    }
-    if (changed) {
-      const std::string new_hlc = std::max(local->hlc, hlc);
-      std::string sql = "UPDATE " + std::string(spec->name) + " SET hlc = ?, deleted = ?";
-      for (const auto& c : columns) sql += ", " + c + " = ?";
+    MergeDecision d = merge_change(*in, local->held);
+    for (auto& c : d.conflicts) log(spec, id, out, std::move(c));
+    for (const auto& s : d.superseded) close_superseded(spec, id, s.field, s.hlc, s.value);
+    for (const auto& [field, clock] : d.clocks) set_clock(spec, id, field, clock.hlc, clock.base);
+    if (d.changed) {
+      std::string sql = "UPDATE " + std::string(spec.name) + " SET hlc = ?, deleted = ?";
+      for (const auto& c : d.columns) sql += ", " + c + " = ?";
       auto& st = stmt(sql + " WHERE rid = ?");
-      st.bind(1, new_hlc);
-      st.bind(2, now_deleted ? 1 : 0);
+      st.bind(1, d.hlc);
+      st.bind(2, d.deleted ? 1 : 0);
       int i = 3;
-      for (const auto& c : columns) {
-        bind_stored(st, i++, rec[c]);
-        local->fields[c] = rec[c];
+      for (const auto& c : d.columns) {
+        bind_stored(st, i++, in->fields[c]);
+        local->held.fields[c] = in->fields[c];
       }
       st.bind(i, local->rid);
       st.exec();
-      if (spec->name == "patient" && (!columns.empty() || now_deleted != local->deleted))
-        index(*spec, local->rid, now_deleted, local->fields);
+      if (spec.name == "patient" && (!d.columns.empty() || d.deleted != local->held.deleted))
+        index(spec, local->rid, d.deleted, local->held.fields);
       out.status = ApplyOutcome::Status::updated;
     }
-    // Does the device that sent this now hold exactly what we hold?
-    out.same_as_change = now_deleted == deleted && local->fields == rec;
-    if (out.same_as_change)
-      for (const auto& f : spec->fields) {
-        if (!merged_per_field(*spec, f)) continue;
-        const std::string name(f.name);
-        auto lc = local->clock.find(name);
-        const std::string s_loc = lc != local->clock.end() ? lc->second.first : std::string();
-        const std::string s_in = stamps.contains(name) ? stamps[name].get<std::string>() : std::string();
-        if (s_loc > s_in) out.same_as_change = false;
-      }
+    out.same_as_change = d.same_as_change;
     return out;
   }
 

@@ -49,6 +49,7 @@
 #include <vector>
 
 #include "core/store/entities.h"
+#include "core/store/rules.h"
 #include "core/base/errors.h"
 
 namespace yz {
@@ -87,6 +88,67 @@ struct ApplyOutcome {
   bool same_as_change = false;
   std::string max_hlc;  // the latest stamp the change carried
 };
+
+// ---------------------------------------------------------------------------
+// The merge itself, apart from any database (one home for the rule above):
+// the SQLite ChangeApplier below and the PostgreSQL central store
+// (sync/server/pg_central_store.cpp) read the held record, call these, and
+// write what they decide.
+
+// A change checked and turned into stored forms by check_change.
+struct CheckedChange {
+  const EntitySpec* spec = nullptr;
+  std::string id, hlc;
+  bool deleted = false;
+  RecordFields fields;  // every field of the kind, in stored form (null when absent)
+  json stamps, bases;   // objects: field -> stamp (only fields merged per field)
+};
+
+// One field's stamp and the stamp its editor had seen ("" for none).
+struct FieldClock {
+  std::string hlc, base;
+};
+
+// A record as held, as the merge needs it: stored forms, and the stamps of
+// the fields changed after creation.
+struct HeldRecord {
+  std::string hlc;
+  bool deleted = false;
+  RecordFields fields;
+  std::map<std::string, FieldClock, std::less<>> clock;
+};
+
+// What applying a change to a held record does (merge_change).
+struct MergeDecision {
+  bool changed = false;              // the record's row must be written: hlc, deleted, `columns`
+  std::string hlc;                   // the record's stamp after the merge
+  bool deleted = false;              // tombstone after the merge
+  std::vector<std::string> columns;  // fields that take the change's value
+  std::vector<std::pair<std::string, FieldClock>> clocks;  // field stamps to set
+  std::vector<FieldConflict> conflicts;                    // concurrent edits to log
+  struct Superseded {
+    std::string field, hlc;
+    json value;  // the winning value as a change carries it
+  };
+  // Open conflicts of these fields close (resolution {"by": "superseded",
+  // "hlc", "value"}) where both their stamps are older than `hlc`.
+  std::vector<Superseded> superseded;
+  bool same_as_change = false;  // the record equals the change after the merge
+};
+
+// Check a change's structure, every field (record_rules.h convert_field) and
+// the record's cross-field rules. `today_floor` as for ChangeApplier. On a
+// refusal returns nullopt with out.errors filled; always fills out.entity
+// and out.id as given, and out.max_hlc when the change is well formed.
+std::optional<CheckedChange> check_change(const json& change, const std::string& today_floor, ApplyOutcome& out);
+
+// The merge of `in` into the record `held` (the policy at the top of this
+// file). Pure: the caller writes the decision.
+MergeDecision merge_change(const CheckedChange& in, const HeldRecord& held);
+
+// A stored value as it appears in a change and in the conflict log
+// (booleans as true/false, lists and objects parsed).
+json api_value(const FieldSpec& f, const json& stored);
 
 class ChangeApplier {
  public:

@@ -41,6 +41,7 @@
 #include "core/output/report.h"
 #include "sync/protocol/batch.h"
 #include "sync/protocol/crypto.h"
+#include "sync/server/central_rules.h"
 #include "sync/server/central_store.h"
 #include "sync/server/teams.h"
 
@@ -90,77 +91,10 @@ CREATE TABLE IF NOT EXISTS srv_console_session (
   last_ms INTEGER NOT NULL);
 )SQL";
 
-// The longest refused value a quarantine row or receipt keeps, in bytes.
-constexpr size_t kKeptBytes = 4096;
-constexpr size_t kKeptArgBytes = 256;
-
-
-std::string string_member(const json& j, const char* key) {
-  auto it = j.find(key);
-  return it != j.end() && it->is_string() ? it->get<std::string>() : std::string();
-}
-
-// A refused change as quarantine keeps it: whole when small, else its
-// entity, id and the first bytes of its text.
-json kept_change(const json& change) {
-  const std::string text = change.dump(-1, ' ', false, json::error_handler_t::replace);
-  if (text.size() <= kKeptBytes) return change;
-  return {{"entity", string_member(change, "entity")},
-          {"id", string_member(change, "id")},
-          {"truncated_from_bytes", text.size()},
-          {"head", utf8_prefix_bytes(text, kKeptBytes / 2)}};
-}
-
-// Errors with long arguments (a refused value quoted back) cut short.
-std::vector<FieldError> kept_errors(std::vector<FieldError> errors) {
-  for (auto& e : errors) {
-    if (e.field.size() > kKeptArgBytes) e.field = utf8_prefix_bytes(e.field, kKeptArgBytes) + "…";
-    for (auto& a : e.args)
-      if (a.size() > kKeptArgBytes) a = utf8_prefix_bytes(a, kKeptArgBytes) + "…";
-  }
-  return errors;
-}
-
-// a - b, saturated at the ends of int64 (a device may send any created_ms).
-int64_t saturating_sub(int64_t a, int64_t b) {
-  int64_t out = 0;
-  if (!__builtin_sub_overflow(a, b, &out)) return out;
-  return b < 0 ? INT64_MAX : INT64_MIN;
-}
-
 std::string digits13(int64_t ms) {
   char buf[32];
   std::snprintf(buf, sizeof buf, "%013lld", static_cast<long long>(ms));
   return buf;
-}
-
-// Takes a fast device's measured skew off its own stamps that are ahead of
-// `ceiling` (so its edits are ordered by when they were really made), then
-// refuses any stamp still ahead. Malformed stamps are left to the applier
-// (bad_hlc).
-std::optional<FieldError> rebase_stamps(json& change, const std::string& node, int64_t skew, int64_t ceiling) {
-  auto fix = [&](const std::string& field, json& v) -> std::optional<FieldError> {
-    if (!v.is_string()) return std::nullopt;
-    auto h = Hlc::parse(v.get<std::string>());
-    if (!h || h->wall_ms <= ceiling) return std::nullopt;
-    if (skew > kClockAheadMs && h->node == node) {
-      h->wall_ms = std::max<int64_t>(0, saturating_sub(h->wall_ms, skew));
-      if (h->wall_ms <= ceiling) {
-        v = h->str();
-        return std::nullopt;
-      }
-    }
-    return FieldError{field, "stamp_ahead", {utf8_prefix_bytes(v.get<std::string>(), 80), datetime_of_ms(ceiling - kClockAheadMs)}};
-  };
-  if (change.contains("hlc"))
-    if (auto e = fix("hlc", change["hlc"])) return e;
-  for (const char* clocks : {"stamps", "bases"}) {
-    auto it = change.find(clocks);
-    if (it == change.end() || !it->is_object()) continue;
-    for (auto& [k, v] : it->items())
-      if (auto e = fix(k, v)) return e;
-  }
-  return std::nullopt;
 }
 
 int64_t now_ms() { return SystemClock().now_ms(); }
@@ -216,7 +150,7 @@ class SqliteCentralStore : public CentralStore {
       SQLite::Statement ins(db,
                             "INSERT INTO srv_enroll_code (code_key, team_id, created_ms, expires_ms) "
                             "VALUES (?, ?, ?, ?)");
-      ins.bind(1, token_key(normalize_code(code)));
+      ins.bind(1, token_key(normalized_enroll_code(code)));
       ins.bind(2, team_id);
       ins.bind(3, now_ms());
       ins.bind(4, now_ms() + valid_ms);
@@ -356,7 +290,7 @@ class SqliteCentralStore : public CentralStore {
     store_.transact_synced([&](SQLite::Database& db) {
       SQLite::Statement q(db,
                           "SELECT team_id, expires_ms, used_ms IS NOT NULL FROM srv_enroll_code WHERE code_key = ?");
-      q.bind(1, token_key(normalize_code(code)));
+      q.bind(1, token_key(normalized_enroll_code(code)));
       if (!q.executeStep() || q.getColumn(2).getInt() != 0 || q.getColumn(1).getInt64() < now_ms())
         throw CentralError(403, "bad_code", "the enrollment code is unknown, used or expired");
       const std::string team_id = q.getColumn(0).getString();
@@ -386,7 +320,7 @@ class SqliteCentralStore : public CentralStore {
       SQLite::Statement use(db, "UPDATE srv_enroll_code SET used_ms = ?, device_id = ? WHERE code_key = ?");
       use.bind(1, now_ms());
       use.bind(2, device_id);
-      use.bind(3, token_key(normalize_code(code)));
+      use.bind(3, token_key(normalized_enroll_code(code)));
       use.exec();
       create_here(db, "device", device_id,
                   {{"team_id", team_id},
@@ -465,7 +399,7 @@ class SqliteCentralStore : public CentralStore {
       const bool open_quarantine = has_open_quarantine(db);
       json quarantined = json::array();
       const int64_t ceiling = received + kClockAheadMs;
-      const int64_t skew = skew_of(batch, received);
+      const int64_t skew = batch_skew(batch, received);
       auto set_aside = [&](const std::string& entity, const std::string& id, const std::vector<FieldError>& errors,
                            const json& change) {
         const json errs = errors_json(kept_errors(errors));
@@ -984,23 +918,6 @@ class SqliteCentralStore : public CentralStore {
     }
   }
 
-  // A device may not stamp a field the server alone changes (entities.h
-  // by_server), nor send a new patient that is already a tombstone.
-  std::optional<FieldError> by_server_refusal(const EntitySpec& spec, const json& change, bool held) {
-    if (auto it = change.find("stamps"); it != change.end() && it->is_object())
-      for (const auto& [k, v] : it->items()) {
-        const FieldSpec* f = spec.field(k);
-        if (!f || !f->by_server || !v.is_string()) continue;
-        if (auto h = Hlc::parse(v.get<std::string>()); h && h->node != server_id())
-          return FieldError{k, "not_allowed", {std::string(spec.name) + "." + k}};
-      }
-    if (!held && spec.name == "patient")
-      if (auto it = change.find("fields"); it != change.end() && it->is_object() && it->contains("merged_into") &&
-                                           !(*it)["merged_into"].is_null())
-        return FieldError{"merged_into", "not_allowed", {"patient.merged_into"}};
-    return std::nullopt;
-  }
-
   void open_console_session(const std::string& key, const std::string& account, const std::string& address,
                             int64_t idle_ms) override {
     const int64_t now = now_ms();
@@ -1475,13 +1392,6 @@ class SqliteCentralStore : public CentralStore {
     return o;
   }
 
-  static std::string normalize_code(std::string code) {
-    std::string out;
-    for (char c : code)
-      if (c != '-' && c != ' ') out += static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-    return out;
-  }
-
   // A reader connection for the calling thread (reads never wait for the
   // writer, and never checkpoint: see open_reader).
   SQLite::Database& reader() {
@@ -1523,83 +1433,6 @@ class SqliteCentralStore : public CentralStore {
     }
     if (auto t = team_by_key(db, team_name_key(trim(team)))) return *t;
     throw CentralError(404, "no_team", "no team named \"" + trim(team) + "\" (see admin teams)");
-  }
-
-  static std::string checked_team_name(const std::string& raw) {
-    const std::string name = trim(raw);
-    if (name.empty() || team_name_key(name).empty()) throw CentralError(400, "bad_name", "the team name is empty");
-    if (utf8_length(name) > 100) throw CentralError(400, "bad_name", "the team name is longer than 100 characters");
-    for (unsigned char c : name)
-      if (c < 0x20 || c == 0x7f) throw CentralError(400, "bad_name", "the team name holds a control character");
-    return name;
-  }
-
-  static CentralError bad_area(const std::string& area) {
-    return CentralError(400, "bad_area",
-                        "area \"" + area +
-                            "\" is not a GB/T 2260 code of 2 (province), 4 (prefecture), 6 (county), 9 (township) or "
-                            "12 (village) digits");
-  }
-
-  // How far ahead of ours the device's clock was when it sealed the batch
-  // (negative: behind, or the batch waited). Saturated, never overflowing.
-  static int64_t skew_of(const json& batch, int64_t received) {
-    auto it = batch.find("created_ms");
-    if (it == batch.end() || !it->is_number_integer()) return 0;
-    return saturating_sub(it->get<int64_t>(), received);
-  }
-
-  // Why `device` may not push `change`, or nullopt (docs/sync-protocol.md,
-  // "Trust"). Malformed changes pass here: the applier says what is wrong.
-  std::optional<FieldError> authorize(SQLite::Database& db, const DeviceInfo& device, const json& change) {
-    const std::string entity = string_member(change, "entity");
-    const std::string id = string_member(change, "id");
-    const EntitySpec* spec = find_entity(entity);
-    if (!spec || !is_uuid(id)) return std::nullopt;
-    if (entity == "team" || entity == "device") return FieldError{"entity", "not_allowed", {entity}};
-    const json* fields = nullptr;
-    if (auto it = change.find("fields"); it != change.end() && it->is_object()) fields = &*it;
-    auto& exists = cached(db, "SELECT 1 FROM " + entity + " WHERE id = ?");
-    exists.bind(1, id);
-    const bool held = exists.executeStep();
-    exists.tryReset();
-    if (auto e = by_server_refusal(*spec, change, held)) return e;
-    if (entity == "member") {
-      // Staff belong to their team: a device may add and edit its own only.
-      std::string stored;
-      if (held) {
-        auto& q = cached(db, "SELECT team_id FROM member WHERE id = ?");
-        q.bind(1, id);
-        if (q.executeStep()) stored = q.getColumn(0).getString();
-        q.tryReset();
-      }
-      const std::string sent = fields ? string_member(*fields, "team_id") : stored;
-      if ((held && stored != device.team_id) || (fields && sent != device.team_id))
-        return FieldError{"team_id", "not_allowed", {"another team's member"}};
-      return std::nullopt;
-    }
-    auto outside = [&](const std::string& area, bool stored) -> std::optional<FieldError> {
-      if (area == kTeamOnly) {
-        if (!stored) return std::nullopt;
-        // A record with no place belongs to the team that last changed it.
-        auto& q = cached(db, "SELECT team_id FROM srv_feed WHERE entity = ? AND record_id = ?");
-        q.bind(1, entity);
-        q.bind(2, id);
-        const std::string owner = q.executeStep() && !q.getColumn(0).isNull() ? q.getColumn(0).getString() : "";
-        q.tryReset();
-        if (owner.empty() || owner == device.team_id) return std::nullopt;
-        return FieldError{"area", "outside_area", {device.team_area, "another team's record"}};
-      }
-      if (area_covers(device.team_area, area)) return std::nullopt;
-      return FieldError{"area", "outside_area", {device.team_area.empty() ? "none" : device.team_area, area}};
-    };
-    // As held here (changing or deleting another area's record) ...
-    if (held)
-      if (auto e = outside(area_of(db, entity, id, nullptr), true)) return e;
-    // ... and as it would be (creating one there, or moving one there).
-    if (fields)
-      if (auto e = outside(area_of(db, entity, id, fields), false)) return e;
-    return std::nullopt;
   }
 
   // Stamps a device's clock pushed ahead of ours before the server bounded
@@ -1830,45 +1663,45 @@ class SqliteCentralStore : public CentralStore {
     release();
   }
 
-  // The place code a record belongs to, for scoping pulls, read from the
-  // record as stored (after the merge): its own village or place, else its
-  // patient's (or household's, or clinic day's). Programs go to every
-  // device (""); team, member and device records, and a record whose place
-  // is unknown, get kTeamOnly, which no area matches, so only its own team
-  // sees them.
-  static constexpr const char* kTeamOnly = "-";
-  // `inserted`: the fields of a record inserted just now (as stored), which
-  // saves reading it back.
-  std::string area_of(SQLite::Database& db, const std::string& entity, const std::string& id, const json* inserted) {
-    auto lookup = [&](const std::string& sql, const std::string& key) -> std::string {
-      if (key.empty()) return {};
-      auto& st = cached(db, sql);
+  // Lookups for the trust rules (central_rules.h), on the writer's cached
+  // statements.
+  struct Held : HeldRecords {
+    SqliteCentralStore& store;
+    SQLite::Database& db;
+    Held(SqliteCentralStore& s, SQLite::Database& d) : store(s), db(d) {}
+    std::string text(const std::string& sql, const std::string& key) {
+      auto& st = store.cached(db, sql);
       st.bind(1, key);
       std::string v = st.executeStep() && !st.getColumn(0).isNull() ? st.getColumn(0).getString() : std::string();
       st.tryReset();
       return v;
-    };
-    auto own = [&](const char* column) -> std::string {
-      if (inserted) {
-        auto it = inserted->find(column);
-        return it != inserted->end() && it->is_string() ? it->get<std::string>() : std::string();
-      }
-      return lookup("SELECT " + std::string(column) + " FROM " + entity + " WHERE id = ?", id);
-    };
-    std::string area;
-    if (entity == "program") return "";
-    if (entity == "team" || entity == "member" || entity == "device") return kTeamOnly;
-    if (entity == "place") area = own("code");
-    else if (entity == "clinic_day") area = own("place_code");
-    else if (entity == "household" || entity == "patient") area = own("village_code");
-    else if (entity == "home_visit")
-      area = lookup("SELECT village_code FROM household WHERE id = ?", own("household_id"));
-    else {
-      area = lookup("SELECT village_code FROM patient WHERE id = ?", own("patient_id"));
-      if (area.empty() && entity == "dispense")
-        area = lookup("SELECT place_code FROM clinic_day WHERE id = ?", own("clinic_day_id"));
     }
-    return area.empty() ? kTeamOnly : area;
+    bool held(const std::string& entity, const std::string& id) override {
+      auto& st = store.cached(db, "SELECT 1 FROM " + entity + " WHERE id = ?");
+      st.bind(1, id);
+      const bool found = st.executeStep();
+      st.tryReset();
+      return found;
+    }
+    std::string column(const std::string& entity, const std::string& column, const std::string& id) override {
+      return text("SELECT " + column + " FROM " + entity + " WHERE id = ?", id);
+    }
+    std::string feed_team(const std::string& entity, const std::string& id) override {
+      auto& st = store.cached(db, "SELECT team_id FROM srv_feed WHERE entity = ? AND record_id = ?");
+      st.bind(1, entity);
+      st.bind(2, id);
+      std::string v = st.executeStep() && !st.getColumn(0).isNull() ? st.getColumn(0).getString() : std::string();
+      st.tryReset();
+      return v;
+    }
+  };
+  std::optional<FieldError> authorize(SQLite::Database& db, const DeviceInfo& device, const json& change) {
+    Held held(*this, db);
+    return authorize_change(held, device, change, server_id());
+  }
+  std::string area_of(SQLite::Database& db, const std::string& entity, const std::string& id, const json* inserted) {
+    Held held(*this, db);
+    return yz::sync::record_area(held, entity, id, inserted);
   }
 
   // Move the record to the end of the feed. A record inserted just now has

@@ -79,13 +79,19 @@ PgCluster::PgCluster() {
 }
 
 PgCluster::~PgCluster() {
-  if (started_) {
-    std::vector<std::string> args = {kBin + "pg_ctl", "-D", dir_ + "/data", "-m", "immediate", "-w", "stop"};
-    if (!user_.empty()) args.insert(args.begin(), {"/usr/sbin/runuser", "-u", user_, "--"});
-    run(args);
-  }
+  if (detached_) return;
+  if (started_) stop_detached(dir_);
   std::error_code ec;
   fs::remove_all(dir_, ec);
+}
+
+void PgCluster::stop_detached(const std::string& dir) {
+  if (dir.empty() || !fs::exists(dir + "/data")) return;
+  std::vector<std::string> args = {kBin + "pg_ctl", "-D", dir + "/data", "-m", "immediate", "-w", "stop"};
+  if (::geteuid() == 0) args.insert(args.begin(), {"/usr/sbin/runuser", "-u", ::getpwnam("postgres") ? "postgres" : "nobody", "--"});
+  run(args);
+  std::error_code ec;
+  fs::remove_all(dir, ec);
 }
 
 std::string PgCluster::conninfo(const std::string& db) const {

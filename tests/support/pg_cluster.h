@@ -31,10 +31,17 @@ class PgCluster {
   // Whether Debian's postgresql-15 binaries are installed.
   static bool available();
 
+  // Leave the cluster running when this object goes (a ctest fixture shares
+  // one cluster among test processes: tests/support/pg_cluster_ctl.cpp);
+  // stop_detached(dir()) stops and removes it later.
+  void detach() { detached_ = true; }
+  static void stop_detached(const std::string& dir);
+
  private:
   std::string dir_, user_;
   int port_ = 0;
   bool started_ = false;
+  bool detached_ = false;
 };
 
 }  // namespace yz::test

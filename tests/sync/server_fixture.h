@@ -1,12 +1,25 @@
 #pragma once
 // The real yizhen-server on 127.0.0.1 (any free port) over a temporary
 // central database, and devices (a Store each) that talk to it over HTTP.
+//
+// The central store is SQLite (a file) or PostgreSQL (a fresh database on
+// the test run's shared throwaway cluster, or on one this process starts):
+// a test that holds for both is a TEST_CASE_TEMPLATE over `Stores` and
+// makes its server with `Server(path, T::kind)`.
 #include <doctest/doctest.h>
+#include <libpq-fe.h>
+#include <unistd.h>
 
+#include <atomic>
 #include <csignal>
 #include <filesystem>
+#include <fstream>
 #include <memory>
 #include <string>
+#include <vector>
+
+#include <SQLiteCpp/Database.h>
+#include <SQLiteCpp/Statement.h>
 
 #include "core/store/encryption.h"
 #include "core/store/key_file.h"
@@ -15,20 +28,84 @@
 #include "sync/client/client.h"
 #include "sync/client/transport.h"
 #include "tests/support/child.h"
+#include "tests/support/pg_cluster.h"
 #include "tests/support/process.h"
 
 namespace yz_sync_test {
 
+enum class StoreKind { sqlite, pg };
+struct OnSqlite {
+  static constexpr StoreKind kind = StoreKind::sqlite;
+};
+struct OnPg {
+  static constexpr StoreKind kind = StoreKind::pg;
+};
+#define Stores OnSqlite, OnPg
+
+// The PostgreSQL cluster of this process: the ctest run's shared one
+// (YIZHEN_TEST_PG_FILE, written by pg_cluster_ctl: folder, port), else one
+// started here and stopped at exit.
+inline std::string pg_cluster_conninfo(const std::string& db) {
+  static std::unique_ptr<yz::test::PgCluster> own;
+  static const int port = [] {
+    if (const char* f = std::getenv("YIZHEN_TEST_PG_FILE"); f && std::filesystem::exists(f)) {
+      std::ifstream in(f);
+      std::string dir, p;
+      std::getline(in, dir);
+      std::getline(in, p);
+      return std::stoi(p);
+    }
+    own = std::make_unique<yz::test::PgCluster>();
+    return own->port();
+  }();
+  return "host=127.0.0.1 port=" + std::to_string(port) + " user=yizhen dbname=" + db;
+}
+
+// A fresh empty database on that cluster; its conninfo.
+inline std::string fresh_pg_database() {
+  static std::atomic<int> n{0};
+  const std::string name = "central_" + std::to_string(::getpid()) + "_" + std::to_string(++n);
+  PGconn* c = PQconnectdb(pg_cluster_conninfo("postgres").c_str());
+  REQUIRE_MESSAGE(PQstatus(c) == CONNECTION_OK, PQerrorMessage(c));
+  PGresult* r = PQexec(c, ("CREATE DATABASE " + name).c_str());
+  const bool ok = PQresultStatus(r) == PGRES_COMMAND_OK;
+  const std::string err = PQresultErrorMessage(r);
+  PQclear(r);
+  PQfinish(c);
+  REQUIRE_MESSAGE(ok, err);
+  return pg_cluster_conninfo(name);
+}
+
 struct Server {
+  // SQLite: the database file. PostgreSQL: the path names the key file
+  // (db + ".keys", as beside a SQLite database) and the log (db + ".log").
   const std::string db;
+  const StoreKind kind;
+  const std::string pg;  // conninfo (PostgreSQL only)
   std::unique_ptr<yz::test::Child> child;
   std::string url;
 
-  explicit Server(std::string path) : db(std::move(path)) { start(); }
+  explicit Server(std::string path, StoreKind k = StoreKind::sqlite)
+      : db(std::move(path)), kind(k), pg(k == StoreKind::pg ? fresh_pg_database() : std::string()) {
+    start();
+  }
+  // Another server on the same PostgreSQL database (and key file) as `other`.
+  Server(const Server& other, std::string log_path)
+      : db(other.db), kind(other.kind), pg(other.pg) {
+    start(log_path);
+  }
 
-  void start() {
-    child = std::make_unique<yz::test::Child>(
-        std::vector<std::string>{YIZHEN_SERVER, "--db", db, "--listen", "127.0.0.1:0"}, db + ".log");
+  // The options that name the central store.
+  std::vector<std::string> store_args() const {
+    if (kind == StoreKind::pg) return {"--pg", pg, "--keys", db + ".keys"};
+    return {"--db", db};
+  }
+
+  void start(const std::string& log_path = {}) {
+    std::vector<std::string> args = {YIZHEN_SERVER};
+    for (auto& a : store_args()) args.push_back(a);
+    args.insert(args.end(), {"--listen", "127.0.0.1:0"});
+    child = std::make_unique<yz::test::Child>(args, log_path.empty() ? db + ".log" : log_path);
     const std::string line = child->read_line();
     const auto at = line.find("http://");
     REQUIRE_MESSAGE(at != std::string::npos, "server did not start: " << line);
@@ -39,7 +116,10 @@ struct Server {
   void kill() { child->stop(SIGKILL); }
 
   yz::test::RunResult admin(std::vector<std::string> args) const {
-    args.insert(args.begin(), {YIZHEN_SERVER, "--db", db, "admin"});
+    std::vector<std::string> head = {YIZHEN_SERVER};
+    for (auto& a : store_args()) head.push_back(a);
+    head.push_back("admin");
+    args.insert(args.begin(), head.begin(), head.end());
     return yz::test::run(args);
   }
 
@@ -53,6 +133,32 @@ struct Server {
     return r.out.substr(0, r.out.find('\n'));
   }
 };
+
+// The first column of every row of `sql` on the server's central database
+// (either store), as text ("" for NULL).
+inline std::vector<std::string> central_rows(const Server& s, const std::string& sql) {
+  std::vector<std::string> out;
+  if (s.kind == StoreKind::sqlite) {
+    SQLite::Database db(s.db, SQLite::OPEN_READONLY);
+    SQLite::Statement st(db, sql);
+    while (st.executeStep()) out.push_back(st.getColumn(0).isNull() ? std::string() : st.getColumn(0).getString());
+    return out;
+  }
+  PGconn* c = PQconnectdb(s.pg.c_str());
+  PGresult* r = PQexec(c, sql.c_str());
+  const bool ok = PQresultStatus(r) == PGRES_TUPLES_OK;
+  for (int i = 0; ok && i < PQntuples(r); ++i) out.push_back(PQgetisnull(r, i, 0) ? "" : PQgetvalue(r, i, 0));
+  const std::string err = ok ? "" : PQresultErrorMessage(r);
+  PQclear(r);
+  PQfinish(c);
+  REQUIRE_MESSAGE(ok, err);
+  return out;
+}
+// The first column of the first row ("" when none).
+inline std::string central_query(const Server& s, const std::string& sql) {
+  const auto rows = central_rows(s, sql);
+  return rows.empty() ? std::string() : rows[0];
+}
 
 // A device's database is encrypted, as the field app makes it (DESIGN.md
 // §7): a new path gets a key file under kDevicePassphrase (at the testing
@@ -106,3 +212,7 @@ struct Device {
 };
 
 }  // namespace yz_sync_test
+
+// Test names end in <SQLite> or <PostgreSQL>.
+TYPE_TO_STRING_AS("SQLite", yz_sync_test::OnSqlite);
+TYPE_TO_STRING_AS("PostgreSQL", yz_sync_test::OnPg);

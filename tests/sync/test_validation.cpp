@@ -70,9 +70,10 @@ TEST_CASE("A local save refuses a sex that contradicts the 身份证, as sync do
   }
 }
 
-TEST_CASE("The server's ingest quarantines a patient whose sex contradicts the 身份证, and the rest of the batch applies") {
+TEST_CASE_TEMPLATE("The server's ingest quarantines a patient whose sex contradicts the 身份证, and the rest of the batch applies",
+                   T, Stores) {
   yz::test::TempDir dir;
-  Server server(dir.file("central.db"));
+  Server server(dir.file("central.db"), T::kind);
   Device a(dir.file("a.db"));
   a.enroll(server, server.enroll_code());
   const std::string bad = a.store.create("patient", {{"name", "扎西"}, {"sex", "M"}, {"id_number", man_id()}});
@@ -82,14 +83,13 @@ TEST_CASE("The server's ingest quarantines a patient whose sex contradicts the �
   a.store.db().exec("UPDATE patient SET sex = 'F' WHERE id = '" + bad + "'");
   a.sync(server);
 
-  SQLite::Database central(server.db, SQLite::OPEN_READONLY);
-  CHECK(central.execAndGet("SELECT count(*) FROM patient WHERE id = '" + good + "'").getInt() == 1);
-  CHECK(central.execAndGet("SELECT count(*) FROM patient WHERE id = '" + bad + "'").getInt() == 0);
-  const auto rows = list_quarantine(central);
+  CHECK(central_query(server, "SELECT count(*) FROM patient WHERE id = '" + good + "'") == "1");
+  CHECK(central_query(server, "SELECT count(*) FROM patient WHERE id = '" + bad + "'") == "0");
+  const json rows = admin_json(server, {"quarantine"});
   REQUIRE(rows.size() == 1);
-  CHECK(rows[0].record_id == bad);
-  CHECK(rows[0].entity == "patient");
-  CHECK(has_error(rows[0].errors, "sex", "id_says_male"));
+  CHECK(rows[0]["id"] == bad);
+  CHECK(rows[0]["entity"] == "patient");
+  CHECK(has_error(rows[0]["errors"], "sex", "id_says_male"));
 }
 
 TEST_CASE("A device's pull quarantines a patient whose sex contradicts the 身份证, and the rest of the page applies") {

@@ -1,0 +1,189 @@
+#include "sync/server/central_rules.h"
+
+#include <algorithm>
+#include <cctype>
+
+#include "core/base/clock.h"
+#include "core/base/hlc.h"
+#include "core/base/utf8.h"
+#include "core/base/uuid.h"
+#include "core/store/entities.h"
+#include "sync/server/teams.h"
+
+namespace yz::sync {
+
+namespace {
+
+// The longest refused value a quarantine row or receipt keeps, in bytes.
+constexpr size_t kKeptBytes = 4096;
+constexpr size_t kKeptArgBytes = 256;
+
+// a - b, saturated at the ends of int64 (a device may send any created_ms).
+int64_t saturating_sub(int64_t a, int64_t b) {
+  int64_t out = 0;
+  if (!__builtin_sub_overflow(a, b, &out)) return out;
+  return b < 0 ? INT64_MAX : INT64_MIN;
+}
+
+// A device may not stamp a field the server alone changes (entities.h
+// by_server), nor send a new patient that is already a tombstone.
+std::optional<FieldError> by_server_refusal(const EntitySpec& spec, const json& change, bool held,
+                                            const std::string& server_id) {
+  if (auto it = change.find("stamps"); it != change.end() && it->is_object())
+    for (const auto& [k, v] : it->items()) {
+      const FieldSpec* f = spec.field(k);
+      if (!f || !f->by_server || !v.is_string()) continue;
+      if (auto h = Hlc::parse(v.get<std::string>()); h && h->node != server_id)
+        return FieldError{k, "not_allowed", {std::string(spec.name) + "." + k}};
+    }
+  if (!held && spec.name == "patient")
+    if (auto it = change.find("fields"); it != change.end() && it->is_object() && it->contains("merged_into") &&
+                                         !(*it)["merged_into"].is_null())
+      return FieldError{"merged_into", "not_allowed", {"patient.merged_into"}};
+  return std::nullopt;
+}
+
+}  // namespace
+
+std::string string_member(const json& j, const char* key) {
+  auto it = j.find(key);
+  return it != j.end() && it->is_string() ? it->get<std::string>() : std::string();
+}
+
+json kept_change(const json& change) {
+  const std::string text = change.dump(-1, ' ', false, json::error_handler_t::replace);
+  if (text.size() <= kKeptBytes) return change;
+  return {{"entity", string_member(change, "entity")},
+          {"id", string_member(change, "id")},
+          {"truncated_from_bytes", text.size()},
+          {"head", utf8_prefix_bytes(text, kKeptBytes / 2)}};
+}
+
+std::vector<FieldError> kept_errors(std::vector<FieldError> errors) {
+  for (auto& e : errors) {
+    if (e.field.size() > kKeptArgBytes) e.field = utf8_prefix_bytes(e.field, kKeptArgBytes) + "…";
+    for (auto& a : e.args)
+      if (a.size() > kKeptArgBytes) a = utf8_prefix_bytes(a, kKeptArgBytes) + "…";
+  }
+  return errors;
+}
+
+std::optional<FieldError> rebase_stamps(json& change, const std::string& node, int64_t skew, int64_t ceiling) {
+  auto fix = [&](const std::string& field, json& v) -> std::optional<FieldError> {
+    if (!v.is_string()) return std::nullopt;
+    auto h = Hlc::parse(v.get<std::string>());
+    if (!h || h->wall_ms <= ceiling) return std::nullopt;
+    if (skew > kClockAheadMs && h->node == node) {
+      h->wall_ms = std::max<int64_t>(0, saturating_sub(h->wall_ms, skew));
+      if (h->wall_ms <= ceiling) {
+        v = h->str();
+        return std::nullopt;
+      }
+    }
+    return FieldError{field, "stamp_ahead", {utf8_prefix_bytes(v.get<std::string>(), 80), datetime_of_ms(ceiling - kClockAheadMs)}};
+  };
+  if (change.contains("hlc"))
+    if (auto e = fix("hlc", change["hlc"])) return e;
+  for (const char* clocks : {"stamps", "bases"}) {
+    auto it = change.find(clocks);
+    if (it == change.end() || !it->is_object()) continue;
+    for (auto& [k, v] : it->items())
+      if (auto e = fix(k, v)) return e;
+  }
+  return std::nullopt;
+}
+
+int64_t batch_skew(const json& batch, int64_t received_ms) {
+  auto it = batch.find("created_ms");
+  if (it == batch.end() || !it->is_number_integer()) return 0;
+  return saturating_sub(it->get<int64_t>(), received_ms);
+}
+
+std::string normalized_enroll_code(const std::string& code) {
+  std::string out;
+  for (char c : code)
+    if (c != '-' && c != ' ') out += static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  return out;
+}
+
+std::string checked_team_name(const std::string& raw) {
+  const std::string name = trim(raw);
+  if (name.empty() || team_name_key(name).empty()) throw CentralError(400, "bad_name", "the team name is empty");
+  if (utf8_length(name) > 100) throw CentralError(400, "bad_name", "the team name is longer than 100 characters");
+  for (unsigned char c : name)
+    if (c < 0x20 || c == 0x7f) throw CentralError(400, "bad_name", "the team name holds a control character");
+  return name;
+}
+
+CentralError bad_area(const std::string& area) {
+  return CentralError(400, "bad_area",
+                      "area \"" + area +
+                          "\" is not a GB/T 2260 code of 2 (province), 4 (prefecture), 6 (county), 9 (township) or "
+                          "12 (village) digits");
+}
+
+std::string record_area(HeldRecords& held, const std::string& entity, const std::string& id, const json* inserted) {
+  auto own = [&](const char* column) -> std::string {
+    if (inserted) {
+      auto it = inserted->find(column);
+      return it != inserted->end() && it->is_string() ? it->get<std::string>() : std::string();
+    }
+    return held.column(entity, column, id);
+  };
+  auto of = [&](const char* kind, const char* column, const std::string& key) {
+    return key.empty() ? std::string() : held.column(kind, column, key);
+  };
+  std::string area;
+  if (entity == "program") return "";
+  if (entity == "team" || entity == "member" || entity == "device") return kTeamOnly;
+  if (entity == "place") area = own("code");
+  else if (entity == "clinic_day") area = own("place_code");
+  else if (entity == "household" || entity == "patient") area = own("village_code");
+  else if (entity == "home_visit") area = of("household", "village_code", own("household_id"));
+  else {
+    area = of("patient", "village_code", own("patient_id"));
+    if (area.empty() && entity == "dispense") area = of("clinic_day", "place_code", own("clinic_day_id"));
+  }
+  return area.empty() ? kTeamOnly : area;
+}
+
+std::optional<FieldError> authorize_change(HeldRecords& records, const DeviceInfo& device, const json& change,
+                                           const std::string& server_id) {
+  const std::string entity = string_member(change, "entity");
+  const std::string id = string_member(change, "id");
+  const EntitySpec* spec = find_entity(entity);
+  if (!spec || !is_uuid(id)) return std::nullopt;
+  if (entity == "team" || entity == "device") return FieldError{"entity", "not_allowed", {entity}};
+  const json* fields = nullptr;
+  if (auto it = change.find("fields"); it != change.end() && it->is_object()) fields = &*it;
+  const bool held = records.held(entity, id);
+  if (auto e = by_server_refusal(*spec, change, held, server_id)) return e;
+  if (entity == "member") {
+    // Staff belong to their team: a device may add and edit its own only.
+    const std::string stored = held ? records.column("member", "team_id", id) : std::string();
+    const std::string sent = fields ? string_member(*fields, "team_id") : stored;
+    if ((held && stored != device.team_id) || (fields && sent != device.team_id))
+      return FieldError{"team_id", "not_allowed", {"another team's member"}};
+    return std::nullopt;
+  }
+  auto outside = [&](const std::string& area, bool stored) -> std::optional<FieldError> {
+    if (area == kTeamOnly) {
+      if (!stored) return std::nullopt;
+      // A record with no place belongs to the team that last changed it.
+      const std::string owner = records.feed_team(entity, id);
+      if (owner.empty() || owner == device.team_id) return std::nullopt;
+      return FieldError{"area", "outside_area", {device.team_area, "another team's record"}};
+    }
+    if (area_covers(device.team_area, area)) return std::nullopt;
+    return FieldError{"area", "outside_area", {device.team_area.empty() ? "none" : device.team_area, area}};
+  };
+  // As held here (changing or deleting another area's record) ...
+  if (held)
+    if (auto e = outside(record_area(records, entity, id, nullptr), true)) return e;
+  // ... and as it would be (creating one there, or moving one there).
+  if (fields)
+    if (auto e = outside(record_area(records, entity, id, fields), false)) return e;
+  return std::nullopt;
+}
+
+}  // namespace yz::sync

@@ -1,0 +1,75 @@
+#pragma once
+// The rules a central store applies to what devices send, apart from where
+// it stores records (one home for both central stores: SQLite,
+// sqlite_central_store.cpp, and PostgreSQL, pg_central_store.cpp):
+// who may push what (docs/sync-protocol.md, "Trust"), the area a record
+// belongs to for scoping pulls, stamps ahead of the server's clock, and
+// what quarantine keeps of a refused change.
+
+#include <cstdint>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/base/errors.h"
+#include "sync/server/central_store.h"
+
+namespace yz::sync {
+
+// What the rules need to read of the records a store holds. Lookups run in
+// the caller's transaction.
+class HeldRecords {
+ public:
+  virtual ~HeldRecords() = default;
+  // Whether a record of kind `entity` with this id is held (live or tombstone).
+  virtual bool held(const std::string& entity, const std::string& id) = 0;
+  // The text of `column` of that record ("" when none, or null).
+  virtual std::string column(const std::string& entity, const std::string& column, const std::string& id) = 0;
+  // The team whose change last moved the record in the feed ("" when none).
+  virtual std::string feed_team(const std::string& entity, const std::string& id) = 0;
+};
+
+// The area of team, member and device records, and of a record whose place
+// is unknown: no area matches it, so only its own team pulls it.
+inline constexpr const char* kTeamOnly = "-";
+
+// The place code the record belongs to, for scoping pulls, read from the
+// record as held (after the merge): its own village or place, else its
+// patient's (or household's, or clinic day's). Programs go to every device
+// (""). `inserted`: the stored fields of a record inserted just now, which
+// saves reading it back.
+std::string record_area(HeldRecords& held, const std::string& entity, const std::string& id, const json* inserted);
+
+// Why `device` may not push `change`, or nullopt (docs/sync-protocol.md,
+// "Trust"). Malformed changes pass here: the merge's check says what is
+// wrong. `server_id`: the node of the server's own stamps (by_server fields).
+std::optional<FieldError> authorize_change(HeldRecords& held, const DeviceInfo& device, const json& change,
+                                           const std::string& server_id);
+
+// Takes a fast device's measured skew off its own stamps that are ahead of
+// `ceiling` (so its edits are ordered by when they were really made), then
+// refuses any stamp still ahead. Malformed stamps are left to the merge's
+// check (bad_hlc).
+std::optional<FieldError> rebase_stamps(json& change, const std::string& node, int64_t skew, int64_t ceiling);
+// How far ahead of ours the device's clock was when it sealed the batch
+// (negative: behind, or the batch waited). Saturated, never overflowing.
+int64_t batch_skew(const json& batch, int64_t received_ms);
+
+// A refused change as quarantine keeps it: whole when small, else its
+// entity, id and the first bytes of its text.
+json kept_change(const json& change);
+// Errors with long arguments (a refused value quoted back) cut short.
+std::vector<FieldError> kept_errors(std::vector<FieldError> errors);
+
+// The text member `key` of `j`, or "".
+std::string string_member(const json& j, const char* key);
+
+// An enrollment code as typed (any case, dashes, spaces) in its stored form.
+std::string normalized_enroll_code(const std::string& code);
+// A team name trimmed, or CentralError 400 bad_name.
+std::string checked_team_name(const std::string& raw);
+// CentralError 400 bad_area naming `area`.
+CentralError bad_area(const std::string& area);
+
+}  // namespace yz::sync

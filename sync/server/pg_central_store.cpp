@@ -1,0 +1,967 @@
+// The PostgreSQL central store (central_store.h, DESIGN.md §6): the same
+// record tables and merge as the SQLite store (core/replication/changes.h
+// check_change and merge_change; the trust rules of central_rules.h), on a
+// database several yizhen-server processes may share.
+//
+// Concurrency (docs/sync-protocol.md §11, "Several servers on one database"):
+//  - every write runs in a READ COMMITTED transaction; a held record is read
+//    FOR UPDATE before it is merged, so two batches touching one record merge
+//    one after the other; a transaction that loses a deadlock or a race on a
+//    unique key runs again;
+//  - a device's batches apply one at a time (an advisory lock on the device
+//    for the transaction): the same batch sent to two servers at once
+//    applies once, and the second answer is the stored receipt;
+//  - feed sequence numbers are handed out under one advisory lock held to
+//    the end of the transaction, so they become visible in the order they
+//    were handed out, and a pull's cursor (the highest visible seq) never
+//    passes a change that commits later.
+//
+// Members not on PostgreSQL yet throw CentralError 501 "not_supported"
+// naming themselves.
+
+#include <array>
+#include <charconv>
+#include <map>
+#include <mutex>
+
+#include "core/base/clock.h"
+#include "core/base/hlc.h"
+#include "core/base/utf8.h"
+#include "core/base/uuid.h"
+#include "core/replication/changes.h"
+#include "core/store/audit_chain.h"
+#include "core/store/entities.h"
+#include "core/store/password_hash.h"
+#include "sync/protocol/batch.h"
+#include "sync/protocol/crypto.h"
+#include "sync/server/central_rules.h"
+#include "sync/server/pg_central_store.h"
+#include "sync/server/pg_connection.h"
+#include "sync/server/pg_schema.h"
+#include "sync/server/teams.h"
+
+namespace yz::sync {
+
+namespace {
+
+using pg::Connection;
+using pg::Param;
+using pg::PgError;
+using pg::Result;
+using pg::Transaction;
+
+int64_t now_ms() { return SystemClock().now_ms(); }
+
+// Advisory lock keys (pg_advisory_xact_lock): the feed's sequence and the
+// audit chain (one lock: both are appended at the end of a transaction),
+// and one per device (its batches one at a time).
+constexpr int64_t kFeedLock = 7365726902;
+constexpr int kDeviceLockSpace = 736572;
+
+// A value in stored form (changes.h) as a text parameter.
+Param stored_param(const json& v) {
+  if (v.is_null()) return std::nullopt;
+  if (v.is_string()) return v.get<std::string>();
+  if (v.is_boolean()) return v.get<bool>() ? "1" : "0";
+  if (v.is_number_integer()) return std::to_string(v.get<int64_t>());
+  if (v.is_number()) {
+    char buf[64];
+    auto r = std::to_chars(buf, buf + sizeof buf, v.get<double>());
+    return std::string(buf, r.ptr);
+  }
+  return v.dump();
+}
+
+// A column's text back in stored form.
+json stored_value(const Result& r, int row, int col, FieldType t) {
+  if (r.null(row, col)) return nullptr;
+  switch (t) {
+    case FieldType::integer:
+    case FieldType::boolean: return r.int64(row, col);
+    case FieldType::real: return std::strtod(r.text(row, col).c_str(), nullptr);
+    default: return r.text(row, col);
+  }
+}
+
+CentralError not_here(const char* what) {
+  return CentralError(501, "not_supported", std::string("the PostgreSQL central store cannot ") + what +
+                                                " yet (use the SQLite store, --db, for it)");
+}
+
+// The SQL of one record kind, built once from its descriptor.
+struct KindSql {
+  std::string insert, select_for_update, select;
+};
+
+const KindSql& kind_sql(const EntitySpec& spec) {
+  static const std::map<const EntitySpec*, KindSql> all = [] {
+    std::map<const EntitySpec*, KindSql> out;
+    for (const EntitySpec* s : entities()) {
+      std::string cols = "id, hlc, deleted", marks = "$1, $2, $3";
+      int n = 3;
+      for (const auto& f : s->fields) {
+        cols += ", " + std::string(f.name);
+        marks += ", $" + std::to_string(++n);
+      }
+      KindSql k;
+      k.insert = "INSERT INTO " + std::string(s->name) + " (" + cols + ") VALUES (" + marks + ") ON CONFLICT (id) DO NOTHING";
+      k.select = "SELECT " + cols + " FROM " + std::string(s->name) + " WHERE id = $1";
+      k.select_for_update = k.select + " FOR UPDATE";
+      out.emplace(s, std::move(k));
+    }
+    return out;
+  }();
+  return all.at(&spec);
+}
+
+// A held record (row 0 of kind_sql's select) and its field stamps.
+HeldRecord held_from(Connection& c, const EntitySpec& spec, const std::string& id, const Result& r) {
+  HeldRecord h;
+  h.hlc = r.text(0, 1);
+  h.deleted = r.int64(0, 2) != 0;
+  int i = 3;
+  for (const auto& f : spec.fields) h.fields[std::string(f.name)] = stored_value(r, 0, i++, f.type);
+  Result fc = c.exec("SELECT field, hlc, coalesce(base, '') FROM field_clock WHERE entity = $1 AND record_id = $2",
+                     std::string(spec.name), id);
+  for (int row = 0; row < fc.rows(); ++row) h.clock[fc.text(row, 0)] = {fc.text(row, 1), fc.text(row, 2)};
+  return h;
+}
+
+// The record as a change (the form of ChangeReader::read), or nullopt.
+std::optional<json> read_change(Connection& c, const EntitySpec& spec, const std::string& id) {
+  Result r = c.exec(kind_sql(spec).select, id);
+  if (r.rows() == 0) return std::nullopt;
+  const HeldRecord h = held_from(c, spec, id, r);
+  json fields = json::object();
+  for (const auto& f : spec.fields) fields[std::string(f.name)] = api_value(f, h.fields.at(std::string(f.name)));
+  json change = {{"entity", spec.name}, {"id", id}, {"hlc", h.hlc}, {"deleted", h.deleted}, {"fields", std::move(fields)}};
+  json stamps = json::object(), bases = json::object();
+  for (const auto& [field, clock] : h.clock) {
+    if (!spec.field(field)) continue;
+    stamps[field] = clock.hlc;
+    if (!clock.base.empty()) bases[field] = clock.base;
+  }
+  if (!stamps.empty()) change["stamps"] = std::move(stamps);
+  if (!bases.empty()) change["bases"] = std::move(bases);
+  return change;
+}
+
+// The merge on PostgreSQL: check_change and merge_change decide, this
+// reads the held record and writes the decision (changes.h ChangeApplier
+// does the same on SQLite).
+ApplyOutcome apply_change(Connection& c, const json& change, const std::string& today_floor, int64_t at_ms) {
+  ApplyOutcome out;
+  auto in = check_change(change, today_floor, out);
+  if (!in) {
+    out.status = ApplyOutcome::Status::quarantined;
+    return out;
+  }
+  // PostgreSQL text cannot hold U+0000 (libpq would cut the value there):
+  // such a value is refused with its field, never stored shortened. Lists
+  // and objects are stored as JSON text, where it is escaped.
+  for (const auto& [name, v] : in->fields)
+    if (v.is_string() && v.get_ref<const std::string&>().find('\0') != std::string::npos)
+      out.errors.push_back({name, "control_char", {"U+0000"}});
+  if (!out.errors.empty()) {
+    out.status = ApplyOutcome::Status::quarantined;
+    return out;
+  }
+  const EntitySpec& spec = *in->spec;
+  const std::string kind(spec.name);
+  const KindSql& sql = kind_sql(spec);
+  {
+    std::vector<Param> p = {in->id, in->hlc, pg::param(in->deleted)};
+    for (const auto& f : spec.fields) p.push_back(stored_param(in->fields[std::string(f.name)]));
+    if (c.exec_params(sql.insert, p).affected() == 1) {
+      for (const auto& [k, v] : in->stamps.items())
+        c.exec("INSERT INTO field_clock (entity, record_id, field, hlc, base) VALUES ($1, $2, $3, $4, $5)", kind, in->id,
+               k, v.get<std::string>(), in->bases.contains(k) ? Param(in->bases[k].get<std::string>()) : Param());
+      out.status = ApplyOutcome::Status::inserted;
+      out.same_as_change = true;
+      return out;
+    }
+  }
+  Result r = c.exec(sql.select_for_update, in->id);
+  if (r.rows() == 0) throw std::logic_error("record " + in->id + " neither new nor held");
+  const HeldRecord held = held_from(c, spec, in->id, r);
+  MergeDecision d = merge_change(*in, held);
+  for (auto& k : d.conflicts) {
+    c.exec("INSERT INTO conflict (entity, record_id, field, kept_value, kept_hlc, other_value, other_hlc, at_ms) "
+           "VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT DO NOTHING",
+           kind, in->id, k.field, k.kept_value.dump(), k.kept_hlc, k.other_value.dump(), k.other_hlc, at_ms);
+    out.conflicts.push_back(std::move(k));
+  }
+  for (const auto& s : d.superseded)
+    c.exec("UPDATE conflict SET resolved_ms = $1, resolution = $2 WHERE entity = $3 AND record_id = $4 AND field = $5 "
+           "AND resolved_ms IS NULL AND kept_hlc < $6 AND other_hlc < $6",
+           at_ms, json{{"by", "superseded"}, {"hlc", s.hlc}, {"value", s.value}}.dump(), kind, in->id, s.field, s.hlc);
+  for (const auto& [field, clock] : d.clocks)
+    c.exec("INSERT INTO field_clock (entity, record_id, field, hlc, base) VALUES ($1, $2, $3, $4, $5) "
+           "ON CONFLICT (entity, record_id, field) DO UPDATE SET hlc = excluded.hlc, base = excluded.base",
+           kind, in->id, field, clock.hlc, clock.base.empty() ? Param() : Param(clock.base));
+  if (d.changed) {
+    std::string update = "UPDATE " + kind + " SET hlc = $1, deleted = $2";
+    std::vector<Param> p = {d.hlc, pg::param(d.deleted)};
+    for (const auto& col : d.columns) {
+      p.push_back(stored_param(in->fields[col]));
+      update += ", " + col + " = $" + std::to_string(p.size());
+    }
+    p.push_back(in->id);
+    c.exec_params(update + " WHERE id = $" + std::to_string(p.size()), p);
+    out.status = ApplyOutcome::Status::updated;
+  }
+  out.same_as_change = d.same_as_change;
+  return out;
+}
+
+// The trust rules' lookups (central_rules.h) in the caller's transaction.
+struct Held : HeldRecords {
+  Connection& c;
+  explicit Held(Connection& conn) : c(conn) {}
+  bool held(const std::string& entity, const std::string& id) override {
+    return c.exec("SELECT 1 FROM " + entity + " WHERE id = $1", id).rows() > 0;
+  }
+  std::string column(const std::string& entity, const std::string& column, const std::string& id) override {
+    Result r = c.exec("SELECT " + column + "::text FROM " + entity + " WHERE id = $1", id);
+    return r.rows() && !r.null(0, 0) ? r.text(0, 0) : std::string();
+  }
+  std::string feed_team(const std::string& entity, const std::string& id) override {
+    Result r = c.exec("SELECT team_id FROM srv_feed WHERE entity = $1 AND record_id = $2", entity, id);
+    return r.rows() && !r.null(0, 0) ? r.text(0, 0) : std::string();
+  }
+};
+
+class PgCentralStore : public CentralStore {
+ public:
+  PgCentralStore(const std::string& conninfo, const std::string& keys_path) : pool_(conninfo) {
+    auto c = pool_.take();
+    pg::pg_migrate(*c);
+    pg::retrying([&] {
+      Transaction txn(*c);
+      c->exec("INSERT INTO srv_meta (key, value) VALUES ('server_id', $1) ON CONFLICT (key) DO NOTHING",
+              IdSource().next(now_ms()));
+      server_id_ = c->exec("SELECT value FROM srv_meta WHERE key = 'server_id'").text(0, 0);
+      const bool devices_hold_keys = c->exec("SELECT 1 FROM srv_device WHERE sign_key <> '' LIMIT 1").rows() > 0;
+      keys_ = load_server_keys(keys_path, !devices_hold_keys);
+      // Every server on this database signs with the same key.
+      c->exec("INSERT INTO srv_meta (key, value) VALUES ('sign_public', $1) ON CONFLICT (key) DO NOTHING",
+              keys_.sign.public_key);
+      const std::string expected = c->exec("SELECT value FROM srv_meta WHERE key = 'sign_public'").text(0, 0);
+      if (expected != keys_.sign.public_key)
+        throw std::runtime_error("--keys: " + keys_path +
+                                 " holds another receipt key than the servers of this database use; copy their key "
+                                 "file here");
+      txn.commit();
+    });
+  }
+
+  std::string server_id() override { return server_id_; }
+  std::vector<std::string> repairs() override { return {}; }
+  const ServerKeys& server_keys() override { return keys_; }
+
+  // ---- teams and enrollment -------------------------------------------------
+
+  std::string create_enroll_code(const std::string& team_name, const std::string& area_code,
+                                 int64_t valid_ms) override {
+    const std::string name = checked_team_name(team_name);
+    if (!area_code.empty() && !is_area_code(area_code)) throw bad_area(area_code);
+    const std::string code = random_enroll_code();
+    write([&](Connection& c) {
+      std::string team_id;
+      if (auto t = team_by_key(c, team_name_key(name))) {
+        if (t->name != name)
+          throw CentralError(400, "name_taken",
+                             "a team named \"" + t->name + "\" exists; use that name exactly, or another name");
+        if (!area_code.empty() && area_code != t->area)
+          throw CentralError(400, "area_differs",
+                             "team \"" + t->name + "\" has area " + (t->area.empty() ? "(none)" : t->area) +
+                                 "; change it with: admin team set-area");
+        team_id = t->team_id;
+      } else {
+        if (area_code.empty())
+          throw CentralError(400, "area_required",
+                             "a new team needs --area: the GB/T 2260 code of the province, prefecture, county, "
+                             "township or village it serves");
+        team_id = next_id();
+        c.exec("INSERT INTO srv_team (team_id, name, name_key, area) VALUES ($1, $2, $3, $4)", team_id, name,
+               team_name_key(name), area_code);
+        server_change(c, "team", team_id, {{"name", name}, {"area_code", area_code}}, team_id, true);
+      }
+      c.exec("INSERT INTO srv_enroll_code (code_key, team_id, created_ms, expires_ms) VALUES ($1, $2, $3, $4)",
+             token_key(normalized_enroll_code(code)), team_id, now_ms(), now_ms() + valid_ms);
+      audit(c, kAdmin, "create", "enroll_code", team_id, {{"team", name}, {"valid_ms", valid_ms}});
+    });
+    return code;
+  }
+
+  json teams() override {
+    auto c = pool_.take();
+    Result r = c->exec(
+        "SELECT t.team_id, t.name, t.area, (SELECT count(*) FROM srv_device d WHERE d.team_id = t.team_id AND "
+        "d.revoked_ms IS NULL) FROM srv_team t ORDER BY t.name COLLATE \"C\"");
+    json out = json::array();
+    for (int i = 0; i < r.rows(); ++i)
+      out.push_back({{"team_id", r.text(i, 0)}, {"name", r.text(i, 1)}, {"area", r.text(i, 2)}, {"devices", r.int64(i, 3)}});
+    return out;
+  }
+
+  void set_team_area(const std::string& team, const std::string& area_code) override {
+    if (!is_area_code(area_code)) throw bad_area(area_code);
+    write([&](Connection& c) {
+      const TeamRow t = find_team(c, team);
+      c.exec("UPDATE srv_team SET area = $1 WHERE team_id = $2", area_code, t.team_id);
+      server_change(c, "team", t.team_id, {{"area_code", area_code}}, t.team_id, false);
+      audit(c, kAdmin, "update", "team", t.team_id, {{"area", area_code}, {"was", t.area}});
+    });
+  }
+
+  void rename_team(const std::string& team, const std::string& new_name) override {
+    const std::string name = checked_team_name(new_name);
+    write([&](Connection& c) {
+      const TeamRow t = find_team(c, team);
+      if (auto other = team_by_key(c, team_name_key(name)); other && other->team_id != t.team_id)
+        throw CentralError(409, "name_taken", "a team named \"" + other->name + "\" exists");
+      c.exec("UPDATE srv_team SET name = $1, name_key = $2 WHERE team_id = $3", name, team_name_key(name), t.team_id);
+      server_change(c, "team", t.team_id, {{"name", name}}, t.team_id, false);
+      audit(c, kAdmin, "update", "team", t.team_id, {{"name", name}, {"was", t.name}});
+    });
+  }
+
+  Enrollment enroll(const std::string& code, const std::string& device_id, const std::string& name,
+                    const std::string& public_key) override {
+    if (!is_uuid(device_id)) throw CentralError(400, "bad_device_id", "device_id must be a UUID");
+    if (!is_signing_public_key(public_key))
+      throw CentralError(400, "bad_public_key", "public_key must be an Ed25519 public key (32 bytes, base64)");
+    Enrollment out;
+    write([&](Connection& c) {
+      const std::string code_key = token_key(normalized_enroll_code(code));
+      // FOR UPDATE: two devices racing for one code, one wins.
+      Result q = c.exec("SELECT team_id, expires_ms, used_ms IS NOT NULL FROM srv_enroll_code WHERE code_key = $1 FOR UPDATE",
+                        code_key);
+      if (q.rows() == 0 || q.text(0, 2) == "t" || q.int64(0, 1) < now_ms())
+        throw CentralError(403, "bad_code", "the enrollment code is unknown, used or expired");
+      const std::string team_id = q.text(0, 0);
+      if (auto existing = find_device(c, "device_id", device_id)) {
+        if (!existing->revoked)
+          throw CentralError(409, "device_exists", "this device is already enrolled; a coordinator must revoke it first");
+        c.exec("DELETE FROM srv_device WHERE device_id = $1", device_id);
+      }
+      out.token = random_token(32);
+      const std::string short_name = utf8_prefix_bytes(name, 100);
+      c.exec("INSERT INTO srv_device (device_id, team_id, name, key, enrolled_ms, sign_key) VALUES ($1, $2, $3, $4, $5, $6)",
+             device_id, team_id, short_name, token_key(out.token), now_ms(), public_key);
+      c.exec("UPDATE srv_enroll_code SET used_ms = $1, device_id = $2 WHERE code_key = $3", now_ms(), device_id, code_key);
+      const json fields = {{"team_id", team_id},
+                           {"name", short_name.empty() ? device_id.substr(0, 8) : short_name},
+                           {"enrolled_at", datetime_of_ms(now_ms())}};
+      server_change(c, "device", device_id, fields, team_id, true);
+      out.device = *find_device(c, "device_id", device_id);
+      Result t = c.exec("SELECT name FROM srv_team WHERE team_id = $1", team_id);
+      if (t.rows()) out.team_name = t.text(0, 0);
+      audit(c, device_actor(device_id), "create", "device", device_id, {{"team_id", team_id}, {"name", short_name}});
+    });
+    return out;
+  }
+
+  void register_device_key(const std::string& device_id, const std::string& public_key) override {
+    if (!is_signing_public_key(public_key))
+      throw CentralError(400, "bad_public_key", "public_key must be an Ed25519 public key (32 bytes, base64)");
+    write([&](Connection& c) {
+      const auto d = find_device(c, "device_id", device_id, true);
+      if (!d) throw CentralError(404, "unknown_device", "this device is not enrolled");
+      if (d->public_key == public_key) return;
+      if (!d->public_key.empty())
+        throw CentralError(409, "key_exists", "this device already has a signing key; a coordinator must enroll it again");
+      c.exec("UPDATE srv_device SET sign_key = $1 WHERE device_id = $2", public_key, device_id);
+      audit(c, device_actor(device_id), "update", "device", device_id, {{"sign_key", "registered"}});
+    });
+  }
+
+  std::optional<DeviceInfo> device_by_token(const std::string& token) override {
+    auto c = pool_.take();
+    return find_device(*c, "key", token_key(token));
+  }
+  std::optional<DeviceInfo> device_by_id(const std::string& device_id) override {
+    auto c = pool_.take();
+    return find_device(*c, "device_id", device_id);
+  }
+
+  bool revoke(const std::string& device_id) override {
+    bool found = false;
+    write([&](Connection& c) {
+      const bool now = c.exec("UPDATE srv_device SET revoked_ms = $1 WHERE device_id = $2 AND revoked_ms IS NULL",
+                              now_ms(), device_id)
+                           .affected() > 0;
+      found = find_device(c, "device_id", device_id).has_value();
+      if (now) audit(c, kAdmin, "update", "device", device_id, {{"revoked", true}});
+    });
+    return found;
+  }
+
+  // ---- accounts -------------------------------------------------------------
+
+  void add_account(const std::string& name, const std::string& role, const std::string& area,
+                   const std::string& password) override {
+    const std::string n = checked_account(name, role, area);
+    check_password(password);
+    const std::string hash = argon2id_hash(password);
+    write([&](Connection& c) {
+      Result taken = c.exec("SELECT name FROM srv_account WHERE name_key = $1", account_name_key(n));
+      if (taken.rows()) throw CentralError(409, "name_taken", "--name: an account named " + taken.text(0, 0) + " exists");
+      c.exec("INSERT INTO srv_account (name_key, name, role, area, pw_hash, created_ms) VALUES ($1, $2, $3, $4, $5, $6)",
+             account_name_key(n), n, role, area, hash, now_ms());
+      audit(c, kAdmin, "create", "account", n, {{"role", role}, {"area", area}});
+    });
+  }
+
+  json accounts() override {
+    auto c = pool_.take();
+    Result r = c->exec("SELECT name, role, area, created_ms, disabled_ms FROM srv_account ORDER BY name COLLATE \"C\"");
+    json out = json::array();
+    for (int i = 0; i < r.rows(); ++i)
+      out.push_back({{"name", r.text(i, 0)},
+                     {"role", r.text(i, 1)},
+                     {"area", r.text(i, 2)},
+                     {"created_at", datetime_of_ms(r.int64(i, 3))},
+                     {"disabled_at", r.null(i, 4) ? json(nullptr) : json(datetime_of_ms(r.int64(i, 4)))}});
+    return out;
+  }
+
+  void disable_account(const std::string& name) override {
+    write([&](Connection& c) {
+      const std::string n = account_named(c, name);
+      c.exec("UPDATE srv_account SET disabled_ms = coalesce(disabled_ms, $1) WHERE name_key = $2", now_ms(),
+             account_name_key(n));
+      audit(c, kAdmin, "update", "account", n, {{"disabled", true}});
+    });
+  }
+
+  void set_account_password(const std::string& name, const std::string& password) override {
+    check_password(password);
+    const std::string hash = argon2id_hash(password);
+    write([&](Connection& c) {
+      const std::string n = account_named(c, name);
+      c.exec("UPDATE srv_account SET pw_hash = $1 WHERE name_key = $2", hash, account_name_key(n));
+      audit(c, kAdmin, "update", "account", n, {{"password", "changed"}});
+    });
+  }
+
+  std::optional<AccountInfo> sign_in(const std::string& name, const std::string& password) override {
+    auto c = pool_.take();
+    Result r = c->exec("SELECT name, role, area, pw_hash, disabled_ms FROM srv_account WHERE name_key = $1",
+                       account_name_key(trim(name)));
+    if (r.rows() == 0 || !r.null(0, 4)) {
+      // As long for an unknown name as for a wrong password.
+      static const std::string dummy = argon2id_hash("no account has this password");
+      argon2id_matches(dummy, password);
+      return std::nullopt;
+    }
+    if (!argon2id_matches(r.text(0, 3), password)) return std::nullopt;
+    return AccountInfo{r.text(0, 0), r.text(0, 1), r.text(0, 2), false};
+  }
+
+  // ---- push and pull --------------------------------------------------------
+
+  json apply_batch(const json& batch, const DeviceInfo& device, const std::string& source) override {
+    const std::string batch_id = batch["batch_id"].get<std::string>();
+    const std::string digest = batch["digest"].get<std::string>();
+    const int64_t seq = batch["seq"].get<int64_t>();
+    json receipt;
+    write([&](Connection& c) {
+      // This device's batches one at a time, on every server of the database.
+      c.exec("SELECT pg_advisory_xact_lock($1, hashtext($2))", kDeviceLockSpace, device.device_id);
+      {
+        Result q = c.exec("SELECT digest, receipt FROM srv_batch WHERE batch_id = $1", batch_id);
+        if (q.rows()) {
+          if (q.text(0, 0) != digest)
+            throw CentralError(409, "batch_conflict", "a different batch with this id was received before");
+          receipt = json::parse(q.text(0, 1));
+          return;
+        }
+      }
+      const int64_t received = now_ms();
+      const int64_t ceiling = received + kClockAheadMs;
+      const int64_t skew = batch_skew(batch, received);
+      int64_t applied = 0, unchanged = 0, conflicts = 0;
+      json quarantined = json::array();
+      std::string latest;  // the latest stamp taken in: the server's clock follows it
+      std::vector<FeedRow> fed;
+      Held held(c);
+      auto set_aside = [&](const std::string& entity, const std::string& id, const std::vector<FieldError>& errors,
+                           const json& change) {
+        const json errs = errors_json(kept_errors(errors));
+        const json kept = kept_change(change);
+        c.exec("INSERT INTO quarantine (entity, record_id, batch_id, device_id, errors, change, at_ms) "
+               "VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT DO NOTHING",
+               entity, id, batch_id, device.device_id, errs.dump(), kept.dump(-1, ' ', false, json::error_handler_t::replace),
+               received);
+        quarantined.push_back({{"entity", entity}, {"id", id}, {"errors", errs}});
+      };
+      for (const auto& sent : batch["changes"]) {
+        if (auto refused = authorize_change(held, device, sent, server_id_)) {
+          set_aside(string_member(sent, "entity"), string_member(sent, "id"), {*refused}, sent);
+          continue;
+        }
+        json change = sent;
+        if (auto ahead = rebase_stamps(change, device.device_id, skew, ceiling)) {
+          set_aside(string_member(sent, "entity"), string_member(sent, "id"), {*ahead}, sent);
+          continue;
+        }
+        ApplyOutcome o = apply_change(c, change, date_of_ms(received), received);
+        if (o.status == ApplyOutcome::Status::quarantined) {
+          set_aside(o.entity, o.id, o.errors, sent);
+          continue;
+        }
+        conflicts += static_cast<int64_t>(o.conflicts.size());
+        c.exec("UPDATE quarantine SET resolved_ms = $1, outcome = 'accepted' WHERE entity = $2 AND record_id = $3 "
+               "AND resolved_ms IS NULL",
+               received, o.entity, o.id);
+        if (auto h = Hlc::parse(o.max_hlc); h && h->wall_ms <= ceiling && o.max_hlc > latest) latest = o.max_hlc;
+        if (o.status == ApplyOutcome::Status::unchanged) {
+          ++unchanged;
+          continue;
+        }
+        ++applied;
+        fed.push_back({o.entity, o.id, device.team_id, o.same_as_change ? device.device_id : std::string()});
+      }
+      receipt = {{"format", kReceiptFormat},
+                 {"version", kFormatVersion},
+                 {"batch_id", batch_id},
+                 {"device_id", device.device_id},
+                 {"seq", seq},
+                 {"digest", digest},
+                 {"server_id", server_id_},
+                 {"received_ms", received},
+                 {"received_at", datetime_of_ms(received)},
+                 {"applied", applied},
+                 {"unchanged", unchanged},
+                 {"conflicts", conflicts},
+                 {"quarantined", quarantined}};
+      c.exec("INSERT INTO srv_batch (batch_id, device_id, seq, digest, receipt, received_ms, source) "
+             "VALUES ($1, $2, $3, $4, $5, $6, $7)",
+             batch_id, device.device_id, seq, digest, receipt.dump(), received, source);
+      c.exec("UPDATE srv_device SET last_seen_ms = $1, last_seq = greatest(last_seq, $2), clock_skew_ms = $3 "
+             "WHERE device_id = $4",
+             received, seq, skew, device.device_id);
+      if (!latest.empty()) observe(c, latest);
+      for (auto& f : fed) pending_feed_.push_back(std::move(f));
+      audit(c, device_actor(device.device_id), "import", "batch", batch_id,
+            {{"seq", seq}, {"source", source}, {"applied", applied}, {"unchanged", unchanged},
+             {"conflicts", conflicts}, {"quarantined", quarantined.size()}});
+    });
+    // Signed as it leaves (Ed25519 is deterministic: the same receipt
+    // from every server).
+    sign_receipt(receipt, keys_.sign.secret_key);
+    return receipt;
+  }
+
+  json changes_after(const DeviceInfo& device, int64_t cursor, int limit) override {
+    note_contact(device.device_id, now_ms());
+    auto lease = pool_.take();
+    Connection& c = *lease;
+    // One snapshot: the feed and the records it names.
+    Transaction txn(c, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
+    const int64_t max_seq = c.exec("SELECT coalesce(max(seq), 0) FROM srv_feed").int64(0, 0);
+    json out = {{"server_id", server_id_}, {"reset", false}, {"time_ms", now_ms()}};
+    if (cursor < 0 || cursor > max_seq) {
+      cursor = 0;  // a cursor we never gave out: start again from the beginning
+      out["reset"] = true;
+    }
+    Result r = c.exec(
+        "SELECT seq, entity, record_id, coalesce(echo_device, '') FROM srv_feed WHERE seq > $1 AND "
+        "(area = '' OR ($2 <> '' AND left(area, length($2)) = $2) OR team_id = $3) ORDER BY seq LIMIT $4",
+        cursor, device.team_area, device.team_id, limit);
+    json changes = json::array();
+    int64_t last = cursor;
+    for (int i = 0; i < r.rows(); ++i) {
+      last = r.int64(i, 0);
+      if (r.text(i, 3) == device.device_id) continue;
+      const EntitySpec* spec = find_entity(r.text(i, 1));
+      if (!spec) continue;
+      if (auto ch = read_change(c, *spec, r.text(i, 2))) changes.push_back(std::move(*ch));
+    }
+    // Past the last row this device may see, the cursor can jump to the end.
+    if (r.rows() < limit) last = max_seq;
+    txn.commit();
+    out["cursor"] = last;
+    out["more"] = r.rows() == limit;
+    out["changes"] = std::move(changes);
+    return out;
+  }
+
+  // ---- audit ----------------------------------------------------------------
+
+  json audit_log(int limit) override {
+    auto c = pool_.take();
+    Result r = c->exec("SELECT rid, at_ms, actor, action, entity, record_id, detail FROM audit ORDER BY rid DESC LIMIT $1",
+                       limit);
+    json out = json::array();
+    for (int i = 0; i < r.rows(); ++i) {
+      json row = {{"rid", r.int64(i, 0)},
+                  {"at", datetime_of_ms(r.int64(i, 1))},
+                  {"actor", r.text(i, 2)},
+                  {"action", r.text(i, 3)},
+                  {"entity", r.text(i, 4)}};
+      if (!r.null(i, 5)) row["record_id"] = r.text(i, 5);
+      if (!r.null(i, 6)) row["detail"] = json::parse(r.text(i, 6), nullptr, false);
+      out.push_back(std::move(row));
+    }
+    return out;
+  }
+
+  json verify_audit() override {
+    auto c = pool_.take();
+    Result r = c->exec("SELECT rid, at_ms, hlc, actor, action, entity, record_id, detail, digest FROM audit ORDER BY rid");
+    std::string prev = kAuditChainStart;
+    int64_t expected_rid = 1;
+    for (int i = 0; i < r.rows(); ++i) {
+      AuditRow row{r.int64(i, 0), r.int64(i, 1), r.text(i, 2), r.text(i, 3), r.text(i, 4), r.text(i, 5),
+                   r.null(i, 6) ? std::nullopt : std::optional(r.text(i, 6)),
+                   r.null(i, 7) ? std::nullopt : std::optional(r.text(i, 7))};
+      std::string problem;
+      if (row.rid != expected_rid) problem = "audit row " + std::to_string(expected_rid) + " is missing";
+      else if (audit_row_digest(prev, row) != r.text(i, 8))
+        problem = "audit row " + std::to_string(row.rid) + " was changed (its digest does not hold)";
+      if (!problem.empty())
+        return {{"rows", i}, {"ok", false}, {"first_bad", row.rid == expected_rid ? row.rid : expected_rid}, {"problem", problem}};
+      prev = r.text(i, 8);
+      ++expected_rid;
+    }
+    return {{"rows", r.rows()}, {"ok", true}};
+  }
+
+  // ---- what arrived (the SQLite store's answers, field for field) -----------
+
+  json stats() override {
+    auto c = pool_.take();
+    Transaction txn(*c, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
+    json out = json::object();
+    auto count = [&](const std::string& sql) { return c->exec(sql).int64(0, 0); };
+    for (const EntitySpec* e : entities())
+      out[std::string(e->name)] = count("SELECT count(*) FROM " + std::string(e->name) + " WHERE deleted = 0");
+    out["audit"] = count("SELECT count(*) FROM audit");
+    out["devices"] = count("SELECT count(*) FROM srv_device");
+    out["batches"] = count("SELECT count(*) FROM srv_batch");
+    out["revoked_devices"] = count("SELECT count(*) FROM srv_device WHERE revoked_ms IS NOT NULL");
+    out["quarantined"] = count("SELECT count(*) FROM quarantine WHERE resolved_ms IS NULL");
+    out["conflicts"] = count("SELECT count(*) FROM conflict WHERE resolved_ms IS NULL");
+    out["feed_seq"] = count("SELECT coalesce(max(seq), 0) FROM srv_feed");
+    txn.commit();
+    return out;
+  }
+
+  json devices() override {
+    auto c = pool_.take();
+    // What arrived, from the stored receipts (their counts: batch.h).
+    Result r = c->exec(R"SQL(
+      SELECT d.device_id, coalesce(t.name, d.team_id), d.name, d.enrolled_ms, d.revoked_ms, d.last_seen_ms,
+             d.last_seq, d.clock_skew_ms, count(b.batch_id), count(b.batch_id) FILTER (WHERE b.source = 'file'),
+             coalesce(sum((b.receipt::jsonb ->> 'applied')::bigint), 0),
+             coalesce(sum((b.receipt::jsonb ->> 'unchanged')::bigint + (b.receipt::jsonb ->> 'conflicts')::bigint), 0),
+             coalesce(sum(jsonb_array_length(b.receipt::jsonb -> 'quarantined')), 0),
+             (SELECT count(*) FROM quarantine q WHERE q.device_id = d.device_id AND q.resolved_ms IS NULL)
+      FROM srv_device d LEFT JOIN srv_team t ON t.team_id = d.team_id
+      LEFT JOIN srv_batch b ON b.device_id = d.device_id
+      GROUP BY d.device_id, t.name ORDER BY d.enrolled_ms)SQL");
+    json out = json::array();
+    for (int i = 0; i < r.rows(); ++i) {
+      auto when = [&](int col) -> json { return r.null(i, col) ? json(nullptr) : json(datetime_of_ms(r.int64(i, col))); };
+      const int64_t applied = r.int64(i, 10), quarantined = r.int64(i, 12);
+      out.push_back({{"device_id", r.text(i, 0)},
+                     {"team", r.text(i, 1)},
+                     {"name", r.text(i, 2)},
+                     {"enrolled_at", when(3)},
+                     {"revoked_at", when(4)},
+                     {"last_seen_at", when(5)},
+                     {"last_seq", r.int64(i, 6)},
+                     {"clock_skew_ms", r.null(i, 7) ? json(nullptr) : json(r.int64(i, 7))},
+                     {"batches", r.int64(i, 8)},
+                     {"by_usb", r.int64(i, 9)},
+                     {"records", applied + r.int64(i, 11) + quarantined},
+                     {"applied", applied},
+                     {"quarantined", quarantined},
+                     {"quarantine_open", r.int64(i, 13)}});
+    }
+    return out;
+  }
+
+  json arrivals(int days) override {
+    auto c = pool_.take();
+    // Days as the teams count them (clock.h date_of_ms), so grouped here.
+    Result r = c->exec(R"SQL(
+      SELECT b.received_ms, coalesce(t.name, d.team_id),
+             (b.receipt::jsonb ->> 'applied')::bigint + (b.receipt::jsonb ->> 'unchanged')::bigint +
+                 (b.receipt::jsonb ->> 'conflicts')::bigint + jsonb_array_length(b.receipt::jsonb -> 'quarantined'),
+             (b.receipt::jsonb ->> 'applied')::bigint, jsonb_array_length(b.receipt::jsonb -> 'quarantined')
+      FROM srv_batch b JOIN srv_device d ON d.device_id = b.device_id LEFT JOIN srv_team t ON t.team_id = d.team_id
+      WHERE b.received_ms >= $1)SQL",
+                       now_ms() - int64_t{days} * 86'400'000);
+    std::map<std::pair<std::string, std::string>, std::array<int64_t, 4>> by_day;
+    for (int i = 0; i < r.rows(); ++i) {
+      auto& n = by_day[{date_of_ms(r.int64(i, 0)), r.text(i, 1)}];
+      n[0] += 1;
+      for (int k = 0; k < 3; ++k) n[k + 1] += r.int64(i, 2 + k);
+    }
+    json out = json::array();
+    for (const auto& [key, n] : by_day)
+      out.push_back({{"date", key.first}, {"team", key.second}, {"batches", n[0]}, {"records", n[1]},
+                     {"applied", n[2]}, {"quarantined", n[3]}});
+    return out;
+  }
+
+  json conflicts(int limit) override {
+    auto c = pool_.take();
+    Result r = c->exec(
+        "SELECT rid, entity, record_id, field, kept_value, kept_hlc, other_value, other_hlc, at_ms FROM conflict "
+        "WHERE resolved_ms IS NULL ORDER BY rid DESC LIMIT $1",
+        limit);
+    json out = json::array();
+    for (int i = 0; i < r.rows(); ++i)
+      out.push_back({{"conflict_id", r.int64(i, 0)},
+                     {"entity", r.text(i, 1)},
+                     {"id", r.text(i, 2)},
+                     {"field", r.text(i, 3)},
+                     {"kept", json::parse(r.text(i, 4), nullptr, false)},
+                     {"kept_hlc", r.text(i, 5)},
+                     {"other", json::parse(r.text(i, 6), nullptr, false)},
+                     {"other_hlc", r.text(i, 7)},
+                     {"at", datetime_of_ms(r.int64(i, 8))}});
+    return out;
+  }
+
+  json quarantine(int limit) override {
+    auto c = pool_.take();
+    Result r = c->exec(
+        "SELECT rid, entity, record_id, batch_id, device_id, errors, change, at_ms FROM quarantine "
+        "WHERE resolved_ms IS NULL ORDER BY rid DESC LIMIT $1",
+        limit);
+    json out = json::array();
+    for (int i = 0; i < r.rows(); ++i) {
+      const json errors = json::parse(r.text(i, 5), nullptr, false);
+      std::string reason;
+      if (errors.is_array())
+        for (const auto& e : errors) reason += (reason.empty() ? "" : "; ") + error_from_json(e).message(Lang::en);
+      out.push_back({{"quarantine_id", r.int64(i, 0)},
+                     {"entity", r.text(i, 1)},
+                     {"id", r.text(i, 2)},
+                     {"batch_id", r.text(i, 3)},
+                     {"device_id", r.text(i, 4)},
+                     {"reason", reason},
+                     {"errors", errors},
+                     {"change", r.null(i, 6) ? json(nullptr) : json::parse(r.text(i, 6), nullptr, false)},
+                     {"at", datetime_of_ms(r.int64(i, 7))}});
+    }
+    return out;
+  }
+
+  // ---- not on PostgreSQL yet ------------------------------------------------
+
+  bool publish_program(const json&) override { throw not_here("publish programs"); }
+  std::string report(const std::string&, ReportQuery, bool, Lang) override { throw not_here("make reports"); }
+  ExportSummary export_screening_list(const ScreeningListQuery&, ExportFormat, const std::string&, Lang, IdNumbers,
+                                      Sheets) override {
+    throw not_here("export screening lists");
+  }
+  ExportSummary export_follow_ups(WorklistQuery, ExportFormat, const std::string&, Lang, IdNumbers, Sheets) override {
+    throw not_here("export follow-up lists");
+  }
+  json import_places(const std::vector<ListedPlace>&) override { throw not_here("import places"); }
+  json reconcile_place(const std::string&, const std::string&) override { throw not_here("reconcile places"); }
+  json duplicates(const std::string&, int) override { throw not_here("list duplicates"); }
+  json merge_patients(const std::string&, const std::string&, const std::string&) override {
+    throw not_here("merge patients");
+  }
+  json undo_merge(const std::string&, const std::string&) override { throw not_here("undo merges"); }
+  json merges(int) override { throw not_here("list merges"); }
+  json resolve_conflict(int64_t, const std::string&, const std::string&) override { throw not_here("resolve conflicts"); }
+  json correct_status(const std::string&, const std::string&, const std::string&, const std::string&) override {
+    throw not_here("correct statuses");
+  }
+  json retry_quarantined(int64_t) override { throw not_here("retry quarantined changes"); }
+  json discard_quarantined(int64_t, const std::string&) override { throw not_here("discard quarantined changes"); }
+
+ private:
+  static constexpr const char* kAdmin = "admin";
+  static std::string device_actor(const std::string& device_id) { return "device:" + device_id; }
+
+  struct FeedRow {
+    std::string entity, id, team_id, echo_device;
+  };
+  struct TeamRow {
+    std::string team_id, name, area;
+  };
+
+  // One write transaction on a pooled connection: `fn` runs in it, then the
+  // feed rows it queued get their sequence numbers and the audit rows it
+  // queued their places in the chain, under one advisory lock held to the
+  // commit (the header says why). Runs again when it loses a race
+  // (deadlock, or a batch that another server stored first).
+  template <class Fn>
+  void write(Fn&& fn) {
+    auto lease = pool_.take();
+    Connection& c = *lease;
+    std::lock_guard lock(writer_mu_);  // pending_* belong to the transaction on this thread
+    pg::retrying([&] {
+      pending_feed_.clear();
+      pending_audit_.clear();
+      Transaction txn(c);
+      try {
+        fn(c);
+      } catch (const PgError& e) {
+        // Another server stored the same batch (or code, or account) first:
+        // the next attempt sees it.
+        if (e.sqlstate() == "23505") throw PgError("40001", e.what());
+        throw;
+      }
+      if (!pending_feed_.empty() || !pending_audit_.empty()) {
+        c.exec("SELECT pg_advisory_xact_lock($1)", kFeedLock);
+        Held held(c);
+        for (const auto& f : pending_feed_)
+          c.exec("INSERT INTO srv_feed (entity, record_id, area, team_id, echo_device) VALUES ($1, $2, $3, $4, $5) "
+                 "ON CONFLICT (entity, record_id) DO UPDATE SET seq = nextval(pg_get_serial_sequence('srv_feed', 'seq')), "
+                 "area = excluded.area, team_id = excluded.team_id, echo_device = excluded.echo_device",
+                 f.entity, f.id, yz::sync::record_area(held, f.entity, f.id, nullptr), f.team_id.empty() ? Param() : Param(f.team_id),
+                 f.echo_device.empty() ? Param() : Param(f.echo_device));
+        Result last = c.exec("SELECT rid, digest FROM audit ORDER BY rid DESC LIMIT 1");
+        int64_t rid = last.rows() ? last.int64(0, 0) : 0;
+        std::string prev = last.rows() ? last.text(0, 1) : kAuditChainStart;
+        for (auto& row : pending_audit_) {
+          row.rid = ++rid;
+          prev = audit_row_digest(prev, row);
+          c.exec("INSERT INTO audit (rid, at_ms, hlc, actor, action, entity, record_id, detail, digest) "
+                 "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+                 row.rid, row.at_ms, row.hlc, row.actor, row.action, row.entity, row.record_id, row.detail, prev);
+        }
+      }
+      txn.commit();
+    });
+  }
+
+  // An audit row for the transaction's end (write).
+  void audit(Connection& c, const std::string& actor, const char* action, const char* entity,
+             const std::string& record_id, const json& detail) {
+    AuditRow row;
+    row.at_ms = now_ms();
+    row.hlc = stamp(c);
+    row.actor = actor;
+    row.action = action;
+    row.entity = entity;
+    if (!record_id.empty()) row.record_id = record_id;
+    if (!detail.empty()) row.detail = detail.dump();
+    pending_audit_.push_back(std::move(row));
+  }
+
+  // The clock every server of the database shares (srv_meta 'hlc'), locked
+  // to the end of the transaction.
+  std::string stamp(Connection& c) {
+    Result r = c.exec("SELECT value FROM srv_meta WHERE key = 'hlc' FOR UPDATE");
+    HlcClock clock(server_id_, r.rows() ? Hlc::parse(r.text(0, 0)).value_or(Hlc{}) : Hlc{});
+    const std::string s = clock.tick(now_ms()).str();
+    c.exec("INSERT INTO srv_meta (key, value) VALUES ('hlc', $1) ON CONFLICT (key) DO UPDATE SET value = excluded.value", s);
+    return s;
+  }
+  // A stamp taken in from a device: later server stamps follow it.
+  void observe(Connection& c, const std::string& latest) {
+    c.exec("INSERT INTO srv_meta (key, value) VALUES ('hlc', $1) ON CONFLICT (key) DO UPDATE SET value = excluded.value "
+           "WHERE srv_meta.value < excluded.value",
+           latest);
+  }
+
+  // A record the server itself makes or changes (a team, a device), stamped
+  // now and fed like any change.
+  void server_change(Connection& c, const char* entity, const std::string& id, const json& fields,
+                     const std::string& team_id, bool create) {
+    const std::string s = stamp(c);
+    json change;
+    if (create) {
+      change = {{"entity", entity}, {"id", id}, {"hlc", s}, {"deleted", false}, {"fields", fields}};
+    } else {
+      auto held = read_change(c, *find_entity(entity), id);
+      if (!held) throw CentralError(404, "not_found", std::string("no ") + entity + " " + id);
+      change = std::move(*held);
+      change["hlc"] = s;
+      json& stamps = change["stamps"];
+      json& bases = change["bases"];
+      if (!stamps.is_object()) stamps = json::object();
+      if (!bases.is_object()) bases = json::object();
+      for (const auto& [k, v] : fields.items()) {
+        if (stamps.contains(k)) bases[k] = stamps[k];
+        else bases.erase(k);
+        stamps[k] = s;
+        change["fields"][k] = v;
+      }
+    }
+    ApplyOutcome o = apply_change(c, change, date_of_ms(now_ms()), now_ms());
+    if (o.status == ApplyOutcome::Status::quarantined) throw ValidationError(o.errors);
+    pending_feed_.push_back({entity, id, team_id, ""});
+  }
+
+  // A pull is a contact too, written at most once a minute per device.
+  void note_contact(const std::string& device_id, int64_t now) {
+    {
+      std::lock_guard lock(contact_mu_);
+      int64_t& written = contact_written_[device_id];
+      if (now - written < 60'000) return;
+      written = now;
+    }
+    auto c = pool_.take();
+    c->exec("UPDATE srv_device SET last_seen_ms = greatest(coalesce(last_seen_ms, 0), $1) WHERE device_id = $2", now,
+            device_id);
+  }
+
+  std::string next_id() {
+    std::lock_guard lock(ids_mu_);
+    return ids_.next(now_ms());
+  }
+
+  static std::optional<DeviceInfo> find_device(Connection& c, const char* column, const std::string& value,
+                                               bool for_update = false) {
+    Result r = c.exec(std::string("SELECT d.device_id, d.team_id, coalesce(t.area, ''), d.name, d.sign_key, "
+                                  "d.revoked_ms IS NOT NULL FROM srv_device d LEFT JOIN srv_team t ON t.team_id = "
+                                  "d.team_id WHERE d.") +
+                          column + " = $1" + (for_update ? " FOR UPDATE OF d" : ""),
+                      value);
+    if (r.rows() == 0) return std::nullopt;
+    return DeviceInfo{r.text(0, 0), r.text(0, 1), r.text(0, 2), r.text(0, 3), r.text(0, 4), r.text(0, 5) == "t"};
+  }
+
+  static std::optional<TeamRow> team_by_key(Connection& c, const std::string& key) {
+    Result r = c.exec("SELECT team_id, name, area FROM srv_team WHERE name_key = $1", key);
+    if (r.rows() == 0) return std::nullopt;
+    return TeamRow{r.text(0, 0), r.text(0, 1), r.text(0, 2)};
+  }
+
+  static TeamRow find_team(Connection& c, const std::string& team) {
+    Result r = c.exec("SELECT team_id, name, area FROM srv_team WHERE team_id = $1", team);
+    if (r.rows()) return TeamRow{r.text(0, 0), r.text(0, 1), r.text(0, 2)};
+    if (auto t = team_by_key(c, team_name_key(trim(team)))) return *t;
+    throw CentralError(404, "no_team", "no team named \"" + trim(team) + "\" (see admin teams)");
+  }
+
+  static std::string account_named(Connection& c, const std::string& name) {
+    Result r = c.exec("SELECT name FROM srv_account WHERE name_key = $1", account_name_key(trim(name)));
+    if (r.rows() == 0) throw CentralError(404, "no_account", "no account named " + name);
+    return r.text(0, 0);
+  }
+
+  pg::PgPool pool_;
+  std::string server_id_;
+  ServerKeys keys_;
+  // One write transaction at a time in this process: pending_feed_ and
+  // pending_audit_ are its queues. Other servers' transactions run alongside.
+  std::mutex writer_mu_;
+  std::vector<FeedRow> pending_feed_;
+  std::vector<AuditRow> pending_audit_;
+  std::mutex ids_mu_;
+  IdSource ids_;
+  std::mutex contact_mu_;
+  std::map<std::string, int64_t> contact_written_;
+};
+
+}  // namespace
+
+std::unique_ptr<CentralStore> open_pg_central_store(const std::string& conninfo, const std::string& keys_path) {
+  return std::make_unique<PgCentralStore>(conninfo, keys_path);
+}
+
+}  // namespace yz::sync

@@ -1,0 +1,106 @@
+#include "sync/server/pg_connection.h"
+
+#include <charconv>
+
+#include "sync/server/central_store.h"
+
+namespace yz::sync::pg {
+
+namespace {
+
+// libpq's message without the trailing newline.
+std::string message_of(const char* m) {
+  std::string s = m ? m : "";
+  while (!s.empty() && (s.back() == '\n' || s.back() == ' ')) s.pop_back();
+  return s;
+}
+
+// Throws PgError unless `r` succeeded; takes ownership of `r`.
+Result checked(PGconn* c, PGresult* r) {
+  Result out(r);
+  const ExecStatusType st = r ? PQresultStatus(r) : PGRES_FATAL_ERROR;
+  if (st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK || st == PGRES_EMPTY_QUERY) return out;
+  const char* state = r ? PQresultErrorField(r, PG_DIAG_SQLSTATE) : nullptr;
+  throw PgError(state ? state : "", "PostgreSQL: " + message_of(r ? PQresultErrorMessage(r) : PQerrorMessage(c)));
+}
+
+}  // namespace
+
+Result& Result::operator=(Result&& o) noexcept {
+  if (this != &o) {
+    PQclear(r_);
+    r_ = o.r_;
+    o.r_ = nullptr;
+  }
+  return *this;
+}
+
+int64_t Result::int64(int row, int col) const {
+  const char* v = PQgetvalue(r_, row, col);
+  int64_t out = 0;
+  std::from_chars(v, v + PQgetlength(r_, row, col), out);
+  return out;
+}
+
+int64_t Result::affected() const {
+  const char* n = PQcmdTuples(r_);
+  return n && *n ? std::stoll(n) : 0;
+}
+
+Connection::Connection(const std::string& conninfo) : c_(PQconnectdb(conninfo.c_str())) {
+  if (PQstatus(c_) != CONNECTION_OK) {
+    const std::string why = message_of(PQerrorMessage(c_));
+    PQfinish(c_);
+    c_ = nullptr;
+    throw CentralError(503, "database_unavailable", "--pg: cannot connect to PostgreSQL: " + why);
+  }
+  // Notices (e.g. "relation already exists, skipping") are not for the log.
+  PQsetNoticeProcessor(c_, [](void*, const char*) {}, nullptr);
+  exec_script("SET client_encoding = 'UTF8'; SET TIME ZONE 'UTC'");
+}
+
+Result Connection::exec_params(const std::string& sql, const std::vector<Param>& params) {
+  std::vector<const char*> values;
+  values.reserve(params.size());
+  for (const auto& p : params) values.push_back(p ? p->c_str() : nullptr);
+  return checked(c_, PQexecParams(c_, sql.c_str(), static_cast<int>(values.size()), nullptr, values.data(), nullptr,
+                                  nullptr, 0));
+}
+
+void Connection::exec_script(const std::string& sql) { checked(c_, PQexec(c_, sql.c_str())); }
+
+Transaction::Transaction(Connection& c, const char* begin) : c_(c) { c_.exec_script(begin); }
+
+Transaction::~Transaction() {
+  if (done_) return;
+  try {
+    c_.exec_script("ROLLBACK");
+  } catch (...) {
+    // The connection is broken: the pool drops it (Connection::ok).
+  }
+}
+
+void Transaction::commit() {
+  c_.exec_script("COMMIT");
+  done_ = true;
+}
+
+PgPool::Lease PgPool::take() {
+  {
+    std::lock_guard lock(mu_);
+    if (!idle_.empty()) {
+      auto c = std::move(idle_.back());
+      idle_.pop_back();
+      return Lease(*this, std::move(c));
+    }
+  }
+  return Lease(*this, std::make_unique<Connection>(conninfo_));
+}
+
+void PgPool::give_back(std::unique_ptr<Connection> c) noexcept {
+  if (!c || !c->ok()) return;
+  std::lock_guard lock(mu_);
+  if (idle_.size() < 32) idle_.push_back(std::move(c));
+}
+
+}  // namespace yz::sync::pg

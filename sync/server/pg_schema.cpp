@@ -1,0 +1,124 @@
+#include "sync/server/pg_schema.h"
+
+#include <functional>
+
+#include "sync/server/central_store.h"
+
+namespace yz::sync::pg {
+
+namespace {
+
+// Stored forms (changes.h): integers and booleans (0/1) as bigint, reals as
+// double precision, everything else (dates, codes, JSON lists) as text.
+const char* column_type(FieldType t) {
+  switch (t) {
+    case FieldType::integer:
+    case FieldType::boolean: return "BIGINT";
+    case FieldType::real: return "DOUBLE PRECISION";
+    default: return "TEXT";
+  }
+}
+
+// v1: every record kind, the merge's logs (field_clock, conflict,
+// quarantine), the hash-chained audit, and the server's own tables as on
+// SQLite (sqlite_central_store.cpp kServerSchema), plus srv_meta: the
+// server's id, its clock (shared by every server on this database) and the
+// public half of the receipt key (servers with another key file are refused).
+std::string v1() {
+  std::string sql;
+  for (const EntitySpec* spec : entities()) sql += record_table_ddl(*spec) + ";\n";
+  sql += R"SQL(
+CREATE INDEX patient_village ON patient(village_code);
+CREATE INDEX household_village ON household(village_code);
+CREATE TABLE field_clock (
+  entity TEXT NOT NULL, record_id TEXT NOT NULL, field TEXT NOT NULL, hlc TEXT NOT NULL, base TEXT,
+  PRIMARY KEY (entity, record_id, field));
+CREATE TABLE conflict (
+  rid BIGSERIAL PRIMARY KEY, entity TEXT NOT NULL, record_id TEXT NOT NULL, field TEXT NOT NULL,
+  kept_value TEXT, kept_hlc TEXT NOT NULL, other_value TEXT, other_hlc TEXT NOT NULL,
+  at_ms BIGINT NOT NULL, resolved_ms BIGINT, resolution TEXT,
+  UNIQUE (entity, record_id, field, kept_hlc, other_hlc));
+CREATE INDEX conflict_open ON conflict(entity, record_id, field) WHERE resolved_ms IS NULL;
+CREATE TABLE quarantine (
+  rid BIGSERIAL PRIMARY KEY, entity TEXT NOT NULL, record_id TEXT NOT NULL, batch_id TEXT NOT NULL,
+  device_id TEXT NOT NULL, errors TEXT NOT NULL, change TEXT, at_ms BIGINT NOT NULL,
+  resolved_ms BIGINT, outcome TEXT, note TEXT, UNIQUE (batch_id, entity, record_id));
+CREATE INDEX quarantine_open ON quarantine(entity, record_id) WHERE resolved_ms IS NULL;
+CREATE TABLE audit (
+  rid BIGINT PRIMARY KEY, at_ms BIGINT NOT NULL, hlc TEXT NOT NULL, actor TEXT NOT NULL, action TEXT NOT NULL,
+  entity TEXT NOT NULL, record_id TEXT, detail TEXT, digest TEXT NOT NULL);
+CREATE TABLE srv_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE srv_enroll_code (
+  code_key TEXT PRIMARY KEY, team_id TEXT NOT NULL, created_ms BIGINT NOT NULL,
+  expires_ms BIGINT NOT NULL, used_ms BIGINT, device_id TEXT);
+CREATE TABLE srv_device (
+  device_id TEXT PRIMARY KEY, team_id TEXT NOT NULL, name TEXT NOT NULL, key TEXT NOT NULL UNIQUE,
+  enrolled_ms BIGINT NOT NULL, revoked_ms BIGINT, last_seen_ms BIGINT, last_seq BIGINT NOT NULL DEFAULT 0,
+  clock_skew_ms BIGINT, sign_key TEXT NOT NULL DEFAULT '');
+CREATE TABLE srv_batch (
+  batch_id TEXT PRIMARY KEY, device_id TEXT NOT NULL, seq BIGINT NOT NULL, digest TEXT NOT NULL,
+  receipt TEXT NOT NULL, received_ms BIGINT NOT NULL, source TEXT NOT NULL);
+CREATE TABLE srv_feed (
+  seq BIGSERIAL PRIMARY KEY, entity TEXT NOT NULL, record_id TEXT NOT NULL,
+  area TEXT NOT NULL, team_id TEXT, echo_device TEXT, UNIQUE (entity, record_id));
+CREATE TABLE srv_team (
+  team_id TEXT PRIMARY KEY, name TEXT NOT NULL, name_key TEXT NOT NULL UNIQUE, area TEXT NOT NULL DEFAULT '');
+CREATE TABLE srv_account (
+  name_key TEXT PRIMARY KEY, name TEXT NOT NULL, role TEXT NOT NULL, area TEXT NOT NULL DEFAULT '',
+  pw_hash TEXT NOT NULL, created_ms BIGINT NOT NULL, disabled_ms BIGINT);
+)SQL";
+  return sql;
+}
+
+struct Migration {
+  int version;
+  std::function<std::string()> sql;
+};
+
+const Migration kMigrations[] = {
+    {1, v1},
+};
+
+// Serialises migrations of servers starting at once.
+constexpr const char* kMigrationLock = "SELECT pg_advisory_xact_lock(7365726901)";
+
+}  // namespace
+
+int pg_schema_version() { return kMigrations[std::size(kMigrations) - 1].version; }
+
+std::string record_table_ddl(const EntitySpec& spec) {
+  std::string sql = "CREATE TABLE " + std::string(spec.name) +
+                    " (rid BIGSERIAL PRIMARY KEY, id TEXT NOT NULL UNIQUE, hlc TEXT NOT NULL, "
+                    "deleted BIGINT NOT NULL DEFAULT 0";
+  for (const auto& f : spec.fields) sql += ", " + std::string(f.name) + " " + column_type(f.type);
+  return sql + ")";
+}
+
+void pg_migrate(Connection& c) {
+  Transaction txn(c);
+  c.exec_script(kMigrationLock);
+  c.exec_script("CREATE TABLE IF NOT EXISTS srv_schema (one INTEGER PRIMARY KEY CHECK (one = 1), version INTEGER NOT NULL)");
+  Result v = c.exec("SELECT version FROM srv_schema");
+  const int have = v.rows() ? static_cast<int>(v.int64(0, 0)) : 0;
+  if (have > pg_schema_version())
+    throw CentralError(500, "schema_newer",
+                       "--pg: the database's schema version " + std::to_string(have) + " is newer than this program (" +
+                           std::to_string(pg_schema_version()) + "); update yizhen-server");
+  for (const auto& m : kMigrations)
+    if (m.version > have) c.exec_script(m.sql());
+  c.exec("INSERT INTO srv_schema (one, version) VALUES (1, $1) ON CONFLICT (one) DO UPDATE SET version = excluded.version",
+         pg_schema_version());
+  // Every field of entities.h has its column: a field added without a
+  // migration is found here, not at the first change that carries it.
+  for (const EntitySpec* spec : entities())
+    for (const auto& f : spec->fields)
+      if (c.exec("SELECT 1 FROM information_schema.columns WHERE table_schema = current_schema() AND table_name = $1 "
+                 "AND column_name = $2",
+                 std::string(spec->name), std::string(f.name))
+              .rows() == 0)
+        throw CentralError(500, "schema_behind", "--pg: table " + std::string(spec->name) + " has no column " +
+                                                     std::string(f.name) + " (a PostgreSQL migration is missing)");
+  txn.commit();
+}
+
+}  // namespace yz::sync::pg

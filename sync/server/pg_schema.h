@@ -1,0 +1,30 @@
+#pragma once
+// The PostgreSQL central store's schema, by versioned migrations as on
+// SQLite (core/store/schema.h): srv_schema holds the number of the last
+// migration applied; opening a database applies the missing ones in one
+// transaction under an advisory lock (several servers may start at once).
+// A database newer than this build is refused.
+//
+// The record tables are generated from the entity descriptors
+// (core/store/entities.h), not copied from the SQLite DDL: one table per
+// kind with rid, id, hlc, deleted and a column per field, in the stored
+// forms the merge uses (core/replication/changes.h). Validation lives in
+// core (record_rules.h), so these tables carry no CHECK of their own.
+
+#include <string>
+
+#include "core/store/entities.h"
+#include "sync/server/pg_connection.h"
+
+namespace yz::sync::pg {
+
+// The schema version this build writes.
+int pg_schema_version();
+// "CREATE TABLE <kind> (...)" for one record kind.
+std::string record_table_ddl(const EntitySpec& spec);
+// Bring the database up to date. Throws PgError, or CentralError 500
+// "schema_newer" for a database from a newer build, or "schema_behind" when
+// a field of entities.h has no column (a migration is missing).
+void pg_migrate(Connection& c);
+
+}  // namespace yz::sync::pg

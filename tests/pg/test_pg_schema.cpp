@@ -1,0 +1,75 @@
+// The PostgreSQL central store's libpq layer and schema
+// (sync/server/pg_connection.h, pg_schema.h) on a throwaway cluster: the
+// record tables come from the entity descriptors, migrations are versioned
+// and idempotent, a newer database is refused, errors carry their SQLSTATE.
+#include <doctest/doctest.h>
+
+#include "core/store/entities.h"
+#include "sync/server/central_store.h"
+#include "sync/server/pg_connection.h"
+#include "sync/server/pg_schema.h"
+#include "tests/support/pg_cluster.h"
+
+using namespace yz;
+using namespace yz::sync;
+
+TEST_CASE("PostgreSQL schema: record tables from the entity descriptors, versioned migrations, errors mapped") {
+  yz::test::PgCluster cluster;
+  const std::string conninfo = cluster.create_database("schema_test");
+  pg::Connection c(conninfo);
+  pg::pg_migrate(c);
+  pg::pg_migrate(c);  // again: nothing to do, nothing fails
+  CHECK(c.exec("SELECT version FROM srv_schema").int64(0, 0) == pg::pg_schema_version());
+  // Every field of every kind has its column, with the stored form's type.
+  for (const EntitySpec* spec : entities()) {
+    pg::Result cols = c.exec(
+        "SELECT column_name, data_type FROM information_schema.columns WHERE table_name = $1 ORDER BY ordinal_position",
+        std::string(spec->name));
+    REQUIRE(cols.rows() == static_cast<int>(spec->fields.size()) + 4);  // rid, id, hlc, deleted
+    for (size_t i = 0; i < spec->fields.size(); ++i) {
+      const FieldSpec& f = spec->fields[i];
+      CHECK(cols.text(static_cast<int>(i) + 4, 0) == f.name);
+      const std::string type = cols.text(static_cast<int>(i) + 4, 1);
+      if (f.type == FieldType::integer || f.type == FieldType::boolean) CHECK(type == "bigint");
+      else if (f.type == FieldType::real) CHECK(type == "double precision");
+      else CHECK(type == "text");
+    }
+  }
+  // A unique violation comes back with its SQLSTATE; a transaction not
+  // committed leaves nothing.
+  {
+    pg::Transaction txn(c);
+    c.exec("INSERT INTO srv_meta (key, value) VALUES ('k', 'v')");
+  }
+  CHECK(c.exec("SELECT count(*) FROM srv_meta WHERE key = 'k'").int64(0, 0) == 0);
+  c.exec("INSERT INTO srv_meta (key, value) VALUES ('k', 'v')");
+  try {
+    c.exec("INSERT INTO srv_meta (key, value) VALUES ($1, $2)", "k", std::nullopt);
+    FAIL("no error");
+  } catch (const pg::PgError& e) {
+    CHECK(e.sqlstate() == "23502");  // the NULL value is refused first
+  }
+  try {
+    c.exec("INSERT INTO srv_meta (key, value) VALUES ($1, $2)", "k", "w");
+    FAIL("no error");
+  } catch (const pg::PgError& e) {
+    CHECK(e.sqlstate() == "23505");
+    CHECK_FALSE(e.retryable());
+  }
+  // A database from a newer build is refused, not guessed at.
+  c.exec("UPDATE srv_schema SET version = $1", pg::pg_schema_version() + 1);
+  try {
+    pg::pg_migrate(c);
+    FAIL("no error");
+  } catch (const CentralError& e) {
+    CHECK(e.code() == "schema_newer");
+  }
+  // An unreachable database: CentralError 503, the conninfo's password not in the message.
+  try {
+    pg::Connection bad("host=127.0.0.1 port=1 user=x password=s3cret dbname=none connect_timeout=2");
+    FAIL("connected");
+  } catch (const CentralError& e) {
+    CHECK(e.status() == 503);
+    CHECK(std::string(e.what()).find("s3cret") == std::string::npos);
+  }
+}
