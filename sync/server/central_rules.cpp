@@ -115,6 +115,25 @@ std::string checked_team_name(const std::string& raw) {
   return name;
 }
 
+std::string enroll_code_team(const std::optional<TeamRow>& held, const std::string& name,
+                             const std::string& area_code) {
+  if (held) {
+    if (held->name != name)
+      throw CentralError(400, "name_taken",
+                         "a team named \"" + held->name + "\" exists; use that name exactly, or another name");
+    if (!area_code.empty() && area_code != held->area)
+      throw CentralError(400, "area_differs",
+                         "team \"" + held->name + "\" has area " + (held->area.empty() ? "(none)" : held->area) +
+                             "; change it with: admin team set-area");
+    return held->team_id;
+  }
+  if (area_code.empty())
+    throw CentralError(400, "area_required",
+                       "a new team needs --area: the GB/T 2260 code of the province, prefecture, county, "
+                       "township or village it serves");
+  return "";
+}
+
 CentralError bad_area(const std::string& area) {
   return CentralError(400, "bad_area",
                       "area \"" + area +

@@ -72,4 +72,16 @@ std::string checked_team_name(const std::string& raw);
 // CentralError 400 bad_area naming `area`.
 CentralError bad_area(const std::string& area);
 
+// A team as the server's configuration holds it (srv_team).
+struct TeamRow {
+  std::string team_id, name, area;
+};
+// The enroll-code rule for a team (central_store.h create_enroll_code):
+// `held` is the team whose name key `name` matches, if any. A held team must
+// be named exactly and keep its area (an empty `area_code` keeps it); a new
+// team needs an area. Returns the held team's id, or "" for a new team;
+// CentralError 400 name_taken, area_differs or area_required.
+std::string enroll_code_team(const std::optional<TeamRow>& held, const std::string& name,
+                             const std::string& area_code);
+
 }  // namespace yz::sync

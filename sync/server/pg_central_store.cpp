@@ -267,21 +267,8 @@ class PgCentralStore : public CentralStore {
     if (!area_code.empty() && !is_area_code(area_code)) throw bad_area(area_code);
     const std::string code = random_enroll_code();
     write([&](Connection& c) {
-      std::string team_id;
-      if (auto t = team_by_key(c, team_name_key(name))) {
-        if (t->name != name)
-          throw CentralError(400, "name_taken",
-                             "a team named \"" + t->name + "\" exists; use that name exactly, or another name");
-        if (!area_code.empty() && area_code != t->area)
-          throw CentralError(400, "area_differs",
-                             "team \"" + t->name + "\" has area " + (t->area.empty() ? "(none)" : t->area) +
-                                 "; change it with: admin team set-area");
-        team_id = t->team_id;
-      } else {
-        if (area_code.empty())
-          throw CentralError(400, "area_required",
-                             "a new team needs --area: the GB/T 2260 code of the province, prefecture, county, "
-                             "township or village it serves");
+      std::string team_id = enroll_code_team(team_by_key(c, team_name_key(name)), name, area_code);
+      if (team_id.empty()) {
         team_id = next_id();
         c.exec("INSERT INTO srv_team (team_id, name, name_key, area) VALUES ($1, $2, $3, $4)", team_id, name,
                team_name_key(name), area_code);
@@ -787,10 +774,6 @@ class PgCentralStore : public CentralStore {
   struct FeedRow {
     std::string entity, id, team_id, echo_device;
   };
-  struct TeamRow {
-    std::string team_id, name, area;
-  };
-
   // One write transaction on a pooled connection: `fn` runs in it, then the
   // feed rows it queued get their sequence numbers and the audit rows it
   // queued their places in the chain, under one advisory lock held to the

@@ -123,21 +123,8 @@ class SqliteCentralStore : public CentralStore {
     std::lock_guard lock(mu_);
     const std::string code = random_enroll_code();
     store_.transact_synced([&](SQLite::Database& db) {
-      std::string team_id;
-      if (auto t = team_by_key(db, team_name_key(name))) {
-        if (t->name != name)
-          throw CentralError(400, "name_taken",
-                             "a team named \"" + t->name + "\" exists; use that name exactly, or another name");
-        if (!area_code.empty() && area_code != t->area)
-          throw CentralError(400, "area_differs",
-                             "team \"" + t->name + "\" has area " + (t->area.empty() ? "(none)" : t->area) +
-                                 "; change it with: admin team set-area");
-        team_id = t->team_id;
-      } else {
-        if (area_code.empty())
-          throw CentralError(400, "area_required",
-                             "a new team needs --area: the GB/T 2260 code of the province, prefecture, county, "
-                             "township or village it serves");
+      std::string team_id = enroll_code_team(team_by_key(db, team_name_key(name)), name, area_code);
+      if (team_id.empty()) {
         team_id = ids_.next(now_ms());
         create_here(db, "team", team_id, {{"name", name}, {"area_code", area_code}}, team_id);
         SQLite::Statement ins(db, "INSERT INTO srv_team (team_id, name, name_key, area) VALUES (?, ?, ?, ?)");
@@ -1411,10 +1398,6 @@ class SqliteCentralStore : public CentralStore {
     return DeviceInfo{st.getColumn(0).getString(), st.getColumn(1).getString(), st.getColumn(2).getString(),
                       st.getColumn(3).getString(), st.getColumn(4).getString(), st.getColumn(5).getInt() != 0};
   }
-
-  struct TeamRow {
-    std::string team_id, name, area;
-  };
 
   static std::optional<TeamRow> team_by_key(SQLite::Database& db, const std::string& key) {
     SQLite::Statement q(db, "SELECT team_id, name, area FROM srv_team WHERE name_key = ?");
