@@ -96,6 +96,7 @@ try:
     keep, dup = a["dup"]
     row = "%s|%s" % (keep, dup) if b.finds("[data-reason='%s|%s']" % (keep, dup)) else "%s|%s" % (dup, keep)
     check(len(b.finds("#pairs tbody tr")) == 1, "only the area's pair")
+    check("身份证号相同" in b.find("#pairs tbody tr").text, "the pair's reason in Chinese")
     b.type("[data-reason='%s']" % row, "同一身份证")
     b.shot("duplicates")
     b.click("[data-keep-a='%s']" % row.split("|")[0])

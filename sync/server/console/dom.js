@@ -18,7 +18,7 @@ export function h(tag, attrs = {}, ...children) {
 export function table(columns, rows, attrs = {}) {
   return h('div', { class: 'scroll' },
     h('table', attrs,
-      h('thead', {}, h('tr', {}, columns.map((c) => h('th', {}, c.label)))),
+      h('thead', {}, h('tr', {}, columns.map((c) => h('th', { class: c.num ? 'num' : '' }, c.label)))),
       h('tbody', {}, rows.map((r) => h('tr', { 'data-id': r.__id },
         columns.map((c) => h('td', { class: c.num ? 'num' : '' }, c.cell ? c.cell(r) : fmt(r[c.key]))))))));
 }

@@ -55,6 +55,8 @@ export const strings = {
     // quarantine
     quarantine_title: '隔离的记录',
     col_reason: '原因', show_content: '查看内容',
+    dup_same_id_number: '身份证号相同', dup_same_name: '姓名相同', dup_same_native_name: '民族文字姓名相同',
+    dup_same_pinyin: '拼音相同',
     retry: '重新应用', discard: '丢弃',
     // duplicates
     duplicates_title: '可能重复的患者',
@@ -134,6 +136,8 @@ export const strings = {
     resolve: 'Use this value',
     quarantine_title: 'Quarantined records',
     col_reason: 'Reason', show_content: 'Show content',
+    dup_same_id_number: 'Same ID number', dup_same_name: 'Same name', dup_same_native_name: 'Same native-script name',
+    dup_same_pinyin: 'Same pinyin',
     retry: 'Apply again', discard: 'Discard',
     duplicates_title: 'Possible duplicate patients',
     col_score: 'Score', col_patient_a: 'Patient A', col_patient_b: 'Patient B',

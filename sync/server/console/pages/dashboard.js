@@ -24,7 +24,7 @@ export async function render(root, { t, h, api }) {
     { key: 'batches', label: t('col_batches'), num: true },
     { key: 'by_usb', label: t('col_usb'), num: true },
     { key: 'quarantine_open', label: t('col_quarantine_open'), num: true },
-    { key: 'clock_skew_ms', label: t('col_skew'), num: true, cell: (r) => (r.clock_skew_ms == null ? '—' : (r.clock_skew_ms / 1000).toFixed(1)) },
+    { key: 'clock_skew_ms', label: t('col_skew'), num: true, cell: (r) => (r.clock_skew_ms == null ? '—' : (Math.round(r.clock_skew_ms / 100) / 10 || 0).toFixed(1)) },
     { key: 'revoked_at', label: t('col_revoked'), cell: (r) => (r.revoked_at ? t('revoked_yes') : '') },
   ], d.devices.map((r) => ({ ...r, __id: r.device_id })), { id: 'devices' }));
   drawArrivals(canvas, d.arrivals);

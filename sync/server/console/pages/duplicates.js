@@ -12,7 +12,9 @@ export async function render(root, { t, h, api, act }) {
   if (!d.pairs.length) root.append(h('p', { class: 'muted', id: 'no-duplicates' }, t('none')));
   else root.append(table([
     { key: 'score', label: t('col_score'), num: true },
-    { key: 'reason', label: t('col_reason'), cell: (r) => r.reason + (r.detail ? ' (' + r.detail + ')' : '') },
+    // The reason's code in the page's language (core/queries/duplicates.h
+    // names them); its detail (name · sex · birth · place) as it comes.
+    { key: 'reason', label: t('col_reason'), cell: (r) => t('dup_' + r.reason) + (r.detail ? '：' + r.detail : '') },
     { key: 'a', label: t('col_patient_a'), cell: (r) => who(r, 'a') },
     { key: 'b', label: t('col_patient_b'), cell: (r) => who(r, 'b') },
     { key: 'action', label: t('col_action'), cell: (r) => {
