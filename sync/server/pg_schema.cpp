@@ -70,6 +70,13 @@ CREATE TABLE srv_account (
   return sql;
 }
 
+// Version 2: the coordinators' console sessions (console_session.h): the
+// hash of the cookie's token, whose account, from where, last used.
+std::string v2() {
+  return "CREATE TABLE srv_console_session (key TEXT PRIMARY KEY, account_key TEXT NOT NULL, address TEXT NOT NULL, "
+         "created_ms BIGINT NOT NULL, last_ms BIGINT NOT NULL);";
+}
+
 struct Migration {
   int version;
   std::function<std::string()> sql;
@@ -77,6 +84,7 @@ struct Migration {
 
 const Migration kMigrations[] = {
     {1, v1},
+    {2, v2},
 };
 
 // Serialises migrations of servers starting at once.
