@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "core/base/errors.h"
+#include "core/replication/changes.h"
 #include "sync/server/central_store.h"
 
 namespace yz::sync {
@@ -64,6 +65,26 @@ std::vector<FieldError> kept_errors(std::vector<FieldError> errors);
 
 // The text member `key` of `j`, or "".
 std::string string_member(const json& j, const char* key);
+
+// One change from `device` as the server takes it in (both central stores:
+// a batch's change, or a quarantined one retried): authorised
+// (authorize_change), its stamps rebased (rebase_stamps), then merged by the
+// store's `merge(change)`. Refused before the merge: a "quarantined" outcome
+// with that one error and nothing written. `change` is left as merged
+// (rebased): the caller feeds what was stored.
+template <class Merge>
+ApplyOutcome take_in_change(HeldRecords& held, const DeviceInfo& device, const std::string& server_id, json& change,
+                            int64_t skew, int64_t ceiling, Merge&& merge) {
+  std::optional<FieldError> refused = authorize_change(held, device, change, server_id);
+  if (!refused) refused = rebase_stamps(change, device.device_id, skew, ceiling);
+  if (!refused) return merge(change);
+  ApplyOutcome out;
+  out.status = ApplyOutcome::Status::quarantined;
+  out.entity = string_member(change, "entity");
+  out.id = string_member(change, "id");
+  out.errors.push_back(std::move(*refused));
+  return out;
+}
 
 // An enrollment code as typed (any case, dashes, spaces) in its stored form.
 std::string normalized_enroll_code(const std::string& code);

@@ -7,6 +7,7 @@
 // serialise writes (one writer) and let reads run alongside.
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <optional>
@@ -22,6 +23,8 @@
 #include "sync/server/server_keys.h"
 
 namespace yz::sync {
+
+class CoordinationSteps;  // coordination.h
 
 using json = nlohmann::json;
 
@@ -246,13 +249,13 @@ class CentralStore {
   // "id", "field", "value", "hlc"}. Throws ValidationError (a bad value:
   // nothing changed) or CentralError (404 no_conflict, not_found; 409
   // closed, deleted; 400 reason_required).
-  virtual json resolve_conflict(int64_t conflict_id, const std::string& value, const std::string& reason);
+  json resolve_conflict(int64_t conflict_id, const std::string& value, const std::string& reason);
   // Correct the status of a referral or follow-up to `status`, backwards
   // too; `reason` is required and goes to the audit. Returns {"entity",
   // "id", "field", "from", "value", "hlc"}. Throws as resolve_conflict (400
   // bad_entity for another kind).
-  virtual json correct_status(const std::string& entity, const std::string& id, const std::string& status,
-                              const std::string& reason);
+  json correct_status(const std::string& entity, const std::string& id, const std::string& status,
+                      const std::string& reason);
   // Apply the kept change of the open quarantine row `quarantine_id` again,
   // authorised for its device as it is now (after a coordinator imported a
   // missing place, widened the team's area, ...). Applied: the row closes
@@ -260,12 +263,12 @@ class CentralStore {
   // "entity", "id", "outcome", "status"} comes back. Throws CentralError
   // (404 no_quarantine; 409 closed, not_kept, still_refused with the
   // reason); nothing changes then.
-  virtual json retry_quarantined(int64_t quarantine_id);
+  json retry_quarantined(int64_t quarantine_id);
   // Close the open quarantine row `quarantine_id` "discarded" with `reason`
   // (required): the change is dropped; its device learns it at its next
   // pull. Throws CentralError (404 no_quarantine; 409 closed; 400
   // reason_required).
-  virtual json discard_quarantined(int64_t quarantine_id, const std::string& reason);
+  json discard_quarantined(int64_t quarantine_id, const std::string& reason);
 
   // The coordinators' web console (sync/server/console_api.h). Sessions are
   // kept only by `key`, the hash of the cookie's token (crypto.h token_key):
@@ -292,23 +295,20 @@ class CentralStore {
   // records, "" for an unknown record. A coordinator's console sees a
   // record when teams.h area_covers(their area, this).
   virtual std::string record_area(const std::string& entity, const std::string& id);
+
+ protected:
+  // Runs `decide` (one of coordination.h's decisions, which the four
+  // members above call; coordination.cpp defines them) in one write
+  // transaction of this store, with the store's steps; its answer comes
+  // back. Throwing rolls the transaction back.
+  virtual json coordinate(const std::function<json(CoordinationSteps&)>& decide);
 };
 
 inline json CentralStore::import_places(const std::vector<ListedPlace>&) {
   throw CentralError(501, "not_supported", "this central store cannot import places");
 }
-inline json CentralStore::resolve_conflict(int64_t, const std::string&, const std::string&) {
-  throw CentralError(501, "not_supported", "this central store cannot resolve conflicts");
-}
-inline json CentralStore::correct_status(const std::string&, const std::string&, const std::string&,
-                                         const std::string&) {
-  throw CentralError(501, "not_supported", "this central store cannot correct statuses");
-}
-inline json CentralStore::retry_quarantined(int64_t) {
-  throw CentralError(501, "not_supported", "this central store cannot retry quarantined changes");
-}
-inline json CentralStore::discard_quarantined(int64_t, const std::string&) {
-  throw CentralError(501, "not_supported", "this central store cannot discard quarantined changes");
+inline json CentralStore::coordinate(const std::function<json(CoordinationSteps&)>&) {
+  throw CentralError(501, "not_supported", "this central store cannot decide on conflicts or quarantined changes");
 }
 inline json CentralStore::reconcile_place(const std::string&, const std::string&) {
   throw CentralError(501, "not_supported", "this central store cannot reconcile places");

@@ -140,4 +140,19 @@ json discard_quarantined(CoordinationSteps& steps, int64_t quarantine_id, const 
           {"reason", why}};
 }
 
+// The store's members: each decision in one write transaction of the store.
+json CentralStore::resolve_conflict(int64_t conflict_id, const std::string& value, const std::string& reason) {
+  return coordinate([&](CoordinationSteps& s) { return yz::sync::resolve_conflict(s, conflict_id, value, reason); });
+}
+json CentralStore::correct_status(const std::string& entity, const std::string& id, const std::string& status,
+                                  const std::string& reason) {
+  return coordinate([&](CoordinationSteps& s) { return yz::sync::correct_status(s, entity, id, status, reason); });
+}
+json CentralStore::retry_quarantined(int64_t quarantine_id) {
+  return coordinate([&](CoordinationSteps& s) { return yz::sync::retry_quarantined(s, quarantine_id); });
+}
+json CentralStore::discard_quarantined(int64_t quarantine_id, const std::string& reason) {
+  return coordinate([&](CoordinationSteps& s) { return yz::sync::discard_quarantined(s, quarantine_id, reason); });
+}
+
 }  // namespace yz::sync

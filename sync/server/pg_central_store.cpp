@@ -487,16 +487,10 @@ class PgCentralStore : public CentralStore {
         quarantined.push_back({{"entity", entity}, {"id", id}, {"errors", errs}});
       };
       for (const auto& sent : batch["changes"]) {
-        if (auto refused = authorize_change(held, device, sent, server_id_)) {
-          set_aside(string_member(sent, "entity"), string_member(sent, "id"), {*refused}, sent);
-          continue;
-        }
         json change = sent;
-        if (auto ahead = rebase_stamps(change, device.device_id, skew, ceiling)) {
-          set_aside(string_member(sent, "entity"), string_member(sent, "id"), {*ahead}, sent);
-          continue;
-        }
-        ApplyOutcome o = apply_change(c, change, date_of_ms(received), received);
+        ApplyOutcome o = take_in_change(held, device, server_id_, change, skew, ceiling, [&](const json& ch) {
+          return apply_change(c, ch, date_of_ms(received), received);
+        });
         if (o.status == ApplyOutcome::Status::quarantined) {
           set_aside(o.entity, o.id, o.errors, sent);
           continue;
@@ -761,22 +755,6 @@ class PgCentralStore : public CentralStore {
     return out;
   }
 
-  // ---- the coordinators' decisions (coordination.h) -------------------------
-
-  json resolve_conflict(int64_t conflict_id, const std::string& value, const std::string& reason) override {
-    return coordinate([&](CoordinationSteps& s) { return yz::sync::resolve_conflict(s, conflict_id, value, reason); });
-  }
-  json correct_status(const std::string& entity, const std::string& id, const std::string& status,
-                      const std::string& reason) override {
-    return coordinate([&](CoordinationSteps& s) { return yz::sync::correct_status(s, entity, id, status, reason); });
-  }
-  json retry_quarantined(int64_t quarantine_id) override {
-    return coordinate([&](CoordinationSteps& s) { return yz::sync::retry_quarantined(s, quarantine_id); });
-  }
-  json discard_quarantined(int64_t quarantine_id, const std::string& reason) override {
-    return coordinate([&](CoordinationSteps& s) { return yz::sync::discard_quarantined(s, quarantine_id, reason); });
-  }
-
   // ---- the console's sessions (console_session.h) ---------------------------
 
   void open_console_session(const std::string& key, const std::string& account, const std::string& address,
@@ -1033,19 +1011,10 @@ class PgCentralStore : public CentralStore {
     }
     ApplyOutcome apply_as(const DeviceInfo& device, const json& kept) override {
       const int64_t now = now_ms();
-      ApplyOutcome refused;
-      refused.status = ApplyOutcome::Status::quarantined;
-      Held held(c_);
-      if (auto e = authorize_change(held, device, kept, s_.server_id_)) {
-        refused.errors.push_back(*e);
-        return refused;
-      }
       json change = kept;
-      if (auto e = rebase_stamps(change, device.device_id, 0, now + kClockAheadMs)) {
-        refused.errors.push_back(*e);
-        return refused;
-      }
-      ApplyOutcome o = apply_change(c_, change, date_of_ms(now), now);
+      Held held(c_);
+      ApplyOutcome o = take_in_change(held, device, s_.server_id_, change, 0, now + kClockAheadMs,
+                                      [&](const json& ch) { return apply_change(c_, ch, date_of_ms(now), now); });
       if (o.status == ApplyOutcome::Status::quarantined) return o;
       if (!o.max_hlc.empty()) s_.observe(c_, o.max_hlc);
       if (o.status != ApplyOutcome::Status::unchanged) s_.pending_feed_.push_back({o.entity, o.id, device.team_id, ""});
@@ -1060,12 +1029,11 @@ class PgCentralStore : public CentralStore {
     Connection& c_;
   };
 
-  template <class Fn>
-  json coordinate(Fn&& fn) {
+  json coordinate(const std::function<json(CoordinationSteps&)>& decide) override {
     json out;
     write([&](Connection& c) {
       Steps steps(*this, c);
-      out = fn(steps);
+      out = decide(steps);
     });
     return out;
   }

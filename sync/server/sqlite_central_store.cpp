@@ -395,17 +395,11 @@ class SqliteCentralStore : public CentralStore {
         record_quarantine(db, batch_id, device.device_id, entity, id, errs, kept_change(change), received);
         quarantined.push_back({{"entity", entity}, {"id", id}, {"errors", errs}});
       };
+      Held held(*this, db);
       for (const auto& sent : batch["changes"]) {
-        if (auto refused = authorize(db, device, sent)) {
-          set_aside(string_member(sent, "entity"), string_member(sent, "id"), {*refused}, sent);
-          continue;
-        }
         json change = sent;
-        if (auto ahead = rebase_stamps(change, device.device_id, skew, ceiling)) {
-          set_aside(string_member(sent, "entity"), string_member(sent, "id"), {*ahead}, sent);
-          continue;
-        }
-        ApplyOutcome o = applier.apply(change);
+        ApplyOutcome o = take_in_change(held, device, server_id(), change, skew, ceiling,
+                                        [&](const json& c) { return applier.apply(c); });
         if (o.status == ApplyOutcome::Status::quarantined) {
           applier.release();
           set_aside(o.entity, o.id, o.errors, sent);
@@ -1146,23 +1140,6 @@ class SqliteCentralStore : public CentralStore {
     return out;
   }
 
-  json resolve_conflict(int64_t conflict_id, const std::string& value, const std::string& reason) override {
-    return coordinate([&](CoordinationSteps& s) { return yz::sync::resolve_conflict(s, conflict_id, value, reason); });
-  }
-
-  json correct_status(const std::string& entity, const std::string& id, const std::string& status,
-                      const std::string& reason) override {
-    return coordinate([&](CoordinationSteps& s) { return yz::sync::correct_status(s, entity, id, status, reason); });
-  }
-
-  json retry_quarantined(int64_t quarantine_id) override {
-    return coordinate([&](CoordinationSteps& s) { return yz::sync::retry_quarantined(s, quarantine_id); });
-  }
-
-  json discard_quarantined(int64_t quarantine_id, const std::string& reason) override {
-    return coordinate([&](CoordinationSteps& s) { return yz::sync::discard_quarantined(s, quarantine_id, reason); });
-  }
-
  private:
   // The coordinators' decisions (coordination.h) in one synced transaction
   // of this store.
@@ -1193,19 +1170,11 @@ class SqliteCentralStore : public CentralStore {
     }
     ApplyOutcome apply_as(const DeviceInfo& device, const json& kept) override {
       const int64_t now = now_ms();
-      ApplyOutcome refused;
-      refused.status = ApplyOutcome::Status::quarantined;
-      if (auto e = s_.authorize(db_, device, kept)) {
-        refused.errors.push_back(*e);
-        return refused;
-      }
       json change = kept;
-      if (auto e = rebase_stamps(change, device.device_id, 0, now + kClockAheadMs)) {
-        refused.errors.push_back(*e);
-        return refused;
-      }
+      Held held(s_, db_);
       ChangeApplier applier(db_, date_of_ms(now), now);
-      ApplyOutcome o = applier.apply(change);
+      ApplyOutcome o = take_in_change(held, device, s_.server_id(), change, 0, now + kClockAheadMs,
+                                      [&](const json& c) { return applier.apply(c); });
       applier.release();
       if (o.status == ApplyOutcome::Status::quarantined) return o;
       if (auto h = Hlc::parse(o.max_hlc)) s_.store_.observe(*h);
@@ -1224,13 +1193,12 @@ class SqliteCentralStore : public CentralStore {
     SQLite::Database& db_;
   };
 
-  template <class Fn>
-  json coordinate(Fn&& fn) {
+  json coordinate(const std::function<json(CoordinationSteps&)>& decide) override {
     std::lock_guard lock(mu_);
     json out;
     store_.transact_synced([&](SQLite::Database& db) {
       Steps steps(*this, db);
-      out = fn(steps);
+      out = decide(steps);
     });
     return out;
   }
@@ -1615,10 +1583,6 @@ class SqliteCentralStore : public CentralStore {
       return v;
     }
   };
-  std::optional<FieldError> authorize(SQLite::Database& db, const DeviceInfo& device, const json& change) {
-    Held held(*this, db);
-    return authorize_change(held, device, change, server_id());
-  }
   std::string area_of(SQLite::Database& db, const std::string& entity, const std::string& id, const json* inserted) {
     Held held(*this, db);
     return yz::sync::record_area(held, entity, id, inserted);
