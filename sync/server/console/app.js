@@ -99,6 +99,8 @@ async function show() {
   await mod.render(fresh, ctx);
   main.replaceChildren(fresh);
   document.body.dataset.page = page;
+  // When the page stood whole (bench/console_dashboard.py reads it).
+  performance.mark('page ' + page);
 }
 
 async function route() {
