@@ -25,6 +25,7 @@
 #include "app/yizhen-server/admin_lists.h"
 #include "app/yizhen-server/admin_conflicts.h"
 #include "app/yizhen-server/admin_duplicates.h"
+#include "app/yizhen-server/admin_patients.h"
 #include "app/yizhen-server/admin_places.h"
 #include "core/base/files.h"
 #include "sync/server/central_store.h"
@@ -253,6 +254,7 @@ int main(int argc, char** argv) {
   add_lists_admin(*admin, db, as_json, code);
   add_conflict_admin(*admin, db, as_json, code);
   add_duplicates_admin(*admin, db, as_json, code);
+  add_patient_admin(*admin, db, as_json, code);
 
   try {
     app.parse(argc, argv);

@@ -53,9 +53,20 @@ struct Enrollment {
   std::string team_name;
 };
 
+// Who a coordinator's verb is by, for its one audit row: the admin verbs
+// are "admin"; the console passes "console:NAME" and the client's address
+// (kept in the row's detail), so that its action is one row, not two.
+struct AuditBy {
+  std::string actor = "admin";
+  std::string address;  // "" for the admin verbs
+};
+
 // How far ahead of the server's own clock a change stamp may be, after the
 // sending device's measured skew is taken off (network delay, clock drift).
 inline constexpr int64_t kClockAheadMs = 120'000;
+
+// The patient fields a coordinator may correct (edit_patient).
+inline constexpr const char* kPatientEditable[] = {"name", "phone", "id_number", "birth_date", "sex", "village_code"};
 
 class CentralStore {
  public:
@@ -191,6 +202,32 @@ class CentralStore {
   // "at", "moved", "undone_at"}].
   virtual json merges(int limit);
 
+  // Patients of every team (the console's patients page; `admin patient
+  // search | show | edit`).
+  //
+  // core/domain/search.h's search (name, pinyin, initials, 身份证, phone)
+  // over the central patient index, which applying changes keeps (as on a
+  // device): up to `limit` live patients, best first, [{"id", "name",
+  // "name_native", "sex", "birth_date", "id_number", "phone",
+  // "village_code"}]. Reads only; not audited (the caller narrows and masks).
+  virtual json search_patients(const std::string& query, int limit);
+  // core/queries/views.h patient_history of `id` (a merged duplicate's id
+  // gives the kept patient's) without the device-side "changes". Reads only:
+  // the caller audits the opening. Throws CentralError 404 unknown_patient.
+  virtual json patient_history(const std::string& id);
+  // A coordinator's correction of a patient's demographic fields
+  // (kPatientEditable: name, phone, id_number, birth_date, sex,
+  // village_code; null or "" clears an optional one), made as one server
+  // change that every device of the area receives at its next pull — the
+  // same path merge and resolve take — under the record's own rules
+  // (core/care/patient.h prepared_patient_edit, then the rules every change
+  // meets). One audit row by `by` (action "update", entity "patient", detail
+  // {"verb": "edit", "fields": [names]}: never the values). Returns {"id",
+  // "changed": [names]}. Throws ValidationError (a bad value, naming the
+  // field: nothing changed), CentralError 400 not_editable (another field)
+  // or bad_request (no field), 404 unknown_patient, 409 merged or deleted.
+  virtual json edit_patient(const std::string& id, const json& fields, const AuditBy& by);
+
   // The server's audit trail (core/store/audit_chain.h, the `audit` table):
   // one row per operation — a coordinator's verb (actor "admin") or a
   // device's enrollment, key and batch (actor "device:ID") — each chained to
@@ -296,6 +333,15 @@ class CentralStore {
 
 inline json CentralStore::import_places(const std::vector<ListedPlace>&) {
   throw CentralError(501, "not_supported", "this central store cannot import places");
+}
+inline json CentralStore::search_patients(const std::string&, int) {
+  throw CentralError(501, "not_supported", "this central store cannot search patients");
+}
+inline json CentralStore::patient_history(const std::string&) {
+  throw CentralError(501, "not_supported", "this central store cannot show patients");
+}
+inline json CentralStore::edit_patient(const std::string&, const json&, const AuditBy&) {
+  throw CentralError(501, "not_supported", "this central store cannot edit patients");
 }
 inline json CentralStore::resolve_conflict(int64_t, const std::string&, const std::string&) {
   throw CentralError(501, "not_supported", "this central store cannot resolve conflicts");

@@ -9,6 +9,7 @@
 
 #include "core/base/errors.h"
 #include "core/base/files.h"
+#include "core/domain/idcard.h"
 #include "sync/protocol/crypto.h"
 #include "sync/server/console_assets.h"
 #include "sync/server/console_session.h"
@@ -95,6 +96,9 @@ struct Call {
   std::string record_id;
   json detail = json::object();
   bool audited = false;  // a GET audited too (an export of patients' data)
+  // The store member wrote the action's one audit row (AuditBy): the
+  // console writes none.
+  bool store_audited = false;
 };
 
 using Fn = std::function<void(Call&, const httplib::Request&, httplib::Response&)>;
@@ -240,6 +244,50 @@ class Console : public std::enable_shared_from_this<Console> {
                   const std::string reason = text(c.body, "reason", false);
                   c.detail = {{"reason", reason}};
                   answer(res, 200, store_.undo_merge(id, reason));
+                }));
+
+    // Patients (admin, coordinator of the patient's village; a viewer never).
+    // Lists mask the 身份证; the opened patient shows it whole, and opening
+    // one is audited (its id only, never its data).
+    server.Get(api + "/patients", endpoint("patients", ConsoleRight::coordinate, [this](Call& c, auto& req, auto& res) {
+                 const std::string q = req.get_param_value("q");
+                 const int limit = int_param(req, "limit", 50, 1, 200);
+                 json out = json::array();
+                 // A coordinator's hits are narrowed after the search: it
+                 // looks further so that other areas' namesakes leave room.
+                 for (auto& p : store_.search_patients(q, c.who.role == "admin" ? limit : limit * 4)) {
+                   if (static_cast<int>(out.size()) == limit) break;
+                   if (!sees_patient(c.who, p.value("id", ""))) continue;
+                   p["id_number"] = mask_id_number(p.value("id_number", ""));
+                   out.push_back(std::move(p));
+                 }
+                 answer(res, 200, {{"query", q}, {"patients", out}});
+               }));
+    server.Get(api + R"(/patients/([0-9A-Za-z-]{1,64}))",
+               endpoint("open_patient", ConsoleRight::coordinate, [this](Call& c, auto& req, auto& res) {
+                 const std::string id = req.matches[1];
+                 c.audited = true;  // who opened which patient, refused or not
+                 c.action = "create";
+                 c.entity = "patient_view";
+                 c.record_id = id;
+                 if (!sees_patient(c.who, id)) throw CentralError(404, "unknown_patient", "no patient " + id + " in your area");
+                 answer(res, 200, store_.patient_history(id));
+               }));
+    server.Post(api + R"(/patients/([0-9A-Za-z-]{1,64}))",
+                endpoint("edit_patient", ConsoleRight::coordinate, [this](Call& c, auto& req, auto& res) {
+                  const std::string id = req.matches[1];
+                  c.entity = "patient";
+                  c.record_id = id;
+                  if (!sees_patient(c.who, id)) throw CentralError(404, "unknown_patient", "no patient " + id + " in your area");
+                  const json fields = c.body.value("fields", json());
+                  if (c.who.role != "admin" && fields.is_object() && fields.contains("village_code") &&
+                      fields["village_code"].is_string() && !area_covers(c.who.area, fields["village_code"].get<std::string>()))
+                    throw CentralError(403, "outside_area", "village_code: outside your area " + c.who.area);
+                  c.detail = {{"fields", json::array()}};
+                  if (fields.is_object())
+                    for (const auto& [k, v] : fields.items()) c.detail["fields"].push_back(k);
+                  answer(res, 200, store_.edit_patient(id, fields, by(c, req)));
+                  c.store_audited = true;
                 }));
 
     // Reports (every role; a coordinator's narrowed to their area).
@@ -391,7 +439,7 @@ class Console : public std::enable_shared_from_this<Console> {
         refused = false;
         run(c, req, res, fn);
       }
-      if (post || refused || c.audited) {
+      if ((post || refused || c.audited) && !c.store_audited) {
         json detail = c.detail;
         detail["verb"] = verb;
         detail["status"] = res.status;
@@ -525,6 +573,13 @@ class Console : public std::enable_shared_from_this<Console> {
     for (auto& m : all)
       if (sees_area(who, store_.record_area("patient", m.value("kept", "")))) out.push_back(m);
     return out;
+  }
+
+  // Who a store member audits a console action as.
+  static AuditBy by(const Call& c, const httplib::Request& req) { return {"console:" + c.who.name, req.remote_addr}; }
+
+  bool sees_patient(const AccountInfo& who, const std::string& id) {
+    return who.role == "admin" ? true : sees_area(who, store_.record_area("patient", id));
   }
 
   // A coordinator acts only on rows they can list; another area's row is

@@ -18,6 +18,7 @@
 #include <map>
 #include <mutex>
 
+#include "core/care/patient.h"
 #include "core/care/places.h"
 #include "core/care/transitions.h"
 #include "core/domain/places.h"
@@ -36,6 +37,7 @@
 #include "core/base/utf8.h"
 #include "core/base/uuid.h"
 #include "core/domain/validate.h"
+#include "core/domain/search.h"
 #include "core/queries/duplicates.h"
 #include "core/queries/views.h"
 #include "core/output/report.h"
@@ -758,6 +760,54 @@ class SqliteCentralStore : public CentralStore {
              {"skipped", skipped}});
       out = {{"merge_id", merge_id}, {"restored", duplicate_id}, {"kept", keep_id}, {"moved_back", moved_back},
              {"skipped", skipped}};
+    });
+    return out;
+  }
+
+  json search_patients(const std::string& query, int limit) override {
+    json out = json::array();
+    for (const auto& h : yz::search_patients(reader(), query, limit))
+      out.push_back({{"id", h.id}, {"name", h.name}, {"name_native", h.name_native}, {"sex", h.sex},
+                     {"birth_date", h.birth_date}, {"id_number", h.id_number}, {"phone", h.phone},
+                     {"village_code", h.village_code}});
+    return out;
+  }
+
+  json patient_history(const std::string& id) override {
+    auto h = yz::patient_history(reader(), id);
+    if (!h) throw CentralError(404, "unknown_patient", "no patient " + id);
+    h->erase("changes");  // a device's own edits, read from its audit: not the server's
+    return *h;
+  }
+
+  json edit_patient(const std::string& id, const json& fields, const AuditBy& by) override {
+    if (!fields.is_object() || fields.empty())
+      throw CentralError(400, "bad_request", "fields: give at least one of name, phone, id_number, birth_date, sex, village_code");
+    for (const auto& [k, v] : fields.items()) {
+      if (std::find_if(std::begin(kPatientEditable), std::end(kPatientEditable),
+                       [&](const char* f) { return k == f; }) == std::end(kPatientEditable))
+        throw CentralError(400, "not_editable", k + ": a coordinator corrects only name, phone, id_number, birth_date, sex and village_code");
+      if (!v.is_string() && !v.is_null()) throw ValidationError(FieldError{k, "bad_type", {"text"}});
+    }
+    json u = prepared_patient_edit(fields, store_.today());
+    for (auto& [k, v] : u.items())
+      if (v.is_string() && trim(v.get<std::string>()).empty()) v = nullptr;  // "" clears
+    std::lock_guard lock(mu_);
+    json out;
+    store_.transact_synced([&](SQLite::Database& db) {
+      const json before = live_patient(db, id, "ID");
+      json differ = json::object();
+      for (const auto& [k, v] : u.items())
+        if (before.value(k, json()) != v) differ[k] = v;
+      if (!differ.empty()) update_here(db, "patient", id, differ);
+      const json after = live_patient(db, id, "ID");
+      json changed = json::array();
+      for (const auto& [k, v] : u.items())
+        if (k != "birth_estimated" && before.value(k, json()) != after.value(k, json())) changed.push_back(k);
+      json detail = {{"verb", "edit"}, {"fields", changed}};
+      if (!by.address.empty()) detail["address"] = by.address;
+      audit(db, by.actor, "update", "patient", id, detail);
+      out = {{"id", id}, {"changed", changed}};
     });
     return out;
   }

@@ -12,6 +12,7 @@ const PAGES = [
   { id: 'conflicts', roles: ['admin', 'coordinator'] },
   { id: 'quarantine', roles: ['admin', 'coordinator'] },
   { id: 'duplicates', roles: ['admin', 'coordinator'] },
+  { id: 'patients', roles: ['admin', 'coordinator'] },
   { id: 'exports', roles: ['admin', 'coordinator'] },
   { id: 'reports', roles: ['admin', 'coordinator', 'viewer'] },
   { id: 'audit', roles: ['admin'] },
