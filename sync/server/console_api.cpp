@@ -7,6 +7,7 @@
 #include <map>
 #include <string_view>
 
+#include "core/base/clock.h"
 #include "core/base/errors.h"
 #include "core/base/files.h"
 #include "core/domain/idcard.h"
@@ -392,6 +393,7 @@ class Console : public std::enable_shared_from_this<Console> {
   CentralStore& store_;
   LogFn log_;
   ConsoleOptions o_;
+  SignInThrottle throttle_;
 
   void asset(httplib::Response& res, const std::string& path) {
     security_headers(res);
@@ -486,6 +488,16 @@ class Console : public std::enable_shared_from_this<Console> {
         !body["password"].is_string())
       return send_problem(res, 400, "bad_request", "send {\"name\", \"password\"}");
     const std::string name = body["name"];
+    const int64_t now = SystemClock().now_ms();
+    if (const int64_t wait = throttle_.locked_for(name, now); wait > 0) {
+      // Locked (SignInThrottle): refused before the password is looked at.
+      res.set_header("Retry-After", std::to_string((wait + 999) / 1000));
+      send_problem(res, 429, "locked", "too many failed sign-ins for this name: try again in " +
+                                           std::to_string((wait + 59'999) / 60'000) + " minutes");
+      audit("", req.remote_addr, "create", "console_session", "",
+            {{"verb", "login"}, {"status", 429}, {"problem", "locked"}, {"name", name.substr(0, 60)}});
+      return;
+    }
     std::optional<AccountInfo> who;
     try {
       who = store_.sign_in(name, body["password"]);
@@ -496,10 +508,12 @@ class Console : public std::enable_shared_from_this<Console> {
     if (!who) {
       // One answer for an unknown name, a disabled account and a wrong password.
       send_problem(res, 401, "bad_login", "wrong name or password");
-      audit("", req.remote_addr, "create", "console_session", "",
-            {{"verb", "login"}, {"status", 401}, {"name", name.substr(0, 60)}});
+      json detail = {{"verb", "login"}, {"status", 401}, {"name", name.substr(0, 60)}};
+      if (throttle_.failed(name, now)) detail["locked_minutes"] = kSignInLockMs / 60'000;
+      audit("", req.remote_addr, "create", "console_session", "", detail);
       return;
     }
+    throttle_.succeeded(name);
     const ConsoleToken t = new_console_token();
     try {
       store_.open_console_session(t.key, who->name, req.remote_addr, o_.idle_ms);

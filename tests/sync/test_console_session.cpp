@@ -111,3 +111,31 @@ TEST_CASE("SQLite store: a record's area is the one pull and authorisation use")
   CHECK(store->record_area("no_such_entity", "x") == "");
   CHECK(store->record_area("patient; DROP TABLE audit", "x") == "");
 }
+
+TEST_CASE("Sign-in lockout: five failures within 15 minutes lock a name for 15 minutes, known or not") {
+  SignInThrottle t;
+  const int64_t t0 = 1'000'000'000;
+  // Four failures spread over the window: not locked.
+  for (int i = 0; i < kSignInFailures - 1; ++i) CHECK_FALSE(t.failed("卓玛", t0 + i * 60'000));
+  CHECK(t.locked_for("卓玛", t0 + 5 * 60'000) == 0);
+  // The fifth locks it, for exactly kSignInLockMs; the same name in other
+  // spacing or width is the same name.
+  CHECK(t.failed("卓玛", t0 + 10 * 60'000));
+  CHECK(t.locked_for("卓玛", t0 + 10 * 60'000) == kSignInLockMs);
+  CHECK(t.locked_for(" 卓玛 ", t0 + 11 * 60'000) == kSignInLockMs - 60'000);
+  CHECK(t.locked_for("卓玛", t0 + 10 * 60'000 + kSignInLockMs) == 0);
+  // Another name is not touched.
+  CHECK(t.locked_for("other", t0 + 10 * 60'000) == 0);
+
+  // Failures older than the window do not count.
+  SignInThrottle slow;
+  for (int i = 0; i < 10; ++i) CHECK_FALSE(slow.failed("nobody", t0 + i * (kSignInWindowMs / 4 + 1)));
+  CHECK(slow.locked_for("nobody", t0 + 10 * (kSignInWindowMs / 4 + 1)) == 0);
+
+  // A success forgets the failures before it.
+  SignInThrottle ok;
+  for (int i = 0; i < kSignInFailures - 1; ++i) ok.failed("admin", t0 + i);
+  ok.succeeded("admin");
+  CHECK_FALSE(ok.failed("admin", t0 + 10));
+  CHECK(ok.locked_for("admin", t0 + 11) == 0);
+}

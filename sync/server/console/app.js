@@ -42,6 +42,8 @@ function fail(e) {
     return;
   }
   if (e && e.status === 403 && e.code === 'forbidden') return say(t('forbidden'));
+  // A refused value: the field and what is wrong, in the page's language.
+  if (e && e.errors && e.errors.length) return say(t('error', e.errors.map((x) => x[state.lang] || x.en).join('；')));
   const known = e && e.code && strings[state.lang]['problem_' + e.code];
   say(t('error', known ? t('problem_with_detail', known, e.message) : e.message));
 }
