@@ -200,8 +200,12 @@ int main(int argc, char** argv) {
   auto* arrivals = admin->add_subcommand("arrivals", "What arrived per day and team: batches, records, quarantined");
   arrivals->add_option("--days", arrival_days, "How many days back (default 30)")->check(CLI::Range(1, 3660));
   arrivals->callback([&] { code = guarded([&] { return print(as_json, open_store(db)->arrivals(arrival_days)), 0; }); });
-  auto* conflicts = admin->add_subcommand("conflicts", "Concurrent edits logged for review");
-  conflicts->callback([&] { code = guarded([&] { return print(as_json, open_store(db)->conflicts(1000)), 0; }); });
+  bool closed_conflicts = false;
+  auto* conflicts = admin->add_subcommand("conflicts", "Concurrent edits logged for review (open ones; --all: closed too)");
+  conflicts->add_flag("--all", closed_conflicts, "Closed conflicts too, with how each closed");
+  conflicts->callback([&] {
+    code = guarded([&] { return print(as_json, open_store(db)->conflicts(1000, closed_conflicts)), 0; });
+  });
   auto* quarantine = admin->add_subcommand("quarantine", "Records set aside, with their reasons");
   quarantine->callback([&] { code = guarded([&] { return print(as_json, open_store(db)->quarantine(1000)), 0; }); });
 

@@ -267,7 +267,12 @@ class CentralStore {
   // the last `days` days: [{"date", "team", "batches", "records", "applied",
   // "quarantined"}] by date then team (`admin arrivals`, a chart's data).
   virtual json arrivals(int days) = 0;
-  virtual json conflicts(int limit) = 0;
+  // The open conflicts, newest first: [{"conflict_id", "entity", "id",
+  // "field", "kept", "kept_hlc", "other", "other_hlc", "at"}]; with
+  // `closed`, the closed ones too, each with "closed_at" and "resolution"
+  // ({"by", "value", "hlc", "reason"?}, or the later edit that superseded
+  // both values).
+  virtual json conflicts(int limit, bool closed) = 0;
   virtual json quarantine(int limit) = 0;
   // The coordinators' side of conflicts and quarantine (docs/sync-protocol.md
   // §10, §10.1). Each verb is a server change made like any other (stamped

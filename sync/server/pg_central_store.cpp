@@ -696,12 +696,12 @@ class PgCentralStore : public CentralStore {
     return out;
   }
 
-  json conflicts(int limit) override {
+  json conflicts(int limit, bool closed) override {
     auto c = pool_.take();
     Result r = c->exec(
         "SELECT rid, entity, record_id, field, kept_value, kept_hlc, other_value, other_hlc, at_ms FROM conflict "
-        "WHERE resolved_ms IS NULL ORDER BY rid DESC LIMIT $1",
-        limit);
+        "WHERE resolved_ms IS NULL OR $2 ORDER BY rid DESC LIMIT $1",
+        limit, closed);
     json out = json::array();
     for (int i = 0; i < r.rows(); ++i)
       out.push_back({{"conflict_id", r.int64(i, 0)},

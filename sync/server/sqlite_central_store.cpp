@@ -1160,10 +1160,10 @@ class SqliteCentralStore : public CentralStore {
     return out;
   }
 
-  json conflicts(int limit) override {
+  json conflicts(int limit, bool closed) override {
     json out = json::array();
-    for (const auto& c : list_conflicts(reader(), limit))
-      out.push_back({{"conflict_id", c.rid},
+    for (const auto& c : list_conflicts(reader(), limit, closed)) {
+      json row = {{"conflict_id", c.rid},
                      {"entity", c.entity},
                      {"id", c.record_id},
                      {"field", c.field},
@@ -1171,7 +1171,10 @@ class SqliteCentralStore : public CentralStore {
                      {"kept_hlc", c.kept_hlc},
                      {"other", c.other_value},
                      {"other_hlc", c.other_hlc},
-                     {"at", datetime_of_ms(c.at_ms)}});
+                     {"at", datetime_of_ms(c.at_ms)}};
+      if (c.resolved_ms != 0) row.update({{"closed_at", datetime_of_ms(c.resolved_ms)}, {"resolution", c.resolution}});
+      out.push_back(std::move(row));
+    }
     return out;
   }
 

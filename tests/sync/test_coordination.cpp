@@ -111,6 +111,13 @@ TEST_CASE("A phone conflict of two laptops is resolved on the server: both lapto
   const json done = admin_json(server, {"resolve", id, "--value", "13600000004", "--reason", "电话核实"});
   CHECK(done["value"] == "13600000004");
   CHECK(admin_json(server, {"conflicts"}).empty());
+  // --all: the closed one too, with how it closed.
+  const json all = admin_json(server, {"conflicts", "--all"});
+  REQUIRE(all.size() == 1);
+  CHECK(all[0]["conflict_id"] == conflict["conflict_id"]);
+  CHECK(all[0]["resolution"]["by"] == "admin");
+  CHECK(all[0]["resolution"]["value"] == "13600000004");
+  CHECK(all[0]["closed_at"].is_string());
   a.sync(server);
   b.sync(server);
   for (Device* d : {&a, &b}) {
