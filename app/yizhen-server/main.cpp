@@ -113,7 +113,7 @@ int main(int argc, char** argv) {
       // The fingerprint first: a bad --tls-cert makes no code.
       const std::string fingerprint = tls_cert.empty() ? "" : certificate_sha256(tls_cert);
       for (int i = 0; i < code_count; ++i)
-        std::cout << store->create_enroll_code(team, area, int64_t{valid_days} * 86'400'000) << "\n";
+        std::cout << store->create_enroll_code(team, area, int64_t{valid_days} * 86'400'000, yz::sync::AuditBy{}) << "\n";
       if (!fingerprint.empty()) std::cout << "sha256 " << fingerprint << "\n";
       return 0;
     });
@@ -149,7 +149,7 @@ int main(int argc, char** argv) {
   revoke->callback([&] {
     code = guarded([&] {
       auto store = open_store(db);
-      if (!store->revoke(device)) {
+      if (!store->revoke(device, yz::sync::AuditBy{})) {
         std::cerr << "error: no enrolled device " << device << "\n";
         return 1;
       }

@@ -97,9 +97,10 @@ struct Call {
   std::string record_id;
   json detail = json::object();
   bool audited = false;  // a GET audited too (an export of patients' data)
-  // The store member wrote the action's one audit row (AuditBy): the
-  // console writes none.
-  bool store_audited = false;
+  // Who the store members audit the action as (the account, the address):
+  // when one did (by.rows) and the action succeeded, that row is the
+  // action's one row and the console writes none.
+  AuditBy by;
 };
 
 using Fn = std::function<void(Call&, const httplib::Request&, httplib::Response&)>;
@@ -161,7 +162,7 @@ class Console : public std::enable_shared_from_this<Console> {
                       throw CentralError(400, "bad_request", "valid_days: must be a number from 1 to 90");
                     days = c.body["valid_days"];
                   }
-                  const std::string code = store_.create_enroll_code(team, area, int64_t{days} * 86'400'000);
+                  const std::string code = store_.create_enroll_code(team, area, int64_t{days} * 86'400'000, c.by);
                   c.action = "create";
                   c.entity = "enroll_code";
                   c.detail = {{"team", team}, {"valid_days", days}};  // never the code
@@ -172,7 +173,7 @@ class Console : public std::enable_shared_from_this<Console> {
                   const std::string id = req.matches[1];
                   c.entity = "device";
                   c.record_id = id;
-                  if (!store_.revoke(id)) throw CentralError(404, "no_device", "no enrolled device " + id);
+                  if (!store_.revoke(id, c.by)) throw CentralError(404, "no_device", "no enrolled device " + id);
                   answer(res, 200, {{"device_id", id}, {"revoked", true}});
                 }));
 
@@ -188,7 +189,7 @@ class Console : public std::enable_shared_from_this<Console> {
                   if (c.who.role != "admin") require_visible(visible_conflicts(c.who), "conflict_id", id, "no_conflict");
                   const std::string value = text(c.body, "value"), reason = text(c.body, "reason", false);
                   c.detail = {{"reason", reason}};
-                  answer(res, 200, store_.resolve_conflict(id, value, reason));
+                  answer(res, 200, store_.resolve_conflict(id, value, reason, c.by));
                 }));
 
     // Quarantine (admin, coordinator of the sending device's team area).
@@ -202,7 +203,7 @@ class Console : public std::enable_shared_from_this<Console> {
                   c.record_id = std::to_string(id);
                   if (c.who.role != "admin")
                     require_visible(visible_quarantine(c.who), "quarantine_id", id, "no_quarantine");
-                  answer(res, 200, store_.retry_quarantined(id));
+                  answer(res, 200, store_.retry_quarantined(id, c.by));
                 }));
     server.Post(api + R"(/quarantine/(\d{1,18})/discard)",
                 endpoint("discard", ConsoleRight::coordinate, [this](Call& c, auto& req, auto& res) {
@@ -213,7 +214,7 @@ class Console : public std::enable_shared_from_this<Console> {
                     require_visible(visible_quarantine(c.who), "quarantine_id", id, "no_quarantine");
                   const std::string reason = text(c.body, "reason", false);
                   c.detail = {{"reason", reason}};
-                  answer(res, 200, store_.discard_quarantined(id, reason));
+                  answer(res, 200, store_.discard_quarantined(id, reason, c.by));
                 }));
 
     // Duplicates and merges (admin, coordinator of the patients' area).
@@ -230,7 +231,7 @@ class Console : public std::enable_shared_from_this<Console> {
                   for (const auto& id : {keep, dup})
                     if (!sees_area(c.who, store_.record_area("patient", id)))
                       throw CentralError(404, "unknown_patient", "no patient " + id);
-                  answer(res, 200, store_.merge_patients(keep, dup, reason));
+                  answer(res, 200, store_.merge_patients(keep, dup, reason, c.by));
                 }));
     server.Post(api + R"(/merges/([0-9a-fA-F-]{1,64})/undo)",
                 endpoint("undo_merge", ConsoleRight::coordinate, [this](Call& c, auto& req, auto& res) {
@@ -244,7 +245,7 @@ class Console : public std::enable_shared_from_this<Console> {
                   }
                   const std::string reason = text(c.body, "reason", false);
                   c.detail = {{"reason", reason}};
-                  answer(res, 200, store_.undo_merge(id, reason));
+                  answer(res, 200, store_.undo_merge(id, reason, c.by));
                 }));
 
     // Patients (admin, coordinator of the patient's village; a viewer never).
@@ -287,8 +288,7 @@ class Console : public std::enable_shared_from_this<Console> {
                   c.detail = {{"fields", json::array()}};
                   if (fields.is_object())
                     for (const auto& [k, v] : fields.items()) c.detail["fields"].push_back(k);
-                  answer(res, 200, store_.edit_patient(id, fields, by(c, req)));
-                  c.store_audited = true;
+                  answer(res, 200, store_.edit_patient(id, fields, c.by));
                 }));
 
     // Reports (every role; a coordinator's narrowed to their area).
@@ -341,7 +341,7 @@ class Console : public std::enable_shared_from_this<Console> {
                    q.from = req.get_param_value("from");
                    q.until = req.get_param_value("to");
                    q.program = req.get_param_value("program");
-                   done = store_.export_follow_ups(q, format, file.string(), lang, ids, sheets);
+                   done = store_.export_follow_ups(q, format, file.string(), lang, ids, sheets, c.by);
                  } else {
                    ScreeningListQuery q;
                    q.program = req.get_param_value("program");
@@ -349,7 +349,7 @@ class Console : public std::enable_shared_from_this<Console> {
                    q.township = place;
                    q.from = req.get_param_value("from");
                    q.to = req.get_param_value("to");
-                   done = store_.export_screening_list(q, format, file.string(), lang, ids, sheets);
+                   done = store_.export_screening_list(q, format, file.string(), lang, ids, sheets, c.by);
                  }
                  c.detail = {{"place", place}, {"rows", done.rows}, {"ids_masked", ids == IdNumbers::masked},
                              {"format", ext.substr(1)}};
@@ -376,7 +376,7 @@ class Console : public std::enable_shared_from_this<Console> {
                   c.entity = "account";
                   c.record_id = name;
                   c.detail = {{"role", role}, {"area", area}};  // never the password
-                  store_.add_account(name, role, area, text(c.body, "password"));
+                  store_.add_account(name, role, area, text(c.body, "password"), c.by);
                   answer(res, 201, {{"name", name}, {"role", role}, {"area", area}});
                 }));
     server.Post(api + "/accounts/disable", endpoint("disable_account", ConsoleRight::administer,
@@ -384,7 +384,7 @@ class Console : public std::enable_shared_from_this<Console> {
                                                       const std::string name = text(c.body, "name");
                                                       c.entity = "account";
                                                       c.record_id = name;
-                                                      store_.disable_account(name);
+                                                      store_.disable_account(name, c.by);
                                                       answer(res, 200, {{"name", name}, {"disabled", true}});
                                                     }));
   }
@@ -427,6 +427,7 @@ class Console : public std::enable_shared_from_this<Console> {
         return send_problem(res, 401, "unauthenticated", "sign in first (or again: the session ended)");
       }
       c.who = *who;
+      c.by = {"console:" + c.who.name, req.remote_addr, verb};
       const bool post = req.method != "GET";
       bool refused = true;
       if (post && !json_body(req)) {
@@ -441,7 +442,8 @@ class Console : public std::enable_shared_from_this<Console> {
         refused = false;
         run(c, req, res, fn);
       }
-      if ((post || refused || c.audited) && !c.store_audited) {
+      const bool store_audited = !refused && c.by.rows > 0 && res.status < 300;
+      if ((post || refused || c.audited) && !store_audited) {
         json detail = c.detail;
         detail["verb"] = verb;
         detail["status"] = res.status;
@@ -588,9 +590,6 @@ class Console : public std::enable_shared_from_this<Console> {
       if (sees_area(who, store_.record_area("patient", m.value("kept", "")))) out.push_back(m);
     return out;
   }
-
-  // Who a store member audits a console action as.
-  static AuditBy by(const Call& c, const httplib::Request& req) { return {"console:" + c.who.name, req.remote_addr}; }
 
   bool sees_patient(const AccountInfo& who, const std::string& id) {
     return who.role == "admin" ? true : sees_area(who, store_.record_area("patient", id));

@@ -261,8 +261,8 @@ class PgCentralStore : public CentralStore {
 
   // ---- teams and enrollment -------------------------------------------------
 
-  std::string create_enroll_code(const std::string& team_name, const std::string& area_code,
-                                 int64_t valid_ms) override {
+  std::string create_enroll_code(const std::string& team_name, const std::string& area_code, int64_t valid_ms,
+                                 const AuditBy& by) override {
     const std::string name = checked_team_name(team_name);
     if (!area_code.empty() && !is_area_code(area_code)) throw bad_area(area_code);
     const std::string code = random_enroll_code();
@@ -276,7 +276,7 @@ class PgCentralStore : public CentralStore {
       }
       c.exec("INSERT INTO srv_enroll_code (code_key, team_id, created_ms, expires_ms) VALUES ($1, $2, $3, $4)",
              token_key(normalized_enroll_code(code)), team_id, now_ms(), now_ms() + valid_ms);
-      audit(c, kAdmin, "create", "enroll_code", team_id, {{"team", name}, {"valid_ms", valid_ms}});
+      audit(c, by, "create", "enroll_code", team_id, {{"team", name}, {"valid_ms", valid_ms}});
     });
     return code;
   }
@@ -373,14 +373,14 @@ class PgCentralStore : public CentralStore {
     return find_device(*c, "device_id", device_id);
   }
 
-  bool revoke(const std::string& device_id) override {
+  bool revoke(const std::string& device_id, const AuditBy& by) override {
     bool found = false;
     write([&](Connection& c) {
       const bool now = c.exec("UPDATE srv_device SET revoked_ms = $1 WHERE device_id = $2 AND revoked_ms IS NULL",
                               now_ms(), device_id)
                            .affected() > 0;
       found = find_device(c, "device_id", device_id).has_value();
-      if (now) audit(c, kAdmin, "update", "device", device_id, {{"revoked", true}});
+      if (now) audit(c, by, "update", "device", device_id, {{"revoked", true}});
     });
     return found;
   }
@@ -388,7 +388,7 @@ class PgCentralStore : public CentralStore {
   // ---- accounts -------------------------------------------------------------
 
   void add_account(const std::string& name, const std::string& role, const std::string& area,
-                   const std::string& password) override {
+                   const std::string& password, const AuditBy& by) override {
     const std::string n = checked_account(name, role, area);
     check_password(password);
     const std::string hash = argon2id_hash(password);
@@ -397,7 +397,7 @@ class PgCentralStore : public CentralStore {
       if (taken.rows()) throw CentralError(409, "name_taken", "--name: an account named " + taken.text(0, 0) + " exists");
       c.exec("INSERT INTO srv_account (name_key, name, role, area, pw_hash, created_ms) VALUES ($1, $2, $3, $4, $5, $6)",
              account_name_key(n), n, role, area, hash, now_ms());
-      audit(c, kAdmin, "create", "account", n, {{"role", role}, {"area", area}});
+      audit(c, by, "create", "account", n, {{"role", role}, {"area", area}});
     });
   }
 
@@ -414,12 +414,12 @@ class PgCentralStore : public CentralStore {
     return out;
   }
 
-  void disable_account(const std::string& name) override {
+  void disable_account(const std::string& name, const AuditBy& by) override {
     write([&](Connection& c) {
       const std::string n = account_named(c, name);
       c.exec("UPDATE srv_account SET disabled_ms = coalesce(disabled_ms, $1) WHERE name_key = $2", now_ms(),
              account_name_key(n));
-      audit(c, kAdmin, "update", "account", n, {{"disabled", true}});
+      audit(c, by, "update", "account", n, {{"disabled", true}});
     });
   }
 
@@ -746,26 +746,31 @@ class PgCentralStore : public CentralStore {
   bool publish_program(const json&) override { throw not_here("publish programs"); }
   std::string report(const std::string&, ReportQuery, bool, Lang) override { throw not_here("make reports"); }
   ExportSummary export_screening_list(const ScreeningListQuery&, ExportFormat, const std::string&, Lang, IdNumbers,
-                                      Sheets) override {
+                                      Sheets, const AuditBy&) override {
     throw not_here("export screening lists");
   }
-  ExportSummary export_follow_ups(WorklistQuery, ExportFormat, const std::string&, Lang, IdNumbers, Sheets) override {
+  ExportSummary export_follow_ups(WorklistQuery, ExportFormat, const std::string&, Lang, IdNumbers, Sheets,
+                                  const AuditBy&) override {
     throw not_here("export follow-up lists");
   }
   json import_places(const std::vector<ListedPlace>&) override { throw not_here("import places"); }
   json reconcile_place(const std::string&, const std::string&) override { throw not_here("reconcile places"); }
   json duplicates(const std::string&, int) override { throw not_here("list duplicates"); }
-  json merge_patients(const std::string&, const std::string&, const std::string&) override {
+  json merge_patients(const std::string&, const std::string&, const std::string&, const AuditBy&) override {
     throw not_here("merge patients");
   }
-  json undo_merge(const std::string&, const std::string&) override { throw not_here("undo merges"); }
+  json undo_merge(const std::string&, const std::string&, const AuditBy&) override { throw not_here("undo merges"); }
   json merges(int) override { throw not_here("list merges"); }
-  json resolve_conflict(int64_t, const std::string&, const std::string&) override { throw not_here("resolve conflicts"); }
+  json resolve_conflict(int64_t, const std::string&, const std::string&, const AuditBy&) override {
+    throw not_here("resolve conflicts");
+  }
   json correct_status(const std::string&, const std::string&, const std::string&, const std::string&) override {
     throw not_here("correct statuses");
   }
-  json retry_quarantined(int64_t) override { throw not_here("retry quarantined changes"); }
-  json discard_quarantined(int64_t, const std::string&) override { throw not_here("discard quarantined changes"); }
+  json retry_quarantined(int64_t, const AuditBy&) override { throw not_here("retry quarantined changes"); }
+  json discard_quarantined(int64_t, const std::string&, const AuditBy&) override {
+    throw not_here("discard quarantined changes");
+  }
 
  private:
   static constexpr const char* kAdmin = "admin";
@@ -818,6 +823,16 @@ class PgCentralStore : public CentralStore {
       }
       txn.commit();
     });
+  }
+
+  // A row by `by` (central_store.h AuditBy): its actor, the client's
+  // address added to the detail, counted.
+  void audit(Connection& c, const AuditBy& by, const char* action, const char* entity, const std::string& record_id,
+             json detail) {
+    if (!by.address.empty()) detail["address"] = by.address;
+    if (!by.verb.empty() && !detail.contains("verb")) detail["verb"] = by.verb;
+    audit(c, by.actor, action, entity, record_id, detail);
+    ++by.rows;
   }
 
   // An audit row for the transaction's end (write).

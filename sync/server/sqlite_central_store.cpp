@@ -118,8 +118,8 @@ class SqliteCentralStore : public CentralStore {
   std::string server_id() override { return store_.device_id(); }
   std::vector<std::string> repairs() override { return repairs_; }
 
-  std::string create_enroll_code(const std::string& team_name, const std::string& area_code,
-                                 int64_t valid_ms) override {
+  std::string create_enroll_code(const std::string& team_name, const std::string& area_code, int64_t valid_ms,
+                                 const AuditBy& by) override {
     const std::string name = checked_team_name(team_name);
     if (!area_code.empty() && !is_area_code(area_code)) throw bad_area(area_code);
     std::lock_guard lock(mu_);
@@ -144,7 +144,7 @@ class SqliteCentralStore : public CentralStore {
       ins.bind(3, now_ms());
       ins.bind(4, now_ms() + valid_ms);
       ins.exec();
-      audit(db, kAdmin, "create", "enroll_code", team_id, {{"team", name}, {"valid_ms", valid_ms}});
+      audit(db, by, "create", "enroll_code", team_id, {{"team", name}, {"valid_ms", valid_ms}});
     });
     return code;
   }
@@ -195,7 +195,7 @@ class SqliteCentralStore : public CentralStore {
   }
 
   void add_account(const std::string& name, const std::string& role, const std::string& area,
-                   const std::string& password) override {
+                   const std::string& password, const AuditBy& by) override {
     const std::string n = checked_account(name, role, area);
     check_password(password);
     const std::string hash = argon2id_hash(password);  // outside the writer's lock: it takes a few tenths of a second
@@ -214,7 +214,7 @@ class SqliteCentralStore : public CentralStore {
       ins.bind(5, hash);
       ins.bind(6, now_ms());
       ins.exec();
-      audit(db, "admin", "create", "account", n, {{"role", role}, {"area", area}});
+      audit(db, by, "create", "account", n, {{"role", role}, {"area", area}});
     });
   }
 
@@ -230,7 +230,7 @@ class SqliteCentralStore : public CentralStore {
     return out;
   }
 
-  void disable_account(const std::string& name) override {
+  void disable_account(const std::string& name, const AuditBy& by) override {
     std::lock_guard lock(mu_);
     store_.transact_synced([&](SQLite::Database& db) {
       const std::string n = account_named(db, name);
@@ -238,7 +238,7 @@ class SqliteCentralStore : public CentralStore {
       up.bind(1, now_ms());
       up.bind(2, account_name_key(n));
       up.exec();
-      audit(db, "admin", "update", "account", n, {{"disabled", true}});
+      audit(db, by, "update", "account", n, {{"disabled", true}});
     });
   }
 
@@ -351,7 +351,7 @@ class SqliteCentralStore : public CentralStore {
     return find_device(reader(), "device_id", device_id);
   }
 
-  bool revoke(const std::string& device_id) override {
+  bool revoke(const std::string& device_id, const AuditBy& by) override {
     std::lock_guard lock(mu_);
     bool found = false;
     store_.transact_synced([&](SQLite::Database& db) {
@@ -360,7 +360,7 @@ class SqliteCentralStore : public CentralStore {
       st.bind(2, device_id);
       const bool revoked_now = st.exec() > 0;
       found = find_device(db, "device_id", device_id).has_value();
-      if (revoked_now) audit(db, kAdmin, "update", "device", device_id, {{"revoked", true}});
+      if (revoked_now) audit(db, by, "update", "device", device_id, {{"revoked", true}});
     });
     return found;
   }
@@ -658,7 +658,8 @@ class SqliteCentralStore : public CentralStore {
     return out;
   }
 
-  json merge_patients(const std::string& keep_id, const std::string& duplicate_id, const std::string& why) override {
+  json merge_patients(const std::string& keep_id, const std::string& duplicate_id, const std::string& why,
+                      const AuditBy& by) override {
     const std::string reason = trim(why);
     if (reason.empty())
       throw CentralError(400, "reason_required", "--reason: say why the two records are one person (kept in the audit)");
@@ -700,15 +701,15 @@ class SqliteCentralStore : public CentralStore {
         filled.push_back(f);
       }
       update_here(db, "patient", duplicate_id, {{"merged_into", keep_id}});
-      audit(db, kAdmin, "update", "patient", duplicate_id,
-            {{"merged_into", keep_id}, {"merge_id", merge_id}, {"reason", reason}, {"moved", moved}, {"filled", filled}});
+      audit(db, by, "update", "patient", duplicate_id,
+            {{"verb", "merge"}, {"merged_into", keep_id}, {"merge_id", merge_id}, {"reason", reason}, {"moved", moved}, {"filled", filled}});
       out = {{"merge_id", merge_id}, {"kept", keep_id}, {"duplicate", duplicate_id}, {"moved", moved}, {"filled", filled}};
       if (!left.empty()) out["not_filled"] = left;
     });
     return out;
   }
 
-  json undo_merge(const std::string& merge_id, const std::string& why) override {
+  json undo_merge(const std::string& merge_id, const std::string& why, const AuditBy& by) override {
     std::lock_guard lock(mu_);
     json out;
     store_.transact_synced([&](SQLite::Database& db) {
@@ -755,8 +756,8 @@ class SqliteCentralStore : public CentralStore {
       up.bind(1, now_ms());
       up.bind(2, merge_id);
       up.exec();
-      audit(db, kAdmin, "update", "patient", duplicate_id,
-            {{"unmerged_from", keep_id}, {"merge_id", merge_id}, {"reason", trim(why)}, {"moved_back", moved_back},
+      audit(db, by, "update", "patient", duplicate_id,
+            {{"verb", "undo_merge"}, {"unmerged_from", keep_id}, {"merge_id", merge_id}, {"reason", trim(why)}, {"moved_back", moved_back},
              {"skipped", skipped}});
       out = {{"merge_id", merge_id}, {"restored", duplicate_id}, {"kept", keep_id}, {"moved_back", moved_back},
              {"skipped", skipped}};
@@ -804,9 +805,8 @@ class SqliteCentralStore : public CentralStore {
       json changed = json::array();
       for (const auto& [k, v] : u.items())
         if (k != "birth_estimated" && before.value(k, json()) != after.value(k, json())) changed.push_back(k);
-      json detail = {{"verb", "edit"}, {"fields", changed}};
-      if (!by.address.empty()) detail["address"] = by.address;
-      audit(db, by.actor, "update", "patient", id, detail);
+      const json detail = {{"verb", "edit"}, {"fields", changed}};
+      audit(db, by, "update", "patient", id, detail);
       out = {{"id", id}, {"changed", changed}};
     });
     return out;
@@ -1064,19 +1064,19 @@ class SqliteCentralStore : public CentralStore {
   }
 
   ExportSummary export_screening_list(const ScreeningListQuery& q, ExportFormat format, const std::string& out,
-                                      Lang lang, IdNumbers ids, Sheets sheets) override {
+                                      Lang lang, IdNumbers ids, Sheets sheets, const AuditBy& by) override {
     const ExportSummary s = yz::export_screening_list(reader(), q, format, out, lang, ids, sheets);
-    audit_export("screening_list",
+    audit_export(by, "screening_list",
                  {{"program", q.program}, {"result", q.result}, {"township", q.township}, {"from", q.from}, {"to", q.to}},
                  s, ids);
     return s;
   }
 
   ExportSummary export_follow_ups(WorklistQuery q, ExportFormat format, const std::string& out, Lang lang,
-                                  IdNumbers ids, Sheets sheets) override {
+                                  IdNumbers ids, Sheets sheets, const AuditBy& by) override {
     if (q.as_of.empty()) q.as_of = store_.today();
     const ExportSummary s = yz::export_follow_ups(reader(), q, format, out, lang, ids, sheets);
-    audit_export("follow_ups",
+    audit_export(by, "follow_ups",
                  {{"place", q.place}, {"from", q.from}, {"to", q.until}, {"statuses", q.statuses}, {"program", q.program}},
                  s, ids);
     return s;
@@ -1181,15 +1181,19 @@ class SqliteCentralStore : public CentralStore {
   json quarantine(int limit) override {
     json out = json::array();
     for (const auto& q : list_quarantine(reader(), limit)) {
-      std::string reason;
+      std::string reason, reason_zh;
       if (q.errors.is_array())
-        for (const auto& e : q.errors) reason += (reason.empty() ? "" : "; ") + error_from_json(e).message(Lang::en);
+        for (const auto& e : q.errors) {
+          reason += (reason.empty() ? "" : "; ") + error_from_json(e).message(Lang::en);
+          reason_zh += (reason_zh.empty() ? "" : "；") + error_from_json(e).message(Lang::zh);
+        }
       out.push_back({{"quarantine_id", q.rid},
                      {"entity", q.entity},
                      {"id", q.record_id},
                      {"batch_id", q.batch_id},
                      {"device_id", q.device_id},
                      {"reason", reason},
+                     {"reason_zh", reason_zh},
                      {"errors", q.errors},
                      {"change", q.change},
                      {"at", datetime_of_ms(q.at_ms)}});
@@ -1197,7 +1201,8 @@ class SqliteCentralStore : public CentralStore {
     return out;
   }
 
-  json resolve_conflict(int64_t conflict_id, const std::string& value, const std::string& reason) override {
+  json resolve_conflict(int64_t conflict_id, const std::string& value, const std::string& reason,
+                        const AuditBy& by) override {
     const std::string why = trim(reason);
     std::lock_guard lock(mu_);
     json out;
@@ -1210,13 +1215,13 @@ class SqliteCentralStore : public CentralStore {
                                               datetime_of_ms(c->resolved_ms) + " (" +
                                               (c->resolution.is_object() ? c->resolution.value("by", std::string("?")) : std::string("?")) + ")");
       out = set_field_here(db, c->entity, c->record_id, c->field, value, why);
-      json resolution = {{"by", kAdmin}, {"value", out["value"]}, {"hlc", out["hlc"]}};
+      json resolution = {{"by", by.actor}, {"value", out["value"]}, {"hlc", out["hlc"]}};
       if (!why.empty()) resolution["reason"] = why;
       close_conflict(db, conflict_id, resolution, now_ms());
       json detail = {{"verb", "resolve"}, {"entity", c->entity}, {"record_id", c->record_id}, {"field", c->field}};
       if (out.contains("from")) detail.update({{"from", out["from"]}, {"to", out["value"]}});
       if (!why.empty()) detail["reason"] = why;
-      audit(db, kAdmin, "update", "conflict", std::to_string(conflict_id), detail);
+      audit(db, by, "update", "conflict", std::to_string(conflict_id), detail);
       out["conflict_id"] = conflict_id;
     });
     return out;
@@ -1239,7 +1244,7 @@ class SqliteCentralStore : public CentralStore {
     return out;
   }
 
-  json retry_quarantined(int64_t quarantine_id) override {
+  json retry_quarantined(int64_t quarantine_id, const AuditBy& by) override {
     std::lock_guard lock(mu_);
     json out;
     store_.transact_synced([&](SQLite::Database& db) {
@@ -1273,7 +1278,7 @@ class SqliteCentralStore : public CentralStore {
       const char* status = o.status == ApplyOutcome::Status::inserted  ? "inserted"
                            : o.status == ApplyOutcome::Status::updated ? "updated"
                                                                         : "unchanged";
-      audit(db, kAdmin, "update", "quarantine", std::to_string(quarantine_id),
+      audit(db, by, "update", "quarantine", std::to_string(quarantine_id),
             {{"verb", "retry"}, {"entity", q.entity}, {"record_id", q.record_id}, {"device_id", q.device_id},
              {"status", status}});
       out = {{"quarantine_id", quarantine_id}, {"entity", q.entity}, {"id", q.record_id}, {"outcome", "retried"},
@@ -1282,7 +1287,7 @@ class SqliteCentralStore : public CentralStore {
     return out;
   }
 
-  json discard_quarantined(int64_t quarantine_id, const std::string& reason) override {
+  json discard_quarantined(int64_t quarantine_id, const std::string& reason, const AuditBy& by) override {
     const std::string why = trim(reason);
     if (why.empty()) throw CentralError(400, "reason_required", "--reason: required to discard a quarantined change");
     std::lock_guard lock(mu_);
@@ -1292,7 +1297,7 @@ class SqliteCentralStore : public CentralStore {
       close_quarantine(db, q.batch_id, q.entity, q.record_id, "discarded", why, now_ms());
       feed_outcome(db, quarantine_id);
       release();
-      audit(db, kAdmin, "update", "quarantine", std::to_string(quarantine_id),
+      audit(db, by, "update", "quarantine", std::to_string(quarantine_id),
             {{"verb", "discard"}, {"entity", q.entity}, {"record_id", q.record_id}, {"device_id", q.device_id},
              {"reason", why}});
       out = {{"quarantine_id", quarantine_id}, {"entity", q.entity}, {"id", q.record_id}, {"outcome", "discarded"},
@@ -1632,16 +1637,25 @@ class SqliteCentralStore : public CentralStore {
     append_audit_row(db, std::move(row));
   }
   static constexpr const char* kAdmin = "admin";
+  // A row by `by` (central_store.h AuditBy): its actor, the client's address
+  // added to the detail, counted.
+  void audit(SQLite::Database& db, const AuditBy& by, const char* action, const char* entity,
+             const std::string& record_id, json detail) {
+    if (!by.address.empty()) detail["address"] = by.address;
+    if (!by.verb.empty() && !detail.contains("verb")) detail["verb"] = by.verb;
+    audit(db, by.actor, action, entity, record_id, detail);
+    ++by.rows;
+  }
 
   // An export of patients' data, in the audit (the audit's vocabulary: an
   // export is "create" of an "export", its id the list's name): its
   // filters (the empty ones left out), the file, rows, masked or not.
-  void audit_export(const char* list, json filters, const ExportSummary& s, IdNumbers ids) {
+  void audit_export(const AuditBy& by, const char* list, json filters, const ExportSummary& s, IdNumbers ids) {
     for (auto it = filters.begin(); it != filters.end();)
       it = (it->is_string() && it->get<std::string>().empty()) ? filters.erase(it) : std::next(it);
     std::lock_guard lock(mu_);
     store_.transact_synced([&](SQLite::Database& db) {
-      audit(db, kAdmin, "create", "export", list,
+      audit(db, by, "create", "export", list,
             {{"filters", filters}, {"path", s.path}, {"rows", s.rows}, {"ids_masked", ids == IdNumbers::masked}});
     });
   }

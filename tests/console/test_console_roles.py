@@ -87,6 +87,12 @@ try:
     ids = {int(r.get_attribute("data-id")) for r in b.finds("#quarantine tbody tr")}
     qid = q_mine[0]["quarantine_id"]
     check(ids == {qid}, "only the area's quarantined change: %s" % ids)
+    reason = b.find("[data-reason-text='%d']" % qid).text
+    check("不在本队的地区" in reason and "outside" not in reason, "the reason in Chinese on the Chinese page: %s" % reason)
+    b.click("#lang")
+    b.wait_text("[data-reason-text='%d']" % qid, "is outside the team's area")
+    b.click("#lang")
+    b.wait_text("[data-reason-text='%d']" % qid, "不在本队的地区")
     b.click("[data-content='%d'] summary" % qid)
     check("达瓦" in b.find("[data-content='%d'] pre" % qid).text, "its content is shown")
     b.click("[data-retry='%d']" % qid)
@@ -226,6 +232,14 @@ try:
     audit = [r for r in s.admin_json("audit", "list", "--limit", "500") if r["actor"] == "console:拉萨协调员"]
     verbs = [r["detail"]["verb"] for r in audit]
     check({"login", "resolve", "retry", "discard", "merge", "undo_merge"} <= set(verbs), "audited: %s" % verbs)
+    # Each console action is one row, the store's, by the console account
+    # with the address; none by "admin" beside it.
+    every = s.admin_json("audit", "list", "--limit", "500")
+    resolved = [r for r in every if r["entity"] == "conflict" and r.get("record_id") == str(cid)]
+    check(len(resolved) == 1 and resolved[0]["actor"] == "console:拉萨协调员" and resolved[0]["detail"]["field"] == "phone"
+          and resolved[0]["detail"]["address"] == "127.0.0.1", "one row for the resolve: %s" % resolved)
+    check(not [r for r in every if r["actor"] == "admin" and r["entity"] in ("conflict", "quarantine", "patient")],
+          "no second row by admin for a console action")
     b.click("#logout")
     b.wait("#login-form")
 

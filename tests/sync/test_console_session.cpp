@@ -67,7 +67,7 @@ TEST_CASE("Roles: admin everything, coordinator their area, viewer reports") {
 TEST_CASE("SQLite store: a console session is found by its key, expires when idle, ends on logout and disable") {
   yz::test::TempDir dir;
   auto store = open_sqlite_central_store(dir.file("central.db"));
-  store->add_account("卓玛", "coordinator", "540102", "a long password");
+  store->add_account("卓玛", "coordinator", "540102", "a long password", AuditBy{});
   const ConsoleToken t = new_console_token();
   store->open_console_session(t.key, "卓玛", "127.0.0.1", kConsoleIdleMs);
   auto who = store->console_session(t.key, kConsoleIdleMs);
@@ -89,7 +89,7 @@ TEST_CASE("SQLite store: a console session is found by its key, expires when idl
   const ConsoleToken v = new_console_token();
   store->open_console_session(v.key, "卓玛", "127.0.0.1", kConsoleIdleMs);
   CHECK(store->console_session(v.key, kConsoleIdleMs));
-  store->disable_account("卓玛");
+  store->disable_account("卓玛", AuditBy{});
   CHECK_FALSE(store->console_session(v.key, kConsoleIdleMs));
   CHECK_THROWS_AS(store->open_console_session(new_console_token().key, "nobody", "127.0.0.1", kConsoleIdleMs),
                   CentralError);

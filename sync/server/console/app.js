@@ -51,6 +51,7 @@ function fail(e) {
 const ctx = {
   t, api, h,
   get who() { return state.who; },
+  get lang() { return state.lang; },
   say, fail,
   // Run an action, then show the page again with its result said.
   async act(fn) {
