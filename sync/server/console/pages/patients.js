@@ -36,7 +36,7 @@ function history(hist, { t, h }) {
     ...section(h, t, 'screenings', t('hist_screenings'), hist.screenings || [], [
       { key: 'screened_at', label: t('col_at') },
       { key: 'program_id', label: t('col_program') },
-      { key: 'result', label: t('result') },
+      { key: 'result', label: t('result'), cell: (r) => (['positive', 'negative', 'suspected'].includes(r.result) ? t('result_' + r.result) : fmt(r.result)) },
       { key: 'risk_grade', label: t('col_risk') },
     ]),
     ...section(h, t, 'referrals', t('hist_referrals'), hist.referrals || [], [
@@ -70,8 +70,9 @@ function editForm(p, ctx) {
   for (const f of EDITABLE) {
     inputs[f] = f === 'sex'
       ? h('select', { name: f }, ['M', 'F'].map((s) => h('option', { value: s, selected: p.sex === s }, t('sex_' + s))))
-      : h('input', { name: f, value: p[f] ?? '', type: f === 'birth_date' ? 'date' : 'text',
-        inputmode: f === 'phone' ? 'tel' : undefined, autocomplete: 'off' });
+      : h('input', { name: f, value: p[f] ?? '', type: 'text', autocomplete: 'off',
+        placeholder: f === 'birth_date' ? 'YYYY-MM-DD' : undefined,
+        inputmode: f === 'phone' ? 'tel' : f === 'birth_date' ? 'numeric' : undefined });
   }
   const save = (ev) => {
     ev.preventDefault();
@@ -90,11 +91,12 @@ async function openPatient(root, id, ctx) {
   const hist = await api('GET', '/patients/' + encodeURIComponent(id));
   const p = hist.patient;
   const box = h('section', { id: 'patient-detail', 'data-id': p.id },
-    h('h2', {}, p.name + (p.name_native ? ' · ' + p.name_native : '')),
+    h('h2', {}, p.name + (p.name_native ? ' · ' + p.name_native : ''), ' ',
+      h('small', { class: 'muted', 'data-field': 'id' }, t('col_id') + ' ' + p.id)),
     hist.merged_from ? h('p', { class: 'muted' }, t('merged_from', hist.merged_from)) : null,
     h('dl', { class: 'facts' },
       [['pf_sex', p.sex ? t('sex_' + p.sex) : null], ['pf_birth_date', p.birth_date], ['pf_id_number', p.id_number],
-        ['pf_phone', p.phone], ['pf_village_code', p.village_code], ['col_id', p.id]]
+        ['pf_phone', p.phone], ['pf_village_code', p.village_code]]
         .map(([k, v]) => h('div', {}, h('dt', {}, t(k)), h('dd', { 'data-field': k.replace(/^pf_/, '') }, fmt(v))))),
     h('h3', {}, t('edit_patient')),
     editForm(p, ctx),
