@@ -784,9 +784,10 @@ class SqliteCentralStore : public CentralStore {
   json edit_patient(const std::string& id, const json& fields, const AuditBy& by) override {
     if (!fields.is_object() || fields.empty())
       throw CentralError(400, "bad_request", "fields: give at least one of name, phone, id_number, birth_date, sex, village_code");
-    for (const auto& [k, v] : fields.items()) {
-      if (std::find_if(std::begin(kPatientEditable), std::end(kPatientEditable),
-                       [&](const char* f) { return k == f; }) == std::end(kPatientEditable))
+    for (const auto& item : fields.items()) {
+      const std::string& k = item.key();
+      const json& v = item.value();
+      if (std::find(std::begin(kPatientEditable), std::end(kPatientEditable), k) == std::end(kPatientEditable))
         throw CentralError(400, "not_editable", k + ": a coordinator corrects only name, phone, id_number, birth_date, sex and village_code");
       if (!v.is_string() && !v.is_null()) throw ValidationError(FieldError{k, "bad_type", {"text"}});
     }
