@@ -4,8 +4,9 @@
 // change that reaches the devices at their next pull).
 import { table, fmt, field } from '../dom.js';
 
-// What stays between renders (act() shows the page again after an edit).
-const state = { query: '', open: null };
+// What stays between renders (act() shows the page again after an edit),
+// for the account that searched: another sign-in starts afresh.
+const state = { who: '', query: '', open: null };
 
 const EDITABLE = ['name', 'phone', 'id_number', 'birth_date', 'sex', 'village_code'];
 
@@ -108,28 +109,32 @@ async function openPatient(root, id, ctx) {
 
 export async function render(root, ctx) {
   const { t, h, api } = ctx;
+  if (state.who !== ctx.who.name) Object.assign(state, { who: ctx.who.name, query: '', open: null });
   root.append(h('h1', {}, t('patients_title')));
   const q = h('input', { id: 'patient-q', type: 'search', value: state.query, placeholder: t('patient_search_hint'),
     'aria-label': t('patient_search_hint'), autocomplete: 'off' });
   const results = h('div', { id: 'patient-results' });
-  const search = async (ev) => {
-    if (ev) ev.preventDefault();
-    state.query = q.value.trim();
+  const show = (d) => {
     results.replaceChildren();
     if (!state.query) return;
+    if (!d.patients.length) return results.append(h('p', { class: 'muted', id: 'no-patients' }, t('none')));
+    results.append(table([
+      { key: 'name', label: t('pf_name'), cell: (r) => r.name + (r.name_native ? ' · ' + r.name_native : '') },
+      { key: 'sex', label: t('pf_sex'), cell: (r) => (r.sex ? t('sex_' + r.sex) : '—') },
+      { key: 'birth_date', label: t('pf_birth_date') },
+      { key: 'id_number', label: t('pf_id_number'), cell: (r) => r.id_number || '—' },
+      { key: 'phone', label: t('pf_phone') },
+      { key: 'village_code', label: t('pf_village_code') },
+      { key: 'action', label: t('col_action'), cell: (r) => h('button', { class: 'secondary', 'data-open': r.id,
+        onclick: () => { state.open = r.id; openPatient(root, r.id, ctx).catch(ctx.fail); } }, t('open')) },
+    ], d.patients.map((r) => ({ ...r, __id: r.id })), { id: 'patients' }));
+  };
+  const find = () => api('GET', '/patients?q=' + encodeURIComponent(state.query));
+  const search = async (ev) => {
+    ev.preventDefault();
+    state.query = q.value.trim();
     try {
-      const d = await api('GET', '/patients?q=' + encodeURIComponent(state.query));
-      if (!d.patients.length) return results.append(h('p', { class: 'muted', id: 'no-patients' }, t('none')));
-      results.append(table([
-        { key: 'name', label: t('pf_name'), cell: (r) => r.name + (r.name_native ? ' · ' + r.name_native : '') },
-        { key: 'sex', label: t('pf_sex'), cell: (r) => (r.sex ? t('sex_' + r.sex) : '—') },
-        { key: 'birth_date', label: t('pf_birth_date') },
-        { key: 'id_number', label: t('pf_id_number'), cell: (r) => r.id_number || '—' },
-        { key: 'phone', label: t('pf_phone') },
-        { key: 'village_code', label: t('pf_village_code') },
-        { key: 'action', label: t('col_action'), cell: (r) => h('button', { class: 'secondary', 'data-open': r.id,
-          onclick: () => { state.open = r.id; openPatient(root, r.id, ctx).catch(ctx.fail); } }, t('open')) },
-      ], d.patients.map((r) => ({ ...r, __id: r.id })), { id: 'patients' }));
+      show(await find());
     } catch (e) {
       ctx.fail(e);
     }
@@ -137,6 +142,8 @@ export async function render(root, ctx) {
   root.append(h('form', { class: 'inline', id: 'patient-search', onsubmit: search },
     field(t('patient_search'), q), h('button', { type: 'submit', id: 'patient-go' }, t('search'))));
   root.append(results);
-  if (state.query) await search();
+  // Asked even without a query (it then finds nobody): the server decides
+  // whether this role may see patients at all, and the page says so.
+  show(await find());
   if (state.open) await openPatient(root, state.open, ctx).catch((e) => { state.open = null; ctx.fail(e); });
 }
