@@ -202,7 +202,7 @@ bool setup(const std::vector<std::string>& args) {
     auto transport = yz::sync::make_http_transport(url);
     // A team serves one area (Tibet, "54"): the demo's Xinjiang records are
     // refused outside_area by the server, as a real team's would be.
-    yz::sync::enroll(yz::sync::direct_exec(a), *transport, url, central->create_enroll_code("bench", "54", 86400000),
+    yz::sync::enroll(yz::sync::direct_exec(a), *transport, url, central->create_enroll_code("bench", "54", 86400000, yz::sync::AuditBy{}),
                      "a");
     server.stop();
     serving.join();

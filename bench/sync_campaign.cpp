@@ -67,8 +67,8 @@ int main(int argc, char** argv) {
   auto transport = yz::sync::make_http_transport(url);
   // A team serves one area (Tibet, "54"): the demo's Xinjiang records are
   // refused outside_area by the server, as a real team's would be.
-  yz::sync::enroll(yz::sync::direct_exec(a), *transport, url, central->create_enroll_code("bench", "54", 86400000), "a");
-  yz::sync::enroll(yz::sync::direct_exec(b), *transport, url, central->create_enroll_code("bench", "54", 86400000), "b");
+  yz::sync::enroll(yz::sync::direct_exec(a), *transport, url, central->create_enroll_code("bench", "54", 86400000, yz::sync::AuditBy{}), "a");
+  yz::sync::enroll(yz::sync::direct_exec(b), *transport, url, central->create_enroll_code("bench", "54", 86400000, yz::sync::AuditBy{}), "b");
   const int64_t records = yz::pending_changes(a.db());
 
   const double cpu0 = cpu_seconds();

@@ -48,7 +48,7 @@ void add_account_admin(CLI::App& admin, const std::string& db, const bool& as_js
     code = guarded([&] {
       yz::sync::checked_account(a->name, a->role, a->area);  // before asking for a password
       auto store = open_central(db, true);
-      store->add_account(a->name, a->role, a->area, read_password(a->name));
+      store->add_account(a->name, a->role, a->area, read_password(a->name), yz::sync::AuditBy{});
       std::cout << "added " << a->role << " " << a->name << "\n";
       return 0;
     });
@@ -59,7 +59,7 @@ void add_account_admin(CLI::App& admin, const std::string& db, const bool& as_js
   disable->add_option("NAME", a->name, "The account")->required();
   disable->callback([&db, &code, a] {
     code = guarded([&] {
-      open_central(db, true)->disable_account(a->name);
+      open_central(db, true)->disable_account(a->name, yz::sync::AuditBy{});
       std::cout << "disabled " << a->name << "\n";
       return 0;
     });

@@ -24,7 +24,7 @@ void add_conflict_admin(CLI::App& admin, const std::string& db, const bool& as_j
                       "Why (kept in the audit); required to move a status where its steps do not go");
   resolve->callback([&db, &as_json, &code, a] {
     code = guarded([&] {
-      const auto r = open_central(db, true)->resolve_conflict(a->id, a->value, a->reason);
+      const auto r = open_central(db, true)->resolve_conflict(a->id, a->value, a->reason, yz::sync::AuditBy{});
       if (as_json) print(true, r);
       else
         std::cout << "resolved conflict " << a->id << ": " << cell(r["entity"]) << " " << cell(r["id"]) << " "
@@ -54,7 +54,7 @@ void add_conflict_admin(CLI::App& admin, const std::string& db, const bool& as_j
   retry->add_option("QUARANTINE_ID", a->id, "The quarantine_id admin quarantine shows")->required();
   retry->callback([&db, &as_json, &code, a] {
     code = guarded([&] {
-      const auto r = open_central(db, true)->retry_quarantined(a->id);
+      const auto r = open_central(db, true)->retry_quarantined(a->id, yz::sync::AuditBy{});
       if (as_json) print(true, r);
       else
         std::cout << "retried quarantine " << a->id << ": " << cell(r["entity"]) << " " << cell(r["id"]) << " "
@@ -68,7 +68,7 @@ void add_conflict_admin(CLI::App& admin, const std::string& db, const bool& as_j
   discard->add_option("--reason", a->reason, "Why (the device is told, the audit keeps it)")->required();
   discard->callback([&db, &as_json, &code, a] {
     code = guarded([&] {
-      const auto r = open_central(db, true)->discard_quarantined(a->id, a->reason);
+      const auto r = open_central(db, true)->discard_quarantined(a->id, a->reason, yz::sync::AuditBy{});
       if (as_json) print(true, r);
       else std::cout << "discarded quarantine " << a->id << ": " << cell(r["entity"]) << " " << cell(r["id"]) << "\n";
       return 0;

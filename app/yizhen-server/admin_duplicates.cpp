@@ -37,14 +37,14 @@ void add_duplicates_admin(CLI::App& admin, const std::string& db, const bool& as
       if (!m->undo.empty()) {
         if (!m->keep.empty() || !m->duplicate.empty())
           throw CentralError(400, "bad_args", "merge --undo MERGE_ID takes no patient ids");
-        print(as_json, open_central(db, true)->undo_merge(m->undo, m->reason));
+        print(as_json, open_central(db, true)->undo_merge(m->undo, m->reason, yz::sync::AuditBy{}));
         return 0;
       }
       if (m->keep.empty() || m->duplicate.empty())
         throw CentralError(400, "bad_args", "merge needs KEEP_ID and DUPLICATE_ID (or --undo MERGE_ID)");
       if (m->reason.find_first_not_of(" \t\r\n") == std::string::npos)
         throw CentralError(400, "reason_required", "--reason: say why the two records are one person (kept in the audit)");
-      print(as_json, open_central(db, true)->merge_patients(m->keep, m->duplicate, m->reason));
+      print(as_json, open_central(db, true)->merge_patients(m->keep, m->duplicate, m->reason, yz::sync::AuditBy{}));
       return 0;
     });
   });

@@ -57,7 +57,8 @@ void add_lists_admin(CLI::App& admin, const std::string& db, const bool& as_json
     code = guarded([&] {
       const yz::ExportFormat f = la->file.parsed_format();
       auto store = yz::server_admin::open_central(db, true);
-      const auto s = store->export_screening_list(la->q, f, la->file.out, language(), la->file.ids(), la->file.sheets());
+      const auto s = store->export_screening_list(la->q, f, la->file.out, language(), la->file.ids(), la->file.sheets(),
+                                                 yz::sync::AuditBy{});
       if (as_json) print(true, summary_json(s));
       else std::cout << summary_text(s) << "\n";
       return 0;
@@ -69,7 +70,7 @@ void add_lists_admin(CLI::App& admin, const std::string& db, const bool& as_json
       const yz::ExportFormat f = fa->file.parsed_format();
       auto store = yz::server_admin::open_central(db, true);
       const auto s = store->export_follow_ups(fa->query(""), f, fa->file.out, language(), fa->file.ids(),
-                                              fa->file.sheets());
+                                              fa->file.sheets(), yz::sync::AuditBy{});
       if (as_json) print(true, summary_json(s));
       else std::cout << summary_text(s) << "\n";
       return 0;

@@ -25,6 +25,7 @@
 #include "app/yizhen-server/admin_lists.h"
 #include "app/yizhen-server/admin_conflicts.h"
 #include "app/yizhen-server/admin_duplicates.h"
+#include "app/yizhen-server/admin_patients.h"
 #include "app/yizhen-server/admin_places.h"
 #include "core/base/files.h"
 #include "sync/server/central_store.h"
@@ -112,7 +113,7 @@ int main(int argc, char** argv) {
       // The fingerprint first: a bad --tls-cert makes no code.
       const std::string fingerprint = tls_cert.empty() ? "" : certificate_sha256(tls_cert);
       for (int i = 0; i < code_count; ++i)
-        std::cout << store->create_enroll_code(team, area, int64_t{valid_days} * 86'400'000) << "\n";
+        std::cout << store->create_enroll_code(team, area, int64_t{valid_days} * 86'400'000, yz::sync::AuditBy{}) << "\n";
       if (!fingerprint.empty()) std::cout << "sha256 " << fingerprint << "\n";
       return 0;
     });
@@ -148,7 +149,7 @@ int main(int argc, char** argv) {
   revoke->callback([&] {
     code = guarded([&] {
       auto store = open_store(db);
-      if (!store->revoke(device)) {
+      if (!store->revoke(device, yz::sync::AuditBy{})) {
         std::cerr << "error: no enrolled device " << device << "\n";
         return 1;
       }
@@ -199,8 +200,12 @@ int main(int argc, char** argv) {
   auto* arrivals = admin->add_subcommand("arrivals", "What arrived per day and team: batches, records, quarantined");
   arrivals->add_option("--days", arrival_days, "How many days back (default 30)")->check(CLI::Range(1, 3660));
   arrivals->callback([&] { code = guarded([&] { return print(as_json, open_store(db)->arrivals(arrival_days)), 0; }); });
-  auto* conflicts = admin->add_subcommand("conflicts", "Concurrent edits logged for review");
-  conflicts->callback([&] { code = guarded([&] { return print(as_json, open_store(db)->conflicts(1000)), 0; }); });
+  bool closed_conflicts = false;
+  auto* conflicts = admin->add_subcommand("conflicts", "Concurrent edits logged for review (open ones; --all: closed too)");
+  conflicts->add_flag("--all", closed_conflicts, "Closed conflicts too, with how each closed");
+  conflicts->callback([&] {
+    code = guarded([&] { return print(as_json, open_store(db)->conflicts(1000, closed_conflicts)), 0; });
+  });
   auto* quarantine = admin->add_subcommand("quarantine", "Records set aside, with their reasons");
   quarantine->callback([&] { code = guarded([&] { return print(as_json, open_store(db)->quarantine(1000)), 0; }); });
 
@@ -253,6 +258,7 @@ int main(int argc, char** argv) {
   add_lists_admin(*admin, db, as_json, code);
   add_conflict_admin(*admin, db, as_json, code);
   add_duplicates_admin(*admin, db, as_json, code);
+  add_patient_admin(*admin, db, as_json, code);
 
   try {
     app.parse(argc, argv);

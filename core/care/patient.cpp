@@ -13,10 +13,8 @@ std::string register_patient(Store& store, const json& fields) {
   return id;
 }
 
-std::vector<std::string> edit_patient(Store& store, Writer& w, std::string_view id, const json& changes) {
+json prepared_patient_edit(const json& changes, std::string_view today) {
   if (!changes.is_object()) throw ValidationError(FieldError{"fields", "bad_type", {"a JSON object"}});
-  auto before = store.get("patient", id);
-  if (!before || before->value("deleted", false)) throw NotFound("patient", std::string(id));
   json u = changes;
   if (u.contains("age")) {
     // An age instead of a birth date: estimated as at registration, by the
@@ -24,7 +22,7 @@ std::vector<std::string> edit_patient(Store& store, Writer& w, std::string_view 
     json a = {{"age", u["age"]}};
     if (u.contains("birth_date")) a["birth_date"] = u["birth_date"];
     std::vector<FieldError> errs;
-    record_rules().prepare_new(*find_entity("patient"), a, store.today(), errs);
+    record_rules().prepare_new(*find_entity("patient"), a, std::string(today), errs);
     if (!errs.empty()) throw ValidationError(std::move(errs));
     u.erase("age");
     if (a.contains("birth_estimated")) {
@@ -34,6 +32,14 @@ std::vector<std::string> edit_patient(Store& store, Writer& w, std::string_view 
   }
   // A birth date typed in is known, not estimated from an age.
   if (u.contains("birth_date") && !u.contains("birth_estimated")) u["birth_estimated"] = false;
+  return u;
+}
+
+std::vector<std::string> edit_patient(Store& store, Writer& w, std::string_view id, const json& changes) {
+  if (!changes.is_object()) throw ValidationError(FieldError{"fields", "bad_type", {"a JSON object"}});
+  auto before = store.get("patient", id);
+  if (!before || before->value("deleted", false)) throw NotFound("patient", std::string(id));
+  const json u = prepared_patient_edit(changes, store.today());
   w.update("patient", id, u);
   const auto after = store.get("patient", id);
   std::vector<std::string> changed;

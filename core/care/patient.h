@@ -38,4 +38,11 @@ std::string register_patient(Store& store, const json& fields);
 std::vector<std::string> edit_patient(Store& store, Writer& w, std::string_view id, const json& changes);
 std::vector<std::string> edit_patient(Store& store, std::string_view id, const json& changes);
 
+// What an edit of `changes` writes (the rule edit_patient applies, shared
+// with the central store's coordinator edit): "age" becomes an estimated
+// birth date as at `today`; a birth date typed in is exact. Throws
+// ValidationError (birth_or_age, a bad age), nothing else checked here:
+// the record's own rules judge the fields when they are written.
+json prepared_patient_edit(const json& changes, std::string_view today);
+
 }  // namespace yz

@@ -530,8 +530,9 @@ std::optional<QuarantineRow> quarantine_row(SQLite::Database& db, int64_t rid) {
   return quarantine_from(st);
 }
 
-std::vector<ConflictRow> list_conflicts(SQLite::Database& db, int limit) {
-  SQLite::Statement st(db, std::string(kConflictColumns) + "WHERE resolved_ms IS NULL ORDER BY rid DESC LIMIT ?");
+std::vector<ConflictRow> list_conflicts(SQLite::Database& db, int limit, bool closed) {
+  SQLite::Statement st(db, std::string(kConflictColumns) + (closed ? "" : "WHERE resolved_ms IS NULL ") +
+                               "ORDER BY rid DESC LIMIT ?");
   st.bind(1, limit);
   std::vector<ConflictRow> out;
   while (st.executeStep()) out.push_back(conflict_from(st));

@@ -211,8 +211,8 @@ struct ConflictRow {
   int64_t resolved_ms = 0;  // 0 while open
   json resolution;          // {"by", "value", "hlc", "reason"?}, null while open
 };
-// Unresolved conflicts, newest first.
-std::vector<ConflictRow> list_conflicts(SQLite::Database& db, int limit = 1000);
+// Unresolved conflicts, newest first; with `closed`, the closed ones too.
+std::vector<ConflictRow> list_conflicts(SQLite::Database& db, int limit = 1000, bool closed = false);
 // One conflict by its rid, open or closed.
 std::optional<ConflictRow> conflict_row(SQLite::Database& db, int64_t rid);
 // Close the conflict `rid` with `resolution` ({"by", "value", ...}); one the

@@ -56,9 +56,25 @@ struct Enrollment {
   std::string team_name;
 };
 
+// Who a coordinator's verb is by, for its one audit row: the admin verbs
+// pass AuditBy{} ("admin"); the console passes "console:NAME" and the
+// client's address (kept in the row's detail), so that a console action is
+// one row, the store's, not two. A member that takes one writes its rows as
+// `by` and counts them in `rows` (the console writes its own row only for
+// an action the store did not audit: refused, or a change of nothing).
+struct AuditBy {
+  std::string actor = "admin";
+  std::string address;  // "" for the admin verbs
+  std::string verb;     // the console's word for the action, for a row whose detail names none
+  mutable int rows = 0;
+};
+
 // How far ahead of the server's own clock a change stamp may be, after the
 // sending device's measured skew is taken off (network delay, clock drift).
 inline constexpr int64_t kClockAheadMs = 120'000;
+
+// The patient fields a coordinator may correct (edit_patient).
+inline constexpr const char* kPatientEditable[] = {"name", "phone", "id_number", "birth_date", "sex", "village_code"};
 
 class CentralStore {
  public:
@@ -81,7 +97,7 @@ class CentralStore {
   // (another team's name differs only by spaces or width: the message names
   // it), bad_name.
   virtual std::string create_enroll_code(const std::string& team_name, const std::string& area_code,
-                                         int64_t valid_ms) = 0;
+                                         int64_t valid_ms, const AuditBy& by) = 0;
   // Every team: [{"team_id", "name", "area", "devices"}], by name.
   virtual json teams() = 0;
   // Set the area of a team named (or with the id) `team`; its devices pull
@@ -94,13 +110,13 @@ class CentralStore {
   // Console accounts (accounts.h): add one (its password kept as an
   // Argon2id hash), list them [{"name", "role", "area", "created_at",
   // "disabled_at"}] by name, disable one (it signs in no more; kept for the
-  // audit), set a new password. Each is audited (actor "admin"), never the
+  // audit), set a new password. Each is audited (actor "admin", or `by`), never the
   // password. Throws CentralError: accounts.h's 400s, 409 name_taken, 404
   // no_account.
   virtual void add_account(const std::string& name, const std::string& role, const std::string& area,
-                           const std::string& password) = 0;
+                           const std::string& password, const AuditBy& by) = 0;
   virtual json accounts() = 0;
-  virtual void disable_account(const std::string& name) = 0;
+  virtual void disable_account(const std::string& name, const AuditBy& by) = 0;
   virtual void set_account_password(const std::string& name, const std::string& password) = 0;
   // The account `name` signs in with `password`: its role and area, or
   // nullopt (unknown, disabled or the wrong password: one answer for all).
@@ -124,7 +140,7 @@ class CentralStore {
   virtual std::optional<DeviceInfo> device_by_token(const std::string& token) = 0;
   virtual std::optional<DeviceInfo> device_by_id(const std::string& device_id) = 0;
   // Refuse the device from its next contact. False if unknown.
-  virtual bool revoke(const std::string& device_id) = 0;
+  virtual bool revoke(const std::string& device_id, const AuditBy& by) = 0;
 
   // Apply a checked batch (batch.h check_batch) from `device` in one
   // transaction and return its signed receipt. Each change is authorised
@@ -183,16 +199,43 @@ class CentralStore {
   // {"merge_id", "kept", "duplicate", "moved", "filled"}. Throws
   // CentralError: 400 reason_required, same_patient; 404 unknown_patient;
   // 409 merged (either is a tombstone), deleted.
-  virtual json merge_patients(const std::string& keep_id, const std::string& duplicate_id, const std::string& reason);
+  virtual json merge_patients(const std::string& keep_id, const std::string& duplicate_id, const std::string& reason,
+                              const AuditBy& by);
   // Undo a merge: the tombstone is a patient again and exactly the records
   // the merge moved (and those moved after it, as they arrived) go back —
   // each unless it was changed since. {"merge_id", "restored", "moved_back",
   // "skipped"}. Throws CentralError: 404 unknown_merge; 409 undone, or
   // kept_merged (the kept patient was merged since: undo that first).
-  virtual json undo_merge(const std::string& merge_id, const std::string& reason);
+  virtual json undo_merge(const std::string& merge_id, const std::string& reason, const AuditBy& by);
   // The merges, newest first: [{"merge_id", "kept", "duplicate", "reason",
   // "at", "moved", "undone_at"}].
   virtual json merges(int limit);
+
+  // Patients of every team (the console's patients page; `admin patient
+  // search | show | edit`).
+  //
+  // core/domain/search.h's search (name, pinyin, initials, 身份证, phone)
+  // over the central patient index, which applying changes keeps (as on a
+  // device): up to `limit` live patients, best first, [{"id", "name",
+  // "name_native", "sex", "birth_date", "id_number", "phone",
+  // "village_code"}]. Reads only; not audited (the caller narrows and masks).
+  virtual json search_patients(const std::string& query, int limit);
+  // core/queries/views.h patient_history of `id` (a merged duplicate's id
+  // gives the kept patient's) without the device-side "changes". Reads only:
+  // the caller audits the opening. Throws CentralError 404 unknown_patient.
+  virtual json patient_history(const std::string& id);
+  // A coordinator's correction of a patient's demographic fields
+  // (kPatientEditable: name, phone, id_number, birth_date, sex,
+  // village_code; null or "" clears an optional one), made as one server
+  // change that every device of the area receives at its next pull — the
+  // same path merge and resolve take — under the record's own rules
+  // (core/care/patient.h prepared_patient_edit, then the rules every change
+  // meets). One audit row by `by` (action "update", entity "patient", detail
+  // {"verb": "edit", "fields": [names]}: never the values). Returns {"id",
+  // "changed": [names]}. Throws ValidationError (a bad value, naming the
+  // field: nothing changed), CentralError 400 not_editable (another field)
+  // or bad_request (no field), 404 unknown_patient, 409 merged or deleted.
+  virtual json edit_patient(const std::string& id, const json& fields, const AuditBy& by);
 
   // The server's audit trail (core/store/audit_chain.h, the `audit` table):
   // one row per operation — a coordinator's verb (actor "admin") or a
@@ -216,9 +259,10 @@ class CentralStore {
   // the list's name: its filters, rows, whether ID numbers were masked). Throws ValidationError for a bad
   // query or --out, nothing written.
   virtual ExportSummary export_screening_list(const ScreeningListQuery& q, ExportFormat format,
-                                              const std::string& out, Lang lang, IdNumbers ids, Sheets sheets) = 0;
+                                              const std::string& out, Lang lang, IdNumbers ids, Sheets sheets,
+                                              const AuditBy& by) = 0;
   virtual ExportSummary export_follow_ups(WorklistQuery q, ExportFormat format, const std::string& out, Lang lang,
-                                          IdNumbers ids, Sheets sheets) = 0;
+                                          IdNumbers ids, Sheets sheets, const AuditBy& by) = 0;
 
   // Counts of every record kind, devices, batches, quarantine, conflicts.
   virtual json stats() = 0;
@@ -233,7 +277,12 @@ class CentralStore {
   // the last `days` days: [{"date", "team", "batches", "records", "applied",
   // "quarantined"}] by date then team (`admin arrivals`, a chart's data).
   virtual json arrivals(int days) = 0;
-  virtual json conflicts(int limit) = 0;
+  // The open conflicts, newest first: [{"conflict_id", "entity", "id",
+  // "field", "kept", "kept_hlc", "other", "other_hlc", "at"}]; with
+  // `closed`, the closed ones too, each with "closed_at" and "resolution"
+  // ({"by", "value", "hlc", "reason"?}, or the later edit that superseded
+  // both values).
+  virtual json conflicts(int limit, bool closed) = 0;
   virtual json quarantine(int limit) = 0;
   // The coordinators' side of conflicts and quarantine (docs/sync-protocol.md
   // §10, §10.1). Each verb is a server change made like any other (stamped
@@ -249,7 +298,8 @@ class CentralStore {
   // "id", "field", "value", "hlc"}. Throws ValidationError (a bad value:
   // nothing changed) or CentralError (404 no_conflict, not_found; 409
   // closed, deleted; 400 reason_required).
-  json resolve_conflict(int64_t conflict_id, const std::string& value, const std::string& reason);
+  json resolve_conflict(int64_t conflict_id, const std::string& value, const std::string& reason,
+                        const AuditBy& by);
   // Correct the status of a referral or follow-up to `status`, backwards
   // too; `reason` is required and goes to the audit. Returns {"entity",
   // "id", "field", "from", "value", "hlc"}. Throws as resolve_conflict (400
@@ -263,12 +313,12 @@ class CentralStore {
   // "entity", "id", "outcome", "status"} comes back. Throws CentralError
   // (404 no_quarantine; 409 closed, not_kept, still_refused with the
   // reason); nothing changes then.
-  json retry_quarantined(int64_t quarantine_id);
+  json retry_quarantined(int64_t quarantine_id, const AuditBy& by);
   // Close the open quarantine row `quarantine_id` "discarded" with `reason`
   // (required): the change is dropped; its device learns it at its next
   // pull. Throws CentralError (404 no_quarantine; 409 closed; 400
   // reason_required).
-  json discard_quarantined(int64_t quarantine_id, const std::string& reason);
+  json discard_quarantined(int64_t quarantine_id, const std::string& reason, const AuditBy& by);
 
   // The coordinators' web console (sync/server/console_api.h). Sessions are
   // kept only by `key`, the hash of the cookie's token (crypto.h token_key):
@@ -307,6 +357,15 @@ class CentralStore {
 inline json CentralStore::import_places(const std::vector<ListedPlace>&) {
   throw CentralError(501, "not_supported", "this central store cannot import places");
 }
+inline json CentralStore::search_patients(const std::string&, int) {
+  throw CentralError(501, "not_supported", "this central store cannot search patients");
+}
+inline json CentralStore::patient_history(const std::string&) {
+  throw CentralError(501, "not_supported", "this central store cannot show patients");
+}
+inline json CentralStore::edit_patient(const std::string&, const json&, const AuditBy&) {
+  throw CentralError(501, "not_supported", "this central store cannot edit patients");
+}
 inline json CentralStore::coordinate(const std::function<json(CoordinationSteps&)>&) {
   throw CentralError(501, "not_supported", "this central store cannot decide on conflicts or quarantined changes");
 }
@@ -316,10 +375,10 @@ inline json CentralStore::reconcile_place(const std::string&, const std::string&
 inline json CentralStore::duplicates(const std::string&, int) {
   throw CentralError(501, "not_supported", "this central store cannot list duplicates");
 }
-inline json CentralStore::merge_patients(const std::string&, const std::string&, const std::string&) {
+inline json CentralStore::merge_patients(const std::string&, const std::string&, const std::string&, const AuditBy&) {
   throw CentralError(501, "not_supported", "this central store cannot merge patients");
 }
-inline json CentralStore::undo_merge(const std::string&, const std::string&) {
+inline json CentralStore::undo_merge(const std::string&, const std::string&, const AuditBy&) {
   throw CentralError(501, "not_supported", "this central store cannot undo merges");
 }
 inline json CentralStore::merges(int) {

@@ -7,8 +7,10 @@
 #include <map>
 #include <string_view>
 
+#include "core/base/clock.h"
 #include "core/base/errors.h"
 #include "core/base/files.h"
+#include "core/domain/idcard.h"
 #include "sync/protocol/crypto.h"
 #include "sync/server/console_assets.h"
 #include "sync/server/console_session.h"
@@ -95,6 +97,10 @@ struct Call {
   std::string record_id;
   json detail = json::object();
   bool audited = false;  // a GET audited too (an export of patients' data)
+  // Who the store members audit the action as (the account, the address):
+  // when one did (by.rows) and the action succeeded, that row is the
+  // action's one row and the console writes none.
+  AuditBy by;
 };
 
 using Fn = std::function<void(Call&, const httplib::Request&, httplib::Response&)>;
@@ -156,7 +162,7 @@ class Console : public std::enable_shared_from_this<Console> {
                       throw CentralError(400, "bad_request", "valid_days: must be a number from 1 to 90");
                     days = c.body["valid_days"];
                   }
-                  const std::string code = store_.create_enroll_code(team, area, int64_t{days} * 86'400'000);
+                  const std::string code = store_.create_enroll_code(team, area, int64_t{days} * 86'400'000, c.by);
                   c.action = "create";
                   c.entity = "enroll_code";
                   c.detail = {{"team", team}, {"valid_days", days}};  // never the code
@@ -167,7 +173,7 @@ class Console : public std::enable_shared_from_this<Console> {
                   const std::string id = req.matches[1];
                   c.entity = "device";
                   c.record_id = id;
-                  if (!store_.revoke(id)) throw CentralError(404, "no_device", "no enrolled device " + id);
+                  if (!store_.revoke(id, c.by)) throw CentralError(404, "no_device", "no enrolled device " + id);
                   answer(res, 200, {{"device_id", id}, {"revoked", true}});
                 }));
 
@@ -183,7 +189,7 @@ class Console : public std::enable_shared_from_this<Console> {
                   if (c.who.role != "admin") require_visible(visible_conflicts(c.who), "conflict_id", id, "no_conflict");
                   const std::string value = text(c.body, "value"), reason = text(c.body, "reason", false);
                   c.detail = {{"reason", reason}};
-                  answer(res, 200, store_.resolve_conflict(id, value, reason));
+                  answer(res, 200, store_.resolve_conflict(id, value, reason, c.by));
                 }));
 
     // Quarantine (admin, coordinator of the sending device's team area).
@@ -197,7 +203,7 @@ class Console : public std::enable_shared_from_this<Console> {
                   c.record_id = std::to_string(id);
                   if (c.who.role != "admin")
                     require_visible(visible_quarantine(c.who), "quarantine_id", id, "no_quarantine");
-                  answer(res, 200, store_.retry_quarantined(id));
+                  answer(res, 200, store_.retry_quarantined(id, c.by));
                 }));
     server.Post(api + R"(/quarantine/(\d{1,18})/discard)",
                 endpoint("discard", ConsoleRight::coordinate, [this](Call& c, auto& req, auto& res) {
@@ -208,7 +214,7 @@ class Console : public std::enable_shared_from_this<Console> {
                     require_visible(visible_quarantine(c.who), "quarantine_id", id, "no_quarantine");
                   const std::string reason = text(c.body, "reason", false);
                   c.detail = {{"reason", reason}};
-                  answer(res, 200, store_.discard_quarantined(id, reason));
+                  answer(res, 200, store_.discard_quarantined(id, reason, c.by));
                 }));
 
     // Duplicates and merges (admin, coordinator of the patients' area).
@@ -225,7 +231,7 @@ class Console : public std::enable_shared_from_this<Console> {
                   for (const auto& id : {keep, dup})
                     if (!sees_area(c.who, store_.record_area("patient", id)))
                       throw CentralError(404, "unknown_patient", "no patient " + id);
-                  answer(res, 200, store_.merge_patients(keep, dup, reason));
+                  answer(res, 200, store_.merge_patients(keep, dup, reason, c.by));
                 }));
     server.Post(api + R"(/merges/([0-9a-fA-F-]{1,64})/undo)",
                 endpoint("undo_merge", ConsoleRight::coordinate, [this](Call& c, auto& req, auto& res) {
@@ -239,7 +245,50 @@ class Console : public std::enable_shared_from_this<Console> {
                   }
                   const std::string reason = text(c.body, "reason", false);
                   c.detail = {{"reason", reason}};
-                  answer(res, 200, store_.undo_merge(id, reason));
+                  answer(res, 200, store_.undo_merge(id, reason, c.by));
+                }));
+
+    // Patients (admin, coordinator of the patient's village; a viewer never).
+    // Lists mask the 身份证; the opened patient shows it whole, and opening
+    // one is audited (its id only, never its data).
+    server.Get(api + "/patients", endpoint("patients", ConsoleRight::coordinate, [this](Call& c, auto& req, auto& res) {
+                 const std::string q = req.get_param_value("q");
+                 const int limit = int_param(req, "limit", 50, 1, 200);
+                 json out = json::array();
+                 // A coordinator's hits are narrowed after the search: it
+                 // looks further so that other areas' namesakes leave room.
+                 for (auto& p : store_.search_patients(q, c.who.role == "admin" ? limit : limit * 4)) {
+                   if (static_cast<int>(out.size()) == limit) break;
+                   if (!sees_patient(c.who, p.value("id", ""))) continue;
+                   p["id_number"] = mask_id_number(p.value("id_number", ""));
+                   out.push_back(std::move(p));
+                 }
+                 answer(res, 200, {{"query", q}, {"patients", out}});
+               }));
+    server.Get(api + R"(/patients/([0-9A-Za-z-]{1,64}))",
+               endpoint("open_patient", ConsoleRight::coordinate, [this](Call& c, auto& req, auto& res) {
+                 const std::string id = req.matches[1];
+                 c.audited = true;  // who opened which patient, refused or not
+                 c.action = "create";
+                 c.entity = "patient_view";
+                 c.record_id = id;
+                 if (!sees_patient(c.who, id)) throw CentralError(404, "unknown_patient", "no patient " + id + " in your area");
+                 answer(res, 200, store_.patient_history(id));
+               }));
+    server.Post(api + R"(/patients/([0-9A-Za-z-]{1,64}))",
+                endpoint("edit_patient", ConsoleRight::coordinate, [this](Call& c, auto& req, auto& res) {
+                  const std::string id = req.matches[1];
+                  c.entity = "patient";
+                  c.record_id = id;
+                  if (!sees_patient(c.who, id)) throw CentralError(404, "unknown_patient", "no patient " + id + " in your area");
+                  const json fields = c.body.value("fields", json());
+                  if (c.who.role != "admin" && fields.is_object() && fields.contains("village_code") &&
+                      fields["village_code"].is_string() && !area_covers(c.who.area, fields["village_code"].get<std::string>()))
+                    throw CentralError(403, "outside_area", "village_code: outside your area " + c.who.area);
+                  c.detail = {{"fields", json::array()}};
+                  if (fields.is_object())
+                    for (const auto& [k, v] : fields.items()) c.detail["fields"].push_back(k);
+                  answer(res, 200, store_.edit_patient(id, fields, c.by));
                 }));
 
     // Reports (every role; a coordinator's narrowed to their area).
@@ -292,7 +341,7 @@ class Console : public std::enable_shared_from_this<Console> {
                    q.from = req.get_param_value("from");
                    q.until = req.get_param_value("to");
                    q.program = req.get_param_value("program");
-                   done = store_.export_follow_ups(q, format, file.string(), lang, ids, sheets);
+                   done = store_.export_follow_ups(q, format, file.string(), lang, ids, sheets, c.by);
                  } else {
                    ScreeningListQuery q;
                    q.program = req.get_param_value("program");
@@ -300,7 +349,7 @@ class Console : public std::enable_shared_from_this<Console> {
                    q.township = place;
                    q.from = req.get_param_value("from");
                    q.to = req.get_param_value("to");
-                   done = store_.export_screening_list(q, format, file.string(), lang, ids, sheets);
+                   done = store_.export_screening_list(q, format, file.string(), lang, ids, sheets, c.by);
                  }
                  c.detail = {{"place", place}, {"rows", done.rows}, {"ids_masked", ids == IdNumbers::masked},
                              {"format", ext.substr(1)}};
@@ -327,7 +376,7 @@ class Console : public std::enable_shared_from_this<Console> {
                   c.entity = "account";
                   c.record_id = name;
                   c.detail = {{"role", role}, {"area", area}};  // never the password
-                  store_.add_account(name, role, area, text(c.body, "password"));
+                  store_.add_account(name, role, area, text(c.body, "password"), c.by);
                   answer(res, 201, {{"name", name}, {"role", role}, {"area", area}});
                 }));
     server.Post(api + "/accounts/disable", endpoint("disable_account", ConsoleRight::administer,
@@ -335,7 +384,7 @@ class Console : public std::enable_shared_from_this<Console> {
                                                       const std::string name = text(c.body, "name");
                                                       c.entity = "account";
                                                       c.record_id = name;
-                                                      store_.disable_account(name);
+                                                      store_.disable_account(name, c.by);
                                                       answer(res, 200, {{"name", name}, {"disabled", true}});
                                                     }));
   }
@@ -344,6 +393,7 @@ class Console : public std::enable_shared_from_this<Console> {
   CentralStore& store_;
   LogFn log_;
   ConsoleOptions o_;
+  SignInThrottle throttle_;
 
   void asset(httplib::Response& res, const std::string& path) {
     security_headers(res);
@@ -377,6 +427,7 @@ class Console : public std::enable_shared_from_this<Console> {
         return send_problem(res, 401, "unauthenticated", "sign in first (or again: the session ended)");
       }
       c.who = *who;
+      c.by = {"console:" + c.who.name, req.remote_addr, verb};
       const bool post = req.method != "GET";
       bool refused = true;
       if (post && !json_body(req)) {
@@ -391,7 +442,8 @@ class Console : public std::enable_shared_from_this<Console> {
         refused = false;
         run(c, req, res, fn);
       }
-      if (post || refused || c.audited) {
+      const bool store_audited = !refused && c.by.rows > 0 && res.status < 300;
+      if ((post || refused || c.audited) && !store_audited) {
         json detail = c.detail;
         detail["verb"] = verb;
         detail["status"] = res.status;
@@ -438,6 +490,16 @@ class Console : public std::enable_shared_from_this<Console> {
         !body["password"].is_string())
       return send_problem(res, 400, "bad_request", "send {\"name\", \"password\"}");
     const std::string name = body["name"];
+    const int64_t now = SystemClock().now_ms();
+    if (const int64_t wait = throttle_.locked_for(name, now); wait > 0) {
+      // Locked (SignInThrottle): refused before the password is looked at.
+      res.set_header("Retry-After", std::to_string((wait + 999) / 1000));
+      send_problem(res, 429, "locked", "too many failed sign-ins for this name: try again in " +
+                                           std::to_string((wait + 59'999) / 60'000) + " minutes");
+      audit("", req.remote_addr, "create", "console_session", "",
+            {{"verb", "login"}, {"status", 429}, {"problem", "locked"}, {"name", name.substr(0, 60)}});
+      return;
+    }
     std::optional<AccountInfo> who;
     try {
       who = store_.sign_in(name, body["password"]);
@@ -448,10 +510,12 @@ class Console : public std::enable_shared_from_this<Console> {
     if (!who) {
       // One answer for an unknown name, a disabled account and a wrong password.
       send_problem(res, 401, "bad_login", "wrong name or password");
-      audit("", req.remote_addr, "create", "console_session", "",
-            {{"verb", "login"}, {"status", 401}, {"name", name.substr(0, 60)}});
+      json detail = {{"verb", "login"}, {"status", 401}, {"name", name.substr(0, 60)}};
+      if (throttle_.failed(name, now)) detail["locked_minutes"] = kSignInLockMs / 60'000;
+      audit("", req.remote_addr, "create", "console_session", "", detail);
       return;
     }
+    throttle_.succeeded(name);
     const ConsoleToken t = new_console_token();
     try {
       store_.open_console_session(t.key, who->name, req.remote_addr, o_.idle_ms);
@@ -493,7 +557,7 @@ class Console : public std::enable_shared_from_this<Console> {
   }
 
   json visible_conflicts(const AccountInfo& who) {
-    json all = store_.conflicts(1000);
+    json all = store_.conflicts(1000, false);
     if (who.role == "admin") return all;
     json out = json::array();
     for (auto& c : all)
@@ -525,6 +589,10 @@ class Console : public std::enable_shared_from_this<Console> {
     for (auto& m : all)
       if (sees_area(who, store_.record_area("patient", m.value("kept", "")))) out.push_back(m);
     return out;
+  }
+
+  bool sees_patient(const AccountInfo& who, const std::string& id) {
+    return who.role == "admin" ? true : sees_area(who, store_.record_area("patient", id));
   }
 
   // A coordinator acts only on rows they can list; another area's row is

@@ -4,6 +4,7 @@
 #include <cctype>
 
 #include "sync/protocol/crypto.h"
+#include "sync/server/accounts.h"
 #include "sync/server/teams.h"
 
 namespace yz::sync {
@@ -82,6 +83,38 @@ bool sees_area(const AccountInfo& who, std::string_view code) {
   if (who.disabled) return false;
   if (who.role == "admin") return true;
   return who.role == "coordinator" && area_covers(who.area, code);
+}
+
+int64_t SignInThrottle::locked_for(std::string_view name, int64_t now) {
+  std::lock_guard lock(mu_);
+  auto it = by_name_.find(account_name_key(name));
+  if (it == by_name_.end() || it->second.locked_until <= now) return 0;
+  return it->second.locked_until - now;
+}
+
+bool SignInThrottle::failed(std::string_view name, int64_t now) {
+  std::lock_guard lock(mu_);
+  if (by_name_.size() > 10'000) prune(now);  // bounded against a flood of made-up names
+  Entry& e = by_name_[account_name_key(name)];
+  while (!e.failures.empty() && e.failures.front() <= now - kSignInWindowMs) e.failures.pop_front();
+  e.failures.push_back(now);
+  if (static_cast<int>(e.failures.size()) < kSignInFailures) return false;
+  e.failures.clear();
+  e.locked_until = now + kSignInLockMs;
+  return true;
+}
+
+void SignInThrottle::succeeded(std::string_view name) {
+  std::lock_guard lock(mu_);
+  by_name_.erase(account_name_key(name));
+}
+
+void SignInThrottle::prune(int64_t now) {
+  for (auto it = by_name_.begin(); it != by_name_.end();) {
+    const Entry& e = it->second;
+    const bool fresh = e.locked_until > now || (!e.failures.empty() && e.failures.back() > now - kSignInWindowMs);
+    it = fresh ? std::next(it) : by_name_.erase(it);
+  }
 }
 
 }  // namespace yz::sync

@@ -9,6 +9,9 @@
 // storage and dies with the session.
 
 #include <cstdint>
+#include <deque>
+#include <map>
+#include <mutex>
 #include <string>
 #include <string_view>
 
@@ -62,5 +65,35 @@ bool has_right(const AccountInfo& who, ConsoleRight right);
 // admin everything, coordinator inside their area (teams.h area_covers),
 // viewer nothing of the kind.
 bool sees_area(const AccountInfo& who, std::string_view code);
+
+// Sign-in lockout: kSignInFailures failed sign-ins for one account name
+// (by accounts.h account_name_key: any spacing or width) within
+// kSignInWindowMs lock that name for kSignInLockMs. While locked, every
+// sign-in for it is refused before its password is looked at (the console
+// answers 429), whether the name exists or not, so that the answer tells
+// nothing about which names exist. Kept in memory (a restart forgets it);
+// a success clears the name's failures. Thread-safe.
+inline constexpr int kSignInFailures = 5;
+inline constexpr int64_t kSignInWindowMs = 15 * 60'000;
+inline constexpr int64_t kSignInLockMs = 15 * 60'000;
+
+class SignInThrottle {
+ public:
+  // How long `name` stays locked after `now` (ms; 0: not locked).
+  int64_t locked_for(std::string_view name, int64_t now);
+  // A failed sign-in for `name` at `now`; true when it locked the name.
+  bool failed(std::string_view name, int64_t now);
+  // A successful sign-in: the name's failures are forgotten.
+  void succeeded(std::string_view name);
+
+ private:
+  struct Entry {
+    std::deque<int64_t> failures;  // within the window, oldest first
+    int64_t locked_until = 0;
+  };
+  std::mutex mu_;
+  std::map<std::string, Entry> by_name_;
+  void prune(int64_t now);  // forgets names with nothing left to remember
+};
 
 }  // namespace yz::sync

@@ -13,8 +13,6 @@ namespace yz::sync {
 
 namespace {
 
-constexpr const char* kAdmin = "admin";
-
 // An open conflict row, or CentralError 404 no_conflict / 409 closed.
 ConflictRow open_conflict(CoordinationSteps& steps, int64_t rid) {
   const auto c = steps.conflict(rid);
@@ -79,35 +77,35 @@ json set_field(CoordinationSteps& steps, const std::string& entity, const std::s
 }  // namespace
 
 json resolve_conflict(CoordinationSteps& steps, int64_t conflict_id, const std::string& value,
-                      const std::string& reason) {
+                      const std::string& reason, const AuditBy& by) {
   const std::string why = trim(reason);
   const ConflictRow c = open_conflict(steps, conflict_id);
   json out = set_field(steps, c.entity, c.record_id, c.field, value, why);
-  json resolution = {{"by", kAdmin}, {"value", out["value"]}, {"hlc", out["hlc"]}};
+  json resolution = {{"by", by.actor}, {"value", out["value"]}, {"hlc", out["hlc"]}};
   if (!why.empty()) resolution["reason"] = why;
   steps.close_conflict(conflict_id, resolution);
   json detail = {{"verb", "resolve"}, {"entity", c.entity}, {"record_id", c.record_id}, {"field", c.field}};
   if (out.contains("from")) detail.update({{"from", out["from"]}, {"to", out["value"]}});
   if (!why.empty()) detail["reason"] = why;
-  steps.audit("update", "conflict", std::to_string(conflict_id), detail);
+  steps.audit(by, "update", "conflict", std::to_string(conflict_id), detail);
   out["conflict_id"] = conflict_id;
   return out;
 }
 
 json correct_status(CoordinationSteps& steps, const std::string& entity, const std::string& id,
-                    const std::string& status, const std::string& reason) {
+                    const std::string& status, const std::string& reason, const AuditBy& by) {
   if (entity != "referral" && entity != "follow_up")
     throw CentralError(400, "bad_entity", "ENTITY: referral or follow_up, not \"" + entity + "\"");
   const std::string why = trim(reason);
   if (why.empty()) throw CentralError(400, "reason_required", "--reason: required to correct a status");
   json out = set_field(steps, entity, id, "status", status, why);
-  steps.audit("update", entity.c_str(), id,
+  steps.audit(by, "update", entity.c_str(), id,
               {{"verb", "correct-status"}, {"field", "status"}, {"from", out.value("from", json())}, {"to", out["value"]},
                {"reason", why}});
   return out;
 }
 
-json retry_quarantined(CoordinationSteps& steps, int64_t quarantine_id) {
+json retry_quarantined(CoordinationSteps& steps, int64_t quarantine_id, const AuditBy& by) {
   const QuarantineRow q = open_quarantine(steps, quarantine_id);
   const std::string qid = "quarantine " + std::to_string(quarantine_id);
   if (!q.change.is_object() || q.change.contains("truncated_from_bytes"))
@@ -121,19 +119,20 @@ json retry_quarantined(CoordinationSteps& steps, int64_t quarantine_id) {
   const char* status = o.status == ApplyOutcome::Status::inserted  ? "inserted"
                        : o.status == ApplyOutcome::Status::updated ? "updated"
                                                                     : "unchanged";
-  steps.audit("update", "quarantine", std::to_string(quarantine_id),
+  steps.audit(by, "update", "quarantine", std::to_string(quarantine_id),
               {{"verb", "retry"}, {"entity", q.entity}, {"record_id", q.record_id}, {"device_id", q.device_id},
                {"status", status}});
   return {{"quarantine_id", quarantine_id}, {"entity", q.entity}, {"id", q.record_id}, {"outcome", "retried"},
           {"status", status}};
 }
 
-json discard_quarantined(CoordinationSteps& steps, int64_t quarantine_id, const std::string& reason) {
+json discard_quarantined(CoordinationSteps& steps, int64_t quarantine_id, const std::string& reason,
+                         const AuditBy& by) {
   const std::string why = trim(reason);
   if (why.empty()) throw CentralError(400, "reason_required", "--reason: required to discard a quarantined change");
   const QuarantineRow q = open_quarantine(steps, quarantine_id);
   steps.close_quarantine(q, "discarded", why, false);
-  steps.audit("update", "quarantine", std::to_string(quarantine_id),
+  steps.audit(by, "update", "quarantine", std::to_string(quarantine_id),
               {{"verb", "discard"}, {"entity", q.entity}, {"record_id", q.record_id}, {"device_id", q.device_id},
                {"reason", why}});
   return {{"quarantine_id", quarantine_id}, {"entity", q.entity}, {"id", q.record_id}, {"outcome", "discarded"},
@@ -141,18 +140,20 @@ json discard_quarantined(CoordinationSteps& steps, int64_t quarantine_id, const 
 }
 
 // The store's members: each decision in one write transaction of the store.
-json CentralStore::resolve_conflict(int64_t conflict_id, const std::string& value, const std::string& reason) {
-  return coordinate([&](CoordinationSteps& s) { return yz::sync::resolve_conflict(s, conflict_id, value, reason); });
+json CentralStore::resolve_conflict(int64_t conflict_id, const std::string& value, const std::string& reason,
+                                    const AuditBy& by) {
+  return coordinate([&](CoordinationSteps& s) { return yz::sync::resolve_conflict(s, conflict_id, value, reason, by); });
 }
 json CentralStore::correct_status(const std::string& entity, const std::string& id, const std::string& status,
                                   const std::string& reason) {
-  return coordinate([&](CoordinationSteps& s) { return yz::sync::correct_status(s, entity, id, status, reason); });
+  return coordinate(
+      [&](CoordinationSteps& s) { return yz::sync::correct_status(s, entity, id, status, reason, AuditBy{}); });
 }
-json CentralStore::retry_quarantined(int64_t quarantine_id) {
-  return coordinate([&](CoordinationSteps& s) { return yz::sync::retry_quarantined(s, quarantine_id); });
+json CentralStore::retry_quarantined(int64_t quarantine_id, const AuditBy& by) {
+  return coordinate([&](CoordinationSteps& s) { return yz::sync::retry_quarantined(s, quarantine_id, by); });
 }
-json CentralStore::discard_quarantined(int64_t quarantine_id, const std::string& reason) {
-  return coordinate([&](CoordinationSteps& s) { return yz::sync::discard_quarantined(s, quarantine_id, reason); });
+json CentralStore::discard_quarantined(int64_t quarantine_id, const std::string& reason, const AuditBy& by) {
+  return coordinate([&](CoordinationSteps& s) { return yz::sync::discard_quarantined(s, quarantine_id, reason, by); });
 }
 
 }  // namespace yz::sync

@@ -49,15 +49,18 @@ class CoordinationSteps {
   // stamp observed by the server's clock, fed. Returns the outcome
   // (quarantined with the errors when still refused; nothing written then).
   virtual ApplyOutcome apply_as(const DeviceInfo& device, const json& change) = 0;
-  // One audit row of the coordinator (actor "admin").
-  virtual void audit(const char* action, const char* entity, const std::string& record_id, const json& detail) = 0;
+  // One audit row by `by` (the admin verbs' "admin", or a console account
+  // with its address: central_store.h AuditBy, whose rows it counts).
+  virtual void audit(const AuditBy& by, const char* action, const char* entity, const std::string& record_id,
+                     const json& detail) = 0;
 };
 
 json resolve_conflict(CoordinationSteps& steps, int64_t conflict_id, const std::string& value,
-                      const std::string& reason);
+                      const std::string& reason, const AuditBy& by);
 json correct_status(CoordinationSteps& steps, const std::string& entity, const std::string& id,
-                    const std::string& status, const std::string& reason);
-json retry_quarantined(CoordinationSteps& steps, int64_t quarantine_id);
-json discard_quarantined(CoordinationSteps& steps, int64_t quarantine_id, const std::string& reason);
+                    const std::string& status, const std::string& reason, const AuditBy& by);
+json retry_quarantined(CoordinationSteps& steps, int64_t quarantine_id, const AuditBy& by);
+json discard_quarantined(CoordinationSteps& steps, int64_t quarantine_id, const std::string& reason,
+                         const AuditBy& by);
 
 }  // namespace yz::sync

@@ -263,8 +263,8 @@ class PgCentralStore : public CentralStore {
 
   // ---- teams and enrollment -------------------------------------------------
 
-  std::string create_enroll_code(const std::string& team_name, const std::string& area_code,
-                                 int64_t valid_ms) override {
+  std::string create_enroll_code(const std::string& team_name, const std::string& area_code, int64_t valid_ms,
+                                 const AuditBy& by) override {
     const std::string name = checked_team_name(team_name);
     if (!area_code.empty() && !is_area_code(area_code)) throw bad_area(area_code);
     const std::string code = random_enroll_code();
@@ -278,7 +278,7 @@ class PgCentralStore : public CentralStore {
       }
       c.exec("INSERT INTO srv_enroll_code (code_key, team_id, created_ms, expires_ms) VALUES ($1, $2, $3, $4)",
              token_key(normalized_enroll_code(code)), team_id, now_ms(), now_ms() + valid_ms);
-      audit(c, kAdmin, "create", "enroll_code", team_id, {{"team", name}, {"valid_ms", valid_ms}});
+      audit(c, by, "create", "enroll_code", team_id, {{"team", name}, {"valid_ms", valid_ms}});
     });
     return code;
   }
@@ -375,14 +375,14 @@ class PgCentralStore : public CentralStore {
     return find_device(*c, "device_id", device_id);
   }
 
-  bool revoke(const std::string& device_id) override {
+  bool revoke(const std::string& device_id, const AuditBy& by) override {
     bool found = false;
     write([&](Connection& c) {
       const bool now = c.exec("UPDATE srv_device SET revoked_ms = $1 WHERE device_id = $2 AND revoked_ms IS NULL",
                               now_ms(), device_id)
                            .affected() > 0;
       found = find_device(c, "device_id", device_id).has_value();
-      if (now) audit(c, kAdmin, "update", "device", device_id, {{"revoked", true}});
+      if (now) audit(c, by, "update", "device", device_id, {{"revoked", true}});
     });
     return found;
   }
@@ -390,7 +390,7 @@ class PgCentralStore : public CentralStore {
   // ---- accounts -------------------------------------------------------------
 
   void add_account(const std::string& name, const std::string& role, const std::string& area,
-                   const std::string& password) override {
+                   const std::string& password, const AuditBy& by) override {
     const std::string n = checked_account(name, role, area);
     check_password(password);
     const std::string hash = argon2id_hash(password);
@@ -399,7 +399,7 @@ class PgCentralStore : public CentralStore {
       if (taken.rows()) throw CentralError(409, "name_taken", "--name: an account named " + taken.text(0, 0) + " exists");
       c.exec("INSERT INTO srv_account (name_key, name, role, area, pw_hash, created_ms) VALUES ($1, $2, $3, $4, $5, $6)",
              account_name_key(n), n, role, area, hash, now_ms());
-      audit(c, kAdmin, "create", "account", n, {{"role", role}, {"area", area}});
+      audit(c, by, "create", "account", n, {{"role", role}, {"area", area}});
     });
   }
 
@@ -416,12 +416,12 @@ class PgCentralStore : public CentralStore {
     return out;
   }
 
-  void disable_account(const std::string& name) override {
+  void disable_account(const std::string& name, const AuditBy& by) override {
     write([&](Connection& c) {
       const std::string n = account_named(c, name);
       c.exec("UPDATE srv_account SET disabled_ms = coalesce(disabled_ms, $1) WHERE name_key = $2", now_ms(),
              account_name_key(n));
-      audit(c, kAdmin, "update", "account", n, {{"disabled", true}});
+      audit(c, by, "update", "account", n, {{"disabled", true}});
     });
   }
 
@@ -710,12 +710,12 @@ class PgCentralStore : public CentralStore {
     return out;
   }
 
-  json conflicts(int limit) override {
+  json conflicts(int limit, bool closed) override {
     auto c = pool_.take();
     Result r = c->exec(
         "SELECT rid, entity, record_id, field, kept_value, kept_hlc, other_value, other_hlc, at_ms FROM conflict "
-        "WHERE resolved_ms IS NULL ORDER BY rid DESC LIMIT $1",
-        limit);
+        "WHERE resolved_ms IS NULL OR $2 ORDER BY rid DESC LIMIT $1",
+        limit, closed);
     json out = json::array();
     for (int i = 0; i < r.rows(); ++i)
       out.push_back({{"conflict_id", r.int64(i, 0)},
@@ -814,19 +814,20 @@ class PgCentralStore : public CentralStore {
   bool publish_program(const json&) override { throw not_here("publish programs"); }
   std::string report(const std::string&, ReportQuery, bool, Lang) override { throw not_here("make reports"); }
   ExportSummary export_screening_list(const ScreeningListQuery&, ExportFormat, const std::string&, Lang, IdNumbers,
-                                      Sheets) override {
+                                      Sheets, const AuditBy&) override {
     throw not_here("export screening lists");
   }
-  ExportSummary export_follow_ups(WorklistQuery, ExportFormat, const std::string&, Lang, IdNumbers, Sheets) override {
+  ExportSummary export_follow_ups(WorklistQuery, ExportFormat, const std::string&, Lang, IdNumbers, Sheets,
+                                  const AuditBy&) override {
     throw not_here("export follow-up lists");
   }
   json import_places(const std::vector<ListedPlace>&) override { throw not_here("import places"); }
   json reconcile_place(const std::string&, const std::string&) override { throw not_here("reconcile places"); }
   json duplicates(const std::string&, int) override { throw not_here("list duplicates"); }
-  json merge_patients(const std::string&, const std::string&, const std::string&) override {
+  json merge_patients(const std::string&, const std::string&, const std::string&, const AuditBy&) override {
     throw not_here("merge patients");
   }
-  json undo_merge(const std::string&, const std::string&) override { throw not_here("undo merges"); }
+  json undo_merge(const std::string&, const std::string&, const AuditBy&) override { throw not_here("undo merges"); }
   json merges(int) override { throw not_here("list merges"); }
 
  private:
@@ -880,6 +881,16 @@ class PgCentralStore : public CentralStore {
       }
       txn.commit();
     });
+  }
+
+  // A row by `by` (central_store.h AuditBy): its actor, the client's
+  // address added to the detail, counted.
+  void audit(Connection& c, const AuditBy& by, const char* action, const char* entity, const std::string& record_id,
+             json detail) {
+    if (!by.address.empty()) detail["address"] = by.address;
+    if (!by.verb.empty() && !detail.contains("verb")) detail["verb"] = by.verb;
+    audit(c, by.actor, action, entity, record_id, detail);
+    ++by.rows;
   }
 
   // An audit row for the transaction's end (write).
@@ -1020,8 +1031,9 @@ class PgCentralStore : public CentralStore {
       if (o.status != ApplyOutcome::Status::unchanged) s_.pending_feed_.push_back({o.entity, o.id, device.team_id, ""});
       return o;
     }
-    void audit(const char* action, const char* entity, const std::string& record_id, const json& detail) override {
-      s_.audit(c_, kAdmin, action, entity, record_id, detail);
+    void audit(const AuditBy& by, const char* action, const char* entity, const std::string& record_id,
+               const json& detail) override {
+      s_.audit(c_, by, action, entity, record_id, detail);
     }
 
    private:

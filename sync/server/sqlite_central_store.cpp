@@ -18,6 +18,7 @@
 #include <map>
 #include <mutex>
 
+#include "core/care/patient.h"
 #include "core/care/places.h"
 #include "core/care/transitions.h"
 #include "core/domain/places.h"
@@ -36,6 +37,7 @@
 #include "core/base/utf8.h"
 #include "core/base/uuid.h"
 #include "core/domain/validate.h"
+#include "core/domain/search.h"
 #include "core/queries/duplicates.h"
 #include "core/queries/views.h"
 #include "core/output/report.h"
@@ -118,8 +120,8 @@ class SqliteCentralStore : public CentralStore {
   std::string server_id() override { return store_.device_id(); }
   std::vector<std::string> repairs() override { return repairs_; }
 
-  std::string create_enroll_code(const std::string& team_name, const std::string& area_code,
-                                 int64_t valid_ms) override {
+  std::string create_enroll_code(const std::string& team_name, const std::string& area_code, int64_t valid_ms,
+                                 const AuditBy& by) override {
     const std::string name = checked_team_name(team_name);
     if (!area_code.empty() && !is_area_code(area_code)) throw bad_area(area_code);
     std::lock_guard lock(mu_);
@@ -144,7 +146,7 @@ class SqliteCentralStore : public CentralStore {
       ins.bind(3, now_ms());
       ins.bind(4, now_ms() + valid_ms);
       ins.exec();
-      audit(db, kAdmin, "create", "enroll_code", team_id, {{"team", name}, {"valid_ms", valid_ms}});
+      audit(db, by, "create", "enroll_code", team_id, {{"team", name}, {"valid_ms", valid_ms}});
     });
     return code;
   }
@@ -195,7 +197,7 @@ class SqliteCentralStore : public CentralStore {
   }
 
   void add_account(const std::string& name, const std::string& role, const std::string& area,
-                   const std::string& password) override {
+                   const std::string& password, const AuditBy& by) override {
     const std::string n = checked_account(name, role, area);
     check_password(password);
     const std::string hash = argon2id_hash(password);  // outside the writer's lock: it takes a few tenths of a second
@@ -214,7 +216,7 @@ class SqliteCentralStore : public CentralStore {
       ins.bind(5, hash);
       ins.bind(6, now_ms());
       ins.exec();
-      audit(db, "admin", "create", "account", n, {{"role", role}, {"area", area}});
+      audit(db, by, "create", "account", n, {{"role", role}, {"area", area}});
     });
   }
 
@@ -230,7 +232,7 @@ class SqliteCentralStore : public CentralStore {
     return out;
   }
 
-  void disable_account(const std::string& name) override {
+  void disable_account(const std::string& name, const AuditBy& by) override {
     std::lock_guard lock(mu_);
     store_.transact_synced([&](SQLite::Database& db) {
       const std::string n = account_named(db, name);
@@ -238,7 +240,7 @@ class SqliteCentralStore : public CentralStore {
       up.bind(1, now_ms());
       up.bind(2, account_name_key(n));
       up.exec();
-      audit(db, "admin", "update", "account", n, {{"disabled", true}});
+      audit(db, by, "update", "account", n, {{"disabled", true}});
     });
   }
 
@@ -351,7 +353,7 @@ class SqliteCentralStore : public CentralStore {
     return find_device(reader(), "device_id", device_id);
   }
 
-  bool revoke(const std::string& device_id) override {
+  bool revoke(const std::string& device_id, const AuditBy& by) override {
     std::lock_guard lock(mu_);
     bool found = false;
     store_.transact_synced([&](SQLite::Database& db) {
@@ -360,7 +362,7 @@ class SqliteCentralStore : public CentralStore {
       st.bind(2, device_id);
       const bool revoked_now = st.exec() > 0;
       found = find_device(db, "device_id", device_id).has_value();
-      if (revoked_now) audit(db, kAdmin, "update", "device", device_id, {{"revoked", true}});
+      if (revoked_now) audit(db, by, "update", "device", device_id, {{"revoked", true}});
     });
     return found;
   }
@@ -652,7 +654,8 @@ class SqliteCentralStore : public CentralStore {
     return out;
   }
 
-  json merge_patients(const std::string& keep_id, const std::string& duplicate_id, const std::string& why) override {
+  json merge_patients(const std::string& keep_id, const std::string& duplicate_id, const std::string& why,
+                      const AuditBy& by) override {
     const std::string reason = trim(why);
     if (reason.empty())
       throw CentralError(400, "reason_required", "--reason: say why the two records are one person (kept in the audit)");
@@ -694,15 +697,15 @@ class SqliteCentralStore : public CentralStore {
         filled.push_back(f);
       }
       update_here(db, "patient", duplicate_id, {{"merged_into", keep_id}});
-      audit(db, kAdmin, "update", "patient", duplicate_id,
-            {{"merged_into", keep_id}, {"merge_id", merge_id}, {"reason", reason}, {"moved", moved}, {"filled", filled}});
+      audit(db, by, "update", "patient", duplicate_id,
+            {{"verb", "merge"}, {"merged_into", keep_id}, {"merge_id", merge_id}, {"reason", reason}, {"moved", moved}, {"filled", filled}});
       out = {{"merge_id", merge_id}, {"kept", keep_id}, {"duplicate", duplicate_id}, {"moved", moved}, {"filled", filled}};
       if (!left.empty()) out["not_filled"] = left;
     });
     return out;
   }
 
-  json undo_merge(const std::string& merge_id, const std::string& why) override {
+  json undo_merge(const std::string& merge_id, const std::string& why, const AuditBy& by) override {
     std::lock_guard lock(mu_);
     json out;
     store_.transact_synced([&](SQLite::Database& db) {
@@ -749,11 +752,59 @@ class SqliteCentralStore : public CentralStore {
       up.bind(1, now_ms());
       up.bind(2, merge_id);
       up.exec();
-      audit(db, kAdmin, "update", "patient", duplicate_id,
-            {{"unmerged_from", keep_id}, {"merge_id", merge_id}, {"reason", trim(why)}, {"moved_back", moved_back},
+      audit(db, by, "update", "patient", duplicate_id,
+            {{"verb", "undo_merge"}, {"unmerged_from", keep_id}, {"merge_id", merge_id}, {"reason", trim(why)}, {"moved_back", moved_back},
              {"skipped", skipped}});
       out = {{"merge_id", merge_id}, {"restored", duplicate_id}, {"kept", keep_id}, {"moved_back", moved_back},
              {"skipped", skipped}};
+    });
+    return out;
+  }
+
+  json search_patients(const std::string& query, int limit) override {
+    json out = json::array();
+    for (const auto& h : yz::search_patients(reader(), query, limit))
+      out.push_back({{"id", h.id}, {"name", h.name}, {"name_native", h.name_native}, {"sex", h.sex},
+                     {"birth_date", h.birth_date}, {"id_number", h.id_number}, {"phone", h.phone},
+                     {"village_code", h.village_code}});
+    return out;
+  }
+
+  json patient_history(const std::string& id) override {
+    auto h = yz::patient_history(reader(), id);
+    if (!h) throw CentralError(404, "unknown_patient", "no patient " + id);
+    h->erase("changes");  // a device's own edits, read from its audit: not the server's
+    return *h;
+  }
+
+  json edit_patient(const std::string& id, const json& fields, const AuditBy& by) override {
+    if (!fields.is_object() || fields.empty())
+      throw CentralError(400, "bad_request", "fields: give at least one of name, phone, id_number, birth_date, sex, village_code");
+    for (const auto& item : fields.items()) {
+      const std::string& k = item.key();
+      const json& v = item.value();
+      if (std::find(std::begin(kPatientEditable), std::end(kPatientEditable), k) == std::end(kPatientEditable))
+        throw CentralError(400, "not_editable", k + ": a coordinator corrects only name, phone, id_number, birth_date, sex and village_code");
+      if (!v.is_string() && !v.is_null()) throw ValidationError(FieldError{k, "bad_type", {"text"}});
+    }
+    json u = prepared_patient_edit(fields, store_.today());
+    for (auto& [k, v] : u.items())
+      if (v.is_string() && trim(v.get<std::string>()).empty()) v = nullptr;  // "" clears
+    std::lock_guard lock(mu_);
+    json out;
+    store_.transact_synced([&](SQLite::Database& db) {
+      const json before = live_patient(db, id, "ID");
+      json differ = json::object();
+      for (const auto& [k, v] : u.items())
+        if (before.value(k, json()) != v) differ[k] = v;
+      if (!differ.empty()) update_here(db, "patient", id, differ);
+      const json after = live_patient(db, id, "ID");
+      json changed = json::array();
+      for (const auto& [k, v] : u.items())
+        if (k != "birth_estimated" && before.value(k, json()) != after.value(k, json())) changed.push_back(k);
+      const json detail = {{"verb", "edit"}, {"fields", changed}};
+      audit(db, by, "update", "patient", id, detail);
+      out = {{"id", id}, {"changed", changed}};
     });
     return out;
   }
@@ -1010,19 +1061,19 @@ class SqliteCentralStore : public CentralStore {
   }
 
   ExportSummary export_screening_list(const ScreeningListQuery& q, ExportFormat format, const std::string& out,
-                                      Lang lang, IdNumbers ids, Sheets sheets) override {
+                                      Lang lang, IdNumbers ids, Sheets sheets, const AuditBy& by) override {
     const ExportSummary s = yz::export_screening_list(reader(), q, format, out, lang, ids, sheets);
-    audit_export("screening_list",
+    audit_export(by, "screening_list",
                  {{"program", q.program}, {"result", q.result}, {"township", q.township}, {"from", q.from}, {"to", q.to}},
                  s, ids);
     return s;
   }
 
   ExportSummary export_follow_ups(WorklistQuery q, ExportFormat format, const std::string& out, Lang lang,
-                                  IdNumbers ids, Sheets sheets) override {
+                                  IdNumbers ids, Sheets sheets, const AuditBy& by) override {
     if (q.as_of.empty()) q.as_of = store_.today();
     const ExportSummary s = yz::export_follow_ups(reader(), q, format, out, lang, ids, sheets);
-    audit_export("follow_ups",
+    audit_export(by, "follow_ups",
                  {{"place", q.place}, {"from", q.from}, {"to", q.until}, {"statuses", q.statuses}, {"program", q.program}},
                  s, ids);
     return s;
@@ -1106,10 +1157,10 @@ class SqliteCentralStore : public CentralStore {
     return out;
   }
 
-  json conflicts(int limit) override {
+  json conflicts(int limit, bool closed) override {
     json out = json::array();
-    for (const auto& c : list_conflicts(reader(), limit))
-      out.push_back({{"conflict_id", c.rid},
+    for (const auto& c : list_conflicts(reader(), limit, closed)) {
+      json row = {{"conflict_id", c.rid},
                      {"entity", c.entity},
                      {"id", c.record_id},
                      {"field", c.field},
@@ -1117,22 +1168,29 @@ class SqliteCentralStore : public CentralStore {
                      {"kept_hlc", c.kept_hlc},
                      {"other", c.other_value},
                      {"other_hlc", c.other_hlc},
-                     {"at", datetime_of_ms(c.at_ms)}});
+                     {"at", datetime_of_ms(c.at_ms)}};
+      if (c.resolved_ms != 0) row.update({{"closed_at", datetime_of_ms(c.resolved_ms)}, {"resolution", c.resolution}});
+      out.push_back(std::move(row));
+    }
     return out;
   }
 
   json quarantine(int limit) override {
     json out = json::array();
     for (const auto& q : list_quarantine(reader(), limit)) {
-      std::string reason;
+      std::string reason, reason_zh;
       if (q.errors.is_array())
-        for (const auto& e : q.errors) reason += (reason.empty() ? "" : "; ") + error_from_json(e).message(Lang::en);
+        for (const auto& e : q.errors) {
+          reason += (reason.empty() ? "" : "; ") + error_from_json(e).message(Lang::en);
+          reason_zh += (reason_zh.empty() ? "" : "；") + error_from_json(e).message(Lang::zh);
+        }
       out.push_back({{"quarantine_id", q.rid},
                      {"entity", q.entity},
                      {"id", q.record_id},
                      {"batch_id", q.batch_id},
                      {"device_id", q.device_id},
                      {"reason", reason},
+                     {"reason_zh", reason_zh},
                      {"errors", q.errors},
                      {"change", q.change},
                      {"at", datetime_of_ms(q.at_ms)}});
@@ -1184,8 +1242,9 @@ class SqliteCentralStore : public CentralStore {
       }
       return o;
     }
-    void audit(const char* action, const char* entity, const std::string& record_id, const json& detail) override {
-      s_.audit(db_, kAdmin, action, entity, record_id, detail);
+    void audit(const AuditBy& by, const char* action, const char* entity, const std::string& record_id,
+               const json& detail) override {
+      s_.audit(db_, by, action, entity, record_id, detail);
     }
 
    private:
@@ -1484,16 +1543,25 @@ class SqliteCentralStore : public CentralStore {
     append_audit_row(db, std::move(row));
   }
   static constexpr const char* kAdmin = "admin";
+  // A row by `by` (central_store.h AuditBy): its actor, the client's address
+  // added to the detail, counted.
+  void audit(SQLite::Database& db, const AuditBy& by, const char* action, const char* entity,
+             const std::string& record_id, json detail) {
+    if (!by.address.empty()) detail["address"] = by.address;
+    if (!by.verb.empty() && !detail.contains("verb")) detail["verb"] = by.verb;
+    audit(db, by.actor, action, entity, record_id, detail);
+    ++by.rows;
+  }
 
   // An export of patients' data, in the audit (the audit's vocabulary: an
   // export is "create" of an "export", its id the list's name): its
   // filters (the empty ones left out), the file, rows, masked or not.
-  void audit_export(const char* list, json filters, const ExportSummary& s, IdNumbers ids) {
+  void audit_export(const AuditBy& by, const char* list, json filters, const ExportSummary& s, IdNumbers ids) {
     for (auto it = filters.begin(); it != filters.end();)
       it = (it->is_string() && it->get<std::string>().empty()) ? filters.erase(it) : std::next(it);
     std::lock_guard lock(mu_);
     store_.transact_synced([&](SQLite::Database& db) {
-      audit(db, kAdmin, "create", "export", list,
+      audit(db, by, "create", "export", list,
             {{"filters", filters}, {"path", s.path}, {"rows", s.rows}, {"ids_masked", ids == IdNumbers::masked}});
     });
   }

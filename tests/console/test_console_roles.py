@@ -2,16 +2,20 @@
 yizhen-server, with two teams' laptops synced through yizhenctl: a county
 coordinator sees and acts only on their area (a conflict resolved, a
 quarantined change retried and discarded, a duplicate merged and the merge
-undone), and is refused another area's rows through the API; a viewer
-reaches reports only."""
+undone; a patient found by pinyin initials and by 身份证, opened and their
+phone corrected, which reaches the laptop at its next sync), and is refused
+another area's rows through the API; a viewer reaches reports only and gets
+403 on every patient endpoint; sign-ins lock after five failures."""
 
 import csv
 import io
 import json
 import os
+import shutil
+import sqlite3
 import zipfile
 
-from console_fixture import Browser, Failures, Server, id_number, in_background, seed_area, temp_dir
+from console_fixture import PASSWORD, Browser, Failures, Server, id_number, in_background, seed_area, temp_dir
 
 F = Failures()
 check = F.check
@@ -30,10 +34,12 @@ try:
     # Follow-ups from abnormal screenings: two in our area (one with a 身份证), one in theirs.
     a1, m1 = a["devices"][0], m["devices"][0]
     card = id_number("540102", "19700101", "011")
+    pids = {}
     for name, village, sbp, dbp, card_no, dev in (("次仁", "540102001001", 185, 100, card, a1),
                                                     ("多吉", "540102001001", 150, 92, None, a1),
                                                     ("边巴", "540127100001", 170, 95, None, m1)):
-        dev.screen_bp(dev.patient(name, "M", village, id_no=card_no, age=60), sbp, dbp)
+        pids[name] = dev.patient(name, "M", village, id_no=card_no, age=60)
+        dev.screen_bp(pids[name], sbp, dbp)
     a1.sync()
     m1.sync()
     conflicts = s.admin_json("conflicts")
@@ -56,7 +62,8 @@ try:
     rows = b.finds("#devices tbody tr")
     check(len(rows) == 2 and all("拉萨队" in r.text for r in rows), "only the area's laptops: %s" % [r.text for r in rows])
     menu = {e.get_attribute("id") for e in b.finds("#nav a")}
-    check(menu == {"nav-dashboard", "nav-conflicts", "nav-quarantine", "nav-duplicates", "nav-exports", "nav-reports"}, "menu %s" % menu)
+    check(menu == {"nav-dashboard", "nav-conflicts", "nav-quarantine", "nav-duplicates", "nav-patients", "nav-exports",
+                   "nav-reports"}, "menu %s" % menu)
     b.shot("coordinator-dashboard")
 
     # Conflicts: only ours; resolved with a value and reason.
@@ -80,6 +87,12 @@ try:
     ids = {int(r.get_attribute("data-id")) for r in b.finds("#quarantine tbody tr")}
     qid = q_mine[0]["quarantine_id"]
     check(ids == {qid}, "only the area's quarantined change: %s" % ids)
+    reason = b.find("[data-reason-text='%d']" % qid).text
+    check("不在本队的地区" in reason and "outside" not in reason, "the reason in Chinese on the Chinese page: %s" % reason)
+    b.click("#lang")
+    b.wait_text("[data-reason-text='%d']" % qid, "is outside the team's area")
+    b.click("#lang")
+    b.wait_text("[data-reason-text='%d']" % qid, "不在本队的地区")
     b.click("[data-content='%d'] summary" % qid)
     check("达瓦" in b.find("[data-content='%d'] pre" % qid).text, "its content is shown")
     b.click("[data-retry='%d']" % qid)
@@ -147,6 +160,60 @@ try:
     check(b.find("[data-figure=fig_screenings] .n").text == "2", "the coordinator's report counts their area's 2 screenings")
     b.shot("coordinator-reports")
 
+    # Patients: found by pinyin initials (次仁: cr) and by 身份证, masked in
+    # the list; another area's namesake never; opened (audited), the phone
+    # corrected (a bad one refused first) into central and onto the laptop.
+    b.page("patients")
+    b.type("#patient-q", "cr")
+    b.click("#patient-go")
+    b.wait("#patients")
+    check([r.get_attribute("data-id") for r in b.finds("#patients tbody tr")] == [pids["次仁"]], "cr finds 次仁")
+    check(card not in b.find("#patients").text and card[:6] + "********" + card[-4:] in b.find("#patients").text,
+          "the list masks the 身份证")
+    b.type("#patient-q", "bb")  # 边巴, another area's
+    b.click("#patient-go")
+    b.wait("#no-patients")
+    b.type("#patient-q", card)
+    b.click("#patient-go")
+    b.wait("[data-open='%s']" % pids["次仁"])
+    b.click("[data-open='%s']" % pids["次仁"])
+    b.wait("#patient-detail")
+    check(b.find("#patient-detail [data-field=id_number]").text == card, "the opened patient shows the 身份证 whole")
+    check(len(b.finds("#screenings tbody tr")) == 1 and len(b.finds("#follow-ups tbody tr")) == 1,
+          "the history: the screening and its follow-up")
+    b.shot("patients")
+    opened = [r for r in s.admin_json("audit", "list", "--limit", "50")
+              if r["entity"] == "patient_view" and r.get("record_id") == pids["次仁"]]
+    check(len(opened) == 1 and opened[0]["actor"] == "console:拉萨协调员" and opened[0]["detail"]["address"] == "127.0.0.1"
+          and "次仁" not in json.dumps(opened, ensure_ascii=False), "one audit row for the opening, no patient data")
+    b.type("#patient-edit input[name=phone]", "12345")
+    b.click("#patient-save")
+    b.wait_text("#msg", "电话")
+    b.type("#patient-edit input[name=phone]", "139 1234 5678")
+    b.click("#patient-save")
+    b.wait_text("#patient-detail [data-field=phone]", "13912345678")
+    with sqlite3.connect(s.db) as db:
+        check(db.execute("SELECT phone FROM patient WHERE id = ?", (pids["次仁"],)).fetchone() == ("13912345678",),
+              "central holds the corrected phone")
+    edits = [r for r in s.admin_json("audit", "list", "--limit", "50")
+             if r["entity"] == "patient" and r.get("record_id") == pids["次仁"]]
+    check([(r["actor"], r["detail"].get("status")) for r in edits] == [("console:拉萨协调员", None),
+                                                                       ("console:拉萨协调员", 400)],
+          "one row for the edit (the store's, by the console account), one for the refused one: %s" % edits)
+    a1.sync()
+    shown = json.loads(a1.ctl("--json", "patient", "show", pids["次仁"]).stdout)
+    check(shown["patient"]["phone"] == "13912345678", "the laptop took the corrected phone at its next sync")
+    b.viewport(390, 844)
+    b.open("#/patients")
+    b.wait("#patient-detail")
+    b.driver.execute_script("window.scrollTo(0, 0)")
+    b.shot("patients-phone")
+    b.viewport(1366, 768)
+    shots = os.environ.get("YIZHEN_SCREENSHOTS")  # set to docs/screenshots to refresh the README's
+    if shots:
+        shutil.copy(tmp + "/shots/patients.png", os.path.join(shots, "console-patients-1366x768.png"))
+        shutil.copy(tmp + "/shots/patients-phone.png", os.path.join(shots, "console-patients-390x844.png"))
+
     # Another area through the API: refused as unknown, nothing changed.
     cookie, csrf = s.login("拉萨协调员")
     before = (s.admin_json("conflicts"), s.admin_json("quarantine"), s.admin_json("merges"))
@@ -165,6 +232,14 @@ try:
     audit = [r for r in s.admin_json("audit", "list", "--limit", "500") if r["actor"] == "console:拉萨协调员"]
     verbs = [r["detail"]["verb"] for r in audit]
     check({"login", "resolve", "retry", "discard", "merge", "undo_merge"} <= set(verbs), "audited: %s" % verbs)
+    # Each console action is one row, the store's, by the console account
+    # with the address; none by "admin" beside it.
+    every = s.admin_json("audit", "list", "--limit", "500")
+    resolved = [r for r in every if r["entity"] == "conflict" and r.get("record_id") == str(cid)]
+    check(len(resolved) == 1 and resolved[0]["actor"] == "console:拉萨协调员" and resolved[0]["detail"]["field"] == "phone"
+          and resolved[0]["detail"]["address"] == "127.0.0.1", "one row for the resolve: %s" % resolved)
+    check(not [r for r in every if r["actor"] == "admin" and r["entity"] in ("conflict", "quarantine", "patient")],
+          "no second row by admin for a console action")
     b.click("#logout")
     b.wait("#login-form")
 
@@ -189,6 +264,24 @@ try:
                                 cookie=cookie, csrf=csrf)
     check(status == 403 and "x" not in {a["name"] for a in s.admin_json("account", "list")}, "a viewer adds no account")
     check(s.request("GET", "/api/v1/console/report", cookie=cookie)[0] == 200, "a viewer reads reports")
+    for method, path, body in (("GET", "/patients?q=cr", None), ("GET", "/patients/" + pids["次仁"], None),
+                               ("POST", "/patients/" + pids["次仁"], {"fields": {"phone": "13800000000"}})):
+        check(s.request(method, "/api/v1/console" + path, body, cookie=cookie, csrf=csrf)[0] == 403,
+              "viewer: %s %s is 403" % (method, path))
+    b.open("#/patients")
+    b.wait_text("#msg", "您的角色不能查看此页面")
+
+    # Sign-in lockout: five wrong passwords lock the name, the right one
+    # then too (429); an unknown name locks alike; both audited.
+    login = "/api/v1/console/login"
+    for name, password in (("查看者", "wrong password!"), ("无此账号", "wrong password!")):
+        codes = [s.request("POST", login, {"name": name, "password": password})[0] for _ in range(5)]
+        status, answer, headers, _ = s.request("POST", login, {"name": name, "password": PASSWORD})
+        check(codes == [401] * 5 and status == 429 and answer["code"] == "locked" and int(headers["Retry-After"]) > 800,
+              "%s: five refusals, then locked: %s %s" % (name, codes, status))
+    locked = [r for r in s.admin_json("audit", "list", "--limit", "50") if r["detail"].get("status") == 429]
+    check(len(locked) == 2 and {r["detail"]["name"] for r in locked} == {"查看者", "无此账号"}, "the locked attempts audited")
+    check(s.request("POST", login, {"name": "拉萨协调员", "password": PASSWORD})[0] == 200, "another name signs in")
 finally:
     if browser:
         browser.quit()

@@ -69,7 +69,7 @@ TEST_CASE("Roles: admin everything, coordinator their area, viewer reports") {
 TEST_CASE_TEMPLATE("A console session is found by its key, expires when idle, ends on logout and disable", T, Stores) {
   yz::test::TempDir dir;
   auto store = central_store_in(T::kind, dir);
-  store->add_account("卓玛", "coordinator", "540102", "a long password");
+  store->add_account("卓玛", "coordinator", "540102", "a long password", AuditBy{});
   const ConsoleToken t = new_console_token();
   store->open_console_session(t.key, "卓玛", "127.0.0.1", kConsoleIdleMs);
   auto who = store->console_session(t.key, kConsoleIdleMs);
@@ -91,7 +91,7 @@ TEST_CASE_TEMPLATE("A console session is found by its key, expires when idle, en
   const ConsoleToken v = new_console_token();
   store->open_console_session(v.key, "卓玛", "127.0.0.1", kConsoleIdleMs);
   CHECK(store->console_session(v.key, kConsoleIdleMs));
-  store->disable_account("卓玛");
+  store->disable_account("卓玛", AuditBy{});
   CHECK_FALSE(store->console_session(v.key, kConsoleIdleMs));
   CHECK_THROWS_AS(store->open_console_session(new_console_token().key, "nobody", "127.0.0.1", kConsoleIdleMs),
                   CentralError);
@@ -112,4 +112,32 @@ TEST_CASE_TEMPLATE("A record's area is the one pull and authorisation use", T, S
   CHECK(store->record_area("patient", "01234567-89ab-7def-8123-456789abcdef") == "");
   CHECK(store->record_area("no_such_entity", "x") == "");
   CHECK(store->record_area("patient; DROP TABLE audit", "x") == "");
+}
+
+TEST_CASE("Sign-in lockout: five failures within 15 minutes lock a name for 15 minutes, known or not") {
+  SignInThrottle t;
+  const int64_t t0 = 1'000'000'000;
+  // Four failures spread over the window: not locked.
+  for (int i = 0; i < kSignInFailures - 1; ++i) CHECK_FALSE(t.failed("卓玛", t0 + i * 60'000));
+  CHECK(t.locked_for("卓玛", t0 + 5 * 60'000) == 0);
+  // The fifth locks it, for exactly kSignInLockMs; the same name in other
+  // spacing or width is the same name.
+  CHECK(t.failed("卓玛", t0 + 10 * 60'000));
+  CHECK(t.locked_for("卓玛", t0 + 10 * 60'000) == kSignInLockMs);
+  CHECK(t.locked_for(" 卓玛 ", t0 + 11 * 60'000) == kSignInLockMs - 60'000);
+  CHECK(t.locked_for("卓玛", t0 + 10 * 60'000 + kSignInLockMs) == 0);
+  // Another name is not touched.
+  CHECK(t.locked_for("other", t0 + 10 * 60'000) == 0);
+
+  // Failures older than the window do not count.
+  SignInThrottle slow;
+  for (int i = 0; i < 10; ++i) CHECK_FALSE(slow.failed("nobody", t0 + i * (kSignInWindowMs / 4 + 1)));
+  CHECK(slow.locked_for("nobody", t0 + 10 * (kSignInWindowMs / 4 + 1)) == 0);
+
+  // A success forgets the failures before it.
+  SignInThrottle ok;
+  for (int i = 0; i < kSignInFailures - 1; ++i) ok.failed("admin", t0 + i);
+  ok.succeeded("admin");
+  CHECK_FALSE(ok.failed("admin", t0 + 10));
+  CHECK(ok.locked_for("admin", t0 + 11) == 0);
 }

@@ -108,6 +108,13 @@ TEST_CASE_TEMPLATE("A phone conflict of two laptops is resolved on the server: b
   const json done = admin_json(server, {"resolve", id, "--value", "13600000004", "--reason", "电话核实"});
   CHECK(done["value"] == "13600000004");
   CHECK(admin_json(server, {"conflicts"}).empty());
+  // --all: the closed one too, with how it closed.
+  const json all = admin_json(server, {"conflicts", "--all"});
+  REQUIRE(all.size() == 1);
+  CHECK(all[0]["conflict_id"] == conflict["conflict_id"]);
+  CHECK(all[0]["resolution"]["by"] == "admin");
+  CHECK(all[0]["resolution"]["value"] == "13600000004");
+  CHECK(all[0]["closed_at"].is_string());
   a.sync(server);
   b.sync(server);
   for (Device* d : {&a, &b}) {
@@ -281,4 +288,37 @@ TEST_CASE_TEMPLATE("Changes quarantined outside the area: one retried after the 
   b.sync(server);
   CHECK(b.store.get("patient", p1).has_value());
   CHECK(!b.store.get("patient", p2).has_value());
+}
+
+TEST_CASE("admin patient: found by initials, a bad value refused naming the field, a corrected phone reaches the laptop") {
+  yz::test::TempDir dir;
+  Server server(dir.file("central.db"));
+  Device a(dir.file("a.db"));
+  a.enroll(server, server.enroll_code("拉萨队", "540102"));
+  const std::string pid = register_patient(
+      a.store, {{"name", "卓玛"}, {"sex", "F"}, {"age", 40}, {"village_code", "540102001001"}, {"phone", "13800000001"}});
+  a.sync(server);
+
+  // The central store keeps the search index as a device does.
+  const json hits = admin_json(server, {"patient", "search", "zm"});
+  REQUIRE(hits.size() == 1);
+  CHECK(hits[0]["id"] == pid);
+  CHECK(admin_json(server, {"patient", "show", pid})["patient"]["phone"] == "13800000001");
+
+  // Bad input changes nothing (feed, audit): the field is named.
+  refused(server, {"patient", "edit", pid, "--phone", "12345"}, 2, "phone");
+  refused(server, {"patient", "edit", pid, "--birth", "2999-01-01"}, 2, "birth_date");
+  refused(server, {"patient", "edit", pid, "--name", ""}, 2, "name");
+  refused(server, {"patient", "edit", "01a00000-0000-7000-8000-000000000000", "--phone", "13900000009"}, 1, "no patient");
+  refused(server, {"patient", "edit", pid}, 2, "at least one field");
+
+  const json done = admin_json(server, {"patient", "edit", pid, "--phone", "139 1234 5678"});
+  CHECK(done["changed"] == json::array({"phone"}));
+  const json row = audited(server, "edit");
+  CHECK(row["actor"] == "admin");
+  CHECK(row["record_id"] == pid);
+  CHECK(row["detail"].dump().find("1391234") == std::string::npos);  // never the value
+  CHECK(admin_json(server, {"patient", "search", "13912345678"}).size() == 1);  // the index follows
+  a.sync(server);
+  CHECK(text_of(a, "patient", pid, "phone") == "13912345678");
 }

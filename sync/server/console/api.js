@@ -5,10 +5,11 @@ let csrf = '';
 export function setCsrf(token) { csrf = token || ''; }
 
 export class ApiError extends Error {
-  constructor(status, code, detail) {
+  constructor(status, code, detail, errors) {
     super(detail || code || String(status));
     this.status = status;
     this.code = code;
+    this.errors = errors || [];  // a refused value: [{field, code, en, zh}]
   }
 }
 
@@ -22,6 +23,6 @@ export async function api(method, path, body) {
   const res = await fetch('/api/v1/console' + path, opts);
   let data = null;
   try { data = await res.json(); } catch (e) { data = null; }
-  if (!res.ok) throw new ApiError(res.status, data && data.code, data && data.detail);
+  if (!res.ok) throw new ApiError(res.status, data && data.code, data && data.detail, data && data.errors);
   return data;
 }

@@ -12,6 +12,7 @@ const PAGES = [
   { id: 'conflicts', roles: ['admin', 'coordinator'] },
   { id: 'quarantine', roles: ['admin', 'coordinator'] },
   { id: 'duplicates', roles: ['admin', 'coordinator'] },
+  { id: 'patients', roles: ['admin', 'coordinator'] },
   { id: 'exports', roles: ['admin', 'coordinator'] },
   { id: 'reports', roles: ['admin', 'coordinator', 'viewer'] },
   { id: 'audit', roles: ['admin'] },
@@ -41,6 +42,8 @@ function fail(e) {
     return;
   }
   if (e && e.status === 403 && e.code === 'forbidden') return say(t('forbidden'));
+  // A refused value: the field and what is wrong, in the page's language.
+  if (e && e.errors && e.errors.length) return say(t('error', e.errors.map((x) => x[state.lang] || x.en).join('；')));
   const known = e && e.code && strings[state.lang]['problem_' + e.code];
   say(t('error', known ? t('problem_with_detail', known, e.message) : e.message));
 }
@@ -48,6 +51,7 @@ function fail(e) {
 const ctx = {
   t, api, h,
   get who() { return state.who; },
+  get lang() { return state.lang; },
   say, fail,
   // Run an action, then show the page again with its result said.
   async act(fn) {

@@ -2,14 +2,15 @@
 // cause was fixed) or discard with a reason.
 import { table } from '../dom.js';
 
-export async function render(root, { t, h, api, act }) {
+export async function render(root, { t, h, api, act, lang }) {
   const rows = await api('GET', '/quarantine');
   root.append(h('h1', {}, t('quarantine_title')));
   if (!rows.length) return root.append(h('p', { class: 'muted', id: 'no-quarantine' }, t('none')));
   root.append(table([
     { key: 'record', label: t('col_record'), cell: (r) => r.entity + ' ' + r.id },
     { key: 'device_id', label: t('col_device') },
-    { key: 'reason', label: t('col_reason'), cell: (r) => h('div', {}, r.reason,
+    // The reason in the page's language (the server words it in both).
+    { key: 'reason', label: t('col_reason'), cell: (r) => h('div', { 'data-reason-text': r.quarantine_id }, (lang === 'zh' && r.reason_zh) || r.reason,
       h('details', { 'data-content': r.quarantine_id }, h('summary', {}, t('show_content')), h('pre', {}, JSON.stringify(r.change, null, 1)))) },
     { key: 'at', label: t('col_at') },
     { key: 'action', label: t('col_action'), cell: (r) => {
