@@ -64,6 +64,19 @@ for ((i = 1; i <= runs; i++)); do
   step "sync_campaign_$i" "$bin/sync_campaign" "$patients" "$data/demo$patients.db"
 done
 step app_xvfb bench/app_xvfb.sh "$build_dir" "$big" "${app_runs[@]}"
+# The coordinators' console over 10^6 patients (a 10^5 demo copied ten times
+# in SQL: bench/replicate_patients.py says why); full runs only, since a
+# smoke run's Chromium start would cost CI more than it tells.
+if ((!smoke)); then
+  central="$data/central$d6_patients.db"
+  if [[ ! -f "$central" ]]; then
+    cp "$data/demo$((d6_patients / 10)).db" "$central.partial" 2>/dev/null ||
+      "$ctl" --db "$central.partial" demo --plain --patients $((d6_patients / 10)) --seed 1 >/dev/null
+    bench/replicate_patients.py "$central.partial" 10 >/dev/null
+    mv "$central.partial" "$central"
+  fi
+  step console_dashboard bench/console_dashboard.py "$build_dir" "$central" "$runs"
+fi
 
 {
   echo "# yizhen benchmarks $(date -u +%Y-%m-%dT%H:%MZ)$( ((smoke)) && echo ' (smoke run: tiny data, no verdicts)')"

@@ -76,6 +76,26 @@ json set_field(CoordinationSteps& steps, const std::string& entity, const std::s
 
 }  // namespace
 
+json conflict_json(const ConflictRow& c) {
+  json row = {{"conflict_id", c.rid},      {"entity", c.entity},       {"id", c.record_id},
+              {"field", c.field},          {"kept", c.kept_value},     {"kept_hlc", c.kept_hlc},
+              {"other", c.other_value},    {"other_hlc", c.other_hlc}, {"at", datetime_of_ms(c.at_ms)}};
+  if (c.resolved_ms != 0) row.update({{"closed_at", datetime_of_ms(c.resolved_ms)}, {"resolution", c.resolution}});
+  return row;
+}
+
+json quarantine_json(const QuarantineRow& q) {
+  std::string reason, reason_zh;
+  if (q.errors.is_array())
+    for (const auto& e : q.errors) {
+      reason += (reason.empty() ? "" : "; ") + error_from_json(e).message(Lang::en);
+      reason_zh += (reason_zh.empty() ? "" : "；") + error_from_json(e).message(Lang::zh);
+    }
+  return {{"quarantine_id", q.rid}, {"entity", q.entity}, {"id", q.record_id},   {"batch_id", q.batch_id},
+          {"device_id", q.device_id}, {"reason", reason}, {"reason_zh", reason_zh}, {"errors", q.errors},
+          {"change", q.change},       {"at", datetime_of_ms(q.at_ms)}};
+}
+
 json resolve_conflict(CoordinationSteps& steps, int64_t conflict_id, const std::string& value,
                       const std::string& reason, const AuditBy& by) {
   const std::string why = trim(reason);

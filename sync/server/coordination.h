@@ -55,6 +55,13 @@ class CoordinationSteps {
                      const json& detail) = 0;
 };
 
+// A conflict / quarantine row as the admin verbs and the console list them
+// (both stores): conflicts() and quarantine() in central_store.h. A closed
+// conflict adds "closed_at" and "resolution"; a quarantine row gives its
+// reason in English ("reason") and Chinese ("reason_zh").
+json conflict_json(const ConflictRow& c);
+json quarantine_json(const QuarantineRow& q);
+
 json resolve_conflict(CoordinationSteps& steps, int64_t conflict_id, const std::string& value,
                       const std::string& reason, const AuditBy& by);
 json correct_status(CoordinationSteps& steps, const std::string& entity, const std::string& id,

@@ -233,6 +233,47 @@ struct Held : HeldRecords {
   }
 };
 
+// The conflict and quarantine rows' columns (append the WHERE), and a row of
+// theirs read back.
+constexpr const char* kConflictColumns =
+    "SELECT rid, entity, record_id, field, kept_value, kept_hlc, other_value, other_hlc, at_ms, "
+    "coalesce(resolved_ms, 0), resolution FROM conflict ";
+constexpr const char* kQuarantineColumns =
+    "SELECT rid, entity, record_id, batch_id, device_id, errors, change, at_ms, coalesce(outcome, ''), "
+    "coalesce(note, ''), coalesce(resolved_ms, 0) FROM quarantine ";
+
+ConflictRow conflict_from(const Result& r, int i) {
+  ConflictRow row;
+  row.rid = r.int64(i, 0);
+  row.entity = r.text(i, 1);
+  row.record_id = r.text(i, 2);
+  row.field = r.text(i, 3);
+  row.kept_value = json::parse(r.text(i, 4), nullptr, false);
+  row.kept_hlc = r.text(i, 5);
+  row.other_value = json::parse(r.text(i, 6), nullptr, false);
+  row.other_hlc = r.text(i, 7);
+  row.at_ms = r.int64(i, 8);
+  row.resolved_ms = r.int64(i, 9);
+  if (!r.null(i, 10)) row.resolution = json::parse(r.text(i, 10), nullptr, false);
+  return row;
+}
+
+QuarantineRow quarantine_from(const Result& r, int i) {
+  QuarantineRow row;
+  row.rid = r.int64(i, 0);
+  row.entity = r.text(i, 1);
+  row.record_id = r.text(i, 2);
+  row.batch_id = r.text(i, 3);
+  row.device_id = r.text(i, 4);
+  row.errors = json::parse(r.text(i, 5), nullptr, false);
+  row.change = r.null(i, 6) ? json(nullptr) : json::parse(r.text(i, 6), nullptr, false);
+  row.at_ms = r.int64(i, 7);
+  row.outcome = r.text(i, 8);
+  row.note = r.text(i, 9);
+  row.resolved_ms = r.int64(i, 10);
+  return row;
+}
+
 class PgCentralStore : public CentralStore {
  public:
   PgCentralStore(const std::string& conninfo, const std::string& keys_path) : pool_(conninfo) {
@@ -712,46 +753,18 @@ class PgCentralStore : public CentralStore {
 
   json conflicts(int limit, bool closed) override {
     auto c = pool_.take();
-    Result r = c->exec(
-        "SELECT rid, entity, record_id, field, kept_value, kept_hlc, other_value, other_hlc, at_ms FROM conflict "
-        "WHERE resolved_ms IS NULL OR $2 ORDER BY rid DESC LIMIT $1",
-        limit, closed);
+    Result r = c->exec(std::string(kConflictColumns) + "WHERE resolved_ms IS NULL OR $2 ORDER BY rid DESC LIMIT $1",
+                       limit, closed);
     json out = json::array();
-    for (int i = 0; i < r.rows(); ++i)
-      out.push_back({{"conflict_id", r.int64(i, 0)},
-                     {"entity", r.text(i, 1)},
-                     {"id", r.text(i, 2)},
-                     {"field", r.text(i, 3)},
-                     {"kept", json::parse(r.text(i, 4), nullptr, false)},
-                     {"kept_hlc", r.text(i, 5)},
-                     {"other", json::parse(r.text(i, 6), nullptr, false)},
-                     {"other_hlc", r.text(i, 7)},
-                     {"at", datetime_of_ms(r.int64(i, 8))}});
+    for (int i = 0; i < r.rows(); ++i) out.push_back(conflict_json(conflict_from(r, i)));
     return out;
   }
 
   json quarantine(int limit) override {
     auto c = pool_.take();
-    Result r = c->exec(
-        "SELECT rid, entity, record_id, batch_id, device_id, errors, change, at_ms FROM quarantine "
-        "WHERE resolved_ms IS NULL ORDER BY rid DESC LIMIT $1",
-        limit);
+    Result r = c->exec(std::string(kQuarantineColumns) + "WHERE resolved_ms IS NULL ORDER BY rid DESC LIMIT $1", limit);
     json out = json::array();
-    for (int i = 0; i < r.rows(); ++i) {
-      const json errors = json::parse(r.text(i, 5), nullptr, false);
-      std::string reason;
-      if (errors.is_array())
-        for (const auto& e : errors) reason += (reason.empty() ? "" : "; ") + error_from_json(e).message(Lang::en);
-      out.push_back({{"quarantine_id", r.int64(i, 0)},
-                     {"entity", r.text(i, 1)},
-                     {"id", r.text(i, 2)},
-                     {"batch_id", r.text(i, 3)},
-                     {"device_id", r.text(i, 4)},
-                     {"reason", reason},
-                     {"errors", errors},
-                     {"change", r.null(i, 6) ? json(nullptr) : json::parse(r.text(i, 6), nullptr, false)},
-                     {"at", datetime_of_ms(r.int64(i, 7))}});
-    }
+    for (int i = 0; i < r.rows(); ++i) out.push_back(quarantine_json(quarantine_from(r, i)));
     return out;
   }
 
@@ -958,44 +971,14 @@ class PgCentralStore : public CentralStore {
     Steps(PgCentralStore& store, Connection& c) : s_(store), c_(c) {}
     int64_t now_ms() override { return yz::sync::now_ms(); }
     std::optional<ConflictRow> conflict(int64_t rid) override {
-      Result r = c_.exec(
-          "SELECT rid, entity, record_id, field, kept_value, kept_hlc, other_value, other_hlc, at_ms, "
-          "coalesce(resolved_ms, 0), resolution FROM conflict WHERE rid = $1 FOR UPDATE",
-          rid);
+      Result r = c_.exec(std::string(kConflictColumns) + "WHERE rid = $1 FOR UPDATE", rid);
       if (r.rows() == 0) return std::nullopt;
-      ConflictRow row;
-      row.rid = r.int64(0, 0);
-      row.entity = r.text(0, 1);
-      row.record_id = r.text(0, 2);
-      row.field = r.text(0, 3);
-      row.kept_value = json::parse(r.text(0, 4), nullptr, false);
-      row.kept_hlc = r.text(0, 5);
-      row.other_value = json::parse(r.text(0, 6), nullptr, false);
-      row.other_hlc = r.text(0, 7);
-      row.at_ms = r.int64(0, 8);
-      row.resolved_ms = r.int64(0, 9);
-      if (!r.null(0, 10)) row.resolution = json::parse(r.text(0, 10), nullptr, false);
-      return row;
+      return conflict_from(r, 0);
     }
     std::optional<QuarantineRow> quarantine(int64_t rid) override {
-      Result r = c_.exec(
-          "SELECT rid, entity, record_id, batch_id, device_id, errors, change, at_ms, coalesce(outcome, ''), "
-          "coalesce(note, ''), coalesce(resolved_ms, 0) FROM quarantine WHERE rid = $1 FOR UPDATE",
-          rid);
+      Result r = c_.exec(std::string(kQuarantineColumns) + "WHERE rid = $1 FOR UPDATE", rid);
       if (r.rows() == 0) return std::nullopt;
-      QuarantineRow row;
-      row.rid = r.int64(0, 0);
-      row.entity = r.text(0, 1);
-      row.record_id = r.text(0, 2);
-      row.batch_id = r.text(0, 3);
-      row.device_id = r.text(0, 4);
-      row.errors = json::parse(r.text(0, 5), nullptr, false);
-      row.change = r.null(0, 6) ? json(nullptr) : json::parse(r.text(0, 6), nullptr, false);
-      row.at_ms = r.int64(0, 7);
-      row.outcome = r.text(0, 8);
-      row.note = r.text(0, 9);
-      row.resolved_ms = r.int64(0, 10);
-      return row;
+      return quarantine_from(r, 0);
     }
     void close_conflict(int64_t rid, const json& resolution) override {
       c_.exec("UPDATE conflict SET resolved_ms = coalesce(resolved_ms, $1), resolution = $2 WHERE rid = $3", now_ms(),

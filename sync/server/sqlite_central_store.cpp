@@ -1159,42 +1159,13 @@ class SqliteCentralStore : public CentralStore {
 
   json conflicts(int limit, bool closed) override {
     json out = json::array();
-    for (const auto& c : list_conflicts(reader(), limit, closed)) {
-      json row = {{"conflict_id", c.rid},
-                     {"entity", c.entity},
-                     {"id", c.record_id},
-                     {"field", c.field},
-                     {"kept", c.kept_value},
-                     {"kept_hlc", c.kept_hlc},
-                     {"other", c.other_value},
-                     {"other_hlc", c.other_hlc},
-                     {"at", datetime_of_ms(c.at_ms)}};
-      if (c.resolved_ms != 0) row.update({{"closed_at", datetime_of_ms(c.resolved_ms)}, {"resolution", c.resolution}});
-      out.push_back(std::move(row));
-    }
+    for (const auto& c : list_conflicts(reader(), limit, closed)) out.push_back(conflict_json(c));
     return out;
   }
 
   json quarantine(int limit) override {
     json out = json::array();
-    for (const auto& q : list_quarantine(reader(), limit)) {
-      std::string reason, reason_zh;
-      if (q.errors.is_array())
-        for (const auto& e : q.errors) {
-          reason += (reason.empty() ? "" : "; ") + error_from_json(e).message(Lang::en);
-          reason_zh += (reason_zh.empty() ? "" : "；") + error_from_json(e).message(Lang::zh);
-        }
-      out.push_back({{"quarantine_id", q.rid},
-                     {"entity", q.entity},
-                     {"id", q.record_id},
-                     {"batch_id", q.batch_id},
-                     {"device_id", q.device_id},
-                     {"reason", reason},
-                     {"reason_zh", reason_zh},
-                     {"errors", q.errors},
-                     {"change", q.change},
-                     {"at", datetime_of_ms(q.at_ms)}});
-    }
+    for (const auto& q : list_quarantine(reader(), limit)) out.push_back(quarantine_json(q));
     return out;
   }
 
