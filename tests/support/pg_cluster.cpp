@@ -73,7 +73,7 @@ PgCluster::PgCluster(StandbyOf standby) {
   const auto as_user = make_dir();
   auto args = as_user;
   for (const std::string& a : {kBin + "pg_basebackup", std::string("-h"), std::string("127.0.0.1"), std::string("-p"),
-                               std::to_string(standby.primary.port()), std::string("-U"), std::string("yizhen"),
+                               std::to_string(standby.primary_port), std::string("-U"), std::string("yizhen"),
                                std::string("-D"), dir_ + "/data", std::string("-R"), std::string("-X"),
                                std::string("stream"), std::string("-c"), std::string("fast"), std::string("--no-sync")})
     args.push_back(a);

@@ -22,7 +22,7 @@ class PgCluster {
   // over a replication connection (initdb's pg_hba.conf lets 127.0.0.1
   // replicate; wal_level is replica by default), started on its own port.
   struct StandbyOf {
-    const PgCluster& primary;
+    int primary_port;
   };
   explicit PgCluster(StandbyOf standby);
   ~PgCluster();

@@ -42,7 +42,7 @@ int64_t cursor_of(Device& d) { return std::stoll(d.store.setting(sync::kCursorKe
 
 TEST_CASE("PostgreSQL: pulls from a lagging standby never move a cursor back nor skip a change") {
   yz::test::PgCluster primary;
-  yz::test::PgCluster standby(yz::test::PgCluster::StandbyOf{primary});
+  yz::test::PgCluster standby(yz::test::PgCluster::StandbyOf{primary.port()});
   const std::string on_primary = primary.create_database("central");
   const std::string on_standby = standby.conninfo("central");
   yz::test::TempDir dir;
