@@ -91,7 +91,7 @@ CentralError not_here(const char* what) {
 
 // The SQL of one record kind, built once from its descriptor.
 struct KindSql {
-  std::string insert, select_for_update, select;
+  std::string insert, select_for_update, select, select_any;
 };
 
 const KindSql& kind_sql(const EntitySpec& spec) {
@@ -108,6 +108,7 @@ const KindSql& kind_sql(const EntitySpec& spec) {
       k.insert = "INSERT INTO " + std::string(s->name) + " (" + cols + ") VALUES (" + marks + ") ON CONFLICT (id) DO NOTHING";
       k.select = "SELECT " + cols + " FROM " + std::string(s->name) + " WHERE id = $1";
       k.select_for_update = k.select + " FOR UPDATE";
+      k.select_any = "SELECT " + cols + " FROM " + std::string(s->name) + " WHERE id = ANY($1::text[])";
       out.emplace(s, std::move(k));
     }
     return out;
@@ -115,24 +116,27 @@ const KindSql& kind_sql(const EntitySpec& spec) {
   return all.at(&spec);
 }
 
+// A held record (row `row` of kind_sql's select), without its field stamps.
+HeldRecord held_row(const EntitySpec& spec, const Result& r, int row) {
+  HeldRecord h;
+  h.hlc = r.text(row, 1);
+  h.deleted = r.int64(row, 2) != 0;
+  int i = 3;
+  for (const auto& f : spec.fields) h.fields[std::string(f.name)] = stored_value(r, row, i++, f.type);
+  return h;
+}
+
 // A held record (row 0 of kind_sql's select) and its field stamps.
 HeldRecord held_from(Connection& c, const EntitySpec& spec, const std::string& id, const Result& r) {
-  HeldRecord h;
-  h.hlc = r.text(0, 1);
-  h.deleted = r.int64(0, 2) != 0;
-  int i = 3;
-  for (const auto& f : spec.fields) h.fields[std::string(f.name)] = stored_value(r, 0, i++, f.type);
+  HeldRecord h = held_row(spec, r, 0);
   Result fc = c.exec("SELECT field, hlc, coalesce(base, '') FROM field_clock WHERE entity = $1 AND record_id = $2",
                      std::string(spec.name), id);
   for (int row = 0; row < fc.rows(); ++row) h.clock[fc.text(row, 0)] = {fc.text(row, 1), fc.text(row, 2)};
   return h;
 }
 
-// The record as a change (the form of ChangeReader::read), or nullopt.
-std::optional<json> read_change(Connection& c, const EntitySpec& spec, const std::string& id) {
-  Result r = c.exec(kind_sql(spec).select, id);
-  if (r.rows() == 0) return std::nullopt;
-  const HeldRecord h = held_from(c, spec, id, r);
+// A held record as a change (the form of ChangeReader::read).
+json change_of(const EntitySpec& spec, const std::string& id, const HeldRecord& h) {
   json fields = json::object();
   for (const auto& f : spec.fields) fields[std::string(f.name)] = api_value(f, h.fields.at(std::string(f.name)));
   json change = {{"entity", spec.name}, {"id", id}, {"hlc", h.hlc}, {"deleted", h.deleted}, {"fields", std::move(fields)}};
@@ -145,6 +149,49 @@ std::optional<json> read_change(Connection& c, const EntitySpec& spec, const std
   if (!stamps.empty()) change["stamps"] = std::move(stamps);
   if (!bases.empty()) change["bases"] = std::move(bases);
   return change;
+}
+
+// The record as a change, or nullopt.
+std::optional<json> read_change(Connection& c, const EntitySpec& spec, const std::string& id) {
+  Result r = c.exec(kind_sql(spec).select, id);
+  if (r.rows() == 0) return std::nullopt;
+  return change_of(spec, id, held_from(c, spec, id, r));
+}
+
+// A text[] literal of `values` (each quoted).
+std::string text_array(const std::vector<std::string>& values) {
+  std::string out = "{";
+  for (const auto& v : values) {
+    if (out.size() > 1) out += ',';
+    out += '"';
+    for (const char ch : v) {
+      if (ch == '"' || ch == '\\') out += '\\';
+      out += ch;
+    }
+    out += '"';
+  }
+  return out + "}";
+}
+
+// Records `ids` of one kind as changes, by id: two statements for all of
+// them (a pull page), not two per record.
+std::map<std::string, json> read_changes(Connection& c, const EntitySpec& spec, const std::vector<std::string>& ids) {
+  std::map<std::string, json> out;
+  if (ids.empty()) return out;
+  const std::string arr = text_array(ids);
+  Result r = c.exec(kind_sql(spec).select_any, arr);
+  Result fc = c.exec(
+      "SELECT record_id, field, hlc, coalesce(base, '') FROM field_clock WHERE entity = $1 AND record_id = ANY($2::text[])",
+      std::string(spec.name), arr);
+  std::map<std::string, std::map<std::string, FieldClock, std::less<>>> clocks;
+  for (int row = 0; row < fc.rows(); ++row) clocks[fc.text(row, 0)][fc.text(row, 1)] = {fc.text(row, 2), fc.text(row, 3)};
+  for (int row = 0; row < r.rows(); ++row) {
+    const std::string id = r.text(row, 0);
+    HeldRecord h = held_row(spec, r, row);
+    if (auto it = clocks.find(id); it != clocks.end()) h.clock = std::move(it->second);
+    out.emplace(id, change_of(spec, id, h));
+  }
+  return out;
 }
 
 // The merge on PostgreSQL: check_change and merge_change decide, this
@@ -804,19 +851,36 @@ class PgCentralStore : public CentralStore {
         "(area = '' OR ($2 <> '' AND left(area, length($2)) = $2) OR team_id = $3) ORDER BY seq LIMIT $4",
         cursor, device.team_area, device.team_id, limit);
     const int64_t first = cursor;
-    json changes = json::array();
     int64_t last = cursor;
+    // The page's rows in feed order; records read kind by kind.
+    std::vector<std::pair<const EntitySpec*, std::string>> page;
+    std::map<const EntitySpec*, std::vector<std::string>> wanted;
+    std::map<std::string, json> programs;
     for (int i = 0; i < r.rows(); ++i) {
       last = r.int64(i, 0);
       if (r.text(i, 3) == device.device_id) continue;
       if (r.text(i, 1) == "program") {
-        if (auto p = published_program(c, r.text(i, 2)))
-          changes.push_back({{"entity", "program"}, {"id", r.text(i, 2)}, {"definition", std::move(*p)}});
+        if (auto p = published_program(c, r.text(i, 2))) {
+          programs[r.text(i, 2)] = std::move(*p);
+          page.emplace_back(nullptr, r.text(i, 2));
+        }
         continue;
       }
       const EntitySpec* spec = find_entity(r.text(i, 1));
       if (!spec) continue;
-      if (auto ch = read_change(c, *spec, r.text(i, 2))) changes.push_back(std::move(*ch));
+      page.emplace_back(spec, r.text(i, 2));
+      wanted[spec].push_back(r.text(i, 2));
+    }
+    std::map<const EntitySpec*, std::map<std::string, json>> read;
+    for (const auto& [spec, ids] : wanted) read[spec] = read_changes(c, *spec, ids);
+    json changes = json::array();
+    for (auto& [spec, id] : page) {
+      if (!spec) {
+        changes.push_back({{"entity", "program"}, {"id", id}, {"definition", std::move(programs[id])}});
+        continue;
+      }
+      auto& kind = read[spec];
+      if (auto it = kind.find(id); it != kind.end()) changes.push_back(std::move(it->second));
     }
     // Past the last row this device may see, the cursor can jump to the end.
     if (r.rows() < limit) last = max_seq;
