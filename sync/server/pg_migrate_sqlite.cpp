@@ -204,14 +204,20 @@ void pg_rows(pg::Connection& c, const CopiedTable& t, const std::function<void(s
   }
 }
 
-std::vector<TableDigest> pg_digests(pg::Connection& c) {
+// Every copied table's digest, its rows read by `rows` (sqlite_rows or pg_rows).
+template <class Rows>
+std::vector<TableDigest> digests_of(Rows&& rows) {
   std::vector<TableDigest> out;
   for (const auto& t : copied_tables()) {
     RowDigest d;
-    pg_rows(c, t, [&](std::vector<Param>&& row) { d.row(row); });
+    rows(t, [&](std::vector<Param>&& row) { d.row(row); });
     out.push_back(d.done(t.name));
   }
   return out;
+}
+
+std::vector<TableDigest> pg_digests(pg::Connection& c) {
+  return digests_of([&](const CopiedTable& t, const auto& fn) { pg_rows(c, t, fn); });
 }
 
 std::optional<std::string> setting(SQLite::Database& db, const char* key) {
@@ -228,13 +234,7 @@ using namespace migrate_impl;
 std::vector<TableDigest> sqlite_table_digests(const std::string& sqlite_path) {
   SQLite::Database db = open_reader(sqlite_path);
   SQLite::Transaction snapshot(db);
-  std::vector<TableDigest> out;
-  for (const auto& t : copied_tables()) {
-    RowDigest d;
-    sqlite_rows(db, t, [&](std::vector<Param>&& row) { d.row(row); });
-    out.push_back(d.done(t.name));
-  }
-  return out;
+  return digests_of([&](const CopiedTable& t, const auto& fn) { sqlite_rows(db, t, fn); });
 }
 
 std::vector<TableDigest> pg_table_digests(const std::string& conninfo) {
