@@ -4,8 +4,9 @@
 # streaming standby on loopback, removed at the end):
 #  1. a demo-sized device (yizhenctl demo) syncs to a SQLite server; the
 #     time of `admin migrate` of that store into PostgreSQL;
-#  2. a fresh device's full pull, and an empty pull (nothing new), through a
-#     server on the primary and through one with --pg-read on the standby.
+#  2. a fresh device's full pull through the SQLite server; on PostgreSQL
+#     its full pull and an empty pull (nothing new: curl, 100 times) through
+#     a server on the primary and through one with --pg-read on the standby.
 # Usage: scripts/scale_out_figures.sh [BUILD_DIR] [PATIENTS]
 set -euo pipefail
 B=$(realpath "${1:-build}")
@@ -53,8 +54,15 @@ CODE=$("$S" --db "$W/central.db" admin enroll-code --team 上海援藏医疗队 
 t0=$(now)
 "$C" --db "$W/field.db" sync >/dev/null || true  # a demo's team records are quarantined: exit 4 is expected
 t1=$(now)
-kill "${PIDS[-1]}"; wait "${PIDS[-1]}" 2>/dev/null || true
 echo "push of the demo device to SQLite: $(secs "$t0" "$t1") s"
+CODE=$("$S" --db "$W/central.db" admin enroll-code --team 上海援藏医疗队)
+"$C" --db "$W/sqlite.db" init --plain >/dev/null
+"$C" --db "$W/sqlite.db" enroll --server "$LITE" --code "$CODE" >/dev/null
+t0=$(now)
+"$C" --db "$W/sqlite.db" sync >/dev/null
+t1=$(now)
+echo "via SQLite: full pull $(secs "$t0" "$t1") s"
+kill "${PIDS[-1]}"; wait "${PIDS[-1]}" 2>/dev/null || true
 "$S" --db "$W/central.db" admin stats | tr '\n' ' '; echo
 t0=$(now)
 "$S" --pg "$PG" admin migrate --from "$W/central.db" >"$W/migrate.txt"

@@ -3,6 +3,8 @@
 // store moves to PostgreSQL, and the server started there answers every
 // device as the SQLite one would have: the same next pull, the same receipt
 // for a replayed batch, an audit chain that verifies; pushes go on.
+#include "core/base/files.h"
+#include "core/programs/programs.h"
 #include "core/replication/outbox.h"
 #include "sync/client/client.h"
 #include "sync/protocol/batch.h"
@@ -63,12 +65,22 @@ TEST_CASE("admin migrate: an encrypted SQLite central store moves to PostgreSQL,
   // b has not pulled these yet: its next pull brings them, from either store.
   for (int i = 0; i < 3; ++i) add_patient_at(a.store, "次仁" + std::to_string(i), "540102001001");
   a.sync(*lite);
+  // A coordinator's decision on the quarantined change and a published
+  // program: both in the feed, not pulled yet.
+  const json set_aside = admin_json(*lite, {"quarantine"});
+  REQUIRE(set_aside.size() == 1);
+  admin_json(*lite, {"discard", std::to_string(set_aside[0]["quarantine_id"].get<int64_t>()), "--reason", "外地病人"});
+  json v2 = builtin_program("hypertension")->definition;
+  v2["version"] = 2;
+  write_file_durably(dir.file("htn-v2.json"), v2.dump());
+  REQUIRE(lite->admin({"publish-program", dir.file("htn-v2.json")}).code == 0);
   const json stats_before = admin_json(*lite, {"stats"});
   CHECK(stats_before["conflicts"].get<int>() >= 1);
-  CHECK(stats_before["quarantined"] == 1);
   const json pull_a = pull_page(*lite, a), pull_b = pull_page(*lite, b);
-  CHECK(pull_a["changes"].empty());
-  CHECK(pull_b["changes"].size() == 3);
+  REQUIRE(pull_a["changes"].size() == 1);
+  CHECK(pull_a["changes"][0]["entity"] == "program");
+  CHECK(pull_a["quarantine"].size() == 1);
+  CHECK(pull_b["changes"].size() == 4);
   lite.reset();  // the SQLite server stops
 
   const json source = digests_json(sync::sqlite_table_digests(central));
@@ -89,6 +101,7 @@ TEST_CASE("admin migrate: an encrypted SQLite central store moves to PostgreSQL,
   CHECK(source["srv_feed"][0].get<int>() > 0);
   CHECK(source["audit"][0].get<int>() > 0);
   CHECK(source["srv_account"][0] == 1);
+  CHECK(source["program"][0] == 1);
   CHECK(report["keys"] == central + ".keys");
 
   // A second migrate into the same database is refused: nothing changed.
