@@ -97,7 +97,9 @@ void PgCluster::start(const std::vector<std::string>& as_user) {
     r = cmd({kBin + "pg_ctl", "-D", data, "-l", dir_ + "/server.log", "-w", "-t", "60", "-o",
              "-p " + std::to_string(port_) + " -k " + dir_ +
                  " -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off"
-                 " -c max_connections=200 -c shared_buffers=64MB",
+                 " -c max_connections=200 -c shared_buffers=64MB"
+                 // A standby may stream from it (initdb's pg_hba.conf lets 127.0.0.1 replicate).
+                 " -c wal_level=replica -c max_wal_senders=5",
              "start"});
     started_ = r.code == 0;
   }
