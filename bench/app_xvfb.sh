@@ -132,7 +132,7 @@ if [[ -z "$db" ]]; then
   if ((smoke)); then
     [[ -x "$ctl" ]] || { echo "app_xvfb: --smoke without DB needs $ctl" >&2; exit 2; }
     db="$work/smoke.db"
-    "$ctl" --db "$db" demo --patients 1000 --seed 1 >/dev/null
+    "$ctl" --db "$db" demo --plain --patients 1000 --seed 1 >/dev/null
   else
     echo "app_xvfb: give the database (10^6 patients for the bars)" >&2
     exit 2

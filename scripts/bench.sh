@@ -40,7 +40,7 @@ big="$data/demo$d6_patients.db"
 if [[ ! -f "$big" ]]; then
   echo "bench: generating $big ($d6_patients patients)…"
   rm -f "$big.partial"
-  "$ctl" --db "$big.partial" demo --patients "$d6_patients" --seed 1 >/dev/null
+  "$ctl" --db "$big.partial" demo --plain --patients "$d6_patients" --seed 1 >/dev/null
   mv "$big.partial" "$big"
 fi
 

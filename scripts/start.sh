@@ -9,7 +9,7 @@ scripts/setup.sh build
 if [[ "${1:-}" == "--demo" ]]; then
   shift
   db="${YIZHEN_DEMO_DB:-build/demo.db}"
-  [[ -f "$db" ]] || build/app/yizhenctl/yizhenctl --db "$db" demo --patients 500 --seed 1 >/dev/null
+  [[ -f "$db" ]] || build/app/yizhenctl/yizhenctl --db "$db" demo --plain --patients 500 --seed 1 >/dev/null
   if [[ -x build/app/yizhen/yizhen ]]; then
     exec build/app/yizhen/yizhen --db "$db" "$@"
   fi
@@ -19,7 +19,7 @@ if [[ -x build/app/yizhen/yizhen ]]; then
 fi
 # Built without the app (YIZHEN_BUILD_APP=OFF): the CLI on a demo database.
 db="${YIZHEN_DEMO_DB:-build/demo.db}"
-[[ -f "$db" ]] || build/app/yizhenctl/yizhenctl --db "$db" demo --patients 500 --seed 1 >/dev/null
+[[ -f "$db" ]] || build/app/yizhenctl/yizhenctl --db "$db" demo --plain --patients 500 --seed 1 >/dev/null
 build/app/yizhenctl/yizhenctl --db "$db" stats
 echo
 echo "Search demo: build/app/yizhenctl/yizhenctl --db $db patient search zhuoma"

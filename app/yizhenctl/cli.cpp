@@ -42,14 +42,10 @@ bool Context::make_database(NewDatabase how) const {
     yz::open_store(path);
     return true;
   }
-  if (how == NewDatabase::usual && !platform::passphrase_available()) {
-    yz::open_store(path);
-    std::cerr << "warning: " << path
-              << " was made WITHOUT encryption: no YIZHEN_PASSPHRASE and no terminal to ask on. Encrypt it with: "
-                 "yizhenctl --db "
-              << path << " encrypt (or make it with init --plain to say so)\n";
-    return true;
-  }
+  if (!platform::passphrase_available())
+    throw UsageError("passphrase", "a new database is encrypted (DESIGN.md §7): set YIZHEN_PASSPHRASE or run on a "
+                                   "terminal to choose the team passphrase; for a scratch database without one: "
+                                   "yizhenctl --db " + path + " init --plain");
   register_database_key(path, create_key_file(path, new_passphrase(path)));
   return true;
 }
@@ -64,7 +60,7 @@ std::string new_passphrase(const std::string& path) {
 
 Store Context::open_store() const {
   const std::string path = resolved_db();
-  make_database(NewDatabase::usual);
+  make_database(NewDatabase::encrypted);
   unlock(path);
   return yz::open_store(path);
 }

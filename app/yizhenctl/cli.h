@@ -24,17 +24,16 @@ struct Context {
   Lang language() const;
   std::string resolved_db() const;
   // Open (creating and migrating) the database: for verbs that write. A
-  // missing database is made as make_database(NewDatabase::usual) does.
+  // missing database is made as make_database(NewDatabase::encrypted) does.
   Store open_store() const;
   // Make the database at resolved_db() unless it exists (DESIGN.md §7):
-  //  - usual: encrypted under a new team passphrase (YIZHEN_PASSPHRASE, or
-  //    typed twice on the terminal); with neither to be had, plain, and a
-  //    warning on stderr says so and how to encrypt it (yizhenctl encrypt);
-  //  - encrypted: as usual, but no passphrase is UsageError (exit 2);
-  //  - plain: not encrypted (init --plain), no warning.
+  //  - encrypted: under a new team passphrase (YIZHEN_PASSPHRASE, or typed
+  //    twice on the terminal); with neither to be had, UsageError
+  //    "passphrase" (exit 2) that names `init --plain`, and nothing is made;
+  //  - plain: not encrypted (init --plain, demo --plain), on purpose.
   // An encrypted one has its key file and registered key (the database
   // itself is made when opened). Returns whether it made one.
-  enum class NewDatabase { usual, encrypted, plain };
+  enum class NewDatabase { encrypted, plain };
   bool make_database(NewDatabase how) const;
   // Open an existing database; StoreError (exit 3) when there is none, so
   // that a mistyped --db is reported instead of read as an empty database.

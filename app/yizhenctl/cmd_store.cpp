@@ -18,17 +18,15 @@ void add_store_commands(CLI::App& app, Context& ctx, int& exit_code) {
   auto encrypted = std::make_shared<bool>(false), plain = std::make_shared<bool>(false);
   auto* encrypt_flag = init->add_flag(
       "--encrypt", *encrypted,
-      "A new database must be encrypted: with no passphrase to be had, exit 2 (the default makes a plain one then, "
-      "with a warning)");
-  init->add_flag("--plain", *plain, "Make a new database without encryption")->excludes(encrypt_flag);
+      "The default, said out loud: refuse an existing plain database (yizhenctl encrypt converts one)");
+  init->add_flag("--plain", *plain, "Make a new database without encryption (a scratch or test database)")
+      ->excludes(encrypt_flag);
   init->callback([&, encrypted, plain] {
     exit_code = guarded(ctx, [&] {
       const std::string path = ctx.resolved_db();
       if (*encrypted && std::filesystem::exists(path) && !key_file_exists(path))
         throw UsageError("--encrypt", path + " exists and is plain (use yizhenctl encrypt)");
-      ctx.make_database(*plain       ? Context::NewDatabase::plain
-                        : *encrypted ? Context::NewDatabase::encrypted
-                                     : Context::NewDatabase::usual);
+      ctx.make_database(*plain ? Context::NewDatabase::plain : Context::NewDatabase::encrypted);
       Store store = ctx.open_store();
       emit(ctx,
            {{"db", store.path()},
@@ -45,9 +43,11 @@ void add_store_commands(CLI::App& app, Context& ctx, int& exit_code) {
   auto opts = std::make_shared<DemoOptions>();
   demo->add_option("--patients", opts->patients, "How many patients")->required()->check(CLI::Range(1, 10000000));
   demo->add_option("--seed", opts->seed, "Random seed (same seed, same data)");
-  demo->callback([&, opts] {
+  auto demo_plain = std::make_shared<bool>(false);
+  demo->add_flag("--plain", *demo_plain, "A new database is made without encryption (synthetic data only)");
+  demo->callback([&, opts, demo_plain] {
     exit_code = guarded(ctx, [&] {
-      ctx.make_database(Context::NewDatabase::usual);
+      ctx.make_database(*demo_plain ? Context::NewDatabase::plain : Context::NewDatabase::encrypted);
       ctx.unlock(ctx.resolved_db());
       const DemoCounts counts = generate_demo(ctx.resolved_db(), *opts);
       std::ostringstream text;

@@ -154,7 +154,9 @@ std::string record_area(HeldRecords& held, const std::string& entity, const std:
   };
   std::string area;
   if (entity == "program") return "";
-  if (entity == "team" || entity == "member" || entity == "device") return kTeamOnly;
+  // A coordinator's decision on a quarantined change (record_id its rid):
+  // in no area; its device alone finds it (changes_after).
+  if (entity == "team" || entity == "member" || entity == "device" || entity == "quarantine") return kTeamOnly;
   if (entity == "place") area = own("code");
   else if (entity == "clinic_day") area = own("place_code");
   else if (entity == "household" || entity == "patient") area = own("village_code");

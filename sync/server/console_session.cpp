@@ -8,6 +8,11 @@
 
 namespace yz::sync {
 
+SessionUse session_use(int64_t last_ms, int64_t now_ms, int64_t idle_ms) {
+  if (now_ms - last_ms > idle_ms) return SessionUse::expired;
+  return now_ms - last_ms > 30'000 ? SessionUse::touch : SessionUse::keep;
+}
+
 ConsoleToken new_console_token() {
   ConsoleToken t;
   t.token = random_token(32);

@@ -21,6 +21,13 @@ inline constexpr const char* kCsrfHeader = "X-CSRF-Token";
 // A session unused this long is over (sign in again).
 inline constexpr int64_t kConsoleIdleMs = 30 * 60'000;
 
+// What a request does to its session's last use (both central stores):
+// over (unused longer than idle_ms: the session ends), moved on to now (at
+// most every 30 s, so that a page's burst of requests is not a write
+// each), or left as it is.
+enum class SessionUse { expired, touch, keep };
+SessionUse session_use(int64_t last_ms, int64_t now_ms, int64_t idle_ms);
+
 struct ConsoleToken {
   std::string token;  // goes to the browser only, in the cookie
   std::string key;    // what the store keeps (token_key of the token)

@@ -36,6 +36,8 @@
 #include "sync/protocol/batch.h"
 #include "sync/protocol/crypto.h"
 #include "sync/server/central_rules.h"
+#include "sync/server/console_session.h"
+#include "sync/server/coordination.h"
 #include "sync/server/pg_central_store.h"
 #include "sync/server/pg_connection.h"
 #include "sync/server/pg_schema.h"
@@ -803,6 +805,76 @@ class PgCentralStore : public CentralStore {
     });
   }
 
+  // ---- the coordinators' decisions (coordination.h) -------------------------
+
+  json resolve_conflict(int64_t conflict_id, const std::string& value, const std::string& reason) override {
+    return coordinate([&](CoordinationSteps& s) { return yz::sync::resolve_conflict(s, conflict_id, value, reason); });
+  }
+  json correct_status(const std::string& entity, const std::string& id, const std::string& status,
+                      const std::string& reason) override {
+    return coordinate([&](CoordinationSteps& s) { return yz::sync::correct_status(s, entity, id, status, reason); });
+  }
+  json retry_quarantined(int64_t quarantine_id) override {
+    return coordinate([&](CoordinationSteps& s) { return yz::sync::retry_quarantined(s, quarantine_id); });
+  }
+  json discard_quarantined(int64_t quarantine_id, const std::string& reason) override {
+    return coordinate([&](CoordinationSteps& s) { return yz::sync::discard_quarantined(s, quarantine_id, reason); });
+  }
+
+  // ---- the console's sessions (console_session.h) ---------------------------
+
+  void open_console_session(const std::string& key, const std::string& account, const std::string& address,
+                            int64_t idle_ms) override {
+    const int64_t now = now_ms();
+    write([&](Connection& c) {
+      c.exec("DELETE FROM srv_console_session WHERE last_ms < $1", now - idle_ms);
+      c.exec("INSERT INTO srv_console_session (key, account_key, address, created_ms, last_ms) VALUES ($1, $2, $3, $4, $4)",
+             key, account_name_key(account_named(c, account)), address, now);
+    });
+  }
+
+  std::optional<AccountInfo> console_session(const std::string& key, int64_t idle_ms) override {
+    const int64_t now = now_ms();
+    auto c = pool_.take();
+    Result r = c->exec(
+        "SELECT s.last_ms, a.name, a.role, a.area FROM srv_console_session s JOIN srv_account a ON a.name_key = "
+        "s.account_key WHERE s.key = $1 AND a.disabled_ms IS NULL",
+        key);
+    if (r.rows() == 0) return std::nullopt;
+    switch (session_use(r.int64(0, 0), now, idle_ms)) {
+      case SessionUse::expired:
+        c->exec("DELETE FROM srv_console_session WHERE key = $1", key);
+        return std::nullopt;
+      case SessionUse::touch:
+        c->exec("UPDATE srv_console_session SET last_ms = greatest(last_ms, $1) WHERE key = $2", now, key);
+        break;
+      case SessionUse::keep: break;
+    }
+    return AccountInfo{r.text(0, 1), r.text(0, 2), r.text(0, 3), false};
+  }
+
+  void close_console_session(const std::string& key) override {
+    pool_.take()->exec("DELETE FROM srv_console_session WHERE key = $1", key);
+  }
+
+  void audit_console(const std::string& account, const std::string& address, const std::string& action,
+                     const std::string& entity, const std::string& record_id, const json& detail) override {
+    json d = detail.is_object() ? detail : json::object();
+    d["address"] = address;
+    write([&](Connection& c) {
+      audit(c, account.empty() ? std::string("console") : "console:" + account, action.c_str(), entity.c_str(),
+            record_id, d);
+    });
+  }
+
+  std::string record_area(const std::string& entity, const std::string& id) override {
+    if (!find_entity(entity)) return "";
+    auto c = pool_.take();
+    Held held(*c);
+    if (!held.held(entity, id)) return "";
+    return yz::sync::record_area(held, entity, id, nullptr);
+  }
+
   // ---- not on PostgreSQL yet ------------------------------------------------
 
   bool publish_program(const json&) override { throw not_here("publish programs"); }
@@ -822,12 +894,6 @@ class PgCentralStore : public CentralStore {
   }
   json undo_merge(const std::string&, const std::string&) override { throw not_here("undo merges"); }
   json merges(int) override { throw not_here("list merges"); }
-  json resolve_conflict(int64_t, const std::string&, const std::string&) override { throw not_here("resolve conflicts"); }
-  json correct_status(const std::string&, const std::string&, const std::string&, const std::string&) override {
-    throw not_here("correct statuses");
-  }
-  json retry_quarantined(int64_t) override { throw not_here("retry quarantined changes"); }
-  json discard_quarantined(int64_t, const std::string&) override { throw not_here("discard quarantined changes"); }
 
  private:
   static constexpr const char* kAdmin = "admin";
@@ -1046,6 +1112,113 @@ class PgCentralStore : public CentralStore {
     ApplyOutcome o = apply_change(c, change, date_of_ms(now_ms()), now_ms());
     if (o.status == ApplyOutcome::Status::quarantined) throw ValidationError(o.errors);
     pending_feed_.push_back({entity, id, team_id, ""});
+  }
+
+  // The coordinators' decisions (coordination.h) in one write transaction.
+  class Steps final : public CoordinationSteps {
+   public:
+    Steps(PgCentralStore& store, Connection& c) : s_(store), c_(c) {}
+    int64_t now_ms() override { return yz::sync::now_ms(); }
+    std::optional<ConflictRow> conflict(int64_t rid) override {
+      Result r = c_.exec(
+          "SELECT rid, entity, record_id, field, kept_value, kept_hlc, other_value, other_hlc, at_ms, "
+          "coalesce(resolved_ms, 0), resolution FROM conflict WHERE rid = $1 FOR UPDATE",
+          rid);
+      if (r.rows() == 0) return std::nullopt;
+      ConflictRow row;
+      row.rid = r.int64(0, 0);
+      row.entity = r.text(0, 1);
+      row.record_id = r.text(0, 2);
+      row.field = r.text(0, 3);
+      row.kept_value = json::parse(r.text(0, 4), nullptr, false);
+      row.kept_hlc = r.text(0, 5);
+      row.other_value = json::parse(r.text(0, 6), nullptr, false);
+      row.other_hlc = r.text(0, 7);
+      row.at_ms = r.int64(0, 8);
+      row.resolved_ms = r.int64(0, 9);
+      if (!r.null(0, 10)) row.resolution = json::parse(r.text(0, 10), nullptr, false);
+      return row;
+    }
+    std::optional<QuarantineRow> quarantine(int64_t rid) override {
+      Result r = c_.exec(
+          "SELECT rid, entity, record_id, batch_id, device_id, errors, change, at_ms, coalesce(outcome, ''), "
+          "coalesce(note, ''), coalesce(resolved_ms, 0) FROM quarantine WHERE rid = $1 FOR UPDATE",
+          rid);
+      if (r.rows() == 0) return std::nullopt;
+      QuarantineRow row;
+      row.rid = r.int64(0, 0);
+      row.entity = r.text(0, 1);
+      row.record_id = r.text(0, 2);
+      row.batch_id = r.text(0, 3);
+      row.device_id = r.text(0, 4);
+      row.errors = json::parse(r.text(0, 5), nullptr, false);
+      row.change = r.null(0, 6) ? json(nullptr) : json::parse(r.text(0, 6), nullptr, false);
+      row.at_ms = r.int64(0, 7);
+      row.outcome = r.text(0, 8);
+      row.note = r.text(0, 9);
+      row.resolved_ms = r.int64(0, 10);
+      return row;
+    }
+    void close_conflict(int64_t rid, const json& resolution) override {
+      c_.exec("UPDATE conflict SET resolved_ms = coalesce(resolved_ms, $1), resolution = $2 WHERE rid = $3", now_ms(),
+              resolution.dump(), rid);
+    }
+    void close_quarantine(const QuarantineRow& q, const std::string& outcome, const std::string& note,
+                          bool earlier_too) override {
+      c_.exec("UPDATE quarantine SET resolved_ms = $1, outcome = $2, note = $3 WHERE batch_id = $4 AND entity = $5 "
+              "AND record_id = $6 AND resolved_ms IS NULL",
+              now_ms(), outcome, note.empty() ? Param() : Param(note), q.batch_id, q.entity, q.record_id);
+      if (earlier_too)
+        c_.exec("UPDATE quarantine SET resolved_ms = $1, outcome = 'accepted' WHERE entity = $2 AND record_id = $3 "
+                "AND resolved_ms IS NULL",
+                now_ms(), q.entity, q.record_id);
+      // The decision to the end of the feed, where its device's next pull finds it.
+      s_.pending_feed_.push_back({"quarantine", std::to_string(q.rid), "", ""});
+    }
+    std::optional<json> read(const EntitySpec& spec, const std::string& id) override { return read_change(c_, spec, id); }
+    void update(const std::string& entity, const std::string& id, const json& fields) override {
+      s_.server_change(c_, entity.c_str(), id, fields, "", false);
+    }
+    std::optional<DeviceInfo> device(const std::string& device_id) override {
+      return find_device(c_, "device_id", device_id);
+    }
+    ApplyOutcome apply_as(const DeviceInfo& device, const json& kept) override {
+      const int64_t now = now_ms();
+      ApplyOutcome refused;
+      refused.status = ApplyOutcome::Status::quarantined;
+      Held held(c_);
+      if (auto e = authorize_change(held, device, kept, s_.server_id_)) {
+        refused.errors.push_back(*e);
+        return refused;
+      }
+      json change = kept;
+      if (auto e = rebase_stamps(change, device.device_id, 0, now + kClockAheadMs)) {
+        refused.errors.push_back(*e);
+        return refused;
+      }
+      ApplyOutcome o = apply_change(c_, change, date_of_ms(now), now);
+      if (o.status == ApplyOutcome::Status::quarantined) return o;
+      if (!o.max_hlc.empty()) s_.observe(c_, o.max_hlc);
+      if (o.status != ApplyOutcome::Status::unchanged) s_.pending_feed_.push_back({o.entity, o.id, device.team_id, ""});
+      return o;
+    }
+    void audit(const char* action, const char* entity, const std::string& record_id, const json& detail) override {
+      s_.audit(c_, kAdmin, action, entity, record_id, detail);
+    }
+
+   private:
+    PgCentralStore& s_;
+    Connection& c_;
+  };
+
+  template <class Fn>
+  json coordinate(Fn&& fn) {
+    json out;
+    write([&](Connection& c) {
+      Steps steps(*this, c);
+      out = fn(steps);
+    });
+    return out;
   }
 
   // A pull is a contact too, written at most once a minute per device.

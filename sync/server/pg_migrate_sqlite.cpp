@@ -99,6 +99,8 @@ const std::vector<CopiedTable>& copied_tables() {
                    columns({"merge_id:t", "entity:t", "record_id:t", "field:t", "was:t", "set_to:t"}),
                    {"merge_id", "entity", "record_id", "field"}, ""});
     out.push_back({"srv_place_reconcile", columns({"provisional:t", "official:t", "at_ms:i"}), {"provisional"}, ""});
+    out.push_back({"srv_console_session",
+                   columns({"key:t", "account_key:t", "address:t", "created_ms:i", "last_ms:i"}), {"key"}, ""});
     return out;
   }();
   return all;
@@ -106,7 +108,7 @@ const std::vector<CopiedTable>& copied_tables() {
 
 // SQLite tables deliberately not copied (the header says why).
 const std::set<std::string> kLeftBehind = {"settings",   "outbox",   "outbox_pending_count", "sync_batch",
-                                           "patient_key", "ref_place", "srv_console_session",  "sqlite_sequence"};
+                                           "patient_key", "ref_place", "sqlite_sequence"};
 
 std::string shortest(double v) {
   char buf[64];

@@ -7,13 +7,12 @@
 // (every device's cursor stays valid: its next pull continues where it
 // was), batches and their receipts (a replayed batch gets its stored
 // receipt), conflicts, quarantine, the audit trail with its hash chain,
-// published programs, merges and reconciled places. The server's id, its
+// published programs, merges, reconciled places and console sessions. The server's id, its
 // clock and the public half of its receipt key go to srv_meta; the key file
 // itself stays beside the SQLite database (start the PostgreSQL server with
 // --keys pointing at it).
 //
-// Left behind on purpose: console sessions (coordinators sign in again), the
-// patient search index (PostgreSQL keeps none), the compiled-in reference
+// Left behind on purpose: the patient search index (PostgreSQL keeps none), the compiled-in reference
 // places, and a device's own sync tables (outbox, sync_batch), which a
 // central store never fills. A table the copy does not know that holds
 // rows stops the migration (nothing is lost silently).

@@ -70,13 +70,20 @@ CREATE TABLE srv_account (
   return sql;
 }
 
-// v2: what the SQLite store keeps beside the records, so that `admin
+// Version 2: the coordinators' console sessions (console_session.h): the
+// hash of the cookie's token, whose account, from where, last used.
+std::string v2() {
+  return "CREATE TABLE srv_console_session (key TEXT PRIMARY KEY, account_key TEXT NOT NULL, address TEXT NOT NULL, "
+         "created_ms BIGINT NOT NULL, last_ms BIGINT NOT NULL);";
+}
+
+// v3: what the SQLite store keeps beside the records, so that `admin
 // migrate` (pg_migrate_sqlite.h) loses nothing: published screening
 // programs (fed to devices as entity "program", id "ID@VERSION"), the
 // coordinators' patient merges and the moves each made (for undo), and the
 // provisional places reconciled with official ones; the same columns as on
 // SQLite.
-std::string v2() {
+std::string v3() {
   return R"SQL(
 CREATE TABLE program (
   id TEXT NOT NULL, version BIGINT NOT NULL CHECK (version >= 1), definition TEXT NOT NULL,
@@ -100,6 +107,7 @@ struct Migration {
 const Migration kMigrations[] = {
     {1, v1},
     {2, v2},
+    {3, v3},
 };
 
 // Serialises migrations of servers starting at once.

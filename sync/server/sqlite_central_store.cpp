@@ -43,6 +43,8 @@
 #include "sync/protocol/crypto.h"
 #include "sync/server/central_rules.h"
 #include "sync/server/central_store.h"
+#include "sync/server/console_session.h"
+#include "sync/server/coordination.h"
 #include "sync/server/teams.h"
 
 namespace yz::sync {
@@ -934,12 +936,12 @@ class SqliteCentralStore : public CentralStore {
     const int64_t last = st.getColumn(0).getInt64();
     AccountInfo who{st.getColumn(1).getString(), st.getColumn(2).getString(), st.getColumn(3).getString(), false};
     st.reset();
-    if (now - last > idle_ms) {
+    const SessionUse use = session_use(last, now, idle_ms);
+    if (use == SessionUse::expired) {
       close_console_session(key);
       return std::nullopt;
     }
-    // Moved on at most every 30 s: a page's burst of requests is not a write each.
-    if (now - last > 30'000) {
+    if (use == SessionUse::touch) {
       std::lock_guard lock(mu_);
       SQLite::Statement up(store_.db(), "UPDATE srv_console_session SET last_ms = max(last_ms, ?) WHERE key = ?");
       up.bind(1, now);
@@ -1145,119 +1147,92 @@ class SqliteCentralStore : public CentralStore {
   }
 
   json resolve_conflict(int64_t conflict_id, const std::string& value, const std::string& reason) override {
-    const std::string why = trim(reason);
-    std::lock_guard lock(mu_);
-    json out;
-    store_.transact_synced([&](SQLite::Database& db) {
-      const auto c = conflict_row(db, conflict_id);
-      if (!c)
-        throw CentralError(404, "no_conflict", "no conflict " + std::to_string(conflict_id) + " (see admin conflicts)");
-      if (c->resolved_ms != 0)
-        throw CentralError(409, "closed", "conflict " + std::to_string(conflict_id) + " was closed at " +
-                                              datetime_of_ms(c->resolved_ms) + " (" +
-                                              (c->resolution.is_object() ? c->resolution.value("by", std::string("?")) : std::string("?")) + ")");
-      out = set_field_here(db, c->entity, c->record_id, c->field, value, why);
-      json resolution = {{"by", kAdmin}, {"value", out["value"]}, {"hlc", out["hlc"]}};
-      if (!why.empty()) resolution["reason"] = why;
-      close_conflict(db, conflict_id, resolution, now_ms());
-      json detail = {{"verb", "resolve"}, {"entity", c->entity}, {"record_id", c->record_id}, {"field", c->field}};
-      if (out.contains("from")) detail.update({{"from", out["from"]}, {"to", out["value"]}});
-      if (!why.empty()) detail["reason"] = why;
-      audit(db, kAdmin, "update", "conflict", std::to_string(conflict_id), detail);
-      out["conflict_id"] = conflict_id;
-    });
-    return out;
+    return coordinate([&](CoordinationSteps& s) { return yz::sync::resolve_conflict(s, conflict_id, value, reason); });
   }
 
   json correct_status(const std::string& entity, const std::string& id, const std::string& status,
                       const std::string& reason) override {
-    if (entity != "referral" && entity != "follow_up")
-      throw CentralError(400, "bad_entity", "ENTITY: referral or follow_up, not \"" + entity + "\"");
-    const std::string why = trim(reason);
-    if (why.empty()) throw CentralError(400, "reason_required", "--reason: required to correct a status");
-    std::lock_guard lock(mu_);
-    json out;
-    store_.transact_synced([&](SQLite::Database& db) {
-      out = set_field_here(db, entity, id, "status", status, why);
-      audit(db, kAdmin, "update", entity.c_str(), id,
-            {{"verb", "correct-status"}, {"field", "status"}, {"from", out.value("from", json())}, {"to", out["value"]},
-             {"reason", why}});
-    });
-    return out;
+    return coordinate([&](CoordinationSteps& s) { return yz::sync::correct_status(s, entity, id, status, reason); });
   }
 
   json retry_quarantined(int64_t quarantine_id) override {
-    std::lock_guard lock(mu_);
-    json out;
-    store_.transact_synced([&](SQLite::Database& db) {
-      const QuarantineRow q = open_quarantine_row(db, quarantine_id);
-      const std::string qid = "quarantine " + std::to_string(quarantine_id);
-      if (!q.change.is_object() || q.change.contains("truncated_from_bytes"))
-        throw CentralError(409, "not_kept", qid + " kept only part of its change (over 4 KiB): the device must send it again");
-      const auto device = find_device(db, "device_id", q.device_id);
-      if (!device) throw CentralError(409, "no_device", qid + " came from device " + q.device_id + ", no longer enrolled");
-      auto refused = [&](const FieldError& e) {
-        return CentralError(409, "still_refused", qid + " is still refused: " + e.message(Lang::en));
-      };
-      const int64_t now = now_ms();
-      // Authorised and bounded as if its device sent it now.
-      if (auto e = authorize(db, *device, q.change)) throw refused(*e);
-      json change = q.change;
-      if (auto e = rebase_stamps(change, device->device_id, 0, now + kClockAheadMs)) throw refused(*e);
-      ChangeApplier applier(db, date_of_ms(now), now);
-      ApplyOutcome o = applier.apply(change);
-      applier.release();
-      if (o.status == ApplyOutcome::Status::quarantined) throw refused(o.errors.front());
-      if (auto h = Hlc::parse(o.max_hlc)) store_.observe(*h);
-      if (o.status != ApplyOutcome::Status::unchanged) {
-        const bool inserted = o.status == ApplyOutcome::Status::inserted && change.contains("fields");
-        feed(db, o.entity, o.id, device->team_id, "", inserted ? &change["fields"] : nullptr);
-      }
-      close_quarantine(db, q.batch_id, q.entity, q.record_id, "retried", "", now);
-      resolve_quarantine(db, o.entity, o.id, now);  // earlier rows of the same record
-      feed_outcome(db, quarantine_id);
-      release();
-      const char* status = o.status == ApplyOutcome::Status::inserted  ? "inserted"
-                           : o.status == ApplyOutcome::Status::updated ? "updated"
-                                                                        : "unchanged";
-      audit(db, kAdmin, "update", "quarantine", std::to_string(quarantine_id),
-            {{"verb", "retry"}, {"entity", q.entity}, {"record_id", q.record_id}, {"device_id", q.device_id},
-             {"status", status}});
-      out = {{"quarantine_id", quarantine_id}, {"entity", q.entity}, {"id", q.record_id}, {"outcome", "retried"},
-             {"status", status}};
-    });
-    return out;
+    return coordinate([&](CoordinationSteps& s) { return yz::sync::retry_quarantined(s, quarantine_id); });
   }
 
   json discard_quarantined(int64_t quarantine_id, const std::string& reason) override {
-    const std::string why = trim(reason);
-    if (why.empty()) throw CentralError(400, "reason_required", "--reason: required to discard a quarantined change");
-    std::lock_guard lock(mu_);
-    json out;
-    store_.transact_synced([&](SQLite::Database& db) {
-      const QuarantineRow q = open_quarantine_row(db, quarantine_id);
-      close_quarantine(db, q.batch_id, q.entity, q.record_id, "discarded", why, now_ms());
-      feed_outcome(db, quarantine_id);
-      release();
-      audit(db, kAdmin, "update", "quarantine", std::to_string(quarantine_id),
-            {{"verb", "discard"}, {"entity", q.entity}, {"record_id", q.record_id}, {"device_id", q.device_id},
-             {"reason", why}});
-      out = {{"quarantine_id", quarantine_id}, {"entity", q.entity}, {"id", q.record_id}, {"outcome", "discarded"},
-             {"reason", why}};
-    });
-    return out;
+    return coordinate([&](CoordinationSteps& s) { return yz::sync::discard_quarantined(s, quarantine_id, reason); });
   }
 
  private:
-  // The open quarantine row `rid`, or CentralError 404 / 409 closed.
-  static QuarantineRow open_quarantine_row(SQLite::Database& db, int64_t rid) {
-    auto q = quarantine_row(db, rid);
-    if (!q) throw CentralError(404, "no_quarantine", "no quarantine row " + std::to_string(rid) + " (see admin quarantine)");
-    if (q->resolved_ms != 0)
-      throw CentralError(409, "closed", "quarantine row " + std::to_string(rid) + " was closed (" +
-                                            (q->outcome.empty() ? "accepted" : q->outcome) + ") at " +
-                                            datetime_of_ms(q->resolved_ms));
-    return *q;
+  // The coordinators' decisions (coordination.h) in one synced transaction
+  // of this store.
+  class Steps final : public CoordinationSteps {
+   public:
+    Steps(SqliteCentralStore& store, SQLite::Database& db) : s_(store), db_(db) {}
+    int64_t now_ms() override { return yz::sync::now_ms(); }
+    std::optional<ConflictRow> conflict(int64_t rid) override { return conflict_row(db_, rid); }
+    std::optional<QuarantineRow> quarantine(int64_t rid) override { return quarantine_row(db_, rid); }
+    void close_conflict(int64_t rid, const json& resolution) override {
+      yz::close_conflict(db_, rid, resolution, now_ms());
+    }
+    void close_quarantine(const QuarantineRow& q, const std::string& outcome, const std::string& note,
+                          bool earlier_too) override {
+      yz::close_quarantine(db_, q.batch_id, q.entity, q.record_id, outcome, note, now_ms());
+      if (earlier_too) resolve_quarantine(db_, q.entity, q.record_id, now_ms());
+      s_.feed_outcome(db_, q.rid);
+      s_.release();
+    }
+    std::optional<json> read(const EntitySpec& spec, const std::string& id) override {
+      return read_change(db_, spec, id);
+    }
+    void update(const std::string& entity, const std::string& id, const json& fields) override {
+      s_.update_here(db_, entity, id, fields);
+    }
+    std::optional<DeviceInfo> device(const std::string& device_id) override {
+      return find_device(db_, "device_id", device_id);
+    }
+    ApplyOutcome apply_as(const DeviceInfo& device, const json& kept) override {
+      const int64_t now = now_ms();
+      ApplyOutcome refused;
+      refused.status = ApplyOutcome::Status::quarantined;
+      if (auto e = s_.authorize(db_, device, kept)) {
+        refused.errors.push_back(*e);
+        return refused;
+      }
+      json change = kept;
+      if (auto e = rebase_stamps(change, device.device_id, 0, now + kClockAheadMs)) {
+        refused.errors.push_back(*e);
+        return refused;
+      }
+      ChangeApplier applier(db_, date_of_ms(now), now);
+      ApplyOutcome o = applier.apply(change);
+      applier.release();
+      if (o.status == ApplyOutcome::Status::quarantined) return o;
+      if (auto h = Hlc::parse(o.max_hlc)) s_.store_.observe(*h);
+      if (o.status != ApplyOutcome::Status::unchanged) {
+        const bool inserted = o.status == ApplyOutcome::Status::inserted && change.contains("fields");
+        s_.feed(db_, o.entity, o.id, device.team_id, "", inserted ? &change["fields"] : nullptr);
+      }
+      return o;
+    }
+    void audit(const char* action, const char* entity, const std::string& record_id, const json& detail) override {
+      s_.audit(db_, kAdmin, action, entity, record_id, detail);
+    }
+
+   private:
+    SqliteCentralStore& s_;
+    SQLite::Database& db_;
+  };
+
+  template <class Fn>
+  json coordinate(Fn&& fn) {
+    std::lock_guard lock(mu_);
+    json out;
+    store_.transact_synced([&](SQLite::Database& db) {
+      Steps steps(*this, db);
+      out = fn(steps);
+    });
+    return out;
   }
 
   // Moves the decision on quarantine row `rid` to the end of the feed, where
@@ -1269,44 +1244,6 @@ class SqliteCentralStore : public CentralStore {
     auto& ins = cached(db, "INSERT INTO srv_feed (entity, record_id, area, team_id) VALUES ('quarantine', ?, '-', NULL)");
     ins.bind(1, std::to_string(rid));
     ins.exec();
-  }
-
-  // A coordinator's edit of one field of a held record (resolve,
-  // correct-status): `value` as typed (JSON for list and object fields),
-  // made through update_here like every server change. A status moved where
-  // its transition table does not go needs `reason`. {"entity", "id",
-  // "field", "value" (as stored), "hlc", "from" (statuses only)}.
-  json set_field_here(SQLite::Database& db, const std::string& entity, const std::string& id,
-                      const std::string& field, const std::string& value, const std::string& reason) {
-    const EntitySpec* spec = find_entity(entity);
-    const FieldSpec* f = spec ? spec->field(field) : nullptr;
-    if (!f || !f->editable || spec->append_only)
-      throw CentralError(400, "not_editable", field + " of a " + entity + " cannot change");
-    const std::optional<json> held = read_change(db, *spec, id);
-    if (!held) throw CentralError(404, "not_found", "no " + entity + " " + id);
-    if ((*held)["deleted"] == true) throw CentralError(409, "deleted", entity + " " + id + " was deleted");
-    json typed = value;
-    if (is_json_type(f->type)) {
-      typed = json::parse(value, nullptr, false);
-      if (typed.is_discarded()) throw ValidationError(FieldError{field, "bad_type", {"JSON"}});
-    }
-    json out = {{"entity", entity}, {"id", id}, {"field", field}};
-    if (f->status) {
-      const json& from = (*held)["fields"][field];
-      const auto& known = statuses_of(entity);
-      const bool is_status = std::find(known.begin(), known.end(), value) != known.end();
-      if (from.is_string() && is_status && from != value && !transition_allowed(entity, from.get<std::string>(), value) &&
-          reason.empty())
-        throw CentralError(400, "reason_required",
-                           "--reason: required to move a " + entity + "'s status from " + from.get<std::string>() +
-                               " to " + value + ", which its transition table does not allow");
-      out["from"] = from;
-    }
-    update_here(db, entity, id, {{field, typed}});
-    const json after = read_change(db, *spec, id).value_or(json::object());
-    out["value"] = after.contains("fields") ? after["fields"].value(field, json()) : json();
-    out["hlc"] = after.contains("stamps") ? after["stamps"].value(field, std::string()) : std::string();
-    return out;
   }
 
   // The record as a change (fields, stamps, bases), or nullopt.

@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "tests/support/plain_db.h"
 #include "tests/support/process.h"
 
 namespace yz_cli_test {
@@ -17,6 +18,8 @@ inline yz::test::RunResult ctl(const std::string& db, std::vector<std::string> a
   args.insert(args.begin(), {YIZHENCTL, "--db", db});
   return yz::test::run(args);
 }
+
+using yz::test::plain_db;
 
 // `yizhenctl stats --json` of `db`, which must succeed.
 inline nlohmann::json stats(const std::string& db) {

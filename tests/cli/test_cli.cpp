@@ -29,7 +29,7 @@ const char* kIdNumber = "540102198503020020";
 
 TEST_CASE("init creates the database and reports the device id") {
   TempDir dir;
-  auto r = ctl(dir.file("a.db"), {"init", "--json"});
+  auto r = ctl(dir.file("a.db"), {"init", "--plain", "--json"});
   REQUIRE(r.code == 0);
   const json j = json::parse(r.out);
   CHECK(yz::is_uuid(j["device_id"].get<std::string>()));
@@ -41,7 +41,7 @@ TEST_CASE("init creates the database and reports the device id") {
 
 TEST_CASE("patient add, show and search with a Chinese name and a 身份证 number") {
   TempDir dir;
-  const std::string db = dir.file("p.db");
+  const std::string db = plain_db(dir.file("p.db"));
   auto add = ctl(db, {"patient", "add", "--name", "卓玛", "--sex", "F", "--id-number", kIdNumber, "--phone",
                       "139 0891 2345", "--village", "540102001001", "--ethnicity", "04"});
   REQUIRE_MESSAGE(add.code == 0, add.err);
@@ -74,7 +74,7 @@ TEST_CASE("patient add, show and search with a Chinese name and a 身份证 numb
 
 TEST_CASE("patient add with an age estimates the birth date") {
   TempDir dir;
-  const std::string db = dir.file("p.db");
+  const std::string db = plain_db(dir.file("p.db"));
   auto add = ctl(db, {"--json", "patient", "add", "--name", "扎西顿珠", "--sex", "M", "--age", "67"});
   REQUIRE_MESSAGE(add.code == 0, add.err);
   const std::string id = json::parse(add.out)["id"];
@@ -86,7 +86,7 @@ TEST_CASE("patient add with an age estimates the birth date") {
 TEST_CASE("bad input exits 2 with one line naming the field, and writes nothing") {
   TempDir dir;
   const std::string db = dir.file("bad.db");
-  REQUIRE(ctl(db, {"init"}).code == 0);
+  REQUIRE(ctl(db, {"init", "--plain"}).code == 0);
   const json before = stats(db);
 
   struct Case {
@@ -123,7 +123,7 @@ TEST_CASE("bad input exits 2 with one line naming the field, and writes nothing"
 
 TEST_CASE("errors can be in Chinese") {
   TempDir dir;
-  auto r = ctl(dir.file("zh.db"), {"--lang", "zh", "patient", "add", "--name", "卓玛", "--sex", "F", "--id-number",
+  auto r = ctl(plain_db(dir.file("zh.db")), {"--lang", "zh", "patient", "add", "--name", "卓玛", "--sex", "F", "--id-number",
                                    "540102198503020021"});
   CHECK(r.code == 2);
   CHECK(r.err.find("身份证号") != std::string::npos);
@@ -132,7 +132,7 @@ TEST_CASE("errors can be in Chinese") {
 
 TEST_CASE("patient show of an unknown id exits 1") {
   TempDir dir;
-  REQUIRE(ctl(dir.file("u.db"), {"init"}).code == 0);
+  REQUIRE(ctl(dir.file("u.db"), {"init", "--plain"}).code == 0);
   auto r = ctl(dir.file("u.db"), {"patient", "show", "0190f1a2-0000-7000-8000-000000000000"});
   CHECK(r.code == 1);
   CHECK(lines(r.err) == 1);
@@ -153,7 +153,7 @@ TEST_CASE("reading verbs refuse a database that does not exist, and create none"
 
 TEST_CASE("stats --json has one key per record kind and the pending count") {
   TempDir dir;
-  const std::string db = dir.file("s.db");
+  const std::string db = plain_db(dir.file("s.db"));
   REQUIRE(ctl(db, {"patient", "add", "--name", "热依汗古丽", "--sex", "F", "--age", "34"}).code == 0);
   const json s = stats(db);
   for (const char* k : {"team", "member", "device", "place", "clinic_day", "patient", "household", "encounter",
@@ -167,7 +167,7 @@ TEST_CASE("stats --json has one key per record kind and the pending count") {
 
 TEST_CASE("audit verify finds an audit row changed behind the store's back (exit 3, the row named)") {
   TempDir dir;
-  const std::string db = dir.file("a.db");
+  const std::string db = plain_db(dir.file("a.db"));
   REQUIRE(ctl(db, {"patient", "add", "--name", "次仁", "--sex", "M", "--age", "50"}).code == 0);
   REQUIRE(ctl(db, {"patient", "add", "--name", "卓玛", "--sex", "F", "--age", "40"}).code == 0);
   auto ok = ctl(db, {"audit", "verify", "--json"});
@@ -188,10 +188,10 @@ TEST_CASE("audit verify finds an audit row changed behind the store's back (exit
 
 TEST_CASE("demo is deterministic by seed and fills every record kind") {
   TempDir dir;
-  auto a = ctl(dir.file("a.db"), {"demo", "--patients", "50", "--seed", "7"});
+  auto a = ctl(dir.file("a.db"), {"demo", "--plain", "--patients", "50", "--seed", "7"});
   REQUIRE_MESSAGE(a.code == 0, a.err);
-  REQUIRE(ctl(dir.file("b.db"), {"demo", "--patients", "50", "--seed", "7"}).code == 0);
-  REQUIRE(ctl(dir.file("c.db"), {"demo", "--patients", "50", "--seed", "8"}).code == 0);
+  REQUIRE(ctl(dir.file("b.db"), {"demo", "--plain", "--patients", "50", "--seed", "7"}).code == 0);
+  REQUIRE(ctl(dir.file("c.db"), {"demo", "--plain", "--patients", "50", "--seed", "8"}).code == 0);
   const json sa = stats(dir.file("a.db")), sb = stats(dir.file("b.db")), sc = stats(dir.file("c.db"));
   CHECK(sa == sb);
   CHECK(sa["patient"] == 50);
@@ -208,6 +208,7 @@ TEST_CASE("demo is deterministic by seed and fills every record kind") {
 
 TEST_CASE("a failed enrollment says to enroll again, never that this laptop will sync by itself") {
   TempDir dir;
+  plain_db(dir.file("a.db"));
   // Nothing listens on port 1 of the loopback: the connection is refused.
   for (const char* lang : {"en", "zh"}) {
     auto r = ctl(dir.file("a.db"), {"--lang", lang, "enroll", "--server", "http://127.0.0.1:1", "--code", "K7Q2-9XM4"});

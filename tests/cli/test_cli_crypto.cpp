@@ -33,7 +33,7 @@ bool folder_contains(const std::string& dir, const std::string& needle) {
 TEST_CASE("yizhenctl encrypt turns a plain database into an encrypted one with nothing lost") {
   yz::test::TempDir dir;
   const std::string db = dir.file("field.db");
-  REQUIRE(ctl(db, {"demo", "--patients", "60", "--seed", "5"}).code == 0);
+  REQUIRE(ctl(db, {"demo", "--plain", "--patients", "60", "--seed", "5"}).code == 0);
   REQUIRE(ctl(db, {"patient", "add", "--name", kName, "--sex", "F", "--id-number", kId}).code == 0);
   const auto before = ctl(db, {"stats", "--json"});
   REQUIRE(before.code == 0);
@@ -93,7 +93,7 @@ TEST_CASE("yizhenctl init --encrypt makes a database that is encrypted from its 
   CHECK(ctl_pass("pass", db, {"patient", "search", "jinsique"}).out.find(kId) != std::string::npos);
 }
 
-TEST_CASE("yizhenctl init makes an encrypted database unless --plain, and says so when it cannot") {
+TEST_CASE("yizhenctl makes every new database encrypted unless --plain, and refuses when no passphrase can be had") {
   yz::test::TempDir dir;
   // A passphrase to be had: encrypted, with no flag.
   const auto enc = ctl_pass("pass", dir.file("a.db"), {"init", "--json"});
@@ -109,19 +109,25 @@ TEST_CASE("yizhenctl init makes an encrypted database unless --plain, and says s
   CHECK(plain.err.empty());
   CHECK_FALSE(std::filesystem::exists(dir.file("b.db.key")));
 
-  // Neither a passphrase nor a terminal (the tests run without one): plain,
-  // and a warning that says how to encrypt it. Another verb making a new
-  // database behaves the same.
+  // Neither a passphrase nor a terminal (the tests run without one): exit 2,
+  // one line that names the way out (--plain), and nothing made. Another
+  // verb that would make a new database behaves the same.
   for (const auto& args : {std::vector<std::string>{"init", "--json"},
-                           std::vector<std::string>{"patient", "add", "--name", "次仁", "--sex", "M", "--age", "50"}}) {
+                           std::vector<std::string>{"patient", "add", "--name", "次仁", "--sex", "M", "--age", "50"},
+                           std::vector<std::string>{"demo", "--patients", "5"}}) {
     const std::string db = dir.file(args[0] + ".db");
     const auto r = ctl(db, args);
-    REQUIRE(r.code == 0);
+    CHECK(r.code == 2);
     CHECK(lines(r.err) == 1);
-    CHECK(r.err.find("WITHOUT encryption") != std::string::npos);
-    CHECK(r.err.find("encrypt") != std::string::npos);
+    CHECK(r.err.find("YIZHEN_PASSPHRASE") != std::string::npos);
+    CHECK(r.err.find("init --plain") != std::string::npos);
+    CHECK_FALSE(std::filesystem::exists(db));
     CHECK_FALSE(std::filesystem::exists(db + ".key"));
   }
+  const auto demo = ctl(dir.file("demo.db"), {"demo", "--plain", "--patients", "5"});  // synthetic data, on purpose
+  CHECK(demo.code == 0);
+  CHECK(demo.err.empty());
+  CHECK_FALSE(std::filesystem::exists(dir.file("demo.db.key")));
 
   CHECK(ctl(dir.file("c.db"), {"init", "--plain", "--encrypt"}).code == 2);  // one or the other
   CHECK_FALSE(std::filesystem::exists(dir.file("c.db")));

@@ -29,7 +29,7 @@ struct Db {
   std::string path = dir.file("c.db");
   std::vector<std::string> patients, follow_ups;
   Db() {
-    REQUIRE(ctl(path, {"init"}).code == 0);
+    REQUIRE(ctl(path, {"init", "--plain"}).code == 0);
     const std::vector<std::pair<int, int>> bp{{185, 100}, {150, 92}, {118, 72}};
     for (size_t i = 0; i < bp.size(); ++i) {
       auto add = ctl(path, {"patient", "add", "--name", "卓玛", "--sex", "F", "--age", "52", "--village",

@@ -15,7 +15,7 @@ using namespace yz_cli_test;
 TEST_CASE("Hole 11: names with control characters, direction overrides or nothing visible are refused, --age 1e2 too") {
   TempDir dir;
   const std::string db = dir.file("c.db");
-  REQUIRE(ctl(db, {"init"}).code == 0);
+  REQUIRE(ctl(db, {"init", "--plain"}).code == 0);
   auto add = [&](const std::string& name, const std::string& age = "52") {
     return ctl(db, {"patient", "add", "--name", name, "--sex", "F", "--age", age, "--village", "540102001001"});
   };
@@ -41,7 +41,7 @@ TEST_CASE("Hole 11: names with control characters, direction overrides or nothin
 TEST_CASE("Hole 10: CSV cells beginning with = + - @ tab or CR are neutralised") {
   TempDir dir;
   const std::string db = dir.file("c.db");
-  REQUIRE(ctl(db, {"init"}).code == 0);
+  REQUIRE(ctl(db, {"init", "--plain"}).code == 0);
   for (const char* name : {"=HYPERLINK(\"http://x.invalid\",\"点我\")", "+1+2", "-3+4", "@SUM(A1)"}) {
     auto r = ctl(db, {"patient", "add", "--name", name, "--sex", "F", "--age", "40", "--village", "540102001001"});
     REQUIRE_MESSAGE(r.code == 0, r.err);

@@ -41,7 +41,7 @@ long long pending(const std::string& db) {
 
 TEST_CASE("patient edit changes the fields given and syncs like any change") {
   TempDir dir;
-  const std::string db = dir.file("e.db");
+  const std::string db = plain_db(dir.file("e.db"));
   const std::string id = add(db, {"--name", "卓玛", "--sex", "F", "--age", "40", "--phone", "13908912345"});
   const long long before = pending(db);
 
@@ -90,7 +90,7 @@ TEST_CASE("patient edit changes the fields given and syncs like any change") {
 
 TEST_CASE("patient edit refuses bad input with one line naming the field, and changes nothing") {
   TempDir dir;
-  const std::string db = dir.file("bad.db");
+  const std::string db = plain_db(dir.file("bad.db"));
   // A woman with an exact birth date and her 身份证.
   const std::string card = make_id("540102", "19850302", "002");
   const std::string id = add(db, {"--name", "卓玛", "--sex", "F", "--id-number", card, "--phone", "13908912345"});

@@ -28,7 +28,7 @@ void refused(const std::string& db, const std::vector<std::string>& args, const 
 TEST_CASE("yizhenctl: a fresh laptop sets up its team, staff and a village offline") {
   TempDir dir;
   const std::string db = dir.file("field.db");
-  REQUIRE(ctl(db, {"init"}).code == 0);
+  REQUIRE(ctl(db, {"init", "--plain"}).code == 0);
 
   // Reference places are there from the start.
   auto r = ctl(db, {"places", "search", "mzgk", "--json"});
@@ -98,7 +98,7 @@ TEST_CASE("yizhenctl: a fresh laptop sets up its team, staff and a village offli
 TEST_CASE("yizhenctl member pin: a PIN from standard input, stored only as its hash, bad ones refused") {
   TempDir dir;
   const std::string db = dir.file("field.db");
-  REQUIRE(ctl(db, {"init"}).code == 0);
+  REQUIRE(ctl(db, {"init", "--plain"}).code == 0);
   REQUIRE(ctl(db, {"team", "init", "--name", "北京援藏医疗队", "--county", "540127"}).code == 0);
   auto added = ctl(db, {"member", "add", "--name", "卓玛", "--role", "nurse"});
   REQUIRE(added.code == 0);

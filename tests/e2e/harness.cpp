@@ -227,6 +227,7 @@ void open_first_hit(const std::string& display, const std::string& query) {
 }
 
 std::string team_with_village(const std::string& db) {
+  plain_db(db);
   ctl_json(db, {"team", "init", "--name", "北京援藏医疗队", "--county", "540127"});
   const std::string township = ctl_json(db, {"place", "add", "--name", "工卡镇", "--parent", "540127"})["code"];
   return ctl_json(db, {"place", "add", "--name", "塔巴村", "--parent", township})["code"];

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "tests/support/child.h"
+#include "tests/support/plain_db.h"
 #include "tests/support/process.h"
 
 namespace yz::test {
@@ -105,7 +106,7 @@ void open_first_hit(const std::string& display, const std::string& query);
 // yizhenctl (the build's) on `db` with --json: its parsed output (doctest
 // REQUIRE: exit 0, its stderr shown when not).
 nlohmann::json ctl_json(const std::string& db, std::vector<std::string> args);
-// A laptop's database with its team (北京援藏医疗队, county 540127) and one
+// A laptop's plain database (made when missing) with its team (北京援藏医疗队, county 540127) and one
 // village of its own (塔巴村 under 工卡镇, provisional codes): the village's code.
 std::string team_with_village(const std::string& db);
 // window_png into $YIZHEN_E2E_SHOTS/`name` when that variable names a folder

@@ -44,6 +44,7 @@ TEST_CASE("the app enrolls from its Sync screen and syncs with Sync now against 
   REQUIRE_MESSAGE(!x.display().empty(), "Xvfb did not start");
   TempDir dir;
   const std::string db = dir.file("t.db"), central = dir.file("central.db");
+  plain_db(db);
   REQUIRE(run({kCtl, "--db", db, "team", "init", "--name", "北京援藏医疗队", "--county", "540127"}).code == 0);
   REQUIRE(run({kCtl, "--db", db, "patient", "add", "--name", "卓玛", "--sex", "F", "--birth", "1985-03-02", "--consent"})
               .code == 0);

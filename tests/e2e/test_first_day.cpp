@@ -67,7 +67,7 @@ TEST_CASE("a fresh laptop's first day: wizard, its own village, a clinic day, tw
   const std::string shots = keep && *keep ? keep : dir.file("shots");
   std::filesystem::create_directories(shots);
   // A plain database: the app's own encrypted first start is tests/e2e/test_lock.cpp's.
-  REQUIRE(run({kCtl, "--db", db, "init"}).code == 0);
+  plain_db(db);
 
   {
     Child app({kApp, "--db", db, "--size", "1366x768", "--scale", "1"},

@@ -45,6 +45,7 @@ TEST_CASE("register a patient and an encounter with the keyboard only, then read
   TempDir dir;
   const std::string db = dir.file("t.db");
   // A team with a village of its own (no clinic day: the village is chosen).
+  plain_db(db);
   REQUIRE(run({kCtl, "--db", db, "team", "init", "--name", "北京援藏医疗队", "--county", "540127"}).code == 0);
   RunResult township = run({kCtl, "--db", db, "place", "add", "--name", "工卡镇", "--parent", "540127", "--json"});
   REQUIRE(township.code == 0);
@@ -122,7 +123,7 @@ TEST_CASE("a half-typed registration survives a kill and comes back") {
   TempDir dir;
   const std::string db = dir.file("t.db");
   // A plain database (the encrypted case: tests/e2e/test_lock.cpp's canary).
-  REQUIRE(run({kCtl, "--db", db, "init"}).code == 0);
+  plain_db(db);
   {
     Child app({kApp, "--db", db}, app_env(x.display()), dir.file("app.log"));
     start_and_focus(x.display(), app, dir.file("app.log"));
@@ -152,7 +153,7 @@ TEST_CASE("screenshots of the main screens at 1366x768 and 800x1280, at text sca
   REQUIRE(!x.display().empty());
   TempDir dir;
   const std::string db = dir.file("demo.db");
-  REQUIRE(run({kCtl, "--db", db, "demo", "--patients", "300", "--seed", "7"}).code == 0);
+  REQUIRE(run({kCtl, "--db", db, "demo", "--plain", "--patients", "300", "--seed", "7"}).code == 0);
   struct Layout {
     int w, h;
     const char* scale;
@@ -212,6 +213,7 @@ TEST_CASE("export to a USB folder from the Sync screen writes the pending change
   TempDir dir;
   const std::string db = dir.file("laptop.db"), central = dir.file("central.db"), usb = dir.file("usb");
   std::filesystem::create_directory(usb);
+  plain_db(db);
   // Enroll the laptop, then stop the server: the change stays pending (the
   // app's engine cannot push it) and the USB folder is the only way out.
   {
@@ -265,7 +267,7 @@ TEST_CASE("follow-ups: a double tap on Mark done closes nobody's, and done, lost
   REQUIRE(!x.display().empty());
   const std::string d = x.display();
   TempDir dir;
-  const std::string db = dir.file("laptop.db");
+  const std::string db = plain_db(dir.file("laptop.db"));
   // Three patients of one village screened positive for hypertension: three follow-ups due.
   for (const char* name : {"卓玛", "次仁", "央金"}) {
     RunResult p = run({kCtl, "--db", db, "patient", "add", "--name", name, "--sex", "F", "--age", "50", "--village",

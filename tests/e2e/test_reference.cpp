@@ -33,6 +33,7 @@ TEST_CASE("an encounter's diagnosis picked from the empty search's list, a medic
   REQUIRE_MESSAGE(!x.display().empty(), "Xvfb did not start");
   TempDir dir;
   const std::string db = dir.file("t.db");
+  plain_db(db);
   ctl_json(db, {"team", "init", "--name", "北京援藏医疗队", "--county", "540127"});
   const std::string pid =
       ctl_json(db, {"patient", "add", "--name", "卓玛", "--sex", "F", "--birth", "1985-03-02", "--consent"})["id"];

@@ -29,6 +29,8 @@
 #include "core/domain/open_store.h"
 #include "sync/client/client.h"
 #include "sync/client/transport.h"
+#include "sync/server/central_store.h"
+#include "sync/server/pg_central_store.h"
 #include "tests/support/child.h"
 #include "tests/support/pg_cluster.h"
 #include "tests/support/process.h"
@@ -76,6 +78,13 @@ inline std::string fresh_pg_database() {
   PQfinish(c);
   REQUIRE_MESSAGE(ok, err);
   return pg_cluster_conninfo(name);
+}
+
+// The central store itself, in this process (no server): a SQLite file in
+// `dir`, or a fresh PostgreSQL database (its key file in `dir`).
+inline std::unique_ptr<yz::sync::CentralStore> central_store_in(StoreKind kind, const yz::test::TempDir& dir) {
+  if (kind == StoreKind::pg) return yz::sync::open_pg_central_store(fresh_pg_database(), dir.file("central.keys"));
+  return yz::sync::open_sqlite_central_store(dir.file("central.db"));
 }
 
 struct Server {

@@ -1,5 +1,5 @@
 // The console's session rules (sync/server/console_session.h) and the
-// SQLite central store's sessions: kept as hashes, idle expiry, ended by
+// central stores' sessions (SQLite and PostgreSQL): kept as hashes, idle expiry, ended by
 // logout and by disabling the account.
 #include <doctest/doctest.h>
 
@@ -10,8 +10,10 @@
 #include "sync/server/central_store.h"
 #include "sync/server/console_session.h"
 #include "tests/support/process.h"
+#include "tests/sync/server_fixture.h"
 
 using namespace yz::sync;
+using namespace yz_sync_test;
 
 TEST_CASE("Console cookies: the token is read back only from its own cookie, well formed") {
   const ConsoleToken t = new_console_token();
@@ -64,9 +66,9 @@ TEST_CASE("Roles: admin everything, coordinator their area, viewer reports") {
   CHECK_FALSE(sees_area(viewer, "540102001001"));
 }
 
-TEST_CASE("SQLite store: a console session is found by its key, expires when idle, ends on logout and disable") {
+TEST_CASE_TEMPLATE("A console session is found by its key, expires when idle, ends on logout and disable", T, Stores) {
   yz::test::TempDir dir;
-  auto store = open_sqlite_central_store(dir.file("central.db"));
+  auto store = central_store_in(T::kind, dir);
   store->add_account("卓玛", "coordinator", "540102", "a long password");
   const ConsoleToken t = new_console_token();
   store->open_console_session(t.key, "卓玛", "127.0.0.1", kConsoleIdleMs);
@@ -104,9 +106,9 @@ TEST_CASE("SQLite store: a console session is found by its key, expires when idl
   CHECK(store->verify_audit()["ok"] == true);
 }
 
-TEST_CASE("SQLite store: a record's area is the one pull and authorisation use") {
+TEST_CASE_TEMPLATE("A record's area is the one pull and authorisation use", T, Stores) {
   yz::test::TempDir dir;
-  auto store = open_sqlite_central_store(dir.file("central.db"));
+  auto store = central_store_in(T::kind, dir);
   CHECK(store->record_area("patient", "01234567-89ab-7def-8123-456789abcdef") == "");
   CHECK(store->record_area("no_such_entity", "x") == "");
   CHECK(store->record_area("patient; DROP TABLE audit", "x") == "");

@@ -3,9 +3,8 @@
 // them), a referral's status corrected backwards with a reason, quarantined
 // changes retried after a fix or discarded — each a server change that
 // reaches real devices through the feed, each in the server's audit. Against
-// the real yizhen-server on 127.0.0.1 and its admin verbs.
-#include <SQLiteCpp/Database.h>
-
+// the real yizhen-server on 127.0.0.1 and its admin verbs, on both central
+// stores.
 #include <algorithm>
 #include <string>
 
@@ -25,12 +24,10 @@ namespace {
 // What any change on the central database moves: the feed's end, the
 // audit's length, the open conflicts and quarantine rows.
 std::string central_state(const Server& s) {
-  SQLite::Database central(s.db, SQLite::OPEN_READONLY);
-  return central
-      .execAndGet("SELECT (SELECT coalesce(max(seq), 0) FROM srv_feed) || '/' || (SELECT count(*) FROM audit) || '/' "
-                  "|| (SELECT count(*) FROM conflict WHERE resolved_ms IS NULL) || '/' || "
-                  "(SELECT count(*) FROM quarantine WHERE resolved_ms IS NULL)")
-      .getString();
+  return central_query(s,
+                       "SELECT (SELECT coalesce(max(seq), 0) FROM srv_feed) || '/' || (SELECT count(*) FROM audit) || '/' "
+                       "|| (SELECT count(*) FROM conflict WHERE resolved_ms IS NULL) || '/' || "
+                       "(SELECT count(*) FROM quarantine WHERE resolved_ms IS NULL)");
 }
 
 // A refused admin verb: its exit code, one line on stderr naming the
@@ -93,9 +90,9 @@ int64_t open_conflicts(Device& d) { return d.count("SELECT count(*) FROM conflic
 
 }  // namespace
 
-TEST_CASE("A phone conflict of two laptops is resolved on the server: both laptops take the value, the row closes") {
+TEST_CASE_TEMPLATE("A phone conflict of two laptops is resolved on the server: both laptops take the value, the row closes", T, Stores) {
   yz::test::TempDir dir;
-  Server server(dir.file("central.db"));
+  Server server(dir.file("central.db"), T::kind);
   Device a(dir.file("a.db")), b(dir.file("b.db"));
   std::string pid;
   const json conflict = phone_conflict(server, a, b, pid);
@@ -118,11 +115,8 @@ TEST_CASE("A phone conflict of two laptops is resolved on the server: both lapto
     CHECK(open_conflicts(*d) == 0);  // the server's change supersedes both values there too
   }
   {
-    SQLite::Database central(server.db, SQLite::OPEN_READONLY);
-    SQLite::Statement q(central, "SELECT resolved_ms IS NOT NULL, resolution FROM conflict WHERE rid = " + id);
-    REQUIRE(q.executeStep());
-    CHECK(q.getColumn(0).getInt() == 1);
-    const json resolution = json::parse(q.getColumn(1).getString());
+    CHECK(central_query(server, "SELECT count(*) FROM conflict WHERE resolved_ms IS NOT NULL AND rid = " + id) == "1");
+    const json resolution = json::parse(central_query(server, "SELECT resolution FROM conflict WHERE rid = " + id));
     CHECK(resolution["by"] == "admin");
     CHECK(resolution["value"] == "13600000004");
     CHECK(resolution["reason"] == "电话核实");
@@ -136,9 +130,9 @@ TEST_CASE("A phone conflict of two laptops is resolved on the server: both lapto
   refused(server, {"resolve", id, "--value", "13600000005"}, 2, "was closed");
 }
 
-TEST_CASE("A later edit made after both values closes the conflict by itself") {
+TEST_CASE_TEMPLATE("A later edit made after both values closes the conflict by itself", T, Stores) {
   yz::test::TempDir dir;
-  Server server(dir.file("central.db"));
+  Server server(dir.file("central.db"), T::kind);
   Device a(dir.file("a.db")), b(dir.file("b.db"));
   std::string pid;
   const json conflict = phone_conflict(server, a, b, pid);
@@ -149,18 +143,15 @@ TEST_CASE("A later edit made after both values closes the conflict by itself") {
   CHECK(open_conflicts(a) == 0);
   b.sync(server);
   CHECK(text_of(b, "patient", pid, "phone") == "13500000005");
-  SQLite::Database central(server.db, SQLite::OPEN_READONLY);
-  SQLite::Statement q(central, "SELECT resolution FROM conflict WHERE rid = ?");
-  q.bind(1, conflict["conflict_id"].get<int64_t>());
-  REQUIRE(q.executeStep());
-  const json resolution = json::parse(q.getColumn(0).getString());
+  const json resolution = json::parse(central_query(
+      server, "SELECT resolution FROM conflict WHERE rid = " + std::to_string(conflict["conflict_id"].get<int64_t>())));
   CHECK(resolution["by"] == "superseded");
   CHECK(resolution["value"] == "13500000005");
 }
 
-TEST_CASE("A referral that went \"lost\" is corrected back to \"contacted\" with a reason, and the laptops follow") {
+TEST_CASE_TEMPLATE("A referral that went \"lost\" is corrected back to \"contacted\" with a reason, and the laptops follow", T, Stores) {
   yz::test::TempDir dir;
-  Server server(dir.file("central.db"));
+  Server server(dir.file("central.db"), T::kind);
   Device a(dir.file("a.db")), b(dir.file("b.db"));
   for (Device* d : {&a, &b}) d->enroll(server, server.enroll_code("拉萨队", "540102"));
   std::string pid, rid;
@@ -231,9 +222,9 @@ TEST_CASE("A referral that went \"lost\" is corrected back to \"contacted\" with
   CHECK(text_of(a, "follow_up", fid, "status") == "done");
 }
 
-TEST_CASE("Changes quarantined outside the area: one retried after the area is widened, one discarded, and the laptop learns both") {
+TEST_CASE_TEMPLATE("Changes quarantined outside the area: one retried after the area is widened, one discarded, and the laptop learns both", T, Stores) {
   yz::test::TempDir dir;
-  Server server(dir.file("central.db"));
+  Server server(dir.file("central.db"), T::kind);
   Device a(dir.file("a.db"));
   a.enroll(server, server.enroll_code("拉萨队", "540102"));
   // Villages of the neighbouring counties, outside the team's area.

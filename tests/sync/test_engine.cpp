@@ -90,12 +90,12 @@ TEST_CASE("The engine waits out an unreachable server, then syncs in the backgro
 TEST_CASE("yizhenctl enroll and sync: exit 0 when nothing is pending, 3 with plain words when unreachable") {
   yz::test::TempDir dir;
   Server server(dir.file("central.db"));
-  const std::string db = dir.file("a.db");
+  const std::string db = encrypted(dir.file("a.db"));  // as every new database is
   auto ctl = [&](std::vector<std::string> args) {
-    args.insert(args.begin(), {YIZHENCTL, "--db", db, "--lang", "en"});
-    return yz::test::run(args);
+    args.insert(args.begin(), {"--lang", "en"});
+    return device_ctl(db, args);
   };
-  REQUIRE(ctl({"init"}).code == 0);
+  REQUIRE(ctl({"init", "--encrypt"}).code == 0);
   CHECK(ctl({"enroll", "--server", server.url, "--code", "WRONG-CODE0"}).code == 3);
   CHECK(ctl({"enroll", "--server", "ftp://x", "--code", "X"}).code == 2);
   auto enrolled = ctl({"enroll", "--server", server.url, "--code", server.enroll_code()});

@@ -14,6 +14,7 @@
 
 #include "sync/client/transport.h"
 #include "tests/support/child.h"
+#include "tests/support/plain_db.h"
 #include "tests/support/process.h"
 
 namespace {
@@ -110,7 +111,9 @@ struct TlsServerProcess {
   }
 };
 
+// yizhenctl on a plain laptop database (this test is about the wire).
 yz::test::RunResult ctl(const std::string& db, std::vector<std::string> args) {
+  yz::test::plain_db(db);
   args.insert(args.begin(), {YIZHENCTL, "--db", db});
   return yz::test::run(args);
 }
