@@ -23,9 +23,13 @@ namespace yz::server_admin {
 // With --pg (set_pg_target), the PostgreSQL store instead: `path` is
 // ignored, the database is migrated, and --keys names the key file.
 std::unique_ptr<yz::sync::CentralStore> open_central(const std::string& path, bool must_exist);
-// main's --pg and --keys, read when a verb runs (after parsing).
-void set_pg_target(const std::string* conninfo, const std::string* keys_path);
+// main's --pg, --keys and --pg-read, read when a verb runs (after parsing).
+void set_pg_target(const std::string* conninfo, const std::string* keys_path, const std::string* read_conninfo);
 bool on_pg();
+const std::string& pg_conninfo();
+// Register the key of the SQLite database at `path` when it is encrypted
+// (the passphrase from YIZHEN_PASSPHRASE or the terminal).
+void unlock_sqlite(const std::string& path);
 // A verb that works on the SQLite file itself: with --pg it throws
 // CentralError 501 naming `verb` (never a silent central.db).
 void refuse_on_pg(const std::string& verb);

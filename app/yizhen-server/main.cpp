@@ -27,6 +27,7 @@
 #include "app/yizhen-server/admin_duplicates.h"
 #include "app/yizhen-server/admin_patients.h"
 #include "app/yizhen-server/admin_places.h"
+#include "app/yizhen-server/admin_migrate.h"
 #include "core/base/files.h"
 #include "sync/server/central_store.h"
 #include "sync/server/console_api.h"
@@ -71,7 +72,11 @@ int main(int argc, char** argv) {
                  "several servers may share one database");
   app.add_option("--keys", keys, "With --pg: the server's key file (default: <--db>.keys); every server of one "
                                  "database needs a copy of the same file");
-  yz::server_admin::set_pg_target(&pg, &keys);
+  std::string pg_read;
+  app.add_option("--pg-read", pg_read,
+                 "With --pg: a hot standby of that database (libpq connection string); pulls and read-only lists go "
+                 "there while it keeps up with the device's cursor, else to --pg (docs/sync-protocol.md §11)");
+  yz::server_admin::set_pg_target(&pg, &keys, &pg_read);
   app.add_option("--listen", listen, "HOST:PORT to serve on (port 0: any free port, printed)");
   app.add_flag("--json", as_json, "Machine-readable output of admin verbs");
   std::string tls_cert, tls_key;
@@ -259,6 +264,7 @@ int main(int argc, char** argv) {
   add_conflict_admin(*admin, db, as_json, code);
   add_duplicates_admin(*admin, db, as_json, code);
   add_patient_admin(*admin, db, as_json, code);
+  add_migrate_admin(*admin, as_json, code);
 
   try {
     app.parse(argc, argv);
@@ -278,6 +284,10 @@ int main(int argc, char** argv) {
     return 2;
   }
   if (admin->parsed()) return code;
+  if (!pg_read.empty() && pg.empty()) {
+    std::cerr << "error: --pg-read: goes with --pg (a standby of that database)\n";
+    return 2;
+  }
 
   const auto colon = listen.rfind(':');
   if (colon == std::string::npos) {

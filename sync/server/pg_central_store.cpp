@@ -21,6 +21,7 @@
 
 #include <array>
 #include <charconv>
+#include <functional>
 #include <map>
 #include <mutex>
 
@@ -92,7 +93,7 @@ CentralError not_here(const char* what) {
 
 // The SQL of one record kind, built once from its descriptor.
 struct KindSql {
-  std::string insert, select_for_update, select;
+  std::string insert, select_for_update, select, select_any;
 };
 
 const KindSql& kind_sql(const EntitySpec& spec) {
@@ -109,6 +110,7 @@ const KindSql& kind_sql(const EntitySpec& spec) {
       k.insert = "INSERT INTO " + std::string(s->name) + " (" + cols + ") VALUES (" + marks + ") ON CONFLICT (id) DO NOTHING";
       k.select = "SELECT " + cols + " FROM " + std::string(s->name) + " WHERE id = $1";
       k.select_for_update = k.select + " FOR UPDATE";
+      k.select_any = "SELECT " + cols + " FROM " + std::string(s->name) + " WHERE id = ANY($1::text[])";
       out.emplace(s, std::move(k));
     }
     return out;
@@ -116,24 +118,27 @@ const KindSql& kind_sql(const EntitySpec& spec) {
   return all.at(&spec);
 }
 
+// A held record (row `row` of kind_sql's select), without its field stamps.
+HeldRecord held_row(const EntitySpec& spec, const Result& r, int row) {
+  HeldRecord h;
+  h.hlc = r.text(row, 1);
+  h.deleted = r.int64(row, 2) != 0;
+  int i = 3;
+  for (const auto& f : spec.fields) h.fields[std::string(f.name)] = stored_value(r, row, i++, f.type);
+  return h;
+}
+
 // A held record (row 0 of kind_sql's select) and its field stamps.
 HeldRecord held_from(Connection& c, const EntitySpec& spec, const std::string& id, const Result& r) {
-  HeldRecord h;
-  h.hlc = r.text(0, 1);
-  h.deleted = r.int64(0, 2) != 0;
-  int i = 3;
-  for (const auto& f : spec.fields) h.fields[std::string(f.name)] = stored_value(r, 0, i++, f.type);
+  HeldRecord h = held_row(spec, r, 0);
   Result fc = c.exec("SELECT field, hlc, coalesce(base, '') FROM field_clock WHERE entity = $1 AND record_id = $2",
                      std::string(spec.name), id);
   for (int row = 0; row < fc.rows(); ++row) h.clock[fc.text(row, 0)] = {fc.text(row, 1), fc.text(row, 2)};
   return h;
 }
 
-// The record as a change (the form of ChangeReader::read), or nullopt.
-std::optional<json> read_change(Connection& c, const EntitySpec& spec, const std::string& id) {
-  Result r = c.exec(kind_sql(spec).select, id);
-  if (r.rows() == 0) return std::nullopt;
-  const HeldRecord h = held_from(c, spec, id, r);
+// A held record as a change (the form of ChangeReader::read).
+json change_of(const EntitySpec& spec, const std::string& id, const HeldRecord& h) {
   json fields = json::object();
   for (const auto& f : spec.fields) fields[std::string(f.name)] = api_value(f, h.fields.at(std::string(f.name)));
   json change = {{"entity", spec.name}, {"id", id}, {"hlc", h.hlc}, {"deleted", h.deleted}, {"fields", std::move(fields)}};
@@ -146,6 +151,49 @@ std::optional<json> read_change(Connection& c, const EntitySpec& spec, const std
   if (!stamps.empty()) change["stamps"] = std::move(stamps);
   if (!bases.empty()) change["bases"] = std::move(bases);
   return change;
+}
+
+// The record as a change, or nullopt.
+std::optional<json> read_change(Connection& c, const EntitySpec& spec, const std::string& id) {
+  Result r = c.exec(kind_sql(spec).select, id);
+  if (r.rows() == 0) return std::nullopt;
+  return change_of(spec, id, held_from(c, spec, id, r));
+}
+
+// A text[] literal of `values` (each quoted).
+std::string text_array(const std::vector<std::string>& values) {
+  std::string out = "{";
+  for (const auto& v : values) {
+    if (out.size() > 1) out += ',';
+    out += '"';
+    for (const char ch : v) {
+      if (ch == '"' || ch == '\\') out += '\\';
+      out += ch;
+    }
+    out += '"';
+  }
+  return out + "}";
+}
+
+// Records `ids` of one kind as changes, by id: two statements for all of
+// them (a pull page), not two per record.
+std::map<std::string, json> read_changes(Connection& c, const EntitySpec& spec, const std::vector<std::string>& ids) {
+  std::map<std::string, json> out;
+  if (ids.empty()) return out;
+  const std::string arr = text_array(ids);
+  Result r = c.exec(kind_sql(spec).select_any, arr);
+  Result fc = c.exec(
+      "SELECT record_id, field, hlc, coalesce(base, '') FROM field_clock WHERE entity = $1 AND record_id = ANY($2::text[])",
+      std::string(spec.name), arr);
+  std::map<std::string, std::map<std::string, FieldClock, std::less<>>> clocks;
+  for (int row = 0; row < fc.rows(); ++row) clocks[fc.text(row, 0)][fc.text(row, 1)] = {fc.text(row, 2), fc.text(row, 3)};
+  for (int row = 0; row < r.rows(); ++row) {
+    const std::string id = r.text(row, 0);
+    HeldRecord h = held_row(spec, r, row);
+    if (auto it = clocks.find(id); it != clocks.end()) h.clock = std::move(it->second);
+    out.emplace(id, change_of(spec, id, h));
+  }
+  return out;
 }
 
 // The merge on PostgreSQL: check_change and merge_change decide, this
@@ -276,7 +324,8 @@ QuarantineRow quarantine_from(const Result& r, int i) {
 
 class PgCentralStore : public CentralStore {
  public:
-  PgCentralStore(const std::string& conninfo, const std::string& keys_path) : pool_(conninfo) {
+  PgCentralStore(const std::string& conninfo, const std::string& keys_path, const std::string& read_conninfo)
+      : pool_(conninfo) {
     auto c = pool_.take();
     pg::pg_migrate(*c);
     pg::retrying([&] {
@@ -296,6 +345,20 @@ class PgCentralStore : public CentralStore {
                                  "file here");
       txn.commit();
     });
+    if (!read_conninfo.empty()) {
+      read_pool_ = std::make_unique<pg::PgPool>(read_conninfo);
+      // A replica of another database would answer pulls with its records.
+      try {
+        auto r = read_pool_->take();
+        Result id = r->exec("SELECT value FROM srv_meta WHERE key = 'server_id'");
+        if (id.rows() && id.text(0, 0) != server_id_)
+          throw std::runtime_error("--pg-read: that database belongs to another server (" + id.text(0, 0) +
+                                   ", this one is " + server_id_ + "); give a standby of the --pg database");
+      } catch (const CentralError&) {
+        // Unreachable now: pulls go to the primary until it answers.
+      } catch (const PgError&) {
+      }
+    }
   }
 
   std::string server_id() override { return server_id_; }
@@ -579,76 +642,47 @@ class PgCentralStore : public CentralStore {
     return receipt;
   }
 
+  // A pull (docs/sync-protocol.md §11, "Pulls from a standby"): from the read replica when there
+  // is one and it has replayed at least up to the device's cursor, else
+  // (or when the replica cannot answer) from the primary. The cursor it
+  // returns is never below the one sent: the replica's snapshot holds every
+  // feed row up to its highest seq (rows commit in seq order, and a standby
+  // replays commits in the primary's order), and a cursor past that highest
+  // seq goes to the primary, never to "reset".
   json changes_after(const DeviceInfo& device, int64_t cursor, int limit) override {
     note_contact(device.device_id, now_ms());
+    if (read_pool_) {
+      try {
+        auto lease = read_pool_->take();
+        if (auto out = pull(*lease, device, cursor, limit, true)) return *out;
+      } catch (const PgError&) {      // e.g. a query cancelled by the standby's replay
+      } catch (const CentralError&) {  // the replica is unreachable
+      }
+    }
     auto lease = pool_.take();
-    Connection& c = *lease;
-    // One snapshot: the feed and the records it names.
-    Transaction txn(c, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
-    const int64_t max_seq = c.exec("SELECT coalesce(max(seq), 0) FROM srv_feed").int64(0, 0);
-    json out = {{"server_id", server_id_}, {"reset", false}, {"time_ms", now_ms()}};
-    if (cursor < 0 || cursor > max_seq) {
-      cursor = 0;  // a cursor we never gave out: start again from the beginning
-      out["reset"] = true;
-    }
-    Result r = c.exec(
-        "SELECT seq, entity, record_id, coalesce(echo_device, '') FROM srv_feed WHERE seq > $1 AND "
-        "(area = '' OR ($2 <> '' AND left(area, length($2)) = $2) OR team_id = $3) ORDER BY seq LIMIT $4",
-        cursor, device.team_area, device.team_id, limit);
-    json changes = json::array();
-    int64_t last = cursor;
-    for (int i = 0; i < r.rows(); ++i) {
-      last = r.int64(i, 0);
-      if (r.text(i, 3) == device.device_id) continue;
-      const EntitySpec* spec = find_entity(r.text(i, 1));
-      if (!spec) continue;
-      if (auto ch = read_change(c, *spec, r.text(i, 2))) changes.push_back(std::move(*ch));
-    }
-    // Past the last row this device may see, the cursor can jump to the end.
-    if (r.rows() < limit) last = max_seq;
-    // What coordinators decided on this device's quarantined changes, in
-    // the span of the feed this page covers (docs/sync-protocol.md §10.1).
-    Result decided = c.exec(
-        "SELECT q.batch_id, q.entity, q.record_id, q.outcome, coalesce(q.note, ''), q.resolved_ms FROM srv_feed f "
-        "JOIN quarantine q ON q.rid = f.record_id::bigint WHERE f.entity = 'quarantine' AND f.seq > $1 AND "
-        "f.seq <= $2 AND q.device_id = $3 ORDER BY f.seq",
-        cursor, last, device.device_id);
-    txn.commit();
-    out["cursor"] = last;
-    out["more"] = r.rows() == limit;
-    out["changes"] = std::move(changes);
-    json outcomes = json::array();
-    for (int i = 0; i < decided.rows(); ++i) {
-      json o = {{"batch_id", decided.text(i, 0)},
-                {"entity", decided.text(i, 1)},
-                {"id", decided.text(i, 2)},
-                {"outcome", decided.text(i, 3)},
-                {"at", datetime_of_ms(decided.int64(i, 5))}};
-      if (!decided.text(i, 4).empty()) o["reason"] = decided.text(i, 4);
-      outcomes.push_back(std::move(o));
-    }
-    if (!outcomes.empty()) out["quarantine"] = std::move(outcomes);
-    return out;
+    return *pull(*lease, device, cursor, limit, false);
   }
 
   // ---- audit ----------------------------------------------------------------
 
   json audit_log(int limit) override {
-    auto c = pool_.take();
-    Result r = c->exec("SELECT rid, at_ms, actor, action, entity, record_id, detail FROM audit ORDER BY rid DESC LIMIT $1",
-                       limit);
-    json out = json::array();
-    for (int i = 0; i < r.rows(); ++i) {
-      json row = {{"rid", r.int64(i, 0)},
-                  {"at", datetime_of_ms(r.int64(i, 1))},
-                  {"actor", r.text(i, 2)},
-                  {"action", r.text(i, 3)},
-                  {"entity", r.text(i, 4)}};
-      if (!r.null(i, 5)) row["record_id"] = r.text(i, 5);
-      if (!r.null(i, 6)) row["detail"] = json::parse(r.text(i, 6), nullptr, false);
-      out.push_back(std::move(row));
-    }
-    return out;
+    return read_only([&](Connection& conn) -> json {
+      Connection* c = &conn;
+      Result r = c->exec("SELECT rid, at_ms, actor, action, entity, record_id, detail FROM audit ORDER BY rid DESC LIMIT $1",
+                         limit);
+      json out = json::array();
+      for (int i = 0; i < r.rows(); ++i) {
+        json row = {{"rid", r.int64(i, 0)},
+                    {"at", datetime_of_ms(r.int64(i, 1))},
+                    {"actor", r.text(i, 2)},
+                    {"action", r.text(i, 3)},
+                    {"entity", r.text(i, 4)}};
+        if (!r.null(i, 5)) row["record_id"] = r.text(i, 5);
+        if (!r.null(i, 6)) row["detail"] = json::parse(r.text(i, 6), nullptr, false);
+        out.push_back(std::move(row));
+      }
+      return out;
+    });
   }
 
   json verify_audit() override {
@@ -675,97 +709,105 @@ class PgCentralStore : public CentralStore {
   // ---- what arrived (the SQLite store's answers, field for field) -----------
 
   json stats() override {
-    auto c = pool_.take();
-    Transaction txn(*c, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
-    json out = json::object();
-    auto count = [&](const std::string& sql) { return c->exec(sql).int64(0, 0); };
-    for (const EntitySpec* e : entities())
-      out[std::string(e->name)] = count("SELECT count(*) FROM " + std::string(e->name) + " WHERE deleted = 0");
-    out["audit"] = count("SELECT count(*) FROM audit");
-    out["devices"] = count("SELECT count(*) FROM srv_device");
-    out["batches"] = count("SELECT count(*) FROM srv_batch");
-    out["revoked_devices"] = count("SELECT count(*) FROM srv_device WHERE revoked_ms IS NOT NULL");
-    out["quarantined"] = count("SELECT count(*) FROM quarantine WHERE resolved_ms IS NULL");
-    out["conflicts"] = count("SELECT count(*) FROM conflict WHERE resolved_ms IS NULL");
-    out["feed_seq"] = count("SELECT coalesce(max(seq), 0) FROM srv_feed");
-    txn.commit();
-    return out;
+    return read_only([&](Connection& conn) -> json {
+      Connection* c = &conn;
+      Transaction txn(*c, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
+      json out = json::object();
+      auto count = [&](const std::string& sql) { return c->exec(sql).int64(0, 0); };
+      for (const EntitySpec* e : entities())
+        out[std::string(e->name)] = count("SELECT count(*) FROM " + std::string(e->name) + " WHERE deleted = 0");
+      out["audit"] = count("SELECT count(*) FROM audit");
+      out["devices"] = count("SELECT count(*) FROM srv_device");
+      out["batches"] = count("SELECT count(*) FROM srv_batch");
+      out["revoked_devices"] = count("SELECT count(*) FROM srv_device WHERE revoked_ms IS NOT NULL");
+      out["quarantined"] = count("SELECT count(*) FROM quarantine WHERE resolved_ms IS NULL");
+      out["conflicts"] = count("SELECT count(*) FROM conflict WHERE resolved_ms IS NULL");
+      out["feed_seq"] = count("SELECT coalesce(max(seq), 0) FROM srv_feed");
+      txn.commit();
+      return out;
+    });
   }
 
   json devices() override {
-    auto c = pool_.take();
-    // What arrived, from the stored receipts (their counts: batch.h).
-    Result r = c->exec(R"SQL(
-      SELECT d.device_id, coalesce(t.name, d.team_id), d.name, d.enrolled_ms, d.revoked_ms, d.last_seen_ms,
-             d.last_seq, d.clock_skew_ms, count(b.batch_id), count(b.batch_id) FILTER (WHERE b.source = 'file'),
-             coalesce(sum((b.receipt::jsonb ->> 'applied')::bigint), 0),
-             coalesce(sum((b.receipt::jsonb ->> 'unchanged')::bigint + (b.receipt::jsonb ->> 'conflicts')::bigint), 0),
-             coalesce(sum(jsonb_array_length(b.receipt::jsonb -> 'quarantined')), 0),
-             (SELECT count(*) FROM quarantine q WHERE q.device_id = d.device_id AND q.resolved_ms IS NULL)
-      FROM srv_device d LEFT JOIN srv_team t ON t.team_id = d.team_id
-      LEFT JOIN srv_batch b ON b.device_id = d.device_id
-      GROUP BY d.device_id, t.name ORDER BY d.enrolled_ms)SQL");
-    json out = json::array();
-    for (int i = 0; i < r.rows(); ++i) {
-      auto when = [&](int col) -> json { return r.null(i, col) ? json(nullptr) : json(datetime_of_ms(r.int64(i, col))); };
-      const int64_t applied = r.int64(i, 10), quarantined = r.int64(i, 12);
-      out.push_back({{"device_id", r.text(i, 0)},
-                     {"team", r.text(i, 1)},
-                     {"name", r.text(i, 2)},
-                     {"enrolled_at", when(3)},
-                     {"revoked_at", when(4)},
-                     {"last_seen_at", when(5)},
-                     {"last_seq", r.int64(i, 6)},
-                     {"clock_skew_ms", r.null(i, 7) ? json(nullptr) : json(r.int64(i, 7))},
-                     {"batches", r.int64(i, 8)},
-                     {"by_usb", r.int64(i, 9)},
-                     {"records", applied + r.int64(i, 11) + quarantined},
-                     {"applied", applied},
-                     {"quarantined", quarantined},
-                     {"quarantine_open", r.int64(i, 13)}});
-    }
-    return out;
+    return read_only([&](Connection& conn) -> json {
+      Connection* c = &conn;
+      // What arrived, from the stored receipts (their counts: batch.h).
+      Result r = c->exec(R"SQL(
+        SELECT d.device_id, coalesce(t.name, d.team_id), d.name, d.enrolled_ms, d.revoked_ms, d.last_seen_ms,
+               d.last_seq, d.clock_skew_ms, count(b.batch_id), count(b.batch_id) FILTER (WHERE b.source = 'file'),
+               coalesce(sum((b.receipt::jsonb ->> 'applied')::bigint), 0),
+               coalesce(sum((b.receipt::jsonb ->> 'unchanged')::bigint + (b.receipt::jsonb ->> 'conflicts')::bigint), 0),
+               coalesce(sum(jsonb_array_length(b.receipt::jsonb -> 'quarantined')), 0),
+               (SELECT count(*) FROM quarantine q WHERE q.device_id = d.device_id AND q.resolved_ms IS NULL)
+        FROM srv_device d LEFT JOIN srv_team t ON t.team_id = d.team_id
+        LEFT JOIN srv_batch b ON b.device_id = d.device_id
+        GROUP BY d.device_id, t.name ORDER BY d.enrolled_ms)SQL");
+      json out = json::array();
+      for (int i = 0; i < r.rows(); ++i) {
+        auto when = [&](int col) -> json { return r.null(i, col) ? json(nullptr) : json(datetime_of_ms(r.int64(i, col))); };
+        const int64_t applied = r.int64(i, 10), quarantined = r.int64(i, 12);
+        out.push_back({{"device_id", r.text(i, 0)},
+                       {"team", r.text(i, 1)},
+                       {"name", r.text(i, 2)},
+                       {"enrolled_at", when(3)},
+                       {"revoked_at", when(4)},
+                       {"last_seen_at", when(5)},
+                       {"last_seq", r.int64(i, 6)},
+                       {"clock_skew_ms", r.null(i, 7) ? json(nullptr) : json(r.int64(i, 7))},
+                       {"batches", r.int64(i, 8)},
+                       {"by_usb", r.int64(i, 9)},
+                       {"records", applied + r.int64(i, 11) + quarantined},
+                       {"applied", applied},
+                       {"quarantined", quarantined},
+                       {"quarantine_open", r.int64(i, 13)}});
+      }
+      return out;
+    });
   }
 
   json arrivals(int days) override {
-    auto c = pool_.take();
-    // Days as the teams count them (clock.h date_of_ms), so grouped here.
-    Result r = c->exec(R"SQL(
-      SELECT b.received_ms, coalesce(t.name, d.team_id),
-             (b.receipt::jsonb ->> 'applied')::bigint + (b.receipt::jsonb ->> 'unchanged')::bigint +
-                 (b.receipt::jsonb ->> 'conflicts')::bigint + jsonb_array_length(b.receipt::jsonb -> 'quarantined'),
-             (b.receipt::jsonb ->> 'applied')::bigint, jsonb_array_length(b.receipt::jsonb -> 'quarantined')
-      FROM srv_batch b JOIN srv_device d ON d.device_id = b.device_id LEFT JOIN srv_team t ON t.team_id = d.team_id
-      WHERE b.received_ms >= $1)SQL",
-                       now_ms() - int64_t{days} * 86'400'000);
-    std::map<std::pair<std::string, std::string>, std::array<int64_t, 4>> by_day;
-    for (int i = 0; i < r.rows(); ++i) {
-      auto& n = by_day[{date_of_ms(r.int64(i, 0)), r.text(i, 1)}];
-      n[0] += 1;
-      for (int k = 0; k < 3; ++k) n[k + 1] += r.int64(i, 2 + k);
-    }
-    json out = json::array();
-    for (const auto& [key, n] : by_day)
-      out.push_back({{"date", key.first}, {"team", key.second}, {"batches", n[0]}, {"records", n[1]},
-                     {"applied", n[2]}, {"quarantined", n[3]}});
-    return out;
+    return read_only([&](Connection& conn) -> json {
+      Connection* c = &conn;
+      // Days as the teams count them (clock.h date_of_ms), so grouped here.
+      Result r = c->exec(R"SQL(
+        SELECT b.received_ms, coalesce(t.name, d.team_id),
+               (b.receipt::jsonb ->> 'applied')::bigint + (b.receipt::jsonb ->> 'unchanged')::bigint +
+                   (b.receipt::jsonb ->> 'conflicts')::bigint + jsonb_array_length(b.receipt::jsonb -> 'quarantined'),
+               (b.receipt::jsonb ->> 'applied')::bigint, jsonb_array_length(b.receipt::jsonb -> 'quarantined')
+        FROM srv_batch b JOIN srv_device d ON d.device_id = b.device_id LEFT JOIN srv_team t ON t.team_id = d.team_id
+        WHERE b.received_ms >= $1)SQL",
+                         now_ms() - int64_t{days} * 86'400'000);
+      std::map<std::pair<std::string, std::string>, std::array<int64_t, 4>> by_day;
+      for (int i = 0; i < r.rows(); ++i) {
+        auto& n = by_day[{date_of_ms(r.int64(i, 0)), r.text(i, 1)}];
+        n[0] += 1;
+        for (int k = 0; k < 3; ++k) n[k + 1] += r.int64(i, 2 + k);
+      }
+      json out = json::array();
+      for (const auto& [key, n] : by_day)
+        out.push_back({{"date", key.first}, {"team", key.second}, {"batches", n[0]}, {"records", n[1]},
+                       {"applied", n[2]}, {"quarantined", n[3]}});
+      return out;
+    });
   }
 
   json conflicts(int limit, bool closed) override {
-    auto c = pool_.take();
-    Result r = c->exec(std::string(kConflictColumns) + "WHERE resolved_ms IS NULL OR $2 ORDER BY rid DESC LIMIT $1",
-                       limit, closed);
-    json out = json::array();
-    for (int i = 0; i < r.rows(); ++i) out.push_back(conflict_json(conflict_from(r, i)));
-    return out;
+    return read_only([&](Connection& c) -> json {
+      Result r = c.exec(std::string(kConflictColumns) + "WHERE resolved_ms IS NULL OR $2 ORDER BY rid DESC LIMIT $1",
+                        limit, closed);
+      json out = json::array();
+      for (int i = 0; i < r.rows(); ++i) out.push_back(conflict_json(conflict_from(r, i)));
+      return out;
+    });
   }
 
   json quarantine(int limit) override {
-    auto c = pool_.take();
-    Result r = c->exec(std::string(kQuarantineColumns) + "WHERE resolved_ms IS NULL ORDER BY rid DESC LIMIT $1", limit);
-    json out = json::array();
-    for (int i = 0; i < r.rows(); ++i) out.push_back(quarantine_json(quarantine_from(r, i)));
-    return out;
+    return read_only([&](Connection& c) -> json {
+      Result r = c.exec(std::string(kQuarantineColumns) + "WHERE resolved_ms IS NULL ORDER BY rid DESC LIMIT $1", limit);
+      json out = json::array();
+      for (int i = 0; i < r.rows(); ++i) out.push_back(quarantine_json(quarantine_from(r, i)));
+      return out;
+    });
   }
 
   // ---- the console's sessions (console_session.h) ---------------------------
@@ -845,6 +887,113 @@ class PgCentralStore : public CentralStore {
 
  private:
   static constexpr const char* kAdmin = "admin";
+
+  // changes_after on `c` (the primary, or with `replica` the read replica:
+  // nullopt when the replica has not yet replayed up to `cursor`).
+  std::optional<json> pull(Connection& c, const DeviceInfo& device, int64_t cursor, int limit, bool replica) {
+    // One snapshot: the feed and the records it names.
+    Transaction txn(c, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
+    const int64_t max_seq = c.exec("SELECT coalesce(max(seq), 0) FROM srv_feed").int64(0, 0);
+    if (replica && cursor > max_seq) return std::nullopt;
+    json out = {{"server_id", server_id_}, {"reset", false}, {"time_ms", now_ms()}};
+    if (cursor < 0 || cursor > max_seq) {
+      cursor = 0;  // a cursor we never gave out: start again from the beginning
+      out["reset"] = true;
+    }
+    // Published programs (area ''), records in the team's area (an empty
+    // area holds nothing), and what the team itself made or owns.
+    Result r = c.exec(
+        "SELECT seq, entity, record_id, coalesce(echo_device, '') FROM srv_feed WHERE seq > $1 AND "
+        "(area = '' OR ($2 <> '' AND left(area, length($2)) = $2) OR team_id = $3) ORDER BY seq LIMIT $4",
+        cursor, device.team_area, device.team_id, limit);
+    const int64_t first = cursor;
+    int64_t last = cursor;
+    // The page's rows in feed order; records read kind by kind.
+    std::vector<std::pair<const EntitySpec*, std::string>> page;
+    std::map<const EntitySpec*, std::vector<std::string>> wanted;
+    std::map<std::string, json> programs;
+    for (int i = 0; i < r.rows(); ++i) {
+      last = r.int64(i, 0);
+      if (r.text(i, 3) == device.device_id) continue;
+      if (r.text(i, 1) == "program") {
+        if (auto p = published_program(c, r.text(i, 2))) {
+          programs[r.text(i, 2)] = std::move(*p);
+          page.emplace_back(nullptr, r.text(i, 2));
+        }
+        continue;
+      }
+      const EntitySpec* spec = find_entity(r.text(i, 1));
+      if (!spec) continue;
+      page.emplace_back(spec, r.text(i, 2));
+      wanted[spec].push_back(r.text(i, 2));
+    }
+    std::map<const EntitySpec*, std::map<std::string, json>> read;
+    for (const auto& [spec, ids] : wanted) read[spec] = read_changes(c, *spec, ids);
+    json changes = json::array();
+    for (auto& [spec, id] : page) {
+      if (!spec) {
+        changes.push_back({{"entity", "program"}, {"id", id}, {"definition", std::move(programs[id])}});
+        continue;
+      }
+      auto& kind = read[spec];
+      if (auto it = kind.find(id); it != kind.end()) changes.push_back(std::move(it->second));
+    }
+    // Past the last row this device may see, the cursor can jump to the end.
+    if (r.rows() < limit) last = max_seq;
+    out["cursor"] = last;
+    out["more"] = r.rows() == limit;
+    out["changes"] = std::move(changes);
+    // What coordinators decided on this device's quarantined changes, in
+    // the span of the feed this page covers (docs/sync-protocol.md §10.1).
+    Result decided = c.exec(
+        "SELECT q.batch_id, q.entity, q.record_id, q.outcome, coalesce(q.note, ''), q.resolved_ms "
+        "FROM srv_feed f JOIN quarantine q ON q.rid::text = f.record_id "
+        "WHERE f.entity = 'quarantine' AND f.seq > $1 AND f.seq <= $2 AND q.device_id = $3 ORDER BY f.seq",
+        first, last, device.device_id);
+    json outcomes = json::array();
+    for (int i = 0; i < decided.rows(); ++i) {
+      json o = {{"batch_id", decided.text(i, 0)},
+                {"entity", decided.text(i, 1)},
+                {"id", decided.text(i, 2)},
+                {"outcome", decided.text(i, 3)},
+                {"at", datetime_of_ms(decided.int64(i, 5))}};
+      if (!decided.text(i, 4).empty()) o["reason"] = decided.text(i, 4);
+      outcomes.push_back(std::move(o));
+    }
+    if (!outcomes.empty()) out["quarantine"] = std::move(outcomes);
+    txn.commit();
+    return out;
+  }
+
+  // The definition of the published program "ID@VERSION", or nullopt.
+  static std::optional<json> published_program(Connection& c, const std::string& key) {
+    const auto at = key.rfind('@');
+    if (at == std::string::npos) return std::nullopt;
+    Result r = c.exec("SELECT definition FROM program WHERE id = $1 AND version::text = $2", key.substr(0, at),
+                      key.substr(at + 1));
+    if (r.rows() == 0) return std::nullopt;
+    json d = json::parse(r.text(0, 0), nullptr, false);
+    if (d.is_discarded()) return std::nullopt;
+    return d;
+  }
+
+  // A read-only request's connection: the replica's, falling back to the
+  // primary when there is none or it cannot be reached. Lists read there
+  // may lag the primary by the replica's delay (docs/scale-out.md).
+  json read_only(const std::function<json(Connection&)>& fn) {
+    if (read_pool_) {
+      try {
+        auto lease = read_pool_->take();
+        return fn(*lease);
+      } catch (const PgError&) {
+      } catch (const CentralError& e) {
+        if (e.status() != 503) throw;
+      }
+    }
+    auto lease = pool_.take();
+    return fn(*lease);
+  }
+
   static std::string device_actor(const std::string& device_id) { return "device:" + device_id; }
 
   struct FeedRow {
@@ -1082,6 +1231,7 @@ class PgCentralStore : public CentralStore {
   }
 
   pg::PgPool pool_;
+  std::unique_ptr<pg::PgPool> read_pool_;  // --pg-read: a hot standby, or none
   std::string server_id_;
   ServerKeys keys_;
   // One write transaction at a time in this process: pending_feed_ and
@@ -1097,8 +1247,9 @@ class PgCentralStore : public CentralStore {
 
 }  // namespace
 
-std::unique_ptr<CentralStore> open_pg_central_store(const std::string& conninfo, const std::string& keys_path) {
-  return std::make_unique<PgCentralStore>(conninfo, keys_path);
+std::unique_ptr<CentralStore> open_pg_central_store(const std::string& conninfo, const std::string& keys_path,
+                                                    const std::string& read_conninfo) {
+  return std::make_unique<PgCentralStore>(conninfo, keys_path, read_conninfo);
 }
 
 }  // namespace yz::sync

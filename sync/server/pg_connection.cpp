@@ -69,6 +69,47 @@ Result Connection::exec_params(const std::string& sql, const std::vector<Param>&
 
 void Connection::exec_script(const std::string& sql) { checked(c_, PQexec(c_, sql.c_str())); }
 
+void Connection::copy_in(const std::string& target, const std::vector<std::vector<Param>>& rows) {
+  PGresult* start = PQexec(c_, ("COPY " + target + " FROM STDIN").c_str());
+  if (PQresultStatus(start) != PGRES_COPY_IN) {
+    checked(c_, start);
+    throw PgError("", "PostgreSQL: COPY " + target + " did not start");
+  }
+  PQclear(start);
+  // COPY's text format: tab between values, \N for NULL, and backslash,
+  // tab, newline and carriage return escaped.
+  std::string buf;
+  auto flush = [&] {
+    if (!buf.empty() && PQputCopyData(c_, buf.data(), static_cast<int>(buf.size())) != 1)
+      throw PgError("", "PostgreSQL: COPY " + target + ": " + message_of(PQerrorMessage(c_)));
+    buf.clear();
+  };
+  for (const auto& row : rows) {
+    for (size_t i = 0; i < row.size(); ++i) {
+      if (i) buf += '\t';
+      if (!row[i]) {
+        buf += "\\N";
+        continue;
+      }
+      for (const char ch : *row[i]) {
+        switch (ch) {
+          case '\\': buf += "\\\\"; break;
+          case '\t': buf += "\\t"; break;
+          case '\n': buf += "\\n"; break;
+          case '\r': buf += "\\r"; break;
+          default: buf += ch;
+        }
+      }
+    }
+    buf += '\n';
+    if (buf.size() > (1 << 20)) flush();
+  }
+  flush();
+  if (PQputCopyEnd(c_, nullptr) != 1) throw PgError("", "PostgreSQL: COPY " + target + ": " + message_of(PQerrorMessage(c_)));
+  checked(c_, PQgetResult(c_));
+  while (PGresult* more = PQgetResult(c_)) PQclear(more);
+}
+
 Transaction::Transaction(Connection& c, const char* begin) : c_(c) { c_.exec_script(begin); }
 
 Transaction::~Transaction() {

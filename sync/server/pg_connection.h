@@ -88,6 +88,10 @@ class Connection {
   }
   // Several statements without parameters (DDL). Throws PgError.
   void exec_script(const std::string& sql);
+  // Bulk load: COPY `target` ("table (col, ...)") FROM STDIN with `rows`,
+  // each a row of text values or NULLs in the target's column order (the
+  // fastest way in: one round trip for all rows). Throws PgError.
+  void copy_in(const std::string& target, const std::vector<std::vector<Param>>& rows);
   // Whether the connection still works (after a failure, the pool drops it).
   bool ok() const { return PQstatus(c_) == CONNECTION_OK && PQtransactionStatus(c_) == PQTRANS_IDLE; }
 

@@ -77,6 +77,28 @@ std::string v2() {
          "created_ms BIGINT NOT NULL, last_ms BIGINT NOT NULL);";
 }
 
+// v3: what the SQLite store keeps beside the records, so that `admin
+// migrate` (pg_migrate_sqlite.h) loses nothing: published screening
+// programs (fed to devices as entity "program", id "ID@VERSION"), the
+// coordinators' patient merges and the moves each made (for undo), and the
+// provisional places reconciled with official ones; the same columns as on
+// SQLite.
+std::string v3() {
+  return R"SQL(
+CREATE TABLE program (
+  id TEXT NOT NULL, version BIGINT NOT NULL CHECK (version >= 1), definition TEXT NOT NULL,
+  installed_at TEXT NOT NULL, PRIMARY KEY (id, version));
+CREATE TABLE srv_merge (
+  merge_id TEXT PRIMARY KEY, keep_id TEXT NOT NULL, duplicate_id TEXT NOT NULL, reason TEXT NOT NULL,
+  at_ms BIGINT NOT NULL, undone_ms BIGINT);
+CREATE INDEX srv_merge_duplicate ON srv_merge(duplicate_id);
+CREATE TABLE srv_merge_move (
+  merge_id TEXT NOT NULL, entity TEXT NOT NULL, record_id TEXT NOT NULL, field TEXT NOT NULL, was TEXT NOT NULL,
+  set_to TEXT NOT NULL, PRIMARY KEY (merge_id, entity, record_id, field));
+CREATE TABLE srv_place_reconcile (provisional TEXT PRIMARY KEY, official TEXT NOT NULL, at_ms BIGINT NOT NULL);
+)SQL";
+}
+
 struct Migration {
   int version;
   std::function<std::string()> sql;
@@ -85,6 +107,7 @@ struct Migration {
 const Migration kMigrations[] = {
     {1, v1},
     {2, v2},
+    {3, v3},
 };
 
 // Serialises migrations of servers starting at once.
@@ -104,6 +127,11 @@ std::string record_table_ddl(const EntitySpec& spec) {
 
 void pg_migrate(Connection& c) {
   Transaction txn(c);
+  pg_migrate_in_transaction(c);
+  txn.commit();
+}
+
+void pg_migrate_in_transaction(Connection& c) {
   c.exec_script(kMigrationLock);
   c.exec_script("CREATE TABLE IF NOT EXISTS srv_schema (one INTEGER PRIMARY KEY CHECK (one = 1), version INTEGER NOT NULL)");
   Result v = c.exec("SELECT version FROM srv_schema");
@@ -126,7 +154,6 @@ void pg_migrate(Connection& c) {
               .rows() == 0)
         throw CentralError(500, "schema_behind", "--pg: table " + std::string(spec->name) + " has no column " +
                                                      std::string(f.name) + " (a PostgreSQL migration is missing)");
-  txn.commit();
 }
 
 }  // namespace yz::sync::pg

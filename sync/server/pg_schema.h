@@ -26,5 +26,8 @@ std::string record_table_ddl(const EntitySpec& spec);
 // "schema_newer" for a database from a newer build, or "schema_behind" when
 // a field of entities.h has no column (a migration is missing).
 void pg_migrate(Connection& c);
+// The same in the caller's transaction (admin migrate: the schema and the
+// data it copies commit together, or nothing does).
+void pg_migrate_in_transaction(Connection& c);
 
 }  // namespace yz::sync::pg

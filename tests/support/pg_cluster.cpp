@@ -41,7 +41,7 @@ int free_port() {
 
 bool PgCluster::available() { return fs::exists(kBin + "initdb") && fs::exists(kBin + "pg_ctl"); }
 
-PgCluster::PgCluster() {
+std::vector<std::string> PgCluster::make_dir() {
   if (!available()) throw std::runtime_error("PgCluster: postgresql-15 is not installed");
   char tmpl[] = "/tmp/yizhen-pg-XXXXXX";
   if (!::mkdtemp(tmpl)) throw std::runtime_error("PgCluster: mkdtemp failed");
@@ -54,20 +54,52 @@ PgCluster::PgCluster() {
       throw std::runtime_error("PgCluster: cannot give " + dir_ + " to " + user_);
     as_user = {"/usr/sbin/runuser", "-u", user_, "--"};
   }
+  return as_user;
+}
+
+PgCluster::PgCluster() {
+  const auto as_user = make_dir();
+  auto args = as_user;
+  for (const std::string& a : {kBin + "initdb", std::string("-D"), dir_ + "/data", std::string("-A"), std::string("trust"),
+                               std::string("-U"), std::string("yizhen"), std::string("-E"), std::string("UTF8"),
+                               std::string("--locale=C.UTF-8"), std::string("--no-sync")})
+    args.push_back(a);
+  const auto r = run(args);
+  if (r.code != 0) throw std::runtime_error("PgCluster: initdb failed: " + r.err);
+  start(as_user);
+}
+
+PgCluster::PgCluster(StandbyOf standby) {
+  const auto as_user = make_dir();
+  auto args = as_user;
+  for (const std::string& a : {kBin + "pg_basebackup", std::string("-h"), std::string("127.0.0.1"), std::string("-p"),
+                               std::to_string(standby.primary_port), std::string("-U"), std::string("yizhen"),
+                               std::string("-D"), dir_ + "/data", std::string("-R"), std::string("-X"),
+                               std::string("stream"), std::string("-c"), std::string("fast"), std::string("--no-sync")})
+    args.push_back(a);
+  const auto r = run(args);
+  if (r.code != 0) {
+    fs::remove_all(dir_);
+    throw std::runtime_error("PgCluster: pg_basebackup failed: " + r.err);
+  }
+  start(as_user);
+}
+
+void PgCluster::start(const std::vector<std::string>& as_user) {
   auto cmd = [&](std::vector<std::string> args) {
     args.insert(args.begin(), as_user.begin(), as_user.end());
     return run(args);
   };
   const std::string data = dir_ + "/data";
-  auto r = cmd({kBin + "initdb", "-D", data, "-A", "trust", "-U", "yizhen", "-E", "UTF8", "--locale=C.UTF-8",
-                "--no-sync"});
-  if (r.code != 0) throw std::runtime_error("PgCluster: initdb failed: " + r.err);
+  RunResult r;
   for (int attempt = 0; attempt < 5 && !started_; ++attempt) {
     port_ = free_port();
     r = cmd({kBin + "pg_ctl", "-D", data, "-l", dir_ + "/server.log", "-w", "-t", "60", "-o",
              "-p " + std::to_string(port_) + " -k " + dir_ +
                  " -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off"
-                 " -c max_connections=200 -c shared_buffers=64MB",
+                 " -c max_connections=200 -c shared_buffers=64MB"
+                 // A standby may stream from it (initdb's pg_hba.conf lets 127.0.0.1 replicate).
+                 " -c wal_level=replica -c max_wal_senders=5",
              "start"});
     started_ = r.code == 0;
   }

@@ -11,12 +11,20 @@
 // Throws std::runtime_error with the server's log when it cannot start.
 
 #include <string>
+#include <vector>
 
 namespace yz::test {
 
 class PgCluster {
  public:
   PgCluster();
+  // A hot standby of `primary`, streaming on loopback: pg_basebackup -R
+  // over a replication connection (initdb's pg_hba.conf lets 127.0.0.1
+  // replicate; wal_level is replica by default), started on its own port.
+  struct StandbyOf {
+    int primary_port;
+  };
+  explicit PgCluster(StandbyOf standby);
   ~PgCluster();
   PgCluster(const PgCluster&) = delete;
   PgCluster& operator=(const PgCluster&) = delete;
@@ -38,6 +46,11 @@ class PgCluster {
   static void stop_detached(const std::string& dir);
 
  private:
+  // A fresh folder owned by the cluster's user; the command prefix that
+  // runs as that user.
+  std::vector<std::string> make_dir();
+  // pg_ctl start of dir_/data on a free port (a few attempts).
+  void start(const std::vector<std::string>& as_user);
   std::string dir_, user_;
   int port_ = 0;
   bool started_ = false;

@@ -7,6 +7,7 @@
 // a test that holds for both is a TEST_CASE_TEMPLATE over `Stores` and
 // makes its server with `Server(path, T::kind)`.
 #include <doctest/doctest.h>
+#include <httplib.h>
 #include <libpq-fe.h>
 #include <unistd.h>
 
@@ -15,6 +16,7 @@
 #include <filesystem>
 #include <fstream>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -91,21 +93,30 @@ struct Server {
   const std::string db;
   const StoreKind kind;
   const std::string pg;  // conninfo (PostgreSQL only)
+  const std::string pg_read;  // --pg-read: a standby's conninfo, or ""
   std::unique_ptr<yz::test::Child> child;
   std::string url;
 
   explicit Server(std::string path, StoreKind k = StoreKind::sqlite)
-      : db(std::move(path)), kind(k), pg(k == StoreKind::pg ? fresh_pg_database() : std::string()) {
+      : db(std::move(path)), kind(k), pg(k == StoreKind::pg ? fresh_pg_database() : std::string()), pg_read() {
     start();
   }
   // Another server on the same PostgreSQL database (and key file) as `other`.
   Server(const Server& other, std::string log_path)
-      : db(other.db), kind(other.kind), pg(other.pg) {
+      : db(other.db), kind(other.kind), pg(other.pg), pg_read(other.pg_read) {
+    start(log_path);
+  }
+  // A server on the PostgreSQL database `conninfo` (e.g. one `admin
+  // migrate` filled), its key file path + ".keys", its log `log_path`;
+  // `read` a standby for --pg-read ("" none).
+  Server(std::string path, std::string conninfo, const std::string& log_path, std::string read = {})
+      : db(std::move(path)), kind(StoreKind::pg), pg(std::move(conninfo)), pg_read(std::move(read)) {
     start(log_path);
   }
 
   // The options that name the central store.
   std::vector<std::string> store_args() const {
+    if (kind == StoreKind::pg && !pg_read.empty()) return {"--pg", pg, "--keys", db + ".keys", "--pg-read", pg_read};
     if (kind == StoreKind::pg) return {"--pg", pg, "--keys", db + ".keys"};
     return {"--db", db};
   }
@@ -219,6 +230,29 @@ struct Device {
 
   int64_t count(const std::string& sql) { return store.db().execAndGet(sql).getInt64(); }
 };
+
+// A patient of `village` made on a device; its id.
+inline std::string add_patient_at(yz::Store& s, const std::string& name, const std::string& village) {
+  std::string pid;
+  s.transact([&](yz::Writer& w) {
+    pid = w.create("patient", {{"name", name}, {"sex", "M"}, {"age", 52}, {"village_code", village}});
+  });
+  return pid;
+}
+
+// The page the server answers to the device's next pull (its token, its
+// stored cursor, or `after`), without the server's clock `time_ms`.
+inline nlohmann::json pull_page(const Server& s, Device& d, std::optional<std::string> after = std::nullopt) {
+  httplib::Client http(s.url);
+  const std::string cursor = after ? *after : d.store.setting(yz::sync::kCursorKey).value_or("0");
+  auto r = http.Get("/v1/changes?after=" + cursor + "&limit=1000",
+                    {{"Authorization", "Bearer " + *d.store.setting(yz::sync::kTokenKey)}});
+  REQUIRE(r);
+  REQUIRE_MESSAGE(r->status == 200, r->body);
+  nlohmann::json out = nlohmann::json::parse(r->body);
+  out.erase("time_ms");
+  return out;
+}
 
 }  // namespace yz_sync_test
 
