@@ -112,12 +112,12 @@ def main(argv):
           % (med(fcp), med(rendered), med(api)))
     for fmt, (times, rows) in worklist.items():
         print("township worklist %s: %.0f ms (%s)" % (fmt.upper(), med(times), rows))
-    print("RESULT console_signin_fcp %.1f ms" % med(reference))
-    print("RESULT console_dashboard_fcp %.1f ms" % med(fcp))
-    print("RESULT console_dashboard_rendered %.1f ms" % med(rendered))
-    print("RESULT console_dashboard_api %.1f ms" % med(api))
+    print("RESULT console_signin_fcp_ms %.1f ms" % med(reference))
+    print("RESULT console_dashboard_fcp_ms %.1f ms" % med(fcp))
+    print("RESULT console_dashboard_rendered_ms %.1f ms" % med(rendered))
+    print("RESULT console_dashboard_api_ms %.1f ms" % med(api))
     for fmt, (times, _) in worklist.items():
-        print("RESULT console_worklist_%s %.1f ms" % (fmt, med(times)))
+        print("RESULT console_worklist_%s_ms %.1f ms" % (fmt, med(times)))
     return 0
 
 

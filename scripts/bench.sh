@@ -66,7 +66,8 @@ done
 step app_xvfb bench/app_xvfb.sh "$build_dir" "$big" "${app_runs[@]}"
 # The coordinators' console over 10^6 patients (a 10^5 demo copied ten times
 # in SQL: bench/replicate_patients.py says why); full runs only, since a
-# smoke run's Chromium start would cost CI more than it tells.
+# smoke run's Chromium start would cost CI more than it tells (its figures are
+# in the run's results.txt and BENCHMARKS.md, not in bars.txt's summary).
 if ((!smoke)); then
   central="$data/central$d6_patients.db"
   if [[ ! -f "$central" ]]; then
