@@ -5,6 +5,7 @@
 #include <optional>
 #include <tuple>
 
+#include "app/common/patient_search_options.h"
 #include "app/yizhen-server/admin_common.h"
 #include "core/base/errors.h"
 #include "sync/server/central_store.h"
@@ -18,14 +19,9 @@ void add_patient_admin(CLI::App& admin, const std::string& db, const bool& as_js
   auto* patient = admin.add_subcommand("patient", "Patients of every team: search, show, edit (syncs to devices)");
   patient->require_subcommand(1);
 
-  struct SearchArgs {
-    std::string query;
-    int limit = 20;
-  };
-  auto sa = std::make_shared<SearchArgs>();
-  auto* search = patient->add_subcommand("search", "Find patients by name, pinyin, initials, ID number or phone");
-  search->add_option("QUERY", sa->query, "What to look for")->required();
-  search->add_option("--limit", sa->limit, "At most this many results")->check(CLI::Range(1, 1000));
+  const auto searched = yz::cli_common::add_patient_search(*patient);
+  CLI::App* search = searched.first;
+  const auto sa = searched.second;
   search->callback([&db, &as_json, &code, sa] {
     code = guarded([&] {
       print(as_json, open_central(db, true)->search_patients(sa->query, sa->limit));

@@ -3,6 +3,7 @@
 #include <memory>
 #include <sstream>
 
+#include "app/common/patient_search_options.h"
 #include "app/yizhenctl/cli.h"
 #include "core/care/patient.h"
 #include "core/domain/search.h"
@@ -208,14 +209,9 @@ void add_patient_commands(CLI::App& app, Context& ctx, int& exit_code) {
     });
   });
 
-  struct SearchArgs {
-    std::string query;
-    int limit = 20;
-  };
-  auto sa = std::make_shared<SearchArgs>();
-  auto* search = patient->add_subcommand("search", "Find patients by name, pinyin, initials, ID number or phone");
-  search->add_option("QUERY", sa->query, "What to look for")->required();
-  search->add_option("--limit", sa->limit, "At most this many results")->check(CLI::Range(1, 1000));
+  const auto searched = yz::cli_common::add_patient_search(*patient);
+  CLI::App* search = searched.first;
+  const auto sa = searched.second;
   search->callback([&, sa] {
     exit_code = guarded(ctx, [&] {
       Store store = ctx.open_existing();
