@@ -26,9 +26,13 @@ std::string pg_value(const std::string& conninfo, const std::string& sql) {
   return out;
 }
 
-// Until the standby has replayed everything the primary wrote so far.
+// Until the standby has replayed everything the primary wrote so far. The
+// insert position, not the write position (pg_current_wal_lsn): the test
+// clusters run with synchronous_commit=off, so a commit may still sit in the
+// primary's WAL buffers, past the written position, for up to the WAL
+// writer's delay.
 void wait_replayed(const std::string& primary, const std::string& standby) {
-  const std::string lsn = pg_value(primary, "SELECT pg_current_wal_lsn()::text");
+  const std::string lsn = pg_value(primary, "SELECT pg_current_wal_insert_lsn()::text");
   const auto until = std::chrono::steady_clock::now() + std::chrono::seconds(20);
   while (pg_value(standby, "SELECT (pg_last_wal_replay_lsn() >= '" + lsn + "'::pg_lsn)::text") != "true") {
     REQUIRE(std::chrono::steady_clock::now() < until);
