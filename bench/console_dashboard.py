@@ -57,9 +57,7 @@ def main(argv):
     print("central store %s: %d patients; township %s (%d patients)" % (db, count(db, "patient"), township, patients))
 
     tmp = tempfile.mkdtemp(prefix="yizhen-console-bench-")
-    server = cf.Server.__new__(cf.Server)  # on the given database, not a fresh one
-    server.tmp, server.db, server.proc = tmp, db, None
-    server.log = open(os.path.join(tmp, "server.log"), "w")
+    server = cf.Server(tmp, db)
     if server.admin("account", "list", "--json").stdout.find('"bench"') < 0:
         server.account("bench", "admin")
     server.start()

@@ -55,14 +55,16 @@ class Failures:
 
 
 class Server:
-    def __init__(self, tmp):
+    def __init__(self, tmp, db=None):
+        """A fresh central store in `tmp`, or the existing one `db` (a benchmark's)."""
         self.tmp = tmp
-        self.db = os.path.join(tmp, "central.db")
+        self.db = db or os.path.join(tmp, "central.db")
         self.log = open(os.path.join(tmp, "server.log"), "w")
         self.proc = None
         self.url = None
         self.port = None
-        self.admin("init")
+        if not db:
+            self.admin("init")
 
     def admin(self, *args, stdin=None, ok=True):
         r = subprocess.run([SERVER, "--db", self.db, "admin", *args], input=stdin, capture_output=True, text=True,

@@ -111,9 +111,7 @@ struct TlsServerProcess {
   }
 };
 
-// yizhenctl on a plain laptop database (this test is about the wire).
 yz::test::RunResult ctl(const std::string& db, std::vector<std::string> args) {
-  yz::test::plain_db(db);
   args.insert(args.begin(), {YIZHENCTL, "--db", db});
   return yz::test::run(args);
 }
@@ -123,7 +121,8 @@ yz::test::RunResult ctl(const std::string& db, std::vector<std::string> args) {
 TEST_CASE("yizhen-server over TLS: enroll-code prints the fingerprint, a laptop pins it, another certificate is refused") {
   yz::test::TempDir dir;
   const Cert real = make_cert(dir, "real"), other = make_cert(dir, "other");
-  const std::string central = dir.file("central.db"), laptop = dir.file("laptop.db");
+  // A plain laptop database: this test is about the wire.
+  const std::string central = dir.file("central.db"), laptop = yz::test::plain_db(dir.file("laptop.db"));
   std::string code;
   REQUIRE(yz::test::run({YIZHEN_SERVER, "--db", central, "admin", "init"}).code == 0);
   {
