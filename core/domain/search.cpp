@@ -13,19 +13,44 @@ std::string join(const std::vector<std::string>& parts, size_t from, bool initia
   return s;
 }
 
-// Upper bound of the keys that start with `prefix` under byte-wise
-// comparison: the prefix with its last byte raised by one. UTF-8 never has
-// 0xFF bytes, so the increment cannot overflow for valid text.
+// Upper bound of the keys that start with `prefix`: the prefix with its
+// last code point raised by one (UTF-8's byte order is its code point
+// order, so every key between is one that starts with the prefix). Valid
+// UTF-8 itself, as PostgreSQL's text parameters must be.
 std::string prefix_upper_bound(std::string prefix) {
   while (!prefix.empty()) {
-    auto& b = reinterpret_cast<unsigned char&>(prefix.back());
-    if (b < 0xFF) {
-      ++b;
-      return prefix;
+    size_t at = prefix.size() - 1;
+    while (at > 0 && (static_cast<unsigned char>(prefix[at]) & 0xC0) == 0x80) --at;
+    const auto lead = static_cast<unsigned char>(prefix[at]);
+    const size_t len = prefix.size() - at;
+    uint32_t cp = 0;
+    if (len == 1 && lead < 0x80) cp = lead;
+    else if (len == 2 && (lead & 0xE0) == 0xC0) cp = lead & 0x1Fu;
+    else if (len == 3 && (lead & 0xF0) == 0xE0) cp = lead & 0x0Fu;
+    else if (len == 4 && (lead & 0xF8) == 0xF0) cp = lead & 0x07u;
+    else return prefix.substr(0, at) + "\xF4\x8F\xBF\xBF";  // not UTF-8: past every key there
+    for (size_t i = at + 1; i < prefix.size(); ++i) cp = (cp << 6) | (static_cast<unsigned char>(prefix[i]) & 0x3Fu);
+    prefix.resize(at);
+    if (cp >= 0x10FFFF) continue;  // the highest: raise the one before
+    if (++cp == 0xD800) cp = 0xE000;  // no surrogates in UTF-8
+    if (cp < 0x80) {
+      prefix += static_cast<char>(cp);
+    } else if (cp < 0x800) {
+      prefix += static_cast<char>(0xC0 | (cp >> 6));
+      prefix += static_cast<char>(0x80 | (cp & 0x3F));
+    } else if (cp < 0x10000) {
+      prefix += static_cast<char>(0xE0 | (cp >> 12));
+      prefix += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+      prefix += static_cast<char>(0x80 | (cp & 0x3F));
+    } else {
+      prefix += static_cast<char>(0xF0 | (cp >> 18));
+      prefix += static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
+      prefix += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+      prefix += static_cast<char>(0x80 | (cp & 0x3F));
     }
-    prefix.pop_back();
+    return prefix;
   }
-  return "\xFF";
+  return "\xF4\x8F\xBF\xBF";
 }
 
 }  // namespace
@@ -84,11 +109,17 @@ void PatientIndexer::remove(int64_t rid) {
   del_.reset();
 }
 
+std::vector<SearchKey> patient_index_keys(std::string_view name, std::string_view name_native,
+                                          std::string_view id_number, std::string_view phone) {
+  auto keys = patient_keys(name, name_native, id_number, phone);
+  std::erase_if(keys, [](const SearchKey& k) { return k.key.empty(); });
+  return keys;
+}
+
 void PatientIndexer::index(int64_t rid, std::string_view name, std::string_view name_native,
                            std::string_view id_number, std::string_view phone) {
   remove(rid);
-  for (const auto& k : patient_keys(name, name_native, id_number, phone)) {
-    if (k.key.empty()) continue;
+  for (const auto& k : patient_index_keys(name, name_native, id_number, phone)) {
     ins_.bind(1, k.key);
     ins_.bind(2, rid);
     ins_.bind(3, static_cast<int>(k.kind));
@@ -107,7 +138,7 @@ void reindex_all_patients(SQLite::Database& db) {
                   q.getColumn(3).getString(), q.getColumn(4).getString());
 }
 
-std::vector<PatientHit> search_patients(SQLite::Database& db, std::string_view query, int limit) {
+std::vector<PatientHit> search_patients(SqlReader& db, std::string_view query, int limit) {
   const std::string q = normalize_query(query);
   std::vector<PatientHit> hits;
   if (q.empty() || limit <= 0) return hits;
@@ -115,31 +146,31 @@ std::vector<PatientHit> search_patients(SQLite::Database& db, std::string_view q
   // inner LIMIT bounds the work for short queries that match a large share of
   // the index (exact keys sort first in the range); the user narrows by
   // typing on. Ties go by key, then by registration order.
-  SQLite::Statement st(db, R"SQL(
+  auto st = db.prepare(R"SQL(
     SELECT p.id, p.name, COALESCE(p.name_native,''), p.sex, p.birth_date, COALESCE(p.id_number,''),
            COALESCE(p.phone,''), COALESCE(p.village_code,''), r.score
     FROM (SELECT patient_rid,
                  MIN(CASE WHEN kind IN (1,3,5,9) THEN 2 ELSE 0 END + CASE WHEN key = ?1 THEN 0 ELSE 1 END) AS score,
                  MIN(key) AS first_key
-          FROM (SELECT key, patient_rid, kind FROM patient_key WHERE key >= ?1 AND key < ?2 LIMIT 400)
+          FROM (SELECT key, patient_rid, kind FROM patient_key WHERE key >= ?1 AND key < ?2 LIMIT 400) AS k
           GROUP BY patient_rid ORDER BY score, first_key, patient_rid LIMIT ?3) AS r
     JOIN patient p ON p.rid = r.patient_rid
     WHERE p.deleted = 0 AND p.merged_into IS NULL
     ORDER BY r.score, r.first_key, p.rid)SQL");
-  st.bind(1, q);
-  st.bind(2, prefix_upper_bound(q));
-  st.bind(3, limit);
-  while (st.executeStep()) {
+  st->bind(1, q);
+  st->bind(2, prefix_upper_bound(q));
+  st->bind(3, limit);
+  while (st->step()) {
     PatientHit h;
-    h.id = st.getColumn(0).getString();
-    h.name = st.getColumn(1).getString();
-    h.name_native = st.getColumn(2).getString();
-    h.sex = st.getColumn(3).getString();
-    h.birth_date = st.getColumn(4).getString();
-    h.id_number = st.getColumn(5).getString();
-    h.phone = st.getColumn(6).getString();
-    h.village_code = st.getColumn(7).getString();
-    h.score = st.getColumn(8).getInt();
+    h.id = st->text(0);
+    h.name = st->text(1);
+    h.name_native = st->text(2);
+    h.sex = st->text(3);
+    h.birth_date = st->text(4);
+    h.id_number = st->text(5);
+    h.phone = st->text(6);
+    h.village_code = st->text(7);
+    h.score = static_cast<int>(st->int64(8));
     hits.push_back(std::move(h));
   }
   return hits;

@@ -29,6 +29,8 @@
 #include "core/base/hlc.h"
 #include "core/base/utf8.h"
 #include "core/base/uuid.h"
+#include "core/output/report.h"
+#include "core/queries/views.h"
 #include "core/replication/changes.h"
 #include "core/store/audit_chain.h"
 #include "core/store/entities.h"
@@ -40,6 +42,7 @@
 #include "sync/server/coordination.h"
 #include "sync/server/pg_central_store.h"
 #include "sync/server/pg_connection.h"
+#include "sync/server/pg_reader.h"
 #include "sync/server/pg_schema.h"
 #include "sync/server/teams.h"
 
@@ -226,6 +229,7 @@ ApplyOutcome apply_change(Connection& c, const json& change, const std::string& 
       for (const auto& [k, v] : in->stamps.items())
         c.exec("INSERT INTO field_clock (entity, record_id, field, hlc, base) VALUES ($1, $2, $3, $4, $5)", kind, in->id,
                k, v.get<std::string>(), in->bases.contains(k) ? Param(in->bases[k].get<std::string>()) : Param());
+      if (kind == "patient") pg::pg_index_patient(c, in->id);
       out.status = ApplyOutcome::Status::inserted;
       out.same_as_change = true;
       return out;
@@ -258,6 +262,7 @@ ApplyOutcome apply_change(Connection& c, const json& change, const std::string& 
     }
     p.push_back(in->id);
     c.exec_params(update + " WHERE id = $" + std::to_string(p.size()), p);
+    if (kind == "patient") pg::pg_index_patient(c, in->id);
     out.status = ApplyOutcome::Status::updated;
   }
   out.same_as_change = d.same_as_change;
@@ -864,21 +869,61 @@ class PgCentralStore : public CentralStore {
     return yz::sync::record_area(held, entity, id, nullptr);
   }
 
+  // ---- the coordinators' reads: core's rules over pg_reader.h ---------------
+
+  std::string report(const std::string& team, ReportQuery q, bool markdown, Lang lang) override {
+    std::string out;
+    read_snapshot([&](Connection& c, SqlReader& r) {
+      if (!team.empty()) q.team_id = find_team(c, team).team_id;
+      if (q.as_of.empty()) q.as_of = date_of_ms(now_ms());
+      const Report rep = build_report(r, q);
+      out = markdown ? report_markdown(r, rep, lang) : report_json(r, rep).dump(2) + "\n";
+    });
+    return out;
+  }
+
+  ExportSummary export_screening_list(const ScreeningListQuery& q, ExportFormat format, const std::string& out,
+                                      Lang lang, IdNumbers ids, Sheets sheets, const AuditBy& by) override {
+    ExportSummary s;
+    read_snapshot([&](Connection&, SqlReader& r) { s = yz::export_screening_list(r, q, format, out, lang, ids, sheets); });
+    audit_export(by, "screening_list", screening_list_audit(q, s, ids));
+    return s;
+  }
+
+  ExportSummary export_follow_ups(WorklistQuery q, ExportFormat format, const std::string& out, Lang lang,
+                                  IdNumbers ids, Sheets sheets, const AuditBy& by) override {
+    if (q.as_of.empty()) q.as_of = date_of_ms(now_ms());
+    ExportSummary s;
+    read_snapshot([&](Connection&, SqlReader& r) { s = yz::export_follow_ups(r, q, format, out, lang, ids, sheets); });
+    audit_export(by, "follow_ups", follow_ups_audit(q, s, ids));
+    return s;
+  }
+
+  json duplicates(const std::string& area, int limit) override {
+    if (!area.empty() && !is_area_code(area)) throw bad_area(area);
+    json out;
+    read_snapshot([&](Connection&, SqlReader& r) { out = duplicate_pairs_json(find_duplicate_pairs(r, area, limit)); });
+    return out;
+  }
+
+  json search_patients(const std::string& query, int limit) override {
+    json out;
+    read_snapshot([&](Connection&, SqlReader& r) { out = patient_hits_json(yz::search_patients(r, query, limit)); });
+    return out;
+  }
+
+  json patient_history(const std::string& id) override {
+    std::optional<json> h;
+    read_snapshot([&](Connection&, SqlReader& r) { h = yz::patient_history(r, id); });
+    if (!h) throw CentralError(404, "unknown_patient", "no patient " + id);
+    return *h;
+  }
+
   // ---- not on PostgreSQL yet ------------------------------------------------
 
   bool publish_program(const json&) override { throw not_here("publish programs"); }
-  std::string report(const std::string&, ReportQuery, bool, Lang) override { throw not_here("make reports"); }
-  ExportSummary export_screening_list(const ScreeningListQuery&, ExportFormat, const std::string&, Lang, IdNumbers,
-                                      Sheets, const AuditBy&) override {
-    throw not_here("export screening lists");
-  }
-  ExportSummary export_follow_ups(WorklistQuery, ExportFormat, const std::string&, Lang, IdNumbers, Sheets,
-                                  const AuditBy&) override {
-    throw not_here("export follow-up lists");
-  }
   json import_places(const std::vector<ListedPlace>&) override { throw not_here("import places"); }
   json reconcile_place(const std::string&, const std::string&) override { throw not_here("reconcile places"); }
-  json duplicates(const std::string&, int) override { throw not_here("list duplicates"); }
   json merge_patients(const std::string&, const std::string&, const std::string&, const AuditBy&) override {
     throw not_here("merge patients");
   }
@@ -992,6 +1037,23 @@ class PgCentralStore : public CentralStore {
     }
     auto lease = pool_.take();
     return fn(*lease);
+  }
+
+  // `fn(connection, reader)` in one read-only snapshot, on the standby when
+  // there is one (read_only).
+  template <class Fn>
+  void read_snapshot(Fn&& fn) {
+    read_only([&](Connection& c) {
+      Transaction txn(c, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
+      pg::PgReader reader(c);
+      fn(c, reader);
+      return json();
+    });
+  }
+
+  // An export, written to the audit (as on SQLite).
+  void audit_export(const AuditBy& by, const char* list, const json& detail) {
+    write([&](Connection& c) { audit(c, by, "create", "export", list, detail); });
   }
 
   static std::string device_actor(const std::string& device_id) { return "device:" + device_id; }

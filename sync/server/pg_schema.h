@@ -30,4 +30,13 @@ void pg_migrate(Connection& c);
 // data it copies commit together, or nothing does).
 void pg_migrate_in_transaction(Connection& c);
 
+// The patient search index (patient_key, schema v4; core/domain/search.h
+// makes the keys, as on SQLite): the keys of the patient `id` as it is now
+// (none when deleted or merged into another), in the caller's transaction.
+// The PostgreSQL store calls it whenever it writes a patient.
+void pg_index_patient(Connection& c, const std::string& id);
+// The whole index rebuilt from the patient table (migration v4, and `admin
+// migrate` after copying the patients).
+void pg_reindex_patients(Connection& c);
+
 }  // namespace yz::sync::pg
