@@ -19,6 +19,7 @@
 // Members not on PostgreSQL yet throw CentralError 501 "not_supported"
 // naming themselves.
 
+#include <algorithm>
 #include <array>
 #include <charconv>
 #include <functional>
@@ -110,7 +111,7 @@ const KindSql& kind_sql(const EntitySpec& spec) {
         marks += ", $" + std::to_string(++n);
       }
       KindSql k;
-      k.insert = "INSERT INTO " + std::string(s->name) + " (" + cols + ") VALUES (" + marks + ") ON CONFLICT (id) DO NOTHING";
+      k.insert = "INSERT INTO " + std::string(s->name) + " (" + cols + ") VALUES (" + marks + ") ON CONFLICT (id) DO NOTHING RETURNING rid";
       k.select = "SELECT " + cols + " FROM " + std::string(s->name) + " WHERE id = $1";
       k.select_for_update = k.select + " FOR UPDATE";
       k.select_any = "SELECT " + cols + " FROM " + std::string(s->name) + " WHERE id = ANY($1::text[])";
@@ -225,11 +226,19 @@ ApplyOutcome apply_change(Connection& c, const json& change, const std::string& 
   {
     std::vector<Param> p = {in->id, in->hlc, pg::param(in->deleted)};
     for (const auto& f : spec.fields) p.push_back(stored_param(in->fields[std::string(f.name)]));
-    if (c.exec_params(sql.insert, p).affected() == 1) {
+    Result inserted = c.exec_params(sql.insert, p);
+    if (inserted.affected() == 1) {
       for (const auto& [k, v] : in->stamps.items())
         c.exec("INSERT INTO field_clock (entity, record_id, field, hlc, base) VALUES ($1, $2, $3, $4, $5)", kind, in->id,
                k, v.get<std::string>(), in->bases.contains(k) ? Param(in->bases[k].get<std::string>()) : Param());
-      if (kind == "patient") pg::pg_index_patient(c, in->id);
+      if (kind == "patient") {
+        auto text = [&](const char* k) {
+          auto it = in->fields.find(k);
+          return it != in->fields.end() && it->second.is_string() ? it->second.get<std::string>() : std::string();
+        };
+        pg::pg_index_new_patient(c, inserted.int64(0, 0), !in->deleted && text("merged_into").empty(), text("name"),
+                                 text("name_native"), text("id_number"), text("phone"));
+      }
       out.status = ApplyOutcome::Status::inserted;
       out.same_as_change = true;
       return out;
@@ -262,7 +271,12 @@ ApplyOutcome apply_change(Connection& c, const json& change, const std::string& 
     }
     p.push_back(in->id);
     c.exec_params(update + " WHERE id = $" + std::to_string(p.size()), p);
-    if (kind == "patient") pg::pg_index_patient(c, in->id);
+    // The search index follows a patient whose keys or liveness changed.
+    static constexpr std::array<std::string_view, 5> kIndexed{"name", "name_native", "id_number", "phone", "merged_into"};
+    if (kind == "patient" && (d.deleted != held.deleted || std::any_of(d.columns.begin(), d.columns.end(), [](const std::string& col) {
+                                return std::find(kIndexed.begin(), kIndexed.end(), col) != kIndexed.end();
+                              })))
+      pg::pg_index_patient(c, in->id);
     out.status = ApplyOutcome::Status::updated;
   }
   out.same_as_change = d.same_as_change;

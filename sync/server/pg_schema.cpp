@@ -191,12 +191,10 @@ void pg_migrate_in_transaction(Connection& c) {
                                                      std::string(f.name) + " (a PostgreSQL migration is missing)");
 }
 
-void pg_index_patient(Connection& c, const std::string& id) {
-  Result r = c.exec(std::string(kIndexedPatients) + " AND id = $1", id);
-  c.exec("DELETE FROM patient_key WHERE patient_rid = (SELECT rid FROM patient WHERE id = $1)", id);
-  if (r.rows() == 0) return;
-  std::vector<std::vector<Param>> rows;
-  add_patient_keys(rows, r.int64(0, 0), r.text(0, 1), r.text(0, 2), r.text(0, 3), r.text(0, 4));
+namespace {
+
+// One patient's rows (add_patient_keys) in one INSERT.
+void insert_keys(Connection& c, const std::vector<std::vector<Param>>& rows) {
   if (rows.empty()) return;
   std::string sql = "INSERT INTO patient_key (key, patient_rid, kind) VALUES ";
   std::vector<Param> params;
@@ -207,6 +205,25 @@ void pg_index_patient(Connection& c, const std::string& id) {
     params.insert(params.end(), row.begin(), row.end());
   }
   c.exec_params(sql + " ON CONFLICT DO NOTHING", params);
+}
+
+}  // namespace
+
+void pg_index_patient(Connection& c, const std::string& id) {
+  Result r = c.exec(std::string(kIndexedPatients) + " AND id = $1", id);
+  c.exec("DELETE FROM patient_key WHERE patient_rid = (SELECT rid FROM patient WHERE id = $1)", id);
+  if (r.rows() == 0) return;
+  std::vector<std::vector<Param>> rows;
+  add_patient_keys(rows, r.int64(0, 0), r.text(0, 1), r.text(0, 2), r.text(0, 3), r.text(0, 4));
+  insert_keys(c, rows);
+}
+
+void pg_index_new_patient(Connection& c, int64_t rid, bool indexed, const std::string& name,
+                          const std::string& name_native, const std::string& id_number, const std::string& phone) {
+  if (!indexed) return;
+  std::vector<std::vector<Param>> rows;
+  add_patient_keys(rows, rid, name, name_native, id_number, phone);
+  insert_keys(c, rows);
 }
 
 void pg_reindex_patients(Connection& c) {
