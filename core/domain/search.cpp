@@ -13,46 +13,6 @@ std::string join(const std::vector<std::string>& parts, size_t from, bool initia
   return s;
 }
 
-// Upper bound of the keys that start with `prefix`: the prefix with its
-// last code point raised by one (UTF-8's byte order is its code point
-// order, so every key between is one that starts with the prefix). Valid
-// UTF-8 itself, as PostgreSQL's text parameters must be.
-std::string prefix_upper_bound(std::string prefix) {
-  while (!prefix.empty()) {
-    size_t at = prefix.size() - 1;
-    while (at > 0 && (static_cast<unsigned char>(prefix[at]) & 0xC0) == 0x80) --at;
-    const auto lead = static_cast<unsigned char>(prefix[at]);
-    const size_t len = prefix.size() - at;
-    uint32_t cp = 0;
-    if (len == 1 && lead < 0x80) cp = lead;
-    else if (len == 2 && (lead & 0xE0) == 0xC0) cp = lead & 0x1Fu;
-    else if (len == 3 && (lead & 0xF0) == 0xE0) cp = lead & 0x0Fu;
-    else if (len == 4 && (lead & 0xF8) == 0xF0) cp = lead & 0x07u;
-    else return prefix.substr(0, at) + "\xF4\x8F\xBF\xBF";  // not UTF-8: past every key there
-    for (size_t i = at + 1; i < prefix.size(); ++i) cp = (cp << 6) | (static_cast<unsigned char>(prefix[i]) & 0x3Fu);
-    prefix.resize(at);
-    if (cp >= 0x10FFFF) continue;  // the highest: raise the one before
-    if (++cp == 0xD800) cp = 0xE000;  // no surrogates in UTF-8
-    if (cp < 0x80) {
-      prefix += static_cast<char>(cp);
-    } else if (cp < 0x800) {
-      prefix += static_cast<char>(0xC0 | (cp >> 6));
-      prefix += static_cast<char>(0x80 | (cp & 0x3F));
-    } else if (cp < 0x10000) {
-      prefix += static_cast<char>(0xE0 | (cp >> 12));
-      prefix += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-      prefix += static_cast<char>(0x80 | (cp & 0x3F));
-    } else {
-      prefix += static_cast<char>(0xF0 | (cp >> 18));
-      prefix += static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
-      prefix += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-      prefix += static_cast<char>(0x80 | (cp & 0x3F));
-    }
-    return prefix;
-  }
-  return "\xF4\x8F\xBF\xBF";
-}
-
 }  // namespace
 
 std::string normalize_query(std::string_view query) {
@@ -158,7 +118,7 @@ std::vector<PatientHit> search_patients(SqlReader& db, std::string_view query, i
     WHERE p.deleted = 0 AND p.merged_into IS NULL
     ORDER BY r.score, r.first_key, p.rid)SQL");
   st->bind(1, q);
-  st->bind(2, prefix_upper_bound(q));
+  st->bind(2, utf8_prefix_upper_bound(q));
   st->bind(3, limit);
   while (st->step()) {
     PatientHit h;
