@@ -8,8 +8,6 @@
 
 #include "core/base/errors.h"
 #include "core/base/files.h"
-#include "core/care/places.h"
-#include "core/store/store.h"
 #include "sync/server/central_store.h"
 
 using yz::server_admin::guarded;

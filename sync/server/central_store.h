@@ -354,7 +354,8 @@ class CentralStore {
   // Runs `decide` (one of coordination.h's decisions, which the
   // coordinators' members above call: resolve_conflict ... discard_quarantined,
   // merge_patients, undo_merge, edit_patient, import_places, reconcile_place,
-  // publish_program; coordination.cpp defines them) in one write
+  // publish_program; coordination.cpp, patient_merges.cpp and
+  // places_admin.cpp define them) in one write
   // transaction of this store, with the store's steps; its answer comes
   // back. Throwing rolls the transaction back.
   virtual json coordinate(const std::function<json(CoordinationSteps&)>& decide);
