@@ -62,6 +62,10 @@ class CoordinationSteps {
                                 bool earlier_too) = 0;
   // The record as a change (fields, stamps, bases), or nullopt.
   virtual std::optional<json> read(const EntitySpec& spec, const std::string& id) = 0;
+  // The same, the record locked to the end of the transaction against the
+  // other servers of the database (two coordinators merging one patient);
+  // a store with one writer needs no lock.
+  virtual std::optional<json> read_locked(const EntitySpec& spec, const std::string& id) { return read(spec, id); }
   // A server change of `fields` of a held record: stamped with the server's
   // clock, merged like any change, fed. ValidationError when refused.
   virtual void update(const std::string& entity, const std::string& id, const json& fields) = 0;

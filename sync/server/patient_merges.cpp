@@ -17,9 +17,9 @@ namespace yz::sync {
 namespace {
 
 // A patient a merge or an edit may use: it exists, is not deleted, is no
-// tombstone. Its fields (api values).
+// tombstone. Its fields (api values); locked to the end of the transaction.
 json live_patient(CoordinationSteps& steps, const std::string& id, const std::string& which) {
-  const auto p = steps.read(*find_entity("patient"), id);
+  const auto p = steps.read_locked(*find_entity("patient"), id);
   if (!p) throw CentralError(404, "unknown_patient", which + ": no patient " + id);
   if ((*p)["deleted"] == true) throw CentralError(409, "deleted", which + ": patient " + id + " was deleted");
   const json& fields = (*p)["fields"];

@@ -156,9 +156,10 @@ json change_of(const EntitySpec& spec, const std::string& id, const HeldRecord& 
   return change;
 }
 
-// The record as a change, or nullopt.
-std::optional<json> read_change(Connection& c, const EntitySpec& spec, const std::string& id) {
-  Result r = c.exec(kind_sql(spec).select, id);
+// The record as a change (with `lock`, locked to the end of the
+// transaction), or nullopt.
+std::optional<json> read_change(Connection& c, const EntitySpec& spec, const std::string& id, bool lock = false) {
+  Result r = c.exec(lock ? kind_sql(spec).select_for_update : kind_sql(spec).select, id);
   if (r.rows() == 0) return std::nullopt;
   return change_of(spec, id, held_from(c, spec, id, r));
 }
@@ -1171,6 +1172,9 @@ class PgCentralStore : public CentralStore {
       s_.pending_feed_.push_back({"quarantine", std::to_string(q.rid), "", ""});
     }
     std::optional<json> read(const EntitySpec& spec, const std::string& id) override { return read_change(c_, spec, id); }
+    std::optional<json> read_locked(const EntitySpec& spec, const std::string& id) override {
+      return read_change(c_, spec, id, true);
+    }
     void update(const std::string& entity, const std::string& id, const json& fields) override {
       follow_batch();
       s_.server_change(c_, entity.c_str(), id, fields, "", false);
