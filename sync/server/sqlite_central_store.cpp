@@ -969,13 +969,8 @@ class SqliteCentralStore : public CentralStore {
       get.bind(2, version);
       return get.executeStep() ? std::optional(get.getColumn(0).getString()) : std::nullopt;
     }
-    void add_program(const Program& p, const std::string& definition) override {
-      SQLite::Statement ins(db_, "INSERT INTO program (id, version, definition, installed_at) VALUES (?, ?, ?, "
-                                 "strftime('%Y-%m-%d %H:%M:%S', 'now'))");
-      ins.bind(1, p.id);
-      ins.bind(2, p.version);
-      ins.bind(3, definition);
-      ins.exec();
+    void add_program(const Program& p, const std::string&) override {
+      install_program(db_, p.definition);  // the device's registry, as a device installs one
       s_.feed(db_, "program", p.id + "@" + std::to_string(p.version), "", "");
       s_.release();
     }
