@@ -99,6 +99,25 @@ CREATE TABLE srv_place_reconcile (provisional TEXT PRIMARY KEY, official TEXT NO
 )SQL";
 }
 
+// v5: what the coordinators' changes of records look up (coordination.h
+// CoordinationSteps::live_ids, in one implementation for both stores): the
+// records of a patient that a merge moves, and places by code and by parent
+// that places import and reconcile use — the indexes a SQLite database has
+// (core/store/schema.cpp). IF NOT EXISTS: another migration may add some.
+std::string v5() {
+  return R"SQL(
+CREATE INDEX IF NOT EXISTS encounter_patient ON encounter(patient_id);
+CREATE INDEX IF NOT EXISTS observation_patient ON observation(patient_id);
+CREATE INDEX IF NOT EXISTS dispense_patient ON dispense(patient_id);
+CREATE INDEX IF NOT EXISTS screening_patient ON screening(patient_id);
+CREATE INDEX IF NOT EXISTS referral_patient ON referral(patient_id);
+CREATE INDEX IF NOT EXISTS follow_up_patient ON follow_up(patient_id);
+CREATE INDEX IF NOT EXISTS place_code ON place(code);
+CREATE INDEX IF NOT EXISTS place_parent ON place(parent_code);
+CREATE INDEX IF NOT EXISTS clinic_day_place ON clinic_day(place_code);
+)SQL";
+}
+
 struct Migration {
   int version;
   std::function<std::string()> sql;
@@ -108,6 +127,7 @@ const Migration kMigrations[] = {
     {1, v1},
     {2, v2},
     {3, v3},
+    {5, v5},  // 4: kept for the read side's migration (another branch)
 };
 
 // Serialises migrations of servers starting at once.

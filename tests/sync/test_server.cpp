@@ -363,9 +363,9 @@ TEST_CASE_TEMPLATE("A revoked device enrolled again delivers what it sealed unde
   CHECK(json::parse(nowhere->body)["code"] == "not_found");
 }
 
-TEST_CASE("A program version published on the server reaches devices with their next pull") {
+TEST_CASE_TEMPLATE("A program version published on the server reaches devices with their next pull", T, Stores) {
   yz::test::TempDir dir;
-  Server server(dir.file("central.db"));
+  Server server(dir.file("central.db"), T::kind);
   Device a(dir.file("a.db"));
   a.enroll(server, server.enroll_code());
   json v2 = builtin_program("hypertension")->definition;
