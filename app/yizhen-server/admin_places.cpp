@@ -8,8 +8,6 @@
 
 #include "core/base/errors.h"
 #include "core/base/files.h"
-#include "core/care/places.h"
-#include "core/store/store.h"
 #include "sync/server/central_store.h"
 
 using yz::server_admin::guarded;
@@ -23,13 +21,9 @@ void add_places_admin(CLI::App& admin, const std::string& db, const bool& as_jso
   import->add_option("FILE", *file, "The list as CSV")->required();
   import->callback([&db, &as_json, &code, file] {
     code = guarded([&] {
-      yz::server_admin::refuse_on_pg("places import");
-      auto store = yz::server_admin::open_central(db, true);
-      // Checked on a reader connection (it never checkpoints), before
-      // anything is written.
-      SQLite::Database check = yz::open_reader(db);
-      const std::vector<yz::ListedPlace> listed = yz::parse_place_list(check, yz::read_file(*file));
-      print(as_json, store->import_places(listed));
+      // Read first: a missing file is refused before the store opens.
+      const std::string csv = yz::read_file(*file);
+      print(as_json, yz::server_admin::open_central(db, true)->import_places(csv));
       return 0;
     });
   });

@@ -76,6 +76,18 @@ std::optional<PlaceInfo> find_place(SQLite::Database& db, std::string_view code)
                    st.getColumn(3).getString(), {}, false};
 }
 
+std::optional<PlaceInfo> find_reference_place(std::string_view code) {
+  static const std::map<std::string, const ReferencePlace*, std::less<>> by_code = [] {
+    std::map<std::string, const ReferencePlace*, std::less<>> m;
+    for (const auto& p : reference_places()) m.emplace(p.code, &p);
+    return m;
+  }();
+  const auto it = by_code.find(code);
+  if (it == by_code.end()) return std::nullopt;
+  const ReferencePlace& p = *it->second;
+  return PlaceInfo{p.code, p.name, p.level, p.parent_code, {}, false};
+}
+
 std::vector<PlaceInfo> place_lineage(SQLite::Database& db, std::string_view code) {
   std::vector<PlaceInfo> out;
   std::string next(code);
@@ -189,6 +201,10 @@ std::string add_place(Store& store, std::string_view name_in, std::string_view p
 namespace yz {
 
 std::vector<ListedPlace> parse_place_list(SQLite::Database& db, std::string_view csv) {
+  return parse_place_list([&db](std::string_view code) { return find_place(db, code); }, csv);
+}
+
+std::vector<ListedPlace> parse_place_list(const PlaceLookup& known, std::string_view csv) {
   std::vector<ListedPlace> out;
   std::map<std::string, std::string> in_file;  // code -> level, of every line so far
   std::vector<std::pair<ListedPlace, std::string>> pending;  // villages whose township comes later
@@ -241,7 +257,7 @@ std::vector<ListedPlace> parse_place_list(SQLite::Database& db, std::string_view
     if (p.level != "county" && p.level != "township" && p.level != "village")
       throw bad(line_no, code + " is a " + p.level + ", not a county, township or village");
     if (p.level == "county") {
-      if (!find_place(db, code)) throw bad(line_no, "county " + code + " is not a known division");
+      if (!known(code)) throw bad(line_no, "county " + code + " is not a known division");
       in_file[code] = p.level;
       continue;
     }
@@ -249,7 +265,7 @@ std::vector<ListedPlace> parse_place_list(SQLite::Database& db, std::string_view
     in_file[code] = p.level;
     if (p.level == "township") {
       if (!in_file.count(p.parent_code)) {
-        const auto parent = find_place(db, p.parent_code);
+        const auto parent = known(p.parent_code);
         if (!parent || parent->level == "province")
           throw bad(line_no, "its county " + p.parent_code + " is not a known division");
       }
@@ -261,7 +277,7 @@ std::vector<ListedPlace> parse_place_list(SQLite::Database& db, std::string_view
   for (auto& [p, unused] : pending) {
     const auto it = in_file.find(p.parent_code);
     if (it == in_file.end()) {
-      const auto parent = find_place(db, p.parent_code);
+      const auto parent = known(p.parent_code);
       if (!parent || parent->level != "township")
         throw bad(p.line, "its township " + p.parent_code + " is neither in the file nor a known place");
     }

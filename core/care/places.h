@@ -12,6 +12,7 @@
 
 #include <SQLiteCpp/Database.h>
 
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -30,6 +31,9 @@ struct PlaceInfo {
 // A live place record with this code, else the reference division; nullopt
 // when neither is known.
 std::optional<PlaceInfo> find_place(SQLite::Database& db, std::string_view code);
+// The compiled-in reference division with this code (what find_place finds
+// in ref_place), or nullopt. No database needed.
+std::optional<PlaceInfo> find_reference_place(std::string_view code);
 
 // The place and the divisions above it that are known, nearest first:
 // village, township, county, prefecture, province.
@@ -77,6 +81,11 @@ struct ListedPlace {
 // the county and are not returned. ValidationError ("file", "place_line",
 // {line number, reason}) at the first bad line; nothing is returned then.
 std::vector<ListedPlace> parse_place_list(SQLite::Database& db, std::string_view csv);
+// The same with the known places from `known` (a place by code, as
+// find_place answers): a central store other than SQLite keeps its place
+// records elsewhere.
+using PlaceLookup = std::function<std::optional<PlaceInfo>(std::string_view code)>;
+std::vector<ListedPlace> parse_place_list(const PlaceLookup& known, std::string_view csv);
 
 // Write a place of an official list under its own code (a county's list
 // checked by parse_place_list, or synthetic demo data), in the caller's

@@ -22,6 +22,7 @@
 
 #include <SQLiteCpp/Database.h>
 
+#include <functional>
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <optional>
@@ -153,6 +154,12 @@ ProgramPtr builtin_program(std::string_view id);
 // "program_changed"). Returns true when a new row was written. Needs the
 // writer connection; runs in the caller's transaction if one is open.
 bool install_program(SQLite::Database& db, const json& definition);
+// install_program's rule for a registry kept elsewhere (the PostgreSQL
+// central store): `definition` parsed and checked, or nullptr when that id,
+// version and body are known already (built in, or `stored` returns that
+// body for the id and version). Throws as install_program.
+ProgramPtr new_program_version(const json& definition,
+                               const std::function<std::optional<std::string>(const std::string& id, int version)>& stored);
 // Every version known to this device of program `id` (built-in and
 // installed), or nullptr when the id or version is unknown.
 ProgramPtr find_program(SQLite::Database& db, std::string_view id, int version);

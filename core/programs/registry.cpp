@@ -82,7 +82,8 @@ ProgramPtr builtin_program(std::string_view id) {
   return nullptr;
 }
 
-bool install_program(SQLite::Database& db, const json& definition) {
+ProgramPtr new_program_version(const json& definition,
+                               const std::function<std::optional<std::string>(const std::string& id, int version)>& stored) {
   ProgramPtr p = parse_program(definition);
   const std::string body = p->definition.dump();
   auto changed = [&] {
@@ -91,15 +92,24 @@ bool install_program(SQLite::Database& db, const json& definition) {
   };
   if (auto b = builtin_program(p->id); b && b->version == p->version) {
     if (b->definition.dump() != body) throw changed();
-    return false;
+    return nullptr;
   }
-  SQLite::Statement get(db, "SELECT definition FROM program WHERE id = ? AND version = ?");
-  get.bind(1, p->id);
-  get.bind(2, p->version);
-  if (get.executeStep()) {
-    if (json::parse(get.getColumn(0).getString()).dump() != body) throw changed();
-    return false;
+  if (const auto held = stored(p->id, p->version)) {
+    if (json::parse(*held).dump() != body) throw changed();
+    return nullptr;
   }
+  return p;
+}
+
+bool install_program(SQLite::Database& db, const json& definition) {
+  const ProgramPtr p = new_program_version(definition, [&db](const std::string& id, int version) {
+    SQLite::Statement get(db, "SELECT definition FROM program WHERE id = ? AND version = ?");
+    get.bind(1, id);
+    get.bind(2, version);
+    return get.executeStep() ? std::optional(get.getColumn(0).getString()) : std::nullopt;
+  });
+  if (!p) return false;
+  const std::string body = p->definition.dump();
   SQLite::Statement ins(db, "INSERT INTO program (id, version, definition, installed_at) VALUES (?, ?, ?, "
                             "strftime('%Y-%m-%d %H:%M:%S', 'now'))");
   ins.bind(1, p->id);

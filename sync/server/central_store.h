@@ -13,6 +13,7 @@
 #include <optional>
 #include <stdexcept>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "core/base/errors.h"
@@ -167,21 +168,24 @@ class CentralStore {
   // receive it with their next pull. Same id, version and body again: no
   // change (returns false). Throws ValidationError for a bad definition or
   // a changed body under a published id and version.
-  virtual bool publish_program(const json& definition) = 0;
+  bool publish_program(const json& definition);
 
-  // A county's township and village list (core/care/places.h
-  // parse_place_list): new places are created, renamed ones renamed, and
-  // both published to the devices whose area holds them. Same list again:
-  // no change. {"created", "renamed", "unchanged"}.
-  virtual json import_places(const std::vector<ListedPlace>& places);
+  // A county's township and village list as CSV (core/care/places.h
+  // parse_place_list, checked against the places this store holds and the
+  // compiled-in divisions): new places are created, renamed ones renamed,
+  // and both published to the devices whose area holds them. Same list
+  // again: no change. {"created", "renamed", "unchanged"}. Throws
+  // ValidationError at the first bad line; nothing is written then.
+  json import_places(std::string_view csv);
   // A coordinator confirms that the provisional place `provisional` (added
   // on a device) is the official `official`: every patient, household and
   // clinic day that uses the provisional code takes the official one, places
   // under it move to it, and the provisional place is deleted — all synced
   // to every device of the area. Again later (a device that was still
   // offline brought more records): those follow too. {"moved": N}.
-  // Throws CentralError (400 bad_code, 404 unknown_place, 409 level_mismatch).
-  virtual json reconcile_place(const std::string& provisional, const std::string& official);
+  // Throws CentralError (400 bad_code, 404 unknown_place, 409 level_mismatch,
+  // already_reconciled).
+  json reconcile_place(const std::string& provisional, const std::string& official);
   // Duplicate patients (core/queries/duplicates.h has the rule): candidate
   // pairs with at least one patient in `area` (a place code prefix, "" all),
   // best first: [{"score", "reason", "detail", "a_id", "a_name", "a_sex",
@@ -199,14 +203,14 @@ class CentralStore {
   // {"merge_id", "kept", "duplicate", "moved", "filled"}. Throws
   // CentralError: 400 reason_required, same_patient; 404 unknown_patient;
   // 409 merged (either is a tombstone), deleted.
-  virtual json merge_patients(const std::string& keep_id, const std::string& duplicate_id, const std::string& reason,
-                              const AuditBy& by);
+  json merge_patients(const std::string& keep_id, const std::string& duplicate_id, const std::string& reason,
+                      const AuditBy& by);
   // Undo a merge: the tombstone is a patient again and exactly the records
   // the merge moved (and those moved after it, as they arrived) go back —
   // each unless it was changed since. {"merge_id", "restored", "moved_back",
   // "skipped"}. Throws CentralError: 404 unknown_merge; 409 undone, or
   // kept_merged (the kept patient was merged since: undo that first).
-  virtual json undo_merge(const std::string& merge_id, const std::string& reason, const AuditBy& by);
+  json undo_merge(const std::string& merge_id, const std::string& reason, const AuditBy& by);
   // The merges, newest first: [{"merge_id", "kept", "duplicate", "reason",
   // "at", "moved", "undone_at"}].
   virtual json merges(int limit);
@@ -235,7 +239,7 @@ class CentralStore {
   // "changed": [names]}. Throws ValidationError (a bad value, naming the
   // field: nothing changed), CentralError 400 not_editable (another field)
   // or bad_request (no field), 404 unknown_patient, 409 merged or deleted.
-  virtual json edit_patient(const std::string& id, const json& fields, const AuditBy& by);
+  json edit_patient(const std::string& id, const json& fields, const AuditBy& by);
 
   // The server's audit trail (core/store/audit_chain.h, the `audit` table):
   // one row per operation — a coordinator's verb (actor "admin") or a
@@ -347,39 +351,27 @@ class CentralStore {
   virtual std::string record_area(const std::string& entity, const std::string& id);
 
  protected:
-  // Runs `decide` (one of coordination.h's decisions, which the four
-  // members above call; coordination.cpp defines them) in one write
+  // Runs `decide` (one of coordination.h's decisions, which the
+  // coordinators' members above call: resolve_conflict ... discard_quarantined,
+  // merge_patients, undo_merge, edit_patient, import_places, reconcile_place,
+  // publish_program; coordination.cpp, patient_merges.cpp and
+  // places_admin.cpp define them) in one write
   // transaction of this store, with the store's steps; its answer comes
   // back. Throwing rolls the transaction back.
   virtual json coordinate(const std::function<json(CoordinationSteps&)>& decide);
 };
 
-inline json CentralStore::import_places(const std::vector<ListedPlace>&) {
-  throw CentralError(501, "not_supported", "this central store cannot import places");
-}
 inline json CentralStore::search_patients(const std::string&, int) {
   throw CentralError(501, "not_supported", "this central store cannot search patients");
 }
 inline json CentralStore::patient_history(const std::string&) {
   throw CentralError(501, "not_supported", "this central store cannot show patients");
 }
-inline json CentralStore::edit_patient(const std::string&, const json&, const AuditBy&) {
-  throw CentralError(501, "not_supported", "this central store cannot edit patients");
-}
 inline json CentralStore::coordinate(const std::function<json(CoordinationSteps&)>&) {
   throw CentralError(501, "not_supported", "this central store cannot decide on conflicts or quarantined changes");
 }
-inline json CentralStore::reconcile_place(const std::string&, const std::string&) {
-  throw CentralError(501, "not_supported", "this central store cannot reconcile places");
-}
 inline json CentralStore::duplicates(const std::string&, int) {
   throw CentralError(501, "not_supported", "this central store cannot list duplicates");
-}
-inline json CentralStore::merge_patients(const std::string&, const std::string&, const std::string&, const AuditBy&) {
-  throw CentralError(501, "not_supported", "this central store cannot merge patients");
-}
-inline json CentralStore::undo_merge(const std::string&, const std::string&, const AuditBy&) {
-  throw CentralError(501, "not_supported", "this central store cannot undo merges");
 }
 inline json CentralStore::merges(int) {
   throw CentralError(501, "not_supported", "this central store cannot list merges");

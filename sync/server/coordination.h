@@ -1,7 +1,10 @@
 #pragma once
 // The coordinators' decisions on what sync set aside (DESIGN.md §6, §10):
 // resolve a conflict, correct a referral's or follow-up's status, retry or
-// discard a quarantined change. Written once for both central stores: each
+// discard a quarantined change; and their other changes of records: merge
+// duplicate patients and undo a merge, correct a patient, import a county's
+// places, reconcile a provisional place, publish a program (coordination.cpp,
+// patient_merges.cpp, places_admin.cpp). Written once for both central stores: each
 // store runs these inside its own write transaction and gives the steps
 // they need through CoordinationSteps (SQLite: sqlite_central_store.cpp,
 // PostgreSQL: pg_central_store.cpp). The contracts (what comes back, what
@@ -13,11 +16,31 @@
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
 
 #include "core/replication/changes.h"
 #include "sync/server/central_store.h"
 
+namespace yz {
+struct Program;
+}
+
 namespace yz::sync {
+
+// A merge of two patients as the merge log keeps it (srv_merge).
+struct MergeRow {
+  std::string merge_id, keep_id, duplicate_id, reason;
+  int64_t at_ms = 0, undone_ms = 0;  // undone_ms 0: not undone
+};
+// One field of a record a merge changed (srv_merge_move): a link moved to
+// the kept patient, or a field filled on it; the values before and after
+// as the record holds them, so that undo moves back exactly those.
+struct MergeMove {
+  std::string entity, record_id, field;
+  json was, set_to;
+};
 
 // What a store does for a coordinator's decision, in the caller's
 // transaction.
@@ -39,6 +62,10 @@ class CoordinationSteps {
                                 bool earlier_too) = 0;
   // The record as a change (fields, stamps, bases), or nullopt.
   virtual std::optional<json> read(const EntitySpec& spec, const std::string& id) = 0;
+  // The same, the record locked to the end of the transaction against the
+  // other servers of the database (two coordinators merging one patient);
+  // a store with one writer needs no lock.
+  virtual std::optional<json> read_locked(const EntitySpec& spec, const std::string& id) { return read(spec, id); }
   // A server change of `fields` of a held record: stamped with the server's
   // clock, merged like any change, fed. ValidationError when refused.
   virtual void update(const std::string& entity, const std::string& id, const json& fields) = 0;
@@ -53,6 +80,45 @@ class CoordinationSteps {
   // with its address: central_store.h AuditBy, whose rows it counts).
   virtual void audit(const AuditBy& by, const char* action, const char* entity, const std::string& record_id,
                      const json& detail) = 0;
+
+  // Records the server makes and deletes, as update() changes them
+  // (stamped with the server's clock, merged like any change, fed).
+  // ValidationError when refused.
+  virtual std::string new_id() = 0;
+  virtual void create(const std::string& entity, const std::string& id, const json& fields) = 0;
+  virtual void remove(const std::string& entity, const std::string& id) = 0;
+  // The ids of the live (not deleted) records of `spec` whose field `f` is
+  // `value` (a list field: holds it), oldest first.
+  virtual std::vector<std::string> live_ids(const EntitySpec& spec, const FieldSpec& f, const std::string& value) = 0;
+  // The merged patients (tombstones) that field `f` (a patient link) of the
+  // record `id` names: {patient id, its merged_into}.
+  virtual std::vector<std::pair<std::string, std::string>> merged_patients_named(const EntitySpec& spec,
+                                                                                 const FieldSpec& f,
+                                                                                 const std::string& id) = 0;
+
+  // The merge log (srv_merge, srv_merge_move).
+  virtual void add_merge(const MergeRow& m) = 0;
+  // One merge, locked to the end of the transaction; nullopt when unknown.
+  virtual std::optional<MergeRow> merge(const std::string& merge_id) = 0;
+  // The latest merge of `duplicate_id` not undone, or "".
+  virtual std::string open_merge_of(const std::string& duplicate_id) = 0;
+  virtual void set_merge_undone(const std::string& merge_id, int64_t at_ms) = 0;
+  // Logs (or logs again: replaces) one field a merge changed.
+  virtual void log_move(const std::string& merge_id, const MergeMove& m) = 0;
+  // Every field merge `merge_id` changed, latest first.
+  virtual std::vector<MergeMove> moves(const std::string& merge_id) = 0;
+
+  // The official code the provisional place `provisional` was reconciled
+  // with (srv_place_reconcile), or nullopt; and the note of one (kept when
+  // there is one already).
+  virtual std::optional<std::string> reconciled(const std::string& provisional) = 0;
+  virtual void add_reconciled(const std::string& provisional, const std::string& official) = 0;
+
+  // The published definition of program `id` version `version` (the
+  // server's program table), or nullopt; and a new one, published: fed to
+  // every device as {"entity": "program", "id": "ID@VERSION"}.
+  virtual std::optional<std::string> program_definition(const std::string& id, int version) = 0;
+  virtual void add_program(const Program& p, const std::string& definition) = 0;
 };
 
 // A conflict / quarantine row as the admin verbs and the console list them
@@ -69,5 +135,24 @@ json correct_status(CoordinationSteps& steps, const std::string& entity, const s
 json retry_quarantined(CoordinationSteps& steps, int64_t quarantine_id, const AuditBy& by);
 json discard_quarantined(CoordinationSteps& steps, int64_t quarantine_id, const std::string& reason,
                          const AuditBy& by);
+
+// patient_merges.cpp: central_store.h merge_patients, undo_merge,
+// edit_patient (`fields` as prepared_patient_edit returned them, "" as
+// null), and what a store does after a change from a device is applied: a
+// record it added to a merged duplicate (the device had not heard of the
+// merge) moves to the kept patient.
+json merge_patients(CoordinationSteps& steps, const std::string& keep_id, const std::string& duplicate_id,
+                    const std::string& reason, const AuditBy& by);
+json undo_merge(CoordinationSteps& steps, const std::string& merge_id, const std::string& reason, const AuditBy& by);
+json edit_patient(CoordinationSteps& steps, const std::string& id, const json& fields, const AuditBy& by);
+void follow_merges(CoordinationSteps& steps, const std::string& entity, const std::string& id);
+json merge_json(const MergeRow& m, int64_t moved);
+
+// places_admin.cpp: central_store.h import_places, reconcile_place,
+// publish_program ({"published": bool}).
+json import_places(CoordinationSteps& steps, std::string_view csv, const AuditBy& by);
+json reconcile_place(CoordinationSteps& steps, const std::string& provisional, const std::string& official,
+                     const AuditBy& by);
+json publish_program(CoordinationSteps& steps, const json& definition, const AuditBy& by);
 
 }  // namespace yz::sync

@@ -16,8 +16,10 @@
 //    were handed out, and a pull's cursor (the highest visible seq) never
 //    passes a change that commits later.
 //
-// Members not on PostgreSQL yet throw CentralError 501 "not_supported"
-// naming themselves.
+// Every member of central_store.h is here. The coordinators' changes of
+// records (coordination.h) are written once for both stores: this store
+// gives their steps (Steps); their reads (reports, exports, duplicates,
+// patient search and history) are core's rules over pg_reader.h.
 
 #include <algorithm>
 #include <array>
@@ -36,6 +38,8 @@
 #include "core/store/audit_chain.h"
 #include "core/store/entities.h"
 #include "core/store/password_hash.h"
+#include "core/store/rules.h"
+#include "core/programs/programs.h"
 #include "sync/protocol/batch.h"
 #include "sync/protocol/crypto.h"
 #include "sync/server/central_rules.h"
@@ -88,11 +92,6 @@ json stored_value(const Result& r, int row, int col, FieldType t) {
     case FieldType::real: return std::strtod(r.text(row, col).c_str(), nullptr);
     default: return r.text(row, col);
   }
-}
-
-CentralError not_here(const char* what) {
-  return CentralError(501, "not_supported", std::string("the PostgreSQL central store cannot ") + what +
-                                                " yet (use the SQLite store, --db, for it)");
 }
 
 // The SQL of one record kind, built once from its descriptor.
@@ -157,9 +156,10 @@ json change_of(const EntitySpec& spec, const std::string& id, const HeldRecord& 
   return change;
 }
 
-// The record as a change, or nullopt.
-std::optional<json> read_change(Connection& c, const EntitySpec& spec, const std::string& id) {
-  Result r = c.exec(kind_sql(spec).select, id);
+// The record as a change (with `lock`, locked to the end of the
+// transaction), or nullopt.
+std::optional<json> read_change(Connection& c, const EntitySpec& spec, const std::string& id, bool lock = false) {
+  Result r = c.exec(lock ? kind_sql(spec).select_for_update : kind_sql(spec).select, id);
   if (r.rows() == 0) return std::nullopt;
   return change_of(spec, id, held_from(c, spec, id, r));
 }
@@ -597,8 +597,8 @@ class PgCentralStore : public CentralStore {
       int64_t applied = 0, unchanged = 0, conflicts = 0;
       json quarantined = json::array();
       std::string latest;  // the latest stamp taken in: the server's clock follows it
-      std::vector<FeedRow> fed;
       Held held(c);
+      Steps steps(*this, c, &latest);
       auto set_aside = [&](const std::string& entity, const std::string& id, const std::vector<FieldError>& errors,
                            const json& change) {
         const json errs = errors_json(kept_errors(errors));
@@ -628,7 +628,8 @@ class PgCentralStore : public CentralStore {
           continue;
         }
         ++applied;
-        fed.push_back({o.entity, o.id, device.team_id, o.same_as_change ? device.device_id : std::string()});
+        pending_feed_.push_back({o.entity, o.id, device.team_id, o.same_as_change ? device.device_id : std::string()});
+        yz::sync::follow_merges(steps, o.entity, o.id);
       }
       receipt = {{"format", kReceiptFormat},
                  {"version", kFormatVersion},
@@ -650,7 +651,6 @@ class PgCentralStore : public CentralStore {
              "WHERE device_id = $4",
              received, seq, skew, device.device_id);
       if (!latest.empty()) observe(c, latest);
-      for (auto& f : fed) pending_feed_.push_back(std::move(f));
       audit(c, device_actor(device.device_id), "import", "batch", batch_id,
             {{"seq", seq}, {"source", source}, {"applied", applied}, {"unchanged", unchanged},
              {"conflicts", conflicts}, {"quarantined", quarantined.size()}});
@@ -829,6 +829,22 @@ class PgCentralStore : public CentralStore {
     });
   }
 
+  // The merges, newest first (central_store.h).
+  json merges(int limit) override {
+    return read_only([&](Connection& c) -> json {
+      Result r = c.exec(
+          "SELECT m.merge_id, m.keep_id, m.duplicate_id, m.reason, m.at_ms, coalesce(m.undone_ms, 0), (SELECT count(*) "
+          "FROM srv_merge_move v WHERE v.merge_id = m.merge_id AND v.entity <> 'patient') FROM srv_merge m "
+          "ORDER BY m.at_ms DESC, m.merge_id DESC LIMIT $1",
+          limit);
+      json out = json::array();
+      for (int i = 0; i < r.rows(); ++i)
+        out.push_back(merge_json({r.text(i, 0), r.text(i, 1), r.text(i, 2), r.text(i, 3), r.int64(i, 4), r.int64(i, 5)},
+                                 r.int64(i, 6)));
+      return out;
+    });
+  }
+
   // ---- the console's sessions (console_session.h) ---------------------------
 
   void open_console_session(const std::string& key, const std::string& account, const std::string& address,
@@ -932,17 +948,6 @@ class PgCentralStore : public CentralStore {
     if (!h) throw CentralError(404, "unknown_patient", "no patient " + id);
     return *h;
   }
-
-  // ---- not on PostgreSQL yet ------------------------------------------------
-
-  bool publish_program(const json&) override { throw not_here("publish programs"); }
-  json import_places(const std::vector<ListedPlace>&) override { throw not_here("import places"); }
-  json reconcile_place(const std::string&, const std::string&) override { throw not_here("reconcile places"); }
-  json merge_patients(const std::string&, const std::string&, const std::string&, const AuditBy&) override {
-    throw not_here("merge patients");
-  }
-  json undo_merge(const std::string&, const std::string&, const AuditBy&) override { throw not_here("undo merges"); }
-  json merges(int) override { throw not_here("list merges"); }
 
  private:
   static constexpr const char* kAdmin = "admin";
@@ -1190,10 +1195,24 @@ class PgCentralStore : public CentralStore {
     pending_feed_.push_back({entity, id, team_id, ""});
   }
 
+  // A record the server deletes (a tombstone), stamped now and fed.
+  void server_delete(Connection& c, const std::string& entity, const std::string& id) {
+    auto change = read_change(c, *find_entity(entity), id);
+    if (!change) throw CentralError(404, "not_found", "no " + entity + " " + id);
+    (*change)["hlc"] = stamp(c);
+    (*change)["deleted"] = true;
+    ApplyOutcome o = apply_change(c, *change, date_of_ms(now_ms()), now_ms());
+    if (o.status == ApplyOutcome::Status::quarantined) throw ValidationError(o.errors);
+    pending_feed_.push_back({entity, id, "", ""});
+  }
+
   // The coordinators' decisions (coordination.h) in one write transaction.
   class Steps final : public CoordinationSteps {
    public:
-    Steps(PgCentralStore& store, Connection& c) : s_(store), c_(c) {}
+    // `taken_in`: the latest device stamp a batch took in so far (apply_batch),
+    // which the server's clock follows before its own changes.
+    Steps(PgCentralStore& store, Connection& c, const std::string* taken_in = nullptr)
+        : s_(store), c_(c), taken_in_(taken_in) {}
     int64_t now_ms() override { return yz::sync::now_ms(); }
     std::optional<ConflictRow> conflict(int64_t rid) override {
       Result r = c_.exec(std::string(kConflictColumns) + "WHERE rid = $1 FOR UPDATE", rid);
@@ -1222,7 +1241,11 @@ class PgCentralStore : public CentralStore {
       s_.pending_feed_.push_back({"quarantine", std::to_string(q.rid), "", ""});
     }
     std::optional<json> read(const EntitySpec& spec, const std::string& id) override { return read_change(c_, spec, id); }
+    std::optional<json> read_locked(const EntitySpec& spec, const std::string& id) override {
+      return read_change(c_, spec, id, true);
+    }
     void update(const std::string& entity, const std::string& id, const json& fields) override {
+      follow_batch();
       s_.server_change(c_, entity.c_str(), id, fields, "", false);
     }
     std::optional<DeviceInfo> device(const std::string& device_id) override {
@@ -1243,10 +1266,100 @@ class PgCentralStore : public CentralStore {
                const json& detail) override {
       s_.audit(c_, by, action, entity, record_id, detail);
     }
+    std::string new_id() override { return s_.next_id(); }
+    void create(const std::string& entity, const std::string& id, const json& fields) override {
+      s_.server_change(c_, entity.c_str(), id, fields, "", true);
+    }
+    void remove(const std::string& entity, const std::string& id) override { s_.server_delete(c_, entity, id); }
+    std::vector<std::string> live_ids(const EntitySpec& spec, const FieldSpec& f, const std::string& value) override {
+      const std::string table(spec.name), column(f.name);
+      Result r = c_.exec(is_json_type(f.type)
+                             ? "SELECT id FROM " + table + " WHERE deleted = 0 AND EXISTS (SELECT 1 FROM "
+                                   "jsonb_array_elements_text(" + column + "::jsonb) v WHERE v = $1) ORDER BY rid"
+                             : "SELECT id FROM " + table + " WHERE deleted = 0 AND " + column + " = $1 ORDER BY rid",
+                         value);
+      std::vector<std::string> ids;
+      for (int i = 0; i < r.rows(); ++i) ids.push_back(r.text(i, 0));
+      return ids;
+    }
+    std::vector<std::pair<std::string, std::string>> merged_patients_named(const EntitySpec& spec, const FieldSpec& f,
+                                                                           const std::string& id) override {
+      const std::string entity(spec.name), column(f.name);
+      Result r = c_.exec(f.type == FieldType::ref
+                             ? "SELECT p.id, p.merged_into FROM " + entity + " r JOIN patient p ON p.id = r." + column +
+                                   " WHERE r.id = $1 AND p.merged_into IS NOT NULL"
+                             : "SELECT p.id, p.merged_into FROM " + entity + " r CROSS JOIN jsonb_array_elements_text(r." +
+                                   column + "::jsonb) j(v) JOIN patient p ON p.id = j.v WHERE r.id = $1 AND "
+                                   "p.merged_into IS NOT NULL",
+                         id);
+      std::vector<std::pair<std::string, std::string>> out;
+      for (int i = 0; i < r.rows(); ++i) out.emplace_back(r.text(i, 0), r.text(i, 1));
+      return out;
+    }
+    void add_merge(const MergeRow& m) override {
+      c_.exec("INSERT INTO srv_merge (merge_id, keep_id, duplicate_id, reason, at_ms) VALUES ($1, $2, $3, $4, $5)",
+              m.merge_id, m.keep_id, m.duplicate_id, m.reason, m.at_ms);
+    }
+    std::optional<MergeRow> merge(const std::string& merge_id) override {
+      Result r = c_.exec("SELECT keep_id, duplicate_id, reason, at_ms, coalesce(undone_ms, 0) FROM srv_merge "
+                         "WHERE merge_id = $1 FOR UPDATE",
+                         merge_id);
+      if (r.rows() == 0) return std::nullopt;
+      return MergeRow{merge_id, r.text(0, 0), r.text(0, 1), r.text(0, 2), r.int64(0, 3), r.int64(0, 4)};
+    }
+    std::string open_merge_of(const std::string& duplicate_id) override {
+      Result r = c_.exec("SELECT merge_id FROM srv_merge WHERE duplicate_id = $1 AND undone_ms IS NULL "
+                         "ORDER BY at_ms DESC LIMIT 1",
+                         duplicate_id);
+      return r.rows() ? r.text(0, 0) : std::string();
+    }
+    void set_merge_undone(const std::string& merge_id, int64_t at_ms) override {
+      c_.exec("UPDATE srv_merge SET undone_ms = $1 WHERE merge_id = $2", at_ms, merge_id);
+    }
+    void log_move(const std::string& merge_id, const MergeMove& m) override {
+      c_.exec("INSERT INTO srv_merge_move (merge_id, entity, record_id, field, was, set_to) VALUES ($1, $2, $3, $4, $5, $6) "
+              "ON CONFLICT (merge_id, entity, record_id, field) DO UPDATE SET was = excluded.was, set_to = excluded.set_to",
+              merge_id, m.entity, m.record_id, m.field, m.was.dump(), m.set_to.dump());
+    }
+    std::vector<MergeMove> moves(const std::string& merge_id) override {
+      // No insertion order here: the moves touch distinct fields, so any order
+      // undoes them alike.
+      Result r = c_.exec("SELECT entity, record_id, field, was, set_to FROM srv_merge_move WHERE merge_id = $1 "
+                         "ORDER BY entity, record_id, field",
+                         merge_id);
+      std::vector<MergeMove> out;
+      for (int i = 0; i < r.rows(); ++i)
+        out.push_back({r.text(i, 0), r.text(i, 1), r.text(i, 2), json::parse(r.text(i, 3)), json::parse(r.text(i, 4))});
+      return out;
+    }
+    std::optional<std::string> reconciled(const std::string& provisional) override {
+      Result r = c_.exec("SELECT official FROM srv_place_reconcile WHERE provisional = $1", provisional);
+      return r.rows() ? std::optional(r.text(0, 0)) : std::nullopt;
+    }
+    void add_reconciled(const std::string& provisional, const std::string& official) override {
+      c_.exec("INSERT INTO srv_place_reconcile (provisional, official, at_ms) VALUES ($1, $2, $3) "
+              "ON CONFLICT (provisional) DO NOTHING",
+              provisional, official, now_ms());
+    }
+    std::optional<std::string> program_definition(const std::string& id, int version) override {
+      Result r = c_.exec("SELECT definition FROM program WHERE id = $1 AND version = $2", id, int64_t{version});
+      return r.rows() ? std::optional(r.text(0, 0)) : std::nullopt;
+    }
+    void add_program(const Program& p, const std::string& definition) override {
+      c_.exec("INSERT INTO program (id, version, definition, installed_at) VALUES ($1, $2, $3, $4)", p.id,
+              int64_t{p.version}, definition, datetime_of_ms(now_ms()));
+      s_.pending_feed_.push_back({"program", p.id + "@" + std::to_string(p.version), "", ""});
+    }
 
    private:
+    // A server change amid a batch: the server's clock first follows the
+    // stamps the batch took in so far.
+    void follow_batch() {
+      if (taken_in_ && !taken_in_->empty()) s_.observe(c_, *taken_in_);
+    }
     PgCentralStore& s_;
     Connection& c_;
+    const std::string* taken_in_;
   };
 
   json coordinate(const std::function<json(CoordinationSteps&)>& decide) override {

@@ -114,6 +114,25 @@ CREATE INDEX patient_key_patient ON patient_key(patient_rid);
 )SQL";
 }
 
+// v5: what the coordinators' changes of records look up (coordination.h
+// CoordinationSteps::live_ids, in one implementation for both stores): the
+// records of a patient that a merge moves, and places by code and by parent
+// that places import and reconcile use — the indexes a SQLite database has
+// (core/store/schema.cpp). IF NOT EXISTS: another migration may add some.
+std::string v5() {
+  return R"SQL(
+CREATE INDEX IF NOT EXISTS encounter_patient ON encounter(patient_id);
+CREATE INDEX IF NOT EXISTS observation_patient ON observation(patient_id);
+CREATE INDEX IF NOT EXISTS dispense_patient ON dispense(patient_id);
+CREATE INDEX IF NOT EXISTS screening_patient ON screening(patient_id);
+CREATE INDEX IF NOT EXISTS referral_patient ON referral(patient_id);
+CREATE INDEX IF NOT EXISTS follow_up_patient ON follow_up(patient_id);
+CREATE INDEX IF NOT EXISTS place_code ON place(code);
+CREATE INDEX IF NOT EXISTS place_parent ON place(parent_code);
+CREATE INDEX IF NOT EXISTS clinic_day_place ON clinic_day(place_code);
+)SQL";
+}
+
 struct Migration {
   int version;
   std::function<std::string()> sql;
@@ -125,6 +144,7 @@ const Migration kMigrations[] = {
     {2, v2},
     {3, v3},
     {4, v4, pg_reindex_patients},
+    {5, v5},
 };
 
 // One patient's index rows (key, rid, kind), each once.

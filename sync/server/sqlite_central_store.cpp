@@ -93,6 +93,19 @@ CREATE TABLE IF NOT EXISTS srv_account (
 CREATE TABLE IF NOT EXISTS srv_console_session (
   key TEXT PRIMARY KEY, account_key TEXT NOT NULL, address TEXT NOT NULL, created_ms INTEGER NOT NULL,
   last_ms INTEGER NOT NULL);
+-- The merge log (central_store.h merge_patients): one row per merge, and
+-- one per field of a record it moved (or filled on the kept patient), with
+-- the value before and after as JSON, so that undo_merge moves back
+-- exactly those.
+CREATE TABLE IF NOT EXISTS srv_merge (merge_id TEXT PRIMARY KEY, keep_id TEXT NOT NULL,
+  duplicate_id TEXT NOT NULL, reason TEXT NOT NULL, at_ms INTEGER NOT NULL, undone_ms INTEGER);
+CREATE INDEX IF NOT EXISTS srv_merge_duplicate ON srv_merge(duplicate_id);
+CREATE TABLE IF NOT EXISTS srv_merge_move (merge_id TEXT NOT NULL, entity TEXT NOT NULL,
+  record_id TEXT NOT NULL, field TEXT NOT NULL, was TEXT NOT NULL, set_to TEXT NOT NULL,
+  PRIMARY KEY (merge_id, entity, record_id, field));
+-- Provisional places reconciled with official ones (reconcile_place).
+CREATE TABLE IF NOT EXISTS srv_place_reconcile (provisional TEXT PRIMARY KEY, official TEXT NOT NULL,
+  at_ms INTEGER NOT NULL);
 )SQL";
 
 std::string digits13(int64_t ms) {
@@ -418,7 +431,8 @@ class SqliteCentralStore : public CentralStore {
         const bool inserted = o.status == ApplyOutcome::Status::inserted && change.contains("fields");
         feed(db, o.entity, o.id, device.team_id, o.same_as_change ? device.device_id : std::string(),
              inserted ? &change["fields"] : nullptr);
-        follow_merges(db, o.entity, o.id);
+        Steps steps(*this, db);
+        yz::sync::follow_merges(steps, o.entity, o.id);
       }
       applier.release();
       release();
@@ -543,209 +557,9 @@ class SqliteCentralStore : public CentralStore {
     return out;
   }
 
-  bool publish_program(const json& definition) override {
-    std::lock_guard lock(mu_);
-    bool added = false;
-    store_.transact_synced([&](SQLite::Database& db) {
-      added = install_program(db, definition);
-      if (added) {
-        const ProgramPtr p = parse_program(definition);
-        feed(db, "program", p->id + "@" + std::to_string(p->version), "", "");
-        audit(db, kAdmin, "import", "program", p->id + "@" + std::to_string(p->version), {});
-      }
-      release();
-    });
-    return added;
-  }
-
-  json import_places(const std::vector<ListedPlace>& places) override {
-    std::lock_guard lock(mu_);
-    int64_t created = 0, renamed = 0, unchanged = 0;
-    store_.transact_synced([&](SQLite::Database& db) {
-      for (const auto& p : places) {
-        SQLite::Statement q(db, "SELECT id, name FROM place WHERE code = ? AND deleted = 0 ORDER BY rid LIMIT 1");
-        q.bind(1, p.code);
-        if (!q.executeStep()) {
-          create_here(db, "place", ids_.next(now_ms()),
-                      {{"code", p.code}, {"name", p.name}, {"level", p.level}, {"parent_code", p.parent_code}}, "");
-          ++created;
-        } else if (q.getColumn(1).getString() != p.name) {
-          const std::string id = q.getColumn(0).getString();
-          q.reset();
-          update_here(db, "place", id, {{"name", p.name}});
-          ++renamed;
-        } else {
-          ++unchanged;
-        }
-      }
-      audit(db, kAdmin, "import", "place", "", {{"created", created}, {"renamed", renamed}, {"unchanged", unchanged}});
-    });
-    return {{"created", created}, {"renamed", renamed}, {"unchanged", unchanged}};
-  }
-
-  json reconcile_place(const std::string& provisional, const std::string& official) override {
-    if (!is_provisional_place_code(provisional))
-      throw CentralError(400, "bad_code", provisional + " is not a provisional place code");
-    if (is_provisional_place_code(official) || place_level_of(official).empty())
-      throw CentralError(400, "bad_code", official + " is not an official place code");
-    if (place_level_of(official) != place_level_of(provisional))
-      throw CentralError(409, "level_mismatch", provisional + " is a " + place_level_of(provisional) + ", " +
-                                                    official + " a " + place_level_of(official));
-    std::lock_guard lock(mu_);
-    int64_t moved = 0;
-    store_.transact_synced([&](SQLite::Database& db) {
-      db.exec("CREATE TABLE IF NOT EXISTS srv_place_reconcile (provisional TEXT PRIMARY KEY, official TEXT NOT NULL, "
-              "at_ms INTEGER NOT NULL)");
-      const auto target = find_place(db, official);
-      if (!target) throw CentralError(404, "unknown_place", "no place " + official + " (import the county's list first)");
-      std::string prov_id;
-      {
-        SQLite::Statement q(db, "SELECT id FROM place WHERE code = ? AND deleted = 0");
-        q.bind(1, provisional);
-        if (q.executeStep()) prov_id = q.getColumn(0).getString();
-      }
-      {
-        SQLite::Statement q(db, "SELECT official FROM srv_place_reconcile WHERE provisional = ?");
-        q.bind(1, provisional);
-        const bool known = q.executeStep();
-        if (known && q.getColumn(0).getString() != official)
-          throw CentralError(409, "already_reconciled", provisional + " was reconciled with " + q.getColumn(0).getString());
-        if (!known && prov_id.empty()) throw CentralError(404, "unknown_place", "no provisional place " + provisional);
-      }
-      // Every record that uses the code (a place's own code never changes:
-      // the provisional place is deleted instead).
-      const std::pair<const char*, const char*> uses[] = {
-          {"patient", "village_code"}, {"household", "village_code"}, {"clinic_day", "place_code"}, {"place", "parent_code"}};
-      for (const auto& [entity, field] : uses) {
-        std::vector<std::string> ids;
-        SQLite::Statement q(db, std::string("SELECT id FROM ") + entity + " WHERE " + field + " = ? AND deleted = 0");
-        q.bind(1, provisional);
-        while (q.executeStep()) ids.push_back(q.getColumn(0).getString());
-        q.reset();
-        for (const auto& id : ids) update_here(db, entity, id, {{field, official}});
-        moved += static_cast<int64_t>(ids.size());
-      }
-      if (!prov_id.empty()) delete_here(db, "place", prov_id);
-      SQLite::Statement log(db, "INSERT OR IGNORE INTO srv_place_reconcile (provisional, official, at_ms) VALUES (?, ?, ?)");
-      log.bind(1, provisional);
-      log.bind(2, official);
-      log.bind(3, now_ms());
-      log.exec();
-      audit(db, kAdmin, "update", "place", provisional, {{"official", official}, {"moved", moved}});
-    });
-    return {{"moved", moved}, {"provisional", provisional}, {"official", official}};
-  }
-
   json duplicates(const std::string& area, int limit) override {
     if (!area.empty() && !is_area_code(area)) throw bad_area(area);
     return duplicate_pairs_json(find_duplicate_pairs(reader(), area, limit));
-  }
-
-  json merge_patients(const std::string& keep_id, const std::string& duplicate_id, const std::string& why,
-                      const AuditBy& by) override {
-    const std::string reason = trim(why);
-    if (reason.empty())
-      throw CentralError(400, "reason_required", "--reason: say why the two records are one person (kept in the audit)");
-    if (keep_id == duplicate_id)
-      throw CentralError(400, "same_patient", "KEEP_ID and DUPLICATE_ID are the same patient " + keep_id);
-    std::lock_guard lock(mu_);
-    json out;
-    store_.transact_synced([&](SQLite::Database& db) {
-      merge_tables(db);
-      const json keep = live_patient(db, keep_id, "KEEP_ID");
-      const json dup = live_patient(db, duplicate_id, "DUPLICATE_ID");
-      const std::string merge_id = ids_.next(now_ms());
-      SQLite::Statement ins(db, "INSERT INTO srv_merge (merge_id, keep_id, duplicate_id, reason, at_ms) VALUES (?, ?, ?, ?, ?)");
-      ins.bind(1, merge_id);
-      ins.bind(2, keep_id);
-      ins.bind(3, duplicate_id);
-      ins.bind(4, reason);
-      ins.bind(5, now_ms());
-      ins.exec();
-      int64_t moved = 0;
-      for (const auto& [spec, field] : patient_links())
-        for (const auto& id : records_naming(db, *spec, *field, duplicate_id)) {
-          move_link(db, merge_id, *spec, *field, id, duplicate_id, keep_id);
-          ++moved;
-        }
-      // What the kept record lacks, from the duplicate, one field at a time:
-      // a 身份证 that contradicts the kept birth date or sex is left out
-      // (the record rules refuse it), not the merge.
-      json filled = json::array(), left = json::array();
-      for (const char* f : {"phone", "id_number", "household_id", "name_native", "ethnicity", "village_code"}) {
-        if (!keep[f].is_null() || dup[f].is_null()) continue;
-        try {
-          update_here(db, "patient", keep_id, {{f, dup[f]}});
-        } catch (const ValidationError&) {
-          left.push_back(f);
-          continue;
-        }
-        log_move(db, merge_id, "patient", keep_id, f, nullptr, dup[f]);
-        filled.push_back(f);
-      }
-      update_here(db, "patient", duplicate_id, {{"merged_into", keep_id}});
-      audit(db, by, "update", "patient", duplicate_id,
-            {{"verb", "merge"}, {"merged_into", keep_id}, {"merge_id", merge_id}, {"reason", reason}, {"moved", moved}, {"filled", filled}});
-      out = {{"merge_id", merge_id}, {"kept", keep_id}, {"duplicate", duplicate_id}, {"moved", moved}, {"filled", filled}};
-      if (!left.empty()) out["not_filled"] = left;
-    });
-    return out;
-  }
-
-  json undo_merge(const std::string& merge_id, const std::string& why, const AuditBy& by) override {
-    std::lock_guard lock(mu_);
-    json out;
-    store_.transact_synced([&](SQLite::Database& db) {
-      merge_tables(db);
-      std::string keep_id, duplicate_id;
-      {
-        SQLite::Statement q(db, "SELECT keep_id, duplicate_id, undone_ms FROM srv_merge WHERE merge_id = ?");
-        q.bind(1, merge_id);
-        if (!q.executeStep()) throw CentralError(404, "unknown_merge", "no merge " + merge_id + " (see admin merges)");
-        if (!q.getColumn(2).isNull())
-          throw CentralError(409, "undone", "merge " + merge_id + " was undone on " + datetime_of_ms(q.getColumn(2).getInt64()));
-        keep_id = q.getColumn(0).getString();
-        duplicate_id = q.getColumn(1).getString();
-      }
-      if (auto k = read_record(db, *find_entity("patient"), keep_id); k && (*k)["merged_into"].is_string())
-        throw CentralError(409, "kept_merged", "the kept patient " + keep_id + " was merged into " +
-                                                   (*k)["merged_into"].get<std::string>() + " since: undo that merge first");
-      struct Move {
-        std::string entity, id, field;
-        json was, set_to;
-      };
-      std::vector<Move> moves;
-      {
-        SQLite::Statement q(db, "SELECT entity, record_id, field, was, set_to FROM srv_merge_move WHERE merge_id = ? "
-                                "ORDER BY rowid DESC");
-        q.bind(1, merge_id);
-        while (q.executeStep())
-          moves.push_back({q.getColumn(0).getString(), q.getColumn(1).getString(), q.getColumn(2).getString(),
-                           json::parse(q.getColumn(3).getString()), json::parse(q.getColumn(4).getString())});
-      }
-      int64_t moved_back = 0, skipped = 0;
-      for (const auto& m : moves) {
-        // Each only if still as the merge left it (a later edit stands).
-        auto now = read_record(db, *find_entity(m.entity), m.id);
-        if (!now || (*now)["deleted"].get<bool>() || (*now)[m.field] != m.set_to) {
-          ++skipped;
-          continue;
-        }
-        update_here(db, m.entity, m.id, {{m.field, m.was}});
-        ++moved_back;
-      }
-      update_here(db, "patient", duplicate_id, {{"merged_into", nullptr}});
-      SQLite::Statement up(db, "UPDATE srv_merge SET undone_ms = ? WHERE merge_id = ?");
-      up.bind(1, now_ms());
-      up.bind(2, merge_id);
-      up.exec();
-      audit(db, by, "update", "patient", duplicate_id,
-            {{"verb", "undo_merge"}, {"unmerged_from", keep_id}, {"merge_id", merge_id}, {"reason", trim(why)}, {"moved_back", moved_back},
-             {"skipped", skipped}});
-      out = {{"merge_id", merge_id}, {"restored", duplicate_id}, {"kept", keep_id}, {"moved_back", moved_back},
-             {"skipped", skipped}};
-    });
-    return out;
   }
 
   json search_patients(const std::string& query, int limit) override {
@@ -759,179 +573,18 @@ class SqliteCentralStore : public CentralStore {
     return *h;
   }
 
-  json edit_patient(const std::string& id, const json& fields, const AuditBy& by) override {
-    if (!fields.is_object() || fields.empty())
-      throw CentralError(400, "bad_request", "fields: give at least one of name, phone, id_number, birth_date, sex, village_code");
-    for (const auto& item : fields.items()) {
-      const std::string& k = item.key();
-      const json& v = item.value();
-      if (std::find(std::begin(kPatientEditable), std::end(kPatientEditable), k) == std::end(kPatientEditable))
-        throw CentralError(400, "not_editable", k + ": a coordinator corrects only name, phone, id_number, birth_date, sex and village_code");
-      if (!v.is_string() && !v.is_null()) throw ValidationError(FieldError{k, "bad_type", {"text"}});
-    }
-    json u = prepared_patient_edit(fields, store_.today());
-    for (auto& [k, v] : u.items())
-      if (v.is_string() && trim(v.get<std::string>()).empty()) v = nullptr;  // "" clears
-    std::lock_guard lock(mu_);
-    json out;
-    store_.transact_synced([&](SQLite::Database& db) {
-      const json before = live_patient(db, id, "ID");
-      json differ = json::object();
-      for (const auto& [k, v] : u.items())
-        if (before.value(k, json()) != v) differ[k] = v;
-      if (!differ.empty()) update_here(db, "patient", id, differ);
-      const json after = live_patient(db, id, "ID");
-      json changed = json::array();
-      for (const auto& [k, v] : u.items())
-        if (k != "birth_estimated" && before.value(k, json()) != after.value(k, json())) changed.push_back(k);
-      const json detail = {{"verb", "edit"}, {"fields", changed}};
-      audit(db, by, "update", "patient", id, detail);
-      out = {{"id", id}, {"changed", changed}};
-    });
-    return out;
-  }
-
   json merges(int limit) override {
     json out = json::array();
-    SQLite::Database& db = reader();
-    if (!db.tableExists("srv_merge")) return out;
-    SQLite::Statement st(db,
-                         "SELECT m.merge_id, m.keep_id, m.duplicate_id, m.reason, m.at_ms, m.undone_ms, (SELECT count(*) "
-                         "FROM srv_merge_move v WHERE v.merge_id = m.merge_id AND v.entity <> 'patient') FROM srv_merge m "
-                         "ORDER BY m.at_ms DESC, m.rowid DESC LIMIT ?");
+    SQLite::Statement st(reader(),
+                         "SELECT m.merge_id, m.keep_id, m.duplicate_id, m.reason, m.at_ms, coalesce(m.undone_ms, 0), "
+                         "(SELECT count(*) FROM srv_merge_move v WHERE v.merge_id = m.merge_id AND v.entity <> 'patient') "
+                         "FROM srv_merge m ORDER BY m.at_ms DESC, m.rowid DESC LIMIT ?");
     st.bind(1, limit);
     while (st.executeStep())
-      out.push_back({{"merge_id", st.getColumn(0).getString()},
-                     {"kept", st.getColumn(1).getString()},
-                     {"duplicate", st.getColumn(2).getString()},
-                     {"reason", st.getColumn(3).getString()},
-                     {"at", datetime_of_ms(st.getColumn(4).getInt64())},
-                     {"moved", st.getColumn(6).getInt64()},
-                     {"undone_at", st.getColumn(5).isNull() ? json(nullptr) : json(datetime_of_ms(st.getColumn(5).getInt64()))}});
+      out.push_back(merge_json({st.getColumn(0).getString(), st.getColumn(1).getString(), st.getColumn(2).getString(),
+                                st.getColumn(3).getString(), st.getColumn(4).getInt64(), st.getColumn(5).getInt64()},
+                               st.getColumn(6).getInt64()));
     return out;
-  }
-
-  // The merge log (merge_patients): one row per merge, and one per field of
-  // a record it moved (or filled on the kept patient), with the value before
-  // and after as JSON, so that undo_merge moves back exactly those.
-  static void merge_tables(SQLite::Database& db) {
-    db.exec(
-        "CREATE TABLE IF NOT EXISTS srv_merge (merge_id TEXT PRIMARY KEY, keep_id TEXT NOT NULL, "
-        "duplicate_id TEXT NOT NULL, reason TEXT NOT NULL, at_ms INTEGER NOT NULL, undone_ms INTEGER);"
-        "CREATE INDEX IF NOT EXISTS srv_merge_duplicate ON srv_merge(duplicate_id);"
-        "CREATE TABLE IF NOT EXISTS srv_merge_move (merge_id TEXT NOT NULL, entity TEXT NOT NULL, "
-        "record_id TEXT NOT NULL, field TEXT NOT NULL, was TEXT NOT NULL, set_to TEXT NOT NULL, "
-        "PRIMARY KEY (merge_id, entity, record_id, field));");
-  }
-
-  // A patient a merge may use: it exists, is not deleted, is no tombstone.
-  static json live_patient(SQLite::Database& db, const std::string& id, const std::string& which) {
-    auto p = read_record(db, *find_entity("patient"), id);
-    if (!p) throw CentralError(404, "unknown_patient", which + ": no patient " + id);
-    if ((*p)["deleted"].get<bool>()) throw CentralError(409, "deleted", which + ": patient " + id + " was deleted");
-    if ((*p)["merged_into"].is_string())
-      throw CentralError(409, "merged", which + ": patient " + id + " was merged into " +
-                                            (*p)["merged_into"].get<std::string>() + " (a tombstone)");
-    return *p;
-  }
-
-  // Every field by which a record belongs to a patient (entities.h:
-  // by_server fields that refer to patients): a ref (patient_id) or a list
-  // (a home visit's patients).
-  static std::vector<std::pair<const EntitySpec*, const FieldSpec*>> patient_links() {
-    std::vector<std::pair<const EntitySpec*, const FieldSpec*>> out;
-    for (const EntitySpec* spec : entities())
-      for (const auto& f : spec->fields)
-        if (f.by_server && f.extra == "patient" && spec->name != "patient") out.push_back({spec, &f});
-    return out;
-  }
-
-  static std::vector<std::string> records_naming(SQLite::Database& db, const EntitySpec& spec, const FieldSpec& f,
-                                                 const std::string& patient_id) {
-    const std::string table(spec.name), column(f.name);
-    const std::string sql =
-        f.type == FieldType::ref
-            ? "SELECT id FROM " + table + " WHERE deleted = 0 AND " + column + " = ? ORDER BY rid"
-            : "SELECT id FROM " + table + " WHERE deleted = 0 AND EXISTS (SELECT 1 FROM json_each(" + table + "." +
-                  column + ") WHERE value = ?) ORDER BY rid";
-    SQLite::Statement q(db, sql);
-    q.bind(1, patient_id);
-    std::vector<std::string> ids;
-    while (q.executeStep()) ids.push_back(q.getColumn(0).getString());
-    return ids;
-  }
-
-  // Point record `id` (its field `f`) from patient `from` to `to`, as a
-  // server change, and log it under `merge_id`.
-  void move_link(SQLite::Database& db, const std::string& merge_id, const EntitySpec& spec, const FieldSpec& f,
-                 const std::string& id, const std::string& from, const std::string& to) {
-    const std::string field(f.name);
-    json was = from, set_to = to;
-    if (f.type != FieldType::ref) {
-      auto rec = read_record(db, spec, id);
-      if (!rec) return;
-      was = (*rec)[field];
-      set_to = json::array();
-      for (const auto& p : was) {
-        const json v = p == from ? json(to) : p;
-        if (std::find(set_to.begin(), set_to.end(), v) == set_to.end()) set_to.push_back(v);
-      }
-    }
-    update_here(db, std::string(spec.name), id, {{field, set_to}});
-    log_move(db, merge_id, std::string(spec.name), id, field, was, set_to);
-  }
-
-  static void log_move(SQLite::Database& db, const std::string& merge_id, const std::string& entity,
-                       const std::string& id, const std::string& field, const json& was, const json& set_to) {
-    SQLite::Statement ins(db, "INSERT OR REPLACE INTO srv_merge_move (merge_id, entity, record_id, field, was, set_to) "
-                              "VALUES (?, ?, ?, ?, ?, ?)");
-    ins.bind(1, merge_id);
-    ins.bind(2, entity);
-    ins.bind(3, id);
-    ins.bind(4, field);
-    ins.bind(5, was.dump());
-    ins.bind(6, set_to.dump());
-    ins.exec();
-  }
-
-  // A record a device added to a merged duplicate before it heard of the
-  // merge (it was offline): moved to the kept patient as it arrives, as a
-  // server change that goes back to that device too, and logged with the
-  // merge so that undo moves it back with the rest.
-  void follow_merges(SQLite::Database& db, const std::string& entity, const std::string& id) {
-    const EntitySpec* spec = find_entity(entity);
-    if (!spec || entity == "patient") return;
-    for (const auto& f : spec->fields) {
-      if (!f.by_server || f.extra != "patient") continue;
-      const std::string column(f.name);
-      auto& q = cached(db, f.type == FieldType::ref
-                               ? "SELECT p.id, p.merged_into FROM " + entity + " r JOIN patient p ON p.id = r." + column +
-                                     " WHERE r.id = ? AND p.merged_into IS NOT NULL"
-                               : "SELECT p.id, p.merged_into FROM " + entity + " r, json_each(r." + column +
-                                     ") j JOIN patient p ON p.id = j.value WHERE r.id = ? AND p.merged_into IS NOT NULL");
-      q.bind(1, id);
-      std::vector<std::pair<std::string, std::string>> tombstones;
-      while (q.executeStep()) tombstones.emplace_back(q.getColumn(0).getString(), q.getColumn(1).getString());
-      q.tryReset();
-      if (tombstones.empty()) continue;
-      merge_tables(db);
-      for (const auto& [dup, into] : tombstones) {
-        // The live end of a chain of merges.
-        std::string to = into;
-        for (int hops = 0; hops < 100; ++hops) {
-          auto p = read_record(db, *find_entity("patient"), to);
-          if (!p || !(*p)["merged_into"].is_string()) break;
-          to = (*p)["merged_into"].get<std::string>();
-        }
-        std::string merge_id;
-        SQLite::Statement m(db, "SELECT merge_id FROM srv_merge WHERE duplicate_id = ? AND undone_ms IS NULL "
-                                "ORDER BY at_ms DESC LIMIT 1");
-        m.bind(1, dup);
-        if (m.executeStep()) merge_id = m.getColumn(0).getString();
-        m.reset();
-        move_link(db, merge_id, *spec, f, id, dup, to);
-      }
-    }
   }
 
   void open_console_session(const std::string& key, const std::string& account, const std::string& address,
@@ -1194,6 +847,110 @@ class SqliteCentralStore : public CentralStore {
     void audit(const AuditBy& by, const char* action, const char* entity, const std::string& record_id,
                const json& detail) override {
       s_.audit(db_, by, action, entity, record_id, detail);
+    }
+    std::string new_id() override { return s_.ids_.next(now_ms()); }
+    void create(const std::string& entity, const std::string& id, const json& fields) override {
+      s_.create_here(db_, entity.c_str(), id, fields, "");
+    }
+    void remove(const std::string& entity, const std::string& id) override { s_.delete_here(db_, entity, id); }
+    std::vector<std::string> live_ids(const EntitySpec& spec, const FieldSpec& f, const std::string& value) override {
+      const std::string table(spec.name), column(f.name);
+      auto& q = s_.cached(db_, is_json_type(f.type)
+                                   ? "SELECT id FROM " + table + " WHERE deleted = 0 AND EXISTS (SELECT 1 FROM json_each(" +
+                                         table + "." + column + ") WHERE value = ?) ORDER BY rid"
+                                   : "SELECT id FROM " + table + " WHERE deleted = 0 AND " + column + " = ? ORDER BY rid");
+      q.bind(1, value);
+      std::vector<std::string> ids;
+      while (q.executeStep()) ids.push_back(q.getColumn(0).getString());
+      q.tryReset();
+      return ids;
+    }
+    std::vector<std::pair<std::string, std::string>> merged_patients_named(const EntitySpec& spec, const FieldSpec& f,
+                                                                           const std::string& id) override {
+      const std::string entity(spec.name), column(f.name);
+      auto& q = s_.cached(db_, f.type == FieldType::ref
+                                   ? "SELECT p.id, p.merged_into FROM " + entity + " r JOIN patient p ON p.id = r." +
+                                         column + " WHERE r.id = ? AND p.merged_into IS NOT NULL"
+                                   : "SELECT p.id, p.merged_into FROM " + entity + " r, json_each(r." + column +
+                                         ") j JOIN patient p ON p.id = j.value WHERE r.id = ? AND p.merged_into IS NOT NULL");
+      q.bind(1, id);
+      std::vector<std::pair<std::string, std::string>> out;
+      while (q.executeStep()) out.emplace_back(q.getColumn(0).getString(), q.getColumn(1).getString());
+      q.tryReset();
+      return out;
+    }
+    void add_merge(const MergeRow& m) override {
+      SQLite::Statement ins(db_, "INSERT INTO srv_merge (merge_id, keep_id, duplicate_id, reason, at_ms) VALUES (?, ?, ?, ?, ?)");
+      ins.bind(1, m.merge_id);
+      ins.bind(2, m.keep_id);
+      ins.bind(3, m.duplicate_id);
+      ins.bind(4, m.reason);
+      ins.bind(5, m.at_ms);
+      ins.exec();
+    }
+    std::optional<MergeRow> merge(const std::string& merge_id) override {
+      SQLite::Statement q(db_, "SELECT keep_id, duplicate_id, reason, at_ms, coalesce(undone_ms, 0) FROM srv_merge "
+                               "WHERE merge_id = ?");
+      q.bind(1, merge_id);
+      if (!q.executeStep()) return std::nullopt;
+      return MergeRow{merge_id, q.getColumn(0).getString(), q.getColumn(1).getString(), q.getColumn(2).getString(),
+                      q.getColumn(3).getInt64(), q.getColumn(4).getInt64()};
+    }
+    std::string open_merge_of(const std::string& duplicate_id) override {
+      SQLite::Statement m(db_, "SELECT merge_id FROM srv_merge WHERE duplicate_id = ? AND undone_ms IS NULL "
+                               "ORDER BY at_ms DESC LIMIT 1");
+      m.bind(1, duplicate_id);
+      return m.executeStep() ? m.getColumn(0).getString() : std::string();
+    }
+    void set_merge_undone(const std::string& merge_id, int64_t at_ms) override {
+      SQLite::Statement up(db_, "UPDATE srv_merge SET undone_ms = ? WHERE merge_id = ?");
+      up.bind(1, at_ms);
+      up.bind(2, merge_id);
+      up.exec();
+    }
+    void log_move(const std::string& merge_id, const MergeMove& m) override {
+      SQLite::Statement ins(db_, "INSERT OR REPLACE INTO srv_merge_move (merge_id, entity, record_id, field, was, set_to) "
+                                 "VALUES (?, ?, ?, ?, ?, ?)");
+      ins.bind(1, merge_id);
+      ins.bind(2, m.entity);
+      ins.bind(3, m.record_id);
+      ins.bind(4, m.field);
+      ins.bind(5, m.was.dump());
+      ins.bind(6, m.set_to.dump());
+      ins.exec();
+    }
+    std::vector<MergeMove> moves(const std::string& merge_id) override {
+      SQLite::Statement q(db_, "SELECT entity, record_id, field, was, set_to FROM srv_merge_move WHERE merge_id = ? "
+                               "ORDER BY rowid DESC");
+      q.bind(1, merge_id);
+      std::vector<MergeMove> out;
+      while (q.executeStep())
+        out.push_back({q.getColumn(0).getString(), q.getColumn(1).getString(), q.getColumn(2).getString(),
+                       json::parse(q.getColumn(3).getString()), json::parse(q.getColumn(4).getString())});
+      return out;
+    }
+    std::optional<std::string> reconciled(const std::string& provisional) override {
+      SQLite::Statement q(db_, "SELECT official FROM srv_place_reconcile WHERE provisional = ?");
+      q.bind(1, provisional);
+      return q.executeStep() ? std::optional(q.getColumn(0).getString()) : std::nullopt;
+    }
+    void add_reconciled(const std::string& provisional, const std::string& official) override {
+      SQLite::Statement log(db_, "INSERT OR IGNORE INTO srv_place_reconcile (provisional, official, at_ms) VALUES (?, ?, ?)");
+      log.bind(1, provisional);
+      log.bind(2, official);
+      log.bind(3, now_ms());
+      log.exec();
+    }
+    std::optional<std::string> program_definition(const std::string& id, int version) override {
+      SQLite::Statement get(db_, "SELECT definition FROM program WHERE id = ? AND version = ?");
+      get.bind(1, id);
+      get.bind(2, version);
+      return get.executeStep() ? std::optional(get.getColumn(0).getString()) : std::nullopt;
+    }
+    void add_program(const Program& p, const std::string&) override {
+      install_program(db_, p.definition);  // the device's registry, as a device installs one
+      s_.feed(db_, "program", p.id + "@" + std::to_string(p.version), "", "");
+      s_.release();
     }
 
    private:

@@ -290,15 +290,14 @@ TEST_CASE_TEMPLATE("Changes quarantined outside the area: one retried after the 
   CHECK(!b.store.get("patient", p2).has_value());
 }
 
-TEST_CASE("admin patient: found by initials, a bad value refused naming the field, a corrected phone reaches the laptop") {
+TEST_CASE_TEMPLATE("admin patient: found by initials, a bad value refused naming the field, a corrected phone reaches the laptop", T, Stores) {
   yz::test::TempDir dir;
-  Server server(dir.file("central.db"));
+  Server server(dir.file("central.db"), T::kind);
   Device a(dir.file("a.db"));
   a.enroll(server, server.enroll_code("拉萨队", "540102"));
   const std::string pid = register_patient(
       a.store, {{"name", "卓玛"}, {"sex", "F"}, {"age", 40}, {"village_code", "540102001001"}, {"phone", "13800000001"}});
   a.sync(server);
-
   // The central store keeps the search index as a device does.
   const json hits = admin_json(server, {"patient", "search", "zm"});
   REQUIRE(hits.size() == 1);
@@ -319,6 +318,9 @@ TEST_CASE("admin patient: found by initials, a bad value refused naming the fiel
   CHECK(row["record_id"] == pid);
   CHECK(row["detail"].dump().find("1391234") == std::string::npos);  // never the value
   CHECK(admin_json(server, {"patient", "search", "13912345678"}).size() == 1);  // the index follows
+  CHECK(central_query(server, "SELECT phone FROM patient WHERE id = '" + pid + "'") == "13912345678");
+  // The same value again changes nothing.
+  CHECK(admin_json(server, {"patient", "edit", pid, "--phone", "13912345678"})["changed"].empty());
   a.sync(server);
   CHECK(text_of(a, "patient", pid, "phone") == "13912345678");
 }

@@ -26,9 +26,9 @@ std::string one(SQLite::Database& db, const std::string& sql) { return db.execAn
 
 }  // namespace
 
-TEST_CASE("an offline team enrolls, syncs, and its provisional village is reconciled with the county's list") {
+TEST_CASE_TEMPLATE("an offline team enrolls, syncs, and its provisional village is reconciled with the county's list", T, Stores) {
   yz::test::TempDir dir;
-  Server server(dir.file("central.db"));
+  Server server(dir.file("central.db"), T::kind);
   Device laptop(dir.file("laptop.db"));
   yz::Store& s = laptop.store;
 

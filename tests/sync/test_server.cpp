@@ -363,9 +363,9 @@ TEST_CASE_TEMPLATE("A revoked device enrolled again delivers what it sealed unde
   CHECK(json::parse(nowhere->body)["code"] == "not_found");
 }
 
-TEST_CASE("A program version published on the server reaches devices with their next pull") {
+TEST_CASE_TEMPLATE("A program version published on the server reaches devices with their next pull", T, Stores) {
   yz::test::TempDir dir;
-  Server server(dir.file("central.db"));
+  Server server(dir.file("central.db"), T::kind);
   Device a(dir.file("a.db"));
   a.enroll(server, server.enroll_code());
   json v2 = builtin_program("hypertension")->definition;
@@ -489,4 +489,19 @@ TEST_CASE("admin account: add with a password from standard input, list, a bad r
   CHECK(account_rows == 4);  // two added, a password set, one disabled
   CHECK(yz::test::slurp(db).find(password) == std::string::npos);
   CHECK(audit.dump().find("$argon2id$") == std::string::npos);
+}
+
+TEST_CASE("A browser that accepts brotli gets gzip: Debian's httplib would spend seconds on brotli at quality 11") {
+  yz::test::TempDir dir;
+  Server server(dir.file("central.db"));
+  httplib::Client http(server.url);
+  http.set_decompress(false);
+  auto both = http.Get("/v1/health", {{"Accept-Encoding", "gzip, deflate, br"}});
+  REQUIRE(both);
+  CHECK(both->status == 200);
+  CHECK(both->get_header_value("Content-Encoding") == "gzip");
+  auto br_only = http.Get("/v1/health", {{"Accept-Encoding", "br"}});
+  REQUIRE(br_only);
+  CHECK(br_only->get_header_value("Content-Encoding") == "");
+  CHECK(json::parse(br_only->body)["status"] == "ok");
 }
