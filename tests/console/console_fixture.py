@@ -54,11 +54,27 @@ class Failures:
         sys.exit(1 if self.failed else 0)
 
 
+def fresh_pg_database():
+    """A fresh empty database on the ctest run's shared PostgreSQL cluster
+    (YIZHEN_TEST_PG_FILE, written by tests/support/pg_cluster_ctl: its
+    folder, then its port); its conninfo."""
+    with open(os.environ["YIZHEN_TEST_PG_FILE"]) as f:
+        port = f.read().split("\n")[1]
+    name = "console_%d_%d" % (os.getpid(), int(time.time() * 1000))
+    base = "host=127.0.0.1 port=%s user=yizhen dbname=" % port
+    subprocess.run(["psql", "-X", "-q", "-v", "ON_ERROR_STOP=1", "-d", base + "postgres", "-c",
+                    "CREATE DATABASE " + name], check=True, capture_output=True, timeout=60)
+    return base + name
+
+
 class Server:
-    def __init__(self, tmp, db=None):
-        """A fresh central store in `tmp`, or the existing one `db` (a benchmark's)."""
+    def __init__(self, tmp, db=None, pg=None):
+        """A fresh central store in `tmp`, or the existing one `db` (a
+        benchmark's); on PostgreSQL when `pg` (a conninfo) is given, its key
+        file in `tmp`."""
         self.tmp = tmp
         self.db = db or os.path.join(tmp, "central.db")
+        self.pg = pg
         self.log = open(os.path.join(tmp, "server.log"), "w")
         self.proc = None
         self.url = None
@@ -66,8 +82,30 @@ class Server:
         if not db:
             self.admin("init")
 
+    def store_args(self):
+        if self.pg:
+            return ["--pg", self.pg, "--keys", os.path.join(self.tmp, "central.keys")]
+        return ["--db", self.db]
+
+    def sql_one(self, query, *params):
+        """The first row of `query` on the central database (either store),
+        as a tuple of text; `params` fill its ? in order (ids and codes only:
+        PostgreSQL gets them as psql variables, quoted)."""
+        if not self.pg:
+            import sqlite3
+            with sqlite3.connect(self.db) as db:
+                row = db.execute(query, params).fetchone()
+                return tuple(None if v is None else str(v) for v in row) if row else None
+        args = ["psql", "-X", "-q", "-A", "-t", "-F", "\t", "-v", "ON_ERROR_STOP=1", "-d", self.pg]
+        for i, p in enumerate(params):
+            args += ["-v", "p%d=%s" % (i, p)]
+            query = query.replace("?", ":'p%d'" % i, 1)
+        out = subprocess.run(args, input=query + ";\n", capture_output=True, text=True, check=True, timeout=60).stdout
+        line = out.split("\n")[0]
+        return tuple(line.split("\t")) if line else None
+
     def admin(self, *args, stdin=None, ok=True):
-        r = subprocess.run([SERVER, "--db", self.db, "admin", *args], input=stdin, capture_output=True, text=True,
+        r = subprocess.run([SERVER, *self.store_args(), "admin", *args], input=stdin, capture_output=True, text=True,
                            timeout=60)
         if ok and r.returncode != 0:
             raise RuntimeError("admin %s: %s" % (" ".join(args), r.stderr))
@@ -89,7 +127,7 @@ class Server:
         return self.admin(*args).stdout.splitlines()[0]
 
     def start(self):
-        self.proc = subprocess.Popen([SERVER, "--db", self.db, "--listen", "127.0.0.1:0"], stdout=subprocess.PIPE,
+        self.proc = subprocess.Popen([SERVER, *self.store_args(), "--listen", "127.0.0.1:0"], stdout=subprocess.PIPE,
                                      stderr=self.log, text=True)
         line = self.proc.stdout.readline()
         m = re.search(r"(http://127\.0\.0\.1:(\d+))", line)

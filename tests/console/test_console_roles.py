@@ -5,22 +5,26 @@ quarantined change retried and discarded, a duplicate merged and the merge
 undone; a patient found by pinyin initials and by 身份证, opened and their
 phone corrected, which reaches the laptop at its next sync), and is refused
 another area's rows through the API; a viewer reaches reports only and gets
-403 on every patient endpoint; sign-ins lock after five failures."""
+403 on every patient endpoint; sign-ins lock after five failures.
+With --pg, the same on a PostgreSQL central store (the ctest run's shared
+cluster, YIZHEN_TEST_PG_FILE)."""
 
 import csv
 import io
 import json
 import os
 import shutil
-import sqlite3
+import sys
 import zipfile
 
-from console_fixture import PASSWORD, Browser, Failures, Server, id_number, in_background, seed_area, temp_dir
+from console_fixture import (PASSWORD, Browser, Failures, Server, fresh_pg_database, id_number, in_background, seed_area,
+                             temp_dir)
 
 F = Failures()
 check = F.check
-tmp = temp_dir("roles")
-s = Server(tmp)
+ON_PG = "--pg" in sys.argv
+tmp = temp_dir("roles-pg" if ON_PG else "roles")
+s = Server(tmp, pg=fresh_pg_database() if ON_PG else None)
 s.account("拉萨协调员", "coordinator", "540102")
 s.account("查看者", "viewer")
 s.start()
@@ -192,9 +196,8 @@ try:
     b.type("#patient-edit input[name=phone]", "139 1234 5678")
     b.click("#patient-save")
     b.wait_text("#patient-detail [data-field=phone]", "13912345678")
-    with sqlite3.connect(s.db) as db:
-        check(db.execute("SELECT phone FROM patient WHERE id = ?", (pids["次仁"],)).fetchone() == ("13912345678",),
-              "central holds the corrected phone")
+    check(s.sql_one("SELECT phone FROM patient WHERE id = ?", pids["次仁"]) == ("13912345678",),
+          "central holds the corrected phone")
     edits = [r for r in s.admin_json("audit", "list", "--limit", "50")
              if r["entity"] == "patient" and r.get("record_id") == pids["次仁"]]
     check([(r["actor"], r["detail"].get("status")) for r in edits] == [("console:拉萨协调员", None),
