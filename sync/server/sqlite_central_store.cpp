@@ -16,6 +16,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <map>
+#include <unordered_map>
 #include <mutex>
 
 #include "core/care/patient.h"
@@ -412,8 +413,9 @@ class SqliteCentralStore : public CentralStore {
       };
       Held held(*this, db);
       for (const auto& sent : batch["changes"]) {
-        json change = sent;
-        ApplyOutcome o = take_in_change(held, device, server_id(), change, skew, ceiling,
+        // Not copied unless its stamps are rebased (central_rules.h); its
+        // fields are the ones merged either way.
+        ApplyOutcome o = take_in_change(held, device, server_id(), sent, skew, ceiling,
                                         [&](const json& c) { return applier.apply(c); });
         if (o.status == ApplyOutcome::Status::quarantined) {
           applier.release();
@@ -428,9 +430,10 @@ class SqliteCentralStore : public CentralStore {
           continue;
         }
         ++applied;
-        const bool inserted = o.status == ApplyOutcome::Status::inserted && change.contains("fields");
+        const auto fields = sent.find("fields");
+        const bool inserted = o.status == ApplyOutcome::Status::inserted && fields != sent.end();
         feed(db, o.entity, o.id, device.team_id, o.same_as_change ? device.device_id : std::string(),
-             inserted ? &change["fields"] : nullptr);
+             inserted ? &*fields : nullptr);
         Steps steps(*this, db);
         yz::sync::follow_merges(steps, o.entity, o.id);
       }
@@ -1051,7 +1054,9 @@ class SqliteCentralStore : public CentralStore {
   Store store_;
   ServerKeys keys_;
   IdSource ids_;
-  std::map<std::string, std::unique_ptr<SQLite::Statement>> stmts_;  // on the writer, prepared once
+  // On the writer, prepared once. Hashed: the keys are SQL texts that share
+  // long prefixes, which an ordered map compares byte by byte per lookup.
+  std::unordered_map<std::string, std::unique_ptr<SQLite::Statement>> stmts_;
 
   SQLite::Statement& cached(SQLite::Database& db, const std::string& sql) {
     auto& st = stmts_[sql];
