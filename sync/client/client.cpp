@@ -366,7 +366,8 @@ PullResult pull(const WriterExec& exec, Transport& transport, const Progress& pr
     // Each change's rank is found once, not at every comparison.
     auto rank = [](const json& c) {
       const auto e = c.is_object() ? c.find("entity") : c.end();
-      const std::string_view name = e != c.end() && e->is_string() ? e->get_ref<const std::string&>() : "";
+      const std::string_view name =
+          e != c.end() && e->is_string() ? std::string_view(e->get_ref<const std::string&>()) : std::string_view();
       int i = 0;
       for (const auto* spec : entities()) {
         if (spec->name == name) return i;
