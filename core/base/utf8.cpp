@@ -114,4 +114,25 @@ void for_each_code_point(std::string_view s, const std::function<void(char32_t)>
   }
 }
 
+std::string utf8_prefix_upper_bound(std::string_view prefix) {
+  static constexpr std::string_view kLast = "\xF4\x8F\xBF\xBF";  // U+10FFFF
+  std::string s(prefix);
+  while (!s.empty()) {
+    auto i = static_cast<int32_t>(s.size());
+    UChar32 c;
+    U8_PREV(reinterpret_cast<const uint8_t*>(s.data()), 0, i, c);
+    s.resize(static_cast<size_t>(i));
+    if (c < 0) return s + std::string(kLast);  // not UTF-8: above whatever follows the valid part
+    if (c >= 0x10FFFF) continue;
+    ++c;
+    if (U_IS_SURROGATE(c)) c = 0xE000;
+    uint8_t buf[U8_MAX_LENGTH];
+    int32_t n = 0;
+    U8_APPEND_UNSAFE(buf, n, c);
+    s.append(reinterpret_cast<const char*>(buf), static_cast<size_t>(n));
+    return s;
+  }
+  return std::string(kLast);
+}
+
 }  // namespace yz

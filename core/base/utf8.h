@@ -29,6 +29,11 @@ std::string utf8_prefix_bytes(std::string_view s, size_t max_bytes);
 // as \xNN; C1 controls, zero-width and bidirectional controls and line
 // separators as \u{XXXX}; a backslash doubled; everything else as it is.
 std::string printable(std::string_view s);
+// The least text above every text that starts with `prefix` under byte
+// order (= code point order for UTF-8): the prefix with its last code point
+// raised by one (U+10FFFF dropped and the one before raised), itself valid
+// UTF-8. For prefix ranges `key >= prefix AND key < bound`.
+std::string utf8_prefix_upper_bound(std::string_view prefix);
 // Calls `f` for each code point of valid UTF-8 in `s`, in order; invalid
 // bytes are skipped.
 void for_each_code_point(std::string_view s, const std::function<void(char32_t)>& f);

@@ -13,21 +13,6 @@ std::string join(const std::vector<std::string>& parts, size_t from, bool initia
   return s;
 }
 
-// Upper bound of the keys that start with `prefix` under byte-wise
-// comparison: the prefix with its last byte raised by one. UTF-8 never has
-// 0xFF bytes, so the increment cannot overflow for valid text.
-std::string prefix_upper_bound(std::string prefix) {
-  while (!prefix.empty()) {
-    auto& b = reinterpret_cast<unsigned char&>(prefix.back());
-    if (b < 0xFF) {
-      ++b;
-      return prefix;
-    }
-    prefix.pop_back();
-  }
-  return "\xFF";
-}
-
 }  // namespace
 
 std::string normalize_query(std::string_view query) {
@@ -84,11 +69,17 @@ void PatientIndexer::remove(int64_t rid) {
   del_.reset();
 }
 
+std::vector<SearchKey> patient_index_keys(std::string_view name, std::string_view name_native,
+                                          std::string_view id_number, std::string_view phone) {
+  auto keys = patient_keys(name, name_native, id_number, phone);
+  std::erase_if(keys, [](const SearchKey& k) { return k.key.empty(); });
+  return keys;
+}
+
 void PatientIndexer::index(int64_t rid, std::string_view name, std::string_view name_native,
                            std::string_view id_number, std::string_view phone) {
   remove(rid);
-  for (const auto& k : patient_keys(name, name_native, id_number, phone)) {
-    if (k.key.empty()) continue;
+  for (const auto& k : patient_index_keys(name, name_native, id_number, phone)) {
     ins_.bind(1, k.key);
     ins_.bind(2, rid);
     ins_.bind(3, static_cast<int>(k.kind));
@@ -107,7 +98,7 @@ void reindex_all_patients(SQLite::Database& db) {
                   q.getColumn(3).getString(), q.getColumn(4).getString());
 }
 
-std::vector<PatientHit> search_patients(SQLite::Database& db, std::string_view query, int limit) {
+std::vector<PatientHit> search_patients(SqlReader& db, std::string_view query, int limit) {
   const std::string q = normalize_query(query);
   std::vector<PatientHit> hits;
   if (q.empty() || limit <= 0) return hits;
@@ -115,31 +106,31 @@ std::vector<PatientHit> search_patients(SQLite::Database& db, std::string_view q
   // inner LIMIT bounds the work for short queries that match a large share of
   // the index (exact keys sort first in the range); the user narrows by
   // typing on. Ties go by key, then by registration order.
-  SQLite::Statement st(db, R"SQL(
+  auto st = db.prepare(R"SQL(
     SELECT p.id, p.name, COALESCE(p.name_native,''), p.sex, p.birth_date, COALESCE(p.id_number,''),
            COALESCE(p.phone,''), COALESCE(p.village_code,''), r.score
     FROM (SELECT patient_rid,
                  MIN(CASE WHEN kind IN (1,3,5,9) THEN 2 ELSE 0 END + CASE WHEN key = ?1 THEN 0 ELSE 1 END) AS score,
                  MIN(key) AS first_key
-          FROM (SELECT key, patient_rid, kind FROM patient_key WHERE key >= ?1 AND key < ?2 LIMIT 400)
+          FROM (SELECT key, patient_rid, kind FROM patient_key WHERE key >= ?1 AND key < ?2 LIMIT 400) AS k
           GROUP BY patient_rid ORDER BY score, first_key, patient_rid LIMIT ?3) AS r
     JOIN patient p ON p.rid = r.patient_rid
     WHERE p.deleted = 0 AND p.merged_into IS NULL
     ORDER BY r.score, r.first_key, p.rid)SQL");
-  st.bind(1, q);
-  st.bind(2, prefix_upper_bound(q));
-  st.bind(3, limit);
-  while (st.executeStep()) {
+  st->bind(1, q);
+  st->bind(2, utf8_prefix_upper_bound(q));
+  st->bind(3, limit);
+  while (st->step()) {
     PatientHit h;
-    h.id = st.getColumn(0).getString();
-    h.name = st.getColumn(1).getString();
-    h.name_native = st.getColumn(2).getString();
-    h.sex = st.getColumn(3).getString();
-    h.birth_date = st.getColumn(4).getString();
-    h.id_number = st.getColumn(5).getString();
-    h.phone = st.getColumn(6).getString();
-    h.village_code = st.getColumn(7).getString();
-    h.score = st.getColumn(8).getInt();
+    h.id = st->text(0);
+    h.name = st->text(1);
+    h.name_native = st->text(2);
+    h.sex = st->text(3);
+    h.birth_date = st->text(4);
+    h.id_number = st->text(5);
+    h.phone = st->text(6);
+    h.village_code = st->text(7);
+    h.score = static_cast<int>(st->int64(8));
     hits.push_back(std::move(h));
   }
   return hits;

@@ -18,6 +18,8 @@
 #include <string_view>
 #include <vector>
 
+#include "core/store/sql_reader.h"
+
 namespace yz {
 
 enum class KeyKind : int {
@@ -34,6 +36,11 @@ struct SearchKey {
 // Every key of one patient (lower-case).
 std::vector<SearchKey> patient_keys(std::string_view name, std::string_view name_native,
                                     std::string_view id_number, std::string_view phone);
+
+// The keys a live patient has in patient_key: patient_keys less the empty
+// ones (SQLite's PatientIndexer and the PostgreSQL central store both).
+std::vector<SearchKey> patient_index_keys(std::string_view name, std::string_view name_native,
+                                          std::string_view id_number, std::string_view phone);
 
 // Maintains patient_key for one connection (the writer), with its statements
 // prepared once. Call within the transaction that changes the patient.
@@ -58,7 +65,13 @@ struct PatientHit {
 
 // Up to `limit` live patients matching `query`, best first. An empty query
 // returns nothing. Works on any connection (reader or writer).
-std::vector<PatientHit> search_patients(SQLite::Database& db, std::string_view query, int limit = 20);
+// Over any engine (core/store/sql_reader.h): on PostgreSQL, patient_key.key
+// sorts byte-wise (COLLATE "C", pg_schema.cpp v4) as on SQLite.
+std::vector<PatientHit> search_patients(SqlReader& db, std::string_view query, int limit = 20);
+inline std::vector<PatientHit> search_patients(SQLite::Database& db, std::string_view query, int limit = 20) {
+  SqliteReader r(db);
+  return search_patients(r, query, limit);
+}
 
 // The query as it is compared with keys: trimmed, lower-case, without spaces
 // and name separator dots.

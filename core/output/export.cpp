@@ -1,6 +1,5 @@
 #include "core/output/export.h"
 
-#include <SQLiteCpp/Statement.h>
 #include <xlsxwriter.h>
 
 #include <cerrno>
@@ -13,7 +12,6 @@
 #include <set>
 #include <vector>
 
-#include "core/store/column_text.h"
 #include "core/domain/idcard.h"
 #include "core/base/files.h"
 #include "core/base/messages.h"
@@ -309,7 +307,7 @@ std::string sex_label(std::string_view s, Lang lang) { return std::string(word("
 // Programs by (id, version), looked up once per export.
 class ProgramCache {
  public:
-  explicit ProgramCache(SQLite::Database& db) : db_(db) {}
+  explicit ProgramCache(SqlReader& db) : db_(db) {}
   const Program* get(const std::string& id, int version) {
     auto key = std::make_pair(id, version);
     auto it = cache_.find(key);
@@ -318,7 +316,7 @@ class ProgramCache {
   }
 
  private:
-  SQLite::Database& db_;
+  SqlReader& db_;
   std::map<std::pair<std::string, int>, ProgramPtr> cache_;
 };
 
@@ -353,7 +351,7 @@ std::string shown_id(const std::string& number, IdNumbers ids) {
 
 }  // namespace
 
-void check_screening_list_query(SQLite::Database& db, const ScreeningListQuery& q) {
+void check_screening_list_query(SqlReader& db, const ScreeningListQuery& q) {
   if (q.program.empty()) throw ValidationError(FieldError{"program", "required"});
   if (!latest_program(db, q.program)) throw ValidationError(FieldError{"program", "unknown_program", {q.program}});
   if (!q.result.empty() && q.result != "negative" && q.result != "positive" && q.result != "suspected" &&
@@ -370,7 +368,7 @@ void check_screening_list_query(SQLite::Database& db, const ScreeningListQuery& 
     throw ValidationError(FieldError{"from", "date_order", {q.from, q.to}});
 }
 
-ExportSummary export_screening_list(SQLite::Database& db, const ScreeningListQuery& q, ExportFormat format,
+ExportSummary export_screening_list(SqlReader& db, const ScreeningListQuery& q, ExportFormat format,
                                     const std::string& out_path, Lang lang, IdNumbers ids, Sheets sheets) {
   check_screening_list_query(db, q);
   AtomicOutput out(out_path);
@@ -389,7 +387,7 @@ ExportSummary export_screening_list(SQLite::Database& db, const ScreeningListQue
   auto sink = open_sink(format, out.temp_path(), cols, lang, named->name.in(lang), sheets);
   // The township of a patient is the first 9 digits of the village code;
   // names come from the place table when it knows them.
-  SQLite::Statement st(db, R"SQL(
+  auto st = db.prepare(R"SQL(
     SELECT s.id, s.patient_id, s.screened_at, p.name, p.sex, p.birth_date, COALESCE(p.id_number, ''),
            COALESCE(p.phone, ''),
            COALESCE((SELECT name FROM place WHERE code = substr(p.village_code, 1, 9) AND deleted = 0 LIMIT 1), ''),
@@ -404,46 +402,48 @@ ExportSummary export_screening_list(SQLite::Database& db, const ScreeningListQue
                                       ORDER BY due_date DESC, rid DESC LIMIT 1)
     WHERE s.deleted = 0 AND s.program_id = ?1
       AND (?2 = '' OR s.result = ?2 OR (?2 = 'abnormal' AND s.result IN ('positive', 'suspected')))
-      AND (?3 = '' OR (p.village_code >= ?3 AND p.village_code < ?3 || char(127)))
+      AND (?3 = '' OR (p.village_code >= ?3 AND p.village_code < ?6))
       AND (?4 = '' OR s.screened_at >= ?4) AND (?5 = '' OR substr(s.screened_at, 1, 10) <= ?5)
-    ORDER BY substr(COALESCE(p.village_code, ''), 1, 9), p.village_code, p.name, s.screened_at, s.rid
+    ORDER BY substr(COALESCE(p.village_code, ''), 1, 9), COALESCE(p.village_code, ''), p.name COLLATE BINARY,
+             s.screened_at, s.rid
   )SQL");
-  st.bind(1, q.program);
-  st.bind(2, q.result);
-  st.bind(3, q.township);
-  st.bind(4, q.from);
-  st.bind(5, q.to);
+  st->bind(1, q.program);
+  st->bind(2, q.result);
+  st->bind(3, q.township);
+  st->bind(4, q.from);
+  st->bind(5, q.to);
+  st->bind(6, q.township + "\x7f");
   ExportSummary sum;
   std::vector<Cell> row(cols.size());
-  while (st.executeStep()) {
-    const std::string at = column_text(st, 2);
+  while (st->step()) {
+    const std::string at = st->text(2);
     const std::string day = at.substr(0, 10);
-    const std::string birth = column_text(st, 5);
-    const Program* p = programs.get(column_text(st, 10), st.getColumn(11).getInt());
-    const std::string grade = column_text(st, 13);
+    const std::string birth = st->text(5);
+    const Program* p = programs.get(st->text(10), static_cast<int>(st->int64(11)));
+    const std::string grade = st->text(13);
     row[0] = date(day);
-    row[1] = text(column_text(st, 3));
-    row[2] = text(column_text(st, 21));
-    row[3] = text(sex_label(column_text(st, 4), lang));
+    row[1] = text(st->text(3));
+    row[2] = text(st->text(21));
+    row[3] = text(sex_label(st->text(4), lang));
     row[4] = birth.size() == 10 && day.size() == 10 ? integer(age_on(birth, day)) : Cell{};
-    row[5] = text(shown_id(column_text(st, 6), ids));
-    row[6] = text(column_text(st, 7));
-    row[7] = text(column_text(st, 8));
-    row[8] = text(column_text(st, 9));
-    row[9] = text(p ? p->name.in(lang) : column_text(st, 10));
-    row[10] = integer(st.getColumn(11).getInt());
-    row[11] = text(result_label(column_text(st, 12), lang));
+    row[5] = text(shown_id(st->text(6), ids));
+    row[6] = text(st->text(7));
+    row[7] = text(st->text(8));
+    row[8] = text(st->text(9));
+    row[9] = text(p ? p->name.in(lang) : st->text(10));
+    row[10] = integer(static_cast<int>(st->int64(11)));
+    row[11] = text(result_label(st->text(12), lang));
     row[12] = text(p ? p->grade_label(grade, lang) : grade);
-    row[13] = text(column_text(st, 14));
-    row[14] = text(p ? details(*p, column_text(st, 15), lang) : column_text(st, 15));
-    row[15] = text(column_text(st, 16));
-    row[16] = text(referral_status_label(column_text(st, 17), lang));
-    row[17] = date(column_text(st, 18));
-    row[18] = date(column_text(st, 19));
-    row[19] = text(follow_up_status_label(column_text(st, 20), lang));
-    row[20] = text(column_text(st, 1));
-    row[21] = text(column_text(st, 0));
-    sink->row(row, township_group(column_text(st, 22), column_text(st, 8), lang));
+    row[13] = text(st->text(14));
+    row[14] = text(p ? details(*p, st->text(15), lang) : st->text(15));
+    row[15] = text(st->text(16));
+    row[16] = text(referral_status_label(st->text(17), lang));
+    row[17] = date(st->text(18));
+    row[18] = date(st->text(19));
+    row[19] = text(follow_up_status_label(st->text(20), lang));
+    row[20] = text(st->text(1));
+    row[21] = text(st->text(0));
+    sink->row(row, township_group(st->text(22), st->text(8), lang));
     ++sum.rows;
   }
   sink->finish();
@@ -453,7 +453,7 @@ ExportSummary export_screening_list(SQLite::Database& db, const ScreeningListQue
   return sum;
 }
 
-ExportSummary export_follow_ups(SQLite::Database& db, const WorklistQuery& q, ExportFormat format,
+ExportSummary export_follow_ups(SqlReader& db, const WorklistQuery& q, ExportFormat format,
                                 const std::string& out_path, Lang lang, IdNumbers ids, Sheets sheets) {
   check_worklist_query(db, q);
   AtomicOutput out(out_path);

@@ -50,7 +50,7 @@ struct ExportSummary {
 };
 
 // Check a screening-list query; throws ValidationError.
-void check_screening_list_query(SQLite::Database& db, const ScreeningListQuery& q);
+void check_screening_list_query(SqlReader& db, const ScreeningListQuery& q);
 
 // One row per screening, ordered by township, village, name and time. Columns
 // (zh headers, or en with Lang::en): screening date, name, name in Tibetan
@@ -59,15 +59,33 @@ void check_screening_list_query(SQLite::Database& db, const ScreeningListQuery& 
 // risk grade, next step, details (answers and derived values, labelled),
 // referral facility, referral status, appointment date, follow-up due date,
 // follow-up status, patient id, screening id.
-ExportSummary export_screening_list(SQLite::Database& db, const ScreeningListQuery& q, ExportFormat format,
+// Over any engine (core/store/sql_reader.h); the SQLite overloads below
+// are for the field app and yizhenctl.
+ExportSummary export_screening_list(SqlReader& db, const ScreeningListQuery& q, ExportFormat format,
                                     const std::string& out_path, Lang lang = Lang::zh,
                                     IdNumbers ids = IdNumbers::whole, Sheets sheets = Sheets::one);
+inline ExportSummary export_screening_list(SQLite::Database& db, const ScreeningListQuery& q, ExportFormat format,
+                                           const std::string& out_path, Lang lang = Lang::zh,
+                                           IdNumbers ids = IdNumbers::whole, Sheets sheets = Sheets::one) {
+  SqliteReader r(db);
+  return export_screening_list(r, q, format, out_path, lang, ids, sheets);
+}
+inline void check_screening_list_query(SQLite::Database& db, const ScreeningListQuery& q) {
+  SqliteReader r(db);
+  check_screening_list_query(r, q);
+}
 
 // The follow-up worklist of core/followup.h: due date, status (overdue as of
 // q.as_of), days overdue, name, name in native script, sex, age, ID number, phone, township,
 // village, reason, program, result, grade, screening date, referral, ids.
-ExportSummary export_follow_ups(SQLite::Database& db, const WorklistQuery& q, ExportFormat format,
+ExportSummary export_follow_ups(SqlReader& db, const WorklistQuery& q, ExportFormat format,
                                 const std::string& out_path, Lang lang = Lang::zh, IdNumbers ids = IdNumbers::whole,
                                 Sheets sheets = Sheets::one);
+inline ExportSummary export_follow_ups(SQLite::Database& db, const WorklistQuery& q, ExportFormat format,
+                                       const std::string& out_path, Lang lang = Lang::zh,
+                                       IdNumbers ids = IdNumbers::whole, Sheets sheets = Sheets::one) {
+  SqliteReader r(db);
+  return export_follow_ups(r, q, format, out_path, lang, ids, sheets);
+}
 
 }  // namespace yz

@@ -1,7 +1,5 @@
 #include "core/output/report.h"
 
-#include <SQLiteCpp/Statement.h>
-
 #include <cmath>
 #include <cstdio>
 #include <functional>
@@ -16,12 +14,12 @@ namespace {
 
 double round2(double v) { return std::round(v * 100.0) / 100.0; }
 
-std::string program_name(SQLite::Database& db, const std::string& id, Lang lang) {
+std::string program_name(SqlReader& db, const std::string& id, Lang lang) {
   ProgramPtr p = latest_program(db, id);
   return p ? p->name.in(lang) : id;
 }
 
-json figures_json(SQLite::Database& db, const ReportFigures& f) {
+json figures_json(SqlReader& db, const ReportFigures& f) {
   json progs = json::object();
   for (const auto& [id, p] : f.by_program)
     progs[id] = {{"name", program_name(db, id, Lang::zh)},
@@ -55,10 +53,10 @@ json figures_json(SQLite::Database& db, const ReportFigures& f) {
 }
 
 // The team's name as its synced record has it, else its id.
-std::string team_name(SQLite::Database& db, const std::string& team_id) {
-  SQLite::Statement st(db, "SELECT name FROM team WHERE id = ?");
-  st.bind(1, team_id);
-  return st.executeStep() ? st.getColumn(0).getString() : team_id;
+std::string team_name(SqlReader& db, const std::string& team_id) {
+  auto st = db.prepare("SELECT name FROM team WHERE id = ?1");
+  st->bind(1, team_id);
+  return st->step() ? st->text(0) : team_id;
 }
 
 std::string money(double v) {
@@ -76,7 +74,7 @@ std::string pct(int64_t part, int64_t whole) {
 
 }  // namespace
 
-json report_json(SQLite::Database& db, const Report& r) {
+json report_json(SqlReader& db, const Report& r) {
   json scope = json::object();
   if (!r.query.day_id.empty()) scope["day"] = r.query.day_id;
   if (!r.query.from.empty()) scope["from"] = r.query.from;
@@ -94,7 +92,7 @@ json report_json(SQLite::Database& db, const Report& r) {
   return {{"scope", scope}, {"as_of", r.query.as_of}, {"total", figures_json(db, r.total)}, {"townships", tws}};
 }
 
-std::string report_markdown(SQLite::Database& db, const Report& r, Lang lang) {
+std::string report_markdown(SqlReader& db, const Report& r, Lang lang) {
   const ReportFigures& t = r.total;
   auto w = [lang](std::string_view key, std::vector<std::string> args = {}) {
     return format_message(word(key, lang), args);

@@ -22,7 +22,16 @@ using json = nlohmann::json;
 // positive, suspected, by_program {id: {name, screened, positive, suspected}},
 // referrals, follow_ups {created, due, done, overdue, lost},
 // given {medicine|device|supply: {lines, quantity, value}}, value.
-json report_json(SQLite::Database& db, const Report& r);
-std::string report_markdown(SQLite::Database& db, const Report& r, Lang lang);
+// Over any engine (core/store/sql_reader.h).
+json report_json(SqlReader& db, const Report& r);
+std::string report_markdown(SqlReader& db, const Report& r, Lang lang);
+inline json report_json(SQLite::Database& db, const Report& r) {
+  SqliteReader reader(db);
+  return report_json(reader, r);
+}
+inline std::string report_markdown(SQLite::Database& db, const Report& r, Lang lang) {
+  SqliteReader reader(db);
+  return report_markdown(reader, r, lang);
+}
 
 }  // namespace yz

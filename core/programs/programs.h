@@ -33,6 +33,7 @@
 
 #include "core/base/errors.h"
 #include "core/programs/evaluator.h"
+#include "core/store/sql_reader.h"
 
 namespace yz {
 
@@ -164,6 +165,9 @@ ProgramPtr new_program_version(const json& definition,
 ProgramPtr find_program(SQLite::Database& db, std::string_view id, int version);
 // The highest version of `id`, or nullptr.
 ProgramPtr latest_program(SQLite::Database& db, std::string_view id);
+// The same two over any engine (core/store/sql_reader.h).
+ProgramPtr find_program(SqlReader& r, std::string_view id, int version);
+ProgramPtr latest_program(SqlReader& r, std::string_view id);
 // The highest version of every known program: built-ins in their order,
 // then installed programs by id.
 std::vector<ProgramPtr> latest_programs(SQLite::Database& db);

@@ -66,6 +66,12 @@ bool has_program_table(SQLite::Database& db) {
   return st.executeStep();
 }
 
+// The central store on PostgreSQL always has the table (its schema v3).
+bool has_program_table(SqlReader& r) {
+  if (r.dialect() != SqlDialect::sqlite) return true;
+  return r.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'program'")->step();
+}
+
 }  // namespace
 
 std::span<const ProgramPtr> builtin_programs() { return builtins(); }
@@ -114,21 +120,31 @@ bool install_program(SQLite::Database& db, const json& definition) {
 }
 
 ProgramPtr find_program(SQLite::Database& db, std::string_view id, int version) {
-  if (auto b = builtin_program(id); b && b->version == version) return b;
-  if (!has_program_table(db)) return nullptr;
-  SQLite::Statement st(db, "SELECT definition FROM program WHERE id = ? AND version = ?");
-  st.bind(1, std::string(id));
-  st.bind(2, version);
-  return st.executeStep() ? parse_cached(st.getColumn(0).getString()) : nullptr;
+  SqliteReader r(db);
+  return find_program(r, id, version);
 }
 
 ProgramPtr latest_program(SQLite::Database& db, std::string_view id) {
+  SqliteReader r(db);
+  return latest_program(r, id);
+}
+
+ProgramPtr find_program(SqlReader& r, std::string_view id, int version) {
+  if (auto b = builtin_program(id); b && b->version == version) return b;
+  if (!has_program_table(r)) return nullptr;
+  auto st = r.prepare("SELECT definition FROM program WHERE id = ?1 AND version = ?2");
+  st->bind(1, id);
+  st->bind(2, version);
+  return st->step() ? parse_cached(st->text(0)) : nullptr;
+}
+
+ProgramPtr latest_program(SqlReader& r, std::string_view id) {
   ProgramPtr best = builtin_program(id);
-  if (has_program_table(db)) {
-    SQLite::Statement st(db, "SELECT definition FROM program WHERE id = ? ORDER BY version DESC LIMIT 1");
-    st.bind(1, std::string(id));
-    if (st.executeStep()) {
-      ProgramPtr p = parse_cached(st.getColumn(0).getString());
+  if (has_program_table(r)) {
+    auto st = r.prepare("SELECT definition FROM program WHERE id = ?1 ORDER BY version DESC LIMIT 1");
+    st->bind(1, id);
+    if (st->step()) {
+      ProgramPtr p = parse_cached(st->text(0));
       if (!best || p->version > best->version) best = p;
     }
   }

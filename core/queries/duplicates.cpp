@@ -1,7 +1,5 @@
 #include "core/queries/duplicates.h"
 
-#include <SQLiteCpp/Statement.h>
-
 #include <algorithm>
 #include <cstdlib>
 #include <map>
@@ -10,7 +8,6 @@
 #include "core/base/dates.h"
 #include "core/domain/pinyin.h"
 #include "core/domain/search.h"
-#include "core/store/column_text.h"
 
 namespace yz {
 
@@ -95,7 +92,7 @@ std::optional<DuplicateMatch> match_patients(const PatientFacts& a, const Patien
   return m;
 }
 
-std::vector<DuplicatePair> find_duplicate_pairs(SQLite::Database& db, std::string_view area, int limit) {
+std::vector<DuplicatePair> find_duplicate_pairs(SqlReader& db, std::string_view area, int limit) {
   // Blocking: patients are compared only within a block — those sharing a
   // whole-name, pinyin or native-name key of the search index (search.h)
   // and the sex and township the rule needs as well, or sharing a 身份证
@@ -103,56 +100,58 @@ std::vector<DuplicatePair> find_duplicate_pairs(SQLite::Database& db, std::strin
   // patients); the rule itself decides within each block.
   const std::string prefix(area);
   const std::string town_scope = prefix.substr(0, std::min<size_t>(prefix.size(), 9));
-  SQLite::Statement blocks(db, R"SQL(
-    SELECT group_concat(p.rid) FROM patient p
+  const std::string rids = sql_group_concat(db, "p.rid");
+  auto blocks = db.prepare(R"SQL(
+    SELECT )SQL" + rids + R"SQL( FROM patient p
     JOIN patient_key a ON a.patient_rid = p.rid AND a.kind IN (?3, ?4, ?5)
     WHERE p.deleted = 0 AND p.merged_into IS NULL AND length(p.village_code) >= 9
       AND (?6 = '' OR (p.village_code >= ?6 AND p.village_code < ?7))
     GROUP BY a.key, a.kind, p.sex, substr(p.village_code, 1, 9)
-    HAVING count(*) > 1 AND (?1 = '' OR sum(p.village_code >= ?1 AND p.village_code < ?2) > 0)
+    HAVING count(*) > 1
+       AND (?1 = '' OR sum(CASE WHEN p.village_code >= ?1 AND p.village_code < ?2 THEN 1 ELSE 0 END) > 0)
     UNION ALL
-    SELECT group_concat(p.rid) FROM patient p
+    SELECT )SQL" + rids + R"SQL( FROM patient p
     WHERE p.id_number IS NOT NULL AND p.deleted = 0 AND p.merged_into IS NULL
     GROUP BY p.id_number
-    HAVING count(*) > 1 AND (?1 = '' OR sum(coalesce(p.village_code >= ?1 AND p.village_code < ?2, 0)) > 0))SQL");
-  blocks.bind(1, prefix);
-  blocks.bind(2, prefix + "\x7f");
-  blocks.bind(3, static_cast<int>(KeyKind::name));
-  blocks.bind(4, static_cast<int>(KeyKind::pinyin));
-  blocks.bind(5, static_cast<int>(KeyKind::name_native));
-  blocks.bind(6, town_scope);
-  blocks.bind(7, town_scope + "\x7f");
+    HAVING count(*) > 1
+       AND (?1 = '' OR sum(CASE WHEN p.village_code >= ?1 AND p.village_code < ?2 THEN 1 ELSE 0 END) > 0))SQL");
+  blocks->bind(1, prefix);
+  blocks->bind(2, prefix + "\x7f");
+  blocks->bind(3, static_cast<int>(KeyKind::name));
+  blocks->bind(4, static_cast<int>(KeyKind::pinyin));
+  blocks->bind(5, static_cast<int>(KeyKind::name_native));
+  blocks->bind(6, town_scope);
+  blocks->bind(7, town_scope + "\x7f");
   std::set<std::pair<int64_t, int64_t>> seen;
-  while (blocks.executeStep()) {
-    std::vector<int64_t> rids;
-    const std::string list = blocks.getColumn(0).getString();
+  while (blocks->step()) {
+    std::vector<int64_t> block;
+    const std::string list = blocks->text(0);
     for (size_t at = 0; at < list.size();) {
       size_t end = list.find(',', at);
       if (end == std::string::npos) end = list.size();
-      rids.push_back(std::stoll(list.substr(at, end - at)));
+      block.push_back(std::stoll(list.substr(at, end - at)));
       at = end + 1;
     }
-    std::sort(rids.begin(), rids.end());
-    for (size_t i = 0; i < rids.size(); ++i)
-      for (size_t j = i + 1; j < rids.size(); ++j)
-        if (rids[i] != rids[j]) seen.insert({rids[i], rids[j]});
+    std::sort(block.begin(), block.end());
+    for (size_t i = 0; i < block.size(); ++i)
+      for (size_t j = i + 1; j < block.size(); ++j)
+        if (block[i] != block[j]) seen.insert({block[i], block[j]});
   }
-  blocks.reset();
+  blocks->reset();
 
-  SQLite::Statement one(db,
-                        "SELECT id, name, name_native, sex, birth_date, id_number, village_code FROM patient "
-                        "WHERE rid = ?");
+  auto one = db.prepare(
+      "SELECT id, name, name_native, sex, birth_date, id_number, village_code FROM patient "
+      "WHERE rid = ?1");
   std::map<int64_t, PatientFacts> facts;
   auto load = [&](int64_t rid) -> const PatientFacts& {
     auto it = facts.find(rid);
     if (it != facts.end()) return it->second;
-    one.reset();
-    one.bind(1, rid);
+    one->reset();
+    one->bind(1, rid);
     PatientFacts f;
-    if (one.executeStep())
-      f = {column_text(one, 0), column_text(one, 1), column_text(one, 2), column_text(one, 3),
-           column_text(one, 4), column_text(one, 5), column_text(one, 6)};
-    one.reset();
+    if (one->step())
+      f = {one->text(0), one->text(1), one->text(2), one->text(3), one->text(4), one->text(5), one->text(6)};
+    one->reset();
     return facts.emplace(rid, std::move(f)).first->second;
   };
   std::vector<DuplicatePair> out;

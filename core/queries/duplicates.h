@@ -25,6 +25,8 @@
 #include <string_view>
 #include <vector>
 
+#include "core/store/sql_reader.h"
+
 namespace yz {
 
 // What the rule compares of a patient record (stored forms; "" for empty).
@@ -64,6 +66,12 @@ struct DuplicatePair {
 // number; the rule runs on pairs within a block only, so the work grows
 // with the patients' count (one pass and a sort) and the size of blocks,
 // never with the square of all patients. Any connection (reader or writer).
-std::vector<DuplicatePair> find_duplicate_pairs(SQLite::Database& db, std::string_view area = {}, int limit = 1000);
+// Over any engine (core/store/sql_reader.h).
+std::vector<DuplicatePair> find_duplicate_pairs(SqlReader& db, std::string_view area = {}, int limit = 1000);
+inline std::vector<DuplicatePair> find_duplicate_pairs(SQLite::Database& db, std::string_view area = {},
+                                                       int limit = 1000) {
+  SqliteReader r(db);
+  return find_duplicate_pairs(r, area, limit);
+}
 
 }  // namespace yz

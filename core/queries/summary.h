@@ -37,6 +37,7 @@
 #include <vector>
 
 #include "core/base/errors.h"
+#include "core/store/sql_reader.h"
 
 namespace yz {
 
@@ -87,8 +88,14 @@ struct Report {
   std::vector<Township> townships;  // by code
 };
 
-void check_report_query(SQLite::Database& db, const ReportQuery& q);
-Report build_report(SQLite::Database& db, const ReportQuery& q);
+// Over any engine (core/store/sql_reader.h): the device's SQLite database
+// or the central store's PostgreSQL one.
+void check_report_query(SqlReader& db, const ReportQuery& q);
+Report build_report(SqlReader& db, const ReportQuery& q);
+inline Report build_report(SQLite::Database& db, const ReportQuery& q) {
+  SqliteReader r(db);
+  return build_report(r, q);
+}
 
 // One clinic day: its record and build_report's figures for it alone
 // (follow-ups as of `as_of`, YYYY-MM-DD). nullopt when no live clinic day

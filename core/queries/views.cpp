@@ -2,6 +2,8 @@
 
 #include <SQLiteCpp/Statement.h>
 
+#include <algorithm>
+
 #include "core/base/clock.h"
 #include "core/store/entities.h"
 #include "core/store/records.h"
@@ -23,7 +25,7 @@ StoreStats store_stats(SQLite::Database& db) {
   return s;
 }
 
-std::optional<json> patient_history(SQLite::Database& db, std::string_view patient_id) {
+std::optional<json> patient_history(SqlReader& db, std::string_view patient_id) {
   auto patient = read_record(db, *find_entity("patient"), patient_id);
   // A merged duplicate opens its kept patient (a bounded walk: a chain of
   // merges, never a cycle the server would make).
@@ -58,14 +60,22 @@ std::optional<json> patient_history(SQLite::Database& db, std::string_view patie
   h["referrals"] = read_records_by(db, *find_entity("referral"), "patient_id", pid, "rid DESC");
   h["follow_ups"] = read_records_by(db, *find_entity("follow_up"), "patient_id", pid, "due_date DESC, rid DESC");
   json visits = json::array();
-  SQLite::Statement hv(db,
-                       "SELECT id FROM home_visit WHERE deleted = 0 AND EXISTS "
-                       "(SELECT 1 FROM json_each(home_visit.patients) WHERE value = ?) ORDER BY visit_date DESC");
-  hv.bind(1, pid);
-  while (hv.executeStep())
-    if (auto v = read_record(db, *find_entity("home_visit"), hv.getColumn(0).getString())) visits.push_back(*v);
+  // The visits whose patients list names this one: LIKE narrows (portable
+  // SQL, sql_reader.h), the list itself decides.
+  for (auto& v : read_records_like(db, *find_entity("home_visit"), "patients", "%\"" + pid + "\"%",
+                                   "visit_date DESC, rid DESC")) {
+    const json& names = v["patients"];
+    if (names.is_array() && std::find(names.begin(), names.end(), json(pid)) != names.end())
+      visits.push_back(std::move(v));
+  }
   h["home_visits"] = std::move(visits);
-  h["changes"] = record_changes(db, "patient", pid);
+  return h;
+}
+
+std::optional<json> patient_history(SQLite::Database& db, std::string_view patient_id) {
+  SqliteReader r(db);
+  auto h = patient_history(r, patient_id);
+  if (h) (*h)["changes"] = record_changes(db, "patient", (*h)["patient"]["id"].get<std::string>());
   return h;
 }
 

@@ -13,6 +13,8 @@
 #include <string_view>
 #include <vector>
 
+#include "core/store/sql_reader.h"
+
 namespace yz {
 
 using json = nlohmann::json;
@@ -34,6 +36,9 @@ StoreStats store_stats(SQLite::Database& db);
 // merged_into) gives the history of the patient it was merged into, with
 // "merged_from": the id asked for.
 std::optional<json> patient_history(SQLite::Database& db, std::string_view patient_id);
+// The same over any engine (core/store/sql_reader.h), without "changes" (a
+// device's own audit): the central store's patient history.
+std::optional<json> patient_history(SqlReader& db, std::string_view patient_id);
 
 // The edits made on this device to the fields of record `id` of `entity`,
 // newest first, read from the audit trail (core/store/audit_chain.h), one

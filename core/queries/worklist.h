@@ -11,6 +11,8 @@
 #include <string>
 #include <vector>
 
+#include "core/store/sql_reader.h"
+
 namespace yz {
 
 struct WorklistQuery {
@@ -38,10 +40,24 @@ struct WorklistRow {
 };
 
 // Check a query (dates, place code, statuses, program); throws ValidationError.
-void check_worklist_query(SQLite::Database& db, const WorklistQuery& q);
+void check_worklist_query(SqlReader& db, const WorklistQuery& q);
 // Rows in due-date order (then township, village, name), one call per row.
-int64_t for_each_worklist_row(SQLite::Database& db, const WorklistQuery& q,
+int64_t for_each_worklist_row(SqlReader& db, const WorklistQuery& q,
                               const std::function<void(const WorklistRow&)>& fn);
-std::vector<WorklistRow> follow_up_worklist(SQLite::Database& db, const WorklistQuery& q);
+std::vector<WorklistRow> follow_up_worklist(SqlReader& db, const WorklistQuery& q);
+// The same on a SQLite connection (the field app, yizhenctl).
+inline void check_worklist_query(SQLite::Database& db, const WorklistQuery& q) {
+  SqliteReader r(db);
+  check_worklist_query(r, q);
+}
+inline int64_t for_each_worklist_row(SQLite::Database& db, const WorklistQuery& q,
+                                     const std::function<void(const WorklistRow&)>& fn) {
+  SqliteReader r(db);
+  return for_each_worklist_row(r, q, fn);
+}
+inline std::vector<WorklistRow> follow_up_worklist(SQLite::Database& db, const WorklistQuery& q) {
+  SqliteReader r(db);
+  return follow_up_worklist(r, q);
+}
 
 }  // namespace yz

@@ -35,28 +35,76 @@ void bind_stored(SQLite::Statement& st, int index, const json& v) {
   else st.bind(index, v.dump());
 }
 
-json record_from_row(const EntitySpec& spec, SQLite::Statement& st) {
-  json out = {{"id", st.getColumn(0).getString()},
-              {"hlc", st.getColumn(1).getString()},
-              {"deleted", st.getColumn(2).getInt() != 0}};
+namespace {
+
+// One row of record_select_sql as a record; `col` reads a column (isNull,
+// getInt64, getDouble, getString) of either engine.
+template <class Col>
+json record_from(const EntitySpec& spec, Col&& col) {
+  json out = {{"id", col.text(0)}, {"hlc", col.text(1)}, {"deleted", col.int64(2) != 0}};
   int i = 3;
   for (const auto& f : spec.fields) {
-    const SQLite::Column c = st.getColumn(i++);
+    const int c = i++;
     json v;
-    if (c.isNull()) v = nullptr;
+    if (col.is_null(c)) v = nullptr;
     else switch (f.type) {
-      case FieldType::integer: v = c.getInt64(); break;
-      case FieldType::real: v = c.getDouble(); break;
-      case FieldType::boolean: v = c.getInt() != 0; break;
+      case FieldType::integer: v = col.int64(c); break;
+      case FieldType::real: v = col.real(c); break;
+      case FieldType::boolean: v = col.int64(c) != 0; break;
       case FieldType::id_list:
       case FieldType::text_list:
       case FieldType::json_object:
-      case FieldType::diagnoses: v = json::parse(c.getString(), nullptr, false); break;
-      default: v = c.getString();
+      case FieldType::diagnoses: v = json::parse(col.text(c), nullptr, false); break;
+      default: v = col.text(c);
     }
     out[std::string(f.name)] = std::move(v);
   }
   return out;
+}
+
+struct StatementColumns {
+  SQLite::Statement& st;
+  bool is_null(int c) { return st.getColumn(c).isNull(); }
+  int64_t int64(int c) { return st.getColumn(c).getInt64(); }
+  double real(int c) { return st.getColumn(c).getDouble(); }
+  std::string text(int c) { return st.getColumn(c).getString(); }
+};
+
+}  // namespace
+
+json record_from_row(const EntitySpec& spec, SQLite::Statement& st) { return record_from(spec, StatementColumns{st}); }
+
+json record_from_row(const EntitySpec& spec, SqlQuery& q) { return record_from(spec, q); }
+
+std::optional<json> read_record(SqlReader& r, const EntitySpec& spec, std::string_view id) {
+  auto q = r.prepare(record_select_sql(spec) + " WHERE id = ?1");
+  q->bind(1, id);
+  if (!q->step()) return std::nullopt;
+  return record_from_row(spec, *q);
+}
+
+namespace {
+
+std::vector<json> read_records_where(SqlReader& r, const EntitySpec& spec, std::string_view column, const char* op,
+                                     std::string_view value, std::string_view order_by) {
+  auto q = r.prepare(record_select_sql(spec) + " WHERE deleted = 0 AND " + std::string(column) + op + "?1 ORDER BY " +
+                     std::string(order_by));
+  q->bind(1, value);
+  std::vector<json> out;
+  while (q->step()) out.push_back(record_from_row(spec, *q));
+  return out;
+}
+
+}  // namespace
+
+std::vector<json> read_records_by(SqlReader& r, const EntitySpec& spec, std::string_view column,
+                                  std::string_view value, std::string_view order_by) {
+  return read_records_where(r, spec, column, " = ", value, order_by);
+}
+
+std::vector<json> read_records_like(SqlReader& r, const EntitySpec& spec, std::string_view column,
+                                    std::string_view pattern, std::string_view order_by) {
+  return read_records_where(r, spec, column, " LIKE ", pattern, order_by);
 }
 
 std::optional<json> read_record(SQLite::Database& db, const EntitySpec& spec, std::string_view id) {

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "core/store/entities.h"
+#include "core/store/sql_reader.h"
 
 namespace yz {
 
@@ -37,5 +38,16 @@ std::optional<json> read_record(SQLite::Database& db, const EntitySpec& spec, st
 // `order_by` (a column list from this file's callers, never user input).
 std::vector<json> read_records_by(SQLite::Database& db, const EntitySpec& spec, std::string_view column,
                                   std::string_view value, std::string_view order_by);
+
+// The same over any engine (sql_reader.h); `order_by` must sort alike on
+// both (its columns non-null, or COALESCEd).
+json record_from_row(const EntitySpec& spec, SqlQuery& q);
+std::optional<json> read_record(SqlReader& r, const EntitySpec& spec, std::string_view id);
+std::vector<json> read_records_by(SqlReader& r, const EntitySpec& spec, std::string_view column,
+                                  std::string_view value, std::string_view order_by);
+// Live records whose text `column` is LIKE `pattern` (a caller's narrowing;
+// the caller checks each record: LIKE ignores ASCII case on SQLite only).
+std::vector<json> read_records_like(SqlReader& r, const EntitySpec& spec, std::string_view column,
+                                    std::string_view pattern, std::string_view order_by);
 
 }  // namespace yz

@@ -225,4 +225,50 @@ std::optional<FieldError> authorize_change(HeldRecords& records, const DeviceInf
   return std::nullopt;
 }
 
+json duplicate_pairs_json(const std::vector<DuplicatePair>& pairs) {
+  json out = json::array();
+  for (const auto& p : pairs) {
+    json row = {{"score", p.match.score}, {"reason", p.match.reason}, {"detail", p.match.detail}};
+    for (const auto& [side, f] : {std::pair{"a", &p.a}, std::pair{"b", &p.b}}) {
+      const std::string s(side);
+      row[s + "_id"] = f->id;
+      row[s + "_name"] = f->name;
+      row[s + "_sex"] = f->sex;
+      row[s + "_birth_date"] = f->birth_date;
+      row[s + "_village"] = f->village_code;
+    }
+    out.push_back(std::move(row));
+  }
+  return out;
+}
+
+json patient_hits_json(const std::vector<PatientHit>& hits) {
+  json out = json::array();
+  for (const auto& h : hits)
+    out.push_back({{"id", h.id}, {"name", h.name}, {"name_native", h.name_native}, {"sex", h.sex},
+                   {"birth_date", h.birth_date}, {"id_number", h.id_number}, {"phone", h.phone},
+                   {"village_code", h.village_code}});
+  return out;
+}
+
+namespace {
+
+json export_audit(json filters, const ExportSummary& s, IdNumbers ids) {
+  for (auto it = filters.begin(); it != filters.end();)
+    it = (it->is_string() && it->get<std::string>().empty()) ? filters.erase(it) : std::next(it);
+  return {{"filters", filters}, {"path", s.path}, {"rows", s.rows}, {"ids_masked", ids == IdNumbers::masked}};
+}
+
+}  // namespace
+
+json screening_list_audit(const ScreeningListQuery& q, const ExportSummary& s, IdNumbers ids) {
+  return export_audit({{"program", q.program}, {"result", q.result}, {"township", q.township}, {"from", q.from}, {"to", q.to}},
+                      s, ids);
+}
+
+json follow_ups_audit(const WorklistQuery& q, const ExportSummary& s, IdNumbers ids) {
+  return export_audit(
+      {{"place", q.place}, {"from", q.from}, {"to", q.until}, {"statuses", q.statuses}, {"program", q.program}}, s, ids);
+}
+
 }  // namespace yz::sync

@@ -13,6 +13,8 @@
 #include <vector>
 
 #include "core/base/errors.h"
+#include "core/domain/search.h"
+#include "core/queries/duplicates.h"
 #include "core/replication/changes.h"
 #include "sync/server/central_store.h"
 
@@ -129,5 +131,15 @@ struct TeamRow {
 // CentralError 400 name_taken, area_differs or area_required.
 std::string enroll_code_team(const std::optional<TeamRow>& held, const std::string& name,
                              const std::string& area_code);
+
+// The coordinators' read verbs' answers, shaped once for both stores
+// (central_store.h duplicates, search_patients) and the audit detail of
+// their exports (export_screening_list, export_follow_ups: the list's
+// filters, empty ones left out, the path, rows, whether ID numbers were
+// masked).
+json duplicate_pairs_json(const std::vector<DuplicatePair>& pairs);
+json patient_hits_json(const std::vector<PatientHit>& hits);
+json screening_list_audit(const ScreeningListQuery& q, const ExportSummary& s, IdNumbers ids);
+json follow_ups_audit(const WorklistQuery& q, const ExportSummary& s, IdNumbers ids);
 
 }  // namespace yz::sync

@@ -16,10 +16,12 @@
 //    were handed out, and a pull's cursor (the highest visible seq) never
 //    passes a change that commits later.
 //
-// Members not on PostgreSQL yet throw CentralError 501 "not_supported"
-// naming themselves. The coordinators' changes of records (coordination.h)
-// are written once for both stores: this store gives their steps (Steps).
+// Every member of central_store.h is here. The coordinators' changes of
+// records (coordination.h) are written once for both stores: this store
+// gives their steps (Steps); their reads (reports, exports, duplicates,
+// patient search and history) are core's rules over pg_reader.h.
 
+#include <algorithm>
 #include <array>
 #include <charconv>
 #include <functional>
@@ -30,6 +32,8 @@
 #include "core/base/hlc.h"
 #include "core/base/utf8.h"
 #include "core/base/uuid.h"
+#include "core/output/report.h"
+#include "core/queries/views.h"
 #include "core/replication/changes.h"
 #include "core/store/audit_chain.h"
 #include "core/store/entities.h"
@@ -43,6 +47,7 @@
 #include "sync/server/coordination.h"
 #include "sync/server/pg_central_store.h"
 #include "sync/server/pg_connection.h"
+#include "sync/server/pg_reader.h"
 #include "sync/server/pg_schema.h"
 #include "sync/server/teams.h"
 
@@ -89,11 +94,6 @@ json stored_value(const Result& r, int row, int col, FieldType t) {
   }
 }
 
-CentralError not_here(const char* what) {
-  return CentralError(501, "not_supported", std::string("the PostgreSQL central store cannot ") + what +
-                                                " yet (use the SQLite store, --db, for it)");
-}
-
 // The SQL of one record kind, built once from its descriptor.
 struct KindSql {
   std::string insert, select_for_update, select, select_any;
@@ -110,7 +110,7 @@ const KindSql& kind_sql(const EntitySpec& spec) {
         marks += ", $" + std::to_string(++n);
       }
       KindSql k;
-      k.insert = "INSERT INTO " + std::string(s->name) + " (" + cols + ") VALUES (" + marks + ") ON CONFLICT (id) DO NOTHING";
+      k.insert = "INSERT INTO " + std::string(s->name) + " (" + cols + ") VALUES (" + marks + ") ON CONFLICT (id) DO NOTHING RETURNING rid";
       k.select = "SELECT " + cols + " FROM " + std::string(s->name) + " WHERE id = $1";
       k.select_for_update = k.select + " FOR UPDATE";
       k.select_any = "SELECT " + cols + " FROM " + std::string(s->name) + " WHERE id = ANY($1::text[])";
@@ -226,10 +226,19 @@ ApplyOutcome apply_change(Connection& c, const json& change, const std::string& 
   {
     std::vector<Param> p = {in->id, in->hlc, pg::param(in->deleted)};
     for (const auto& f : spec.fields) p.push_back(stored_param(in->fields[std::string(f.name)]));
-    if (c.exec_params(sql.insert, p).affected() == 1) {
+    Result inserted = c.exec_params(sql.insert, p);
+    if (inserted.affected() == 1) {
       for (const auto& [k, v] : in->stamps.items())
         c.exec("INSERT INTO field_clock (entity, record_id, field, hlc, base) VALUES ($1, $2, $3, $4, $5)", kind, in->id,
                k, v.get<std::string>(), in->bases.contains(k) ? Param(in->bases[k].get<std::string>()) : Param());
+      if (kind == "patient") {
+        auto text = [&](const char* k) {
+          auto it = in->fields.find(k);
+          return it != in->fields.end() && it->second.is_string() ? it->second.get<std::string>() : std::string();
+        };
+        pg::pg_index_new_patient(c, inserted.int64(0, 0), !in->deleted && text("merged_into").empty(), text("name"),
+                                 text("name_native"), text("id_number"), text("phone"));
+      }
       out.status = ApplyOutcome::Status::inserted;
       out.same_as_change = true;
       return out;
@@ -262,6 +271,12 @@ ApplyOutcome apply_change(Connection& c, const json& change, const std::string& 
     }
     p.push_back(in->id);
     c.exec_params(update + " WHERE id = $" + std::to_string(p.size()), p);
+    // The search index follows a patient whose keys or liveness changed.
+    static constexpr std::array<std::string_view, 5> kIndexed{"name", "name_native", "id_number", "phone", "merged_into"};
+    if (kind == "patient" && (d.deleted != held.deleted || std::any_of(d.columns.begin(), d.columns.end(), [](const std::string& col) {
+                                return std::find(kIndexed.begin(), kIndexed.end(), col) != kIndexed.end();
+                              })))
+      pg::pg_index_patient(c, in->id);
     out.status = ApplyOutcome::Status::updated;
   }
   out.same_as_change = d.same_as_change;
@@ -884,18 +899,55 @@ class PgCentralStore : public CentralStore {
     return yz::sync::record_area(held, entity, id, nullptr);
   }
 
-  // ---- not on PostgreSQL yet ------------------------------------------------
+  // ---- the coordinators' reads: core's rules over pg_reader.h ---------------
 
-  std::string report(const std::string&, ReportQuery, bool, Lang) override { throw not_here("make reports"); }
-  ExportSummary export_screening_list(const ScreeningListQuery&, ExportFormat, const std::string&, Lang, IdNumbers,
-                                      Sheets, const AuditBy&) override {
-    throw not_here("export screening lists");
+  std::string report(const std::string& team, ReportQuery q, bool markdown, Lang lang) override {
+    std::string out;
+    read_snapshot([&](Connection& c, SqlReader& r) {
+      if (!team.empty()) q.team_id = find_team(c, team).team_id;
+      if (q.as_of.empty()) q.as_of = date_of_ms(now_ms());
+      const Report rep = build_report(r, q);
+      out = markdown ? report_markdown(r, rep, lang) : report_json(r, rep).dump(2) + "\n";
+    });
+    return out;
   }
-  ExportSummary export_follow_ups(WorklistQuery, ExportFormat, const std::string&, Lang, IdNumbers, Sheets,
-                                  const AuditBy&) override {
-    throw not_here("export follow-up lists");
+
+  ExportSummary export_screening_list(const ScreeningListQuery& q, ExportFormat format, const std::string& out,
+                                      Lang lang, IdNumbers ids, Sheets sheets, const AuditBy& by) override {
+    ExportSummary s;
+    read_snapshot([&](Connection&, SqlReader& r) { s = yz::export_screening_list(r, q, format, out, lang, ids, sheets); });
+    audit_export(by, "screening_list", screening_list_audit(q, s, ids));
+    return s;
   }
-  json duplicates(const std::string&, int) override { throw not_here("list duplicates"); }
+
+  ExportSummary export_follow_ups(WorklistQuery q, ExportFormat format, const std::string& out, Lang lang,
+                                  IdNumbers ids, Sheets sheets, const AuditBy& by) override {
+    if (q.as_of.empty()) q.as_of = date_of_ms(now_ms());
+    ExportSummary s;
+    read_snapshot([&](Connection&, SqlReader& r) { s = yz::export_follow_ups(r, q, format, out, lang, ids, sheets); });
+    audit_export(by, "follow_ups", follow_ups_audit(q, s, ids));
+    return s;
+  }
+
+  json duplicates(const std::string& area, int limit) override {
+    if (!area.empty() && !is_area_code(area)) throw bad_area(area);
+    json out;
+    read_snapshot([&](Connection&, SqlReader& r) { out = duplicate_pairs_json(find_duplicate_pairs(r, area, limit)); });
+    return out;
+  }
+
+  json search_patients(const std::string& query, int limit) override {
+    json out;
+    read_snapshot([&](Connection&, SqlReader& r) { out = patient_hits_json(yz::search_patients(r, query, limit)); });
+    return out;
+  }
+
+  json patient_history(const std::string& id) override {
+    std::optional<json> h;
+    read_snapshot([&](Connection&, SqlReader& r) { h = yz::patient_history(r, id); });
+    if (!h) throw CentralError(404, "unknown_patient", "no patient " + id);
+    return *h;
+  }
 
  private:
   static constexpr const char* kAdmin = "admin";
@@ -1004,6 +1056,23 @@ class PgCentralStore : public CentralStore {
     }
     auto lease = pool_.take();
     return fn(*lease);
+  }
+
+  // `fn(connection, reader)` in one read-only snapshot, on the standby when
+  // there is one (read_only).
+  template <class Fn>
+  void read_snapshot(Fn&& fn) {
+    read_only([&](Connection& c) {
+      Transaction txn(c, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
+      pg::PgReader reader(c);
+      fn(c, reader);
+      return json();
+    });
+  }
+
+  // An export, written to the audit (as on SQLite).
+  void audit_export(const AuditBy& by, const char* list, const json& detail) {
+    write([&](Connection& c) { audit(c, by, "create", "export", list, detail); });
   }
 
   static std::string device_actor(const std::string& device_id) { return "device:" + device_id; }

@@ -60,11 +60,18 @@ Connection::Connection(const std::string& conninfo) : c_(PQconnectdb(conninfo.c_
 }
 
 Result Connection::exec_params(const std::string& sql, const std::vector<Param>& params) {
+  return exec_typed(sql, params, {});
+}
+
+Result Connection::exec_typed(const std::string& sql, const std::vector<Param>& params,
+                              const std::vector<unsigned>& types) {
   std::vector<const char*> values;
   values.reserve(params.size());
   for (const auto& p : params) values.push_back(p ? p->c_str() : nullptr);
-  return checked(c_, PQexecParams(c_, sql.c_str(), static_cast<int>(values.size()), nullptr, values.data(), nullptr,
-                                  nullptr, 0));
+  std::vector<Oid> oids(types.begin(), types.end());
+  oids.resize(types.empty() ? 0 : params.size(), 0);
+  return checked(c_, PQexecParams(c_, sql.c_str(), static_cast<int>(values.size()), oids.empty() ? nullptr : oids.data(),
+                                  values.data(), nullptr, nullptr, 0));
 }
 
 void Connection::exec_script(const std::string& sql) { checked(c_, PQexec(c_, sql.c_str())); }

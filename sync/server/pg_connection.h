@@ -82,6 +82,9 @@ class Connection {
 
   // Run `sql` with $1, $2, ... bound to `params`. Throws PgError.
   Result exec_params(const std::string& sql, const std::vector<Param>& params);
+  // The same with each parameter's type OID given (0: inferred from its
+  // use), so that a parameter the statement does not use is no error.
+  Result exec_typed(const std::string& sql, const std::vector<Param>& params, const std::vector<unsigned>& types);
   template <class... A>
   Result exec(const std::string& sql, const A&... args) {
     return exec_params(sql, std::vector<Param>{param(args)...});

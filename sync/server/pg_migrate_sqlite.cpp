@@ -299,6 +299,9 @@ MigrateReport migrate_sqlite_to_pg(const std::string& sqlite_path, const std::st
     source_digests.push_back(d.done(t.name));
   }
 
+  // The patient search index, made from the copied patients (pg_schema.h).
+  pg::pg_reindex_patients(c);
+
   // Sequences past the copied values; the feed's past the highest number
   // SQLite ever handed out (AUTOINCREMENT), so no number comes twice.
   int64_t feed_next = 0;

@@ -12,7 +12,8 @@
 // itself stays beside the SQLite database (start the PostgreSQL server with
 // --keys pointing at it).
 //
-// Left behind on purpose: the patient search index (PostgreSQL keeps none), the compiled-in reference
+// The patient search index is made anew from the copied patients (the same
+// keys: core/domain/search.h). Left behind on purpose: the compiled-in reference
 // places, and a device's own sync tables (outbox, sync_batch), which a
 // central store never fills. A table the copy does not know that holds
 // rows stops the migration (nothing is lost silently).

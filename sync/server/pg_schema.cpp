@@ -1,7 +1,9 @@
 #include "sync/server/pg_schema.h"
 
 #include <functional>
+#include <set>
 
+#include "core/domain/search.h"
 #include "sync/server/central_store.h"
 
 namespace yz::sync::pg {
@@ -99,6 +101,19 @@ CREATE TABLE srv_place_reconcile (provisional TEXT PRIMARY KEY, official TEXT NO
 )SQL";
 }
 
+// v4: the patient search index (core/domain/search.h), as on SQLite (its
+// schema v2), its keys compared byte-wise as there (COLLATE "C": prefix
+// ranges and ranking do not depend on the database's locale); filled from
+// the patients already present (pg_reindex_patients).
+std::string v4() {
+  return R"SQL(
+CREATE TABLE patient_key (
+  key TEXT COLLATE "C" NOT NULL, patient_rid BIGINT NOT NULL, kind INTEGER NOT NULL,
+  PRIMARY KEY (key, patient_rid, kind));
+CREATE INDEX patient_key_patient ON patient_key(patient_rid);
+)SQL";
+}
+
 // v5: what the coordinators' changes of records look up (coordination.h
 // CoordinationSteps::live_ids, in one implementation for both stores): the
 // records of a patient that a merge moves, and places by code and by parent
@@ -121,14 +136,31 @@ CREATE INDEX IF NOT EXISTS clinic_day_place ON clinic_day(place_code);
 struct Migration {
   int version;
   std::function<std::string()> sql;
+  std::function<void(Connection&)> fill = nullptr;  // after the SQL, in its transaction
 };
 
 const Migration kMigrations[] = {
     {1, v1},
     {2, v2},
     {3, v3},
-    {5, v5},  // 4: kept for the read side's migration (another branch)
+    {4, v4, pg_reindex_patients},
+    {5, v5},
 };
+
+// One patient's index rows (key, rid, kind), each once.
+void add_patient_keys(std::vector<std::vector<Param>>& rows, int64_t rid, const std::string& name,
+                      const std::string& name_native, const std::string& id_number, const std::string& phone) {
+  std::set<std::pair<std::string, int>> seen;
+  for (const auto& k : patient_index_keys(name, name_native, id_number, phone))
+    if (seen.insert({k.key, static_cast<int>(k.kind)}).second)
+      rows.push_back({k.key, std::to_string(rid), std::to_string(static_cast<int>(k.kind))});
+}
+
+// The patients indexed: live and not merged into another (as on SQLite,
+// core/replication/changes.cpp).
+constexpr const char* kIndexedPatients =
+    "SELECT rid, name, coalesce(name_native, ''), coalesce(id_number, ''), coalesce(phone, '') FROM patient "
+    "WHERE deleted = 0 AND merged_into IS NULL";
 
 // Serialises migrations of servers starting at once.
 constexpr const char* kMigrationLock = "SELECT pg_advisory_xact_lock(7365726901)";
@@ -161,7 +193,10 @@ void pg_migrate_in_transaction(Connection& c) {
                        "--pg: the database's schema version " + std::to_string(have) + " is newer than this program (" +
                            std::to_string(pg_schema_version()) + "); update yizhen-server");
   for (const auto& m : kMigrations)
-    if (m.version > have) c.exec_script(m.sql());
+    if (m.version > have) {
+      c.exec_script(m.sql());
+      if (m.fill) m.fill(c);
+    }
   c.exec("INSERT INTO srv_schema (one, version) VALUES (1, $1) ON CONFLICT (one) DO UPDATE SET version = excluded.version",
          pg_schema_version());
   // Every field of entities.h has its column: a field added without a
@@ -174,6 +209,55 @@ void pg_migrate_in_transaction(Connection& c) {
               .rows() == 0)
         throw CentralError(500, "schema_behind", "--pg: table " + std::string(spec->name) + " has no column " +
                                                      std::string(f.name) + " (a PostgreSQL migration is missing)");
+}
+
+namespace {
+
+// One patient's rows (add_patient_keys) in one INSERT.
+void insert_keys(Connection& c, const std::vector<std::vector<Param>>& rows) {
+  if (rows.empty()) return;
+  std::string sql = "INSERT INTO patient_key (key, patient_rid, kind) VALUES ";
+  std::vector<Param> params;
+  for (const auto& row : rows) {
+    const size_t n = params.size();
+    sql += (n ? ", ($" : "($") + std::to_string(n + 1) + ", $" + std::to_string(n + 2) + "::bigint, $" +
+           std::to_string(n + 3) + "::integer)";
+    params.insert(params.end(), row.begin(), row.end());
+  }
+  c.exec_params(sql + " ON CONFLICT DO NOTHING", params);
+}
+
+}  // namespace
+
+void pg_index_patient(Connection& c, const std::string& id) {
+  Result r = c.exec(std::string(kIndexedPatients) + " AND id = $1", id);
+  c.exec("DELETE FROM patient_key WHERE patient_rid = (SELECT rid FROM patient WHERE id = $1)", id);
+  if (r.rows() == 0) return;
+  std::vector<std::vector<Param>> rows;
+  add_patient_keys(rows, r.int64(0, 0), r.text(0, 1), r.text(0, 2), r.text(0, 3), r.text(0, 4));
+  insert_keys(c, rows);
+}
+
+void pg_index_new_patient(Connection& c, int64_t rid, bool indexed, const std::string& name,
+                          const std::string& name_native, const std::string& id_number, const std::string& phone) {
+  if (!indexed) return;
+  std::vector<std::vector<Param>> rows;
+  add_patient_keys(rows, rid, name, name_native, id_number, phone);
+  insert_keys(c, rows);
+}
+
+void pg_reindex_patients(Connection& c) {
+  c.exec_script("DELETE FROM patient_key");
+  Result r = c.exec(kIndexedPatients);
+  std::vector<std::vector<Param>> rows;
+  for (int i = 0; i < r.rows(); ++i) {
+    add_patient_keys(rows, r.int64(i, 0), r.text(i, 1), r.text(i, 2), r.text(i, 3), r.text(i, 4));
+    if (rows.size() >= 20000) {
+      c.copy_in("patient_key (key, patient_rid, kind)", rows);
+      rows.clear();
+    }
+  }
+  if (!rows.empty()) c.copy_in("patient_key (key, patient_rid, kind)", rows);
 }
 
 }  // namespace yz::sync::pg

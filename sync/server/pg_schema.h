@@ -11,6 +11,7 @@
 // forms the merge uses (core/replication/changes.h). Validation lives in
 // core (record_rules.h), so these tables carry no CHECK of their own.
 
+#include <cstdint>
 #include <string>
 
 #include "core/store/entities.h"
@@ -29,5 +30,18 @@ void pg_migrate(Connection& c);
 // The same in the caller's transaction (admin migrate: the schema and the
 // data it copies commit together, or nothing does).
 void pg_migrate_in_transaction(Connection& c);
+
+// The patient search index (patient_key, schema v4; core/domain/search.h
+// makes the keys, as on SQLite): the keys of the patient `id` as it is now
+// (none when deleted or merged into another), in the caller's transaction.
+// The PostgreSQL store calls it whenever it writes a patient.
+void pg_index_patient(Connection& c, const std::string& id);
+// A patient just inserted (row `rid`): its keys when `indexed` (live, not
+// merged), without reading it back.
+void pg_index_new_patient(Connection& c, int64_t rid, bool indexed, const std::string& name,
+                          const std::string& name_native, const std::string& id_number, const std::string& phone);
+// The whole index rebuilt from the patient table (migration v4, and `admin
+// migrate` after copying the patients).
+void pg_reindex_patients(Connection& c);
 
 }  // namespace yz::sync::pg

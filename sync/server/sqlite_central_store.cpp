@@ -564,29 +564,11 @@ class SqliteCentralStore : public CentralStore {
 
   json duplicates(const std::string& area, int limit) override {
     if (!area.empty() && !is_area_code(area)) throw bad_area(area);
-    json out = json::array();
-    for (const auto& p : find_duplicate_pairs(reader(), area, limit)) {
-      json row = {{"score", p.match.score}, {"reason", p.match.reason}, {"detail", p.match.detail}};
-      for (const auto& [side, f] : {std::pair{"a", &p.a}, std::pair{"b", &p.b}}) {
-        const std::string s(side);
-        row[s + "_id"] = f->id;
-        row[s + "_name"] = f->name;
-        row[s + "_sex"] = f->sex;
-        row[s + "_birth_date"] = f->birth_date;
-        row[s + "_village"] = f->village_code;
-      }
-      out.push_back(std::move(row));
-    }
-    return out;
+    return duplicate_pairs_json(find_duplicate_pairs(reader(), area, limit));
   }
 
   json search_patients(const std::string& query, int limit) override {
-    json out = json::array();
-    for (const auto& h : yz::search_patients(reader(), query, limit))
-      out.push_back({{"id", h.id}, {"name", h.name}, {"name_native", h.name_native}, {"sex", h.sex},
-                     {"birth_date", h.birth_date}, {"id_number", h.id_number}, {"phone", h.phone},
-                     {"village_code", h.village_code}});
-    return out;
+    return patient_hits_json(yz::search_patients(reader(), query, limit));
   }
 
   json patient_history(const std::string& id) override {
@@ -721,9 +703,7 @@ class SqliteCentralStore : public CentralStore {
   ExportSummary export_screening_list(const ScreeningListQuery& q, ExportFormat format, const std::string& out,
                                       Lang lang, IdNumbers ids, Sheets sheets, const AuditBy& by) override {
     const ExportSummary s = yz::export_screening_list(reader(), q, format, out, lang, ids, sheets);
-    audit_export(by, "screening_list",
-                 {{"program", q.program}, {"result", q.result}, {"township", q.township}, {"from", q.from}, {"to", q.to}},
-                 s, ids);
+    audit_export(by, "screening_list", screening_list_audit(q, s, ids));
     return s;
   }
 
@@ -731,9 +711,7 @@ class SqliteCentralStore : public CentralStore {
                                   IdNumbers ids, Sheets sheets, const AuditBy& by) override {
     if (q.as_of.empty()) q.as_of = store_.today();
     const ExportSummary s = yz::export_follow_ups(reader(), q, format, out, lang, ids, sheets);
-    audit_export(by, "follow_ups",
-                 {{"place", q.place}, {"from", q.from}, {"to", q.until}, {"statuses", q.statuses}, {"program", q.program}},
-                 s, ids);
+    audit_export(by, "follow_ups", follow_ups_audit(q, s, ids));
     return s;
   }
 
@@ -1291,14 +1269,9 @@ class SqliteCentralStore : public CentralStore {
   // An export of patients' data, in the audit (the audit's vocabulary: an
   // export is "create" of an "export", its id the list's name): its
   // filters (the empty ones left out), the file, rows, masked or not.
-  void audit_export(const AuditBy& by, const char* list, json filters, const ExportSummary& s, IdNumbers ids) {
-    for (auto it = filters.begin(); it != filters.end();)
-      it = (it->is_string() && it->get<std::string>().empty()) ? filters.erase(it) : std::next(it);
+  void audit_export(const AuditBy& by, const char* list, const json& detail) {
     std::lock_guard lock(mu_);
-    store_.transact_synced([&](SQLite::Database& db) {
-      audit(db, by, "create", "export", list,
-            {{"filters", filters}, {"path", s.path}, {"rows", s.rows}, {"ids_masked", ids == IdNumbers::masked}});
-    });
+    store_.transact_synced([&](SQLite::Database& db) { audit(db, by, "create", "export", list, detail); });
   }
   static std::string device_actor(const std::string& device_id) { return "device:" + device_id; }
 

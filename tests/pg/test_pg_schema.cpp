@@ -4,9 +4,11 @@
 // and idempotent, a newer database is refused, errors carry their SQLSTATE.
 #include <doctest/doctest.h>
 
+#include "core/domain/search.h"
 #include "core/store/entities.h"
 #include "sync/server/central_store.h"
 #include "sync/server/pg_connection.h"
+#include "sync/server/pg_reader.h"
 #include "sync/server/pg_schema.h"
 #include "tests/support/pg_cluster.h"
 
@@ -56,6 +58,41 @@ TEST_CASE("PostgreSQL schema: record tables from the entity descriptors, version
     CHECK(e.sqlstate() == "23505");
     CHECK_FALSE(e.retryable());
   }
+  // Migration v4 fills the patient search index from the patients already
+  // there (live and not merged ones), and core's search runs over PgReader.
+  c.exec("INSERT INTO patient (id, hlc, name, sex, village_code, id_number) VALUES "
+         "('p1', 'h', '扎西顿珠', 'M', '540102001001', '54010219850302001X'), "
+         "('p2', 'h', '张小明', 'M', '540102001001', NULL)");
+  c.exec("INSERT INTO patient (id, hlc, deleted, name, sex) VALUES ('p3', 'h', 1, '扎西', 'M')");
+  c.exec_script("DROP TABLE patient_key; UPDATE srv_schema SET version = 3");
+  pg::pg_migrate(c);
+  CHECK(c.exec("SELECT version FROM srv_schema").int64(0, 0) == pg::pg_schema_version());
+  pg::PgReader reader(c);
+  auto ids = [&](const char* q) {
+    std::vector<std::string> out;
+    for (const auto& h : yz::search_patients(reader, q)) out.push_back(h.id);
+    return out;
+  };
+  CHECK(ids("顿珠") == std::vector<std::string>{"p1"});
+  CHECK(ids("zxdz") == std::vector<std::string>{"p1"});
+  CHECK(ids("xiaoming") == std::vector<std::string>{"p2"});
+  CHECK(ids("54010219850302001x") == std::vector<std::string>{"p1"});
+  CHECK(ids("扎西").size() == 1);  // the deleted one is not indexed
+  pg::pg_index_patient(c, "p2");    // again: the same keys, once
+  CHECK(ids("zhang") == std::vector<std::string>{"p2"});
+  // The one translation: placeholders outside literals, byte order; an
+  // unused parameter is no error (typed), integers are bigint.
+  CHECK(pg::pg_sql("SELECT '?', ?2, ? FROM t WHERE a = ?1 ORDER BY n COLLATE BINARY") ==
+        "SELECT '?', $2, $3 FROM t WHERE a = $1 ORDER BY n COLLATE \"C\"");
+  auto q = reader.prepare("SELECT ?2 + 1, ?3 || 'x'");
+  q->bind(1, "unused");
+  q->bind(2, int64_t{41});
+  q->bind(3, "a");
+  REQUIRE(q->step());
+  CHECK(q->int64(0) == 42);
+  CHECK(q->text(1) == "ax");
+  CHECK_FALSE(q->step());
+
   // A database from a newer build is refused, not guessed at.
   c.exec("UPDATE srv_schema SET version = $1", pg::pg_schema_version() + 1);
   try {

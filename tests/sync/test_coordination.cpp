@@ -298,17 +298,11 @@ TEST_CASE_TEMPLATE("admin patient: found by initials, a bad value refused naming
   const std::string pid = register_patient(
       a.store, {{"name", "卓玛"}, {"sex", "F"}, {"age", 40}, {"village_code", "540102001001"}, {"phone", "13800000001"}});
   a.sync(server);
-  // Search and show on PostgreSQL come with the read side's queries (not
-  // here yet): checked on SQLite.
-  constexpr bool reads = T::kind == StoreKind::sqlite;
-
   // The central store keeps the search index as a device does.
-  if (reads) {
-    const json hits = admin_json(server, {"patient", "search", "zm"});
-    REQUIRE(hits.size() == 1);
-    CHECK(hits[0]["id"] == pid);
-    CHECK(admin_json(server, {"patient", "show", pid})["patient"]["phone"] == "13800000001");
-  }
+  const json hits = admin_json(server, {"patient", "search", "zm"});
+  REQUIRE(hits.size() == 1);
+  CHECK(hits[0]["id"] == pid);
+  CHECK(admin_json(server, {"patient", "show", pid})["patient"]["phone"] == "13800000001");
 
   // Bad input changes nothing (feed, audit): the field is named.
   refused(server, {"patient", "edit", pid, "--phone", "12345"}, 2, "phone");
@@ -323,7 +317,7 @@ TEST_CASE_TEMPLATE("admin patient: found by initials, a bad value refused naming
   CHECK(row["actor"] == "admin");
   CHECK(row["record_id"] == pid);
   CHECK(row["detail"].dump().find("1391234") == std::string::npos);  // never the value
-  if (reads) CHECK(admin_json(server, {"patient", "search", "13912345678"}).size() == 1);  // the index follows
+  CHECK(admin_json(server, {"patient", "search", "13912345678"}).size() == 1);  // the index follows
   CHECK(central_query(server, "SELECT phone FROM patient WHERE id = '" + pid + "'") == "13912345678");
   // The same value again changes nothing.
   CHECK(admin_json(server, {"patient", "edit", pid, "--phone", "13912345678"})["changed"].empty());

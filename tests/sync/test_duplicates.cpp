@@ -36,9 +36,6 @@ int64_t on_patient(Device& d, const std::string& table, const std::string& pid) 
 TEST_CASE_TEMPLATE("duplicates: found across teams, merged on the server, every laptop ends with one patient, and undo restores", T, Stores) {
   yz::test::TempDir dir;
   Server server(dir.file("central.db"), T::kind);
-  // The duplicates list on PostgreSQL comes with the read side's queries
-  // (not here yet): checked on SQLite.
-  constexpr bool lists = T::kind == StoreKind::sqlite;
   Device a(dir.file("a.db")), b(dir.file("b.db")), c(dir.file("c.db"));
   a.enroll(server, server.enroll_code("喀什地区人民医院医疗队", "653101"));  // the county
   const std::string township_team = "上海援疆医疗队";
@@ -65,20 +62,18 @@ TEST_CASE_TEMPLATE("duplicates: found across teams, merged on the server, every 
   for (Device* d : {&a, &b, &c}) CHECK(d->count("SELECT count(*) FROM patient") == 2);
 
   // The coordinator's list: one pair, A's registration first, with why.
-  if (lists) {
-    json pairs = admin_json(server, {"duplicates"});
-    REQUIRE(pairs.size() == 1);
-    CHECK(pairs[0]["a_id"] == pa);
-    CHECK(pairs[0]["b_id"] == pb);
-    CHECK(pairs[0]["reason"] == "same_pinyin");
-    CHECK(pairs[0]["score"] == 55);
-    CHECK(pairs[0]["detail"] == "reyihanguli · F · 1985/1986 · same township 653101001");
-    CHECK(admin_json(server, {"duplicates", "--area", "653101001004"}).size() == 1);
-    CHECK(admin_json(server, {"duplicates", "--area", "653101002"}).empty());
-    auto listed = server.admin({"duplicates"});
-    CHECK(listed.code == 0);
-    CHECK(listed.out.find("reyihanguli") != std::string::npos);
-  }
+  json pairs = admin_json(server, {"duplicates"});
+  REQUIRE(pairs.size() == 1);
+  CHECK(pairs[0]["a_id"] == pa);
+  CHECK(pairs[0]["b_id"] == pb);
+  CHECK(pairs[0]["reason"] == "same_pinyin");
+  CHECK(pairs[0]["score"] == 55);
+  CHECK(pairs[0]["detail"] == "reyihanguli · F · 1985/1986 · same township 653101001");
+  CHECK(admin_json(server, {"duplicates", "--area", "653101001004"}).size() == 1);
+  CHECK(admin_json(server, {"duplicates", "--area", "653101002"}).empty());
+  auto listed = server.admin({"duplicates"});
+  CHECK(listed.code == 0);
+  CHECK(listed.out.find("reyihanguli") != std::string::npos);
   yz::test::RunResult r;
 
   // Wrong merges: one clear line each, nothing changed.
@@ -108,7 +103,7 @@ TEST_CASE_TEMPLATE("duplicates: found across teams, merged on the server, every 
   const std::string merge_id = merged["merge_id"];
   CHECK(merged["moved"] == 2);  // the encounter and its observation
   CHECK(merged["filled"] == json::array({"phone"}));
-  if (lists) CHECK(admin_json(server, {"duplicates"}).empty());
+  CHECK(admin_json(server, {"duplicates"}).empty());
   r = server.admin({"merge", pb, pa, "--reason", "again"});  // the duplicate is a tombstone now
   CHECK(r.code == 2);
   CHECK(r.err.find("merged into " + pa) != std::string::npos);
@@ -173,7 +168,7 @@ TEST_CASE_TEMPLATE("duplicates: found across teams, merged on the server, every 
     CHECK(d->count("SELECT count(*) FROM patient WHERE merged_into IS NOT NULL") == 0);
     CHECK(d->count("SELECT count(*) FROM patient WHERE phone IS NOT NULL") == 1);
   }
-  if (lists) CHECK(admin_json(server, {"duplicates"}).size() == 1);
+  CHECK(admin_json(server, {"duplicates"}).size() == 1);
   (void)ea;
 }
 

@@ -72,6 +72,13 @@ TEST_CASE("utf8: length, prefix and code points through ICU") {
   CHECK(utf8_length("a\xFF" "b") == 3);         // an invalid byte counts as one
   CHECK(utf8_prefix("张三李四", 2) == "张三");
   CHECK(utf8_prefix("ab", 5) == "ab");
+  // The upper bound of a prefix range: the last code point raised, valid UTF-8.
+  CHECK(utf8_prefix_upper_bound("zhang") == "zhanh");
+  CHECK(utf8_prefix_upper_bound("张") == "\u5F21");
+  CHECK(utf8_prefix_upper_bound("a\u07FF") == "a\u0800");  // into a longer sequence
+  CHECK(utf8_prefix_upper_bound("a\U0010FFFF") == "b");     // the highest: the one before is raised
+  CHECK(utf8_prefix_upper_bound("\uD7FF") == "\uE000");    // no surrogates
+  CHECK("张三" < utf8_prefix_upper_bound("张"));
   std::u32string cps;
   for_each_code_point("a张\xFF\xF0\x9F\x98\x80", [&](char32_t c) { cps += c; });
   CHECK(cps == U"a张\U0001F600");
