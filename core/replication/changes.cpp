@@ -1,5 +1,7 @@
 #include "core/replication/changes.h"
 
+#include <unordered_map>
+
 #include "core/base/clock.h"
 #include "core/domain/record_rules.h"
 #include "core/base/hlc.h"
@@ -53,7 +55,15 @@ void ChangeReader::release() noexcept {
 }
 
 std::optional<json> ChangeReader::read(const EntitySpec& spec, std::string_view id) {
-  auto& st = stmt(record_select_sql(spec) + " WHERE id = ?");
+  // The SQL texts are made once per process, not per record read.
+  static const std::map<const EntitySpec*, std::string> kById = [] {
+    std::map<const EntitySpec*, std::string> m;
+    for (const EntitySpec* e : entities()) m[e] = record_select_sql(*e) + " WHERE id = ?";
+    return m;
+  }();
+  static const std::string kClocks = "SELECT field, hlc, base FROM field_clock WHERE entity = ? AND record_id = ?";
+  const auto sql = kById.find(&spec);
+  auto& st = stmt(sql != kById.end() ? sql->second : record_select_sql(spec) + " WHERE id = ?");
   st.bind(1, std::string(id));
   if (!st.executeStep()) return std::nullopt;
   json rec = record_from_row(spec, st);
@@ -63,7 +73,7 @@ std::optional<json> ChangeReader::read(const EntitySpec& spec, std::string_view 
   rec.erase("hlc");
   rec.erase("deleted");
   change["fields"] = std::move(rec);
-  auto& fc = stmt("SELECT field, hlc, base FROM field_clock WHERE entity = ? AND record_id = ?");
+  auto& fc = stmt(kClocks);
   fc.bind(1, std::string(spec.name));
   fc.bind(2, std::string(id));
   json stamps = json::object(), bases = json::object();
@@ -125,7 +135,8 @@ std::optional<CheckedChange> check_change(const json& change, const std::string&
   if (today < today_floor) today = today_floor;
   for (const auto& f : spec->fields) {
     const std::string name(f.name);
-    json v = fields.contains(name) ? convert_field(f, fields[name], today, errs) : json(nullptr);
+    const auto given = fields.find(name);
+    json v = given != fields.end() ? convert_field(f, *given, today, errs) : json(nullptr);
     if (v.is_null() && !f.fallback.empty() && f.fallback != "now" && f.fallback != "today")
       v = convert_field(f, std::string(f.fallback), today, errs);
     in.fields[name] = std::move(v);
@@ -202,7 +213,8 @@ struct ChangeApplier::Impl {
   std::string today_floor;
   int64_t now_ms;
   PatientIndexer indexer;
-  std::map<std::string, std::unique_ptr<SQLite::Statement>, std::less<>> stmts;
+  // Hashed: SQL texts share long prefixes, which an ordered map compares.
+  std::unordered_map<std::string, std::unique_ptr<SQLite::Statement>> stmts;
 
   Impl(SQLite::Database& d, std::string t, int64_t n) : db(d), today_floor(std::move(t)), now_ms(n), indexer(d) {}
 
@@ -254,7 +266,8 @@ struct ChangeApplier::Impl {
     for (const auto& f : spec.fields) l.held.fields[std::string(f.name)] = stored_column(st.getColumn(i++), f.type);
     st.tryReset();
     {
-      auto& fc = stmt("SELECT field, hlc, base FROM field_clock WHERE entity = ? AND record_id = ?");
+      static const std::string kSql = "SELECT field, hlc, base FROM field_clock WHERE entity = ? AND record_id = ?";
+      auto& fc = stmt(kSql);
       fc.bind(1, std::string(spec.name));
       fc.bind(2, id);
       while (fc.executeStep())
@@ -266,9 +279,11 @@ struct ChangeApplier::Impl {
 
   void set_clock(const EntitySpec& spec, const std::string& id, const std::string& field, const std::string& hlc,
                  const std::string& base) {
-    auto& st = stmt(
+    // Once per stamp: the SQL's text is made once, not per call.
+    static const std::string kSql =
         "INSERT INTO field_clock (entity, record_id, field, hlc, base) VALUES (?, ?, ?, ?, ?) "
-        "ON CONFLICT(entity, record_id, field) DO UPDATE SET hlc = excluded.hlc, base = excluded.base");
+        "ON CONFLICT(entity, record_id, field) DO UPDATE SET hlc = excluded.hlc, base = excluded.base";
+    auto& st = stmt(kSql);
     st.bind(1, std::string(spec.name));
     st.bind(2, id);
     st.bind(3, field);

@@ -218,8 +218,8 @@ int seal_pending(const WriterExec& exec, const BatchLimits& limits, const std::f
         h.seq = seq;
         h.schema = current_schema_version();
         const auto count = static_cast<int64_t>(p.changes.size());
-        const json sealed = seal_batch(std::move(p.changes), h, s.now_ms(), cred.sign_secret);
-        save_batch(db, {h.batch_id, seq, sealed.dump(), count}, p.outbox_seqs, s.now_ms());
+        save_batch(db, {h.batch_id, seq, seal_batch_text(p.changes, h, s.now_ms(), cred.sign_secret), count},
+                   p.outbox_seqs, s.now_ms());
         s.set_setting(kBatchSeqKey, std::to_string(seq));
         ++made;
       });
@@ -363,18 +363,24 @@ PullResult pull(const WriterExec& exec, Transport& transport, const Progress& pr
     }
     // Apply parents before children within a page; across pages a child may
     // come first, which the merge allows (references are not enforced).
-    std::vector<const json*> changes;
-    for (const auto& c : page["changes"]) changes.push_back(&c);
-    auto rank = [](const json* c) {
-      const std::string e = c->is_object() ? c->value("entity", "") : "";
+    // Each change's rank is found once, not at every comparison.
+    auto rank = [](const json& c) {
+      const auto e = c.is_object() ? c.find("entity") : c.end();
+      const std::string_view name =
+          e != c.end() && e->is_string() ? std::string_view(e->get_ref<const std::string&>()) : std::string_view();
       int i = 0;
       for (const auto* spec : entities()) {
-        if (spec->name == e) return i;
+        if (spec->name == name) return i;
         ++i;
       }
       return i;
     };
-    std::stable_sort(changes.begin(), changes.end(), [&](auto* a, auto* b) { return rank(a) < rank(b); });
+    std::vector<std::pair<int, const json*>> ranked;
+    for (const auto& c : page["changes"]) ranked.emplace_back(rank(c), &c);
+    std::stable_sort(ranked.begin(), ranked.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+    std::vector<const json*> changes;
+    changes.reserve(ranked.size());
+    for (const auto& [r, c] : ranked) changes.push_back(c);
     exec([&](Store& s) {
       s.transact_synced([&](SQLite::Database& db) {
         ChangeApplier applier(db, s.today(), s.now_ms());

@@ -2,6 +2,7 @@
 
 #include <cstdint>
 #include <set>
+#include <stdexcept>
 
 #include "core/base/uuid.h"
 #include "sync/protocol/crypto.h"
@@ -55,15 +56,44 @@ std::optional<int64_t> int_member(const json& j, const char* key) {
 
 std::string changes_digest(const json& changes) { return sha256_digest(changes.dump()); }
 
+namespace {
+
+// Every member of a sealed batch but "changes", "sig" included.
+json sealed_head(const std::string& digest, size_t count, const BatchHeader& h, int64_t created_ms,
+                 const std::string& sign_secret) {
+  json head = {{"format", kBatchFormat}, {"version", kFormatVersion}, {"batch_id", h.batch_id},
+               {"device_id", h.device_id}, {"seq", h.seq},             {"schema", h.schema},
+               {"created_ms", created_ms}, {"count", count},           {"digest", digest}};
+  head["sig"] = sign_message(sign_secret, signed_head(head));
+  return head;
+}
+
+}  // namespace
+
 json seal_batch(json changes, const BatchHeader& header, int64_t created_ms, const std::string& sign_secret) {
-  BatchHeader h = header;
-  h.digest = changes_digest(changes);
-  json batch = {{"format", kBatchFormat}, {"version", kFormatVersion}, {"batch_id", h.batch_id},
-                {"device_id", h.device_id}, {"seq", h.seq},             {"schema", h.schema},
-                {"created_ms", created_ms}, {"count", changes.size()},  {"digest", h.digest}};
+  json batch = sealed_head(changes_digest(changes), changes.size(), header, created_ms, sign_secret);
   batch["changes"] = std::move(changes);
-  batch["sig"] = sign_message(sign_secret, signed_head(batch));
   return batch;
+}
+
+std::string seal_batch_text(const json& changes, const BatchHeader& header, int64_t created_ms,
+                            const std::string& sign_secret) {
+  const std::string text = changes.dump();
+  const json head = sealed_head(sha256_digest(text), changes.size(), header, created_ms, sign_secret);
+  // dump() writes an object's members in key order, compact: "batch_id"
+  // comes first and "changes" second, so the batch's text is the head's
+  // with the changes' text put in after its first member.
+  const std::string first = "{\"batch_id\":" + head["batch_id"].dump();
+  const std::string rest = head.dump();
+  if (rest.compare(0, first.size(), first) != 0 || rest.size() <= first.size() || rest[first.size()] != ',')
+    throw std::logic_error("seal_batch_text: unexpected head text");
+  std::string out;
+  out.reserve(rest.size() + text.size() + 16);
+  out += first;
+  out += ",\"changes\":";
+  out += text;
+  out.append(rest, first.size(), std::string::npos);  // ",\"count\":…}"
+  return out;
 }
 
 void resign_batch(json& batch, const std::string& sign_secret) {
@@ -108,9 +138,15 @@ BatchHeader check_batch(const json& batch, const std::optional<std::string>& pub
   const auto sig = batch.find("sig");
   if (sig != batch.end() && !sig->is_string()) throw BatchError("bad_format", "sig must be a string");
   if (changes_digest(*it) != h.digest) throw BatchError("bad_digest", "the changes do not match the digest");
-  if (public_key && (sig == batch.end() || !verify_message(*public_key, signed_head(batch), sig->get<std::string>())))
-    throw BatchError("bad_signature", "the batch is not signed by this device");
+  if (public_key) check_batch_signature(batch, *public_key);
   return h;
+}
+
+void check_batch_signature(const json& batch, const std::string& public_key) {
+  const auto sig = batch.is_object() ? batch.find("sig") : batch.end();
+  if (sig != batch.end() && !sig->is_string()) throw BatchError("bad_format", "sig must be a string");
+  if (sig == batch.end() || !verify_message(public_key, signed_head(batch), sig->get<std::string>()))
+    throw BatchError("bad_signature", "the batch is not signed by this device");
 }
 
 void sign_receipt(json& receipt, const std::string& server_sign_secret) {

@@ -51,6 +51,10 @@ std::string changes_digest(const json& changes);
 // base64). `created_ms`: the device clock when sealed (the server reports
 // skew).
 json seal_batch(json changes, const BatchHeader& header, int64_t created_ms, const std::string& sign_secret);
+// The same batch as its compact JSON text, byte for byte seal_batch(...).dump(),
+// with the changes written out once (for the digest and the text both).
+std::string seal_batch_text(const json& changes, const BatchHeader& header, int64_t created_ms,
+                            const std::string& sign_secret);
 
 // The same batch under another signing key (a device enrolled again, or one
 // enrolled under version 1 that made its key pair since): version and "sig"
@@ -63,6 +67,10 @@ void resign_batch(json& batch, const std::string& sign_secret);
 // Returns the header. Throws BatchError ("update_required" for a version-1
 // batch).
 BatchHeader check_batch(const json& batch, const std::optional<std::string>& public_key = std::nullopt);
+// The signature part of check_batch alone, for a batch that check_batch(batch)
+// has passed (the digest is not computed again). Throws BatchError
+// ("bad_format" for a "sig" that is not text, "bad_signature").
+void check_batch_signature(const json& batch, const std::string& public_key);
 
 // The server signs a receipt with its Ed25519 secret key: "sig" over the
 // compact JSON of everything else in it (any "sig" is replaced).

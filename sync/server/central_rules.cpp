@@ -93,6 +93,24 @@ std::optional<FieldError> rebase_stamps(json& change, const std::string& node, i
   return std::nullopt;
 }
 
+bool stamp_ahead(const json& change, int64_t ceiling) {
+  // rebase_stamps' `fix` changes or refuses exactly the stamps seen here.
+  auto ahead = [&](const json& v) {
+    if (!v.is_string()) return false;
+    const auto h = Hlc::parse(v.get_ref<const std::string&>());
+    return h && h->wall_ms > ceiling;
+  };
+  if (!change.is_object()) return false;
+  if (auto it = change.find("hlc"); it != change.end() && ahead(*it)) return true;
+  for (const char* clocks : {"stamps", "bases"}) {
+    auto it = change.find(clocks);
+    if (it == change.end() || !it->is_object()) continue;
+    for (const auto& v : *it)
+      if (ahead(v)) return true;
+  }
+  return false;
+}
+
 int64_t batch_skew(const json& batch, int64_t received_ms) {
   auto it = batch.find("created_ms");
   if (it == batch.end() || !it->is_number_integer()) return 0;

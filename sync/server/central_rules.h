@@ -55,6 +55,9 @@ std::optional<FieldError> authorize_change(HeldRecords& held, const DeviceInfo& 
 // refuses any stamp still ahead. Malformed stamps are left to the merge's
 // check (bad_hlc).
 std::optional<FieldError> rebase_stamps(json& change, const std::string& node, int64_t skew, int64_t ceiling);
+// Whether any stamp of `change` (hlc, stamps, bases) is ahead of `ceiling`:
+// when none is, rebase_stamps changes nothing and refuses nothing.
+bool stamp_ahead(const json& change, int64_t ceiling);
 // How far ahead of ours the device's clock was when it sealed the batch
 // (negative: behind, or the batch waited). Saturated, never overflowing.
 int64_t batch_skew(const json& batch, int64_t received_ms);
@@ -86,6 +89,28 @@ ApplyOutcome take_in_change(HeldRecords& held, const DeviceInfo& device, const s
   out.id = string_member(change, "id");
   out.errors.push_back(std::move(*refused));
   return out;
+}
+
+// The same for a change the caller cannot change (a batch's, as received):
+// copied only when a stamp is ahead of `ceiling` (rebase_stamps may change
+// it), else merged as it is. `merge` is given the change as merged (its
+// fields are the sent ones either way: rebasing changes stamps only).
+template <class Merge>
+ApplyOutcome take_in_change(HeldRecords& held, const DeviceInfo& device, const std::string& server_id,
+                            const json& sent, int64_t skew, int64_t ceiling, Merge&& merge) {
+  if (stamp_ahead(sent, ceiling)) {
+    json change = sent;
+    return take_in_change(held, device, server_id, change, skew, ceiling, merge);
+  }
+  if (std::optional<FieldError> refused = authorize_change(held, device, sent, server_id)) {
+    ApplyOutcome out;
+    out.status = ApplyOutcome::Status::quarantined;
+    out.entity = string_member(sent, "entity");
+    out.id = string_member(sent, "id");
+    out.errors.push_back(std::move(*refused));
+    return out;
+  }
+  return merge(sent);
 }
 
 // An enrollment code as typed (any case, dashes, spaces) in its stored form.

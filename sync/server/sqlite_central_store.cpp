@@ -16,6 +16,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <map>
+#include <unordered_map>
 #include <mutex>
 
 #include "core/care/patient.h"
@@ -412,8 +413,10 @@ class SqliteCentralStore : public CentralStore {
       };
       Held held(*this, db);
       for (const auto& sent : batch["changes"]) {
-        json change = sent;
-        ApplyOutcome o = take_in_change(held, device, server_id(), change, skew, ceiling,
+        held.take_in(string_member(sent, "entity"), string_member(sent, "id"));
+        // Not copied unless its stamps are rebased (central_rules.h); its
+        // fields are the ones merged either way.
+        ApplyOutcome o = take_in_change(held, device, server_id(), sent, skew, ceiling,
                                         [&](const json& c) { return applier.apply(c); });
         if (o.status == ApplyOutcome::Status::quarantined) {
           applier.release();
@@ -428,9 +431,11 @@ class SqliteCentralStore : public CentralStore {
           continue;
         }
         ++applied;
-        const bool inserted = o.status == ApplyOutcome::Status::inserted && change.contains("fields");
+        const auto fields = sent.find("fields");
+        const bool inserted = o.status == ApplyOutcome::Status::inserted && fields != sent.end();
         feed(db, o.entity, o.id, device.team_id, o.same_as_change ? device.device_id : std::string(),
-             inserted ? &change["fields"] : nullptr);
+             inserted ? &*fields : nullptr, &held);
+        held.done();  // follow_merges may change other records
         Steps steps(*this, db);
         yz::sync::follow_merges(steps, o.entity, o.id);
       }
@@ -1029,7 +1034,9 @@ class SqliteCentralStore : public CentralStore {
   Store store_;
   ServerKeys keys_;
   IdSource ids_;
-  std::map<std::string, std::unique_ptr<SQLite::Statement>> stmts_;  // on the writer, prepared once
+  // On the writer, prepared once. Hashed: the keys are SQL texts that share
+  // long prefixes, which an ordered map compares byte by byte per lookup.
+  std::unordered_map<std::string, std::unique_ptr<SQLite::Statement>> stmts_;
 
   SQLite::Statement& cached(SQLite::Database& db, const std::string& sql) {
     auto& st = stmts_[sql];
@@ -1341,8 +1348,37 @@ class SqliteCentralStore : public CentralStore {
       return found;
     }
     std::string column(const std::string& entity, const std::string& column, const std::string& id) override {
-      return text("SELECT " + column + " FROM " + entity + " WHERE id = ?", id);
+      const bool keep = remembering && !(entity == self_entity && id == self_id);
+      if (keep)
+        for (const auto& r : remembered)
+          if (r.entity == entity && r.column == column && r.id == id) return r.value;
+      std::string v = text("SELECT " + column + " FROM " + entity + " WHERE id = ?", id);
+      if (keep) remembered.push_back({entity, column, id, v});
+      return v;
     }
+    // While one change of a batch is taken in (apply_batch): the columns
+    // read of records other than the change's own are kept, so that the
+    // feed's area (record_area after the merge) does not read again what
+    // authorize_change read before it. Taking in a change writes only its
+    // own record (ChangeApplier: the record, its field clocks and search
+    // keys, conflicts), so what was read of other records stays true until
+    // the next change, when take_in(...) forgets it.
+    void take_in(const std::string& entity, const std::string& id) {
+      remembering = true;
+      self_entity = entity;
+      self_id = id;
+      remembered.clear();
+    }
+    void done() {
+      remembering = false;
+      remembered.clear();
+    }
+    struct Remembered {
+      std::string entity, column, id, value;
+    };
+    bool remembering = false;
+    std::string self_entity, self_id;
+    std::vector<Remembered> remembered;
     std::string feed_team(const std::string& entity, const std::string& id) override {
       auto& st = store.cached(db, "SELECT team_id FROM srv_feed WHERE entity = ? AND record_id = ?");
       st.bind(1, entity);
@@ -1352,7 +1388,9 @@ class SqliteCentralStore : public CentralStore {
       return v;
     }
   };
-  std::string area_of(SQLite::Database& db, const std::string& entity, const std::string& id, const json* inserted) {
+  std::string area_of(SQLite::Database& db, const std::string& entity, const std::string& id, const json* inserted,
+                      Held* reading = nullptr) {
+    if (reading) return yz::sync::record_area(*reading, entity, id, inserted);
     Held held(*this, db);
     return yz::sync::record_area(held, entity, id, inserted);
   }
@@ -1360,14 +1398,14 @@ class SqliteCentralStore : public CentralStore {
   // Move the record to the end of the feed. A record inserted just now has
   // no feed row yet.
   void feed(SQLite::Database& db, const std::string& entity, const std::string& id, const std::string& team_id,
-            const std::string& echo_device, const json* inserted = nullptr) {
+            const std::string& echo_device, const json* inserted = nullptr, Held* reading = nullptr) {
     if (!inserted) {
       auto& del = cached(db, "DELETE FROM srv_feed WHERE entity = ? AND record_id = ?");
       del.bind(1, entity);
       del.bind(2, id);
       del.exec();
     }
-    const std::string area = area_of(db, entity, id, inserted);
+    const std::string area = area_of(db, entity, id, inserted, reading);
     auto& ins = cached(db, "INSERT INTO srv_feed (entity, record_id, area, team_id, echo_device) VALUES (?, ?, ?, ?, ?)");
     ins.bind(1, entity);
     ins.bind(2, id);

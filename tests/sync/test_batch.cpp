@@ -37,6 +37,15 @@ TEST_CASE("A sealed batch checks out, and any change to its bytes is caught") {
   const json batch = seal_batch(sample_changes(), header(), 1795000000000, device.secret_key);
   const BatchHeader h = check_batch(batch, key);
   CHECK(h.seq == 7);
+  // The text a device stores and sends is the sealed batch's text, byte for
+  // byte (escapes, non-ASCII, an empty batch).
+  CHECK(seal_batch_text(sample_changes(), header(), 1795000000000, device.secret_key) == batch.dump());
+  json odd = sample_changes();
+  odd[0]["fields"]["note"] = "a \"quoted\"\n\\ line\x01"
+                               "!";
+  CHECK(seal_batch_text(odd, header(), -5, device.secret_key) == seal_batch(odd, header(), -5, device.secret_key).dump());
+  CHECK(seal_batch_text(json::array(), header(), 0, device.secret_key) ==
+        seal_batch(json::array(), header(), 0, device.secret_key).dump());
   CHECK(h.digest.rfind("sha256:", 0) == 0);
   CHECK(batch["version"] == 2);
   CHECK_FALSE(batch.contains("mac"));
