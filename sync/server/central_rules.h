@@ -77,18 +77,23 @@ std::string string_member(const json& j, const char* key);
 // store's `merge(change)`. Refused before the merge: a "quarantined" outcome
 // with that one error and nothing written. `change` is left as merged
 // (rebased): the caller feeds what was stored.
+// The "quarantined" outcome of a change refused before the merge.
+inline ApplyOutcome refused_outcome(const json& change, FieldError refused) {
+  ApplyOutcome out;
+  out.status = ApplyOutcome::Status::quarantined;
+  out.entity = string_member(change, "entity");
+  out.id = string_member(change, "id");
+  out.errors.push_back(std::move(refused));
+  return out;
+}
+
 template <class Merge>
 ApplyOutcome take_in_change(HeldRecords& held, const DeviceInfo& device, const std::string& server_id, json& change,
                             int64_t skew, int64_t ceiling, Merge&& merge) {
   std::optional<FieldError> refused = authorize_change(held, device, change, server_id);
   if (!refused) refused = rebase_stamps(change, device.device_id, skew, ceiling);
   if (!refused) return merge(change);
-  ApplyOutcome out;
-  out.status = ApplyOutcome::Status::quarantined;
-  out.entity = string_member(change, "entity");
-  out.id = string_member(change, "id");
-  out.errors.push_back(std::move(*refused));
-  return out;
+  return refused_outcome(change, std::move(*refused));
 }
 
 // The same for a change the caller cannot change (a batch's, as received):
@@ -102,14 +107,8 @@ ApplyOutcome take_in_change(HeldRecords& held, const DeviceInfo& device, const s
     json change = sent;
     return take_in_change(held, device, server_id, change, skew, ceiling, merge);
   }
-  if (std::optional<FieldError> refused = authorize_change(held, device, sent, server_id)) {
-    ApplyOutcome out;
-    out.status = ApplyOutcome::Status::quarantined;
-    out.entity = string_member(sent, "entity");
-    out.id = string_member(sent, "id");
-    out.errors.push_back(std::move(*refused));
-    return out;
-  }
+  if (std::optional<FieldError> refused = authorize_change(held, device, sent, server_id))
+    return refused_outcome(sent, std::move(*refused));
   return merge(sent);
 }
 
