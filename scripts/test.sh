@@ -7,7 +7,7 @@
 # Both builds treat compiler warnings as errors (WERROR=0 to relax locally).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-skip_labels=()
+skipped=()
 werror=-DYIZHEN_WERROR=ON
 [[ "${WERROR:-1}" == 0 ]] && werror=-DYIZHEN_WERROR=OFF
 
@@ -25,8 +25,11 @@ if [[ "${SANITIZE:-0}" == 1 ]]; then
   [[ "${GUI:-0}" == 1 ]] && gui=ON
   # The layering tests (label source) read the source tree and run no
   # product code: nothing for the sanitizers to check.
-  skip_labels=(-LE source)
-  [[ "$gui" == ON ]] || skip_labels=(-LE 'gui|source')
+  skipped=(-LE source)
+  [[ "$gui" == ON ]] || skipped=(-LE 'gui|source')
+  # The console's walk on PostgreSQL repeats console_roles, which runs here,
+  # on the store whose code the sync tests run here on both databases.
+  skipped+=(-E '^console_roles_pg$')
   if [[ -f "$build_dir/CMakeCache.txt" ]] && ! grep -q 'CMAKE_CXX_COMPILER:.*clang' "$build_dir/CMakeCache.txt"; then
     rm -rf "$build_dir"  # an older GCC sanitizer build: the compiler cannot change in place
   fi
@@ -42,4 +45,4 @@ else
   build_dir=build
   scripts/setup.sh "$build_dir" "$werror"
 fi
-ctest --test-dir "$build_dir" --output-on-failure -j "${jobs:-$(nproc)}" --timeout 600 "${skip_labels[@]}"
+ctest --test-dir "$build_dir" --output-on-failure -j "${jobs:-$(nproc)}" --timeout 600 "${skipped[@]}"
