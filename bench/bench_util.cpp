@@ -109,13 +109,14 @@ void remove_scratch_dir() {
   std::filesystem::remove_all(scratch_dir(), ec);
 }
 
-std::string copy_of_demo(const std::string& cached, int patients, const std::string& name) {
+std::string copy_of_demo(const std::string& cached, int patients, const std::string& name, uint64_t seed) {
   namespace fs = std::filesystem;
   if (!fs::exists(cached)) {
-    std::fprintf(stderr, "generating demo database %s (%d patients)\n", cached.c_str(), patients);
+    std::fprintf(stderr, "generating demo database %s (%d patients, seed %llu)\n", cached.c_str(), patients,
+                 static_cast<unsigned long long>(seed));
     const std::string partial = cached + ".partial";
     fs::remove(partial);
-    yz::generate_demo(partial, yz::DemoOptions{patients, 1});
+    yz::generate_demo(partial, yz::DemoOptions{patients, seed});
     fs::rename(partial, cached);
   }
   const std::string copy = (fs::path(scratch_dir()) / name).string();

@@ -69,10 +69,10 @@ const std::string& scratch_dir();
 void remove_scratch_dir();
 
 // A copy, in the scratch directory under `name`, of the demo database
-// `cached` (`yizhenctl demo --patients PATIENTS --seed 1`), generated there
+// `cached` (`yizhenctl demo --patients PATIENTS --seed SEED`), generated there
 // first if it does not exist yet: generating 10^4 patients takes a minute,
 // so benchmark runs share it.
-std::string copy_of_demo(const std::string& cached, int patients, const std::string& name);
+std::string copy_of_demo(const std::string& cached, int patients, const std::string& name, uint64_t seed = 1);
 
 // Google Benchmark's main plus the RESULT lines: parses its flags out of
 // argv, leaves the rest in `args` for the caller (positional arguments),

@@ -2,9 +2,13 @@
 # Run every benchmark of bench/ (DESIGN.md §7) and print the bars side by
 # side with their references (BENCHMARKS.md explains each one).
 #   scripts/bench.sh            full run: 10^6-patient search and app, 10^5-record
-#                               ingest and sync, 10^5-row export; about 10 min
-#                               once the data exists (the 10^6-patient database
-#                               takes ~13 min more the first time)
+#                               ingest (SQLite and PostgreSQL) and sync, four
+#                               devices through one and two servers on
+#                               PostgreSQL, 10^5-row export; about 10 min once
+#                               the data exists, plus ~20 min for PostgreSQL's
+#                               (5 × 50 s ingest, 5 × ~2.5 min pushes) on 2
+#                               cores (the 10^6-patient database takes ~13 min
+#                               more the first time)
 #   scripts/bench.sh --smoke    every benchmark once on tiny data (~20 s); no
 #                               verdicts: checks that they build, run and report
 # Environment: BUILD_DIR (default build), YIZHEN_BENCH_DATA (where the demo
@@ -27,10 +31,10 @@ mkdir -p "$out"
 if ((smoke)); then
   data="$(mktemp -d)"
   trap 'rm -rf "$data"' EXIT
-  runs=1 patients=100 d6_patients=300 queries=20 export_rows=500 saves=20 app_runs=(--smoke)
+  runs=1 patients=100 pg_patients=40 d6_patients=300 queries=20 export_rows=500 saves=20 app_runs=(--smoke)
 else
   data="${YIZHEN_BENCH_DATA:-/var/tmp/yizhen-bench}"
-  runs="${RUNS:-5}" patients=10000 d6_patients=1000000 queries=1000 export_rows=100000 saves=2000 app_runs=()
+  runs="${RUNS:-5}" patients=10000 pg_patients=10000 d6_patients=1000000 queries=1000 export_rows=100000 saves=2000 app_runs=()
 fi
 mkdir -p "$data"
 reps=(--benchmark_repetitions="$runs" --benchmark_report_aggregates_only=false)
@@ -59,6 +63,9 @@ step() {  # step NAME COMMAND…: run one benchmark, keep its output and RESULT 
 step save_encounter "$bin/save_encounter" "${reps[@]}" "$data/demo$patients.db" "$patients" "$saves"
 step search_latency "$bin/search_latency" "${reps[@]}" "$big" "$queries"
 step server_ingest "$bin/server_ingest" "${reps[@]}" "$data/demo$patients.db" "$patients"
+# PostgreSQL: ingest vs a bare COPY, four devices through one vs two servers
+# (pg_ingest.cpp); it starts and removes its own durable cluster.
+step pg_ingest "$bin/pg_ingest" "${reps[@]}" "$data/demo$pg_patients.db" "$pg_patients"
 step export_xlsx "$bin/export_xlsx" "${reps[@]}" "$data/screenings$export_rows.db" "$export_rows"
 for ((i = 1; i <= runs; i++)); do
   step "sync_campaign_$i" "$bin/sync_campaign" "$patients" "$data/demo$patients.db"

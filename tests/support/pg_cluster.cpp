@@ -57,7 +57,11 @@ std::vector<std::string> PgCluster::make_dir() {
   return as_user;
 }
 
-PgCluster::PgCluster() {
+PgCluster::PgCluster() { init_and_start(false); }
+
+PgCluster::PgCluster(Durable) { init_and_start(true); }
+
+void PgCluster::init_and_start(bool durable) {
   const auto as_user = make_dir();
   auto args = as_user;
   for (const std::string& a : {kBin + "initdb", std::string("-D"), dir_ + "/data", std::string("-A"), std::string("trust"),
@@ -66,7 +70,7 @@ PgCluster::PgCluster() {
     args.push_back(a);
   const auto r = run(args);
   if (r.code != 0) throw std::runtime_error("PgCluster: initdb failed: " + r.err);
-  start(as_user);
+  start(as_user, durable);
 }
 
 PgCluster::PgCluster(StandbyOf standby) {
@@ -85,7 +89,7 @@ PgCluster::PgCluster(StandbyOf standby) {
   start(as_user);
 }
 
-void PgCluster::start(const std::vector<std::string>& as_user) {
+void PgCluster::start(const std::vector<std::string>& as_user, bool durable) {
   auto cmd = [&](std::vector<std::string> args) {
     args.insert(args.begin(), as_user.begin(), as_user.end());
     return run(args);
@@ -96,7 +100,9 @@ void PgCluster::start(const std::vector<std::string>& as_user) {
     port_ = free_port();
     r = cmd({kBin + "pg_ctl", "-D", data, "-l", dir_ + "/server.log", "-w", "-t", "60", "-o",
              "-p " + std::to_string(port_) + " -k " + dir_ +
-                 " -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off"
+                 " -c listen_addresses=127.0.0.1" +
+                 (durable ? std::string(" -c fsync=on -c synchronous_commit=on -c full_page_writes=on")
+                          : std::string(" -c fsync=off -c synchronous_commit=off -c full_page_writes=off")) +
                  " -c max_connections=200 -c shared_buffers=64MB"
                  // A standby may stream from it (initdb's pg_hba.conf lets 127.0.0.1 replicate).
                  " -c wal_level=replica -c max_wal_senders=5",

@@ -7,7 +7,9 @@
 // package made it, else nobody), since PostgreSQL refuses to run as root.
 // Nothing touches a system-wide PostgreSQL service.
 //
-// Durability is off (fsync=off): these clusters hold test data only.
+// Durability is off (fsync=off, synchronous_commit=off): these clusters hold
+// test data only. PgCluster(Durable{}) commits durably (fsync,
+// synchronous_commit and full_page_writes on), for benchmarks.
 // Throws std::runtime_error with the server's log when it cannot start.
 
 #include <string>
@@ -18,6 +20,8 @@ namespace yz::test {
 class PgCluster {
  public:
   PgCluster();
+  struct Durable {};
+  explicit PgCluster(Durable);
   // A hot standby of `primary`, streaming on loopback: pg_basebackup -R
   // over a replication connection (initdb's pg_hba.conf lets 127.0.0.1
   // replicate; wal_level is replica by default), started on its own port.
@@ -50,7 +54,8 @@ class PgCluster {
   // runs as that user.
   std::vector<std::string> make_dir();
   // pg_ctl start of dir_/data on a free port (a few attempts).
-  void start(const std::vector<std::string>& as_user);
+  void start(const std::vector<std::string>& as_user, bool durable = false);
+  void init_and_start(bool durable);
   std::string dir_, user_;
   int port_ = 0;
   bool started_ = false;
