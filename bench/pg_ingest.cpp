@@ -45,6 +45,7 @@
 #include <thread>
 
 #include "bench/bench_util.h"
+#include "bench/ingest_bodies.h"
 #include "core/domain/open_store.h"
 #include "core/replication/outbox.h"
 #include "core/store/store.h"
@@ -169,35 +170,18 @@ void ingest(benchmark::State& state) {
     const std::string db = copy_database("enrolled", "ingest");
     auto central = yz::sync::open_pg_central_store(g.cluster->conninfo(db), g.keys);
     const auto t0 = Clock::now();
-    size_t receipt_bytes = 0;
-    int64_t applied = 0, quarantined = 0;
-    for (const auto& body : g.bodies) {
-      const auto device = central->device_by_token(g.token);
-      const yz::sync::json batch = yz::sync::parse_limited(body);
-      yz::sync::check_batch(batch, device->public_key);
-      const yz::sync::json receipt = central->apply_batch(batch, *device, "http");
-      receipt_bytes += receipt.dump().size();
-      // As in server_ingest.cpp: "unchanged" are later whole copies of an
-      // edited record; not_allowed / outside_area refusals are the demo's
-      // other teams' configuration and Xinjiang records (issue 12).
-      applied += receipt["applied"].get<int64_t>() + receipt["unchanged"].get<int64_t>();
-      for (const auto& q : receipt["quarantined"]) {
-        const std::string code = q["errors"][0]["code"];
-        if (code == "not_allowed" || code == "outside_area") ++applied;
-        else ++quarantined;
-      }
-    }
+    const yzb::IngestCount n = yzb::ingest_bodies(*central, g.token, g.bodies);
     const double s = seconds_since(t0);
     central.reset();
-    if (applied != g.records || quarantined != 0) {
-      state.SkipWithError(("applied " + std::to_string(applied) + " of " + std::to_string(g.records) + ", " +
-                           std::to_string(quarantined) + " quarantined")
+    if (n.handled != g.records || n.quarantined != 0) {
+      state.SkipWithError(("applied " + std::to_string(n.handled) + " of " + std::to_string(g.records) + ", " +
+                           std::to_string(n.quarantined) + " quarantined")
                               .c_str());
       return;
     }
     state.SetIterationTime(s);
     seconds.push_back(s);
-    benchmark::DoNotOptimize(receipt_bytes);
+    benchmark::DoNotOptimize(n.receipt_bytes);
     if (!g.ingested.empty()) drop_database(g.ingested);
     g.ingested = db;
   }

@@ -31,6 +31,7 @@
 #include <thread>
 
 #include "bench/bench_util.h"
+#include "bench/ingest_bodies.h"
 #include "core/replication/outbox.h"
 #include "core/store/store.h"
 #include "core/domain/open_store.h"
@@ -71,39 +72,17 @@ void ingest(benchmark::State& state) {
     fs::copy_file(g.enrolled + ".keys", path + ".keys", fs::copy_options::overwrite_existing);
     auto central = yz::sync::open_sqlite_central_store(path);
     const auto t0 = Clock::now();
-    size_t receipt_bytes = 0;
-    int64_t applied = 0, quarantined = 0;
-    for (const auto& body : g.bodies) {
-      const auto device = central->device_by_token(g.token);
-      const yz::sync::json batch = yz::sync::parse_limited(body);
-      yz::sync::check_batch(batch, device->public_key);
-      const yz::sync::json receipt = central->apply_batch(batch, *device, "http");
-      receipt_bytes += receipt.dump().size();
-      // A record edited after it was made comes once per outbox row, the
-      // later ones whole and the same: "unchanged".
-      applied += receipt["applied"].get<int64_t>() + receipt["unchanged"].get<int64_t>();
-      // The demo device also holds its team's configuration (team, device,
-      // staff of other teams) and Xinjiang's records: the server refuses
-      // those by authorization (issue 12), which is handling them too. Any
-      // other refusal is an error of the benchmark's data.
-      int64_t refused = 0;
-      for (const auto& q : receipt["quarantined"]) {
-        const std::string code = q["errors"][0]["code"];
-        if (code == "not_allowed" || code == "outside_area") ++refused;
-        else ++quarantined;
-      }
-      applied += refused;
-    }
+    const yzb::IngestCount n = yzb::ingest_bodies(*central, g.token, g.bodies);
     const double s = seconds_since(t0);
-    if (applied != g.records || quarantined != 0) {
-      state.SkipWithError(("applied " + std::to_string(applied) + " of " + std::to_string(g.records) + ", " +
-                           std::to_string(quarantined) + " quarantined")
+    if (n.handled != g.records || n.quarantined != 0) {
+      state.SkipWithError(("applied " + std::to_string(n.handled) + " of " + std::to_string(g.records) + ", " +
+                           std::to_string(n.quarantined) + " quarantined")
                               .c_str());
       return;
     }
     state.SetIterationTime(s);
     seconds.push_back(s);
-    benchmark::DoNotOptimize(receipt_bytes);
+    benchmark::DoNotOptimize(n.receipt_bytes);
     central.reset();
     if (!g.ingested.empty()) fs::remove(g.ingested);
     g.ingested = path;
