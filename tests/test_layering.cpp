@@ -52,7 +52,8 @@ const std::map<std::string, std::vector<std::string>>& allowed_includes() {
       {"tools/demo", {"tools/demo/", "core/"}},
       {"tools/fuzz", {"tools/fuzz/", "core/", "sync/"}},
       {"tools/places", {"tools/places/", "core/"}},
-      {"bench", {"bench/", "core/", "sync/", "tools/demo/"}},
+      // pg_ingest starts its own throwaway PostgreSQL cluster, as the tests do.
+      {"bench", {"bench/", "core/", "sync/", "tools/demo/", "tests/support/pg_cluster.h"}},
       {"tests", {""}},  // tests may include anything they test
   };
   return k;
