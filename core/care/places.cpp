@@ -61,19 +61,22 @@ std::optional<PlaceInfo> find_place(SQLite::Database& db, std::string_view code)
                          "SELECT code, name, level, COALESCE(parent_code, ''), id FROM place "
                          "WHERE code = ? AND deleted = 0 ORDER BY rid LIMIT 1");
     st.bind(1, std::string(code));
-    if (st.executeStep()) {
-      PlaceInfo p{st.getColumn(0).getString(), st.getColumn(1).getString(), st.getColumn(2).getString(),
-                  st.getColumn(3).getString(), st.getColumn(4).getString(), false};
-      p.provisional = is_provisional_place_code(p.code);
-      if (p.parent_code.empty()) p.parent_code = structural_parent(p.code);
-      return p;
-    }
+    if (st.executeStep())
+      return held_place(st.getColumn(0).getString(), st.getColumn(1).getString(), st.getColumn(2).getString(),
+                        st.getColumn(3).getString(), st.getColumn(4).getString());
   }
   SQLite::Statement st(db, "SELECT code, name, level, COALESCE(parent_code, '') FROM ref_place WHERE code = ?");
   st.bind(1, std::string(code));
   if (!st.executeStep()) return std::nullopt;
   return PlaceInfo{st.getColumn(0).getString(), st.getColumn(1).getString(), st.getColumn(2).getString(),
                    st.getColumn(3).getString(), {}, false};
+}
+
+PlaceInfo held_place(std::string code, std::string name, std::string level, std::string parent_code, std::string id) {
+  PlaceInfo p{std::move(code), std::move(name), std::move(level), std::move(parent_code), std::move(id), false};
+  p.provisional = is_provisional_place_code(p.code);
+  if (p.parent_code.empty()) p.parent_code = structural_parent(p.code);
+  return p;
 }
 
 std::optional<PlaceInfo> find_reference_place(std::string_view code) {

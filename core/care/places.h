@@ -31,6 +31,10 @@ struct PlaceInfo {
 // A live place record with this code, else the reference division; nullopt
 // when neither is known.
 std::optional<PlaceInfo> find_place(SQLite::Database& db, std::string_view code);
+// A place record as find_place answers it, from its columns (whichever store
+// holds it): provisional by its code, its parent the code's structural one
+// when the record names none.
+PlaceInfo held_place(std::string code, std::string name, std::string level, std::string parent_code, std::string id);
 // The compiled-in reference division with this code (what find_place finds
 // in ref_place), or nullopt. No database needed.
 std::optional<PlaceInfo> find_reference_place(std::string_view code);

@@ -29,10 +29,7 @@ std::optional<PlaceInfo> known_place(CoordinationSteps& steps, std::string_view 
   if (const auto r = place_record(steps, code)) {
     const json& f = r->second;
     auto text = [&](const char* k) { return f.value(k, json()).is_string() ? f[k].get<std::string>() : std::string(); };
-    PlaceInfo p{text("code"), text("name"), text("level"), text("parent_code"), r->first, false};
-    p.provisional = is_provisional_place_code(p.code);
-    if (p.parent_code.empty()) p.parent_code = structural_parent(p.code);
-    return p;
+    return held_place(text("code"), text("name"), text("level"), text("parent_code"), r->first);
   }
   return find_reference_place(code);
 }
