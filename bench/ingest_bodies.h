@@ -33,7 +33,7 @@ inline IngestCount ingest_bodies(yz::sync::CentralStore& central, const std::str
   for (const auto& body : bodies) {
     const auto device = central.device_by_token(token);
     const yz::sync::json batch = yz::sync::parse_limited(body);
-    yz::sync::check_batch(batch, device->public_key);
+    yz::sync::check_batch(batch, device->public_key, body);
     const yz::sync::json receipt = central.apply_batch(batch, *device, "http");
     n.receipt_bytes += receipt.dump().size();
     n.handled += receipt["applied"].get<int64_t>() + receipt["unchanged"].get<int64_t>();

@@ -454,18 +454,39 @@ void record_quarantine(SQLite::Database& db, const std::string& batch_id, const 
   st.exec();
 }
 
-bool has_open_quarantine(SQLite::Database& db) {
-  return db.execAndGet("SELECT EXISTS (SELECT 1 FROM quarantine WHERE resolved_ms IS NULL)").getInt() != 0;
-}
-
-void resolve_quarantine(SQLite::Database& db, std::string_view entity, std::string_view id, int64_t now_ms) {
-  SQLite::Statement st(db,
-                       "UPDATE quarantine SET resolved_ms = ?, outcome = 'accepted' WHERE entity = ? AND record_id = ? "
-                       "AND resolved_ms IS NULL");
+namespace {
+constexpr const char* kResolveQuarantine =
+    "UPDATE quarantine SET resolved_ms = ?, outcome = 'accepted' WHERE entity = ? AND record_id = ? "
+    "AND resolved_ms IS NULL";
+void bind_resolve(SQLite::Statement& st, std::string_view entity, std::string_view id, int64_t now_ms) {
   st.bind(1, now_ms);
   st.bind(2, std::string(entity));
   st.bind(3, std::string(id));
+}
+}  // namespace
+
+void resolve_quarantine(SQLite::Database& db, std::string_view entity, std::string_view id, int64_t now_ms) {
+  SQLite::Statement st(db, kResolveQuarantine);
+  bind_resolve(st, entity, id, now_ms);
   st.exec();
+}
+
+QuarantineResolver::QuarantineResolver(SQLite::Database& db)
+    : db_(db),
+      open_(db.execAndGet("SELECT EXISTS (SELECT 1 FROM quarantine WHERE resolved_ms IS NULL)").getInt() != 0) {}
+
+QuarantineResolver::~QuarantineResolver() = default;
+
+void QuarantineResolver::resolve(std::string_view entity, std::string_view id, int64_t now_ms) {
+  if (!open_) return;
+  if (!stmt_) stmt_ = std::make_unique<SQLite::Statement>(db_, kResolveQuarantine);
+  stmt_->reset();
+  bind_resolve(*stmt_, entity, id, now_ms);
+  stmt_->exec();
+}
+
+void QuarantineResolver::release() noexcept {
+  if (stmt_) stmt_->tryReset();
 }
 
 bool close_quarantine(SQLite::Database& db, const std::string& batch_id, const std::string& entity,

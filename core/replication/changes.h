@@ -177,9 +177,25 @@ void record_quarantine(SQLite::Database& db, const std::string& batch_id, const 
                        int64_t now_ms);
 // A later accepted change of the same record resolves earlier quarantine rows
 // (outcome "accepted").
-// has_open_quarantine lets a caller skip the lookups when nothing is open.
-bool has_open_quarantine(SQLite::Database& db);
 void resolve_quarantine(SQLite::Database& db, std::string_view entity, std::string_view id, int64_t now_ms);
+// The same for many changes in one transaction (a batch, a receipt): looks
+// only when some row is open (checked once, at construction), with its
+// statement prepared once. `opened` tells it a row was set aside since.
+// Belongs to the transaction it was made in.
+class QuarantineResolver {
+ public:
+  explicit QuarantineResolver(SQLite::Database& db);
+  ~QuarantineResolver();
+  void resolve(std::string_view entity, std::string_view id, int64_t now_ms);
+  void opened() { open_ = true; }
+  bool open() const { return open_; }
+  void release() noexcept;  // finish the statement (see Store)
+
+ private:
+  SQLite::Database& db_;
+  bool open_ = false;
+  std::unique_ptr<SQLite::Statement> stmt_;
+};
 // A coordinator's decision on the open row of (batch, record): `outcome`
 // "retried" (applied after a fix) or "discarded" (dropped; `note` the
 // reason). False when no such open row exists (unknown, or closed before).

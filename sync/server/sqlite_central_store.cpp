@@ -401,7 +401,11 @@ class SqliteCentralStore : public CentralStore {
       }
       ChangeApplier applier(db, date_of_ms(received), received);
       int64_t applied = 0, unchanged = 0, conflicts = 0;
-      const bool open_quarantine = has_open_quarantine(db);
+      QuarantineResolver quarantine(db);
+      // follow_merges has nothing to follow while no patient is merged
+      // (a batch merges none): one look per batch, on a partial index.
+      const bool merged_patients =
+          db.execAndGet("SELECT EXISTS (SELECT 1 FROM patient WHERE merged_into IS NOT NULL)").getInt() != 0;
       json quarantined = json::array();
       const int64_t ceiling = received + kClockAheadMs;
       const int64_t skew = batch_skew(batch, received);
@@ -409,6 +413,7 @@ class SqliteCentralStore : public CentralStore {
                            const json& change) {
         const json errs = errors_json(kept_errors(errors));
         record_quarantine(db, batch_id, device.device_id, entity, id, errs, kept_change(change), received);
+        quarantine.opened();  // a later change of the record in this batch resolves it
         quarantined.push_back({{"entity", entity}, {"id", id}, {"errors", errs}});
       };
       Held held(*this, db);
@@ -424,7 +429,7 @@ class SqliteCentralStore : public CentralStore {
           continue;
         }
         conflicts += static_cast<int64_t>(o.conflicts.size());
-        if (open_quarantine) resolve_quarantine(db, o.entity, o.id, received);
+        quarantine.resolve(o.entity, o.id, received);
         if (auto h = Hlc::parse(o.max_hlc); h && h->wall_ms <= ceiling) store_.observe(*h);
         if (o.status == ApplyOutcome::Status::unchanged) {
           ++unchanged;
@@ -435,11 +440,13 @@ class SqliteCentralStore : public CentralStore {
         const bool inserted = o.status == ApplyOutcome::Status::inserted && fields != sent.end();
         feed(db, o.entity, o.id, device.team_id, o.same_as_change ? device.device_id : std::string(),
              inserted ? &*fields : nullptr, &held);
+        if (!merged_patients) continue;
         held.done();  // follow_merges may change other records
         Steps steps(*this, db);
         yz::sync::follow_merges(steps, o.entity, o.id);
       }
       applier.release();
+      quarantine.release();
       release();
       receipt = {{"format", kReceiptFormat},
                  {"version", kFormatVersion},
