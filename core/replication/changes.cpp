@@ -364,6 +364,11 @@ struct ChangeApplier::Impl {
       out.status = ApplyOutcome::Status::quarantined;
       return out;
     }
+    return apply(*in, std::move(out));
+  }
+
+  ApplyOutcome apply(CheckedChange& checked, ApplyOutcome out) {
+    CheckedChange* in = &checked;
     const EntitySpec& spec = *in->spec;
     const std::string& id = in->id;
     if (insert_new(spec, id, in->hlc, in->deleted, in->fields, in->stamps, in->bases)) {
@@ -409,6 +414,7 @@ ChangeApplier::ChangeApplier(SQLite::Database& db, std::string today_floor, int6
     : impl_(std::make_unique<Impl>(db, std::move(today_floor), now_ms)) {}
 ChangeApplier::~ChangeApplier() = default;
 ApplyOutcome ChangeApplier::apply(const json& change) { return impl_->apply(change); }
+ApplyOutcome ChangeApplier::apply(CheckedChange& in, ApplyOutcome out) { return impl_->apply(in, std::move(out)); }
 void ChangeApplier::release() noexcept {
   for (auto& [sql, st] : impl_->stmts) st->tryReset();
   for (auto& [spec, e] : impl_->by_entity) {

@@ -162,6 +162,9 @@ class ChangeApplier {
   // nothing and comes back quarantined with its reasons (the caller keeps
   // it). Conflicts are written to the `conflict` table here.
   ApplyOutcome apply(const json& change);
+  // The same for a change check_change has passed, with the outcome it
+  // filled (entity, id, max_hlc): the merge and its writes only.
+  ApplyOutcome apply(CheckedChange& in, ApplyOutcome out);
 
   void release() noexcept;
 

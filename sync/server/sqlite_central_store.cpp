@@ -382,11 +382,19 @@ class SqliteCentralStore : public CentralStore {
   }
 
   json apply_batch(const json& batch, const DeviceInfo& device, const std::string& source) override {
+    // Checked before the writer is taken: another batch is applied meanwhile.
+    PreparedBatch prepared = prepare_batch(batch, device, now_ms());
+    return apply_prepared(prepared, source);
+  }
+
+  json apply_prepared(PreparedBatch& prepared, const std::string& source) override {
+    const json& batch = *prepared.batch;
+    const DeviceInfo& device = prepared.device;
     const std::string batch_id = batch["batch_id"].get<std::string>();
     const std::string digest = batch["digest"].get<std::string>();
     std::lock_guard lock(mu_);
     json receipt;
-    const int64_t received = now_ms();
+    const int64_t received = prepared.received_ms;
     store_.transact_synced([&](SQLite::Database& db) {
       {
         SQLite::Statement q(db, "SELECT digest, receipt FROM srv_batch WHERE batch_id = ?");
@@ -407,8 +415,8 @@ class SqliteCentralStore : public CentralStore {
       const bool merged_patients =
           db.execAndGet("SELECT EXISTS (SELECT 1 FROM patient WHERE merged_into IS NOT NULL)").getInt() != 0;
       json quarantined = json::array();
-      const int64_t ceiling = received + kClockAheadMs;
-      const int64_t skew = batch_skew(batch, received);
+      const int64_t ceiling = prepared.ceiling;
+      const int64_t skew = prepared.skew;
       auto set_aside = [&](const std::string& entity, const std::string& id, const std::vector<FieldError>& errors,
                            const json& change) {
         const json errs = errors_json(kept_errors(errors));
@@ -417,12 +425,13 @@ class SqliteCentralStore : public CentralStore {
         quarantined.push_back({{"entity", entity}, {"id", id}, {"errors", errs}});
       };
       Held held(*this, db);
-      for (const auto& sent : batch["changes"]) {
+      for (PreparedChange& p : prepared.changes) {
+        const json& sent = *p.sent;
         held.take_in(string_member(sent, "entity"), string_member(sent, "id"));
-        // Not copied unless its stamps are rebased (central_rules.h); its
-        // fields are the ones merged either way.
-        ApplyOutcome o = take_in_change(held, device, server_id(), sent, skew, ceiling,
-                                        [&](const json& c) { return applier.apply(c); });
+        // Its fields are the sent ones (rebasing changes stamps only).
+        ApplyOutcome o = take_in_prepared(held, device, server_id(), p, [&](CheckedChange& c, ApplyOutcome checked) {
+          return applier.apply(c, std::move(checked));
+        });
         if (o.status == ApplyOutcome::Status::quarantined) {
           applier.release();
           set_aside(o.entity, o.id, o.errors, sent);
