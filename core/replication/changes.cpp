@@ -208,6 +208,30 @@ MergeDecision merge_change(const CheckedChange& in, const HeldRecord& held) {
 
 // ---------------------------------------------------------------------------
 
+namespace {
+
+// Whether a patient as stored has search keys: a tombstone has none, and a
+// merged duplicate (merged_into) is found through its kept patient only.
+bool indexed(bool deleted, const RecordFields& rec) {
+  const auto merged = rec.find("merged_into");
+  return !deleted && (merged == rec.end() || !merged->second.is_string());
+}
+
+std::vector<SearchKey> keys_of(const RecordFields& rec) {
+  auto s = [&](const char* k) {
+    const auto it = rec.find(k);
+    return it != rec.end() && it->second.is_string() ? std::string_view(it->second.get_ref<const std::string&>())
+                                                     : std::string_view();
+  };
+  return patient_index_keys(s("name"), s("name_native"), s("id_number"), s("phone"));
+}
+
+}  // namespace
+
+void with_index_keys(CheckedChange& in) {
+  if (in.spec->name == "patient" && indexed(in.deleted, in.fields)) in.index_keys = keys_of(in.fields);
+}
+
 struct ChangeApplier::Impl {
   SQLite::Database& db;
   std::string today_floor;
@@ -332,15 +356,15 @@ struct ChangeApplier::Impl {
 
   void index(const EntitySpec& spec, int64_t rid, bool deleted, RecordFields& rec) {
     if (spec.name != "patient") return;
-    // A merged duplicate (merged_into) is found through its kept patient only.
-    if (deleted || rec["merged_into"].is_string()) return indexer.remove(rid);
+    if (!indexed(deleted, rec)) return indexer.remove(rid);
     auto s = [&](const char* k) { return rec[k].is_string() ? rec[k].get<std::string>() : std::string(); };
     indexer.index(rid, s("name"), s("name_native"), s("id_number"), s("phone"));
   }
 
   // Inserts the record unless one with its id exists (false: nothing done).
   bool insert_new(const EntitySpec& spec, const std::string& id, const std::string& hlc, bool deleted,
-                  RecordFields& rec, const json& stamps, const json& bases) {
+                  RecordFields& rec, const json& stamps, const json& bases,
+                  const std::optional<std::vector<SearchKey>>& keys) {
     auto& st = *entity_statements(spec).insert_new;
     st.tryReset();
     st.clearBindings();
@@ -353,7 +377,8 @@ struct ChangeApplier::Impl {
     const int64_t rid = db.getLastInsertRowid();
     for (const auto& [k, v] : stamps.items())
       set_clock(spec, id, k, v.get<std::string>(), bases.contains(k) ? bases[k].get<std::string>() : "");
-    index(spec, rid, deleted, rec);
+    if (keys) indexer.index_new(rid, *keys);
+    else if (spec.name == "patient" && indexed(deleted, rec)) indexer.index_new(rid, keys_of(rec));
     return true;
   }
 
@@ -371,7 +396,7 @@ struct ChangeApplier::Impl {
     CheckedChange* in = &checked;
     const EntitySpec& spec = *in->spec;
     const std::string& id = in->id;
-    if (insert_new(spec, id, in->hlc, in->deleted, in->fields, in->stamps, in->bases)) {
+    if (insert_new(spec, id, in->hlc, in->deleted, in->fields, in->stamps, in->bases, in->index_keys)) {
       out.status = ApplyOutcome::Status::inserted;
       out.same_as_change = true;
       return out;

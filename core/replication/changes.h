@@ -48,6 +48,7 @@
 #include <string_view>
 #include <vector>
 
+#include "core/domain/search.h"
 #include "core/store/entities.h"
 #include "core/store/rules.h"
 #include "core/base/errors.h"
@@ -102,7 +103,15 @@ struct CheckedChange {
   bool deleted = false;
   RecordFields fields;  // every field of the kind, in stored form (null when absent)
   json stamps, bases;   // objects: field -> stamp (only fields merged per field)
+  // A live patient's search keys for these fields (search.h
+  // patient_index_keys), made ahead by with_index_keys: a patient inserted
+  // as it comes is indexed with them. nullopt: made when needed.
+  std::optional<std::vector<SearchKey>> index_keys;
 };
+
+// Makes `in.index_keys` when `in` is a live patient (no database needed:
+// a caller may do it before taking the writer).
+void with_index_keys(CheckedChange& in);
 
 // One field's stamp and the stamp its editor had seen ("" for none).
 struct FieldClock {

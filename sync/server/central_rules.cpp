@@ -114,7 +114,8 @@ PreparedBatch prepare_batch(const json& batch, const DeviceInfo& device, int64_t
       if (p.refused) continue;
     }
     p.checked = check_change(p.change(), today, p.outcome);
-    if (!p.checked) p.outcome.status = ApplyOutcome::Status::quarantined;
+    if (p.checked) with_index_keys(*p.checked);
+    else p.outcome.status = ApplyOutcome::Status::quarantined;
   }
   return out;
 }
