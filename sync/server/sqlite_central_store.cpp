@@ -1365,36 +1365,40 @@ class SqliteCentralStore : public CentralStore {
     }
     std::string column(const std::string& entity, const std::string& column, const std::string& id) override {
       const bool keep = remembering && !(entity == self_entity && id == self_id);
-      if (keep)
-        for (const auto& r : remembered)
-          if (r.entity == entity && r.column == column && r.id == id) return r.value;
+      std::string record;
+      if (keep) {
+        record = entity + '\x1f' + id;
+        if (const auto it = remembered.find(record); it != remembered.end())
+          for (const auto& [c, v] : it->second)
+            if (c == column) return v;
+      }
       std::string v = text("SELECT " + column + " FROM " + entity + " WHERE id = ?", id);
-      if (keep) remembered.push_back({entity, column, id, v});
+      if (keep) remembered[record].emplace_back(column, v);
       return v;
     }
-    // While one change of a batch is taken in (apply_batch): the columns
-    // read of records other than the change's own are kept, so that the
-    // feed's area (record_area after the merge) does not read again what
-    // authorize_change read before it. Taking in a change writes only its
-    // own record (ChangeApplier: the record, its field clocks and search
-    // keys, conflicts), so what was read of other records stays true until
-    // the next change, when take_in(...) forgets it.
+    // While a batch is taken in (apply_batch): the columns read of records
+    // other than the change's own are kept, so that the feed's area
+    // (record_area after the merge) and the next changes' trust checks (a
+    // patient's village for each of its encounters, vitals, screenings…) do
+    // not read them again. Taking in a change writes only its own record
+    // (ChangeApplier: the record, its field clocks and search keys,
+    // conflicts), so what was read of a record stays true until a change of
+    // that record is taken in: take_in(...) forgets that record, done() all
+    // (before follow_merges, which moves other records).
     void take_in(const std::string& entity, const std::string& id) {
       remembering = true;
       self_entity = entity;
       self_id = id;
-      remembered.clear();
+      remembered.erase(entity + '\x1f' + id);
     }
     void done() {
       remembering = false;
       remembered.clear();
     }
-    struct Remembered {
-      std::string entity, column, id, value;
-    };
     bool remembering = false;
     std::string self_entity, self_id;
-    std::vector<Remembered> remembered;
+    // "entity\x1fid" -> the columns read of that record, with their values.
+    std::unordered_map<std::string, std::vector<std::pair<std::string, std::string>>> remembered;
     std::string feed_team(const std::string& entity, const std::string& id) override {
       auto& st = store.cached(db, "SELECT team_id FROM srv_feed WHERE entity = ? AND record_id = ?");
       st.bind(1, entity);
