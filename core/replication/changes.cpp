@@ -368,8 +368,8 @@ struct ChangeApplier::Impl {
     auto& st = *entity_statements(spec).insert_new;
     st.tryReset();
     st.clearBindings();
-    st.bind(1, id);
-    st.bind(2, hlc);
+    st.bindNoCopy(1, id);  // all of them live until the exec below
+    st.bindNoCopy(2, hlc);
     st.bind(3, deleted ? 1 : 0);
     int i = 4;
     for (const auto& f : spec.fields) bind_stored(st, i++, rec[std::string(f.name)]);
@@ -440,6 +440,11 @@ ChangeApplier::ChangeApplier(SQLite::Database& db, std::string today_floor, int6
 ChangeApplier::~ChangeApplier() = default;
 ApplyOutcome ChangeApplier::apply(const json& change) { return impl_->apply(change); }
 ApplyOutcome ChangeApplier::apply(CheckedChange& in, ApplyOutcome out) { return impl_->apply(in, std::move(out)); }
+void ChangeApplier::restart(std::string today_floor, int64_t now_ms) {
+  impl_->today_floor = std::move(today_floor);
+  impl_->now_ms = now_ms;
+  impl_->open_conflicts = -1;  // looked up again in the new transaction
+}
 void ChangeApplier::release() noexcept {
   for (auto& [sql, st] : impl_->stmts) st->tryReset();
   for (auto& [spec, e] : impl_->by_entity) {

@@ -175,6 +175,11 @@ class ChangeApplier {
   // filled (entity, id, max_hlc): the merge and its writes only.
   ApplyOutcome apply(CheckedChange& in, ApplyOutcome out);
 
+  // For an applier kept from one transaction to the next on the same
+  // connection (its statements stay prepared): the next one's date floor
+  // and time. Call release() at the end of each.
+  void restart(std::string today_floor, int64_t now_ms);
+
   void release() noexcept;
 
  private:

@@ -407,7 +407,10 @@ class SqliteCentralStore : public CentralStore {
           return;
         }
       }
-      ChangeApplier applier(db, date_of_ms(received), received);
+      // Kept from batch to batch, with its statements prepared.
+      if (applier_) applier_->restart(date_of_ms(received), received);
+      else applier_ = std::make_unique<ChangeApplier>(db, date_of_ms(received), received);
+      ChangeApplier& applier = *applier_;
       int64_t applied = 0, unchanged = 0, conflicts = 0;
       QuarantineResolver quarantine(db);
       // follow_merges has nothing to follow while no patient is merged
@@ -1053,6 +1056,7 @@ class SqliteCentralStore : public CentralStore {
   // On the writer, prepared once. Hashed: the keys are SQL texts that share
   // long prefixes, which an ordered map compares byte by byte per lookup.
   std::unordered_map<std::string, std::unique_ptr<SQLite::Statement>> stmts_;
+  std::unique_ptr<ChangeApplier> applier_;  // apply_prepared's, on the writer (released after each batch)
 
   SQLite::Statement& cached(SQLite::Database& db, const std::string& sql) {
     auto& st = stmts_[sql];
