@@ -114,9 +114,10 @@ ApplyOutcome take_in_change(HeldRecords& held, const DeviceInfo& device, const s
 
 // A batch's changes taken in as far as they can be without the store (no
 // lock, no database): each one's stamps rebased, its fields checked
-// (check_change) and a patient's search keys made (with_index_keys). A store's apply_prepared finishes them under its writer
-// with take_in_prepared, so that the next batch is prepared while this one
-// is applied (central_store.h apply_prepared).
+// (check_change) and a patient's search keys made (with_index_keys). A
+// store's apply_prepared finishes them under its writer with
+// take_in_prepared, so that the next batch is prepared while this one is
+// applied (central_store.h apply_prepared).
 struct PreparedChange {
   const json* sent = nullptr;         // the change as received (in `PreparedBatch::batch`)
   std::optional<json> rebased;        // the change as merged, when a stamp was ahead
