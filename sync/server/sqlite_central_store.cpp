@@ -16,7 +16,9 @@
 #include <cstdio>
 #include <filesystem>
 #include <map>
+#include <set>
 #include <unordered_map>
+#include <unordered_set>
 #include <mutex>
 
 #include "core/care/patient.h"
@@ -428,6 +430,7 @@ class SqliteCentralStore : public CentralStore {
         quarantined.push_back({{"entity", entity}, {"id", id}, {"errors", errs}});
       };
       Held held(*this, db);
+      held.prefetch(prepared);
       for (PreparedChange& p : prepared.changes) {
         const json& sent = *p.sent;
         held.take_in(string_member(sent, "entity"), string_member(sent, "id"));
@@ -448,6 +451,7 @@ class SqliteCentralStore : public CentralStore {
           continue;
         }
         ++applied;
+        if (o.status == ApplyOutcome::Status::inserted) held.inserted(o.entity, o.id);
         const auto fields = sent.find("fields");
         const bool inserted = o.status == ApplyOutcome::Status::inserted && fields != sent.end();
         feed(db, o.entity, o.id, device.team_id, o.same_as_change ? device.device_id : std::string(),
@@ -1361,6 +1365,7 @@ class SqliteCentralStore : public CentralStore {
       return v;
     }
     bool held(const std::string& entity, const std::string& id) override {
+      if (prefetched.count(entity)) return held_ids.count(entity + '\x1f' + id) > 0;
       auto& st = store.cached(db, "SELECT 1 FROM " + entity + " WHERE id = ?");
       st.bind(1, id);
       const bool found = st.executeStep();
@@ -1399,6 +1404,26 @@ class SqliteCentralStore : public CentralStore {
       remembering = false;
       remembered.clear();
     }
+    // Which records a batch names are held, looked up once per kind for the
+    // whole batch instead of once per change. Nothing removes a record while
+    // a batch applies (a deletion is a tombstone), so one held before stays
+    // held; one the batch inserts is added (inserted).
+    void prefetch(const PreparedBatch& batch) {
+      std::map<std::string, json> ids;  // kind -> its ids in the batch
+      for (const auto& p : batch.changes) {
+        const std::string entity = string_member(*p.sent, "entity");
+        if (find_entity(entity)) ids[entity].push_back(string_member(*p.sent, "id"));
+      }
+      for (const auto& [entity, list] : ids) {
+        SQLite::Statement st(db, "SELECT id FROM " + entity + " WHERE id IN (SELECT value FROM json_each(?))");
+        st.bind(1, list.dump());
+        while (st.executeStep()) held_ids.insert(entity + '\x1f' + st.getColumn(0).getString());
+        prefetched.insert(entity);
+      }
+    }
+    void inserted(const std::string& entity, const std::string& id) { held_ids.insert(entity + '\x1f' + id); }
+    std::set<std::string> prefetched;            // kinds looked up by prefetch
+    std::unordered_set<std::string> held_ids;    // "entity\x1fid" of held records of those kinds
     bool remembering = false;
     std::string self_entity, self_id;
     // "entity\x1fid" -> the columns read of that record, with their values.
