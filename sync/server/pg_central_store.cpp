@@ -97,13 +97,12 @@ json stored_value(const Result& r, int row, int col, FieldType t) {
   }
 }
 
-// The SQL of one record kind, built once from its descriptor. `insert` and
-// `update` take one array parameter per column (id, hlc, deleted, then the
-// fields: RecordBatch::columns) and write many records in one statement;
-// `insert` makes them in the order given (their rids, oldest first, as one
-// at a time would) and skips an id that is held.
+// The SQL of one record kind, built once from its descriptor. `copy`: the
+// target of a COPY of new records (id, hlc, deleted, then the fields:
+// RecordBatch::row_params); `update` takes one array parameter per column
+// (the same) and writes many records in one statement.
 struct KindSql {
-  std::string select_for_update, select, select_any, insert, update;
+  std::string select_for_update, select, select_any, copy, update;
 };
 
 const KindSql& kind_sql(const EntitySpec& spec) {
@@ -124,8 +123,7 @@ const KindSql& kind_sql(const EntitySpec& spec) {
       k.select = "SELECT " + cols + " FROM " + table + " WHERE id = $1";
       k.select_for_update = k.select + " FOR UPDATE";
       k.select_any = "SELECT " + cols + " FROM " + table + " WHERE id = ANY($1::text[])";
-      k.insert = "INSERT INTO " + table + " (" + cols + ") SELECT " + cols + " FROM unnest(" + arrays +
-                 ") WITH ORDINALITY AS u(" + cols + ", ord) ORDER BY ord ON CONFLICT (id) DO NOTHING";
+      k.copy = table + " (" + cols + ")";
       k.update = "UPDATE " + table + " AS t SET " + set + " FROM unnest(" + arrays + ") AS u(" + cols + ") WHERE t.id = u.id";
       out.emplace(s, std::move(k));
     }
@@ -242,20 +240,30 @@ class RecordBatch final : public HeldRecords {
     }
     held_refs(ids, refs);
     load(refs, false);
-    if (ids.empty()) return;
-    const auto [entities, records] = pairs(ids);
+    // The feed's team of a record and its open conflicts matter for held
+    // records only (a new one has neither).
+    std::map<const EntitySpec*, std::vector<std::string>> held_ids;
+    for (const auto& [spec, kind_ids] : ids)
+      for (const auto& id : kind_ids)
+        if (rows_[spec][id].exists) held_ids[spec].push_back(id);
+        else {
+          feed_teams_.emplace(std::pair(std::string(spec->name), id), std::string());
+          conflicts_known_.insert({std::string(spec->name), id});
+        }
+    if (!open_conflicts_) open_conflicts_.emplace();
+    if (held_ids.empty()) return;
+    const auto [entities, records] = pairs(held_ids);
     Result ft = c_.exec("SELECT f.entity, f.record_id, coalesce(f.team_id, '') FROM srv_feed f JOIN unnest($1::text[], "
                         "$2::text[]) AS u(e, r) ON f.entity = u.e AND f.record_id = u.r",
                         entities, records);
-    for (const auto& [spec, kind_ids] : ids)
+    for (const auto& [spec, kind_ids] : held_ids)
       for (const auto& id : kind_ids) feed_teams_.emplace(std::pair(std::string(spec->name), id), std::string());
     for (int i = 0; i < ft.rows(); ++i) feed_teams_[{ft.text(i, 0), ft.text(i, 1)}] = ft.text(i, 2);
     // Open conflicts: only those an edit of this batch may close.
     Result oc = c_.exec("SELECT DISTINCT c.entity, c.record_id FROM conflict c JOIN unnest($1::text[], $2::text[]) AS "
                         "u(e, r) ON c.entity = u.e AND c.record_id = u.r WHERE c.resolved_ms IS NULL",
                         entities, records);
-    if (!open_conflicts_) open_conflicts_.emplace();
-    for (const auto& [spec, kind_ids] : ids)
+    for (const auto& [spec, kind_ids] : held_ids)
       for (const auto& id : kind_ids) conflicts_known_.insert({std::string(spec->name), id});
     for (int i = 0; i < oc.rows(); ++i) open_conflicts_->insert({oc.text(i, 0), oc.text(i, 1)});
   }
@@ -279,6 +287,13 @@ class RecordBatch final : public HeldRecords {
     feed_teams_.clear();
     open_conflicts_.reset();
     conflicts_known_.clear();
+  }
+
+  // Forgets the records read without a lock (which other transactions may
+  // have changed since): read again when asked for.
+  void forget_unlocked() {
+    for (auto& [spec, kind] : rows_)
+      for (auto it = kind.begin(); it != kind.end();) it = it->second.locked ? std::next(it) : kind.erase(it);
   }
 
   // One change merged into what this batch holds (its writes wait for
@@ -313,10 +328,9 @@ class RecordBatch final : public HeldRecords {
       for (const auto& [k, v] : in->stamps.items()) {
         FieldClock clock{v.get<std::string>(), in->bases.contains(k) ? in->bases[k].get<std::string>() : std::string()};
         r.rec.clock[k] = clock;
-        clocks_[{kind, in->id, k}] = std::move(clock);
+        clocks_[{&spec, in->id, k}] = std::move(clock);
       }
       new_[&spec].push_back(in->id);
-      if (kind == "patient") reindex_.push_back(in->id);
       out.status = ApplyOutcome::Status::inserted;
       out.same_as_change = true;
       return out;
@@ -341,12 +355,12 @@ class RecordBatch final : public HeldRecords {
                 s.hlc);
     for (auto& [field, clock] : d.clocks) {
       r.rec.clock[field] = clock;
-      clocks_[{kind, in->id, field}] = std::move(clock);
+      clocks_[{&spec, in->id, field}] = std::move(clock);
     }
     if (d.changed) {
       // The search index follows a patient whose keys or liveness changed.
       static constexpr std::array<std::string_view, 5> kIndexed{"name", "name_native", "id_number", "phone", "merged_into"};
-      if (kind == "patient" && (d.deleted != r.rec.deleted || std::any_of(d.columns.begin(), d.columns.end(), [](const std::string& col) {
+      if (kind == "patient" && !r.inserted && (d.deleted != r.rec.deleted || std::any_of(d.columns.begin(), d.columns.end(), [](const std::string& col) {
                                   return std::find(kIndexed.begin(), kIndexed.end(), col) != kIndexed.end();
                                 })))
         reindex_.push_back(in->id);
@@ -364,43 +378,62 @@ class RecordBatch final : public HeldRecords {
   }
 
   // Writes what apply() kept: per kind the new records (in the order they
-  // came) and the changed ones, then the field stamps and the patients'
-  // search keys; a few statements for the whole batch.
+  // came: their rids, oldest first, as one at a time) and the changed ones,
+  // then the field stamps and the patients' search keys; a few statements
+  // for the whole batch. A record found absent (FOR UPDATE found none) that
+  // another transaction made since is a unique violation here: the
+  // transaction runs again (PgCentralStore::write), where it is held.
   void flush() {
-    for (const EntitySpec* spec : entities()) {
-      auto n = new_.find(spec);
-      if (n != new_.end() && !n->second.empty()) {
-        const int64_t made = c_.exec_params(kind_sql(*spec).insert, columns(*spec, n->second)).affected();
-        if (made != static_cast<int64_t>(n->second.size()))
-          // Another server made one of these records since we found it absent:
-          // run again, where it is held and merged.
-          throw PgError("40001", "a record of this batch was made meanwhile by another transaction");
-        for (const auto& id : n->second) rows_[spec][id].inserted = false;
-        n->second.clear();
+    // Field stamps of new records are new rows too.
+    std::vector<std::vector<Param>> new_clocks;
+    std::vector<Param> entity, record, field, hlc, base;
+    for (const auto& [k, clock] : clocks_) {
+      const auto& [spec, id, name] = k;
+      const Param b = clock.base.empty() ? Param() : Param(clock.base);
+      if (rows_[spec].at(id).inserted) {
+        new_clocks.push_back({std::string(spec->name), id, name, clock.hlc, b});
+        continue;
       }
-      auto u = updated_.find(spec);
-      if (u != updated_.end() && !u->second.empty()) {
-        c_.exec_params(kind_sql(*spec).update, columns(*spec, u->second));
-        for (const auto& id : u->second) rows_[spec][id].updated = false;
-        u->second.clear();
+      entity.emplace_back(std::string(spec->name));
+      record.emplace_back(id);
+      field.emplace_back(name);
+      hlc.emplace_back(clock.hlc);
+      base.push_back(b);
+    }
+    clocks_.clear();
+    std::vector<pg::NewPatient> new_patients;
+    for (const EntitySpec* spec : entities()) {
+      auto& kind = rows_[spec];
+      if (auto& ids = new_[spec]; !ids.empty()) {
+        std::vector<std::vector<Param>> rows;
+        for (const auto& id : ids) rows.push_back(row_params(*spec, id, kind.at(id)));
+        c_.copy_in(kind_sql(*spec).copy, rows);
+        if (spec->name == "patient") new_patients = made_patients(ids);
+        for (const auto& id : ids) kind.at(id).inserted = false;
+        ids.clear();
+      }
+      if (auto& ids = updated_[spec]; !ids.empty()) {
+        std::vector<std::vector<Param>> cols(3 + spec->fields.size());
+        for (const auto& id : ids) {
+          Row& r = kind.at(id);
+          r.updated = false;
+          auto row = row_params(*spec, id, r);
+          for (size_t i = 0; i < row.size(); ++i) cols[i].push_back(std::move(row[i]));
+        }
+        std::vector<Param> arrays;
+        for (const auto& col : cols) arrays.push_back(pg::array_literal(col));
+        c_.exec_params(kind_sql(*spec).update, arrays);
+        ids.clear();
       }
     }
-    if (!clocks_.empty()) {
-      std::vector<Param> entity, record, field, hlc, base;
-      for (const auto& [k, clock] : clocks_) {
-        entity.push_back(std::get<0>(k));
-        record.push_back(std::get<1>(k));
-        field.push_back(std::get<2>(k));
-        hlc.push_back(clock.hlc);
-        base.push_back(clock.base.empty() ? Param() : Param(clock.base));
-      }
+    if (!new_clocks.empty()) c_.copy_in("field_clock (entity, record_id, field, hlc, base)", new_clocks);
+    if (!entity.empty())
       c_.exec("INSERT INTO field_clock (entity, record_id, field, hlc, base) SELECT * FROM unnest($1::text[], "
               "$2::text[], $3::text[], $4::text[], $5::text[]) ON CONFLICT (entity, record_id, field) DO UPDATE SET "
               "hlc = excluded.hlc, base = excluded.base",
               pg::array_literal(entity), pg::array_literal(record), pg::array_literal(field), pg::array_literal(hlc),
               pg::array_literal(base));
-      clocks_.clear();
-    }
+    pg::pg_index_new_patients(c_, new_patients);
     if (!reindex_.empty()) {
       std::sort(reindex_.begin(), reindex_.end());
       reindex_.erase(std::unique(reindex_.begin(), reindex_.end()), reindex_.end());
@@ -588,28 +621,39 @@ class RecordBatch final : public HeldRecords {
     for (int i = 0; i < fc.rows(); ++i) kind[fc.text(i, 0)].rec.clock[fc.text(i, 1)] = {fc.text(i, 2), fc.text(i, 3)};
   }
 
-  // A kind's columns for `ids` (held here), as one array parameter each:
-  // id, hlc, deleted, then the fields.
-  std::vector<Param> columns(const EntitySpec& spec, const std::vector<std::string>& ids) {
-    auto& kind = rows_[&spec];
-    std::vector<std::vector<Param>> cols(3 + spec.fields.size());
-    for (const auto& id : ids) {
-      const Row& r = kind.at(id);
-      cols[0].push_back(id);
-      cols[1].push_back(r.rec.hlc);
-      cols[2].push_back(pg::param(r.rec.deleted));
-      size_t i = 3;
-      for (const auto& f : spec.fields) cols[i++].push_back(stored_param(r.rec.fields.at(std::string(f.name))));
-    }
+  // A record's columns: id, hlc, deleted, then the fields.
+  static std::vector<Param> row_params(const EntitySpec& spec, const std::string& id, const Row& r) {
     std::vector<Param> out;
-    for (const auto& c : cols) out.push_back(pg::array_literal(c));
+    out.reserve(3 + spec.fields.size());
+    out.emplace_back(id);
+    out.push_back(r.rec.hlc);
+    out.push_back(pg::param(r.rec.deleted));
+    for (const auto& f : spec.fields) out.push_back(stored_param(r.rec.fields.at(std::string(f.name))));
+    return out;
+  }
+
+  // The search index's view of patients `ids` just written: their rows, and
+  // whether they are indexed (live, not merged into another).
+  std::vector<pg::NewPatient> made_patients(const std::vector<std::string>& ids) {
+    Result r = c_.exec("SELECT id, rid FROM patient WHERE id = ANY($1::text[])", pg::array_literal(ids));
+    auto& kind = rows_[find_entity("patient")];
+    std::vector<pg::NewPatient> out;
+    for (int i = 0; i < r.rows(); ++i) {
+      const HeldRecord& p = kind.at(r.text(i, 0)).rec;
+      auto text = [&](const char* k) {
+        const json& v = p.fields.at(k);
+        return v.is_string() ? v.get<std::string>() : std::string();
+      };
+      out.push_back({r.int64(i, 1), !p.deleted && text("merged_into").empty(), text("name"), text("name_native"),
+                     text("id_number"), text("phone")});
+    }
     return out;
   }
 
   Connection& c_;
   std::map<const EntitySpec*, std::unordered_map<std::string, Row>> rows_;
   std::map<const EntitySpec*, std::vector<std::string>> new_, updated_;  // not yet written
-  std::map<std::tuple<std::string, std::string, std::string>, FieldClock> clocks_;  // not yet written
+  std::map<std::tuple<const EntitySpec*, std::string, std::string>, FieldClock> clocks_;  // not yet written
   std::vector<std::string> reindex_;                                                   // patients
   std::map<std::pair<std::string, std::string>, std::string> feed_teams_;
   // Records (entity, id) whose open conflicts are known (prefetch), and
@@ -1030,6 +1074,10 @@ class PgCentralStore : public CentralStore {
       audit(c, device_actor(device.device_id), "import", "batch", batch_id,
             {{"seq", seq}, {"source", source}, {"applied", applied}, {"unchanged", unchanged},
              {"conflicts", conflicts}, {"quarantined", quarantined.size()}});
+      // The feed now (write() would): the areas from the records as this
+      // batch holds them.
+      c.exec("SELECT pg_advisory_xact_lock($1)", kFeedLock);
+      write_feed(c, &records);
     });
     // Signed as it leaves (Ed25519 is deterministic: the same receipt
     // from every server).
@@ -1500,14 +1548,19 @@ class PgCentralStore : public CentralStore {
   // record, moved to the end of the feed (a new seq), with its area as held
   // now (central_rules.h record_area) -- in one statement; a record queued
   // twice goes where its last row would.
-  void write_feed(Connection& c) {
+  // `known`: a batch that read (and wrote) some of the records, whose locked
+  // ones it gives as held now.
+  void write_feed(Connection& c, RecordBatch* known = nullptr) {
     if (pending_feed_.empty()) return;
     std::map<std::pair<std::string, std::string>, size_t> last;
     for (size_t i = 0; i < pending_feed_.size(); ++i) last[{pending_feed_[i].entity, pending_feed_[i].id}] = i;
     std::map<const EntitySpec*, std::vector<std::string>> ids;
     for (const auto& f : pending_feed_)
       if (const EntitySpec* spec = find_entity(f.entity)) ids[spec].push_back(f.id);
-    RecordBatch held(c);
+    std::optional<RecordBatch> own;
+    if (!known) known = &own.emplace(c);
+    else known->forget_unlocked();
+    RecordBatch& held = *known;
     held.load_areas(ids);
     std::vector<Param> entity, record, area, team, echo;
     for (size_t i = 0; i < pending_feed_.size(); ++i) {
@@ -1525,6 +1578,7 @@ class PgCentralStore : public CentralStore {
            "'seq')), area = excluded.area, team_id = excluded.team_id, echo_device = excluded.echo_device",
            pg::array_literal(entity), pg::array_literal(record), pg::array_literal(area), pg::array_literal(team),
            pg::array_literal(echo));
+    pending_feed_.clear();
   }
 
   // A row by `by` (central_store.h AuditBy): its actor, the client's

@@ -242,6 +242,13 @@ void pg_index_patients(Connection& c, const std::vector<std::string>& ids) {
 
 void pg_index_patient(Connection& c, const std::string& id) { pg_index_patients(c, {id}); }
 
+void pg_index_new_patients(Connection& c, const std::vector<NewPatient>& patients) {
+  std::vector<std::vector<Param>> rows;
+  for (const auto& p : patients)
+    if (p.indexed) add_patient_keys(rows, p.rid, p.name, p.name_native, p.id_number, p.phone);
+  if (!rows.empty()) c.copy_in("patient_key (key, patient_rid, kind)", rows);
+}
+
 void pg_reindex_patients(Connection& c) {
   c.exec_script("DELETE FROM patient_key");
   Result r = c.exec(kIndexedPatients);

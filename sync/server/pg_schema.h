@@ -42,6 +42,14 @@ void pg_migrate_in_transaction(Connection& c);
 // calls it whenever it writes a patient.
 void pg_index_patients(Connection& c, const std::vector<std::string>& ids);
 void pg_index_patient(Connection& c, const std::string& id);
+// Patients just inserted, by their rows (rid) and keys, without reading
+// them back: the keys of those `indexed` (live, not merged), in one COPY.
+struct NewPatient {
+  int64_t rid = 0;
+  bool indexed = false;
+  std::string name, name_native, id_number, phone;
+};
+void pg_index_new_patients(Connection& c, const std::vector<NewPatient>& patients);
 // The whole index rebuilt from the patient table (migration v4, and `admin
 // migrate` after copying the patients).
 void pg_reindex_patients(Connection& c);
