@@ -5,9 +5,10 @@
 //
 // Concurrency (docs/sync-protocol.md §11, "Several servers on one database"):
 //  - every write runs in a READ COMMITTED transaction; a held record is read
-//    FOR UPDATE before it is merged, so two batches touching one record merge
-//    one after the other; a transaction that loses a deadlock or a race on a
-//    unique key runs again;
+//    FOR UPDATE before it is merged (a batch: all it names, at its start,
+//    RecordBatch), so two batches touching one record merge one after the
+//    other; a transaction that loses a deadlock or a race on a unique key (a
+//    record it found absent, made meanwhile by another server) runs again;
 //  - a device's batches apply one at a time (an advisory lock on the device
 //    for the transaction): the same batch sent to two servers at once
 //    applies once, and the second answer is the stored receipt;
