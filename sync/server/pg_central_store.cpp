@@ -1508,8 +1508,10 @@ class PgCentralStore : public CentralStore {
   // One write transaction on a pooled connection: `fn` runs in it, then the
   // feed rows it queued get their sequence numbers and the audit rows it
   // queued their places in the chain, under one advisory lock held to the
-  // commit (the header says why). Runs again when it loses a race
-  // (deadlock, or a batch that another server stored first).
+  // commit (the header says why; apply_batch writes its feed rows itself at
+  // its end, under the same lock, to take their areas from what it read).
+  // Runs again when it loses a race (deadlock, a batch that another server
+  // stored first, a record another server made first).
   template <class Fn>
   void write(Fn&& fn) {
     auto lease = pool_.take();
