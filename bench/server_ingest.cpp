@@ -9,10 +9,14 @@
 // on 127.0.0.1, and its outbox is sealed into batches as for a push.
 //
 // Ingest, timed: what POST /v1/batches does with each batch body once HTTP
-// has read it -- token lookup, byte limits and parse, digest and MAC check,
-// apply_batch (one transaction: validation, per-field merge, search keys,
-// feed, receipt) and the receipt's JSON -- into a fresh copy of the enrolled
-// central store.
+// has read it -- token lookup, byte limits and parse, digest and signature,
+// the batch's changes prepared (central_rules.h prepare_batch: validation,
+// search keys), apply_prepared (one transaction: trust, per-field merge,
+// feed, receipt) and the receipt's JSON -- into a fresh copy of the
+// enrolled central store. Bodies are read and prepared one ahead on a
+// second thread while the store applies the one before, in order, as the
+// server's HTTP threads do when several devices push at once
+// (bench/ingest_bodies.h).
 //
 // Reference, same run, same disk: every row ingest added, to every table it
 // added rows to (records, field clocks, search keys, feed, batches), read
@@ -72,7 +76,7 @@ void ingest(benchmark::State& state) {
     fs::copy_file(g.enrolled + ".keys", path + ".keys", fs::copy_options::overwrite_existing);
     auto central = yz::sync::open_sqlite_central_store(path);
     const auto t0 = Clock::now();
-    const yzb::IngestCount n = yzb::ingest_bodies(*central, g.token, g.bodies);
+    const yzb::IngestCount n = yzb::ingest_bodies(*central, g.token, g.bodies, true);
     const double s = seconds_since(t0);
     if (n.handled != g.records || n.quarantined != 0) {
       state.SkipWithError(("applied " + std::to_string(n.handled) + " of " + std::to_string(g.records) + ", " +

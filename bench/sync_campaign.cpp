@@ -1,7 +1,11 @@
-// Full sync of a campaign on loopback (DESIGN.md §7: 10^5 records ≤ 10 s).
+// Full sync of a campaign on loopback (DESIGN.md §7: 10^5 records ≤ 10 s;
+// issue 13: ≤ 5 s on SQLite, and the figure on PostgreSQL).
 //
-//   sync_campaign [PATIENTS [DEMO_DB]]   (default 10000 patients ≈ 10^5 records)
+//   sync_campaign [--pg] [PATIENTS [DEMO_DB]]   (default 10000 patients ≈ 10^5 records)
 //
+// With --pg the central store is PostgreSQL: a durable throwaway cluster of
+// Debian's postgresql-15 (tests/support/pg_cluster.h), started and removed
+// here; its RESULT keys start with pg_.
 // With DEMO_DB, the demo campaign is generated there once and copied on
 // later runs (so a profiler sees only the sync).
 // Builds a demo campaign in device A's database, starts the real HTTP API
@@ -22,6 +26,7 @@
 #include <filesystem>
 #include <thread>
 
+#include "tests/support/pg_cluster.h"
 #include "tools/demo/demo.h"
 #include "core/replication/outbox.h"
 #include "core/store/store.h"
@@ -29,6 +34,7 @@
 #include "sync/client/client.h"
 #include "sync/server/central_store.h"
 #include "sync/server/http_api.h"
+#include "sync/server/pg_central_store.h"
 
 namespace fs = std::filesystem;
 using Clock = std::chrono::steady_clock;
@@ -47,6 +53,11 @@ static double seconds_since(Clock::time_point t) {
 }
 
 int main(int argc, char** argv) {
+  const bool pg = argc > 1 && std::string(argv[1]) == "--pg";
+  if (pg) {
+    --argc;
+    ++argv;
+  }
   const int patients = argc > 1 ? std::atoi(argv[1]) : 10000;
   const fs::path dir = fs::temp_directory_path() / ("yizhen-bench-sync-" + std::to_string(::getpid()));
   fs::create_directories(dir);
@@ -56,7 +67,14 @@ int main(int argc, char** argv) {
   if (!cached.empty() && !fs::exists(cached)) yz::generate_demo(cached, yz::DemoOptions{patients, 1});
   if (cached.empty()) yz::generate_demo(a_path, yz::DemoOptions{patients, 1});
   else fs::copy_file(cached, a_path);
-  auto central = yz::sync::open_sqlite_central_store((dir / "central.db").string());
+  std::unique_ptr<yz::test::PgCluster> cluster;
+  std::unique_ptr<yz::sync::CentralStore> central;
+  if (pg) {
+    cluster = std::make_unique<yz::test::PgCluster>(yz::test::PgCluster::Durable{});
+    central = yz::sync::open_pg_central_store(cluster->create_database("central"), (dir / "central.keys").string());
+  } else {
+    central = yz::sync::open_sqlite_central_store((dir / "central.db").string());
+  }
   httplib::Server server;
   yz::sync::install_routes(server, *central, yz::sync::JsonLimits{}, nullptr);
   const int port = server.bind_to_any_port("127.0.0.1");
@@ -110,22 +128,24 @@ int main(int argc, char** argv) {
   server.stop();
   serving.join();
 
+  std::printf("central store      %s\n", pg ? "PostgreSQL" : "SQLite");
   std::printf("records            %lld (%d demo patients)\n", static_cast<long long>(records), patients);
   std::printf("push               %.2f s  %.0f records/s  (%d batches, %.2f s CPU)\n", push_s,
               static_cast<double>(pushed.changes) / push_s, pushed.batches, push_cpu);
   std::printf("pull               %.2f s  %.0f records/s  (%.2f s CPU)\n", pull_s,
               static_cast<double>(pulled.changes) / pull_s, pull_cpu);
-  std::printf("full sync          %.2f s  (bar: 10 s for 10^5 records)\n", push_s + pull_s);
+  std::printf("full sync          %.2f s  (bar: 5 s for 10^5 records on SQLite)\n", push_s + pull_s);
   std::printf("reference insert   %.2f s  %.0f rows/s  (push+pull / reference = %.1fx)\n", ref_s,
               static_cast<double>(records) / ref_s, (push_s + pull_s) / ref_s);
   // For scripts/bench.sh (bench/bench_util.h explains RESULT lines).
   const double full_s = push_s + pull_s;
-  std::printf("RESULT sync_records %lld records\n", static_cast<long long>(records));
-  std::printf("RESULT sync_push_records_per_s %.0f records/s\n", static_cast<double>(pushed.changes) / push_s);
-  std::printf("RESULT sync_pull_records_per_s %.0f records/s\n", static_cast<double>(pulled.changes) / pull_s);
-  std::printf("RESULT sync_full_s %.3f s\n", full_s);
-  std::printf("RESULT sync_full_per_1e5_s %.3f s\n", full_s * 1e5 / static_cast<double>(records));
-  std::printf("RESULT sync_bare_insert_s %.3f s\n", ref_s);
+  const char* key = pg ? "pg_" : "";
+  std::printf("RESULT %ssync_records %lld records\n", key, static_cast<long long>(records));
+  std::printf("RESULT %ssync_push_records_per_s %.0f records/s\n", key, static_cast<double>(pushed.changes) / push_s);
+  std::printf("RESULT %ssync_pull_records_per_s %.0f records/s\n", key, static_cast<double>(pulled.changes) / pull_s);
+  std::printf("RESULT %ssync_full_s %.3f s\n", key, full_s);
+  std::printf("RESULT %ssync_full_per_1e5_s %.3f s\n", key, full_s * 1e5 / static_cast<double>(records));
+  std::printf("RESULT %ssync_bare_insert_s %.3f s\n", key, ref_s);
   fs::remove_all(dir);
   return 0;
 }

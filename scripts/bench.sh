@@ -70,6 +70,8 @@ step export_xlsx "$bin/export_xlsx" "${reps[@]}" "$data/screenings$export_rows.d
 for ((i = 1; i <= runs; i++)); do
   step "sync_campaign_$i" "$bin/sync_campaign" "$patients" "$data/demo$patients.db"
 done
+# The same full sync through a PostgreSQL central store (its own cluster), once.
+step sync_campaign_pg "$bin/sync_campaign" --pg "$pg_patients" "$data/demo$pg_patients.db"
 step app_xvfb bench/app_xvfb.sh "$build_dir" "$big" "${app_runs[@]}"
 # The coordinators' console over 10^6 patients (a 10^5 demo copied ten times
 # in SQL: bench/replicate_patients.py says why); full runs only, since a

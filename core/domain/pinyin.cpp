@@ -4,9 +4,11 @@
 #include <unicode/unistr.h>
 
 #include <memory>
+#include <mutex>
+#include <shared_mutex>
 #include <span>
-#include <unordered_map>
 #include <stdexcept>
+#include <unordered_map>
 
 namespace yz {
 
@@ -39,15 +41,27 @@ std::string letters(const std::string& s) {
   return out;
 }
 
-// Pinyin of single characters, cached per thread. ICU needs ~90 ms to build a
-// transliterator and ~50 us per name, too slow for a million patients, while
-// a name has few distinct characters. The first character of a name is read
-// as a surname ("Han-Latin/Names": 曾 zeng, 单 shan), the others as ordinary
-// characters (单 dan) -- the same split ICU's /Names rules make.
+// Pinyin of single characters, cached once per process. ICU needs ~90 ms and
+// about a megabyte to build a transliterator, and ~50 us per name, too slow
+// for a million patients, while a name has few distinct characters. (A cache
+// per thread built both transliterators in each of the server's 128 HTTP
+// threads: 120 MB and seconds of CPU under a burst of pushes.) The first
+// character of a name is read as a surname ("Han-Latin/Names": 曾 zeng, 单
+// shan), the others as ordinary characters (单 dan) -- the same split ICU's
+// /Names rules make. Lookups share a lock; a character not seen yet is read
+// under the exclusive one (a transliterator is not for two threads at once).
+// Elements of an unordered_map stay where they are as it grows, so a
+// reference handed out stays valid.
 class SyllableCache {
  public:
   const std::string& get(UChar32 c, bool surname) {
     auto& cache = surname ? surname_ : given_;
+    {
+      std::shared_lock lock(mu_);
+      auto it = cache.find(c);
+      if (it != cache.end()) return it->second;
+    }
+    std::unique_lock lock(mu_);
     auto it = cache.find(c);
     if (it != cache.end()) return it->second;
     auto& tr = surname ? names() : plain();
@@ -67,13 +81,14 @@ class SyllableCache {
     if (!plain_) plain_ = make_transliterator("Han-Latin; Latin-ASCII; Lower");
     return *plain_;
   }
+  std::shared_mutex mu_;
   std::unique_ptr<icu::Transliterator> names_, plain_;
   std::unordered_map<UChar32, std::string> surname_, given_;
 };
 
-// One cache per thread, shared by names and terms.
+// One cache, shared by names and terms.
 SyllableCache& syllable_cache() {
-  thread_local SyllableCache cache;
+  static SyllableCache cache;
   return cache;
 }
 

@@ -79,7 +79,11 @@ std::vector<SearchKey> patient_index_keys(std::string_view name, std::string_vie
 void PatientIndexer::index(int64_t rid, std::string_view name, std::string_view name_native,
                            std::string_view id_number, std::string_view phone) {
   remove(rid);
-  for (const auto& k : patient_index_keys(name, name_native, id_number, phone)) {
+  index_new(rid, patient_index_keys(name, name_native, id_number, phone));
+}
+
+void PatientIndexer::index_new(int64_t rid, const std::vector<SearchKey>& keys) {
+  for (const auto& k : keys) {
     ins_.bind(1, k.key);
     ins_.bind(2, rid);
     ins_.bind(3, static_cast<int>(k.kind));

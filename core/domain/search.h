@@ -49,6 +49,8 @@ class PatientIndexer {
   explicit PatientIndexer(SQLite::Database& db);
   void index(int64_t patient_rid, std::string_view name, std::string_view name_native,
              std::string_view id_number, std::string_view phone);
+  // A patient inserted just now (no keys yet), with its patient_index_keys.
+  void index_new(int64_t patient_rid, const std::vector<SearchKey>& keys);
   void remove(int64_t patient_rid);
 
  private:

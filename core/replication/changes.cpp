@@ -208,6 +208,30 @@ MergeDecision merge_change(const CheckedChange& in, const HeldRecord& held) {
 
 // ---------------------------------------------------------------------------
 
+namespace {
+
+// Whether a patient as stored has search keys: a tombstone has none, and a
+// merged duplicate (merged_into) is found through its kept patient only.
+bool indexed(bool deleted, const RecordFields& rec) {
+  const auto merged = rec.find("merged_into");
+  return !deleted && (merged == rec.end() || !merged->second.is_string());
+}
+
+std::vector<SearchKey> keys_of(const RecordFields& rec) {
+  auto s = [&](const char* k) {
+    const auto it = rec.find(k);
+    return it != rec.end() && it->second.is_string() ? std::string_view(it->second.get_ref<const std::string&>())
+                                                     : std::string_view();
+  };
+  return patient_index_keys(s("name"), s("name_native"), s("id_number"), s("phone"));
+}
+
+}  // namespace
+
+void with_index_keys(CheckedChange& in) {
+  if (in.spec->name == "patient" && indexed(in.deleted, in.fields)) in.index_keys = keys_of(in.fields);
+}
+
 struct ChangeApplier::Impl {
   SQLite::Database& db;
   std::string today_floor;
@@ -332,20 +356,20 @@ struct ChangeApplier::Impl {
 
   void index(const EntitySpec& spec, int64_t rid, bool deleted, RecordFields& rec) {
     if (spec.name != "patient") return;
-    // A merged duplicate (merged_into) is found through its kept patient only.
-    if (deleted || rec["merged_into"].is_string()) return indexer.remove(rid);
+    if (!indexed(deleted, rec)) return indexer.remove(rid);
     auto s = [&](const char* k) { return rec[k].is_string() ? rec[k].get<std::string>() : std::string(); };
     indexer.index(rid, s("name"), s("name_native"), s("id_number"), s("phone"));
   }
 
   // Inserts the record unless one with its id exists (false: nothing done).
   bool insert_new(const EntitySpec& spec, const std::string& id, const std::string& hlc, bool deleted,
-                  RecordFields& rec, const json& stamps, const json& bases) {
+                  RecordFields& rec, const json& stamps, const json& bases,
+                  const std::optional<std::vector<SearchKey>>& keys) {
     auto& st = *entity_statements(spec).insert_new;
     st.tryReset();
     st.clearBindings();
-    st.bind(1, id);
-    st.bind(2, hlc);
+    st.bindNoCopy(1, id);  // all of them live until the exec below
+    st.bindNoCopy(2, hlc);
     st.bind(3, deleted ? 1 : 0);
     int i = 4;
     for (const auto& f : spec.fields) bind_stored(st, i++, rec[std::string(f.name)]);
@@ -353,7 +377,8 @@ struct ChangeApplier::Impl {
     const int64_t rid = db.getLastInsertRowid();
     for (const auto& [k, v] : stamps.items())
       set_clock(spec, id, k, v.get<std::string>(), bases.contains(k) ? bases[k].get<std::string>() : "");
-    index(spec, rid, deleted, rec);
+    if (keys) indexer.index_new(rid, *keys);
+    else if (spec.name == "patient" && indexed(deleted, rec)) indexer.index_new(rid, keys_of(rec));
     return true;
   }
 
@@ -364,9 +389,14 @@ struct ChangeApplier::Impl {
       out.status = ApplyOutcome::Status::quarantined;
       return out;
     }
+    return apply(*in, std::move(out));
+  }
+
+  ApplyOutcome apply(CheckedChange& checked, ApplyOutcome out) {
+    CheckedChange* in = &checked;
     const EntitySpec& spec = *in->spec;
     const std::string& id = in->id;
-    if (insert_new(spec, id, in->hlc, in->deleted, in->fields, in->stamps, in->bases)) {
+    if (insert_new(spec, id, in->hlc, in->deleted, in->fields, in->stamps, in->bases, in->index_keys)) {
       out.status = ApplyOutcome::Status::inserted;
       out.same_as_change = true;
       return out;
@@ -409,6 +439,12 @@ ChangeApplier::ChangeApplier(SQLite::Database& db, std::string today_floor, int6
     : impl_(std::make_unique<Impl>(db, std::move(today_floor), now_ms)) {}
 ChangeApplier::~ChangeApplier() = default;
 ApplyOutcome ChangeApplier::apply(const json& change) { return impl_->apply(change); }
+ApplyOutcome ChangeApplier::apply(CheckedChange& in, ApplyOutcome out) { return impl_->apply(in, std::move(out)); }
+void ChangeApplier::restart(std::string today_floor, int64_t now_ms) {
+  impl_->today_floor = std::move(today_floor);
+  impl_->now_ms = now_ms;
+  impl_->open_conflicts = -1;  // looked up again in the new transaction
+}
 void ChangeApplier::release() noexcept {
   for (auto& [sql, st] : impl_->stmts) st->tryReset();
   for (auto& [spec, e] : impl_->by_entity) {
@@ -454,18 +490,39 @@ void record_quarantine(SQLite::Database& db, const std::string& batch_id, const 
   st.exec();
 }
 
-bool has_open_quarantine(SQLite::Database& db) {
-  return db.execAndGet("SELECT EXISTS (SELECT 1 FROM quarantine WHERE resolved_ms IS NULL)").getInt() != 0;
-}
-
-void resolve_quarantine(SQLite::Database& db, std::string_view entity, std::string_view id, int64_t now_ms) {
-  SQLite::Statement st(db,
-                       "UPDATE quarantine SET resolved_ms = ?, outcome = 'accepted' WHERE entity = ? AND record_id = ? "
-                       "AND resolved_ms IS NULL");
+namespace {
+constexpr const char* kResolveQuarantine =
+    "UPDATE quarantine SET resolved_ms = ?, outcome = 'accepted' WHERE entity = ? AND record_id = ? "
+    "AND resolved_ms IS NULL";
+void bind_resolve(SQLite::Statement& st, std::string_view entity, std::string_view id, int64_t now_ms) {
   st.bind(1, now_ms);
   st.bind(2, std::string(entity));
   st.bind(3, std::string(id));
+}
+}  // namespace
+
+void resolve_quarantine(SQLite::Database& db, std::string_view entity, std::string_view id, int64_t now_ms) {
+  SQLite::Statement st(db, kResolveQuarantine);
+  bind_resolve(st, entity, id, now_ms);
   st.exec();
+}
+
+QuarantineResolver::QuarantineResolver(SQLite::Database& db)
+    : db_(db),
+      open_(db.execAndGet("SELECT EXISTS (SELECT 1 FROM quarantine WHERE resolved_ms IS NULL)").getInt() != 0) {}
+
+QuarantineResolver::~QuarantineResolver() = default;
+
+void QuarantineResolver::resolve(std::string_view entity, std::string_view id, int64_t now_ms) {
+  if (!open_) return;
+  if (!stmt_) stmt_ = std::make_unique<SQLite::Statement>(db_, kResolveQuarantine);
+  stmt_->reset();
+  bind_resolve(*stmt_, entity, id, now_ms);
+  stmt_->exec();
+}
+
+void QuarantineResolver::release() noexcept {
+  if (stmt_) stmt_->tryReset();
 }
 
 bool close_quarantine(SQLite::Database& db, const std::string& batch_id, const std::string& entity,

@@ -48,6 +48,7 @@
 #include <string_view>
 #include <vector>
 
+#include "core/domain/search.h"
 #include "core/store/entities.h"
 #include "core/store/rules.h"
 #include "core/base/errors.h"
@@ -102,7 +103,15 @@ struct CheckedChange {
   bool deleted = false;
   RecordFields fields;  // every field of the kind, in stored form (null when absent)
   json stamps, bases;   // objects: field -> stamp (only fields merged per field)
+  // A live patient's search keys for these fields (search.h
+  // patient_index_keys), made ahead by with_index_keys: a patient inserted
+  // as it comes is indexed with them. nullopt: made when needed.
+  std::optional<std::vector<SearchKey>> index_keys;
 };
+
+// Makes `in.index_keys` when `in` is a live patient (no database needed:
+// a caller may do it before taking the writer).
+void with_index_keys(CheckedChange& in);
 
 // One field's stamp and the stamp its editor had seen ("" for none).
 struct FieldClock {
@@ -162,6 +171,14 @@ class ChangeApplier {
   // nothing and comes back quarantined with its reasons (the caller keeps
   // it). Conflicts are written to the `conflict` table here.
   ApplyOutcome apply(const json& change);
+  // The same for a change check_change has passed, with the outcome it
+  // filled (entity, id, max_hlc): the merge and its writes only.
+  ApplyOutcome apply(CheckedChange& in, ApplyOutcome out);
+
+  // For an applier kept from one transaction to the next on the same
+  // connection (its statements stay prepared): the next one's date floor
+  // and time. Call release() at the end of each.
+  void restart(std::string today_floor, int64_t now_ms);
 
   void release() noexcept;
 
@@ -177,9 +194,25 @@ void record_quarantine(SQLite::Database& db, const std::string& batch_id, const 
                        int64_t now_ms);
 // A later accepted change of the same record resolves earlier quarantine rows
 // (outcome "accepted").
-// has_open_quarantine lets a caller skip the lookups when nothing is open.
-bool has_open_quarantine(SQLite::Database& db);
 void resolve_quarantine(SQLite::Database& db, std::string_view entity, std::string_view id, int64_t now_ms);
+// The same for many changes in one transaction (a batch, a receipt): looks
+// only when some row is open (checked once, at construction), with its
+// statement prepared once. `opened` tells it a row was set aside since.
+// Belongs to the transaction it was made in.
+class QuarantineResolver {
+ public:
+  explicit QuarantineResolver(SQLite::Database& db);
+  ~QuarantineResolver();
+  void resolve(std::string_view entity, std::string_view id, int64_t now_ms);
+  void opened() { open_ = true; }
+  bool open() const { return open_; }
+  void release() noexcept;  // finish the statement (see Store)
+
+ private:
+  SQLite::Database& db_;
+  bool open_ = false;
+  std::unique_ptr<SQLite::Statement> stmt_;
+};
 // A coordinator's decision on the open row of (batch, record): `outcome`
 // "retried" (applied after a fix) or "discarded" (dropped; `note` the
 // reason). False when no such open row exists (unknown, or closed before).

@@ -2,6 +2,7 @@
 
 #include <SQLiteCpp/Statement.h>
 
+#include <map>
 #include <set>
 
 #include "core/replication/changes.h"
@@ -100,30 +101,35 @@ Delivery mark_delivered(SQLite::Database& db, const std::string& batch_id, const
   if (!find.executeStep()) return Delivery::unknown_batch;
   if (find.getColumn(1).getInt() != 0) return Delivery::already_delivered;
   const auto& quarantined_list = receipt.value("quarantined", json::array());
-  const bool open = has_open_quarantine(db);
-  if (!quarantined_list.empty() || open) {
+  QuarantineResolver resolver(db);
+  if (!quarantined_list.empty() || resolver.open()) {
     // Only then is the batch's content needed: to keep what was set aside
     // and to resolve earlier quarantine rows of what was accepted now.
     const json body = json::parse(find.getColumn(0).getString());
     find.reset();
+    // Each record's last change in the batch, by (entity, id).
+    std::map<std::pair<std::string, std::string>, const json*> changes;
+    for (const auto& c : body["changes"]) changes[{c.value("entity", ""), c.value("id", "")}] = &c;
     std::set<std::pair<std::string, std::string>> quarantined;
     const std::string device = body.value("device_id", "");
     for (const auto& q : quarantined_list) {
       const std::string entity = q.value("entity", ""), id = q.value("id", "");
       quarantined.insert({entity, id});
-      json change;
-      for (const auto& c : body["changes"])
-        if (c.value("entity", "") == entity && c.value("id", "") == id) change = c;
-      record_quarantine(db, batch_id, device, entity, id, q.value("errors", json::array()), change, now_ms);
+      const auto c = changes.find({entity, id});
+      record_quarantine(db, batch_id, device, entity, id, q.value("errors", json::array()),
+                        c == changes.end() ? json() : *c->second, now_ms);
     }
-    if (open)
+    if (resolver.open())
       for (const auto& c : body["changes"]) {
         const std::string entity = c.value("entity", ""), id = c.value("id", "");
-        if (!quarantined.count({entity, id})) resolve_quarantine(db, entity, id, now_ms);
+        if (!quarantined.count({entity, id})) resolver.resolve(entity, id, now_ms);
       }
+    resolver.release();
   }
   find.reset();
-  SQLite::Statement ack(db, "UPDATE outbox SET acked = 1 WHERE batch_id = ?");
+  // "acked = 0" lets it use the partial index outbox_batch (without it,
+  // every delivery scanned the whole outbox).
+  SQLite::Statement ack(db, "UPDATE outbox SET acked = 1 WHERE batch_id = ? AND acked = 0");
   ack.bind(1, batch_id);
   ack.exec();
   SQLite::Statement done(db, "UPDATE sync_batch SET delivered_ms = ?, receipt = ? WHERE batch_id = ?");

@@ -28,7 +28,7 @@ std::string record_insert_sql(const EntitySpec& spec) {
 
 void bind_stored(SQLite::Statement& st, int index, const json& v) {
   if (v.is_null()) st.bind(index);
-  else if (v.is_string()) st.bind(index, v.get_ref<const std::string&>());
+  else if (v.is_string()) st.bindNoCopy(index, v.get_ref<const std::string&>());  // see records.h
   else if (v.is_boolean()) st.bind(index, v.get<bool>() ? 1 : 0);
   else if (v.is_number_integer()) st.bind(index, v.get<int64_t>());
   else if (v.is_number()) st.bind(index, v.get<double>());

@@ -28,7 +28,9 @@ json record_from_row(const EntitySpec& spec, SQLite::Statement& st);
 // bind id, stamp, 0/1, then each field in order with bind_stored.
 std::string record_insert_sql(const EntitySpec& spec);
 // Bind a value in stored form (null, text, integer, real; booleans as 0/1,
-// lists and objects as JSON text).
+// lists and objects as JSON text). Text is bound without a copy (copying
+// every value showed in the ingest profile): `v` must stay as it is until
+// the statement has been stepped.
 void bind_stored(SQLite::Statement& st, int index, const json& v);
 
 // The record of kind `spec` with this id (live or tombstone), or nullopt.

@@ -35,7 +35,7 @@ ExportResult export_batches(const WriterExec& exec, const std::string& dir) {
     const std::string path = (fs::path(dir) / batch_file_name(b.batch_id)).string();
     // Only the server opens what is on the stick: a lost stick shows ids.
     const json batch = json::parse(b.body);
-    check_batch(batch, public_key);
+    check_batch(batch, public_key, b.body);
     write_file_durably(path, seal_batch_file(batch, box_key).dump() + "\n");
     // What is on the stick must be a file the server will take.
     const BatchHeader h = check_batch_file(parse_limited(read_file(path)));

@@ -271,6 +271,16 @@ PushResult push(const WriterExec& exec, Transport& transport, const Progress& pr
       }
     } join{sealer, mu, stop};
 
+    // A receipt is recorded while the next batch goes out (at most one
+    // behind, in order). A batch sent again before its receipt was recorded
+    // (the laptop stopped in between) gets the same receipt: the server
+    // applies a batch once.
+    std::future<void> recording;
+    std::string recording_id;
+    auto recorded = [&] {
+      if (recording.valid()) recording.get();
+      recording_id.clear();
+    };
     int sent = 0;
     for (;;) {
       bool finished = false;
@@ -279,8 +289,13 @@ PushResult push(const WriterExec& exec, Transport& transport, const Progress& pr
         finished = sealed_all;
       }
       std::vector<SavedBatch> next;
-      exec([&](Store& s) { next = undelivered_batches(s.db(), 1); });
+      exec([&](Store& s) { next = undelivered_batches(s.db(), 2); });
+      if (!next.empty() && next.front().batch_id == recording_id) next.erase(next.begin());
       if (next.empty()) {
+        if (recording.valid()) {
+          recorded();
+          continue;
+        }
         if (finished) break;
         std::unique_lock lock(mu);
         cv.wait_for(lock, std::chrono::milliseconds(20));
@@ -297,11 +312,15 @@ PushResult push(const WriterExec& exec, Transport& transport, const Progress& pr
       }
       if (receipt.value("batch_id", "") != b.batch_id)
         throw SyncError(SyncError::Kind::server, "the receipt is for another batch");
-      exec([&](Store& s) {
-        s.transact_synced([&](SQLite::Database& db) {
-          mark_delivered(db, b.batch_id, receipt, s.now_ms());
-          if (receipt.contains("received_ms") && receipt["received_ms"].is_number_integer())
-            s.set_setting(kServerTimeKey, std::to_string(receipt["received_ms"].get<int64_t>()));
+      recorded();
+      recording_id = b.batch_id;
+      recording = std::async(std::launch::async, [&exec, receipt, id = b.batch_id] {
+        exec([&](Store& s) {
+          s.transact_synced([&](SQLite::Database& db) {
+            mark_delivered(db, id, receipt, s.now_ms());
+            if (receipt.contains("received_ms") && receipt["received_ms"].is_number_integer())
+              s.set_setting(kServerTimeKey, std::to_string(receipt["received_ms"].get<int64_t>()));
+          });
         });
       });
       ++sent;
@@ -311,38 +330,95 @@ PushResult push(const WriterExec& exec, Transport& transport, const Progress& pr
       done += b.changes;
       if (progress) progress(done, std::max(total, done));
     }
+    recorded();
     if (seal_error) std::rethrow_exception(seal_error);
     if (sent == 0) break;
   }
   return out;
 }
 
+namespace {
+
+// A page of pulled changes taken in as far as it can be without the store:
+// parsed, its changes in apply order, each checked (check_change) with a
+// patient's search keys made. Done on the thread that fetched it, while the
+// page before is applied.
+struct PulledPage {
+  HttpResponse response;
+  std::unique_ptr<json> page;  // parsed when the answer is 200 (the changes below point into it)
+  // Parents before children within a page; across pages a child may come
+  // first, which the merge allows (references are not enforced).
+  std::vector<const json*> changes;
+  std::vector<std::optional<CheckedChange>> checked;  // per change: nullopt for a program or a refusal
+  std::vector<ApplyOutcome> outcomes;                 // check_change's, per change
+};
+
+PulledPage take_page(HttpResponse r, const std::string& today) {
+  PulledPage p;
+  p.response = std::move(r);
+  if (p.response.status != 200) return p;
+  p.page = std::make_unique<json>(parse_answer(p.response));
+  const json& page = *p.page;
+  if (!page.is_object() || !page.contains("changes") || !page["changes"].is_array()) return p;
+  // Each change's rank is found once, not at every comparison.
+  auto rank = [](const json& c) {
+    const auto e = c.is_object() ? c.find("entity") : c.end();
+    const std::string_view name =
+        e != c.end() && e->is_string() ? std::string_view(e->get_ref<const std::string&>()) : std::string_view();
+    int i = 0;
+    for (const auto* spec : entities()) {
+      if (spec->name == name) return i;
+      ++i;
+    }
+    return i;
+  };
+  std::vector<std::pair<int, const json*>> ranked;
+  for (const auto& c : page["changes"]) ranked.emplace_back(rank(c), &c);
+  std::stable_sort(ranked.begin(), ranked.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+  p.changes.reserve(ranked.size());
+  p.checked.resize(ranked.size());
+  p.outcomes.resize(ranked.size());
+  for (size_t i = 0; i < ranked.size(); ++i) {
+    const json& c = *ranked[i].second;
+    p.changes.push_back(&c);
+    if (c.is_object() && c.value("entity", "") == "program") continue;  // installed as a program
+    p.checked[i] = check_change(c, today, p.outcomes[i]);
+    if (p.checked[i]) with_index_keys(*p.checked[i]);
+    else p.outcomes[i].status = ApplyOutcome::Status::quarantined;
+  }
+  return p;
+}
+
+}  // namespace
+
 PullResult pull(const WriterExec& exec, Transport& transport, const Progress& progress) {
   ensure_device_keys(exec, transport);
   const Credentials cred = credentials(exec);
   PullResult out;
-  auto fetch = [&](const std::string& after) {
-    return call([&] { return transport.get("/v1/changes?after=" + after + "&limit=1000", cred.token); });
+  auto fetch = [&](const std::string& after, const std::string& today) {
+    return take_page(call([&] { return transport.get("/v1/changes?after=" + after + "&limit=1000", cred.token); }),
+                     today);
   };
-  // The next page is fetched while this one is applied.
-  std::future<HttpResponse> ahead;
+  // The next page is fetched and taken in (take_page) while this one is applied.
+  std::future<PulledPage> ahead;
   std::string ahead_cursor;
   for (;;) {
-    std::string cursor, server_id;
+    std::string cursor, server_id, today;
     exec([&](Store& s) {
       cursor = s.setting(kCursorKey).value_or("0");
       server_id = s.setting(kServerIdKey).value_or("");
+      today = s.today();
     });
-    HttpResponse r;
+    PulledPage taken;
     if (ahead.valid() && ahead_cursor == cursor) {
-      r = ahead.get();
+      taken = ahead.get();
     } else {
       if (ahead.valid()) ahead.wait();  // one request at a time on the transport
       ahead = {};
-      r = fetch(cursor);
+      taken = fetch(cursor, today);
     }
-    if (r.status != 200) fail(r);
-    const json page = parse_answer(r);
+    if (taken.response.status != 200) fail(taken.response);
+    const json& page = *taken.page;
     if (!page.is_object() || !page.contains("changes") || !page["changes"].is_array() ||
         !page.contains("cursor") || !page["cursor"].is_number_integer())
       throw SyncError(SyncError::Kind::server, "the server's answer has no changes or cursor");
@@ -359,32 +435,14 @@ PullResult pull(const WriterExec& exec, Transport& transport, const Progress& pr
     if (page.value("reset", false)) out.reset = true;
     if (page.value("more", false)) {
       ahead_cursor = std::to_string(page["cursor"].get<int64_t>());
-      ahead = std::async(std::launch::async, fetch, ahead_cursor);
+      ahead = std::async(std::launch::async, fetch, ahead_cursor, today);
     }
-    // Apply parents before children within a page; across pages a child may
-    // come first, which the merge allows (references are not enforced).
-    // Each change's rank is found once, not at every comparison.
-    auto rank = [](const json& c) {
-      const auto e = c.is_object() ? c.find("entity") : c.end();
-      const std::string_view name =
-          e != c.end() && e->is_string() ? std::string_view(e->get_ref<const std::string&>()) : std::string_view();
-      int i = 0;
-      for (const auto* spec : entities()) {
-        if (spec->name == name) return i;
-        ++i;
-      }
-      return i;
-    };
-    std::vector<std::pair<int, const json*>> ranked;
-    for (const auto& c : page["changes"]) ranked.emplace_back(rank(c), &c);
-    std::stable_sort(ranked.begin(), ranked.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
-    std::vector<const json*> changes;
-    changes.reserve(ranked.size());
-    for (const auto& [r, c] : ranked) changes.push_back(c);
+    const std::vector<const json*>& changes = taken.changes;
     exec([&](Store& s) {
       s.transact_synced([&](SQLite::Database& db) {
         ChangeApplier applier(db, s.today(), s.now_ms());
-        for (const json* c : changes) {
+        for (size_t i = 0; i < changes.size(); ++i) {
+          const json* c = changes[i];
           if (c->is_object() && c->value("entity", "") == "program") {
             // A screening program version the server published.
             try {
@@ -397,7 +455,8 @@ PullResult pull(const WriterExec& exec, Transport& transport, const Progress& pr
             ++out.programs;
             continue;
           }
-          ApplyOutcome o = applier.apply(*c);
+          ApplyOutcome o = taken.checked[i] ? applier.apply(*taken.checked[i], std::move(taken.outcomes[i]))
+                                            : std::move(taken.outcomes[i]);
           if (o.status == ApplyOutcome::Status::quarantined) {
             applier.release();
             record_quarantine(db, "pull:" + cursor, page_server, o.entity, o.id, errors_json(o.errors), *c, s.now_ms());

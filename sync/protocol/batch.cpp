@@ -3,6 +3,7 @@
 #include <cstdint>
 #include <set>
 #include <stdexcept>
+#include <string_view>
 
 #include "core/base/uuid.h"
 #include "sync/protocol/crypto.h"
@@ -76,23 +77,52 @@ json seal_batch(json changes, const BatchHeader& header, int64_t created_ms, con
   return batch;
 }
 
+namespace {
+
+// A sealed batch's text is its head's compact JSON with the changes' text
+// put in after the first member (dump() writes an object's members in key
+// order: "batch_id" first, "changes" second):
+//   {"batch_id":…,"changes":<changes>,"count":…}
+// The text before and after the changes, from the head (every member but
+// "changes"), or nullopt when the head does not start with a text batch_id.
+struct SealedParts {
+  std::string before, after;
+};
+std::optional<SealedParts> sealed_parts(const json& head) {
+  const auto id = head.find("batch_id");
+  if (id == head.end() || !id->is_string()) return std::nullopt;
+  std::string first = "{\"batch_id\":" + id->dump(-1, ' ', false, json::error_handler_t::replace);
+  std::string text = head.dump(-1, ' ', false, json::error_handler_t::replace);
+  if (text.compare(0, first.size(), first) != 0 || text.size() <= first.size() || text[first.size()] != ',')
+    return std::nullopt;
+  return SealedParts{first + ",\"changes\":", text.substr(first.size())};
+}
+
+// The bytes of the changes in `text`, a batch's text that parsed into
+// `batch`, when it is in the sealed layout; else nullopt.
+std::optional<std::string_view> sealed_changes_text(std::string_view text, const json& batch) {
+  json head = json::object();
+  for (const auto& [k, v] : batch.items())
+    if (k != "changes") head[k] = v;
+  const auto parts = sealed_parts(head);
+  if (!parts || text.size() < parts->before.size() + parts->after.size() || !text.starts_with(parts->before) ||
+      !text.ends_with(parts->after))
+    return std::nullopt;
+  return text.substr(parts->before.size(), text.size() - parts->before.size() - parts->after.size());
+}
+
+}  // namespace
+
 std::string seal_batch_text(const json& changes, const BatchHeader& header, int64_t created_ms,
                             const std::string& sign_secret) {
   const std::string text = changes.dump();
-  const json head = sealed_head(sha256_digest(text), changes.size(), header, created_ms, sign_secret);
-  // dump() writes an object's members in key order, compact: "batch_id"
-  // comes first and "changes" second, so the batch's text is the head's
-  // with the changes' text put in after its first member.
-  const std::string first = "{\"batch_id\":" + head["batch_id"].dump();
-  const std::string rest = head.dump();
-  if (rest.compare(0, first.size(), first) != 0 || rest.size() <= first.size() || rest[first.size()] != ',')
-    throw std::logic_error("seal_batch_text: unexpected head text");
+  const auto parts = sealed_parts(sealed_head(sha256_digest(text), changes.size(), header, created_ms, sign_secret));
+  if (!parts) throw std::logic_error("seal_batch_text: unexpected head text");
   std::string out;
-  out.reserve(rest.size() + text.size() + 16);
-  out += first;
-  out += ",\"changes\":";
+  out.reserve(parts->before.size() + text.size() + parts->after.size());
+  out += parts->before;
   out += text;
-  out.append(rest, first.size(), std::string::npos);  // ",\"count\":…}"
+  out += parts->after;
   return out;
 }
 
@@ -102,7 +132,7 @@ void resign_batch(json& batch, const std::string& sign_secret) {
   batch["sig"] = sign_message(sign_secret, signed_head(batch));
 }
 
-BatchHeader check_batch(const json& batch, const std::optional<std::string>& public_key) {
+BatchHeader check_batch(const json& batch, const std::optional<std::string>& public_key, std::string_view text) {
   if (!batch.is_object()) throw BatchError("bad_format", "a batch must be a JSON object");
   // Every member is checked for its type before its value is read: a wrong
   // type or an out-of-range number is bad_format, never an exception of the
@@ -137,7 +167,11 @@ BatchHeader check_batch(const json& batch, const std::optional<std::string>& pub
     throw BatchError("bad_format", "count does not match the number of changes");
   const auto sig = batch.find("sig");
   if (sig != batch.end() && !sig->is_string()) throw BatchError("bad_format", "sig must be a string");
-  if (changes_digest(*it) != h.digest) throw BatchError("bad_digest", "the changes do not match the digest");
+  // The changes' bytes as sent, when they are where sealing puts them
+  // (digesting them needs no second writing out); else their compact JSON.
+  const auto sent = text.empty() ? std::nullopt : sealed_changes_text(text, batch);
+  if ((!sent || sha256_digest(*sent) != h.digest) && changes_digest(*it) != h.digest)
+    throw BatchError("bad_digest", "the changes do not match the digest");
   if (public_key) check_batch_signature(batch, *public_key);
   return h;
 }

@@ -9,6 +9,7 @@
 #include <optional>
 #include <stdexcept>
 #include <string>
+#include <string_view>
 
 #include "sync/protocol/crypto.h"
 
@@ -65,8 +66,13 @@ void resign_batch(json& batch, const std::string& sign_secret);
 // device's Ed25519 public key, also its signature ("sig", over the compact
 // JSON of every member but "sig" and "changes", which the digest binds).
 // Returns the header. Throws BatchError ("update_required" for a version-1
-// batch).
-BatchHeader check_batch(const json& batch, const std::optional<std::string>& public_key = std::nullopt);
+// batch). `text`: the text `batch` was parsed from, when there is one: the
+// digest is then taken over the changes' bytes as sent when they are laid
+// out as seal_batch_text writes them (no second writing out of every
+// change); otherwise, or when those bytes do not match, over the changes'
+// compact JSON.
+BatchHeader check_batch(const json& batch, const std::optional<std::string>& public_key = std::nullopt,
+                        std::string_view text = {});
 // The signature part of check_batch alone, for a batch that check_batch(batch)
 // has passed (the digest is not computed again). Throws BatchError
 // ("bad_format" for a "sig" that is not text, "bad_signature").

@@ -93,6 +93,37 @@ std::optional<FieldError> rebase_stamps(json& change, const std::string& node, i
   return std::nullopt;
 }
 
+PreparedBatch prepare_batch(const json& batch, const DeviceInfo& device, int64_t received_ms) {
+  PreparedBatch out;
+  out.batch = &batch;
+  out.device = device;
+  out.received_ms = received_ms;
+  out.skew = batch_skew(batch, received_ms);
+  out.ceiling = received_ms + kClockAheadMs;
+  const std::string today = date_of_ms(received_ms);
+  const json& changes = batch["changes"];
+  out.changes.resize(changes.size());
+  size_t i = 0;
+  for (const auto& sent : changes) {
+    PreparedChange& p = out.changes[i++];
+    p.sent = &sent;
+    // Copied only when rebase_stamps may change it.
+    if (stamp_ahead(sent, out.ceiling)) {
+      p.rebased = sent;
+      p.refused = rebase_stamps(*p.rebased, device.device_id, out.skew, out.ceiling);
+      if (p.refused) continue;
+    }
+    p.checked = check_change(p.change(), today, p.outcome);
+    if (p.checked) with_index_keys(*p.checked);
+    else p.outcome.status = ApplyOutcome::Status::quarantined;
+  }
+  return out;
+}
+
+json CentralStore::apply_prepared(PreparedBatch& batch, const std::string& source) {
+  return apply_batch(*batch.batch, batch.device, source);
+}
+
 bool stamp_ahead(const json& change, int64_t ceiling) {
   // rebase_stamps' `fix` changes or refuses exactly the stamps seen here.
   auto ahead = [&](const json& v) {

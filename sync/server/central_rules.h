@@ -116,6 +116,44 @@ ApplyOutcome take_in_change(HeldRecords& held, const DeviceInfo& device, const s
   return merge(sent);
 }
 
+// A batch's changes taken in as far as they can be without the store (no
+// lock, no database): each one's stamps rebased, its fields checked
+// (check_change) and a patient's search keys made (with_index_keys). A store's apply_prepared finishes them under its writer
+// with take_in_prepared, so that the next batch is prepared while this one
+// is applied (central_store.h apply_prepared).
+struct PreparedChange {
+  const json* sent = nullptr;         // the change as received (in `PreparedBatch::batch`)
+  std::optional<json> rebased;        // the change as merged, when a stamp was ahead
+  std::optional<FieldError> refused;  // by rebase_stamps
+  // The change in stored forms; nullopt when refused by rebase_stamps or by
+  // check_change (then `outcome` is quarantined with its errors).
+  std::optional<CheckedChange> checked;
+  ApplyOutcome outcome;  // check_change's: entity, id and max_hlc as given
+  const json& change() const { return rebased ? *rebased : *sent; }
+};
+struct PreparedBatch {
+  const json* batch = nullptr;  // checked (batch.h check_batch); outlives this
+  DeviceInfo device;
+  int64_t received_ms = 0, skew = 0, ceiling = 0;  // batch_skew, received + kClockAheadMs
+  std::vector<PreparedChange> changes;             // in the batch's order
+};
+// `received_ms`: the server's clock when the batch arrived (the receipt's
+// received_ms; today's date for check_change).
+PreparedBatch prepare_batch(const json& batch, const DeviceInfo& device, int64_t received_ms);
+
+// take_in_change for a prepared change: authorised first (against the store
+// as it is now, with the change as sent), then its rebase or check refusal,
+// else `merge(CheckedChange&, ApplyOutcome)` with check_change's outcome.
+template <class Merge>
+ApplyOutcome take_in_prepared(HeldRecords& held, const DeviceInfo& device, const std::string& server_id,
+                              PreparedChange& p, Merge&& merge) {
+  if (std::optional<FieldError> refused = authorize_change(held, device, *p.sent, server_id))
+    return refused_outcome(*p.sent, std::move(*refused));
+  if (p.refused) return refused_outcome(p.change(), *p.refused);
+  if (!p.checked) return p.outcome;
+  return merge(*p.checked, std::move(p.outcome));
+}
+
 // An enrollment code as typed (any case, dashes, spaces) in its stored form.
 std::string normalized_enroll_code(const std::string& code);
 // A team name trimmed, or CentralError 400 bad_name.

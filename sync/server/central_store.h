@@ -29,6 +29,8 @@ class CoordinationSteps;  // coordination.h
 
 using json = nlohmann::json;
 
+struct PreparedBatch;  // central_rules.h
+
 struct DeviceInfo {
   std::string device_id, team_id, team_area, name;
   // Its Ed25519 public key (base64): batches are checked with it. Empty for
@@ -156,6 +158,12 @@ class CentralStore {
   // (batch.h sign_receipt). Throws CentralError (409 batch_conflict: same
   // id, other digest). `source`: "http" or "file".
   virtual json apply_batch(const json& batch, const DeviceInfo& device, const std::string& source) = 0;
+  // The same for a batch prepared before (central_rules.h prepare_batch: its
+  // changes checked without the store), so that a caller can prepare the
+  // next batch while this one is applied. The receipt is the one
+  // apply_batch(*batch.batch, batch.device, source) gives. A store that does
+  // not take prepared changes applies the batch as sent.
+  virtual json apply_prepared(PreparedBatch& batch, const std::string& source);
 
   // Up to `limit` changes after `cursor` in the device's team area (its
   // team's own records and staff, and published programs, too):

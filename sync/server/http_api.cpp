@@ -314,7 +314,7 @@ void install_routes(httplib::Server& server, CentralStore& store, const JsonLimi
                                      "the body is over the limit of " + std::to_string(limits.max_bytes) + " bytes");
                     }
                     const json batch = parse_limited(text, limits);
-                    check_batch(batch);  // an old client's batch: update_required
+                    check_batch(batch, std::nullopt, text);  // an old client's batch: update_required
                     if (refuse_keyless(*device, res)) return;
                     check_batch_signature(batch, device->public_key);  // the digest is checked just above
                     if (batch["device_id"] != device->device_id)

@@ -33,8 +33,9 @@ BatchImport import_batch_files(CentralStore& store, const std::string& dir, cons
       const json envelope =
           parse_limited(read_folder_file(f, max_file), JsonLimits{max_file, limits.max_depth, limits.max_records});
       const BatchHeader outside = check_batch_file(envelope);
-      const json batch = parse_limited(open_batch_file(envelope, store.server_keys().box), limits);
-      const BatchHeader inside = check_batch(batch);  // format and digest, before looking the device up
+      const std::string text = open_batch_file(envelope, store.server_keys().box);
+      const json batch = parse_limited(text, limits);
+      const BatchHeader inside = check_batch(batch, std::nullopt, text);  // format and digest, before the device
       if (inside.batch_id != outside.batch_id || inside.device_id != outside.device_id)
         throw BatchError("bad_format", "the sealed batch is not the one its envelope names");
       auto device = store.device_by_id(inside.device_id);
@@ -44,7 +45,7 @@ BatchImport import_batch_files(CentralStore& store, const std::string& dir, cons
         throw BatchError("update_required",
                          "the device has no signing key registered; it registers one when it next syncs over the "
                          "network (or enroll it again)");
-      check_batch(batch, device->public_key);
+      check_batch_signature(batch, device->public_key);  // the digest is checked just above
       const json receipt = store.apply_batch(batch, *device, "file");
       write_file_durably((fs::path(receipts_dir) / receipt_file_name(batch["batch_id"])).string(), receipt.dump(2));
       if (receipt.value("received_ms", int64_t{0}) < started) {

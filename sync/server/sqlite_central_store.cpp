@@ -382,11 +382,19 @@ class SqliteCentralStore : public CentralStore {
   }
 
   json apply_batch(const json& batch, const DeviceInfo& device, const std::string& source) override {
+    // Checked before the writer is taken: another batch is applied meanwhile.
+    PreparedBatch prepared = prepare_batch(batch, device, now_ms());
+    return apply_prepared(prepared, source);
+  }
+
+  json apply_prepared(PreparedBatch& prepared, const std::string& source) override {
+    const json& batch = *prepared.batch;
+    const DeviceInfo& device = prepared.device;
     const std::string batch_id = batch["batch_id"].get<std::string>();
     const std::string digest = batch["digest"].get<std::string>();
     std::lock_guard lock(mu_);
     json receipt;
-    const int64_t received = now_ms();
+    const int64_t received = prepared.received_ms;
     store_.transact_synced([&](SQLite::Database& db) {
       {
         SQLite::Statement q(db, "SELECT digest, receipt FROM srv_batch WHERE batch_id = ?");
@@ -399,32 +407,41 @@ class SqliteCentralStore : public CentralStore {
           return;
         }
       }
-      ChangeApplier applier(db, date_of_ms(received), received);
+      // Kept from batch to batch, with its statements prepared.
+      if (applier_) applier_->restart(date_of_ms(received), received);
+      else applier_ = std::make_unique<ChangeApplier>(db, date_of_ms(received), received);
+      ChangeApplier& applier = *applier_;
       int64_t applied = 0, unchanged = 0, conflicts = 0;
-      const bool open_quarantine = has_open_quarantine(db);
+      QuarantineResolver quarantine(db);
+      // follow_merges has nothing to follow while no patient is merged
+      // (a batch merges none): one look per batch, on a partial index.
+      const bool merged_patients =
+          db.execAndGet("SELECT EXISTS (SELECT 1 FROM patient WHERE merged_into IS NOT NULL)").getInt() != 0;
       json quarantined = json::array();
-      const int64_t ceiling = received + kClockAheadMs;
-      const int64_t skew = batch_skew(batch, received);
+      const int64_t ceiling = prepared.ceiling;
+      const int64_t skew = prepared.skew;
       auto set_aside = [&](const std::string& entity, const std::string& id, const std::vector<FieldError>& errors,
                            const json& change) {
         const json errs = errors_json(kept_errors(errors));
         record_quarantine(db, batch_id, device.device_id, entity, id, errs, kept_change(change), received);
+        quarantine.opened();  // a later change of the record in this batch resolves it
         quarantined.push_back({{"entity", entity}, {"id", id}, {"errors", errs}});
       };
       Held held(*this, db);
-      for (const auto& sent : batch["changes"]) {
+      for (PreparedChange& p : prepared.changes) {
+        const json& sent = *p.sent;
         held.take_in(string_member(sent, "entity"), string_member(sent, "id"));
-        // Not copied unless its stamps are rebased (central_rules.h); its
-        // fields are the ones merged either way.
-        ApplyOutcome o = take_in_change(held, device, server_id(), sent, skew, ceiling,
-                                        [&](const json& c) { return applier.apply(c); });
+        // Its fields are the sent ones (rebasing changes stamps only).
+        ApplyOutcome o = take_in_prepared(held, device, server_id(), p, [&](CheckedChange& c, ApplyOutcome checked) {
+          return applier.apply(c, std::move(checked));
+        });
         if (o.status == ApplyOutcome::Status::quarantined) {
           applier.release();
           set_aside(o.entity, o.id, o.errors, sent);
           continue;
         }
         conflicts += static_cast<int64_t>(o.conflicts.size());
-        if (open_quarantine) resolve_quarantine(db, o.entity, o.id, received);
+        quarantine.resolve(o.entity, o.id, received);
         if (auto h = Hlc::parse(o.max_hlc); h && h->wall_ms <= ceiling) store_.observe(*h);
         if (o.status == ApplyOutcome::Status::unchanged) {
           ++unchanged;
@@ -435,11 +452,13 @@ class SqliteCentralStore : public CentralStore {
         const bool inserted = o.status == ApplyOutcome::Status::inserted && fields != sent.end();
         feed(db, o.entity, o.id, device.team_id, o.same_as_change ? device.device_id : std::string(),
              inserted ? &*fields : nullptr, &held);
+        if (!merged_patients) continue;
         held.done();  // follow_merges may change other records
         Steps steps(*this, db);
         yz::sync::follow_merges(steps, o.entity, o.id);
       }
       applier.release();
+      quarantine.release();
       release();
       receipt = {{"format", kReceiptFormat},
                  {"version", kFormatVersion},
@@ -1037,6 +1056,7 @@ class SqliteCentralStore : public CentralStore {
   // On the writer, prepared once. Hashed: the keys are SQL texts that share
   // long prefixes, which an ordered map compares byte by byte per lookup.
   std::unordered_map<std::string, std::unique_ptr<SQLite::Statement>> stmts_;
+  std::unique_ptr<ChangeApplier> applier_;  // apply_prepared's, on the writer (released after each batch)
 
   SQLite::Statement& cached(SQLite::Database& db, const std::string& sql) {
     auto& st = stmts_[sql];
@@ -1349,36 +1369,40 @@ class SqliteCentralStore : public CentralStore {
     }
     std::string column(const std::string& entity, const std::string& column, const std::string& id) override {
       const bool keep = remembering && !(entity == self_entity && id == self_id);
-      if (keep)
-        for (const auto& r : remembered)
-          if (r.entity == entity && r.column == column && r.id == id) return r.value;
+      std::string record;
+      if (keep) {
+        record = entity + '\x1f' + id;
+        if (const auto it = remembered.find(record); it != remembered.end())
+          for (const auto& [c, v] : it->second)
+            if (c == column) return v;
+      }
       std::string v = text("SELECT " + column + " FROM " + entity + " WHERE id = ?", id);
-      if (keep) remembered.push_back({entity, column, id, v});
+      if (keep) remembered[record].emplace_back(column, v);
       return v;
     }
-    // While one change of a batch is taken in (apply_batch): the columns
-    // read of records other than the change's own are kept, so that the
-    // feed's area (record_area after the merge) does not read again what
-    // authorize_change read before it. Taking in a change writes only its
-    // own record (ChangeApplier: the record, its field clocks and search
-    // keys, conflicts), so what was read of other records stays true until
-    // the next change, when take_in(...) forgets it.
+    // While a batch is taken in (apply_batch): the columns read of records
+    // other than the change's own are kept, so that the feed's area
+    // (record_area after the merge) and the next changes' trust checks (a
+    // patient's village for each of its encounters, vitals, screenings…) do
+    // not read them again. Taking in a change writes only its own record
+    // (ChangeApplier: the record, its field clocks and search keys,
+    // conflicts), so what was read of a record stays true until a change of
+    // that record is taken in: take_in(...) forgets that record, done() all
+    // (before follow_merges, which moves other records).
     void take_in(const std::string& entity, const std::string& id) {
       remembering = true;
       self_entity = entity;
       self_id = id;
-      remembered.clear();
+      remembered.erase(entity + '\x1f' + id);
     }
     void done() {
       remembering = false;
       remembered.clear();
     }
-    struct Remembered {
-      std::string entity, column, id, value;
-    };
     bool remembering = false;
     std::string self_entity, self_id;
-    std::vector<Remembered> remembered;
+    // "entity\x1fid" -> the columns read of that record, with their values.
+    std::unordered_map<std::string, std::vector<std::pair<std::string, std::string>>> remembered;
     std::string feed_team(const std::string& entity, const std::string& id) override {
       auto& st = store.cached(db, "SELECT team_id FROM srv_feed WHERE entity = ? AND record_id = ?");
       st.bind(1, entity);

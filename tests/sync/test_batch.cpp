@@ -73,13 +73,34 @@ TEST_CASE("A sealed batch checks out, and any change to its bytes is caught") {
       continue;
     }
     try {
-      check_batch(j, key);
+      check_batch(j, key, t);  // the digest over the bytes as sent
       CHECK(j == batch);  // a flip inside insignificant whitespace only
     } catch (const BatchError&) {
       ++refused;
     }
   }
   CHECK(refused > 350);
+
+  // The same batch written out otherwise (indented; a character escaped)
+  // has other bytes: its digest is taken over the changes' compact JSON.
+  CHECK(check_batch(json::parse(batch.dump(2)), key, batch.dump(2)).seq == 7);
+  std::string escaped = text;
+  const size_t name = escaped.find("卓");
+  REQUIRE(name != std::string::npos);
+  escaped.replace(name, std::string("卓").size(), "\\u5353");
+  CHECK(check_batch(json::parse(escaped), key, escaped).seq == 7);
+  // A second "changes" member after the signed one: the parse keeps the
+  // last, which is not what the device signed.
+  json forged = sample_changes();
+  forged[0]["fields"]["name"] = "扎西";
+  std::string twice = text;
+  twice.insert(twice.find(",\"count\""), ",\"changes\":" + forged.dump());
+  try {
+    check_batch(json::parse(twice), key, twice);
+    FAIL("a second changes member checked out");
+  } catch (const BatchError& e) {
+    CHECK(e.code() == "bad_digest");
+  }
 }
 
 TEST_CASE("A receipt signed with the server's key checks out, and a forged one does not") {

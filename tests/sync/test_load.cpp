@@ -153,5 +153,7 @@ TEST_CASE("Load: 200 devices push and pull at once while 20 slow clients dribble
   if (kSanitized) return;
   CHECK(health_failed == 0);
   CHECK(p99 < 1000);
-  CHECK(mib < 512);
+  // 100–150 MiB measured (BENCHMARKS.md). Per-thread pinyin caches, one
+  // ICU transliterator pair in each of 128 workers, took it to 240–300.
+  CHECK(mib < 224);
 }

@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "core/domain/pinyin.h"
@@ -59,6 +60,23 @@ TEST_CASE("pinyin: syllables of names, with surname readings") {
   // Latin letters are kept, lower-cased, one per entry.
   CHECK(name_chars("Tom") == std::vector<std::string>{"t", "o", "m"});
   CHECK(name_syllables("").empty());
+}
+
+TEST_CASE("pinyin: threads reading names at once get the readings one thread gets") {
+  // One syllable cache serves every thread (the server's HTTP workers make
+  // search keys at once): each thread starts on characters no one has read.
+  const std::vector<std::string> names = {"曾国藩", "单田芳", "欧阳修", "尉迟恭", "万俟卨", "扎西顿珠", "买买提·艾力",
+                                          "热依汗古丽", "次仁央宗", "阿卜杜拉", "都达尔", "卜算子", "诸葛亮", "长孙无忌"};
+  std::vector<std::vector<std::vector<std::string>>> got(8);
+  std::vector<std::thread> threads;
+  for (size_t t = 0; t < got.size(); ++t)
+    threads.emplace_back([&, t] {
+      for (size_t i = 0; i < names.size(); ++i) got[t].push_back(name_syllables(names[(i + t * 3) % names.size()]));
+    });
+  for (auto& th : threads) th.join();
+  for (size_t t = 0; t < got.size(); ++t)
+    for (size_t i = 0; i < names.size(); ++i) CHECK(got[t][i] == name_syllables(names[(i + t * 3) % names.size()]));
+  CHECK(name_syllables("曾国藩").front() == "zeng");
 }
 
 TEST_CASE("search: keys of a patient") {
