@@ -306,6 +306,13 @@ class RecordBatch final : public HeldRecords {
       out.status = ApplyOutcome::Status::quarantined;
       return out;
     }
+    return apply(*in, std::move(out), at_ms);
+  }
+
+  // The same for a change check_change has passed, with the outcome it
+  // filled (central_rules.h take_in_prepared). `in` is left as it was.
+  ApplyOutcome apply(const CheckedChange& change, ApplyOutcome out, int64_t at_ms) {
+    const CheckedChange* in = &change;
     // PostgreSQL text cannot hold U+0000 (libpq would cut the value there):
     // such a value is refused with its field, never stored shortened. Lists
     // and objects are stored as JSON text, where it is escaped.
@@ -325,7 +332,8 @@ class RecordBatch final : public HeldRecords {
       r.rec.hlc = in->hlc;
       r.rec.deleted = in->deleted;
       r.rec.fields.clear();
-      for (const auto& f : spec.fields) r.rec.fields[std::string(f.name)] = as_stored(f, in->fields[std::string(f.name)]);
+      for (const auto& f : spec.fields) r.rec.fields[std::string(f.name)] = as_stored(f, field_of(*in, f.name));
+      r.keys = in->index_keys;
       for (const auto& [k, v] : in->stamps.items()) {
         FieldClock clock{v.get<std::string>(), in->bases.contains(k) ? in->bases[k].get<std::string>() : std::string()};
         r.rec.clock[k] = clock;
@@ -361,13 +369,15 @@ class RecordBatch final : public HeldRecords {
     if (d.changed) {
       // The search index follows a patient whose keys or liveness changed.
       static constexpr std::array<std::string_view, 5> kIndexed{"name", "name_native", "id_number", "phone", "merged_into"};
-      if (kind == "patient" && !r.inserted && (d.deleted != r.rec.deleted || std::any_of(d.columns.begin(), d.columns.end(), [](const std::string& col) {
+      if (kind == "patient" && (d.deleted != r.rec.deleted || std::any_of(d.columns.begin(), d.columns.end(), [](const std::string& col) {
                                   return std::find(kIndexed.begin(), kIndexed.end(), col) != kIndexed.end();
-                                })))
-        reindex_.push_back(in->id);
+                                }))) {
+        if (r.inserted) r.keys.reset();  // made again from the record as written
+        else reindex_.push_back(in->id);
+      }
       r.rec.hlc = d.hlc;
       r.rec.deleted = d.deleted;
-      for (const auto& col : d.columns) r.rec.fields[col] = as_stored(*spec.field(col), in->fields[col]);
+      for (const auto& col : d.columns) r.rec.fields[col] = as_stored(*spec.field(col), field_of(*in, col));
       if (!r.inserted && !r.updated) {
         r.updated = true;
         updated_[&spec].push_back(in->id);
@@ -521,7 +531,15 @@ class RecordBatch final : public HeldRecords {
     bool inserted = false;  // made by this batch, not yet written
     bool updated = false;   // changed by this batch, not yet written
     HeldRecord rec;
+    std::optional<std::vector<SearchKey>> keys;  // a new patient's, made ahead
   };
+
+  // A field of a checked change (every field of its kind is there).
+  static const json& field_of(const CheckedChange& in, std::string_view name) {
+    static const json kNull;
+    auto it = in.fields.find(name);
+    return it != in.fields.end() ? it->second : kNull;
+  }
 
   bool dirty() const {
     for (const auto& [spec, ids] : new_)
@@ -640,13 +658,14 @@ class RecordBatch final : public HeldRecords {
     auto& kind = rows_[find_entity("patient")];
     std::vector<pg::NewPatient> out;
     for (int i = 0; i < r.rows(); ++i) {
-      const HeldRecord& p = kind.at(r.text(i, 0)).rec;
+      const Row& row = kind.at(r.text(i, 0));
+      const HeldRecord& p = row.rec;
       auto text = [&](const char* k) {
         const json& v = p.fields.at(k);
         return v.is_string() ? v.get<std::string>() : std::string();
       };
       out.push_back({r.int64(i, 1), !p.deleted && text("merged_into").empty(), text("name"), text("name_native"),
-                     text("id_number"), text("phone")});
+                     text("id_number"), text("phone"), row.keys});
     }
     return out;
   }
@@ -946,9 +965,22 @@ class PgCentralStore : public CentralStore {
   // ---- push and pull --------------------------------------------------------
 
   json apply_batch(const json& batch, const DeviceInfo& device, const std::string& source) override {
+    // Checked before the writer is taken: another batch is applied meanwhile.
+    PreparedBatch prepared = prepare_batch(batch, device, now_ms());
+    return apply_prepared(prepared, source);
+  }
+
+  json apply_prepared(PreparedBatch& prepared, const std::string& source) override {
+    const json& batch = *prepared.batch;
+    const DeviceInfo& device = prepared.device;
     const std::string batch_id = batch["batch_id"].get<std::string>();
     const std::string digest = batch["digest"].get<std::string>();
     const int64_t seq = batch["seq"].get<int64_t>();
+    // check_change's outcomes, which take_in_prepared hands on (moves): a
+    // transaction run again starts from them again.
+    std::vector<ApplyOutcome> checked;
+    checked.reserve(prepared.changes.size());
+    for (const auto& p : prepared.changes) checked.push_back(p.outcome);
     json receipt;
     write([&](Connection& c) {
       // This device's batches one at a time, on every server of the database.
@@ -962,14 +994,13 @@ class PgCentralStore : public CentralStore {
           return;
         }
       }
-      const int64_t received = now_ms();
-      const int64_t ceiling = received + kClockAheadMs;
-      const int64_t skew = batch_skew(batch, received);
+      const int64_t received = prepared.received_ms;
+      const int64_t ceiling = prepared.ceiling;
+      const int64_t skew = prepared.skew;
       int64_t applied = 0, unchanged = 0, conflicts = 0;
       json quarantined = json::array();
       std::string latest;  // the latest stamp taken in: the server's clock follows it
       const json& changes = batch["changes"];
-      const std::string today = date_of_ms(received);
       RecordBatch records(c);
       records.prefetch(changes, 0, true);
       Steps steps(*this, c, &latest);
@@ -1002,10 +1033,13 @@ class PgCentralStore : public CentralStore {
                                     kept_change(change).dump(-1, ' ', false, json::error_handler_t::replace)});
         quarantined.push_back({{"entity", entity}, {"id", id}, {"errors", errs}});
       };
-      for (size_t k = 0; k < changes.size(); ++k) {
-        const json& sent = changes[k];
-        ApplyOutcome o = take_in_change(records, device, server_id_, sent, skew, ceiling,
-                                        [&](const json& ch) { return records.apply(ch, today, received); });
+      for (size_t k = 0; k < prepared.changes.size(); ++k) {
+        PreparedChange& p = prepared.changes[k];
+        p.outcome = checked[k];
+        const json& sent = *p.sent;
+        ApplyOutcome o = take_in_prepared(records, device, server_id_, p, [&](CheckedChange& in, ApplyOutcome out) {
+          return records.apply(in, std::move(out), received);
+        });
         if (o.status == ApplyOutcome::Status::quarantined) {
           set_aside(o.entity, o.id, o.errors, sent);
           continue;

@@ -136,13 +136,16 @@ const Migration kMigrations[] = {
     {5, v5},
 };
 
-// One patient's index rows (key, rid, kind), each once.
-void add_patient_keys(std::vector<std::vector<Param>>& rows, int64_t rid, const std::string& name,
-                      const std::string& name_native, const std::string& id_number, const std::string& phone) {
+// One patient's index rows (key, rid, kind) of its `keys`, each once.
+void add_keys(std::vector<std::vector<Param>>& rows, int64_t rid, const std::vector<SearchKey>& keys) {
   std::set<std::pair<std::string, int>> seen;
-  for (const auto& k : patient_index_keys(name, name_native, id_number, phone))
+  for (const auto& k : keys)
     if (seen.insert({k.key, static_cast<int>(k.kind)}).second)
       rows.push_back({k.key, std::to_string(rid), std::to_string(static_cast<int>(k.kind))});
+}
+void add_patient_keys(std::vector<std::vector<Param>>& rows, int64_t rid, const std::string& name,
+                      const std::string& name_native, const std::string& id_number, const std::string& phone) {
+  add_keys(rows, rid, patient_index_keys(name, name_native, id_number, phone));
 }
 
 // The patients indexed: live and not merged into another (as on SQLite,
@@ -245,7 +248,9 @@ void pg_index_patient(Connection& c, const std::string& id) { pg_index_patients(
 void pg_index_new_patients(Connection& c, const std::vector<NewPatient>& patients) {
   std::vector<std::vector<Param>> rows;
   for (const auto& p : patients)
-    if (p.indexed) add_patient_keys(rows, p.rid, p.name, p.name_native, p.id_number, p.phone);
+    if (!p.indexed) continue;
+    else if (p.keys) add_keys(rows, p.rid, *p.keys);
+    else add_patient_keys(rows, p.rid, p.name, p.name_native, p.id_number, p.phone);
   if (!rows.empty()) c.copy_in("patient_key (key, patient_rid, kind)", rows);
 }
 

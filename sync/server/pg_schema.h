@@ -12,9 +12,11 @@
 // core (record_rules.h), so these tables carry no CHECK of their own.
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
+#include "core/domain/search.h"
 #include "core/store/entities.h"
 #include "sync/server/pg_connection.h"
 
@@ -48,6 +50,8 @@ struct NewPatient {
   int64_t rid = 0;
   bool indexed = false;
   std::string name, name_native, id_number, phone;
+  // Its keys made ahead (changes.h with_index_keys), else made here.
+  std::optional<std::vector<SearchKey>> keys;
 };
 void pg_index_new_patients(Connection& c, const std::vector<NewPatient>& patients);
 // The whole index rebuilt from the patient table (migration v4, and `admin
