@@ -15,8 +15,10 @@
 // API with a PostgreSQL central store (database `enrolled`) and its outbox is
 // sealed into batch bodies; each run applies every body as POST /v1/batches
 // does once HTTP has read it (token lookup, limits and parse, digest and MAC
-// check, apply_batch, the receipt's JSON) to a fresh copy of `enrolled`
-// (CREATE DATABASE … TEMPLATE enrolled).
+// check, the changes prepared, apply_prepared, the receipt's JSON) to a fresh
+// copy of `enrolled` (CREATE DATABASE … TEMPLATE enrolled); bodies are read
+// and prepared one ahead on a second thread, as in server_ingest
+// (ingest_bodies.h).
 //
 // Reference, same cluster: every row of every table the ingest added rows
 // to and that was empty in `enrolled` (records, field clocks, search keys,
@@ -170,7 +172,7 @@ void ingest(benchmark::State& state) {
     const std::string db = copy_database("enrolled", "ingest");
     auto central = yz::sync::open_pg_central_store(g.cluster->conninfo(db), g.keys);
     const auto t0 = Clock::now();
-    const yzb::IngestCount n = yzb::ingest_bodies(*central, g.token, g.bodies, false);
+    const yzb::IngestCount n = yzb::ingest_bodies(*central, g.token, g.bodies, true);
     const double s = seconds_since(t0);
     central.reset();
     if (n.handled != g.records || n.quarantined != 0) {

@@ -10,6 +10,7 @@
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "core/base/errors.h"
@@ -43,6 +44,9 @@ inline constexpr const char* kTeamOnly = "-";
 // (""). `inserted`: the stored fields of a record inserted just now, which
 // saves reading it back.
 std::string record_area(HeldRecords& held, const std::string& entity, const std::string& id, const json* inserted);
+// The kinds whose records record_area reads for other records (a record's
+// patient, household or clinic day), so a store can read them ahead.
+inline constexpr std::string_view kAreaParents[] = {"patient", "household", "clinic_day"};
 
 // Why `device` may not push `change`, or nullopt (docs/sync-protocol.md,
 // "Trust"). Malformed changes pass here: the merge's check says what is

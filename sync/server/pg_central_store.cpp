@@ -5,9 +5,10 @@
 //
 // Concurrency (docs/sync-protocol.md §11, "Several servers on one database"):
 //  - every write runs in a READ COMMITTED transaction; a held record is read
-//    FOR UPDATE before it is merged, so two batches touching one record merge
-//    one after the other; a transaction that loses a deadlock or a race on a
-//    unique key runs again;
+//    FOR UPDATE before it is merged (a batch: all it names, at its start,
+//    RecordBatch), so two batches touching one record merge one after the
+//    other; a transaction that loses a deadlock or a race on a unique key (a
+//    record it found absent, made meanwhile by another server) runs again;
 //  - a device's batches apply one at a time (an advisory lock on the device
 //    for the transaction): the same batch sent to two servers at once
 //    applies once, and the second answer is the stored receipt;
@@ -26,6 +27,9 @@
 #include <charconv>
 #include <functional>
 #include <map>
+#include <set>
+#include <tuple>
+#include <unordered_map>
 #include <mutex>
 
 #include "core/base/clock.h"
@@ -94,26 +98,34 @@ json stored_value(const Result& r, int row, int col, FieldType t) {
   }
 }
 
-// The SQL of one record kind, built once from its descriptor.
+// The SQL of one record kind, built once from its descriptor. `copy`: the
+// target of a COPY of new records (id, hlc, deleted, then the fields:
+// RecordBatch::row_params); `update` takes one array parameter per column
+// (the same) and writes many records in one statement.
 struct KindSql {
-  std::string insert, select_for_update, select, select_any;
+  std::string select_for_update, select, select_any, copy, update;
 };
 
 const KindSql& kind_sql(const EntitySpec& spec) {
   static const std::map<const EntitySpec*, KindSql> all = [] {
     std::map<const EntitySpec*, KindSql> out;
     for (const EntitySpec* s : entities()) {
-      std::string cols = "id, hlc, deleted", marks = "$1, $2, $3";
+      const std::string table(s->name);
+      std::string cols = "id, hlc, deleted", arrays = "$1::text[], $2::text[], $3::bigint[]",
+                  set = "hlc = u.hlc, deleted = u.deleted";
       int n = 3;
       for (const auto& f : s->fields) {
-        cols += ", " + std::string(f.name);
-        marks += ", $" + std::to_string(++n);
+        const std::string name(f.name);
+        cols += ", " + name;
+        arrays += ", $" + std::to_string(++n) + "::" + pg::pg_column_type(f.type) + "[]";
+        set += ", " + name + " = u." + name;
       }
       KindSql k;
-      k.insert = "INSERT INTO " + std::string(s->name) + " (" + cols + ") VALUES (" + marks + ") ON CONFLICT (id) DO NOTHING RETURNING rid";
-      k.select = "SELECT " + cols + " FROM " + std::string(s->name) + " WHERE id = $1";
+      k.select = "SELECT " + cols + " FROM " + table + " WHERE id = $1";
       k.select_for_update = k.select + " FOR UPDATE";
-      k.select_any = "SELECT " + cols + " FROM " + std::string(s->name) + " WHERE id = ANY($1::text[])";
+      k.select_any = "SELECT " + cols + " FROM " + table + " WHERE id = ANY($1::text[])";
+      k.copy = table + " (" + cols + ")";
+      k.update = "UPDATE " + table + " AS t SET " + set + " FROM unnest(" + arrays + ") AS u(" + cols + ") WHERE t.id = u.id";
       out.emplace(s, std::move(k));
     }
     return out;
@@ -164,27 +176,12 @@ std::optional<json> read_change(Connection& c, const EntitySpec& spec, const std
   return change_of(spec, id, held_from(c, spec, id, r));
 }
 
-// A text[] literal of `values` (each quoted).
-std::string text_array(const std::vector<std::string>& values) {
-  std::string out = "{";
-  for (const auto& v : values) {
-    if (out.size() > 1) out += ',';
-    out += '"';
-    for (const char ch : v) {
-      if (ch == '"' || ch == '\\') out += '\\';
-      out += ch;
-    }
-    out += '"';
-  }
-  return out + "}";
-}
-
 // Records `ids` of one kind as changes, by id: two statements for all of
 // them (a pull page), not two per record.
 std::map<std::string, json> read_changes(Connection& c, const EntitySpec& spec, const std::vector<std::string>& ids) {
   std::map<std::string, json> out;
   if (ids.empty()) return out;
-  const std::string arr = text_array(ids);
+  const std::string arr = pg::array_literal(ids);
   Result r = c.exec(kind_sql(spec).select_any, arr);
   Result fc = c.exec(
       "SELECT record_id, field, hlc, coalesce(base, '') FROM field_clock WHERE entity = $1 AND record_id = ANY($2::text[])",
@@ -200,105 +197,498 @@ std::map<std::string, json> read_changes(Connection& c, const EntitySpec& spec, 
   return out;
 }
 
-// The merge on PostgreSQL: check_change and merge_change decide, this
-// reads the held record and writes the decision (changes.h ChangeApplier
-// does the same on SQLite).
-ApplyOutcome apply_change(Connection& c, const json& change, const std::string& today_floor, int64_t at_ms) {
-  ApplyOutcome out;
-  auto in = check_change(change, today_floor, out);
-  if (!in) {
-    out.status = ApplyOutcome::Status::quarantined;
-    return out;
+// The record tables as one write transaction sees them, read and written a
+// batch at a time (docs/sync-protocol.md §11): the records a batch names
+// are read in one statement per kind (prefetch), the trust rules' lookups
+// (central_rules.h HeldRecords) and the merge read them here, and what the
+// merge decides is kept here and written at flush() in one statement per
+// kind and table, so that change k sees exactly what applying the changes
+// one at a time would show it: the records as held, and what changes 1..k-1
+// of the batch did to them. A single change (a server change, a quarantined
+// change retried) is a batch of one.
+//
+// check_change and merge_change decide (core/replication/changes.h; the
+// SQLite store's ChangeApplier does the same there); this reads the held
+// record and writes the decision. Locks: a record about to be merged is read
+// FOR UPDATE (prefetch with `lock`), so two transactions touching one record
+// merge one after the other; a record found absent and then made by another
+// server before flush() makes the transaction run again (40001), where it is
+// held.
+class RecordBatch final : public HeldRecords {
+ public:
+  explicit RecordBatch(Connection& c) : c_(c) {}
+
+  // Reads the records `changes[from..]` name (of known kinds), with `lock`
+  // FOR UPDATE, their field stamps, the records they refer to (a patient, a
+  // household, a clinic day: their area), the feed's team of each, and
+  // which of them have open conflicts.
+  void prefetch(const json& changes, size_t from, bool lock) {
+    std::map<const EntitySpec*, std::vector<std::string>> ids;
+    for (size_t i = from; i < changes.size(); ++i) {
+      const json& ch = changes[i];
+      const EntitySpec* spec = find_entity(string_member(ch, "entity"));
+      const std::string id = string_member(ch, "id");
+      if (spec && !id.empty()) ids[spec].push_back(id);
+    }
+    load(ids, lock);
+    // What they refer to: as sent, and as held.
+    std::map<const EntitySpec*, std::vector<std::string>> refs;
+    for (size_t i = from; i < changes.size(); ++i) {
+      const json& ch = changes[i];
+      const EntitySpec* spec = find_entity(string_member(ch, "entity"));
+      auto f = ch.find("fields");
+      if (spec && f != ch.end() && f->is_object()) add_refs(*spec, *f, refs);
+    }
+    held_refs(ids, refs);
+    load(refs, false);
+    // The feed's team of a record and its open conflicts matter for held
+    // records only (a new one has neither).
+    std::map<const EntitySpec*, std::vector<std::string>> held_ids;
+    for (const auto& [spec, kind_ids] : ids)
+      for (const auto& id : kind_ids)
+        if (rows_[spec][id].exists) held_ids[spec].push_back(id);
+        else {
+          feed_teams_.emplace(std::pair(std::string(spec->name), id), std::string());
+          conflicts_known_.insert({std::string(spec->name), id});
+        }
+    if (!open_conflicts_) open_conflicts_.emplace();
+    if (held_ids.empty()) return;
+    const auto [entities, records] = pairs(held_ids);
+    Result ft = c_.exec("SELECT f.entity, f.record_id, coalesce(f.team_id, '') FROM srv_feed f JOIN unnest($1::text[], "
+                        "$2::text[]) AS u(e, r) ON f.entity = u.e AND f.record_id = u.r",
+                        entities, records);
+    for (const auto& [spec, kind_ids] : held_ids)
+      for (const auto& id : kind_ids) feed_teams_.emplace(std::pair(std::string(spec->name), id), std::string());
+    for (int i = 0; i < ft.rows(); ++i) feed_teams_[{ft.text(i, 0), ft.text(i, 1)}] = ft.text(i, 2);
+    // Open conflicts: only those an edit of this batch may close.
+    Result oc = c_.exec("SELECT DISTINCT c.entity, c.record_id FROM conflict c JOIN unnest($1::text[], $2::text[]) AS "
+                        "u(e, r) ON c.entity = u.e AND c.record_id = u.r WHERE c.resolved_ms IS NULL",
+                        entities, records);
+    for (const auto& [spec, kind_ids] : held_ids)
+      for (const auto& id : kind_ids) conflicts_known_.insert({std::string(spec->name), id});
+    for (int i = 0; i < oc.rows(); ++i) open_conflicts_->insert({oc.text(i, 0), oc.text(i, 1)});
   }
-  // PostgreSQL text cannot hold U+0000 (libpq would cut the value there):
-  // such a value is refused with its field, never stored shortened. Lists
-  // and objects are stored as JSON text, where it is escaped.
-  for (const auto& [name, v] : in->fields)
-    if (v.is_string() && v.get_ref<const std::string&>().find('\0') != std::string::npos)
-      out.errors.push_back({name, "control_char", {"U+0000"}});
-  if (!out.errors.empty()) {
-    out.status = ApplyOutcome::Status::quarantined;
-    return out;
-  }
-  const EntitySpec& spec = *in->spec;
-  const std::string kind(spec.name);
-  const KindSql& sql = kind_sql(spec);
-  {
-    std::vector<Param> p = {in->id, in->hlc, pg::param(in->deleted)};
-    for (const auto& f : spec.fields) p.push_back(stored_param(in->fields[std::string(f.name)]));
-    Result inserted = c.exec_params(sql.insert, p);
-    if (inserted.affected() == 1) {
-      for (const auto& [k, v] : in->stamps.items())
-        c.exec("INSERT INTO field_clock (entity, record_id, field, hlc, base) VALUES ($1, $2, $3, $4, $5)", kind, in->id,
-               k, v.get<std::string>(), in->bases.contains(k) ? Param(in->bases[k].get<std::string>()) : Param());
-      if (kind == "patient") {
-        auto text = [&](const char* k) {
-          auto it = in->fields.find(k);
-          return it != in->fields.end() && it->second.is_string() ? it->second.get<std::string>() : std::string();
-        };
-        pg::pg_index_new_patient(c, inserted.int64(0, 0), !in->deleted && text("merged_into").empty(), text("name"),
-                                 text("name_native"), text("id_number"), text("phone"));
+
+  // `ids` as two array parameters: entities, ids.
+  static std::pair<std::string, std::string> pairs(const std::map<const EntitySpec*, std::vector<std::string>>& ids) {
+    std::vector<std::string> entities, records;
+    for (const auto& [spec, kind_ids] : ids)
+      for (const auto& id : kind_ids) {
+        entities.emplace_back(spec->name);
+        records.push_back(id);
       }
+    return {pg::array_literal(entities), pg::array_literal(records)};
+  }
+
+  // Forgets what was read (after flush(): another writer of this
+  // transaction changed records behind this batch).
+  void forget() {
+    if (dirty()) throw std::logic_error("RecordBatch::forget before flush");
+    rows_.clear();
+    feed_teams_.clear();
+    open_conflicts_.reset();
+    conflicts_known_.clear();
+  }
+
+  // Forgets the records read without a lock (which other transactions may
+  // have changed since): read again when asked for.
+  void forget_unlocked() {
+    for (auto& [spec, kind] : rows_)
+      for (auto it = kind.begin(); it != kind.end();) it = it->second.locked ? std::next(it) : kind.erase(it);
+  }
+
+  // One change merged into what this batch holds (its writes wait for
+  // flush(), apart from the conflict log's).
+  ApplyOutcome apply(const json& change, const std::string& today_floor, int64_t at_ms) {
+    ApplyOutcome out;
+    auto in = check_change(change, today_floor, out);
+    if (!in) {
+      out.status = ApplyOutcome::Status::quarantined;
+      return out;
+    }
+    return apply(*in, std::move(out), at_ms);
+  }
+
+  // The same for a change check_change has passed, with the outcome it
+  // filled (central_rules.h take_in_prepared). `in` is left as it was.
+  ApplyOutcome apply(const CheckedChange& change, ApplyOutcome out, int64_t at_ms) {
+    const CheckedChange* in = &change;
+    // PostgreSQL text cannot hold U+0000 (libpq would cut the value there):
+    // such a value is refused with its field, never stored shortened. Lists
+    // and objects are stored as JSON text, where it is escaped.
+    for (const auto& [name, v] : in->fields)
+      if (v.is_string() && v.get_ref<const std::string&>().find('\0') != std::string::npos)
+        out.errors.push_back({name, "control_char", {"U+0000"}});
+    if (!out.errors.empty()) {
+      out.status = ApplyOutcome::Status::quarantined;
+      return out;
+    }
+    const EntitySpec& spec = *in->spec;
+    const std::string kind(spec.name);
+    Row& r = row(spec, in->id, true);
+    if (!r.exists) {
+      r.exists = true;
+      r.inserted = true;
+      r.rec.hlc = in->hlc;
+      r.rec.deleted = in->deleted;
+      r.rec.fields.clear();
+      for (const auto& f : spec.fields) r.rec.fields[std::string(f.name)] = as_stored(f, field_of(*in, f.name));
+      r.keys = in->index_keys;
+      for (const auto& [k, v] : in->stamps.items()) {
+        FieldClock clock{v.get<std::string>(), in->bases.contains(k) ? in->bases[k].get<std::string>() : std::string()};
+        r.rec.clock[k] = clock;
+        clocks_[{&spec, in->id, k}] = std::move(clock);
+      }
+      new_[&spec].push_back(in->id);
       out.status = ApplyOutcome::Status::inserted;
       out.same_as_change = true;
       return out;
     }
-  }
-  Result r = c.exec(sql.select_for_update, in->id);
-  if (r.rows() == 0) throw std::logic_error("record " + in->id + " neither new nor held");
-  const HeldRecord held = held_from(c, spec, in->id, r);
-  MergeDecision d = merge_change(*in, held);
-  for (auto& k : d.conflicts) {
-    c.exec("INSERT INTO conflict (entity, record_id, field, kept_value, kept_hlc, other_value, other_hlc, at_ms) "
-           "VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT DO NOTHING",
-           kind, in->id, k.field, k.kept_value.dump(), k.kept_hlc, k.other_value.dump(), k.other_hlc, at_ms);
-    out.conflicts.push_back(std::move(k));
-  }
-  for (const auto& s : d.superseded)
-    c.exec("UPDATE conflict SET resolved_ms = $1, resolution = $2 WHERE entity = $3 AND record_id = $4 AND field = $5 "
-           "AND resolved_ms IS NULL AND kept_hlc < $6 AND other_hlc < $6",
-           at_ms, json{{"by", "superseded"}, {"hlc", s.hlc}, {"value", s.value}}.dump(), kind, in->id, s.field, s.hlc);
-  for (const auto& [field, clock] : d.clocks)
-    c.exec("INSERT INTO field_clock (entity, record_id, field, hlc, base) VALUES ($1, $2, $3, $4, $5) "
-           "ON CONFLICT (entity, record_id, field) DO UPDATE SET hlc = excluded.hlc, base = excluded.base",
-           kind, in->id, field, clock.hlc, clock.base.empty() ? Param() : Param(clock.base));
-  if (d.changed) {
-    std::string update = "UPDATE " + kind + " SET hlc = $1, deleted = $2";
-    std::vector<Param> p = {d.hlc, pg::param(d.deleted)};
-    for (const auto& col : d.columns) {
-      p.push_back(stored_param(in->fields[col]));
-      update += ", " + col + " = $" + std::to_string(p.size());
+    MergeDecision d = merge_change(*in, r.rec);
+    const std::pair<std::string, std::string> key{kind, in->id};
+    for (auto& k : d.conflicts) {
+      c_.exec("INSERT INTO conflict (entity, record_id, field, kept_value, kept_hlc, other_value, other_hlc, at_ms) "
+              "VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT DO NOTHING",
+              kind, in->id, k.field, k.kept_value.dump(), k.kept_hlc, k.other_value.dump(), k.other_hlc, at_ms);
+      if (open_conflicts_) open_conflicts_->insert(key);
+      out.conflicts.push_back(std::move(k));
     }
-    p.push_back(in->id);
-    c.exec_params(update + " WHERE id = $" + std::to_string(p.size()), p);
-    // The search index follows a patient whose keys or liveness changed.
-    static constexpr std::array<std::string_view, 5> kIndexed{"name", "name_native", "id_number", "phone", "merged_into"};
-    if (kind == "patient" && (d.deleted != held.deleted || std::any_of(d.columns.begin(), d.columns.end(), [](const std::string& col) {
-                                return std::find(kIndexed.begin(), kIndexed.end(), col) != kIndexed.end();
-                              })))
-      pg::pg_index_patient(c, in->id);
-    out.status = ApplyOutcome::Status::updated;
+    // An open conflict closes when a later edit supersedes it: none to close
+    // on a record known to have none.
+    const bool may_close = !open_conflicts_ || !conflicts_known_.count(key) || open_conflicts_->count(key);
+    if (may_close)
+      for (const auto& s : d.superseded)
+        c_.exec("UPDATE conflict SET resolved_ms = $1, resolution = $2 WHERE entity = $3 AND record_id = $4 AND "
+                "field = $5 AND resolved_ms IS NULL AND kept_hlc < $6 AND other_hlc < $6",
+                at_ms, json{{"by", "superseded"}, {"hlc", s.hlc}, {"value", s.value}}.dump(), kind, in->id, s.field,
+                s.hlc);
+    for (auto& [field, clock] : d.clocks) {
+      r.rec.clock[field] = clock;
+      clocks_[{&spec, in->id, field}] = std::move(clock);
+    }
+    if (d.changed) {
+      // The search index follows a patient whose keys or liveness changed.
+      static constexpr std::array<std::string_view, 5> kIndexed{"name", "name_native", "id_number", "phone", "merged_into"};
+      if (kind == "patient" && (d.deleted != r.rec.deleted || std::any_of(d.columns.begin(), d.columns.end(), [](const std::string& col) {
+                                  return std::find(kIndexed.begin(), kIndexed.end(), col) != kIndexed.end();
+                                }))) {
+        if (r.inserted) r.keys.reset();  // made again from the record as written
+        else reindex_.push_back(in->id);
+      }
+      r.rec.hlc = d.hlc;
+      r.rec.deleted = d.deleted;
+      for (const auto& col : d.columns) r.rec.fields[col] = as_stored(*spec.field(col), field_of(*in, col));
+      if (!r.inserted && !r.updated) {
+        r.updated = true;
+        updated_[&spec].push_back(in->id);
+      }
+      out.status = ApplyOutcome::Status::updated;
+    }
+    out.same_as_change = d.same_as_change;
+    return out;
   }
-  out.same_as_change = d.same_as_change;
-  return out;
-}
 
-// The trust rules' lookups (central_rules.h) in the caller's transaction.
-struct Held : HeldRecords {
-  Connection& c;
-  explicit Held(Connection& conn) : c(conn) {}
+  // Writes what apply() kept: per kind the new records (in the order they
+  // came: their rids, oldest first, as one at a time) and the changed ones,
+  // then the field stamps and the patients' search keys; a few statements
+  // for the whole batch. A record found absent (FOR UPDATE found none) that
+  // another transaction made since is a unique violation here: the
+  // transaction runs again (PgCentralStore::write), where it is held.
+  void flush() {
+    // Field stamps of new records are new rows too.
+    std::vector<std::vector<Param>> new_clocks;
+    std::vector<Param> entity, record, field, hlc, base;
+    for (const auto& [k, clock] : clocks_) {
+      const auto& [spec, id, name] = k;
+      const Param b = clock.base.empty() ? Param() : Param(clock.base);
+      if (rows_[spec].at(id).inserted) {
+        new_clocks.push_back({std::string(spec->name), id, name, clock.hlc, b});
+        continue;
+      }
+      entity.emplace_back(std::string(spec->name));
+      record.emplace_back(id);
+      field.emplace_back(name);
+      hlc.emplace_back(clock.hlc);
+      base.push_back(b);
+    }
+    clocks_.clear();
+    std::vector<pg::NewPatient> new_patients;
+    for (const EntitySpec* spec : entities()) {
+      auto& kind = rows_[spec];
+      if (auto& ids = new_[spec]; !ids.empty()) {
+        std::vector<std::vector<Param>> rows;
+        for (const auto& id : ids) rows.push_back(row_params(*spec, id, kind.at(id)));
+        c_.copy_in(kind_sql(*spec).copy, rows);
+        if (spec->name == "patient") new_patients = made_patients(ids);
+        for (const auto& id : ids) kind.at(id).inserted = false;
+        ids.clear();
+      }
+      if (auto& ids = updated_[spec]; !ids.empty()) {
+        std::vector<std::vector<Param>> cols(3 + spec->fields.size());
+        for (const auto& id : ids) {
+          Row& r = kind.at(id);
+          r.updated = false;
+          auto row = row_params(*spec, id, r);
+          for (size_t i = 0; i < row.size(); ++i) cols[i].push_back(std::move(row[i]));
+        }
+        std::vector<Param> arrays;
+        for (const auto& col : cols) arrays.push_back(pg::array_literal(col));
+        c_.exec_params(kind_sql(*spec).update, arrays);
+        ids.clear();
+      }
+    }
+    if (!new_clocks.empty()) c_.copy_in("field_clock (entity, record_id, field, hlc, base)", new_clocks);
+    if (!entity.empty())
+      c_.exec("INSERT INTO field_clock (entity, record_id, field, hlc, base) SELECT * FROM unnest($1::text[], "
+              "$2::text[], $3::text[], $4::text[], $5::text[]) ON CONFLICT (entity, record_id, field) DO UPDATE SET "
+              "hlc = excluded.hlc, base = excluded.base",
+              pg::array_literal(entity), pg::array_literal(record), pg::array_literal(field), pg::array_literal(hlc),
+              pg::array_literal(base));
+    pg::pg_index_new_patients(c_, new_patients);
+    if (!reindex_.empty()) {
+      std::sort(reindex_.begin(), reindex_.end());
+      reindex_.erase(std::unique(reindex_.begin(), reindex_.end()), reindex_.end());
+      pg::pg_index_patients(c_, reindex_);
+      reindex_.clear();
+    }
+  }
+
+  // Whether a link of the record (as held now) names a merged patient:
+  // patient_merges.cpp follow_merges has something to move.
+  bool names_merged_patient(const std::string& entity, const std::string& id) {
+    const EntitySpec* spec = find_entity(entity);
+    if (!spec || entity == "patient") return false;
+    const EntitySpec* patient = find_entity("patient");
+    const Row& r = row(*spec, id, false);
+    if (!r.exists) return false;
+    for (const auto& f : spec->fields) {
+      if (!f.by_server || f.extra != "patient") continue;
+      auto v = r.rec.fields.find(std::string(f.name));
+      if (v == r.rec.fields.end() || v->second.is_null()) continue;
+      std::map<const EntitySpec*, std::vector<std::string>> named;
+      add_ref(f, v->second, named);
+      for (const auto& pid : named[patient]) {
+        const Row& p = row(*patient, pid, false);
+        if (p.exists && !p.rec.fields.at("merged_into").is_null()) return true;
+      }
+    }
+    return false;
+  }
+
+  // ---- HeldRecords: the trust rules' lookups ----
   bool held(const std::string& entity, const std::string& id) override {
-    return c.exec("SELECT 1 FROM " + entity + " WHERE id = $1", id).rows() > 0;
+    const EntitySpec* spec = find_entity(entity);
+    if (!spec) return c_.exec("SELECT 1 FROM " + entity + " WHERE id = $1", id).rows() > 0;
+    return row(*spec, id, false).exists;
   }
   std::string column(const std::string& entity, const std::string& column, const std::string& id) override {
-    Result r = c.exec("SELECT " + column + "::text FROM " + entity + " WHERE id = $1", id);
-    return r.rows() && !r.null(0, 0) ? r.text(0, 0) : std::string();
+    const EntitySpec* spec = find_entity(entity);
+    if (!spec || !spec->field(column)) {
+      Result r = c_.exec("SELECT " + column + "::text FROM " + entity + " WHERE id = $1", id);
+      return r.rows() && !r.null(0, 0) ? r.text(0, 0) : std::string();
+    }
+    const Row& r = row(*spec, id, false);
+    if (!r.exists) return "";
+    return stored_param(r.rec.fields.at(column)).value_or("");
   }
   std::string feed_team(const std::string& entity, const std::string& id) override {
-    Result r = c.exec("SELECT team_id FROM srv_feed WHERE entity = $1 AND record_id = $2", entity, id);
-    return r.rows() && !r.null(0, 0) ? r.text(0, 0) : std::string();
+    auto it = feed_teams_.find({entity, id});
+    if (it != feed_teams_.end()) return it->second;
+    Result r = c_.exec("SELECT team_id FROM srv_feed WHERE entity = $1 AND record_id = $2", entity, id);
+    std::string team = r.rows() && !r.null(0, 0) ? r.text(0, 0) : std::string();
+    feed_teams_.emplace(std::pair(entity, id), team);
+    return team;
   }
+
+  // Reads the records `ids` (per kind) and those they refer to (their area:
+  // central_rules.h record_area), without locks.
+  void load_areas(const std::map<const EntitySpec*, std::vector<std::string>>& ids) {
+    load(ids, false);
+    std::map<const EntitySpec*, std::vector<std::string>> refs;
+    held_refs(ids, refs);
+    load(refs, false);
+  }
+
+  // Reads the records `ids` (per kind) it does not hold yet; `lock`: FOR
+  // UPDATE, with their field stamps (a merge's).
+  void load(const std::map<const EntitySpec*, std::vector<std::string>>& ids, bool lock) {
+    for (const auto& [spec, kind_ids] : ids) {
+      auto& kind = rows_[spec];
+      std::vector<std::string> wanted;
+      for (const auto& id : kind_ids)
+        if (auto it = kind.find(id); it == kind.end() || (lock && !it->second.locked)) wanted.push_back(id);
+      if (wanted.empty()) continue;
+      std::sort(wanted.begin(), wanted.end());
+      wanted.erase(std::unique(wanted.begin(), wanted.end()), wanted.end());
+      read(*spec, wanted, lock);
+    }
+  }
+
+ private:
+  struct Row {
+    bool exists = false;    // held, or made by this batch
+    bool locked = false;    // read FOR UPDATE (or made here): may be merged
+    bool inserted = false;  // made by this batch, not yet written
+    bool updated = false;   // changed by this batch, not yet written
+    HeldRecord rec;
+    std::optional<std::vector<SearchKey>> keys;  // a new patient's, made ahead
+  };
+
+  // A field of a checked change (every field of its kind is there).
+  static const json& field_of(const CheckedChange& in, std::string_view name) {
+    static const json kNull;
+    auto it = in.fields.find(name);
+    return it != in.fields.end() ? it->second : kNull;
+  }
+
+  bool dirty() const {
+    for (const auto& [spec, ids] : new_)
+      if (!ids.empty()) return true;
+    for (const auto& [spec, ids] : updated_)
+      if (!ids.empty()) return true;
+    return !clocks_.empty() || !reindex_.empty();
+  }
+
+  // A value as the column gives it back (stored_value of stored_param):
+  // what a later change of the batch must see.
+  static json as_stored(const FieldSpec& f, const json& v) {
+    if (v.is_null()) return v;
+    switch (f.type) {
+      case FieldType::integer:
+      case FieldType::boolean:
+        if (v.is_number_integer()) return v;
+        break;
+      case FieldType::real:
+        if (v.is_number_float()) return v;
+        break;
+      default:
+        if (v.is_string()) return v;
+    }
+    const Param p = stored_param(v);
+    switch (f.type) {
+      case FieldType::integer:
+      case FieldType::boolean: return std::stoll(*p);
+      case FieldType::real: return std::strtod(p->c_str(), nullptr);
+      default: return *p;
+    }
+  }
+
+  // The records a field value `v` of field `f` refers to whose areas
+  // others take (kAreaParents).
+  static void add_ref(const FieldSpec& f, const json& v, std::map<const EntitySpec*, std::vector<std::string>>& refs) {
+    if (f.type != FieldType::ref && f.type != FieldType::id_list) return;
+    if (std::find(std::begin(kAreaParents), std::end(kAreaParents), f.extra) == std::end(kAreaParents)) return;
+    const EntitySpec* target = find_entity(f.extra);
+    if (!target) return;
+    if (v.is_string() && f.type == FieldType::ref) {
+      refs[target].push_back(v.get<std::string>());
+      return;
+    }
+    const json list = v.is_string() ? json::parse(v.get_ref<const std::string&>(), nullptr, false) : v;
+    if (!list.is_array()) return;
+    for (const auto& e : list)
+      if (e.is_string()) refs[target].push_back(e.get<std::string>());
+  }
+  static void add_refs(const EntitySpec& spec, const json& fields, std::map<const EntitySpec*, std::vector<std::string>>& refs) {
+    for (const auto& [name, v] : fields.items())
+      if (const FieldSpec* f = spec.field(name); f && !v.is_null()) add_ref(*f, v, refs);
+  }
+
+  // What the held records `ids` refer to.
+  void held_refs(const std::map<const EntitySpec*, std::vector<std::string>>& ids,
+                 std::map<const EntitySpec*, std::vector<std::string>>& refs) {
+    for (const auto& [spec, kind_ids] : ids)
+      for (const auto& id : kind_ids)
+        if (const Row& r = rows_[spec][id]; r.exists)
+          for (const auto& [name, v] : r.rec.fields)
+            if (const FieldSpec* f = spec->field(name); f && !v.is_null()) add_ref(*f, v, refs);
+  }
+
+  // The record, read when not read yet (or read without the lock a merge needs).
+  Row& row(const EntitySpec& spec, const std::string& id, bool lock) {
+    auto& kind = rows_[&spec];
+    auto it = kind.find(id);
+    if (it == kind.end() || (lock && !it->second.locked)) {
+      read(spec, {id}, lock);
+      it = kind.find(id);
+    }
+    return it->second;
+  }
+
+  // Reads records `ids` of `spec` (sorted, distinct); with `lock` FOR
+  // UPDATE and with their field stamps.
+  void read(const EntitySpec& spec, const std::vector<std::string>& ids, bool lock) {
+    auto& kind = rows_[&spec];
+    const std::string arr = pg::array_literal(ids);
+    Result r = c_.exec(kind_sql(spec).select_any + (lock ? " ORDER BY id FOR UPDATE" : ""), arr);
+    for (const auto& id : ids) {
+      Row& row = kind[id];
+      row = Row{};
+      row.locked = lock;
+    }
+    std::vector<std::string> found;
+    for (int i = 0; i < r.rows(); ++i) {
+      Row& row = kind[r.text(i, 0)];
+      row.exists = true;
+      row.rec = held_row(spec, r, i);
+      found.push_back(r.text(i, 0));
+    }
+    if (found.empty() || !lock) return;
+    Result fc = c_.exec(
+        "SELECT record_id, field, hlc, coalesce(base, '') FROM field_clock WHERE entity = $1 AND record_id = ANY($2::text[])",
+        std::string(spec.name), pg::array_literal(found));
+    for (int i = 0; i < fc.rows(); ++i) kind[fc.text(i, 0)].rec.clock[fc.text(i, 1)] = {fc.text(i, 2), fc.text(i, 3)};
+  }
+
+  // A record's columns: id, hlc, deleted, then the fields.
+  static std::vector<Param> row_params(const EntitySpec& spec, const std::string& id, const Row& r) {
+    std::vector<Param> out;
+    out.reserve(3 + spec.fields.size());
+    out.emplace_back(id);
+    out.push_back(r.rec.hlc);
+    out.push_back(pg::param(r.rec.deleted));
+    for (const auto& f : spec.fields) out.push_back(stored_param(r.rec.fields.at(std::string(f.name))));
+    return out;
+  }
+
+  // The search index's view of patients `ids` just written: their rows, and
+  // whether they are indexed (live, not merged into another).
+  std::vector<pg::NewPatient> made_patients(const std::vector<std::string>& ids) {
+    Result r = c_.exec("SELECT id, rid FROM patient WHERE id = ANY($1::text[])", pg::array_literal(ids));
+    auto& kind = rows_[find_entity("patient")];
+    std::vector<pg::NewPatient> out;
+    for (int i = 0; i < r.rows(); ++i) {
+      const Row& row = kind.at(r.text(i, 0));
+      const HeldRecord& p = row.rec;
+      auto text = [&](const char* k) {
+        const json& v = p.fields.at(k);
+        return v.is_string() ? v.get<std::string>() : std::string();
+      };
+      out.push_back({r.int64(i, 1), !p.deleted && text("merged_into").empty(), text("name"), text("name_native"),
+                     text("id_number"), text("phone"), row.keys});
+    }
+    return out;
+  }
+
+  Connection& c_;
+  std::map<const EntitySpec*, std::unordered_map<std::string, Row>> rows_;
+  std::map<const EntitySpec*, std::vector<std::string>> new_, updated_;  // not yet written
+  std::map<std::tuple<const EntitySpec*, std::string, std::string>, FieldClock> clocks_;  // not yet written
+  std::vector<std::string> reindex_;                                                   // patients
+  std::map<std::pair<std::string, std::string>, std::string> feed_teams_;
+  // Records (entity, id) whose open conflicts are known (prefetch), and
+  // those of them that have some (or may have: one logged since).
+  std::set<std::pair<std::string, std::string>> conflicts_known_;
+  std::optional<std::set<std::pair<std::string, std::string>>> open_conflicts_;
 };
+
+// One change merged and written (a batch of one).
+ApplyOutcome apply_change(Connection& c, const json& change, const std::string& today_floor, int64_t at_ms) {
+  RecordBatch b(c);
+  ApplyOutcome o = b.apply(change, today_floor, at_ms);
+  b.flush();
+  return o;
+}
 
 // The conflict and quarantine rows' columns (append the WHERE), and a row of
 // theirs read back.
@@ -575,9 +965,22 @@ class PgCentralStore : public CentralStore {
   // ---- push and pull --------------------------------------------------------
 
   json apply_batch(const json& batch, const DeviceInfo& device, const std::string& source) override {
+    // Checked before the writer is taken: another batch is applied meanwhile.
+    PreparedBatch prepared = prepare_batch(batch, device, now_ms());
+    return apply_prepared(prepared, source);
+  }
+
+  json apply_prepared(PreparedBatch& prepared, const std::string& source) override {
+    const json& batch = *prepared.batch;
+    const DeviceInfo& device = prepared.device;
     const std::string batch_id = batch["batch_id"].get<std::string>();
     const std::string digest = batch["digest"].get<std::string>();
     const int64_t seq = batch["seq"].get<int64_t>();
+    // check_change's outcomes, which take_in_prepared hands on (moves): a
+    // transaction run again starts from them again.
+    std::vector<ApplyOutcome> checked;
+    checked.reserve(prepared.changes.size());
+    for (const auto& p : prepared.changes) checked.push_back(p.outcome);
     json receipt;
     write([&](Connection& c) {
       // This device's batches one at a time, on every server of the database.
@@ -591,37 +994,63 @@ class PgCentralStore : public CentralStore {
           return;
         }
       }
-      const int64_t received = now_ms();
-      const int64_t ceiling = received + kClockAheadMs;
-      const int64_t skew = batch_skew(batch, received);
+      const int64_t received = prepared.received_ms;
+      const int64_t ceiling = prepared.ceiling;
+      const int64_t skew = prepared.skew;
       int64_t applied = 0, unchanged = 0, conflicts = 0;
       json quarantined = json::array();
       std::string latest;  // the latest stamp taken in: the server's clock follows it
-      Held held(c);
+      const json& changes = batch["changes"];
+      RecordBatch records(c);
+      records.prefetch(changes, 0, true);
       Steps steps(*this, c, &latest);
+      // Quarantine rows: the records of this batch with open ones (closed
+      // "accepted" when a later change of the record is taken in), and the
+      // rows this batch sets aside, written at its end.
+      std::set<std::pair<std::string, std::string>> open_before;
+      {
+        std::vector<std::string> entities, ids;
+        for (const auto& ch : changes) {
+          entities.push_back(string_member(ch, "entity"));
+          ids.push_back(string_member(ch, "id"));
+        }
+        Result q = c.exec("SELECT DISTINCT q.entity, q.record_id FROM quarantine q JOIN unnest($1::text[], $2::text[]) "
+                          "AS u(e, r) ON q.entity = u.e AND q.record_id = u.r WHERE q.resolved_ms IS NULL",
+                          pg::array_literal(entities), pg::array_literal(ids));
+        for (int i = 0; i < q.rows(); ++i) open_before.insert({q.text(i, 0), q.text(i, 1)});
+      }
+      struct SetAside {
+        std::string entity, id, errors, change;
+        bool accepted = false;  // a later change of the record was taken in
+      };
+      std::vector<SetAside> set_aside_rows;
+      std::map<std::pair<std::string, std::string>, size_t> set_aside_at;  // one row per record and batch
       auto set_aside = [&](const std::string& entity, const std::string& id, const std::vector<FieldError>& errors,
                            const json& change) {
         const json errs = errors_json(kept_errors(errors));
-        const json kept = kept_change(change);
-        c.exec("INSERT INTO quarantine (entity, record_id, batch_id, device_id, errors, change, at_ms) "
-               "VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT DO NOTHING",
-               entity, id, batch_id, device.device_id, errs.dump(), kept.dump(-1, ' ', false, json::error_handler_t::replace),
-               received);
+        if (set_aside_at.emplace(std::pair(entity, id), set_aside_rows.size()).second)
+          set_aside_rows.push_back({entity, id, errs.dump(),
+                                    kept_change(change).dump(-1, ' ', false, json::error_handler_t::replace)});
         quarantined.push_back({{"entity", entity}, {"id", id}, {"errors", errs}});
       };
-      for (const auto& sent : batch["changes"]) {
-        json change = sent;
-        ApplyOutcome o = take_in_change(held, device, server_id_, change, skew, ceiling, [&](const json& ch) {
-          return apply_change(c, ch, date_of_ms(received), received);
+      for (size_t k = 0; k < prepared.changes.size(); ++k) {
+        PreparedChange& p = prepared.changes[k];
+        p.outcome = checked[k];
+        const json& sent = *p.sent;
+        ApplyOutcome o = take_in_prepared(records, device, server_id_, p, [&](CheckedChange& in, ApplyOutcome out) {
+          return records.apply(in, std::move(out), received);
         });
         if (o.status == ApplyOutcome::Status::quarantined) {
           set_aside(o.entity, o.id, o.errors, sent);
           continue;
         }
         conflicts += static_cast<int64_t>(o.conflicts.size());
-        c.exec("UPDATE quarantine SET resolved_ms = $1, outcome = 'accepted' WHERE entity = $2 AND record_id = $3 "
-               "AND resolved_ms IS NULL",
-               received, o.entity, o.id);
+        const std::pair<std::string, std::string> key{o.entity, o.id};
+        if (auto it = set_aside_at.find(key); it != set_aside_at.end()) set_aside_rows[it->second].accepted = true;
+        if (open_before.erase(key))
+          c.exec("UPDATE quarantine SET resolved_ms = $1, outcome = 'accepted' WHERE entity = $2 AND record_id = $3 "
+                 "AND resolved_ms IS NULL",
+                 received, o.entity, o.id);
         if (auto h = Hlc::parse(o.max_hlc); h && h->wall_ms <= ceiling && o.max_hlc > latest) latest = o.max_hlc;
         if (o.status == ApplyOutcome::Status::unchanged) {
           ++unchanged;
@@ -629,7 +1058,33 @@ class PgCentralStore : public CentralStore {
         }
         ++applied;
         pending_feed_.push_back({o.entity, o.id, device.team_id, o.same_as_change ? device.device_id : std::string()});
-        yz::sync::follow_merges(steps, o.entity, o.id);
+        // A record added to a merged duplicate moves to the kept patient: the
+        // server's changes read and write the database, so this batch's writes
+        // go first, and what it read is read again after.
+        if (records.names_merged_patient(o.entity, o.id)) {
+          records.flush();
+          yz::sync::follow_merges(steps, o.entity, o.id);
+          records.forget();
+          records.prefetch(changes, k + 1, true);
+        }
+      }
+      records.flush();
+      if (!set_aside_rows.empty()) {
+        std::vector<Param> entity, id, errors, change, resolved, outcome;
+        for (const auto& r : set_aside_rows) {
+          entity.push_back(r.entity);
+          id.push_back(r.id);
+          errors.push_back(r.errors);
+          change.push_back(r.change);
+          resolved.push_back(r.accepted ? Param(std::to_string(received)) : Param());
+          outcome.push_back(r.accepted ? Param("accepted") : Param());
+        }
+        c.exec("INSERT INTO quarantine (entity, record_id, batch_id, device_id, errors, change, at_ms, resolved_ms, "
+               "outcome) SELECT e, r, $7, $8, x, ch, $9, rs, oc FROM unnest($1::text[], $2::text[], $3::text[], "
+               "$4::text[], $5::bigint[], $6::text[]) WITH ORDINALITY AS u(e, r, x, ch, rs, oc, ord) ORDER BY ord "
+               "ON CONFLICT DO NOTHING",
+               pg::array_literal(entity), pg::array_literal(id), pg::array_literal(errors), pg::array_literal(change),
+               pg::array_literal(resolved), pg::array_literal(outcome), batch_id, device.device_id, received);
       }
       receipt = {{"format", kReceiptFormat},
                  {"version", kFormatVersion},
@@ -654,6 +1109,10 @@ class PgCentralStore : public CentralStore {
       audit(c, device_actor(device.device_id), "import", "batch", batch_id,
             {{"seq", seq}, {"source", source}, {"applied", applied}, {"unchanged", unchanged},
              {"conflicts", conflicts}, {"quarantined", quarantined.size()}});
+      // The feed now (write() would): the areas from the records as this
+      // batch holds them.
+      c.exec("SELECT pg_advisory_xact_lock($1)", kFeedLock);
+      write_feed(c, &records);
     });
     // Signed as it leaves (Ed25519 is deterministic: the same receipt
     // from every server).
@@ -894,7 +1353,7 @@ class PgCentralStore : public CentralStore {
   std::string record_area(const std::string& entity, const std::string& id) override {
     if (!find_entity(entity)) return "";
     auto c = pool_.take();
-    Held held(*c);
+    RecordBatch held(*c);
     if (!held.held(entity, id)) return "";
     return yz::sync::record_area(held, entity, id, nullptr);
   }
@@ -1083,8 +1542,10 @@ class PgCentralStore : public CentralStore {
   // One write transaction on a pooled connection: `fn` runs in it, then the
   // feed rows it queued get their sequence numbers and the audit rows it
   // queued their places in the chain, under one advisory lock held to the
-  // commit (the header says why). Runs again when it loses a race
-  // (deadlock, or a batch that another server stored first).
+  // commit (the header says why; apply_batch writes its feed rows itself at
+  // its end, under the same lock, to take their areas from what it read).
+  // Runs again when it loses a race (deadlock, a batch that another server
+  // stored first, a record another server made first).
   template <class Fn>
   void write(Fn&& fn) {
     auto lease = pool_.take();
@@ -1104,13 +1565,7 @@ class PgCentralStore : public CentralStore {
       }
       if (!pending_feed_.empty() || !pending_audit_.empty()) {
         c.exec("SELECT pg_advisory_xact_lock($1)", kFeedLock);
-        Held held(c);
-        for (const auto& f : pending_feed_)
-          c.exec("INSERT INTO srv_feed (entity, record_id, area, team_id, echo_device) VALUES ($1, $2, $3, $4, $5) "
-                 "ON CONFLICT (entity, record_id) DO UPDATE SET seq = nextval(pg_get_serial_sequence('srv_feed', 'seq')), "
-                 "area = excluded.area, team_id = excluded.team_id, echo_device = excluded.echo_device",
-                 f.entity, f.id, yz::sync::record_area(held, f.entity, f.id, nullptr), f.team_id.empty() ? Param() : Param(f.team_id),
-                 f.echo_device.empty() ? Param() : Param(f.echo_device));
+        write_feed(c);
         Result last = c.exec("SELECT rid, digest FROM audit ORDER BY rid DESC LIMIT 1");
         int64_t rid = last.rows() ? last.int64(0, 0) : 0;
         std::string prev = last.rows() ? last.text(0, 1) : kAuditChainStart;
@@ -1124,6 +1579,43 @@ class PgCentralStore : public CentralStore {
       }
       txn.commit();
     });
+  }
+
+  // The feed rows the transaction queued, under the feed's lock: one row per
+  // record, moved to the end of the feed (a new seq), with its area as held
+  // now (central_rules.h record_area) -- in one statement; a record queued
+  // twice goes where its last row would.
+  // `known`: a batch that read (and wrote) some of the records, whose locked
+  // ones it gives as held now.
+  void write_feed(Connection& c, RecordBatch* known = nullptr) {
+    if (pending_feed_.empty()) return;
+    std::map<std::pair<std::string, std::string>, size_t> last;
+    for (size_t i = 0; i < pending_feed_.size(); ++i) last[{pending_feed_[i].entity, pending_feed_[i].id}] = i;
+    std::map<const EntitySpec*, std::vector<std::string>> ids;
+    for (const auto& f : pending_feed_)
+      if (const EntitySpec* spec = find_entity(f.entity)) ids[spec].push_back(f.id);
+    std::optional<RecordBatch> own;
+    if (!known) known = &own.emplace(c);
+    else known->forget_unlocked();
+    RecordBatch& held = *known;
+    held.load_areas(ids);
+    std::vector<Param> entity, record, area, team, echo;
+    for (size_t i = 0; i < pending_feed_.size(); ++i) {
+      const FeedRow& f = pending_feed_[i];
+      if (last[{f.entity, f.id}] != i) continue;
+      entity.push_back(f.entity);
+      record.push_back(f.id);
+      area.push_back(yz::sync::record_area(held, f.entity, f.id, nullptr));
+      team.push_back(f.team_id.empty() ? Param() : Param(f.team_id));
+      echo.push_back(f.echo_device.empty() ? Param() : Param(f.echo_device));
+    }
+    c.exec("INSERT INTO srv_feed (entity, record_id, area, team_id, echo_device) SELECT e, r, a, t, d FROM "
+           "unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[]) WITH ORDINALITY AS u(e, r, a, t, d, ord) "
+           "ORDER BY ord ON CONFLICT (entity, record_id) DO UPDATE SET seq = nextval(pg_get_serial_sequence('srv_feed', "
+           "'seq')), area = excluded.area, team_id = excluded.team_id, echo_device = excluded.echo_device",
+           pg::array_literal(entity), pg::array_literal(record), pg::array_literal(area), pg::array_literal(team),
+           pg::array_literal(echo));
+    pending_feed_.clear();
   }
 
   // A row by `by` (central_store.h AuditBy): its actor, the client's
@@ -1254,9 +1746,10 @@ class PgCentralStore : public CentralStore {
     ApplyOutcome apply_as(const DeviceInfo& device, const json& kept) override {
       const int64_t now = now_ms();
       json change = kept;
-      Held held(c_);
-      ApplyOutcome o = take_in_change(held, device, s_.server_id_, change, 0, now + kClockAheadMs,
-                                      [&](const json& ch) { return apply_change(c_, ch, date_of_ms(now), now); });
+      RecordBatch records(c_);
+      ApplyOutcome o = take_in_change(records, device, s_.server_id_, change, 0, now + kClockAheadMs,
+                                      [&](const json& ch) { return records.apply(ch, date_of_ms(now), now); });
+      records.flush();
       if (o.status == ApplyOutcome::Status::quarantined) return o;
       if (!o.max_hlc.empty()) s_.observe(c_, o.max_hlc);
       if (o.status != ApplyOutcome::Status::unchanged) s_.pending_feed_.push_back({o.entity, o.id, device.team_id, ""});

@@ -59,6 +59,38 @@ Connection::Connection(const std::string& conninfo) : c_(PQconnectdb(conninfo.c_
   exec_script("SET client_encoding = 'UTF8'; SET TIME ZONE 'UTC'");
 }
 
+namespace {
+
+void append_array_element(std::string& out, const std::string& v) {
+  out += '"';
+  for (const char ch : v) {
+    if (ch == '"' || ch == '\\') out += '\\';
+    out += ch;
+  }
+  out += '"';
+}
+
+}  // namespace
+
+std::string array_literal(const std::vector<Param>& values) {
+  std::string out = "{";
+  for (const auto& v : values) {
+    if (out.size() > 1) out += ',';
+    if (v) append_array_element(out, *v);
+    else out += "NULL";
+  }
+  return out + "}";
+}
+
+std::string array_literal(const std::vector<std::string>& values) {
+  std::string out = "{";
+  for (const auto& v : values) {
+    if (out.size() > 1) out += ',';
+    append_array_element(out, v);
+  }
+  return out + "}";
+}
+
 Result Connection::exec_params(const std::string& sql, const std::vector<Param>& params) {
   return exec_typed(sql, params, {});
 }

@@ -71,6 +71,11 @@ inline Param param(bool v) { return v ? "1" : "0"; }
 inline Param param(std::nullopt_t) { return std::nullopt; }
 inline Param param(const Param& v) { return v; }
 
+// An array literal of `values` ("{\"a\",NULL}"), each quoted, NULLs as NULL:
+// one parameter for many rows (`= ANY($1::text[])`, `unnest($1::bigint[])`).
+std::string array_literal(const std::vector<Param>& values);
+std::string array_literal(const std::vector<std::string>& values);
+
 class Connection {
  public:
   // Throws CentralError 503 when the database cannot be reached.

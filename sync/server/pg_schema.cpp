@@ -10,17 +10,6 @@ namespace yz::sync::pg {
 
 namespace {
 
-// Stored forms (changes.h): integers and booleans (0/1) as bigint, reals as
-// double precision, everything else (dates, codes, JSON lists) as text.
-const char* column_type(FieldType t) {
-  switch (t) {
-    case FieldType::integer:
-    case FieldType::boolean: return "BIGINT";
-    case FieldType::real: return "DOUBLE PRECISION";
-    default: return "TEXT";
-  }
-}
-
 // v1: every record kind, the merge's logs (field_clock, conflict,
 // quarantine), the hash-chained audit, and the server's own tables as on
 // SQLite (sqlite_central_store.cpp kServerSchema), plus srv_meta: the
@@ -147,13 +136,16 @@ const Migration kMigrations[] = {
     {5, v5},
 };
 
-// One patient's index rows (key, rid, kind), each once.
-void add_patient_keys(std::vector<std::vector<Param>>& rows, int64_t rid, const std::string& name,
-                      const std::string& name_native, const std::string& id_number, const std::string& phone) {
+// One patient's index rows (key, rid, kind) of its `keys`, each once.
+void add_keys(std::vector<std::vector<Param>>& rows, int64_t rid, const std::vector<SearchKey>& keys) {
   std::set<std::pair<std::string, int>> seen;
-  for (const auto& k : patient_index_keys(name, name_native, id_number, phone))
+  for (const auto& k : keys)
     if (seen.insert({k.key, static_cast<int>(k.kind)}).second)
       rows.push_back({k.key, std::to_string(rid), std::to_string(static_cast<int>(k.kind))});
+}
+void add_patient_keys(std::vector<std::vector<Param>>& rows, int64_t rid, const std::string& name,
+                      const std::string& name_native, const std::string& id_number, const std::string& phone) {
+  add_keys(rows, rid, patient_index_keys(name, name_native, id_number, phone));
 }
 
 // The patients indexed: live and not merged into another (as on SQLite,
@@ -167,13 +159,24 @@ constexpr const char* kMigrationLock = "SELECT pg_advisory_xact_lock(7365726901)
 
 }  // namespace
 
+// Stored forms (changes.h): integers and booleans (0/1) as bigint, reals as
+// double precision, everything else (dates, codes, JSON lists) as text.
+const char* pg_column_type(FieldType t) {
+  switch (t) {
+    case FieldType::integer:
+    case FieldType::boolean: return "BIGINT";
+    case FieldType::real: return "DOUBLE PRECISION";
+    default: return "TEXT";
+  }
+}
+
 int pg_schema_version() { return kMigrations[std::size(kMigrations) - 1].version; }
 
 std::string record_table_ddl(const EntitySpec& spec) {
   std::string sql = "CREATE TABLE " + std::string(spec.name) +
                     " (rid BIGSERIAL PRIMARY KEY, id TEXT NOT NULL UNIQUE, hlc TEXT NOT NULL, "
                     "deleted BIGINT NOT NULL DEFAULT 0";
-  for (const auto& f : spec.fields) sql += ", " + std::string(f.name) + " " + column_type(f.type);
+  for (const auto& f : spec.fields) sql += ", " + std::string(f.name) + " " + pg_column_type(f.type);
   return sql + ")";
 }
 
@@ -213,37 +216,42 @@ void pg_migrate_in_transaction(Connection& c) {
 
 namespace {
 
-// One patient's rows (add_patient_keys) in one INSERT.
+// Index rows (add_patient_keys) in one INSERT.
 void insert_keys(Connection& c, const std::vector<std::vector<Param>>& rows) {
   if (rows.empty()) return;
-  std::string sql = "INSERT INTO patient_key (key, patient_rid, kind) VALUES ";
-  std::vector<Param> params;
+  std::vector<Param> keys, rids, kinds;
   for (const auto& row : rows) {
-    const size_t n = params.size();
-    sql += (n ? ", ($" : "($") + std::to_string(n + 1) + ", $" + std::to_string(n + 2) + "::bigint, $" +
-           std::to_string(n + 3) + "::integer)";
-    params.insert(params.end(), row.begin(), row.end());
+    keys.push_back(row[0]);
+    rids.push_back(row[1]);
+    kinds.push_back(row[2]);
   }
-  c.exec_params(sql + " ON CONFLICT DO NOTHING", params);
+  c.exec("INSERT INTO patient_key (key, patient_rid, kind) SELECT * FROM unnest($1::text[], $2::bigint[], "
+         "$3::integer[]) ON CONFLICT DO NOTHING",
+         array_literal(keys), array_literal(rids), array_literal(kinds));
 }
 
 }  // namespace
 
-void pg_index_patient(Connection& c, const std::string& id) {
-  Result r = c.exec(std::string(kIndexedPatients) + " AND id = $1", id);
-  c.exec("DELETE FROM patient_key WHERE patient_rid = (SELECT rid FROM patient WHERE id = $1)", id);
-  if (r.rows() == 0) return;
+void pg_index_patients(Connection& c, const std::vector<std::string>& ids) {
+  if (ids.empty()) return;
+  const std::string arr = array_literal(ids);
+  Result r = c.exec(std::string(kIndexedPatients) + " AND id = ANY($1::text[])", arr);
+  c.exec("DELETE FROM patient_key WHERE patient_rid IN (SELECT rid FROM patient WHERE id = ANY($1::text[]))", arr);
   std::vector<std::vector<Param>> rows;
-  add_patient_keys(rows, r.int64(0, 0), r.text(0, 1), r.text(0, 2), r.text(0, 3), r.text(0, 4));
+  for (int i = 0; i < r.rows(); ++i)
+    add_patient_keys(rows, r.int64(i, 0), r.text(i, 1), r.text(i, 2), r.text(i, 3), r.text(i, 4));
   insert_keys(c, rows);
 }
 
-void pg_index_new_patient(Connection& c, int64_t rid, bool indexed, const std::string& name,
-                          const std::string& name_native, const std::string& id_number, const std::string& phone) {
-  if (!indexed) return;
+void pg_index_patient(Connection& c, const std::string& id) { pg_index_patients(c, {id}); }
+
+void pg_index_new_patients(Connection& c, const std::vector<NewPatient>& patients) {
   std::vector<std::vector<Param>> rows;
-  add_patient_keys(rows, rid, name, name_native, id_number, phone);
-  insert_keys(c, rows);
+  for (const auto& p : patients)
+    if (!p.indexed) continue;
+    else if (p.keys) add_keys(rows, p.rid, *p.keys);
+    else add_patient_keys(rows, p.rid, p.name, p.name_native, p.id_number, p.phone);
+  if (!rows.empty()) c.copy_in("patient_key (key, patient_rid, kind)", rows);
 }
 
 void pg_reindex_patients(Connection& c) {

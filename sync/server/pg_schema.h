@@ -12,8 +12,11 @@
 // core (record_rules.h), so these tables carry no CHECK of their own.
 
 #include <cstdint>
+#include <optional>
 #include <string>
+#include <vector>
 
+#include "core/domain/search.h"
 #include "core/store/entities.h"
 #include "sync/server/pg_connection.h"
 
@@ -21,6 +24,9 @@ namespace yz::sync::pg {
 
 // The schema version this build writes.
 int pg_schema_version();
+// The SQL type of a field's column (its stored form, changes.h): BIGINT,
+// DOUBLE PRECISION or TEXT.
+const char* pg_column_type(FieldType t);
 // "CREATE TABLE <kind> (...)" for one record kind.
 std::string record_table_ddl(const EntitySpec& spec);
 // Bring the database up to date. Throws PgError, or CentralError 500
@@ -32,14 +38,22 @@ void pg_migrate(Connection& c);
 void pg_migrate_in_transaction(Connection& c);
 
 // The patient search index (patient_key, schema v4; core/domain/search.h
-// makes the keys, as on SQLite): the keys of the patient `id` as it is now
-// (none when deleted or merged into another), in the caller's transaction.
-// The PostgreSQL store calls it whenever it writes a patient.
+// makes the keys, as on SQLite): the keys of the patients `ids` as they are
+// now (none for one deleted or merged into another), in the caller's
+// transaction, in three statements for all of them. The PostgreSQL store
+// calls it whenever it writes a patient.
+void pg_index_patients(Connection& c, const std::vector<std::string>& ids);
 void pg_index_patient(Connection& c, const std::string& id);
-// A patient just inserted (row `rid`): its keys when `indexed` (live, not
-// merged), without reading it back.
-void pg_index_new_patient(Connection& c, int64_t rid, bool indexed, const std::string& name,
-                          const std::string& name_native, const std::string& id_number, const std::string& phone);
+// Patients just inserted, by their rows (rid) and keys, without reading
+// them back: the keys of those `indexed` (live, not merged), in one COPY.
+struct NewPatient {
+  int64_t rid = 0;
+  bool indexed = false;
+  std::string name, name_native, id_number, phone;
+  // Its keys made ahead (changes.h with_index_keys), else made here.
+  std::optional<std::vector<SearchKey>> keys;
+};
+void pg_index_new_patients(Connection& c, const std::vector<NewPatient>& patients);
 // The whole index rebuilt from the patient table (migration v4, and `admin
 // migrate` after copying the patients).
 void pg_reindex_patients(Connection& c);

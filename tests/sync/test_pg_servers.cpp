@@ -8,6 +8,7 @@
 #include <httplib.h>
 
 #include <atomic>
+#include <chrono>
 #include <filesystem>
 #include <thread>
 
@@ -130,6 +131,48 @@ TEST_CASE("PostgreSQL: devices pushing through two servers at once, a pull never
     CHECK(p->count("SELECT count(*) FROM patient") == total);
     CHECK(pending_changes(p->store.db()) == 0);
   }
+}
+
+TEST_CASE("PostgreSQL: a record another server makes while a batch applies is merged into, not lost or doubled") {
+  yz::test::TempDir dir;
+  Server one(dir.file("central.db"), StoreKind::pg);
+  Device a(dir.file("a.db"));
+  a.enroll(one, one.enroll_code());
+  const std::string other = add_patient(a.store, "格桑");
+  const std::string pid = add_patient(a.store, "卓玛");
+  a.store.update("patient", pid, {{"name", "卓玛拉姆"}});  // a later edit: stamped, it wins a merge
+  // Another writer makes the same record and holds it uncommitted: the
+  // batch finds it absent, then waits on its id as it writes.
+  PGconn* c = PQconnectdb(one.pg.c_str());
+  REQUIRE(PQstatus(c) == CONNECTION_OK);
+  auto run = [&](const std::string& sql) {
+    PGresult* r = PQexec(c, sql.c_str());
+    const bool ok = PQresultStatus(r) == PGRES_COMMAND_OK;
+    if (!ok) MESSAGE(PQresultErrorMessage(r));
+    PQclear(r);
+    return ok;
+  };
+  REQUIRE(run("BEGIN"));
+  REQUIRE(run("INSERT INTO patient (id, hlc, deleted, name) VALUES ('" + pid + "', '0000000000001.00000.x', 0, '假名')"));
+  std::atomic<bool> pushed{false};
+  std::thread pusher([&] {
+    try {
+      a.sync(one);
+      pushed = true;
+    } catch (const std::exception& e) {
+      MESSAGE("push: " << std::string(e.what()));
+    }
+  });
+  std::this_thread::sleep_for(std::chrono::milliseconds(500));
+  REQUIRE(run("COMMIT"));
+  pusher.join();
+  PQfinish(c);
+  CHECK(pushed);
+  CHECK(pending_changes(a.store.db()) == 0);
+  CHECK(central_query(one, "SELECT count(*) FROM patient WHERE id = '" + pid + "'") == "1");
+  CHECK(central_query(one, "SELECT name FROM patient WHERE id = '" + pid + "'") == "卓玛拉姆");
+  CHECK(central_query(one, "SELECT name FROM patient WHERE id = '" + other + "'") == "格桑");
+  CHECK(central_query(one, "SELECT count(*) FROM quarantine") == "0");
 }
 
 TEST_CASE("PostgreSQL: admin verbs not on it yet say so and exit non-zero, nothing is made in ./central.db") {
