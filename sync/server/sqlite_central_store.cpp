@@ -431,6 +431,7 @@ class SqliteCentralStore : public CentralStore {
       };
       Held held(*this, db);
       held.prefetch(prepared);
+      std::vector<std::pair<std::string, std::string>> team_only;  // fed "its team only" (below)
       for (PreparedChange& p : prepared.changes) {
         const json& sent = *p.sent;
         held.take_in(string_member(sent, "entity"), string_member(sent, "id"));
@@ -454,13 +455,26 @@ class SqliteCentralStore : public CentralStore {
         if (o.status == ApplyOutcome::Status::inserted) held.inserted(o.entity, o.id);
         const auto fields = sent.find("fields");
         const bool inserted = o.status == ApplyOutcome::Status::inserted && fields != sent.end();
-        feed(db, o.entity, o.id, device.team_id, o.same_as_change ? device.device_id : std::string(),
-             inserted ? &*fields : nullptr, &held);
+        if (feed(db, o.entity, o.id, device.team_id, o.same_as_change ? device.device_id : std::string(),
+                 inserted ? &*fields : nullptr, &held) == kTeamOnly)
+          team_only.emplace_back(o.entity, o.id);
         if (!merged_patients) continue;
         held.done();  // follow_merges may change other records
         Steps steps(*this, db);
         yz::sync::follow_merges(steps, o.entity, o.id);
       }
+      // A record fed "its team only" because its patient (household, clinic
+      // day) came later in this batch takes the area it has at the end, as
+      // on PostgreSQL; no device has pulled the batch's feed rows yet.
+      held.done();
+      for (const auto& [entity, id] : team_only)
+        if (const std::string area = area_of(db, entity, id, nullptr); area != kTeamOnly) {
+          auto& up = cached(db, "UPDATE srv_feed SET area = ? WHERE entity = ? AND record_id = ?");
+          up.bind(1, area);
+          up.bind(2, entity);
+          up.bind(3, id);
+          up.exec();
+        }
       applier.release();
       quarantine.release();
       release();
@@ -1445,9 +1459,9 @@ class SqliteCentralStore : public CentralStore {
   }
 
   // Move the record to the end of the feed. A record inserted just now has
-  // no feed row yet.
-  void feed(SQLite::Database& db, const std::string& entity, const std::string& id, const std::string& team_id,
-            const std::string& echo_device, const json* inserted = nullptr, Held* reading = nullptr) {
+  // no feed row yet. Returns the area it was fed in.
+  std::string feed(SQLite::Database& db, const std::string& entity, const std::string& id, const std::string& team_id,
+                   const std::string& echo_device, const json* inserted = nullptr, Held* reading = nullptr) {
     if (!inserted) {
       auto& del = cached(db, "DELETE FROM srv_feed WHERE entity = ? AND record_id = ?");
       del.bind(1, entity);
@@ -1464,6 +1478,7 @@ class SqliteCentralStore : public CentralStore {
     if (echo_device.empty()) ins.bind(5);
     else ins.bind(5, echo_device);
     ins.exec();
+    return area;
   }
 };
 

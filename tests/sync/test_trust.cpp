@@ -606,12 +606,9 @@ TEST_CASE_TEMPLATE("One batch sees its own earlier changes: a record twice, an e
   // R's refusal closed when its next change was taken; Q's stays open.
   CHECK(central_rows(server, "SELECT record_id FROM quarantine WHERE resolved_ms IS NULL") == std::vector<std::string>{q});
   // The encounter is fed in its patient's area, as held at the end of the
-  // batch. The SQLite store differs for now (it feeds the area as held when
-  // the change came: "-", its team only): checked on PostgreSQL only until
-  // it follows.
-  if (T::kind == StoreKind::pg)
-    CHECK(central_query(server, "SELECT area FROM srv_feed WHERE entity = 'encounter' AND record_id = '" + e + "'") ==
-          "540102001001");
+  // batch (the SQLite store fed "-", its team only, as held when it came).
+  CHECK(central_query(server, "SELECT area FROM srv_feed WHERE entity = 'encounter' AND record_id = '" + e + "'") ==
+        "540102001001");
   CHECK(central_query(server, "SELECT count(*) FROM srv_feed WHERE record_id = '" + p + "'") == "1");
   // Another laptop of the team gets each record as merged.
   Device lhasa2(dir.file("c.db"));
