@@ -83,11 +83,12 @@ void replace_batch_body(SQLite::Database& db, const std::string& batch_id, const
   st.exec();
 }
 
-std::vector<SavedBatch> undelivered_batches(SQLite::Database& db, int limit) {
+std::vector<SavedBatch> undelivered_batches(SQLite::Database& db, int limit, int64_t after_seq) {
   SQLite::Statement st(db,
-                       "SELECT batch_id, seq, body, changes FROM sync_batch WHERE delivered_ms IS NULL "
+                       "SELECT batch_id, seq, body, changes FROM sync_batch WHERE delivered_ms IS NULL AND seq > ? "
                        "ORDER BY seq LIMIT ?");
-  st.bind(1, limit);
+  st.bind(1, after_seq);
+  st.bind(2, limit);
   std::vector<SavedBatch> out;
   while (st.executeStep())
     out.push_back({st.getColumn(0).getString(), st.getColumn(1).getInt64(), st.getColumn(2).getString(),

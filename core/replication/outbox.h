@@ -42,8 +42,9 @@ void save_batch(SQLite::Database& db, const SavedBatch& batch, const std::vector
 // after the device is enrolled again under a new key).
 void replace_batch_body(SQLite::Database& db, const std::string& batch_id, const std::string& body);
 
-// Sealed batches no receipt has confirmed yet, oldest first (any connection).
-std::vector<SavedBatch> undelivered_batches(SQLite::Database& db, int limit = 1000);
+// Sealed batches no receipt has confirmed yet, oldest first (any
+// connection); with `after_seq`, only those sealed after that batch.
+std::vector<SavedBatch> undelivered_batches(SQLite::Database& db, int limit = 1000, int64_t after_seq = 0);
 
 // A receipt for `batch_id`: its outbox rows are confirmed, records the server
 // quarantined are kept in `quarantine` with the server's reasons, and earlier

@@ -4,6 +4,7 @@
 #include <condition_variable>
 #include <future>
 #include <mutex>
+#include <optional>
 #include <thread>
 
 #include "core/replication/changes.h"
@@ -272,15 +273,30 @@ PushResult push(const WriterExec& exec, Transport& transport, const Progress& pr
     } join{sealer, mu, stop};
 
     // A receipt is recorded while the next batch goes out (at most one
-    // behind, in order). A batch sent again before its receipt was recorded
-    // (the laptop stopped in between) gets the same receipt: the server
-    // applies a batch once.
+    // behind, in order), once that batch has been read. A batch sent again
+    // before its receipt was recorded (the laptop stopped in between) gets
+    // the same receipt: the server applies a batch once.
     std::future<void> recording;
-    std::string recording_id;
     auto recorded = [&] {
       if (recording.valid()) recording.get();
-      recording_id.clear();
     };
+    std::optional<std::pair<std::string, json>> to_record;  // batch id, receipt
+    auto record = [&] {
+      if (!to_record) return;
+      recorded();
+      recording = std::async(std::launch::async, [&exec, r = std::move(*to_record)] {
+        const auto& [id, receipt] = r;
+        exec([&](Store& s) {
+          s.transact_synced([&](SQLite::Database& db) {
+            mark_delivered(db, id, receipt, s.now_ms());
+            if (receipt.contains("received_ms") && receipt["received_ms"].is_number_integer())
+              s.set_setting(kServerTimeKey, std::to_string(receipt["received_ms"].get<int64_t>()));
+          });
+        });
+      });
+      to_record.reset();
+    };
+    int64_t last_sent = 0;  // the seq of the batch sent last in this round
     int sent = 0;
     for (;;) {
       bool finished = false;
@@ -289,8 +305,8 @@ PushResult push(const WriterExec& exec, Transport& transport, const Progress& pr
         finished = sealed_all;
       }
       std::vector<SavedBatch> next;
-      exec([&](Store& s) { next = undelivered_batches(s.db(), 2); });
-      if (!next.empty() && next.front().batch_id == recording_id) next.erase(next.begin());
+      exec([&](Store& s) { next = undelivered_batches(s.db(), 1, last_sent); });
+      record();
       if (next.empty()) {
         if (recording.valid()) {
           recorded();
@@ -312,17 +328,8 @@ PushResult push(const WriterExec& exec, Transport& transport, const Progress& pr
       }
       if (receipt.value("batch_id", "") != b.batch_id)
         throw SyncError(SyncError::Kind::server, "the receipt is for another batch");
-      recorded();
-      recording_id = b.batch_id;
-      recording = std::async(std::launch::async, [&exec, receipt, id = b.batch_id] {
-        exec([&](Store& s) {
-          s.transact_synced([&](SQLite::Database& db) {
-            mark_delivered(db, id, receipt, s.now_ms());
-            if (receipt.contains("received_ms") && receipt["received_ms"].is_number_integer())
-              s.set_setting(kServerTimeKey, std::to_string(receipt["received_ms"].get<int64_t>()));
-          });
-        });
-      });
+      last_sent = b.seq;
+      to_record.emplace(b.batch_id, receipt);
       ++sent;
       ++out.batches;
       out.changes += b.changes;
@@ -330,6 +337,7 @@ PushResult push(const WriterExec& exec, Transport& transport, const Progress& pr
       done += b.changes;
       if (progress) progress(done, std::max(total, done));
     }
+    record();
     recorded();
     if (seal_error) std::rethrow_exception(seal_error);
     if (sent == 0) break;
@@ -391,12 +399,16 @@ PulledPage take_page(HttpResponse r, const std::string& today) {
 
 }  // namespace
 
+// Changes asked for per page (the server allows up to 5000): each page is
+// one write transaction on the device.
+constexpr int kPullPage = 2500;
+
 PullResult pull(const WriterExec& exec, Transport& transport, const Progress& progress) {
   ensure_device_keys(exec, transport);
   const Credentials cred = credentials(exec);
   PullResult out;
   auto fetch = [&](const std::string& after, const std::string& today) {
-    return take_page(call([&] { return transport.get("/v1/changes?after=" + after + "&limit=1000", cred.token); }),
+    return take_page(call([&] { return transport.get("/v1/changes?after=" + after + "&limit=" + std::to_string(kPullPage), cred.token); }),
                      today);
   };
   // The next page is fetched and taken in (take_page) while this one is applied.
