@@ -285,7 +285,8 @@ PushResult push(const WriterExec& exec, Transport& transport, const Progress& pr
       if (!to_record) return;
       recorded();
       recording = std::async(std::launch::async, [&exec, r = std::move(*to_record)] {
-        const auto& [id, receipt] = r;
+        const std::string& id = r.first;  // not a structured binding: clang 14 cannot capture those
+        const json& receipt = r.second;
         exec([&](Store& s) {
           s.transact_synced([&](SQLite::Database& db) {
             mark_delivered(db, id, receipt, s.now_ms());
