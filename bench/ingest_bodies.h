@@ -12,7 +12,6 @@
 #include <mutex>
 #include <thread>
 #include <memory>
-#include <optional>
 #include <string>
 #include <vector>
 
@@ -38,22 +37,22 @@ struct IngestCount {
 
 // Bodies are read (token, parse, digest, signature) one ahead, on a second
 // thread, while the store applies the one before, as the server's HTTP
-// threads do when several devices push at once; with `prepare`, that thread
-// also prepares the batch's changes (central_rules.h prepare_batch) and the
-// store applies them prepared (apply_prepared). Applied in order.
+// threads do when several devices push at once; that thread also prepares
+// the batch's changes (central_rules.h prepare_batch) and the store applies
+// them prepared (apply_prepared). Applied in order.
 inline IngestCount ingest_bodies(yz::sync::CentralStore& central, const std::string& token,
-                                 const std::vector<std::string>& bodies, bool prepare) {
+                                 const std::vector<std::string>& bodies) {
   struct Read {
     std::unique_ptr<yz::sync::json> batch;  // where the prepared changes point
     yz::sync::DeviceInfo device;
-    std::optional<yz::sync::PreparedBatch> prepared;
+    yz::sync::PreparedBatch prepared;
   };
   auto read = [&](size_t i) {
     Read r;
     r.device = *central.device_by_token(token);
     r.batch = std::make_unique<yz::sync::json>(yz::sync::parse_limited(bodies[i]));
     yz::sync::check_batch(*r.batch, r.device.public_key, bodies[i]);
-    if (prepare) r.prepared = yz::sync::prepare_batch(*r.batch, r.device, yz::SystemClock().now_ms());
+    r.prepared = yz::sync::prepare_batch(*r.batch, r.device, yz::SystemClock().now_ms());
     return r;
   };
   // One reading thread (its own reader connection, as an HTTP thread has),
@@ -104,8 +103,7 @@ inline IngestCount ingest_bodies(yz::sync::CentralStore& central, const std::str
       ready.pop_front();
       changed.notify_all();
     }
-    const yz::sync::json receipt =
-        r.prepared ? central.apply_prepared(*r.prepared, "http") : central.apply_batch(*r.batch, r.device, "http");
+    const yz::sync::json receipt = central.apply_prepared(r.prepared, "http");
     n.receipt_bytes += receipt.dump().size();
     n.handled += receipt["applied"].get<int64_t>() + receipt["unchanged"].get<int64_t>();
     for (const auto& q : receipt["quarantined"]) {

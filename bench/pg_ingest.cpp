@@ -172,7 +172,7 @@ void ingest(benchmark::State& state) {
     const std::string db = copy_database("enrolled", "ingest");
     auto central = yz::sync::open_pg_central_store(g.cluster->conninfo(db), g.keys);
     const auto t0 = Clock::now();
-    const yzb::IngestCount n = yzb::ingest_bodies(*central, g.token, g.bodies, true);
+    const yzb::IngestCount n = yzb::ingest_bodies(*central, g.token, g.bodies);
     const double s = seconds_since(t0);
     central.reset();
     if (n.handled != g.records || n.quarantined != 0) {

@@ -76,7 +76,7 @@ void ingest(benchmark::State& state) {
     fs::copy_file(g.enrolled + ".keys", path + ".keys", fs::copy_options::overwrite_existing);
     auto central = yz::sync::open_sqlite_central_store(path);
     const auto t0 = Clock::now();
-    const yzb::IngestCount n = yzb::ingest_bodies(*central, g.token, g.bodies, true);
+    const yzb::IngestCount n = yzb::ingest_bodies(*central, g.token, g.bodies);
     const double s = seconds_since(t0);
     if (n.handled != g.records || n.quarantined != 0) {
       state.SkipWithError(("applied " + std::to_string(n.handled) + " of " + std::to_string(g.records) + ", " +

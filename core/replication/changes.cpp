@@ -356,9 +356,8 @@ struct ChangeApplier::Impl {
 
   void index(const EntitySpec& spec, int64_t rid, bool deleted, RecordFields& rec) {
     if (spec.name != "patient") return;
-    if (!indexed(deleted, rec)) return indexer.remove(rid);
-    auto s = [&](const char* k) { return rec[k].is_string() ? rec[k].get<std::string>() : std::string(); };
-    indexer.index(rid, s("name"), s("name_native"), s("id_number"), s("phone"));
+    indexer.remove(rid);
+    if (indexed(deleted, rec)) indexer.index_new(rid, keys_of(rec));
   }
 
   // Inserts the record unless one with its id exists (false: nothing done).
@@ -392,18 +391,17 @@ struct ChangeApplier::Impl {
     return apply(*in, std::move(out));
   }
 
-  ApplyOutcome apply(CheckedChange& checked, ApplyOutcome out) {
-    CheckedChange* in = &checked;
-    const EntitySpec& spec = *in->spec;
-    const std::string& id = in->id;
-    if (insert_new(spec, id, in->hlc, in->deleted, in->fields, in->stamps, in->bases, in->index_keys)) {
+  ApplyOutcome apply(CheckedChange& in, ApplyOutcome out) {
+    const EntitySpec& spec = *in.spec;
+    const std::string& id = in.id;
+    if (insert_new(spec, id, in.hlc, in.deleted, in.fields, in.stamps, in.bases, in.index_keys)) {
       out.status = ApplyOutcome::Status::inserted;
       out.same_as_change = true;
       return out;
     }
     auto local = load(spec, id);
     if (!local) throw std::logic_error("record " + id + " neither new nor held");
-    MergeDecision d = merge_change(*in, local->held);
+    MergeDecision d = merge_change(in, local->held);
     for (auto& c : d.conflicts) log(spec, id, out, std::move(c));
     for (const auto& s : d.superseded) close_superseded(spec, id, s.field, s.hlc, s.value);
     for (const auto& [field, clock] : d.clocks) set_clock(spec, id, field, clock.hlc, clock.base);
@@ -415,8 +413,8 @@ struct ChangeApplier::Impl {
       st.bind(2, d.deleted ? 1 : 0);
       int i = 3;
       for (const auto& c : d.columns) {
-        bind_stored(st, i++, in->fields[c]);
-        local->held.fields[c] = in->fields[c];
+        bind_stored(st, i++, in.fields[c]);
+        local->held.fields[c] = in.fields[c];
       }
       st.bind(i, local->rid);
       st.exec();

@@ -120,8 +120,9 @@ PreparedBatch prepare_batch(const json& batch, const DeviceInfo& device, int64_t
   return out;
 }
 
-json CentralStore::apply_prepared(PreparedBatch& batch, const std::string& source) {
-  return apply_batch(*batch.batch, batch.device, source);
+json CentralStore::apply_batch(const json& batch, const DeviceInfo& device, const std::string& source) {
+  PreparedBatch prepared = prepare_batch(batch, device, SystemClock().now_ms());
+  return apply_prepared(prepared, source);
 }
 
 bool stamp_ahead(const json& change, int64_t ceiling) {

@@ -100,22 +100,6 @@ ApplyOutcome take_in_change(HeldRecords& held, const DeviceInfo& device, const s
   return refused_outcome(change, std::move(*refused));
 }
 
-// The same for a change the caller cannot change (a batch's, as received):
-// copied only when a stamp is ahead of `ceiling` (rebase_stamps may change
-// it), else merged as it is. `merge` is given the change as merged (its
-// fields are the sent ones either way: rebasing changes stamps only).
-template <class Merge>
-ApplyOutcome take_in_change(HeldRecords& held, const DeviceInfo& device, const std::string& server_id,
-                            const json& sent, int64_t skew, int64_t ceiling, Merge&& merge) {
-  if (stamp_ahead(sent, ceiling)) {
-    json change = sent;
-    return take_in_change(held, device, server_id, change, skew, ceiling, merge);
-  }
-  if (std::optional<FieldError> refused = authorize_change(held, device, sent, server_id))
-    return refused_outcome(sent, std::move(*refused));
-  return merge(sent);
-}
-
 // A batch's changes taken in as far as they can be without the store (no
 // lock, no database): each one's stamps rebased, its fields checked
 // (check_change) and a patient's search keys made (with_index_keys). A

@@ -157,13 +157,13 @@ class CentralStore {
   // changes nothing. The receipt is signed with the server's signing key
   // (batch.h sign_receipt). Throws CentralError (409 batch_conflict: same
   // id, other digest). `source`: "http" or "file".
-  virtual json apply_batch(const json& batch, const DeviceInfo& device, const std::string& source) = 0;
-  // The same for a batch prepared before (central_rules.h prepare_batch: its
-  // changes checked without the store), so that a caller can prepare the
-  // next batch while this one is applied. The receipt is the one
-  // apply_batch(*batch.batch, batch.device, source) gives. A store that does
-  // not take prepared changes applies the batch as sent.
-  virtual json apply_prepared(PreparedBatch& batch, const std::string& source);
+  // The batch's changes are checked (central_rules.h prepare_batch) before
+  // the store's writer is taken, then applied with apply_prepared.
+  json apply_batch(const json& batch, const DeviceInfo& device, const std::string& source);
+  // The same for a batch prepared before, so that a caller can prepare the
+  // next batch while this one is applied; the receipt is the one
+  // apply_batch(*batch.batch, batch.device, source) gives.
+  virtual json apply_prepared(PreparedBatch& batch, const std::string& source) = 0;
 
   // Up to `limit` changes after `cursor` in the device's team area (its
   // team's own records and staff, and published programs, too):

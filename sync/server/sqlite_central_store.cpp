@@ -383,12 +383,6 @@ class SqliteCentralStore : public CentralStore {
     return found;
   }
 
-  json apply_batch(const json& batch, const DeviceInfo& device, const std::string& source) override {
-    // Checked before the writer is taken: another batch is applied meanwhile.
-    PreparedBatch prepared = prepare_batch(batch, device, now_ms());
-    return apply_prepared(prepared, source);
-  }
-
   json apply_prepared(PreparedBatch& prepared, const std::string& source) override {
     const json& batch = *prepared.batch;
     const DeviceInfo& device = prepared.device;
