@@ -66,7 +66,12 @@ void WalCheckpointer::run() {
       }
       sqlite3_busy_timeout(db, 1000);
     }
-    sqlite3_wal_checkpoint_v2(db, nullptr, SQLITE_CHECKPOINT_PASSIVE, nullptr, nullptr);
+    // A connection learns that the file is in WAL mode when it first reads
+    // it; until then a checkpoint finds no WAL and copies nothing.
+    if (sqlite3_exec(db, "SELECT 1 FROM sqlite_master LIMIT 1", nullptr, nullptr, nullptr) != SQLITE_OK) continue;
+    int copied = 0;
+    if (sqlite3_wal_checkpoint_v2(db, nullptr, SQLITE_CHECKPOINT_PASSIVE, nullptr, &copied) != SQLITE_OK || copied <= 0)
+      continue;
     std::lock_guard lock(mu_);
     ++done_;
   }

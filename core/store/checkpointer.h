@@ -40,7 +40,7 @@ class WalCheckpointer {
 
   static constexpr int kInlineFactor = 4;
 
-  // Checkpoints its thread ran so far (for tests).
+  // Checkpoints its thread ran so far that copied frames back (for tests).
   int64_t checkpoints() const;
 
  private:
