@@ -3,7 +3,8 @@
 // pg_ingest.cpp on PostgreSQL): what POST /v1/batches does with each sealed
 // batch body once HTTP has read it -- token lookup, byte limits and parse,
 // digest and signature, apply_batch, the receipt's JSON -- and the count of
-// changes the receipts account for.
+// changes the receipts account for; and the setting up of the devices whose
+// bodies they are.
 
 #include <cstdint>
 #include <condition_variable>
@@ -15,13 +16,66 @@
 #include <string>
 #include <vector>
 
+#include <httplib.h>
+
 #include "core/base/clock.h"
+#include "core/domain/open_store.h"
+#include "core/replication/outbox.h"
+#include "core/store/store.h"
+#include "sync/client/client.h"
+#include "sync/client/transport.h"
+#include "sync/server/http_api.h"
 #include "sync/protocol/batch.h"
 #include "sync/protocol/limits.h"
 #include "sync/server/central_rules.h"
 #include "sync/server/central_store.h"
 
 namespace yzb {
+
+// Enrolls the demo devices at `paths` with `central`, over its real HTTP API
+// on 127.0.0.1, in one team that serves one area (Tibet, "54"): the demo's
+// Xinjiang records are refused outside_area by the server, as a real team's
+// would be. Device i is named names[i].
+inline void enroll_devices(yz::sync::CentralStore& central, const std::vector<std::string>& paths,
+                           const std::vector<std::string>& names) {
+  httplib::Server server;
+  yz::sync::install_routes(server, central, yz::sync::JsonLimits{}, nullptr);
+  const int port = server.bind_to_any_port("127.0.0.1");
+  std::thread serving([&] { server.listen_after_bind(); });
+  const std::string url = "http://127.0.0.1:" + std::to_string(port);
+  try {
+    for (size_t i = 0; i < paths.size(); ++i) {
+      yz::Store s = yz::open_store(paths[i]);
+      auto transport = yz::sync::make_http_transport(url);
+      yz::sync::enroll(yz::sync::direct_exec(s), *transport, url,
+                       central.create_enroll_code("bench", "54", 86400000, yz::sync::AuditBy{}), names[i]);
+    }
+  } catch (...) {
+    server.stop();
+    serving.join();
+    throw;
+  }
+  server.stop();
+  serving.join();
+}
+
+// An enrolled device's outbox sealed into batch bodies, as for a push.
+struct DeviceBodies {
+  std::string token;
+  std::vector<std::string> bodies;
+  int64_t records = 0;  // changes in the bodies
+};
+inline DeviceBodies sealed_bodies(const std::string& device_path) {
+  yz::Store s = yz::open_store(device_path);
+  DeviceBodies out;
+  out.token = s.setting(yz::sync::kTokenKey).value_or("");
+  yz::sync::seal_pending(yz::sync::direct_exec(s));
+  for (auto& b : yz::undelivered_batches(s.db(), 1 << 30)) {
+    out.records += b.changes;
+    out.bodies.push_back(std::move(b.body));
+  }
+  return out;
+}
 
 struct IngestCount {
   // Changes the receipts account for: applied, unchanged (a record edited
@@ -33,6 +87,16 @@ struct IngestCount {
   int64_t handled = 0;
   int64_t quarantined = 0;  // any other refusal: an error of the benchmark's data
   size_t receipt_bytes = 0;
+
+  void add(const yz::sync::json& receipt) {
+    receipt_bytes += receipt.dump().size();
+    handled += receipt["applied"].get<int64_t>() + receipt["unchanged"].get<int64_t>();
+    for (const auto& q : receipt["quarantined"]) {
+      const std::string code = q["errors"][0]["code"];
+      if (code == "not_allowed" || code == "outside_area") ++handled;
+      else ++quarantined;
+    }
+  }
 };
 
 // Bodies are read (token, parse, digest, signature) one ahead, on a second
@@ -103,14 +167,7 @@ inline IngestCount ingest_bodies(yz::sync::CentralStore& central, const std::str
       ready.pop_front();
       changed.notify_all();
     }
-    const yz::sync::json receipt = central.apply_prepared(r.prepared, "http");
-    n.receipt_bytes += receipt.dump().size();
-    n.handled += receipt["applied"].get<int64_t>() + receipt["unchanged"].get<int64_t>();
-    for (const auto& q : receipt["quarantined"]) {
-      const std::string code = q["errors"][0]["code"];
-      if (code == "not_allowed" || code == "outside_area") ++n.handled;
-      else ++n.quarantined;
-    }
+    n.add(central.apply_prepared(r.prepared, "http"));
   }
   return n;
 }

@@ -368,16 +368,6 @@ void finish() {
 }
 
 // Enrolls the store at `url` into `device_path` (team "bench", area "54").
-void enroll(yz::sync::CentralStore& central, const std::string& url, const std::string& device_path,
-            const std::string& name) {
-  yz::Store s = yz::open_store(device_path);
-  auto transport = yz::sync::make_http_transport(url);
-  // A team serves one area (Tibet, "54"): the demo's Xinjiang records are
-  // refused outside_area by the server, as a real team's would be.
-  yz::sync::enroll(yz::sync::direct_exec(s), *transport, url,
-                   central.create_enroll_code("bench", "54", 86400000, yz::sync::AuditBy{}), name);
-}
-
 bool setup(const std::vector<std::string>& args) {
   if (args.empty()) {
     std::fprintf(stderr, "usage: pg_ingest [--benchmark_*] DEMO_DB [PATIENTS]\n");
@@ -398,35 +388,18 @@ bool setup(const std::vector<std::string>& args) {
                                           share, "scale" + std::to_string(i) + ".db", static_cast<uint64_t>(i + 1)));
   {
     auto central = yz::sync::open_pg_central_store(g.cluster->conninfo("enrolled"), g.keys);
-    httplib::Server server;
-    yz::sync::install_routes(server, *central, yz::sync::JsonLimits{}, nullptr);
-    const int port = server.bind_to_any_port("127.0.0.1");
-    std::thread serving([&] { server.listen_after_bind(); });
-    const std::string url = "http://127.0.0.1:" + std::to_string(port);
-    enroll(*central, url, device_path, "a");
-    server.stop();
-    serving.join();
+    yzb::enroll_devices(*central, {device_path}, {"a"});
   }
   g.cluster->create_database("scale_enrolled");
   {
     auto central = yz::sync::open_pg_central_store(g.cluster->conninfo("scale_enrolled"), g.keys);
-    httplib::Server server;
-    yz::sync::install_routes(server, *central, yz::sync::JsonLimits{}, nullptr);
-    const int port = server.bind_to_any_port("127.0.0.1");
-    std::thread serving([&] { server.listen_after_bind(); });
-    const std::string url = "http://127.0.0.1:" + std::to_string(port);
-    for (size_t i = 0; i < g.devices.size(); ++i) enroll(*central, url, g.devices[i], "d" + std::to_string(i));
-    server.stop();
-    serving.join();
+    yzb::enroll_devices(*central, g.devices, {"d0", "d1", "d2", "d3"});
   }
   {
-    yz::Store a = yz::open_store(device_path);
-    g.token = a.setting(yz::sync::kTokenKey).value_or("");
-    yz::sync::seal_pending(yz::sync::direct_exec(a));
-    for (auto& b : yz::undelivered_batches(a.db(), 1 << 30)) {
-      g.records += b.changes;
-      g.bodies.push_back(std::move(b.body));
-    }
+    yzb::DeviceBodies a = yzb::sealed_bodies(device_path);
+    g.token = std::move(a.token);
+    g.bodies = std::move(a.bodies);
+    g.records = a.records;
   }
   std::fprintf(stderr, "pg_ingest: %lld records in %zu batches\n", static_cast<long long>(g.records), g.bodies.size());
   benchmark::RegisterBenchmark("pg_server_ingest", ingest)->UseManualTime()->Iterations(1)->Unit(benchmark::kMillisecond);

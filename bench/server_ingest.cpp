@@ -27,24 +27,12 @@
 #include <SQLiteCpp/Database.h>
 #include <SQLiteCpp/Statement.h>
 #include <SQLiteCpp/Transaction.h>
-#include <httplib.h>
-
-#include <chrono>
 #include <cstdio>
 #include <filesystem>
-#include <thread>
 
 #include "bench/bench_util.h"
 #include "bench/ingest_bodies.h"
-#include "core/replication/outbox.h"
-#include "core/store/store.h"
-#include "core/domain/open_store.h"
-#include "sync/protocol/batch.h"
-#include "sync/client/client.h"
-#include "sync/client/transport.h"
-#include "sync/protocol/limits.h"
 #include "sync/server/central_store.h"
-#include "sync/server/http_api.h"
 
 namespace fs = std::filesystem;
 
@@ -186,25 +174,13 @@ bool setup(const std::vector<std::string>& args) {
   g.enrolled = yzb::scratch_dir() + "/enrolled.db";
   {
     auto central = yz::sync::open_sqlite_central_store(g.enrolled);
-    httplib::Server server;
-    yz::sync::install_routes(server, *central, yz::sync::JsonLimits{}, nullptr);
-    const int port = server.bind_to_any_port("127.0.0.1");
-    std::thread serving([&] { server.listen_after_bind(); });
-    const std::string url = "http://127.0.0.1:" + std::to_string(port);
-    yz::Store a = yz::open_store(device_path);
-    auto transport = yz::sync::make_http_transport(url);
-    // A team serves one area (Tibet, "54"): the demo's Xinjiang records are
-    // refused outside_area by the server, as a real team's would be.
-    yz::sync::enroll(yz::sync::direct_exec(a), *transport, url, central->create_enroll_code("bench", "54", 86400000, yz::sync::AuditBy{}),
-                     "a");
-    server.stop();
-    serving.join();
-    g.token = a.setting(yz::sync::kTokenKey).value_or("");
-    yz::sync::seal_pending(yz::sync::direct_exec(a));
-    for (auto& b : yz::undelivered_batches(a.db(), 1 << 30)) {
-      g.records += b.changes;
-      g.bodies.push_back(std::move(b.body));
-    }
+    yzb::enroll_devices(*central, {device_path}, {"a"});
+  }
+  {
+    yzb::DeviceBodies a = yzb::sealed_bodies(device_path);
+    g.token = std::move(a.token);
+    g.bodies = std::move(a.bodies);
+    g.records = a.records;
   }
   std::fprintf(stderr, "server_ingest: %lld records in %zu batches\n", static_cast<long long>(g.records),
                g.bodies.size());
