@@ -471,12 +471,13 @@ FieldError error_from_json(const json& e) {
   return f;
 }
 
-void record_quarantine(SQLite::Database& db, const std::string& batch_id, const std::string& device_id,
-                       const std::string& entity, const std::string& id, const json& errors, const json& change,
-                       int64_t now_ms) {
-  SQLite::Statement st(db,
-                       "INSERT OR IGNORE INTO quarantine (entity, record_id, batch_id, device_id, errors, change, "
-                       "at_ms) VALUES (?, ?, ?, ?, ?, ?, ?)");
+namespace {
+constexpr const char* kRecordQuarantine =
+    "INSERT OR IGNORE INTO quarantine (entity, record_id, batch_id, device_id, errors, change, at_ms) "
+    "VALUES (?, ?, ?, ?, ?, ?, ?)";
+void bind_record(SQLite::Statement& st, const std::string& batch_id, const std::string& device_id,
+                 const std::string& entity, const std::string& id, const json& errors, const json& change,
+                 int64_t now_ms) {
   st.bind(1, entity);
   st.bind(2, id);
   st.bind(3, batch_id);
@@ -485,10 +486,7 @@ void record_quarantine(SQLite::Database& db, const std::string& batch_id, const 
   if (change.is_null()) st.bind(6);
   else st.bind(6, change.dump(-1, ' ', false, json::error_handler_t::replace));
   st.bind(7, now_ms);
-  st.exec();
 }
-
-namespace {
 constexpr const char* kResolveQuarantine =
     "UPDATE quarantine SET resolved_ms = ?, outcome = 'accepted' WHERE entity = ? AND record_id = ? "
     "AND resolved_ms IS NULL";
@@ -498,6 +496,14 @@ void bind_resolve(SQLite::Statement& st, std::string_view entity, std::string_vi
   st.bind(3, std::string(id));
 }
 }  // namespace
+
+void record_quarantine(SQLite::Database& db, const std::string& batch_id, const std::string& device_id,
+                       const std::string& entity, const std::string& id, const json& errors, const json& change,
+                       int64_t now_ms) {
+  SQLite::Statement st(db, kRecordQuarantine);
+  bind_record(st, batch_id, device_id, entity, id, errors, change, now_ms);
+  st.exec();
+}
 
 void resolve_quarantine(SQLite::Database& db, std::string_view entity, std::string_view id, int64_t now_ms) {
   SQLite::Statement st(db, kResolveQuarantine);
@@ -511,16 +517,46 @@ QuarantineResolver::QuarantineResolver(SQLite::Database& db)
 
 QuarantineResolver::~QuarantineResolver() = default;
 
+void QuarantineResolver::only(const std::map<std::string, std::string>& id_lists) {
+  if (!open_) return;
+  only_ = true;
+  for (const auto& [entity, list] : id_lists) {
+    SQLite::Statement st(db_,
+                         "SELECT record_id FROM quarantine WHERE entity = ? AND resolved_ms IS NULL AND record_id IN "
+                         "(SELECT value FROM json_each(?))");
+    st.bind(1, entity);
+    st.bindNoCopy(2, list);
+    while (st.executeStep()) open_ids_.insert(entity + '\x1f' + st.getColumn(0).getString());
+  }
+}
+
 void QuarantineResolver::resolve(std::string_view entity, std::string_view id, int64_t now_ms) {
   if (!open_) return;
-  if (!stmt_) stmt_ = std::make_unique<SQLite::Statement>(db_, kResolveQuarantine);
-  stmt_->reset();
-  bind_resolve(*stmt_, entity, id, now_ms);
-  stmt_->exec();
+  if (only_) {
+    std::string record(entity);
+    record += '\x1f';
+    record += id;
+    if (!open_ids_.count(record)) return;
+  }
+  if (!resolve_) resolve_ = std::make_unique<SQLite::Statement>(db_, kResolveQuarantine);
+  resolve_->reset();
+  bind_resolve(*resolve_, entity, id, now_ms);
+  resolve_->exec();
+}
+
+void QuarantineResolver::record(const std::string& batch_id, const std::string& device_id, const std::string& entity,
+                                const std::string& id, const json& errors, const json& change, int64_t now_ms) {
+  if (!record_) record_ = std::make_unique<SQLite::Statement>(db_, kRecordQuarantine);
+  record_->reset();
+  bind_record(*record_, batch_id, device_id, entity, id, errors, change, now_ms);
+  record_->exec();
+  open_ = true;
+  if (only_) open_ids_.insert(entity + '\x1f' + id);
 }
 
 void QuarantineResolver::release() noexcept {
-  if (stmt_) stmt_->tryReset();
+  if (resolve_) resolve_->tryReset();
+  if (record_) record_->tryReset();
 }
 
 bool close_quarantine(SQLite::Database& db, const std::string& batch_id, const std::string& entity,

@@ -46,6 +46,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <unordered_set>
 #include <vector>
 
 #include "core/domain/search.h"
@@ -197,21 +198,28 @@ void record_quarantine(SQLite::Database& db, const std::string& batch_id, const 
 void resolve_quarantine(SQLite::Database& db, std::string_view entity, std::string_view id, int64_t now_ms);
 // The same for many changes in one transaction (a batch, a receipt): looks
 // only when some row is open (checked once, at construction), with its
-// statement prepared once. `opened` tells it a row was set aside since.
+// statement prepared once. `record` sets a row aside (as
+// record_quarantine) and takes note that it is open. `only`: the
+// changes to come name only these records (kind -> JSON array of ids), so
+// their open rows are looked up at once and resolve() skips the others.
 // Belongs to the transaction it was made in.
 class QuarantineResolver {
  public:
   explicit QuarantineResolver(SQLite::Database& db);
   ~QuarantineResolver();
+  void only(const std::map<std::string, std::string>& id_lists);
   void resolve(std::string_view entity, std::string_view id, int64_t now_ms);
-  void opened() { open_ = true; }
+  void record(const std::string& batch_id, const std::string& device_id, const std::string& entity,
+              const std::string& id, const json& errors, const json& change, int64_t now_ms);
   bool open() const { return open_; }
-  void release() noexcept;  // finish the statement (see Store)
+  void release() noexcept;  // finish the statements (see Store)
 
  private:
   SQLite::Database& db_;
   bool open_ = false;
-  std::unique_ptr<SQLite::Statement> stmt_;
+  bool only_ = false;                          // only() was told the records
+  std::unordered_set<std::string> open_ids_;  // "entity\x1fid" with open rows, when only_
+  std::unique_ptr<SQLite::Statement> resolve_, record_;
 };
 // A coordinator's decision on the open row of (batch, record): `outcome`
 // "retried" (applied after a fix) or "discarded" (dropped; `note` the

@@ -104,9 +104,13 @@ PreparedBatch prepare_batch(const json& batch, const DeviceInfo& device, int64_t
   const json& changes = batch["changes"];
   out.changes.resize(changes.size());
   size_t i = 0;
+  std::map<std::string, json> ids;
   for (const auto& sent : changes) {
     PreparedChange& p = out.changes[i++];
     p.sent = &sent;
+    p.entity = string_member(sent, "entity");
+    p.id = string_member(sent, "id");
+    if (find_entity(p.entity)) ids[p.entity].push_back(p.id);
     // Copied only when rebase_stamps may change it.
     if (stamp_ahead(sent, out.ceiling)) {
       p.rebased = sent;
@@ -117,6 +121,7 @@ PreparedBatch prepare_batch(const json& batch, const DeviceInfo& device, int64_t
     if (p.checked) with_index_keys(*p.checked);
     else p.outcome.status = ApplyOutcome::Status::quarantined;
   }
+  for (const auto& [kind, list] : ids) out.id_lists[kind] = list.dump();
   return out;
 }
 
@@ -220,8 +225,13 @@ std::string record_area(HeldRecords& held, const std::string& entity, const std:
 
 std::optional<FieldError> authorize_change(HeldRecords& records, const DeviceInfo& device, const json& change,
                                            const std::string& server_id) {
-  const std::string entity = string_member(change, "entity");
-  const std::string id = string_member(change, "id");
+  return authorize_change(records, device, change, string_member(change, "entity"), string_member(change, "id"),
+                          server_id);
+}
+
+std::optional<FieldError> authorize_change(HeldRecords& records, const DeviceInfo& device, const json& change,
+                                           const std::string& entity, const std::string& id,
+                                           const std::string& server_id) {
   const EntitySpec* spec = find_entity(entity);
   if (!spec || !is_uuid(id)) return std::nullopt;
   if (entity == "team" || entity == "device") return FieldError{"entity", "not_allowed", {entity}};

@@ -7,6 +7,7 @@
 // what quarantine keeps of a refused change.
 
 #include <cstdint>
+#include <map>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
@@ -52,6 +53,10 @@ inline constexpr std::string_view kAreaParents[] = {"patient", "household", "cli
 // "Trust"). Malformed changes pass here: the merge's check says what is
 // wrong. `server_id`: the node of the server's own stamps (by_server fields).
 std::optional<FieldError> authorize_change(HeldRecords& held, const DeviceInfo& device, const json& change,
+                                           const std::string& server_id);
+// The same with the change's entity and id as string_member reads them.
+std::optional<FieldError> authorize_change(HeldRecords& held, const DeviceInfo& device, const json& change,
+                                           const std::string& entity, const std::string& id,
                                            const std::string& server_id);
 
 // Takes a fast device's measured skew off its own stamps that are ahead of
@@ -108,6 +113,7 @@ ApplyOutcome take_in_change(HeldRecords& held, const DeviceInfo& device, const s
 // applied (central_store.h apply_prepared).
 struct PreparedChange {
   const json* sent = nullptr;         // the change as received (in `PreparedBatch::batch`)
+  std::string entity, id;             // as sent (string_member: "" when missing)
   std::optional<json> rebased;        // the change as merged, when a stamp was ahead
   std::optional<FieldError> refused;  // by rebase_stamps
   // The change in stored forms; nullopt when refused by rebase_stamps or by
@@ -121,6 +127,9 @@ struct PreparedBatch {
   DeviceInfo device;
   int64_t received_ms = 0, skew = 0, ceiling = 0;  // batch_skew, received + kClockAheadMs
   std::vector<PreparedChange> changes;             // in the batch's order
+  // Of each known kind, the ids the batch's changes name, as a JSON array
+  // (for a store to look them up in one statement).
+  std::map<std::string, std::string> id_lists;
 };
 // `received_ms`: the server's clock when the batch arrived (the receipt's
 // received_ms; today's date for check_change).
@@ -132,7 +141,7 @@ PreparedBatch prepare_batch(const json& batch, const DeviceInfo& device, int64_t
 template <class Merge>
 ApplyOutcome take_in_prepared(HeldRecords& held, const DeviceInfo& device, const std::string& server_id,
                               PreparedChange& p, Merge&& merge) {
-  if (std::optional<FieldError> refused = authorize_change(held, device, *p.sent, server_id))
+  if (std::optional<FieldError> refused = authorize_change(held, device, *p.sent, p.entity, p.id, server_id))
     return refused_outcome(*p.sent, std::move(*refused));
   if (p.refused) return refused_outcome(p.change(), *p.refused);
   if (!p.checked) return p.outcome;

@@ -409,6 +409,7 @@ class SqliteCentralStore : public CentralStore {
       ChangeApplier& applier = *applier_;
       int64_t applied = 0, unchanged = 0, conflicts = 0;
       QuarantineResolver quarantine(db);
+      quarantine.only(prepared.id_lists);
       // follow_merges has nothing to follow while no patient is merged
       // (a batch merges none): one look per batch, on a partial index.
       const bool merged_patients =
@@ -419,8 +420,8 @@ class SqliteCentralStore : public CentralStore {
       auto set_aside = [&](const std::string& entity, const std::string& id, const std::vector<FieldError>& errors,
                            const json& change) {
         const json errs = errors_json(kept_errors(errors));
-        record_quarantine(db, batch_id, device.device_id, entity, id, errs, kept_change(change), received);
-        quarantine.opened();  // a later change of the record in this batch resolves it
+        // A later change of the record in this batch resolves it.
+        quarantine.record(batch_id, device.device_id, entity, id, errs, kept_change(change), received);
         quarantined.push_back({{"entity", entity}, {"id", id}, {"errors", errs}});
       };
       Held held(*this, db);
@@ -428,7 +429,7 @@ class SqliteCentralStore : public CentralStore {
       std::vector<std::pair<std::string, std::string>> team_only;  // fed "its team only" (below)
       for (PreparedChange& p : prepared.changes) {
         const json& sent = *p.sent;
-        held.take_in(string_member(sent, "entity"), string_member(sent, "id"));
+        held.take_in(p.entity, p.id);
         // Its fields are the sent ones (rebasing changes stamps only).
         ApplyOutcome o = take_in_prepared(held, device, server_id(), p, [&](CheckedChange& c, ApplyOutcome checked) {
           return applier.apply(c, std::move(checked));
@@ -446,7 +447,7 @@ class SqliteCentralStore : public CentralStore {
           continue;
         }
         ++applied;
-        if (o.status == ApplyOutcome::Status::inserted) held.inserted(o.entity, o.id);
+        if (o.status == ApplyOutcome::Status::inserted) held.inserted(o.entity, o.id, p.checked->fields);
         const auto fields = sent.find("fields");
         const bool inserted = o.status == ApplyOutcome::Status::inserted && fields != sent.end();
         if (feed(db, o.entity, o.id, device.team_id, o.same_as_change ? device.device_id : std::string(),
@@ -1388,6 +1389,12 @@ class SqliteCentralStore : public CentralStore {
         if (const auto it = remembered.find(record); it != remembered.end())
           for (const auto& [c, v] : it->second)
             if (c == column) return v;
+        // Inserted by this batch and not changed since: stored as checked.
+        if (const auto it = inserted_fields.find(record); it != inserted_fields.end())
+          if (const auto f = it->second->find(column); f != it->second->end()) {
+            if (f->second.is_string()) return f->second.get<std::string>();
+            if (f->second.is_null()) return {};
+          }
       }
       std::string v = text("SELECT " + column + " FROM " + entity + " WHERE id = ?", id);
       if (keep) remembered[record].emplace_back(column, v);
@@ -1406,36 +1413,41 @@ class SqliteCentralStore : public CentralStore {
       remembering = true;
       self_entity = entity;
       self_id = id;
-      remembered.erase(entity + '\x1f' + id);
+      const std::string record = entity + '\x1f' + id;
+      remembered.erase(record);
+      inserted_fields.erase(record);
     }
     void done() {
       remembering = false;
       remembered.clear();
+      inserted_fields.clear();
     }
     // Which records a batch names are held, looked up once per kind for the
     // whole batch instead of once per change. Nothing removes a record while
     // a batch applies (a deletion is a tombstone), so one held before stays
     // held; one the batch inserts is added (inserted).
     void prefetch(const PreparedBatch& batch) {
-      std::map<std::string, json> ids;  // kind -> its ids in the batch
-      for (const auto& p : batch.changes) {
-        const std::string entity = string_member(*p.sent, "entity");
-        if (find_entity(entity)) ids[entity].push_back(string_member(*p.sent, "id"));
-      }
-      for (const auto& [entity, list] : ids) {
+      for (const auto& [entity, list] : batch.id_lists) {
         SQLite::Statement st(db, "SELECT id FROM " + entity + " WHERE id IN (SELECT value FROM json_each(?))");
-        st.bind(1, list.dump());
+        st.bindNoCopy(1, list);
         while (st.executeStep()) held_ids.insert(entity + '\x1f' + st.getColumn(0).getString());
         prefetched.insert(entity);
       }
     }
-    void inserted(const std::string& entity, const std::string& id) { held_ids.insert(entity + '\x1f' + id); }
+    // A record this batch inserted, with its fields as stored (they outlive
+    // the batch's apply): what column() reads of it until it changes.
+    void inserted(const std::string& entity, const std::string& id, const RecordFields& fields) {
+      std::string record = entity + '\x1f' + id;
+      held_ids.insert(record);
+      if (remembering) inserted_fields.emplace(std::move(record), &fields);
+    }
     std::set<std::string> prefetched;            // kinds looked up by prefetch
     std::unordered_set<std::string> held_ids;    // "entity\x1fid" of held records of those kinds
     bool remembering = false;
     std::string self_entity, self_id;
     // "entity\x1fid" -> the columns read of that record, with their values.
     std::unordered_map<std::string, std::vector<std::pair<std::string, std::string>>> remembered;
+    std::unordered_map<std::string, const RecordFields*> inserted_fields;  // "entity\x1fid" -> as inserted
     std::string feed_team(const std::string& entity, const std::string& id) override {
       auto& st = store.cached(db, "SELECT team_id FROM srv_feed WHERE entity = ? AND record_id = ?");
       st.bind(1, entity);

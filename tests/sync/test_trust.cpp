@@ -620,4 +620,24 @@ TEST_CASE_TEMPLATE("One batch sees its own earlier changes: a record twice, an e
   CHECK(one(lhasa2, "SELECT patient_id FROM encounter WHERE id = '" + e + "'") == p);
   // The search index follows the rename.
   CHECK(admin_json(server, {"patient", "search", "卓玛拉姆"}).size() == 1);
+
+  // A later batch, while Q's refusal is open: Q taken (renamed) closes it; S
+  // refused then taken in this batch closes its own; T, refused here, and
+  // nothing else stays open.
+  const std::string s_id = add_patient_at(scratch.store, "次仁", "653101001001");
+  const std::string t_id = add_patient_at(scratch.store, "尼玛", "653101001001");
+  const json s_made = made("patient", s_id, t + 10);
+  const json receipt2 = k.push(server, json::array({
+                                           edited(q_made, "name", "格桑曲珍", t + 11),
+                                           s_made,
+                                           made("patient", t_id, t + 12),
+                                           edited(s_made, "village_code", "540102001001", t + 13),
+                                       }));
+  CHECK(refusal_codes(receipt2) == std::vector<std::string>{"outside_area", "outside_area"});
+  CHECK(receipt2["applied"] == 2);
+  CHECK(central_query(server, "SELECT count(*) FROM quarantine") == "4");
+  CHECK(central_rows(server, "SELECT record_id FROM quarantine WHERE resolved_ms IS NULL") ==
+        std::vector<std::string>{t_id});
+  CHECK(central_query(server, "SELECT outcome FROM quarantine WHERE record_id = '" + q + "'") == "accepted");
+  CHECK(central_query(server, "SELECT outcome FROM quarantine WHERE record_id = '" + s_id + "'") == "accepted");
 }
