@@ -439,6 +439,11 @@ class SqliteCentralStore : public CentralStore {
           set_aside(o.entity, o.id, o.errors, sent);
           continue;
         }
+        // What the record holds now, when the change says it exactly.
+        if (o.status == ApplyOutcome::Status::inserted || o.same_as_change)
+          held.stored_as(o.entity, o.id, p.checked->fields);
+        else if (o.status != ApplyOutcome::Status::unchanged)
+          held.changed(o.entity, o.id);
         conflicts += static_cast<int64_t>(o.conflicts.size());
         quarantine.resolve(o.entity, o.id, received);
         if (auto h = Hlc::parse(o.max_hlc); h && h->wall_ms <= ceiling) store_.observe(*h);
@@ -447,7 +452,7 @@ class SqliteCentralStore : public CentralStore {
           continue;
         }
         ++applied;
-        if (o.status == ApplyOutcome::Status::inserted) held.inserted(o.entity, o.id, p.checked->fields);
+        if (o.status == ApplyOutcome::Status::inserted) held.inserted(o.entity, o.id);
         const auto fields = sent.find("fields");
         const bool inserted = o.status == ApplyOutcome::Status::inserted && fields != sent.end();
         if (feed(db, o.entity, o.id, device.team_id, o.same_as_change ? device.device_id : std::string(),
@@ -1384,18 +1389,19 @@ class SqliteCentralStore : public CentralStore {
     std::string column(const std::string& entity, const std::string& column, const std::string& id) override {
       const bool keep = remembering && !(entity == self_entity && id == self_id);
       std::string record;
-      if (keep) {
+      if (remembering) {
         record = entity + '\x1f' + id;
-        if (const auto it = remembered.find(record); it != remembered.end())
-          for (const auto& [c, v] : it->second)
-            if (c == column) return v;
-        // Inserted by this batch and not changed since: stored as checked.
-        if (const auto it = inserted_fields.find(record); it != inserted_fields.end())
+        // Known from this batch's change of it (the change's own record too).
+        if (const auto it = stored_fields.find(record); it != stored_fields.end())
           if (const auto f = it->second->find(column); f != it->second->end()) {
             if (f->second.is_string()) return f->second.get<std::string>();
             if (f->second.is_null()) return {};
           }
       }
+      if (keep)
+        if (const auto it = remembered.find(record); it != remembered.end())
+          for (const auto& [c, v] : it->second)
+            if (c == column) return v;
       std::string v = text("SELECT " + column + " FROM " + entity + " WHERE id = ?", id);
       if (keep) remembered[record].emplace_back(column, v);
       return v;
@@ -1413,15 +1419,20 @@ class SqliteCentralStore : public CentralStore {
       remembering = true;
       self_entity = entity;
       self_id = id;
-      const std::string record = entity + '\x1f' + id;
-      remembered.erase(record);
-      inserted_fields.erase(record);
+      remembered.erase(entity + '\x1f' + id);
     }
     void done() {
       remembering = false;
       remembered.clear();
-      inserted_fields.clear();
+      stored_fields.clear();
     }
+    // After a change of a record is taken in: the record now holds `fields`
+    // (stored forms; they outlive the batch's apply), or (changed) something
+    // not known here. column() answers from `fields` until it changes again.
+    void stored_as(const std::string& entity, const std::string& id, const RecordFields& fields) {
+      if (remembering) stored_fields[entity + '\x1f' + id] = &fields;
+    }
+    void changed(const std::string& entity, const std::string& id) { stored_fields.erase(entity + '\x1f' + id); }
     // Which records a batch names are held, looked up once per kind for the
     // whole batch instead of once per change. Nothing removes a record while
     // a batch applies (a deletion is a tombstone), so one held before stays
@@ -1434,20 +1445,14 @@ class SqliteCentralStore : public CentralStore {
         prefetched.insert(entity);
       }
     }
-    // A record this batch inserted, with its fields as stored (they outlive
-    // the batch's apply): what column() reads of it until it changes.
-    void inserted(const std::string& entity, const std::string& id, const RecordFields& fields) {
-      std::string record = entity + '\x1f' + id;
-      held_ids.insert(record);
-      if (remembering) inserted_fields.emplace(std::move(record), &fields);
-    }
+    void inserted(const std::string& entity, const std::string& id) { held_ids.insert(entity + '\x1f' + id); }
     std::set<std::string> prefetched;            // kinds looked up by prefetch
     std::unordered_set<std::string> held_ids;    // "entity\x1fid" of held records of those kinds
     bool remembering = false;
     std::string self_entity, self_id;
     // "entity\x1fid" -> the columns read of that record, with their values.
     std::unordered_map<std::string, std::vector<std::pair<std::string, std::string>>> remembered;
-    std::unordered_map<std::string, const RecordFields*> inserted_fields;  // "entity\x1fid" -> as inserted
+    std::unordered_map<std::string, const RecordFields*> stored_fields;  // "entity\x1fid" -> as stored now
     std::string feed_team(const std::string& entity, const std::string& id) override {
       auto& st = store.cached(db, "SELECT team_id FROM srv_feed WHERE entity = ? AND record_id = ?");
       st.bind(1, entity);
