@@ -466,9 +466,11 @@ class SqliteCentralStore : public CentralStore {
       // A record fed "its team only" because its patient (household, clinic
       // day) came later in this batch takes the area it has at the end, as
       // on PostgreSQL; no device has pulled the batch's feed rows yet.
-      held.done();
+      // No change is taken in any more: what was read and known of the
+      // records stays true (as if a change of no record came).
+      held.take_in({}, {});
       for (const auto& [entity, id] : team_only)
-        if (const std::string area = area_of(db, entity, id, nullptr); area != kTeamOnly) {
+        if (const std::string area = area_of(db, entity, id, nullptr, &held); area != kTeamOnly) {
           auto& up = cached(db, "UPDATE srv_feed SET area = ? WHERE entity = ? AND record_id = ?");
           up.bind(1, area);
           up.bind(2, entity);
