@@ -102,32 +102,39 @@ Delivery mark_delivered(SQLite::Database& db, const std::string& batch_id, const
   if (!find.executeStep()) return Delivery::unknown_batch;
   if (find.getColumn(1).getInt() != 0) return Delivery::already_delivered;
   const auto& quarantined_list = receipt.value("quarantined", json::array());
-  QuarantineResolver resolver(db);
-  if (!quarantined_list.empty() || resolver.open()) {
-    // Only then is the batch's content needed: to keep what was set aside
-    // and to resolve earlier quarantine rows of what was accepted now.
+  if (!quarantined_list.empty()) {
+    // Only then is the batch's content needed: to keep what was set aside.
     const json body = json::parse(find.getColumn(0).getString());
     find.reset();
     // Each record's last change in the batch, by (entity, id).
     std::map<std::pair<std::string, std::string>, const json*> changes;
     for (const auto& c : body["changes"]) changes[{c.value("entity", ""), c.value("id", "")}] = &c;
-    std::set<std::pair<std::string, std::string>> quarantined;
     const std::string device = body.value("device_id", "");
+    QuarantineResolver book(db);
     for (const auto& q : quarantined_list) {
       const std::string entity = q.value("entity", ""), id = q.value("id", "");
-      quarantined.insert({entity, id});
       const auto c = changes.find({entity, id});
-      record_quarantine(db, batch_id, device, entity, id, q.value("errors", json::array()),
-                        c == changes.end() ? json() : *c->second, now_ms);
+      book.record(batch_id, device, entity, id, q.value("errors", json::array()),
+                  c == changes.end() ? json() : *c->second, now_ms);
     }
-    if (resolver.open())
-      for (const auto& c : body["changes"]) {
-        const std::string entity = c.value("entity", ""), id = c.value("id", "");
-        if (!quarantined.count({entity, id})) resolver.resolve(entity, id, now_ms);
-      }
-    resolver.release();
+    book.release();
   }
   find.reset();
+  // Earlier quarantine rows of the records this batch carried and the server
+  // accepted now are resolved. The batch's records are its outbox rows (not
+  // yet acked: the partial index outbox_batch), so the body is not parsed
+  // for this; a record set aside by this receipt has its new row open
+  // (at_ms = now) and keeps its older ones.
+  SQLite::Statement resolve(
+      db,
+      "UPDATE quarantine SET resolved_ms = ?1, outcome = 'accepted' WHERE resolved_ms IS NULL "
+      "AND (entity, record_id) IN (SELECT entity, record_id FROM outbox WHERE batch_id = ?2 AND acked = 0) "
+      "AND (entity, record_id) NOT IN (SELECT json_extract(value, '$.entity'), json_extract(value, '$.id') "
+      "FROM json_each(?3))");
+  resolve.bind(1, now_ms);
+  resolve.bind(2, batch_id);
+  resolve.bind(3, quarantined_list.dump());
+  resolve.exec();
   // "acked = 0" lets it use the partial index outbox_batch (without it,
   // every delivery scanned the whole outbox).
   SQLite::Statement ack(db, "UPDATE outbox SET acked = 1 WHERE batch_id = ? AND acked = 0");

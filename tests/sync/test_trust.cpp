@@ -641,3 +641,33 @@ TEST_CASE_TEMPLATE("One batch sees its own earlier changes: a record twice, an e
   CHECK(central_query(server, "SELECT outcome FROM quarantine WHERE record_id = '" + q + "'") == "accepted");
   CHECK(central_query(server, "SELECT outcome FROM quarantine WHERE record_id = '" + s_id + "'") == "accepted");
 }
+
+TEST_CASE("A laptop keeps what the server set aside and closes it once the server takes a later change of the record") {
+  yz::test::TempDir dir;
+  Server server(dir.file("central.db"));
+  Device lhasa(dir.file("a.db"));
+  lhasa.enroll(server, server.enroll_code("拉萨队", "540102"));
+  // Two patients entered in a Xinjiang village by mistake, one in the area.
+  const std::string x = add_patient_at(lhasa.store, "格桑", "653101001001");
+  const std::string y = add_patient_at(lhasa.store, "普布", "653101001001");
+  const std::string z = add_patient_at(lhasa.store, "卓玛", "540102001001");
+  lhasa.sync(server);
+  auto open_rows = [&](const std::string& id) {
+    return lhasa.count("SELECT count(*) FROM quarantine WHERE resolved_ms IS NULL AND record_id = '" + id + "'");
+  };
+  CHECK(open_rows(x) == 1);
+  CHECK(open_rows(y) == 1);
+  CHECK(open_rows(z) == 0);
+  CHECK(lhasa.count("SELECT count(*) FROM quarantine WHERE record_id = '" + x + "' AND change LIKE '%653101001001%'") == 1);
+  // X's village corrected: taken, and its row closes; Y edited but still
+  // outside: refused again, both its rows open; Z's edit touches no row.
+  lhasa.store.update("patient", x, {{"village_code", "540102001001"}});
+  lhasa.store.update("patient", y, {{"phone", "13800000000"}});
+  lhasa.store.update("patient", z, {{"phone", "13800000001"}});
+  lhasa.sync(server);
+  CHECK(open_rows(x) == 0);
+  CHECK(lhasa.count("SELECT count(*) FROM quarantine WHERE record_id = '" + x + "' AND outcome = 'accepted'") == 1);
+  CHECK(open_rows(y) == 2);
+  CHECK(lhasa.count("SELECT count(*) FROM quarantine") == 3);
+  CHECK(lhasa.count("SELECT count(*) FROM outbox WHERE acked = 0") == 0);
+}
