@@ -98,12 +98,27 @@ json stored_value(const Result& r, int row, int col, FieldType t) {
   }
 }
 
-// The SQL of one record kind, built once from its descriptor. `copy`: the
-// target of a COPY of new records (id, hlc, deleted, then the fields:
+// Many rows looked up by key, one index probe per key whatever the
+// planner thinks of the table's size: `WHERE key = ANY($1)` on a table the
+// planner has no statistics for yet (a new database filling up) is read
+// whole, per batch, with each row hashed against the list, which grows with
+// the table. The keys come as parallel arrays (`arrays`, "$1::text[], ..."),
+// their columns named `u.<columns>` ("k" or "e, r"); `lookup` is the query
+// run for each key (OFFSET 0, or FOR UPDATE, keeps it a subquery the planner
+// does not fold into a join, so each key is an index probe), its columns the
+// result's, in the keys' order; a key given twice gives its rows twice.
+std::string lookup_each(const std::string& arrays, const std::string& columns, const std::string& lookup) {
+  return "SELECT x.* FROM unnest(" + arrays + ") AS u(" + columns + ") CROSS JOIN LATERAL (" + lookup + ") AS x";
+}
+
+// The SQL of one record kind, built once from its descriptor. `select_any`
+// takes an array of ids (lookup_each: in the array's order, with
+// `select_any_for_update` locked in that order); `copy`: the target of a
+// COPY of new records (id, hlc, deleted, then the fields:
 // RecordBatch::row_params); `update` takes one array parameter per column
 // (the same) and writes many records in one statement.
 struct KindSql {
-  std::string select_for_update, select, select_any, copy, update;
+  std::string select_for_update, select, select_any, select_any_for_update, copy, update;
 };
 
 const KindSql& kind_sql(const EntitySpec& spec) {
@@ -123,7 +138,9 @@ const KindSql& kind_sql(const EntitySpec& spec) {
       KindSql k;
       k.select = "SELECT " + cols + " FROM " + table + " WHERE id = $1";
       k.select_for_update = k.select + " FOR UPDATE";
-      k.select_any = "SELECT " + cols + " FROM " + table + " WHERE id = ANY($1::text[])";
+      const std::string one = "SELECT " + cols + " FROM " + table + " WHERE " + table + ".id = u.k";
+      k.select_any = lookup_each("$1::text[]", "k", one + " OFFSET 0");
+      k.select_any_for_update = lookup_each("$1::text[]", "k", one + " FOR UPDATE");
       k.copy = table + " (" + cols + ")";
       k.update = "UPDATE " + table + " AS t SET " + set + " FROM unnest(" + arrays + ") AS u(" + cols + ") WHERE t.id = u.id";
       out.emplace(s, std::move(k));
@@ -131,6 +148,14 @@ const KindSql& kind_sql(const EntitySpec& spec) {
     return out;
   }();
   return all.at(&spec);
+}
+
+// The field stamps of records of kind $1 with ids $2 (an array): record_id,
+// field, hlc, base ('' for none).
+const std::string& clocks_sql() {
+  static const std::string sql = lookup_each(
+      "$2::text[]", "k", "SELECT record_id, field, hlc, coalesce(base, '') FROM field_clock WHERE entity = $1 AND record_id = u.k OFFSET 0");
+  return sql;
 }
 
 // A held record (row `row` of kind_sql's select), without its field stamps.
@@ -183,9 +208,7 @@ std::map<std::string, json> read_changes(Connection& c, const EntitySpec& spec, 
   if (ids.empty()) return out;
   const std::string arr = pg::array_literal(ids);
   Result r = c.exec(kind_sql(spec).select_any, arr);
-  Result fc = c.exec(
-      "SELECT record_id, field, hlc, coalesce(base, '') FROM field_clock WHERE entity = $1 AND record_id = ANY($2::text[])",
-      std::string(spec.name), arr);
+  Result fc = c.exec(clocks_sql(), std::string(spec.name), arr);
   std::map<std::string, std::map<std::string, FieldClock, std::less<>>> clocks;
   for (int row = 0; row < fc.rows(); ++row) clocks[fc.text(row, 0)][fc.text(row, 1)] = {fc.text(row, 2), fc.text(row, 3)};
   for (int row = 0; row < r.rows(); ++row) {
@@ -254,16 +277,18 @@ class RecordBatch final : public HeldRecords {
     if (!open_conflicts_) open_conflicts_.emplace();
     if (held_ids.empty()) return;
     const auto [entities, records] = pairs(held_ids);
-    Result ft = c_.exec("SELECT f.entity, f.record_id, coalesce(f.team_id, '') FROM srv_feed f JOIN unnest($1::text[], "
-                        "$2::text[]) AS u(e, r) ON f.entity = u.e AND f.record_id = u.r",
-                        entities, records);
+    static const std::string feed_sql =
+        lookup_each("$1::text[], $2::text[]", "e, r",
+                    "SELECT entity, record_id, coalesce(team_id, '') FROM srv_feed WHERE entity = u.e AND record_id = u.r OFFSET 0");
+    Result ft = c_.exec(feed_sql, entities, records);
     for (const auto& [spec, kind_ids] : held_ids)
       for (const auto& id : kind_ids) feed_teams_.emplace(std::pair(std::string(spec->name), id), std::string());
     for (int i = 0; i < ft.rows(); ++i) feed_teams_[{ft.text(i, 0), ft.text(i, 1)}] = ft.text(i, 2);
     // Open conflicts: only those an edit of this batch may close.
-    Result oc = c_.exec("SELECT DISTINCT c.entity, c.record_id FROM conflict c JOIN unnest($1::text[], $2::text[]) AS "
-                        "u(e, r) ON c.entity = u.e AND c.record_id = u.r WHERE c.resolved_ms IS NULL",
-                        entities, records);
+    static const std::string conflicts_sql =
+        lookup_each("$1::text[], $2::text[]", "e, r",
+                    "SELECT entity, record_id FROM conflict WHERE entity = u.e AND record_id = u.r AND resolved_ms IS NULL LIMIT 1");
+    Result oc = c_.exec(conflicts_sql, entities, records);
     for (const auto& [spec, kind_ids] : held_ids)
       for (const auto& id : kind_ids) conflicts_known_.insert({std::string(spec->name), id});
     for (int i = 0; i < oc.rows(); ++i) open_conflicts_->insert({oc.text(i, 0), oc.text(i, 1)});
@@ -616,11 +641,12 @@ class RecordBatch final : public HeldRecords {
   }
 
   // Reads records `ids` of `spec` (sorted, distinct); with `lock` FOR
-  // UPDATE and with their field stamps.
+  // UPDATE (locked in that order, the same on every server) and with their
+  // field stamps.
   void read(const EntitySpec& spec, const std::vector<std::string>& ids, bool lock) {
     auto& kind = rows_[&spec];
     const std::string arr = pg::array_literal(ids);
-    Result r = c_.exec(kind_sql(spec).select_any + (lock ? " ORDER BY id FOR UPDATE" : ""), arr);
+    Result r = c_.exec(lock ? kind_sql(spec).select_any_for_update : kind_sql(spec).select_any, arr);
     for (const auto& id : ids) {
       Row& row = kind[id];
       row = Row{};
@@ -634,9 +660,7 @@ class RecordBatch final : public HeldRecords {
       found.push_back(r.text(i, 0));
     }
     if (found.empty() || !lock) return;
-    Result fc = c_.exec(
-        "SELECT record_id, field, hlc, coalesce(base, '') FROM field_clock WHERE entity = $1 AND record_id = ANY($2::text[])",
-        std::string(spec.name), pg::array_literal(found));
+    Result fc = c_.exec(clocks_sql(), std::string(spec.name), pg::array_literal(found));
     for (int i = 0; i < fc.rows(); ++i) kind[fc.text(i, 0)].rec.clock[fc.text(i, 1)] = {fc.text(i, 2), fc.text(i, 3)};
   }
 
@@ -654,7 +678,8 @@ class RecordBatch final : public HeldRecords {
   // The search index's view of patients `ids` just written: their rows, and
   // whether they are indexed (live, not merged into another).
   std::vector<pg::NewPatient> made_patients(const std::vector<std::string>& ids) {
-    Result r = c_.exec("SELECT id, rid FROM patient WHERE id = ANY($1::text[])", pg::array_literal(ids));
+    static const std::string rids_sql = lookup_each("$1::text[]", "k", "SELECT id, rid FROM patient WHERE id = u.k OFFSET 0");
+    Result r = c_.exec(rids_sql, pg::array_literal(ids));
     auto& kind = rows_[find_entity("patient")];
     std::vector<pg::NewPatient> out;
     for (int i = 0; i < r.rows(); ++i) {
@@ -1008,9 +1033,10 @@ class PgCentralStore : public CentralStore {
           entities.push_back(string_member(ch, "entity"));
           ids.push_back(string_member(ch, "id"));
         }
-        Result q = c.exec("SELECT DISTINCT q.entity, q.record_id FROM quarantine q JOIN unnest($1::text[], $2::text[]) "
-                          "AS u(e, r) ON q.entity = u.e AND q.record_id = u.r WHERE q.resolved_ms IS NULL",
-                          pg::array_literal(entities), pg::array_literal(ids));
+        static const std::string open_sql = lookup_each(
+            "$1::text[], $2::text[]", "e, r",
+            "SELECT entity, record_id FROM quarantine WHERE entity = u.e AND record_id = u.r AND resolved_ms IS NULL LIMIT 1");
+        Result q = c.exec(open_sql, pg::array_literal(entities), pg::array_literal(ids));
         for (int i = 0; i < q.rows(); ++i) open_before.insert({q.text(i, 0), q.text(i, 1)});
       }
       struct SetAside {
