@@ -437,14 +437,15 @@ class RecordBatch final : public HeldRecords {
       base.push_back(b);
     }
     clocks_.clear();
-    std::vector<pg::NewPatient> new_patients;
+    // Each COPY loads while the next statement is made (copy_in_async).
+    std::vector<std::string> patients_made;
     for (const EntitySpec* spec : entities()) {
       auto& kind = rows_[spec];
       if (auto& ids = new_[spec]; !ids.empty()) {
         std::vector<std::vector<Param>> rows;
         for (const auto& id : ids) rows.push_back(row_params(*spec, id, kind.at(id)));
-        c_.copy_in(kind_sql(*spec).copy, rows);
-        if (spec->name == "patient") new_patients = made_patients(ids);
+        c_.copy_in_async(kind_sql(*spec).copy, rows);
+        if (spec->name == "patient") patients_made = ids;
         for (const auto& id : ids) kind.at(id).inserted = false;
         ids.clear();
       }
@@ -462,14 +463,14 @@ class RecordBatch final : public HeldRecords {
         ids.clear();
       }
     }
-    if (!new_clocks.empty()) c_.copy_in("field_clock (entity, record_id, field, hlc, base)", new_clocks);
+    if (!new_clocks.empty()) c_.copy_in_async("field_clock (entity, record_id, field, hlc, base)", new_clocks);
     if (!entity.empty())
       c_.exec("INSERT INTO field_clock (entity, record_id, field, hlc, base) SELECT * FROM unnest($1::text[], "
               "$2::text[], $3::text[], $4::text[], $5::text[]) ON CONFLICT (entity, record_id, field) DO UPDATE SET "
               "hlc = excluded.hlc, base = excluded.base",
               pg::array_literal(entity), pg::array_literal(record), pg::array_literal(field), pg::array_literal(hlc),
               pg::array_literal(base));
-    pg::pg_index_new_patients(c_, new_patients);
+    if (!patients_made.empty()) pg::pg_index_new_patients(c_, made_patients(patients_made));
     if (!reindex_.empty()) {
       std::sort(reindex_.begin(), reindex_.end());
       reindex_.erase(std::unique(reindex_.begin(), reindex_.end()), reindex_.end());
