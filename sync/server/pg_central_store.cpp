@@ -1604,10 +1604,19 @@ class PgCentralStore : public CentralStore {
 
   // The feed rows the transaction queued, under the feed's lock: one row per
   // record, moved to the end of the feed (a new seq), with its area as held
-  // now (central_rules.h record_area) -- in one statement; a record queued
-  // twice goes where its last row would.
+  // now (central_rules.h record_area); a record queued twice goes where its
+  // last row would.
   // `known`: a batch that read (and wrote) some of the records, whose locked
   // ones it gives as held now.
+  //
+  // The numbers are those one `INSERT ... ON CONFLICT (entity, record_id) DO
+  // UPDATE SET seq = nextval(...)` over the rows in order gave, and how it
+  // left the sequence: a new row takes the next number; a row the feed holds
+  // draws one for the insert it does not make and moves to the next. The
+  // rows the feed holds are known first (one probe each; no other writer
+  // changes the feed while its lock is held), the numbers drawn at once,
+  // then the new rows go in by COPY and those held are moved by one UPDATE,
+  // cheaper for the server than the upsert row by row.
   void write_feed(Connection& c, RecordBatch* known = nullptr) {
     if (pending_feed_.empty()) return;
     std::map<std::pair<std::string, std::string>, size_t> last;
@@ -1620,22 +1629,52 @@ class PgCentralStore : public CentralStore {
     else known->forget_unlocked();
     RecordBatch& held = *known;
     held.load_areas(ids);
-    std::vector<Param> entity, record, area, team, echo;
+    std::vector<const FeedRow*> rows;
+    std::vector<std::string> entities, records;
     for (size_t i = 0; i < pending_feed_.size(); ++i) {
       const FeedRow& f = pending_feed_[i];
       if (last[{f.entity, f.id}] != i) continue;
-      entity.push_back(f.entity);
-      record.push_back(f.id);
-      area.push_back(yz::sync::record_area(held, f.entity, f.id, nullptr));
-      team.push_back(f.team_id.empty() ? Param() : Param(f.team_id));
-      echo.push_back(f.echo_device.empty() ? Param() : Param(f.echo_device));
+      rows.push_back(&f);
+      entities.push_back(f.entity);
+      records.push_back(f.id);
     }
-    c.exec("INSERT INTO srv_feed (entity, record_id, area, team_id, echo_device) SELECT e, r, a, t, d FROM "
-           "unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[]) WITH ORDINALITY AS u(e, r, a, t, d, ord) "
-           "ORDER BY ord ON CONFLICT (entity, record_id) DO UPDATE SET seq = nextval(pg_get_serial_sequence('srv_feed', "
-           "'seq')), area = excluded.area, team_id = excluded.team_id, echo_device = excluded.echo_device",
-           pg::array_literal(entity), pg::array_literal(record), pg::array_literal(area), pg::array_literal(team),
-           pg::array_literal(echo));
+    static const std::string fed_sql = lookup_each(
+        "$1::text[], $2::text[]", "e, r", "SELECT entity, record_id FROM srv_feed WHERE entity = u.e AND record_id = u.r OFFSET 0");
+    Result h = c.exec(fed_sql, pg::array_literal(entities), pg::array_literal(records));
+    std::set<std::pair<std::string, std::string>> fed;
+    for (int i = 0; i < h.rows(); ++i) fed.insert({h.text(i, 0), h.text(i, 1)});
+    int64_t drawn = 0;
+    for (const FeedRow* f : rows) drawn += fed.count({f->entity, f->id}) ? 2 : 1;
+    int64_t seq = c.exec("SELECT setval(pg_get_serial_sequence('srv_feed', 'seq'), nextval(pg_get_serial_sequence("
+                         "'srv_feed', 'seq')) + $1 - 1)",
+                         drawn)
+                      .int64(0, 0) -
+                  drawn;
+    std::vector<std::vector<Param>> added;
+    std::vector<Param> moved_seq, moved_entity, moved_record, moved_area, moved_team, moved_echo;
+    for (const FeedRow* f : rows) {
+      const Param area = yz::sync::record_area(held, f->entity, f->id, nullptr);
+      const Param team = f->team_id.empty() ? Param() : Param(f->team_id);
+      const Param echo = f->echo_device.empty() ? Param() : Param(f->echo_device);
+      if (!fed.count({f->entity, f->id})) {
+        added.push_back({std::to_string(++seq), f->entity, f->id, area, team, echo});
+        continue;
+      }
+      seq += 2;
+      moved_seq.push_back(std::to_string(seq));
+      moved_entity.push_back(f->entity);
+      moved_record.push_back(f->id);
+      moved_area.push_back(area);
+      moved_team.push_back(team);
+      moved_echo.push_back(echo);
+    }
+    if (!added.empty()) c.copy_in_async("srv_feed (seq, entity, record_id, area, team_id, echo_device)", added);
+    if (!moved_seq.empty())
+      c.exec("UPDATE srv_feed AS f SET seq = u.s, area = u.a, team_id = u.t, echo_device = u.d FROM unnest($1::bigint[], "
+             "$2::text[], $3::text[], $4::text[], $5::text[], $6::text[]) AS u(s, e, r, a, t, d) WHERE f.entity = u.e "
+             "AND f.record_id = u.r",
+             pg::array_literal(moved_seq), pg::array_literal(moved_entity), pg::array_literal(moved_record),
+             pg::array_literal(moved_area), pg::array_literal(moved_team), pg::array_literal(moved_echo));
     pending_feed_.clear();
   }
 
