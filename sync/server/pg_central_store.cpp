@@ -30,6 +30,7 @@
 #include <set>
 #include <tuple>
 #include <unordered_map>
+#include <unordered_set>
 #include <mutex>
 
 #include "core/base/clock.h"
@@ -365,6 +366,7 @@ class RecordBatch final : public HeldRecords {
         clocks_[{&spec, in->id, k}] = std::move(clock);
       }
       new_[&spec].push_back(in->id);
+      made_[&spec].insert(in->id);
       out.status = ApplyOutcome::Status::inserted;
       out.same_as_change = true;
       return out;
@@ -477,6 +479,15 @@ class RecordBatch final : public HeldRecords {
       pg::pg_index_patients(c_, reindex_);
       reindex_.clear();
     }
+  }
+
+  // Whether this batch made the record (it was absent when read and is
+  // written by this transaction; forget() does not forget it): the feed
+  // has no row for it, since a record is fed only once it is stored.
+  bool made(const std::string& entity, const std::string& id) const {
+    const EntitySpec* spec = find_entity(entity);
+    auto it = made_.find(spec);
+    return it != made_.end() && it->second.count(id);
   }
 
   // Whether a link of the record (as held now) names a merged patient:
@@ -699,6 +710,7 @@ class RecordBatch final : public HeldRecords {
   Connection& c_;
   std::map<const EntitySpec*, std::unordered_map<std::string, Row>> rows_;
   std::map<const EntitySpec*, std::vector<std::string>> new_, updated_;  // not yet written
+  std::unordered_map<const EntitySpec*, std::unordered_set<std::string>> made_;
   std::map<std::tuple<const EntitySpec*, std::string, std::string>, FieldClock> clocks_;  // not yet written
   std::vector<std::string> reindex_;                                                   // patients
   std::map<std::pair<std::string, std::string>, std::string> feed_teams_;
@@ -1616,7 +1628,8 @@ class PgCentralStore : public CentralStore {
   // rows the feed holds are known first (one probe each; no other writer
   // changes the feed while its lock is held), the numbers drawn at once,
   // then the new rows go in by COPY and those held are moved by one UPDATE,
-  // cheaper for the server than the upsert row by row.
+  // cheaper for the server than the upsert row by row. Records `known` made
+  // need no probe: the feed holds none of them (RecordBatch::made).
   void write_feed(Connection& c, RecordBatch* known = nullptr) {
     if (pending_feed_.empty()) return;
     std::map<std::pair<std::string, std::string>, size_t> last;
@@ -1630,19 +1643,22 @@ class PgCentralStore : public CentralStore {
     RecordBatch& held = *known;
     held.load_areas(ids);
     std::vector<const FeedRow*> rows;
-    std::vector<std::string> entities, records;
+    std::vector<std::string> entities, records;  // to probe
     for (size_t i = 0; i < pending_feed_.size(); ++i) {
       const FeedRow& f = pending_feed_[i];
       if (last[{f.entity, f.id}] != i) continue;
       rows.push_back(&f);
+      if (held.made(f.entity, f.id)) continue;
       entities.push_back(f.entity);
       records.push_back(f.id);
     }
-    static const std::string fed_sql = lookup_each(
-        "$1::text[], $2::text[]", "e, r", "SELECT entity, record_id FROM srv_feed WHERE entity = u.e AND record_id = u.r OFFSET 0");
-    Result h = c.exec(fed_sql, pg::array_literal(entities), pg::array_literal(records));
     std::set<std::pair<std::string, std::string>> fed;
-    for (int i = 0; i < h.rows(); ++i) fed.insert({h.text(i, 0), h.text(i, 1)});
+    if (!entities.empty()) {
+      static const std::string fed_sql = lookup_each(
+          "$1::text[], $2::text[]", "e, r", "SELECT entity, record_id FROM srv_feed WHERE entity = u.e AND record_id = u.r OFFSET 0");
+      Result h = c.exec(fed_sql, pg::array_literal(entities), pg::array_literal(records));
+      for (int i = 0; i < h.rows(); ++i) fed.insert({h.text(i, 0), h.text(i, 1)});
+    }
     int64_t drawn = 0;
     for (const FeedRow* f : rows) drawn += fed.count({f->entity, f->id}) ? 2 : 1;
     int64_t seq = c.exec("SELECT setval(pg_get_serial_sequence('srv_feed', 'seq'), nextval(pg_get_serial_sequence("
