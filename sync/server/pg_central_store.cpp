@@ -68,6 +68,17 @@ using pg::Transaction;
 
 int64_t now_ms() { return SystemClock().now_ms(); }
 
+// A record by (entity, id), hashed: the per-change lookups of a batch.
+struct RecordKeyHash {
+  size_t operator()(const std::pair<std::string, std::string>& k) const noexcept {
+    const size_t h = std::hash<std::string>()(k.first);
+    return h ^ (std::hash<std::string>()(k.second) + 0x9e3779b97f4a7c15ULL + (h << 6) + (h >> 2));
+  }
+};
+using RecordKeys = std::unordered_set<std::pair<std::string, std::string>, RecordKeyHash>;
+template <class V>
+using RecordKeyMap = std::unordered_map<std::pair<std::string, std::string>, V, RecordKeyHash>;
+
 // Advisory lock keys (pg_advisory_xact_lock): the feed's sequence and the
 // audit chain (one lock: both are appended at the end of a transaction),
 // and one per device (its batches one at a time).
@@ -247,22 +258,22 @@ class RecordBatch final : public HeldRecords {
   // household, a clinic day: their area), the feed's team of each, and
   // which of them have open conflicts.
   void prefetch(const json& changes, size_t from, bool lock) {
+    // A string member without a copy ("" when absent or not a string).
+    auto text = [](const json& j, const char* key) -> std::string_view {
+      auto it = j.find(key);
+      return it != j.end() && it->is_string() ? std::string_view(it->get_ref<const std::string&>()) : std::string_view();
+    };
     std::map<const EntitySpec*, std::vector<std::string>> ids;
+    std::map<const EntitySpec*, std::vector<std::string>> refs;  // what they refer to: as sent, and as held
     for (size_t i = from; i < changes.size(); ++i) {
       const json& ch = changes[i];
-      const EntitySpec* spec = find_entity(string_member(ch, "entity"));
-      const std::string id = string_member(ch, "id");
-      if (spec && !id.empty()) ids[spec].push_back(id);
+      const EntitySpec* spec = find_entity(text(ch, "entity"));
+      if (!spec) continue;
+      if (const std::string_view id = text(ch, "id"); !id.empty()) ids[spec].emplace_back(id);
+      auto f = ch.find("fields");
+      if (f != ch.end() && f->is_object()) add_refs(*spec, *f, refs);
     }
     load(ids, lock);
-    // What they refer to: as sent, and as held.
-    std::map<const EntitySpec*, std::vector<std::string>> refs;
-    for (size_t i = from; i < changes.size(); ++i) {
-      const json& ch = changes[i];
-      const EntitySpec* spec = find_entity(string_member(ch, "entity"));
-      auto f = ch.find("fields");
-      if (spec && f != ch.end() && f->is_object()) add_refs(*spec, *f, refs);
-    }
     held_refs(ids, refs);
     load(refs, false);
     // The feed's team of a record and its open conflicts matter for held
@@ -713,11 +724,11 @@ class RecordBatch final : public HeldRecords {
   std::unordered_map<const EntitySpec*, std::unordered_set<std::string>> made_;
   std::map<std::tuple<const EntitySpec*, std::string, std::string>, FieldClock> clocks_;  // not yet written
   std::vector<std::string> reindex_;                                                   // patients
-  std::map<std::pair<std::string, std::string>, std::string> feed_teams_;
+  RecordKeyMap<std::string> feed_teams_;
   // Records (entity, id) whose open conflicts are known (prefetch), and
   // those of them that have some (or may have: one logged since).
-  std::set<std::pair<std::string, std::string>> conflicts_known_;
-  std::optional<std::set<std::pair<std::string, std::string>>> open_conflicts_;
+  RecordKeys conflicts_known_;
+  std::optional<RecordKeys> open_conflicts_;
 };
 
 // One change merged and written (a batch of one).
@@ -1039,7 +1050,7 @@ class PgCentralStore : public CentralStore {
       // Quarantine rows: the records of this batch with open ones (closed
       // "accepted" when a later change of the record is taken in), and the
       // rows this batch sets aside, written at its end.
-      std::set<std::pair<std::string, std::string>> open_before;
+      RecordKeys open_before;
       {
         std::vector<std::string> entities, ids;
         for (const auto& ch : changes) {
@@ -1057,7 +1068,7 @@ class PgCentralStore : public CentralStore {
         bool accepted = false;  // a later change of the record was taken in
       };
       std::vector<SetAside> set_aside_rows;
-      std::map<std::pair<std::string, std::string>, size_t> set_aside_at;  // one row per record and batch
+      RecordKeyMap<size_t> set_aside_at;  // one row per record and batch
       auto set_aside = [&](const std::string& entity, const std::string& id, const std::vector<FieldError>& errors,
                            const json& change) {
         const json errs = errors_json(kept_errors(errors));
@@ -1632,7 +1643,7 @@ class PgCentralStore : public CentralStore {
   // need no probe: the feed holds none of them (RecordBatch::made).
   void write_feed(Connection& c, RecordBatch* known = nullptr) {
     if (pending_feed_.empty()) return;
-    std::map<std::pair<std::string, std::string>, size_t> last;
+    RecordKeyMap<size_t> last;
     for (size_t i = 0; i < pending_feed_.size(); ++i) last[{pending_feed_[i].entity, pending_feed_[i].id}] = i;
     std::map<const EntitySpec*, std::vector<std::string>> ids;
     for (const auto& f : pending_feed_)
@@ -1652,7 +1663,7 @@ class PgCentralStore : public CentralStore {
       entities.push_back(f.entity);
       records.push_back(f.id);
     }
-    std::set<std::pair<std::string, std::string>> fed;
+    RecordKeys fed;
     if (!entities.empty()) {
       static const std::string fed_sql = lookup_each(
           "$1::text[], $2::text[]", "e, r", "SELECT entity, record_id FROM srv_feed WHERE entity = u.e AND record_id = u.r OFFSET 0");
