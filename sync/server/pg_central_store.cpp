@@ -637,19 +637,40 @@ class RecordBatch final : public HeldRecords {
     for (const auto& e : list)
       if (e.is_string()) refs[target].push_back(e.get<std::string>());
   }
+  // The fields of `spec` add_ref takes refs from, found once per kind.
+  static const std::vector<const FieldSpec*>& ref_fields(const EntitySpec& spec) {
+    static const std::map<const EntitySpec*, std::vector<const FieldSpec*>> all = [] {
+      std::map<const EntitySpec*, std::vector<const FieldSpec*>> out;
+      for (const EntitySpec* s : entities()) {
+        auto& kind = out[s];
+        for (const auto& f : s->fields)
+          if ((f.type == FieldType::ref || f.type == FieldType::id_list) &&
+              std::find(std::begin(kAreaParents), std::end(kAreaParents), f.extra) != std::end(kAreaParents) &&
+              find_entity(f.extra))
+            kind.push_back(&f);
+      }
+      return out;
+    }();
+    return all.at(&spec);
+  }
   static void add_refs(const EntitySpec& spec, const json& fields, std::map<const EntitySpec*, std::vector<std::string>>& refs) {
-    for (const auto& [name, v] : fields.items())
-      if (const FieldSpec* f = spec.field(name); f && !v.is_null()) add_ref(*f, v, refs);
+    for (const FieldSpec* f : ref_fields(spec))
+      if (auto v = fields.find(std::string(f->name)); v != fields.end() && !v->is_null()) add_ref(*f, *v, refs);
   }
 
   // What the held records `ids` refer to.
   void held_refs(const std::map<const EntitySpec*, std::vector<std::string>>& ids,
                  std::map<const EntitySpec*, std::vector<std::string>>& refs) {
-    for (const auto& [spec, kind_ids] : ids)
+    for (const auto& [spec, kind_ids] : ids) {
+      const auto& fields = ref_fields(*spec);
+      if (fields.empty()) continue;
+      auto& kind = rows_[spec];
       for (const auto& id : kind_ids)
-        if (const Row& r = rows_[spec][id]; r.exists)
-          for (const auto& [name, v] : r.rec.fields)
-            if (const FieldSpec* f = spec->field(name); f && !v.is_null()) add_ref(*f, v, refs);
+        if (auto r = kind.find(id); r != kind.end() && r->second.exists)
+          for (const FieldSpec* f : fields)
+            if (auto v = r->second.rec.fields.find(f->name); v != r->second.rec.fields.end() && !v->second.is_null())
+              add_ref(*f, v->second, refs);
+    }
   }
 
   // The record, read when not read yet (or read without the lock a merge needs).
