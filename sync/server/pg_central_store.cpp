@@ -715,7 +715,11 @@ class RecordBatch final : public HeldRecords {
     out.emplace_back(id);
     out.push_back(r.rec.hlc);
     out.push_back(pg::param(r.rec.deleted));
-    for (const auto& f : spec.fields) out.push_back(stored_param(r.rec.fields.at(std::string(f.name))));
+    for (const auto& f : spec.fields) {
+      auto v = r.rec.fields.find(f.name);
+      if (v == r.rec.fields.end()) throw std::out_of_range("RecordBatch: no field " + std::string(f.name));
+      out.push_back(stored_param(v->second));
+    }
     return out;
   }
 

@@ -158,14 +158,20 @@ void Connection::send_copy(const std::string& target, const std::vector<std::vec
         buf += "\\N";
         continue;
       }
-      for (const char ch : *row[i]) {
-        switch (ch) {
+      // Runs without a character to escape go in whole.
+      const std::string& v = *row[i];
+      for (size_t at = 0; at < v.size();) {
+        size_t end = at;
+        while (end < v.size() && v[end] != '\\' && v[end] != '\t' && v[end] != '\n' && v[end] != '\r') ++end;
+        buf.append(v, at, end - at);
+        if (end == v.size()) break;
+        switch (v[end]) {
           case '\\': buf += "\\\\"; break;
           case '\t': buf += "\\t"; break;
           case '\n': buf += "\\n"; break;
-          case '\r': buf += "\\r"; break;
-          default: buf += ch;
+          default: buf += "\\r";
         }
+        at = end + 1;
       }
     }
     buf += '\n';
