@@ -70,9 +70,10 @@ int64_t now_ms() { return SystemClock().now_ms(); }
 
 // A record by (entity, id), hashed: the per-change lookups of a batch.
 struct RecordKeyHash {
-  size_t operator()(const std::pair<std::string, std::string>& k) const noexcept {
-    const size_t h = std::hash<std::string>()(k.first);
-    return h ^ (std::hash<std::string>()(k.second) + 0x9e3779b97f4a7c15ULL + (h << 6) + (h >> 2));
+  template <class S>
+  size_t operator()(const std::pair<S, S>& k) const noexcept {
+    const size_t h = std::hash<std::string_view>()(k.first);
+    return h ^ (std::hash<std::string_view>()(k.second) + 0x9e3779b97f4a7c15ULL + (h << 6) + (h >> 2));
   }
 };
 using RecordKeys = std::unordered_set<std::pair<std::string, std::string>, RecordKeyHash>;
@@ -1668,7 +1669,8 @@ class PgCentralStore : public CentralStore {
   // need no probe: the feed holds none of them (RecordBatch::made).
   void write_feed(Connection& c, RecordBatch* known = nullptr) {
     if (pending_feed_.empty()) return;
-    RecordKeyMap<size_t> last;
+    // Each record's last row (keys into pending_feed_, unchanged until the end).
+    std::unordered_map<std::pair<std::string_view, std::string_view>, size_t, RecordKeyHash> last;
     for (size_t i = 0; i < pending_feed_.size(); ++i) last[{pending_feed_[i].entity, pending_feed_[i].id}] = i;
     std::map<const EntitySpec*, std::vector<std::string>> ids;
     for (const auto& f : pending_feed_)
