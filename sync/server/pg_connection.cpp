@@ -97,6 +97,7 @@ Result Connection::exec_params(const std::string& sql, const std::vector<Param>&
 
 Result Connection::exec_typed(const std::string& sql, const std::vector<Param>& params,
                               const std::vector<unsigned>& types) {
+  settle();
   std::vector<const char*> values;
   values.reserve(params.size());
   for (const auto& p : params) values.push_back(p ? p->c_str() : nullptr);
@@ -106,9 +107,36 @@ Result Connection::exec_typed(const std::string& sql, const std::vector<Param>& 
                                   values.data(), nullptr, nullptr, 0));
 }
 
-void Connection::exec_script(const std::string& sql) { checked(c_, PQexec(c_, sql.c_str())); }
+void Connection::exec_script(const std::string& sql) {
+  settle();
+  checked(c_, PQexec(c_, sql.c_str()));
+}
 
 void Connection::copy_in(const std::string& target, const std::vector<std::vector<Param>>& rows) {
+  copy_in_async(target, rows);
+  settle();
+}
+
+void Connection::copy_in_async(const std::string& target, const std::vector<std::vector<Param>>& rows) {
+  settle();
+  send_copy(target, rows);
+  pending_ = target;
+}
+
+void Connection::settle() {
+  if (!pending_) return;
+  const std::string target = std::move(*pending_);
+  pending_.reset();
+  PGresult* r = PQgetResult(c_);
+  while (PGresult* more = PQgetResult(c_)) PQclear(more);
+  try {
+    checked(c_, r);
+  } catch (const PgError& e) {
+    throw PgError(e.sqlstate(), std::string(e.what()) + " (COPY " + target + ")");
+  }
+}
+
+void Connection::send_copy(const std::string& target, const std::vector<std::vector<Param>>& rows) {
   PGresult* start = PQexec(c_, ("COPY " + target + " FROM STDIN").c_str());
   if (PQresultStatus(start) != PGRES_COPY_IN) {
     checked(c_, start);
@@ -130,29 +158,39 @@ void Connection::copy_in(const std::string& target, const std::vector<std::vecto
         buf += "\\N";
         continue;
       }
-      for (const char ch : *row[i]) {
-        switch (ch) {
+      // Runs without a character to escape go in whole.
+      const std::string& v = *row[i];
+      for (size_t at = 0; at < v.size();) {
+        size_t end = at;
+        while (end < v.size() && v[end] != '\\' && v[end] != '\t' && v[end] != '\n' && v[end] != '\r') ++end;
+        buf.append(v, at, end - at);
+        if (end == v.size()) break;
+        switch (v[end]) {
           case '\\': buf += "\\\\"; break;
           case '\t': buf += "\\t"; break;
           case '\n': buf += "\\n"; break;
-          case '\r': buf += "\\r"; break;
-          default: buf += ch;
+          default: buf += "\\r";
         }
+        at = end + 1;
       }
     }
     buf += '\n';
-    if (buf.size() > (1 << 20)) flush();
+    // In loads of 64 KiB: the server parses one while the next is made.
+    if (buf.size() > (1 << 16)) flush();
   }
   flush();
   if (PQputCopyEnd(c_, nullptr) != 1) throw PgError("", "PostgreSQL: COPY " + target + ": " + message_of(PQerrorMessage(c_)));
-  checked(c_, PQgetResult(c_));
-  while (PGresult* more = PQgetResult(c_)) PQclear(more);
 }
 
 Transaction::Transaction(Connection& c, const char* begin) : c_(c) { c_.exec_script(begin); }
 
 Transaction::~Transaction() {
   if (done_) return;
+  try {
+    c_.settle();
+  } catch (...) {
+    // A COPY sent and failed: rolled back below as well.
+  }
   try {
     c_.exec_script("ROLLBACK");
   } catch (...) {

@@ -80,7 +80,7 @@ class Connection {
  public:
   // Throws CentralError 503 when the database cannot be reached.
   explicit Connection(const std::string& conninfo);
-  Connection(Connection&& o) noexcept : c_(o.c_) { o.c_ = nullptr; }
+  Connection(Connection&& o) noexcept : c_(o.c_), pending_(std::move(o.pending_)) { o.c_ = nullptr; }
   Connection(const Connection&) = delete;
   Connection& operator=(const Connection&) = delete;
   ~Connection() { PQfinish(c_); }
@@ -100,11 +100,21 @@ class Connection {
   // each a row of text values or NULLs in the target's column order (the
   // fastest way in: one round trip for all rows). Throws PgError.
   void copy_in(const std::string& target, const std::vector<std::vector<Param>>& rows);
+  // The same without waiting for the server to finish: returns once the
+  // rows are sent, so that the caller prepares its next statement while the
+  // server loads them. The COPY's outcome is read by the next call on this
+  // connection, which throws its PgError (a COPY that fails fails the
+  // transaction, so nothing after it takes effect either), or by settle().
+  void copy_in_async(const std::string& target, const std::vector<std::vector<Param>>& rows);
+  // Waits for a COPY copy_in_async sent; throws its PgError.
+  void settle();
   // Whether the connection still works (after a failure, the pool drops it).
   bool ok() const { return PQstatus(c_) == CONNECTION_OK && PQtransactionStatus(c_) == PQTRANS_IDLE; }
 
  private:
+  void send_copy(const std::string& target, const std::vector<std::vector<Param>>& rows);
   PGconn* c_;
+  std::optional<std::string> pending_;  // the target of a COPY sent, not yet settled
 };
 
 // BEGIN on construction; ROLLBACK on destruction unless commit() ran.

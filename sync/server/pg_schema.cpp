@@ -251,7 +251,7 @@ void pg_index_new_patients(Connection& c, const std::vector<NewPatient>& patient
     if (!p.indexed) continue;
     else if (p.keys) add_keys(rows, p.rid, *p.keys);
     else add_patient_keys(rows, p.rid, p.name, p.name_native, p.id_number, p.phone);
-  if (!rows.empty()) c.copy_in("patient_key (key, patient_rid, kind)", rows);
+  if (!rows.empty()) c.copy_in_async("patient_key (key, patient_rid, kind)", rows);
 }
 
 void pg_reindex_patients(Connection& c) {

@@ -45,7 +45,9 @@ void pg_migrate_in_transaction(Connection& c);
 void pg_index_patients(Connection& c, const std::vector<std::string>& ids);
 void pg_index_patient(Connection& c, const std::string& id);
 // Patients just inserted, by their rows (rid) and keys, without reading
-// them back: the keys of those `indexed` (live, not merged), in one COPY.
+// them back: the keys of those `indexed` (live, not merged), in one COPY,
+// sent without waiting (Connection::copy_in_async: its error comes from the
+// connection's next call).
 struct NewPatient {
   int64_t rid = 0;
   bool indexed = false;

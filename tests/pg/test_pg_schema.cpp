@@ -110,3 +110,38 @@ TEST_CASE("PostgreSQL schema: record tables from the entity descriptors, version
     CHECK(std::string(e.what()).find("s3cret") == std::string::npos);
   }
 }
+
+TEST_CASE("PostgreSQL connection: COPY carries every character its text format escapes; a COPY sent without waiting fails at the next call") {
+  yz::test::PgCluster cluster;
+  pg::Connection c(cluster.create_database("copy_test"));
+  c.exec_script("CREATE TABLE t (k TEXT PRIMARY KEY, v TEXT)");
+  const std::vector<std::string> values = {"back\\slash", "tab\there", "line\nbreak", "cr\rlf\r\n", "\\N", "\\.", "",
+                                           "\t\\\n", "plain 扎西", std::string(70000, 'x') + "\\" + std::string(10, 'y')};
+  std::vector<std::vector<pg::Param>> rows;
+  for (size_t i = 0; i < values.size(); ++i) rows.push_back({std::to_string(i), values[i]});
+  rows.push_back({"null", std::nullopt});
+  c.copy_in("t (k, v)", rows);
+  for (size_t i = 0; i < values.size(); ++i) {
+    pg::Result r = c.exec("SELECT v FROM t WHERE k = $1", std::to_string(i));
+    REQUIRE(r.rows() == 1);
+    CHECK(r.text(0, 0) == values[i]);
+  }
+  CHECK(c.exec("SELECT 1 FROM t WHERE k = 'null' AND v IS NULL").rows() == 1);
+  // Sent without waiting: the duplicate key is the next call's error, and
+  // nothing of that COPY is stored.
+  c.copy_in_async("t (k, v)", {{"new", "a"}, {"0", "b"}});
+  try {
+    c.exec("SELECT 1");
+    FAIL("no error");
+  } catch (const pg::PgError& e) {
+    CHECK(e.sqlstate() == "23505");
+  }
+  CHECK(c.exec("SELECT count(*) FROM t WHERE k = 'new'").int64(0, 0) == 0);
+  // In a transaction that is not committed, one that loaded is undone.
+  {
+    pg::Transaction txn(c);
+    c.copy_in_async("t (k, v)", {{"later", "c"}});
+  }
+  CHECK(c.exec("SELECT count(*) FROM t WHERE k = 'later'").int64(0, 0) == 0);
+  CHECK(c.ok());
+}
