@@ -111,7 +111,7 @@ TEST_CASE("PostgreSQL schema: record tables from the entity descriptors, version
   }
 }
 
-TEST_CASE("PostgreSQL connection: COPY carries every character its text format escapes; a COPY sent without waiting fails at the next call") {
+TEST_CASE("PostgreSQL connection: COPY carries every character its text format escapes, and a COPY sent without waiting fails at the next call") {
   yz::test::PgCluster cluster;
   pg::Connection c(cluster.create_database("copy_test"));
   c.exec_script("CREATE TABLE t (k TEXT PRIMARY KEY, v TEXT)");
