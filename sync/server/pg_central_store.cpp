@@ -1079,9 +1079,9 @@ class PgCentralStore : public CentralStore {
       RecordKeys open_before;
       {
         std::vector<std::string> entities, ids;
-        for (const auto& ch : changes) {
-          entities.push_back(string_member(ch, "entity"));
-          ids.push_back(string_member(ch, "id"));
+        for (const PreparedChange& p : prepared.changes) {
+          entities.push_back(p.entity);
+          ids.push_back(p.id);
         }
         static const std::string open_sql = lookup_each(
             "$1::text[], $2::text[]", "e, r",
