@@ -64,6 +64,7 @@ using pg::Connection;
 using pg::Param;
 using pg::PgError;
 using pg::Result;
+using pg::lookup_each;
 using pg::Transaction;
 
 int64_t now_ms() { return SystemClock().now_ms(); }
@@ -109,19 +110,6 @@ json stored_value(const Result& r, int row, int col, FieldType t) {
     case FieldType::real: return std::strtod(r.text(row, col).c_str(), nullptr);
     default: return r.text(row, col);
   }
-}
-
-// Many rows looked up by key, one index probe per key whatever the
-// planner thinks of the table's size: `WHERE key = ANY($1)` on a table the
-// planner has no statistics for yet (a new database filling up) is read
-// whole, per batch, with each row hashed against the list, which grows with
-// the table. The keys come as parallel arrays (`arrays`, "$1::text[], ..."),
-// their columns named `u.<columns>` ("k" or "e, r"); `lookup` is the query
-// run for each key (OFFSET 0, or FOR UPDATE, keeps it a subquery the planner
-// does not fold into a join, so each key is an index probe), its columns the
-// result's, in the keys' order; a key given twice gives its rows twice.
-std::string lookup_each(const std::string& arrays, const std::string& columns, const std::string& lookup) {
-  return "SELECT x.* FROM unnest(" + arrays + ") AS u(" + columns + ") CROSS JOIN LATERAL (" + lookup + ") AS x";
 }
 
 // The SQL of one record kind, built once from its descriptor. `select_any`

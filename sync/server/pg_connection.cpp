@@ -91,6 +91,10 @@ std::string array_literal(const std::vector<std::string>& values) {
   return out + "}";
 }
 
+std::string lookup_each(const std::string& arrays, const std::string& columns, const std::string& lookup) {
+  return "SELECT x.* FROM unnest(" + arrays + ") AS u(" + columns + ") CROSS JOIN LATERAL (" + lookup + ") AS x";
+}
+
 Result Connection::exec_params(const std::string& sql, const std::vector<Param>& params) {
   return exec_typed(sql, params, {});
 }

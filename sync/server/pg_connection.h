@@ -76,6 +76,17 @@ inline Param param(const Param& v) { return v; }
 std::string array_literal(const std::vector<Param>& values);
 std::string array_literal(const std::vector<std::string>& values);
 
+// Many rows looked up by key, one index probe per key whatever the
+// planner thinks of the table's size: `WHERE key = ANY($1)` on a table the
+// planner has no statistics for yet (a new database filling up) is read
+// whole, per batch, with each row hashed against the list, which grows with
+// the table. The keys come as parallel arrays (`arrays`, "$1::text[], ..."),
+// their columns named `u.<columns>` ("k" or "e, r"); `lookup` is the query
+// run for each key (OFFSET 0, or FOR UPDATE, keeps it a subquery the planner
+// does not fold into a join, so each key is an index probe), its columns the
+// result's, in the keys' order; a key given twice gives its rows twice.
+std::string lookup_each(const std::string& arrays, const std::string& columns, const std::string& lookup);
+
 class Connection {
  public:
   // Throws CentralError 503 when the database cannot be reached.

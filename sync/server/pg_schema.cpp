@@ -148,11 +148,12 @@ void add_patient_keys(std::vector<std::vector<Param>>& rows, int64_t rid, const 
   add_keys(rows, rid, patient_index_keys(name, name_native, id_number, phone));
 }
 
+// A patient's row and the columns its keys are made from (add_patient_keys).
+constexpr const char* kPatientKeyColumns =
+    "rid, name, coalesce(name_native, ''), coalesce(id_number, ''), coalesce(phone, '')";
 // The patients indexed: live and not merged into another (as on SQLite,
 // core/replication/changes.cpp).
-constexpr const char* kIndexedPatients =
-    "SELECT rid, name, coalesce(name_native, ''), coalesce(id_number, ''), coalesce(phone, '') FROM patient "
-    "WHERE deleted = 0 AND merged_into IS NULL";
+constexpr const char* kIndexed = "deleted = 0 AND merged_into IS NULL";
 
 // Serialises migrations of servers starting at once.
 constexpr const char* kMigrationLock = "SELECT pg_advisory_xact_lock(7365726901)";
@@ -234,12 +235,23 @@ void insert_keys(Connection& c, const std::vector<std::vector<Param>>& rows) {
 
 void pg_index_patients(Connection& c, const std::vector<std::string>& ids) {
   if (ids.empty()) return;
-  const std::string arr = array_literal(ids);
-  Result r = c.exec(std::string(kIndexedPatients) + " AND id = ANY($1::text[])", arr);
-  c.exec("DELETE FROM patient_key WHERE patient_rid IN (SELECT rid FROM patient WHERE id = ANY($1::text[]))", arr);
+  // Each patient, and then its keys, by index probes (lookup_each): `= ANY`
+  // reads the whole table on a database still filling up.
+  static const std::string patients_sql =
+      lookup_each("$1::text[]", "k",
+                  std::string("SELECT ") + kIndexed + ", " + kPatientKeyColumns + " FROM patient WHERE id = u.k OFFSET 0");
+  static const std::string delete_sql =
+      "DELETE FROM patient_key WHERE ctid = ANY(ARRAY(" +
+      lookup_each("$1::bigint[]", "r", "SELECT ctid FROM patient_key WHERE patient_rid = u.r OFFSET 0") + "))";
+  Result r = c.exec(patients_sql, array_literal(ids));
+  std::vector<std::string> rids;
   std::vector<std::vector<Param>> rows;
-  for (int i = 0; i < r.rows(); ++i)
-    add_patient_keys(rows, r.int64(i, 0), r.text(i, 1), r.text(i, 2), r.text(i, 3), r.text(i, 4));
+  for (int i = 0; i < r.rows(); ++i) {
+    rids.push_back(r.text(i, 1));
+    if (r.text(i, 0) == "t")
+      add_patient_keys(rows, r.int64(i, 1), r.text(i, 2), r.text(i, 3), r.text(i, 4), r.text(i, 5));
+  }
+  c.exec(delete_sql, array_literal(rids));
   insert_keys(c, rows);
 }
 
@@ -256,7 +268,7 @@ void pg_index_new_patients(Connection& c, const std::vector<NewPatient>& patient
 
 void pg_reindex_patients(Connection& c) {
   c.exec_script("DELETE FROM patient_key");
-  Result r = c.exec(kIndexedPatients);
+  Result r = c.exec(std::string("SELECT ") + kPatientKeyColumns + " FROM patient WHERE " + kIndexed);
   std::vector<std::vector<Param>> rows;
   for (int i = 0; i < r.rows(); ++i) {
     add_patient_keys(rows, r.int64(i, 0), r.text(i, 1), r.text(i, 2), r.text(i, 3), r.text(i, 4));

@@ -4,6 +4,8 @@
 // and idempotent, a newer database is refused, errors carry their SQLSTATE.
 #include <doctest/doctest.h>
 
+#include <set>
+
 #include "core/domain/search.h"
 #include "core/store/entities.h"
 #include "sync/server/central_store.h"
@@ -109,6 +111,54 @@ TEST_CASE("PostgreSQL schema: record tables from the entity descriptors, version
     CHECK(e.status() == 503);
     CHECK(std::string(e.what()).find("s3cret") == std::string::npos);
   }
+}
+
+TEST_CASE("PostgreSQL search index: a patient's keys are rewritten by index probes, never by reading a table whole") {
+  yz::test::PgCluster cluster;
+  pg::Connection c(cluster.create_database("index_test"));
+  pg::pg_migrate(c);
+  // A database filling up: many patients, no statistics yet (the planner
+  // then read the whole table for `id = ANY($1)`).
+  c.exec_script(
+      "ALTER TABLE patient SET (autovacuum_enabled = false); "
+      "ALTER TABLE patient_key SET (autovacuum_enabled = false); "
+      "INSERT INTO patient (id, hlc, name, sex) SELECT 'p' || g, 'h', '患者' || g, 'F' FROM generate_series(1, 5000) g");
+  pg::pg_reindex_patients(c);
+  pg::PgReader reader(c);
+  auto ids = [&](const char* q) {
+    std::vector<std::string> out;
+    for (const auto& h : yz::search_patients(reader, q)) out.push_back(h.id);
+    return out;
+  };
+  auto keys_of = [&](const char* id) {
+    std::set<std::string> out;
+    pg::Result r = c.exec("SELECT key FROM patient_key k JOIN patient p ON p.rid = k.patient_rid WHERE p.id = $1", id);
+    for (int i = 0; i < r.rows(); ++i) out.insert(r.text(i, 0));
+    return out;
+  };
+  const std::set<std::string> p7_before = keys_of("p7"), p9_before = keys_of("p9");
+  REQUIRE_FALSE(p7_before.empty());
+  // Whole-table scans of this session not yet reported, then of the index's rewrite.
+  auto seq_scans = [&] {
+    pg::Result r = c.exec(
+        "SELECT coalesce(sum(seq_scan), 0) FROM pg_stat_xact_user_tables WHERE relname IN ('patient', 'patient_key')");
+    return r.int64(0, 0);
+  };
+  pg::Transaction txn(c);
+  const int64_t scans_before = seq_scans();
+  c.exec("UPDATE patient SET name = '扎西顿珠' WHERE id = 'p7'");
+  c.exec("UPDATE patient SET deleted = 1 WHERE id = 'p8'");
+  // As a batch does: hundreds of patients at once (the planner guesses
+  // a share of the table per id).
+  std::vector<std::string> batch = {"p7", "p8", "p404"};
+  for (int i = 1000; i < 1500; ++i) batch.push_back("p" + std::to_string(i));
+  pg::pg_index_patients(c, batch);
+  CHECK(seq_scans() == scans_before);
+  txn.commit();
+  CHECK(ids("zxdz") == std::vector<std::string>{"p7"});  // the new name's keys
+  for (const auto& k : keys_of("p7")) CHECK(p7_before.count(k) == 0);  // and none of the old name's
+  CHECK(keys_of("p8").empty());                                        // a deleted patient has none
+  CHECK(keys_of("p9") == p9_before);                                   // another's are kept
 }
 
 TEST_CASE("PostgreSQL connection: COPY carries every character its text format escapes, and a COPY sent without waiting fails at the next call") {
