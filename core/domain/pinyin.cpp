@@ -72,6 +72,12 @@ class SyllableCache {
     return cache.emplace(c, std::move(w)).first->second;
   }
 
+  void warm() {
+    std::unique_lock lock(mu_);
+    names();
+    plain();
+  }
+
  private:
   icu::Transliterator& names() {
     if (!names_) names_ = make_transliterator("Han-Latin/Names; Latin-ASCII; Lower");
@@ -178,5 +184,7 @@ std::vector<std::string> text_syllables(std::string_view text) {
   for (UChar32 c : code_points(text)) out.push_back(cache.get(c, false));
   return out;
 }
+
+void warm_pinyin() { syllable_cache().warm(); }
 
 }  // namespace yz

@@ -1,7 +1,8 @@
 #pragma once
 // Pinyin of personal names through ICU's "Han-Latin/Names" transliterator,
 // which reads surnames the way names are read (曾 -> zeng, 单 -> shan).
-// Thread-safety: each thread uses its own transliterator.
+// Thread-safety: any thread; one cache of syllables per process
+// (pinyin.cpp), whose transliterators are built on first use.
 
 #include <string>
 #include <string_view>
@@ -29,6 +30,11 @@ std::vector<std::string> text_syllables(std::string_view text);
 // where a character is read in medical words otherwise than ICU reads it
 // alone (地 di, not de: 氨氯地平 anludiping; 咳 ke; 膀 pang). At most four.
 std::vector<std::vector<std::string>> text_readings(std::string_view text);
+
+// Builds the transliterators now (ICU takes ~90 ms each) rather than on the
+// first name: a server calls it as it starts serving (install_routes), so
+// that the first batch after a start does not wait for them.
+void warm_pinyin();
 
 // The name with spaces and separator dots removed, as UTF-8 code points.
 std::vector<std::string> name_chars(std::string_view name);

@@ -9,6 +9,7 @@
 #include <map>
 #include <mutex>
 
+#include "core/domain/pinyin.h"
 #include "sync/protocol/batch.h"
 
 namespace yz::sync {
@@ -210,6 +211,7 @@ void prefer_gzip_to_brotli(const httplib::Request& req) {
 
 void install_routes(httplib::Server& server, CentralStore& store, const JsonLimits& limits, LogFn log,
                     const ServerTuning& tuning) {
+  warm_pinyin();  // patients' search keys are made as batches are checked
   // A declared Content-Length over the limit is refused (413) unread;
   // read_body bounds chunked bodies.
   server.set_payload_max_length(limits.max_bytes);
