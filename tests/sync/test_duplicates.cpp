@@ -147,14 +147,35 @@ TEST_CASE_TEMPLATE("duplicates: found across teams, merged on the server, every 
   CHECK(r.out.find("Encounters (3)") != std::string::npos);
   CHECK(admin_json(server, {"stats"})["quarantined"] == 0);
 
+  // C, offline again, adds another encounter on the duplicate while the
+  // township team's area is, by a coordinator's slip, a neighbouring
+  // township: the server sets it aside. Once the area is right, the
+  // coordinator retries it, and it joins the kept patient as any change
+  // arriving for a merged duplicate does (it stayed on the duplicate).
+  const std::string ec2 = c.store.create("encounter", {{"patient_id", pb}, {"complaint", "随访"}});
+  REQUIRE(server.admin({"team", "set-area", township_team, "653101002"}).code == 0);
+  c.sync(server);
+  const json set_aside = admin_json(server, {"quarantine"});
+  REQUIRE(set_aside.size() == 1);
+  CHECK(set_aside[0]["id"] == ec2);
+  REQUIRE(server.admin({"team", "set-area", township_team, "653101001"}).code == 0);
+  CHECK(admin_json(server, {"retry", std::to_string(set_aside[0]["quarantine_id"].get<int64_t>())})["status"] ==
+        "inserted");
+  for (Device* d : {&a, &b, &c}) d->sync(server);
+  for (Device* d : {&a, &b, &c}) {
+    CHECK(on_patient(*d, "encounter", pa) == 4);
+    CHECK(on_patient(*d, "encounter", pb) == 0);
+    CHECK(d->count("SELECT count(*) FROM quarantine WHERE resolved_ms IS NULL") == 0);
+  }
+
   // Undo: the duplicate is a patient again with exactly what the merge
-  // moved (C's encounter too, made on her), and A's record as it was.
+  // moved (C's two encounters too, made on her), and A's record as it was.
   json merges = admin_json(server, {"merges"});
   REQUIRE(merges.size() == 1);
   CHECK(merges[0]["merge_id"] == merge_id);
-  CHECK(merges[0]["moved"] == 3);
+  CHECK(merges[0]["moved"] == 4);
   json undone = admin_json(server, {"merge", "--undo", merge_id, "--reason", "两人同名，不是同一人"});
-  CHECK(undone["moved_back"] == 4);  // two encounters, the observation, the phone
+  CHECK(undone["moved_back"] == 5);  // three encounters, the observation, the phone
   CHECK(undone["skipped"] == 0);
   r = server.admin({"merge", "--undo", merge_id});
   CHECK(r.code == 2);
@@ -162,7 +183,7 @@ TEST_CASE_TEMPLATE("duplicates: found across teams, merged on the server, every 
   for (Device* d : {&a, &b, &c}) {
     CHECK(on_patient(*d, "encounter", pa) == 1);
     CHECK(d->count("SELECT count(*) FROM encounter WHERE patient_id = '" + pb + "' AND id IN ('" + eb + "', '" + ec +
-                   "')") == 2);
+                   "', '" + ec2 + "')") == 3);
     CHECK(on_patient(*d, "observation", pb) == 1);
     CHECK(yz::search_patients(d->store.db(), "reyihanguli").size() == 2);
     CHECK(d->count("SELECT count(*) FROM patient WHERE merged_into IS NOT NULL") == 0);
