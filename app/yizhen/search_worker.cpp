@@ -79,7 +79,7 @@ void SearchWorker::loop() {
       running_ = true;
     }
     if (warm) {
-      name_syllables("卓玛");
+      warm_pinyin();
       // The reference searches' keys (~0.3 s), built here rather than at the first keystroke.
       search_icd10("", 1);
       prepare_stock_search(formulary());

@@ -41,8 +41,8 @@ class SearchWorker {
 
   // Queue `query`; returns its generation. `done` gets the result.
   uint64_t search(std::string query, int limit, std::function<void(SearchResult)> done);
-  // Build the ICU transliterator of this thread now (~90 ms) instead of on
-  // the first keystroke.
+  // Build ICU's pinyin transliterators (warm_pinyin, ~90 ms each) and the
+  // reference searches' keys now, instead of at the first keystroke.
   void warm_up();
   // Run a read-only job on the reader connection (after any pending
   // search); it posts its own results. Long scans go here, not on the writer.

@@ -21,7 +21,6 @@
 #include "core/base/messages.h"
 #include "core/queries/field_queries.h"
 #include "core/replication/outbox.h"
-#include "core/domain/pinyin.h"
 
 namespace yz::app {
 
@@ -356,9 +355,7 @@ void AppModel::load_all() {
         view_.ready = true;
       });
   load_programs();
-  search_->warm_up();
-  // The writer builds pinyin keys on every registration: warm its ICU too.
-  db_->post([](Store&) { (void)name_syllables("卓玛"); });
+  search_->warm_up();  // pinyin (one cache per process: the writer's registrations use it too)
 }
 
 void AppModel::load_name_chars(std::function<void()> done) {
