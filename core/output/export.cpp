@@ -387,7 +387,7 @@ ExportSummary export_screening_list(SqlReader& db, const ScreeningListQuery& q, 
   auto sink = open_sink(format, out.temp_path(), cols, lang, named->name.in(lang), sheets);
   // The township of a patient is the first 9 digits of the village code;
   // names come from the place table when it knows them.
-  auto st = db.prepare(R"SQL(
+  auto st = db.prepare_many(R"SQL(
     SELECT s.id, s.patient_id, s.screened_at, p.name, p.sex, p.birth_date, COALESCE(p.id_number, ''),
            COALESCE(p.phone, ''),
            COALESCE((SELECT name FROM place WHERE code = substr(p.village_code, 1, 9) AND deleted = 0 LIMIT 1), ''),

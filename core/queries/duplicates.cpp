@@ -101,7 +101,7 @@ std::vector<DuplicatePair> find_duplicate_pairs(SqlReader& db, std::string_view 
   const std::string prefix(area);
   const std::string town_scope = prefix.substr(0, std::min<size_t>(prefix.size(), 9));
   const std::string rids = sql_group_concat(db, "p.rid");
-  auto blocks = db.prepare(R"SQL(
+  auto blocks = db.prepare_many(R"SQL(
     SELECT )SQL" + rids + R"SQL( FROM patient p
     JOIN patient_key a ON a.patient_rid = p.rid AND a.kind IN (?3, ?4, ?5)
     WHERE p.deleted = 0 AND p.merged_into IS NULL AND length(p.village_code) >= 9

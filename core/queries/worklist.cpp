@@ -46,7 +46,7 @@ int64_t for_each_worklist_row(SqlReader& db, const WorklistQuery& q,
   // The effective status (overdue when due before as_of), in the select
   // and the filter.
   const std::string eff = "CASE WHEN f.status = 'due' AND f.due_date < ?1 THEN 'overdue' ELSE f.status END";
-  auto st = db.prepare(R"SQL(
+  auto st = db.prepare_many(R"SQL(
     SELECT f.id, f.patient_id, p.name, p.sex, p.birth_date, COALESCE(p.id_number, ''), COALESCE(p.phone, ''),
            COALESCE(p.village_code, ''),
            COALESCE((SELECT name FROM place WHERE code = p.village_code AND deleted = 0 LIMIT 1), ''),

@@ -67,6 +67,12 @@ class SqlReader {
  public:
   virtual ~SqlReader() = default;
   virtual std::unique_ptr<SqlQuery> prepare(const std::string& sql) = 0;
+  // A query whose rows may be many (an export's list, a worklist, the
+  // duplicate blocks of a prefecture): the PostgreSQL reader reads them
+  // through a cursor, a chunk at a time, instead of holding the whole
+  // result, so its memory does not grow with the list. On SQLite, which
+  // always steps row by row, the same as prepare().
+  virtual std::unique_ptr<SqlQuery> prepare_many(const std::string& sql) { return prepare(sql); }
   virtual SqlDialect dialect() const = 0;
 };
 

@@ -119,6 +119,8 @@ class Connection {
   void copy_in_async(const std::string& target, const std::vector<std::vector<Param>>& rows);
   // Waits for a COPY copy_in_async sent; throws its PgError.
   void settle();
+  // Inside a transaction block (a cursor can be declared).
+  bool in_transaction() const { return PQtransactionStatus(c_) == PQTRANS_INTRANS; }
   // Whether the connection still works (after a failure, the pool drops it).
   bool ok() const { return PQstatus(c_) == CONNECTION_OK && PQtransactionStatus(c_) == PQTRANS_IDLE; }
 

@@ -1,5 +1,6 @@
 #include "sync/server/pg_reader.h"
 
+#include <atomic>
 #include <cctype>
 #include <cstdlib>
 #include <optional>
@@ -50,21 +51,44 @@ constexpr unsigned kText = 25, kInt8 = 20;
 
 class PgQuery final : public SqlQuery {
  public:
-  PgQuery(Connection& c, std::string sql) : c_(c), sql_(std::move(sql)) {}
-
+  // `fetch_rows` > 0: through a cursor when in a transaction (prepare_many).
+  PgQuery(Connection& c, std::string sql, int fetch_rows) : c_(c), sql_(std::move(sql)), fetch_rows_(fetch_rows) {}
+  ~PgQuery() override {
+    try {
+      close();
+    } catch (const std::exception&) {  // the transaction failed: it ends, and the cursor with it
+    }
+  }
   void bind(int index, std::string_view text) override { set(index, std::string(text), kText); }
   void bind(int index, int64_t value) override { set(index, std::to_string(value), kInt8); }
   void bind_null(int index) override { set(index, std::nullopt, 0); }
-
   bool step() override {
     if (!result_) {
-      result_.emplace(c_.exec_typed(sql_, params_, types_));
+      if (fetch_rows_ > 0 && c_.in_transaction()) {
+        static std::atomic<int64_t> cursors{0};
+        const std::string name = "yz_rows_" + std::to_string(++cursors);
+        c_.exec_typed("DECLARE " + name + " NO SCROLL CURSOR FOR " + sql_, params_, types_);
+        cursor_ = name;
+        fetch();
+      } else {
+        result_.emplace(c_.exec_typed(sql_, params_, types_));
+      }
       row_ = -1;
     }
-    return ++row_ < result_->rows();
+    if (++row_ < result_->rows()) return true;
+    // A full chunk: there may be more.
+    if (cursor_ && result_->rows() == fetch_rows_) {
+      fetch();
+      row_ = 0;
+      if (result_->rows() > 0) return true;
+    }
+    close();
+    return false;
   }
-  void reset() override { result_.reset(); }
-
+  void reset() override {
+    close();
+    result_.reset();
+  }
   bool is_null(int col) override { return result_->null(row_, col); }
   std::string text(int col) override { return is_null(col) ? std::string() : result_->text(row_, col); }
   int64_t int64(int col) override {
@@ -77,6 +101,15 @@ class PgQuery final : public SqlQuery {
   double real(int col) override { return is_null(col) ? 0.0 : std::strtod(result_->text(row_, col).c_str(), nullptr); }
 
  private:
+  void fetch() { result_.emplace(c_.exec("FETCH " + std::to_string(fetch_rows_) + " FROM " + *cursor_)); }
+  // Closes the cursor (a statement reset or done): the server keeps an
+  // open one until the transaction ends.
+  void close() {
+    if (!cursor_) return;
+    const std::string name = std::move(*cursor_);
+    cursor_.reset();
+    c_.exec("CLOSE " + name);
+  }
   void set(int index, Param value, unsigned type) {
     const auto i = static_cast<size_t>(index - 1);
     if (params_.size() <= i) {
@@ -86,17 +119,21 @@ class PgQuery final : public SqlQuery {
     params_[i] = std::move(value);
     types_[i] = type;
   }
-
   Connection& c_;
   std::string sql_;
+  int fetch_rows_;
   std::vector<Param> params_;
   std::vector<unsigned> types_;
   std::optional<Result> result_;
+  std::optional<std::string> cursor_;  // the open cursor's name
   int row_ = -1;
 };
 
 }  // namespace
 
-std::unique_ptr<SqlQuery> PgReader::prepare(const std::string& sql) { return std::make_unique<PgQuery>(c_, pg_sql(sql)); }
+std::unique_ptr<SqlQuery> PgReader::prepare(const std::string& sql) { return std::make_unique<PgQuery>(c_, pg_sql(sql), 0); }
+std::unique_ptr<SqlQuery> PgReader::prepare_many(const std::string& sql) {
+  return std::make_unique<PgQuery>(c_, pg_sql(sql), fetch_rows_);
+}
 
 }  // namespace yz::sync::pg

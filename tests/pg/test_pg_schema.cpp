@@ -161,6 +161,50 @@ TEST_CASE("PostgreSQL search index: a patient's keys are rewritten by index prob
   CHECK(keys_of("p9") == p9_before);                                   // another's are kept
 }
 
+TEST_CASE("PostgreSQL reader: a long list is read through a cursor a chunk at a time, with other queries between its rows") {
+  yz::test::PgCluster cluster;
+  pg::Connection c(cluster.create_database("cursor_test"));
+  pg::PgReader reader(c, 3);  // three rows a chunk
+  auto open_cursors = [&] { return c.exec("SELECT count(*) FROM pg_cursors WHERE name LIKE 'yz_rows_%'").int64(0, 0); };
+  auto many = reader.prepare_many("SELECT n, ?1 || n FROM generate_series(1, ?2) AS g(n) ORDER BY n");
+  auto rows = [&](int64_t upto) {
+    many->reset();
+    many->bind(1, "n");
+    many->bind(2, upto);
+    std::vector<std::string> out;
+    while (many->step()) {
+      // A query of the same reader between two rows (as an export reads a
+      // program it has not seen yet).
+      auto one = reader.prepare("SELECT ?1::bigint * 10");
+      one->bind(1, many->int64(0));
+      REQUIRE(one->step());
+      CHECK(one->int64(0) == many->int64(0) * 10);
+      out.push_back(many->text(1));
+    }
+    return out;
+  };
+  const std::vector<std::string> seven = {"n1", "n2", "n3", "n4", "n5", "n6", "n7"};
+  // Outside a transaction there is no cursor: the whole result.
+  CHECK(rows(7) == seven);
+  pg::Transaction txn(c);
+  // 7 rows (chunks of 3, 3, 1), 6 (3, 3, then an empty fetch), 0.
+  CHECK(rows(7) == seven);
+  CHECK(rows(6) == std::vector<std::string>(seven.begin(), seven.begin() + 6));
+  CHECK(rows(0).empty());
+  CHECK(open_cursors() == 0);  // each closed once read
+  // Mid-list, one cursor holds the rest; reset closes it.
+  many->reset();
+  many->bind(2, 7);
+  REQUIRE(many->step());
+  CHECK(open_cursors() == 1);
+  many->reset();
+  CHECK(open_cursors() == 0);
+  REQUIRE(many->step());
+  many.reset();  // destroyed mid-list: closed too
+  CHECK(open_cursors() == 0);
+  txn.commit();
+}
+
 TEST_CASE("PostgreSQL connection: COPY carries every character its text format escapes, and a COPY sent without waiting fails at the next call") {
   yz::test::PgCluster cluster;
   pg::Connection c(cluster.create_database("copy_test"));
