@@ -530,18 +530,18 @@ void QuarantineResolver::only(const std::map<std::string, std::string>& id_lists
   }
 }
 
-void QuarantineResolver::resolve(std::string_view entity, std::string_view id, int64_t now_ms) {
-  if (!open_) return;
+bool QuarantineResolver::resolve(std::string_view entity, std::string_view id, int64_t now_ms) {
+  if (!open_) return false;
   if (only_) {
     std::string record(entity);
     record += '\x1f';
     record += id;
-    if (!open_ids_.count(record)) return;
+    if (!open_ids_.count(record)) return false;
   }
   if (!resolve_) resolve_ = std::make_unique<SQLite::Statement>(db_, kResolveQuarantine);
   resolve_->reset();
   bind_resolve(*resolve_, entity, id, now_ms);
-  resolve_->exec();
+  return resolve_->exec() > 0;
 }
 
 void QuarantineResolver::record(const std::string& batch_id, const std::string& device_id, const std::string& entity,

@@ -208,7 +208,8 @@ class QuarantineResolver {
   explicit QuarantineResolver(SQLite::Database& db);
   ~QuarantineResolver();
   void only(const std::map<std::string, std::string>& id_lists);
-  void resolve(std::string_view entity, std::string_view id, int64_t now_ms);
+  // Whether it closed a row.
+  bool resolve(std::string_view entity, std::string_view id, int64_t now_ms);
   void record(const std::string& batch_id, const std::string& device_id, const std::string& entity,
               const std::string& id, const json& errors, const json& change, int64_t now_ms);
   bool open() const { return open_; }

@@ -48,6 +48,11 @@ std::string record_area(HeldRecords& held, const std::string& entity, const std:
 // The kinds whose records record_area reads for other records (a record's
 // patient, household or clinic day), so a store can read them ahead.
 inline constexpr std::string_view kAreaParents[] = {"patient", "household", "clinic_day"};
+inline bool is_area_parent(std::string_view entity) {
+  for (const auto kind : kAreaParents)
+    if (kind == entity) return true;
+  return false;
+}
 
 // Why `device` may not push `change`, or nullopt (docs/sync-protocol.md,
 // "Trust"). Malformed changes pass here: the merge's check says what is

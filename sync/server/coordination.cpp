@@ -8,6 +8,7 @@
 #include "core/care/transitions.h"
 #include "core/store/entities.h"
 #include "core/store/rules.h"
+#include "sync/server/central_rules.h"
 
 namespace yz::sync {
 
@@ -138,6 +139,7 @@ json retry_quarantined(CoordinationSteps& steps, int64_t quarantine_id, const Au
   // Made on a patient merged since it was set aside: it joins the kept
   // patient, as it would have had it been taken in then.
   if (o.status != ApplyOutcome::Status::unchanged) follow_merges(steps, o.entity, o.id);
+  if (o.status != ApplyOutcome::Status::unchanged) feed_dependents_again(steps, o.entity, o.id);
   steps.close_quarantine(q, "retried", "", true);
   const char* status = o.status == ApplyOutcome::Status::inserted  ? "inserted"
                        : o.status == ApplyOutcome::Status::updated ? "updated"
@@ -147,6 +149,14 @@ json retry_quarantined(CoordinationSteps& steps, int64_t quarantine_id, const Au
                {"status", status}});
   return {{"quarantine_id", quarantine_id}, {"entity", q.entity}, {"id", q.record_id}, {"outcome", "retried"},
           {"status", status}};
+}
+
+void feed_dependents_again(CoordinationSteps& steps, const std::string& entity, const std::string& id) {
+  if (!is_area_parent(entity)) return;
+  for (const EntitySpec* spec : entities())
+    for (const auto& f : spec->fields)
+      if (f.type == FieldType::ref && f.extra == entity)
+        for (const auto& dependent : steps.live_ids(*spec, f, id)) steps.feed_again(std::string(spec->name), dependent);
 }
 
 json discard_quarantined(CoordinationSteps& steps, int64_t quarantine_id, const std::string& reason,

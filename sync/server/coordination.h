@@ -76,6 +76,11 @@ class CoordinationSteps {
   // stamp observed by the server's clock, fed. Returns the outcome
   // (quarantined with the errors when still refused; nothing written then).
   virtual ApplyOutcome apply_as(const DeviceInfo& device, const json& change) = 0;
+  // A record fed "its team only" (central_rules.h kTeamOnly: its patient,
+  // household or clinic day was not held when it came) moved to the end of
+  // the feed with its area as held now, for the team that last changed it.
+  // Nothing for a record fed to an area.
+  virtual void feed_again(const std::string& entity, const std::string& id) = 0;
   // One audit row by `by` (the admin verbs' "admin", or a console account
   // with its address: central_store.h AuditBy, whose rows it counts).
   virtual void audit(const AuditBy& by, const char* action, const char* entity, const std::string& record_id,
@@ -146,6 +151,12 @@ json merge_patients(CoordinationSteps& steps, const std::string& keep_id, const 
 json undo_merge(CoordinationSteps& steps, const std::string& merge_id, const std::string& reason, const AuditBy& by);
 json edit_patient(CoordinationSteps& steps, const std::string& id, const json& fields, const AuditBy& by);
 void follow_merges(CoordinationSteps& steps, const std::string& entity, const std::string& id);
+// A patient, household or clinic day the server holds at last (a
+// quarantined one retried, or taken in with a later change): the records
+// taken "team only" meanwhile because they named it (its visits and
+// screenings, home visits, dispenses) go to its area now (feed_again).
+// Nothing for another kind.
+void feed_dependents_again(CoordinationSteps& steps, const std::string& entity, const std::string& id);
 json merge_json(const MergeRow& m, int64_t moved);
 
 // places_admin.cpp: central_store.h import_places, reconcile_place,

@@ -614,7 +614,7 @@ class RecordBatch final : public HeldRecords {
   // others take (kAreaParents).
   static void add_ref(const FieldSpec& f, const json& v, std::map<const EntitySpec*, std::vector<std::string>>& refs) {
     if (f.type != FieldType::ref && f.type != FieldType::id_list) return;
-    if (std::find(std::begin(kAreaParents), std::end(kAreaParents), f.extra) == std::end(kAreaParents)) return;
+    if (!is_area_parent(f.extra)) return;
     const EntitySpec* target = find_entity(f.extra);
     if (!target) return;
     if (v.is_string() && f.type == FieldType::ref) {
@@ -634,7 +634,7 @@ class RecordBatch final : public HeldRecords {
         auto& kind = out[s];
         for (const auto& f : s->fields)
           if ((f.type == FieldType::ref || f.type == FieldType::id_list) &&
-              std::find(std::begin(kAreaParents), std::end(kAreaParents), f.extra) != std::end(kAreaParents) &&
+              is_area_parent(f.extra) &&
               find_entity(f.extra))
             kind.push_back(&f);
       }
@@ -1091,6 +1091,7 @@ class PgCentralStore : public CentralStore {
                                     kept_change(change).dump(-1, ' ', false, json::error_handler_t::replace)});
         quarantined.push_back({{"entity", entity}, {"id", id}, {"errors", errs}});
       };
+      std::vector<std::pair<std::string, std::string>> held_at_last;  // set aside before, taken now (below)
       for (size_t k = 0; k < prepared.changes.size(); ++k) {
         PreparedChange& p = prepared.changes[k];
         p.outcome = checked[k];
@@ -1105,10 +1106,12 @@ class PgCentralStore : public CentralStore {
         conflicts += static_cast<int64_t>(o.conflicts.size());
         const std::pair<std::string, std::string> key{o.entity, o.id};
         if (auto it = set_aside_at.find(key); it != set_aside_at.end()) set_aside_rows[it->second].accepted = true;
-        if (open_before.erase(key))
+        if (open_before.erase(key)) {
           c.exec("UPDATE quarantine SET resolved_ms = $1, outcome = 'accepted' WHERE entity = $2 AND record_id = $3 "
                  "AND resolved_ms IS NULL",
                  received, o.entity, o.id);
+          if (is_area_parent(o.entity)) held_at_last.push_back(key);
+        }
         if (auto h = Hlc::parse(o.max_hlc); h && h->wall_ms <= ceiling && o.max_hlc > latest) latest = o.max_hlc;
         if (o.status == ApplyOutcome::Status::unchanged) {
           ++unchanged;
@@ -1127,6 +1130,9 @@ class PgCentralStore : public CentralStore {
         }
       }
       records.flush();
+      // A patient (household, clinic day) set aside in an earlier batch and
+      // taken now: what was taken "team only" meanwhile goes to its area.
+      for (const auto& [entity, id] : held_at_last) yz::sync::feed_dependents_again(steps, entity, id);
       if (!set_aside_rows.empty()) {
         std::vector<Param> entity, id, errors, change, resolved, outcome;
         for (const auto& r : set_aside_rows) {
@@ -1856,6 +1862,11 @@ class PgCentralStore : public CentralStore {
       if (!o.max_hlc.empty()) s_.observe(c_, o.max_hlc);
       if (o.status != ApplyOutcome::Status::unchanged) s_.pending_feed_.push_back({o.entity, o.id, device.team_id, ""});
       return o;
+    }
+    void feed_again(const std::string& entity, const std::string& id) override {
+      Result r = c_.exec("SELECT coalesce(team_id, '') FROM srv_feed WHERE entity = $1 AND record_id = $2 AND area = $3",
+                         entity, id, kTeamOnly);
+      if (r.rows()) s_.pending_feed_.push_back({entity, id, r.text(0, 0), ""});
     }
     void audit(const AuditBy& by, const char* action, const char* entity, const std::string& record_id,
                const json& detail) override {

@@ -427,6 +427,7 @@ class SqliteCentralStore : public CentralStore {
       Held held(*this, db);
       held.prefetch(prepared);
       std::vector<std::pair<std::string, std::string>> team_only;  // fed "its team only" (below)
+      std::vector<std::pair<std::string, std::string>> held_at_last;  // set aside before, taken now (below)
       for (PreparedChange& p : prepared.changes) {
         const json& sent = *p.sent;
         held.take_in(p.entity, p.id);
@@ -445,7 +446,8 @@ class SqliteCentralStore : public CentralStore {
         else if (o.status != ApplyOutcome::Status::unchanged)
           held.changed(o.entity, o.id);
         conflicts += static_cast<int64_t>(o.conflicts.size());
-        quarantine.resolve(o.entity, o.id, received);
+        if (quarantine.resolve(o.entity, o.id, received) && is_area_parent(o.entity))
+          held_at_last.emplace_back(o.entity, o.id);
         if (auto h = Hlc::parse(o.max_hlc); h && h->wall_ms <= ceiling) store_.observe(*h);
         if (o.status == ApplyOutcome::Status::unchanged) {
           ++unchanged;
@@ -477,6 +479,13 @@ class SqliteCentralStore : public CentralStore {
           up.bind(3, id);
           up.exec();
         }
+      // A patient (household, clinic day) set aside in an earlier batch and
+      // taken now: what was taken "team only" meanwhile goes to its area.
+      if (!held_at_last.empty()) {
+        held.done();
+        Steps steps(*this, db);
+        for (const auto& [entity, id] : held_at_last) yz::sync::feed_dependents_again(steps, entity, id);
+      }
       applier.release();
       quarantine.release();
       release();
@@ -887,6 +896,16 @@ class SqliteCentralStore : public CentralStore {
         s_.feed(db_, o.entity, o.id, device.team_id, "", inserted ? &change["fields"] : nullptr);
       }
       return o;
+    }
+    void feed_again(const std::string& entity, const std::string& id) override {
+      auto& q = s_.cached(db_, "SELECT team_id FROM srv_feed WHERE entity = ? AND record_id = ? AND area = ?");
+      q.bind(1, entity);
+      q.bind(2, id);
+      q.bind(3, kTeamOnly);
+      const bool team_only = q.executeStep();
+      const std::string team = team_only && !q.getColumn(0).isNull() ? q.getColumn(0).getString() : std::string();
+      q.tryReset();
+      if (team_only) s_.feed(db_, entity, id, team, "");
     }
     void audit(const AuditBy& by, const char* action, const char* entity, const std::string& record_id,
                const json& detail) override {

@@ -237,6 +237,8 @@ TEST_CASE_TEMPLATE("Changes quarantined outside the area: one retried after the 
   // Villages of the neighbouring counties, outside the team's area.
   const std::string p1 = register_patient(a.store, {{"name", "达瓦"}, {"sex", "F"}, {"age", 33}, {"village_code", "540103001001"}});
   const std::string p2 = register_patient(a.store, {{"name", "尼玛"}, {"sex", "M"}, {"age", 45}, {"village_code", "540104001001"}});
+  // Her visit: taken, for the team only, while the server does not hold her.
+  const std::string e1 = a.store.create("encounter", {{"patient_id", p1}, {"complaint", "头晕"}});
   a.sync(server);
   REQUIRE(list_quarantine(a.store.db()).size() == 2);
 
@@ -288,6 +290,38 @@ TEST_CASE_TEMPLATE("Changes quarantined outside the area: one retried after the 
   b.sync(server);
   CHECK(b.store.get("patient", p1).has_value());
   CHECK(!b.store.get("patient", p2).has_value());
+  // A laptop of another team whose area holds her village gets her with
+  // her visit, which follows her into her area once she is taken.
+  Device c(dir.file("c.db"));
+  c.enroll(server, server.enroll_code("拉萨市人民医院", "5401"));
+  c.sync(server);
+  CHECK(c.store.get("patient", p1).has_value());
+  CHECK(c.store.get("encounter", e1).has_value());
+}
+
+TEST_CASE_TEMPLATE("A patient set aside for her village and corrected on the laptop: her visit, taken for the team only meanwhile, reaches her area", T, Stores) {
+  yz::test::TempDir dir;
+  Server server(dir.file("central.db"), T::kind);
+  Device a(dir.file("a.db")), c(dir.file("c.db"));
+  a.enroll(server, server.enroll_code("拉萨队", "540102"));
+  c.enroll(server, server.enroll_code("拉萨市人民医院", "5401"));  // the prefecture's hospital
+  // A village of the neighbouring county typed by mistake: she is set
+  // aside, her visit is taken for the team only.
+  const std::string p = register_patient(a.store, {{"name", "达瓦"}, {"sex", "F"}, {"age", 33}, {"village_code", "540103001001"}});
+  const std::string e = a.store.create("encounter", {{"patient_id", p}, {"complaint", "头晕"}});
+  a.sync(server);
+  REQUIRE(list_quarantine(a.store.db()).size() == 1);
+  c.sync(server);
+  CHECK(!c.store.get("encounter", e).has_value());
+  // The nurse corrects the village at the next sync: the server takes her,
+  // and her visit goes to her area with her.
+  a.store.update("patient", p, {{"village_code", "540102001001"}});
+  a.sync(server);
+  a.sync(server);
+  CHECK(list_quarantine(a.store.db()).empty());
+  c.sync(server);
+  CHECK(c.store.get("patient", p).has_value());
+  CHECK(c.store.get("encounter", e).has_value());
 }
 
 TEST_CASE_TEMPLATE("admin patient: found by initials, a bad value refused naming the field, a corrected phone reaches the laptop", T, Stores) {
