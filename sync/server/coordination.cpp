@@ -151,12 +151,13 @@ json retry_quarantined(CoordinationSteps& steps, int64_t quarantine_id, const Au
           {"status", status}};
 }
 
-void feed_dependents_again(CoordinationSteps& steps, const std::string& entity, const std::string& id) {
+void feed_dependents_again(CoordinationSteps& steps, const std::string& entity, const std::string& id, bool moved) {
   if (!is_area_parent(entity)) return;
   for (const EntitySpec* spec : entities())
     for (const auto& f : spec->fields)
       if (f.type == FieldType::ref && f.extra == entity)
-        for (const auto& dependent : steps.live_ids(*spec, f, id)) steps.feed_again(std::string(spec->name), dependent);
+        for (const auto& dependent : steps.live_ids(*spec, f, id))
+          steps.feed_again(std::string(spec->name), dependent, moved);
 }
 
 json discard_quarantined(CoordinationSteps& steps, int64_t quarantine_id, const std::string& reason,

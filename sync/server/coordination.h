@@ -76,11 +76,12 @@ class CoordinationSteps {
   // stamp observed by the server's clock, fed. Returns the outcome
   // (quarantined with the errors when still refused; nothing written then).
   virtual ApplyOutcome apply_as(const DeviceInfo& device, const json& change) = 0;
-  // A record fed "its team only" (central_rules.h kTeamOnly: its patient,
-  // household or clinic day was not held when it came) moved to the end of
-  // the feed with its area as held now, for the team that last changed it.
-  // Nothing for a record fed to an area.
-  virtual void feed_again(const std::string& entity, const std::string& id) = 0;
+  // The record moved to the end of the feed with its area as held now, for
+  // the team that last changed it: when `moved` (the patient, household or
+  // clinic day it takes its area from moved), whatever its area; otherwise
+  // only when it was fed "its team only" (central_rules.h kTeamOnly: that
+  // record was not held when it came).
+  virtual void feed_again(const std::string& entity, const std::string& id, bool moved) = 0;
   // One audit row by `by` (the admin verbs' "admin", or a console account
   // with its address: central_store.h AuditBy, whose rows it counts).
   virtual void audit(const AuditBy& by, const char* action, const char* entity, const std::string& record_id,
@@ -155,8 +156,10 @@ void follow_merges(CoordinationSteps& steps, const std::string& entity, const st
 // quarantined one retried, or taken in with a later change): the records
 // taken "team only" meanwhile because they named it (its visits and
 // screenings, home visits, dispenses) go to its area now (feed_again).
-// Nothing for another kind.
-void feed_dependents_again(CoordinationSteps& steps, const std::string& entity, const std::string& id);
+// `moved`: one whose area changed (a patient who moved village): all of
+// them go to its new area. Nothing for another kind.
+void feed_dependents_again(CoordinationSteps& steps, const std::string& entity, const std::string& id,
+                           bool moved = false);
 json merge_json(const MergeRow& m, int64_t moved);
 
 // places_admin.cpp: central_store.h import_places, reconcile_place,

@@ -1684,13 +1684,17 @@ class PgCentralStore : public CentralStore {
       entities.push_back(f.entity);
       records.push_back(f.id);
     }
-    RecordKeys fed;
+    RecordKeyMap<std::string> fed;  // fed before, in this area
     if (!entities.empty()) {
-      static const std::string fed_sql = lookup_each(
-          "$1::text[], $2::text[]", "e, r", "SELECT entity, record_id FROM srv_feed WHERE entity = u.e AND record_id = u.r OFFSET 0");
+      static const std::string fed_sql =
+          lookup_each("$1::text[], $2::text[]", "e, r",
+                      "SELECT entity, record_id, area FROM srv_feed WHERE entity = u.e AND record_id = u.r OFFSET 0");
       Result h = c.exec(fed_sql, pg::array_literal(entities), pg::array_literal(records));
-      for (int i = 0; i < h.rows(); ++i) fed.insert({h.text(i, 0), h.text(i, 1)});
+      for (int i = 0; i < h.rows(); ++i) fed.emplace(std::pair(h.text(i, 0), h.text(i, 1)), h.text(i, 2));
     }
+    // Patients (households, clinic days) whose area changed: the records
+    // that take their area from them follow them (below).
+    std::vector<std::pair<std::string, std::string>> moved;
     int64_t drawn = 0;
     for (const FeedRow* f : rows) drawn += fed.count({f->entity, f->id}) ? 2 : 1;
     int64_t seq = c.exec("SELECT setval(pg_get_serial_sequence('srv_feed', 'seq'), nextval(pg_get_serial_sequence("
@@ -1701,13 +1705,16 @@ class PgCentralStore : public CentralStore {
     std::vector<std::vector<Param>> added;
     std::vector<Param> moved_seq, moved_entity, moved_record, moved_area, moved_team, moved_echo;
     for (const FeedRow* f : rows) {
-      const Param area = yz::sync::record_area(held, f->entity, f->id, nullptr);
+      const std::string area = yz::sync::record_area(held, f->entity, f->id, nullptr);
       const Param team = f->team_id.empty() ? Param() : Param(f->team_id);
       const Param echo = f->echo_device.empty() ? Param() : Param(f->echo_device);
-      if (!fed.count({f->entity, f->id})) {
+      const auto was = fed.find({f->entity, f->id});
+      if (was == fed.end()) {
         added.push_back({std::to_string(++seq), f->entity, f->id, area, team, echo});
         continue;
       }
+      if (was->second != area && was->second != kTeamOnly && is_area_parent(f->entity))
+        moved.emplace_back(f->entity, f->id);
       seq += 2;
       moved_seq.push_back(std::to_string(seq));
       moved_entity.push_back(f->entity);
@@ -1724,6 +1731,10 @@ class PgCentralStore : public CentralStore {
              pg::array_literal(moved_seq), pg::array_literal(moved_entity), pg::array_literal(moved_record),
              pg::array_literal(moved_area), pg::array_literal(moved_team), pg::array_literal(moved_echo));
     pending_feed_.clear();
+    if (moved.empty()) return;
+    Steps steps(*this, c);
+    for (const auto& [entity, id] : moved) yz::sync::feed_dependents_again(steps, entity, id, true);
+    write_feed(c);
   }
 
   // A row by `by` (central_store.h AuditBy): its actor, the client's
@@ -1863,10 +1874,12 @@ class PgCentralStore : public CentralStore {
       if (o.status != ApplyOutcome::Status::unchanged) s_.pending_feed_.push_back({o.entity, o.id, device.team_id, ""});
       return o;
     }
-    void feed_again(const std::string& entity, const std::string& id) override {
-      Result r = c_.exec("SELECT coalesce(team_id, '') FROM srv_feed WHERE entity = $1 AND record_id = $2 AND area = $3",
-                         entity, id, kTeamOnly);
-      if (r.rows()) s_.pending_feed_.push_back({entity, id, r.text(0, 0), ""});
+    void feed_again(const std::string& entity, const std::string& id, bool moved) override {
+      Result r = c_.exec("SELECT coalesce(team_id, ''), coalesce(echo_device, ''), area FROM srv_feed "
+                         "WHERE entity = $1 AND record_id = $2",
+                         entity, id);
+      if (r.rows() && (moved || r.text(0, 2) == kTeamOnly))
+        s_.pending_feed_.push_back({entity, id, r.text(0, 0), r.text(0, 1)});
     }
     void audit(const AuditBy& by, const char* action, const char* entity, const std::string& record_id,
                const json& detail) override {

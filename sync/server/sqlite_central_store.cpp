@@ -410,6 +410,7 @@ class SqliteCentralStore : public CentralStore {
       int64_t applied = 0, unchanged = 0, conflicts = 0;
       QuarantineResolver quarantine(db);
       quarantine.only(prepared.id_lists);
+      moved_.clear();
       // follow_merges has nothing to follow while no patient is merged
       // (a batch merges none): one look per batch, on a partial index.
       const bool merged_patients =
@@ -480,11 +481,13 @@ class SqliteCentralStore : public CentralStore {
           up.exec();
         }
       // A patient (household, clinic day) set aside in an earlier batch and
-      // taken now: what was taken "team only" meanwhile goes to its area.
-      if (!held_at_last.empty()) {
+      // taken now: what was taken "team only" meanwhile goes to its area;
+      // one that moved takes what follows it along.
+      if (!held_at_last.empty() || !moved_.empty()) {
         held.done();
         Steps steps(*this, db);
         for (const auto& [entity, id] : held_at_last) yz::sync::feed_dependents_again(steps, entity, id);
+        feed_moved(db);
       }
       applier.release();
       quarantine.release();
@@ -897,15 +900,16 @@ class SqliteCentralStore : public CentralStore {
       }
       return o;
     }
-    void feed_again(const std::string& entity, const std::string& id) override {
-      auto& q = s_.cached(db_, "SELECT team_id FROM srv_feed WHERE entity = ? AND record_id = ? AND area = ?");
+    void feed_again(const std::string& entity, const std::string& id, bool moved) override {
+      auto& q = s_.cached(db_, "SELECT team_id, echo_device, area FROM srv_feed WHERE entity = ? AND record_id = ?");
       q.bind(1, entity);
       q.bind(2, id);
-      q.bind(3, kTeamOnly);
-      const bool team_only = q.executeStep();
-      const std::string team = team_only && !q.getColumn(0).isNull() ? q.getColumn(0).getString() : std::string();
+      if (!q.executeStep()) return;
+      auto text = [&](int col) { return q.getColumn(col).isNull() ? std::string() : q.getColumn(col).getString(); };
+      const std::string team = text(0), echo = text(1);
+      const bool again = moved || text(2) == kTeamOnly;
       q.tryReset();
-      if (team_only) s_.feed(db_, entity, id, team, "");
+      if (again) s_.feed(db_, entity, id, team, echo);
     }
     void audit(const AuditBy& by, const char* action, const char* entity, const std::string& record_id,
                const json& detail) override {
@@ -1025,10 +1029,26 @@ class SqliteCentralStore : public CentralStore {
     std::lock_guard lock(mu_);
     json out;
     store_.transact_synced([&](SQLite::Database& db) {
+      moved_.clear();
       Steps steps(*this, db);
       out = decide(steps);
+      feed_moved(db);
     });
     return out;
+  }
+
+  // Patients (households, clinic days) whose area feed() saw change in this
+  // transaction: the records that take their area from them follow them
+  // (feed_moved, at the end of the transactions that change records).
+  std::vector<std::pair<std::string, std::string>> moved_;
+  void feed_moved(SQLite::Database& db) {
+    if (moved_.empty()) return;
+    Steps steps(*this, db);
+    while (!moved_.empty()) {
+      const auto [entity, id] = moved_.back();
+      moved_.pop_back();
+      yz::sync::feed_dependents_again(steps, entity, id, true);
+    }
   }
 
   // Moves the decision on quarantine row `rid` to the end of the feed, where
@@ -1494,13 +1514,17 @@ class SqliteCentralStore : public CentralStore {
   // no feed row yet. Returns the area it was fed in.
   std::string feed(SQLite::Database& db, const std::string& entity, const std::string& id, const std::string& team_id,
                    const std::string& echo_device, const json* inserted = nullptr, Held* reading = nullptr) {
+    std::optional<std::string> was;  // the area it was fed in before
     if (!inserted) {
-      auto& del = cached(db, "DELETE FROM srv_feed WHERE entity = ? AND record_id = ?");
+      // All rows are deleted at the first step (RETURNING's rows follow).
+      auto& del = cached(db, "DELETE FROM srv_feed WHERE entity = ? AND record_id = ? RETURNING area");
       del.bind(1, entity);
       del.bind(2, id);
-      del.exec();
+      if (del.executeStep()) was = del.getColumn(0).getString();
+      del.tryReset();
     }
     const std::string area = area_of(db, entity, id, inserted, reading);
+    if (was && *was != area && *was != kTeamOnly && is_area_parent(entity)) moved_.emplace_back(entity, id);
     auto& ins = cached(db, "INSERT INTO srv_feed (entity, record_id, area, team_id, echo_device) VALUES (?, ?, ?, ?, ?)");
     ins.bind(1, entity);
     ins.bind(2, id);

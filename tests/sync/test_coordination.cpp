@@ -324,6 +324,33 @@ TEST_CASE_TEMPLATE("A patient set aside for her village and corrected on the lap
   CHECK(c.store.get("encounter", e).has_value());
 }
 
+TEST_CASE_TEMPLATE("A patient who moves to a village of another county takes her history to the team that serves it", T, Stores) {
+  yz::test::TempDir dir;
+  Server server(dir.file("central.db"), T::kind);
+  Device a(dir.file("a.db")), b(dir.file("b.db")), c(dir.file("c.db"));
+  a.enroll(server, server.enroll_code("城关区队", "540102"));
+  b.enroll(server, server.enroll_code("林周县队", "540121"));
+  c.enroll(server, server.enroll_code("拉萨市人民医院", "5401"));  // both counties
+  const std::string p = register_patient(a.store, {{"name", "达瓦"}, {"sex", "F"}, {"age", 33}, {"village_code", "540102001001"}});
+  const std::string e = a.store.create("encounter", {{"patient_id", p}, {"complaint", "头晕"}});
+  a.sync(server);
+  c.sync(server);
+  b.sync(server);
+  CHECK(!b.store.get("patient", p).has_value());
+  // She moves to 林周县; the prefecture's team records it.
+  c.store.update("patient", p, {{"village_code", "540121001001"}});
+  c.sync(server);
+  b.sync(server);
+  CHECK(b.store.get("patient", p).has_value());
+  CHECK(b.store.get("encounter", e).has_value());  // her history with her
+  // The county she left receives no later change of her.
+  a.sync(server);
+  c.store.update("patient", p, {{"phone", "13800000009"}});
+  c.sync(server);
+  a.sync(server);
+  CHECK(a.count("SELECT count(*) FROM patient WHERE phone = '13800000009'") == 0);
+}
+
 TEST_CASE_TEMPLATE("admin patient: found by initials, a bad value refused naming the field, a corrected phone reaches the laptop", T, Stores) {
   yz::test::TempDir dir;
   Server server(dir.file("central.db"), T::kind);
