@@ -240,8 +240,9 @@ std::vector<ListedPlace> parse_place_list(const PlaceLookup& known, std::string_
     p.line = line_no;
     p.name = f[1];
     if (f.size() == 3) p.urban_rural = f[2];
-    // The bureau's own order is code, class, name: accept it too.
-    if (!p.urban_rural.empty() && std::all_of(p.name.begin(), p.name.end(), [](char c) { return c >= '0' && c <= '9'; }))
+    // The bureau's own order is code, class, name: accept it too (an empty
+    // name is not a class: "code,,220" is a village without its name).
+    if (!p.name.empty() && !p.urban_rural.empty() && std::all_of(p.name.begin(), p.name.end(), [](char c) { return c >= '0' && c <= '9'; }))
       std::swap(p.name, p.urban_rural);
     const std::string code = short_place_code(f[0]);
     const auto checked = check_place_code("code", code);
