@@ -251,6 +251,12 @@ std::vector<ListedPlace> parse_place_list(const PlaceLookup& known, std::string_
     p.code = code;
     p.level = place_level_of(code);
     if (p.name.empty()) throw bad(line_no, "the name is empty");
+    // A list saved by a Chinese Excel is GBK: say so at its first line, not
+    // later as a record's "control character".
+    if (const auto e = check_display_name("name", p.name))
+      throw bad(line_no, e->code == "control_char" && !e->args.empty() && e->args[0] == "invalid UTF-8"
+                             ? "the name is not UTF-8 text (save the list as UTF-8, not GBK)"
+                             : e->message(Lang::en));
     if (utf8_length(p.name) > 200) throw bad(line_no, "the name is too long");
     if (!p.urban_rural.empty()) {
       static const char* kClasses[] = {"111", "112", "121", "122", "123", "210", "220"};
