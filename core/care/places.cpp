@@ -251,6 +251,10 @@ std::vector<ListedPlace> parse_place_list(const PlaceLookup& known, std::string_
     p.code = code;
     p.level = place_level_of(code);
     if (p.name.empty()) throw bad(line_no, "the name is empty");
+    // Only digits: the class read as the name ("code,220," — the bureau's
+    // order with its name left empty).
+    if (std::all_of(p.name.begin(), p.name.end(), [](char c) { return c >= '0' && c <= '9'; }))
+      throw bad(line_no, "the name \"" + p.name + "\" is a number: expected code,name[,urban-rural class]");
     // A list saved by a Chinese Excel is GBK: say so at its first line, not
     // later as a record's "control character".
     if (const auto e = check_display_name("name", p.name))

@@ -149,6 +149,9 @@ TEST_CASE("a county list's line without a name is refused, not named after its c
   const auto e = first_error([&] { parse_place_list(s.db(), "code,name,class\n540127100206,,220\n"); });
   CHECK(e.code == "place_line");
   CHECK(e.message(Lang::en).find("line 2: the name is empty") != std::string::npos);
+  // The bureau's order with the name left empty: the class is no name either.
+  CHECK(first_error([&] { parse_place_list(s.db(), "540127100206,220,\n"); }).message(Lang::en).find("line 1: the name \"220\" is a number") !=
+        std::string::npos);
   // A list saved as GBK: its line, and what to do.
   const std::string gbk = "540127100206,\xcb\xfe\xb0\xcd\xb4\xe5,220\n";  // 塔巴村 in GBK
   const auto g = first_error([&] { parse_place_list(s.db(), "code,name,class\n" + gbk); });
