@@ -72,7 +72,7 @@ void write_file_durably(const std::string& path, const std::string& content) {
 
 std::string read_file(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
-  if (!in) throw FileError(path, std::strerror(errno));
+  if (!in) throw FileError(path, std::strerror(errno), "read");
   std::ostringstream ss;
   ss << in.rdbuf();
   return ss.str();

@@ -10,11 +10,14 @@
 
 namespace yz {
 
-// A file that cannot be written or read: which, and why.
+// A file that cannot be written or read: which, and why. `doing` words
+// what failed ("write", or "read" for read_file).
 class FileError : public std::runtime_error {
  public:
-  FileError(std::string path, std::string why)
-      : std::runtime_error("cannot write " + path + ": " + why), path_(std::move(path)), why_(std::move(why)) {}
+  FileError(std::string path, std::string why, const char* doing = "write")
+      : std::runtime_error("cannot " + std::string(doing) + " " + path + ": " + why),
+        path_(std::move(path)),
+        why_(std::move(why)) {}
   const std::string& path() const { return path_; }
   const std::string& why() const { return why_; }
 

@@ -240,8 +240,9 @@ std::vector<ListedPlace> parse_place_list(const PlaceLookup& known, std::string_
     p.line = line_no;
     p.name = f[1];
     if (f.size() == 3) p.urban_rural = f[2];
-    // The bureau's own order is code, class, name: accept it too.
-    if (!p.urban_rural.empty() && std::all_of(p.name.begin(), p.name.end(), [](char c) { return c >= '0' && c <= '9'; }))
+    // The bureau's own order is code, class, name: accept it too (an empty
+    // name is not a class: "code,,220" is a village without its name).
+    if (!p.name.empty() && !p.urban_rural.empty() && std::all_of(p.name.begin(), p.name.end(), [](char c) { return c >= '0' && c <= '9'; }))
       std::swap(p.name, p.urban_rural);
     const std::string code = short_place_code(f[0]);
     const auto checked = check_place_code("code", code);
@@ -250,6 +251,16 @@ std::vector<ListedPlace> parse_place_list(const PlaceLookup& known, std::string_
     p.code = code;
     p.level = place_level_of(code);
     if (p.name.empty()) throw bad(line_no, "the name is empty");
+    // Only digits: the class read as the name ("code,220," — the bureau's
+    // order with its name left empty).
+    if (std::all_of(p.name.begin(), p.name.end(), [](char c) { return c >= '0' && c <= '9'; }))
+      throw bad(line_no, "the name \"" + p.name + "\" is a number: expected code,name[,urban-rural class]");
+    // A list saved by a Chinese Excel is GBK: say so at its first line, not
+    // later as a record's "control character".
+    if (const auto e = check_display_name("name", p.name))
+      throw bad(line_no, e->code == "control_char" && !e->args.empty() && e->args[0] == "invalid UTF-8"
+                             ? "the name is not UTF-8 text (save the list as UTF-8, not GBK)"
+                             : e->message(Lang::en));
     if (utf8_length(p.name) > 200) throw bad(line_no, "the name is too long");
     if (!p.urban_rural.empty()) {
       static const char* kClasses[] = {"111", "112", "121", "122", "123", "210", "220"};

@@ -131,6 +131,8 @@ json undo_merge(CoordinationSteps& steps, const std::string& merge_id, const std
   if (const auto k = fields_of(steps, "patient", m->keep_id); k && (*k)["merged_into"].is_string())
     throw CentralError(409, "kept_merged", "the kept patient " + m->keep_id + " was merged into " +
                                                (*k)["merged_into"].get<std::string>() + " since: undo that merge first");
+  if (trim(why).empty())
+    throw CentralError(400, "reason_required", "--reason: say why the two records are not one person (kept in the audit)");
   int64_t moved_back = 0, skipped = 0;
   for (const auto& mv : steps.moves(merge_id)) {
     // Each only if still as the merge left it (a later edit stands).

@@ -9,9 +9,21 @@ namespace yz::sync::pg {
 namespace {
 
 // libpq's message without the trailing newline.
+// libpq's message on one line: it spans several ("... Connection refused\n\tIs
+// the server running on that host ...?"), and an error is one line on stderr.
 std::string message_of(const char* m) {
-  std::string s = m ? m : "";
-  while (!s.empty() && (s.back() == '\n' || s.back() == ' ')) s.pop_back();
+  std::string s;
+  bool gap = false;
+  for (const char* p = m ? m : ""; *p; ++p) {
+    if (*p == '\n' || *p == '\r' || *p == '\t') {
+      gap = true;
+      continue;
+    }
+    if (gap && !s.empty() && s.back() != ' ') s += ' ';
+    gap = false;
+    s += *p;
+  }
+  while (!s.empty() && s.back() == ' ') s.pop_back();
   return s;
 }
 

@@ -174,6 +174,14 @@ TEST_CASE_TEMPLATE("duplicates: found across teams, merged on the server, every 
   REQUIRE(merges.size() == 1);
   CHECK(merges[0]["merge_id"] == merge_id);
   CHECK(merges[0]["moved"] == 4);
+  // Like the merge, its undoing says why (the audit keeps it).
+  for (const std::vector<std::string>& args : {std::vector<std::string>{"merge", "--undo", merge_id},
+                                               std::vector<std::string>{"merge", "--undo", merge_id, "--reason", " "}}) {
+    r = server.admin(args);
+    CHECK(r.code == 2);
+    CHECK_MESSAGE(r.err.find("--reason") != std::string::npos, r.err);
+  }
+  CHECK(admin_json(server, {"merges"})[0]["undone_at"].is_null());
   json undone = admin_json(server, {"merge", "--undo", merge_id, "--reason", "两人同名，不是同一人"});
   CHECK(undone["moved_back"] == 5);  // three encounters, the observation, the phone
   CHECK(undone["skipped"] == 0);

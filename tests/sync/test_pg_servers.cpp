@@ -7,6 +7,7 @@
 // yet say so and exit non-zero, and nothing is made in ./central.db.
 #include <httplib.h>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <filesystem>
@@ -200,6 +201,7 @@ TEST_CASE("PostgreSQL: admin verbs not on it yet say so and exit non-zero, nothi
                              "--keys", dir.file("k.keys"), "admin", "teams"});
   CHECK(down.code == 3);
   CHECK(down.err.find("cannot connect to PostgreSQL") != std::string::npos);
+  CHECK_MESSAGE(std::count(down.err.begin(), down.err.end(), '\n') == 1, down.err);
 }
 
 TEST_CASE("PostgreSQL: a text holding U+0000 is quarantined with its field, never stored cut short") {

@@ -76,6 +76,10 @@ TEST_CASE_TEMPLATE("an offline team enrolls, syncs, and its provisional village 
   CHECK(r.err.find("540127999") != std::string::npos);
   r = server.admin({"stats", "--json"});
   CHECK(json::parse(r.out)["place"] == 2);
+  // A list that is not there: said as a read, not a write.
+  r = server.admin({"places", "import", dir.file("missing.csv")});
+  CHECK(r.code != 0);
+  CHECK_MESSAGE(r.err.find("cannot read " + dir.file("missing.csv")) != std::string::npos, r.err);
   r = server.admin({"places", "import", kCountyList, "--json"});
   REQUIRE_MESSAGE(r.code == 0, r.err);
   const int created = json::parse(r.out)["created"];

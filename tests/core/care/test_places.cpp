@@ -142,6 +142,28 @@ TEST_CASE("adding a place refuses bad input and writes nothing") {
   CHECK(s.db().execAndGet("SELECT count(*) FROM place").getInt() == before + 1);
 }
 
+TEST_CASE("a county list's line without a name is refused, not named after its class") {
+  Store s = open_store(":memory:");
+  add_township(s);
+  // "code,,class": the name left empty in a spreadsheet.
+  const auto e = first_error([&] { parse_place_list(s.db(), "code,name,class\n540127100206,,220\n"); });
+  CHECK(e.code == "place_line");
+  CHECK(e.message(Lang::en).find("line 2: the name is empty") != std::string::npos);
+  // The bureau's order with the name left empty: the class is no name either.
+  CHECK(first_error([&] { parse_place_list(s.db(), "540127100206,220,\n"); }).message(Lang::en).find("line 1: the name \"220\" is a number") !=
+        std::string::npos);
+  // A list saved as GBK: its line, and what to do.
+  const std::string gbk = "540127100206,\xcb\xfe\xb0\xcd\xb4\xe5,220\n";  // 塔巴村 in GBK
+  const auto g = first_error([&] { parse_place_list(s.db(), "code,name,class\n" + gbk); });
+  CHECK(g.code == "place_line");
+  CHECK(g.message(Lang::en).find("line 2: the name is not UTF-8 text") != std::string::npos);
+  // The bureau's order (code, class, name) is still read.
+  const auto listed = parse_place_list(s.db(), "540127100206,220,塔巴村委会\n");
+  REQUIRE(listed.size() == 1);
+  CHECK(listed[0].name == "塔巴村委会");
+  CHECK(listed[0].urban_rural == "220");
+}
+
 TEST_CASE("a team set up offline: init, members, stations") {
   Store s = open_store(":memory:");
   CHECK_FALSE(current_team(s));

@@ -33,7 +33,8 @@ export async function render(root, { t, h, who, say, fail }) {
       const res = await fetch('/api/v1/console/exports/' + list.value + '?' + q.toString(), { credentials: 'same-origin' });
       if (!res.ok) {
         const p = await res.json().catch(() => ({}));
-        throw Object.assign(new Error(p.detail || res.statusText), { status: res.status, code: p.code });
+        // errors[] words a refused value in both languages (fail() picks the page's).
+        throw Object.assign(new Error(p.detail || res.statusText), { status: res.status, code: p.code, errors: p.errors });
       }
       const blob = await res.blob();
       const a = h('a', { href: URL.createObjectURL(blob), download: list.value + '.' + format.value, id: 'export-file' });

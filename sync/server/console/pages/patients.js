@@ -13,6 +13,11 @@ const EDITABLE = ['name', 'phone', 'id_number', 'birth_date', 'sex', 'village_co
 function observations(e) {
   return (e.observations || []).map((o) => o.kind + ' ' + o.value + (o.unit ? ' ' + o.unit : '')).join('；');
 }
+// An encounter's diagnoses ({code, name} each, core/store/entities.h) as
+// "I10 原发性高血压、M17.9 膝关节骨性关节炎".
+function diagnoses(e) {
+  return (e.diagnoses || []).map((d) => (typeof d === 'string' ? d : [d.code, d.name].filter(Boolean).join(' '))).join('、');
+}
 function dispenses(list) {
   return (list || []).map((d) => d.item + ' × ' + d.quantity + (d.unit ? ' ' + d.unit : '')).join('；');
 }
@@ -31,7 +36,7 @@ function history(hist, { t, h }) {
     ...section(h, t, 'encounters', t('hist_encounters'), enc, [
       { key: 'seen_at', label: t('col_at') },
       { key: 'complaint', label: t('col_complaint') },
-      { key: 'diagnoses', label: t('col_diagnoses'), cell: (r) => (r.diagnoses || []).join('、') || '—' },
+      { key: 'diagnoses', label: t('col_diagnoses'), cell: (r) => diagnoses(r) || '—' },
       { key: 'vitals', label: t('col_vitals'), cell: (r) => observations(r) || '—' },
     ]),
     ...section(h, t, 'screenings', t('hist_screenings'), hist.screenings || [], [
@@ -54,7 +59,7 @@ function history(hist, { t, h }) {
     ]),
     ...section(h, t, 'home-visits', t('hist_home_visits'), hist.home_visits || [], [
       { key: 'visit_date', label: t('col_date') },
-      { key: 'services', label: t('col_services'), cell: (r) => fmt(r.services) },
+      { key: 'services', label: t('col_services'), cell: (r) => (Array.isArray(r.services) ? r.services.join('、') || '—' : fmt(r.services)) },
       { key: 'notes', label: t('col_notes') },
     ]),
     ...section(h, t, 'dispenses', t('hist_dispenses'), dispensed, [

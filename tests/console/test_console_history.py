@@ -1,0 +1,65 @@
+"""A patient's history as the console shows it, over a laptop's demo clinic
+days (the only way yizhenctl records encounters): diagnoses as code and
+name, a home visit's services as a list, not as JavaScript or JSON; and a
+refused export said in the page's language."""
+
+import os
+import subprocess
+import time
+
+from console_fixture import YIZHENCTL, Browser, Failures, Server, temp_dir
+
+F = Failures()
+check = F.check
+tmp = temp_dir("history")
+s = Server(tmp)
+s.account("管理员", "admin")
+s.start()
+browser = None
+try:
+    laptop = os.path.join(tmp, "demo.db")
+    for args in (["demo", "--plain", "--patients", "150", "--seed", "3"],
+                 ["enroll", "--server", s.url, "--code", s.enroll_code("西藏队", "54")], ["sync"]):
+        subprocess.run([YIZHENCTL, "--db", laptop, *args], check=True, capture_output=True, timeout=120)
+    # A patient with a diagnosed encounter and a home visit.
+    row = s.sql_one("SELECT p.id, p.name FROM patient p WHERE EXISTS (SELECT 1 FROM encounter e WHERE e.patient_id = p.id"
+                    " AND e.diagnoses LIKE '%\"code\"%') AND EXISTS (SELECT 1 FROM home_visit h WHERE"
+                    " instr(h.patients, p.id) > 0 AND h.services LIKE '[\"%') ORDER BY p.id LIMIT 1")
+    check(row is not None, "the demo laptop synced a patient with a diagnosis and a home visit")
+    pid, name = row
+    diagnosis = s.sql_one("SELECT json_extract(e.diagnoses, '$[0].code'), json_extract(e.diagnoses, '$[0].name')"
+                          " FROM encounter e WHERE e.patient_id = ? AND e.diagnoses LIKE '%\"code\"%' LIMIT 1", pid)
+
+    b = browser = Browser(s, tmp + "/shots")
+    b.open()
+    b.login("管理员")
+    b.wait("#page-dashboard")
+    b.page("patients")
+    b.type("#patient-q", name)
+    b.click("#patient-go")
+    b.wait("[data-open='%s']" % pid)
+    b.click("[data-open='%s']" % pid)
+    b.wait("#patient-detail[data-id='%s']" % pid)
+    time.sleep(0.2)
+    encounters = b.find("#encounters").text
+    check("[object Object]" not in encounters, "diagnoses are not shown as [object Object]: %s" % encounters[:300])
+    check("%s %s" % diagnosis in encounters, "a diagnosis shows as its code and name (%s): %s" % (diagnosis, encounters[:300]))
+    visits = b.find("#home-visits").text
+    check('["' not in visits and '"]' not in visits, "services read as a list, not JSON: %s" % visits[:300])
+    b.shot("patient-history")
+
+    # A refused export: the field and the problem in Chinese, as the server words it.
+    b.page("exports")
+    from selenium.webdriver.support.ui import Select
+    Select(b.find("#export-list")).select_by_value("screening-list")
+    b.type("#export-program", "高血压")
+    b.click("#export-submit")
+    b.wait_text("#msg", "出错")
+    check("筛查方案" in b.message() and "is not a known" not in b.message(),
+          "a refused export is said in Chinese: %s" % b.message())
+    b.shot("export-refused")
+finally:
+    if browser:
+        browser.quit()
+    s.stop()
+F.exit()
