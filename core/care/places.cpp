@@ -16,6 +16,10 @@ namespace yz {
 
 namespace {
 
+bool all_digits(const std::string& s) {
+  return std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
+}
+
 int level_rank(std::string_view level) {
   if (level == "province") return 0;
   if (level == "prefecture") return 1;
@@ -242,7 +246,7 @@ std::vector<ListedPlace> parse_place_list(const PlaceLookup& known, std::string_
     if (f.size() == 3) p.urban_rural = f[2];
     // The bureau's own order is code, class, name: accept it too (an empty
     // name is not a class: "code,,220" is a village without its name).
-    if (!p.name.empty() && !p.urban_rural.empty() && std::all_of(p.name.begin(), p.name.end(), [](char c) { return c >= '0' && c <= '9'; }))
+    if (!p.name.empty() && !p.urban_rural.empty() && all_digits(p.name))
       std::swap(p.name, p.urban_rural);
     const std::string code = short_place_code(f[0]);
     const auto checked = check_place_code("code", code);
@@ -253,7 +257,7 @@ std::vector<ListedPlace> parse_place_list(const PlaceLookup& known, std::string_
     if (p.name.empty()) throw bad(line_no, "the name is empty");
     // Only digits: the class read as the name ("code,220," — the bureau's
     // order with its name left empty).
-    if (std::all_of(p.name.begin(), p.name.end(), [](char c) { return c >= '0' && c <= '9'; }))
+    if (all_digits(p.name))
       throw bad(line_no, "the name \"" + p.name + "\" is a number: expected code,name[,urban-rural class]");
     // A list saved by a Chinese Excel is GBK: say so at its first line, not
     // later as a record's "control character".

@@ -8,7 +8,6 @@ namespace yz::sync::pg {
 
 namespace {
 
-// libpq's message without the trailing newline.
 // libpq's message on one line: it spans several ("... Connection refused\n\tIs
 // the server running on that host ...?"), and an error is one line on stderr.
 std::string message_of(const char* m) {
