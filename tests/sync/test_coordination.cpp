@@ -14,6 +14,7 @@
 #include "core/care/referral.h"
 #include "core/replication/changes.h"
 #include "tests/support/process.h"
+#include "tests/core/helpers.h"
 #include "tests/sync/server_fixture.h"
 
 using namespace yz;
@@ -371,6 +372,12 @@ TEST_CASE_TEMPLATE("admin patient: found by initials, a bad value refused naming
   refused(server, {"patient", "edit", pid, "--name", ""}, 2, "name");
   refused(server, {"patient", "edit", "01a00000-0000-7000-8000-000000000000", "--phone", "13900000009"}, 1, "no patient");
   refused(server, {"patient", "edit", pid}, 2, "at least one field");
+  // Another woman's 身份证 number: refused naming her, as on a laptop.
+  const std::string card = yz_test::make_id("540102", "19850302", "128");
+  register_patient(a.store, {{"name", "央金"}, {"sex", "F"}, {"birth_date", "1985-03-02"}, {"id_number", card},
+                             {"village_code", "540102001001"}});
+  a.sync(server);
+  refused(server, {"patient", "edit", pid, "--id-number", card, "--birth", "1985-03-02"}, 2, "央金");
 
   const json done = admin_json(server, {"patient", "edit", pid, "--phone", "139 1234 5678"});
   CHECK(done["changed"] == json::array({"phone"}));
