@@ -257,8 +257,11 @@ MigrateReport migrate_sqlite_to_pg(const std::string& sqlite_path, const std::st
     report.server_id = source->server_id();
     sign_public = source->server_keys().sign.public_key;
   }
-  SQLite::Database db = open_reader(sqlite_path);
-  SQLite::Transaction snapshot(db);  // one consistent read of the source
+  // One consistent read of the source, held still to the end (a write
+  // transaction): see the header. Closed on any error, which rolls it back.
+  SQLite::Database db = open_connection(sqlite_path, SQLite::OPEN_READWRITE);
+  db.exec("PRAGMA busy_timeout = 5000");
+  db.exec("BEGIN IMMEDIATE");
   {
     std::set<std::string> known = kLeftBehind;
     for (const auto& t : copied_tables()) known.insert(t.name);
@@ -336,6 +339,12 @@ MigrateReport migrate_sqlite_to_pg(const std::string& sqlite_path, const std::st
                              std::to_string(source_digests[i].rows) + " rows in, " +
                              std::to_string(report.tables[i].rows) + " on PostgreSQL); nothing was migrated");
   txn.commit();
+  // The old store closed for writing: every acknowledged write adds a
+  // batch, a feed row or an audit row.
+  for (const char* table : {"srv_batch", "srv_feed", "audit"})
+    db.exec(std::string("CREATE TRIGGER IF NOT EXISTS closed_after_migrate_") + table + " BEFORE INSERT ON " + table +
+            " BEGIN SELECT RAISE(ABORT, '" + kClosedAfterMigrate + "'); END");
+  db.exec("COMMIT");
   return report;
 }
 

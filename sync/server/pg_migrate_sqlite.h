@@ -52,7 +52,18 @@ struct MigrateReport {
 // 400 unknown_table (the source holds rows of a table this build does not
 // copy), 500 copy_differs; 503 when PostgreSQL cannot be reached;
 // std::runtime_error for a missing key file (server_keys.h).
+// The source is held still from the first row read to the end (a write
+// transaction: a server still serving it waits, then answers 503, and its
+// devices push again later) and, once PostgreSQL has committed the copy,
+// closed for writing (kClosedAfterMigrate): a batch, a record's change or
+// an audited action there is refused from then on, so nothing is
+// acknowledged on the old store that PostgreSQL does not hold. Reads go on.
 MigrateReport migrate_sqlite_to_pg(const std::string& sqlite_path, const std::string& conninfo);
+
+// The text of the error a write to a SQLite central store closed by
+// migrate_sqlite_to_pg fails with.
+inline constexpr const char* kClosedAfterMigrate =
+    "this central database was copied into PostgreSQL (admin migrate): serve from PostgreSQL (--pg)";
 
 // Every copied table's rows and digest, read from either store (tests and
 // `admin migrate`'s own check).

@@ -149,3 +149,29 @@ TEST_CASE("admin migrate: refused without --pg, for a missing --from, and into a
   CHECK(into_used.err.find("already holds a central store") != std::string::npos);
   CHECK(digests_json(sync::pg_table_digests(used.pg)) == before);
 }
+
+TEST_CASE("admin migrate: a SQLite server still serving acknowledges nothing after the copy, its devices push to PostgreSQL") {
+  yz::test::TempDir dir;
+  Server lite(dir.file("central.db"));
+  Device a(dir.file("a.db"));
+  a.enroll(lite, lite.enroll_code());
+  add_patient_at(a.store, "扎西", "540102001001");
+  a.sync(lite);
+  const std::string pg = fresh_pg_database();
+  auto moved = yz::test::run({YIZHEN_SERVER, "--pg", pg, "admin", "migrate", "--from", lite.db});
+  REQUIRE_MESSAGE(moved.code == 0, moved.err);
+  // The old server, still up, refuses the next push: the batch stays on
+  // the laptop, unacknowledged.
+  add_patient_at(a.store, "卓玛", "540102001001");
+  CHECK_THROWS(a.sync(lite));
+  CHECK(a.count("SELECT count(*) FROM outbox WHERE acked = 0") > 0);
+  auto write = lite.admin({"enroll-code", "--team", "另一队", "--area", "5401"});
+  CHECK(write.code != 0);
+  CHECK(write.err.find("admin migrate") != std::string::npos);
+  CHECK(admin_json(lite, {"stats"})["patient"] == 1);  // reads go on
+  // Served from PostgreSQL, the laptop delivers it.
+  Server on_pg(lite.db, pg, dir.file("pg.log"));
+  a.sync(on_pg);
+  CHECK(a.count("SELECT count(*) FROM outbox WHERE acked = 0") == 0);
+  CHECK(admin_json(on_pg, {"stats"})["patient"] == 2);
+}
