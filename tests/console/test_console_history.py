@@ -3,6 +3,8 @@ days (the only way yizhenctl records encounters): diagnoses as code and
 name, a home visit's services as a list, not as JavaScript or JSON; and a
 refused export said in the page's language."""
 
+import csv
+import io
 import os
 import subprocess
 import time
@@ -58,6 +60,23 @@ try:
     check("筛查方案" in b.message() and "is not a known" not in b.message(),
           "a refused export is said in Chinese: %s" % b.message())
     b.shot("export-refused")
+
+    # A follow-up list of one program, or of every program when none is
+    # named; in English, with English headers.
+    def follow_ups(program):
+        Select(b.find("#export-list")).select_by_value("follow-ups")
+        b.find("#export-format option[value=csv]").click()
+        b.type("#export-program", program)
+        b.click("#export-submit")
+        return list(csv.reader(io.StringIO(b.downloaded("follow-ups.csv").decode("utf-8-sig"))))
+    every = follow_ups("")
+    hypertension = follow_ups("hypertension")
+    check(1 < len(hypertension) < len(every), "one program's follow-ups are some of all: %d of %d rows" % (len(hypertension), len(every)))
+    b.click("#lang")
+    b.page("exports")
+    header = follow_ups("")[0]
+    check(not any(ord(c) > 0x2e80 for c in "".join(header)), "English headers on the English page: %s" % header)
+    b.click("#lang")
 finally:
     if browser:
         browser.quit()

@@ -3,7 +3,7 @@
 // unticked. A coordinator's lists are of their area (the server's rule).
 import { field } from '../dom.js';
 
-export async function render(root, { t, h, who, say, fail }) {
+export async function render(root, { t, h, who, lang, say, fail }) {
   root.append(h('h1', {}, t('exports_title')));
   const list = h('select', { id: 'export-list' },
     h('option', { value: 'follow-ups' }, t('list_follow_ups')), h('option', { value: 'screening-list' }, t('list_screening')));
@@ -21,14 +21,23 @@ export async function render(root, { t, h, who, say, fail }) {
     field(t('from'), from), field(t('to'), to), field(t('format'), format),
     h('label', { class: 'check' }, mask, t('mask_ids')), h('label', { class: 'check' }, byTownship, t('by_township')),
     h('button', { type: 'submit', id: 'export-submit' }, t('download')));
+  // A screening list is of one program, by result; a follow-up list of
+  // every program unless one is named, and has no result.
+  const resultField = result.closest('label') || result;
+  const showList = () => {
+    const screening = list.value === 'screening-list';
+    resultField.hidden = !screening;
+    if (screening && !program.value) program.value = 'hypertension';
+    if (!screening && program.value === 'hypertension') program.value = '';
+    program.placeholder = screening ? '' : t('result_all');
+  };
+  list.addEventListener('change', showList);
+  showList();
   form.addEventListener('submit', async (ev) => {
     ev.preventDefault();
-    const q = new URLSearchParams({ format: format.value, mask: mask.checked ? '1' : '0', by_township: byTownship.checked ? '1' : '0' });
-    for (const [k, el] of [['place', place], ['from', from], ['to', to]]) if (el.value) q.set(k, el.value);
-    if (list.value === 'screening-list') {
-      q.set('program', program.value);
-      if (result.value) q.set('result', result.value);
-    }
+    const q = new URLSearchParams({ format: format.value, mask: mask.checked ? '1' : '0', by_township: byTownship.checked ? '1' : '0', lang });
+    for (const [k, el] of [['place', place], ['from', from], ['to', to], ['program', program]]) if (el.value) q.set(k, el.value);
+    if (list.value === 'screening-list' && result.value) q.set('result', result.value);
     try {
       const res = await fetch('/api/v1/console/exports/' + list.value + '?' + q.toString(), { credentials: 'same-origin' });
       if (!res.ok) {
