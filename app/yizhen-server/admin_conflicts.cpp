@@ -13,6 +13,7 @@ using yz::server_admin::print;
 void add_conflict_admin(CLI::App& admin, const std::string& db, const bool& as_json, int& code) {
   struct Args {
     int64_t id = 0;
+    bool all = false;  // retry --all
     std::string value, reason, entity, record, status;
   };
   auto a = std::make_shared<Args>();
@@ -51,9 +52,18 @@ void add_conflict_admin(CLI::App& admin, const std::string& db, const bool& as_j
   });
 
   auto* retry = admin.add_subcommand("retry", "Apply a quarantined change again, after fixing what refused it");
-  retry->add_option("QUARANTINE_ID", a->id, "The quarantine_id admin quarantine shows")->required();
-  retry->callback([&db, &as_json, &code, a] {
+  auto* retry_id = retry->add_option("QUARANTINE_ID", a->id, "The quarantine_id admin quarantine shows");
+  retry->add_flag("--all", a->all, "Every open one, oldest first (those still refused stay)")->excludes(retry_id);
+  retry->callback([&db, &as_json, &code, a, retry_id] {
     code = guarded([&] {
+      if (a->all) {
+        const auto r = open_central(db, true)->retry_all_quarantined(yz::sync::AuditBy{});
+        if (as_json) print(true, r);
+        else std::cout << "retried " << r["retried"] << ", still refused " << r["left"] << "\n";
+        return 0;
+      }
+      if (retry_id->count() == 0)
+        throw yz::sync::CentralError(400, "bad_request", "QUARANTINE_ID: give one (admin quarantine lists them), or --all");
       const auto r = open_central(db, true)->retry_quarantined(a->id, yz::sync::AuditBy{});
       if (as_json) print(true, r);
       else

@@ -212,7 +212,17 @@ int main(int argc, char** argv) {
     code = guarded([&] { return print(as_json, open_store(db)->conflicts(1000, closed_conflicts)), 0; });
   });
   auto* quarantine = admin->add_subcommand("quarantine", "Records set aside, with their reasons");
-  quarantine->callback([&] { code = guarded([&] { return print(as_json, open_store(db)->quarantine(1000)), 0; }); });
+  quarantine->callback([&] {
+    code = guarded([&] {
+      auto store = open_store(db);
+      const json rows = store->quarantine(1000);
+      print(as_json, rows);
+      // The newest 1000: say when there are more.
+      if (const int64_t open = store->stats().value("quarantined", int64_t{0}); open > static_cast<int64_t>(rows.size()))
+        std::cerr << "the newest " << rows.size() << " of " << open << " shown (admin retry --all retries every one)\n";
+      return 0;
+    });
+  });
 
   // The server's hash-chained audit trail: `audit verify` exits 0 when every
   // row holds, 3 naming the first row that does not (removed or changed).

@@ -186,6 +186,21 @@ json CentralStore::correct_status(const std::string& entity, const std::string& 
 json CentralStore::retry_quarantined(int64_t quarantine_id, const AuditBy& by) {
   return coordinate([&](CoordinationSteps& s) { return yz::sync::retry_quarantined(s, quarantine_id, by); });
 }
+json CentralStore::retry_all_quarantined(const AuditBy& by) {
+  int64_t retried = 0, left = 0;
+  for (const int64_t id : open_quarantine_ids()) {
+    try {
+      retry_quarantined(id, by);
+      ++retried;
+    } catch (const CentralError& e) {
+      // Still refused, kept only in part, its device gone, or closed by
+      // another coordinator meanwhile: left as it is.
+      if (e.status() != 409) throw;
+      ++left;
+    }
+  }
+  return {{"retried", retried}, {"left", left}};
+}
 json CentralStore::discard_quarantined(int64_t quarantine_id, const std::string& reason, const AuditBy& by) {
   return coordinate([&](CoordinationSteps& s) { return yz::sync::discard_quarantined(s, quarantine_id, reason, by); });
 }

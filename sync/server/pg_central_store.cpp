@@ -1343,6 +1343,13 @@ class PgCentralStore : public CentralStore {
     });
   }
 
+  std::vector<int64_t> open_quarantine_ids() override {
+    auto lease = pool_.take();  // the primary: a retry follows
+    Result r = lease->exec("SELECT rid FROM quarantine WHERE resolved_ms IS NULL ORDER BY rid");
+    std::vector<int64_t> out;
+    for (int i = 0; i < r.rows(); ++i) out.push_back(r.int64(i, 0));
+    return out;
+  }
   json quarantine(int limit) override {
     return read_only([&](Connection& c) -> json {
       Result r = c.exec(std::string(kQuarantineColumns) + "WHERE resolved_ms IS NULL ORDER BY rid DESC LIMIT $1", limit);

@@ -855,6 +855,12 @@ class SqliteCentralStore : public CentralStore {
     for (const auto& q : list_quarantine(reader(), limit)) out.push_back(quarantine_json(q));
     return out;
   }
+  std::vector<int64_t> open_quarantine_ids() override {
+    SQLite::Statement q(reader(), "SELECT rid FROM quarantine WHERE resolved_ms IS NULL ORDER BY rid");
+    std::vector<int64_t> out;
+    while (q.executeStep()) out.push_back(q.getColumn(0).getInt64());
+    return out;
+  }
 
  private:
   // The coordinators' decisions (coordination.h) in one synced transaction

@@ -300,6 +300,26 @@ TEST_CASE_TEMPLATE("Changes quarantined outside the area: one retried after the 
   CHECK(c.store.get("encounter", e1).has_value());
 }
 
+TEST_CASE_TEMPLATE("retry --all: every change refused outside the area, retried at once once the area is widened", T, Stores) {
+  yz::test::TempDir dir;
+  Server server(dir.file("central.db"), T::kind);
+  Device a(dir.file("a.db"));
+  a.enroll(server, server.enroll_code("拉萨队", "540102"));
+  for (int i = 0; i < 3; ++i)
+    register_patient(a.store, {{"name", "达瓦" + std::to_string(i)}, {"sex", "F"}, {"age", 30 + i}, {"village_code", "540103001001"}});
+  a.sync(server);
+  REQUIRE(admin_json(server, {"quarantine"}).size() == 3);
+  refused(server, {"retry"}, 2, "QUARANTINE_ID");
+  CHECK(admin_json(server, {"retry", "--all"}) == json{{"retried", 0}, {"left", 3}});  // still outside
+  CHECK(admin_json(server, {"quarantine"}).size() == 3);
+  REQUIRE(server.admin({"team", "set-area", "拉萨队", "5401"}).code == 0);
+  CHECK(admin_json(server, {"retry", "--all"}) == json{{"retried", 3}, {"left", 0}});
+  CHECK(admin_json(server, {"quarantine"}).empty());
+  CHECK(admin_json(server, {"stats"})["patient"] == 3);
+  a.sync(server);
+  CHECK(list_quarantine(a.store.db()).empty());
+}
+
 TEST_CASE_TEMPLATE("A patient set aside for her village and corrected on the laptop: her visit, taken for the team only meanwhile, reaches her area", T, Stores) {
   yz::test::TempDir dir;
   Server server(dir.file("central.db"), T::kind);
