@@ -57,7 +57,8 @@ void add_conflict_admin(CLI::App& admin, const std::string& db, const bool& as_j
   retry->callback([&db, &as_json, &code, a, retry_id] {
     code = guarded([&] {
       if (a->all) {
-        const auto r = open_central(db, true)->retry_all_quarantined(yz::sync::AuditBy{});
+        auto store = open_central(db, true);
+        const auto r = store->retry_quarantined(store->open_quarantine_ids(), yz::sync::AuditBy{});
         if (as_json) print(true, r);
         else std::cout << "retried " << r["retried"] << ", still refused " << r["left"] << "\n";
         return 0;

@@ -326,12 +326,14 @@ class CentralStore {
   // (404 no_quarantine; 409 closed, not_kept, still_refused with the
   // reason); nothing changes then.
   json retry_quarantined(int64_t quarantine_id, const AuditBy& by);
-  // retry_quarantined for every open row, oldest first (a team's area
-  // widened: all its refused changes at once), each in its own transaction.
-  // Returns {"retried": n, "left": m}: the rows still refused (or not kept
-  // whole, or of a device no longer enrolled) stay open. Throws what
-  // retry_quarantined throws otherwise (the rows retried before stay).
-  json retry_all_quarantined(const AuditBy& by);
+  // retry_quarantined for each of the rows `ids` in turn (a team's area
+  // widened: all its refused changes at once; every open one:
+  // open_quarantine_ids()), each in its own transaction. Returns
+  // {"retried": n, "left": m}: the rows still refused (or not kept whole,
+  // of a device no longer enrolled, closed meanwhile) stay as they are.
+  // Throws what retry_quarantined throws otherwise (the rows retried before
+  // stay retried).
+  json retry_quarantined(const std::vector<int64_t>& ids, const AuditBy& by);
   // The ids of the open quarantine rows, oldest first.
   virtual std::vector<int64_t> open_quarantine_ids() = 0;
   // Close the open quarantine row `quarantine_id` "discarded" with `reason`

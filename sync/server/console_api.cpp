@@ -205,6 +205,16 @@ class Console : public std::enable_shared_from_this<Console> {
                     require_visible(visible_quarantine(c.who), "quarantine_id", id, "no_quarantine");
                   answer(res, 200, store_.retry_quarantined(id, c.by));
                 }));
+    // Every open row the account sees (a coordinator's area; the newest
+    // 1000, as listed), oldest first.
+    server.Post(api + "/quarantine/retry-all",
+                endpoint("retry-all", ConsoleRight::coordinate, [this](Call& c, auto&, auto& res) {
+                  c.entity = "quarantine";
+                  std::vector<int64_t> ids;
+                  for (const auto& r : visible_quarantine(c.who)) ids.push_back(r["quarantine_id"].get<int64_t>());
+                  std::sort(ids.begin(), ids.end());
+                  answer(res, 200, store_.retry_quarantined(ids, c.by));
+                }));
     server.Post(api + R"(/quarantine/(\d{1,18})/discard)",
                 endpoint("discard", ConsoleRight::coordinate, [this](Call& c, auto& req, auto& res) {
                   const int64_t id = number_in_path(req, "quarantine");

@@ -186,9 +186,9 @@ json CentralStore::correct_status(const std::string& entity, const std::string& 
 json CentralStore::retry_quarantined(int64_t quarantine_id, const AuditBy& by) {
   return coordinate([&](CoordinationSteps& s) { return yz::sync::retry_quarantined(s, quarantine_id, by); });
 }
-json CentralStore::retry_all_quarantined(const AuditBy& by) {
+json CentralStore::retry_quarantined(const std::vector<int64_t>& ids, const AuditBy& by) {
   int64_t retried = 0, left = 0;
-  for (const int64_t id : open_quarantine_ids()) {
+  for (const int64_t id : ids) {
     try {
       retry_quarantined(id, by);
       ++retried;

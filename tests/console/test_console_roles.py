@@ -102,6 +102,11 @@ try:
     b.click("[data-retry='%d']" % qid)
     b.wait_text("#msg", "outside")
     check(b.finds("[data-retry='%d']" % qid), "still refused: the row stays")
+    # All at once: ours only is tried (another area's is not), still refused.
+    b.click("#retry-all")
+    b.wait_text("#msg", "仍被拒绝 1 条")
+    check(b.finds("[data-retry='%d']" % qid), "still refused after applying all again: the row stays")
+    check(len(s.admin_json("quarantine")) == 2, "both rows open")
     b.type("[data-reason='%d']" % qid, "村庄不在本队范围")
     b.click("[data-discard='%d']" % qid)
     b.wait("#no-quarantine")

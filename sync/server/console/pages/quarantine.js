@@ -2,10 +2,18 @@
 // cause was fixed) or discard with a reason.
 import { table } from '../dom.js';
 
-export async function render(root, { t, h, api, act, lang }) {
+export async function render(root, { t, h, api, act, say, lang }) {
   const rows = await api('GET', '/quarantine');
   root.append(h('h1', {}, t('quarantine_title')));
   if (!rows.length) return root.append(h('p', { class: 'muted', id: 'no-quarantine' }, t('none')));
+  // After a fix (a team's area widened): every row shown, oldest first;
+  // those still refused stay.
+  let retried = null;
+  root.append(h('p', {},
+    h('button', { class: 'secondary', id: 'retry-all', onclick: () => act(async () => {
+      retried = await api('POST', '/quarantine/retry-all');
+    }).then(() => retried && say(t('retried_all', retried.retried, retried.left), true)) }, t('retry_all')),
+    rows.length >= 1000 ? h('span', { class: 'muted', id: 'newest-shown' }, ' ' + t('newest_shown', rows.length)) : ''));
   root.append(table([
     { key: 'record', label: t('col_record'), cell: (r) => r.entity + ' ' + r.id },
     { key: 'device_id', label: t('col_device') },
