@@ -1,6 +1,7 @@
 #include "sync/server/accounts.h"
 
 #include "core/base/utf8.h"
+#include "sync/server/central_rules.h"
 #include "sync/server/central_store.h"
 #include "sync/server/teams.h"
 
@@ -18,7 +19,7 @@ std::string checked_account(std::string_view name, std::string_view role, std::s
     throw CentralError(400, "area_not_allowed", "--area: only a coordinator has an area; " + std::string(role) +
                                                     " sees every area");
   if (!area.empty() && !is_area_code(area))
-    throw CentralError(400, "bad_area", "--area: '" + std::string(area) + "' is not a GB/T 2260 code of 2, 4, 6, 9 or 12 digits");
+    throw bad_area(std::string(area));
   return n;
 }
 

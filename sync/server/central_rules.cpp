@@ -190,10 +190,7 @@ std::string enroll_code_team(const std::optional<TeamRow>& held, const std::stri
 }
 
 CentralError bad_area(const std::string& area) {
-  return CentralError(400, "bad_area",
-                      "area \"" + area +
-                          "\" is not a GB/T 2260 code of 2 (province), 4 (prefecture), 6 (county), 9 (township) or "
-                          "12 (village) digits");
+  return CentralError(400, "bad_area", "area \"" + area + "\" " + area_code_problem(area));
 }
 
 std::string record_area(HeldRecords& held, const std::string& entity, const std::string& id, const json* inserted) {

@@ -1,19 +1,31 @@
 #include "sync/server/teams.h"
 
+#include <algorithm>
+
 #include <unicode/normalizer2.h>
 #include <unicode/uchar.h>
 #include <unicode/unistr.h>
 
+#include "core/care/places.h"
 #include "core/domain/validate.h"
 
 namespace yz::sync {
 
-bool is_area_code(std::string_view code) {
-  if (code.size() != 2 && code.size() != 4 && code.size() != 6 && code.size() != 9 && code.size() != 12) return false;
-  for (char c : code)
-    if (c < '0' || c > '9') return false;
-  return is_province_code((code[0] - '0') * 10 + (code[1] - '0'));
+std::string area_code_problem(std::string_view code) {
+  const bool digits = std::all_of(code.begin(), code.end(), [](char c) { return c >= '0' && c <= '9'; });
+  if (!digits || (code.size() != 2 && code.size() != 4 && code.size() != 6 && code.size() != 9 && code.size() != 12))
+    return "is not a GB/T 2260 code of 2 (province), 4 (prefecture), 6 (county), 9 (township) or 12 (village) digits";
+  if (!is_province_code((code[0] - '0') * 10 + (code[1] - '0'))) return "does not start with a province's two digits";
+  // The list writes every division with 6 digits (540000, 540100, 540102).
+  std::string listed(code.substr(0, std::min<size_t>(code.size(), 6)));
+  listed.resize(6, '0');
+  if (!find_reference_place(listed))
+    return code.size() > 6 ? "lies in no county of GB/T 2260 (" + listed + " is none)"
+                           : "is no province, prefecture or county of GB/T 2260";
+  return "";
 }
+
+bool is_area_code(std::string_view code) { return area_code_problem(code).empty(); }
 
 bool area_covers(std::string_view area, std::string_view code) {
   return !area.empty() && code.size() >= area.size() && code.compare(0, area.size(), area) == 0;

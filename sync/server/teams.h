@@ -8,9 +8,13 @@
 namespace yz::sync {
 
 // A team's area: a GB/T 2260 code prefix of 2 (province), 4 (prefecture),
-// 6 (county), 9 (township) or 12 (village) digits, whose first two digits
-// are a province.
+// 6 (county), 9 (township) or 12 (village) digits naming a division of the
+// compiled-in list (core/domain/places.h), or for a township or village
+// lying in one of its counties (the list stops at counties).
 bool is_area_code(std::string_view code);
+// What is wrong with `code` as an area ("" when nothing): the words of
+// central_rules.h bad_area.
+std::string area_code_problem(std::string_view code);
 
 // Whether a record whose place code is `code` lies inside `area`: the code
 // starts with the area's digits. An empty area holds nothing.

@@ -492,7 +492,16 @@ TEST_CASE_TEMPLATE("Hole 7/12: quarantine keeps a few KiB, team names are trimme
   CHECK(other_area.err.find("set-area") != std::string::npos);
   CHECK(server.admin({"enroll-code", "--team", "新队"}).code == 2);                    // a new team needs an area
   CHECK(server.admin({"enroll-code", "--team", "新队", "--area", "54010"}).code == 2);  // 5 digits
-  CHECK(server.admin({"enroll-code", "--team", "新队", "--area", "5401"}).code == 0);   // a prefecture
+  // A typo: no such division (the list stops at counties; a township or
+  // village lies in one), or no province.
+  for (const auto& [area, says] : std::vector<std::pair<std::string, std::string>>{
+           {"540199", "no province, prefecture or county"}, {"540199001", "lies in no county"}, {"99", "province"}}) {
+    auto typo = server.admin({"enroll-code", "--team", "新队", "--area", area});
+    CHECK(typo.code == 2);
+    CHECK_MESSAGE(typo.err.find(says) != std::string::npos, typo.err);
+  }
+  CHECK(server.admin({"enroll-code", "--team", "新队", "--area", "540102001"}).code == 0);  // a township of 城关区
+  CHECK(server.admin({"team", "set-area", "新队", "5401"}).code == 0);  CHECK(server.admin({"enroll-code", "--team", "新队", "--area", "5401"}).code == 0);   // a prefecture
   CHECK(server.admin({"team", "set-area", "上海援藏医疗队", "540102"}).code == 0);
   CHECK(server.admin({"team", "rename", "新队", "上海援藏医疗队"}).code == 2);
   CHECK(server.admin({"team", "rename", "新队", "拉萨市队"}).code == 0);
