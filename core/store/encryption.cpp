@@ -5,7 +5,6 @@
 
 #include <cstring>
 #include <filesystem>
-#include <fstream>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -375,15 +374,6 @@ const char* vfs_for(const std::string& path) {
   std::error_code ec;
   if (std::filesystem::exists(path + ".key", ec))
     throw EncryptionError("database " + path + " is encrypted: unlock it with its passphrase first");
-  // Without its key file an encrypted database would open as a plain one
-  // and read as "malformed": its clear header says what it is (the bytes
-  // each page reserves for the nonce and tag, byte 20).
-  char header[21] = {};
-  if (std::ifstream f(path, std::ios::binary); f.read(header, sizeof header) &&
-      std::memcmp(header, "SQLite format 3", 16) == 0 && static_cast<unsigned char>(header[20]) == kReservedBytes)
-    throw EncryptionError("database " + path + " is encrypted but its key file " + path +
-                          ".key is missing: put it back beside the database (from where the database was copied, "
-                          "or the team's backup)");
   return nullptr;
 }
 
