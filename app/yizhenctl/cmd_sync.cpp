@@ -20,8 +20,10 @@ namespace yz::cli {
 namespace {
 
 // `words`: error_words, or enroll_error_words for an enrollment.
+// `refused_status`: the exit status when the server refused the request
+// (3, a failure; 2 for an enrollment, whose code the user typed: bad input).
 int sync_guarded(const Context& ctx, const std::function<int()>& body,
-                 std::string (*words)(const sync::SyncError&, Lang) = &sync::error_words) {
+                 std::string (*words)(const sync::SyncError&, Lang) = &sync::error_words, int refused_status = 3) {
   return guarded(ctx, [&] {
     try {
       return body();
@@ -32,7 +34,7 @@ int sync_guarded(const Context& ctx, const std::function<int()>& body,
       std::cerr << "error: " << words(e, ctx.language());
       if (!quoted) std::cerr << " (" << e.what() << ")";
       std::cerr << "\n";
-      return 3;
+      return e.kind() == sync::SyncError::Kind::refused ? refused_status : 3;
     }
   });
 }
@@ -82,7 +84,7 @@ void add_sync_commands(CLI::App& app, Context& ctx, int& exit_code) {
             {"server", r.server_url}},
            "enrolled device " + r.device_id + " in team " + r.team_name);
       return 0;
-    }, &sync::enroll_error_words);
+    }, &sync::enroll_error_words, 2);
   });
 
   auto* sync_cmd = app.add_subcommand("sync", "Push pending changes, then pull the team's changes");
