@@ -85,7 +85,28 @@ std::string join_names(const std::vector<std::string>& names) {
 SQLite::Database open_connection(const std::string& path, int flags) {
   const char* vfs = vfs_for(path);
   SQLite::Database db(path, flags, 0, vfs ? vfs : "");
-  if (vfs) prepare_encrypted_connection(db.getHandle());
+  if (vfs) {
+    prepare_encrypted_connection(db.getHandle());
+    return db;
+  }
+  // An encrypted database copied without its key file opens as a plain one
+  // and reads as "malformed"; the page header SQLite read says what it is
+  // (the bytes each page reserves for the nonce and tag). Asked through
+  // SQLite: a second descriptor of the file, once closed, would drop the
+  // process's POSIX locks on it.
+  sqlite3_busy_timeout(db.getHandle(), 5000);  // as every connection of the store waits
+  try {
+    db.exec("SELECT 1 FROM sqlite_master LIMIT 1");
+  } catch (const SQLite::Exception& e) {
+    if (e.getErrorCode() != SQLITE_CORRUPT && e.getErrorCode() != SQLITE_NOTADB) throw;
+    int reserved = -1;
+    sqlite3_file_control(db.getHandle(), "main", SQLITE_FCNTL_RESERVE_BYTES, &reserved);
+    if (reserved == kReservedBytes)
+      throw EncryptionError("database " + path + " is encrypted but its key file " + path +
+                            ".key is missing: put it back beside the database (from where the database was "
+                            "copied, or the team's backup)");
+    throw;
+  }
   return db;
 }
 

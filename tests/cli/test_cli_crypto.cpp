@@ -101,6 +101,13 @@ TEST_CASE("yizhenctl makes every new database encrypted unless --plain, and refu
   CHECK(nlohmann::json::parse(enc.out)["encrypted"] == true);
   CHECK(std::filesystem::exists(dir.file("a.db.key")));
   CHECK(ctl(dir.file("a.db"), {"stats"}).code == 2);  // it asks for the passphrase from now on
+  // Copied without its key file: said so, not "malformed".
+  std::filesystem::rename(dir.file("a.db.key"), dir.file("a.key.away"));
+  const auto no_key = ctl_pass("pass", dir.file("a.db"), {"stats"});
+  CHECK(no_key.code != 0);
+  CHECK_MESSAGE(no_key.err.find("key file " + dir.file("a.db") + ".key is missing") != std::string::npos, no_key.err);
+  CHECK(lines(no_key.err) == 1);
+  std::filesystem::rename(dir.file("a.key.away"), dir.file("a.db.key"));
 
   // --plain: plain, and no warning.
   const auto plain = ctl_pass("pass", dir.file("b.db"), {"init", "--plain", "--json"});
