@@ -10,6 +10,8 @@
 #include "core/base/clock.h"
 #include "core/base/errors.h"
 #include "core/base/files.h"
+#include "core/care/follow_up.h"
+#include "core/care/referral.h"
 #include "core/domain/idcard.h"
 #include "sync/protocol/crypto.h"
 #include "sync/server/console_assets.h"
@@ -283,7 +285,20 @@ class Console : public std::enable_shared_from_this<Console> {
                  c.entity = "patient_view";
                  c.record_id = id;
                  if (!sees_patient(c.who, id)) throw CentralError(404, "unknown_patient", "no patient " + id + " in your area");
-                 answer(res, 200, store_.patient_history(id));
+                 json history = store_.patient_history(id);
+                 // A referral's and a follow-up's status in words, in both
+                 // languages (core's labels; the page shows its own).
+                 auto label = [&](const char* list, std::string_view (*words)(std::string_view, Lang)) {
+                   if (!history.contains(list)) return;
+                   for (auto& r : history[list])
+                     if (r.is_object() && r.value("status", json()).is_string()) {
+                       const std::string st = r["status"].get<std::string>();
+                       r["status_label"] = {{"zh", words(st, Lang::zh)}, {"en", words(st, Lang::en)}};
+                     }
+                 };
+                 label("referrals", &referral_status_label);
+                 label("follow_ups", &follow_up_status_label);
+                 answer(res, 200, history);
                }));
     server.Post(api + R"(/patients/([0-9A-Za-z-]{1,64}))",
                 endpoint("edit_patient", ConsoleRight::coordinate, [this](Call& c, auto& req, auto& res) {

@@ -50,6 +50,21 @@ try:
     check('["' not in visits and '"]' not in visits, "services read as a list, not JSON: %s" % visits[:300])
     b.shot("patient-history")
 
+    # A patient's follow-ups and referrals with their status in words.
+    fu = s.sql_one("SELECT p.id, p.name, f.status FROM follow_up f JOIN patient p ON p.id = f.patient_id"
+                   " WHERE f.deleted = 0 AND f.status = 'due' ORDER BY f.rid LIMIT 1")
+    check(fu is not None, "a due follow-up synced")
+    if fu:
+        b.page("patients")
+        b.type("#patient-q", fu[1])
+        b.click("#patient-go")
+        b.wait("[data-open='%s']" % fu[0])
+        b.click("[data-open='%s']" % fu[0])
+        b.wait("#patient-detail[data-id='%s']" % fu[0])
+        time.sleep(0.2)
+        cells = [c.text for c in b.finds("#follow-ups tbody td")]
+        check("待随访" in cells and "due" not in cells, "a due follow-up reads 待随访: %s" % cells)
+
     # A refused export: the field and the problem in Chinese, as the server words it.
     b.page("exports")
     from selenium.webdriver.support.ui import Select

@@ -29,7 +29,12 @@ function section(h, t, id, title, rows, columns) {
   return out;
 }
 
-function history(hist, { t, h }) {
+// A status in words, in the page's language, as the server gives it.
+function statusText(r, lang) {
+  return (r.status_label && (r.status_label[lang] || r.status_label.en)) || fmt(r.status);
+}
+
+function history(hist, { t, h, lang }) {
   const enc = hist.encounters || [];
   const dispensed = enc.flatMap((e) => (e.dispenses || []).map((d) => ({ ...d, seen_at: e.seen_at })));
   return [
@@ -48,13 +53,13 @@ function history(hist, { t, h }) {
     ...section(h, t, 'referrals', t('hist_referrals'), hist.referrals || [], [
       { key: 'to_facility', label: t('col_facility') },
       { key: 'reason', label: t('col_reason') },
-      { key: 'status', label: t('col_status') },
+      { key: 'status', label: t('col_status'), cell: (r) => statusText(r, lang) },
       { key: 'appointment_date', label: t('col_date') },
     ]),
     ...section(h, t, 'follow-ups', t('hist_follow_ups'), hist.follow_ups || [], [
       { key: 'due_date', label: t('col_due') },
       { key: 'reason', label: t('col_reason') },
-      { key: 'status', label: t('col_status') },
+      { key: 'status', label: t('col_status'), cell: (r) => statusText(r, lang) },
       { key: 'done_date', label: t('col_done') },
     ]),
     ...section(h, t, 'home-visits', t('hist_home_visits'), hist.home_visits || [], [
