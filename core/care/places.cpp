@@ -16,10 +16,6 @@ namespace yz {
 
 namespace {
 
-bool all_digits(const std::string& s) {
-  return std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
-}
-
 int level_rank(std::string_view level) {
   if (level == "province") return 0;
   if (level == "prefecture") return 1;

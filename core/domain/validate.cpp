@@ -9,13 +9,14 @@
 
 namespace yz {
 
-namespace {
 bool all_digits(std::string_view s) {
   if (s.empty()) return false;
   for (char c : s)
     if (c < '0' || c > '9') return false;
   return true;
 }
+
+namespace {
 
 int to_int(std::string_view s) {
   int v = 0;

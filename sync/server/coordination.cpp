@@ -136,10 +136,13 @@ json retry_quarantined(CoordinationSteps& steps, int64_t quarantine_id, const Au
   const ApplyOutcome o = steps.apply_as(*device, q.change);
   if (o.status == ApplyOutcome::Status::quarantined)
     throw CentralError(409, "still_refused", qid + " is still refused: " + o.errors.front().message(Lang::en));
-  // Made on a patient merged since it was set aside: it joins the kept
-  // patient, as it would have had it been taken in then.
-  if (o.status != ApplyOutcome::Status::unchanged) follow_merges(steps, o.entity, o.id);
-  if (o.status != ApplyOutcome::Status::unchanged) feed_dependents_again(steps, o.entity, o.id);
+  if (o.status != ApplyOutcome::Status::unchanged) {
+    // Made on a patient merged since it was set aside: it joins the kept
+    // patient, as it would have had it been taken in then; and what was
+    // taken "team only" because it named this record goes to its area.
+    follow_merges(steps, o.entity, o.id);
+    feed_dependents_again(steps, o.entity, o.id);
+  }
   steps.close_quarantine(q, "retried", "", true);
   const char* status = o.status == ApplyOutcome::Status::inserted  ? "inserted"
                        : o.status == ApplyOutcome::Status::updated ? "updated"

@@ -12,8 +12,7 @@
 namespace yz::sync {
 
 std::string area_code_problem(std::string_view code) {
-  const bool digits = std::all_of(code.begin(), code.end(), [](char c) { return c >= '0' && c <= '9'; });
-  if (!digits || (code.size() != 2 && code.size() != 4 && code.size() != 6 && code.size() != 9 && code.size() != 12))
+  if (!all_digits(code) || (code.size() != 2 && code.size() != 4 && code.size() != 6 && code.size() != 9 && code.size() != 12))
     return "is not a GB/T 2260 code of 2 (province), 4 (prefecture), 6 (county), 9 (township) or 12 (village) digits";
   if (!is_province_code((code[0] - '0') * 10 + (code[1] - '0'))) return "does not start with a province's two digits";
   // The list writes every division with 6 digits (540000, 540100, 540102).
