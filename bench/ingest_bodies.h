@@ -88,6 +88,12 @@ struct IngestCount {
   int64_t quarantined = 0;  // any other refusal: an error of the benchmark's data
   size_t receipt_bytes = 0;
 
+  IngestCount& operator+=(const IngestCount& o) {
+    handled += o.handled;
+    quarantined += o.quarantined;
+    receipt_bytes += o.receipt_bytes;
+    return *this;
+  }
   void add(const yz::sync::json& receipt) {
     receipt_bytes += receipt.dump().size();
     handled += receipt["applied"].get<int64_t>() + receipt["unchanged"].get<int64_t>();
@@ -99,26 +105,30 @@ struct IngestCount {
   }
 };
 
-// Bodies are read (token, parse, digest, signature) one ahead, on a second
+// A body as POST /v1/batches reads it before the store's writer: the token
+// looked up, the body parsed, its digest and signature checked, its changes
+// prepared (central_rules.h prepare_batch).
+struct ReadBody {
+  std::unique_ptr<yz::sync::json> batch;  // where the prepared changes point
+  yz::sync::DeviceInfo device;
+  yz::sync::PreparedBatch prepared;
+};
+inline ReadBody read_body(yz::sync::CentralStore& central, const std::string& token, const std::string& body) {
+  ReadBody r;
+  r.device = *central.device_by_token(token);
+  r.batch = std::make_unique<yz::sync::json>(yz::sync::parse_limited(body));
+  yz::sync::check_batch(*r.batch, r.device.public_key, body);
+  r.prepared = yz::sync::prepare_batch(*r.batch, r.device, yz::SystemClock().now_ms());
+  return r;
+}
+
+// One device's bodies. They are read (read_body) one ahead, on a second
 // thread, while the store applies the one before, as the server's HTTP
-// threads do when several devices push at once; that thread also prepares
-// the batch's changes (central_rules.h prepare_batch) and the store applies
-// them prepared (apply_prepared). Applied in order.
+// threads do when several devices push at once, and applied in order.
 inline IngestCount ingest_bodies(yz::sync::CentralStore& central, const std::string& token,
                                  const std::vector<std::string>& bodies) {
-  struct Read {
-    std::unique_ptr<yz::sync::json> batch;  // where the prepared changes point
-    yz::sync::DeviceInfo device;
-    yz::sync::PreparedBatch prepared;
-  };
-  auto read = [&](size_t i) {
-    Read r;
-    r.device = *central.device_by_token(token);
-    r.batch = std::make_unique<yz::sync::json>(yz::sync::parse_limited(bodies[i]));
-    yz::sync::check_batch(*r.batch, r.device.public_key, bodies[i]);
-    r.prepared = yz::sync::prepare_batch(*r.batch, r.device, yz::SystemClock().now_ms());
-    return r;
-  };
+  using Read = ReadBody;
+  auto read = [&](size_t i) { return read_body(central, token, bodies[i]); };
   // One reading thread (its own reader connection, as an HTTP thread has),
   // at most two bodies ahead.
   std::mutex mu;
@@ -168,6 +178,35 @@ inline IngestCount ingest_bodies(yz::sync::CentralStore& central, const std::str
       changed.notify_all();
     }
     n.add(central.apply_prepared(r.prepared, "http"));
+  }
+  return n;
+}
+
+// Several devices pushing at once, as the server takes them in: a thread
+// per device (an HTTP thread each), each reading (read_body) and applying
+// its own bodies in order, the next only once the one before has its
+// receipt, as a device pushes. Batches that wait for the store's writer
+// together are committed together (group_commit.h).
+inline IngestCount ingest_devices_at_once(yz::sync::CentralStore& central, const std::vector<DeviceBodies>& devices) {
+  std::vector<IngestCount> counts(devices.size());
+  std::vector<std::exception_ptr> failed(devices.size());
+  std::vector<std::thread> threads;
+  for (size_t d = 0; d < devices.size(); ++d)
+    threads.emplace_back([&, d] {
+      try {
+        for (const std::string& body : devices[d].bodies) {
+          ReadBody r = read_body(central, devices[d].token, body);
+          counts[d].add(central.apply_prepared(r.prepared, "http"));
+        }
+      } catch (...) {
+        failed[d] = std::current_exception();
+      }
+    });
+  for (auto& t : threads) t.join();
+  IngestCount n;
+  for (size_t d = 0; d < devices.size(); ++d) {
+    if (failed[d]) std::rethrow_exception(failed[d]);
+    n += counts[d];
   }
   return n;
 }

@@ -18,6 +18,14 @@
 // server's HTTP threads do when several devices push at once
 // (bench/ingest_bodies.h).
 //
+// Four devices at once (server_ingest_4_devices_at_once): four demo
+// campaigns of PATIENTS / 4 patients (seeds 1..4, kept beside DEMO_DB, as
+// pg_ingest's scale-out) enrolled in one central store; a thread per
+// device reads, prepares and applies its own batches in order, each after
+// the receipt of the one before, as devices pushing at once are served.
+// The store's writer commits together the batches that wait for it
+// together (sync/server/group_commit.h). Its own reference, as below.
+//
 // Reference, same run, same disk: every row ingest added, to every table it
 // added rows to (records, field clocks, search keys, feed, batches), read
 // back and inserted as it is into a copy of the enrolled central database
@@ -48,15 +56,19 @@ struct Table {
   std::vector<yzb::Row> rows;
 };
 
-struct Setup {
-  std::string enrolled;  // the central store with A enrolled, nothing ingested
-  std::string token;
-  std::vector<std::string> bodies;
+// An ingest timed against its reference: the enrolled central store, the
+// bodies of its devices, and the store after the last ingest run.
+struct Scenario {
+  std::string key;  // RESULT keys: "ingest" + key + "_s", "bare_bulk_insert" + key + "_s"
+  std::string enrolled;  // the central store with the devices enrolled, nothing ingested
+  std::vector<yzb::DeviceBodies> devices;
   int64_t records = 0;
   std::string ingested;  // the central store after the last ingest run
-} g;
+};
+Scenario g_one{"", {}, {}, 0, {}};             // one device, read one ahead
+Scenario g_four{"_4_devices", {}, {}, 0, {}};  // four devices at once
 
-void ingest(benchmark::State& state) {
+void ingest(benchmark::State& state, Scenario& g) {
   static int run = 0;  // over repetitions: each run's store has its own file
   std::vector<double> seconds;
   for (auto _ : state) {
@@ -66,7 +78,9 @@ void ingest(benchmark::State& state) {
     auto central = yz::sync::open_sqlite_central_store(path);
     yz::warm_pinyin();  // as a server does when it starts serving (install_routes)
     const auto t0 = Clock::now();
-    const yzb::IngestCount n = yzb::ingest_bodies(*central, g.token, g.bodies);
+    const yzb::IngestCount n = g.devices.size() == 1
+                                   ? yzb::ingest_bodies(*central, g.devices[0].token, g.devices[0].bodies)
+                                   : yzb::ingest_devices_at_once(*central, g.devices);
     const double s = seconds_since(t0);
     if (n.handled != g.records || n.quarantined != 0) {
       state.SkipWithError(("applied " + std::to_string(n.handled) + " of " + std::to_string(g.records) + ", " +
@@ -83,8 +97,8 @@ void ingest(benchmark::State& state) {
   }
   const double s = yzb::median(seconds);
   state.counters["records_per_s"] = static_cast<double>(g.records) / s;
-  yzb::result("ingest_s", s, "s");
-  yzb::result("ingest_records_per_s", static_cast<double>(g.records) / s, "records/s");
+  yzb::result("ingest" + g.key + "_s", s, "s");
+  yzb::result("ingest" + g.key + "_records_per_s", static_cast<double>(g.records) / s, "records/s");
 }
 
 // The rows ingest added, table by table: all rows of a table that was empty
@@ -94,7 +108,7 @@ void ingest(benchmark::State& state) {
 // whose new rows are not exactly its growth had rows updated too, which a
 // bare insert cannot reproduce: the benchmark stops rather than compare
 // other rows.
-std::vector<Table> added_rows() {
+std::vector<Table> added_rows(const Scenario& g) {
   std::vector<Table> out;
   SQLite::Database after(g.ingested, SQLite::OPEN_READONLY);
   after.exec("ATTACH DATABASE '" + g.enrolled + "' AS before");
@@ -116,12 +130,12 @@ std::vector<Table> added_rows() {
   return out;
 }
 
-void bare_bulk_insert(benchmark::State& state) {
+void bare_bulk_insert(benchmark::State& state, const Scenario& g) {
   if (g.ingested.empty()) {
     state.SkipWithError("run the ingest benchmark first");
     return;
   }
-  const std::vector<Table> tables = added_rows();
+  const std::vector<Table> tables = added_rows(g);
   size_t rows = 0;
   for (const auto& t : tables) rows += t.rows.size();
   int run = 0;
@@ -162,8 +176,26 @@ void bare_bulk_insert(benchmark::State& state) {
   const double s = yzb::median(seconds);
   state.counters["rows"] = static_cast<double>(rows);
   state.counters["records_per_s"] = static_cast<double>(g.records) / s;
-  yzb::result("bare_bulk_insert_s", s, "s");
-  yzb::result("bare_bulk_insert_records_per_s", static_cast<double>(g.records) / s, "records/s");
+  yzb::result("bare_bulk_insert" + g.key + "_s", s, "s");
+  yzb::result("bare_bulk_insert" + g.key + "_records_per_s", static_cast<double>(g.records) / s, "records/s");
+}
+
+// Enrolls the devices at `paths` in a fresh central store and seals their
+// bodies.
+void prepare(Scenario& g, const std::vector<std::string>& paths, const std::vector<std::string>& names) {
+  g.enrolled = yzb::scratch_dir() + "/enrolled" + g.key + ".db";
+  {
+    auto central = yz::sync::open_sqlite_central_store(g.enrolled);
+    yzb::enroll_devices(*central, paths, names);
+  }
+  for (const auto& path : paths) {
+    g.devices.push_back(yzb::sealed_bodies(path));
+    g.records += g.devices.back().records;
+  }
+  size_t batches = 0;
+  for (const auto& d : g.devices) batches += d.bodies.size();
+  std::fprintf(stderr, "server_ingest: %zu device(s), %lld records in %zu batches\n", g.devices.size(),
+               static_cast<long long>(g.records), batches);
 }
 
 bool setup(const std::vector<std::string>& args) {
@@ -172,25 +204,25 @@ bool setup(const std::vector<std::string>& args) {
     return false;
   }
   const int patients = args.size() > 1 ? std::stoi(args[1]) : 10000;
-  const std::string device_path = yzb::copy_of_demo(args[0], patients, "device.db");
-  g.enrolled = yzb::scratch_dir() + "/enrolled.db";
-  {
-    auto central = yz::sync::open_sqlite_central_store(g.enrolled);
-    yzb::enroll_devices(*central, {device_path}, {"a"});
-  }
-  {
-    yzb::DeviceBodies a = yzb::sealed_bodies(device_path);
-    g.token = std::move(a.token);
-    g.bodies = std::move(a.bodies);
-    g.records = a.records;
-  }
-  std::fprintf(stderr, "server_ingest: %lld records in %zu batches\n", static_cast<long long>(g.records),
-               g.bodies.size());
-  benchmark::RegisterBenchmark("server_ingest", ingest)->UseManualTime()->Iterations(1)->Unit(benchmark::kMillisecond);
-  benchmark::RegisterBenchmark("bare_bulk_insert_same_rows", bare_bulk_insert)
-      ->UseManualTime()
-      ->Iterations(1)
-      ->Unit(benchmark::kMillisecond);
+  prepare(g_one, {yzb::copy_of_demo(args[0], patients, "device.db")}, {"a"});
+  // Four devices, each its own campaign of PATIENTS / 4 patients (seeds
+  // 1..4, as pg_ingest's scale-out; kept beside DEMO_DB).
+  const int share = std::max(1, patients / 4);
+  const std::string dir = fs::path(args[0]).parent_path().string();
+  std::vector<std::string> four;
+  for (int i = 0; i < 4; ++i)
+    four.push_back(yzb::copy_of_demo((dir.empty() ? "." : dir) + "/demo" + std::to_string(share) + "_seed" +
+                                         std::to_string(i + 1) + ".db",
+                                     share, "scale" + std::to_string(i) + ".db", static_cast<uint64_t>(i + 1)));
+  prepare(g_four, four, {"d0", "d1", "d2", "d3"});
+  auto timed = [](const char* name, void (*fn)(benchmark::State&, Scenario&), Scenario& sc) {
+    benchmark::RegisterBenchmark(name, fn, std::ref(sc))->UseManualTime()->Iterations(1)->Unit(benchmark::kMillisecond);
+  };
+  timed("server_ingest", ingest, g_one);
+  timed("bare_bulk_insert_same_rows", [](benchmark::State& st, Scenario& sc) { bare_bulk_insert(st, sc); }, g_one);
+  timed("server_ingest_4_devices_at_once", ingest, g_four);
+  timed("bare_bulk_insert_same_rows_4_devices", [](benchmark::State& st, Scenario& sc) { bare_bulk_insert(st, sc); },
+        g_four);
   return true;
 }
 

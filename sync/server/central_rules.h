@@ -143,6 +143,8 @@ PreparedBatch prepare_batch(const json& batch, const DeviceInfo& device, int64_t
 // take_in_change for a prepared change: authorised first (against the store
 // as it is now, with the change as sent), then its rebase or check refusal,
 // else `merge(CheckedChange&, ApplyOutcome)` with check_change's outcome.
+// Uses up `p` (its outcome is moved into the merge): a batch whose
+// transaction failed is prepared again before it is taken in again.
 template <class Merge>
 ApplyOutcome take_in_prepared(HeldRecords& held, const DeviceInfo& device, const std::string& server_id,
                               PreparedChange& p, Merge&& merge) {

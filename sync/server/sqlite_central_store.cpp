@@ -20,6 +20,7 @@
 #include <unordered_map>
 #include <unordered_set>
 #include <mutex>
+#include <span>
 
 #include "core/care/patient.h"
 #include "core/care/places.h"
@@ -50,6 +51,7 @@
 #include "sync/server/central_store.h"
 #include "sync/server/console_session.h"
 #include "sync/server/coordination.h"
+#include "sync/server/group_commit.h"
 #include "sync/server/teams.h"
 
 namespace yz::sync {
@@ -384,154 +386,196 @@ class SqliteCentralStore : public CentralStore {
   }
 
   json apply_prepared(PreparedBatch& prepared, const std::string& source) override {
+    return group_commit_.submit(prepared, source);
+  }
+
+  // GroupCommit's run: the batches that waited together are taken in, in
+  // the order they came, in one transaction (one durable commit). If one of
+  // them fails, none is committed that way; each is then taken in in a
+  // transaction of its own, so that only the failing one gets the error.
+  void apply_group(std::span<GroupCommit::Job* const> jobs) {
+    std::lock_guard lock(mu_);
+    if (jobs.size() > 1) {
+      try {
+        std::vector<json> receipts;
+        store_.transact_synced([&](SQLite::Database& db) {
+          receipts.clear();
+          for (GroupCommit::Job* j : jobs) receipts.push_back(take_in_batch(db, *j->batch, *j->source));
+        });
+        for (size_t i = 0; i < jobs.size(); ++i) jobs[i]->receipt = signed_receipt(std::move(receipts[i]));
+        return;
+      } catch (...) {
+        // Each on its own, below, prepared again: taking a batch in uses
+        // up its prepared changes (take_in_prepared).
+        for (GroupCommit::Job* j : jobs) {
+          PreparedBatch& p = *j->batch;
+          p = prepare_batch(*p.batch, p.device, p.received_ms);
+        }
+      }
+    }
+    for (GroupCommit::Job* j : jobs) {
+      try {
+        json receipt;
+        store_.transact_synced([&](SQLite::Database& db) { receipt = take_in_batch(db, *j->batch, *j->source); });
+        j->receipt = signed_receipt(std::move(receipt));
+      } catch (...) {
+        j->error = std::current_exception();
+      }
+    }
+  }
+
+  // Signed as it leaves: a receipt stored before is signed again with the
+  // server's current key.
+  json signed_receipt(json receipt) const {
+    sign_receipt(receipt, keys_.sign.secret_key);
+    return receipt;
+  }
+
+  // One batch taken in, inside the writer's transaction: its unsigned
+  // receipt, stored (or the one stored before, for the same batch again).
+  json take_in_batch(SQLite::Database& db, PreparedBatch& prepared, const std::string& source) {
     const json& batch = *prepared.batch;
     const DeviceInfo& device = prepared.device;
     const std::string batch_id = batch["batch_id"].get<std::string>();
     const std::string digest = batch["digest"].get<std::string>();
-    std::lock_guard lock(mu_);
-    json receipt;
     const int64_t received = prepared.received_ms;
-    store_.transact_synced([&](SQLite::Database& db) {
-      {
-        SQLite::Statement q(db, "SELECT digest, receipt FROM srv_batch WHERE batch_id = ?");
-        q.bind(1, batch_id);
-        if (q.executeStep()) {
-          if (q.getColumn(0).getString() != digest)
-            throw CentralError(409, "batch_conflict", "a different batch with this id was received before");
-          receipt = json::parse(q.getColumn(1).getString());
-          receipt.erase("mac");  // stored by earlier versions signed
-          return;
-        }
+    json receipt;
+    {
+      SQLite::Statement q(db, "SELECT digest, receipt FROM srv_batch WHERE batch_id = ?");
+      q.bind(1, batch_id);
+      if (q.executeStep()) {
+        if (q.getColumn(0).getString() != digest)
+          throw CentralError(409, "batch_conflict", "a different batch with this id was received before");
+        receipt = json::parse(q.getColumn(1).getString());
+        receipt.erase("mac");  // stored by earlier versions signed
+        return receipt;
       }
-      // Kept from batch to batch, with its statements prepared.
-      if (applier_) applier_->restart(date_of_ms(received), received);
-      else applier_ = std::make_unique<ChangeApplier>(db, date_of_ms(received), received);
-      ChangeApplier& applier = *applier_;
-      int64_t applied = 0, unchanged = 0, conflicts = 0;
-      QuarantineResolver quarantine(db);
-      quarantine.only(prepared.id_lists);
-      moved_.clear();
-      // follow_merges has nothing to follow while no patient is merged
-      // (a batch merges none): one look per batch, on a partial index.
-      const bool merged_patients =
-          db.execAndGet("SELECT EXISTS (SELECT 1 FROM patient WHERE merged_into IS NOT NULL)").getInt() != 0;
-      json quarantined = json::array();
-      const int64_t ceiling = prepared.ceiling;
-      const int64_t skew = prepared.skew;
-      auto set_aside = [&](const std::string& entity, const std::string& id, const std::vector<FieldError>& errors,
-                           const json& change) {
-        const json errs = errors_json(kept_errors(errors));
-        // A later change of the record in this batch resolves it.
-        quarantine.record(batch_id, device.device_id, entity, id, errs, kept_change(change), received);
-        quarantined.push_back({{"entity", entity}, {"id", id}, {"errors", errs}});
-      };
-      Held held(*this, db);
-      held.prefetch(prepared);
-      std::vector<std::pair<std::string, std::string>> team_only;  // fed "its team only" (below)
-      std::vector<std::pair<std::string, std::string>> held_at_last;  // set aside before, taken now (below)
-      for (PreparedChange& p : prepared.changes) {
-        const json& sent = *p.sent;
-        held.take_in(p.entity, p.id);
-        // Its fields are the sent ones (rebasing changes stamps only).
-        ApplyOutcome o = take_in_prepared(held, device, server_id(), p, [&](CheckedChange& c, ApplyOutcome checked) {
-          return applier.apply(c, std::move(checked));
-        });
-        if (o.status == ApplyOutcome::Status::quarantined) {
-          applier.release();
-          set_aside(o.entity, o.id, o.errors, sent);
-          continue;
-        }
-        // What the record holds now, when the change says it exactly.
-        if (o.status == ApplyOutcome::Status::inserted || o.same_as_change)
-          held.stored_as(o.entity, o.id, p.checked->fields);
-        else if (o.status != ApplyOutcome::Status::unchanged)
-          held.changed(o.entity, o.id);
-        conflicts += static_cast<int64_t>(o.conflicts.size());
-        if (quarantine.resolve(o.entity, o.id, received) && is_area_parent(o.entity))
-          held_at_last.emplace_back(o.entity, o.id);
-        if (auto h = Hlc::parse(o.max_hlc); h && h->wall_ms <= ceiling) store_.observe(*h);
-        if (o.status == ApplyOutcome::Status::unchanged) {
-          ++unchanged;
-          continue;
-        }
-        ++applied;
-        if (o.status == ApplyOutcome::Status::inserted) held.inserted(o.entity, o.id);
-        const auto fields = sent.find("fields");
-        const bool inserted = o.status == ApplyOutcome::Status::inserted && fields != sent.end();
-        if (feed(db, o.entity, o.id, device.team_id, o.same_as_change ? device.device_id : std::string(),
-                 inserted ? &*fields : nullptr, &held) == kTeamOnly)
-          team_only.emplace_back(o.entity, o.id);
-        if (!merged_patients) continue;
-        held.done();  // follow_merges may change other records
-        Steps steps(*this, db);
-        yz::sync::follow_merges(steps, o.entity, o.id);
+    }
+    // Kept from batch to batch, with its statements prepared.
+    if (applier_) applier_->restart(date_of_ms(received), received);
+    else applier_ = std::make_unique<ChangeApplier>(db, date_of_ms(received), received);
+    ChangeApplier& applier = *applier_;
+    int64_t applied = 0, unchanged = 0, conflicts = 0;
+    QuarantineResolver quarantine(db);
+    quarantine.only(prepared.id_lists);
+    moved_.clear();
+    // follow_merges has nothing to follow while no patient is merged
+    // (a batch merges none): one look per batch, on a partial index.
+    const bool merged_patients =
+        db.execAndGet("SELECT EXISTS (SELECT 1 FROM patient WHERE merged_into IS NOT NULL)").getInt() != 0;
+    json quarantined = json::array();
+    const int64_t ceiling = prepared.ceiling;
+    const int64_t skew = prepared.skew;
+    auto set_aside = [&](const std::string& entity, const std::string& id, const std::vector<FieldError>& errors,
+                         const json& change) {
+      const json errs = errors_json(kept_errors(errors));
+      // A later change of the record in this batch resolves it.
+      quarantine.record(batch_id, device.device_id, entity, id, errs, kept_change(change), received);
+      quarantined.push_back({{"entity", entity}, {"id", id}, {"errors", errs}});
+    };
+    Held held(*this, db);
+    held.prefetch(prepared);
+    std::vector<std::pair<std::string, std::string>> team_only;  // fed "its team only" (below)
+    std::vector<std::pair<std::string, std::string>> held_at_last;  // set aside before, taken now (below)
+    for (PreparedChange& p : prepared.changes) {
+      const json& sent = *p.sent;
+      held.take_in(p.entity, p.id);
+      // Its fields are the sent ones (rebasing changes stamps only).
+      ApplyOutcome o = take_in_prepared(held, device, server_id(), p, [&](CheckedChange& c, ApplyOutcome checked) {
+        return applier.apply(c, std::move(checked));
+      });
+      if (o.status == ApplyOutcome::Status::quarantined) {
+        applier.release();
+        set_aside(o.entity, o.id, o.errors, sent);
+        continue;
       }
-      // A record fed "its team only" because its patient (household, clinic
-      // day) came later in this batch takes the area it has at the end, as
-      // on PostgreSQL; no device has pulled the batch's feed rows yet.
-      // No change is taken in any more: what was read and known of the
-      // records stays true (as if a change of no record came).
-      held.take_in({}, {});
-      for (const auto& [entity, id] : team_only)
-        if (const std::string area = area_of(db, entity, id, nullptr, &held); area != kTeamOnly) {
-          auto& up = cached(db, "UPDATE srv_feed SET area = ? WHERE entity = ? AND record_id = ?");
-          up.bind(1, area);
-          up.bind(2, entity);
-          up.bind(3, id);
-          up.exec();
-        }
-      // A patient (household, clinic day) set aside in an earlier batch and
-      // taken now: what was taken "team only" meanwhile goes to its area;
-      // one that moved takes what follows it along.
-      if (!held_at_last.empty() || !moved_.empty()) {
-        held.done();
-        Steps steps(*this, db);
-        for (const auto& [entity, id] : held_at_last) yz::sync::feed_dependents_again(steps, entity, id);
-        feed_moved(db);
+      // What the record holds now, when the change says it exactly.
+      if (o.status == ApplyOutcome::Status::inserted || o.same_as_change)
+        held.stored_as(o.entity, o.id, p.checked->fields);
+      else if (o.status != ApplyOutcome::Status::unchanged)
+        held.changed(o.entity, o.id);
+      conflicts += static_cast<int64_t>(o.conflicts.size());
+      if (quarantine.resolve(o.entity, o.id, received) && is_area_parent(o.entity))
+        held_at_last.emplace_back(o.entity, o.id);
+      if (auto h = Hlc::parse(o.max_hlc); h && h->wall_ms <= ceiling) store_.observe(*h);
+      if (o.status == ApplyOutcome::Status::unchanged) {
+        ++unchanged;
+        continue;
       }
-      applier.release();
-      quarantine.release();
-      release();
-      receipt = {{"format", kReceiptFormat},
-                 {"version", kFormatVersion},
-                 {"batch_id", batch_id},
-                 {"device_id", device.device_id},
-                 {"seq", batch["seq"]},
-                 {"digest", digest},
-                 {"server_id", server_id()},
-                 {"received_ms", received},
-                 {"received_at", datetime_of_ms(received)},
-                 {"applied", applied},
-                 {"unchanged", unchanged},
-                 {"conflicts", conflicts},
-                 {"quarantined", quarantined}};
-      SQLite::Statement ins(db,
-                            "INSERT INTO srv_batch (batch_id, device_id, seq, digest, receipt, received_ms, source) "
-                            "VALUES (?, ?, ?, ?, ?, ?, ?)");
-      ins.bind(1, batch_id);
-      ins.bind(2, device.device_id);
-      ins.bind(3, batch["seq"].get<int64_t>());
-      ins.bind(4, digest);
-      ins.bind(5, receipt.dump());
-      ins.bind(6, received);
-      ins.bind(7, source);
-      ins.exec();
-      // How far the device's clock is from ours, for coordinators to see.
-      SQLite::Statement dev(db,
-                            "UPDATE srv_device SET last_seen_ms = ?, last_seq = max(last_seq, ?), clock_skew_ms = ? "
-                            "WHERE device_id = ?");
-      dev.bind(1, received);
-      dev.bind(2, batch["seq"].get<int64_t>());
-      dev.bind(3, skew);
-      dev.bind(4, device.device_id);
-      dev.exec();
-      audit(db, device_actor(device.device_id), "import", "batch", batch_id,
-            {{"seq", batch["seq"]}, {"source", source}, {"applied", applied}, {"unchanged", unchanged},
-             {"conflicts", conflicts}, {"quarantined", quarantined.size()}});
-    });
-    // Signed as it leaves: a receipt stored before is signed again with the
-    // server's current key.
-    sign_receipt(receipt, keys_.sign.secret_key);
+      ++applied;
+      if (o.status == ApplyOutcome::Status::inserted) held.inserted(o.entity, o.id);
+      const auto fields = sent.find("fields");
+      const bool inserted = o.status == ApplyOutcome::Status::inserted && fields != sent.end();
+      if (feed(db, o.entity, o.id, device.team_id, o.same_as_change ? device.device_id : std::string(),
+               inserted ? &*fields : nullptr, &held) == kTeamOnly)
+        team_only.emplace_back(o.entity, o.id);
+      if (!merged_patients) continue;
+      held.done();  // follow_merges may change other records
+      Steps steps(*this, db);
+      yz::sync::follow_merges(steps, o.entity, o.id);
+    }
+    // A record fed "its team only" because its patient (household, clinic
+    // day) came later in this batch takes the area it has at the end, as
+    // on PostgreSQL; no device has pulled the batch's feed rows yet.
+    // No change is taken in any more: what was read and known of the
+    // records stays true (as if a change of no record came).
+    held.take_in({}, {});
+    for (const auto& [entity, id] : team_only)
+      if (const std::string area = area_of(db, entity, id, nullptr, &held); area != kTeamOnly) {
+        auto& up = cached(db, "UPDATE srv_feed SET area = ? WHERE entity = ? AND record_id = ?");
+        up.bind(1, area);
+        up.bind(2, entity);
+        up.bind(3, id);
+        up.exec();
+      }
+    // A patient (household, clinic day) set aside in an earlier batch and
+    // taken now: what was taken "team only" meanwhile goes to its area;
+    // one that moved takes what follows it along.
+    if (!held_at_last.empty() || !moved_.empty()) {
+      held.done();
+      Steps steps(*this, db);
+      for (const auto& [entity, id] : held_at_last) yz::sync::feed_dependents_again(steps, entity, id);
+      feed_moved(db);
+    }
+    applier.release();
+    quarantine.release();
+    release();
+    receipt = {{"format", kReceiptFormat},
+               {"version", kFormatVersion},
+               {"batch_id", batch_id},
+               {"device_id", device.device_id},
+               {"seq", batch["seq"]},
+               {"digest", digest},
+               {"server_id", server_id()},
+               {"received_ms", received},
+               {"received_at", datetime_of_ms(received)},
+               {"applied", applied},
+               {"unchanged", unchanged},
+               {"conflicts", conflicts},
+               {"quarantined", quarantined}};
+    SQLite::Statement ins(db,
+                          "INSERT INTO srv_batch (batch_id, device_id, seq, digest, receipt, received_ms, source) "
+                          "VALUES (?, ?, ?, ?, ?, ?, ?)");
+    ins.bind(1, batch_id);
+    ins.bind(2, device.device_id);
+    ins.bind(3, batch["seq"].get<int64_t>());
+    ins.bind(4, digest);
+    ins.bind(5, receipt.dump());
+    ins.bind(6, received);
+    ins.bind(7, source);
+    ins.exec();
+    // How far the device's clock is from ours, for coordinators to see.
+    SQLite::Statement dev(db,
+                          "UPDATE srv_device SET last_seen_ms = ?, last_seq = max(last_seq, ?), clock_skew_ms = ? "
+                          "WHERE device_id = ?");
+    dev.bind(1, received);
+    dev.bind(2, batch["seq"].get<int64_t>());
+    dev.bind(3, skew);
+    dev.bind(4, device.device_id);
+    dev.exec();
+    audit(db, device_actor(device.device_id), "import", "batch", batch_id,
+          {{"seq", batch["seq"]}, {"source", source}, {"applied", applied}, {"unchanged", unchanged},
+           {"conflicts", conflicts}, {"quarantined", quarantined.size()}});
     return receipt;
   }
 
@@ -1122,6 +1166,9 @@ class SqliteCentralStore : public CentralStore {
   // long prefixes, which an ordered map compares byte by byte per lookup.
   std::unordered_map<std::string, std::unique_ptr<SQLite::Statement>> stmts_;
   std::unique_ptr<ChangeApplier> applier_;  // apply_prepared's, on the writer (released after each batch)
+  // apply_prepared's queue: batches that wait for the writer together are
+  // committed together (group_commit.h).
+  GroupCommit group_commit_{kGroupCommitMax, [this](std::span<GroupCommit::Job* const> jobs) { apply_group(jobs); }};
 
   SQLite::Statement& cached(SQLite::Database& db, const std::string& sql) {
     auto& st = stmts_[sql];
