@@ -276,18 +276,20 @@ class DomainRules final : public RecordRules {
   void check_local(SQLite::Database& db, const EntitySpec& spec, const RecordFields& rec, const RecordFields* before,
                    std::string_view self_id, std::vector<FieldError>& errs) const override {
     if (spec.name != "patient") return;
-    auto it = rec.find("id_number");
-    if (it == rec.end() || !it->second.is_string()) return;
-    if (before) {
-      // Only a number that changes: a duplicate registration awaiting a
-      // coordinator's merge stays editable.
-      auto was = before->find("id_number");
-      if (was != before->end() && was->second == it->second) return;
-    }
-    SQLite::Statement st(db, "SELECT name FROM patient WHERE id_number = ? AND deleted = 0 AND merged_into IS NULL AND id <> ? LIMIT 1");
-    st.bind(1, it->second.get<std::string>());
-    st.bind(2, std::string(self_id));
-    if (st.executeStep()) errs.push_back({"id_number", "duplicate_id", {st.getColumn(0).getString()}});
+    auto field = [](const RecordFields* r) -> const json* {
+      if (!r) return nullptr;
+      const auto it = r->find("id_number");
+      return it == r->end() ? nullptr : &it->second;
+    };
+    auto holder = [&](const std::string& number) -> std::optional<std::string> {
+      SQLite::Statement st(
+          db, "SELECT name FROM patient WHERE id_number = ? AND deleted = 0 AND merged_into IS NULL AND id <> ? LIMIT 1");
+      st.bind(1, number);
+      st.bind(2, std::string(self_id));
+      if (!st.executeStep()) return std::nullopt;
+      return st.getColumn(0).getString();
+    };
+    if (auto e = id_number_taken(field(&rec), field(before), holder)) errs.push_back(std::move(*e));
   }
 
   std::unique_ptr<RecordIndex> open_index(SQLite::Database& db) const override {
@@ -300,6 +302,13 @@ class DomainRules final : public RecordRules {
 };
 
 }  // namespace
+
+std::optional<FieldError> id_number_taken(const json* number, const json* was, const IdNumberHolder& holder) {
+  if (!number || !number->is_string()) return std::nullopt;
+  if (was && *was == *number) return std::nullopt;
+  if (auto name = holder(number->get<std::string>())) return FieldError{"id_number", "duplicate_id", {std::move(*name)}};
+  return std::nullopt;
+}
 
 const RecordRules& record_rules() {
   static const DomainRules rules;

@@ -6,7 +6,9 @@
 // record with check_record_rules, so a record refused here is refused there
 // (and quarantined with its reason).
 
+#include <functional>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -30,6 +32,19 @@ json convert_field(const FieldSpec& f, const json& v, const std::string& today, 
 // quantities, a place code's length matching its level, required fields.
 void check_record_rules(const EntitySpec& spec, RecordFields& rec, const std::string& today,
                         std::vector<FieldError>& errs);
+
+// The 身份证 rule across patients: a number a patient is given (registered
+// with, or changed to) is refused when another live patient (not deleted,
+// not merged into another) holds it: the two are one person, for a
+// coordinator to merge, not a number to copy. Only a number that changes is
+// checked, so a duplicate registration awaiting its merge stays editable.
+// `number`/`was`: the patient's id_number now and before (null pointers:
+// none). `holder(number)`: the name of another live patient holding it, if
+// any (each store's own lookup). The error (duplicate_id) names her. The
+// device's store (check_local) and the central store's coordinator edit
+// both ask here.
+using IdNumberHolder = std::function<std::optional<std::string>(const std::string& number)>;
+std::optional<FieldError> id_number_taken(const json* number, const json* was, const IdNumberHolder& holder);
 
 // These rules and the patient search index as the store asks for them.
 // One instance for the process; see open_store (core/domain/open_store.h).

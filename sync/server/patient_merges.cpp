@@ -9,6 +9,7 @@
 #include "core/base/errors.h"
 #include "core/base/utf8.h"
 #include "core/care/patient.h"
+#include "core/domain/record_rules.h"
 #include "core/store/entities.h"
 #include "sync/server/coordination.h"
 
@@ -158,18 +159,20 @@ json edit_patient(CoordinationSteps& steps, const std::string& id, const json& u
   json differ = json::object();
   for (const auto& [k, v] : u.items())
     if (before.value(k, json()) != v) differ[k] = v;
-  // A 身份证 number given to this patient is refused when another live
-  // patient holds it, as a laptop refuses it (core/domain/record_rules.cpp
-  // check_local): the two are one person to merge, not a number to copy.
-  if (const auto it = differ.find("id_number"); it != differ.end() && it->is_string()) {
+  // The 身份证 rule across patients, as a laptop applies it.
+  const auto number = differ.find("id_number");
+  const auto was = before.find("id_number");
+  const auto holder = [&](const std::string& n) -> std::optional<std::string> {
     const EntitySpec& patient = *find_entity("patient");
-    for (const auto& other : steps.live_ids(patient, *patient.field("id_number"), it->get<std::string>())) {
+    for (const auto& other : steps.live_ids(patient, *patient.field("id_number"), n)) {
       if (other == id) continue;
       const auto f = fields_of(steps, "patient", other);
-      if (f && !f->value("merged_into", json()).is_string())
-        throw ValidationError(FieldError{"id_number", "duplicate_id", {f->value("name", std::string())}});
+      if (f && !f->value("merged_into", json()).is_string()) return f->value("name", std::string());
     }
-  }
+    return std::nullopt;
+  };
+  if (auto e = id_number_taken(number == differ.end() ? nullptr : &*number, was == before.end() ? nullptr : &*was, holder))
+    throw ValidationError(std::move(*e));
   if (!differ.empty()) steps.update("patient", id, differ);
   const json after = live_patient(steps, id, "ID");
   json changed = json::array();
