@@ -10,7 +10,6 @@
 #include <mutex>
 
 #include "core/domain/pinyin.h"
-#include "sync/server/pg_migrate_sqlite.h"
 #include "sync/protocol/batch.h"
 
 namespace yz::sync {
@@ -166,12 +165,6 @@ auto guarded(Fn fn, const LogFn& log) {
     } catch (const json::exception&) {
       problem(res, 400, "bad_request", "a member of the request has the wrong type or is out of range");
     } catch (const std::exception& e) {
-      // A SQLite store copied into PostgreSQL refuses writes: the device
-      // pushes again later, to the server on PostgreSQL.
-      if (std::string_view(e.what()).find(kClosedAfterMigrate) != std::string_view::npos) {
-        if (log) log(std::string("refused: ") + kClosedAfterMigrate);
-        return problem(res, 503, "migrated", kClosedAfterMigrate);
-      }
       if (log) log(std::string("internal error: ") + typeid(e).name());
       problem(res, 500, "internal", "the server could not handle this request");
     }

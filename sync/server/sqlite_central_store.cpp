@@ -15,12 +15,14 @@
 #include <array>
 #include <cstdio>
 #include <filesystem>
+#include <functional>
 #include <map>
 #include <set>
 #include <unordered_map>
 #include <unordered_set>
 #include <mutex>
 #include <span>
+#include <string_view>
 
 #include "core/care/patient.h"
 #include "core/care/places.h"
@@ -52,6 +54,7 @@
 #include "sync/server/console_session.h"
 #include "sync/server/coordination.h"
 #include "sync/server/group_commit.h"
+#include "sync/server/pg_migrate_sqlite.h"
 #include "sync/server/teams.h"
 
 namespace yz::sync {
@@ -144,7 +147,7 @@ class SqliteCentralStore : public CentralStore {
     if (!area_code.empty() && !is_area_code(area_code)) throw bad_area(area_code);
     std::lock_guard lock(mu_);
     const std::string code = random_enroll_code();
-    store_.transact_synced([&](SQLite::Database& db) {
+    write([&](SQLite::Database& db) {
       std::string team_id = enroll_code_team(team_by_key(db, team_name_key(name)), name, area_code);
       if (team_id.empty()) {
         team_id = ids_.next(now_ms());
@@ -186,7 +189,7 @@ class SqliteCentralStore : public CentralStore {
   void set_team_area(const std::string& team, const std::string& area_code) override {
     if (!is_area_code(area_code)) throw bad_area(area_code);
     std::lock_guard lock(mu_);
-    store_.transact_synced([&](SQLite::Database& db) {
+    write([&](SQLite::Database& db) {
       const TeamRow t = find_team(db, team);
       SQLite::Statement up(db, "UPDATE srv_team SET area = ? WHERE team_id = ?");
       up.bind(1, area_code);
@@ -200,7 +203,7 @@ class SqliteCentralStore : public CentralStore {
   void rename_team(const std::string& team, const std::string& new_name) override {
     const std::string name = checked_team_name(new_name);
     std::lock_guard lock(mu_);
-    store_.transact_synced([&](SQLite::Database& db) {
+    write([&](SQLite::Database& db) {
       const TeamRow t = find_team(db, team);
       if (auto other = team_by_key(db, team_name_key(name)); other && other->team_id != t.team_id)
         throw CentralError(409, "name_taken", "a team named \"" + other->name + "\" exists");
@@ -220,7 +223,7 @@ class SqliteCentralStore : public CentralStore {
     check_password(password);
     const std::string hash = argon2id_hash(password);  // outside the writer's lock: it takes a few tenths of a second
     std::lock_guard lock(mu_);
-    store_.transact_synced([&](SQLite::Database& db) {
+    write([&](SQLite::Database& db) {
       SQLite::Statement taken(db, "SELECT name FROM srv_account WHERE name_key = ?");
       taken.bind(1, account_name_key(n));
       if (taken.executeStep())
@@ -252,7 +255,7 @@ class SqliteCentralStore : public CentralStore {
 
   void disable_account(const std::string& name, const AuditBy& by) override {
     std::lock_guard lock(mu_);
-    store_.transact_synced([&](SQLite::Database& db) {
+    write([&](SQLite::Database& db) {
       const std::string n = account_named(db, name);
       SQLite::Statement up(db, "UPDATE srv_account SET disabled_ms = coalesce(disabled_ms, ?) WHERE name_key = ?");
       up.bind(1, now_ms());
@@ -266,7 +269,7 @@ class SqliteCentralStore : public CentralStore {
     check_password(password);
     const std::string hash = argon2id_hash(password);
     std::lock_guard lock(mu_);
-    store_.transact_synced([&](SQLite::Database& db) {
+    write([&](SQLite::Database& db) {
       const std::string n = account_named(db, name);
       SQLite::Statement up(db, "UPDATE srv_account SET pw_hash = ? WHERE name_key = ?");
       up.bind(1, hash);
@@ -296,7 +299,7 @@ class SqliteCentralStore : public CentralStore {
       throw CentralError(400, "bad_public_key", "public_key must be an Ed25519 public key (32 bytes, base64)");
     std::lock_guard lock(mu_);
     Enrollment out;
-    store_.transact_synced([&](SQLite::Database& db) {
+    write([&](SQLite::Database& db) {
       SQLite::Statement q(db,
                           "SELECT team_id, expires_ms, used_ms IS NOT NULL FROM srv_enroll_code WHERE code_key = ?");
       q.bind(1, token_key(normalized_enroll_code(code)));
@@ -349,7 +352,7 @@ class SqliteCentralStore : public CentralStore {
     if (!is_signing_public_key(public_key))
       throw CentralError(400, "bad_public_key", "public_key must be an Ed25519 public key (32 bytes, base64)");
     std::lock_guard lock(mu_);
-    store_.transact_synced([&](SQLite::Database& db) {
+    write([&](SQLite::Database& db) {
       const auto d = find_device(db, "device_id", device_id);
       if (!d) throw CentralError(404, "unknown_device", "this device is not enrolled");
       if (d->public_key == public_key) return;
@@ -374,7 +377,7 @@ class SqliteCentralStore : public CentralStore {
   bool revoke(const std::string& device_id, const AuditBy& by) override {
     std::lock_guard lock(mu_);
     bool found = false;
-    store_.transact_synced([&](SQLite::Database& db) {
+    write([&](SQLite::Database& db) {
       SQLite::Statement st(db, "UPDATE srv_device SET revoked_ms = ? WHERE device_id = ? AND revoked_ms IS NULL");
       st.bind(1, now_ms());
       st.bind(2, device_id);
@@ -398,7 +401,7 @@ class SqliteCentralStore : public CentralStore {
     if (jobs.size() > 1) {
       try {
         std::vector<json> receipts;
-        store_.transact_synced([&](SQLite::Database& db) {
+        write([&](SQLite::Database& db) {
           receipts.clear();
           for (GroupCommit::Job* j : jobs) receipts.push_back(take_in_batch(db, *j->batch, *j->source));
         });
@@ -416,7 +419,7 @@ class SqliteCentralStore : public CentralStore {
     for (GroupCommit::Job* j : jobs) {
       try {
         json receipt;
-        store_.transact_synced([&](SQLite::Database& db) { receipt = take_in_batch(db, *j->batch, *j->source); });
+        write([&](SQLite::Database& db) { receipt = take_in_batch(db, *j->batch, *j->source); });
         j->receipt = signed_receipt(std::move(receipt));
       } catch (...) {
         j->error = std::current_exception();
@@ -691,7 +694,7 @@ class SqliteCentralStore : public CentralStore {
                             int64_t idle_ms) override {
     const int64_t now = now_ms();
     std::lock_guard lock(mu_);
-    store_.transact_synced([&](SQLite::Database& db) {
+    write([&](SQLite::Database& db) {
       SQLite::Statement old(db, "DELETE FROM srv_console_session WHERE last_ms < ?");
       old.bind(1, now - idle_ms);
       old.exec();
@@ -743,7 +746,7 @@ class SqliteCentralStore : public CentralStore {
     json d = detail.is_object() ? detail : json::object();
     d["address"] = address;
     std::lock_guard lock(mu_);
-    store_.transact_synced([&](SQLite::Database& db) {
+    write([&](SQLite::Database& db) {
       audit(db, account.empty() ? std::string("console") : "console:" + account, action.c_str(), entity.c_str(),
             record_id, d);
     });
@@ -1078,7 +1081,7 @@ class SqliteCentralStore : public CentralStore {
   json coordinate(const std::function<json(CoordinationSteps&)>& decide) override {
     std::lock_guard lock(mu_);
     json out;
-    store_.transact_synced([&](SQLite::Database& db) {
+    write([&](SQLite::Database& db) {
       moved_.clear();
       Steps steps(*this, db);
       out = decide(steps);
@@ -1177,6 +1180,22 @@ class SqliteCentralStore : public CentralStore {
     st->clearBindings();
     return *st;
   }
+  // Every write of this store: a transaction of its one writer (store_;
+  // the caller holds mu_). A store closed by `admin migrate` refuses every
+  // write from its triggers (pg_migrate_sqlite.h): that is CentralError 503
+  // migrated, so that a device pushes again later, to PostgreSQL.
+  void write(const std::function<void(SQLite::Database&)>& fn) {
+    try {
+      store_.transact_synced(fn);
+    } catch (const CentralError&) {
+      throw;
+    } catch (const std::exception& e) {
+      if (std::string_view(e.what()).find(kClosedAfterMigrate) != std::string_view::npos)
+        throw CentralError(503, "migrated", kClosedAfterMigrate);
+      throw;
+    }
+  }
+
   // Finish cached statements, so none pins a WAL snapshot (see Store).
   void release() noexcept {
     for (auto& [sql, st] : stmts_) st->tryReset();
@@ -1299,7 +1318,7 @@ class SqliteCentralStore : public CentralStore {
   void migrate_teams() {
     std::lock_guard lock(mu_);
     std::vector<std::string> notes;
-    store_.transact_synced([&](SQLite::Database& db) {
+    write([&](SQLite::Database& db) {
       SQLite::Statement q(db,
                           "SELECT id, name, coalesce(area_code, '') FROM team WHERE deleted = 0 AND id NOT IN "
                           "(SELECT team_id FROM srv_team) ORDER BY rid");
@@ -1403,7 +1422,7 @@ class SqliteCentralStore : public CentralStore {
   // filters (the empty ones left out), the file, rows, masked or not.
   void audit_export(const AuditBy& by, const char* list, const json& detail) {
     std::lock_guard lock(mu_);
-    store_.transact_synced([&](SQLite::Database& db) { audit(db, by, "create", "export", list, detail); });
+    write([&](SQLite::Database& db) { audit(db, by, "create", "export", list, detail); });
   }
   static std::string device_actor(const std::string& device_id) { return "device:" + device_id; }
 

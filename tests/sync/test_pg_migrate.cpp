@@ -3,6 +3,8 @@
 // store moves to PostgreSQL, and the server started there answers every
 // device as the SQLite one would have: the same next pull, the same receipt
 // for a replayed batch, an audit chain that verifies; pushes go on.
+#include <httplib.h>
+
 #include "core/base/files.h"
 #include "core/programs/programs.h"
 #include "core/replication/outbox.h"
@@ -165,6 +167,16 @@ TEST_CASE("admin migrate: a SQLite server still serving acknowledges nothing aft
   add_patient_at(a.store, "卓玛", "540102001001");
   CHECK_THROWS(a.sync(lite));
   CHECK(a.count("SELECT count(*) FROM outbox WHERE acked = 0") > 0);
+  {
+    const auto pending = undelivered_batches(a.store.db());
+    REQUIRE(!pending.empty());
+    httplib::Client http(lite.url);
+    auto r = http.Post("/v1/batches", {{"Authorization", "Bearer " + *a.store.setting(sync::kTokenKey)}},
+                       pending[0].body, "application/json");
+    REQUIRE(r);
+    CHECK(r->status == 503);
+    CHECK(json::parse(r->body)["code"] == "migrated");
+  }
   auto write = lite.admin({"enroll-code", "--team", "另一队", "--area", "5401"});
   CHECK(write.code != 0);
   CHECK(write.err.find("admin migrate") != std::string::npos);
