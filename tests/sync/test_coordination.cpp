@@ -320,6 +320,22 @@ TEST_CASE_TEMPLATE("retry --all: every change refused outside the area, retried 
   CHECK(list_quarantine(a.store.db()).empty());
 }
 
+TEST_CASE("admin quarantine lists the newest 1000 open rows and says how many there are") {
+  yz::test::TempDir dir;
+  Server server(dir.file("central.db"));
+  Device a(dir.file("a.db"));
+  a.enroll(server, server.enroll_code("拉萨队", "540102"));
+  a.store.transact([&](Writer& w) {
+    for (int i = 0; i < 1001; ++i)
+      register_patient(w, {{"name", "达瓦"}, {"sex", "F"}, {"age", 30}, {"village_code", "540103001001"}});
+  });
+  a.sync(server);
+  const auto listed = server.admin({"quarantine", "--json"});
+  REQUIRE(listed.code == 0);
+  CHECK(json::parse(listed.out).size() == 1000);
+  CHECK(listed.err.find("the newest 1000 of 1001 shown") != std::string::npos);
+}
+
 TEST_CASE_TEMPLATE("A patient set aside for her village and corrected on the laptop: her visit, taken for the team only meanwhile, reaches her area", T, Stores) {
   yz::test::TempDir dir;
   Server server(dir.file("central.db"), T::kind);
