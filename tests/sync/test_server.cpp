@@ -477,6 +477,11 @@ TEST_CASE_TEMPLATE("admin account: add with a password from standard input, list
   CHECK(accounts[0]["role"] == "coordinator");
   CHECK(accounts[0]["area"] == "540127");
   CHECK(accounts[0]["disabled_at"].is_null());
+  // As a table, no cell is blank: an admin's empty area shows "-", as an empty date does.
+  auto table = admin({"account", "list"});
+  REQUIRE(table.code == 0);
+  CHECK(table.out.find("\t\t") == std::string::npos);
+  CHECK(table.out.find("\t\n") == std::string::npos);
 
   // The store signs in with the password only, then not once disabled.
   {
