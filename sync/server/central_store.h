@@ -19,6 +19,7 @@
 #include "core/base/errors.h"
 #include "core/care/places.h"
 #include "core/output/export.h"
+#include "core/programs/programs.h"
 #include "core/queries/summary.h"
 #include "sync/server/accounts.h"
 #include "sync/server/server_keys.h"
@@ -367,6 +368,18 @@ class CentralStore {
   // records, "" for an unknown record. A coordinator's console sees a
   // record when teams.h area_covers(their area, this).
   virtual std::string record_area(const std::string& entity, const std::string& id);
+  // What a person knows each record by (central_rules.h record_gist: its
+  // patient's name and village, its date), read as record_area reads it,
+  // in the order given; a record's `fields` (a quarantined change's, or
+  // null) win over the record as held. {} for an unknown kind or record.
+  struct GistOf {
+    std::string entity, id;
+    const json* fields = nullptr;
+  };
+  virtual std::vector<json> record_gists(const std::vector<GistOf>& records) = 0;
+  // The screening program `id` of `version` as this store knows it (built
+  // in or published), or nullptr: its name and grades in words.
+  virtual ProgramPtr program(const std::string& id, int version) = 0;
 
  protected:
   // Runs `decide` (one of coordination.h's decisions, which the

@@ -75,6 +75,11 @@ try:
     ids = {int(r.get_attribute("data-id")) for r in b.finds("#conflicts tbody tr")}
     check(ids == {mine[0]["conflict_id"]}, "only the area's conflict listed: %s" % ids)
     cid = mine[0]["conflict_id"]
+    # The record as a person knows it (kind in words, the patient's name and
+    # village), the field in words; no id, no code.
+    shown = b.find("#conflicts tr[data-id='%d']" % cid).text
+    check("患者：央金 · 540102001001" in shown and "电话" in shown and a["conflict_patient"] not in shown
+          and "patient" not in shown and "phone" not in shown, "the conflict reads 患者：央金, 电话: %s" % shown)
     b.type("[data-value='%d']" % cid, "13600000004")
     b.type("[data-reason='%d']" % cid, "电话核实")
     b.shot("conflicts")
@@ -91,6 +96,10 @@ try:
     ids = {int(r.get_attribute("data-id")) for r in b.finds("#quarantine tbody tr")}
     qid = q_mine[0]["quarantine_id"]
     check(ids == {qid}, "only the area's quarantined change: %s" % ids)
+    shown = b.find("#quarantine tr[data-id='%d'] [data-record]" % qid).text
+    check(shown.startswith("患者：达瓦 · %s99001001" % "5401") and a["outside"] not in shown,
+          "the refused new patient reads 患者：达瓦 and its village: %s" % shown)
+    b.shot("quarantine")
     reason = b.find("[data-reason-text='%d']" % qid).text
     check("不在本队的地区" in reason and "outside" not in reason, "the reason in Chinese on the Chinese page: %s" % reason)
     b.click("#lang")
@@ -107,6 +116,17 @@ try:
     b.wait_text("#msg", "仍被拒绝 1 条")
     check(b.finds("[data-retry='%d']" % qid), "still refused after applying all again: the row stays")
     check(len(s.admin_json("quarantine")) == 2, "both rows open")
+    # On a phone: every button and field of the row within the screen's 390 px.
+    b.viewport(390, 844)
+    b.open("#/quarantine")
+    b.wait("[data-discard='%d']" % qid)
+    right = b.driver.execute_script("return Math.max(...[...document.querySelectorAll('#quarantine button, "
+                                    "#quarantine input')].map((e) => e.getBoundingClientRect().right))")
+    check(right <= 390, "the quarantine's buttons on a 390 px phone end at %.0f px" % right)
+    b.shot("quarantine-phone")
+    b.viewport(1366, 768)
+    b.open("#/quarantine")
+    b.wait("[data-discard='%d']" % qid)
     b.type("[data-reason='%d']" % qid, "村庄不在本队范围")
     b.click("[data-discard='%d']" % qid)
     b.wait("#no-quarantine")
@@ -123,6 +143,10 @@ try:
     b.shot("duplicates")
     b.click("[data-keep-a='%s']" % row.split("|")[0])
     b.wait("#merges")
+    shown = b.find("#merges tbody tr").text
+    check(shown.count("卓玛 · 540102001001") == 2 and keep not in shown and dup not in shown,
+          "a merge's two patients by name and village, not ids: %s" % shown)
+    b.shot("merges")
     merges = s.admin_json("merges")
     check(len(merges) == 1 and merges[0]["reason"] == "同一身份证" and {merges[0]["kept"], merges[0]["duplicate"]} == {keep, dup},
           "the merge stored: %s" % merges)
