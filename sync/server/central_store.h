@@ -42,16 +42,21 @@ struct DeviceInfo {
 
 // A request the store refuses. `status` is the HTTP status the API answers
 // with, `code` the problem's stable word.
+// `errors`: the problems behind it, when a record's own rules refused it
+// (a quarantined change still refused), which say themselves in both
+// languages where what() is English.
 class CentralError : public std::runtime_error {
  public:
-  CentralError(int status, std::string code, const std::string& what)
-      : std::runtime_error(what), status_(status), code_(std::move(code)) {}
+  CentralError(int status, std::string code, const std::string& what, std::vector<FieldError> errors = {})
+      : std::runtime_error(what), status_(status), code_(std::move(code)), errors_(std::move(errors)) {}
   int status() const { return status_; }
   const std::string& code() const { return code_; }
+  const std::vector<FieldError>& errors() const { return errors_; }
 
  private:
   int status_;
   std::string code_;
+  std::vector<FieldError> errors_;
 };
 
 struct Enrollment {

@@ -15,6 +15,7 @@
 #include "core/care/referral.h"
 #include "core/care/screening.h"
 #include "core/domain/vitals.h"
+#include "core/store/entities.h"
 #include "core/domain/idcard.h"
 #include "sync/protocol/crypto.h"
 #include "sync/server/console_assets.h"
@@ -42,6 +43,21 @@ void security_headers(httplib::Response& res) {
 template <typename Words>
 json both(Words words) {
   return {{"zh", words(Lang::zh)}, {"en", words(Lang::en)}};
+}
+
+// A problem (http_api.h send_problem) with the field problems behind it,
+// each in both languages: "errors": [{"field", "code", "en", "zh"}] (the
+// page says its own).
+void send_problem_with_errors(httplib::Response& res, int status, const std::string& code, const std::string& detail,
+                              const std::vector<FieldError>& field_errors) {
+  send_problem(res, status, code, detail);
+  if (field_errors.empty()) return;
+  json errors = json::array();
+  for (const auto& fe : field_errors)
+    errors.push_back({{"field", fe.field}, {"code", fe.code}, {"en", fe.message(Lang::en)}, {"zh", fe.message(Lang::zh)}});
+  json body = json::parse(res.body);
+  body["errors"] = errors;
+  res.set_content(body.dump(), "application/problem+json");
 }
 
 void answer(httplib::Response& res, int status, const json& body) {
@@ -423,8 +439,15 @@ class Console : public std::enable_shared_from_this<Console> {
                }));
 
     // Audit and accounts (admin).
+    // A row about a kind of record says it in words too ("entity_label",
+    // core's); the console's own objects (sessions, exports, ...) the page
+    // words itself.
     server.Get(api + "/audit", endpoint("audit", ConsoleRight::administer, [this](Call&, auto& req, auto& res) {
-                 answer(res, 200, store_.audit_log(int_param(req, "limit", 200, 1, 5000)));
+                 json rows = store_.audit_log(int_param(req, "limit", 200, 1, 5000));
+                 for (auto& r : rows)
+                   if (const std::string e = r.value("entity", ""); find_entity(e))
+                     r["entity_label"] = both([&](Lang l) { return std::string(word("entity", e, l)); });
+                 answer(res, 200, rows);
                }));
     server.Get(api + "/accounts", endpoint("accounts", ConsoleRight::administer, [this](Call&, auto&, auto& res) {
                  answer(res, 200, store_.accounts());
@@ -523,15 +546,9 @@ class Console : public std::enable_shared_from_this<Console> {
       }
       fn(c, req, res);
     } catch (const CentralError& e) {
-      send_problem(res, e.status(), e.code(), e.what());
+      send_problem_with_errors(res, e.status(), e.code(), e.what(), e.errors());
     } catch (const ValidationError& e) {
-      send_problem(res, 400, e.errors().empty() ? "invalid" : e.errors().front().code, e.what());
-      json errors = json::array();
-      for (const auto& fe : e.errors())
-        errors.push_back({{"field", fe.field}, {"code", fe.code}, {"en", fe.message(Lang::en)}, {"zh", fe.message(Lang::zh)}});
-      json body = json::parse(res.body);
-      body["errors"] = errors;
-      res.set_content(body.dump(), "application/problem+json");
+      send_problem_with_errors(res, 400, e.errors().empty() ? "invalid" : e.errors().front().code, e.what(), e.errors());
     } catch (const json::exception&) {
       send_problem(res, 400, "bad_request", "a member of the request has the wrong type or is out of range");
     } catch (const std::exception& e) {

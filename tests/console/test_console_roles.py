@@ -109,7 +109,10 @@ try:
     b.click("[data-content='%d'] summary" % qid)
     check("达瓦" in b.find("[data-content='%d'] pre" % qid).text, "its content is shown")
     b.click("[data-retry='%d']" % qid)
-    b.wait_text("#msg", "outside")
+    # Still refused, and why, in Chinese only (the rule's own words).
+    b.wait_text("#msg", "仍被拒绝")
+    check("不在本队的地区" in b.message() and "outside" not in b.message() and "quarantine" not in b.message(),
+          "a retry still refused is said in Chinese: %s" % b.message())
     check(b.finds("[data-retry='%d']" % qid), "still refused: the row stays")
     # All at once: ours only is tried (another area's is not), still refused.
     b.click("#retry-all")
@@ -180,7 +183,8 @@ try:
           "a workbook, a sheet for the one township: %d sheets" % len(sheets))
     b.type("#export-place", "540127")
     b.click("#export-submit")
-    b.wait_text("#msg", "outside")
+    b.wait_text("#msg", "超出您的地区")
+    check("outside" not in b.message(), "another area's export refused in Chinese: %s" % b.message())
     b.shot("exports")
     exports = [r for r in s.admin_json("audit", "list", "--limit", "500")
                if r["actor"] == "console:拉萨协调员" and r["entity"] == "export"]
