@@ -162,6 +162,7 @@ constexpr std::array kLabels{
     Label{"hospital", "派出医院", "origin hospital"},
     Label{"stations", "科室", "stations"},
     Label{"role", "角色", "role"},
+    Label{"area", "地区", "area"},  // a team's area (sync: a change outside it is set aside)
 };
 
 

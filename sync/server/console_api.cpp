@@ -221,7 +221,19 @@ class Console : public std::enable_shared_from_this<Console> {
 
     // Quarantine (admin, coordinator of the sending device's team area).
     server.Get(api + "/quarantine", endpoint("quarantine", ConsoleRight::coordinate, [this](Call& c, auto&, auto& res) {
-                 answer(res, 200, described(visible_quarantine(c.who)));
+                 json rows = described(visible_quarantine(c.who));
+                 // The sending device by its name (the id on hover).
+                 std::map<std::string, std::string> names;
+                 for (auto& r : rows) {
+                   const std::string device = r.value("device_id", "");
+                   auto it = names.find(device);
+                   if (it == names.end()) {
+                     const auto d = store_.device_by_id(device);
+                     it = names.emplace(device, d ? d->name : "").first;
+                   }
+                   if (!it->second.empty()) r["device_name"] = it->second;
+                 }
+                 answer(res, 200, rows);
                }));
     server.Post(api + R"(/quarantine/(\d{1,18})/retry)",
                 endpoint("retry", ConsoleRight::coordinate, [this](Call& c, auto& req, auto& res) {

@@ -99,6 +99,8 @@ try:
     shown = b.find("#quarantine tr[data-id='%d'] [data-record]" % qid).text
     check(shown.startswith("患者：达瓦 · %s99001001" % "5401") and a["outside"] not in shown,
           "the refused new patient reads 患者：达瓦 and its village: %s" % shown)
+    device = b.find("#quarantine tr[data-id='%d'] [data-device]" % qid).text
+    check(device == "a1", "the sending laptop by its name: %s" % device)
     b.shot("quarantine")
     reason = b.find("[data-reason-text='%d']" % qid).text
     check("不在本队的地区" in reason and "outside" not in reason, "the reason in Chinese on the Chinese page: %s" % reason)

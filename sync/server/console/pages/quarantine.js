@@ -16,7 +16,7 @@ export async function render(root, { t, h, api, act, say, lang }) {
     rows.length >= 1000 ? h('span', { class: 'muted', id: 'newest-shown' }, ' ' + t('newest_shown', rows.length)) : ''));
   root.append(table([
     { key: 'record', label: t('col_record'), cell: (r) => record(r.kind_label, r.gist, lang, r.entity, r.id) },
-    { key: 'device_id', label: t('col_device') },
+    { key: 'device_id', label: t('col_device'), cell: (r) => h('span', { title: r.device_id, 'data-device': r.device_id }, r.device_name || r.device_id) },
     // The reason in the page's language (the server words it in both).
     { key: 'reason', label: t('col_reason'), cell: (r) => h('div', { 'data-reason-text': r.quarantine_id }, (lang === 'zh' && r.reason_zh) || r.reason,
       h('details', { 'data-content': r.quarantine_id }, h('summary', {}, t('show_content')), h('pre', {}, JSON.stringify(r.change, null, 1)))) },
