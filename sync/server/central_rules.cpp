@@ -226,7 +226,8 @@ json record_gist(HeldRecords& held, const std::string& entity, const std::string
   if (!spec) return out;
   auto own = [&](std::string_view column) {
     if (fields)
-      if (auto it = fields->find(std::string(column)); it != fields->end() && it->is_string()) return it->get<std::string>();
+      if (auto it = fields->find(std::string(column)); it != fields->end() && it->is_string())
+        return it->get<std::string>();
     return spec->field(column) ? held.column(entity, std::string(column), id) : std::string();
   };
   auto put = [&](const char* key, std::string v) {
@@ -241,7 +242,8 @@ json record_gist(HeldRecords& held, const std::string& entity, const std::string
   if (const std::string patient = spec->field("patient_id") ? own("patient_id") : ""; !patient.empty()) {
     put("name", held.column("patient", "name", patient));
     put("village", held.column("patient", "village_code", patient));
-  } else if (const std::string household = spec->field("household_id") && entity != "patient" ? own("household_id") : "";
+  } else if (const std::string household =
+                 spec->field("household_id") && entity != "patient" ? own("household_id") : "";
              !household.empty()) {
     put("name", held.column("household", "head_name", household));
     put("village", held.column("household", "village_code", household));

@@ -14,9 +14,9 @@
 #include "core/care/follow_up.h"
 #include "core/care/referral.h"
 #include "core/care/screening.h"
+#include "core/domain/idcard.h"
 #include "core/domain/vitals.h"
 #include "core/store/entities.h"
-#include "core/domain/idcard.h"
 #include "sync/protocol/crypto.h"
 #include "sync/server/console_assets.h"
 #include "sync/server/console_session.h"
@@ -54,7 +54,8 @@ void send_problem_with_errors(httplib::Response& res, int status, const std::str
   if (field_errors.empty()) return;
   json errors = json::array();
   for (const auto& fe : field_errors)
-    errors.push_back({{"field", fe.field}, {"code", fe.code}, {"en", fe.message(Lang::en)}, {"zh", fe.message(Lang::zh)}});
+    errors.push_back(
+        {{"field", fe.field}, {"code", fe.code}, {"en", fe.message(Lang::en)}, {"zh", fe.message(Lang::zh)}});
   json body = json::parse(res.body);
   body["errors"] = errors;
   res.set_content(body.dump(), "application/problem+json");
@@ -268,8 +269,9 @@ class Console : public std::enable_shared_from_this<Console> {
 
     // Duplicates and merges (admin, coordinator of the patients' area).
     server.Get(api + "/duplicates", endpoint("duplicates", ConsoleRight::coordinate, [this](Call& c, auto&, auto& res) {
-                 answer(res, 200, {{"pairs", store_.duplicates(c.who.role == "admin" ? "" : c.who.area, 200)},
-                                   {"merges", merges_described(visible_merges(c.who))}});
+                 answer(res, 200,
+                        {{"pairs", store_.duplicates(c.who.role == "admin" ? "" : c.who.area, 200)},
+                         {"merges", merges_described(visible_merges(c.who))}});
                }));
     server.Post(api + "/merges", endpoint("merge", ConsoleRight::coordinate, [this](Call& c, auto&, auto& res) {
                   const std::string keep = text(c.body, "keep"), dup = text(c.body, "duplicate");
@@ -349,16 +351,20 @@ class Console : public std::enable_shared_from_this<Console> {
                    const json& v = s.value("program_version", json());
                    const int version = v.is_number_integer() ? v.get<int>() : 0;
                    auto it = programs.find({id, version});
-                   if (it == programs.end()) it = programs.emplace(std::pair(id, version), store_.program(id, version)).first;
+                   if (it == programs.end())
+                     it = programs.emplace(std::pair(id, version), store_.program(id, version)).first;
                    const Program* p = it->second.get();
                    if (p) s["program_label"] = both([&](Lang l) { return p->name.in(l); });
                    if (const json& r = s.value("result", json()); r.is_string())
-                     s["result_label"] = both([&](Lang l) { return std::string(result_label(r.get<std::string>(), l)); });
-                   if (!grade.empty()) s["risk_grade_label"] = both([&](Lang l) { return p ? p->grade_label(grade, l) : grade; });
+                     s["result_label"] =
+                         both([&](Lang l) { return std::string(result_label(r.get<std::string>(), l)); });
+                   if (!grade.empty())
+                     s["risk_grade_label"] = both([&](Lang l) { return p ? p->grade_label(grade, l) : grade; });
                  });
                  each(history["encounters"], [&](json& e) {
                    each(e["observations"], [&](json& o) {
-                     if (const VitalKind* k = find_vital(o.value("kind", ""))) o["kind_label"] = {{"zh", k->zh}, {"en", k->en}};
+                     if (const VitalKind* k = find_vital(o.value("kind", "")))
+                       o["kind_label"] = {{"zh", k->zh}, {"en", k->en}};
                    });
                  });
                  answer(res, 200, history);
@@ -560,7 +566,8 @@ class Console : public std::enable_shared_from_this<Console> {
     } catch (const CentralError& e) {
       send_problem_with_errors(res, e.status(), e.code(), e.what(), e.errors());
     } catch (const ValidationError& e) {
-      send_problem_with_errors(res, 400, e.errors().empty() ? "invalid" : e.errors().front().code, e.what(), e.errors());
+      send_problem_with_errors(res, 400, e.errors().empty() ? "invalid" : e.errors().front().code, e.what(),
+                               e.errors());
     } catch (const json::exception&) {
       send_problem(res, 400, "bad_request", "a member of the request has the wrong type or is out of range");
     } catch (const std::exception& e) {
@@ -688,8 +695,8 @@ class Console : public std::enable_shared_from_this<Console> {
     std::vector<CentralStore::GistOf> of;
     for (const auto& r : rows) {
       const json& change = r.contains("change") ? r["change"] : r;
-      const json* fields = change.is_object() && change.contains("fields") && change["fields"].is_object()
-                               ? &change["fields"] : nullptr;
+      const json* fields =
+          change.is_object() && change.contains("fields") && change["fields"].is_object() ? &change["fields"] : nullptr;
       of.push_back({r.value("entity", ""), r.value("id", ""), fields});
     }
     const std::vector<json> gists = store_.record_gists(of);

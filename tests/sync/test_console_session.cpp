@@ -8,8 +8,8 @@
 
 #include "sync/protocol/crypto.h"
 #include "sync/server/central_store.h"
-#include "sync/server/pg_central_store.h"
 #include "sync/server/console_session.h"
+#include "sync/server/pg_central_store.h"
 #include "tests/support/process.h"
 #include "tests/sync/server_fixture.h"
 
