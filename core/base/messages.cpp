@@ -162,6 +162,7 @@ constexpr std::array kLabels{
     Label{"hospital", "派出医院", "origin hospital"},
     Label{"stations", "科室", "stations"},
     Label{"role", "角色", "role"},
+    Label{"area", "地区", "area"},  // a team's area (sync: a change outside it is set aside)
 };
 
 
@@ -193,6 +194,21 @@ constexpr std::array kWords{
     Entry{"item_kind.medicine", "药品", "medicine"},
     Entry{"item_kind.device", "医疗器械", "device"},
     Entry{"item_kind.supply", "耗材", "supply"},
+    // Kinds of record (core/store/entities.h), as the console names them.
+    Entry{"entity.team", "医疗队", "team"},
+    Entry{"entity.member", "队员", "team member"},
+    Entry{"entity.device", "设备", "device"},
+    Entry{"entity.place", "地点", "place"},
+    Entry{"entity.clinic_day", "义诊日", "clinic day"},
+    Entry{"entity.household", "户", "household"},
+    Entry{"entity.patient", "患者", "patient"},
+    Entry{"entity.home_visit", "入户", "home visit"},
+    Entry{"entity.encounter", "就诊", "encounter"},
+    Entry{"entity.observation", "体征", "observation"},
+    Entry{"entity.dispense", "发药", "dispense"},
+    Entry{"entity.screening", "筛查", "screening"},
+    Entry{"entity.referral", "转诊", "referral"},
+    Entry{"entity.follow_up", "随访", "follow-up"},
     Entry{"sheet.follow_ups", "随访名单", "Follow-ups"},
     Entry{"sheet.no_township", "乡镇不详", "Township unknown"},
     // Sync status and errors as the field app and yizhenctl show them (sync/client).

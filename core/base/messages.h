@@ -26,7 +26,8 @@ const char* lang_code(Lang lang);
 // key itself if unknown.
 std::string_view word(std::string_view key, Lang lang);
 // The label of `value` in a group of labels ("follow_up_status", "due" ->
-// "待随访" / "due"); `value` itself if the group has none for it.
+// "待随访" / "due"; "entity", "encounter" -> "就诊" / "encounter"); `value`
+// itself if the group has none for it.
 std::string_view word(std::string_view group, std::string_view value, Lang lang);
 
 // Human name of a record field ("id_number" -> "身份证号" / "ID number").

@@ -220,6 +220,42 @@ std::string record_area(HeldRecords& held, const std::string& entity, const std:
   return area.empty() ? kTeamOnly : area;
 }
 
+json record_gist(HeldRecords& held, const std::string& entity, const std::string& id, const json* fields) {
+  json out = json::object();
+  const EntitySpec* spec = find_entity(entity);
+  if (!spec) return out;
+  auto own = [&](std::string_view column) {
+    if (fields)
+      if (auto it = fields->find(std::string(column)); it != fields->end() && it->is_string())
+        return it->get<std::string>();
+    return spec->field(column) ? held.column(entity, std::string(column), id) : std::string();
+  };
+  auto put = [&](const char* key, std::string v) {
+    if (!v.empty()) out[key] = std::move(v);
+  };
+  if (entity == "patient" || entity == "member" || entity == "team" || entity == "place") put("name", own("name"));
+  if (entity == "household") put("name", own("head_name"));
+  if (entity == "place") put("village", own("code"));
+  else if (entity == "clinic_day") put("village", own("place_code"));
+  else if (spec->field("village_code")) put("village", own("village_code"));
+  // Whose it is: its patient, else its household (a home visit).
+  if (const std::string patient = spec->field("patient_id") ? own("patient_id") : ""; !patient.empty()) {
+    put("name", held.column("patient", "name", patient));
+    put("village", held.column("patient", "village_code", patient));
+  } else if (const std::string household =
+                 spec->field("household_id") && entity != "patient" ? own("household_id") : "";
+             !household.empty()) {
+    put("name", held.column("household", "head_name", household));
+    put("village", held.column("household", "village_code", household));
+  }
+  for (const auto& f : spec->fields)
+    if (f.type == FieldType::date || f.type == FieldType::past_date || f.type == FieldType::datetime) {
+      put("date", own(f.name));
+      break;
+    }
+  return out;
+}
+
 std::optional<FieldError> authorize_change(HeldRecords& records, const DeviceInfo& device, const json& change,
                                            const std::string& server_id) {
   return authorize_change(records, device, change, string_member(change, "entity"), string_member(change, "id"),

@@ -45,6 +45,13 @@ inline constexpr const char* kTeamOnly = "-";
 // (""). `inserted`: the stored fields of a record inserted just now, which
 // saves reading it back.
 std::string record_area(HeldRecords& held, const std::string& entity, const std::string& id, const json* inserted);
+// What a person knows a record by, read as record_area reads it (`fields`:
+// a change's fields, which win over the record as held, e.g. a quarantined
+// change): {"name": its patient's name (a household's head, a place's,
+// member's or team's own name), "village": that patient's or its own place
+// code, "date": the record's first date or time field (seen_at,
+// screened_at, due_date, ...)}; a member is left out when unknown.
+json record_gist(HeldRecords& held, const std::string& entity, const std::string& id, const json* fields);
 // The kinds whose records record_area reads for other records (a record's
 // patient, household or clinic day), so a store can read them ahead.
 inline constexpr std::string_view kAreaParents[] = {"patient", "household", "clinic_day"};

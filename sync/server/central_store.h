@@ -19,6 +19,7 @@
 #include "core/base/errors.h"
 #include "core/care/places.h"
 #include "core/output/export.h"
+#include "core/programs/programs.h"
 #include "core/queries/summary.h"
 #include "sync/server/accounts.h"
 #include "sync/server/server_keys.h"
@@ -41,16 +42,21 @@ struct DeviceInfo {
 
 // A request the store refuses. `status` is the HTTP status the API answers
 // with, `code` the problem's stable word.
+// `errors`: the problems behind it, when a record's own rules refused it
+// (a quarantined change still refused), which say themselves in both
+// languages where what() is English.
 class CentralError : public std::runtime_error {
  public:
-  CentralError(int status, std::string code, const std::string& what)
-      : std::runtime_error(what), status_(status), code_(std::move(code)) {}
+  CentralError(int status, std::string code, const std::string& what, std::vector<FieldError> errors = {})
+      : std::runtime_error(what), status_(status), code_(std::move(code)), errors_(std::move(errors)) {}
   int status() const { return status_; }
   const std::string& code() const { return code_; }
+  const std::vector<FieldError>& errors() const { return errors_; }
 
  private:
   int status_;
   std::string code_;
+  std::vector<FieldError> errors_;
 };
 
 struct Enrollment {
@@ -367,6 +373,18 @@ class CentralStore {
   // records, "" for an unknown record. A coordinator's console sees a
   // record when teams.h area_covers(their area, this).
   virtual std::string record_area(const std::string& entity, const std::string& id);
+  // What a person knows each record by (central_rules.h record_gist: its
+  // patient's name and village, its date), read as record_area reads it,
+  // in the order given; a record's `fields` (a quarantined change's, or
+  // null) win over the record as held. {} for an unknown kind or record.
+  struct GistOf {
+    std::string entity, id;
+    const json* fields = nullptr;
+  };
+  virtual std::vector<json> record_gists(const std::vector<GistOf>& records) = 0;
+  // The screening program `id` of `version` as this store knows it (built
+  // in or published), or nullptr: its name and grades in words.
+  virtual ProgramPtr program(const std::string& id, int version) = 0;
 
  protected:
   // Runs `decide` (one of coordination.h's decisions, which the

@@ -10,9 +10,13 @@
 #include "core/base/clock.h"
 #include "core/base/errors.h"
 #include "core/base/files.h"
+#include "core/base/messages.h"
 #include "core/care/follow_up.h"
 #include "core/care/referral.h"
+#include "core/care/screening.h"
 #include "core/domain/idcard.h"
+#include "core/domain/vitals.h"
+#include "core/store/entities.h"
 #include "sync/protocol/crypto.h"
 #include "sync/server/console_assets.h"
 #include "sync/server/console_session.h"
@@ -33,6 +37,28 @@ void security_headers(httplib::Response& res) {
   res.set_header("X-Content-Type-Options", "nosniff");
   res.set_header("X-Frame-Options", "DENY");
   res.set_header("Referrer-Policy", "no-referrer");
+}
+
+// A text in both console languages, {"zh", "en"} (the page shows its own).
+template <typename Words>
+json both(Words words) {
+  return {{"zh", words(Lang::zh)}, {"en", words(Lang::en)}};
+}
+
+// A problem (http_api.h send_problem) with the field problems behind it,
+// each in both languages: "errors": [{"field", "code", "en", "zh"}] (the
+// page says its own).
+void send_problem_with_errors(httplib::Response& res, int status, const std::string& code, const std::string& detail,
+                              const std::vector<FieldError>& field_errors) {
+  send_problem(res, status, code, detail);
+  if (field_errors.empty()) return;
+  json errors = json::array();
+  for (const auto& fe : field_errors)
+    errors.push_back(
+        {{"field", fe.field}, {"code", fe.code}, {"en", fe.message(Lang::en)}, {"zh", fe.message(Lang::zh)}});
+  json body = json::parse(res.body);
+  body["errors"] = errors;
+  res.set_content(body.dump(), "application/problem+json");
 }
 
 void answer(httplib::Response& res, int status, const json& body) {
@@ -181,7 +207,7 @@ class Console : public std::enable_shared_from_this<Console> {
 
     // Conflicts (admin, coordinator of the record's area).
     server.Get(api + "/conflicts", endpoint("conflicts", ConsoleRight::coordinate, [this](Call& c, auto&, auto& res) {
-                 answer(res, 200, visible_conflicts(c.who));
+                 answer(res, 200, described(visible_conflicts(c.who)));
                }));
     server.Post(api + R"(/conflicts/(\d{1,18})/resolve)",
                 endpoint("resolve", ConsoleRight::coordinate, [this](Call& c, auto& req, auto& res) {
@@ -196,7 +222,19 @@ class Console : public std::enable_shared_from_this<Console> {
 
     // Quarantine (admin, coordinator of the sending device's team area).
     server.Get(api + "/quarantine", endpoint("quarantine", ConsoleRight::coordinate, [this](Call& c, auto&, auto& res) {
-                 answer(res, 200, visible_quarantine(c.who));
+                 json rows = described(visible_quarantine(c.who));
+                 // The sending device by its name (the id on hover).
+                 std::map<std::string, std::string> names;
+                 for (auto& r : rows) {
+                   const std::string device = r.value("device_id", "");
+                   auto it = names.find(device);
+                   if (it == names.end()) {
+                     const auto d = store_.device_by_id(device);
+                     it = names.emplace(device, d ? d->name : "").first;
+                   }
+                   if (!it->second.empty()) r["device_name"] = it->second;
+                 }
+                 answer(res, 200, rows);
                }));
     server.Post(api + R"(/quarantine/(\d{1,18})/retry)",
                 endpoint("retry", ConsoleRight::coordinate, [this](Call& c, auto& req, auto& res) {
@@ -231,8 +269,9 @@ class Console : public std::enable_shared_from_this<Console> {
 
     // Duplicates and merges (admin, coordinator of the patients' area).
     server.Get(api + "/duplicates", endpoint("duplicates", ConsoleRight::coordinate, [this](Call& c, auto&, auto& res) {
-                 answer(res, 200, {{"pairs", store_.duplicates(c.who.role == "admin" ? "" : c.who.area, 200)},
-                                   {"merges", visible_merges(c.who)}});
+                 answer(res, 200,
+                        {{"pairs", store_.duplicates(c.who.role == "admin" ? "" : c.who.area, 200)},
+                         {"merges", merges_described(visible_merges(c.who))}});
                }));
     server.Post(api + "/merges", endpoint("merge", ConsoleRight::coordinate, [this](Call& c, auto&, auto& res) {
                   const std::string keep = text(c.body, "keep"), dup = text(c.body, "duplicate");
@@ -298,6 +337,36 @@ class Console : public std::enable_shared_from_this<Console> {
                  };
                  label("referrals", &referral_status_label);
                  label("follow_ups", &follow_up_status_label);
+                 // A screening's programme, result and risk grade, and an
+                 // observation's kind, in words too (the programme's own
+                 // name and grades, as this store knows its version).
+                 auto each = [](json& list, auto fn) {
+                   if (list.is_array())
+                     for (auto& r : list)
+                       if (r.is_object()) fn(r);
+                 };
+                 std::map<std::pair<std::string, int>, ProgramPtr> programs;
+                 each(history["screenings"], [&](json& s) {
+                   const std::string id = s.value("program_id", ""), grade = s.value("risk_grade", "");
+                   const json& v = s.value("program_version", json());
+                   const int version = v.is_number_integer() ? v.get<int>() : 0;
+                   auto it = programs.find({id, version});
+                   if (it == programs.end())
+                     it = programs.emplace(std::pair(id, version), store_.program(id, version)).first;
+                   const Program* p = it->second.get();
+                   if (p) s["program_label"] = both([&](Lang l) { return p->name.in(l); });
+                   if (const json& r = s.value("result", json()); r.is_string())
+                     s["result_label"] =
+                         both([&](Lang l) { return std::string(result_label(r.get<std::string>(), l)); });
+                   if (!grade.empty())
+                     s["risk_grade_label"] = both([&](Lang l) { return p ? p->grade_label(grade, l) : grade; });
+                 });
+                 each(history["encounters"], [&](json& e) {
+                   each(e["observations"], [&](json& o) {
+                     if (const VitalKind* k = find_vital(o.value("kind", "")))
+                       o["kind_label"] = {{"zh", k->zh}, {"en", k->en}};
+                   });
+                 });
                  answer(res, 200, history);
                }));
     server.Post(api + R"(/patients/([0-9A-Za-z-]{1,64}))",
@@ -388,8 +457,15 @@ class Console : public std::enable_shared_from_this<Console> {
                }));
 
     // Audit and accounts (admin).
+    // A row about a kind of record says it in words too ("entity_label",
+    // core's); the console's own objects (sessions, exports, ...) the page
+    // words itself.
     server.Get(api + "/audit", endpoint("audit", ConsoleRight::administer, [this](Call&, auto& req, auto& res) {
-                 answer(res, 200, store_.audit_log(int_param(req, "limit", 200, 1, 5000)));
+                 json rows = store_.audit_log(int_param(req, "limit", 200, 1, 5000));
+                 for (auto& r : rows)
+                   if (const std::string e = r.value("entity", ""); find_entity(e))
+                     r["entity_label"] = both([&](Lang l) { return std::string(word("entity", e, l)); });
+                 answer(res, 200, rows);
                }));
     server.Get(api + "/accounts", endpoint("accounts", ConsoleRight::administer, [this](Call&, auto&, auto& res) {
                  answer(res, 200, store_.accounts());
@@ -488,15 +564,10 @@ class Console : public std::enable_shared_from_this<Console> {
       }
       fn(c, req, res);
     } catch (const CentralError& e) {
-      send_problem(res, e.status(), e.code(), e.what());
+      send_problem_with_errors(res, e.status(), e.code(), e.what(), e.errors());
     } catch (const ValidationError& e) {
-      send_problem(res, 400, e.errors().empty() ? "invalid" : e.errors().front().code, e.what());
-      json errors = json::array();
-      for (const auto& fe : e.errors())
-        errors.push_back({{"field", fe.field}, {"code", fe.code}, {"en", fe.message(Lang::en)}, {"zh", fe.message(Lang::zh)}});
-      json body = json::parse(res.body);
-      body["errors"] = errors;
-      res.set_content(body.dump(), "application/problem+json");
+      send_problem_with_errors(res, 400, e.errors().empty() ? "invalid" : e.errors().front().code, e.what(),
+                               e.errors());
     } catch (const json::exception&) {
       send_problem(res, 400, "bad_request", "a member of the request has the wrong type or is out of range");
     } catch (const std::exception& e) {
@@ -614,6 +685,43 @@ class Console : public std::enable_shared_from_this<Console> {
     for (auto& m : all)
       if (sees_area(who, store_.record_area("patient", m.value("kept", "")))) out.push_back(m);
     return out;
+  }
+
+  // Each row's record kind in words (core's) and what a person knows the
+  // record by (CentralStore::record_gists): "kind_label", "gist", and a
+  // conflict's field in words, "field_label". A quarantined change's fields
+  // count, its record may be new.
+  json described(json rows) {
+    std::vector<CentralStore::GistOf> of;
+    for (const auto& r : rows) {
+      const json& change = r.contains("change") ? r["change"] : r;
+      const json* fields =
+          change.is_object() && change.contains("fields") && change["fields"].is_object() ? &change["fields"] : nullptr;
+      of.push_back({r.value("entity", ""), r.value("id", ""), fields});
+    }
+    const std::vector<json> gists = store_.record_gists(of);
+    for (size_t i = 0; i < rows.size(); ++i) {
+      const std::string kind = of[i].entity;
+      rows[i]["kind_label"] = both([&](Lang l) { return std::string(word("entity", kind, l)); });
+      rows[i]["gist"] = gists[i];
+      if (const json& f = rows[i].value("field", json()); f.is_string())
+        rows[i]["field_label"] = both([&](Lang l) { return std::string(field_label(f.get<std::string>(), l)); });
+    }
+    return rows;
+  }
+  // A merge's two patients as a person knows them: "kept_gist", "duplicate_gist".
+  json merges_described(json rows) {
+    std::vector<CentralStore::GistOf> of;
+    for (const auto& m : rows) {
+      of.push_back({"patient", m.value("kept", ""), nullptr});
+      of.push_back({"patient", m.value("duplicate", ""), nullptr});
+    }
+    const std::vector<json> gists = store_.record_gists(of);
+    for (size_t i = 0; i < rows.size(); ++i) {
+      rows[i]["kept_gist"] = gists[2 * i];
+      rows[i]["duplicate_gist"] = gists[2 * i + 1];
+    }
+    return rows;
   }
 
   bool sees_patient(const AccountInfo& who, const std::string& id) {

@@ -135,7 +135,7 @@ json retry_quarantined(CoordinationSteps& steps, int64_t quarantine_id, const Au
   if (!device) throw CentralError(409, "no_device", qid + " came from device " + q.device_id + ", no longer enrolled");
   const ApplyOutcome o = steps.apply_as(*device, q.change);
   if (o.status == ApplyOutcome::Status::quarantined)
-    throw CentralError(409, "still_refused", qid + " is still refused: " + o.errors.front().message(Lang::en));
+    throw CentralError(409, "still_refused", qid + " is still refused: " + o.errors.front().message(Lang::en), o.errors);
   if (o.status != ApplyOutcome::Status::unchanged) {
     // Made on a patient merged since it was set aside: it joins the kept
     // patient, as it would have had it been taken in then; and what was

@@ -1429,6 +1429,20 @@ class PgCentralStore : public CentralStore {
     return yz::sync::record_area(held, entity, id, nullptr);
   }
 
+  std::vector<json> record_gists(const std::vector<GistOf>& records) override {
+    auto c = pool_.take();
+    RecordBatch held(*c);  // reads each record once, then remembers it
+    std::vector<json> out;
+    for (const auto& r : records) out.push_back(yz::sync::record_gist(held, r.entity, r.id, r.fields));
+    return out;
+  }
+
+  ProgramPtr program(const std::string& id, int version) override {
+    ProgramPtr p;
+    read_snapshot([&](Connection&, SqlReader& r) { p = find_program(r, id, version); });
+    return p;
+  }
+
   // ---- the coordinators' reads: core's rules over pg_reader.h ---------------
 
   std::string report(const std::string& team, ReportQuery q, bool markdown, Lang lang) override {

@@ -764,6 +764,17 @@ class SqliteCentralStore : public CentralStore {
     return area;
   }
 
+  std::vector<json> record_gists(const std::vector<GistOf>& records) override {
+    std::lock_guard lock(mu_);
+    Held held(*this, store_.db());
+    std::vector<json> out;
+    for (const auto& r : records) out.push_back(yz::sync::record_gist(held, r.entity, r.id, r.fields));
+    release();
+    return out;
+  }
+
+  ProgramPtr program(const std::string& id, int version) override { return find_program(reader(), id, version); }
+
   json audit_log(int limit) override {
     SQLite::Statement st(reader(),
                          "SELECT rid, at_ms, actor, action, entity, record_id, detail FROM audit "

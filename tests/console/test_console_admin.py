@@ -89,7 +89,8 @@ try:
     b.type("#enroll-team", "错误队")
     b.type("#enroll-area", "99")
     b.click("#enroll-submit")
-    b.wait_text("#msg", "area")
+    b.wait_text("#msg", "地区编码不对")
+    check("area" not in b.message(), "a bad area is said in Chinese: %s" % b.message())
     check("错误队" not in {t["name"] for t in s.admin_json("teams")}, "no team with a bad area")
 
     # Quarantine: after the team's area is widened, the change applies.
@@ -110,7 +111,8 @@ try:
     b.type("#account-area", "540102")
     b.type("#account-password", "short")
     b.click("#account-submit")
-    b.wait_text("#msg", "password")
+    b.wait_text("#msg", "密码太短")
+    check("password" not in b.message(), "a weak password is said in Chinese: %s" % b.message())
     check("县协调员" not in {a["name"] for a in s.admin_json("account", "list")}, "weak password: no account")
     b.type("#account-password", "a long enough password")
     b.click("#account-submit")
@@ -130,7 +132,14 @@ try:
     # Audit: the console's own rows, with account and address.
     b.page("audit")
     text = b.find("#audit").text
-    check("console:管理员" in text and "revoke" in text and "add_account" in text, "audit page shows console actions")
+    done = [c.text for c in b.finds("#audit tbody td:nth-child(3)")]
+    check("console:管理员" in text and "停用设备" in done and "添加账号" in done and "登录" in done
+          and not {"revoke", "add_account", "update", "create"} & set(done),
+          "audit page shows console actions in Chinese: %s" % sorted(set(done)))
+    check("添加账号（被拒绝，400）" in done, "a refused action says so: %s" % sorted(set(done)))
+    about = {c.text for c in b.finds("#audit tbody td:nth-child(4)")}
+    check({"设备", "账号", "登录会话"} <= about and not {"device", "account", "console_session"} & about,
+          "what each row is about in Chinese: %s" % sorted(about))
     rows = [r for r in s.admin_json("audit", "list", "--limit", "500") if r["actor"] == "console:管理员"]
     verbs = {r["detail"]["verb"] for r in rows}
     check({"login", "enroll_code", "revoke", "retry", "add_account", "disable_account"} <= verbs, "audited: %s" % verbs)
@@ -140,8 +149,10 @@ try:
     check(enroll_rows and code not in str(enroll_rows), "the enrollment code itself is not audited")
 
     # English, and back.
+    b.shot("audit")
     b.click("#lang")
     b.wait_text("#nav-dashboard", "Dashboard")
+    b.wait_text("#audit", "Device revoked")
     b.shot("audit-en")
     b.page("dashboard")
     b.wait("#stats")

@@ -65,6 +65,41 @@ try:
         cells = [c.text for c in b.finds("#follow-ups tbody td")]
         check("待随访" in cells and "due" not in cells, "a due follow-up reads 待随访: %s" % cells)
 
+    # A screening's programme, result and grade, and a vital sign's kind, in
+    # the page's language (core's labels), not as codes.
+    sc = s.sql_one("SELECT p.id, p.name, sc.risk_grade FROM screening sc JOIN patient p ON p.id = sc.patient_id"
+                   " WHERE sc.program_id = 'hypertension' AND sc.risk_grade LIKE 'grade_' AND EXISTS (SELECT 1 FROM"
+                   " observation o JOIN encounter e ON e.id = o.encounter_id WHERE e.patient_id = p.id AND o.kind = 'sbp')"
+                   " ORDER BY sc.rid LIMIT 1")
+    check(sc is not None, "a graded hypertension screening and a blood pressure synced")
+    if sc:
+        def open_patient(pid, name):
+            b.page("patients")
+            b.type("#patient-q", name)
+            b.click("#patient-go")
+            b.wait("[data-open='%s']" % pid)
+            b.click("[data-open='%s']" % pid)
+            b.wait("#patient-detail[data-id='%s']" % pid)
+            time.sleep(0.2)
+            return b.find("#screenings").text, b.find("#encounters").text
+        grade = sc[2][-1]
+        screenings, encounters = open_patient(sc[0], sc[1])
+        check("高血压筛查" in screenings and "%s级高血压" % grade in screenings and "hypertension" not in screenings
+              and sc[2] not in screenings, "a screening reads 高血压筛查, %s级高血压: %s" % (grade, screenings[:300]))
+        check(any(w in screenings for w in ("阳性", "阴性", "可疑")) and "positive" not in screenings,
+              "a screening's result in words: %s" % screenings[:300])
+        check("收缩压" in encounters and "sbp" not in encounters, "a vital sign reads 收缩压: %s" % encounters[:300])
+        b.driver.execute_script("document.getElementById('encounters').scrollIntoView()")
+        b.shot("patient-screenings")
+        b.click("#lang")
+        b.wait_text("#screenings", "Hypertension screening")  # the page shown again, the patient open
+        screenings, encounters = open_patient(sc[0], sc[1])
+        check("Hypertension screening" in screenings and "grade %s hypertension" % grade in screenings
+              and sc[2] not in screenings, "in English: Hypertension screening, grade %s: %s" % (grade, screenings[:300]))
+        check("Systolic BP" in encounters and "sbp" not in encounters, "in English, Systolic BP: %s" % encounters[:300])
+        b.click("#lang")
+        b.wait_text("#screenings", "高血压筛查")
+
     # A refused export: the field and the problem in Chinese, as the server words it.
     b.page("exports")
     from selenium.webdriver.support.ui import Select

@@ -75,6 +75,11 @@ try:
     ids = {int(r.get_attribute("data-id")) for r in b.finds("#conflicts tbody tr")}
     check(ids == {mine[0]["conflict_id"]}, "only the area's conflict listed: %s" % ids)
     cid = mine[0]["conflict_id"]
+    # The record as a person knows it (kind in words, the patient's name and
+    # village), the field in words; no id, no code.
+    shown = b.find("#conflicts tr[data-id='%d']" % cid).text
+    check("患者：央金 · 540102001001" in shown and "电话" in shown and a["conflict_patient"] not in shown
+          and "patient" not in shown and "phone" not in shown, "the conflict reads 患者：央金, 电话: %s" % shown)
     b.type("[data-value='%d']" % cid, "13600000004")
     b.type("[data-reason='%d']" % cid, "电话核实")
     b.shot("conflicts")
@@ -91,6 +96,12 @@ try:
     ids = {int(r.get_attribute("data-id")) for r in b.finds("#quarantine tbody tr")}
     qid = q_mine[0]["quarantine_id"]
     check(ids == {qid}, "only the area's quarantined change: %s" % ids)
+    shown = b.find("#quarantine tr[data-id='%d'] [data-record]" % qid).text
+    check(shown.startswith("患者：达瓦 · %s99001001" % "5401") and a["outside"] not in shown,
+          "the refused new patient reads 患者：达瓦 and its village: %s" % shown)
+    device = b.find("#quarantine tr[data-id='%d'] [data-device]" % qid).text
+    check(device == "a1", "the sending laptop by its name: %s" % device)
+    b.shot("quarantine")
     reason = b.find("[data-reason-text='%d']" % qid).text
     check("不在本队的地区" in reason and "outside" not in reason, "the reason in Chinese on the Chinese page: %s" % reason)
     b.click("#lang")
@@ -100,13 +111,27 @@ try:
     b.click("[data-content='%d'] summary" % qid)
     check("达瓦" in b.find("[data-content='%d'] pre" % qid).text, "its content is shown")
     b.click("[data-retry='%d']" % qid)
-    b.wait_text("#msg", "outside")
+    # Still refused, and why, in Chinese only (the rule's own words).
+    b.wait_text("#msg", "仍被拒绝")
+    check("不在本队的地区" in b.message() and "outside" not in b.message() and "quarantine" not in b.message(),
+          "a retry still refused is said in Chinese: %s" % b.message())
     check(b.finds("[data-retry='%d']" % qid), "still refused: the row stays")
     # All at once: ours only is tried (another area's is not), still refused.
     b.click("#retry-all")
     b.wait_text("#msg", "仍被拒绝 1 条")
     check(b.finds("[data-retry='%d']" % qid), "still refused after applying all again: the row stays")
     check(len(s.admin_json("quarantine")) == 2, "both rows open")
+    # On a phone: every button and field of the row within the screen's 390 px.
+    b.viewport(390, 844)
+    b.open("#/quarantine")
+    b.wait("[data-discard='%d']" % qid)
+    right = b.driver.execute_script("return Math.max(...[...document.querySelectorAll('#quarantine button, "
+                                    "#quarantine input')].map((e) => e.getBoundingClientRect().right))")
+    check(right <= 390, "the quarantine's buttons on a 390 px phone end at %.0f px" % right)
+    b.shot("quarantine-phone")
+    b.viewport(1366, 768)
+    b.open("#/quarantine")
+    b.wait("[data-discard='%d']" % qid)
     b.type("[data-reason='%d']" % qid, "村庄不在本队范围")
     b.click("[data-discard='%d']" % qid)
     b.wait("#no-quarantine")
@@ -123,6 +148,10 @@ try:
     b.shot("duplicates")
     b.click("[data-keep-a='%s']" % row.split("|")[0])
     b.wait("#merges")
+    shown = b.find("#merges tbody tr").text
+    check(shown.count("卓玛 · 540102001001") == 2 and keep not in shown and dup not in shown,
+          "a merge's two patients by name and village, not ids: %s" % shown)
+    b.shot("merges")
     merges = s.admin_json("merges")
     check(len(merges) == 1 and merges[0]["reason"] == "同一身份证" and {merges[0]["kept"], merges[0]["duplicate"]} == {keep, dup},
           "the merge stored: %s" % merges)
@@ -156,7 +185,8 @@ try:
           "a workbook, a sheet for the one township: %d sheets" % len(sheets))
     b.type("#export-place", "540127")
     b.click("#export-submit")
-    b.wait_text("#msg", "outside")
+    b.wait_text("#msg", "超出您的地区")
+    check("outside" not in b.message(), "another area's export refused in Chinese: %s" % b.message())
     b.shot("exports")
     exports = [r for r in s.admin_json("audit", "list", "--limit", "500")
                if r["actor"] == "console:拉萨协调员" and r["entity"] == "export"]

@@ -9,11 +9,13 @@
 #include "sync/protocol/crypto.h"
 #include "sync/server/central_store.h"
 #include "sync/server/console_session.h"
+#include "sync/server/pg_central_store.h"
 #include "tests/support/process.h"
 #include "tests/sync/server_fixture.h"
 
 using namespace yz::sync;
 using namespace yz_sync_test;
+using json = nlohmann::json;
 
 TEST_CASE("Console cookies: the token is read back only from its own cookie, well formed") {
   const ConsoleToken t = new_console_token();
@@ -112,6 +114,35 @@ TEST_CASE_TEMPLATE("A record's area is the one pull and authorisation use", T, S
   CHECK(store->record_area("patient", "01234567-89ab-7def-8123-456789abcdef") == "");
   CHECK(store->record_area("no_such_entity", "x") == "");
   CHECK(store->record_area("patient; DROP TABLE audit", "x") == "");
+}
+
+TEST_CASE_TEMPLATE("What the console shows a record by: its patient's name and village, its date; a programme's words",
+                   T, Stores) {
+  yz::test::TempDir dir;
+  Server server(dir.file("central.db"), T::kind);
+  Device laptop(dir.file("a.db"));
+  laptop.enroll(server, server.enroll_code("拉萨队", "540102"));
+  const std::string pid = add_patient_at(laptop.store, "次仁", "540102001001");
+  const std::string eid = laptop.store.create("encounter", {{"patient_id", pid}, {"seen_at", "2026-01-09 16:29"}});
+  laptop.sync(server);
+  auto store = T::kind == StoreKind::pg ? open_pg_central_store(server.pg, server.db + ".keys")
+                                        : open_sqlite_central_store(server.db);
+  const json new_one = {{"patient_id", pid}, {"due_date", "2026-02-01"}};  // a quarantined change's fields
+  const auto gists = store->record_gists({{"encounter", eid, nullptr},
+                                          {"patient", pid, nullptr},
+                                          {"follow_up", "01234567-89ab-7def-8123-456789abcdef", &new_one},
+                                          {"no_such_entity", eid, nullptr}});
+  REQUIRE(gists.size() == 4);
+  CHECK(gists[0] == json{{"name", "次仁"}, {"village", "540102001001"}, {"date", "2026-01-09 16:29"}});
+  CHECK(gists[1]["name"] == "次仁");
+  CHECK(gists[1]["village"] == "540102001001");
+  CHECK(gists[2] == json{{"name", "次仁"}, {"village", "540102001001"}, {"date", "2026-02-01"}});  // not held
+  CHECK(gists[3] == json::object());
+  const auto p = store->program("hypertension", 1);
+  REQUIRE(p);
+  CHECK(p->name.in(yz::Lang::zh) == "高血压筛查");
+  CHECK(p->grade_label("grade2", yz::Lang::en) == "grade 2 hypertension");
+  CHECK_FALSE(store->program("hypertension", 99));
 }
 
 TEST_CASE("Sign-in lockout: five failures within 15 minutes lock a name for 15 minutes, known or not") {

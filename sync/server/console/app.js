@@ -42,10 +42,15 @@ function fail(e) {
     return;
   }
   if (e && e.status === 403 && e.code === 'forbidden') return say(t('forbidden'));
-  // A refused value: the field and what is wrong, in the page's language.
-  if (e && e.errors && e.errors.length) return say(t('error', e.errors.map((x) => x[state.lang] || x.en).join('；')));
+  // Said in the page's language only: the problem's word (the strings), and
+  // the field problems behind it as the server words them in both
+  // languages; the server's own detail (English) only on the English page,
+  // or when the strings have no word for the problem.
+  const why = e && e.errors && e.errors.length ? e.errors.map((x) => x[state.lang] || x.en).join('；') : '';
   const known = e && e.code && strings[state.lang]['problem_' + e.code];
-  say(t('error', known ? t('problem_with_detail', known, e.message) : e.message));
+  const detail = why || (state.lang === 'en' ? e.message : '');
+  if (known) return say(t('error', detail ? t('problem_with_detail', known, detail) : known));
+  say(t('error', why || (e && e.message) || String(e)));
 }
 
 const ctx = {

@@ -1,6 +1,6 @@
 // Possible duplicate patients, merged with a reason (either way round), and
 // the merges made, each undoable.
-import { table } from '../dom.js';
+import { table, gist } from '../dom.js';
 
 function who(r, p) {
   return [r[p + '_name'], r[p + '_sex'], r[p + '_birth_date'], r[p + '_village']].filter(Boolean).join(' · ');
@@ -30,8 +30,9 @@ export async function render(root, { t, h, api, act }) {
   if (!d.merges.length) return root.append(h('p', { class: 'muted', id: 'no-merges' }, t('none')));
   root.append(table([
     { key: 'at', label: t('col_at') },
-    { key: 'kept', label: t('col_kept_patient') },
-    { key: 'duplicate', label: t('col_duplicate') },
+    // Each patient as a person knows them (name · village · birth date); the id on hover.
+    { key: 'kept', label: t('col_kept_patient'), cell: (r) => h('span', { title: r.kept }, gist(r.kept_gist) || r.kept) },
+    { key: 'duplicate', label: t('col_duplicate'), cell: (r) => h('span', { title: r.duplicate }, gist(r.duplicate_gist) || r.duplicate) },
     { key: 'reason', label: t('col_reason') },
     { key: 'moved', label: t('col_moved'), num: true },
     { key: 'action', label: t('col_action'), cell: (r) => {

@@ -2,7 +2,7 @@
 // 身份证 (the list masks the number), open one to see their history (the
 // server audits each opening), correct their demographic fields (a server
 // change that reaches the devices at their next pull).
-import { table, fmt, field } from '../dom.js';
+import { table, fmt, field, inLang } from '../dom.js';
 
 // What stays between renders (act() shows the page again after an edit),
 // for the account that searched: another sign-in starts afresh.
@@ -10,8 +10,8 @@ const state = { who: '', query: '', open: null };
 
 const EDITABLE = ['name', 'phone', 'id_number', 'birth_date', 'sex', 'village_code'];
 
-function observations(e) {
-  return (e.observations || []).map((o) => o.kind + ' ' + o.value + (o.unit ? ' ' + o.unit : '')).join('；');
+function observations(e, lang) {
+  return (e.observations || []).map((o) => inLang(o.kind_label, lang, o.kind) + ' ' + o.value + (o.unit ? ' ' + o.unit : '')).join('；');
 }
 // An encounter's diagnoses ({code, name} each, core/store/entities.h) as
 // "I10 原发性高血压、M17.9 膝关节骨性关节炎".
@@ -29,11 +29,6 @@ function section(h, t, id, title, rows, columns) {
   return out;
 }
 
-// A status in words, in the page's language, as the server gives it.
-function statusText(r, lang) {
-  return (r.status_label && (r.status_label[lang] || r.status_label.en)) || fmt(r.status);
-}
-
 function history(hist, { t, h, lang }) {
   const enc = hist.encounters || [];
   const dispensed = enc.flatMap((e) => (e.dispenses || []).map((d) => ({ ...d, seen_at: e.seen_at })));
@@ -42,24 +37,25 @@ function history(hist, { t, h, lang }) {
       { key: 'seen_at', label: t('col_at') },
       { key: 'complaint', label: t('col_complaint') },
       { key: 'diagnoses', label: t('col_diagnoses'), cell: (r) => diagnoses(r) || '—' },
-      { key: 'vitals', label: t('col_vitals'), cell: (r) => observations(r) || '—' },
+      { key: 'vitals', label: t('col_vitals'), cell: (r) => observations(r, lang) || '—' },
     ]),
     ...section(h, t, 'screenings', t('hist_screenings'), hist.screenings || [], [
       { key: 'screened_at', label: t('col_at') },
-      { key: 'program_id', label: t('col_program') },
-      { key: 'result', label: t('result'), cell: (r) => (['positive', 'negative', 'suspected'].includes(r.result) ? t('result_' + r.result) : fmt(r.result)) },
-      { key: 'risk_grade', label: t('col_risk') },
+      // The programme, result and grade in words, as the server gives them.
+      { key: 'program_id', label: t('col_program'), cell: (r) => inLang(r.program_label, lang, r.program_id) },
+      { key: 'result', label: t('result'), cell: (r) => inLang(r.result_label, lang, r.result) },
+      { key: 'risk_grade', label: t('col_risk'), cell: (r) => inLang(r.risk_grade_label, lang, r.risk_grade) },
     ]),
     ...section(h, t, 'referrals', t('hist_referrals'), hist.referrals || [], [
       { key: 'to_facility', label: t('col_facility') },
       { key: 'reason', label: t('col_reason') },
-      { key: 'status', label: t('col_status'), cell: (r) => statusText(r, lang) },
+      { key: 'status', label: t('col_status'), cell: (r) => inLang(r.status_label, lang, r.status) },
       { key: 'appointment_date', label: t('col_date') },
     ]),
     ...section(h, t, 'follow-ups', t('hist_follow_ups'), hist.follow_ups || [], [
       { key: 'due_date', label: t('col_due') },
       { key: 'reason', label: t('col_reason') },
-      { key: 'status', label: t('col_status'), cell: (r) => statusText(r, lang) },
+      { key: 'status', label: t('col_status'), cell: (r) => inLang(r.status_label, lang, r.status) },
       { key: 'done_date', label: t('col_done') },
     ]),
     ...section(h, t, 'home-visits', t('hist_home_visits'), hist.home_visits || [], [
