@@ -191,6 +191,7 @@ constexpr std::array kWords{
     Entry{"result.suspected", "可疑", "suspected"},
     Entry{"result.negative", "阴性", "negative"},
     Entry{"result.incomplete", "未完成", "incomplete"},
+    Entry{"result.abnormal", "异常（阳性或可疑）", "abnormal (positive or suspected)"},
     Entry{"item_kind.medicine", "药品", "medicine"},
     Entry{"item_kind.device", "医疗器械", "device"},
     Entry{"item_kind.supply", "耗材", "supply"},

@@ -2,6 +2,7 @@
 
 #include <xlsxwriter.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
@@ -354,10 +355,12 @@ std::string shown_id(const std::string& number, IdNumbers ids) {
 void check_screening_list_query(SqlReader& db, const ScreeningListQuery& q) {
   if (q.program.empty()) throw ValidationError(FieldError{"program", "required"});
   if (!latest_program(db, q.program)) throw ValidationError(FieldError{"program", "unknown_program", {q.program}});
-  if (!q.result.empty() && q.result != "negative" && q.result != "positive" && q.result != "suspected" &&
-      q.result != "incomplete" && q.result != "abnormal")
-    throw ValidationError(
-        FieldError{"result", "bad_option", {"positive, suspected, abnormal, negative, incomplete"}});
+  if (!q.result.empty() &&
+      std::find(kScreeningListResults.begin(), kScreeningListResults.end(), q.result) == kScreeningListResults.end()) {
+    std::string options;
+    for (const auto r : kScreeningListResults) options += (options.empty() ? "" : ", ") + std::string(r);
+    throw ValidationError(FieldError{"result", "bad_option", {options}});
+  }
   if (!q.township.empty()) {
     const auto checked = check_place_code("township", q.township);
     if (const auto* e = std::get_if<FieldError>(&checked)) throw ValidationError(*e);

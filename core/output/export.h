@@ -15,6 +15,7 @@
 
 #include <SQLiteCpp/Database.h>
 
+#include <array>
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -36,6 +37,12 @@ enum class Sheets { one, per_township };
 
 // "csv" / "xlsx"; anything else is a ValidationError on field "format".
 ExportFormat parse_export_format(std::string_view s);
+
+// The values a screening list may be filtered by (ScreeningListQuery::result),
+// in the order a person picks from; each has its words in core's catalogue
+// (core/care/screening.h result_label).
+inline constexpr std::array<std::string_view, 5> kScreeningListResults = {"abnormal", "positive", "suspected",
+                                                                         "negative", "incomplete"};
 
 struct ScreeningListQuery {
   std::string program;   // program id (required)

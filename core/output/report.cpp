@@ -23,6 +23,7 @@ json figures_json(SqlReader& db, const ReportFigures& f) {
   json progs = json::object();
   for (const auto& [id, p] : f.by_program)
     progs[id] = {{"name", program_name(db, id, Lang::zh)},
+                 {"label", {{"zh", program_name(db, id, Lang::zh)}, {"en", program_name(db, id, Lang::en)}}},
                  {"screened", p.screened},
                  {"positive", p.positive},
                  {"suspected", p.suspected}};

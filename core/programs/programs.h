@@ -171,6 +171,7 @@ ProgramPtr latest_program(SqlReader& r, std::string_view id);
 // The highest version of every known program: built-ins in their order,
 // then installed programs by id.
 std::vector<ProgramPtr> latest_programs(SQLite::Database& db);
+std::vector<ProgramPtr> latest_programs(SqlReader& r);
 
 // ---- evaluation ----------------------------------------------------------
 // Who is screened: age in whole years on the screening date, sex "M"/"F".

@@ -61,11 +61,6 @@ ProgramPtr parse_cached(const std::string& text) {
   return p;
 }
 
-bool has_program_table(SQLite::Database& db) {
-  SQLite::Statement st(db, "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'program'");
-  return st.executeStep();
-}
-
 // The central store on PostgreSQL always has the table (its schema v3).
 bool has_program_table(SqlReader& r) {
   if (r.dialect() != SqlDialect::sqlite) return true;
@@ -152,13 +147,18 @@ ProgramPtr latest_program(SqlReader& r, std::string_view id) {
 }
 
 std::vector<ProgramPtr> latest_programs(SQLite::Database& db) {
+  SqliteReader r(db);
+  return latest_programs(r);
+}
+
+std::vector<ProgramPtr> latest_programs(SqlReader& r) {
   std::vector<ProgramPtr> out(builtins().begin(), builtins().end());
-  if (!has_program_table(db)) return out;
-  SQLite::Statement st(db,
-                       "SELECT p.definition FROM program p WHERE p.version = "
-                       "(SELECT MAX(version) FROM program q WHERE q.id = p.id) ORDER BY p.id");
-  while (st.executeStep()) {
-    ProgramPtr p = parse_cached(st.getColumn(0).getString());
+  if (!has_program_table(r)) return out;
+  auto st = r.prepare(
+      "SELECT p.definition FROM program p WHERE p.version = "
+      "(SELECT MAX(version) FROM program q WHERE q.id = p.id) ORDER BY p.id");
+  while (st->step()) {
+    ProgramPtr p = parse_cached(st->text(0));
     auto it = std::find_if(out.begin(), out.end(), [&](const ProgramPtr& x) { return x->id == p->id; });
     if (it == out.end()) out.push_back(p);
     else if (p->version > (*it)->version) *it = p;

@@ -385,6 +385,9 @@ class CentralStore {
   // The screening program `id` of `version` as this store knows it (built
   // in or published), or nullptr: its name and grades in words.
   virtual ProgramPtr program(const std::string& id, int version) = 0;
+  // The latest version of every screening program this store knows (built
+  // in or published), by id.
+  virtual std::vector<ProgramPtr> programs() = 0;
 
  protected:
   // Runs `decide` (one of coordination.h's decisions, which the

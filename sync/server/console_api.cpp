@@ -399,6 +399,21 @@ class Console : public std::enable_shared_from_this<Console> {
                  answer(res, 200, json::parse(store_.report(req.get_param_value("team"), q, false, Lang::zh)));
                }));
 
+    // What a list may be of: the screening programs (latest versions) and
+    // the results a screening list is filtered by, in both languages.
+    server.Get(api + "/programs", endpoint("programs", ConsoleRight::coordinate, [this](Call&, auto&, auto& res) {
+                 json programs = json::array();
+                 for (const ProgramPtr& p : store_.programs())
+                   programs.push_back({{"id", p->id},
+                                       {"version", p->version},
+                                       {"label", both([&](Lang l) { return p->name.in(l); })}});
+                 json results = json::array();
+                 for (const std::string_view r : kScreeningListResults)
+                   results.push_back(
+                       {{"value", r}, {"label", both([&](Lang l) { return std::string(result_label(r, l)); })}});
+                 answer(res, 200, json{{"programs", programs}, {"results", results}});
+               }));
+
     // Lists of patients to download (admin, coordinator of the place): the
     // store writes the file (and audits the export); it is sent and removed.
     server.Get(api + R"(/exports/(follow-ups|screening-list))",

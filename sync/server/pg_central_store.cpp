@@ -1442,6 +1442,11 @@ class PgCentralStore : public CentralStore {
     read_snapshot([&](Connection&, SqlReader& r) { p = find_program(r, id, version); });
     return p;
   }
+  std::vector<ProgramPtr> programs() override {
+    std::vector<ProgramPtr> out;
+    read_snapshot([&](Connection&, SqlReader& r) { out = latest_programs(r); });
+    return out;
+  }
 
   // ---- the coordinators' reads: core's rules over pg_reader.h ---------------
 

@@ -774,6 +774,7 @@ class SqliteCentralStore : public CentralStore {
   }
 
   ProgramPtr program(const std::string& id, int version) override { return find_program(reader(), id, version); }
+  std::vector<ProgramPtr> programs() override { return latest_programs(reader()); }
 
   json audit_log(int limit) override {
     SQLite::Statement st(reader(),

@@ -100,29 +100,36 @@ try:
         b.click("#lang")
         b.wait_text("#screenings", "高血压筛查")
 
-    # A refused export: the field and the problem in Chinese, as the server words it.
+    # What a list may be of, in words: programs by name, results in core's words.
     b.page("exports")
     from selenium.webdriver.support.ui import Select
     Select(b.find("#export-list")).select_by_value("screening-list")
-    b.type("#export-program", "高血压")
+    programs = [o.text for o in Select(b.find("#export-program")).options if o.is_displayed()]
+    results = [o.text for o in Select(b.find("#export-result")).options]
+    check("高血压筛查" in programs and "hypertension" not in programs, "programs by name: %s" % programs)
+    check("异常（阳性或可疑）" in results and "阳性" in results, "results in words: %s" % results)
+    # A refused export: the field and the problem in Chinese, as the server words it.
+    b.type("#export-place", "99")
     b.click("#export-submit")
     b.wait_text("#msg", "出错")
-    check("筛查方案" in b.message() and "is not a known" not in b.message(),
-          "a refused export is said in Chinese: %s" % b.message())
+    check("digits" not in b.message() and "99" in b.message(), "a refused export is said in Chinese: %s" % b.message())
     b.shot("export-refused")
+    b.type("#export-place", "")
 
     # A follow-up list of one program, or of every program when none is
     # named; in English, with English headers.
     def follow_ups(program):
         Select(b.find("#export-list")).select_by_value("follow-ups")
         b.find("#export-format option[value=csv]").click()
-        b.type("#export-program", program)
+        Select(b.find("#export-program")).select_by_value(program)
         b.click("#export-submit")
         return list(csv.reader(io.StringIO(b.downloaded("follow-ups.csv").decode("utf-8-sig"))))
     every = follow_ups("")
     hypertension = follow_ups("hypertension")
     check(1 < len(hypertension) < len(every), "one program's follow-ups are some of all: %d of %d rows" % (len(hypertension), len(every)))
     b.click("#lang")
+    b.page("reports")
+    b.wait_text("#report-programs", "Hypertension screening")  # a program's name in the page's language
     b.page("exports")
     header = follow_ups("")[0]
     check(not any(ord(c) > 0x2e80 for c in "".join(header)), "English headers on the English page: %s" % header)

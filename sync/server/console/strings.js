@@ -96,8 +96,7 @@ export const strings = {
     // exports
     exports_title: '名单导出',
     list: '名单', list_follow_ups: '随访名单', list_screening: '筛查名单', program: '筛查项目', result: '结果',
-    result_all: '全部', result_abnormal: '异常（阳性或可疑）', result_positive: '阳性', result_suspected: '可疑',
-    result_negative: '阴性', place_code: '地区编码', format: '格式', mask_ids: '身份证号打码',
+    result_all: '全部', place_code: '地区编码', format: '格式', mask_ids: '身份证号打码',
     by_township: '每个乡镇一张表', download: '下载', exported: '已导出 {0} 行',
     nav_exports: '名单导出',
     // accounts
@@ -205,8 +204,7 @@ export const strings = {
     audit_entity_quarantine: 'quarantined change',
     exports_title: 'Lists to download',
     list: 'List', list_follow_ups: 'Follow-up worklist', list_screening: 'Screening list', program: 'Program', result: 'Result',
-    result_all: 'All', result_abnormal: 'Abnormal (positive or suspected)', result_positive: 'Positive',
-    result_suspected: 'Suspected', result_negative: 'Negative', place_code: 'Place code', format: 'Format',
+    result_all: 'All', place_code: 'Place code', format: 'Format',
     mask_ids: 'Mask ID numbers', by_township: 'A sheet per township', download: 'Download', exported: '{0} rows exported',
     nav_exports: 'Lists',
     accounts_title: 'Accounts',

@@ -1,15 +1,19 @@
 // Lists to download (CSV or one XLSX workbook, a sheet per township if
 // asked): follow-up worklists and screening lists, 身份证 masked unless
 // unticked. A coordinator's lists are of their area (the server's rule).
-import { field } from '../dom.js';
+import { field, inLang } from '../dom.js';
 
-export async function render(root, { t, h, who, lang, say, fail }) {
+export async function render(root, { t, h, who, lang, say, fail, api }) {
   root.append(h('h1', {}, t('exports_title')));
+  // The programs and the results a list may be of, in words (core's).
+  const known = await api('GET', '/programs');
   const list = h('select', { id: 'export-list' },
     h('option', { value: 'follow-ups' }, t('list_follow_ups')), h('option', { value: 'screening-list' }, t('list_screening')));
-  const program = h('input', { id: 'export-program', value: 'hypertension' });
-  const result = h('select', { id: 'export-result' }, ['', 'abnormal', 'positive', 'suspected', 'negative'].map((r) =>
-    h('option', { value: r }, r ? t('result_' + r) : t('result_all'))));
+  const everyProgram = h('option', { value: '' }, t('result_all'));
+  const program = h('select', { id: 'export-program' }, everyProgram, known.programs.map((p) =>
+    h('option', { value: p.id }, inLang(p.label, lang, p.id))));
+  const result = h('select', { id: 'export-result' }, h('option', { value: '' }, t('result_all')), known.results.map((r) =>
+    h('option', { value: r.value }, inLang(r.label, lang, r.value))));
   const place = h('input', { id: 'export-place', inputmode: 'numeric', value: who.role === 'coordinator' ? who.area : '' });
   const from = h('input', { id: 'export-from', type: 'date' });
   const to = h('input', { id: 'export-to', type: 'date' });
@@ -22,14 +26,13 @@ export async function render(root, { t, h, who, lang, say, fail }) {
     h('label', { class: 'check' }, mask, t('mask_ids')), h('label', { class: 'check' }, byTownship, t('by_township')),
     h('button', { type: 'submit', id: 'export-submit' }, t('download')));
   // A screening list is of one program, by result; a follow-up list of
-  // every program unless one is named, and has no result.
+  // every program unless one is picked, and has no result.
   const resultField = result.closest('label') || result;
   const showList = () => {
     const screening = list.value === 'screening-list';
     resultField.hidden = !screening;
-    if (screening && !program.value) program.value = 'hypertension';
-    if (!screening && program.value === 'hypertension') program.value = '';
-    program.placeholder = screening ? '' : t('result_all');
+    everyProgram.hidden = everyProgram.disabled = screening;
+    if (screening && !program.value && known.programs.length) program.value = known.programs[0].id;
   };
   list.addEventListener('change', showList);
   showList();

@@ -1,8 +1,8 @@
 // Reports over every team's records (a coordinator's narrowed to their
 // area on the server): the seeds' figures, and screenings by program as a chart.
-import { table, field } from '../dom.js';
+import { table, field, inLang } from '../dom.js';
 
-export async function render(root, { t, h, api, fail }) {
+export async function render(root, { t, h, api, fail, lang }) {
   root.append(h('h1', {}, t('reports_title')));
   const from = h('input', { id: 'report-from', type: 'date' });
   const to = h('input', { id: 'report-to', type: 'date' });
@@ -17,7 +17,7 @@ export async function render(root, { t, h, api, fail }) {
     if (to.value) q.set('to', to.value);
     if (township.value) q.set('township', township.value);
     try {
-      show(out, await api('GET', '/report?' + q.toString()), t, h);
+      show(out, await api('GET', '/report?' + q.toString()), t, h, lang);
     } catch (e) {
       fail(e);
     }
@@ -27,12 +27,13 @@ export async function render(root, { t, h, api, fail }) {
   await load();
 }
 
-function show(out, r, t, h) {
+function show(out, r, t, h, lang) {
   const f = r.total;
   const cards = [['fig_clinic_days', f.clinic_days], ['fig_visits', f.visits], ['fig_people', f.people],
     ['fig_new_people', f.new_people], ['fig_home_visits', f.home_visits], ['fig_screenings', f.screenings],
     ['fig_referrals', f.referrals]];
-  const programs = Object.entries(f.by_program || {}).map(([id, p]) => ({ ...p, id, __id: id }));
+  // A program's name in the page's language (the report sends both).
+  const programs = Object.entries(f.by_program || {}).map(([id, p]) => ({ ...p, name: inLang(p.label, lang, p.name), id, __id: id }));
   const canvas = h('canvas', { id: 'report-chart' });
   out.replaceChildren(
     h('div', { class: 'cards', id: 'report-figures' }, cards.map(([k, n]) =>
