@@ -100,12 +100,18 @@ function pageId() {
   return PAGES.some((p) => p.id === id) ? id : 'dashboard';
 }
 
+// Each show() is numbered: one that ends after a later one began (the
+// language switched, then another page asked for at once) is dropped, so
+// the page asked for last is the one that stays.
+let shows = 0;
 async function show() {
+  const mine = ++shows;
   const main = document.getElementById('main');
   const page = state.who ? pageId() : 'login';
   const mod = await import('./pages/' + page + '.js');
   const fresh = h('div', { id: 'page-' + page });
   await mod.render(fresh, ctx);
+  if (mine !== shows) return;
   main.replaceChildren(fresh);
   document.body.dataset.page = page;
   // When the page stood whole (bench/console_dashboard.py reads it).
