@@ -3,18 +3,15 @@
 #include <cstdio>
 #include <stdexcept>
 
+#include "core/base/utf8.h"
+
 namespace yz {
 
 namespace {
 using namespace std::chrono;
 
-// Digits only: std::chrono::parse (and std::from_chars would accept a sign)
-// is not in GCC 12's library, so the fixed "YYYY-MM-DD" shape is read here.
-bool digits(std::string_view s) {
-  for (char c : s)
-    if (c < '0' || c > '9') return false;
-  return !s.empty();
-}
+// std::chrono::parse is not in GCC 12's library, so the fixed "YYYY-MM-DD"
+// shape is read here.
 int number(std::string_view s) {
   int v = 0;
   for (char c : s) v = v * 10 + (c - '0');
@@ -37,7 +34,7 @@ year_month_day clamp_day(year_month_day d) {
 std::optional<year_month_day> parse_date(std::string_view s) {
   if (s.size() != 10 || s[4] != '-' || s[7] != '-') return std::nullopt;
   const auto ys = s.substr(0, 4), ms = s.substr(5, 2), ds = s.substr(8, 2);
-  if (!digits(ys) || !digits(ms) || !digits(ds)) return std::nullopt;
+  if (!all_digits(ys) || !all_digits(ms) || !all_digits(ds)) return std::nullopt;
   const year_month_day d{year{number(ys)}, month{static_cast<unsigned>(number(ms))},
                          day{static_cast<unsigned>(number(ds))}};
   if (!d.ok() || d.year() < year{1}) return std::nullopt;

@@ -56,6 +56,13 @@ size_t utf8_length(std::string_view s) {
   return count;
 }
 
+bool all_digits(std::string_view s) {
+  if (s.empty()) return false;
+  for (char c : s)
+    if (c < '0' || c > '9') return false;
+  return true;
+}
+
 std::string utf8_prefix(std::string_view s, size_t chars) {
   const uint8_t* b = bytes(s);
   const int32_t n = len32(s);

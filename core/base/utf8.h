@@ -18,6 +18,8 @@ std::string trim(std::string_view s);
 std::string lower_ascii(std::string_view s);
 // Whether `s` is empty or only white space (as trim sees it).
 bool is_blank(std::string_view s);
+// Non-empty and ASCII digits only (std::from_chars would take a sign).
+bool all_digits(std::string_view s);
 // Number of Unicode code points in UTF-8 text (an invalid byte counts as one).
 size_t utf8_length(std::string_view s);
 // The first `n` code points of `s` (never cuts a character in two).

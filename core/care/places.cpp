@@ -7,6 +7,7 @@
 #include <mutex>
 #include <random>
 
+#include "core/base/utf8.h"
 #include "core/base/errors.h"
 #include "core/domain/places.h"
 #include "core/domain/search.h"

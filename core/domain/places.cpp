@@ -2,6 +2,7 @@
 
 #include <SQLiteCpp/Statement.h>
 
+#include "core/base/utf8.h"
 #include "core/domain/pinyin.h"
 
 namespace yz::detail {
@@ -11,12 +12,6 @@ extern const char* const kReferencePlacesCsv;
 namespace yz {
 
 namespace {
-
-bool digits(std::string_view s) {
-  for (char c : s)
-    if (c < '0' || c > '9') return false;
-  return !s.empty();
-}
 
 bool capitals(std::string_view s) {
   for (char c : s)
@@ -85,7 +80,7 @@ void seed_reference_places(SQLite::Database& db) {
 }
 
 std::string place_level_of(std::string_view code) {
-  if (code.size() == 6 && digits(code)) {
+  if (code.size() == 6 && all_digits(code)) {
     if (code.substr(2) == "0000") return "province";
     if (code.substr(4) == "00") return "prefecture";
     return "county";
@@ -93,9 +88,9 @@ std::string place_level_of(std::string_view code) {
   // After the county's digits, groups of three digits or (provisional)
   // capitals: a village added under a provisional township has two.
   if (code.size() != 9 && code.size() != 12) return {};
-  if (!digits(code.substr(0, 6))) return {};
+  if (!all_digits(code.substr(0, 6))) return {};
   for (size_t at = 6; at < code.size(); at += 3)
-    if (!digits(code.substr(at, 3)) && !capitals(code.substr(at, 3))) return {};
+    if (!all_digits(code.substr(at, 3)) && !capitals(code.substr(at, 3))) return {};
   if (code.size() == 9) return "township";
   if (code.size() == 12) return "village";
   return {};
@@ -111,11 +106,11 @@ std::string structural_parent(std::string_view code) {
 }
 
 bool is_provisional_place_code(std::string_view code) {
-  return !place_level_of(code).empty() && !digits(code);
+  return !place_level_of(code).empty() && !all_digits(code);
 }
 
 std::string short_place_code(std::string_view code) {
-  if (code.size() != 12 || !digits(code)) return std::string(code);
+  if (code.size() != 12 || !all_digits(code)) return std::string(code);
   if (code.substr(6) == "000000") return std::string(code.substr(0, 6));
   if (code.substr(9) == "000") return std::string(code.substr(0, 9));
   return std::string(code);

@@ -7,14 +7,9 @@
 #include <unicode/uchar.h>
 #include <unicode/utf8.h>
 
-namespace yz {
+#include "core/base/utf8.h"
 
-bool all_digits(std::string_view s) {
-  if (s.empty()) return false;
-  for (char c : s)
-    if (c < '0' || c > '9') return false;
-  return true;
-}
+namespace yz {
 
 namespace {
 

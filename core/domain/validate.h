@@ -41,8 +41,6 @@ int age_on(std::string_view birth_date, std::string_view on);
 // (9 or 12 characters: the parent's digits and three capital letters).
 Checked<std::string> check_place_code(std::string_view field, std::string_view value);
 bool is_province_code(int two_digits);
-// Non-empty and ASCII digits only.
-bool all_digits(std::string_view s);
 
 // GB 3304 ethnicity code, two digits ("04" 藏族); a single digit is padded.
 Checked<std::string> check_ethnicity(std::string_view field, std::string_view value);

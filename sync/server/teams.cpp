@@ -6,6 +6,7 @@
 #include <unicode/uchar.h>
 #include <unicode/unistr.h>
 
+#include "core/base/utf8.h"
 #include "core/care/places.h"
 #include "core/domain/validate.h"
 
