@@ -476,16 +476,20 @@ constexpr const char* kRecordQuarantine =
     "INSERT OR IGNORE INTO quarantine (entity, record_id, batch_id, device_id, errors, change, at_ms) "
     "VALUES (?, ?, ?, ?, ?, ?, ?)";
 void bind_record(SQLite::Statement& st, const std::string& batch_id, const std::string& device_id,
-                 const std::string& entity, const std::string& id, const json& errors, const json& change,
-                 int64_t now_ms) {
+                 const std::string& entity, const std::string& id, const json& errors,
+                 std::optional<std::string_view> change_text, int64_t now_ms) {
   st.bind(1, entity);
   st.bind(2, id);
   st.bind(3, batch_id);
   st.bind(4, device_id);
   st.bind(5, errors.dump());
-  if (change.is_null()) st.bind(6);
-  else st.bind(6, change.dump(-1, ' ', false, json::error_handler_t::replace));
+  if (!change_text) st.bind(6);
+  else st.bind(6, std::string(*change_text));
   st.bind(7, now_ms);
+}
+std::optional<std::string> text_of(const json& change) {
+  if (change.is_null()) return std::nullopt;
+  return change.dump(-1, ' ', false, json::error_handler_t::replace);
 }
 constexpr const char* kResolveQuarantine =
     "UPDATE quarantine SET resolved_ms = ?, outcome = 'accepted' WHERE entity = ? AND record_id = ? "
@@ -501,7 +505,7 @@ void record_quarantine(SQLite::Database& db, const std::string& batch_id, const 
                        const std::string& entity, const std::string& id, const json& errors, const json& change,
                        int64_t now_ms) {
   SQLite::Statement st(db, kRecordQuarantine);
-  bind_record(st, batch_id, device_id, entity, id, errors, change, now_ms);
+  bind_record(st, batch_id, device_id, entity, id, errors, text_of(change), now_ms);
   st.exec();
 }
 
@@ -546,9 +550,16 @@ bool QuarantineResolver::resolve(std::string_view entity, std::string_view id, i
 
 void QuarantineResolver::record(const std::string& batch_id, const std::string& device_id, const std::string& entity,
                                 const std::string& id, const json& errors, const json& change, int64_t now_ms) {
+  const std::optional<std::string> text = text_of(change);
+  record(batch_id, device_id, entity, id, errors, text ? std::optional<std::string_view>(*text) : std::nullopt, now_ms);
+}
+
+void QuarantineResolver::record(const std::string& batch_id, const std::string& device_id, const std::string& entity,
+                                const std::string& id, const json& errors, std::optional<std::string_view> change_text,
+                                int64_t now_ms) {
   if (!record_) record_ = std::make_unique<SQLite::Statement>(db_, kRecordQuarantine);
   record_->reset();
-  bind_record(*record_, batch_id, device_id, entity, id, errors, change, now_ms);
+  bind_record(*record_, batch_id, device_id, entity, id, errors, change_text, now_ms);
   record_->exec();
   open_ = true;
   if (only_) open_ids_.insert(entity + '\x1f' + id);

@@ -212,6 +212,9 @@ class QuarantineResolver {
   bool resolve(std::string_view entity, std::string_view id, int64_t now_ms);
   void record(const std::string& batch_id, const std::string& device_id, const std::string& entity,
               const std::string& id, const json& errors, const json& change, int64_t now_ms);
+  // The same with the change as its JSON text (nullopt: none).
+  void record(const std::string& batch_id, const std::string& device_id, const std::string& entity,
+              const std::string& id, const json& errors, std::optional<std::string_view> change_text, int64_t now_ms);
   bool open() const { return open_; }
   void release() noexcept;  // finish the statements (see Store)
 

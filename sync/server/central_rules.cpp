@@ -50,13 +50,14 @@ std::string string_member(const json& j, const char* key) {
   return it != j.end() && it->is_string() ? it->get<std::string>() : std::string();
 }
 
-json kept_change(const json& change) {
-  const std::string text = change.dump(-1, ' ', false, json::error_handler_t::replace);
-  if (text.size() <= kKeptBytes) return change;
-  return {{"entity", string_member(change, "entity")},
-          {"id", string_member(change, "id")},
-          {"truncated_from_bytes", text.size()},
-          {"head", utf8_prefix_bytes(text, kKeptBytes / 2)}};
+std::string kept_change(const json& change) {
+  std::string text = change.dump(-1, ' ', false, json::error_handler_t::replace);
+  if (text.size() <= kKeptBytes) return text;
+  return json{{"entity", string_member(change, "entity")},
+              {"id", string_member(change, "id")},
+              {"truncated_from_bytes", text.size()},
+              {"head", utf8_prefix_bytes(text, kKeptBytes / 2)}}
+      .dump(-1, ' ', false, json::error_handler_t::replace);
 }
 
 std::vector<FieldError> kept_errors(std::vector<FieldError> errors) {

@@ -83,9 +83,9 @@ bool stamp_ahead(const json& change, int64_t ceiling);
 // (negative: behind, or the batch waited). Saturated, never overflowing.
 int64_t batch_skew(const json& batch, int64_t received_ms);
 
-// A refused change as quarantine keeps it: whole when small, else its
-// entity, id and the first bytes of its text.
-json kept_change(const json& change);
+// A refused change as quarantine keeps it, as JSON text: whole when small,
+// else its entity, id and the first bytes of its text.
+std::string kept_change(const json& change);
 // Errors with long arguments (a refused value quoted back) cut short.
 std::vector<FieldError> kept_errors(std::vector<FieldError> errors);
 

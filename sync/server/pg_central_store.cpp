@@ -1087,8 +1087,7 @@ class PgCentralStore : public CentralStore {
                            const json& change) {
         const json errs = errors_json(kept_errors(errors));
         if (set_aside_at.emplace(std::pair(entity, id), set_aside_rows.size()).second)
-          set_aside_rows.push_back({entity, id, errs.dump(),
-                                    kept_change(change).dump(-1, ' ', false, json::error_handler_t::replace)});
+          set_aside_rows.push_back({entity, id, errs.dump(), kept_change(change)});
         quarantined.push_back({{"entity", entity}, {"id", id}, {"errors", errs}});
       };
       std::vector<std::pair<std::string, std::string>> held_at_last;  // set aside before, taken now (below)

@@ -473,7 +473,8 @@ class SqliteCentralStore : public CentralStore {
                          const json& change) {
       const json errs = errors_json(kept_errors(errors));
       // A later change of the record in this batch resolves it.
-      quarantine.record(batch_id, device.device_id, entity, id, errs, kept_change(change), received);
+      const std::string kept = kept_change(change);
+      quarantine.record(batch_id, device.device_id, entity, id, errs, std::optional<std::string_view>(kept), received);
       quarantined.push_back({{"entity", entity}, {"id", id}, {"errors", errs}});
     };
     Held held(*this, db);

@@ -10,6 +10,7 @@
 #include "core/domain/idcard.h"
 #include "core/replication/changes.h"
 #include "sync/client/transport.h"
+#include "sync/server/central_rules.h"
 #include "tests/support/process.h"
 #include "tests/sync/server_fixture.h"
 
@@ -111,4 +112,17 @@ TEST_CASE("A device's pull quarantines a patient whose sex contradicts the 身�
   REQUIRE(rows.size() == 1);
   CHECK(rows[0].record_id == tampered);
   CHECK(has_error(rows[0].errors, "sex", "id_says_male"));
+}
+
+TEST_CASE("A refused change is kept whole when small, else its kind, id and first bytes") {
+  const json small = {{"entity", "patient"}, {"id", "01a00000-0000-7000-8000-000000000001"}, {"fields", {{"name", "卓玛"}}}};
+  CHECK(json::parse(sync::kept_change(small)) == small);
+  json big = small;
+  big["fields"]["notes"] = std::string(10000, 'x');
+  const json kept = json::parse(sync::kept_change(big));
+  CHECK(kept["entity"] == "patient");
+  CHECK(kept["id"] == small["id"]);
+  CHECK(kept["truncated_from_bytes"].get<size_t>() == big.dump().size());
+  CHECK(kept["head"].get<std::string>().size() <= 2048);
+  CHECK(kept.dump().size() < 4096);
 }
