@@ -168,7 +168,11 @@ class CentralStore {
   json apply_batch(const json& batch, const DeviceInfo& device, const std::string& source);
   // The same for a batch prepared before, so that a caller can prepare the
   // next batch while this one is applied; the receipt is the one
-  // apply_batch(*batch.batch, batch.device, source) gives.
+  // apply_batch(*batch.batch, batch.device, source) gives. On SQLite the
+  // batches of several callers that wait for the writer together are
+  // committed in one transaction (group_commit.h); each caller still gets
+  // its own receipt or error, and none before the commit. `batch` may be
+  // prepared again inside (a batch taken in uses up its prepared changes).
   virtual json apply_prepared(PreparedBatch& batch, const std::string& source) = 0;
 
   // Up to `limit` changes after `cursor` in the device's team area (its
