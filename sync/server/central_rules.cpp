@@ -50,6 +50,33 @@ std::string string_member(const json& j, const char* key) {
   return it != j.end() && it->is_string() ? it->get<std::string>() : std::string();
 }
 
+json batch_receipt(const json& batch, const std::string& device_id, const std::string& server_id, int64_t received_ms,
+                   int64_t applied, int64_t unchanged, int64_t conflicts, const json& quarantined) {
+  return {{"format", kReceiptFormat},
+          {"version", kFormatVersion},
+          {"batch_id", batch["batch_id"]},
+          {"device_id", device_id},
+          {"seq", batch["seq"]},
+          {"digest", batch["digest"]},
+          {"server_id", server_id},
+          {"received_ms", received_ms},
+          {"received_at", datetime_of_ms(received_ms)},
+          {"applied", applied},
+          {"unchanged", unchanged},
+          {"conflicts", conflicts},
+          {"quarantined", quarantined}};
+}
+
+json batch_audit_detail(const json& batch, const std::string& source, int64_t applied, int64_t unchanged,
+                        int64_t conflicts, const json& quarantined) {
+  return {{"seq", batch["seq"]},
+          {"source", source},
+          {"applied", applied},
+          {"unchanged", unchanged},
+          {"conflicts", conflicts},
+          {"quarantined", quarantined.size()}};
+}
+
 std::string kept_change(const json& change) {
   std::string text = change.dump(-1, ' ', false, json::error_handler_t::replace);
   if (text.size() <= kKeptBytes) return text;

@@ -83,6 +83,14 @@ bool stamp_ahead(const json& change, int64_t ceiling);
 // (negative: behind, or the batch waited). Saturated, never overflowing.
 int64_t batch_skew(const json& batch, int64_t received_ms);
 
+// What taking in `batch` came to, the same on every store: its receipt as
+// stored and sent (unsigned; docs/sync-protocol.md §8) and the detail of
+// its audit row ("import", "batch").
+json batch_receipt(const json& batch, const std::string& device_id, const std::string& server_id, int64_t received_ms,
+                   int64_t applied, int64_t unchanged, int64_t conflicts, const json& quarantined);
+json batch_audit_detail(const json& batch, const std::string& source, int64_t applied, int64_t unchanged,
+                        int64_t conflicts, const json& quarantined);
+
 // A refused change as quarantine keeps it, as JSON text: whole when small,
 // else its entity, id and the first bytes of its text.
 std::string kept_change(const json& change);

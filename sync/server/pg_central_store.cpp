@@ -1149,19 +1149,7 @@ class PgCentralStore : public CentralStore {
                pg::array_literal(entity), pg::array_literal(id), pg::array_literal(errors), pg::array_literal(change),
                pg::array_literal(resolved), pg::array_literal(outcome), batch_id, device.device_id, received);
       }
-      receipt = {{"format", kReceiptFormat},
-                 {"version", kFormatVersion},
-                 {"batch_id", batch_id},
-                 {"device_id", device.device_id},
-                 {"seq", seq},
-                 {"digest", digest},
-                 {"server_id", server_id_},
-                 {"received_ms", received},
-                 {"received_at", datetime_of_ms(received)},
-                 {"applied", applied},
-                 {"unchanged", unchanged},
-                 {"conflicts", conflicts},
-                 {"quarantined", quarantined}};
+      receipt = batch_receipt(batch, device.device_id, server_id_, received, applied, unchanged, conflicts, quarantined);
       c.exec("INSERT INTO srv_batch (batch_id, device_id, seq, digest, receipt, received_ms, source) "
              "VALUES ($1, $2, $3, $4, $5, $6, $7)",
              batch_id, device.device_id, seq, digest, receipt.dump(), received, source);
@@ -1170,8 +1158,7 @@ class PgCentralStore : public CentralStore {
              received, seq, skew, device.device_id);
       if (!latest.empty()) observe(c, latest);
       audit(c, device_actor(device.device_id), "import", "batch", batch_id,
-            {{"seq", seq}, {"source", source}, {"applied", applied}, {"unchanged", unchanged},
-             {"conflicts", conflicts}, {"quarantined", quarantined.size()}});
+            batch_audit_detail(batch, source, applied, unchanged, conflicts, quarantined));
       // The feed now (write() would): the areas from the records as this
       // batch holds them.
       c.exec("SELECT pg_advisory_xact_lock($1)", kFeedLock);

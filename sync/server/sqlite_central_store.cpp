@@ -544,19 +544,7 @@ class SqliteCentralStore : public CentralStore {
     applier.release();
     quarantine.release();
     release();
-    receipt = {{"format", kReceiptFormat},
-               {"version", kFormatVersion},
-               {"batch_id", batch_id},
-               {"device_id", device.device_id},
-               {"seq", batch["seq"]},
-               {"digest", digest},
-               {"server_id", server_id()},
-               {"received_ms", received},
-               {"received_at", datetime_of_ms(received)},
-               {"applied", applied},
-               {"unchanged", unchanged},
-               {"conflicts", conflicts},
-               {"quarantined", quarantined}};
+    receipt = batch_receipt(batch, device.device_id, server_id(), received, applied, unchanged, conflicts, quarantined);
     SQLite::Statement ins(db,
                           "INSERT INTO srv_batch (batch_id, device_id, seq, digest, receipt, received_ms, source) "
                           "VALUES (?, ?, ?, ?, ?, ?, ?)");
@@ -578,8 +566,7 @@ class SqliteCentralStore : public CentralStore {
     dev.bind(4, device.device_id);
     dev.exec();
     audit(db, device_actor(device.device_id), "import", "batch", batch_id,
-          {{"seq", batch["seq"]}, {"source", source}, {"applied", applied}, {"unchanged", unchanged},
-           {"conflicts", conflicts}, {"quarantined", quarantined.size()}});
+          batch_audit_detail(batch, source, applied, unchanged, conflicts, quarantined));
     return receipt;
   }
 

@@ -36,13 +36,18 @@ try:
     b.open()
     b.login("管理员")
     b.wait("#page-dashboard")
-    b.page("patients")
-    b.type("#patient-q", name)
-    b.click("#patient-go")
-    b.wait("[data-open='%s']" % pid)
-    b.click("[data-open='%s']" % pid)
-    b.wait("#patient-detail[data-id='%s']" % pid)
-    time.sleep(0.2)
+
+    def open_patient(pid, name):
+        """Finds the patient by name and opens her history."""
+        b.page("patients")
+        b.type("#patient-q", name)
+        b.click("#patient-go")
+        b.wait("[data-open='%s']" % pid)
+        b.click("[data-open='%s']" % pid)
+        b.wait("#patient-detail[data-id='%s']" % pid)
+        time.sleep(0.2)
+
+    open_patient(pid, name)
     encounters = b.find("#encounters").text
     check("[object Object]" not in encounters, "diagnoses are not shown as [object Object]: %s" % encounters[:300])
     check("%s %s" % diagnosis in encounters, "a diagnosis shows as its code and name (%s): %s" % (diagnosis, encounters[:300]))
@@ -55,13 +60,7 @@ try:
                    " WHERE f.deleted = 0 AND f.status = 'due' ORDER BY f.rid LIMIT 1")
     check(fu is not None, "a due follow-up synced")
     if fu:
-        b.page("patients")
-        b.type("#patient-q", fu[1])
-        b.click("#patient-go")
-        b.wait("[data-open='%s']" % fu[0])
-        b.click("[data-open='%s']" % fu[0])
-        b.wait("#patient-detail[data-id='%s']" % fu[0])
-        time.sleep(0.2)
+        open_patient(fu[0], fu[1])
         cells = [c.text for c in b.finds("#follow-ups tbody td")]
         check("待随访" in cells and "due" not in cells, "a due follow-up reads 待随访: %s" % cells)
 
@@ -73,17 +72,11 @@ try:
                    " ORDER BY sc.rid LIMIT 1")
     check(sc is not None, "a graded hypertension screening and a blood pressure synced")
     if sc:
-        def open_patient(pid, name):
-            b.page("patients")
-            b.type("#patient-q", name)
-            b.click("#patient-go")
-            b.wait("[data-open='%s']" % pid)
-            b.click("[data-open='%s']" % pid)
-            b.wait("#patient-detail[data-id='%s']" % pid)
-            time.sleep(0.2)
+        def open_history(pid, name):
+            open_patient(pid, name)
             return b.find("#screenings").text, b.find("#encounters").text
         grade = sc[2][-1]
-        screenings, encounters = open_patient(sc[0], sc[1])
+        screenings, encounters = open_history(sc[0], sc[1])
         check("高血压筛查" in screenings and "%s级高血压" % grade in screenings and "hypertension" not in screenings
               and sc[2] not in screenings, "a screening reads 高血压筛查, %s级高血压: %s" % (grade, screenings[:300]))
         check(any(w in screenings for w in ("阳性", "阴性", "可疑")) and "positive" not in screenings,
@@ -93,7 +86,7 @@ try:
         b.shot("patient-screenings")
         b.click("#lang")
         b.wait_text("#screenings", "Hypertension screening")  # the page shown again, the patient open
-        screenings, encounters = open_patient(sc[0], sc[1])
+        screenings, encounters = open_history(sc[0], sc[1])
         check("Hypertension screening" in screenings and "grade %s hypertension" % grade in screenings
               and sc[2] not in screenings, "in English: Hypertension screening, grade %s: %s" % (grade, screenings[:300]))
         check("Systolic BP" in encounters and "sbp" not in encounters, "in English, Systolic BP: %s" % encounters[:300])
