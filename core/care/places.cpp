@@ -80,6 +80,19 @@ PlaceInfo held_place(std::string code, std::string name, std::string level, std:
   return p;
 }
 
+std::map<std::string, std::string> place_names(SqlReader& r, const std::vector<std::string>& codes) {
+  std::map<std::string, std::string> out;
+  auto st = r.prepare("SELECT name FROM place WHERE code = ?1 AND deleted = 0 LIMIT 1");
+  for (const auto& code : codes) {
+    if (code.empty() || out.count(code)) continue;
+    st->reset();
+    st->bind(1, code);
+    if (st->step()) out[code] = st->text(0);
+    else if (const auto p = find_reference_place(code)) out[code] = p->name;
+  }
+  return out;
+}
+
 std::optional<PlaceInfo> find_reference_place(std::string_view code) {
   static const std::map<std::string, const ReferencePlace*, std::less<>> by_code = [] {
     std::map<std::string, const ReferencePlace*, std::less<>> m;

@@ -13,11 +13,13 @@
 #include <SQLiteCpp/Database.h>
 
 #include <functional>
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "core/store/sql_reader.h"
 #include "core/store/store.h"
 
 namespace yz {
@@ -42,6 +44,11 @@ std::optional<PlaceInfo> find_reference_place(std::string_view code);
 // The place and the divisions above it that are known, nearest first:
 // village, township, county, prefecture, province.
 std::vector<PlaceInfo> place_lineage(SQLite::Database& db, std::string_view code);
+
+// The name of each place code (a live place record's, else the compiled-in
+// division's); codes neither knows are left out. Over any store's reader
+// (core/store/sql_reader.h): the central store on PostgreSQL too.
+std::map<std::string, std::string> place_names(SqlReader& r, const std::vector<std::string>& codes);
 
 // How a place is shown: its name and the two divisions above it, joined by
 // " · " ("甲玛村 · 甲玛乡 · 墨竹工卡县"; "墨竹工卡县 · 拉萨市 · 西藏自治区").

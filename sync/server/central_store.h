@@ -8,6 +8,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <optional>
@@ -389,6 +390,9 @@ class CentralStore {
   // The screening program `id` of `version` as this store knows it (built
   // in or published), or nullptr: its name and grades in words.
   virtual ProgramPtr program(const std::string& id, int version) = 0;
+  // The name of each place code this store knows (core/care/places.h
+  // place_names: a place record's, else the compiled-in division's).
+  virtual std::map<std::string, std::string> place_names(const std::vector<std::string>& codes) = 0;
   // The latest version of every screening program this store knows (built
   // in or published), by id.
   virtual std::vector<ProgramPtr> programs() = 0;

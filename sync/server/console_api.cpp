@@ -702,6 +702,19 @@ class Console : public std::enable_shared_from_this<Console> {
     return out;
   }
 
+  // Gists with their village's name ("village_name") where the store knows
+  // the code: a coordinator knows 甲玛村, not 540127205201.
+  std::vector<json> with_village_names(std::vector<json> gists) {
+    std::vector<std::string> codes;
+    for (const auto& g : gists)
+      if (g.contains("village")) codes.push_back(g["village"].get<std::string>());
+    const auto names = store_.place_names(codes);
+    for (auto& g : gists)
+      if (g.contains("village"))
+        if (const auto it = names.find(g["village"].get<std::string>()); it != names.end()) g["village_name"] = it->second;
+    return gists;
+  }
+
   // Each row's record kind in words (core's) and what a person knows the
   // record by (CentralStore::record_gists): "kind_label", "gist", and a
   // conflict's field in words, "field_label". A quarantined change's fields
@@ -714,7 +727,7 @@ class Console : public std::enable_shared_from_this<Console> {
           change.is_object() && change.contains("fields") && change["fields"].is_object() ? &change["fields"] : nullptr;
       of.push_back({r.value("entity", ""), r.value("id", ""), fields});
     }
-    const std::vector<json> gists = store_.record_gists(of);
+    const std::vector<json> gists = with_village_names(store_.record_gists(of));
     for (size_t i = 0; i < rows.size(); ++i) {
       const std::string kind = of[i].entity;
       rows[i]["kind_label"] = both([&](Lang l) { return std::string(word("entity", kind, l)); });
@@ -731,7 +744,7 @@ class Console : public std::enable_shared_from_this<Console> {
       of.push_back({"patient", m.value("kept", ""), nullptr});
       of.push_back({"patient", m.value("duplicate", ""), nullptr});
     }
-    const std::vector<json> gists = store_.record_gists(of);
+    const std::vector<json> gists = with_village_names(store_.record_gists(of));
     for (size_t i = 0; i < rows.size(); ++i) {
       rows[i]["kept_gist"] = gists[2 * i];
       rows[i]["duplicate_gist"] = gists[2 * i + 1];

@@ -1428,6 +1428,11 @@ class PgCentralStore : public CentralStore {
     read_snapshot([&](Connection&, SqlReader& r) { p = find_program(r, id, version); });
     return p;
   }
+  std::map<std::string, std::string> place_names(const std::vector<std::string>& codes) override {
+    std::map<std::string, std::string> out;
+    read_snapshot([&](Connection&, SqlReader& r) { out = yz::place_names(r, codes); });
+    return out;
+  }
   std::vector<ProgramPtr> programs() override {
     std::vector<ProgramPtr> out;
     read_snapshot([&](Connection&, SqlReader& r) { out = latest_programs(r); });

@@ -763,6 +763,10 @@ class SqliteCentralStore : public CentralStore {
 
   ProgramPtr program(const std::string& id, int version) override { return find_program(reader(), id, version); }
   std::vector<ProgramPtr> programs() override { return latest_programs(reader()); }
+  std::map<std::string, std::string> place_names(const std::vector<std::string>& codes) override {
+    SqliteReader r(reader());
+    return yz::place_names(r, codes);
+  }
 
   json audit_log(int limit) override {
     SQLite::Statement st(reader(),

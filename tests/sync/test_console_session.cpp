@@ -143,6 +143,10 @@ TEST_CASE_TEMPLATE("What the console shows a record by: its patient's name and v
   CHECK(p->name.in(yz::Lang::zh) == "高血压筛查");
   CHECK(p->grade_label("grade2", yz::Lang::en) == "grade 2 hypertension");
   CHECK_FALSE(store->program("hypertension", 99));
+  // A village's name: a place record's, else the compiled-in division's; an unknown code has none.
+  REQUIRE(server.admin({"places", "import", std::string(SOURCE_DIR) + "/tests/sync/data/mozhugongka.csv"}).code == 0);
+  CHECK(store->place_names({"540127100201", "540102", "540102001001", ""}) ==
+        std::map<std::string, std::string>{{"540127100201", "工卡村委会"}, {"540102", "城关区"}});
 }
 
 TEST_CASE("Sign-in lockout: five failures within 15 minutes lock a name for 15 minutes, known or not") {

@@ -42,9 +42,10 @@ export function inLang(label, lang, code) {
 }
 
 // What a person knows a record by, as the server gives it ({name, village,
-// date}: CentralStore::record_gists): "卓玛 · 540621204203 · 2026-01-09 16:29".
+// village_name?, date}: CentralStore::record_gists): "卓玛 · 甲玛村 · 2026-01-09
+// 16:29" (the village's code when its name is not known).
 export function gist(g) {
-  return [g && g.name, g && g.village, g && g.date].filter(Boolean).join(' · ');
+  return [g && g.name, g && (g.village_name || g.village), g && g.date].filter(Boolean).join(' · ');
 }
 
 // A record as a person reads it: its kind in words and what they know it by;
