@@ -7,6 +7,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 #include <fcntl.h>
+#include <sqlite3.h>
 
 #include <chrono>
 #include <cmath>
@@ -231,6 +232,26 @@ std::string team_with_village(const std::string& db) {
   ctl_json(db, {"team", "init", "--name", "北京援藏医疗队", "--county", "540127"});
   const std::string township = ctl_json(db, {"place", "add", "--name", "工卡镇", "--parent", "540127"})["code"];
   return ctl_json(db, {"place", "add", "--name", "塔巴村", "--parent", township})["code"];
+}
+
+}  // namespace yz::test
+
+namespace yz::test {
+
+std::string setting(const std::string& db, const std::string& key) {
+  sqlite3* h = nullptr;
+  std::string value;
+  if (sqlite3_open_v2(db.c_str(), &h, SQLITE_OPEN_READONLY, nullptr) == SQLITE_OK) {
+    sqlite3_stmt* st = nullptr;
+    if (sqlite3_prepare_v2(h, "SELECT value FROM settings WHERE key = ?", -1, &st, nullptr) == SQLITE_OK) {
+      sqlite3_bind_text(st, 1, key.c_str(), -1, SQLITE_TRANSIENT);
+      if (sqlite3_step(st) == SQLITE_ROW) value = reinterpret_cast<const char*>(sqlite3_column_text(st, 0));
+    }
+    sqlite3_finalize(st);
+  }
+  REQUIRE_MESSAGE(h != nullptr, "cannot open " << db);
+  sqlite3_close(h);
+  return value;
 }
 
 }  // namespace yz::test
