@@ -137,7 +137,7 @@ TEST_CASE("screenings under two programs through the encounter's generic form, e
 namespace {
 // The encounter form's other buttons, at 1366x768, Chinese, text scale 1
 // (read off this test's screenshots: look at them after a layout change).
-constexpr std::pair<int, int> kFirstHit{300, 205};        // patient desk: the first search result
+constexpr std::pair<int, int> kEncFirstHit{300, 205};     // patient desk: the first search result
 constexpr std::pair<int, int> kStartEncounter{747, 173};  // the card's 开始就诊
 constexpr std::pair<int, int> kSurgery{313, 129};         // station chip 外科
 constexpr std::pair<int, int> kKey1{962, 309}, kKey4{962, 251}, kKey2{1041, 309};  // the side keypad
@@ -166,7 +166,7 @@ TEST_CASE("the encounter form's buttons: station, keypad, a diagnosis removed, a
   const std::string d = x.display();
   type(d, "zhuoma");
   sleep_ms(1000);
-  click(d, w, kFirstHit);
+  click(d, w, kEncFirstHit);
   click(d, w, kStartEncounter);
   keep_screenshot(d, w, "btn-enc-1-open.png");
   click(d, w, kSurgery);
