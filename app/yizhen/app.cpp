@@ -480,6 +480,7 @@ json App::state_json() const {
                                    {"grade", encounter_.form.screening.evaluation->grade}}
                             : json(nullptr)},
           {"card_patient_id", model_.view().card ? (*model_.view().card)["patient"].value("id", "") : ""},
+          {"pending", model_.view().pending},
           {"toast", model_.view().toast}};
 }
 

@@ -164,7 +164,8 @@ TEST_CASE("clinic day buttons: a new day cancelled, one opened with its kind, st
   const std::string village = team_with_village(db);
   const std::string doctor = ctl_json(db, {"member", "add", "--name", "王医生", "--role", "clinician"})["id"];
   const std::string nurse = ctl_json(db, {"member", "add", "--name", "卓玛", "--role", "nurse"})["id"];
-  Child app({kApp, "--db", db, "--lang", "zh", "--size", "1366x768", "--scale", "1", "--screen", "clinic-day"},
+  Child app({kApp, "--db", db, "--lang", "zh", "--size", "1366x768", "--scale", "1", "--screen", "clinic-day",
+             "--state-out", dir.file("state.json")},
             app_env(x.display()), dir.file("app.log"));
   const std::string w = start_and_focus(x.display(), app, dir.file("app.log"));
   const std::string d = x.display();
@@ -235,4 +236,7 @@ TEST_CASE("clinic day buttons: a new day cancelled, one opened with its kind, st
   CHECK(setting(db, "pref.font_path") == "/nonexistent/font.ttf");
   CHECK(setting(db, "pref.lang") == "en");
   CHECK(std::stod(setting(db, "pref.scale")) == doctest::Approx(1.25));
+  // The top bar's count of changes to sync took the two days (it once stayed
+  // where it was before them: opening and closing a day did not count).
+  CHECK(json::parse(slurp(dir.file("state.json")))["pending"] == ctl_json(db, {"stats"})["pending"]);
 }

@@ -504,6 +504,7 @@ void AppModel::open_day(const ClinicDayForm& form, std::function<void(std::strin
   struct Opened {
     std::string id;
     std::vector<json> days;
+    int64_t pending = 0;
   };
   db_->request<Opened>(
       [form](Store& s) {
@@ -511,11 +512,14 @@ void AppModel::open_day(const ClinicDayForm& form, std::function<void(std::strin
         r.id = form.save(s);
         s.set_setting("pref.day_id", r.id);
         r.days = recent_clinic_days(s.db(), 60);
+        r.pending = pending_changes(s.db());
         return r;
       },
       [this, ok = std::move(ok)](Opened r) {
         view_.days = std::move(r.days);
         view_.prefs.day_id = r.id;
+        view_.pending = r.pending;
+        if (on_saved) on_saved();
         clear_draft("clinic_day");
         toast(tr(S::msg_day_opened, lang()));
         refresh_day();
@@ -532,15 +536,21 @@ void AppModel::select_day(const std::string& day_id) {
 
 void AppModel::close_day(const std::string& day_id) {
   const Lang l = lang();
-  db_->request<std::vector<json>>(
+  struct Closed {
+    std::vector<json> days;
+    int64_t pending = 0;
+  };
+  db_->request<Closed>(
       [day_id, l](Store& s) {
         std::string notes;
         if (auto sum = day_summary(s.db(), day_id, s.today())) notes = summary_text(*sum, l);
         close_clinic_day(s, day_id, notes);
-        return recent_clinic_days(s.db(), 60);
+        return Closed{recent_clinic_days(s.db(), 60), pending_changes(s.db())};
       },
-      [this](std::vector<json> days) {
-        view_.days = std::move(days);
+      [this](Closed r) {
+        view_.days = std::move(r.days);
+        view_.pending = r.pending;
+        if (on_saved) on_saved();
         toast(tr(S::msg_day_closed, lang()));
         refresh_day();
       },
