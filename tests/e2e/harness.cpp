@@ -238,20 +238,29 @@ std::string team_with_village(const std::string& db) {
 
 namespace yz::test {
 
-std::string setting(const std::string& db, const std::string& key) {
+namespace {
+// The first column of the first row of `sql`, `param` bound to its ?s.
+std::string first_text(const std::string& db, const std::string& sql, const std::string* param) {
   sqlite3* h = nullptr;
   std::string value;
-  if (sqlite3_open_v2(db.c_str(), &h, SQLITE_OPEN_READONLY, nullptr) == SQLITE_OK) {
-    sqlite3_stmt* st = nullptr;
-    if (sqlite3_prepare_v2(h, "SELECT value FROM settings WHERE key = ?", -1, &st, nullptr) == SQLITE_OK) {
-      sqlite3_bind_text(st, 1, key.c_str(), -1, SQLITE_TRANSIENT);
-      if (sqlite3_step(st) == SQLITE_ROW) value = reinterpret_cast<const char*>(sqlite3_column_text(st, 0));
-    }
-    sqlite3_finalize(st);
-  }
-  REQUIRE_MESSAGE(h != nullptr, "cannot open " << db);
+  const bool opened = sqlite3_open_v2(db.c_str(), &h, SQLITE_OPEN_READONLY, nullptr) == SQLITE_OK;
+  sqlite3_stmt* st = nullptr;
+  const bool prepared = opened && sqlite3_prepare_v2(h, sql.c_str(), -1, &st, nullptr) == SQLITE_OK;
+  if (prepared && param) sqlite3_bind_text(st, 1, param->c_str(), -1, SQLITE_TRANSIENT);
+  if (prepared && sqlite3_step(st) == SQLITE_ROW && sqlite3_column_text(st, 0))
+    value = reinterpret_cast<const char*>(sqlite3_column_text(st, 0));
+  const std::string error = h ? sqlite3_errmsg(h) : "out of memory";
+  sqlite3_finalize(st);
   sqlite3_close(h);
+  REQUIRE_MESSAGE(prepared, db << ": " << sql << ": " << error);
   return value;
 }
+}  // namespace
+
+std::string setting(const std::string& db, const std::string& key) {
+  return first_text(db, "SELECT value FROM settings WHERE key = ?", &key);
+}
+
+std::string query_one(const std::string& db, const std::string& sql) { return first_text(db, sql, nullptr); }
 
 }  // namespace yz::test
