@@ -242,3 +242,94 @@ TEST_CASE("a nurse's round: a household registered on a visit, a patient put in 
   CHECK(query_one(db, "SELECT item || ' x' || quantity FROM dispense WHERE home_visit_id = '" +
                           v["id"].get<std::string>() + "'") == "氨氯地平片 x2.0");
 }
+
+namespace {
+// The registration form's buttons, same layout.
+constexpr std::pair<int, int> kRegister{408, 115};        // 登记新患者
+constexpr std::pair<int, int> kDupOpen{705, 509};         // 查看 on the duplicate's row, the form scrolled to its end
+constexpr std::pair<int, int> kRegForm{990, 400};         // where the wheel scrolls the form
+constexpr std::pair<int, int> kDupSaveAnyway{687, 589};   // 确认不是同一人，仍然保存, then
+constexpr std::pair<int, int> kRegVillage{780, 302};      // 塔巴村 in its village list, then
+constexpr std::pair<int, int> kRegSave{757, 641}, kRegCancel{907, 641};
+constexpr std::pair<int, int> kRegTitle{1000, 75};        // the form's title: no field
+constexpr std::pair<int, int> kRegFemale{728, 316};       // 女, the form at its top
+
+void scroll_reg_form(const std::string& d, const std::string& w) {
+  xdotool(d, {"mousemove", "--window", w, std::to_string(kRegForm.first), std::to_string(kRegForm.second)});
+  sleep_ms(300);
+  for (int i = 0; i < 15; ++i) {
+    xdotool(d, {"click", "5"});
+    sleep_ms(100);
+  }
+  sleep_ms(400);
+}
+}  // namespace
+
+TEST_CASE("registration buttons: a duplicate 身份证 opens the patient on file, a namesake saved anyway, a registration cancelled") {
+  if (!have_x()) return;
+  Xvfb x;
+  REQUIRE_MESSAGE(!x.display().empty(), "Xvfb did not start");
+  const std::string d = x.display();
+  TempDir dir;
+  const std::string db = dir.file("t.db"), log = dir.file("app.log"), state = dir.file("state.json");
+  const std::string village = team_with_village(db);
+  const std::string id = ctl_json(db, {"patient", "add", "--name", "卓玛", "--sex", "F", "--id-number", kCard,
+                                       "--village", village, "--consent"})["id"];
+  Child app({kApp, "--db", db, "--lang", "zh", "--size", "1366x768", "--scale", "1", "--screen", "patients",
+             "--state-out", state},
+            app_env(d), log);
+  const std::string w = start_and_focus(d, app, log);
+  // Her 身份证 typed again: the form shows her; 打开 opens her card, nothing stored.
+  click(d, w, kRegister);
+  type_cjk(d, "卓玛");
+  keys(d, {"Tab"});
+  type(d, kCard);
+  click(d, w, kRegTitle);  // out of the fields: the duplicates are looked for
+  sleep_ms(1000);
+  scroll_reg_form(d, w);
+  keep_screenshot(d, w, "btn-reg-1-duplicate.png");
+  click(d, w, kDupOpen);
+  sleep_ms(500);
+  keep_screenshot(d, w, "btn-reg-2-opened.png");
+  // Another 卓玛 of the village, by her age: shown as a namesake; saved anyway.
+  click(d, w, kRegister);
+  keys(d, {"ctrl+a"});
+  type_cjk(d, "卓玛");
+  keys(d, {"Tab", "ctrl+a", "BackSpace", "Tab", "ctrl+a", "BackSpace", "Tab"});  // no 身份证, no birth date: the age
+  type(d, "30");
+  click(d, w, kRegTitle);
+  keep_screenshot(d, w, "btn-reg-2b-age.png");
+  click(d, w, kRegFemale);
+  sleep_ms(1000);
+  scroll_reg_form(d, w);
+  keep_screenshot(d, w, "btn-reg-3-namesake.png");
+  click(d, w, kRegVillage);
+  click(d, w, kDupSaveAnyway);
+  keys(d, {"ctrl+y"});
+  keep_screenshot(d, w, "btn-reg-4-anyway.png");
+  click(d, w, kRegSave);
+  sleep_ms(1000);
+  keep_screenshot(d, w, "btn-reg-4b-saved.png");
+  // One begun and cancelled.
+  click(d, w, kRegister);
+  type(d, "cancelled");
+  click(d, w, kRegCancel);
+  // One with a name only, Enter: the status line names what is missing.
+  click(d, w, kRegister);
+  type_cjk(d, "格桑");
+  keys(d, {"Return"});
+  keep_screenshot(d, w, "btn-reg-5-missing.png");
+  INFO(slurp(log));
+  REQUIRE_MESSAGE(app.running(), "the app ended (crashed)");
+  CHECK(app.stop(SIGTERM) == 0);
+
+  const json all = ctl_json(db, {"patient", "search", "zhuoma"});
+  INFO(all.dump(1));
+  REQUIRE(all.size() == 2);  // hers and the namesake's; the cancelled one not stored
+  CHECK(ctl_json(db, {"stats"})["patient"] == 2);
+  // The missing fields named whole ("性别" was cut to half a character, and
+  // the app aborted writing it out).
+  const json st = json::parse(slurp(state));
+  CHECK(st["registering"] == true);
+  CHECK(st["toast"].get<std::string>().find("缺少：性别") != std::string::npos);
+}
