@@ -13,6 +13,7 @@
 #include "core/care/places.h"
 #include "core/care/staff_pin.h"
 #include "core/care/team.h"
+#include "core/domain/validate.h"
 #include "core/store/encryption.h"
 #include "core/store/key_file.h"
 #include "app/yizhen/model/field_errors.h"
@@ -420,8 +421,14 @@ void AppModel::check_duplicates(const PatientForm& form) {
   const json f = form.to_fields();
   db_->request<std::vector<DuplicateHit>>(
       [f](Store& s) {
-        return possible_duplicates(s.db(), f.value("name", ""), f.value("birth_date", ""),
-                                   f.value("village_code", ""), f.value("id_number", ""));
+        // An age given instead of the birth date stands for the birth date it
+        // is stored as (the one estimated on saving): a namesake ten years
+        // apart is not "similar".
+        std::string birth = f.value("birth_date", "");
+        if (birth.empty() && f.contains("age") && f["age"].is_number_integer())
+          birth = birth_date_from_age(f["age"].get<int>(), s.today());
+        return possible_duplicates(s.db(), f.value("name", ""), birth, f.value("village_code", ""),
+                                   f.value("id_number", ""));
       },
       [this](std::vector<DuplicateHit> d) { view_.duplicates = std::move(d); }, failure({}));
 }
