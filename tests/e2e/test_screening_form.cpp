@@ -151,7 +151,7 @@ constexpr std::pair<int, int> kChangeProgram{318, 182};   // 换一个项目 bes
 constexpr std::pair<int, int> kSaveScreeningAlone{263, 623};
 }  // namespace
 
-TEST_CASE("the encounter form's buttons: station, keypad, a diagnosis removed, a quantity raised, a follow-up, Save; Cancel; a screening saved alone") {
+TEST_CASE("the encounter form's buttons: station, keypad, a diagnosis removed, a quantity raised, a follow-up, Save, then Cancel, then a screening saved alone") {
   if (!have_x()) return;
   Xvfb x;
   REQUIRE_MESSAGE(!x.display().empty(), "Xvfb did not start");
