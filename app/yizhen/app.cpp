@@ -97,6 +97,9 @@ void App::go(Screen s) {
   if (s == Screen::patients) patients_.focus_search = !patients_.registering;
   if (s == Screen::follow_ups) follow_ups_.loaded = false;
   if (s == Screen::summary) model_.refresh_day();
+  // The village's households again: a patient moved into one from her edit
+  // form is among its members to tick (the list was the one loaded before).
+  if (s == Screen::home_visit && !home_visit_.village_code.empty()) model_.load_households(home_visit_.village_code);
   if (s == Screen::sync) {
     model_.refresh_pending();
     if (sync_.service) sync_.service->load_lists();
@@ -480,6 +483,7 @@ json App::state_json() const {
                                    {"grade", encounter_.form.screening.evaluation->grade}}
                             : json(nullptr)},
           {"card_patient_id", model_.view().card ? (*model_.view().card)["patient"].value("id", "") : ""},
+          {"pending", model_.view().pending},
           {"toast", model_.view().toast}};
 }
 

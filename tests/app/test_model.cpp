@@ -93,6 +93,20 @@ TEST_CASE("a second registration with the same card shows the first as a duplica
   m.check_duplicates(f);
   m.settle();
   CHECK(m.view().duplicates.empty());
+  // An age instead of the birth date counts as its year: a woman ten years
+  // younger is not "similar" (the age was left out, and every namesake of
+  // the village was shown as of a similar age).
+  const int year = std::stoi(m.view().today.substr(0, 4));
+  f.birth_date.clear();
+  f.age = std::to_string(year - 1995);
+  m.check_duplicates(f);
+  m.settle();
+  CHECK(m.view().duplicates.empty());
+  f.age = std::to_string(year - 1985);
+  m.check_duplicates(f);
+  m.settle();
+  REQUIRE(m.view().duplicates.size() == 1);
+  CHECK(m.view().duplicates[0].reason == "similar_name");
 }
 
 TEST_CASE("a refused registration reports the problems to the form and writes nothing") {

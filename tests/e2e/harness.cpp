@@ -7,6 +7,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 #include <fcntl.h>
+#include <sqlite3.h>
 
 #include <chrono>
 #include <cmath>
@@ -232,5 +233,34 @@ std::string team_with_village(const std::string& db) {
   const std::string township = ctl_json(db, {"place", "add", "--name", "工卡镇", "--parent", "540127"})["code"];
   return ctl_json(db, {"place", "add", "--name", "塔巴村", "--parent", township})["code"];
 }
+
+}  // namespace yz::test
+
+namespace yz::test {
+
+namespace {
+// The first column of the first row of `sql`, `param` bound to its ?s.
+std::string first_text(const std::string& db, const std::string& sql, const std::string* param) {
+  sqlite3* h = nullptr;
+  std::string value;
+  const bool opened = sqlite3_open_v2(db.c_str(), &h, SQLITE_OPEN_READONLY, nullptr) == SQLITE_OK;
+  sqlite3_stmt* st = nullptr;
+  const bool prepared = opened && sqlite3_prepare_v2(h, sql.c_str(), -1, &st, nullptr) == SQLITE_OK;
+  if (prepared && param) sqlite3_bind_text(st, 1, param->c_str(), -1, SQLITE_TRANSIENT);
+  if (prepared && sqlite3_step(st) == SQLITE_ROW && sqlite3_column_text(st, 0))
+    value = reinterpret_cast<const char*>(sqlite3_column_text(st, 0));
+  const std::string error = h ? sqlite3_errmsg(h) : "out of memory";
+  sqlite3_finalize(st);
+  sqlite3_close(h);
+  REQUIRE_MESSAGE(prepared, db << ": " << sql << ": " << error);
+  return value;
+}
+}  // namespace
+
+std::string setting(const std::string& db, const std::string& key) {
+  return first_text(db, "SELECT value FROM settings WHERE key = ?", &key);
+}
+
+std::string query_one(const std::string& db, const std::string& sql) { return first_text(db, sql, nullptr); }
 
 }  // namespace yz::test

@@ -109,6 +109,13 @@ nlohmann::json ctl_json(const std::string& db, std::vector<std::string> args);
 // A laptop's plain database (made when missing) with its team (北京援藏医疗队, county 540127) and one
 // village of its own (塔巴村 under 工卡镇, provisional codes): the village's code.
 std::string team_with_village(const std::string& db);
+// The app's saved setting `key` (its preferences: "pref.lang", "pref.day_id",
+// ...) in the plain database `db`, read with SQLite once the app has
+// stopped; empty when it has none.
+std::string setting(const std::string& db, const std::string& key);
+// The first column of the first row `sql` returns on the plain database
+// `db` (as text; empty when no row), for what yizhenctl does not show.
+std::string query_one(const std::string& db, const std::string& sql);
 // window_png into $YIZHEN_E2E_SHOTS/`name` when that variable names a folder
 // (for a person to look at), else nothing.
 void keep_screenshot(const std::string& display, const std::string& window, const std::string& name);

@@ -127,3 +127,116 @@ TEST_CASE("a clinic day: opened, a patient by age only, a home visit that regist
   CHECK(days[0]["status"] == "closed");
   CHECK(days[0]["notes"].get<std::string>().find("入户 1 户次") != std::string::npos);
 }
+
+namespace {
+// The new-day form's and the other screens' buttons, same layout (two members in the team).
+constexpr std::pair<int, int> kTourKind{269, 305};        // 类型: 巡回医疗
+constexpr std::pair<int, int> kOpenDay{253, 684}, kCancelDay{393, 684};  // 开始, 取消 under the form
+constexpr std::pair<int, int> kNewDay{263, 145};          // 开始新的一天, no day yet
+constexpr std::pair<int, int> kNewDayAfterOne{263, 322};  // and below an open day
+constexpr std::pair<int, int> kDayFormMiddle{450, 400};      // where the wheel scrolls the form
+constexpr std::pair<int, int> kSurgeryStation{313, 392}, kPharmacyStation{515, 446}, kNurseStaff{197, 529};
+constexpr std::pair<int, int> kVillageRowAtEnd{288, 136};  // 塔巴村, the form scrolled to its end
+constexpr std::pair<int, int> kCloseNo{323, 298};         // 否 beside 是
+constexpr std::pair<int, int> kOlderDay{1000, 180};       // the recent days' second row
+constexpr std::pair<int, int> kNavSummary{88, 368}, kNavSettings{88, 488};
+constexpr std::pair<int, int> kRefresh{230, 120};         // 当日统计: 刷新
+constexpr std::pair<int, int> kEnglish{292, 145}, kScale125{327, 229}, kDeviceName{333, 393}, kFontField{700, 566},
+    kApplyFont{1290, 566};  // 设置
+
+void wheel(const std::string& d, const std::string& w, std::pair<int, int> at, int notches) {
+  xdotool(d, {"mousemove", "--window", w, std::to_string(at.first), std::to_string(at.second)});
+  sleep_ms(300);
+  for (int i = 0; i < std::abs(notches); ++i) {
+    xdotool(d, {"click", notches > 0 ? "5" : "4"});
+    sleep_ms(100);
+  }
+  sleep_ms(400);
+}
+}  // namespace
+
+TEST_CASE("clinic day buttons: a new day cancelled, one opened with its kind, stations and staff chosen, close refused, an older day picked, the summary refreshed, settings changed") {
+  if (!have_x()) return;
+  Xvfb x;
+  REQUIRE_MESSAGE(!x.display().empty(), "Xvfb did not start");
+  TempDir dir;
+  const std::string db = dir.file("t.db");
+  const std::string village = team_with_village(db);
+  const std::string doctor = ctl_json(db, {"member", "add", "--name", "王医生", "--role", "clinician"})["id"];
+  const std::string nurse = ctl_json(db, {"member", "add", "--name", "卓玛", "--role", "nurse"})["id"];
+  Child app({kApp, "--db", db, "--lang", "zh", "--size", "1366x768", "--scale", "1", "--screen", "clinic-day",
+             "--state-out", dir.file("state.json")},
+            app_env(x.display()), dir.file("app.log"));
+  const std::string w = start_and_focus(x.display(), app, dir.file("app.log"));
+  const std::string d = x.display();
+
+  // The first day's form, its village picked, then cancelled: no day.
+  click(d, w, kVillageRow);
+  click(d, w, kCancelDay);
+  keep_screenshot(d, w, "btn-day-1-cancelled.png");
+  // Begun again: a tour, 外科 added and 药房 taken off, the nurse absent.
+  click(d, w, kNewDay);
+  click(d, w, kTourKind);
+  click(d, w, kVillageRow);
+  wheel(d, w, kDayFormMiddle, 10);
+  keep_screenshot(d, w, "btn-day-2-chips.png");
+  click(d, w, kSurgeryStation);
+  click(d, w, kPharmacyStation);
+  click(d, w, kNurseStaff);
+  keep_screenshot(d, w, "btn-day-3-chosen.png");
+  click(d, w, kOpenDay);
+  sleep_ms(800);
+  keep_screenshot(d, w, "btn-day-4-open.png");
+  // 结束义诊日, then 否: still open.
+  click(d, w, kCloseDay);
+  keep_screenshot(d, w, "btn-day-5a-confirm.png");
+  click(d, w, kCloseNo);
+  keep_screenshot(d, w, "btn-day-5-not-closed.png");
+  // A second day, then the first picked again from the recent days.
+  click(d, w, kNewDayAfterOne);
+  wheel(d, w, kDayFormMiddle, 10);  // the form's end: the village list at its top
+  keep_screenshot(d, w, "btn-day-6-second-form.png");
+  click(d, w, kVillageRowAtEnd);
+  click(d, w, kOpenDay);
+  sleep_ms(800);
+  click(d, w, kOlderDay);
+  sleep_ms(500);
+  keep_screenshot(d, w, "btn-day-7-older-picked.png");
+
+  click(d, w, kNavSummary);
+  click(d, w, kRefresh);
+  keep_screenshot(d, w, "btn-day-8-summary.png");
+
+  click(d, w, kNavSettings);
+  keep_screenshot(d, w, "btn-settings-1.png");
+  click(d, w, kDeviceName);
+  type(d, "laptop-3");
+  click(d, w, kFontField);  // leaving the name saves it
+  type(d, "/nonexistent/font.ttf");
+  click(d, w, kApplyFont);  // a font file that is not there: the app keeps its own
+  click(d, w, kEnglish);
+  keep_screenshot(d, w, "btn-settings-2-english.png");
+  click(d, w, kScale125);
+  sleep_ms(800);
+  keep_screenshot(d, w, "btn-settings-3-scale.png");
+  INFO(slurp(dir.file("app.log")));
+  REQUIRE_MESSAGE(app.running(), "the app ended (crashed)");
+  CHECK(app.stop(SIGTERM) == 0);
+
+  const json days = ctl_json(db, {"clinic-day", "list"});
+  INFO(days.dump(1));
+  REQUIRE(days.size() == 2);  // the cancelled form stored nothing
+  const json& first = days[1];
+  CHECK(first["kind"] == "circuit");  // 巡回医疗
+  CHECK(first["status"] == "open");  // 否 kept it open
+  CHECK(first["stations"] == json::array({"登记", "内科", "外科"}));
+  CHECK(first["staff"] == json::array({doctor}));
+  CHECK(setting(db, "pref.day_id") == first["id"]);  // the older day picked again
+  CHECK(setting(db, "pref.device_name") == "laptop-3");
+  CHECK(setting(db, "pref.font_path") == "/nonexistent/font.ttf");
+  CHECK(setting(db, "pref.lang") == "en");
+  CHECK(std::stod(setting(db, "pref.scale")) == doctest::Approx(1.25));
+  // The top bar's count of changes to sync took the two days (it once stayed
+  // where it was before them: opening and closing a day did not count).
+  CHECK(json::parse(slurp(dir.file("state.json")))["pending"] == ctl_json(db, {"stats"})["pending"]);
+}

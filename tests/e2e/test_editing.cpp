@@ -4,6 +4,8 @@
 #include <doctest/doctest.h>
 
 #include <signal.h>
+
+#include <chrono>
 #include <nlohmann/json.hpp>
 
 #include "tests/e2e/harness.h"
@@ -131,4 +133,206 @@ TEST_CASE("correct an encounter from the card: the correction replaces it") {
   for (const auto& o : e["observations"]) sbp |= o["kind"] == "sbp" && o["value"] == 158.0;
   CHECK(sbp);
   CHECK(ctl_json(db, {"stats"})["encounter"] == 1);
+}
+
+namespace {
+// A nurse's round at 1366x768, Chinese, text scale 1 (read off this test's
+// screenshots; look at them after a layout change).
+constexpr std::pair<int, int> kHvVillage{290, 209};        // 入户: 塔巴村 in the village list
+constexpr std::pair<int, int> kHvNewHousehold{253, 356};   // 新建户
+constexpr std::pair<int, int> kHvHeadName{700, 184};       // its 户主姓名
+constexpr std::pair<int, int> kHvSave{646, 671};           // 保存入户记录
+constexpr std::pair<int, int> kHvFirstHousehold{300, 400}; // the village's first household
+constexpr std::pair<int, int> kHvMemberChip{581, 187};     // its member 卓玛
+constexpr std::pair<int, int> kHvService{660, 271};        // the service chip 测血糖
+constexpr std::pair<int, int> kHvItemField{945, 427};      // the item search
+constexpr std::pair<int, int> kHvItemPlus{705, 427};       // + of the item added (where the search was)
+constexpr std::pair<int, int> kNavPatients{88, 128}, kNavHomeVisit{88, 248};
+constexpr std::pair<int, int> kSearchField{408, 63}, kHit{408, 203};  // 患者: the search, its first result
+constexpr std::pair<int, int> kEditButton{917, 173};       // the card's 编辑
+constexpr std::pair<int, int> kEditHousehold{808, 427};    // the edit form's household chip (zhaxi), the form scrolled to its end
+constexpr std::pair<int, int> kEditMiao{691, 118};         // its 苗族 chip, at the top then
+constexpr std::pair<int, int> kEditConsent{687, 589};      // its consent box
+constexpr std::pair<int, int> kEditSave{757, 671}, kEditCancel{907, 671};
+constexpr std::pair<int, int> kEditForm{990, 400};        // where the wheel scrolls it
+}  // namespace
+
+TEST_CASE("a nurse's round: a household registered on a visit, a patient put in it from her edit form, a second visit to her with a service and an item") {
+  if (!have_x()) return;
+  Xvfb x;
+  REQUIRE_MESSAGE(!x.display().empty(), "Xvfb did not start");
+  const std::string d = x.display();
+  TempDir dir;
+  const std::string db = dir.file("t.db"), log = dir.file("app.log");
+  const std::string village = team_with_village(db);
+  const std::string id = ctl_json(db, {"patient", "add", "--name", "卓玛", "--sex", "F", "--age", "41", "--village",
+                                       village})["id"];  // no consent yet
+  Child app({kApp, "--db", db, "--lang", "zh", "--size", "1366x768", "--scale", "1", "--screen", "home-visit"},
+            app_env(d), log);
+  const std::string w = start_and_focus(d, app, log);
+  click(d, w, kHvVillage);
+  click(d, w, kHvNewHousehold);
+  click(d, w, kHvHeadName);
+  type(d, "zhaxi");
+  keep_screenshot(d, w, "btn-round-1-household.png");
+  click(d, w, kHvSave);
+  sleep_ms(800);
+  keep_screenshot(d, w, "btn-round-2-saved.png");
+
+  // Her card, 编辑: into the household, 苗族, consent; saved with the button.
+  click(d, w, kNavPatients);
+  click(d, w, kSearchField);
+  type(d, "zhuoma");
+  sleep_ms(1000);
+  click(d, w, kHit);
+  click(d, w, kEditButton);
+  xdotool(d, {"mousemove", "--window", w, std::to_string(kEditForm.first), std::to_string(kEditForm.second)});
+  sleep_ms(300);
+  for (int i = 0; i < 15; ++i) {
+    xdotool(d, {"click", "5"});  // the form's end: household and consent
+    sleep_ms(100);
+  }
+  sleep_ms(400);
+  keep_screenshot(d, w, "btn-round-3-edit.png");
+  click(d, w, kEditHousehold);
+  click(d, w, kEditMiao);
+  click(d, w, kEditConsent);
+  keep_screenshot(d, w, "btn-round-4-edited.png");
+  click(d, w, kEditSave);
+  sleep_ms(800);
+  // 编辑 again, a change typed, 取消: nothing of it stored.
+  click(d, w, kEditButton);
+  keys(d, {"ctrl+a"});
+  type(d, "cancelled");
+  click(d, w, kEditCancel);
+  keep_screenshot(d, w, "btn-round-5-card.png");
+
+  // Back to the household: picked from the list, her chip, a service, an item and one more of it.
+  click(d, w, kNavHomeVisit);
+  click(d, w, kHvFirstHousehold);
+  keep_screenshot(d, w, "btn-round-6-household-picked.png");
+  click(d, w, kHvMemberChip);
+  click(d, w, kHvService);
+  click(d, w, kHvItemField);
+  type(d, "anlu");
+  keys(d, {"Return"});
+  click(d, w, kHvItemPlus);
+  keep_screenshot(d, w, "btn-round-7-visit.png");
+  click(d, w, kHvSave);
+  sleep_ms(800);
+  keep_screenshot(d, w, "btn-round-8-saved.png");
+  INFO(slurp(log));
+  REQUIRE_MESSAGE(app.running(), "the app ended (crashed)");
+  CHECK(app.stop(SIGTERM) == 0);
+
+  const json households = ctl_json(db, {"household", "list", "--village", village});
+  INFO(households.dump(1));
+  REQUIRE(households.size() == 1);
+  CHECK(households[0]["head_name"] == "zhaxi");
+  const json h = ctl_json(db, {"patient", "show", id});
+  INFO(h.dump(1));
+  CHECK(h["patient"]["name"] == "卓玛");  // the cancelled edit left it
+  CHECK(h["patient"]["household_id"] == households[0]["id"]);
+  CHECK(h["patient"]["ethnicity"] == "06");  // 苗族
+  CHECK(h["patient"]["consent"] == true);
+  REQUIRE(h["home_visits"].size() == 1);
+  const json& v = h["home_visits"][0];
+  CHECK(v["household_id"] == households[0]["id"]);
+  CHECK(v["patients"] == json::array({id}));   // her chip, ticked
+  CHECK(v["services"] == json::array({"测血糖"}));
+  // The item given on it, its quantity raised to 2 with +.
+  CHECK(query_one(db, "SELECT item || ' x' || quantity FROM dispense WHERE home_visit_id = '" +
+                          v["id"].get<std::string>() + "'") == "氨氯地平片 x2.0");
+}
+
+namespace {
+// The registration form's buttons, same layout.
+constexpr std::pair<int, int> kRegister{408, 115};        // 登记新患者
+constexpr std::pair<int, int> kDupOpen{705, 509};         // 查看 on the duplicate's row, the form scrolled to its end
+constexpr std::pair<int, int> kRegForm{990, 400};         // where the wheel scrolls the form
+constexpr std::pair<int, int> kDupSaveAnyway{687, 589};   // 确认不是同一人，仍然保存, then
+constexpr std::pair<int, int> kRegVillage{780, 302};      // 塔巴村 in its village list, then
+constexpr std::pair<int, int> kRegSave{757, 641}, kRegCancel{907, 641};
+constexpr std::pair<int, int> kRegTitle{1000, 75};        // the form's title: no field
+constexpr std::pair<int, int> kRegFemale{728, 316};       // 女, the form at its top
+
+void scroll_reg_form(const std::string& d, const std::string& w) {
+  xdotool(d, {"mousemove", "--window", w, std::to_string(kRegForm.first), std::to_string(kRegForm.second)});
+  sleep_ms(300);
+  for (int i = 0; i < 15; ++i) {
+    xdotool(d, {"click", "5"});
+    sleep_ms(100);
+  }
+  sleep_ms(400);
+}
+}  // namespace
+
+TEST_CASE("registration buttons: a duplicate 身份证 opens the patient on file, a namesake saved anyway, a registration cancelled") {
+  if (!have_x()) return;
+  Xvfb x;
+  REQUIRE_MESSAGE(!x.display().empty(), "Xvfb did not start");
+  const std::string d = x.display();
+  TempDir dir;
+  const std::string db = dir.file("t.db"), log = dir.file("app.log"), state = dir.file("state.json");
+  const std::string village = team_with_village(db);
+  const std::string id = ctl_json(db, {"patient", "add", "--name", "卓玛", "--sex", "F", "--id-number", kCard,
+                                       "--village", village, "--consent"})["id"];
+  Child app({kApp, "--db", db, "--lang", "zh", "--size", "1366x768", "--scale", "1", "--screen", "patients",
+             "--state-out", state},
+            app_env(d), log);
+  const std::string w = start_and_focus(d, app, log);
+  // Her 身份证 typed again: the form shows her; 打开 opens her card, nothing stored.
+  click(d, w, kRegister);
+  type_cjk(d, "卓玛");
+  keys(d, {"Tab"});
+  type(d, kCard);
+  click(d, w, kRegTitle);  // out of the fields: the duplicates are looked for
+  sleep_ms(1000);
+  scroll_reg_form(d, w);
+  keep_screenshot(d, w, "btn-reg-1-duplicate.png");
+  click(d, w, kDupOpen);
+  sleep_ms(500);
+  keep_screenshot(d, w, "btn-reg-2-opened.png");
+  // Another 卓玛 of the village, of her age (born the same year): shown as a namesake; saved anyway.
+  const std::chrono::year_month_day today{std::chrono::floor<std::chrono::days>(std::chrono::system_clock::now())};
+  click(d, w, kRegister);
+  keys(d, {"ctrl+a"});
+  type_cjk(d, "卓玛");
+  keys(d, {"Tab", "ctrl+a", "BackSpace", "Tab", "ctrl+a", "BackSpace", "Tab"});  // no 身份证, no birth date: the age
+  type(d, std::to_string(static_cast<int>(today.year()) - 1985));
+  click(d, w, kRegTitle);
+  keep_screenshot(d, w, "btn-reg-2b-age.png");
+  click(d, w, kRegFemale);
+  sleep_ms(1000);
+  scroll_reg_form(d, w);
+  keep_screenshot(d, w, "btn-reg-3-namesake.png");
+  click(d, w, kRegVillage);
+  click(d, w, kDupSaveAnyway);
+  keys(d, {"ctrl+y"});
+  keep_screenshot(d, w, "btn-reg-4-anyway.png");
+  click(d, w, kRegSave);
+  sleep_ms(1000);
+  keep_screenshot(d, w, "btn-reg-4b-saved.png");
+  // One begun and cancelled.
+  click(d, w, kRegister);
+  type(d, "cancelled");
+  click(d, w, kRegCancel);
+  // One with a name only, Enter: the status line names what is missing.
+  click(d, w, kRegister);
+  type_cjk(d, "格桑");
+  keys(d, {"Return"});
+  keep_screenshot(d, w, "btn-reg-5-missing.png");
+  INFO(slurp(log));
+  REQUIRE_MESSAGE(app.running(), "the app ended (crashed)");
+  CHECK(app.stop(SIGTERM) == 0);
+
+  const json all = ctl_json(db, {"patient", "search", "zhuoma"});
+  INFO(all.dump(1));
+  REQUIRE(all.size() == 2);  // hers and the namesake's; the cancelled one not stored
+  CHECK(ctl_json(db, {"stats"})["patient"] == 2);
+  // The missing fields named whole ("性别" was cut to half a character, and
+  // the app aborted writing it out).
+  const json st = json::parse(slurp(state));
+  CHECK(st["registering"] == true);
+  CHECK(st["toast"].get<std::string>().find("缺少：性别") != std::string::npos);
 }

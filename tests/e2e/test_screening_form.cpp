@@ -133,3 +133,136 @@ TEST_CASE("screenings under two programs through the encounter's generic form, e
   CHECK(h["follow_ups"].size() >= 2);
   INFO(h.dump(1));
 }
+
+namespace {
+// The encounter form's other buttons, at 1366x768, Chinese, text scale 1
+// (read off this test's screenshots: look at them after a layout change).
+constexpr std::pair<int, int> kEncFirstHit{300, 205};     // patient desk: the first search result
+constexpr std::pair<int, int> kStartEncounter{747, 173};  // the card's 开始就诊
+constexpr std::pair<int, int> kSurgery{313, 129};         // station chip 外科
+constexpr std::pair<int, int> kKey1{962, 309}, kKey4{962, 251}, kKey2{1041, 309};  // the side keypad
+constexpr std::pair<int, int> kComplaint{527, 265};
+constexpr std::pair<int, int> kRemoveFirstDx{195, 245};   // × of the first diagnosis (the form scrolled to it)
+constexpr std::pair<int, int> kPlusFirstItem{321, 257}, kCloseDxList{700, 617};   // + of the first medicine
+constexpr std::pair<int, int> kFollowUpBox{193, 543};     // 安排随访, the form scrolled to its end
+constexpr std::pair<int, int> kFollowUpDate{273, 623};
+constexpr std::pair<int, int> kSaveEncounter{263, 677}, kCancelEncounter{413, 677};
+constexpr std::pair<int, int> kChangeProgram{318, 182};   // 换一个项目 beside the program's name
+constexpr std::pair<int, int> kSaveScreeningAlone{263, 623};
+}  // namespace
+
+TEST_CASE("the encounter form's buttons: station, keypad, a diagnosis removed, a quantity raised, a follow-up, Save, then Cancel, then a screening saved alone") {
+  if (!have_x()) return;
+  Xvfb x;
+  REQUIRE_MESSAGE(!x.display().empty(), "Xvfb did not start");
+  TempDir dir;
+  const std::string db = dir.file("t.db");
+  const std::string village = team_with_village(db);
+  const std::string pid = ctl_json(db, {"patient", "add", "--name", "卓玛", "--sex", "F", "--age", "41", "--village",
+                                        village, "--consent"})["id"];
+  Child app({kApp, "--db", db, "--lang", "zh", "--size", "1366x768", "--scale", "1", "--screen", "patients"},
+            app_env(x.display()), dir.file("app.log"));
+  const std::string w = start_and_focus(x.display(), app, dir.file("app.log"));
+  const std::string d = x.display();
+  type(d, "zhuoma");
+  sleep_ms(1000);
+  click(d, w, kEncFirstHit);
+  click(d, w, kStartEncounter);
+  keep_screenshot(d, w, "btn-enc-1-open.png");
+  click(d, w, kSurgery);
+  for (const auto& k : {kKey1, kKey4, kKey2}) click(d, w, k);  // 142 into the systolic
+  click(d, w, kComplaint);
+  type(d, "cough");
+  for (int i = 0; i < 12; ++i) keys(d, {"Tab"});  // the diagnosis search
+  type(d, "I10");
+  keys(d, {"Return"});
+  type(d, "E11");
+  keys(d, {"Return"});
+  keys(d, {"Tab", "Tab"});  // past the advice: the medicine search
+  type(d, "anlu");
+  keys(d, {"Return"});
+  keep_screenshot(d, w, "btn-enc-2-dx-items.png");
+  click(d, w, kCloseDxList);  // a click beside the diagnosis list still shown closes it
+  click(d, w, kPlusFirstItem);
+  keep_screenshot(d, w, "btn-enc-3-plus.png");
+  for (int i = 0; i < 3; ++i) {
+    xdotool(d, {"click", "4"});  // up to the diagnoses
+    sleep_ms(100);
+  }
+  sleep_ms(400);
+  keep_screenshot(d, w, "btn-enc-3a-up.png");
+  click(d, w, kRemoveFirstDx);
+  keep_screenshot(d, w, "btn-enc-3b-removed.png");
+  for (int i = 0; i < 3; ++i) {
+    xdotool(d, {"click", "5"});  // back down to the follow-up box
+    sleep_ms(100);
+  }
+  sleep_ms(400);
+  keep_screenshot(d, w, "btn-enc-4-down.png");
+  click(d, w, kFollowUpBox);
+  keep_screenshot(d, w, "btn-enc-5-follow-up.png");
+  click(d, w, kFollowUpDate);
+  type(d, "2099-05-01");
+  keys(d, {"Tab"});  // its reason, below the fold
+  type(d, "recheck BP");
+  keep_screenshot(d, w, "btn-enc-6-follow-up-typed.png");
+  click(d, w, kSaveEncounter);
+  sleep_ms(1000);
+  keep_screenshot(d, w, "btn-enc-7-saved.png");
+
+  // An encounter begun and cancelled: nothing of it stored.
+  keys(d, {"ctrl+e"});
+  type(d, "cancelled");
+  click(d, w, kCancelEncounter);
+  sleep_ms(500);
+  keep_screenshot(d, w, "btn-enc-8-cancelled.png");
+
+  // A screening saved on its own: hypertension picked, then changed for diabetes.
+  keys(d, {"ctrl+e"});
+  scroll_form_to_end(d, w);
+  click(d, w, kHypertension);
+  scroll_form_to_end(d, w);
+  keep_screenshot(d, w, "btn-enc-9-hypertension.png");
+  click(d, w, kChangeProgram);
+  scroll_form_to_end(d, w);
+  click(d, w, kDiabetes);
+  scroll_form_to_end(d, w);
+  click(d, w, kFastingYes);
+  click(d, w, kGlucose);
+  type(d, "7.8");
+  click(d, w, kDmKnownNo);
+  click(d, w, kThreeMoreYes);
+  keep_screenshot(d, w, "btn-enc-10-diabetes.png");
+  click(d, w, kSaveScreeningAlone);
+  sleep_ms(1000);
+  keep_screenshot(d, w, "btn-enc-11-screening-saved.png");
+  click(d, w, kCancelEncounter);
+  sleep_ms(500);
+  INFO(slurp(dir.file("app.log")));
+  REQUIRE_MESSAGE(app.running(), "the app ended (crashed)");
+  CHECK(app.stop(SIGTERM) == 0);
+
+  const json h = ctl_json(db, {"patient", "show", pid});
+  INFO(h.dump(1));
+  REQUIRE(h["encounters"].size() == 1);  // the cancelled one is not stored
+  const json& e = h["encounters"][0];
+  CHECK(e["station"] == "外科");
+  CHECK(e["complaint"] == "cough");
+  bool sbp = false;
+  for (const auto& o : e["observations"]) sbp |= o["kind"] == "sbp" && o["value"] == 142.0;
+  CHECK(sbp);
+  REQUIRE(e["diagnoses"].size() == 1);  // I10 removed with its ×
+  CHECK(e["diagnoses"][0]["code"].get<std::string>().rfind("E11", 0) == 0);
+  REQUIRE(e["dispenses"].size() == 1);
+  CHECK(e["dispenses"][0]["quantity"] == 2.0);
+  bool follow_up = false;
+  for (const auto& f : h["follow_ups"]) follow_up |= f["due_date"] == "2099-05-01" && f["reason"] == "recheck BP";
+  CHECK(follow_up);
+  // The screening saved alone: diabetes (hypertension changed away), no encounter of its own.
+  REQUIRE(h["screenings"].size() == 1);
+  const json& sc = h["screenings"][0];
+  CHECK(sc["program_id"] == "diabetes");
+  CHECK(sc["answers"]["glucose"] == 7.8);
+  CHECK(sc["result"] == "positive");
+  CHECK(sc["encounter_id"].is_null());
+}

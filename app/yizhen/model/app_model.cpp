@@ -13,6 +13,7 @@
 #include "core/care/places.h"
 #include "core/care/staff_pin.h"
 #include "core/care/team.h"
+#include "core/domain/validate.h"
 #include "core/store/encryption.h"
 #include "core/store/key_file.h"
 #include "app/yizhen/model/field_errors.h"
@@ -420,8 +421,14 @@ void AppModel::check_duplicates(const PatientForm& form) {
   const json f = form.to_fields();
   db_->request<std::vector<DuplicateHit>>(
       [f](Store& s) {
-        return possible_duplicates(s.db(), f.value("name", ""), f.value("birth_date", ""),
-                                   f.value("village_code", ""), f.value("id_number", ""));
+        // An age given instead of the birth date stands for the birth date it
+        // is stored as (the one estimated on saving): a namesake ten years
+        // apart is not "similar".
+        std::string birth = f.value("birth_date", "");
+        if (birth.empty() && f.contains("age") && f["age"].is_number_integer())
+          birth = birth_date_from_age(f["age"].get<int>(), s.today());
+        return possible_duplicates(s.db(), f.value("name", ""), birth, f.value("village_code", ""),
+                                   f.value("id_number", ""));
       },
       [this](std::vector<DuplicateHit> d) { view_.duplicates = std::move(d); }, failure({}));
 }
@@ -504,6 +511,7 @@ void AppModel::open_day(const ClinicDayForm& form, std::function<void(std::strin
   struct Opened {
     std::string id;
     std::vector<json> days;
+    int64_t pending = 0;
   };
   db_->request<Opened>(
       [form](Store& s) {
@@ -511,11 +519,14 @@ void AppModel::open_day(const ClinicDayForm& form, std::function<void(std::strin
         r.id = form.save(s);
         s.set_setting("pref.day_id", r.id);
         r.days = recent_clinic_days(s.db(), 60);
+        r.pending = pending_changes(s.db());
         return r;
       },
       [this, ok = std::move(ok)](Opened r) {
         view_.days = std::move(r.days);
         view_.prefs.day_id = r.id;
+        view_.pending = r.pending;
+        if (on_saved) on_saved();
         clear_draft("clinic_day");
         toast(tr(S::msg_day_opened, lang()));
         refresh_day();
@@ -532,15 +543,21 @@ void AppModel::select_day(const std::string& day_id) {
 
 void AppModel::close_day(const std::string& day_id) {
   const Lang l = lang();
-  db_->request<std::vector<json>>(
+  struct Closed {
+    std::vector<json> days;
+    int64_t pending = 0;
+  };
+  db_->request<Closed>(
       [day_id, l](Store& s) {
         std::string notes;
         if (auto sum = day_summary(s.db(), day_id, s.today())) notes = summary_text(*sum, l);
         close_clinic_day(s, day_id, notes);
-        return recent_clinic_days(s.db(), 60);
+        return Closed{recent_clinic_days(s.db(), 60), pending_changes(s.db())};
       },
-      [this](std::vector<json> days) {
-        view_.days = std::move(days);
+      [this](Closed r) {
+        view_.days = std::move(r.days);
+        view_.pending = r.pending;
+        if (on_saved) on_saved();
         toast(tr(S::msg_day_closed, lang()));
         refresh_day();
       },

@@ -94,7 +94,10 @@ std::string missing_line(const FieldErrors& errors) {
   for (const auto& [key, label] : kFields)
     if (errors.count(key)) {
       std::string l = tr(label);
-      if (const auto paren = l.find_first_of("(（"); paren != std::string::npos && paren > 0) l.resize(paren);
+      // The label before its note in brackets, ASCII or full-width. (Not
+      // find_first_of("(（"): that takes any byte of "（", and 0x88 is also a
+      // byte of 别: "性别" was cut to "性" and half a character.)
+      if (const auto paren = std::min(l.find('('), l.find("（")); paren != std::string::npos && paren > 0) l.resize(paren);
       while (!l.empty() && l.back() == ' ') l.pop_back();
       names += (names.empty() ? "" : tr(S::list_sep)) + l;
     }
