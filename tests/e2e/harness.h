@@ -88,6 +88,13 @@ void type_cjk(const std::string& display, const std::string& text);
 // draws a frame under it: ImGui takes a press only on an item hovered in the
 // frame that sees it.
 void click(const std::string& display, const std::string& window, std::pair<int, int> at);
+// The mouse wheel turned `notches` times (positive: down, negative: up),
+// `pause_ms` apart, with the pointer at `at` in the window (moved there
+// first), then a moment for the view to settle.
+void wheel(const std::string& display, const std::string& window, std::pair<int, int> at, int notches,
+           int pause_ms = 100);
+// The same where the pointer already is.
+void wheel_here(const std::string& display, int notches, int pause_ms = 100);
 // The environment of the app under test on `display`: Mesa and libX11 keep
 // allocations to exit, which LeakSanitizer would report as ours (the unit
 // tests check our leaks); no per-user data folder.

@@ -144,15 +144,6 @@ constexpr std::pair<int, int> kRefresh{230, 120};         // 当日统计: 刷�
 constexpr std::pair<int, int> kEnglish{292, 145}, kScale125{327, 229}, kDeviceName{333, 393}, kFontField{700, 566},
     kApplyFont{1290, 566};  // 设置
 
-void wheel(const std::string& d, const std::string& w, std::pair<int, int> at, int notches) {
-  xdotool(d, {"mousemove", "--window", w, std::to_string(at.first), std::to_string(at.second)});
-  sleep_ms(300);
-  for (int i = 0; i < std::abs(notches); ++i) {
-    xdotool(d, {"click", notches > 0 ? "5" : "4"});
-    sleep_ms(100);
-  }
-  sleep_ms(400);
-}
 }  // namespace
 
 TEST_CASE("clinic day buttons: a new day cancelled, one opened with its kind, stations and staff chosen, close refused, an older day picked, the summary refreshed, settings changed") {

@@ -186,13 +186,7 @@ TEST_CASE("a nurse's round: a household registered on a visit, a patient put in 
   sleep_ms(1000);
   click(d, w, kHit);
   click(d, w, kEditButton);
-  xdotool(d, {"mousemove", "--window", w, std::to_string(kEditForm.first), std::to_string(kEditForm.second)});
-  sleep_ms(300);
-  for (int i = 0; i < 15; ++i) {
-    xdotool(d, {"click", "5"});  // the form's end: household and consent
-    sleep_ms(100);
-  }
-  sleep_ms(400);
+  wheel(d, w, kEditForm, 15);  // the form's end: household and consent
   keep_screenshot(d, w, "btn-round-3-edit.png");
   click(d, w, kEditHousehold);
   click(d, w, kEditMiao);
@@ -256,15 +250,6 @@ constexpr std::pair<int, int> kRegSave{757, 641}, kRegCancel{907, 641};
 constexpr std::pair<int, int> kRegTitle{1000, 75};        // the form's title: no field
 constexpr std::pair<int, int> kRegFemale{728, 316};       // 女, the form at its top
 
-void scroll_reg_form(const std::string& d, const std::string& w) {
-  xdotool(d, {"mousemove", "--window", w, std::to_string(kRegForm.first), std::to_string(kRegForm.second)});
-  sleep_ms(300);
-  for (int i = 0; i < 15; ++i) {
-    xdotool(d, {"click", "5"});
-    sleep_ms(100);
-  }
-  sleep_ms(400);
-}
 }  // namespace
 
 TEST_CASE("registration buttons: a duplicate 身份证 opens the patient on file, a namesake saved anyway, a registration cancelled") {
@@ -288,7 +273,7 @@ TEST_CASE("registration buttons: a duplicate 身份证 opens the patient on file
   type(d, kCard);
   click(d, w, kRegTitle);  // out of the fields: the duplicates are looked for
   sleep_ms(1000);
-  scroll_reg_form(d, w);
+  wheel(d, w, kRegForm, 15);
   keep_screenshot(d, w, "btn-reg-1-duplicate.png");
   click(d, w, kDupOpen);
   sleep_ms(500);
@@ -304,7 +289,7 @@ TEST_CASE("registration buttons: a duplicate 身份证 opens the patient on file
   keep_screenshot(d, w, "btn-reg-2b-age.png");
   click(d, w, kRegFemale);
   sleep_ms(1000);
-  scroll_reg_form(d, w);
+  wheel(d, w, kRegForm, 15);
   keep_screenshot(d, w, "btn-reg-3-namesake.png");
   click(d, w, kRegVillage);
   click(d, w, kDupSaveAnyway);

@@ -49,13 +49,7 @@ TEST_CASE("an encounter's diagnosis picked from the empty search's list, a medic
   // Tab to the diagnosis search (12 fields on): empty, it lists the commonest
   // diagnoses below it; scroll them into view.
   for (int i = 0; i < 12; ++i) keys(d, {"Tab"});
-  xdotool(d, {"mousemove", "--window", w, std::to_string(kFormMiddle.first), std::to_string(kFormMiddle.second)});
-  sleep_ms(300);
-  for (int i = 0; i < 4; ++i) {
-    xdotool(d, {"click", "5"});
-    sleep_ms(200);
-  }
-  sleep_ms(500);
+  wheel(d, w, kFormMiddle, 4, 200);
   keep_screenshot(d, w, "ref-1-dx-list.png");
   click(d, w, kDxFirstRow);  // a click in the list of an empty search picks
   click(d, w, kItemField);

@@ -33,15 +33,7 @@ constexpr std::pair<int, int> kReferTo{527, 304}, kReferReason{527, 384}, kUrgen
 constexpr std::pair<int, int> kFastingYes{207, 289}, kGlucose{258, 371}, kDmKnownNo{287, 455},
     kThreeMoreYes{207, 538};  // diabetes: 空腹 是, 血糖, 既往确诊 否, 三多一少 是;
 
-void scroll_form_to_end(const std::string& d, const std::string& w) {
-  xdotool(d, {"mousemove", "--window", w, std::to_string(kFormMiddle.first), std::to_string(kFormMiddle.second)});
-  sleep_ms(300);
-  for (int i = 0; i < 15; ++i) {
-    xdotool(d, {"click", "5"});
-    sleep_ms(100);
-  }
-  sleep_ms(500);
-}
+void scroll_form_to_end(const std::string& d, const std::string& w) { wheel(d, w, kFormMiddle, 15); }
 }  // namespace
 
 TEST_CASE("screenings under two programs through the encounter's generic form, each stored with its result, and a referral") {
@@ -77,11 +69,7 @@ TEST_CASE("screenings under two programs through the encounter's generic form, e
   // The second encounter, under the diabetes program, with a referral of its own.
   keys(d, {"ctrl+e"});
   scroll_form_to_end(d, w);
-  for (int i = 0; i < 3; ++i) {
-    xdotool(d, {"click", "4"});  // back up a little: the referral's box
-    sleep_ms(100);
-  }
-  sleep_ms(400);
+  wheel_here(d, -3);  // back up a little: the referral's box
   click(d, w, kRefer);
   click(d, w, kReferTo);
   type(d, "Mozhugongka County Hospital");
@@ -185,19 +173,11 @@ TEST_CASE("the encounter form's buttons: station, keypad, a diagnosis removed, a
   click(d, w, kCloseDxList);  // a click beside the diagnosis list still shown closes it
   click(d, w, kPlusFirstItem);
   keep_screenshot(d, w, "btn-enc-3-plus.png");
-  for (int i = 0; i < 3; ++i) {
-    xdotool(d, {"click", "4"});  // up to the diagnoses
-    sleep_ms(100);
-  }
-  sleep_ms(400);
+  wheel_here(d, -3);  // up to the diagnoses
   keep_screenshot(d, w, "btn-enc-3a-up.png");
   click(d, w, kRemoveFirstDx);
   keep_screenshot(d, w, "btn-enc-3b-removed.png");
-  for (int i = 0; i < 3; ++i) {
-    xdotool(d, {"click", "5"});  // back down to the follow-up box
-    sleep_ms(100);
-  }
-  sleep_ms(400);
+  wheel_here(d, 3);  // back down to the follow-up box
   keep_screenshot(d, w, "btn-enc-4-down.png");
   click(d, w, kFollowUpBox);
   keep_screenshot(d, w, "btn-enc-5-follow-up.png");
