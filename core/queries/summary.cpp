@@ -20,6 +20,9 @@ namespace {
 // clinic day (a home visit of its own, a ward round) counts in a report that
 // is not of one day or campaign, by its date, under the township of the
 // patient's village; in a team's report when its clinician is of the team.
+// A home visit made on no clinic day counts the same way: by its date,
+// under the township of its household's village, in a team's report when
+// one of its members is of the team.
 constexpr const char* kScope = R"SQL(
   WITH d AS (SELECT id, substr(place_code, 1, 9) AS tw, date FROM clinic_day
              WHERE deleted = 0 AND (?1 = '' OR id = ?1) AND (?2 = '' OR date >= ?2) AND (?3 = '' OR date <= ?3)
@@ -35,7 +38,15 @@ constexpr const char* kScope = R"SQL(
            AND (?2 = '' OR substr(s.screened_at, 1, 10) >= ?2) AND (?3 = '' OR substr(s.screened_at, 1, 10) <= ?3)
            AND (?5 = '' OR (p.village_code >= ?5 AND p.village_code < ?8))
            AND (?7 = '' OR EXISTS (SELECT 1 FROM member m WHERE m.id = s.clinician_id AND m.team_id = ?7))),
-  en AS (SELECT e.id, e.patient_id, e.station, d.tw FROM encounter e JOIN d ON d.id = e.clinic_day_id WHERE e.deleted = 0)
+  en AS (SELECT e.id, e.patient_id, e.station, d.tw FROM encounter e JOIN d ON d.id = e.clinic_day_id WHERE e.deleted = 0),
+  hv AS (SELECT h.id, h.household_id, d.tw FROM home_visit h JOIN d ON d.id = h.clinic_day_id WHERE h.deleted = 0
+         UNION ALL
+         SELECT h.id, h.household_id, substr(hh.village_code, 1, 9) FROM home_visit h
+         JOIN household hh ON hh.id = h.household_id
+         WHERE h.deleted = 0 AND h.clinic_day_id IS NULL AND ?1 = '' AND ?4 = ''
+           AND (?2 = '' OR h.visit_date >= ?2) AND (?3 = '' OR h.visit_date <= ?3)
+           AND (?5 = '' OR (hh.village_code >= ?5 AND hh.village_code < ?8))
+           AND (?7 = '' OR EXISTS (SELECT 1 FROM member m WHERE m.team_id = ?7 AND h.members LIKE '%' || m.id || '%')))
 )SQL";
 
 void bind_scope(SqlQuery& st, const ReportQuery& q) {
@@ -117,9 +128,8 @@ Report build_report(SqlReader& db, const ReportQuery& q) {
        "substr(p.village_code, 1, 9)",
        [&](const std::string& tw, SqlQuery& st) { fig(tw).follow_ups_closed = st.int64(1); });
   each(db, q,
-       "SELECT {TW}, COUNT(*), COUNT(DISTINCT h.household_id) FROM home_visit h JOIN d ON d.id = h.clinic_day_id "
-       "WHERE h.deleted = 0 GROUP BY 1",
-       "d.tw", [&](const std::string& tw, SqlQuery& st) {
+       "SELECT {TW}, COUNT(*), COUNT(DISTINCT household_id) FROM hv GROUP BY 1", "tw",
+       [&](const std::string& tw, SqlQuery& st) {
          fig(tw).home_visits = st.int64(1);
          fig(tw).households = st.int64(2);
        });

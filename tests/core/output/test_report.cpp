@@ -297,3 +297,52 @@ TEST_CASE("report: a screening made on no clinic day counts by its date, and for
   q.campaign = "none such";
   CHECK(build_report(db, q).total.screenings == 0);
 }
+
+TEST_CASE("report: a home visit made on no clinic day counts by its date, and for its members' team") {
+  yz_test::TempPath path;
+  generate_demo(path.str(), {40, 11});
+  Store store = open_store(path.str());
+  SQLite::Database& db = store.db();
+  const std::string id = db.execAndGet("SELECT id FROM home_visit WHERE deleted = 0 ORDER BY id LIMIT 1").getString();
+  const std::string day = db.execAndGet("SELECT clinic_day_id FROM home_visit WHERE id = '" + id + "'").getString();
+  const std::string team = db.execAndGet("SELECT team_id FROM clinic_day WHERE id = '" + day + "'").getString();
+  const std::string member = db.execAndGet("SELECT id FROM member WHERE team_id = '" + team + "' LIMIT 1").getString();
+  const std::string date = db.execAndGet("SELECT visit_date FROM home_visit WHERE id = '" + id + "'").getString();
+  const std::string township =
+      db.execAndGet("SELECT substr(village_code, 1, 9) FROM household WHERE id = (SELECT household_id FROM home_visit "
+                    "WHERE id = '" + id + "')")
+          .getString();
+  REQUIRE_FALSE(day.empty());
+  ReportQuery q;
+  q.as_of = "2026-06-01";
+  q.from = q.to = date;
+  const Report before = build_report(db, q);
+  q.team_id = team;
+  const int64_t team_before = build_report(db, q).total.home_visits;
+  q.team_id.clear();
+  REQUIRE(before.total.home_visits >= 1);
+  // Recorded with no clinic day open, by a member of the team.
+  db.exec("UPDATE home_visit SET clinic_day_id = NULL, members = '[\"" + member + "\"]' WHERE id = '" + id + "'");
+
+  // A report by dates still counts it, under its household's township.
+  const Report after = build_report(db, q);
+  CHECK(after.total.home_visits == before.total.home_visits);
+  int64_t in_township = 0;
+  for (const auto& t : after.townships)
+    if (t.code == township) in_township = t.figures.home_visits;
+  CHECK(in_township >= 1);
+  // Its members' team counts it, another team does not; its old day and a
+  // campaign's report do not take it.
+  q.team_id = team;
+  CHECK(build_report(db, q).total.home_visits == team_before);
+  q.team_id = "01900000-0000-7000-8000-00000000dead";
+  CHECK(build_report(db, q).total.home_visits == 0);
+  q.team_id.clear();
+  q.from = q.to = "";
+  q.day_id = day;
+  const int64_t on_day = build_report(db, q).total.home_visits;
+  CHECK(on_day == q1(db, "SELECT COUNT(*) FROM home_visit WHERE deleted = 0 AND clinic_day_id = '" + day + "'"));
+  q.day_id.clear();
+  q.campaign = "none such";
+  CHECK(build_report(db, q).total.home_visits == 0);
+}
