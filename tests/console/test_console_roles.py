@@ -160,6 +160,14 @@ try:
     b.click("[data-undo='%s']" % mid)
     b.wait_gone("[data-undo='%s']" % mid)
     check(s.admin_json("merges")[0]["undone_at"] is not None, "the merge undone in the store")
+    # Once the county's village list is imported, a village reads by its name.
+    places = tmp + "/chengguan.csv"
+    with open(places, "w", encoding="utf-8") as f:
+        f.write("code,name,class\n540102000000,城关区,\n540102001000,八廓街道,\n540102001001,八廓社区居委会,111\n")
+    s.admin("places", "import", places)
+    b.page("dashboard")
+    b.page("duplicates")
+    b.wait_text("#merges", "卓玛 · 八廓社区居委会")
 
     # Exports: our area's follow-ups, 身份证 masked, as CSV and as a workbook.
     b.page("exports")
