@@ -118,25 +118,47 @@ inline ReadBody read_body(yz::sync::CentralStore& central, const std::string& to
   r.device = *central.device_by_token(token);
   r.batch = std::make_unique<yz::sync::json>(yz::sync::parse_limited(body));
   yz::sync::check_batch(*r.batch, r.device.public_key, body);
-  r.prepared = yz::sync::prepare_batch(*r.batch, r.device, yz::SystemClock().now_ms());
+  r.prepared = yz::sync::prepare_batch(*r.batch, r.device, yz::SystemClock().now_ms(), central.server_id());
   return r;
 }
 
 // One device's bodies. They are read (read_body) one ahead, on a second
 // thread, while the store applies the one before, as the server's HTTP
-// threads do when several devices push at once, and applied in order.
+// threads do when several devices push at once, and applied in order. As
+// there, the thread that read a body answers it once applied: it counts the
+// receipt (its JSON written out) and frees the body, beside the store's
+// next apply, not on the applying thread.
 inline IngestCount ingest_bodies(yz::sync::CentralStore& central, const std::string& token,
                                  const std::vector<std::string>& bodies) {
   using Read = ReadBody;
   auto read = [&](size_t i) { return read_body(central, token, bodies[i]); };
+  struct Applied {
+    Read body;
+    yz::sync::json receipt;
+  };
   // One reading thread (its own reader connection, as an HTTP thread has),
   // at most two bodies ahead.
   std::mutex mu;
   std::condition_variable changed;
   std::deque<Read> ready;
+  std::deque<Applied> applied;  // to be answered by the reading thread
   std::exception_ptr failed;
-  bool stop = false;  // the applying side has failed
+  bool stop = false;  // the applying side has failed, or is done
+  IngestCount n;      // counted by the reading thread
   std::thread reader([&] {
+    size_t answered = 0;
+    // Answers the applied bodies queued so far (`lock` held on entry and exit).
+    auto answer = [&](std::unique_lock<std::mutex>& lock) {
+      while (!applied.empty()) {
+        Applied a = std::move(applied.front());
+        applied.pop_front();
+        lock.unlock();
+        n.add(a.receipt);
+        a = Applied{};  // the body freed here
+        ++answered;
+        lock.lock();
+      }
+    };
     try {
       for (size_t i = 0; i < bodies.size(); ++i) {
         Read r = read(i);
@@ -145,6 +167,13 @@ inline IngestCount ingest_bodies(yz::sync::CentralStore& central, const std::str
         if (stop) return;
         ready.push_back(std::move(r));
         changed.notify_all();
+        answer(lock);
+      }
+      std::unique_lock lock(mu);
+      while (answered < bodies.size()) {
+        changed.wait(lock, [&] { return !applied.empty() || stop; });
+        if (applied.empty()) return;
+        answer(lock);
       }
     } catch (...) {
       std::lock_guard lock(mu);
@@ -163,10 +192,9 @@ inline IngestCount ingest_bodies(yz::sync::CentralStore& central, const std::str
         stop = true;
       }
       changed.notify_all();
-      t.join();
+      if (t.joinable()) t.join();
     }
   } join{reader, mu, changed, stop};
-  IngestCount n;
   for (size_t i = 0; i < bodies.size(); ++i) {
     Read r;
     {
@@ -177,8 +205,13 @@ inline IngestCount ingest_bodies(yz::sync::CentralStore& central, const std::str
       ready.pop_front();
       changed.notify_all();
     }
-    n.add(central.apply_prepared(r.prepared, "http"));
+    yz::sync::json receipt = central.apply_prepared(r.prepared, "http");
+    std::lock_guard lock(mu);
+    applied.push_back({std::move(r), std::move(receipt)});
+    changed.notify_all();
   }
+  reader.join();  // it answers the last bodies
+  if (failed) std::rethrow_exception(failed);
   return n;
 }
 

@@ -256,12 +256,14 @@ struct ChangeApplier::Impl {
   // of a batch ingest, BENCHMARKS.md).
   struct EntityStatements {
     std::unique_ptr<SQLite::Statement> insert_new, select_local;
+    std::string name;  // the kind's name, bound without a copy
   };
   std::map<const EntitySpec*, EntityStatements> by_entity;
 
   EntityStatements& entity_statements(const EntitySpec& spec) {
     EntityStatements& e = by_entity[&spec];
     if (!e.insert_new) {
+      e.name = spec.name;
       // A change for a record we do not hold is inserted in one step; one for
       // a record we hold changes nothing here (and is merged after `load`).
       e.insert_new = std::make_unique<SQLite::Statement>(db, record_insert_sql(spec) + " ON CONFLICT (id) DO NOTHING");
@@ -292,7 +294,7 @@ struct ChangeApplier::Impl {
     {
       static const std::string kSql = "SELECT field, hlc, base FROM field_clock WHERE entity = ? AND record_id = ?";
       auto& fc = stmt(kSql);
-      fc.bind(1, std::string(spec.name));
+      fc.bindNoCopy(1, entity_statements(spec).name);
       fc.bind(2, id);
       while (fc.executeStep())
         l.held.clock[fc.getColumn(0).getString()] = {fc.getColumn(1).getString(), fc.getColumn(2).getString()};
@@ -308,12 +310,13 @@ struct ChangeApplier::Impl {
         "INSERT INTO field_clock (entity, record_id, field, hlc, base) VALUES (?, ?, ?, ?, ?) "
         "ON CONFLICT(entity, record_id, field) DO UPDATE SET hlc = excluded.hlc, base = excluded.base";
     auto& st = stmt(kSql);
-    st.bind(1, std::string(spec.name));
-    st.bind(2, id);
-    st.bind(3, field);
-    st.bind(4, hlc);
+    // All of them live until the exec below.
+    st.bindNoCopy(1, entity_statements(spec).name);
+    st.bindNoCopy(2, id);
+    st.bindNoCopy(3, field);
+    st.bindNoCopy(4, hlc);
     if (base.empty()) st.bind(5);
-    else st.bind(5, base);
+    else st.bindNoCopy(5, base);
     st.exec();
   }
 
@@ -371,11 +374,19 @@ struct ChangeApplier::Impl {
     st.bindNoCopy(2, hlc);
     st.bind(3, deleted ? 1 : 0);
     int i = 4;
-    for (const auto& f : spec.fields) bind_stored(st, i++, rec[std::string(f.name)]);
+    for (const auto& f : spec.fields) {
+      // An absent field stays NULL (clearBindings above).
+      if (const auto it = rec.find(f.name); it != rec.end()) bind_stored(st, i, it->second);
+      ++i;
+    }
     if (st.exec() == 0) return false;
     const int64_t rid = db.getLastInsertRowid();
-    for (const auto& [k, v] : stamps.items())
-      set_clock(spec, id, k, v.get<std::string>(), bases.contains(k) ? bases[k].get<std::string>() : "");
+    static const std::string kNoBase;
+    for (const auto& [k, v] : stamps.items()) {
+      const auto base = bases.find(k);
+      set_clock(spec, id, k, v.get_ref<const std::string&>(),
+                base != bases.end() ? base->get_ref<const std::string&>() : kNoBase);
+    }
     if (keys) indexer.index_new(rid, *keys);
     else if (spec.name == "patient" && indexed(deleted, rec)) indexer.index_new(rid, keys_of(rec));
     return true;

@@ -25,24 +25,6 @@ int64_t saturating_sub(int64_t a, int64_t b) {
   return b < 0 ? INT64_MAX : INT64_MIN;
 }
 
-// A device may not stamp a field the server alone changes (entities.h
-// by_server), nor send a new patient that is already a tombstone.
-std::optional<FieldError> by_server_refusal(const EntitySpec& spec, const json& change, bool held,
-                                            const std::string& server_id) {
-  if (auto it = change.find("stamps"); it != change.end() && it->is_object())
-    for (const auto& [k, v] : it->items()) {
-      const FieldSpec* f = spec.field(k);
-      if (!f || !f->by_server || !v.is_string()) continue;
-      if (auto h = Hlc::parse(v.get<std::string>()); h && h->node != server_id)
-        return FieldError{k, "not_allowed", {std::string(spec.name) + "." + k}};
-    }
-  if (!held && spec.name == "patient")
-    if (auto it = change.find("fields"); it != change.end() && it->is_object() && it->contains("merged_into") &&
-                                         !(*it)["merged_into"].is_null())
-      return FieldError{"merged_into", "not_allowed", {"patient.merged_into"}};
-  return std::nullopt;
-}
-
 }  // namespace
 
 std::string string_member(const json& j, const char* key) {
@@ -121,10 +103,12 @@ std::optional<FieldError> rebase_stamps(json& change, const std::string& node, i
   return std::nullopt;
 }
 
-PreparedBatch prepare_batch(const json& batch, const DeviceInfo& device, int64_t received_ms) {
+PreparedBatch prepare_batch(const json& batch, const DeviceInfo& device, int64_t received_ms,
+                            const std::string& server_id) {
   PreparedBatch out;
   out.batch = &batch;
   out.device = device;
+  out.server_id = server_id;
   out.received_ms = received_ms;
   out.skew = batch_skew(batch, received_ms);
   out.ceiling = received_ms + kClockAheadMs;
@@ -138,6 +122,7 @@ PreparedBatch prepare_batch(const json& batch, const DeviceInfo& device, int64_t
     p.sent = &sent;
     p.entity = string_member(sent, "entity");
     p.id = string_member(sent, "id");
+    p.facts = change_facts(sent, p.entity, p.id, server_id);
     if (find_entity(p.entity)) ids[p.entity].push_back(p.id);
     // Copied only when rebase_stamps may change it.
     if (stamp_ahead(sent, out.ceiling)) {
@@ -154,7 +139,7 @@ PreparedBatch prepare_batch(const json& batch, const DeviceInfo& device, int64_t
 }
 
 json CentralStore::apply_batch(const json& batch, const DeviceInfo& device, const std::string& source) {
-  PreparedBatch prepared = prepare_batch(batch, device, SystemClock().now_ms());
+  PreparedBatch prepared = prepare_batch(batch, device, SystemClock().now_ms(), server_id());
   return apply_prepared(prepared, source);
 }
 
@@ -284,22 +269,51 @@ json record_gist(HeldRecords& held, const std::string& entity, const std::string
   return out;
 }
 
-std::optional<FieldError> authorize_change(HeldRecords& records, const DeviceInfo& device, const json& change,
-                                           const std::string& server_id) {
-  return authorize_change(records, device, change, string_member(change, "entity"), string_member(change, "id"),
-                          server_id);
+ChangeFacts change_facts(const json& change, const std::string& entity, const std::string& id,
+                         const std::string& server_id) {
+  ChangeFacts out;
+  out.spec = find_entity(entity);
+  if (!out.spec || !is_uuid(id)) {
+    out.spec = nullptr;
+    return out;
+  }
+  if (entity == "team" || entity == "device") {
+    out.refused = FieldError{"entity", "not_allowed", {entity}};
+    return out;
+  }
+  if (auto it = change.find("fields"); it != change.end() && it->is_object()) {
+    out.fields = &*it;
+    if (auto m = it->find("merged_into"); m != it->end() && !m->is_null()) out.sets_merged_into = true;
+  }
+  // A device may not stamp a field the server alone changes (entities.h
+  // by_server).
+  if (auto it = change.find("stamps"); it != change.end() && it->is_object())
+    for (const auto& [k, v] : it->items()) {
+      const FieldSpec* f = out.spec->field(k);
+      if (!f || !f->by_server || !v.is_string()) continue;
+      if (auto h = Hlc::parse(v.get_ref<const std::string&>()); h && h->node != server_id) {
+        out.refused = FieldError{k, "not_allowed", {entity + "." + k}};
+        return out;
+      }
+    }
+  return out;
 }
 
 std::optional<FieldError> authorize_change(HeldRecords& records, const DeviceInfo& device, const json& change,
-                                           const std::string& entity, const std::string& id,
                                            const std::string& server_id) {
-  const EntitySpec* spec = find_entity(entity);
-  if (!spec || !is_uuid(id)) return std::nullopt;
-  if (entity == "team" || entity == "device") return FieldError{"entity", "not_allowed", {entity}};
-  const json* fields = nullptr;
-  if (auto it = change.find("fields"); it != change.end() && it->is_object()) fields = &*it;
+  const std::string entity = string_member(change, "entity"), id = string_member(change, "id");
+  return authorize_change(records, device, change_facts(change, entity, id, server_id), entity, id);
+}
+
+std::optional<FieldError> authorize_change(HeldRecords& records, const DeviceInfo& device, const ChangeFacts& facts,
+                                           const std::string& entity, const std::string& id) {
+  if (!facts.spec) return std::nullopt;
+  if (facts.refused) return facts.refused;
+  const json* fields = facts.fields;
   const bool held = records.held(entity, id);
-  if (auto e = by_server_refusal(*spec, change, held, server_id)) return e;
+  // Nor send a new patient that is already merged into another.
+  if (!held && facts.sets_merged_into && entity == "patient")
+    return FieldError{"merged_into", "not_allowed", {"patient.merged_into"}};
   if (entity == "member") {
     // Staff belong to their team: a device may add and edit its own only.
     const std::string stored = held ? records.column("member", "team_id", id) : std::string();

@@ -61,15 +61,29 @@ inline bool is_area_parent(std::string_view entity) {
   return false;
 }
 
+// What authorize_change reads of a change alone, whatever the store holds:
+// made by prepare_batch before the store's writer is taken.
+struct ChangeFacts {
+  // Its kind; nullptr when the kind is unknown or the id is not a UUID:
+  // nothing to authorise (the merge's check says what is wrong).
+  const EntitySpec* spec = nullptr;
+  const json* fields = nullptr;       // its "fields" object, if any
+  bool sets_merged_into = false;      // a non-null fields.merged_into
+  std::optional<FieldError> refused;  // a team or device record, or a stamp of a field the server alone sets
+};
+// `entity` and `id` as string_member reads them; `server_id`: the node of
+// the server's own stamps (by_server fields). Points into `change`.
+ChangeFacts change_facts(const json& change, const std::string& entity, const std::string& id,
+                         const std::string& server_id);
+
 // Why `device` may not push `change`, or nullopt (docs/sync-protocol.md,
 // "Trust"). Malformed changes pass here: the merge's check says what is
-// wrong. `server_id`: the node of the server's own stamps (by_server fields).
+// wrong.
 std::optional<FieldError> authorize_change(HeldRecords& held, const DeviceInfo& device, const json& change,
                                            const std::string& server_id);
-// The same with the change's entity and id as string_member reads them.
-std::optional<FieldError> authorize_change(HeldRecords& held, const DeviceInfo& device, const json& change,
-                                           const std::string& entity, const std::string& id,
-                                           const std::string& server_id);
+// The same from the change's facts, made ahead (change_facts).
+std::optional<FieldError> authorize_change(HeldRecords& held, const DeviceInfo& device, const ChangeFacts& facts,
+                                           const std::string& entity, const std::string& id);
 
 // Takes a fast device's measured skew off its own stamps that are ahead of
 // `ceiling` (so its edits are ordered by when they were really made), then
@@ -134,6 +148,7 @@ ApplyOutcome take_in_change(HeldRecords& held, const DeviceInfo& device, const s
 struct PreparedChange {
   const json* sent = nullptr;         // the change as received (in `PreparedBatch::batch`)
   std::string entity, id;             // as sent (string_member: "" when missing)
+  ChangeFacts facts;                  // of `sent`, for authorize_change
   std::optional<json> rebased;        // the change as merged, when a stamp was ahead
   std::optional<FieldError> refused;  // by rebase_stamps
   // The change in stored forms; nullopt when refused by rebase_stamps or by
@@ -145,6 +160,7 @@ struct PreparedChange {
 struct PreparedBatch {
   const json* batch = nullptr;  // checked (batch.h check_batch); outlives this
   DeviceInfo device;
+  std::string server_id;                           // the store's (CentralStore::server_id)
   int64_t received_ms = 0, skew = 0, ceiling = 0;  // batch_skew, received + kClockAheadMs
   std::vector<PreparedChange> changes;             // in the batch's order
   // Of each known kind, the ids the batch's changes name, as a JSON array
@@ -152,8 +168,9 @@ struct PreparedBatch {
   std::map<std::string, std::string> id_lists;
 };
 // `received_ms`: the server's clock when the batch arrived (the receipt's
-// received_ms; today's date for check_change).
-PreparedBatch prepare_batch(const json& batch, const DeviceInfo& device, int64_t received_ms);
+// received_ms; today's date for check_change); `server_id`: the store's.
+PreparedBatch prepare_batch(const json& batch, const DeviceInfo& device, int64_t received_ms,
+                            const std::string& server_id);
 
 // take_in_change for a prepared change: authorised first (against the store
 // as it is now, with the change as sent), then its rebase or check refusal,
@@ -161,9 +178,8 @@ PreparedBatch prepare_batch(const json& batch, const DeviceInfo& device, int64_t
 // Uses up `p` (its outcome is moved into the merge): a batch whose
 // transaction failed is prepared again before it is taken in again.
 template <class Merge>
-ApplyOutcome take_in_prepared(HeldRecords& held, const DeviceInfo& device, const std::string& server_id,
-                              PreparedChange& p, Merge&& merge) {
-  if (std::optional<FieldError> refused = authorize_change(held, device, *p.sent, p.entity, p.id, server_id))
+ApplyOutcome take_in_prepared(HeldRecords& held, const DeviceInfo& device, PreparedChange& p, Merge&& merge) {
+  if (std::optional<FieldError> refused = authorize_change(held, device, p.facts, p.entity, p.id))
     return refused_outcome(*p.sent, std::move(*refused));
   if (p.refused) return refused_outcome(p.change(), *p.refused);
   if (!p.checked) return p.outcome;

@@ -1095,7 +1095,7 @@ class PgCentralStore : public CentralStore {
         PreparedChange& p = prepared.changes[k];
         p.outcome = checked[k];
         const json& sent = *p.sent;
-        ApplyOutcome o = take_in_prepared(records, device, server_id_, p, [&](CheckedChange& in, ApplyOutcome out) {
+        ApplyOutcome o = take_in_prepared(records, device, p, [&](CheckedChange& in, ApplyOutcome out) {
           return records.apply(in, std::move(out), received);
         });
         if (o.status == ApplyOutcome::Status::quarantined) {

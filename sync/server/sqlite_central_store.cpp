@@ -412,7 +412,7 @@ class SqliteCentralStore : public CentralStore {
         // up its prepared changes (take_in_prepared).
         for (GroupCommit::Job* j : jobs) {
           PreparedBatch& p = *j->batch;
-          p = prepare_batch(*p.batch, p.device, p.received_ms);
+          p = prepare_batch(*p.batch, p.device, p.received_ms, p.server_id);
         }
       }
     }
@@ -485,7 +485,7 @@ class SqliteCentralStore : public CentralStore {
       const json& sent = *p.sent;
       held.take_in(p.entity, p.id);
       // Its fields are the sent ones (rebasing changes stamps only).
-      ApplyOutcome o = take_in_prepared(held, device, server_id(), p, [&](CheckedChange& c, ApplyOutcome checked) {
+      ApplyOutcome o = take_in_prepared(held, device, p, [&](CheckedChange& c, ApplyOutcome checked) {
         return applier.apply(c, std::move(checked));
       });
       if (o.status == ApplyOutcome::Status::quarantined) {
@@ -1496,7 +1496,7 @@ class SqliteCentralStore : public CentralStore {
       return v;
     }
     bool held(const std::string& entity, const std::string& id) override {
-      if (prefetched.count(entity)) return held_ids.count(entity + '\x1f' + id) > 0;
+      if (prefetched.count(entity)) return held_ids.count(key(entity, id)) > 0;
       auto& st = store.cached(db, "SELECT 1 FROM " + entity + " WHERE id = ?");
       st.bind(1, id);
       const bool found = st.executeStep();
@@ -1505,9 +1505,8 @@ class SqliteCentralStore : public CentralStore {
     }
     std::string column(const std::string& entity, const std::string& column, const std::string& id) override {
       const bool keep = remembering && !(entity == self_entity && id == self_id);
-      std::string record;
       if (remembering) {
-        record = entity + '\x1f' + id;
+        const std::string& record = key(entity, id);
         // Known from this batch's change of it (the change's own record too).
         if (const auto it = stored_fields.find(record); it != stored_fields.end())
           if (const auto f = it->second->find(column); f != it->second->end()) {
@@ -1516,11 +1515,12 @@ class SqliteCentralStore : public CentralStore {
           }
       }
       if (keep)
-        if (const auto it = remembered.find(record); it != remembered.end())
+        if (const auto it = remembered.find(key(entity, id)); it != remembered.end())
           for (const auto& [c, v] : it->second)
             if (c == column) return v;
-      std::string v = text("SELECT " + column + " FROM " + entity + " WHERE id = ?", id);
-      if (keep) remembered[record].emplace_back(column, v);
+      sql.assign("SELECT ").append(column).append(" FROM ").append(entity).append(" WHERE id = ?");
+      std::string v = text(sql, id);
+      if (keep) remembered[key(entity, id)].emplace_back(column, v);
       return v;
     }
     // While a batch is taken in (apply_batch): the columns read of records
@@ -1536,7 +1536,7 @@ class SqliteCentralStore : public CentralStore {
       remembering = true;
       self_entity = entity;
       self_id = id;
-      remembered.erase(entity + '\x1f' + id);
+      if (!remembered.empty()) remembered.erase(key(entity, id));
     }
     void done() {
       remembering = false;
@@ -1547,22 +1547,34 @@ class SqliteCentralStore : public CentralStore {
     // (stored forms; they outlive the batch's apply), or (changed) something
     // not known here. column() answers from `fields` until it changes again.
     void stored_as(const std::string& entity, const std::string& id, const RecordFields& fields) {
-      if (remembering) stored_fields[entity + '\x1f' + id] = &fields;
+      if (remembering) stored_fields.insert_or_assign(key(entity, id), &fields);
     }
-    void changed(const std::string& entity, const std::string& id) { stored_fields.erase(entity + '\x1f' + id); }
+    void changed(const std::string& entity, const std::string& id) { stored_fields.erase(key(entity, id)); }
     // Which records a batch names are held, looked up once per kind for the
     // whole batch instead of once per change. Nothing removes a record while
     // a batch applies (a deletion is a tombstone), so one held before stays
     // held; one the batch inserts is added (inserted).
     void prefetch(const PreparedBatch& batch) {
+      held_ids.reserve(2 * batch.changes.size());
+      stored_fields.reserve(batch.changes.size());
       for (const auto& [entity, list] : batch.id_lists) {
         SQLite::Statement st(db, "SELECT id FROM " + entity + " WHERE id IN (SELECT value FROM json_each(?))");
         st.bindNoCopy(1, list);
-        while (st.executeStep()) held_ids.insert(entity + '\x1f' + st.getColumn(0).getString());
+        while (st.executeStep()) held_ids.insert(key(entity, st.getColumn(0).getString()));
         prefetched.insert(entity);
       }
     }
-    void inserted(const std::string& entity, const std::string& id) { held_ids.insert(entity + '\x1f' + id); }
+    void inserted(const std::string& entity, const std::string& id) { held_ids.insert(key(entity, id)); }
+    // "entity\x1fid", the key of a record in the sets below, made in one
+    // buffer: these lookups run several times per change, and building a
+    // new string for each showed in the ingest profile (BENCHMARKS.md).
+    // Valid until the next call.
+    const std::string& key(std::string_view entity, std::string_view id) {
+      key_.assign(entity).push_back('\x1f');
+      key_.append(id);
+      return key_;
+    }
+    std::string key_, sql;  // buffers of key() and column()
     std::set<std::string> prefetched;            // kinds looked up by prefetch
     std::unordered_set<std::string> held_ids;    // "entity\x1fid" of held records of those kinds
     bool remembering = false;
@@ -1593,7 +1605,8 @@ class SqliteCentralStore : public CentralStore {
     std::optional<std::string> was;  // the area it was fed in before
     if (!inserted) {
       // All rows are deleted at the first step (RETURNING's rows follow).
-      auto& del = cached(db, "DELETE FROM srv_feed WHERE entity = ? AND record_id = ? RETURNING area");
+      static const std::string kDelete = "DELETE FROM srv_feed WHERE entity = ? AND record_id = ? RETURNING area";
+      auto& del = cached(db, kDelete);
       del.bind(1, entity);
       del.bind(2, id);
       if (del.executeStep()) was = del.getColumn(0).getString();
@@ -1601,14 +1614,15 @@ class SqliteCentralStore : public CentralStore {
     }
     const std::string area = area_of(db, entity, id, inserted, reading);
     if (was && *was != area && *was != kTeamOnly && is_area_parent(entity)) moved_.emplace_back(entity, id);
-    auto& ins = cached(db, "INSERT INTO srv_feed (entity, record_id, area, team_id, echo_device) VALUES (?, ?, ?, ?, ?)");
-    ins.bind(1, entity);
-    ins.bind(2, id);
-    ins.bind(3, area);
-    if (team_id.empty()) ins.bind(4);
-    else ins.bind(4, team_id);
-    if (echo_device.empty()) ins.bind(5);
-    else ins.bind(5, echo_device);
+    static const std::string kInsert =
+        "INSERT INTO srv_feed (entity, record_id, area, team_id, echo_device) VALUES (?, ?, ?, ?, ?)";
+    auto& ins = cached(db, kInsert);
+    // All of them live until the exec below (unset ones stay NULL).
+    ins.bindNoCopy(1, entity);
+    ins.bindNoCopy(2, id);
+    ins.bindNoCopy(3, area);
+    if (!team_id.empty()) ins.bindNoCopy(4, team_id);
+    if (!echo_device.empty()) ins.bindNoCopy(5, echo_device);
     ins.exec();
     return area;
   }
