@@ -17,6 +17,7 @@
 #include <filesystem>
 #include <functional>
 #include <map>
+#include <tuple>
 #include <set>
 #include <unordered_map>
 #include <unordered_set>
@@ -752,12 +753,12 @@ class SqliteCentralStore : public CentralStore {
     return area;
   }
 
+  // Read on this thread's reader connection: a console list never waits
+  // for a batch being taken in.
   std::vector<json> record_gists(const std::vector<GistOf>& records) override {
-    std::lock_guard lock(mu_);
-    Held held(*this, store_.db());
+    ReaderHeld held(reader());
     std::vector<json> out;
     for (const auto& r : records) out.push_back(yz::sync::record_gist(held, r.entity, r.id, r.fields));
-    release();
     return out;
   }
 
@@ -1484,6 +1485,38 @@ class SqliteCentralStore : public CentralStore {
 
   // Lookups for the trust rules (central_rules.h), on the writer's cached
   // statements.
+  // The records as a reader connection sees them (one read snapshot per
+  // statement), each column read once: for what the console shows, which
+  // must not take the writer (record_gists).
+  struct ReaderHeld : HeldRecords {
+    SQLite::Database& db;
+    std::map<std::tuple<std::string, std::string, std::string>, std::string> read;  // (kind, column, id)
+    explicit ReaderHeld(SQLite::Database& d) : db(d) {}
+    std::optional<std::string> one(const std::string& sql, const std::string& a, const std::string& b = {}) {
+      SQLite::Statement st(db, sql);
+      st.bind(1, a);
+      if (!b.empty()) st.bind(2, b);
+      if (!st.executeStep()) return std::nullopt;
+      return st.getColumn(0).isNull() ? std::string() : st.getColumn(0).getString();
+    }
+    // Kinds and columns come from the catalogue (record_gist), never from a
+    // request; an unknown kind is held by no one.
+    bool held(const std::string& entity, const std::string& id) override {
+      return find_entity(entity) && one("SELECT 1 FROM " + entity + " WHERE id = ?", id).has_value();
+    }
+    std::string column(const std::string& entity, const std::string& column, const std::string& id) override {
+      if (!find_entity(entity)) return {};
+      auto key = std::make_tuple(entity, column, id);
+      if (auto it = read.find(key); it != read.end()) return it->second;
+      std::string v = one("SELECT " + column + " FROM " + entity + " WHERE id = ?", id).value_or("");
+      read.emplace(std::move(key), v);
+      return v;
+    }
+    std::string feed_team(const std::string& entity, const std::string& id) override {
+      return one("SELECT team_id FROM srv_feed WHERE entity = ? AND record_id = ?", entity, id).value_or("");
+    }
+  };
+
   struct Held : HeldRecords {
     SqliteCentralStore& store;
     SQLite::Database& db;
