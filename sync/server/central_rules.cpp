@@ -246,7 +246,8 @@ json record_gist(HeldRecords& held, const std::string& entity, const std::string
   auto put = [&](const char* key, std::string v) {
     if (!v.empty()) out[key] = std::move(v);
   };
-  if (entity == "patient" || entity == "member" || entity == "team" || entity == "place") put("name", own("name"));
+  if (entity == "patient" || entity == "member" || entity == "team" || entity == "place" || entity == "device")
+    put("name", own("name"));
   if (entity == "household") put("name", own("head_name"));
   if (entity == "place") put("village", own("code"));
   else if (entity == "clinic_day") put("village", own("place_code"));

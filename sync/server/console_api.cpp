@@ -18,6 +18,7 @@
 #include "core/domain/vitals.h"
 #include "core/store/entities.h"
 #include "sync/protocol/crypto.h"
+#include "sync/server/central_rules.h"
 #include "sync/server/console_assets.h"
 #include "sync/server/console_session.h"
 #include "sync/server/teams.h"
@@ -473,14 +474,14 @@ class Console : public std::enable_shared_from_this<Console> {
 
     // Audit and accounts (admin).
     // A row about a kind of record says it in words too ("entity_label",
-    // core's); the console's own objects (sessions, exports, ...) the page
-    // words itself.
+    // core's), and the record as a person knows it ("gist"); the console's
+    // own objects (sessions, exports, ...) the page words itself.
     server.Get(api + "/audit", endpoint("audit", ConsoleRight::administer, [this](Call&, auto& req, auto& res) {
                  json rows = store_.audit_log(int_param(req, "limit", 200, 1, 5000));
                  for (auto& r : rows)
                    if (const std::string e = r.value("entity", ""); find_entity(e))
                      r["entity_label"] = both([&](Lang l) { return std::string(word("entity", e, l)); });
-                 answer(res, 200, rows);
+                 answer(res, 200, audit_described(std::move(rows)));
                }));
     server.Get(api + "/accounts", endpoint("accounts", ConsoleRight::administer, [this](Call&, auto&, auto& res) {
                  answer(res, 200, store_.accounts());
@@ -735,6 +736,29 @@ class Console : public std::enable_shared_from_this<Console> {
       if (const json& f = rows[i].value("field", json()); f.is_string())
         rows[i]["field_label"] = both([&](Lang l) { return std::string(field_label(f.get<std::string>(), l)); });
     }
+    return rows;
+  }
+  // Audit rows with the record each is about as a person knows it
+  // ("gist"): its own record, a patient opened (patient_view), or the
+  // record a coordinator's decision was on (detail.entity, detail.record_id).
+  json audit_described(json rows) {
+    std::vector<CentralStore::GistOf> of;
+    std::vector<size_t> at;
+    for (size_t i = 0; i < rows.size(); ++i) {
+      const json& r = rows[i];
+      std::string kind = string_member(r, "entity"), id = string_member(r, "record_id");
+      if (kind == "patient_view") kind = "patient";
+      if (const auto d = r.find("detail"); !find_entity(kind) && d != r.end() && d->is_object()) {
+        kind = string_member(*d, "entity");
+        id = string_member(*d, "record_id");
+      }
+      if (!find_entity(kind) || id.empty()) continue;
+      of.push_back({kind, id, nullptr});
+      at.push_back(i);
+    }
+    const std::vector<json> gists = with_village_names(store_.record_gists(of));
+    for (size_t k = 0; k < at.size(); ++k)
+      if (!gists[k].empty()) rows[at[k]]["gist"] = gists[k];
     return rows;
   }
   // A merge's two patients as a person knows them: "kept_gist", "duplicate_gist".

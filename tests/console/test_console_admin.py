@@ -140,6 +140,14 @@ try:
     about = {c.text for c in b.finds("#audit tbody td:nth-child(4)")}
     check({"设备", "账号", "登录会话"} <= about and not {"device", "account", "console_session"} & about,
           "what each row is about in Chinese: %s" % sorted(about))
+    # The record a row is about as a person knows it, the detail in words.
+    revoked = [tr for tr in b.finds("#audit tbody tr") if tr.find_element("css selector", "td:nth-child(3)").text == "停用设备"]
+    check(revoked and revoked[0].find_element("css selector", "td:nth-child(5)").text.startswith("c1"),
+          "the revoked laptop by its name: %s" % [tr.text for tr in revoked[:1]])
+    details = [c.text for c in b.finds("#audit tbody td:nth-child(6)")]
+    check(not any("{" in d for d in details) and any("地址：127.0.0.1" in d for d in details)
+          and any("角色：协调员" in d for d in details),
+          "each detail item labelled, no JSON: %s" % details[:5])
     rows = [r for r in s.admin_json("audit", "list", "--limit", "500") if r["actor"] == "console:管理员"]
     verbs = {r["detail"]["verb"] for r in rows}
     check({"login", "enroll_code", "revoke", "retry", "add_account", "disable_account"} <= verbs, "audited: %s" % verbs)

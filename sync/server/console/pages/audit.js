@@ -1,5 +1,5 @@
 // The server's audit trail (admin): who did what, newest first.
-import { table, inLang } from '../dom.js';
+import { table, inLang, gist } from '../dom.js';
 
 // What was done, in the page's language: the verb (the console's endpoint or
 // the store's, detail.verb) when the strings name it, else the action; a
@@ -22,6 +22,41 @@ function about(r, t, lang) {
   return r.entity_label ? inLang(r.entity_label, lang, r.entity) : said(t, 'audit_entity_' + r.entity) || r.entity;
 }
 
+// The record a row is about as a person knows it (the server's gist: a
+// patient's name and village), its id on hover; else its id as stored (a
+// batch, an account's name).
+function record(r, h) {
+  const words = gist(r.gist);
+  return words ? h('span', { title: r.record_id, 'data-record': r.record_id }, words) : (r.record_id || '');
+}
+
+// A detail's value: yes/no for a flag, a list's items, a set of filters as
+// its own items; the rest as stored.
+function value(v, t) {
+  if (v === true) return t('detail_yes');
+  if (v === false) return t('detail_no');
+  if (Array.isArray(v)) return v.map((x) => value(x, t)).join(', ');
+  if (v && typeof v === 'object') return items(v, t).join('; ');
+  return v === null || v === undefined ? '—' : String(v);
+}
+
+// "label: value" for each item of a detail, labelled in the page's language
+// where the strings name it, but those in `skip`.
+function items(d, t, skip = []) {
+  return Object.entries(d)
+    .filter(([k]) => !skip.includes(k))
+    .map(([k, v]) => t('detail_item', said(t, 'detail_' + k) || k,
+      (k === 'role' && typeof v === 'string' && said(t, 'role_' + v)) || value(v, t)));
+}
+
+function detail(r, t, h) {
+  if (!r.detail || typeof r.detail !== 'object') return r.detail ? String(r.detail) : '';
+  // The verb and status are said in the action's column, the record a
+  // decision was on in the record's when its gist is known.
+  const skip = ['verb', 'status', ...(r.gist ? ['entity', 'record_id'] : [])];
+  return h('div', { class: 'detail' }, items(r.detail, t, skip).map((line) => h('div', {}, line)));
+}
+
 export async function render(root, { t, h, api, lang }) {
   const rows = await api('GET', '/audit?limit=300');
   root.append(h('h1', {}, t('audit_title')));
@@ -30,7 +65,7 @@ export async function render(root, { t, h, api, lang }) {
     { key: 'actor', label: t('col_actor') },
     { key: 'action', label: t('col_what'), cell: (r) => what(r, t) },
     { key: 'entity', label: t('col_entity'), cell: (r) => about(r, t, lang) },
-    { key: 'record_id', label: 'ID' },
-    { key: 'detail', label: t('col_detail'), cell: (r) => (r.detail ? h('pre', {}, JSON.stringify(r.detail)) : '') },
+    { key: 'record_id', label: t('col_record'), cell: (r) => record(r, h) },
+    { key: 'detail', label: t('col_detail'), cell: (r) => detail(r, t, h) },
   ], rows.map((r) => ({ ...r, __id: r.rid })), { id: 'audit' }));
 }
