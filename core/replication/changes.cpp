@@ -123,8 +123,9 @@ std::optional<CheckedChange> check_change(const json& change, const std::string&
     for (const auto& [k, v] : clocks->items()) {
       const FieldSpec* f = spec->field(k);
       if (!f || !merged_per_field(*spec, *f)) errs.push_back({k, "not_editable"});
-      else if (!v.is_string() || !Hlc::parse(v.get<std::string>())) errs.push_back({k, "bad_hlc", {v.dump()}});
-      else if (clocks == &in.stamps && v.get<std::string>() > out.max_hlc) out.max_hlc = v.get<std::string>();
+      else if (!v.is_string() || !Hlc::parse(v.get_ref<const std::string&>())) errs.push_back({k, "bad_hlc", {v.dump()}});
+      else if (clocks == &in.stamps && v.get_ref<const std::string&>() > out.max_hlc)
+        out.max_hlc = v.get_ref<const std::string&>();
     }
   for (const auto& [k, v] : fields.items())
     if (!spec->field(k)) errs.push_back({k, "unknown_field"});
@@ -134,12 +135,11 @@ std::optional<CheckedChange> check_change(const json& change, const std::string&
   std::string today = date_of_ms(stamp->wall_ms);
   if (today < today_floor) today = today_floor;
   for (const auto& f : spec->fields) {
-    const std::string name(f.name);
-    const auto given = fields.find(name);
+    const auto given = fields.find(f.name);
     json v = given != fields.end() ? convert_field(f, *given, today, errs) : json(nullptr);
     if (v.is_null() && !f.fallback.empty() && f.fallback != "now" && f.fallback != "today")
       v = convert_field(f, std::string(f.fallback), today, errs);
-    in.fields[name] = std::move(v);
+    in.fields.insert_or_assign(std::string(f.name), std::move(v));
   }
   // The same rules as a local save (record_rules.h), 身份证 cross-field
   // rules included; only what needs this device's other records (live
