@@ -149,7 +149,7 @@ std::string error_text(std::exception_ptr e, Lang lang) {
   try {
     std::rethrow_exception(e);
   } catch (const ValidationError& v) {
-    return v.errors().empty() ? v.what() : v.errors().front().message(lang);
+    return v.errors().empty() ? v.what() : v.errors().front().plain_message(lang);
   } catch (const NotFound& n) {
     return trf(lang, S::err_no_record, n.id().c_str());
   } catch (const StoreError& s) {

@@ -25,8 +25,13 @@ struct FieldError {
   std::string code;
   std::vector<std::string> args = {};
 
-  // "field: problem" in the given language.
+  // "field (code): problem" in the given language, the field's code after
+  // its label (for the command line, logs and what is stored: it names the
+  // option or column to fix).
   std::string message(Lang lang) const;
+  // "field: problem", for a person reading it in the field app or the
+  // console: the label alone (the code only when the field has no label).
+  std::string plain_message(Lang lang) const;
 };
 
 // Input was refused; nothing was written. Holds every problem found, first

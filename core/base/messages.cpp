@@ -328,8 +328,13 @@ std::string format_message(std::string_view tmpl, const std::vector<std::string>
 }
 
 std::string FieldError::message(Lang lang) const {
-  std::string label(field_label(field, lang));
-  return label + (label == field ? "" : " (" + field + ")") + std::string(word("colon", lang)) +
+  const std::string label(field_label(field, lang));
+  return label == field ? plain_message(lang) : label + " (" + field + ")" + std::string(word("colon", lang)) +
+                                                    format_message(message_template(code, lang), args);
+}
+
+std::string FieldError::plain_message(Lang lang) const {
+  return std::string(field_label(field, lang)) + std::string(word("colon", lang)) +
          format_message(message_template(code, lang), args);
 }
 

@@ -56,7 +56,7 @@ void send_problem_with_errors(httplib::Response& res, int status, const std::str
   json errors = json::array();
   for (const auto& fe : field_errors)
     errors.push_back(
-        {{"field", fe.field}, {"code", fe.code}, {"en", fe.message(Lang::en)}, {"zh", fe.message(Lang::zh)}});
+        {{"field", fe.field}, {"code", fe.code}, {"en", fe.plain_message(Lang::en)}, {"zh", fe.plain_message(Lang::zh)}});
   json body = json::parse(res.body);
   body["errors"] = errors;
   res.set_content(body.dump(), "application/problem+json");

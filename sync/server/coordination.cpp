@@ -89,8 +89,8 @@ json quarantine_json(const QuarantineRow& q) {
   std::string reason, reason_zh;
   if (q.errors.is_array())
     for (const auto& e : q.errors) {
-      reason += (reason.empty() ? "" : "; ") + error_from_json(e).message(Lang::en);
-      reason_zh += (reason_zh.empty() ? "" : "；") + error_from_json(e).message(Lang::zh);
+      reason += (reason.empty() ? "" : "; ") + error_from_json(e).plain_message(Lang::en);
+      reason_zh += (reason_zh.empty() ? "" : "；") + error_from_json(e).plain_message(Lang::zh);
     }
   return {{"quarantine_id", q.rid}, {"entity", q.entity}, {"id", q.record_id},   {"batch_id", q.batch_id},
           {"device_id", q.device_id}, {"reason", reason}, {"reason_zh", reason_zh}, {"errors", q.errors},

@@ -130,7 +130,8 @@ class CoordinationSteps {
 // A conflict / quarantine row as the admin verbs and the console list them
 // (both stores): conflicts() and quarantine() in central_store.h. A closed
 // conflict adds "closed_at" and "resolution"; a quarantine row gives its
-// reason in English ("reason") and Chinese ("reason_zh").
+// reason in English ("reason") and Chinese ("reason_zh"), for a person
+// (FieldError::plain_message).
 json conflict_json(const ConflictRow& c);
 json quarantine_json(const QuarantineRow& q);
 

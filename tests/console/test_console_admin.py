@@ -97,6 +97,8 @@ try:
     s.admin("team", "set-area", "拉萨队", "5401")
     b.page("quarantine")
     qid = quarantined[0]["quarantine_id"]
+    why = b.find("[data-reason-text='%d']" % qid).text
+    check(why.startswith("地区：") and "(area)" not in why, "the reason is said with the field's name only: %s" % why)
     b.click("[data-content='%d'] summary" % qid)
     check("达瓦" in b.find("[data-content='%d'] pre" % qid).text, "the refused content is shown")
     b.shot("quarantine")

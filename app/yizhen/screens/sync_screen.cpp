@@ -101,7 +101,7 @@ void DrawSync(SyncScreenState& st, const AppView& view, AppModel& actions, Nav&)
   for (const auto& q : sv.quarantine) {
     std::string why;
     if (q.errors.is_array())
-      for (const auto& e : q.errors) why += (why.empty() ? "" : tr(S::list_sep)) + error_from_json(e).message(lang);
+      for (const auto& e : q.errors) why += (why.empty() ? "" : tr(S::list_sep)) + error_from_json(e).plain_message(lang);
     ImGui::TextWrapped("%s %s — %s", q.entity.c_str(), q.record_id.substr(0, 8).c_str(), why.c_str());
   }
   ui::SectionTitle((std::string(tr(S::sy_conflicts)) + "  " + std::to_string(std::max<int64_t>(s.conflicts, static_cast<int64_t>(sv.conflicts.size())))).c_str());

@@ -236,6 +236,9 @@ TEST_CASE("FieldError::message names the field and fills placeholders, in zh and
   FieldError r{"value", "out_of_range", {"40", "50", "100", "%"}};
   CHECK(r.message(Lang::en) == "value: 40 is outside the plausible range 50–100 %");
   CHECK(r.message(Lang::zh) == "数值 (value)：40 超出合理范围 50–100 %");
+  // For a person (the field app, the console): the label alone.
+  CHECK(r.plain_message(Lang::zh) == "数值：40 超出合理范围 50–100 %");
+  CHECK(r.plain_message(Lang::en) == "value: 40 is outside the plausible range 50–100 %");
 
   FieldError p{"phone", "phone", {"123"}};
   CHECK(p.message(Lang::zh).find("电话") == 0);
