@@ -17,8 +17,8 @@
 #include <filesystem>
 #include <functional>
 #include <map>
-#include <tuple>
 #include <set>
+#include <tuple>
 #include <unordered_map>
 #include <unordered_set>
 #include <mutex>
@@ -1483,8 +1483,6 @@ class SqliteCentralStore : public CentralStore {
     release();
   }
 
-  // Lookups for the trust rules (central_rules.h), on the writer's cached
-  // statements.
   // The records as a reader connection sees them (one read snapshot per
   // statement), each column read once: for what the console shows, which
   // must not take the writer (record_gists).
@@ -1517,6 +1515,8 @@ class SqliteCentralStore : public CentralStore {
     }
   };
 
+  // Lookups for the trust rules (central_rules.h), on the writer's cached
+  // statements.
   struct Held : HeldRecords {
     SqliteCentralStore& store;
     SQLite::Database& db;
