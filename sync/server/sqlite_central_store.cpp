@@ -428,6 +428,14 @@ class SqliteCentralStore : public CentralStore {
     }
   }
 
+  // The store's date (Store::today), for a read that runs beside the
+  // writer: Store::today reads a setting through the writer connection,
+  // which one thread at a time may use (the writer has no mutex of its own).
+  std::string today() {
+    std::lock_guard lock(mu_);
+    return store_.today();
+  }
+
   // Signed as it leaves: a receipt stored before is signed again with the
   // server's current key.
   json signed_receipt(json receipt) const {
@@ -798,7 +806,7 @@ class SqliteCentralStore : public CentralStore {
   std::string report(const std::string& team, ReportQuery q, bool markdown, Lang lang) override {
     SQLite::Database& db = reader();
     if (!team.empty()) q.team_id = find_team(db, team).team_id;
-    if (q.as_of.empty()) q.as_of = store_.today();
+    if (q.as_of.empty()) q.as_of = today();
     const Report r = build_report(db, q);
     return markdown ? report_markdown(db, r, lang) : report_json(db, r).dump(2) + "\n";
   }
@@ -812,7 +820,7 @@ class SqliteCentralStore : public CentralStore {
 
   ExportSummary export_follow_ups(WorklistQuery q, ExportFormat format, const std::string& out, Lang lang,
                                   IdNumbers ids, Sheets sheets, const AuditBy& by) override {
-    if (q.as_of.empty()) q.as_of = store_.today();
+    if (q.as_of.empty()) q.as_of = today();
     const ExportSummary s = yz::export_follow_ups(reader(), q, format, out, lang, ids, sheets);
     audit_export(by, "follow_ups", follow_ups_audit(q, s, ids));
     return s;

@@ -135,12 +135,14 @@ struct Server {
   // SIGKILL and wait (no clean shutdown).
   void kill() { child->stop(SIGKILL); }
 
-  yz::test::RunResult admin(std::vector<std::string> args) const {
+  // An admin verb on this server's store; `input` its standard input (a
+  // password).
+  yz::test::RunResult admin(std::vector<std::string> args, const std::string& input = {}) const {
     std::vector<std::string> head = {YIZHEN_SERVER};
     for (auto& a : store_args()) head.push_back(a);
     head.push_back("admin");
     args.insert(args.begin(), head.begin(), head.end());
-    return yz::test::run(args);
+    return yz::test::run(args, input);
   }
 
   // A code for a device of `team`; a new team is made with `area` (pass ""

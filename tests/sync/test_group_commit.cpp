@@ -2,7 +2,8 @@
 // writer together go in one group, in the order they came, each caller
 // answered with its own receipt or error; and, on the real server, many
 // devices pushing at once each have every batch applied once, while a
-// refused batch among them is refused alone.
+// refused batch among them is refused alone; and the console's reads that
+// need the store's date run beside batches being taken in.
 #include <httplib.h>
 
 #include <atomic>
@@ -151,4 +152,71 @@ TEST_CASE_TEMPLATE("Many devices pushing at once: every batch applied once, a re
   CHECK(fresh.count("SELECT count(*) FROM patient") == kDevices * kVisits);
   CHECK(fresh.count("SELECT count(*) FROM encounter") == kDevices * kVisits);
   CHECK(fresh.count("SELECT count(*) FROM patient WHERE name = '央金'") == 0);
+}
+
+// Reproduces a race: a report or a follow-up list with no "as of" date read
+// the store's date through the SQLite writer connection without the
+// writer's lock, while a batch was being taken in on that connection (the
+// writer has no SQLite mutex of its own: one thread at a time). The console
+// asks for both while laptops push.
+TEST_CASE_TEMPLATE("Reports and follow-up lists asked for while batches are taken in: all answered, every batch applied", T,
+                   Stores) {
+  constexpr int kDevices = 3, kVisits = 20;
+  yz::test::TempDir dir;
+  Server server(dir.file("central.db"), T::kind);
+  REQUIRE(server.admin({"account", "add", "--name", "王主任", "--role", "admin"}, "a-long-password-1\n").code == 0);
+  std::vector<std::unique_ptr<Device>> devices;
+  std::vector<std::vector<std::string>> bodies(kDevices);
+  std::vector<std::string> tokens;
+  for (int d = 0; d < kDevices; ++d) {
+    devices.push_back(std::make_unique<Device>(dir.file("d" + std::to_string(d) + ".db")));
+    Device& dev = *devices.back();
+    dev.enroll(server, server.enroll_code());
+    for (int v = 0; v < kVisits; ++v) {
+      const std::string pid = add_patient_at(dev.store, "卓玛" + std::to_string(d) + "-" + std::to_string(v), "540102001001");
+      dev.store.transact([&](Writer& w) { w.create("encounter", {{"patient_id", pid}, {"station", "内科"}}); });
+    }
+    sync::seal_pending(dev.exec, {2, 4u << 20});  // a visit per batch
+    for (auto& b : undelivered_batches(dev.store.db())) bodies[d].push_back(b.body);
+    tokens.push_back(*dev.store.setting(sync::kTokenKey));
+  }
+  httplib::Client console(server.url);
+  auto login = console.Post("/api/v1/console/login", json{{"name", "王主任"}, {"password", "a-long-password-1"}}.dump(),
+                            "application/json");
+  REQUIRE(login);
+  REQUIRE_MESSAGE(login->status == 200, login->body);
+  const std::string cookie = login->get_header_value("Set-Cookie").substr(0, login->get_header_value("Set-Cookie").find(';'));
+
+  std::atomic<bool> pushing{true};
+  std::vector<std::future<int>> pushes;  // batches answered 200
+  for (int d = 0; d < kDevices; ++d)
+    pushes.push_back(std::async(std::launch::async, [&, d] {
+      httplib::Client http(server.url);
+      http.set_read_timeout(60);
+      int ok = 0;
+      for (const auto& body : bodies[d]) {
+        auto r = http.Post("/v1/batches", {{"Authorization", "Bearer " + tokens[d]}}, body, "application/json");
+        ok += r && r->status == 200;
+      }
+      return ok;
+    }));
+  // Reports and follow-up lists, with no date given (the store's today),
+  // over and over while the laptops push, and at least 20 of each.
+  std::vector<int> statuses;
+  for (int i = 0; pushing || i < 20; ++i) {
+    for (const char* path : {"/api/v1/console/report?from=2026-01-01&to=2030-12-31", "/api/v1/console/exports/follow-ups?format=csv"}) {
+      auto r = console.Get(path, {{"Cookie", cookie}});
+      statuses.push_back(r ? r->status : -1);
+    }
+    pushing = std::any_of(pushes.begin(), pushes.end(), [](auto& f) {
+      return f.wait_for(std::chrono::milliseconds(0)) != std::future_status::ready;
+    });
+  }
+  for (int d = 0; d < kDevices; ++d) CHECK(pushes[d].get() == kVisits);
+  CHECK(std::count(statuses.begin(), statuses.end(), 200) == static_cast<long>(statuses.size()));
+  REQUIRE(server.child->running());
+  Device fresh(dir.file("fresh.db"));
+  fresh.enroll(server, server.enroll_code());
+  fresh.sync(server);
+  CHECK(fresh.count("SELECT count(*) FROM encounter") == kDevices * kVisits);
 }
