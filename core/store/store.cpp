@@ -6,7 +6,9 @@
 
 #include <cmath>
 #include <cstdlib>
+#include <atomic>
 #include <map>
+#include <thread>
 
 #include "core/base/errors.h"
 #include "core/base/hlc.h"
@@ -131,6 +133,10 @@ struct Writer::Impl {
   std::unique_ptr<WalCheckpointer> checkpointer;  // declared after db: stops before it closes
   std::map<std::string, std::unique_ptr<SQLite::Statement>, std::less<>> stmts;
   std::unique_ptr<AuditAppender> auditor;  // made on the first audited write (after migration)
+  // The thread inside a public call now (none: no one). The connection has
+  // no SQLite mutex (below), so a second thread coming in would corrupt
+  // memory: Use refuses it instead.
+  std::atomic<std::thread::id> user{};
 
   Impl(const std::string& p, const RecordRules& r, const StoreOptions& o)
       : path((configure_sqlite_once(), p)),
@@ -540,6 +546,35 @@ Store Store::open(const std::string& path, const RecordRules& rules, StoreOption
   return s;
 }
 
+namespace {
+
+// One public call of a Store: the calling thread holds the store until the
+// outermost call returns (calls made inside it, on the same thread, pass).
+// A Store belongs to one thread at a time (store.h); another thread coming
+// in meanwhile is a bug in the caller, refused with a StoreError before it
+// touches the connection.
+class Use {
+ public:
+  explicit Use(std::atomic<std::thread::id>& user) : user_(user) {
+    std::thread::id none{};
+    const std::thread::id me = std::this_thread::get_id();
+    if (user_.compare_exchange_strong(none, me)) outer_ = true;
+    else if (none != me)
+      throw StoreError("the store is in use by another thread: a Store belongs to one thread at a time");
+  }
+  ~Use() {
+    if (outer_) user_.store(std::thread::id{});
+  }
+  Use(const Use&) = delete;
+  Use& operator=(const Use&) = delete;
+
+ private:
+  std::atomic<std::thread::id>& user_;
+  bool outer_ = false;
+};
+
+}  // namespace
+
 std::string Store::create(std::string_view entity, const json& fields) {
   std::string id;
   transact([&](Writer& w) { id = w.create(entity, fields); });
@@ -551,13 +586,21 @@ void Store::update(std::string_view entity, std::string_view id, const json& fie
 void Store::remove(std::string_view entity, std::string_view id) {
   transact([&](Writer& w) { w.remove(entity, id); });
 }
-void Store::transact(const std::function<void(Writer&)>& fn) { impl_->transact(fn); }
-void Store::transact_synced(const std::function<void(SQLite::Database&)>& fn) { impl_->transact_synced(fn); }
+void Store::transact(const std::function<void(Writer&)>& fn) {
+  Use use(impl_->user);
+  impl_->transact(fn);
+}
+void Store::transact_synced(const std::function<void(SQLite::Database&)>& fn) {
+  Use use(impl_->user);
+  impl_->transact_synced(fn);
+}
 std::string Store::stamp() {
+  Use use(impl_->user);
   if (!impl_->in_txn) throw StoreError("stamp outside a transaction");
   return impl_->tick().str();
 }
 void Store::observe(const Hlc& stamp) {
+  Use use(impl_->user);
   if (!impl_->in_txn) throw StoreError("observe outside a transaction");
   impl_->hlc.observe(stamp);
 }
@@ -565,6 +608,7 @@ void Store::observe(const Hlc& stamp) {
 std::optional<json> Store::get(std::string_view entity, std::string_view id) {
   const EntitySpec* spec = find_entity(entity);
   if (!spec) return std::nullopt;
+  Use use(impl_->user);
   return read_record(impl_->db, *spec, id);
 }
 
@@ -573,17 +617,22 @@ const std::string& Store::path() const { return impl_->path; }
 const std::string& Store::device_id() const { return impl_->device; }
 void Store::set_actor(std::string actor) { impl_->actor = std::move(actor); }
 std::string Store::today() {
+  Use use(impl_->user);
   std::string t = impl_->today();
   if (!impl_->in_txn) impl_->release_reads();
   return t;
 }
 int64_t Store::now_ms() { return impl_->clock->now_ms(); }
 std::optional<std::string> Store::setting(std::string_view key) {
+  Use use(impl_->user);
   auto v = impl_->setting(key);
   impl_->release_reads();
   return v;
 }
-void Store::set_setting(std::string_view key, std::string_view value) { impl_->set_setting(key, value); }
+void Store::set_setting(std::string_view key, std::string_view value) {
+  Use use(impl_->user);
+  impl_->set_setting(key, value);
+}
 
 SQLite::Database open_reader(const std::string& path) {
   configure_sqlite_once();

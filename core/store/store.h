@@ -8,7 +8,10 @@
 // them in.
 //
 // Threads: a Store (its writer connection) belongs to one thread at a time.
-// Other threads read through their own open_reader() connections.
+// Other threads read through their own open_reader() connections. The
+// writer connection has no SQLite mutex: a call from a second thread while
+// one is inside the store throws StoreError (db() itself is not watched:
+// its user must hold the store as one of these calls would).
 // Errors: ValidationError (bad input; nothing written), NotFound, StoreError,
 // SQLite::Exception for I/O failures (nothing written: the transaction rolls
 // back).

@@ -5,6 +5,7 @@
 
 #include <SQLiteCpp/Statement.h>
 
+#include <atomic>
 #include <chrono>
 #include <map>
 #include <optional>
@@ -1062,4 +1063,28 @@ TEST_CASE("store: the generic update refuses a status field, naming it, and writ
   }
   CHECK(snapshot(fx.store) == before);
   CHECK((*fx.store.get("follow_up", f))["status"] == "due");
+}
+
+// The writer connection has no SQLite mutex (store.cpp): a second thread
+// coming into a Store while one is inside it is refused before it touches
+// the connection, instead of corrupting memory; calls nested on the same
+// thread, and a handover once the first is done, pass.
+TEST_CASE("store: a second thread coming in while one is inside is refused with a StoreError") {
+  Store s = open_store(":memory:");
+  std::atomic<bool> inside{false}, release{false};
+  std::thread holder([&] {
+    s.transact([&](Writer&) {
+      CHECK(s.today().size() == 10);  // nested on the same thread
+      inside = true;
+      while (!release) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    });
+  });
+  while (!inside) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  CHECK_THROWS_AS(s.setting("x"), StoreError);
+  CHECK_THROWS_AS(s.set_setting("x", "1"), StoreError);
+  CHECK_THROWS_AS(s.transact([](Writer&) {}), StoreError);
+  release = true;
+  holder.join();
+  s.set_setting("x", "2");  // handed over: this thread now
+  CHECK(s.setting("x") == std::optional<std::string>("2"));
 }
