@@ -473,6 +473,7 @@ json App::state_json() const {
           {"registering", patients_.registering},
           {"patient_form", patients_.form.to_json()},
           {"patient_errors", patients_.form.errors},
+          {"registration_blocked", patients_.dup_blocked},
           {"editing", patients_.editing},
           {"edit_errors", patients_.edit.form.errors},
           {"encounter_form", encounter_.form.to_json()},

@@ -242,10 +242,11 @@ TEST_CASE("a nurse's round: a household registered on a visit, a patient put in 
 namespace {
 // The registration form's buttons, same layout.
 constexpr std::pair<int, int> kRegister{408, 115};        // 登记新患者
-constexpr std::pair<int, int> kDupOpen{705, 509};         // 查看 on the duplicate's row, the form scrolled to its end
+// The form scrolled to its end, a duplicate's reason beside the greyed 保存登记:
+constexpr std::pair<int, int> kDupOpen{705, 479};         // 查看 on the duplicate's row
 constexpr std::pair<int, int> kRegForm{990, 400};         // where the wheel scrolls the form
-constexpr std::pair<int, int> kDupSaveAnyway{687, 589};   // 确认不是同一人，仍然保存, then
-constexpr std::pair<int, int> kRegVillage{780, 302};      // 塔巴村 in its village list, then
+constexpr std::pair<int, int> kDupSaveAnyway{687, 560};   // 确认不是同一人，仍然保存
+constexpr std::pair<int, int> kRegVillage{780, 272};      // 塔巴村 in its village list
 constexpr std::pair<int, int> kRegSave{757, 641}, kRegCancel{907, 641};
 constexpr std::pair<int, int> kRegTitle{1000, 75};        // the form's title: no field
 constexpr std::pair<int, int> kRegFemale{728, 316};       // 女, the form at its top
@@ -320,4 +321,41 @@ TEST_CASE("registration buttons: a duplicate 身份证 opens the patient on file
   const json st = json::parse(slurp(state));
   CHECK(st["registering"] == true);
   CHECK(st["toast"].get<std::string>().find("缺少：性别") != std::string::npos);
+}
+
+TEST_CASE("registration: a possible duplicate says beside the greyed 保存登记 who it is and only what matched") {
+  if (!have_x()) return;
+  Xvfb x;
+  REQUIRE_MESSAGE(!x.display().empty(), "Xvfb did not start");
+  const std::string d = x.display();
+  TempDir dir;
+  const std::string db = dir.file("t.db"), log = dir.file("app.log"), state = dir.file("state.json");
+  laptop_with_patient(db);  // 卓玛, 41, of 塔巴村
+  {
+    Child app({kApp, "--db", db, "--lang", "zh", "--size", "1366x768", "--scale", "1", "--screen", "patients",
+               "--state-out", state},
+              app_env(d), log);
+    const std::string w = start_and_focus(d, app, log);
+    click(d, w, kRegister);
+    type_cjk(d, "卓玛");     // her name alone: no sex, age or village yet
+    click(d, w, kRegTitle);  // out of the field: the duplicates are looked for
+    sleep_ms(1000);
+    keep_screenshot(d, w, "reg-dup-blocked.png");
+    click(d, w, kRegSave);   // greyed: nothing saved
+    sleep_ms(500);
+    INFO(slurp(log));
+    REQUIRE_MESSAGE(app.running(), "the app ended (crashed)");
+    CHECK(app.stop(SIGTERM) == 0);
+  }
+  const json st = json::parse(slurp(state));
+  REQUIRE(st["registration_blocked"].is_string());
+  const std::string why = st["registration_blocked"];
+  INFO(why);
+  CHECK(why.find("卓玛 · 塔巴村") != std::string::npos);
+  CHECK(why.find("同名") != std::string::npos);
+  // Neither the age nor the village was typed: neither is claimed.
+  CHECK(why.find("同村") == std::string::npos);
+  CHECK(why.find("年龄") == std::string::npos);
+  CHECK(why.find("出生") == std::string::npos);
+  CHECK(ctl_json(db, {"stats"})["patient"] == 1);
 }

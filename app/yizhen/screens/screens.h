@@ -94,6 +94,8 @@ struct PatientDeskState {
   VillagePickerState village;
   bool village_defaulted = false;  // the open clinic day's village was offered
   std::string dup_checked;        // what the last duplicate check was for
+  std::string dup_shown;          // the duplicates last scrolled into view
+  std::string dup_blocked;        // why 保存登记 is greyed, shown beside it ("" when it is not)
   bool saving = false;
   // The card's patient being edited (edit lives as long as the desk: a save
   // finishing after the form closed still finds it).
