@@ -478,6 +478,8 @@ json App::state_json() const {
           {"edit_errors", patients_.edit.form.errors},
           {"encounter_form", encounter_.form.to_json()},
           {"encounter_errors", encounter_.form.errors},
+          {"dx_list_open", encounter_.dx_open},
+          {"item_list_open", encounter_.item_open},
           {"screening", encounter_.form.screening.evaluation
                             ? json{{"program", encounter_.form.screening.program_id},
                                    {"result", encounter_.form.screening.evaluation->result},
