@@ -131,3 +131,28 @@ TEST_CASE("the first-start wizard's buttons: English, a member added and one rem
   CHECK(roles["Zhuoma"] == "nurse");
   CHECK(setting(db, "pref.lang") == "en");
 }
+
+TEST_CASE("the navigation cannot be pressed during the first-start wizard, neither by a tap nor by its keys") {
+  if (!have_x()) return;
+  Xvfb x;
+  REQUIRE(!x.display().empty());
+  const std::string d = x.display();
+  TempDir dir;
+  const std::string db = plain_db(dir.file("fresh.db")), log = dir.file("app.log"), state = dir.file("state.json");
+  constexpr std::pair<int, int> kNavPatients{88, 128}, kNavSettings{88, 488};
+  {
+    Child app({kApp, "--db", db, "--size", "1366x768", "--scale", "1", "--state-out", state}, app_env(d), log);
+    const std::string w = start_and_focus(d, app, log);
+    click(d, w, kNavPatients);
+    click(d, w, kNavSettings);
+    keys(d, {"F2"});
+    keys(d, {"ctrl+n"});
+    keep_screenshot(d, w, "wizard-nav-off.png");
+    INFO(slurp(log));
+    REQUIRE_MESSAGE(app.running(), "the app ended (crashed)");
+    CHECK(app.stop(SIGTERM) == 0);
+  }
+  const json st = json::parse(slurp(state));
+  CHECK(st["screen"] == "first-start");
+  CHECK(st["registering"] == false);
+}
