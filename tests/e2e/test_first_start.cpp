@@ -66,7 +66,9 @@ constexpr std::pair<int, int> kFsHospital{353, 260};  // the team step's second 
 constexpr std::pair<int, int> kFsNurse{333, 244}, kFsAdd{603, 244};   // staff: the nurse chip, Add
 constexpr std::pair<int, int> kFsRemoveThird{493, 416};                // 移除 on the third row
 constexpr std::pair<int, int> kFsNextStaff{383, 427}, kFsBackStaff{233, 427};
-constexpr std::pair<int, int> kFsSurgery{393, 164}, kFsPharmacy{1023, 164};  // stations: 外科 on, 药房 off
+// Stations, the catalogue's sixteen: 外科 on, 药房 off, 超声 (not among the
+// wizard's own ten it had before) on.
+constexpr std::pair<int, int> kFsSurgery{313, 164}, kFsPharmacy{1037, 164}, kFsUltrasound{921, 164};
 constexpr std::pair<int, int> kFsNextStations{383, 228};
 constexpr std::pair<int, int> kFsCountyChip{400, 250}, kFsFinish{400, 350};
 }  // namespace
@@ -106,6 +108,7 @@ TEST_CASE("the first-start wizard's buttons: English, a member added and one rem
     click(d, w, kFsNextStaff);
     click(d, w, kFsSurgery);
     click(d, w, kFsPharmacy);
+    click(d, w, kFsUltrasound);
     keep_screenshot(d, w, "btn-fs-6-stations.png");
     tap_and_type(d, w, kFsNextStations, "mzgk");  // into the county search it opens with, at once
     sleep_ms(1000);
@@ -123,7 +126,7 @@ TEST_CASE("the first-start wizard's buttons: English, a member added and one rem
   CHECK(team["name"] == "Beijing team");
   CHECK(team["origin_hospital"] == "Xiehe");
   CHECK(team["area_code"] == "540127");
-  CHECK(team["stations"] == json::array({"登记", "内科", "外科"}));
+  CHECK(team["stations"] == json::array({"登记", "内科", "外科", "超声"}));
   REQUIRE(team["members"].size() == 2);  // Extra removed
   std::map<std::string, std::string> roles;
   for (const auto& m : team["members"]) roles[m["name"]] = m["role"];
