@@ -147,6 +147,9 @@ constexpr std::pair<int, int> kHvMemberChip{581, 187};     // its member 卓玛
 constexpr std::pair<int, int> kHvService{660, 271};        // the service chip 测血糖
 constexpr std::pair<int, int> kHvItemField{945, 427};      // the item search
 constexpr std::pair<int, int> kHvItemPlus{705, 427};       // + of the item added (where the search was)
+constexpr std::pair<int, int> kHvItemMinus{633, 427};      // its -
+constexpr std::pair<int, int> kHvItemField2{945, 481};     // the item search, under the first item
+constexpr std::pair<int, int> kHvSecondRemove{579, 481};   // × of a second item (where the search was)
 constexpr std::pair<int, int> kNavPatients{88, 128}, kNavHomeVisit{88, 248};
 constexpr std::pair<int, int> kSearchField{408, 63}, kHit{408, 203};  // 患者: the search, its first result
 constexpr std::pair<int, int> kEditButton{917, 173};       // the card's 编辑
@@ -211,6 +214,14 @@ TEST_CASE("a nurse's round: a household registered on a visit, a patient put in 
   type(d, "anlu");
   keys(d, {"Return"});
   click(d, w, kHvItemPlus);
+  click(d, w, kHvItemPlus);
+  click(d, w, kHvItemMinus);  // 1 + 1 + 1 - 1: two
+  // A second item added and taken off again with its ×.
+  click(d, w, kHvItemField2);
+  type(d, "xiaoben");
+  keys(d, {"Return"});
+  keep_screenshot(d, w, "btn-round-7a-second-item.png");
+  click(d, w, kHvSecondRemove);
   keep_screenshot(d, w, "btn-round-7-visit.png");
   click(d, w, kHvSave);
   sleep_ms(800);
@@ -234,9 +245,12 @@ TEST_CASE("a nurse's round: a household registered on a visit, a patient put in 
   CHECK(v["household_id"] == households[0]["id"]);
   CHECK(v["patients"] == json::array({id}));   // her chip, ticked
   CHECK(v["services"] == json::array({"测血糖"}));
-  // The item given on it, its quantity raised to 2 with +.
+  // The item given on it, its quantity raised to 2 with + (+, +, -).
   CHECK(query_one(db, "SELECT item || ' x' || quantity FROM dispense WHERE home_visit_id = '" +
                           v["id"].get<std::string>() + "'") == "氨氯地平片 x2.0");
+  // The second item, removed with its ×, was not given.
+  CHECK(query_one(db, "SELECT COUNT(*) FROM dispense WHERE home_visit_id = '" + v["id"].get<std::string>() + "'") ==
+        "1");
 }
 
 namespace {
