@@ -133,6 +133,8 @@ constexpr std::pair<int, int> kKey9{1122, 193}, kKeyBack{1122, 367}, kKeyClear{1
 constexpr std::pair<int, int> kComplaint{527, 265};
 constexpr std::pair<int, int> kRemoveFirstDx{195, 345};   // × of the first diagnosis (the form scrolled to it)
 constexpr std::pair<int, int> kPlusFirstItem{321, 357}, kMinusFirstItem{249, 357};  // + and - of the first medicine
+constexpr std::pair<int, int> kItemSearch{527, 517};       // the medicine search under it
+constexpr std::pair<int, int> kRemoveSecondItem{195, 517}; // × of a second medicine (where the search was)
 constexpr std::pair<int, int> kFollowUpBox{193, 543};     // 安排随访, the form scrolled to its end
 constexpr std::pair<int, int> kFollowUpDate{273, 623};
 constexpr std::pair<int, int> kSaveEncounter{263, 677}, kCancelEncounter{413, 677};
@@ -177,6 +179,12 @@ TEST_CASE("the encounter form's buttons: station, keypad, a diagnosis removed, a
   click(d, w, kPlusFirstItem);
   click(d, w, kPlusFirstItem);
   click(d, w, kMinusFirstItem);  // 1 + 1 + 1 - 1: two boxes
+  // A second medicine added and taken off again with its ×.
+  click(d, w, kItemSearch);
+  type(d, "xiaoben");
+  keys(d, {"Return"});
+  keep_screenshot(d, w, "btn-enc-3-second-item.png");
+  click(d, w, kRemoveSecondItem);
   keep_screenshot(d, w, "btn-enc-3-plus.png");
   wheel_here(d, -3);  // up to the diagnoses
   keep_screenshot(d, w, "btn-enc-3a-up.png");
