@@ -185,7 +185,7 @@ constexpr std::pair<int, int> kFuDone{893, 186}, kFuLost{1013, 186}, kFuReschedu
 constexpr std::pair<int, int> kFuPatient{1245, 186};  // the row's 患者: her card
 constexpr std::pair<int, int> kFuCancel{626, 435};    // the dialog's 取消
 // The navigation button of the follow-ups screen (its label), same layout.
-constexpr std::pair<int, int> kNavFollowUps{88, 308};
+constexpr std::pair<int, int> kNavFollowUps{88, 308}, kNavSync{88, 428};
 
 // Status -> how many follow-ups have it, with the due date of the open ones.
 std::map<std::string, int> follow_up_statuses(const std::string& db, std::vector<std::string>* due_dates = nullptr) {
@@ -344,8 +344,10 @@ TEST_CASE("follow-ups: a double tap on Mark done closes nobody's, and done, lost
   st = follow_up_statuses(db, &due);
   CHECK(st["due"] == 2);
   CHECK(std::count(due.begin(), due.end(), "2099-06-01") == 1);
+  click(d, w, kNavSync);  // last, 同步 in the navigation: the sync screen
   REQUIRE_MESSAGE(app.running(), "the app ended");
   CHECK(app.stop(SIGTERM) == 0);
   const json state = json::parse(slurp(dir.file("state.json")));
   CHECK(std::count(patients.begin(), patients.end(), state["card_patient_id"].get<std::string>()) == 1);
+  CHECK(state["screen"] == "sync");
 }

@@ -212,6 +212,8 @@ constexpr std::pair<int, int> kLkSetPin{503, 625};
 constexpr int kLkSignInUp = 80;
 constexpr std::pair<int, int> kLkSignIn{503, 625 - kLkSignInUp}, kLkOther{708, 625 - kLkSignInUp};
 constexpr std::pair<int, int> kLkLock{1330, 22};  // 锁定, at the right end of the top bar, signed in
+constexpr std::pair<int, int> kNavSummary{88, 388};  // signed in (a taller top bar): 当日统计
+constexpr std::pair<int, int> kSumDay{254, 165};     // its 义诊日, with no clinic day yet
 
 // Digits on the keypad, `up` pixels higher than when a PIN is set.
 void keypad(const std::string& d, const std::string& w, const std::string& digits, int up = 0) {
@@ -280,6 +282,10 @@ TEST_CASE("lock screen buttons: a new database made with Create, a member's chip
     click(d, w, kLkSignIn);
     wait_title(d, "^yizhen [^a-z]*$");
     keep_screenshot(d, w, "btn-lock-8-signed-in.png");
+    // Signed in, no clinic day yet: the day summary offers 义诊日, which opens it.
+    click(d, w, kNavSummary);
+    keep_screenshot(d, w, "btn-lock-9-summary-no-day.png");
+    click(d, w, kSumDay);
     INFO(slurp(log));
     REQUIRE_MESSAGE(app.running(), "the app ended (crashed)");
     CHECK(app.stop(SIGTERM) == 0);
@@ -288,6 +294,7 @@ TEST_CASE("lock screen buttons: a new database made with Create, a member's chip
   INFO(st["lock_events"].dump());
   CHECK(events(st) == std::vector<std::string>{"unlocked", "pin_set:" + nurse, "locked:button", "signed_in:" + nurse});
   CHECK(st["signed_in"] == nurse);
+  CHECK(st["screen"] == "clinic-day");  // 义诊日 on the empty day summary
   const json team = locked_ctl_json(db, {"team", "show"});
   INFO(team.dump());
   std::map<std::string, bool> has_pin;
