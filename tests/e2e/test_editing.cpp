@@ -261,6 +261,7 @@ constexpr std::pair<int, int> kDupOpen{705, 479};         // 查看 on the dupli
 constexpr std::pair<int, int> kRegForm{990, 400};         // where the wheel scrolls the form
 constexpr std::pair<int, int> kDupSaveAnyway{687, 560};   // 确认不是同一人，仍然保存
 constexpr std::pair<int, int> kRegVillage{780, 272};      // 塔巴村 in its village list
+constexpr std::pair<int, int> kRegDai{749, 124};          // the 民族 chip 傣族, at the top once saving anyway
 constexpr std::pair<int, int> kRegSave{757, 641}, kRegCancel{907, 641};
 constexpr std::pair<int, int> kRegTitle{1000, 75};        // the form's title: no field
 constexpr std::pair<int, int> kRegFemale{728, 316};       // 女, the form at its top
@@ -307,7 +308,8 @@ TEST_CASE("registration buttons: a duplicate 身份证 opens the patient on file
   wheel(d, w, kRegForm, 15);
   keep_screenshot(d, w, "btn-reg-3-namesake.png");
   click(d, w, kRegVillage);
-  click(d, w, kDupSaveAnyway);
+  click(d, w, kDupSaveAnyway);  // the line beside 保存登记 goes: the form one line taller
+  click(d, w, kRegDai);
   keys(d, {"ctrl+y"});
   keep_screenshot(d, w, "btn-reg-4-anyway.png");
   click(d, w, kRegSave);
@@ -330,6 +332,8 @@ TEST_CASE("registration buttons: a duplicate 身份证 opens the patient on file
   INFO(all.dump(1));
   REQUIRE(all.size() == 2);  // hers and the namesake's; the cancelled one not stored
   CHECK(ctl_json(db, {"stats"})["patient"] == 2);
+  const std::string namesake = all[0]["id"] == id ? all[1]["id"] : all[0]["id"];
+  CHECK(ctl_json(db, {"patient", "show", namesake})["patient"]["ethnicity"] == "18");  // 傣族, its chip
   // The missing fields named whole ("性别" was cut to half a character, and
   // the app aborted writing it out).
   const json st = json::parse(slurp(state));
