@@ -55,8 +55,10 @@ void App::after_open() {
   for (uint32_t cp : model_.view().name_chars) extra_glyphs_.insert(cp);
   if (model_.view().prefs.scale != loaded_scale_) fonts_dirty_ = true;
   restore_drafts();
-  // Back where the typing was: a restored registration opens its screen.
-  if (start_screen_.empty() && patients_.registering) nav_.current = Screen::patients;
+  // Back where the typing was: a restored registration opens its screen
+  // (after the first-start wizard, which comes first).
+  if (start_screen_.empty() && patients_.registering && nav_.current != Screen::first_start)
+    nav_.current = Screen::patients;
 }
 
 void App::restore_drafts() {

@@ -122,8 +122,10 @@ TEST_CASE("a half-typed registration survives a kill and comes back") {
   REQUIRE(!x.display().empty());
   TempDir dir;
   const std::string db = dir.file("t.db");
-  // A plain database (the encrypted case: tests/e2e/test_lock.cpp's canary).
+  // A plain database (the encrypted case: tests/e2e/test_lock.cpp's canary)
+  // with its team: with none, the first-start wizard would take the keys.
   plain_db(db);
+  REQUIRE(run({kCtl, "--db", db, "team", "init", "--name", "北京援藏医疗队", "--county", "540127"}).code == 0);
   {
     Child app({kApp, "--db", db}, app_env(x.display()), dir.file("app.log"));
     start_and_focus(x.display(), app, dir.file("app.log"));
