@@ -261,6 +261,8 @@ constexpr std::pair<int, int> kDupOpen{705, 479};         // 查看 on the dupli
 constexpr std::pair<int, int> kRegForm{990, 400};         // where the wheel scrolls the form
 constexpr std::pair<int, int> kDupSaveAnyway{687, 560};   // 确认不是同一人，仍然保存
 constexpr std::pair<int, int> kRegVillage{780, 272};      // 塔巴村 in its village list
+constexpr std::pair<int, int> kRegAddVillage{1258, 176};  // + 添加村, the form scrolled to the duplicate
+constexpr std::pair<int, int> kVpTownship{717, 494}, kVpAdd{727, 548}, kVpCancel{847, 548};  // its panel
 constexpr std::pair<int, int> kRegDai{749, 124};          // the 民族 chip 傣族, at the top once saving anyway
 constexpr std::pair<int, int> kRegSave{757, 641}, kRegCancel{907, 641};
 constexpr std::pair<int, int> kRegTitle{1000, 75};        // the form's title: no field
@@ -361,6 +363,21 @@ TEST_CASE("registration: a possible duplicate says beside the greyed 保存登�
     keep_screenshot(d, w, "reg-dup-blocked.png");
     click(d, w, kRegSave);   // greyed: nothing saved
     sleep_ms(500);
+    // Her village is not 塔巴村 but one missing from the list: + 添加村, its
+    // name, its township picked by its chip, 添加. The new village is hers.
+    click(d, w, kRegAddVillage);  // its name field has the keyboard
+    type_cjk(d, "拉木村");
+    click(d, w, kVpTownship);
+    keep_screenshot(d, w, "reg-add-village.png");
+    click(d, w, kVpAdd);
+    sleep_ms(1500);  // added on the writer; the duplicates looked for again, with the village
+    keep_screenshot(d, w, "reg-dup-township.png");
+    // One more begun and cancelled: nothing added.
+    click(d, w, kRegAddVillage);
+    type(d, "Cancelled");
+    keep_screenshot(d, w, "reg-add-village-cancel.png");
+    click(d, w, kVpCancel);
+    sleep_ms(500);
     INFO(slurp(log));
     REQUIRE_MESSAGE(app.running(), "the app ended (crashed)");
     CHECK(app.stop(SIGTERM) == 0);
@@ -371,9 +388,15 @@ TEST_CASE("registration: a possible duplicate says beside the greyed 保存登�
   INFO(why);
   CHECK(why.find("卓玛 · 塔巴村") != std::string::npos);
   CHECK(why.find("同名") != std::string::npos);
-  // Neither the age nor the village was typed: neither is claimed.
+  // Neither the age nor her village, 拉木村, is 塔巴村's: neither is claimed;
+  // the township they share is.
+  CHECK(why.find("同乡镇") != std::string::npos);
   CHECK(why.find("同村") == std::string::npos);
   CHECK(why.find("年龄") == std::string::npos);
   CHECK(why.find("出生") == std::string::npos);
   CHECK(ctl_json(db, {"stats"})["patient"] == 1);
+  CHECK(query_one(db, "SELECT t.name FROM place v JOIN place t ON t.code = v.parent_code WHERE v.name = '拉木村'") ==
+        "工卡镇");
+  CHECK(st["patient_form"]["village_code"] == query_one(db, "SELECT code FROM place WHERE name = '拉木村'"));
+  CHECK(query_one(db, "SELECT COUNT(*) FROM place WHERE name = 'Cancelled'") == "0");
 }
