@@ -145,10 +145,23 @@ void draw_registration(PatientDeskState& st, const AppView& view, AppModel& acti
   const Lang lang = view.prefs.lang;
   ui::SectionTitle(tr(S::pd_new));
   // Below the fields, above the buttons: what is missing, why 保存登记 is
-  // greyed (a possible duplicate, whose list may be below the fold), and the
-  // keys hint.
-  const bool dup_blocked = !view.duplicates.empty() && !st.dup_acknowledged;
-  ui::BeginFormBody("reg_fields", 1 + (f.errors.empty() ? 0 : 1) + (dup_blocked ? 1 : 0));
+  // greyed (a possible duplicate, whose list may be below the fold: who and
+  // what matched, wrapped on a narrow screen), and the keys hint.
+  st.dup_blocked.clear();
+  if (!view.duplicates.empty() && !st.dup_acknowledged) {
+    const DuplicateHit& d = view.duplicates.front();
+    std::string who = d.patient.name;
+    if (!d.patient.village_code.empty()) who += " · " + view.place_label(d.patient.village_code);
+    st.dup_blocked = trf(S::pd_dup_blocked, who.c_str(), dup_reasons(d.match).c_str());
+  }
+  const float wrap_w = ImGui::GetContentRegionAvail().x;
+  const int dup_lines =
+      st.dup_blocked.empty()
+          ? 0
+          : static_cast<int>(ImGui::CalcTextSize(st.dup_blocked.c_str(), nullptr, false, wrap_w).y /
+                                 ImGui::GetTextLineHeight() +
+                             0.5f);
+  ui::BeginFormBody("reg_fields", 1 + (f.errors.empty() ? 0 : 1) + dup_lines);
   if (st.focus_form) {
     ImGui::SetKeyboardFocusHere();
     st.focus_form = false;
@@ -281,14 +294,11 @@ void draw_registration(PatientDeskState& st, const AppView& view, AppModel& acti
 
   if (const std::string missing = missing_line(f.errors); !missing.empty()) ui::ErrorLine(missing);
   const bool blocked = !view.duplicates.empty() && !st.dup_acknowledged;
-  st.dup_blocked.clear();
-  if (blocked) {
-    const DuplicateHit& d = view.duplicates.front();
-    std::string who = d.patient.name;
-    if (!d.patient.village_code.empty()) who += " · " + view.place_label(d.patient.village_code);
-    st.dup_blocked = trf(S::pd_dup_blocked, who.c_str(), dup_reasons(d.match).c_str());
+  if (blocked && !st.dup_blocked.empty()) {
     ImGui::PushStyleColor(ImGuiCol_Text, ui::col_warn());
+    ImGui::PushTextWrapPos(ImGui::GetCursorPosX() + wrap_w);
     ImGui::TextUnformatted(st.dup_blocked.c_str());
+    ImGui::PopTextWrapPos();
     ImGui::PopStyleColor();
   }
   if (blocked) ImGui::BeginDisabled();
