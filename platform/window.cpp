@@ -5,6 +5,7 @@
 #include <backends/imgui_impl_opengl3.h>
 #include <backends/imgui_impl_sdl.h>
 #include <imgui.h>
+#include <imgui_internal.h>  // the active item and its text state: characters that wait for a field
 #include <malloc.h>
 #include <stb_image_write.h>
 
@@ -30,6 +31,11 @@ void set_ime_position(int x, int y) {
   SDL_Rect r{x, y, 1, 1};
   SDL_SetTextInputRect(&r);
 }
+
+// How many frames typed characters may wait for a text field to take the
+// keyboard: a tap on a chip that hands the keyboard to a field needs four
+// (the chip pressed, released, the focus asked, the field active).
+constexpr int kCarryFrames = 8;
 }  // namespace
 
 struct Window::Impl {
@@ -41,8 +47,57 @@ struct Window::Impl {
   // Where the last motion event put the pointer, in window coordinates.
   bool has_motion = false;
   int motion_x = 0, motion_y = 0;
+  // Characters typed while the keyboard was on its way to a text field (see
+  // keep_typing), for the next frame, and for how many frames they waited.
+  ImVector<ImWchar> carried;
+  int carried_frames = 0;
+  ImGuiID hooks[2] = {0, 0};
+
+  // Dear ImGui 1.86 loses characters typed while the keyboard moves to a
+  // text field: a field given the keyboard by code or by Tab
+  // (SetKeyboardFocusHere: the wizard's role chips, 下一步 into the county
+  // search) drops the characters of the frame in which it becomes active,
+  // and no field takes those of the frames before (EndFrame clears them).
+  // So a nurse who typed straight after the tap lost her first letter
+  // ("Zhuoma" stored as "huoma"). Two hooks keep them for the field:
+  //  - after NewFrame, when a field is to take the keyboard in this frame,
+  //    this frame's characters wait for the next one;
+  //  - before EndFrame, characters no field took wait for the next frame,
+  //    unless a text field was active since an earlier frame (it had them
+  //    and chose not to take them).
+  // They wait at most kCarryFrames frames, then go as before.
+  void keep_typing() {
+    ImGuiContext* ctx = ImGui::GetCurrentContext();
+    ImGuiContextHook hook;
+    hook.UserData = this;
+    hook.Type = ImGuiContextHookType_NewFramePost;
+    hook.Callback = [](ImGuiContext* c, ImGuiContextHook* h) {
+      const bool field_takes_keyboard =
+          c->NavActivateInputId != 0 || (c->NavActivateId != 0 && c->NavInputSource == ImGuiInputSource_Keyboard);
+      if (field_takes_keyboard) static_cast<Impl*>(h->UserData)->hold(c->IO.InputQueueCharacters);
+    };
+    hooks[0] = ImGui::AddContextHook(ctx, &hook);
+    hook.Type = ImGuiContextHookType_EndFramePre;
+    hook.Callback = [](ImGuiContext* c, ImGuiContextHook* h) {
+      Impl& impl = *static_cast<Impl*>(h->UserData);
+      const bool field_had_them = c->ActiveId != 0 && c->ActiveId == c->InputTextState.ID && !c->ActiveIdIsJustActivated;
+      if (!field_had_them) impl.hold(c->IO.InputQueueCharacters);
+      if (impl.carried.empty() || ++impl.carried_frames > kCarryFrames) {
+        impl.carried.clear();
+        impl.carried_frames = 0;
+      }
+    };
+    hooks[1] = ImGui::AddContextHook(ctx, &hook);
+  }
+  // Moves `queue` to the end of what waits for the next frame.
+  void hold(ImVector<ImWchar>& queue) {
+    for (const ImWchar c : queue) carried.push_back(c);
+    queue.resize(0);
+  }
 
   ~Impl() {
+    for (const ImGuiID id : hooks)
+      if (id && ImGui::GetCurrentContext()) ImGui::RemoveContextHook(ImGui::GetCurrentContext(), id);
     if (gl) release_native_text();  // its textures, while the context is there
     if (imgui_gl) ImGui_ImplOpenGL3_Shutdown();
     if (imgui_sdl) ImGui_ImplSDL2_Shutdown();
@@ -104,7 +159,10 @@ std::unique_ptr<Window> Window::create(const WindowOptions& o) {
   if (!ImGui_ImplOpenGL3_Init("#version 150")) throw std::runtime_error("ImGui OpenGL3 backend");
   w->impl_->imgui_gl = true;
   ImGui::GetIO().ImeSetInputScreenPosFn = set_ime_position;
+  // Text input stays on from here (SDL sends SDL_TEXTINPUT whatever has the
+  // focus): the characters' way to a field is keep_typing's concern.
   SDL_StartTextInput();
+  w->impl_->keep_typing();
   return w;
 }
 
@@ -117,6 +175,8 @@ Window::~Window() = default;
 // after a key was pressed in it; that release starts the next batch,
 // after a frame has been drawn. Modifiers are taken from each event (what was
 // held then), not from SDL's current state, for the same reason.
+// Characters carried from the last frame (Impl::keep_typing: typed before a
+// field took the keyboard) go first, before this batch's.
 // A batch also ends after Tab's release: the field Tab moves to becomes
 // active in the frame after the press and ignores characters in that
 // frame, so a digit typed right after Tab ("92" -> "2") waits for the next.
@@ -124,6 +184,13 @@ int Window::wait_events(int timeout_ms) {
   ImGuiIO& io = ImGui::GetIO();
   SDL_Event e;
   int n = 0;
+  if (!impl_->carried.empty()) {
+    for (const ImWchar c : io.InputQueueCharacters) impl_->carried.push_back(c);
+    io.InputQueueCharacters.swap(impl_->carried);
+    impl_->carried.clear();
+    ++n;  // a frame for them, and a poll below, not a wait
+    timeout_ms = 0;
+  }
   bool got;
   if (impl_->has_deferred) {
     e = impl_->deferred;
@@ -172,7 +239,7 @@ int Window::wait_events(int timeout_ms) {
   return n + (impl_->has_deferred ? 1 : 0);
 }
 
-bool Window::has_pending_input() const { return impl_->has_deferred; }
+bool Window::has_pending_input() const { return impl_->has_deferred || !impl_->carried.empty(); }
 
 void Window::new_frame() {
   ImGui_ImplOpenGL3_NewFrame();  // uploads the font atlas when it changed

@@ -30,7 +30,8 @@ class Window {
   // Wait up to `timeout_ms` (0: poll, < 0: forever) for events, feed them
   // to ImGui, and return how many arrived (wake() calls included).
   int wait_events(int timeout_ms);
-  // An event held back for the next frame (see wait_events): poll, don't wait.
+  // An event or typed characters held back for the next frame (see
+  // wait_events): poll, don't wait.
   bool has_pending_input() const;
   bool quit_requested() const { return quit_; }
   void clear_quit() { quit_ = false; }

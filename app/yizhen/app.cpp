@@ -55,8 +55,10 @@ void App::after_open() {
   for (uint32_t cp : model_.view().name_chars) extra_glyphs_.insert(cp);
   if (model_.view().prefs.scale != loaded_scale_) fonts_dirty_ = true;
   restore_drafts();
-  // Back where the typing was: a restored registration opens its screen.
-  if (start_screen_.empty() && patients_.registering) nav_.current = Screen::patients;
+  // Back where the typing was: a restored registration opens its screen
+  // (after the first-start wizard, which comes first).
+  if (start_screen_.empty() && patients_.registering && nav_.current != Screen::first_start)
+    nav_.current = Screen::patients;
 }
 
 void App::restore_drafts() {
@@ -86,6 +88,9 @@ void App::restore_drafts() {
 }
 
 void App::go(Screen s) {
+  // The first-start wizard is the whole app until it is done: no screen
+  // works without the team it sets up.
+  if (in_wizard()) return;
   if (s == Screen::encounter && nav_.correct) {
     const AppView& v = model_.view();
     encounter_.form = EncounterForm::correcting(*nav_.correct, v.card ? (*v.card)["patient"].value("name", "") : "");
@@ -181,7 +186,10 @@ void App::load_fonts(float dpi_scale) {
   fonts_dirty_ = false;
 }
 
+bool App::in_wizard() const { return nav_.current == Screen::first_start && !first_start_.finished; }
+
 void App::handle_shortcuts() {
+  if (in_wizard()) return;
   for (const auto& n : kNav)
     if (ui::FKeyPressed(n.fkey)) {
       go(n.screen);
@@ -254,7 +262,8 @@ void App::draw_status_bar() {
     ImGui::TextUnformatted(v.toast.c_str());
     ImGui::PopStyleColor();
   } else {
-    ui::Muted(v.ready ? "F1–F8 · Ctrl+N · Ctrl+F · Ctrl+E · Ctrl+S" : tr(S::loading));
+    // The shortcuts' hint, not during the wizard (they do nothing there).
+    if (!in_wizard()) ui::Muted(v.ready ? "F1–F8 · Ctrl+N · Ctrl+F · Ctrl+E · Ctrl+S" : tr(S::loading));
   }
 }
 
@@ -299,7 +308,10 @@ void App::draw(float width, float height) {
   // The navigation goes on top only on a tall window: on a short landscape
   // one (1366x768 at text scale 2) two rows of it took a third of the height
   // the stacked screens needed; its column fits (the buttons shrink to fit).
+  // Shown but not pressable during the first-start wizard (go refuses too).
+  const bool nav_off = in_wizard();
   if (height > width) {
+    if (nav_off) ImGui::BeginDisabled();
     // Portrait: the navigation as two rows of equal buttons on top.
     const float bw = (ImGui::GetContentRegionAvail().x - ImGui::GetStyle().ItemSpacing.x * 3) / 4;
     int i = 0;
@@ -310,6 +322,7 @@ void App::draw(float width, float height) {
       if (ui::NavButton(tr(n.label), nav_.current == n.screen, ImVec2(bw, ui::touch_h()))) go(n.screen);
       ImGui::PopID();
     }
+    if (nav_off) ImGui::EndDisabled();
     ImGui::Separator();
   } else {
     ImGui::BeginChild("nav", ImVec2(ui::em() * 7.5f, -status_h), false);
@@ -327,11 +340,13 @@ void App::draw(float width, float height) {
                         ImVec2(ImGui::GetStyle().FramePadding.x,
                                std::min(ImGui::GetStyle().FramePadding.y,
                                         std::max(0.0f, (button_h - ImGui::GetTextLineHeight()) / 2))));
+    if (nav_off) ImGui::BeginDisabled();
     for (const auto& n : kNav) {
       ImGui::PushID(static_cast<int>(n.screen));
       if (ui::NavButton(tr(n.label), nav_.current == n.screen, ImVec2(-1, button_h))) go(n.screen);
       ImGui::PopID();
     }
+    if (nav_off) ImGui::EndDisabled();
     ImGui::PopStyleVar(2);
     ui::EndChild();
     ImGui::SameLine();
@@ -473,10 +488,13 @@ json App::state_json() const {
           {"registering", patients_.registering},
           {"patient_form", patients_.form.to_json()},
           {"patient_errors", patients_.form.errors},
+          {"registration_blocked", patients_.dup_blocked},
           {"editing", patients_.editing},
           {"edit_errors", patients_.edit.form.errors},
           {"encounter_form", encounter_.form.to_json()},
           {"encounter_errors", encounter_.form.errors},
+          {"dx_list_open", encounter_.dx_open},
+          {"item_list_open", encounter_.item_open},
           {"screening", encounter_.form.screening.evaluation
                             ? json{{"program", encounter_.form.screening.program_id},
                                    {"result", encounter_.form.screening.evaluation->result},

@@ -66,6 +66,8 @@ class App {
   void draw_top_bar();
   void draw_status_bar();
   void handle_shortcuts();
+  // The first-start wizard is showing and not finished: the only screen.
+  bool in_wizard() const;
   void restore_drafts();
   // Characters of `text` the font lacks make it dirty; `typed` ones wait
   // until typing pauses (glyphs_waiting_).

@@ -80,7 +80,19 @@ enum class S : int {
   pd_register,
   pd_dup_title,
   pd_dup_same_id,
-  pd_dup_similar,
+  // What a possible duplicate shares with the registration (duplicates.h
+  // DuplicateMatch::matched), one string per fact, joined by pd_dup_sep.
+  pd_dup_same_name,
+  pd_dup_same_native_name,
+  pd_dup_same_pinyin,
+  pd_dup_same_sex,
+  pd_dup_same_birth_date,
+  pd_dup_same_birth_year,
+  pd_dup_birth_year_apart,
+  pd_dup_same_village,
+  pd_dup_same_township,
+  pd_dup_sep,
+  pd_dup_blocked,  // beside the greyed 保存登记: who, and what matched
   pd_dup_open,
   pd_dup_save_anyway,
   pd_card,

@@ -62,15 +62,19 @@ bool TextArea(const char* label, const char* id, std::string* value, float heigh
 // The keypad for `value`; returns true when it changed it.
 bool Keypad(const char* id, std::string* value);
 // A search field's list of matches (diagnoses, medicines, home-visit items): open while the
-// field is active and after, until a pick, or a click that is neither on the
+// field is active and after, until a pick, a click that is neither on the
 // field nor on the list -- the click that picks from the list (shown for an
-// empty query too) deactivates the field before the list sees it.
+// empty query too) deactivates the field before the list sees it -- or the
+// keyboard moving on to another item (Tab: another item active with no
+// finger or button down or just lifted -- a row of the list is active while
+// the finger that picks it lifts). Closed, it is not drawn, whatever the query.
 // `label(i)` is hit i's text; returns the index picked or -1.
 template <class Label>
 int PickList(const char* id, bool field_active, bool field_hovered, bool& open, const std::string& query,
              size_t n, Label label) {
   if (field_active) open = true;
-  if (!open && query.empty()) return -1;
+  else if (open && ImGui::IsAnyItemActive() && !ImGui::IsMouseDown(0) && !ImGui::IsMouseReleased(0)) open = false;
+  if (!open) return -1;
   int picked = -1;
   ImGui::PushID(id);
   ImGui::BeginGroup();

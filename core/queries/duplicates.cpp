@@ -49,47 +49,77 @@ bool birth_years_close(std::string_view a, std::string_view b) {
   return ya != 0 && yb != 0 && std::abs(ya - yb) <= 1;
 }
 
-std::optional<DuplicateMatch> match_patients(const PatientFacts& a, const PatientFacts& b) {
+namespace {
+
+// The rule (duplicates.h) on `a` and `b`; with `typed_only`, a's sex, birth
+// date and village are compared only when given (a registration being typed).
+std::optional<DuplicateMatch> apply_rule(const PatientFacts& a, const PatientFacts& b, bool typed_only) {
   if (a.id == b.id && !a.id.empty()) return std::nullopt;
   if (!a.id_number.empty() && !b.id_number.empty()) {
     // Two different numbers are two people, whatever their names.
     if (a.id_number != b.id_number) return std::nullopt;
-    return DuplicateMatch{100, "same_id_number", "same 身份证 number"};
+    return DuplicateMatch{100, "same_id_number", "same 身份证 number", {"same_id_number"}};
   }
   std::string reading;
   const std::string how = name_match(a.name, a.name_native, b.name, b.name_native, &reading);
-  if (how.empty() || a.sex.empty() || a.sex != b.sex || !birth_years_close(a.birth_date, b.birth_date))
-    return std::nullopt;
-  int place_score = 0;
-  std::string place;
-  if (!a.village_code.empty() && a.village_code == b.village_code) {
-    place_score = 20;
-    place = "same village " + a.village_code;
-  } else if (const std::string t = township_of(a.village_code); !t.empty() && t == township_of(b.village_code)) {
-    place_score = 10;
-    place = "same township " + t;
-  } else {
-    return std::nullopt;
-  }
+  if (how.empty()) return std::nullopt;
   DuplicateMatch m;
   m.reason = how;
+  m.matched.push_back(how);
   m.score = how == "same_name" ? 50 : how == "same_native_name" ? 45 : 40;
-  std::string birth;
-  if (a.birth_date == b.birth_date) {
-    m.score += 25;
-    birth = a.birth_date;
-  } else if (year_of(a.birth_date) == year_of(b.birth_date)) {
-    m.score += 15;
-    birth = a.birth_date.substr(0, 4);
-  } else {
-    m.score += 5;
-    birth = std::to_string(std::min(year_of(a.birth_date), year_of(b.birth_date))) + "/" +
-            std::to_string(std::max(year_of(a.birth_date), year_of(b.birth_date)));
-  }
-  m.score += place_score;
   const std::string name = how == "same_pinyin" ? reading : how == "same_native_name" ? a.name_native : a.name;
-  m.detail = name + " · " + a.sex + " · " + birth + " · " + place;
+  m.detail = name;
+  const bool sex_given = !typed_only || !a.sex.empty();
+  if (sex_given) {
+    if (a.sex.empty() || a.sex != b.sex) return std::nullopt;
+    m.matched.push_back("same_sex");
+    m.detail += " · " + a.sex;
+  }
+  const bool birth_given = !typed_only || year_of(a.birth_date) != 0;
+  if (birth_given) {
+    if (!birth_years_close(a.birth_date, b.birth_date)) return std::nullopt;
+    std::string birth;
+    if (a.birth_date == b.birth_date) {
+      m.score += 25;
+      birth = a.birth_date;
+      m.matched.push_back("same_birth_date");
+    } else if (year_of(a.birth_date) == year_of(b.birth_date)) {
+      m.score += 15;
+      birth = a.birth_date.substr(0, 4);
+      m.matched.push_back("same_birth_year");
+    } else {
+      m.score += 5;
+      birth = std::to_string(std::min(year_of(a.birth_date), year_of(b.birth_date))) + "/" +
+              std::to_string(std::max(year_of(a.birth_date), year_of(b.birth_date)));
+      m.matched.push_back("birth_year_apart");
+    }
+    m.detail += " · " + birth;
+  }
+  const bool place_given = !typed_only || !a.village_code.empty();
+  if (place_given) {
+    if (!a.village_code.empty() && a.village_code == b.village_code) {
+      m.score += 20;
+      m.detail += " · same village " + a.village_code;
+      m.matched.push_back("same_village");
+    } else if (const std::string t = township_of(a.village_code); !t.empty() && t == township_of(b.village_code)) {
+      m.score += 10;
+      m.detail += " · same township " + t;
+      m.matched.push_back("same_township");
+    } else {
+      return std::nullopt;
+    }
+  }
   return m;
+}
+
+}  // namespace
+
+std::optional<DuplicateMatch> match_patients(const PatientFacts& a, const PatientFacts& b) {
+  return apply_rule(a, b, false);
+}
+
+std::optional<DuplicateMatch> match_registration(const PatientFacts& typed, const PatientFacts& on_file) {
+  return apply_rule(typed, on_file, true);
 }
 
 std::vector<DuplicatePair> find_duplicate_pairs(SqlReader& db, std::string_view area, int limit) {

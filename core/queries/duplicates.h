@@ -39,11 +39,24 @@ struct DuplicateMatch {
   std::string reason;  // "same_id_number", "same_name", "same_native_name" or "same_pinyin"
   // What matched, for a person to judge: "reyihanguli · F · 1985/1986 · same township 653101001".
   std::string detail;
+  // Each fact that matched, in the rule's order, for a screen to name in its
+  // language: "same_id_number" alone; or the name's reason, then "same_sex",
+  // the birth's ("same_birth_date", "same_birth_year" or "birth_year_apart"),
+  // the place's ("same_village" or "same_township"). A fact not compared
+  // (match_registration: not typed yet) is not listed.
+  std::vector<std::string> matched;
 };
 
 // Whether `a` and `b` may be one person, by the rule above; nullopt if not.
 // Symmetric. Pure: no database, no clock.
 std::optional<DuplicateMatch> match_patients(const PatientFacts& a, const PatientFacts& b);
+
+// The rule applied to a registration still being typed (`typed`) and a
+// patient on file: what has not been typed yet (sex, birth date, village) is
+// not compared, what has must agree as the rule says; with no sex, birth
+// date or village typed, the same name alone is a possible duplicate. Its
+// score counts what was compared. nullopt if not a possible duplicate. Pure.
+std::optional<DuplicateMatch> match_registration(const PatientFacts& typed, const PatientFacts& on_file);
 
 // How two names match ("same_name", "same_native_name", "same_pinyin"), or
 // "" when they do not. `reading`: the pinyin both share, when by pinyin.

@@ -95,32 +95,34 @@ std::vector<HouseholdRow> households_in(SQLite::Database& db, std::string_view v
   return out;
 }
 
-std::vector<DuplicateHit> possible_duplicates(SQLite::Database& db, std::string_view name, std::string_view birth_date,
-                                              std::string_view village_code, std::string_view id_number,
-                                              std::string_view exclude_id, int limit) {
+std::vector<DuplicateHit> possible_duplicates(SQLite::Database& db, const PatientFacts& typed, int limit) {
   std::vector<DuplicateHit> out;
-  std::set<std::string> seen{std::string(exclude_id)};
-  if (!id_number.empty()) {
+  std::set<std::string> seen{typed.id};
+  auto consider = [&](PatientHit h) {
+    if (seen.count(h.id)) return;
+    const PatientFacts on_file{h.id, h.name, h.name_native, h.sex, h.birth_date, h.id_number, h.village_code};
+    if (auto m = match_registration(typed, on_file)) {
+      seen.insert(h.id);
+      out.push_back({std::move(h), std::move(*m)});
+    }
+  };
+  if (!typed.id_number.empty()) {
     SQLite::Statement st(db, std::string("SELECT ") + kHitCols +
                                  " FROM patient WHERE deleted = 0 AND merged_into IS NULL AND id_number = ? LIMIT ?");
-    st.bind(1, std::string(id_number));
+    st.bind(1, typed.id_number);
     st.bind(2, limit);
-    while (st.executeStep()) {
-      auto h = hit_row(st);
-      if (seen.insert(h.id).second) out.push_back({std::move(h), "same_id"});
-    }
+    while (st.executeStep()) consider(hit_row(st));
   }
-  if (name.empty() || static_cast<int>(out.size()) >= limit) return out;
-  const std::string reading = joined_pinyin(name);
-  // The search index finds the same reading (卓玛 / 卓嘛) in a prefix range;
-  // keep whole-name matches only, by the duplicates rule (duplicates.h).
-  for (const auto& h : search_patients(db, reading.empty() ? name : reading, 200)) {
-    if (static_cast<int>(out.size()) >= limit) break;
-    if (name_match(name, "", h.name, "").empty()) continue;
-    if (year_of(birth_date) && !birth_years_close(birth_date, h.birth_date)) continue;
-    if (!village_code.empty() && h.village_code != village_code) continue;
-    if (seen.insert(h.id).second) out.push_back({h, "similar_name"});
-  }
+  // The search index finds the same reading (卓玛 / 卓嘛) in a prefix range,
+  // and the native name; the rule keeps whole-name matches only.
+  const std::string reading = joined_pinyin(typed.name);
+  if (!typed.name.empty())
+    for (auto& h : search_patients(db, reading.empty() ? typed.name : reading, 200)) consider(std::move(h));
+  if (!typed.name_native.empty())
+    for (auto& h : search_patients(db, typed.name_native, 200)) consider(std::move(h));
+  std::stable_sort(out.begin(), out.end(),
+                   [](const DuplicateHit& l, const DuplicateHit& r) { return l.match.score > r.match.score; });
+  if (static_cast<int>(out.size()) > limit) out.resize(static_cast<size_t>(std::max(limit, 0)));
   return out;
 }
 

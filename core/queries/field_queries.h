@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "core/domain/search.h"
+#include "core/queries/duplicates.h"
 
 namespace yz {
 
@@ -48,18 +49,17 @@ struct HouseholdRow {
 // Households of a village (code prefix), by head name, at most `limit`.
 std::vector<HouseholdRow> households_in(SQLite::Database& db, std::string_view village_prefix, int limit);
 
-// Possible duplicates of a patient about to be registered: the same 身份证
-// number, or the same name (or the same pinyin reading) born within a year of
-// `birth_date` in the same village (any village when `village_code` is
-// empty). At most `limit`, same ID first. `exclude_id` is skipped.
+// Possible duplicates of a patient about to be registered (`typed`: what the
+// form holds so far; its id is skipped): patients on file that the rule of
+// duplicates.h (match_registration) finds may be the same person, comparing
+// only what has been typed. Candidates: the same 身份证 number, and the
+// patients the search finds by the name's reading or the native name. At
+// most `limit`, the surest first.
 struct DuplicateHit {
   PatientHit patient;
-  std::string reason;  // "same_id" or "similar_name"
+  DuplicateMatch match;  // its reason and what matched (match.matched)
 };
-std::vector<DuplicateHit> possible_duplicates(SQLite::Database& db, std::string_view name,
-                                              std::string_view birth_date, std::string_view village_code,
-                                              std::string_view id_number, std::string_view exclude_id = {},
-                                              int limit = 5);
+std::vector<DuplicateHit> possible_duplicates(SQLite::Database& db, const PatientFacts& typed, int limit = 5);
 
 // Quantity dispensed per item (name) on a clinic day, its encounters and
 // home visits.

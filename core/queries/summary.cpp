@@ -166,14 +166,19 @@ Report build_report(SqlReader& db, const ReportQuery& q) {
          f.lost = st.int64(5);
        });
   // A dispense belongs to the day named on it, or to its encounter's or home
-  // visit's day.
+  // visit's day; one on a home visit made on no clinic day counts where that
+  // visit does (hv: by its date, under its household's township, for its
+  // members' team).
   each(db, q,
-       "SELECT {TW}, x.item_kind, COUNT(*), SUM(x.quantity), SUM(x.quantity * x.unit_value) FROM "
-       "(SELECT g.item_kind, g.quantity, g.unit_value, COALESCE(g.clinic_day_id, "
+       "SELECT {TW}, y.item_kind, COUNT(*), SUM(y.quantity), SUM(y.quantity * y.unit_value) FROM "
+       "(SELECT x.item_kind, x.quantity, x.unit_value, COALESCE(d.tw, hv.tw) AS tw FROM "
+       "(SELECT g.item_kind, g.quantity, g.unit_value, g.home_visit_id, COALESCE(g.clinic_day_id, "
        "(SELECT clinic_day_id FROM encounter WHERE id = g.encounter_id), "
        "(SELECT clinic_day_id FROM home_visit WHERE id = g.home_visit_id)) AS day_id "
-       "FROM dispense g WHERE g.deleted = 0) x JOIN d ON d.id = x.day_id GROUP BY 1, 2",
-       "d.tw", [&](const std::string& tw, SqlQuery& st) {
+       "FROM dispense g WHERE g.deleted = 0) x LEFT JOIN d ON d.id = x.day_id "
+       "LEFT JOIN hv ON x.day_id IS NULL AND hv.id = x.home_visit_id "
+       "WHERE d.id IS NOT NULL OR hv.id IS NOT NULL) y GROUP BY 1, 2",
+       "y.tw", [&](const std::string& tw, SqlQuery& st) {
          ReportFigures& f = fig(tw);
          ReportFigures::Given g{st.int64(2), st.real(3), st.real(4)};
          f.given[st.text(1)] = g;

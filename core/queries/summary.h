@@ -10,9 +10,10 @@
 // Scope: the clinic days selected (one day; days dated within [from, to]; a
 // campaign's days; optionally only those whose place code starts with
 // `township`, or of one team). Screenings and home visits made on no clinic
-// day count in a report that is not of one day or campaign, by their date,
-// under the township of the patient's (household's) village (a team's: its
-// clinicians', its visit members'). Everything attached to those days counts: encounters,
+// day, and what was dispensed on such visits, count in a report that is not
+// of one day or campaign, by their date, under the township of the patient's
+// (household's) village (a team's: its clinicians', its visit members').
+// Everything attached to those days counts: encounters,
 // screenings, home visits, dispenses (by day, encounter or home visit) and
 // referrals (from the days' encounters or screenings). A day's township is
 // the first 9 digits of its place code. Follow-ups are those created by the

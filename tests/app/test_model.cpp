@@ -78,7 +78,7 @@ TEST_CASE("a second registration with the same card shows the first as a duplica
   m.check_duplicates(zhuoma());
   m.settle();
   REQUIRE(m.view().duplicates.size() == 1);
-  CHECK(m.view().duplicates[0].reason == "same_id");
+  CHECK(m.view().duplicates[0].match.matched == std::vector<std::string>{"same_id_number"});
   // Same name, born the same year, same village, no card: similar.
   PatientForm f;
   f.name = "卓玛";
@@ -88,7 +88,8 @@ TEST_CASE("a second registration with the same card shows the first as a duplica
   m.check_duplicates(f);
   m.settle();
   REQUIRE(m.view().duplicates.size() == 1);
-  CHECK(m.view().duplicates[0].reason == "similar_name");
+  CHECK(m.view().duplicates[0].match.matched ==
+        std::vector<std::string>{"same_name", "same_sex", "same_birth_year", "same_village"});
   f.birth_date = "1995-07-01";
   m.check_duplicates(f);
   m.settle();
@@ -106,7 +107,17 @@ TEST_CASE("a second registration with the same card shows the first as a duplica
   m.check_duplicates(f);
   m.settle();
   REQUIRE(m.view().duplicates.size() == 1);
-  CHECK(m.view().duplicates[0].reason == "similar_name");
+  const auto& by_age = m.view().duplicates[0].match.matched;  // the birth year estimated from the age
+  REQUIRE(by_age.size() == 4);
+  CHECK(by_age[0] == "same_name");
+  CHECK(by_age[3] == "same_village");
+  // What is not typed is not claimed: no sex, no age, no village.
+  PatientForm name_only;
+  name_only.name = "卓玛";
+  m.check_duplicates(name_only);
+  m.settle();
+  REQUIRE(m.view().duplicates.size() == 1);
+  CHECK(m.view().duplicates[0].match.matched == std::vector<std::string>{"same_name"});
 }
 
 TEST_CASE("a refused registration reports the problems to the form and writes nothing") {

@@ -188,6 +188,14 @@ void click(const std::string& display, const std::string& window, std::pair<int,
   sleep_ms(500);
 }
 
+void tap_and_type(const std::string& display, const std::string& window, std::pair<int, int> at,
+                  const std::string& text) {
+  xdotool(display, {"mousemove", "--window", window, std::to_string(at.first), std::to_string(at.second)});
+  sleep_ms(400);
+  xdotool(display, {"click", "1", "type", "--delay", "60", text});
+  sleep_ms(500);
+}
+
 void wheel_here(const std::string& display, int notches, int pause_ms) {
   for (int i = 0; i < std::abs(notches); ++i) {
     xdotool(display, {"click", notches > 0 ? "5" : "4"});  // X buttons 5 and 4: the wheel down and up

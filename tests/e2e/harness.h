@@ -88,6 +88,12 @@ void type_cjk(const std::string& display, const std::string& text);
 // draws a frame under it: ImGui takes a press only on an item hovered in the
 // frame that sees it.
 void click(const std::string& display, const std::string& window, std::pair<int, int> at);
+// A tap at `at` with `text` typed straight after it, with no pause for the
+// app to draw a frame between them, as a nurse types on a touch laptop: the
+// pointer moves first (as in click), then the press, the release and the
+// keys go in one xdotool command.
+void tap_and_type(const std::string& display, const std::string& window, std::pair<int, int> at,
+                  const std::string& text);
 // The mouse wheel turned `notches` times (positive: down, negative: up),
 // `pause_ms` apart, with the pointer at `at` in the window (moved there
 // first), then a moment for the view to settle.

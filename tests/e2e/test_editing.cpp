@@ -147,6 +147,9 @@ constexpr std::pair<int, int> kHvMemberChip{581, 187};     // its member 卓玛
 constexpr std::pair<int, int> kHvService{660, 271};        // the service chip 测血糖
 constexpr std::pair<int, int> kHvItemField{945, 427};      // the item search
 constexpr std::pair<int, int> kHvItemPlus{705, 427};       // + of the item added (where the search was)
+constexpr std::pair<int, int> kHvItemMinus{633, 427};      // its -
+constexpr std::pair<int, int> kHvItemField2{945, 481};     // the item search, under the first item
+constexpr std::pair<int, int> kHvSecondRemove{579, 481};   // × of a second item (where the search was)
 constexpr std::pair<int, int> kNavPatients{88, 128}, kNavHomeVisit{88, 248};
 constexpr std::pair<int, int> kSearchField{408, 63}, kHit{408, 203};  // 患者: the search, its first result
 constexpr std::pair<int, int> kEditButton{917, 173};       // the card's 编辑
@@ -211,6 +214,14 @@ TEST_CASE("a nurse's round: a household registered on a visit, a patient put in 
   type(d, "anlu");
   keys(d, {"Return"});
   click(d, w, kHvItemPlus);
+  click(d, w, kHvItemPlus);
+  click(d, w, kHvItemMinus);  // 1 + 1 + 1 - 1: two
+  // A second item added and taken off again with its ×.
+  click(d, w, kHvItemField2);
+  type(d, "xiaoben");
+  keys(d, {"Return"});
+  keep_screenshot(d, w, "btn-round-7a-second-item.png");
+  click(d, w, kHvSecondRemove);
   keep_screenshot(d, w, "btn-round-7-visit.png");
   click(d, w, kHvSave);
   sleep_ms(800);
@@ -234,18 +245,25 @@ TEST_CASE("a nurse's round: a household registered on a visit, a patient put in 
   CHECK(v["household_id"] == households[0]["id"]);
   CHECK(v["patients"] == json::array({id}));   // her chip, ticked
   CHECK(v["services"] == json::array({"测血糖"}));
-  // The item given on it, its quantity raised to 2 with +.
+  // The item given on it, its quantity raised to 2 with + (+, +, -).
   CHECK(query_one(db, "SELECT item || ' x' || quantity FROM dispense WHERE home_visit_id = '" +
                           v["id"].get<std::string>() + "'") == "氨氯地平片 x2.0");
+  // The second item, removed with its ×, was not given.
+  CHECK(query_one(db, "SELECT COUNT(*) FROM dispense WHERE home_visit_id = '" + v["id"].get<std::string>() + "'") ==
+        "1");
 }
 
 namespace {
 // The registration form's buttons, same layout.
 constexpr std::pair<int, int> kRegister{408, 115};        // 登记新患者
-constexpr std::pair<int, int> kDupOpen{705, 509};         // 查看 on the duplicate's row, the form scrolled to its end
+// The form scrolled to its end, a duplicate's reason beside the greyed 保存登记:
+constexpr std::pair<int, int> kDupOpen{705, 479};         // 查看 on the duplicate's row
 constexpr std::pair<int, int> kRegForm{990, 400};         // where the wheel scrolls the form
-constexpr std::pair<int, int> kDupSaveAnyway{687, 589};   // 确认不是同一人，仍然保存, then
-constexpr std::pair<int, int> kRegVillage{780, 302};      // 塔巴村 in its village list, then
+constexpr std::pair<int, int> kDupSaveAnyway{687, 560};   // 确认不是同一人，仍然保存
+constexpr std::pair<int, int> kRegVillage{780, 272};      // 塔巴村 in its village list
+constexpr std::pair<int, int> kRegAddVillage{1258, 176};  // + 添加村, the form scrolled to the duplicate
+constexpr std::pair<int, int> kVpTownship{717, 494}, kVpAdd{727, 548}, kVpCancel{847, 548};  // its panel
+constexpr std::pair<int, int> kRegDai{749, 124};          // the 民族 chip 傣族, at the top once saving anyway
 constexpr std::pair<int, int> kRegSave{757, 641}, kRegCancel{907, 641};
 constexpr std::pair<int, int> kRegTitle{1000, 75};        // the form's title: no field
 constexpr std::pair<int, int> kRegFemale{728, 316};       // 女, the form at its top
@@ -292,7 +310,8 @@ TEST_CASE("registration buttons: a duplicate 身份证 opens the patient on file
   wheel(d, w, kRegForm, 15);
   keep_screenshot(d, w, "btn-reg-3-namesake.png");
   click(d, w, kRegVillage);
-  click(d, w, kDupSaveAnyway);
+  click(d, w, kDupSaveAnyway);  // the line beside 保存登记 goes: the form one line taller
+  click(d, w, kRegDai);
   keys(d, {"ctrl+y"});
   keep_screenshot(d, w, "btn-reg-4-anyway.png");
   click(d, w, kRegSave);
@@ -315,9 +334,69 @@ TEST_CASE("registration buttons: a duplicate 身份证 opens the patient on file
   INFO(all.dump(1));
   REQUIRE(all.size() == 2);  // hers and the namesake's; the cancelled one not stored
   CHECK(ctl_json(db, {"stats"})["patient"] == 2);
+  const std::string namesake = all[0]["id"] == id ? all[1]["id"] : all[0]["id"];
+  CHECK(ctl_json(db, {"patient", "show", namesake})["patient"]["ethnicity"] == "18");  // 傣族, its chip
   // The missing fields named whole ("性别" was cut to half a character, and
   // the app aborted writing it out).
   const json st = json::parse(slurp(state));
   CHECK(st["registering"] == true);
   CHECK(st["toast"].get<std::string>().find("缺少：性别") != std::string::npos);
+}
+
+TEST_CASE("registration: a possible duplicate says beside the greyed 保存登记 who it is and only what matched") {
+  if (!have_x()) return;
+  Xvfb x;
+  REQUIRE_MESSAGE(!x.display().empty(), "Xvfb did not start");
+  const std::string d = x.display();
+  TempDir dir;
+  const std::string db = dir.file("t.db"), log = dir.file("app.log"), state = dir.file("state.json");
+  laptop_with_patient(db);  // 卓玛, 41, of 塔巴村
+  {
+    Child app({kApp, "--db", db, "--lang", "zh", "--size", "1366x768", "--scale", "1", "--screen", "patients",
+               "--state-out", state},
+              app_env(d), log);
+    const std::string w = start_and_focus(d, app, log);
+    click(d, w, kRegister);
+    type_cjk(d, "卓玛");     // her name alone: no sex, age or village yet
+    click(d, w, kRegTitle);  // out of the field: the duplicates are looked for
+    sleep_ms(1000);
+    keep_screenshot(d, w, "reg-dup-blocked.png");
+    click(d, w, kRegSave);   // greyed: nothing saved
+    sleep_ms(500);
+    // Her village is not 塔巴村 but one missing from the list: + 添加村, its
+    // name, its township picked by its chip, 添加. The new village is hers.
+    click(d, w, kRegAddVillage);  // its name field has the keyboard
+    type_cjk(d, "拉木村");
+    click(d, w, kVpTownship);
+    keep_screenshot(d, w, "reg-add-village.png");
+    click(d, w, kVpAdd);
+    sleep_ms(1500);  // added on the writer; the duplicates looked for again, with the village
+    keep_screenshot(d, w, "reg-dup-township.png");
+    // One more begun and cancelled: nothing added.
+    click(d, w, kRegAddVillage);
+    type(d, "Cancelled");
+    keep_screenshot(d, w, "reg-add-village-cancel.png");
+    click(d, w, kVpCancel);
+    sleep_ms(500);
+    INFO(slurp(log));
+    REQUIRE_MESSAGE(app.running(), "the app ended (crashed)");
+    CHECK(app.stop(SIGTERM) == 0);
+  }
+  const json st = json::parse(slurp(state));
+  REQUIRE(st["registration_blocked"].is_string());
+  const std::string why = st["registration_blocked"];
+  INFO(why);
+  CHECK(why.find("卓玛 · 塔巴村") != std::string::npos);
+  CHECK(why.find("同名") != std::string::npos);
+  // Neither the age nor her village, 拉木村, is 塔巴村's: neither is claimed;
+  // the township they share is.
+  CHECK(why.find("同乡镇") != std::string::npos);
+  CHECK(why.find("同村") == std::string::npos);
+  CHECK(why.find("年龄") == std::string::npos);
+  CHECK(why.find("出生") == std::string::npos);
+  CHECK(ctl_json(db, {"stats"})["patient"] == 1);
+  CHECK(query_one(db, "SELECT t.name FROM place v JOIN place t ON t.code = v.parent_code WHERE v.name = '拉木村'") ==
+        "工卡镇");
+  CHECK(st["patient_form"]["village_code"] == query_one(db, "SELECT code FROM place WHERE name = '拉木村'"));
+  CHECK(query_one(db, "SELECT COUNT(*) FROM place WHERE name = 'Cancelled'") == "0");
 }

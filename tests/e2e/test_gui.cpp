@@ -122,8 +122,10 @@ TEST_CASE("a half-typed registration survives a kill and comes back") {
   REQUIRE(!x.display().empty());
   TempDir dir;
   const std::string db = dir.file("t.db");
-  // A plain database (the encrypted case: tests/e2e/test_lock.cpp's canary).
+  // A plain database (the encrypted case: tests/e2e/test_lock.cpp's canary)
+  // with its team: with none, the first-start wizard would take the keys.
   plain_db(db);
+  REQUIRE(run({kCtl, "--db", db, "team", "init", "--name", "北京援藏医疗队", "--county", "540127"}).code == 0);
   {
     Child app({kApp, "--db", db}, app_env(x.display()), dir.file("app.log"));
     start_and_focus(x.display(), app, dir.file("app.log"));
@@ -182,8 +184,10 @@ namespace {
 // Where the Follow-ups screen draws the first row's buttons at 1366x768,
 // English, text scale 1 (window coordinates).
 constexpr std::pair<int, int> kFuDone{893, 186}, kFuLost{1013, 186}, kFuReschedule{1138, 186};
+constexpr std::pair<int, int> kFuPatient{1245, 186};  // the row's 患者: her card
+constexpr std::pair<int, int> kFuCancel{626, 435};    // the dialog's 取消
 // The navigation button of the follow-ups screen (its label), same layout.
-constexpr std::pair<int, int> kNavFollowUps{88, 308};
+constexpr std::pair<int, int> kNavFollowUps{88, 308}, kNavSync{88, 428};
 
 // Status -> how many follow-ups have it, with the due date of the open ones.
 std::map<std::string, int> follow_up_statuses(const std::string& db, std::vector<std::string>* due_dates = nullptr) {
@@ -269,17 +273,20 @@ TEST_CASE("follow-ups: a double tap on Mark done closes nobody's, and done, lost
   TempDir dir;
   const std::string db = plain_db(dir.file("laptop.db"));
   // Three patients of one village screened positive for hypertension: three follow-ups due.
+  std::vector<std::string> patients;
   for (const char* name : {"卓玛", "次仁", "央金"}) {
     RunResult p = run({kCtl, "--db", db, "patient", "add", "--name", name, "--sex", "F", "--age", "50", "--village",
                        "540102001001"});
     REQUIRE_MESSAGE(p.code == 0, p.err);
+    patients.push_back(p.out.substr(0, p.out.find('\n')));
     RunResult s = run({kCtl, "--db", db, "screen", "--patient", p.out.substr(0, p.out.find('\n')), "--program",
                        "hypertension", "--answers", R"({"sbp": 172, "dbp": 104})"});
     REQUIRE_MESSAGE(s.code == 0, s.err);
   }
   REQUIRE(follow_up_statuses(db)["due"] == 3);
 
-  Child app({kApp, "--db", db, "--lang", "en", "--scale", "1", "--size", "1366x768", "--screen", "follow-ups"},
+  Child app({kApp, "--db", db, "--lang", "en", "--scale", "1", "--size", "1366x768", "--screen", "follow-ups",
+             "--state-out", dir.file("state.json")},
             app_env(d), dir.file("app.log"));
   const std::string w = start_and_focus(d, app, dir.file("app.log"));
   INFO("app log: " << slurp(dir.file("app.log")));
@@ -313,6 +320,18 @@ TEST_CASE("follow-ups: a double tap on Mark done closes nobody's, and done, lost
   st = follow_up_statuses(db);
   CHECK(st["lost"] == 1);
   CHECK(st["due"] == 2);
+  // Mark done begun on the row left, its result typed, and 取消: nothing written.
+  click(d, w, kFuDone);
+  type(d, "not yet");
+  click(d, w, kFuCancel);
+  sleep_ms(1000);
+  CHECK(follow_up_statuses(db) == st);
+  // 患者 on it: her card on the patient desk (card_patient_id, checked below); back.
+  click(d, w, kFuPatient);
+  sleep_ms(1000);
+  keep_screenshot(d, w, "follow-up-patient.png");
+  click(d, w, kNavFollowUps);
+  sleep_ms(500);
   // Reschedule the last one: a date in the past is refused in the dialog, a later one taken.
   click(d, w, kFuReschedule);
   type(d, "2001-01-01");
@@ -327,6 +346,10 @@ TEST_CASE("follow-ups: a double tap on Mark done closes nobody's, and done, lost
   st = follow_up_statuses(db, &due);
   CHECK(st["due"] == 2);
   CHECK(std::count(due.begin(), due.end(), "2099-06-01") == 1);
+  click(d, w, kNavSync);  // last, 同步 in the navigation: the sync screen
   REQUIRE_MESSAGE(app.running(), "the app ended");
   CHECK(app.stop(SIGTERM) == 0);
+  const json state = json::parse(slurp(dir.file("state.json")));
+  CHECK(std::count(patients.begin(), patients.end(), state["card_patient_id"].get<std::string>()) == 1);
+  CHECK(state["screen"] == "sync");
 }

@@ -12,6 +12,7 @@
 #include <signal.h>
 
 #include <filesystem>
+#include <map>
 #include <string>
 #include <utility>
 #include <vector>
@@ -194,4 +195,110 @@ TEST_CASE("canary, the app half: a patient half-typed on an encrypted database, 
     for (const std::string& secret : {name, stored_name, id_number, id_number.substr(0, 17), stored_id})
       CHECK(bytes.find(secret) == std::string::npos);
   }
+}
+
+namespace {
+// The lock screen's buttons at 1366x768, English, text scale 1 (read off
+// this test's screenshots; look at them after a layout change).
+constexpr std::pair<int, int> kLkAgain{583, 232};     // a new database: the passphrase again
+constexpr std::pair<int, int> kLkCreate{583, 285};    // 创建
+constexpr std::pair<int, int> kLkSecondChip{563, 105};  // sign in: the second member's chip (卓玛, nurse)
+// A PIN being set: its two fields, the keypad under them, 设置 PIN, 换人.
+constexpr std::pair<int, int> kLkPinAgain{503, 276};
+constexpr std::pair<int, int> kLkKey[10] = {{478, 515}, {398, 457}, {478, 457}, {558, 457}, {398, 399},
+                                            {478, 399}, {558, 399}, {398, 341}, {478, 341}, {558, 341}};
+constexpr std::pair<int, int> kLkSetPin{503, 625};
+// Signing in with a PIN set: one field, so the keypad and buttons 80 px higher.
+constexpr int kLkSignInUp = 80;
+constexpr std::pair<int, int> kLkSignIn{503, 625 - kLkSignInUp}, kLkOther{708, 625 - kLkSignInUp};
+constexpr std::pair<int, int> kLkLock{1330, 22};  // 锁定, at the right end of the top bar, signed in
+constexpr std::pair<int, int> kNavSummary{88, 388};  // signed in (a taller top bar): 当日统计
+constexpr std::pair<int, int> kSumDay{254, 165};     // its 义诊日, with no clinic day yet
+
+// Digits on the keypad, `up` pixels higher than when a PIN is set.
+void keypad(const std::string& d, const std::string& w, const std::string& digits, int up = 0) {
+  for (const char c : digits) {
+    const auto [x, y] = kLkKey[c - '0'];
+    click(d, w, {x, y - up});
+  }
+}
+}  // namespace
+
+TEST_CASE("lock screen buttons: a new database made with Create, a member's chip, her PIN on the keypad, Switch person") {
+  if (!have_x()) return;
+  Xvfb x;
+  REQUIRE_MESSAGE(!x.display().empty(), "Xvfb did not start");
+  const std::string d = x.display();
+  TempDir dir;
+  {  // No database yet: the passphrase twice and 创建 make it, encrypted.
+    const std::string db = dir.file("new.db"), log = dir.file("new.log"), state = dir.file("new.json");
+    Child app({kApp, "--db", db, "--lang", "en", "--size", "1366x768", "--scale", "1", "--state-out", state},
+              app_env(d), log);
+    const std::string w = start_and_focus(d, app, log);
+    type(d, kPass);  // the first field has the keyboard
+    click(d, w, kLkAgain);
+    type(d, kPass);
+    keep_screenshot(d, w, "btn-lock-1-new.png");
+    click(d, w, kLkCreate);
+    wait_title(d, "^yizhen [^a-z]*$");  // open: no member yet to sign in
+    keep_screenshot(d, w, "btn-lock-2-created.png");
+    INFO(slurp(log));
+    REQUIRE_MESSAGE(app.running(), "the app ended (crashed)");
+    CHECK(app.stop(SIGTERM) == 0);
+    CHECK(json::parse(slurp(state))["screen"] == "first-start");
+    CHECK(std::filesystem::exists(db + ".key"));
+    CHECK(ctl(db, {"stats"}).code == 0);  // opens with the passphrase
+    CHECK(run({kCtl, "--db", db, "stats"}).code != 0);  // and not without
+  }
+
+  // Two members: 卓玛's chip, her new PIN on the keypad (in both fields),
+  // then locked, her chip and a PIN begun, 换人, her chip again and her PIN.
+  const std::string db = dir.file("team.db"), log = dir.file("team.log"), state = dir.file("team.json");
+  const std::string nurse = encrypted_team(db);
+  const std::string doctor = locked_ctl_json(db, {"member", "add", "--name", "Wang", "--role", "clinician"})["id"];
+  {
+    Child app({kApp, "--db", db, "--lang", "en", "--size", "1366x768", "--scale", "1", "--state-out", state},
+              app_env(d), log);
+    const std::string w = start_and_focus(d, app, log);
+    unlock(d, kPass);
+    keep_screenshot(d, w, "btn-lock-3-who.png");
+    click(d, w, kLkSecondChip);
+    keep_screenshot(d, w, "btn-lock-4-chip.png");
+    keypad(d, w, "2468");
+    click(d, w, kLkPinAgain);
+    keypad(d, w, "2468");
+    keep_screenshot(d, w, "btn-lock-5-pin.png");
+    click(d, w, kLkSetPin);
+    wait_title(d, "^yizhen [^a-z]*$");
+    click(d, w, kLkLock);
+    wait_title(d, "sign in$", 10000);
+    click(d, w, kLkSecondChip);
+    keypad(d, w, "13", kLkSignInUp);  // begun, then someone else's turn
+    keep_screenshot(d, w, "btn-lock-6-begun.png");
+    click(d, w, kLkOther);
+    keep_screenshot(d, w, "btn-lock-7-other.png");
+    click(d, w, kLkSecondChip);  // her again: the digits begun are gone
+    keypad(d, w, "2468", kLkSignInUp);
+    click(d, w, kLkSignIn);
+    wait_title(d, "^yizhen [^a-z]*$");
+    keep_screenshot(d, w, "btn-lock-8-signed-in.png");
+    // Signed in, no clinic day yet: the day summary offers 义诊日, which opens it.
+    click(d, w, kNavSummary);
+    keep_screenshot(d, w, "btn-lock-9-summary-no-day.png");
+    click(d, w, kSumDay);
+    INFO(slurp(log));
+    REQUIRE_MESSAGE(app.running(), "the app ended (crashed)");
+    CHECK(app.stop(SIGTERM) == 0);
+  }
+  const json st = json::parse(slurp(state));
+  INFO(st["lock_events"].dump());
+  CHECK(events(st) == std::vector<std::string>{"unlocked", "pin_set:" + nurse, "locked:button", "signed_in:" + nurse});
+  CHECK(st["signed_in"] == nurse);
+  CHECK(st["screen"] == "clinic-day");  // 义诊日 on the empty day summary
+  const json team = locked_ctl_json(db, {"team", "show"});
+  INFO(team.dump());
+  std::map<std::string, bool> has_pin;
+  for (const auto& m : team["members"]) has_pin[m["id"].get<std::string>()] = m["has_pin"].get<bool>();
+  CHECK(has_pin[nurse]);
+  CHECK_FALSE(has_pin[doctor]);
 }

@@ -79,3 +79,34 @@ TEST_CASE("an encounter's diagnosis picked from the empty search's list, a medic
   RunResult text = run({kCtl, "--db", db, "patient", "show", pid});
   CHECK(text.out.find("gave 氨氯地平片 × 1 盒  dose 5 mg  qd") != std::string::npos);
 }
+
+TEST_CASE("the diagnosis list closes when Tab moves on from its search") {
+  if (!have_x()) return;
+  Xvfb x;
+  REQUIRE_MESSAGE(!x.display().empty(), "Xvfb did not start");
+  TempDir dir;
+  const std::string db = dir.file("t.db"), state = dir.file("state.json");
+  plain_db(db);
+  ctl_json(db, {"team", "init", "--name", "北京援藏医疗队", "--county", "540127"});
+  ctl_json(db, {"patient", "add", "--name", "卓玛", "--sex", "F", "--birth", "1985-03-02", "--consent"});
+  Child app({kApp, "--db", db, "--lang", "zh", "--size", "1366x768", "--screen", "patients", "--state-out", state},
+            app_env(x.display()), dir.file("app.log"));
+  const std::string d = x.display();
+  const std::string w = start_and_focus(d, app, dir.file("app.log"));
+  type(d, "zhuoma");
+  sleep_ms(500);
+  click(d, w, kFirstHit);
+  keys(d, {"ctrl+e"});
+  for (int i = 0; i < 12; ++i) keys(d, {"Tab"});  // the diagnosis search
+  type(d, "gxy");
+  wheel(d, w, kFormMiddle, 4, 200);
+  keep_screenshot(d, w, "dx-tab-1-list.png");  // 高血压 I10 first
+  keys(d, {"Tab"});                             // on to the advice
+  keep_screenshot(d, w, "dx-tab-2-closed.png");
+  INFO(slurp(dir.file("app.log")));
+  REQUIRE_MESSAGE(app.running(), "the app ended (crashed)");
+  CHECK(app.stop(SIGTERM) == 0);
+  const json st = json::parse(slurp(state));
+  CHECK(st["dx_list_open"] == false);
+  CHECK(st["encounter_form"]["diagnoses"].empty());  // Tab picked nothing
+}

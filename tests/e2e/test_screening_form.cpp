@@ -129,9 +129,12 @@ constexpr std::pair<int, int> kEncFirstHit{300, 205};     // patient desk: the f
 constexpr std::pair<int, int> kStartEncounter{747, 173};  // the card's 开始就诊
 constexpr std::pair<int, int> kSurgery{313, 129};         // station chip 外科
 constexpr std::pair<int, int> kKey1{962, 309}, kKey4{962, 251}, kKey2{1041, 309};  // the side keypad
+constexpr std::pair<int, int> kKey9{1122, 193}, kKeyBack{1122, 367}, kKeyClear{1041, 423};  // its 9, <- and C
 constexpr std::pair<int, int> kComplaint{527, 265};
-constexpr std::pair<int, int> kRemoveFirstDx{195, 245};   // × of the first diagnosis (the form scrolled to it)
-constexpr std::pair<int, int> kPlusFirstItem{321, 257}, kCloseDxList{700, 617};   // + of the first medicine
+constexpr std::pair<int, int> kRemoveFirstDx{195, 345};   // × of the first diagnosis (the form scrolled to it)
+constexpr std::pair<int, int> kPlusFirstItem{321, 357}, kMinusFirstItem{249, 357};  // + and - of the first medicine
+constexpr std::pair<int, int> kItemSearch{527, 517};       // the medicine search under it
+constexpr std::pair<int, int> kRemoveSecondItem{195, 517}; // × of a second medicine (where the search was)
 constexpr std::pair<int, int> kFollowUpBox{193, 543};     // 安排随访, the form scrolled to its end
 constexpr std::pair<int, int> kFollowUpDate{273, 623};
 constexpr std::pair<int, int> kSaveEncounter{263, 677}, kCancelEncounter{413, 677};
@@ -158,7 +161,8 @@ TEST_CASE("the encounter form's buttons: station, keypad, a diagnosis removed, a
   click(d, w, kStartEncounter);
   keep_screenshot(d, w, "btn-enc-1-open.png");
   click(d, w, kSurgery);
-  for (const auto& k : {kKey1, kKey4, kKey2}) click(d, w, k);  // 142 into the systolic
+  // 142 into the systolic: 9 cleared with C, 144 corrected with <-.
+  for (const auto& k : {kKey9, kKeyClear, kKey1, kKey4, kKey4, kKeyBack, kKey2}) click(d, w, k);
   click(d, w, kComplaint);
   type(d, "cough");
   for (int i = 0; i < 12; ++i) keys(d, {"Tab"});  // the diagnosis search
@@ -170,14 +174,23 @@ TEST_CASE("the encounter form's buttons: station, keypad, a diagnosis removed, a
   type(d, "anlu");
   keys(d, {"Return"});
   keep_screenshot(d, w, "btn-enc-2-dx-items.png");
-  click(d, w, kCloseDxList);  // a click beside the diagnosis list still shown closes it
+  // The diagnosis list closed when Tab moved on from its search (it stayed
+  // open, and this test clicked beside it to close it).
   click(d, w, kPlusFirstItem);
+  click(d, w, kPlusFirstItem);
+  click(d, w, kMinusFirstItem);  // 1 + 1 + 1 - 1: two boxes
+  // A second medicine added and taken off again with its ×.
+  click(d, w, kItemSearch);
+  type(d, "xiaoben");
+  keys(d, {"Return"});
+  keep_screenshot(d, w, "btn-enc-3-second-item.png");
+  click(d, w, kRemoveSecondItem);
   keep_screenshot(d, w, "btn-enc-3-plus.png");
   wheel_here(d, -3);  // up to the diagnoses
   keep_screenshot(d, w, "btn-enc-3a-up.png");
   click(d, w, kRemoveFirstDx);
   keep_screenshot(d, w, "btn-enc-3b-removed.png");
-  wheel_here(d, 3);  // back down to the follow-up box
+  wheel_here(d, 4);  // back down to the follow-up box
   keep_screenshot(d, w, "btn-enc-4-down.png");
   click(d, w, kFollowUpBox);
   keep_screenshot(d, w, "btn-enc-5-follow-up.png");

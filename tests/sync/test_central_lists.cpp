@@ -4,6 +4,7 @@
 // on request and audited; bad input refused with one line. On both stores,
 // and the same answers from both for the same records.
 #include "core/base/errors.h"
+#include "core/care/home_visit.h"
 #include "core/care/screening.h"
 #include "tests/sync/server_fixture.h"
 
@@ -62,6 +63,20 @@ TEST_CASE_TEMPLATE("admin report: every team's figures from the central store, o
   CHECK(one["scope"]["team_name"] == "拉萨队");
   CHECK(report({"--team", "堆龙队", "--township", "540102001"})["total"]["visits"] == 3);
   CHECK(report({"--from", "2001-01-01", "--to", "2001-12-31"})["total"]["visits"] == 0);
+  // A home visit made with no clinic day open, leaving two boxes: the visit
+  // and what it gave count in the report (what it gave was left out).
+  {
+    yz::HomeVisitInput in;
+    in.new_household = {{"village_code", "540102001001"}, {"head_name", "扎西"}};
+    in.items.push_back({{"item", "氨氯地平片"}, {"item_kind", "medicine"}, {"quantity", 2}, {"unit", "盒"},
+                        {"unit_value", 12.8}});
+    yz::record_home_visit(lhasa.store, in);
+    lhasa.sync(server);
+  }
+  const json with_visit = report({});
+  CHECK(with_visit["total"]["home_visits"] == 1);
+  CHECK(with_visit["total"]["value"].get<double>() == doctest::Approx(all["total"]["value"].get<double>() + 25.6));
+  CHECK(with_visit["total"]["given"]["medicine"]["quantity"].get<double>() >= 2);
 
   // Markdown, in Chinese by default and in English.
   auto md = server.admin({"report", "--team", "拉萨队"});

@@ -427,8 +427,9 @@ void AppModel::check_duplicates(const PatientForm& form) {
         std::string birth = f.value("birth_date", "");
         if (birth.empty() && f.contains("age") && f["age"].is_number_integer())
           birth = birth_date_from_age(f["age"].get<int>(), s.today());
-        return possible_duplicates(s.db(), f.value("name", ""), birth, f.value("village_code", ""),
-                                   f.value("id_number", ""));
+        const PatientFacts typed{"", f.value("name", ""), f.value("name_native", ""), f.value("sex", ""), birth,
+                                 f.value("id_number", ""), f.value("village_code", "")};
+        return possible_duplicates(s.db(), typed);
       },
       [this](std::vector<DuplicateHit> d) { view_.duplicates = std::move(d); }, failure({}));
 }

@@ -6,19 +6,18 @@
 #include <imgui.h>
 #include <imgui_stdlib.h>
 
-#include <algorithm>
 
 #include "app/yizhen/screens/screens.h"
 #include "app/yizhen/strings.h"
 #include "app/yizhen/ui.h"
 #include "core/care/places.h"
 #include "core/care/team.h"
+#include "core/domain/catalogue.h"
 
 namespace yz::app {
 
 namespace {
 
-constexpr const char* kStations[] = {"登记", "内科", "外科", "骨科", "妇科", "儿科", "消化", "眼科", "藏医", "药房"};
 constexpr const char* kRoles[] = {"clinician", "nurse", "coordinator"};
 
 void step_title(int step) {
@@ -136,14 +135,12 @@ void DrawFirstStart(FirstStartState& st, const AppView& view, AppModel& actions,
       break;
     }
     case 3:
-      for (const char* s : kStations) {
-        const bool on = std::find(st.stations.begin(), st.stations.end(), s) != st.stations.end();
-        if (s != kStations[0] && ImGui::GetCursorPosX() + ui::em() * 5 < ImGui::GetWindowContentRegionMax().x)
-          ImGui::SameLine();
-        if (ui::Chip(s, on, ui::em() * 4)) {
-          if (on) st.stations.erase(std::find(st.stations.begin(), st.stations.end(), s));
-          else st.stations.emplace_back(s);
-        }
+      // The catalogue's stations, as a clinic day offers them.
+      for (const auto& s : stations()) {
+        ImGui::PushID(s.c_str());
+        ui::SameLineIfFits(&s == &stations().front(), ui::em() * 5);
+        ui::ToggleChip(s.c_str(), st.stations, s);
+        ImGui::PopID();
       }
       break;
     case 4:

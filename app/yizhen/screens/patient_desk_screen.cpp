@@ -104,6 +104,22 @@ std::string missing_line(const FieldErrors& errors) {
   return names.empty() ? std::string() : trf(S::pd_missing, names.c_str());
 }
 
+// What a possible duplicate shares with the registration, in the UI
+// language ("同名、同村"): the facts core's rule matched, each named here.
+std::string dup_reasons(const DuplicateMatch& m) {
+  static const std::pair<const char*, S> kFacts[] = {
+      {"same_id_number", S::pd_dup_same_id},          {"same_name", S::pd_dup_same_name},
+      {"same_native_name", S::pd_dup_same_native_name}, {"same_pinyin", S::pd_dup_same_pinyin},
+      {"same_sex", S::pd_dup_same_sex},                {"same_birth_date", S::pd_dup_same_birth_date},
+      {"same_birth_year", S::pd_dup_same_birth_year},  {"birth_year_apart", S::pd_dup_birth_year_apart},
+      {"same_village", S::pd_dup_same_village},        {"same_township", S::pd_dup_same_township}};
+  std::string out;
+  for (const auto& fact : m.matched)
+    for (const auto& [code, text] : kFacts)
+      if (fact == code) out += (out.empty() ? "" : tr(S::pd_dup_sep)) + std::string(tr(text));
+  return out;
+}
+
 void save_registration(PatientDeskState& st, const AppView& view, AppModel& actions) {
   if (!st.form.check(view.today, view.prefs.lang)) {
     // Also in the status line: the field may be below the fold.
@@ -128,7 +144,24 @@ void draw_registration(PatientDeskState& st, const AppView& view, AppModel& acti
   PatientForm& f = st.form;
   const Lang lang = view.prefs.lang;
   ui::SectionTitle(tr(S::pd_new));
-  ui::BeginFormBody("reg_fields", f.errors.empty() ? 1 : 2);  // what is missing, and the keys hint
+  // Below the fields, above the buttons: what is missing, why 保存登记 is
+  // greyed (a possible duplicate, whose list may be below the fold: who and
+  // what matched, wrapped on a narrow screen), and the keys hint.
+  st.dup_blocked.clear();
+  if (!view.duplicates.empty() && !st.dup_acknowledged) {
+    const DuplicateHit& d = view.duplicates.front();
+    std::string who = d.patient.name;
+    if (!d.patient.village_code.empty()) who += " · " + view.place_label(d.patient.village_code);
+    st.dup_blocked = trf(S::pd_dup_blocked, who.c_str(), dup_reasons(d.match).c_str());
+  }
+  const float wrap_w = ImGui::GetContentRegionAvail().x;
+  const int dup_lines =
+      st.dup_blocked.empty()
+          ? 0
+          : static_cast<int>(ImGui::CalcTextSize(st.dup_blocked.c_str(), nullptr, false, wrap_w).y /
+                                 ImGui::GetTextLineHeight() +
+                             0.5f);
+  ui::BeginFormBody("reg_fields", 1 + (f.errors.empty() ? 0 : 1) + dup_lines);
   if (st.focus_form) {
     ImGui::SetKeyboardFocusHere();
     st.focus_form = false;
@@ -216,7 +249,8 @@ void draw_registration(PatientDeskState& st, const AppView& view, AppModel& acti
   if (f.errors.count("consent")) ui::ErrorLine(tr(S::pd_consent_required));
 
   // Look for duplicates when what identifies the person settles.
-  const std::string key = f.name + "|" + f.id_number + "|" + f.birth_date + "|" + f.village_code;
+  const std::string key = f.name + "|" + f.name_native + "|" + f.id_number + "|" + f.sex + "|" + f.birth_date + "|" +
+                          f.age + "|" + f.village_code;
   if (key != st.dup_checked && !ImGui::IsAnyItemActive() && (!f.name.empty() || f.id_number.size() == 18)) {
     st.dup_checked = key;
     st.dup_acknowledged = false;
@@ -239,17 +273,34 @@ void draw_registration(PatientDeskState& st, const AppView& view, AppModel& acti
       ImGui::AlignTextToFramePadding();
       draw_hit_row(d.patient, view);
       ImGui::SameLine();
-      ui::Muted(d.reason == "same_id" ? tr(S::pd_dup_same_id) : tr(S::pd_dup_similar));
+      ui::Muted(dup_reasons(d.match).c_str());
       ImGui::PopID();
     }
     ui::EndChild();
     ImGui::PopStyleColor();
     ImGui::Checkbox(tr(S::pd_dup_save_anyway), &st.dup_acknowledged);
+    // New possible duplicates come into view once, unless a field is being
+    // typed in (it would scroll away under the nurse's fingers).
+    std::string shown;
+    for (const auto& d : view.duplicates) shown += d.patient.id + ",";
+    if (shown != st.dup_shown && !ImGui::IsAnyItemActive()) {
+      st.dup_shown = shown;
+      ImGui::SetScrollHereY(1.0f);
+    }
+  } else {
+    st.dup_shown.clear();
   }
   ui::EndFormBody();
 
   if (const std::string missing = missing_line(f.errors); !missing.empty()) ui::ErrorLine(missing);
   const bool blocked = !view.duplicates.empty() && !st.dup_acknowledged;
+  if (blocked && !st.dup_blocked.empty()) {
+    ImGui::PushStyleColor(ImGuiCol_Text, ui::col_warn());
+    ImGui::PushTextWrapPos(ImGui::GetCursorPosX() + wrap_w);
+    ImGui::TextUnformatted(st.dup_blocked.c_str());
+    ImGui::PopTextWrapPos();
+    ImGui::PopStyleColor();
+  }
   if (blocked) ImGui::BeginDisabled();
   if (ui::PrimaryButton(st.saving ? tr(S::saving) : tr(S::pd_register), ui::em() * 9)) save_registration(st, view, actions);
   if (blocked) ImGui::EndDisabled();

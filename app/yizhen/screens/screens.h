@@ -14,6 +14,7 @@
 #include "app/yizhen/model/enroll.h"
 #include "app/yizhen/model/forms.h"
 #include "core/care/places.h"
+#include "core/domain/catalogue.h"
 
 namespace yz::app {
 
@@ -94,6 +95,8 @@ struct PatientDeskState {
   VillagePickerState village;
   bool village_defaulted = false;  // the open clinic day's village was offered
   std::string dup_checked;        // what the last duplicate check was for
+  std::string dup_shown;          // the duplicates last scrolled into view
+  std::string dup_blocked;        // why 保存登记 is greyed, shown beside it ("" when it is not)
   bool saving = false;
   // The card's patient being edited (edit lives as long as the desk: a save
   // finishing after the form closed still finds it).
@@ -169,7 +172,7 @@ struct FirstStartState {
   int step = 0;  // 0 language, 1 team, 2 staff, 3 stations, 4 county
   std::string team_name, hospital, staff_name, staff_role = "clinician";
   std::vector<std::pair<std::string, std::string>> staff;  // name, role
-  std::vector<std::string> stations{"登记", "内科", "药房"};
+  std::vector<std::string> stations = default_stations();  // of the catalogue's stations()
   std::string county_query, county_code, county_label;
   std::vector<PlaceHit> county_hits;
   uint64_t search_gen = 0;

@@ -346,3 +346,63 @@ TEST_CASE("report: a home visit made on no clinic day counts by its date, and fo
   q.campaign = "none such";
   CHECK(build_report(db, q).total.home_visits == 0);
 }
+
+TEST_CASE("report: what was given on a home visit made on no clinic day counts where that visit counts") {
+  yz_test::TempPath path;
+  generate_demo(path.str(), {40, 11});
+  Store store = open_store(path.str());
+  SQLite::Database& db = store.db();
+  // A home visit on a clinic day that gave something.
+  const std::string id = db.execAndGet("SELECT h.id FROM home_visit h WHERE h.deleted = 0 AND h.clinic_day_id IS NOT "
+                                       "NULL AND EXISTS (SELECT 1 FROM dispense g WHERE g.home_visit_id = h.id AND "
+                                       "g.deleted = 0) ORDER BY h.id LIMIT 1")
+                             .getString();
+  REQUIRE_FALSE(id.empty());
+  const std::string day = db.execAndGet("SELECT clinic_day_id FROM home_visit WHERE id = '" + id + "'").getString();
+  const std::string team = db.execAndGet("SELECT team_id FROM clinic_day WHERE id = '" + day + "'").getString();
+  const std::string member = db.execAndGet("SELECT id FROM member WHERE team_id = '" + team + "' LIMIT 1").getString();
+  const std::string date = db.execAndGet("SELECT visit_date FROM home_visit WHERE id = '" + id + "'").getString();
+  const std::string township =
+      db.execAndGet("SELECT substr(village_code, 1, 9) FROM household WHERE id = (SELECT household_id FROM home_visit "
+                    "WHERE id = '" + id + "')")
+          .getString();
+  const double given =
+      db.execAndGet("SELECT SUM(quantity * unit_value) FROM dispense WHERE deleted = 0 AND home_visit_id = '" + id + "'")
+          .getDouble();
+  REQUIRE(given > 0);
+  ReportQuery q;
+  q.as_of = "2026-06-01";
+  q.from = q.to = date;
+  const Report before = build_report(db, q);
+  q.team_id = team;
+  const double team_before = build_report(db, q).total.value;
+  q.team_id.clear();
+  q.from = q.to = "";
+  q.day_id = day;
+  const double day_before = build_report(db, q).total.value;
+  q.day_id.clear();
+  q.from = q.to = date;
+  // Made with no clinic day open, by a member of the team: neither the visit
+  // nor its encounters nor what it gave names a day (core/care/home_visit.cpp).
+  db.exec("UPDATE home_visit SET clinic_day_id = NULL, members = '[\"" + member + "\"]' WHERE id = '" + id + "'");
+  db.exec("UPDATE encounter SET clinic_day_id = NULL WHERE home_visit_id = '" + id + "'");
+  db.exec("UPDATE dispense SET clinic_day_id = NULL WHERE home_visit_id = '" + id + "'");
+
+  // A report by dates still counts what it gave (it was left out), once,
+  // under its household's township.
+  const Report after = build_report(db, q);
+  CHECK(after.total.value == doctest::Approx(before.total.value));
+  double in_township = 0;
+  for (const auto& t : after.townships)
+    if (t.code == township) in_township = t.figures.value;
+  CHECK(in_township >= given - 1e-6);
+  // Its members' team counts it, another team does not; its old day no longer does.
+  q.team_id = team;
+  CHECK(build_report(db, q).total.value == doctest::Approx(team_before));
+  q.team_id = "01900000-0000-7000-8000-00000000dead";
+  CHECK(build_report(db, q).total.value == 0);
+  q.team_id.clear();
+  q.from = q.to = "";
+  q.day_id = day;
+  CHECK(build_report(db, q).total.value == doctest::Approx(day_before - given));
+}

@@ -131,7 +131,51 @@ TEST_CASE("duplicates: pairs are found in a store through the search index, tomb
   CHECK((*h)["merged_from"] == r2);
 
   // Registration warns of the same woman under a variant of her name.
-  const auto warn = possible_duplicates(s.db(), "热依罕古丽", "1985-01-01", "653101001001", "");
+  const auto warn = possible_duplicates(s.db(), woman("", "热依罕古丽", "1985-01-01", "653101001001"));
   REQUIRE(warn.size() == 1);
   CHECK(warn[0].patient.id == r1);
+  CHECK(warn[0].match.matched == std::vector<std::string>{"same_pinyin", "same_sex", "same_birth_year", "same_village"});
+}
+
+TEST_CASE("duplicates: each fact that matched is listed, and at registration only what has been typed is compared") {
+  // The rule's pairs list what matched.
+  auto a = woman("a", "卓玛", "1970-05-01", "540102001001");
+  auto b = woman("b", "卓玛", "1970-09-01", "540102001004");
+  CHECK(match_patients(a, b)->matched ==
+        std::vector<std::string>{"same_name", "same_sex", "same_birth_year", "same_township"});
+  a.id_number = b.id_number = yz_test::make_id("540102", "19700501", "022");
+  CHECK(match_patients(a, b)->matched == std::vector<std::string>{"same_id_number"});
+
+  // A registration with only the name typed: the same name, and nothing else
+  // claimed (the warning said "姓名相近、年龄相仿、同村" whatever matched).
+  const auto on_file = woman("b", "卓玛", "1970-09-01", "540102001004");
+  PatientFacts typed{"", "卓玛", "", "", "", "", ""};
+  auto m = match_registration(typed, on_file);
+  REQUIRE(m);
+  CHECK(m->matched == std::vector<std::string>{"same_name"});
+  CHECK(m->score == 50);
+  // Then the village: another village of her township.
+  typed.village_code = "540102001001";
+  CHECK(match_registration(typed, on_file)->matched == std::vector<std::string>{"same_name", "same_township"});
+  // The sex and a birth date a year off.
+  typed.sex = "F";
+  typed.birth_date = "1971-02-01";
+  CHECK(match_registration(typed, on_file)->matched ==
+        std::vector<std::string>{"same_name", "same_sex", "birth_year_apart", "same_township"});
+  // What is typed must agree as the rule says.
+  typed.sex = "M";
+  CHECK_FALSE(match_registration(typed, on_file));
+  typed.sex = "F";
+  typed.birth_date = "1980-01-01";
+  CHECK_FALSE(match_registration(typed, on_file));
+  typed.birth_date.clear();
+  typed.village_code = "540102002001";  // another township
+  CHECK_FALSE(match_registration(typed, on_file));
+  typed.village_code.clear();
+  typed.id_number = yz_test::make_id("540102", "19700901", "046");
+  auto card = on_file;
+  card.id_number = yz_test::make_id("540102", "19700901", "020");
+  CHECK_FALSE(match_registration(typed, card));  // two numbers, two people
+  card.id_number = typed.id_number;
+  CHECK(match_registration(typed, card)->matched == std::vector<std::string>{"same_id_number"});
 }
