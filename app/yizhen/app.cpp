@@ -263,7 +263,7 @@ void App::draw_status_bar() {
     ImGui::PopStyleColor();
   } else {
     // The shortcuts' hint, not during the wizard (they do nothing there).
-    if (!in_wizard()) ui::Muted(v.ready ? "F1–F8 · Ctrl+N · Ctrl+F · Ctrl+E · Ctrl+S" : tr(S::loading));
+    if (!in_wizard()) ui::Muted(tr(v.ready ? S::shortcuts_hint : S::loading));
   }
 }
 

@@ -38,6 +38,7 @@ enum class S : int {
   saving,
   draft_restored,
   keys_hint,
+  shortcuts_hint,
   cd_title,
   cd_open_new,
   cd_current,

@@ -190,10 +190,10 @@ TEST_CASE("canary, the app half: a patient half-typed on an encrypted database, 
   CHECK(stored_id == id_number);
   REQUIRE(stored_name.size() >= 6);  // at least two of the name's characters were typed and kept
   WARN_MESSAGE(stored_name == name, "xdotool delivered " << stored_name << " of " << name);
-  for (const auto& [path, bytes] : files) {
-    INFO(path);
+  for (const auto& file : files) {  // not a structured binding: INFO captures it (clang)
+    INFO(file.first);
     for (const std::string& secret : {name, stored_name, id_number, id_number.substr(0, 17), stored_id})
-      CHECK(bytes.find(secret) == std::string::npos);
+      CHECK(file.second.find(secret) == std::string::npos);
   }
 }
 

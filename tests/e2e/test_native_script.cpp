@@ -48,8 +48,10 @@ TEST_CASE("Tibetan and Uyghur names: found by a word of the native name and show
   // Each found by a later word of the native name (སྒྲོལ of བཀྲ་ཤིས་སྒྲོལ་མ,
   // ئابدۇللا of رەيھانگۈل ئابدۇللا) and its card opened: the screenshot run
   // opens the first result.
-  for (const auto& [query, id, png] : {std::tuple{std::string("སྒྲོལ"), tibetan, std::string("native-tibetan-card.png")},
-                                       std::tuple{std::string("ئابدۇللا"), uyghur, std::string("native-uyghur-card.png")}}) {
+  for (const auto& each : {std::tuple{std::string("སྒྲོལ"), tibetan, std::string("native-tibetan-card.png")},
+                           std::tuple{std::string("ئابدۇللا"), uyghur, std::string("native-uyghur-card.png")}}) {
+    // Copies, not a structured binding: INFO captures `png` (clang).
+    const std::string query = std::get<0>(each), id = std::get<1>(each), png = std::get<2>(each);
     const std::string shot = dir.file(png), state = dir.file(png + ".json");
     RunResult r = run({"/usr/bin/env", "DISPLAY=" + d, "ASAN_OPTIONS=detect_leaks=0", kApp, "--db", db, "--lang", "zh",
                        "--screenshot", shot, "--frames", "3", "--size", "1366x768", "--screen", "patients", "--query",
