@@ -28,6 +28,33 @@ void wait_until(const std::function<bool()>& done) {
   REQUIRE(done());
 }
 
+// Laptops enrolled with `server`, each with `visits` visits (a patient named
+// `name` d-v and an encounter) sealed one visit per batch, not yet pushed.
+struct Laptops {
+  std::vector<std::unique_ptr<Device>> devices;
+  std::vector<std::vector<std::string>> bodies;  // per laptop, in order
+  std::vector<std::string> tokens;
+};
+Laptops laptops_with_visits(const yz::test::TempDir& dir, const Server& server, int count, int visits,
+                            const std::string& name) {
+  Laptops out;
+  for (int d = 0; d < count; ++d) {
+    out.devices.push_back(std::make_unique<Device>(dir.file("d" + std::to_string(d) + ".db")));
+    Device& dev = *out.devices.back();
+    dev.enroll(server, server.enroll_code());
+    for (int v = 0; v < visits; ++v) {
+      const std::string pid = add_patient_at(dev.store, name + std::to_string(d) + "-" + std::to_string(v), "540102001001");
+      dev.store.transact([&](Writer& w) { w.create("encounter", {{"patient_id", pid}, {"station", "内科"}}); });
+    }
+    sync::seal_pending(dev.exec, {2, 4u << 20});  // a visit per batch
+    out.bodies.emplace_back();
+    for (auto& b : undelivered_batches(dev.store.db())) out.bodies.back().push_back(b.body);
+    REQUIRE(out.bodies.back().size() == static_cast<size_t>(visits));
+    out.tokens.push_back(*dev.store.setting(sync::kTokenKey));
+  }
+  return out;
+}
+
 }  // namespace
 
 TEST_CASE("Group commit: callers that wait together are one group, in order, each with its own answer") {
@@ -84,22 +111,10 @@ TEST_CASE_TEMPLATE("Many devices pushing at once: every batch applied once, a re
   constexpr int kDevices = 6, kVisits = 3;
   yz::test::TempDir dir;
   Server server(dir.file("central.db"), T::kind);
-  std::vector<std::unique_ptr<Device>> devices;
-  std::vector<std::vector<std::string>> bodies(kDevices);
-  std::vector<std::string> tokens;
-  for (int d = 0; d < kDevices; ++d) {
-    devices.push_back(std::make_unique<Device>(dir.file("d" + std::to_string(d) + ".db")));
-    Device& dev = *devices.back();
-    dev.enroll(server, server.enroll_code());
-    for (int v = 0; v < kVisits; ++v) {
-      const std::string pid = add_patient_at(dev.store, "次仁" + std::to_string(d) + "-" + std::to_string(v), "540102001001");
-      dev.store.transact([&](Writer& w) { w.create("encounter", {{"patient_id", pid}, {"station", "内科"}}); });
-    }
-    sync::seal_pending(dev.exec, {2, 4u << 20});  // a visit per batch
-    for (auto& b : undelivered_batches(dev.store.db())) bodies[d].push_back(b.body);
-    REQUIRE(bodies[d].size() == kVisits);
-    tokens.push_back(*dev.store.setting(sync::kTokenKey));
-  }
+  Laptops laptops = laptops_with_visits(dir, server, kDevices, kVisits, "次仁");
+  const auto& devices = laptops.devices;  // not a structured binding: lambdas below capture them (clang)
+  const auto& bodies = laptops.bodies;
+  const auto& tokens = laptops.tokens;
   auto post = [&](int d, const std::string& body) {
     httplib::Client http(server.url);
     http.set_read_timeout(60);
@@ -165,21 +180,9 @@ TEST_CASE_TEMPLATE("Reports and follow-up lists asked for while batches are take
   yz::test::TempDir dir;
   Server server(dir.file("central.db"), T::kind);
   REQUIRE(server.admin({"account", "add", "--name", "王主任", "--role", "admin"}, "a-long-password-1\n").code == 0);
-  std::vector<std::unique_ptr<Device>> devices;
-  std::vector<std::vector<std::string>> bodies(kDevices);
-  std::vector<std::string> tokens;
-  for (int d = 0; d < kDevices; ++d) {
-    devices.push_back(std::make_unique<Device>(dir.file("d" + std::to_string(d) + ".db")));
-    Device& dev = *devices.back();
-    dev.enroll(server, server.enroll_code());
-    for (int v = 0; v < kVisits; ++v) {
-      const std::string pid = add_patient_at(dev.store, "卓玛" + std::to_string(d) + "-" + std::to_string(v), "540102001001");
-      dev.store.transact([&](Writer& w) { w.create("encounter", {{"patient_id", pid}, {"station", "内科"}}); });
-    }
-    sync::seal_pending(dev.exec, {2, 4u << 20});  // a visit per batch
-    for (auto& b : undelivered_batches(dev.store.db())) bodies[d].push_back(b.body);
-    tokens.push_back(*dev.store.setting(sync::kTokenKey));
-  }
+  const Laptops laptops = laptops_with_visits(dir, server, kDevices, kVisits, "卓玛");
+  const auto& bodies = laptops.bodies;
+  const auto& tokens = laptops.tokens;
   httplib::Client console(server.url);
   auto login = console.Post("/api/v1/console/login", json{{"name", "王主任"}, {"password", "a-long-password-1"}}.dump(),
                             "application/json");
