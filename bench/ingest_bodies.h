@@ -18,6 +18,7 @@
 
 #include <httplib.h>
 
+#include "bench/bench_util.h"
 #include "core/base/clock.h"
 #include "core/domain/open_store.h"
 #include "core/replication/outbox.h"
@@ -87,11 +88,15 @@ struct IngestCount {
   int64_t handled = 0;
   int64_t quarantined = 0;  // any other refusal: an error of the benchmark's data
   size_t receipt_bytes = 0;
+  // ingest_bodies: the CPU of the thread that read, prepared and answered
+  // every body (the applying thread's is the caller's to measure).
+  double reader_cpu_ms = 0;
 
   IngestCount& operator+=(const IngestCount& o) {
     handled += o.handled;
     quarantined += o.quarantined;
     receipt_bytes += o.receipt_bytes;
+    reader_cpu_ms += o.reader_cpu_ms;
     return *this;
   }
   void add(const yz::sync::json& receipt) {
@@ -146,6 +151,12 @@ inline IngestCount ingest_bodies(yz::sync::CentralStore& central, const std::str
   bool stop = false;  // the applying side has failed, or is done
   IngestCount n;      // counted by the reading thread
   std::thread reader([&] {
+    const double cpu0 = thread_cpu_ms();
+    struct Measured {
+      IngestCount& n;
+      double cpu0;
+      ~Measured() { n.reader_cpu_ms = thread_cpu_ms() - cpu0; }
+    } measured{n, cpu0};
     size_t answered = 0;
     // Answers the applied bodies queued so far (`lock` held on entry and exit).
     auto answer = [&](std::unique_lock<std::mutex>& lock) {

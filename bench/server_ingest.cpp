@@ -70,7 +70,7 @@ Scenario g_four{"_4_devices", {}, {}, 0, {}};  // four devices at once
 
 void ingest(benchmark::State& state, Scenario& g) {
   static int run = 0;  // over repetitions: each run's store has its own file
-  std::vector<double> seconds, writer_cpu;
+  std::vector<double> seconds, writer_cpu, reader_cpu;
   for (auto _ : state) {
     const std::string path = yzb::scratch_dir() + "/central" + std::to_string(++run) + ".db";
     fs::copy_file(g.enrolled, path, fs::copy_options::overwrite_existing);
@@ -84,9 +84,12 @@ void ingest(benchmark::State& state, Scenario& g) {
                                    : yzb::ingest_devices_at_once(*central, g.devices);
     const double s = seconds_since(t0);
     // This thread applies every batch (ingest_bodies: another reads and
-    // prepares the next): its CPU moves less with the machine's load than
-    // the wall time does.
-    if (g.devices.size() == 1) writer_cpu.push_back((yzb::thread_cpu_ms() - cpu0) / 1000);
+    // prepares the next): its CPU, and the reading thread's, move less with
+    // the machine's load than the wall time does.
+    if (g.devices.size() == 1) {
+      writer_cpu.push_back((yzb::thread_cpu_ms() - cpu0) / 1000);
+      reader_cpu.push_back(n.reader_cpu_ms / 1000);
+    }
     if (n.handled != g.records || n.quarantined != 0) {
       state.SkipWithError(("applied " + std::to_string(n.handled) + " of " + std::to_string(g.records) + ", " +
                            std::to_string(n.quarantined) + " quarantined")
@@ -104,7 +107,10 @@ void ingest(benchmark::State& state, Scenario& g) {
   state.counters["records_per_s"] = static_cast<double>(g.records) / s;
   yzb::result("ingest" + g.key + "_s", s, "s");
   yzb::result("ingest" + g.key + "_records_per_s", static_cast<double>(g.records) / s, "records/s");
-  if (!writer_cpu.empty()) yzb::result("ingest" + g.key + "_writer_cpu_s", yzb::median(writer_cpu), "s");
+  if (!writer_cpu.empty()) {
+    yzb::result("ingest" + g.key + "_writer_cpu_s", yzb::median(writer_cpu), "s");
+    yzb::result("ingest" + g.key + "_reader_cpu_s", yzb::median(reader_cpu), "s");
+  }
 }
 
 // The rows ingest added, table by table: all rows of a table that was empty

@@ -109,13 +109,21 @@ std::optional<CheckedChange> check_change(const json& change, const std::string&
   if (!stamp) errs.push_back({"hlc", "bad_hlc", {hlc}});
   if (change.contains("deleted") && !change["deleted"].is_boolean())
     errs.push_back({"deleted", "bad_type", {"true or false"}});
-  const json& fields = change.contains("fields") ? change["fields"] : json();
+  // A reference into `change`, not a copy (a conditional with a temporary
+  // json on one side would copy the whole object).
+  static const json kNoFields;
+  const auto given_fields = change.find("fields");
+  const json& fields = given_fields != change.end() ? *given_fields : kNoFields;
   if (!fields.is_object()) errs.push_back({"fields", "bad_type", {"a JSON object"}});
   CheckedChange in;
-  in.stamps = change.contains("stamps") ? change["stamps"] : json::object();
-  in.bases = change.contains("bases") ? change["bases"] : json::object();
-  if (!in.stamps.is_object()) errs.push_back({"stamps", "bad_type", {"a JSON object"}});
-  if (!in.bases.is_object()) errs.push_back({"bases", "bad_type", {"a JSON object"}});
+  // Absent clocks stay null, which reads as empty (find, items); copied
+  // only when sent.
+  for (auto [key, clocks] : {std::pair{"stamps", &in.stamps}, std::pair{"bases", &in.bases}}) {
+    const auto it = change.find(key);
+    if (it == change.end()) continue;
+    if (it->is_object()) *clocks = *it;
+    else errs.push_back({key, "bad_type", {"a JSON object"}});
+  }
   if (!errs.empty()) return std::nullopt;
   out.max_hlc = hlc;
 

@@ -103,7 +103,7 @@ struct CheckedChange {
   std::string id, hlc;
   bool deleted = false;
   RecordFields fields;  // every field of the kind, in stored form (null when absent)
-  json stamps, bases;   // objects: field -> stamp (only fields merged per field)
+  json stamps, bases;   // objects: field -> stamp (only fields merged per field); null when not sent
   // A live patient's search keys for these fields (search.h
   // patient_index_keys), made ahead by with_index_keys: a patient inserted
   // as it comes is indexed with them. nullopt: made when needed.
