@@ -191,10 +191,11 @@ class Console : public std::enable_shared_from_this<Console> {
                       throw CentralError(400, "bad_request", "valid_days: must be a number from 1 to 90");
                     days = c.body["valid_days"];
                   }
-                  const std::string code = store_.create_enroll_code(team, area, int64_t{days} * 86'400'000, c.by);
+                  // Said before the store is asked: a refusal's row is about the code too.
                   c.action = "create";
                   c.entity = "enroll_code";
                   c.detail = {{"team", team}, {"valid_days", days}};  // never the code
+                  const std::string code = store_.create_enroll_code(team, area, int64_t{days} * 86'400'000, c.by);
                   answer(res, 201, {{"code", code}, {"team", team}, {"valid_days", days}});
                 }));
     server.Post(api + R"(/devices/([0-9a-fA-F-]{1,64})/revoke)",

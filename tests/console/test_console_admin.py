@@ -170,6 +170,8 @@ try:
           "the retried change's device and c1's team by name, the id on hover: %s" % sorted(named)[:6])
     actors = {(e.get_attribute("title"), e.text) for e in b.finds("#audit [data-actor]")}
     check(("device:" + c1, "设备 c1") in actors, "a device's own row by its name: %s" % sorted(actors)[:4])
+    b.driver.execute_script("arguments[0].scrollIntoView({block: 'center'})", b.find("#audit [data-named=team_id]"))
+    b.shot("audit-names")
     rows = [r for r in s.admin_json("audit", "list", "--limit", "500") if r["actor"] == "console:管理员"]
     verbs = {r["detail"]["verb"] for r in rows}
     check({"login", "enroll_code", "revoke", "retry", "add_account", "disable_account"} <= verbs, "audited: %s" % verbs)
