@@ -191,10 +191,11 @@ class Console : public std::enable_shared_from_this<Console> {
                       throw CentralError(400, "bad_request", "valid_days: must be a number from 1 to 90");
                     days = c.body["valid_days"];
                   }
-                  const std::string code = store_.create_enroll_code(team, area, int64_t{days} * 86'400'000, c.by);
+                  // Said before the store is asked: a refusal's row is about the code too.
                   c.action = "create";
                   c.entity = "enroll_code";
                   c.detail = {{"team", team}, {"valid_days", days}};  // never the code
+                  const std::string code = store_.create_enroll_code(team, area, int64_t{days} * 86'400'000, c.by);
                   answer(res, 201, {{"code", code}, {"team", team}, {"valid_days", days}});
                 }));
     server.Post(api + R"(/devices/([0-9a-fA-F-]{1,64})/revoke)",
@@ -739,26 +740,57 @@ class Console : public std::enable_shared_from_this<Console> {
     return rows;
   }
   // Audit rows with the record each is about as a person knows it
-  // ("gist"): its own record, a patient opened (patient_view), or the
-  // record a coordinator's decision was on (detail.entity, detail.record_id).
+  // ("gist"): its own record, a patient opened (patient_view), the team an
+  // enrollment code was made for, or the record a coordinator's decision
+  // was on (detail.entity, detail.record_id); and the devices and teams a
+  // row names by id by their names (their records' gists): "names"
+  // {"device_id": …, "team_id": …} for its detail's, "actor_name" for a
+  // device's own row (actor "device:<id>").
   json audit_described(json rows) {
     std::vector<CentralStore::GistOf> of;
-    std::vector<size_t> at;
+    struct Into {
+      size_t row;
+      std::string key;  // "" the row's gist, "actor" its actor_name, else the detail key named
+    };
+    std::vector<Into> into;
+    auto ask = [&](size_t row, std::string kind, std::string id, std::string key) {
+      if (!find_entity(kind) || id.empty()) return;
+      of.push_back({std::move(kind), std::move(id), nullptr});
+      into.push_back({row, std::move(key)});
+    };
     for (size_t i = 0; i < rows.size(); ++i) {
       const json& r = rows[i];
+      const auto d = r.find("detail");
+      const bool detailed = d != r.end() && d->is_object();
       std::string kind = string_member(r, "entity"), id = string_member(r, "record_id");
       if (kind == "patient_view") kind = "patient";
-      if (const auto d = r.find("detail"); !find_entity(kind) && d != r.end() && d->is_object()) {
+      if (kind == "enroll_code") kind = "team";
+      if (!find_entity(kind) && detailed) {
         kind = string_member(*d, "entity");
         id = string_member(*d, "record_id");
       }
-      if (!find_entity(kind) || id.empty()) continue;
-      of.push_back({kind, id, nullptr});
-      at.push_back(i);
+      ask(i, kind, id, "");
+      if (const std::string actor = string_member(r, "actor"); actor.rfind("device:", 0) == 0)
+        ask(i, "device", actor.substr(7), "actor");
+      if (detailed) {
+        ask(i, "device", string_member(*d, "device_id"), "device_id");
+        ask(i, "team", string_member(*d, "team_id"), "team_id");
+      }
     }
     const std::vector<json> gists = with_village_names(store_.record_gists(of));
-    for (size_t k = 0; k < at.size(); ++k)
-      if (!gists[k].empty()) rows[at[k]]["gist"] = gists[k];
+    for (size_t k = 0; k < into.size(); ++k) {
+      json& row = rows[into[k].row];
+      if (gists[k].empty()) continue;
+      if (into[k].key.empty()) {
+        row["gist"] = gists[k];
+      } else if (const std::string name = string_member(gists[k], "name"); name.empty()) {
+        continue;
+      } else if (into[k].key == "actor") {
+        row["actor_name"] = name;
+      } else {
+        row["names"][into[k].key] = name;
+      }
+    }
     return rows;
   }
   // A merge's two patients as a person knows them: "kept_gist", "duplicate_gist".

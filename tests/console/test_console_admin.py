@@ -92,6 +92,14 @@ try:
     b.wait_text("#msg", "地区编码不对")
     check("area" not in b.message(), "a bad area is said in Chinese: %s" % b.message())
     check("错误队" not in {t["name"] for t in s.admin_json("teams")}, "no team with a bad area")
+    # A code for a team under another area: refused in words, not by its code.
+    b.type("#enroll-team", "拉萨队")
+    b.type("#enroll-area", "540202")
+    b.click("#enroll-submit")
+    b.wait_text("#msg", "这个队伍已有另一个地区")
+    check("area_differs" not in b.message() and "area" not in b.message(),
+          "another area for a team is said in Chinese: %s" % b.message())
+    b.shot("teams-area-differs")
 
     # Quarantine: after the team's area is widened, the change applies.
     s.admin("team", "set-area", "拉萨队", "5401")
@@ -150,6 +158,20 @@ try:
     check(not any("{" in d for d in details) and any("地址：127.0.0.1" in d for d in details)
           and any("角色：协调员" in d for d in details),
           "each detail item labelled, no JSON: %s" % details[:5])
+    # A refusal's problem in words; a device and a team by their names (the id on hover).
+    check(any("问题：密码太短" in d for d in details) and not any("weak_password" in d for d in details),
+          "the refused account's problem in words: %s" % [d for d in details if "问题" in d][:3])
+    ids = {d["device_id"]: d["name"] for d in s.admin_json("devices")}
+    ids.update({t["team_id"]: t["name"] for t in s.admin_json("teams")})
+    check(not any(i in d for i in ids for d in details), "no device or team shown by its id")
+    named = {(e.get_attribute("title"), e.text) for e in b.finds("#audit [data-named]")}
+    a1, c1, shigatse = devices["a1"]["device_id"], devices["c1"]["device_id"], teams["日喀则队"]["team_id"]
+    check((a1, "设备：a1") in named and (shigatse, "队伍：日喀则队") in named,
+          "the retried change's device and c1's team by name, the id on hover: %s" % sorted(named)[:6])
+    actors = {(e.get_attribute("title"), e.text) for e in b.finds("#audit [data-actor]")}
+    check(("device:" + c1, "设备 c1") in actors, "a device's own row by its name: %s" % sorted(actors)[:4])
+    b.driver.execute_script("arguments[0].scrollIntoView({block: 'center'})", b.find("#audit [data-named=team_id]"))
+    b.shot("audit-names")
     rows = [r for r in s.admin_json("audit", "list", "--limit", "500") if r["actor"] == "console:管理员"]
     verbs = {r["detail"]["verb"] for r in rows}
     check({"login", "enroll_code", "revoke", "retry", "add_account", "disable_account"} <= verbs, "audited: %s" % verbs)
@@ -163,7 +185,26 @@ try:
     b.click("#lang")
     b.wait_text("#nav-dashboard", "Dashboard")
     b.wait_text("#audit", "Device revoked")
+    en = b.find("#audit").text
+    check("problem: The password is too short" in en and "team: 日喀则队" in en and "device a1" in en,
+          "the audit's problem, team and device in English")
     b.shot("audit-en")
+    # Refusals in English: the words, then the server's detail; never the code alone.
+    b.page("accounts")
+    b.type("#account-name", "second coordinator")
+    b.find("#account-role option[value=coordinator]").click()
+    b.type("#account-area", "540102")
+    b.type("#account-password", "short")
+    b.click("#account-submit")
+    b.wait_text("#msg", "The password is too short")
+    check("weak_password" not in b.message() and "密码" not in b.message(), "weak password in English: %s" % b.message())
+    b.page("teams")
+    b.type("#enroll-team", "Bad team")
+    b.type("#enroll-area", "99")
+    b.click("#enroll-submit")
+    b.wait_text("#msg", "That is not an area code")
+    check("bad_area" not in b.message() and "地区" not in b.message(), "a bad area in English: %s" % b.message())
+    b.shot("teams-bad-area-en")
     b.page("dashboard")
     b.wait("#stats")
     check("What arrived" in b.find("h1").text, "the dashboard in English")

@@ -328,6 +328,11 @@ try:
     locked = [r for r in s.admin_json("audit", "list", "--limit", "50") if r["detail"].get("status") == 429]
     check(len(locked) == 2 and {r["detail"]["name"] for r in locked} == {"查看者", "无此账号"}, "the locked attempts audited")
     check(s.request("POST", login, {"name": "拉萨协调员", "password": PASSWORD})[0] == 200, "another name signs in")
+    # The sign-in page says a locked name in words, not in the server's English.
+    b.click("#logout")
+    b.login("无此账号")
+    b.wait_text("#msg", "登录失败次数过多")
+    check("too many" not in b.message() and "locked" not in b.message(), "a lockout in Chinese: %s" % b.message())
 finally:
     if browser:
         browser.quit()

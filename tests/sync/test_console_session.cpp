@@ -128,16 +128,24 @@ TEST_CASE_TEMPLATE("What the console shows a record by: its patient's name and v
   auto store = T::kind == StoreKind::pg ? open_pg_central_store(server.pg, server.db + ".keys")
                                         : open_sqlite_central_store(server.db);
   const json new_one = {{"patient_id", pid}, {"due_date", "2026-02-01"}};  // a quarantined change's fields
+  // A device and a team by their names (the console's audit names them so).
+  const json devices = store->devices(), teams = store->teams();
+  REQUIRE(devices.size() == 1);
+  REQUIRE(teams.size() == 1);
   const auto gists = store->record_gists({{"encounter", eid, nullptr},
                                           {"patient", pid, nullptr},
                                           {"follow_up", "01234567-89ab-7def-8123-456789abcdef", &new_one},
-                                          {"no_such_entity", eid, nullptr}});
-  REQUIRE(gists.size() == 4);
+                                          {"no_such_entity", eid, nullptr},
+                                          {"device", devices[0]["device_id"], nullptr},
+                                          {"team", teams[0]["team_id"], nullptr}});
+  REQUIRE(gists.size() == 6);
   CHECK(gists[0] == json{{"name", "次仁"}, {"village", "540102001001"}, {"date", "2026-01-09 16:29"}});
   CHECK(gists[1]["name"] == "次仁");
   CHECK(gists[1]["village"] == "540102001001");
   CHECK(gists[2] == json{{"name", "次仁"}, {"village", "540102001001"}, {"date", "2026-02-01"}});  // not held
   CHECK(gists[3] == json::object());
+  CHECK(gists[4]["name"] == "test laptop");
+  CHECK(gists[5]["name"] == "拉萨队");
   const auto p = store->program("hypertension", 1);
   REQUIRE(p);
   CHECK(p->name.in(yz::Lang::zh) == "高血压筛查");

@@ -33,6 +33,13 @@ function say(text, ok = false) {
   msg.hidden = !text;
 }
 
+// A problem the server names by code (an ApiError's code, an audit row's
+// detail.problem) in the page's language: the strings' problem_<code>, the
+// one table of them every page uses; null when they have no word for it.
+function problem(code) {
+  return (code && (strings[state.lang]['problem_' + code] ?? strings.zh['problem_' + code])) || null;
+}
+
 // An API failure as a person reads it.
 function fail(e) {
   if (e instanceof ApiError && e.status === 401) {
@@ -47,9 +54,12 @@ function fail(e) {
   // languages; the server's own detail (English) only on the English page,
   // or when the strings have no word for the problem.
   const why = e && e.errors && e.errors.length ? e.errors.map((x) => x[state.lang] || x.en).join('；') : '';
-  const known = e && e.code && strings[state.lang]['problem_' + e.code];
+  const known = e && problem(e.code);
   const detail = why || (state.lang === 'en' ? e.message : '');
   if (known) return say(t('error', detail ? t('problem_with_detail', known, detail) : known));
+  // A refusal the strings have no word for: on the Chinese page said as a
+  // refusal with its status, never in the server's English or by its code.
+  if (!why && state.lang !== 'en' && e instanceof ApiError) return say(t('error', t('problem_unnamed', e.status)));
   say(t('error', why || (e && e.message) || String(e)));
 }
 
@@ -57,7 +67,7 @@ const ctx = {
   t, api, h,
   get who() { return state.who; },
   get lang() { return state.lang; },
-  say, fail,
+  say, fail, problem,
   // Run an action, then show the page again with its result said.
   async act(fn) {
     try {

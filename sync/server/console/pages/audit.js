@@ -41,31 +41,43 @@ function value(v, t) {
 }
 
 // "label: value" for each item of a detail, labelled in the page's language
-// where the strings name it, but those in `skip`.
-function items(d, t, skip = []) {
+// where the strings name it, but those in `skip`: a role and a refusal's
+// problem in words (the one table of problems, ctx.problem).
+function items(d, t, problem, skip = []) {
   return Object.entries(d)
     .filter(([k]) => !skip.includes(k))
-    .map(([k, v]) => t('detail_item', said(t, 'detail_' + k) || k,
-      (k === 'role' && typeof v === 'string' && said(t, 'role_' + v)) || value(v, t)));
+    .map(([k, v]) => [k, t('detail_item', said(t, 'detail_' + k) || k,
+      (k === 'role' && typeof v === 'string' && said(t, 'role_' + v))
+      || (k === 'problem' && typeof v === 'string' && problem(v)) || value(v, t))]);
 }
 
-function detail(r, t, h) {
+// A device or team the detail names by id (device_id, team_id) by its name
+// as the server gives it (names), the id on hover.
+function detail(r, t, h, problem) {
   if (!r.detail || typeof r.detail !== 'object') return r.detail ? String(r.detail) : '';
   // The verb and status are said in the action's column, the record a
   // decision was on in the record's when its gist is known.
   const skip = ['verb', 'status', ...(r.gist ? ['entity', 'record_id'] : [])];
-  return h('div', { class: 'detail' }, items(r.detail, t, skip).map((line) => h('div', {}, line)));
+  const names = r.names || {};
+  return h('div', { class: 'detail' }, items({ ...r.detail, ...names }, t, problem, skip).map(([k, line]) =>
+    (names[k] ? h('div', { title: r.detail[k], 'data-named': k }, line) : h('div', {}, line))));
 }
 
-export async function render(root, { t, h, api, lang }) {
+// Who did it: an account as stored (console:…), a device by its name (the
+// actor's id on hover).
+function actor(r, t, h) {
+  return r.actor_name ? h('span', { title: r.actor, 'data-actor': r.actor }, t('actor_device', r.actor_name)) : r.actor;
+}
+
+export async function render(root, { t, h, api, lang, problem }) {
   const rows = await api('GET', '/audit?limit=300');
   root.append(h('h1', {}, t('audit_title')));
   root.append(table([
     { key: 'at', label: t('col_at') },
-    { key: 'actor', label: t('col_actor') },
+    { key: 'actor', label: t('col_actor'), cell: (r) => actor(r, t, h) },
     { key: 'action', label: t('col_what'), cell: (r) => what(r, t) },
     { key: 'entity', label: t('col_entity'), cell: (r) => about(r, t, lang) },
     { key: 'record_id', label: t('col_record'), cell: (r) => record(r, h) },
-    { key: 'detail', label: t('col_detail'), cell: (r) => detail(r, t, h) },
+    { key: 'detail', label: t('col_detail'), cell: (r) => detail(r, t, h, problem) },
   ], rows.map((r) => ({ ...r, __id: r.rid })), { id: 'audit' }));
 }

@@ -2,6 +2,7 @@
 // asked): follow-up worklists and screening lists, 身份证 masked unless
 // unticked. A coordinator's lists are of their area (the server's rule).
 import { field, inLang } from '../dom.js';
+import { ApiError } from '../api.js';
 
 export async function render(root, { t, h, who, lang, say, fail, api }) {
   root.append(h('h1', {}, t('exports_title')));
@@ -46,7 +47,7 @@ export async function render(root, { t, h, who, lang, say, fail, api }) {
       if (!res.ok) {
         const p = await res.json().catch(() => ({}));
         // errors[] words a refused value in both languages (fail() picks the page's).
-        throw Object.assign(new Error(p.detail || res.statusText), { status: res.status, code: p.code, errors: p.errors });
+        throw new ApiError(res.status, p.code, p.detail || res.statusText, p.errors);
       }
       const blob = await res.blob();
       const a = h('a', { href: URL.createObjectURL(blob), download: list.value + '.' + format.value, id: 'export-file' });

@@ -1,5 +1,5 @@
 // Sign in: account and password; one answer for every refusal.
-export async function render(root, { t, h, api, say, signedIn }) {
+export async function render(root, { t, h, api, say, fail, signedIn }) {
   const name = h('input', { id: 'login-name', autocomplete: 'username', required: true });
   const password = h('input', { id: 'login-password', type: 'password', autocomplete: 'current-password', required: true });
   const form = h('form', { class: 'login', id: 'login-form' },
@@ -15,7 +15,10 @@ export async function render(root, { t, h, api, say, signedIn }) {
       signedIn(who);
     } catch (e) {
       password.value = '';
-      say(e.status === 401 ? t('login_failed') : t('error', e.message));
+      // A wrong name or password in one sentence; any other refusal (too
+      // many tries) as every page says it.
+      if (e.status === 401) say(t('login_failed'));
+      else fail(e);
     }
   });
   root.append(form);
