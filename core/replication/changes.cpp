@@ -1,5 +1,6 @@
 #include "core/replication/changes.h"
 
+#include <algorithm>
 #include <unordered_map>
 
 #include "core/base/clock.h"
@@ -544,6 +545,21 @@ void QuarantineResolver::only(const std::map<std::string, std::string>& id_lists
   if (!open_) return;
   only_ = true;
   for (const auto& [entity, list] : id_lists) {
+    // Whichever reads fewer rows: all open rows of the kind (one range of
+    // the partial index; extra records are harmless, resolve() is asked
+    // only of the batch's), when they are no more than the batch's ids of
+    // it; else each id looked up. The count of ids only picks the way.
+    const auto ids = static_cast<int64_t>(std::count(list.begin(), list.end(), ',') + 1);
+    SQLite::Statement open_rows(db_,
+                                "SELECT record_id FROM quarantine WHERE entity = ? AND resolved_ms IS NULL LIMIT ?");
+    open_rows.bind(1, entity);
+    open_rows.bind(2, ids + 1);
+    std::vector<std::string> all;
+    while (open_rows.executeStep()) all.push_back(open_rows.getColumn(0).getString());
+    if (static_cast<int64_t>(all.size()) <= ids) {
+      for (const auto& id : all) open_ids_.insert(entity + '\x1f' + id);
+      continue;
+    }
     SQLite::Statement st(db_,
                          "SELECT record_id FROM quarantine WHERE entity = ? AND resolved_ms IS NULL AND record_id IN "
                          "(SELECT value FROM json_each(?))");

@@ -649,6 +649,19 @@ TEST_CASE_TEMPLATE("One batch sees its own earlier changes: a record twice, an e
         std::vector<std::string>{t_id});
   CHECK(central_query(server, "SELECT outcome FROM quarantine WHERE record_id = '" + q + "'") == "accepted");
   CHECK(central_query(server, "SELECT outcome FROM quarantine WHERE record_id = '" + s_id + "'") == "accepted");
+
+  // A batch naming fewer records than there are open rows of their kind
+  // (the SQLite store then looks its records up one by one instead of
+  // reading every open row): T taken closes its row; U's stays open.
+  const std::string u_id = add_patient_at(scratch.store, "拉巴", "653101001001");
+  CHECK(refusal_codes(k.push(server, json::array({made("patient", u_id, t + 14)}))) ==
+        std::vector<std::string>{"outside_area"});
+  const json receipt3 =
+      k.push(server, json::array({edited(made("patient", t_id, t + 12), "village_code", "540102001001", t + 15)}));
+  CHECK(receipt3["applied"] == 1);
+  CHECK(central_rows(server, "SELECT record_id FROM quarantine WHERE resolved_ms IS NULL") ==
+        std::vector<std::string>{u_id});
+  CHECK(central_query(server, "SELECT outcome FROM quarantine WHERE record_id = '" + t_id + "'") == "accepted");
 }
 
 TEST_CASE("A laptop keeps what the server set aside and closes it once the server takes a later change of the record") {
