@@ -2,7 +2,9 @@
 // loopback: the laptop enrolls through the Sync screen's form (server
 // address, one-time code), its records reach the server, and a record made
 // afterwards goes with the next press of "立即同步"; what arrived is read
-// with yizhen-server admin.
+// with yizhen-server admin. A patient of a village outside the team's
+// county is quarantined by the server, and the Sync screen lists it with its
+// reason in plain words.
 #include <doctest/doctest.h>
 
 #include <signal.h>
