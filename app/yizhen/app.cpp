@@ -274,6 +274,9 @@ void App::follow_sync() {
   if (done == sync_seen_) return;
   sync_seen_ = done;
   model_.refresh_pending();
+  // The round may have quarantined a change: the Sync screen's lists follow
+  // (its heading counted it while the list under it still said none).
+  if (nav_.current == Screen::sync) sync_.service->load_lists();
 }
 
 void App::draw(float width, float height) {
@@ -481,6 +484,9 @@ std::string App::window_title() const {
 
 json App::state_json() const {
   const LockStep step = model_.view().lock.step();
+  json quarantine = json::array();  // the Sync screen's lines, as shown
+  if (sync_.service)
+    for (const auto& q : sync_.service->view().quarantine) quarantine.push_back(quarantine_line(q, model_.lang()));
   return {{"screen", step == LockStep::passphrase ? "lock" : step == LockStep::sign_in ? "sign-in" : screen_name(nav_.current)},
           {"signed_in", model_.signed_in()},
           {"lock_error", model_.view().lock_error},
@@ -502,6 +508,7 @@ json App::state_json() const {
                             : json(nullptr)},
           {"card_patient_id", model_.view().card ? (*model_.view().card)["patient"].value("id", "") : ""},
           {"pending", model_.view().pending},
+          {"sync_quarantine", quarantine},
           {"toast", model_.view().toast}};
 }
 

@@ -60,7 +60,8 @@ class App {
 
  private:
   // A sync round that ended moved the pending count (the top bar and the
-  // Sync screen show it): count again.
+  // Sync screen show it): count again; on the Sync screen, its lists of
+  // quarantined changes and conflicts loaded again too.
   void follow_sync();
   std::optional<int64_t> sync_seen_;
   void draw_top_bar();

@@ -159,8 +159,13 @@ EnrollResult enroll(const WriterExec& exec, Transport& transport, const std::str
       s.set_setting(kSignSecretKey, keys.secret_key);
       s.set_setting(kServerSignKey, server_keys.sign);
       s.set_setting(kServerBoxKey, server_keys.box);
+      // Another server, or another team of this one (a laptop handed to a
+      // new team): the cursor was over what the old scope let through, and
+      // the new team's records before it (its team, staff, its area's
+      // patients) would never come. Pull from the start.
+      const bool other_team = s.setting("sync.team_id").value_or("") != out.team_id;
       s.set_setting("sync.team_id", out.team_id);
-      if (s.setting(kServerIdKey).value_or("") != out.server_id) {
+      if (s.setting(kServerIdKey).value_or("") != out.server_id || other_team) {
         s.set_setting(kServerIdKey, out.server_id);
         s.set_setting(kCursorKey, "0");
       }

@@ -105,6 +105,13 @@ TEST_CASE("history lines: when, who, which field, from and to, with codes by the
   const json sex = {{"at", "t"}, {"actor", "a"}, {"field", "sex"}, {"from", "M"}, {"to", "F"}};
   CHECK(change_line(sex, Lang::zh).find(std::string(tr(S::pd_male, Lang::zh)) + " → " + tr(S::pd_female, Lang::zh)) !=
         std::string::npos);
+  // The labels whole: 别 (E5 88 AB) and 估 (E4 BC B0) hold bytes of "（"
+  // (EF BC 88), and a search for any of its bytes cut them in half.
+  CHECK(change_line(sex, Lang::zh) == "t  a  性别：男 → 女");
+  const json estimated = {{"at", "t"}, {"actor", "a"}, {"field", "birth_estimated"}, {"from", true}, {"to", false}};
+  CHECK(change_line(estimated, Lang::zh) == "t  a  出生日期为估计：是 → 否");
+  CHECK(patient_field_label("age", Lang::zh) == "或年龄");  // the note in brackets still goes
+  CHECK(patient_field_label("age", Lang::en) == "or age");
   // An audit row that kept no values: the field alone.
   const json old = {{"at", "t"}, {"actor", "a"}, {"field", "phone"}, {"from", nullptr}, {"to", nullptr}};
   CHECK(change_line(old, Lang::en) == "t  a  Phone");

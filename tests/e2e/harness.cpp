@@ -19,6 +19,8 @@
 #include <stdexcept>
 #include <thread>
 
+#include "core/store/encryption.h"
+#include "core/store/key_file.h"
 #include "tests/support/process.h"
 
 extern char** environ;
@@ -261,11 +263,15 @@ std::string team_with_village(const std::string& db) {
 namespace yz::test {
 
 namespace {
-// The first column of the first row of `sql`, `param` bound to its ?s.
-std::string first_text(const std::string& db, const std::string& sql, const std::string* param) {
+// The first column of the first row of `sql`, `param` bound to its ?s; an
+// encrypted database opened with the key `passphrase` unwraps.
+std::string first_text(const std::string& db, const std::string& sql, const std::string* param,
+                       const std::string* passphrase = nullptr) {
   sqlite3* h = nullptr;
   std::string value;
-  const bool opened = sqlite3_open_v2(db.c_str(), &h, SQLITE_OPEN_READONLY, nullptr) == SQLITE_OK;
+  if (passphrase) unlock_database(db, [passphrase] { return std::optional<std::string>(*passphrase); });
+  const bool opened = sqlite3_open_v2(db.c_str(), &h, SQLITE_OPEN_READONLY, vfs_for(db)) == SQLITE_OK;
+  if (opened && passphrase) prepare_encrypted_connection(h);
   sqlite3_stmt* st = nullptr;
   const bool prepared = opened && sqlite3_prepare_v2(h, sql.c_str(), -1, &st, nullptr) == SQLITE_OK;
   if (prepared && param) sqlite3_bind_text(st, 1, param->c_str(), -1, SQLITE_TRANSIENT);
@@ -284,5 +290,9 @@ std::string setting(const std::string& db, const std::string& key) {
 }
 
 std::string query_one(const std::string& db, const std::string& sql) { return first_text(db, sql, nullptr); }
+
+std::string encrypted_setting(const std::string& db, const std::string& passphrase, const std::string& key) {
+  return first_text(db, "SELECT value FROM settings WHERE key = ?", &key, &passphrase);
+}
 
 }  // namespace yz::test

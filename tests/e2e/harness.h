@@ -126,6 +126,9 @@ std::string team_with_village(const std::string& db);
 // ...) in the plain database `db`, read with SQLite once the app has
 // stopped; empty when it has none.
 std::string setting(const std::string& db, const std::string& key);
+// setting() on an encrypted database, its key unwrapped with `passphrase`
+// (core's key file and encrypting VFS, as the app opens it).
+std::string encrypted_setting(const std::string& db, const std::string& passphrase, const std::string& key);
 // The first column of the first row `sql` returns on the plain database
 // `db` (as text; empty when no row), for what yizhenctl does not show.
 std::string query_one(const std::string& db, const std::string& sql);

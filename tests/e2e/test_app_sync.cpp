@@ -2,7 +2,9 @@
 // loopback: the laptop enrolls through the Sync screen's form (server
 // address, one-time code), its records reach the server, and a record made
 // afterwards goes with the next press of "立即同步"; what arrived is read
-// with yizhen-server admin.
+// with yizhen-server admin. A patient of a village outside the team's
+// county is quarantined by the server, and the Sync screen lists it with its
+// reason in plain words.
 #include <doctest/doctest.h>
 
 #include <signal.h>
@@ -48,13 +50,18 @@ TEST_CASE("the app enrolls from its Sync screen and syncs with Sync now against 
   REQUIRE(run({kCtl, "--db", db, "team", "init", "--name", "北京援藏医疗队", "--county", "540127"}).code == 0);
   REQUIRE(run({kCtl, "--db", db, "patient", "add", "--name", "卓玛", "--sex", "F", "--birth", "1985-03-02", "--consent"})
               .code == 0);
+  // One of a village outside the team's county (城关区, Lhasa): the server
+  // quarantines it, and the Sync screen says why.
+  const json outsider = ctl_json(db, {"patient", "add", "--name", "次仁", "--sex", "M", "--age", "50", "--village",
+                                      "540102001001", "--consent"});
   Server server(kServer, central, dir.file("server.log"));
   RunResult code = run({kServer, "--db", central, "admin", "enroll-code", "--team", "北京援藏医疗队", "--area", "540127"});
   REQUIRE_MESSAGE(code.code == 0, code.err);
   const std::string one_time = code.out.substr(0, code.out.find('\n'));
 
-  Child app({kApp, "--db", db, "--lang", "zh", "--size", "1366x768", "--screen", "sync"}, app_env(x.display()),
-            dir.file("app.log"));
+  Child app({kApp, "--db", db, "--lang", "zh", "--size", "1366x768", "--screen", "sync", "--state-out",
+             dir.file("state.json")},
+            app_env(x.display()), dir.file("app.log"));
   const std::string w = start_and_focus(x.display(), app, dir.file("app.log"));
   const std::string d = x.display();
   keep_screenshot(d, w, "sync-1-form.png");
@@ -79,4 +86,14 @@ TEST_CASE("the app enrolls from its Sync screen and syncs with Sync now against 
   RunResult devices = run({kServer, "--db", central, "--json", "admin", "devices"});
   REQUIRE(devices.code == 0);
   CHECK(json::parse(devices.out).size() == 1);
+  // The quarantined patient listed on the Sync screen (without leaving it:
+  // the list followed the sync round), its reason in plain words: no field
+  // code such as "(area)".
+  const json shown = json::parse(slurp(dir.file("state.json")))["sync_quarantine"];
+  INFO(shown.dump());
+  REQUIRE(shown.size() == 1);
+  const std::string line = shown[0];
+  CHECK(line.rfind("patient " + outsider["id"].get<std::string>().substr(0, 8) + " — ", 0) == 0);
+  CHECK(line.find("不在本队的地区") != std::string::npos);
+  CHECK(line.find("(area)") == std::string::npos);
 }

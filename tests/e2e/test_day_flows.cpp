@@ -231,3 +231,75 @@ TEST_CASE("clinic day buttons: a new day cancelled, one opened with its kind, st
   // where it was before them: opening and closing a day did not count).
   CHECK(json::parse(slurp(dir.file("state.json")))["pending"] == ctl_json(db, {"stats"})["pending"]);
 }
+
+namespace {
+// Two teams on one laptop, same layout.
+constexpr std::pair<int, int> kTeamShanghai{230, 330};  // new day form, wheeled 10: 医疗队 上海援藏医疗队 (first by name)
+constexpr std::pair<int, int> kStTeamShanghai{232, 313};  // 设置: its 医疗队 chip
+constexpr std::pair<int, int> kTeamsVillageRow{288, 160};  // 塔巴村 in the list, the form wheeled 10
+
+// yizhen-server admin enroll-code for `team` (county 540127): the code.
+std::string enroll_code(const std::string& central, const std::string& team) {
+  RunResult r = run({kServer, "--db", central, "admin", "enroll-code", "--team", team, "--area", "540127"});
+  REQUIRE_MESSAGE(r.code == 0, r.err);
+  return r.out.substr(0, r.out.find('\n'));
+}
+}  // namespace
+
+TEST_CASE("two teams on one laptop (enrolled in one, then re-enrolled into another): a day opened for its own team by default, one for the other from its 医疗队 chip, the other picked in Settings") {
+  if (!have_x()) return;
+  Xvfb x;
+  REQUIRE_MESSAGE(!x.display().empty(), "Xvfb did not start");
+  TempDir dir;
+  const std::string db = dir.file("t.db"), central = dir.file("central.db");
+  plain_db(db);
+  {  // Enrolled in 上海援藏医疗队, then revoked and enrolled into 北京援藏医疗队: both teams' records on the laptop.
+    Server server(kServer, central, dir.file("server.log"));
+    const json first = ctl_json(db, {"enroll", "--server", server.url, "--code", enroll_code(central, "上海援藏医疗队")});
+    ctl_json(db, {"sync"});
+    const std::string second = enroll_code(central, "北京援藏医疗队");
+    RunResult revoked = run({kServer, "--db", central, "admin", "revoke", first["device_id"]});
+    REQUIRE_MESSAGE(revoked.code == 0, revoked.err);
+    ctl_json(db, {"enroll", "--server", server.url, "--code", second});
+    ctl_json(db, {"sync"});
+  }
+  const std::string shanghai = query_one(db, "SELECT id FROM team WHERE name = '上海援藏医疗队'");
+  const std::string beijing = query_one(db, "SELECT id FROM team WHERE name = '北京援藏医疗队'");
+  REQUIRE_FALSE(shanghai.empty());
+  REQUIRE_FALSE(beijing.empty());
+  const std::string township = ctl_json(db, {"place", "add", "--name", "工卡镇", "--parent", "540127"})["code"];
+  ctl_json(db, {"place", "add", "--name", "塔巴村", "--parent", township});
+  Child app({kApp, "--db", db, "--lang", "zh", "--size", "1366x768", "--scale", "1", "--screen", "clinic-day"},
+            app_env(x.display()), dir.file("app.log"));
+  const std::string w = start_and_focus(x.display(), app, dir.file("app.log"));
+  const std::string d = x.display();
+  // The first day: its team left as offered (the laptop's own, 北京).
+  click(d, w, kVillageRow);
+  wheel(d, w, kDayFormMiddle, 10);
+  keep_screenshot(d, w, "teams-1-own.png");
+  click(d, w, kOpenDay);
+  sleep_ms(800);
+  // A second day, for 上海援藏医疗队 (its chip).
+  click(d, w, kNewDayAfterOne);
+  wheel(d, w, kDayFormMiddle, 10);
+  click(d, w, kTeamsVillageRow);
+  click(d, w, kTeamShanghai);
+  keep_screenshot(d, w, "teams-2-other.png");
+  click(d, w, kOpenDay);
+  sleep_ms(800);
+  // 设置: 上海援藏医疗队 picked.
+  click(d, w, kNavSettings);
+  click(d, w, kStTeamShanghai);
+  keep_screenshot(d, w, "teams-3-settings.png");
+  INFO(slurp(dir.file("app.log")));
+  REQUIRE_MESSAGE(app.running(), "the app ended (crashed)");
+  CHECK(app.stop(SIGTERM) == 0);
+
+  const json days = ctl_json(db, {"clinic-day", "list"});
+  INFO(days.dump(1));
+  REQUIRE(days.size() == 2);
+  // Newest first: the chip's team, then the laptop's own (the first by name, 上海, took it before).
+  CHECK(days[0]["team_id"] == shanghai);
+  CHECK(days[1]["team_id"] == beijing);
+  CHECK(setting(db, "pref.team_id") == shanghai);
+}

@@ -17,6 +17,16 @@ using namespace yz::test;
 namespace {
 constexpr const char* kCard = "540102198503020020";  // a woman born 1985-03-02
 
+// The card's 编辑 and the edit form's buttons at 1366x768, Chinese, text scale 1.
+constexpr std::pair<int, int> kCardEdit{917, 233};
+constexpr std::pair<int, int> kEditMale{684, 317}, kEditFemale{728, 316};
+// The form scrolled kEditVillageNotches: its village filter, the first row under it, + 添加村.
+constexpr std::pair<int, int> kEditVillageFilter{930, 277}, kEditVillageFirst{930, 329}, kEditAddVillage{1258, 277};
+constexpr std::pair<int, int> kEditVpTownship{717, 523}, kEditVpAdd{727, 578};  // its panel (the form scrolled to its name)
+constexpr std::pair<int, int> kEditSaveButton{757, 671};
+constexpr std::pair<int, int> kEditFormMiddle{990, 400};  // where the wheel scrolls it
+constexpr int kEditVillageNotches = 5;
+
 // A laptop with its team, one village and 卓玛 (age 41, a phone, no 身份证).
 std::string laptop_with_patient(const std::string& db) {
   const std::string village = team_with_village(db);
@@ -33,7 +43,7 @@ std::string open_card(const std::string& d, Child& app, const std::string& log) 
 }
 }  // namespace
 
-TEST_CASE("edit a patient from the card: a 身份证 typo is refused and nothing stored, then phone and 身份证 saved") {
+TEST_CASE("edit a patient from the card: a 身份证 typo is refused and nothing stored, then phone and 身份证 saved, then 男 and a village from the list, then 女 and a village added") {
   if (!have_x()) return;
   Xvfb x;
   REQUIRE_MESSAGE(!x.display().empty(), "Xvfb did not start");
@@ -92,6 +102,55 @@ TEST_CASE("edit a patient from the card: a 身份证 typo is refused and nothing
   // The text form shows the history too.
   RunResult text = run({kCtl, "--db", db, "patient", "show", id});
   CHECK(text.out.find("phone: 13800138000 -> 13900139000") != std::string::npos);
+
+  // The form's buttons: 男 (the 身份证, a woman's, taken off first: it
+  // would contradict him) and another village picked from its list, saved;
+  // then 女 and a village missing from the list added with + 添加村, saved.
+  const std::string township = ctl_json(db, {"place", "show", h["patient"]["village_code"]})["parent_code"];
+  const std::string jidui = ctl_json(db, {"place", "add", "--name", "吉堆村", "--parent", township})["code"];
+  {
+    Child app({kApp, "--db", db, "--lang", "zh", "--size", "1366x768", "--scale", "1", "--screen", "patients"},
+              app_env(d), log);
+    const std::string w = open_card(d, app, log);
+    click(d, w, kCardEdit);
+    keys(d, {"Tab", "ctrl+a", "BackSpace"});  // the 身份证 field emptied
+    click(d, w, kEditMale);
+    wheel(d, w, kEditFormMiddle, kEditVillageNotches);  // the village list in view
+    // 吉堆村 from the list (its code typed in the filter: the list is in the
+    // order of the codes, provisional ones random).
+    click(d, w, kEditVillageFilter);
+    type(d, jidui);
+    keep_screenshot(d, w, "edit-buttons-1-form.png");
+    click(d, w, kEditVillageFirst);
+    keep_screenshot(d, w, "edit-buttons-2-male-jidui.png");
+    click(d, w, kEditSaveButton);
+    sleep_ms(800);
+    const json saved = ctl_json(db, {"patient", "show", id})["patient"];
+    CHECK(saved["sex"] == "M");
+    CHECK(saved["id_number"].is_null());
+    CHECK(saved["village_code"] == jidui);
+    keys(d, {"ctrl+u"});  // 编辑 again (the card came back scrolled to its history)
+    click(d, w, kEditFemale);
+    wheel(d, w, kEditFormMiddle, kEditVillageNotches);
+    keep_screenshot(d, w, "edit-buttons-3a-female.png");
+    click(d, w, kEditAddVillage);  // its name field has the keyboard
+    type_cjk(d, "拉木村");
+    click(d, w, kEditVpTownship);
+    keep_screenshot(d, w, "edit-buttons-3-add-village.png");
+    click(d, w, kEditVpAdd);
+    sleep_ms(1500);
+    keep_screenshot(d, w, "edit-buttons-4-added.png");
+    click(d, w, kEditSaveButton);
+    sleep_ms(800);
+    INFO(slurp(log));
+    REQUIRE_MESSAGE(app.running(), "the app ended (crashed)");
+    CHECK(app.stop(SIGTERM) == 0);
+  }
+  h = ctl_json(db, {"patient", "show", id});
+  CHECK(h["patient"]["sex"] == "F");
+  CHECK(h["patient"]["village_code"] == query_one(db, "SELECT code FROM place WHERE name = '拉木村'"));
+  CHECK(query_one(db, "SELECT t.name FROM place v JOIN place t ON t.code = v.parent_code WHERE v.name = '拉木村'") ==
+        "工卡镇");
 }
 
 TEST_CASE("correct an encounter from the card: the correction replaces it") {

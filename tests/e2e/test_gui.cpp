@@ -5,11 +5,14 @@
 #include <doctest/doctest.h>
 
 #include <algorithm>
+#include <chrono>
+#include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <map>
 #include <memory>
+#include <set>
 #include <nlohmann/json.hpp>
 #include <signal.h>
 #include <sstream>
@@ -187,7 +190,9 @@ constexpr std::pair<int, int> kFuDone{893, 186}, kFuLost{1013, 186}, kFuReschedu
 constexpr std::pair<int, int> kFuPatient{1245, 186};  // the row's 患者: her card
 constexpr std::pair<int, int> kFuCancel{626, 435};    // the dialog's 取消
 // The navigation button of the follow-ups screen (its label), same layout.
-constexpr std::pair<int, int> kNavFollowUps{88, 308}, kNavSync{88, 428};
+constexpr std::pair<int, int> kNavFollowUps{88, 308}, kNavSync{88, 428}, kFuNavSettings{88, 488};
+constexpr std::pair<int, int> kFuAll{192, 115}, kFuPlaceFilter{330, 167}, kFuVillageRow{300, 219};  // the places
+constexpr std::pair<int, int> kStChinese{200, 145};  // 设置: 简体中文
 
 // Status -> how many follow-ups have it, with the due date of the open ones.
 std::map<std::string, int> follow_up_statuses(const std::string& db, std::vector<std::string>* due_dates = nullptr) {
@@ -271,12 +276,15 @@ TEST_CASE("follow-ups: a double tap on Mark done closes nobody's, and done, lost
   REQUIRE(!x.display().empty());
   const std::string d = x.display();
   TempDir dir;
-  const std::string db = plain_db(dir.file("laptop.db"));
+  const std::string db = dir.file("laptop.db");
+  const std::string village = team_with_village(db);  // 塔巴村, and 拉木村 beside it for the place filter
+  const std::string other_village = ctl_json(
+      db, {"place", "add", "--name", "拉木村", "--parent", ctl_json(db, {"place", "show", village})["parent_code"]})["code"];
   // Three patients of one village screened positive for hypertension: three follow-ups due.
   std::vector<std::string> patients;
   for (const char* name : {"卓玛", "次仁", "央金"}) {
     RunResult p = run({kCtl, "--db", db, "patient", "add", "--name", name, "--sex", "F", "--age", "50", "--village",
-                       "540102001001"});
+                       village});
     REQUIRE_MESSAGE(p.code == 0, p.err);
     patients.push_back(p.out.substr(0, p.out.find('\n')));
     RunResult s = run({kCtl, "--db", db, "screen", "--patient", p.out.substr(0, p.out.find('\n')), "--program",
@@ -346,10 +354,59 @@ TEST_CASE("follow-ups: a double tap on Mark done closes nobody's, and done, lost
   st = follow_up_statuses(db, &due);
   CHECK(st["due"] == 2);
   CHECK(std::count(due.begin(), due.end(), "2099-06-01") == 1);
+
+  // The place filters (the list shows who is due within 30 days). Two more
+  // screened now: 次旦 of 塔巴村, due a few days after 拉姆 of 拉木村, who is
+  // first of all.
+  std::map<std::string, std::string> newcomers;  // name -> id
+  for (const auto& [name, place] : {std::pair{"拉姆", other_village}, std::pair{"次旦", village}}) {
+    const std::string id = ctl_json(db, {"patient", "add", "--name", name, "--sex", "F", "--age", "50", "--village",
+                                         place})["id"];
+    ctl_json(db, {"screen", "--patient", id, "--program", "hypertension", "--answers", R"({"sbp": 172, "dbp": 104})"});
+    newcomers[name] = id;
+  }
+  const std::string lamu = newcomers["拉姆"], ciden = newcomers["次旦"];
+  const std::chrono::year_month_day later{
+      std::chrono::floor<std::chrono::days>(std::chrono::system_clock::now()) + std::chrono::days{20}};
+  char later_date[16];
+  std::snprintf(later_date, sizeof later_date, "%04d-%02u-%02u", static_cast<int>(later.year()),
+                static_cast<unsigned>(later.month()), static_cast<unsigned>(later.day()));
+  for (const auto& f : ctl_json(db, {"follow-up", "list", "--status", "due"}))
+    if (f["patient_id"] == ciden) ctl_json(db, {"follow-up", "reschedule", f["id"], "--due", later_date});
+  // 塔巴村 in the place list (its code typed in the filter: the list is in
+  // the order of the codes, provisional ones random): 拉姆 is not listed;
+  // the first row's 完成 is 次旦's.
+  click(d, w, kFuPlaceFilter);
+  type(d, village);
+  click(d, w, kFuVillageRow);
+  keep_screenshot(d, w, "follow-up-place.png");
+  click(d, w, kFuDone);
+  type(d, "BP 128/80");
+  keys(d, {"Return"});
+  sleep_ms(1500);
+  // 全部: 拉姆 first again; 失访 on her row.
+  click(d, w, kFuAll);
+  keep_screenshot(d, w, "follow-up-all.png");
+  click(d, w, kFuLost);
+  type(d, "gone to Lhasa");
+  keys(d, {"Return"});
+  sleep_ms(1500);
+  std::map<std::string, std::set<std::string>> status_of;  // patient -> her follow-ups' statuses
+  for (const auto& f : ctl_json(db, {"follow-up", "list", "--status", "due,overdue,done,lost"}))
+    status_of[f["patient_id"].get<std::string>()].insert(f["status"].get<std::string>());
+  CHECK(status_of[ciden].count("done") == 1);  // under 塔巴村: hers, not 拉姆's
+  CHECK(status_of[lamu] == std::set<std::string>{"lost"});  // under 全部: 拉姆's, first again
+
+  // 设置: 简体中文 (the app was started in English): the strings change, the choice is stored.
+  click(d, w, kFuNavSettings);
+  click(d, w, kStChinese);
+  sleep_ms(500);
+  keep_screenshot(d, w, "settings-chinese.png");
   click(d, w, kNavSync);  // last, 同步 in the navigation: the sync screen
   REQUIRE_MESSAGE(app.running(), "the app ended");
   CHECK(app.stop(SIGTERM) == 0);
   const json state = json::parse(slurp(dir.file("state.json")));
   CHECK(std::count(patients.begin(), patients.end(), state["card_patient_id"].get<std::string>()) == 1);
   CHECK(state["screen"] == "sync");
+  CHECK(setting(db, "pref.lang") == "zh");
 }

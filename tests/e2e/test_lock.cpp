@@ -214,6 +214,8 @@ constexpr std::pair<int, int> kLkSignIn{503, 625 - kLkSignInUp}, kLkOther{708, 6
 constexpr std::pair<int, int> kLkLock{1330, 22};  // 锁定, at the right end of the top bar, signed in
 constexpr std::pair<int, int> kNavSummary{88, 388};  // signed in (a taller top bar): 当日统计
 constexpr std::pair<int, int> kSumDay{254, 165};     // its 义诊日, with no clinic day yet
+constexpr std::pair<int, int> kNavSettingsSignedIn{88, 508};
+constexpr std::pair<int, int> kLockMinutes15{438, 587};  // 设置: the idle lock's 15 (minutes)
 
 // Digits on the keypad, `up` pixels higher than when a PIN is set.
 void keypad(const std::string& d, const std::string& w, const std::string& digits, int up = 0) {
@@ -282,6 +284,10 @@ TEST_CASE("lock screen buttons: a new database made with Create, a member's chip
     click(d, w, kLkSignIn);
     wait_title(d, "^yizhen [^a-z]*$");
     keep_screenshot(d, w, "btn-lock-8-signed-in.png");
+    // 设置: the idle lock after 15 minutes (a chip shown for an encrypted database only).
+    click(d, w, kNavSettingsSignedIn);
+    click(d, w, kLockMinutes15);
+    keep_screenshot(d, w, "btn-lock-8b-minutes.png");
     // Signed in, no clinic day yet: the day summary offers 义诊日, which opens it.
     click(d, w, kNavSummary);
     keep_screenshot(d, w, "btn-lock-9-summary-no-day.png");
@@ -301,4 +307,5 @@ TEST_CASE("lock screen buttons: a new database made with Create, a member's chip
   for (const auto& m : team["members"]) has_pin[m["id"].get<std::string>()] = m["has_pin"].get<bool>();
   CHECK(has_pin[nurse]);
   CHECK_FALSE(has_pin[doctor]);
+  CHECK(encrypted_setting(db, kPass, "pref.lock_minutes") == "15");
 }

@@ -130,6 +130,7 @@ constexpr std::pair<int, int> kStartEncounter{747, 173};  // the card's 开始�
 constexpr std::pair<int, int> kSurgery{313, 129};         // station chip 外科
 constexpr std::pair<int, int> kKey1{962, 309}, kKey4{962, 251}, kKey2{1041, 309};  // the side keypad
 constexpr std::pair<int, int> kKey9{1122, 193}, kKeyBack{1122, 367}, kKeyClear{1041, 423};  // its 9, <- and C
+constexpr std::pair<int, int> kKey7{962, 193}, kKey8{1041, 193}, kKeyDot{962, 367};  // its 7, 8 and .
 constexpr std::pair<int, int> kComplaint{527, 265};
 constexpr std::pair<int, int> kRemoveFirstDx{195, 345};   // × of the first diagnosis (the form scrolled to it)
 constexpr std::pair<int, int> kPlusFirstItem{321, 357}, kMinusFirstItem{249, 357};  // + and - of the first medicine
@@ -221,8 +222,8 @@ TEST_CASE("the encounter form's buttons: station, keypad, a diagnosis removed, a
   click(d, w, kDiabetes);
   scroll_form_to_end(d, w);
   click(d, w, kFastingYes);
-  click(d, w, kGlucose);
-  type(d, "7.8");
+  click(d, w, kGlucose);  // the keypad types into it now: 7 . 8
+  for (const auto& k : {kKey7, kKeyDot, kKey8}) click(d, w, k);
   click(d, w, kDmKnownNo);
   click(d, w, kThreeMoreYes);
   keep_screenshot(d, w, "btn-enc-10-diabetes.png");

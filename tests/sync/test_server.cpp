@@ -363,6 +363,27 @@ TEST_CASE_TEMPLATE("A revoked device enrolled again delivers what it sealed unde
   CHECK(json::parse(nowhere->body)["code"] == "not_found");
 }
 
+TEST_CASE_TEMPLATE("A device enrolled again into another team pulls that team's area from the start", T, Stores) {
+  yz::test::TempDir dir;
+  Server server(dir.file("central.db"), T::kind);
+  // 林芝 (5404)'s team has a patient on the server before the laptop, in
+  // 拉萨 (5401)'s team, ever pulls.
+  Device nyingchi(dir.file("n.db"));
+  nyingchi.enroll(server, server.enroll_code("林芝医疗队", "5404"));
+  const std::string patient = add_patient_at(nyingchi.store, "次仁", "540402001001");
+  nyingchi.sync(server);
+  Device a(dir.file("a.db"));
+  a.enroll(server, server.enroll_code("拉萨医疗队", "5401"));
+  a.sync(server);  // its cursor now past 林芝's records, which were not its to pull
+  CHECK_FALSE(a.store.get("patient", patient).has_value());
+  // The laptop given to 林芝's team: revoked, enrolled with their code.
+  REQUIRE(server.admin({"revoke", a.store.device_id()}).code == 0);
+  a.enroll(server, server.enroll_code("林芝医疗队", "5404"));
+  a.sync(server);
+  CHECK(a.store.get("patient", patient).has_value());  // the cursor began again: a full pull
+  CHECK(a.count("SELECT COUNT(*) FROM team WHERE name = '林芝医疗队'") == 1);
+}
+
 TEST_CASE_TEMPLATE("A program version published on the server reaches devices with their next pull", T, Stores) {
   yz::test::TempDir dir;
   Server server(dir.file("central.db"), T::kind);

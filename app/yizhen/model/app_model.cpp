@@ -313,7 +313,7 @@ void AppModel::set_lock_minutes(int minutes) {
 void AppModel::load_all() {
   struct Ref {
     std::vector<PlaceRow> places;
-    std::string county;
+    std::string county, team_id;
     std::vector<std::string> stations;
     std::vector<TeamRow> teams;
     std::vector<MemberRow> members, staff;
@@ -328,6 +328,7 @@ void AppModel::load_all() {
         if (t) {
           if (t->area_code.size() == 6) r.county = t->area_code;
           r.stations = t->stations;
+          r.team_id = t->id;
         }
         r.staff = list_members(s.db(), t ? t->id : std::string());
         r.teams = list_teams(s.db());
@@ -347,6 +348,11 @@ void AppModel::load_all() {
         view_.lock.staff_known(!view_.staff.empty());
         view_.days = std::move(r.days);
         view_.pending = r.pending;
+        // No team chosen in Settings: this device's own team (core's
+        // current_team), not the first by name. A laptop enrolled into a
+        // second team keeps the first one's record, which sorted first and
+        // took the new clinic days.
+        if (view_.prefs.team_id.empty()) view_.prefs.team_id = r.team_id;
         if (view_.prefs.team_id.empty() && !view_.teams.empty()) view_.prefs.team_id = view_.teams.front().id;
         view_.ready = true;
         refresh_day();

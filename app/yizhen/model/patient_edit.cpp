@@ -77,6 +77,7 @@ std::string patient_field_label(const std::string& field, Lang lang) {
                                                       {"name_native", S::pd_name_native},
                                                       {"sex", S::pd_sex},
                                                       {"birth_date", S::pd_birth},
+                                                      {"age", S::pd_age},
                                                       {"birth_estimated", S::pe_birth_estimated},
                                                       {"id_number", S::pd_id_number},
                                                       {"ethnicity", S::pd_ethnicity},
@@ -87,9 +88,12 @@ std::string patient_field_label(const std::string& field, Lang lang) {
                                                       {"notes", S::pe_notes}};
   for (const auto& [key, label] : kLabels)
     if (field == key) {
-      // The form's label without its hint ("身份证号（18 位）" -> "身份证号").
+      // The form's label without its note in brackets, ASCII or full-width
+      // ("或年龄（岁）" -> "或年龄"). Not find_first_of("(（"): that takes any
+      // byte of "（", and 0x88 is also a byte of 别, 0xBC one of 估: "性别"
+      // and "出生日期为估计" were cut inside a character.
       std::string l = tr(label, lang);
-      if (const auto paren = l.find_first_of("(（"); paren != std::string::npos && paren > 0) l.resize(paren);
+      if (const auto paren = std::min(l.find('('), l.find("（")); paren != std::string::npos && paren > 0) l.resize(paren);
       return trim(l);
     }
   return field;

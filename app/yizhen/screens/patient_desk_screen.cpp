@@ -85,22 +85,11 @@ void draw_results(PatientDeskState& st, const AppView& view, AppModel& actions, 
 // "还不能保存，请填写：村、…": the labels of the fields with a problem, in
 // the form's order, so a problem below the fold is named where the nurse looks.
 std::string missing_line(const FieldErrors& errors) {
-  static const std::pair<const char*, S> kFields[] = {
-      {"name", S::pd_name},   {"id_number", S::pd_id_number}, {"sex", S::pd_sex},
-      {"birth_date", S::pd_birth}, {"age", S::pd_age},        {"phone", S::pd_phone},
-      {"name_native", S::pd_name_native}, {"ethnicity", S::pd_ethnicity}, {"village_code", S::pd_village},
-      {"consent", S::pd_consent}};
+  static const char* const kFields[] = {"name",        "id_number", "sex",       "birth_date",   "age",
+                                        "phone",       "name_native", "ethnicity", "village_code", "consent"};
   std::string names;
-  for (const auto& [key, label] : kFields)
-    if (errors.count(key)) {
-      std::string l = tr(label);
-      // The label before its note in brackets, ASCII or full-width. (Not
-      // find_first_of("(（"): that takes any byte of "（", and 0x88 is also a
-      // byte of 别: "性别" was cut to "性" and half a character.)
-      if (const auto paren = std::min(l.find('('), l.find("（")); paren != std::string::npos && paren > 0) l.resize(paren);
-      while (!l.empty() && l.back() == ' ') l.pop_back();
-      names += (names.empty() ? "" : tr(S::list_sep)) + l;
-    }
+  for (const char* key : kFields)
+    if (errors.count(key)) names += (names.empty() ? "" : tr(S::list_sep)) + patient_field_label(key, ui_lang());
   return names.empty() ? std::string() : trf(S::pd_missing, names.c_str());
 }
 

@@ -14,6 +14,7 @@
 #include "app/yizhen/model/enroll.h"
 #include "app/yizhen/model/forms.h"
 #include "core/care/places.h"
+#include "core/replication/changes.h"
 #include "core/domain/catalogue.h"
 
 namespace yz::app {
@@ -159,6 +160,10 @@ struct SyncScreenState {
   EnrollForm enroll;  // shown while the device is not enrolled (or revoked)
 };
 void DrawSync(SyncScreenState& st, const AppView& view, AppModel& actions, Nav& nav);
+// A quarantined change as the Sync screen lists it: the entity, the
+// record's id (its first 8 characters) and the reasons in plain words (no
+// field code).
+std::string quarantine_line(const QuarantineRow& q, Lang lang);
 
 struct SettingsState {
   std::string font_path, device_name;

@@ -46,6 +46,13 @@ void draw_enroll(SyncScreenState& st, const AppView& view, SyncService& sync) {
 }
 }  // namespace
 
+std::string quarantine_line(const QuarantineRow& q, Lang lang) {
+  std::string why;
+  if (q.errors.is_array())
+    for (const auto& e : q.errors) why += (why.empty() ? "" : tr(S::list_sep, lang)) + error_from_json(e).plain_message(lang);
+  return q.entity + " " + q.record_id.substr(0, 8) + " — " + why;
+}
+
 void DrawSync(SyncScreenState& st, const AppView& view, AppModel& actions, Nav&) {
   (void)actions;
   ui::SectionTitle(tr(S::sy_title));
@@ -98,12 +105,7 @@ void DrawSync(SyncScreenState& st, const AppView& view, AppModel& actions, Nav&)
 
   ui::SectionTitle((std::string(tr(S::sy_quarantined)) + "  " + std::to_string(std::max<int64_t>(s.quarantined, static_cast<int64_t>(sv.quarantine.size())))).c_str());
   if (sv.quarantine.empty()) ui::Muted(tr(S::pd_none));
-  for (const auto& q : sv.quarantine) {
-    std::string why;
-    if (q.errors.is_array())
-      for (const auto& e : q.errors) why += (why.empty() ? "" : tr(S::list_sep)) + error_from_json(e).plain_message(lang);
-    ImGui::TextWrapped("%s %s — %s", q.entity.c_str(), q.record_id.substr(0, 8).c_str(), why.c_str());
-  }
+  for (const auto& q : sv.quarantine) ImGui::TextWrapped("%s", quarantine_line(q, lang).c_str());
   ui::SectionTitle((std::string(tr(S::sy_conflicts)) + "  " + std::to_string(std::max<int64_t>(s.conflicts, static_cast<int64_t>(sv.conflicts.size())))).c_str());
   if (sv.conflicts.empty()) ui::Muted(tr(S::pd_none));
   for (const auto& c : sv.conflicts)
