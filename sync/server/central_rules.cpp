@@ -307,7 +307,8 @@ std::optional<FieldError> authorize_change(HeldRecords& records, const DeviceInf
 }
 
 std::optional<FieldError> authorize_change(HeldRecords& records, const DeviceInfo& device, const ChangeFacts& facts,
-                                           const std::string& entity, const std::string& id) {
+                                           const std::string& entity, const std::string& id,
+                                           std::string* area_as_sent) {
   if (!facts.spec) return std::nullopt;
   if (facts.refused) return facts.refused;
   const json* fields = facts.fields;
@@ -338,8 +339,11 @@ std::optional<FieldError> authorize_change(HeldRecords& records, const DeviceInf
   if (held)
     if (auto e = outside(record_area(records, entity, id, nullptr), true)) return e;
   // ... and as it would be (creating one there, or moving one there).
-  if (fields)
-    if (auto e = outside(record_area(records, entity, id, fields), false)) return e;
+  if (fields) {
+    std::string area = record_area(records, entity, id, fields);
+    if (auto e = outside(area, false)) return e;
+    if (area_as_sent) *area_as_sent = std::move(area);
+  }
   return std::nullopt;
 }
 

@@ -82,8 +82,12 @@ ChangeFacts change_facts(const json& change, const std::string& entity, const st
 std::optional<FieldError> authorize_change(HeldRecords& held, const DeviceInfo& device, const json& change,
                                            const std::string& server_id);
 // The same from the change's facts, made ahead (change_facts).
+// `area_as_sent`, when given and the change has fields: set to the area the
+// record would have with them (record_area with its fields), as the rules
+// read it; the area a record inserted by the change is fed in.
 std::optional<FieldError> authorize_change(HeldRecords& held, const DeviceInfo& device, const ChangeFacts& facts,
-                                           const std::string& entity, const std::string& id);
+                                           const std::string& entity, const std::string& id,
+                                           std::string* area_as_sent = nullptr);
 
 // Takes a fast device's measured skew off its own stamps that are ahead of
 // `ceiling` (so its edits are ordered by when they were really made), then
@@ -177,9 +181,11 @@ PreparedBatch prepare_batch(const json& batch, const DeviceInfo& device, int64_t
 // else `merge(CheckedChange&, ApplyOutcome)` with check_change's outcome.
 // Uses up `p` (its outcome is moved into the merge): a batch whose
 // transaction failed is prepared again before it is taken in again.
+// `area_as_sent`: as authorize_change's.
 template <class Merge>
-ApplyOutcome take_in_prepared(HeldRecords& held, const DeviceInfo& device, PreparedChange& p, Merge&& merge) {
-  if (std::optional<FieldError> refused = authorize_change(held, device, p.facts, p.entity, p.id))
+ApplyOutcome take_in_prepared(HeldRecords& held, const DeviceInfo& device, PreparedChange& p, Merge&& merge,
+                              std::string* area_as_sent = nullptr) {
+  if (std::optional<FieldError> refused = authorize_change(held, device, p.facts, p.entity, p.id, area_as_sent))
     return refused_outcome(*p.sent, std::move(*refused));
   if (p.refused) return refused_outcome(p.change(), *p.refused);
   if (!p.checked) return p.outcome;

@@ -494,9 +494,11 @@ class SqliteCentralStore : public CentralStore {
       const json& sent = *p.sent;
       held.take_in(p.entity, p.id);
       // Its fields are the sent ones (rebasing changes stamps only).
-      ApplyOutcome o = take_in_prepared(held, device, p, [&](CheckedChange& c, ApplyOutcome checked) {
-        return applier.apply(c, std::move(checked));
-      });
+      std::string area_as_sent;  // read by the trust rules; a record inserted now is fed in it
+      ApplyOutcome o = take_in_prepared(
+          held, device, p,
+          [&](CheckedChange& c, ApplyOutcome checked) { return applier.apply(c, std::move(checked)); },
+          &area_as_sent);
       if (o.status == ApplyOutcome::Status::quarantined) {
         applier.release();
         set_aside(o.entity, o.id, o.errors, sent);
@@ -519,8 +521,10 @@ class SqliteCentralStore : public CentralStore {
       if (o.status == ApplyOutcome::Status::inserted) held.inserted(o.entity, o.id);
       const auto fields = sent.find("fields");
       const bool inserted = o.status == ApplyOutcome::Status::inserted && fields != sent.end();
+      // Inserted: its area as the trust rules read it from the same fields
+      // just before (taking the change in wrote only its own record).
       if (feed(db, o.entity, o.id, device.team_id, o.same_as_change ? device.device_id : std::string(),
-               inserted ? &*fields : nullptr, &held) == kTeamOnly)
+               inserted ? &*fields : nullptr, &held, inserted ? &area_as_sent : nullptr) == kTeamOnly)
         team_only.emplace_back(o.entity, o.id);
       if (!merged_patients) continue;
       held.done();  // follow_merges may change other records
@@ -1641,8 +1645,11 @@ class SqliteCentralStore : public CentralStore {
 
   // Move the record to the end of the feed. A record inserted just now has
   // no feed row yet. Returns the area it was fed in.
+  // `known_area`: the record's area, when the caller has it ("" or nullptr:
+  // read here).
   std::string feed(SQLite::Database& db, const std::string& entity, const std::string& id, const std::string& team_id,
-                   const std::string& echo_device, const json* inserted = nullptr, Held* reading = nullptr) {
+                   const std::string& echo_device, const json* inserted = nullptr, Held* reading = nullptr,
+                   const std::string* known_area = nullptr) {
     std::optional<std::string> was;  // the area it was fed in before
     if (!inserted) {
       // All rows are deleted at the first step (RETURNING's rows follow).
@@ -1653,7 +1660,8 @@ class SqliteCentralStore : public CentralStore {
       if (del.executeStep()) was = del.getColumn(0).getString();
       del.tryReset();
     }
-    const std::string area = area_of(db, entity, id, inserted, reading);
+    const std::string area =
+        known_area && !known_area->empty() ? *known_area : area_of(db, entity, id, inserted, reading);
     if (was && *was != area && *was != kTeamOnly && is_area_parent(entity)) moved_.emplace_back(entity, id);
     static const std::string kInsert =
         "INSERT INTO srv_feed (entity, record_id, area, team_id, echo_device) VALUES (?, ?, ?, ?, ?)";
