@@ -390,13 +390,16 @@ class SqliteCentralStore : public CentralStore {
   }
 
   json apply_prepared(PreparedBatch& prepared, const std::string& source) override {
-    return group_commit_.submit(prepared, source);
+    // Signed by the caller's thread once its group is written, so that the
+    // next group does not wait for the signatures.
+    return signed_receipt(group_commit_.submit(prepared, source));
   }
 
   // GroupCommit's run: the batches that waited together are taken in, in
   // the order they came, in one transaction (one durable commit). If one of
   // them fails, none is committed that way; each is then taken in in a
   // transaction of its own, so that only the failing one gets the error.
+  // Each job gets its receipt unsigned (apply_prepared signs it).
   void apply_group(std::span<GroupCommit::Job* const> jobs) {
     std::lock_guard lock(mu_);
     if (jobs.size() > 1) {
@@ -406,7 +409,7 @@ class SqliteCentralStore : public CentralStore {
           receipts.clear();
           for (GroupCommit::Job* j : jobs) receipts.push_back(take_in_batch(db, *j->batch, *j->source));
         });
-        for (size_t i = 0; i < jobs.size(); ++i) jobs[i]->receipt = signed_receipt(std::move(receipts[i]));
+        for (size_t i = 0; i < jobs.size(); ++i) jobs[i]->receipt = std::move(receipts[i]);
         return;
       } catch (...) {
         // Each on its own, below, prepared again: taking a batch in uses
@@ -421,7 +424,7 @@ class SqliteCentralStore : public CentralStore {
       try {
         json receipt;
         write([&](SQLite::Database& db) { receipt = take_in_batch(db, *j->batch, *j->source); });
-        j->receipt = signed_receipt(std::move(receipt));
+        j->receipt = std::move(receipt);
       } catch (...) {
         j->error = std::current_exception();
       }
