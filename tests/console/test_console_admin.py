@@ -97,7 +97,7 @@ try:
     b.type("#enroll-area", "540202")
     b.click("#enroll-submit")
     b.wait_text("#msg", "这个队伍已有另一个地区")
-    check("area_differs" not in b.message() and "area" not in b.message(),
+    check("area_differs" not in b.message() and "area" not in b.message() and "填这个队伍的地区" in b.message(),
           "another area for a team is said in Chinese: %s" % b.message())
     b.shot("teams-area-differs")
 
@@ -159,6 +159,9 @@ try:
           and any("角色：协调员" in d for d in details),
           "each detail item labelled, no JSON: %s" % details[:5])
     # A refusal's problem in words; a device and a team by their names (the id on hover).
+    # The 3-day code's validity in days, not milliseconds.
+    check(any("有效期：3 天" in d for d in details) and not any("259200000" in d for d in details),
+          "the code's validity in days: %s" % [d for d in details if "有效" in d][:3])
     check(any("问题：密码太短" in d for d in details) and not any("weak_password" in d for d in details),
           "the refused account's problem in words: %s" % [d for d in details if "问题" in d][:3])
     ids = {d["device_id"]: d["name"] for d in s.admin_json("devices")}

@@ -42,13 +42,16 @@ function value(v, t) {
 
 // "label: value" for each item of a detail, labelled in the page's language
 // where the strings name it, but those in `skip`: a role and a refusal's
-// problem in words (the one table of problems, ctx.problem).
+// problem in words (the one table of problems, ctx.problem), an enrollment
+// code's validity (stored in ms) in days.
 function items(d, t, problem, skip = []) {
   return Object.entries(d)
     .filter(([k]) => !skip.includes(k))
     .map(([k, v]) => [k, t('detail_item', said(t, 'detail_' + k) || k,
       (k === 'role' && typeof v === 'string' && said(t, 'role_' + v))
-      || (k === 'problem' && typeof v === 'string' && problem(v)) || value(v, t))]);
+      || (k === 'problem' && typeof v === 'string' && problem(v))
+      || (k === 'valid_ms' && typeof v === 'number' && t('detail_days', +(v / 86400000).toFixed(1)))
+      || value(v, t))]);
 }
 
 // A device or team the detail names by id (device_id, team_id) by its name
