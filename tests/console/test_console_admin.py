@@ -189,8 +189,9 @@ try:
     b.wait_text("#nav-dashboard", "Dashboard")
     b.wait_text("#audit", "Device revoked")
     en = b.find("#audit").text
-    check("problem: The password is too short" in en and "team: 日喀则队" in en and "device a1" in en,
-          "the audit's problem, team and device in English")
+    check("problem: The password is too short" in en and "team: 日喀则队" in en and "device a1" in en
+          and "valid for: 3 days" in en,
+          "the audit's problem, team, device and a code's validity in English")
     b.shot("audit-en")
     # Refusals in English: the words, then the server's detail; never the code alone.
     b.page("accounts")

@@ -98,7 +98,7 @@ export const strings = {
     audit_entity_quarantine: '隔离记录',
     // an audit row's detail, item by item (the store's and the console's keys)
     detail_item: '{0}：{1}', detail_yes: '是', detail_no: '否', detail_address: '地址', detail_device_id: '设备',
-    detail_team: '队伍', detail_team_id: '队伍', detail_valid_days: '有效天数', detail_valid_ms: '有效期', detail_days: '{0} 天',
+    detail_team: '队伍', detail_team_id: '队伍', detail_valid_days: '有效天数', detail_valid_ms: '有效期', detail_day: '{0} 天', detail_days: '{0} 天',
     detail_reason: '原因', detail_keep: '保留', detail_fields: '字段', detail_place: '地区', detail_rows: '行数',
     detail_ids_masked: '身份证号打码', detail_path: '文件', detail_filters: '条件', detail_role: '角色',
     detail_area: '地区', detail_was: '原来', detail_name: '名称', detail_disabled: '已停用', detail_password: '密码',
@@ -219,7 +219,7 @@ export const strings = {
     audit_entity_merge: 'merge', audit_entity_patient_view: 'patient opened', audit_entity_program: 'screening program',
     audit_entity_quarantine: 'quarantined change',
     detail_item: '{0}: {1}', detail_yes: 'yes', detail_no: 'no', detail_address: 'address', detail_device_id: 'device',
-    detail_team: 'team', detail_team_id: 'team', detail_valid_days: 'valid days', detail_valid_ms: 'valid for', detail_days: '{0} days',
+    detail_team: 'team', detail_team_id: 'team', detail_valid_days: 'valid days', detail_valid_ms: 'valid for', detail_day: '{0} day', detail_days: '{0} days',
     detail_reason: 'reason', detail_keep: 'kept', detail_fields: 'fields', detail_place: 'area', detail_rows: 'rows',
     detail_ids_masked: 'ID numbers masked', detail_path: 'file', detail_filters: 'filters', detail_role: 'role',
     detail_area: 'area', detail_was: 'was', detail_name: 'name', detail_disabled: 'disabled', detail_password: 'password',

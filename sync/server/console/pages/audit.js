@@ -40,6 +40,12 @@ function value(v, t) {
   return v === null || v === undefined ? '—' : String(v);
 }
 
+// A span of milliseconds in days ("1 day", "3 days", "1.5 days").
+function days(ms, t) {
+  const n = +(ms / 86400000).toFixed(1);
+  return t(n === 1 ? 'detail_day' : 'detail_days', n);
+}
+
 // "label: value" for each item of a detail, labelled in the page's language
 // where the strings name it, but those in `skip`: a role and a refusal's
 // problem in words (the one table of problems, ctx.problem), an enrollment
@@ -50,7 +56,7 @@ function items(d, t, problem, skip = []) {
     .map(([k, v]) => [k, t('detail_item', said(t, 'detail_' + k) || k,
       (k === 'role' && typeof v === 'string' && said(t, 'role_' + v))
       || (k === 'problem' && typeof v === 'string' && problem(v))
-      || (k === 'valid_ms' && typeof v === 'number' && t('detail_days', +(v / 86400000).toFixed(1)))
+      || (k === 'valid_ms' && typeof v === 'number' && days(v, t))
       || value(v, t))]);
 }
 
