@@ -159,6 +159,12 @@ try:
           and any("角色：协调员" in d for d in details),
           "each detail item labelled, no JSON: %s" % details[:5])
     # A refusal's problem in words; a device and a team by their names (the id on hover).
+    # A device's batch by its number, its id on hover.
+    batches = [tr for tr in b.finds("#audit tbody tr") if tr.find_element("css selector", "td:nth-child(4)").text == "数据批次"]
+    check(batches and all(tr.find_element("css selector", "td:nth-child(5)").text.startswith("第 ")
+                          and tr.find_element("css selector", "td:nth-child(5) span").get_attribute("title")
+                          for tr in batches),
+          "each batch by its number: %s" % [tr.text for tr in batches[:2]])
     # The 3-day code's validity in days, not milliseconds.
     check(any("有效期：3 天" in d for d in details) and not any("259200000" in d for d in details),
           "the code's validity in days: %s" % [d for d in details if "有效" in d][:3])

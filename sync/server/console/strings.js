@@ -92,7 +92,7 @@ export const strings = {
     action_create: '新建', action_update: '更改', action_delete: '删除', action_import: '导入',
     audit_refused: '{0}（被拒绝，{1}）', actor_device: '设备 {0}',
     // what an audit row is about, beside the kinds of record (the server words those)
-    audit_entity_account: '账号', audit_entity_batch: '数据批次', audit_entity_conflict: '冲突', audit_entity_console: '控制台',
+    audit_entity_account: '账号', audit_entity_batch: '数据批次', audit_batch_seq: '第 {0} 批', audit_entity_conflict: '冲突', audit_entity_console: '控制台',
     audit_entity_console_session: '登录会话', audit_entity_enroll_code: '注册码', audit_entity_export: '名单导出',
     audit_entity_merge: '合并', audit_entity_patient_view: '查看患者', audit_entity_program: '筛查方案',
     audit_entity_quarantine: '隔离记录',
@@ -214,7 +214,7 @@ export const strings = {
     audit_correct_status: 'Status corrected',
     action_create: 'Created', action_update: 'Changed', action_delete: 'Deleted', action_import: 'Imported',
     audit_refused: '{0} (refused, {1})', actor_device: 'device {0}',
-    audit_entity_account: 'account', audit_entity_batch: 'batch', audit_entity_conflict: 'conflict', audit_entity_console: 'console',
+    audit_entity_account: 'account', audit_entity_batch: 'batch', audit_batch_seq: 'batch {0}', audit_entity_conflict: 'conflict', audit_entity_console: 'console',
     audit_entity_console_session: 'session', audit_entity_enroll_code: 'enrollment code', audit_entity_export: 'list export',
     audit_entity_merge: 'merge', audit_entity_patient_view: 'patient opened', audit_entity_program: 'screening program',
     audit_entity_quarantine: 'quarantined change',

@@ -22,11 +22,17 @@ function about(r, t, lang) {
   return r.entity_label ? inLang(r.entity_label, lang, r.entity) : said(t, 'audit_entity_' + r.entity) || r.entity;
 }
 
+// A device's batch by its number (its detail's seq).
+function batchSeq(r) {
+  return r.entity === 'batch' && r.detail && Number.isInteger(r.detail.seq) ? r.detail.seq : null;
+}
+
 // The record a row is about as a person knows it (the server's gist: a
-// patient's name and village), its id on hover; else its id as stored (a
-// batch, an account's name).
-function record(r, h) {
-  const words = gist(r.gist);
+// patient's name and village; a batch's number), its id on hover; else its
+// id as stored (an account's name).
+function record(r, t, h) {
+  const seq = batchSeq(r);
+  const words = seq !== null ? t('audit_batch_seq', seq) : gist(r.gist);
   return words ? h('span', { title: r.record_id, 'data-record': r.record_id }, words) : (r.record_id || '');
 }
 
@@ -66,7 +72,7 @@ function detail(r, t, h, problem) {
   if (!r.detail || typeof r.detail !== 'object') return r.detail ? String(r.detail) : '';
   // The verb and status are said in the action's column, the record a
   // decision was on in the record's when its gist is known.
-  const skip = ['verb', 'status', ...(r.gist ? ['entity', 'record_id'] : [])];
+  const skip = ['verb', 'status', ...(r.gist ? ['entity', 'record_id'] : []), ...(batchSeq(r) !== null ? ['seq'] : [])];
   const names = r.names || {};
   return h('div', { class: 'detail' }, items({ ...r.detail, ...names }, t, problem, skip).map(([k, line]) =>
     (names[k] ? h('div', { title: r.detail[k], 'data-named': k }, line) : h('div', {}, line))));
@@ -86,7 +92,7 @@ export async function render(root, { t, h, api, lang, problem }) {
     { key: 'actor', label: t('col_actor'), cell: (r) => actor(r, t, h) },
     { key: 'action', label: t('col_what'), cell: (r) => what(r, t) },
     { key: 'entity', label: t('col_entity'), cell: (r) => about(r, t, lang) },
-    { key: 'record_id', label: t('col_record'), cell: (r) => record(r, h) },
+    { key: 'record_id', label: t('col_record'), cell: (r) => record(r, t, h) },
     { key: 'detail', label: t('col_detail'), cell: (r) => detail(r, t, h, problem) },
   ], rows.map((r) => ({ ...r, __id: r.rid })), { id: 'audit' }));
 }
