@@ -151,12 +151,11 @@ inline IngestCount ingest_bodies(yz::sync::CentralStore& central, const std::str
   bool stop = false;  // the applying side has failed, or is done
   IngestCount n;      // counted by the reading thread
   std::thread reader([&] {
-    const double cpu0 = thread_cpu_ms();
-    struct Measured {
+    struct Measured {  // this thread's CPU, however it ends
       IngestCount& n;
       double cpu0;
       ~Measured() { n.reader_cpu_ms = thread_cpu_ms() - cpu0; }
-    } measured{n, cpu0};
+    } measured{n, thread_cpu_ms()};
     size_t answered = 0;
     // Answers the applied bodies queued so far (`lock` held on entry and exit).
     auto answer = [&](std::unique_lock<std::mutex>& lock) {

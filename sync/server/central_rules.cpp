@@ -108,7 +108,6 @@ PreparedBatch prepare_batch(const json& batch, const DeviceInfo& device, int64_t
   PreparedBatch out;
   out.batch = &batch;
   out.device = device;
-  out.server_id = server_id;
   out.received_ms = received_ms;
   out.skew = batch_skew(batch, received_ms);
   out.ceiling = received_ms + kClockAheadMs;

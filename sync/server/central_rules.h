@@ -164,7 +164,6 @@ struct PreparedChange {
 struct PreparedBatch {
   const json* batch = nullptr;  // checked (batch.h check_batch); outlives this
   DeviceInfo device;
-  std::string server_id;                           // the store's (CentralStore::server_id)
   int64_t received_ms = 0, skew = 0, ceiling = 0;  // batch_skew, received + kClockAheadMs
   std::vector<PreparedChange> changes;             // in the batch's order
   // Of each known kind, the ids the batch's changes name, as a JSON array

@@ -416,7 +416,7 @@ class SqliteCentralStore : public CentralStore {
         // up its prepared changes (take_in_prepared).
         for (GroupCommit::Job* j : jobs) {
           PreparedBatch& p = *j->batch;
-          p = prepare_batch(*p.batch, p.device, p.received_ms, p.server_id);
+          p = prepare_batch(*p.batch, p.device, p.received_ms, server_id());
         }
       }
     }
@@ -527,7 +527,7 @@ class SqliteCentralStore : public CentralStore {
       // Inserted: its area as the trust rules read it from the same fields
       // just before (taking the change in wrote only its own record).
       if (feed(db, o.entity, o.id, device.team_id, o.same_as_change ? device.device_id : std::string(),
-               inserted ? &*fields : nullptr, &held, inserted ? &area_as_sent : nullptr) == kTeamOnly)
+               inserted ? &*fields : nullptr, &held, inserted ? area_as_sent : std::string()) == kTeamOnly)
         team_only.emplace_back(o.entity, o.id);
       if (!merged_patients) continue;
       held.done();  // follow_merges may change other records
@@ -1648,11 +1648,10 @@ class SqliteCentralStore : public CentralStore {
 
   // Move the record to the end of the feed. A record inserted just now has
   // no feed row yet. Returns the area it was fed in.
-  // `known_area`: the record's area, when the caller has it ("" or nullptr:
-  // read here).
+  // `known_area`: the record's area, when the caller has it ("": read here).
   std::string feed(SQLite::Database& db, const std::string& entity, const std::string& id, const std::string& team_id,
                    const std::string& echo_device, const json* inserted = nullptr, Held* reading = nullptr,
-                   const std::string* known_area = nullptr) {
+                   std::string_view known_area = {}) {
     std::optional<std::string> was;  // the area it was fed in before
     if (!inserted) {
       // All rows are deleted at the first step (RETURNING's rows follow).
@@ -1663,8 +1662,7 @@ class SqliteCentralStore : public CentralStore {
       if (del.executeStep()) was = del.getColumn(0).getString();
       del.tryReset();
     }
-    const std::string area =
-        known_area && !known_area->empty() ? *known_area : area_of(db, entity, id, inserted, reading);
+    const std::string area = known_area.empty() ? area_of(db, entity, id, inserted, reading) : std::string(known_area);
     if (was && *was != area && *was != kTeamOnly && is_area_parent(entity)) moved_.emplace_back(entity, id);
     static const std::string kInsert =
         "INSERT INTO srv_feed (entity, record_id, area, team_id, echo_device) VALUES (?, ?, ?, ?, ?)";

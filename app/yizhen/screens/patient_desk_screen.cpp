@@ -282,8 +282,8 @@ void draw_registration(PatientDeskState& st, const AppView& view, AppModel& acti
   ui::EndFormBody();
 
   if (const std::string missing = missing_line(f.errors); !missing.empty()) ui::ErrorLine(missing);
-  const bool blocked = !view.duplicates.empty() && !st.dup_acknowledged;
-  if (blocked && !st.dup_blocked.empty()) {
+  const bool blocked = !st.dup_blocked.empty();  // made above, with the form's height
+  if (blocked) {
     ImGui::PushStyleColor(ImGuiCol_Text, ui::col_warn());
     ImGui::PushTextWrapPos(ImGui::GetCursorPosX() + wrap_w);
     ImGui::TextUnformatted(st.dup_blocked.c_str());
