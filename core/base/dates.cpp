@@ -42,11 +42,20 @@ std::optional<year_month_day> parse_date(std::string_view s) {
 }
 
 std::string format_date(year_month_day d) {
-  // std::format is not in GCC 12's library.
-  char buf[16];
-  std::snprintf(buf, sizeof buf, "%04d-%02u-%02u", static_cast<int>(d.year()), static_cast<unsigned>(d.month()),
-                static_cast<unsigned>(d.day()));
-  return buf;
+  const int y = static_cast<int>(d.year());
+  const unsigned m = static_cast<unsigned>(d.month()), dd = static_cast<unsigned>(d.day());
+  if (y < 0 || y > 9999 || m > 99 || dd > 99) {
+    // std::format is not in GCC 12's library.
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%04d-%02u-%02u", y, m, dd);
+    return buf;
+  }
+  // The usual dates digit by digit: snprintf's format parsing was 2 % of the
+  // server's reading thread, which dates every change it takes in.
+  const auto digit = [](unsigned v) { return static_cast<char>('0' + v % 10); };
+  const unsigned yy = static_cast<unsigned>(y);
+  return {digit(yy / 1000), digit(yy / 100), digit(yy / 10), digit(yy), '-', digit(m / 10), digit(m),
+          '-',              digit(dd / 10),  digit(dd)};
 }
 
 std::string format_date(sys_days d) { return format_date(year_month_day{d}); }

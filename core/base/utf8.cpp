@@ -15,16 +15,26 @@ int32_t len32(std::string_view s) { return static_cast<int32_t>(s.size()); }
 const uint8_t* bytes(std::string_view s) { return reinterpret_cast<const uint8_t*>(s.data()); }
 
 bool is_space(UChar32 c) { return c >= 0 && u_isUWhiteSpace(c); }
+// Printable ASCII other than the space: never white space, and never part
+// of a longer UTF-8 sequence.
+bool is_ascii_graphic(char c) { return c > 0x20 && c < 0x7f; }
 }  // namespace
+
+void lower_ascii_in_place(std::string& s) {
+  for (char& c : s)
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+}
 
 std::string lower_ascii(std::string_view s) {
   std::string out(s);
-  for (char& c : out)
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  lower_ascii_in_place(out);
   return out;
 }
 
 std::string trim(std::string_view s) {
+  // Most texts start and end with a letter or digit: nothing to decode
+  // (the server trims every field of every change it takes in).
+  if (s.empty() || (is_ascii_graphic(s.front()) && is_ascii_graphic(s.back()))) return std::string(s);
   const uint8_t* b = bytes(s);
   const int32_t n = len32(s);
   int32_t start = 0;

@@ -16,6 +16,8 @@ namespace yz {
 std::string trim(std::string_view s);
 // `s` with A-Z lowered (other bytes, UTF-8 included, as they are).
 std::string lower_ascii(std::string_view s);
+// The same, in place.
+void lower_ascii_in_place(std::string& s);
 // Whether `s` is empty or only white space (as trim sees it).
 bool is_blank(std::string_view s);
 // Non-empty and ASCII digits only (std::from_chars would take a sign).

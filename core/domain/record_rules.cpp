@@ -7,6 +7,7 @@
 #include <cstdlib>
 #include <optional>
 
+#include "core/base/utf8.h"
 #include "core/base/uuid.h"
 #include "core/domain/idcard.h"
 #include "core/domain/places.h"
@@ -60,7 +61,7 @@ json convert_field(const FieldSpec& f, const json& v, const std::string& today, 
         std::string s = trim(e.get<std::string>());
         if (f.type == FieldType::id_list) {
           if (!is_uuid(s)) return fail("bad_uuid", {s});
-          for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+          lower_ascii_in_place(s);
         } else if (utf8_length(s) > 100) {
           return fail("too_long", {"100"});
         }
@@ -127,7 +128,7 @@ json convert_field(const FieldSpec& f, const json& v, const std::string& today, 
     }
     case FieldType::ref:
       if (!is_uuid(s)) return fail("bad_uuid", {s});
-      for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+      lower_ascii_in_place(s);
       return s;
     case FieldType::place_code: {
       auto r = check_place_code(field, s);

@@ -12,6 +12,9 @@ TEST_CASE("dates: parse and format YYYY-MM-DD") {
   REQUIRE(parse_date("2024-02-29"));
   CHECK(*parse_date("2024-02-29") == year{2024} / February / 29);
   CHECK(format_date(year{7} / 3 / 9) == "0007-03-09");
+  CHECK(format_date(year{2026} / 12 / 3) == "2026-12-03");
+  CHECK(format_date(year{1999} / 10 / 31) == "1999-10-31");
+  CHECK(format_date(year{12026} / 1 / 2) == "12026-01-02");  // beyond four digits: as printf writes it
   for (const char* bad : {"2023-02-29", "1900-02-29", "2026-13-01", "2026-00-10", "2026-04-31", "0000-01-01",
                           "2026-1-01", "2026/01/01", "+026-01-01", "2026-01-0x", "", "2026-01-011"})
     CHECK_FALSE_MESSAGE(parse_date(bad), bad);
@@ -62,6 +65,14 @@ TEST_CASE("utf8: trim removes every Unicode white space, and only that") {
   CHECK(trim("") == "");
   CHECK(trim("\xE3\x80\x80 ") == "");
   CHECK(trim("\xFF a \xFE") == "\xFF a \xFE");  // invalid bytes are not white space
+  // Text that starts and ends with printable ASCII is taken as it is;
+  // anything else at either end is decoded.
+  CHECK(trim("a b") == "a b");
+  CHECK(trim(" a") == "a");
+  CHECK(trim("a\t") == "a");
+  CHECK(trim("a\xE3\x80\x80") == "a");
+  CHECK(trim("\xC2\xA0" "a") == "a");
+  CHECK(trim("x") == "x");
   CHECK(is_blank(" \xE3\x80\x80"));
   CHECK_FALSE(is_blank("a"));
 }

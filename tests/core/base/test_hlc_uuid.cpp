@@ -237,7 +237,8 @@ TEST_CASE("is_uuid: canonical 36-character text of any version") {
   for (const char* bad : {"", "0190a0b0aaaa7bbb8ccc000000000001", "0190a0b0-aaaa-7bbb-8ccc-00000000001",
                           "0190a0b0-aaaa-7bbb-8ccc-0000000000011", "0190a0b0-aaaa-7bbb-8ccc_000000000001",
                           "0190a0b0-aaaa-7bbb-8ccc-00000000000g", "{190a0b0-aaaa-7bbb-8ccc-00000000001}",
-                          "0190a0b-0aaaa-7bbb-8ccc-000000000001"})
+                          "0190a0b-0aaaa-7bbb-8ccc-000000000001", "0190a0b0-aaaa-7bbb-8ccc-00000000000\xC3",
+                          "0190a0b0-aaaa-7bbb-8ccc-0000000000 1", "0190a0b0-aaaa-7bbb-8ccc-000000000-01"})
     CHECK_FALSE_MESSAGE(is_uuid(bad), std::string(bad));
 }
 
