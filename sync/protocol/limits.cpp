@@ -2,6 +2,9 @@
 
 #include <simdjson.h>
 
+#include <cstring>
+#include <optional>
+
 namespace yz::sync {
 
 namespace {
@@ -18,7 +21,9 @@ nlohmann::json from_simdjson(simdjson::dom::element e) {
       nlohmann::json out = nlohmann::json::object();
       auto& members = out.get_ref<nlohmann::json::object_t&>();
       for (const auto field : simdjson::dom::object(e))
-        members.insert_or_assign(std::string(field.key), from_simdjson(field.value));
+        // Hinted at the end: a document written by nlohmann's dump (every
+        // device's) has its keys in order, so each goes in without a search.
+        members.insert_or_assign(members.end(), std::string(field.key), from_simdjson(field.value));
       return out;
     }
     case Type::ARRAY: {
@@ -56,16 +61,23 @@ nlohmann::json parse_limited(std::string_view text, const JsonLimits& limits) {
                                       std::to_string(limits.max_bytes));
   int depth = 0;
   size_t records = 0;
-  bool in_string = false, escaped = false;
-  for (char c : text) {
-    if (in_string) {
-      if (escaped) escaped = false;
-      else if (c == '\\') escaped = true;
-      else if (c == '"') in_string = false;
-      continue;
-    }
-    if (c == '"') in_string = true;
-    else if (c == '{' || c == '[') {
+  for (size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    if (c == '"') {
+      // To the quote that ends the string: one preceded by an even run of
+      // backslashes (memchr skips the text between quotes in bulk).
+      for (;;) {
+        const void* q = std::memchr(text.data() + i + 1, '"', text.size() - i - 1);
+        if (!q) {
+          i = text.size();
+          break;
+        }
+        i = static_cast<size_t>(static_cast<const char*>(q) - text.data());
+        size_t run = 0;
+        while (text[i - 1 - run] == '\\') ++run;
+        if (run % 2 == 0) break;
+      }
+    } else if (c == '{' || c == '[') {
       if (++depth > limits.max_depth)
         throw LimitError("too_deep", "nesting deeper than " + std::to_string(limits.max_depth) + " levels");
       if (depth == 3 && c == '{' && ++records > limits.max_records)
@@ -80,7 +92,14 @@ nlohmann::json parse_limited(std::string_view text, const JsonLimits& limits) {
   // an integer beyond 64 bits or a byte-order mark) goes to nlohmann's
   // parser, so what is accepted, and how, stays nlohmann's.
   {
-    simdjson::dom::parser parser;
+    // A thread's parser is kept from document to document (simdjson
+    // allocates its buffers for the largest it has seen) for the documents
+    // of everyday sizes; a rare large one gets a parser of its own, freed
+    // after, so that no thread keeps tens of MB.
+    constexpr size_t kKeptParserBytes = 4u << 20;
+    thread_local simdjson::dom::parser kept;
+    std::optional<simdjson::dom::parser> own;
+    simdjson::dom::parser& parser = text.size() <= kKeptParserBytes ? kept : own.emplace();
     // realloc_if_needed: copied into a padded buffer (simdjson reads ahead).
     const auto parsed = parser.parse(text.data(), text.size(), true);
     if (!parsed.error()) return from_simdjson(parsed.value_unsafe());

@@ -179,8 +179,12 @@ TEST_CASE("Limits refuse deep, long and crowded documents before parsing") {
   } catch (const LimitError& e) {
     CHECK(e.code() == "too_deep");
   }
-  // Brackets inside strings do not count.
+  // Brackets inside strings do not count, nor after an escaped quote in one;
+  // a string that ends in an escaped backslash ends at its quote.
+  const std::string brackets(40, '['), closing(40, ']');
   CHECK(parse_limited(R"({"a": "[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[["})")["a"].is_string());
+  CHECK(parse_limited(R"({"a": "x\"y\\\")" + brackets + "\"}")["a"] == "x\"y\\\"" + brackets);
+  CHECK_THROWS_AS(parse_limited(R"(["x\\", )" + brackets + closing + "]"), LimitError);
   CHECK_THROWS_AS(parse_limited(std::string(100, ' '), JsonLimits{10, 32, 10}), LimitError);
   json many = {{"changes", json::array()}};
   for (int i = 0; i < 11; ++i) many["changes"].push_back({{"i", i}});
