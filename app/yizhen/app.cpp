@@ -83,7 +83,7 @@ void App::restore_drafts() {
     clinic_day_.creating = !clinic_day_.form.place_code.empty();
   }
   if (auto it = d.find("home_visit"); it != d.end()) home_visit_.form = HomeVisitForm::from_json(it->second);
-  if (draft_notice_) model_.toast(tr(S::draft_restored, model_.lang()));
+  if (draft_notice_) model_.toast(S::draft_restored);
   for (const auto& [form, fields] : d) note(fields.dump());
 }
 

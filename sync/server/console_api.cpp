@@ -623,7 +623,7 @@ class Console : public std::enable_shared_from_this<Console> {
     if (!who) {
       // One answer for an unknown name, a disabled account and a wrong password.
       send_problem(res, 401, "bad_login", "wrong name or password");
-      json detail = {{"verb", "login"}, {"status", 401}, {"name", name.substr(0, 60)}};
+      json detail = {{"verb", "login"}, {"status", 401}, {"problem", "bad_login"}, {"name", name.substr(0, 60)}};
       if (throttle_.failed(name, now)) detail["locked_minutes"] = kSignInLockMs / 60'000;
       audit("", req.remote_addr, "create", "console_session", "", detail);
       return;

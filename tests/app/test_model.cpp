@@ -2,9 +2,12 @@
 // what an action does and what the screens then show.
 #include <doctest/doctest.h>
 
+#include <algorithm>
+
 #include "tests/support/id_cards.h"
 #include "app/yizhen/model/app_model.h"
 #include "app/yizhen/model/summary.h"
+#include "app/yizhen/model/patient_edit.h"
 #include "core/care/follow_up.h"
 #include "core/care/places.h"
 #include "core/care/team.h"
@@ -395,16 +398,59 @@ TEST_CASE("a search that finds more than the list shows says so instead of givin
 TEST_CASE("a status line goes after a few seconds, an error after longer, instead of lingering all session") {
   test::TempDir dir;
   AppModel m(dir.file("t.db"), {});
-  m.toast("已保存");
+  m.toast(S::msg_saved);
   const int64_t at = m.view().toast_ms;
   CHECK_FALSE(m.expire_toast(at + AppModel::kToastMs - 1));
-  CHECK(m.view().toast == "已保存");
+  CHECK(m.view().toast == std::string(tr(S::msg_saved, Lang::zh)));
   CHECK(m.expire_toast(at + AppModel::kToastMs));
   CHECK(m.view().toast.empty());
   CHECK_FALSE(m.expire_toast(at + AppModel::kToastMs + 1));  // nothing left to clear
-  m.toast("保存失败", true);
+  m.toast(S::err_unknown, true);
   const int64_t err_at = m.view().toast_ms;
   CHECK_FALSE(m.expire_toast(err_at + AppModel::kToastMs));  // an error stays longer
   CHECK(m.expire_toast(err_at + AppModel::kErrorToastMs));
   CHECK_FALSE(m.view().toast_error);
+}
+
+TEST_CASE("a status line already showing follows a change of language, with what it names") {
+  test::TempDir dir;
+  AppModel m(dir.file("t.db"), {});
+  m.load_prefs();
+  m.settle();
+  REQUIRE(m.lang() == Lang::zh);
+  m.toast(S::msg_saved);
+  const int64_t at = m.view().toast_ms;
+  m.set_lang(Lang::en);
+  CHECK(m.view().toast == std::string(tr(S::msg_saved, Lang::en)));
+  CHECK(m.view().toast_ms == at);  // the same line, not a new one: it goes when it would have
+  m.set_lang(Lang::zh);
+  CHECK(m.view().toast == std::string(tr(S::msg_saved, Lang::zh)));
+
+  // A refused save (no form to show it): the problem, said again in English.
+  m.register_patient(PatientForm{}, {}, {});
+  m.settle();
+  REQUIRE(m.view().toast_error);
+  const std::string zh = m.view().toast;
+  m.set_lang(Lang::en);
+  CHECK(m.view().toast != zh);
+  const auto cps = utf8_code_points(m.view().toast);
+  CHECK(std::none_of(cps.begin(), cps.end(), [](uint32_t cp) { return cp >= 0x4E00 && cp <= 0x9FFF; }));  // no Han left
+
+  // An edit's line names the fields that changed: in the new language too.
+  std::string id;
+  m.register_patient(zhuoma(), [&](std::string saved) { id = saved; }, {});
+  m.settle();
+  REQUIRE_FALSE(id.empty());
+  PatientEditForm edit = PatientEditForm::from_record((*m.view().card)["patient"]);
+  edit.phone = "13800138000";
+  m.edit_patient(edit, {}, {});
+  m.settle();
+  CHECK(m.view().toast == trf(Lang::en, S::pe_saved, patient_field_label("phone", Lang::en).c_str()));
+  m.set_lang(Lang::zh);
+  CHECK(m.view().toast == trf(Lang::zh, S::pe_saved, patient_field_label("phone", Lang::zh).c_str()));
+
+  // Once gone, a change of language brings nothing back.
+  CHECK(m.expire_toast(m.view().toast_ms + AppModel::kToastMs));
+  m.set_lang(Lang::en);
+  CHECK(m.view().toast.empty());
 }

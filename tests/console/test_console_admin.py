@@ -7,11 +7,42 @@ cookie, the session kept only as a hash, CSRF and Origin refusals that
 change nothing."""
 
 import hashlib
+import os
+import re
 import sqlite3
 import sys
 import time
 
 from console_fixture import Browser, Device, Failures, Server, in_background, seed_area, temp_dir
+
+
+def cli_words(text):
+    """What a command line's message says and a web page must not: a flag, a
+    verb of yizhen-server admin."""
+    return re.search(r"--[a-z]|\badmin [a-z]|set-area", text)
+
+
+SERVER = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "sync", "server")
+# Codes no request of the console meets: a device's enrollment and sync,
+# the places and migration commands, the server's start; and the two the
+# console's shell says itself (app.js fail).
+NOT_THE_CONSOLES = {
+    "bad_code", "bad_device_id", "bad_public_key", "unknown_device", "batch_conflict", "device_exists", "key_exists",
+    "bad_entity", "unknown_place", "already_reconciled", "level_mismatch", "not_empty", "unknown_table",
+    "copy_differs", "schema_behind", "schema_newer", "forbidden", "unauthenticated"}
+
+
+def server_codes():
+    """The problem codes the server's store and console API send."""
+    codes = set()
+    for name in os.listdir(SERVER):
+        if name.endswith((".cpp", ".h")):
+            with open(os.path.join(SERVER, name), encoding="utf-8") as f:
+                text = f.read()
+            codes |= set(re.findall(r'CentralError\(\d+, "([a-z_]+)"', text))
+            codes |= set(re.findall(r'send_problem\(res, \d+, "([a-z_]+)"', text))
+    return codes
+
 
 F = Failures()
 check = F.check
@@ -92,12 +123,19 @@ try:
     b.wait_text("#msg", "地区编码不对")
     check("area" not in b.message(), "a bad area is said in Chinese: %s" % b.message())
     check("错误队" not in {t["name"] for t in s.admin_json("teams")}, "no team with a bad area")
-    # A code for a team under another area: refused in words, not by its code.
+    # A new team without an area, and a code for a team under another area:
+    # refused in the console's words, not by a code or the command line's.
+    b.type("#enroll-team", "新队")
+    b.type("#enroll-area", "")
+    b.click("#enroll-submit")
+    b.wait_text("#msg", "请填写地区编码")
+    check(not cli_words(b.message()) and "area" not in b.message(), "a missing area is said in Chinese: %s" % b.message())
     b.type("#enroll-team", "拉萨队")
     b.type("#enroll-area", "540202")
     b.click("#enroll-submit")
     b.wait_text("#msg", "这个队伍已有另一个地区")
-    check("area_differs" not in b.message() and "area" not in b.message() and "填这个队伍的地区" in b.message(),
+    check("area_differs" not in b.message() and "area" not in b.message() and "填这个队伍的地区" in b.message()
+          and not cli_words(b.message()),
           "another area for a team is said in Chinese: %s" % b.message())
     b.shot("teams-area-differs")
 
@@ -146,7 +184,10 @@ try:
     check("console:管理员" in text and "停用设备" in done and "添加账号" in done and "登录" in done
           and not {"revoke", "add_account", "update", "create"} & set(done),
           "audit page shows console actions in Chinese: %s" % sorted(set(done)))
-    check("添加账号（被拒绝，400）" in done, "a refused action says so: %s" % sorted(set(done)))
+    # A refused action says so in words, its HTTP status nowhere in the column.
+    check("添加账号（被拒绝）" in done, "a refused action says so: %s" % sorted(set(done)))
+    check(b.finds("#audit [data-refused]") and not [d for d in done if re.search(r"\b[1-5]\d\d\b", d)],
+          "no status number in the action column: %s" % [d for d in done if re.search(r"\d", d)][:5])
     about = {c.text for c in b.finds("#audit tbody td:nth-child(4)")}
     check({"设备", "账号", "登录会话"} <= about and not {"device", "account", "console_session"} & about,
           "what each row is about in Chinese: %s" % sorted(about))
@@ -170,6 +211,10 @@ try:
           "the code's validity in days: %s" % [d for d in details if "有效" in d][:3])
     check(any("问题：密码太短" in d for d in details) and not any("weak_password" in d for d in details),
           "the refused account's problem in words: %s" % [d for d in details if "问题" in d][:3])
+    refused_login = [tr for tr in b.finds("#audit tbody tr")
+                     if tr.find_element("css selector", "td:nth-child(3)").text == "登录（被拒绝）"]
+    check(refused_login and "问题：账号或密码不对" in refused_login[0].find_element("css selector", "td:nth-child(6)").text,
+          "a refused sign-in says why: %s" % [tr.text for tr in refused_login[:1]])
     ids = {d["device_id"]: d["name"] for d in s.admin_json("devices")}
     ids.update({t["team_id"]: t["name"] for t in s.admin_json("teams")})
     check(not any(i in d for i in ids for d in details), "no device or team shown by its id")
@@ -198,6 +243,9 @@ try:
     check("problem: The password is too short" in en and "team: 日喀则队" in en and "device a1" in en
           and "valid for: 3 days" in en,
           "the audit's problem, team, device and a code's validity in English")
+    done_en = [c.text for c in b.finds("#audit tbody td:nth-child(3)")]
+    check("Account added (refused)" in done_en and not [d for d in done_en if re.search(r"\b[1-5]\d\d\b", d)],
+          "a refused action in English, without its status: %s" % sorted(set(done_en)))
     b.shot("audit-en")
     # Refusals in English: the words, then the server's detail; never the code alone.
     b.page("accounts")
@@ -213,8 +261,31 @@ try:
     b.type("#enroll-area", "99")
     b.click("#enroll-submit")
     b.wait_text("#msg", "That is not an area code")
-    check("bad_area" not in b.message() and "地区" not in b.message(), "a bad area in English: %s" % b.message())
+    check("bad_area" not in b.message() and "地区" not in b.message() and not cli_words(b.message()),
+          "a bad area in English: %s" % b.message())
     b.shot("teams-bad-area-en")
+    # The server's messages name the command line's flags and verbs ("a new
+    # team needs --area", "change it with: admin team set-area"): the English
+    # page says the console's own words instead.
+    b.type("#enroll-team", "New team")
+    b.type("#enroll-area", "")
+    b.click("#enroll-submit")
+    b.wait_text("#msg", "Give an area code")
+    check(not cli_words(b.message()) and "地区" not in b.message(), "a missing area in English: %s" % b.message())
+    b.type("#enroll-team", "拉萨队")
+    b.type("#enroll-area", "540202")
+    b.click("#enroll-submit")
+    b.wait_text("#msg", "This team has another area")
+    check(not cli_words(b.message()) and "area_differs" not in b.message(), "another area in English: %s" % b.message())
+    b.shot("teams-area-differs-en")
+    # Every problem the console's actions can receive has the console's words
+    # in both languages (the server's codes but NOT_THE_CONSOLES).
+    tables = b.driver.execute_async_script(
+        "const done = arguments[arguments.length - 1];"
+        "import('/console/strings.js').then((m) => done(m.strings));")
+    for code in sorted(server_codes() - NOT_THE_CONSOLES):
+        check(all(("problem_" + code) in tables[lang] for lang in ("zh", "en")),
+              "the console has words for %s in both languages" % code)
     b.page("dashboard")
     b.wait("#stats")
     check("What arrived" in b.find("h1").text, "the dashboard in English")

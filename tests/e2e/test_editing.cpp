@@ -326,6 +326,8 @@ constexpr std::pair<int, int> kRegDai{749, 124};          // the 民族 chip 傣
 constexpr std::pair<int, int> kRegSave{757, 641}, kRegCancel{907, 641};
 constexpr std::pair<int, int> kRegTitle{1000, 75};        // the form's title: no field
 constexpr std::pair<int, int> kRegFemale{728, 316};       // 女, the form at its top
+constexpr std::pair<int, int> kRegNavSettings{88, 488};   // 设置 in the navigation
+constexpr std::pair<int, int> kRegEnglish{292, 145};      // 设置: English
 
 }  // namespace
 
@@ -385,6 +387,10 @@ TEST_CASE("registration buttons: a duplicate 身份证 opens the patient on file
   type_cjk(d, "格桑");
   keys(d, {"Return"});
   keep_screenshot(d, w, "btn-reg-5-missing.png");
+  // 设置: English while that line shows: it follows the language chosen.
+  click(d, w, kRegNavSettings);
+  click(d, w, kRegEnglish);
+  keep_screenshot(d, w, "btn-reg-6-missing-english.png");
   INFO(slurp(log));
   REQUIRE_MESSAGE(app.running(), "the app ended (crashed)");
   CHECK(app.stop(SIGTERM) == 0);
@@ -399,7 +405,8 @@ TEST_CASE("registration buttons: a duplicate 身份证 opens the patient on file
   // the app aborted writing it out).
   const json st = json::parse(slurp(state));
   CHECK(st["registering"] == true);
-  CHECK(st["toast"].get<std::string>().find("缺少：性别") != std::string::npos);
+  CHECK(st["toast"].get<std::string>().find("Cannot save yet, missing: Sex") == 0);
+  CHECK(setting(db, "pref.lang") == "en");
 }
 
 TEST_CASE("registration: a possible duplicate says beside the greyed 保存登记 who it is and only what matched") {

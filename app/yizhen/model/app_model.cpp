@@ -85,8 +85,13 @@ void AppModel::settle() {
   }
 }
 
-void AppModel::toast(const std::string& text, bool error) {
-  view_.toast = text;
+void AppModel::toast(S key, bool error) {
+  toast([key](Lang l) { return std::string(tr(key, l)); }, error);
+}
+
+void AppModel::toast(Words words, bool error) {
+  toast_words_ = std::move(words);
+  view_.toast = toast_words_(lang());
   view_.toast_error = error;
   view_.toast_ms = steady_ms();
 }
@@ -95,6 +100,7 @@ bool AppModel::expire_toast(int64_t now) {
   if (view_.toast.empty() || now - view_.toast_ms < (view_.toast_error ? kErrorToastMs : kToastMs)) return false;
   view_.toast.clear();
   view_.toast_error = false;
+  toast_words_ = {};
   return true;
 }
 
@@ -105,7 +111,7 @@ std::function<void(std::exception_ptr)> AppModel::failure(std::function<void(con
       bad(errs);
       return;
     }
-    toast(error_text(e, lang()), true);
+    toast([e](Lang l) { return error_text(e, l); }, true);
   };
 }
 
@@ -383,6 +389,7 @@ void AppModel::set_pref(const std::string& key, const std::string& value) {
 
 void AppModel::set_lang(Lang l) {
   view_.prefs.lang = l;
+  if (toast_words_) view_.toast = toast_words_(l);
   set_pref("pref.lang", lang_code(l));
 }
 
@@ -409,7 +416,8 @@ void AppModel::search(const std::string& query) {
     if (view_.hits_more) r.hits.resize(kMaxHits);
     view_.hits = std::move(r.hits);
     view_.search_ms = r.ms;
-    if (!r.error.empty()) toast(r.error, true);
+    if (!r.error.empty())
+      toast([error = std::move(r.error)](Lang l) { return trf(l, S::err_database, error.c_str()); }, true);
   });
 }
 
@@ -418,7 +426,7 @@ void AppModel::open_patient(const std::string& id) {
       [id](Store& s) { return patient_history(s.db(), id); },
       [this](std::optional<json> h) {
         view_.card = std::move(h);
-        if (!view_.card) toast(tr(S::msg_no_patient, lang()), true);
+        if (!view_.card) toast(S::msg_no_patient, true);
       },
       failure({}));
 }
@@ -476,7 +484,7 @@ void AppModel::register_patient(const PatientForm& form, std::function<void(std:
       [this, ok = std::move(ok)](std::string id) {
         view_.duplicates.clear();
         clear_draft("patient");
-        toast(tr(S::msg_saved, lang()));
+        toast(S::msg_saved);
         if (ok) ok(id);
       },
       std::move(bad));
@@ -487,12 +495,13 @@ void AppModel::edit_patient(const PatientEditForm& form, std::function<void(std:
   save_for_patient<std::vector<std::string>>(
       [form](Store& s) { return std::pair{form.save(s), form.patient_id}; },
       [this, ok = std::move(ok)](std::vector<std::string> changed) {
-        std::string names;
-        for (const auto& f : changed)
-          if (f != "birth_estimated")
-            names += (names.empty() ? "" : tr(S::list_sep, lang())) + patient_field_label(f, lang());
-        toast(changed.empty() ? std::string(tr(S::pe_nothing_changed, lang()))
-                              : trf(lang(), S::pe_saved, names.c_str()));
+        toast([changed](Lang l) {
+          if (changed.empty()) return std::string(tr(S::pe_nothing_changed, l));
+          std::string names;
+          for (const auto& f : changed)
+            if (f != "birth_estimated") names += (names.empty() ? "" : tr(S::list_sep, l)) + patient_field_label(f, l);
+          return trf(l, S::pe_saved, names.c_str());
+        });
         if (ok) ok(std::move(changed));
       },
       std::move(bad));
@@ -506,7 +515,7 @@ void AppModel::save_encounter(const EncounterForm& form, std::function<void(std:
       [form = std::move(f)](Store& s) { return std::pair{form.save(s), form.patient_id}; },
       [this, ok = std::move(ok), correction = !form.corrects_id.empty()](std::string id) {
         clear_draft("encounter");
-        toast(tr(correction ? S::pe_correction_saved : S::msg_encounter_saved, lang()));
+        toast(correction ? S::pe_correction_saved : S::msg_encounter_saved);
         refresh_day();
         if (ok) ok(id);
       },
@@ -535,7 +544,7 @@ void AppModel::open_day(const ClinicDayForm& form, std::function<void(std::strin
         view_.pending = r.pending;
         if (on_saved) on_saved();
         clear_draft("clinic_day");
-        toast(tr(S::msg_day_opened, lang()));
+        toast(S::msg_day_opened);
         refresh_day();
         if (ok) ok(r.id);
       },
@@ -565,7 +574,7 @@ void AppModel::close_day(const std::string& day_id) {
         view_.days = std::move(r.days);
         view_.pending = r.pending;
         if (on_saved) on_saved();
-        toast(tr(S::msg_day_closed, lang()));
+        toast(S::msg_day_closed);
         refresh_day();
       },
       failure({}));
@@ -653,7 +662,9 @@ void AppModel::add_village(const std::string& name, const std::string& township_
         view_.places = std::move(r.places);
         view_.pending = r.pending;
         if (on_saved) on_saved();
-        toast(trf(lang(), S::vp_added, view_.place_label(r.code).c_str(), r.code.c_str()));
+        toast([label = view_.place_label(r.code), code = r.code](Lang l) {
+          return trf(l, S::vp_added, label.c_str(), code.c_str());
+        });
         if (ok) ok(r.code);
       },
       failure(std::move(bad)));
@@ -689,10 +700,9 @@ void AppModel::follow_up_step(FollowUpStep step, const std::string& id, const st
         return 0;
       },
       [this, step, ok = std::move(ok)](int) {
-        toast(tr(step == FollowUpStep::done ? S::msg_marked_done
-                 : step == FollowUpStep::lost ? S::msg_marked_lost
-                                              : S::msg_rescheduled,
-                 lang()));
+        toast(step == FollowUpStep::done   ? S::msg_marked_done
+              : step == FollowUpStep::lost ? S::msg_marked_lost
+                                           : S::msg_rescheduled);
         if (ok) ok();
         if (on_saved) on_saved();
         load_follow_ups(view_.follow_up_place);
@@ -714,7 +724,7 @@ void AppModel::save_home_visit(const HomeVisitForm& form, std::function<void(std
   db_->request<std::string>([form = std::move(f)](Store& s) { return form.save(s); },
                             [this, ok = std::move(ok)](std::string id) {
                               clear_draft("home_visit");
-                              toast(tr(S::msg_home_visit_saved, lang()));
+                              toast(S::msg_home_visit_saved);
                               if (on_saved) on_saved();
                               refresh_day();
                               refresh_pending();
@@ -746,7 +756,7 @@ void AppModel::load_programs() {
   db_->request<std::vector<ProgramPtr>>(
       [](Store& s) { return latest_programs(s.db()); },
       [this](std::vector<ProgramPtr> p) { view_.programs = std::move(p); },
-      [this](std::exception_ptr e) { toast(error_text(e, lang()), true); });
+      failure({}));
 }
 
 void AppModel::save_screening(const ScreeningInput& input, std::function<void(RecordedScreening)> ok,
@@ -760,7 +770,7 @@ void AppModel::save_screening(const ScreeningInput& input, std::function<void(Re
         return std::pair{r, input.patient_id};
       },
       [this, ok = std::move(ok)](RecordedScreening r) {
-        toast(tr(S::msg_screening_saved, lang()));
+        toast(S::msg_screening_saved);
         refresh_day();
         if (ok) ok(std::move(r));
       },

@@ -22,6 +22,7 @@
 #include "app/yizhen/model/lock.h"
 #include "app/yizhen/model/patient_edit.h"
 #include "app/yizhen/search_worker.h"
+#include "app/yizhen/strings.h"
 #include "app/yizhen/ui_queue.h"
 #include "core/queries/field_queries.h"
 #include "core/queries/summary.h"
@@ -94,7 +95,8 @@ struct AppView {
   std::vector<WorklistRow> follow_ups;
   std::vector<HouseholdRow> households;
 
-  // A line at the bottom: what just happened.
+  // A line at the bottom: what just happened, in the language of the moment
+  // (AppModel::toast keeps how to say it; set_lang says it again).
   std::string toast;
   bool toast_error = false;
   int64_t toast_ms = 0;
@@ -228,9 +230,13 @@ class AppModel {
   int64_t draft_wait_ms(int64_t now_ms) const { return drafts_.wait_ms(now_ms); }
 
   // The status line: a message shows for kToastMs (an error for
-  // kErrorToastMs), then expire_toast clears it.
+  // kErrorToastMs), then expire_toast clears it. It is kept as how to say
+  // it (a table key, or `words` given the language), not as text: a line
+  // already showing follows a change of language.
   static constexpr int64_t kToastMs = 6000, kErrorToastMs = 20000;
-  void toast(const std::string& text, bool error = false);
+  using Words = std::function<std::string(Lang)>;
+  void toast(S key, bool error = false);
+  void toast(Words words, bool error = false);
   // Clear the status line once its time is up (`now`: steady clock, ms, as
   // toast_ms). True when it cleared one (the screen needs a frame).
   bool expire_toast(int64_t now);
@@ -259,6 +265,7 @@ class AppModel {
   std::unique_ptr<DbWorker> db_;
   std::unique_ptr<SearchWorker> search_;
   DraftKeeper drafts_;
+  Words toast_words_;  // how view_.toast is said
 };
 
 }  // namespace yz::app

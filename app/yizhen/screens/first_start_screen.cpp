@@ -63,7 +63,7 @@ void finish(FirstStartState& st, AppModel& actions, Nav& nav) {
         actions.view_mut().prefs.team_id = id;
         actions.set_pref("pref.team_id", id);
         actions.load_all();
-        actions.toast(tr(S::fs_done));
+        actions.toast(S::fs_done);
         nav.go = Screen::clinic_day;
       },
       [&st, &actions](std::exception_ptr e) {

@@ -84,13 +84,13 @@ void draw_results(PatientDeskState& st, const AppView& view, AppModel& actions, 
 
 // "还不能保存，请填写：村、…": the labels of the fields with a problem, in
 // the form's order, so a problem below the fold is named where the nurse looks.
-std::string missing_line(const FieldErrors& errors) {
+std::string missing_line(const FieldErrors& errors, Lang lang) {
   static const char* const kFields[] = {"name",        "id_number", "sex",       "birth_date",   "age",
                                         "phone",       "name_native", "ethnicity", "village_code", "consent"};
   std::string names;
   for (const char* key : kFields)
-    if (errors.count(key)) names += (names.empty() ? "" : tr(S::list_sep)) + patient_field_label(key, ui_lang());
-  return names.empty() ? std::string() : trf(S::pd_missing, names.c_str());
+    if (errors.count(key)) names += (names.empty() ? "" : tr(S::list_sep, lang)) + patient_field_label(key, lang);
+  return names.empty() ? std::string() : trf(lang, S::pd_missing, names.c_str());
 }
 
 // What a possible duplicate shares with the registration, in the UI
@@ -112,7 +112,7 @@ std::string dup_reasons(const DuplicateMatch& m) {
 void save_registration(PatientDeskState& st, const AppView& view, AppModel& actions) {
   if (!st.form.check(view.today, view.prefs.lang)) {
     // Also in the status line: the field may be below the fold.
-    actions.toast(missing_line(st.form.errors), true);
+    actions.toast([errors = st.form.errors](Lang l) { return missing_line(errors, l); }, true);
     return;
   }
   if (!view.duplicates.empty() && !st.dup_acknowledged) return;  // shown; a second press saves
@@ -281,7 +281,7 @@ void draw_registration(PatientDeskState& st, const AppView& view, AppModel& acti
   }
   ui::EndFormBody();
 
-  if (const std::string missing = missing_line(f.errors); !missing.empty()) ui::ErrorLine(missing);
+  if (const std::string missing = missing_line(f.errors, ui_lang()); !missing.empty()) ui::ErrorLine(missing);
   const bool blocked = !st.dup_blocked.empty();  // made above, with the form's height
   if (blocked) {
     ImGui::PushStyleColor(ImGuiCol_Text, ui::col_warn());

@@ -49,18 +49,18 @@ function fail(e) {
     return;
   }
   if (e && e.status === 403 && e.code === 'forbidden') return say(t('forbidden'));
-  // Said in the page's language only: the problem's word (the strings), and
-  // the field problems behind it as the server words them in both
-  // languages; the server's own detail (English) only on the English page,
-  // or when the strings have no word for the problem.
+  // Said in the console's words in the page's language: the problem's word
+  // (the strings), and the field problems behind it as the server words
+  // them in both languages. Never the server's own detail: it is written
+  // for the command line (flags, admin verbs), on either page.
   const why = e && e.errors && e.errors.length ? e.errors.map((x) => x[state.lang] || x.en).join('；') : '';
   const known = e && problem(e.code);
-  const detail = why || (state.lang === 'en' ? e.message : '');
-  if (known) return say(t('error', detail ? t('problem_with_detail', known, detail) : known));
-  // A refusal the strings have no word for: on the Chinese page said as a
-  // refusal with its status, never in the server's English or by its code.
-  if (!why && state.lang !== 'en' && e instanceof ApiError) return say(t('error', t('problem_unnamed', e.status)));
-  say(t('error', why || (e && e.message) || String(e)));
+  if (known) return say(t('error', why ? t('problem_with_detail', known, why) : known));
+  if (why) return say(t('error', why));
+  // A refusal the strings have no word for: said as a refusal, never in the
+  // server's English, by its code or by its status.
+  if (e instanceof ApiError) return say(t('error', t('problem_unnamed')));
+  say(t('error', (e && e.message) || String(e)));
 }
 
 const ctx = {

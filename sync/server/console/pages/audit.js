@@ -1,19 +1,20 @@
 // The server's audit trail (admin): who did what, newest first.
 import { table, inLang, gist } from '../dom.js';
 
-// What was done, in the page's language: the verb (the console's endpoint or
-// the store's, detail.verb) when the strings name it, else the action; a
-// refusal with its status.
 // The strings' text for `key`, or null when they have none.
 function said(t, key) {
   return t(key) !== key ? t(key) : null;
 }
 
-function what(r, t) {
+// What was done, in the page's language: the verb (the console's endpoint or
+// the store's, detail.verb) when the strings name it, else the action; a
+// refusal (an HTTP status of 400 or more) marked as refused in words, never
+// by its status: the problem is said in the detail.
+function what(r, t, h) {
   const verb = r.detail && typeof r.detail.verb === 'string' ? said(t, 'audit_' + r.detail.verb.replace(/-/g, '_')) : null;
   const words = verb || said(t, 'action_' + r.action) || r.action;
   const status = r.detail && r.detail.status;
-  return status >= 400 ? t('audit_refused', words, status) : words;
+  return status >= 400 ? h('span', { class: 'refused', 'data-refused': '' }, t('audit_refused', words)) : words;
 }
 
 // What it is about: a kind of record as the server words it, else the
@@ -90,7 +91,7 @@ export async function render(root, { t, h, api, lang, problem }) {
   root.append(table([
     { key: 'at', label: t('col_at') },
     { key: 'actor', label: t('col_actor'), cell: (r) => actor(r, t, h) },
-    { key: 'action', label: t('col_what'), cell: (r) => what(r, t) },
+    { key: 'action', label: t('col_what'), cell: (r) => what(r, t, h) },
     { key: 'entity', label: t('col_entity'), cell: (r) => about(r, t, lang) },
     { key: 'record_id', label: t('col_record'), cell: (r) => record(r, t, h) },
     { key: 'detail', label: t('col_detail'), cell: (r) => detail(r, t, h, problem) },

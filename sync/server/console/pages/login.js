@@ -17,7 +17,7 @@ export async function render(root, { t, h, api, say, fail, signedIn }) {
       password.value = '';
       // A wrong name or password in one sentence; any other refusal (too
       // many tries) as every page says it.
-      if (e.status === 401) say(t('login_failed'));
+      if (e.status === 401) say(t('problem_bad_login'));
       else fail(e);
     }
   });
