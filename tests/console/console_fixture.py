@@ -19,6 +19,7 @@ import time
 from selenium import webdriver
 from selenium.webdriver.chrome.options import Options
 from selenium.webdriver.chrome.service import Service
+from selenium.common.exceptions import StaleElementReferenceException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as EC
 from selenium.webdriver.support.ui import WebDriverWait
@@ -279,9 +280,18 @@ class Browser:
         el.send_keys(text)
 
     def click(self, css):
-        el = self.find(css)
-        self.driver.execute_script("arguments[0].scrollIntoView({block: 'center'})", el)
-        el.click()
+        """Clicks what `css` names now: a list re-rendered between finding and
+        clicking (a search's answer arriving) is found again."""
+        for attempt in range(5):
+            try:
+                el = self.find(css)
+                self.driver.execute_script("arguments[0].scrollIntoView({block: 'center'})", el)
+                el.click()
+                return
+            except StaleElementReferenceException:
+                if attempt == 4:
+                    raise
+                time.sleep(0.1)
 
     def page(self, name):
         """Navigate by the menu, wait for the page."""
