@@ -89,7 +89,7 @@ void draw_new_day_bar(ClinicDayState& st, const AppView& view, AppModel& actions
   if (!f.errors.empty()) ui::ErrorLine(f.errors.begin()->second);
   const bool keys = st.place.keys_free();
   if (ui::PrimaryButton(tr(S::cd_open), ui::em() * 8) || (keys && ui::EnterPressed() && !ImGui::IsAnyItemActive())) {
-    if (f.check(lang))
+    if (f.check())
       actions.open_day(
           f,
           [&st](const std::string&) {
@@ -99,7 +99,7 @@ void draw_new_day_bar(ClinicDayState& st, const AppView& view, AppModel& actions
           },
           [&st, lang](const std::vector<FieldError>& errs) {
             st.form.errors.clear();
-            place_errors(errs, lang, st.form.errors);
+            place_errors(errs, st.form.errors);
           });
   }
   ImGui::SameLine();

@@ -66,7 +66,7 @@ void DrawFollowUpConfirm(FollowUpsState& st, const AppView& view, AppModel& acti
           st.pending->busy = false;
           st.pending->focus = true;
           st.pending->errors.clear();
-          place_errors(errs, lang, st.pending->errors);
+          place_errors(errs, st.pending->errors);
         });
   } else if (cancel && !p.busy) {
     st.pending.reset();

@@ -40,7 +40,7 @@ void save(VillagePickerState& st, AppModel& actions) {
       },
       [&st, lang = actions.lang()](const std::vector<FieldError>& errs) {
         st.saving = false;
-        place_errors(errs, lang, st.errors);
+        place_errors(errs, st.errors);
       });
 }
 
