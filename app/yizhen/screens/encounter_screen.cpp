@@ -306,7 +306,7 @@ void draw_screening(EncounterState& st, const AppView& view, AppModel& actions, 
           st.saving_screening = false;
           st.form.screening.clear();
         },
-        [&st, lang](const std::vector<FieldError>& errs) {
+        [&st](const std::vector<FieldError>& errs) {
           st.saving_screening = false;
           place_errors(errs, st.form.errors);
         });

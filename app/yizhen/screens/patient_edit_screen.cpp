@@ -126,7 +126,7 @@ void DrawPatientEdit(PatientEditState& st, const AppView& view, AppModel& action
   std::string problems;
   for (const auto& [field, message] : f.errors)
     problems += (problems.empty() ? "" : tr(S::list_sep)) + patient_field_label(field, view.prefs.lang) + tr(S::colon) +
-                message(view.prefs.lang);
+                say(message, view.prefs.lang);
   if (!problems.empty()) ui::ErrorLine(problems);
   else ui::Muted(tr(S::keys_hint));
   if (ui::PrimaryButton(st.saving ? tr(S::saving) : tr(S::save), ui::em() * 9)) save(st, actions);
