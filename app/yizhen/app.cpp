@@ -253,7 +253,7 @@ void App::draw_top_bar() {
 
 void App::draw_status_bar() {
   const AppView& v = model_.view();
-  if (!v.db_error.empty()) {
+  if (v.db_error) {
     ui::ErrorLine(v.db_error);
     return;
   }
@@ -489,16 +489,16 @@ json App::state_json() const {
     for (const auto& q : sync_.service->view().quarantine) quarantine.push_back(quarantine_line(q, model_.lang()));
   return {{"screen", step == LockStep::passphrase ? "lock" : step == LockStep::sign_in ? "sign-in" : screen_name(nav_.current)},
           {"signed_in", model_.signed_in()},
-          {"lock_error", model_.view().lock_error},
+          {"lock_error", say(model_.view().lock_error, model_.lang())},
           {"lock_events", model_.view().lock_events},
           {"registering", patients_.registering},
           {"patient_form", patients_.form.to_json()},
-          {"patient_errors", patients_.form.errors},
+          {"patient_errors", said(patients_.form.errors, model_.lang())},
           {"registration_blocked", patients_.dup_blocked},
           {"editing", patients_.editing},
-          {"edit_errors", patients_.edit.form.errors},
+          {"edit_errors", said(patients_.edit.form.errors, model_.lang())},
           {"encounter_form", encounter_.form.to_json()},
-          {"encounter_errors", encounter_.form.errors},
+          {"encounter_errors", said(encounter_.form.errors, model_.lang())},
           {"dx_list_open", encounter_.dx_open},
           {"item_list_open", encounter_.item_open},
           {"screening", encounter_.form.screening.evaluation

@@ -110,7 +110,7 @@ int main(int argc, char** argv) {
       if (opt.scale) model.view_mut().prefs.scale = *opt.scale;
     };
     apply_options();
-    if (!model.view().db_error.empty()) std::fprintf(stderr, "yizhen: %s\n", model.view().db_error.c_str());
+    if (model.view().db_error) std::fprintf(stderr, "yizhen: %s\n", model.view().db_error(model.lang()).c_str());
     // Sync runs in the background, from the first frame on (not for screenshots).
     app::SyncService sync(model.db(), model.queue(), model.lang(), false);
     model.on_saved = [&sync] { sync.saved(); };

@@ -710,6 +710,10 @@ const char* tr(S key, Lang lang) {
 void set_ui_lang(Lang lang) { g_lang = lang; }
 Lang ui_lang() { return g_lang; }
 
+Words words(S key) {
+  return [key](Lang l) { return std::string(tr(key, l)); };
+}
+
 std::string trf(S key, ...) {
   char buf[512];
   va_list ap;

@@ -4,6 +4,7 @@
 // core/messages.h in the same language.
 
 #include <cstddef>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -359,6 +360,16 @@ inline const char* tr(S key) { return tr(key, ui_lang()); }
 // printf-style formatting of a table entry (in the UI language, or `lang`).
 std::string trf(S key, ...);
 std::string trf(Lang lang, S key, ...);
+
+// How to say something, given the language. What stays on screen is kept
+// as words, not as text rendered in one language (the status line, a
+// form's problems, the lock screen's refusal, the database's error), so it
+// follows a change of language. Empty: nothing to say.
+using Words = std::function<std::string(Lang)>;
+// The words of a table key.
+Words words(S key);
+// `w` said in `lang` ("" when empty).
+inline std::string say(const Words& w, Lang lang) { return w ? w(lang) : std::string(); }
 
 // The label of a staff role ("clinician", "nurse", "coordinator"; anything
 // else reads as clinician).

@@ -157,6 +157,10 @@ void ErrorLine(const std::string& text) {
   ImGui::PopStyleColor();
 }
 
+void ErrorLine(const Words& words) {
+  if (words) ErrorLine(words(ui_lang()));
+}
+
 bool TextField(const char* label, const char* id, std::string* value, const FieldErrors& errors,
                const std::string& key, float width, ImGuiInputTextFlags flags, const char* hint) {
   if (label) ImGui::TextUnformatted(label);

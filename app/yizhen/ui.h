@@ -53,6 +53,8 @@ void SameLineIfFits(bool first, float width);
 void SectionTitle(const char* text);
 void Muted(const char* text);
 void ErrorLine(const std::string& text);
+// The same, said in the UI language (nothing when `words` is empty).
+void ErrorLine(const Words& words);
 // A label above a one-line text field (none when `label` is null); the
 // field's problem (errors[key]) below it in red. Returns true when the text
 // changed.

@@ -21,10 +21,10 @@ TEST_CASE("typing a valid ID number fills birth date and sex") {
   PatientForm f;
   f.name = "卓玛";
   f.id_number = "54010219850302002";  // 17 characters: still typing
-  CHECK_FALSE(f.on_id_number_changed("2026-01-01", Lang::zh));
+  CHECK_FALSE(f.on_id_number_changed("2026-01-01"));
   CHECK(f.birth_date.empty());
   f.id_number = kCard;
-  CHECK(f.on_id_number_changed("2026-01-01", Lang::zh));
+  CHECK(f.on_id_number_changed("2026-01-01"));
   CHECK(f.birth_date == "1985-03-02");
   CHECK(f.sex == "F");
   CHECK(f.filled_from_id);
@@ -34,17 +34,16 @@ TEST_CASE("typing a valid ID number fills birth date and sex") {
 TEST_CASE("a wrong check digit is shown under the ID field in the user's language") {
   PatientForm f;
   f.id_number = "540102198503020021";
-  f.on_id_number_changed("2026-01-01", Lang::zh);
+  f.on_id_number_changed("2026-01-01");
   REQUIRE(f.errors.count("id_number") == 1);
-  CHECK(f.errors["id_number"].find("校验不符") != std::string::npos);
-  f.on_id_number_changed("2026-01-01", Lang::en);
-  CHECK(f.errors["id_number"].find("does not add up") != std::string::npos);
+  CHECK(f.errors["id_number"](Lang::zh).find("校验不符") != std::string::npos);
+  CHECK(f.errors["id_number"](Lang::en).find("does not add up") != std::string::npos);
   CHECK(f.birth_date.empty());
 }
 
 TEST_CASE("registration check names each missing field") {
   PatientForm f;
-  CHECK_FALSE(f.check("2026-01-01", Lang::zh));
+  CHECK_FALSE(f.check("2026-01-01"));
   CHECK(f.errors.count("name"));
   CHECK(f.errors.count("sex"));
   CHECK(f.errors.count("birth_date"));
@@ -52,24 +51,24 @@ TEST_CASE("registration check names each missing field") {
   f.sex = "M";
   f.age = "67";
   f.phone = "123";
-  CHECK_FALSE(f.check("2026-01-01", Lang::zh));
+  CHECK_FALSE(f.check("2026-01-01"));
   CHECK(f.errors.count("phone"));
   f.phone = "13912345678";
   // Not saved without a village nor without consent: each named.
-  CHECK_FALSE(f.check("2026-01-01", Lang::zh));
+  CHECK_FALSE(f.check("2026-01-01"));
   CHECK(f.errors.size() == 2);
   CHECK(f.errors.count("village_code"));
   CHECK(f.errors.count("consent"));
   f.village_code = "540127100202";
-  CHECK_FALSE(f.check("2026-01-01", Lang::zh));
+  CHECK_FALSE(f.check("2026-01-01"));
   CHECK(f.errors.size() == 1);
   CHECK(f.errors.count("consent"));
   f.consent = true;
   f.village_code = " ";
-  CHECK_FALSE(f.check("2026-01-01", Lang::zh));
+  CHECK_FALSE(f.check("2026-01-01"));
   CHECK(f.errors.count("village_code"));
   f.village_code = "540127100202";
-  CHECK(f.check("2026-01-01", Lang::zh));
+  CHECK(f.check("2026-01-01"));
   CHECK(f.to_fields()["age"] == 67);
 }
 
@@ -78,7 +77,7 @@ TEST_CASE("a patient saved from the form reads back with the card's birth date")
   PatientForm f;
   f.name = "卓玛";
   f.id_number = kCard;
-  f.on_id_number_changed(s.today(), Lang::zh);
+  f.on_id_number_changed(s.today());
   const std::string id = f.save(s);
   auto p = s.get("patient", id);
   REQUIRE(p);
@@ -98,7 +97,7 @@ TEST_CASE("store errors of a patient land under the form's fields") {
     FAIL("should be refused");
   } catch (const ValidationError& e) {
     FieldErrors out;
-    place_errors(e.errors(), Lang::zh, out);
+    place_errors(e.errors(), out);
     CHECK(out.count("sex"));
   }
 }
@@ -135,7 +134,7 @@ TEST_CASE("an encounter with vitals, diagnosis, medicines, referral and follow-u
   f.follow_up = true;
   f.follow_up_date = "2030-01-01";
   f.follow_up_reason = "复测血压";
-  REQUIRE(f.check(s.today(), Lang::zh));
+  REQUIRE(f.check(s.today()));
   f.save(s);
   auto h = patient_history(s.db(), pid);
   REQUIRE(h);
@@ -155,7 +154,7 @@ TEST_CASE("a refused vital names the vital and saves nothing") {
   EncounterForm f;
   f.patient_id = pid;
   f.vitals = {{"temperature", "52"}};
-  CHECK_FALSE(f.check(s.today(), Lang::zh));
+  CHECK_FALSE(f.check(s.today()));
   CHECK(f.errors.count("vital.temperature"));
   try {
     f.save(s);
@@ -177,7 +176,7 @@ TEST_CASE("dispense problems are placed under their line") {
     FAIL("should be refused");
   } catch (const ValidationError& e) {
     FieldErrors out;
-    place_errors(e.errors(), Lang::zh, out);
+    place_errors(e.errors(), out);
     CHECK(out.count("dispense.0.item"));
   }
 }
@@ -209,12 +208,12 @@ TEST_CASE("clinic day opens, then closes with its summary in the notes") {
   Store s = open_store(":memory:");
   const std::string team = s.create("team", {{"name", "上海第十批援藏医疗队"}});
   ClinicDayForm f;
-  CHECK_FALSE(f.check(Lang::zh));
+  CHECK_FALSE(f.check());
   f.date = s.today();
   f.place_code = "540102001001";
   f.team_id = team;
   f.stations = {"内科", "药房"};
-  REQUIRE(f.check(Lang::zh));
+  REQUIRE(f.check());
   const std::string id = f.save(s);
   close_clinic_day(s, id, "诊疗 0 人次");
   auto d = s.get("clinic_day", id);
@@ -228,12 +227,12 @@ TEST_CASE("a home visit with items saves the visit and its dispenses") {
   const std::string hh = s.create("household", {{"village_code", "540102001001"}, {"head_name", "次仁"}});
   const std::string pid = s.create("patient", {{"name", "次仁"}, {"sex", "M"}, {"age", 80}, {"household_id", hh}});
   HomeVisitForm f;
-  CHECK_FALSE(f.check(Lang::zh));
+  CHECK_FALSE(f.check());
   f.household_id = hh;
   f.patients = {pid};
   f.services = {"送药上门"};
   f.items.push_back({"氨氯地平片", "medicine", "盒", 2, 12.8});
-  REQUIRE(f.check(Lang::zh));
+  REQUIRE(f.check());
   const std::string id = f.save(s);
   auto h = patient_history(s.db(), pid);
   CHECK((*h)["home_visits"].size() == 1);
@@ -246,7 +245,7 @@ TEST_CASE("a home visit with items saves the visit and its dispenses") {
     FAIL("should be refused");
   } catch (const ValidationError& e) {
     FieldErrors out;
-    place_errors(e.errors(), Lang::zh, out);
+    place_errors(e.errors(), out);
     CHECK(out.count("item.1.item"));
   }
   CHECK(s.db().execAndGet("SELECT COUNT(*) FROM home_visit").getInt() == 1);
@@ -256,14 +255,14 @@ TEST_CASE("a home visit to a family met for the first time registers its househo
   Store s = open_store(":memory:");
   HomeVisitForm f;
   f.new_household = true;
-  CHECK_FALSE(f.check(Lang::zh));  // no village, no head or address
+  CHECK_FALSE(f.check());  // no village, no head or address
   CHECK(f.errors.count("household.village_code"));
   CHECK(f.errors.count("household.head_name"));
   f.village_code = "540102001001";
   f.head_name = " 卓玛 ";
   f.phone = "13800000000";
   f.services = {"健康宣教"};
-  REQUIRE(f.check(Lang::zh));
+  REQUIRE(f.check());
   // A draft keeps the new household's fields.
   const HomeVisitForm back = HomeVisitForm::from_json(f.to_json());
   CHECK(back.new_household);
@@ -285,7 +284,7 @@ TEST_CASE("a home visit to a family met for the first time registers its househo
     FAIL("should be refused");
   } catch (const ValidationError& e) {
     FieldErrors out;
-    place_errors(e.errors(), Lang::zh, out);
+    place_errors(e.errors(), out);
     CHECK(out.count("household.phone"));
   }
   CHECK(s.db().execAndGet("SELECT COUNT(*) FROM household").getInt() == 1);

@@ -28,7 +28,7 @@ PatientForm zhuoma() {
   f.name = "卓玛";
   f.id_number = kCard;
   f.village_code = "540102001001";
-  f.on_id_number_changed("2026-01-01", Lang::zh);
+  f.on_id_number_changed("2026-01-01");
   return f;
 }
 }  // namespace
@@ -270,7 +270,7 @@ TEST_CASE("the app marks follow-ups done through the care command: a chronic pat
 TEST_CASE("a database that cannot be opened is reported, not a hang") {
   AppModel m("/nonexistent-dir/x/y.db", {});
   m.load_prefs();
-  CHECK_FALSE(m.view().db_error.empty());
+  CHECK(m.view().db_error);
   bool failed = false;
   m.db().request<int>([](Store&) { return 1; }, [](int) {}, [&](std::exception_ptr) { failed = true; });
   m.settle();
@@ -453,4 +453,66 @@ TEST_CASE("a status line already showing follows a change of language, with what
   CHECK(m.expire_toast(m.view().toast_ms + AppModel::kToastMs));
   m.set_lang(Lang::en);
   CHECK(m.view().toast.empty());
+}
+
+namespace {
+bool has_han(const std::string& text) {
+  const auto cps = utf8_code_points(text);
+  return std::any_of(cps.begin(), cps.end(), [](uint32_t cp) { return cp >= 0x4E00 && cp <= 0x9FFF; });
+}
+}  // namespace
+
+TEST_CASE("a registration form's problems already showing follow a change of language") {
+  test::TempDir dir;
+  AppModel m(dir.file("t.db"), {});
+  m.load_prefs();
+  m.settle();
+  REQUIRE(m.lang() == Lang::zh);
+  // Checked as typed: 性别 left empty shows 不能为空 under it.
+  PatientForm f = zhuoma();
+  f.id_number.clear();
+  f.sex.clear();
+  f.birth_date = "1985-03-02";
+  CHECK_FALSE(f.check(m.view().today));
+  REQUIRE(f.errors.count("sex"));
+  CHECK(say(f.errors["sex"], m.lang()) == "不能为空");
+  m.set_lang(Lang::en);
+  CHECK(say(f.errors["sex"], m.lang()) == "is required");  // not checked again: the same problem, said again
+
+  // Refused by the store (an empty form saved): placed under their fields,
+  // in the language of the moment too.
+  PatientForm refused;
+  std::vector<FieldError> errs;
+  m.register_patient(refused, {}, [&](const std::vector<FieldError>& e) { errs = e; });
+  m.settle();
+  REQUIRE_FALSE(errs.empty());
+  place_errors(errs, refused.errors);
+  const std::string field = refused.errors.begin()->first;
+  CHECK_FALSE(has_han(say(refused.errors[field], m.lang())));
+  m.set_lang(Lang::zh);
+  CHECK(has_han(say(refused.errors[field], m.lang())));
+}
+
+TEST_CASE("the lock screen's refusal and the database's error follow a change of language") {
+  test::TempDir dir;
+  {
+    AppModel m(dir.file("field.db"), {}, protection_of(dir.file("field.db")));
+    REQUIRE(m.view().lock.step() == LockStep::passphrase);
+    m.unlock("队口令 2026", "队口令 2025");  // typed twice, differently
+    CHECK(say(m.view().lock_error, m.lang()) == tr(S::lk_differ, Lang::zh));
+    m.set_lang(Lang::en);
+    CHECK(say(m.view().lock_error, m.lang()) == tr(S::lk_differ, Lang::en));
+    m.settle();
+  }
+  AppModel m("/nonexistent-dir/x/y.db", {});
+  m.load_prefs();
+  REQUIRE(m.view().db_error);
+  REQUIRE(m.lang() == Lang::zh);
+  const std::string zh = say(m.view().db_error, m.lang());
+  CHECK(zh.find(trf(Lang::zh, S::err_database, "").substr(0, 6)) == 0);
+  m.set_lang(Lang::en);
+  const std::string en = say(m.view().db_error, m.lang());
+  CHECK(en.find(trf(Lang::en, S::err_database, "").substr(0, 6)) == 0);
+  CHECK(en != zh);
+  m.settle();
 }

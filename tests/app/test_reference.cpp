@@ -70,7 +70,7 @@ TEST_CASE("a dispense's dose and frequency are checked as typed, stored, and kep
   f.add_dispense({"电子血压计", "device", "台", 1, 199.0});
   f.dispenses[0].dose = "5mg";
   f.dispenses[0].frequency = "qd";
-  CHECK(f.check(s.today(), Lang::zh));
+  CHECK(f.check(s.today()));
 
   // The draft keeps them.
   auto back = EncounterForm::from_json(json::parse(f.to_json().dump()));
@@ -100,15 +100,15 @@ TEST_CASE("a bad dose or frequency names its line and field, and nothing is save
   f.dispenses[0].dose = "five";
   f.dispenses[0].frequency = "tds";
   f.dispenses[1].dose = "1 片";  // a device has no dose
-  CHECK_FALSE(f.check(s.today(), Lang::zh));
+  CHECK_FALSE(f.check(s.today()));
   REQUIRE(f.errors.count("dispense.0.dose"));
-  CHECK(f.errors["dispense.0.dose"].find("剂量") != std::string::npos);
-  CHECK(f.errors["dispense.0.dose"].find("five") != std::string::npos);
+  CHECK(f.errors["dispense.0.dose"](Lang::zh).find("剂量") != std::string::npos);
+  CHECK(f.errors["dispense.0.dose"](Lang::zh).find("five") != std::string::npos);
   REQUIRE(f.errors.count("dispense.0.frequency"));
-  CHECK(f.errors["dispense.0.frequency"].find("qd|bid|tid|qid|qn|prn") != std::string::npos);
+  CHECK(f.errors["dispense.0.frequency"](Lang::zh).find("qd|bid|tid|qid|qn|prn") != std::string::npos);
   REQUIRE(f.errors.count("dispense.1.dose"));
-  CHECK(f.check(s.today(), Lang::en) == false);
-  CHECK(f.errors["dispense.0.dose"].find("amount and a unit") != std::string::npos);
+  CHECK(f.check(s.today()) == false);
+  CHECK(f.errors["dispense.0.dose"](Lang::en).find("amount and a unit") != std::string::npos);
 
   // The store refuses the same (a save that skips check), naming the field
   // under its line, and writes nothing: no encounter, no dispense.
@@ -118,7 +118,7 @@ TEST_CASE("a bad dose or frequency names its line and field, and nothing is save
       FAIL("should be refused: " << key);
     } catch (const ValidationError& e) {
       FieldErrors out;
-      place_errors(e.errors(), Lang::zh, out);
+      place_errors(e.errors(), out);
       CHECK_MESSAGE(out.count(key), key);
     }
   };

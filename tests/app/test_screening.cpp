@@ -22,7 +22,7 @@ std::string add_zhuoma(Store& s) {
   f.name = "卓玛";
   f.id_number = kCard;
   f.village_code = "540102001001";
-  f.on_id_number_changed(s.today(), Lang::zh);
+  f.on_id_number_changed(s.today());
   return f.save(s);
 }
 
@@ -37,7 +37,7 @@ ScreeningForm hypertension(const std::map<std::string, std::string>& vitals = {}
 
 TEST_CASE("the enrollment form wants an http or https URL and a code") {
   EnrollForm f;
-  CHECK_FALSE(f.check(Lang::zh));
+  CHECK_FALSE(f.check());
   CHECK(f.errors.count("url"));
   CHECK(f.errors.count("code"));
   CHECK(f.errors.count("device_name"));
@@ -53,16 +53,16 @@ TEST_CASE("the enrollment form wants an http or https URL and a code") {
   for (const char* bad : {"192.168.1.10:8080", "ftp://server", "http://", "https:///x", "http:// host"}) {
     f.url = bad;
     f.code = "K7Q2-9XM4";
-    CHECK_MESSAGE(!f.check(Lang::en), bad);
+    CHECK_MESSAGE(!f.check(), bad);
     CHECK(f.errors.count("url"));
     CHECK_FALSE(f.errors.count("code"));
   }
   f.url = "  http://192.168.1.10:8080/ ";
-  CHECK(f.check(Lang::en));
+  CHECK(f.check());
   CHECK(f.server_url() == "http://192.168.1.10:8080");
   f.url = "https://yizhen.example.org";
   f.code = "   ";
-  CHECK_FALSE(f.check(Lang::zh));
+  CHECK_FALSE(f.check());
   CHECK(f.errors.count("code"));
   CHECK_FALSE(f.errors.count("url"));
   CHECK(f.errors.count("fingerprint"));  // https without the certificate it pins
@@ -75,20 +75,20 @@ TEST_CASE("the enrollment form pins an https server to the fingerprint printed w
   f.url = "https://10.0.0.5:8470/";
   const std::string fp = "AB:CD:EF:01:23:45:67:89:ab:cd:ef:01:23:45:67:89:ab:cd:ef:01:23:45:67:89:ab:cd:ef:01:23:45:67:89";
   f.fingerprint = " " + fp + " ";
-  REQUIRE(f.check(Lang::zh));
+  REQUIRE(f.check());
   CHECK(f.server_url() == "https://10.0.0.5:8470#sha256=abcdef0123456789abcdef0123456789abcdef0123456789abcdef0123456789");
   for (const char* bad : {"xyz", "abcd", "ab:cd:zz:01:23:45:67:89:ab"}) {
     f.fingerprint = bad;
-    CHECK_MESSAGE(!f.check(Lang::en), bad);
+    CHECK_MESSAGE(!f.check(), bad);
     CHECK(f.errors.count("fingerprint"));
     CHECK(f.errors.size() == 1);
   }
   f.url = "http://10.0.0.5:8470";
   f.fingerprint = fp;
-  CHECK_FALSE(f.check(Lang::en));  // a pin on plain http means a mistyped address
+  CHECK_FALSE(f.check());  // a pin on plain http means a mistyped address
   CHECK(f.errors.count("fingerprint"));
   f.fingerprint = "";
-  CHECK(f.check(Lang::en));
+  CHECK(f.check());
   CHECK(f.server_url() == "http://10.0.0.5:8470");
 }
 
@@ -120,15 +120,15 @@ TEST_CASE("skip logic hides a field until what it depends on is answered") {
   ScreeningForm f = hypertension();
   const Program& p = *f.program;
   const Subject who{50, "M"};
-  f.update(who, Lang::zh);
+  f.update(who);
   CHECK(f.visible(*p.field("sbp"), who));
   CHECK(f.visible(*p.field("known"), who));
   CHECK_FALSE(f.visible(*p.field("on_treatment"), who));
   f.set_boolean("known", true);
-  f.update(who, Lang::zh);
+  f.update(who);
   CHECK(f.visible(*p.field("on_treatment"), who));
   f.set_boolean("known", false);
-  f.update(who, Lang::zh);
+  f.update(who);
   CHECK_FALSE(f.visible(*p.field("on_treatment"), who));
   f.set_boolean("known", std::nullopt);
   CHECK_FALSE(f.answers().contains("known"));
@@ -140,8 +140,8 @@ TEST_CASE("hypertension answers give the guideline result as they are typed") {
   ScreeningForm f = hypertension({{"sbp", "168"}, {"dbp", " 98"}, {"pulse", "80"}});
   CHECK(f.typed["sbp"] == "168");
   CHECK(f.typed["dbp"] == "98");
-  CHECK(f.refresh(who, Lang::zh));
-  CHECK_FALSE(f.refresh(who, Lang::zh));  // nothing changed: not evaluated again
+  CHECK(f.refresh(who));
+  CHECK_FALSE(f.refresh(who));  // nothing changed: not evaluated again
   REQUIRE(f.evaluation);
   CHECK(f.evaluation->result == "positive");
   CHECK(f.evaluation->grade == "grade2");
@@ -152,7 +152,7 @@ TEST_CASE("hypertension answers give the guideline result as they are typed") {
   // Grade 3 with an acute symptom: emergency referral.
   f.typed["sbp"] = "186";
   f.toggle_multi("symptoms", "chest_pain");
-  CHECK(f.refresh(who, Lang::zh));
+  CHECK(f.refresh(who));
   REQUIRE(f.evaluation);
   CHECK(f.evaluation->grade == "grade3");
   REQUIRE(f.evaluation->referral);
@@ -160,13 +160,13 @@ TEST_CASE("hypertension answers give the guideline result as they are typed") {
   CHECK(f.evaluation->referral->reason.zh.find("186/98") != std::string::npos);
   f.toggle_multi("symptoms", "chest_pain");
   CHECK(f.answers()["symptoms"] == json::array());
-  f.update(who, Lang::zh);
+  f.update(who);
   CHECK(f.evaluation->referral->urgency == "urgent");
 
   // Half typed: "1" is below the range; the problem sits under sbp and the
   // rest is still evaluated (incomplete, sbp missing).
   f.typed["sbp"] = "1";
-  f.update(who, Lang::zh);
+  f.update(who);
   CHECK(f.errors.count("sbp"));
   REQUIRE(f.evaluation);
   CHECK(f.evaluation->result == "incomplete");
@@ -175,15 +175,15 @@ TEST_CASE("hypertension answers give the guideline result as they are typed") {
   // Normal.
   f.typed["sbp"] = "118";
   f.typed["dbp"] = "76";
-  f.update(who, Lang::zh);
+  f.update(who);
   CHECK(f.errors.empty());
   CHECK(f.evaluation->result == "negative");
   CHECK(f.evaluation->grade == "normal");
 
   // Too young: a problem with the screening, named by the program's name.
-  f.update({20, "M"}, Lang::zh);
+  f.update({20, "M"});
   CHECK_FALSE(f.evaluation);
-  CHECK(f.problem.find("高血压筛查") != std::string::npos);
+  CHECK(f.problem(Lang::zh).find("高血压筛查") != std::string::npos);
 }
 
 TEST_CASE("the screening input is what record_screening needs and a draft keeps it") {
@@ -238,8 +238,8 @@ TEST_CASE("an encounter with a screening saves both in one transaction") {
   CHECK(count(s, "SELECT count(*) FROM screening") == 1);
 
   // check() refuses it before it gets to the writer.
-  bad.screening.update({41, "F"}, Lang::zh);
-  CHECK_FALSE(bad.check(s.today(), Lang::zh));
+  bad.screening.update({41, "F"});
+  CHECK_FALSE(bad.check(s.today()));
   CHECK(bad.errors.count("screening.sbp"));
 }
 
@@ -257,7 +257,7 @@ TEST_CASE("the model loads programs on the worker and saves a screening on its o
   f.name = "卓玛";
   f.id_number = kCard;
   f.village_code = "540102001001";
-  f.on_id_number_changed(m.view().today.empty() ? "2026-01-01" : m.view().today, Lang::zh);
+  f.on_id_number_changed(m.view().today.empty() ? "2026-01-01" : m.view().today);
   m.register_patient(f, [&](std::string id) { pid = id; }, {});
   m.settle();
   REQUIRE_FALSE(pid.empty());

@@ -244,8 +244,14 @@ try:
           and "valid for: 3 days" in en,
           "the audit's problem, team, device and a code's validity in English")
     done_en = [c.text for c in b.finds("#audit tbody td:nth-child(3)")]
-    check("Account added (refused)" in done_en and not [d for d in done_en if re.search(r"\b[1-5]\d\d\b", d)],
+    # A refused row reads naturally: the act refused ("Sign-in refused", not
+    # "Signed in (refused)"), and every refused row has words of its own.
+    refused_en = [e.text for e in b.finds("#audit [data-refused]")]
+    check("Adding an account refused" in refused_en and "Sign-in refused" in refused_en
+          and not [d for d in done_en if re.search(r"\b[1-5]\d\d\b", d)],
           "a refused action in English, without its status: %s" % sorted(set(done_en)))
+    check(refused_en and not [d for d in refused_en if "(refused)" in d or d.startswith("Refused:")],
+          "every refused row in English by its own words: %s" % sorted(set(refused_en)))
     b.shot("audit-en")
     # Refusals in English: the words, then the server's detail; never the code alone.
     b.page("accounts")
@@ -286,6 +292,12 @@ try:
     for code in sorted(server_codes() - NOT_THE_CONSOLES):
         check(all(("problem_" + code) in tables[lang] for lang in ("zh", "en")),
               "the console has words for %s in both languages" % code)
+    # Every act the audit names has its refused words in English (its past
+    # tenses do not take "refused"; Chinese says 添加账号（被拒绝）).
+    acts = [k for k in tables["en"] if re.match(r"(audit|action)_", k) and not k.endswith("_refused")
+            and not re.match(r"audit_(entity_|title$|batch_seq$)", k)]
+    check(acts and not [k for k in acts if k + "_refused" not in tables["en"]],
+          "each act's refused words in English: %s" % [k for k in acts if k + "_refused" not in tables["en"]])
     b.page("dashboard")
     b.wait("#stats")
     check("What arrived" in b.find("h1").text, "the dashboard in English")

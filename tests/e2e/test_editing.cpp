@@ -391,6 +391,10 @@ TEST_CASE("registration buttons: a duplicate 身份证 opens the patient on file
   click(d, w, kRegNavSettings);
   click(d, w, kRegEnglish);
   keep_screenshot(d, w, "btn-reg-6-missing-english.png");
+  // Back to the form (Patients): the problem under 性别 is said in English
+  // too, the form not checked again.
+  click(d, w, kNavPatients);
+  keep_screenshot(d, w, "btn-reg-7-problems-english.png");
   INFO(slurp(log));
   REQUIRE_MESSAGE(app.running(), "the app ended (crashed)");
   CHECK(app.stop(SIGTERM) == 0);
@@ -406,6 +410,7 @@ TEST_CASE("registration buttons: a duplicate 身份证 opens the patient on file
   const json st = json::parse(slurp(state));
   CHECK(st["registering"] == true);
   CHECK(st["toast"].get<std::string>().find("Cannot save yet, missing: Sex") == 0);
+  CHECK(st["patient_errors"]["sex"] == "is required");
   CHECK(setting(db, "pref.lang") == "en");
 }
 

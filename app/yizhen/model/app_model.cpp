@@ -85,9 +85,7 @@ void AppModel::settle() {
   }
 }
 
-void AppModel::toast(S key, bool error) {
-  toast([key](Lang l) { return std::string(tr(key, l)); }, error);
-}
+void AppModel::toast(S key, bool error) { toast(words(key), error); }
 
 void AppModel::toast(Words words, bool error) {
   toast_words_ = std::move(words);
@@ -117,7 +115,8 @@ std::function<void(std::exception_ptr)> AppModel::failure(std::function<void(con
 
 struct AppModel::StartState {
   Prefs prefs;
-  std::string device_id, today, error;
+  std::string device_id, today;
+  std::exception_ptr error;
   bool fresh = false;
   std::map<std::string, json> drafts;
   std::vector<uint32_t> chars;
@@ -157,7 +156,7 @@ void AppModel::apply_start(StartState l) {
   view_.prefs = l.prefs;
   view_.device_id = l.device_id;
   view_.today = l.today;
-  view_.db_error = l.error;
+  view_.db_error = l.error ? Words([e = l.error](Lang lang) { return error_text(e, lang); }) : Words();
   view_.fresh = l.fresh;
   view_.drafts = l.drafts;
   view_.name_chars = l.chars;
@@ -170,8 +169,8 @@ void AppModel::load_prefs() {
   StartState l;
   try {
     db_->run([&](Store& s) { l = read_start(s); });
-  } catch (const std::exception& e) {
-    l.error = e.what();
+  } catch (...) {
+    l.error = std::current_exception();
   }
   apply_start(std::move(l));
 }
@@ -180,15 +179,15 @@ void AppModel::unlock(const std::string& passphrase, const std::string& again) {
   if (view_.lock_busy) return;
   const bool fresh = view_.lock.protection() == Protection::fresh;
   if (passphrase.empty()) {
-    view_.lock_error = tr(S::lk_empty, lang());
+    view_.lock_error = words(S::lk_empty);
     return;
   }
   if (fresh && passphrase != again) {
-    view_.lock_error = tr(S::lk_differ, lang());
+    view_.lock_error = words(S::lk_differ);
     return;
   }
   view_.lock_busy = true;
-  view_.lock_error.clear();
+  view_.lock_error = {};
   const std::string path = view_.db_path;
   const bool was_open = view_.lock.store_open();
   db_->open(
@@ -205,10 +204,10 @@ void AppModel::unlock(const std::string& passphrase, const std::string& again) {
           try {
             std::rethrow_exception(e);
           } catch (const PassphraseError&) {
-            view_.lock_error = tr(S::lk_wrong_passphrase, lang());
+            view_.lock_error = words(S::lk_wrong_passphrase);
             view_.lock_events.push_back("passphrase_refused");
           } catch (...) {
-            view_.lock_error = error_text(e, lang());
+            view_.lock_error = [e](Lang l) { return error_text(e, l); };
           }
           return;
         }
@@ -228,7 +227,7 @@ void AppModel::unlock(const std::string& passphrase, const std::string& again) {
             },
             [this](std::exception_ptr e) {
               view_.lock_busy = false;
-              view_.lock_error = error_text(e, lang());
+              view_.lock_error = [e](Lang l) { return error_text(e, l); };
             });
       });
 }
@@ -239,15 +238,15 @@ void AppModel::sign_in(const std::string& member_id, const std::string& pin, con
   for (const auto& m : view_.staff)
     if (m.id == member_id) has_pin = m.has_pin;
   if (!has_pin && pin != again) {
-    view_.lock_error = tr(S::lk_pin_differ, lang());
+    view_.lock_error = words(S::lk_pin_differ);
     return;
   }
   if (auto e = check_pin(pin)) {
-    view_.lock_error = "PIN " + problem_text(*e, lang());
+    view_.lock_error = [e = *e](Lang l) { return "PIN " + problem_text(e, l); };
     return;
   }
   view_.lock_busy = true;
-  view_.lock_error.clear();
+  view_.lock_error = {};
   struct Result {
     PinCheck check = PinCheck::wrong;
     std::vector<MemberRow> staff;
@@ -285,12 +284,12 @@ void AppModel::sign_in(const std::string& member_id, const std::string& pin, con
         }
         view_.lock_events.push_back("pin_refused:" + member_id);
         const int left = kMaxWrongPins - view_.lock.wrong_pins() - 1;
-        if (view_.lock.wrong_pin()) view_.lock_error = tr(S::lk_too_many, lang());
-        else view_.lock_error = trf(lang(), S::lk_wrong_pin, left);
+        if (view_.lock.wrong_pin()) view_.lock_error = words(S::lk_too_many);
+        else view_.lock_error = [left](Lang l) { return trf(l, S::lk_wrong_pin, left); };
       },
       [this](std::exception_ptr e) {
         view_.lock_busy = false;
-        view_.lock_error = error_text(e, lang());
+        view_.lock_error = [e](Lang l) { return error_text(e, l); };
       });
 }
 
@@ -298,7 +297,7 @@ void AppModel::lock(const char* why) {
   if (!view_.lock.protects() || view_.lock.step() != LockStep::open) return;
   view_.lock_events.push_back(std::string("locked:") + why);
   view_.lock.lock(!view_.staff.empty());
-  view_.lock_error.clear();
+  view_.lock_error = {};
   db_->post([](Store& s) { s.set_actor("local"); });
 }
 
@@ -364,7 +363,7 @@ void AppModel::load_all() {
         refresh_day();
       },
       [this](std::exception_ptr e) {
-        view_.db_error = error_text(e, lang());
+        view_.db_error = [e](Lang l) { return error_text(e, l); };
         view_.ready = true;
       });
   load_programs();

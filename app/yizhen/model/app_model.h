@@ -48,17 +48,19 @@ struct AppView {
   bool fresh = false;          // no team yet: the first-start wizard (core/care/team.h needs_first_start)
   // Entering the app: the team passphrase, who signs in (lock.h). While
   // `lock_busy` the writer runs Argon2id (the screen says "解锁中…");
-  // `lock_error` is the one line a refusal shows.
+  // `lock_error` is the one line a refusal shows (words: said in the
+  // language of the moment; empty: none).
   LockSession lock{Protection::plain};
   bool lock_busy = false;
-  std::string lock_error;
+  Words lock_error;
   std::vector<MemberRow> staff;  // active members of this device's team (who may sign in)
   // What happened at the lock this session, in order (end-to-end tests read
   // it through --state-out): "passphrase_refused", "unlocked",
   // "pin_set:<id>", "signed_in:<id>", "pin_refused:<id>", "locked:button",
   // "locked:idle". Never a passphrase or a PIN.
   std::vector<std::string> lock_events;
-  std::string db_path, db_error, device_id, today;
+  std::string db_path, device_id, today;
+  Words db_error;  // the database could not be read (empty: it could)
   int64_t pending = 0;         // changes not yet synced
 
   std::vector<PlaceRow> places;
@@ -234,7 +236,6 @@ class AppModel {
   // it (a table key, or `words` given the language), not as text: a line
   // already showing follows a change of language.
   static constexpr int64_t kToastMs = 6000, kErrorToastMs = 20000;
-  using Words = std::function<std::string(Lang)>;
   void toast(S key, bool error = false);
   void toast(Words words, bool error = false);
   // Clear the status line once its time is up (`now`: steady clock, ms, as

@@ -21,23 +21,23 @@ std::string EnrollForm::server_url() const {
   return u;
 }
 
-bool EnrollForm::check(Lang lang) {
+bool EnrollForm::check() {
   errors.clear();
   const std::string u = server_url();
   std::string rest;
   if (u.rfind("http://", 0) == 0) rest = u.substr(7);
   else if (u.rfind("https://", 0) == 0) rest = u.substr(8);
   const bool has_host = !rest.empty() && rest[0] != '/' && rest[0] != ':' && rest.find(' ') == std::string::npos;
-  if (u.empty()) errors["url"] = problem_text({"url", "required"}, lang);
+  if (u.empty()) errors["url"] = problem_words({"url", "required"});
   else if (!has_host)
-    errors["url"] = tr(S::sy_bad_url, lang);
+    errors["url"] = words(S::sy_bad_url);
   const bool https = u.rfind("https://", 0) == 0;
   const std::string typed = trim(fingerprint);
-  if (https && typed.empty()) errors["fingerprint"] = tr(S::sy_https_needs_fingerprint, lang);
-  else if (!typed.empty() && !sync::normalize_fingerprint(typed)) errors["fingerprint"] = tr(S::sy_bad_fingerprint, lang);
-  else if (!typed.empty() && !https && has_host) errors["fingerprint"] = tr(S::sy_fingerprint_needs_https, lang);
-  if (trim(code).empty()) errors["code"] = problem_text({"code", "required"}, lang);
-  if (trim(device_name).empty()) errors["device_name"] = problem_text({"device_name", "required"}, lang);
+  if (https && typed.empty()) errors["fingerprint"] = words(S::sy_https_needs_fingerprint);
+  else if (!typed.empty() && !sync::normalize_fingerprint(typed)) errors["fingerprint"] = words(S::sy_bad_fingerprint);
+  else if (!typed.empty() && !https && has_host) errors["fingerprint"] = words(S::sy_fingerprint_needs_https);
+  if (trim(code).empty()) errors["code"] = problem_words({"code", "required"});
+  if (trim(device_name).empty()) errors["device_name"] = problem_words({"device_name", "required"});
   return errors.empty();
 }
 

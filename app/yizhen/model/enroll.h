@@ -23,7 +23,7 @@ struct EnrollForm {
   // device pins that certificate), an http one takes none; code and device
   // name not empty. Puts each problem under its field; true when there is
   // none.
-  bool check(Lang lang);
+  bool check();
   // The URL as it is sent: trimmed, without a trailing '/', pinned to the
   // fingerprint when one was typed (sync::pinned_url).
   std::string server_url() const;

@@ -60,13 +60,23 @@ std::string problem_text(const FieldError& e, Lang lang) {
   return format_message(message_template(e.code, lang), e.args);
 }
 
-void place_errors(const std::vector<FieldError>& errors, Lang lang, FieldErrors& out, const std::string& prefix) {
-  for (const auto& e : errors) out.emplace(prefix + e.field, problem_text(e, lang));
+Words problem_words(const FieldError& e) {
+  return [e](Lang l) { return problem_text(e, l); };
+}
+
+void place_errors(const std::vector<FieldError>& errors, FieldErrors& out, const std::string& prefix) {
+  for (const auto& e : errors) out.emplace(prefix + e.field, problem_words(e));
+}
+
+std::map<std::string, std::string> said(const FieldErrors& errors, Lang lang) {
+  std::map<std::string, std::string> out;
+  for (const auto& [field, words] : errors) out.emplace(field, say(words, lang));
+  return out;
 }
 
 // ---------------------------------------------------------------------------
 
-bool PatientForm::on_id_number_changed(const std::string& today, Lang lang) {
+bool PatientForm::on_id_number_changed(const std::string& today) {
   errors.erase("id_number");
   const std::string t = trim(id_number);
   if (t.empty()) {
@@ -77,7 +87,7 @@ bool PatientForm::on_id_number_changed(const std::string& today, Lang lang) {
   if (t.size() < 18) return false;  // still typing
   IdCheck c = check_id_number(t, today);
   if (c.error) {
-    errors["id_number"] = problem_text(*c.error, lang);
+    errors["id_number"] = problem_words(*c.error);
     return false;
   }
   birth_date = c.info->birth_date;
@@ -90,7 +100,7 @@ bool PatientForm::on_id_number_changed(const std::string& today, Lang lang) {
   return true;
 }
 
-bool PatientForm::check(const std::string& today, Lang lang) {
+bool PatientForm::check(const std::string& today) {
   errors.clear();
   std::vector<FieldError> errs;
   if (trim(name).empty()) errs.push_back({"name", "required"});
@@ -113,7 +123,7 @@ bool PatientForm::check(const std::string& today, Lang lang) {
   // and the consent the nurse asked for before collecting anything.
   if (trim(village_code).empty()) errs.push_back({"village_code", "required"});
   if (!consent) errs.push_back({"consent", "required"});
-  place_errors(errs, lang, errors);
+  place_errors(errs, errors);
   return errors.empty();
 }
 
@@ -224,45 +234,43 @@ void EncounterForm::add_dispense(const DispenseLine& line) {
   dispenses.push_back(line);
 }
 
-bool EncounterForm::check(const std::string& today, Lang lang) {
+bool EncounterForm::check(const std::string& today) {
   errors.clear();
-  if (patient_id.empty()) errors["patient_id"] = problem_text({"patient_id", "required"}, lang);
+  if (patient_id.empty()) errors["patient_id"] = problem_words({"patient_id", "required"});
   for (const auto& [code, typed] : vitals) {
-    auto s = vital_state(code, typed, lang);
-    if (s.flag == Flag::refused) errors["vital." + code] = s.message;
+    if (vital_state(code, typed, Lang::zh).flag == Flag::refused)  // the flag is the same in any language
+      errors["vital." + code] = [c = code, t = typed](Lang l) { return vital_state(c, t, l).message; };
   }
   for (size_t i = 0; i < dispenses.size(); ++i) {
     const DispenseLine& d = dispenses[i];
     const std::string at = "dispense." + std::to_string(i) + ".";
-    if (!(d.quantity > 0)) errors[at + "quantity"] = problem_text({"quantity", "not_positive"}, lang);
+    if (!(d.quantity > 0)) errors[at + "quantity"] = problem_words({"quantity", "not_positive"});
     // The store's rules (record_rules.cpp), checked as typed.
     const bool medicine = d.item_kind == "medicine";
     if (!trim(d.dose).empty()) {
       auto dose = check_dose("dose", d.dose);
-      if (!medicine) errors[at + "dose"] = problem_text({"dose", "dose_not_medicine", {d.item_kind}}, lang);
-      else if (auto* e = std::get_if<FieldError>(&dose)) errors[at + "dose"] = problem_text(*e, lang);
+      if (!medicine) errors[at + "dose"] = problem_words({"dose", "dose_not_medicine", {d.item_kind}});
+      else if (auto* e = std::get_if<FieldError>(&dose)) errors[at + "dose"] = problem_words(*e);
     }
     if (!d.frequency.empty() && (!medicine || !is_frequency(d.frequency)))
-      errors[at + "frequency"] = problem_text(
-          medicine ? FieldError{"frequency", "bad_option", {frequency_options()}}
-                   : FieldError{"frequency", "dose_not_medicine", {d.item_kind}},
-          lang);
+      errors[at + "frequency"] = problem_words(medicine ? FieldError{"frequency", "bad_option", {frequency_options()}}
+                                                        : FieldError{"frequency", "dose_not_medicine", {d.item_kind}});
   }
   if (refer) {
-    if (trim(refer_to).empty()) errors["referral.to_facility"] = problem_text({"to_facility", "required"}, lang);
-    if (trim(refer_reason).empty()) errors["referral.reason"] = problem_text({"reason", "required"}, lang);
+    if (trim(refer_to).empty()) errors["referral.to_facility"] = problem_words({"to_facility", "required"});
+    if (trim(refer_reason).empty()) errors["referral.reason"] = problem_words({"reason", "required"});
   }
   if (follow_up) {
     if (!is_real_date(trim(follow_up_date)))
-      errors["follow_up.due_date"] = problem_text({"due_date", "bad_date", {follow_up_date}}, lang);
+      errors["follow_up.due_date"] = problem_words({"due_date", "bad_date", {follow_up_date}});
     else if (trim(follow_up_date) < today)
-      errors["follow_up.due_date"] = problem_text({"due_date", "date_too_old", {today}}, lang);
-    if (trim(follow_up_reason).empty()) errors["follow_up.reason"] = problem_text({"reason", "required"}, lang);
+      errors["follow_up.due_date"] = problem_words({"due_date", "date_too_old", {today}});
+    if (trim(follow_up_reason).empty()) errors["follow_up.reason"] = problem_words({"reason", "required"});
   }
   // The screening's own problems, from its last update().
   if (screening.active()) {
     for (const auto& [field, message] : screening.errors) errors.emplace("screening." + field, message);
-    if (!screening.problem.empty()) errors.emplace("screening", screening.problem);
+    if (screening.problem) errors.emplace("screening", screening.problem);
   }
   return errors.empty();
 }
@@ -439,13 +447,13 @@ std::string EncounterForm::save(Store& store) const {
 
 // ---------------------------------------------------------------------------
 
-bool ClinicDayForm::check(Lang lang) {
+bool ClinicDayForm::check() {
   errors.clear();
   std::vector<FieldError> errs;
   if (!is_real_date(trim(date))) errs.push_back({"date", "bad_date", {date}});
   if (trim(place_code).empty()) errs.push_back({"place_code", "required"});
   if (team_id.empty()) errs.push_back({"team_id", "required"});
-  place_errors(errs, lang, errors);
+  place_errors(errs, errors);
   return errors.empty();
 }
 
@@ -486,18 +494,18 @@ const std::vector<std::string>& common_services() {
   return k;
 }
 
-bool HomeVisitForm::check(Lang lang) {
+bool HomeVisitForm::check() {
   errors.clear();
   if (new_household) {
-    if (village_code.empty()) errors["household.village_code"] = problem_text({"village_code", "required"}, lang);
+    if (village_code.empty()) errors["household.village_code"] = problem_words({"village_code", "required"});
     if (trim(head_name).empty() && trim(address).empty())
-      errors["household.head_name"] = problem_text({"head_name", "required"}, lang);  // a household someone can find again
+      errors["household.head_name"] = problem_words({"head_name", "required"});  // a household someone can find again
   } else if (household_id.empty()) {
-    errors["household_id"] = problem_text({"household_id", "required"}, lang);
+    errors["household_id"] = problem_words({"household_id", "required"});
   }
   for (size_t i = 0; i < items.size(); ++i)
     if (!(items[i].quantity > 0))
-      errors["item." + std::to_string(i) + ".quantity"] = problem_text({"quantity", "not_positive"}, lang);
+      errors["item." + std::to_string(i) + ".quantity"] = problem_words({"quantity", "not_positive"});
   return errors.empty();
 }
 

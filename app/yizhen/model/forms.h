@@ -33,10 +33,10 @@ struct PatientForm {
   // Re-check the 身份证 number as typed: when 18 characters long and valid,
   // fill birth date and sex (the card wins); put the problem under the field
   // otherwise. Returns true when it filled something.
-  bool on_id_number_changed(const std::string& today, Lang lang);
+  bool on_id_number_changed(const std::string& today);
   // Checks that need no database: required fields (name, sex, birth date or
   // age, village, consent), the 身份证 number and phone when given.
-  bool check(const std::string& today, Lang lang);
+  bool check(const std::string& today);
   // The fields of a patient record (empty ones left out; age when no birth date).
   json to_fields() const;
   bool empty() const;
@@ -105,7 +105,7 @@ struct EncounterForm {
   void add_diagnosis(const std::string& code, const std::string& name);
   // Adds a line, or one more of an item already on the list.
   void add_dispense(const DispenseLine& line);
-  bool check(const std::string& today, Lang lang);
+  bool check(const std::string& today);
   bool empty() const;
   json to_json() const;
   static EncounterForm from_json(const json& j);
@@ -132,7 +132,7 @@ struct ClinicDayForm {
   std::vector<std::string> staff;     // member ids present
   FieldErrors errors;
 
-  bool check(Lang lang);
+  bool check();
   json to_fields() const;
   json to_json() const;
   static ClinicDayForm from_json(const json& j);
@@ -153,7 +153,7 @@ struct HomeVisitForm {
   std::string member_id;  // who visits: the member signed in (AppModel sets it on saving)
   FieldErrors errors;
 
-  bool check(Lang lang);
+  bool check();
   json to_json() const;
   static HomeVisitForm from_json(const json& j);
   std::string save(Store& store) const;

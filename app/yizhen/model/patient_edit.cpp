@@ -61,11 +61,11 @@ json PatientEditForm::changes() const {
   return c;
 }
 
-void PatientEditForm::on_id_number_changed(const std::string& today, Lang lang) {
+void PatientEditForm::on_id_number_changed(const std::string& today) {
   errors.erase("id_number");
   const std::string t = trim(id_number);
   if (t.size() < 18) return;  // still typing (or cleared)
-  if (IdCheck c = check_id_number(t, today); c.error) errors["id_number"] = problem_text(*c.error, lang);
+  if (IdCheck c = check_id_number(t, today); c.error) errors["id_number"] = problem_words(*c.error);
 }
 
 std::vector<std::string> PatientEditForm::save(Store& store) const {

@@ -39,7 +39,7 @@ struct PatientEditForm {
   // goes under the field once 18 characters are typed, and nothing is filled:
   // on saving, the store fills an estimated birth date from a valid card and
   // refuses one that contradicts the sex or an exact birth date.
-  void on_id_number_changed(const std::string& today, Lang lang);
+  void on_id_number_changed(const std::string& today);
   // Save the changes; returns the fields that changed. Throws
   // ValidationError (field names as in this form: "age" and the record's).
   std::vector<std::string> save(Store& store) const;

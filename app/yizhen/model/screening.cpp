@@ -109,9 +109,9 @@ json ScreeningForm::answers() const {
   return a;
 }
 
-void ScreeningForm::update(const Subject& subject, Lang lang) {
+void ScreeningForm::update(const Subject& subject) {
   errors.clear();
-  problem.clear();
+  problem = {};
   evaluation.reset();
   accepted_ = answers();
   if (!program) return;
@@ -126,14 +126,16 @@ void ScreeningForm::update(const Subject& subject, Lang lang) {
       for (const auto& fe : e.errors()) {
         if (fe.field.rfind("answers.", 0) == 0) {
           const std::string id = fe.field.substr(8);
-          errors.emplace(id, problem_text(fe, lang));
+          errors.emplace(id, problem_words(fe));
           dropped = accepted_.erase(id) > 0 || dropped;
-        } else if (problem.empty()) {
+        } else if (!problem) {
           // Name the program as the nurse knows it, not by its id.
-          FieldError named = fe;
-          for (auto& a : named.args)
-            if (a == program->id) a = program->name.in(lang);
-          problem = problem_text(named, lang);
+          problem = [fe, p = program](Lang l) {
+            FieldError named = fe;
+            for (auto& a : named.args)
+              if (a == p->id) a = p->name.in(l);
+            return problem_text(named, l);
+          };
         }
       }
       if (!dropped) return;
@@ -141,13 +143,12 @@ void ScreeningForm::update(const Subject& subject, Lang lang) {
   }
 }
 
-bool ScreeningForm::refresh(const Subject& subject, Lang lang) {
+bool ScreeningForm::refresh(const Subject& subject) {
   std::string key = program_id + "@" + std::to_string(program_version) + (program ? "+" : "-") + "|" +
-                    std::to_string(subject.age) + subject.sex + "|" + lang_code(lang) + "|" +
-                    answers().dump();
+                    std::to_string(subject.age) + subject.sex + "|" + answers().dump();
   if (key == last_key_) return false;
   last_key_ = std::move(key);
-  update(subject, lang);
+  update(subject);
   return true;
 }
 

@@ -43,7 +43,7 @@ struct ScreeningForm {
   // a problem with the whole screening (eligibility), and the evaluation of
   // the answers that were accepted.
   FieldErrors errors;
-  std::string problem;
+  Words problem;  // empty: none
   std::optional<Evaluation> evaluation;
 
   bool active() const { return !program_id.empty(); }
@@ -66,10 +66,10 @@ struct ScreeningForm {
   json answers() const;
   // Evaluate: refused answers are left out (their problem goes to errors)
   // so the result reflects everything else. Cheap; call after each change.
-  void update(const Subject& subject, Lang lang);
-  // update() when the answers, subject or language changed since the last
+  void update(const Subject& subject);
+  // update() when the answers or subject changed since the last
   // refresh (the screen calls this each frame). Returns true when it ran.
-  bool refresh(const Subject& subject, Lang lang);
+  bool refresh(const Subject& subject);
   // Is the field shown (skip logic over the accepted answers)?
   bool visible(const ProgramField& field, const Subject& subject) const;
 

@@ -83,13 +83,12 @@ void draw_new_day(ClinicDayState& st, const AppView& view, AppModel& actions) {
 }
 
 // Open / Cancel, under the fields (always in view).
-void draw_new_day_bar(ClinicDayState& st, const AppView& view, AppModel& actions) {
+void draw_new_day_bar(ClinicDayState& st, AppModel& actions) {
   ClinicDayForm& f = st.form;
-  const Lang lang = view.prefs.lang;
   if (!f.errors.empty()) ui::ErrorLine(f.errors.begin()->second);
   const bool keys = st.place.keys_free();
   if (ui::PrimaryButton(tr(S::cd_open), ui::em() * 8) || (keys && ui::EnterPressed() && !ImGui::IsAnyItemActive())) {
-    if (f.check(lang))
+    if (f.check())
       actions.open_day(
           f,
           [&st](const std::string&) {
@@ -97,9 +96,9 @@ void draw_new_day_bar(ClinicDayState& st, const AppView& view, AppModel& actions
             st.staff_offered = false;
             st.form = ClinicDayForm{};
           },
-          [&st, lang](const std::vector<FieldError>& errs) {
+          [&st](const std::vector<FieldError>& errs) {
             st.form.errors.clear();
-            place_errors(errs, lang, st.form.errors);
+            place_errors(errs, st.form.errors);
           });
   }
   ImGui::SameLine();
@@ -168,7 +167,7 @@ void DrawClinicDay(ClinicDayState& st, const AppView& view, AppModel& actions, N
   if (st.creating) {
     draw_new_day(st, view, actions);
     ui::EndFormBody();
-    draw_new_day_bar(st, view, actions);
+    draw_new_day_bar(st, actions);
   } else if (ui::PrimaryButton(tr(S::cd_open_new), ui::em() * 9)) {
     st.creating = true;
   }

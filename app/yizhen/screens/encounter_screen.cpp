@@ -29,7 +29,7 @@ constexpr const char* kVitalOrder[] = {"sbp", "dbp", "pulse", "spo2", "temperatu
 
 void save(EncounterState& st, const AppView& view, AppModel& actions) {
   if (st.saving) return;
-  if (!st.form.check(view.today, view.prefs.lang)) return;
+  if (!st.form.check(view.today)) return;
   st.saving = true;
   actions.save_encounter(
       st.form,
@@ -47,7 +47,7 @@ void save(EncounterState& st, const AppView& view, AppModel& actions) {
         st.dx_query.clear();
         st.item_query.clear();
       },
-      show_refusal(st, view.prefs.lang));
+      show_refusal(st));
 }
 
 void draw_vitals(EncounterState& st, const AppView& view) {
@@ -80,7 +80,8 @@ void draw_vitals(EncounterState& st, const AppView& view) {
     if (bad) {
       auto e = st.form.errors.find("vital." + std::string(code));
       ImGui::PushTextWrapPos(ImGui::GetCursorPosX() + cell);
-      ui::ErrorLine(e != st.form.errors.end() ? e->second : state.message);
+      if (e != st.form.errors.end()) ui::ErrorLine(e->second);
+      else ui::ErrorLine(state.message);
       ImGui::PopTextWrapPos();
     } else if (state.flag == EncounterForm::Flag::low || state.flag == EncounterForm::Flag::high) {
       ImGui::PushStyleColor(ImGuiCol_Text, ui::col_warn());
@@ -202,7 +203,7 @@ void draw_screening_field(EncounterState& st, const ProgramField& fd, Lang lang)
 
 // The live decision: result, grade, next step, referral, follow-up.
 void draw_screening_result(const ScreeningForm& sc, Lang lang) {
-  if (!sc.problem.empty()) {
+  if (sc.problem) {
     ui::ErrorLine(sc.problem);
     return;
   }
@@ -285,11 +286,11 @@ void draw_screening(EncounterState& st, const AppView& view, AppModel& actions, 
     ImGui::TextWrapped("%s%s%s", tr(S::sc_basis), tr(S::colon), p.basis.c_str());
     ImGui::PopStyleColor();
   }
-  sc.refresh(subject, lang);
+  sc.refresh(subject);
   for (const auto& fd : p.fields)
     if (sc.visible(fd, subject)) draw_screening_field(st, fd, lang);
   // Answers changed this frame show in the result next frame at the latest.
-  sc.refresh(subject, lang);
+  sc.refresh(subject);
   if (!result_beside) draw_screening_result(sc, lang);
   if (auto e = st.form.errors.find("screening"); e != st.form.errors.end()) ui::ErrorLine(e->second);
 
@@ -297,7 +298,7 @@ void draw_screening(EncounterState& st, const AppView& view, AppModel& actions, 
   const bool busy = st.saving_screening || st.saving;
   if (busy) ImGui::BeginDisabled();
   if (ui::Button(st.saving_screening ? tr(S::saving) : tr(S::sc_save_alone), ui::em() * 9) && sc.errors.empty() &&
-      sc.problem.empty()) {
+      !sc.problem) {
     st.saving_screening = true;
     actions.save_screening(
         sc.input(st.form.patient_id, st.form.clinic_day_id, ""),
@@ -305,9 +306,9 @@ void draw_screening(EncounterState& st, const AppView& view, AppModel& actions, 
           st.saving_screening = false;
           st.form.screening.clear();
         },
-        [&st, lang](const std::vector<FieldError>& errs) {
+        [&st](const std::vector<FieldError>& errs) {
           st.saving_screening = false;
-          place_errors(errs, lang, st.form.errors);
+          place_errors(errs, st.form.errors);
         });
   }
   if (busy) ImGui::EndDisabled();

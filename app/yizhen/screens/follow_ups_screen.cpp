@@ -20,7 +20,7 @@ constexpr double kSettleSeconds = 0.4;
 
 // The dialog that confirms a row's step, with the result, reason or new date
 // it needs (errors under it, from the care command).
-void DrawFollowUpConfirm(FollowUpsState& st, const AppView& view, AppModel& actions) {
+void DrawFollowUpConfirm(FollowUpsState& st, AppModel& actions) {
   if (!st.pending) return;
   FollowUpsState::Pending& p = *st.pending;
   using Step = AppModel::FollowUpStep;
@@ -61,12 +61,12 @@ void DrawFollowUpConfirm(FollowUpsState& st, const AppView& view, AppModel& acti
           if (st.pending && st.pending->id == id) st.pending.reset();
           st.results.erase(id);
         },
-        [&st, id, lang = view.prefs.lang](const std::vector<FieldError>& errs) {
+        [&st, id](const std::vector<FieldError>& errs) {
           if (!st.pending || st.pending->id != id) return;
           st.pending->busy = false;
           st.pending->focus = true;
           st.pending->errors.clear();
-          place_errors(errs, lang, st.pending->errors);
+          place_errors(errs, st.pending->errors);
         });
   } else if (cancel && !p.busy) {
     st.pending.reset();
@@ -155,7 +155,7 @@ void DrawFollowUps(FollowUpsState& st, const AppView& view, AppModel& actions, N
       ImGui::PopID();
     }
   ui::EndChild();
-  DrawFollowUpConfirm(st, view, actions);
+  DrawFollowUpConfirm(st, actions);
 }
 
 }  // namespace yz::app

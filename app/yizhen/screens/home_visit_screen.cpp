@@ -13,7 +13,6 @@ namespace yz::app {
 
 void DrawHomeVisit(HomeVisitState& st, const AppView& view, AppModel& actions, Nav& nav) {
   HomeVisitForm& f = st.form;
-  const Lang lang = view.prefs.lang;
   const bool columns = !nav.portrait;
   if (st.village_code.empty() && view.day) {
     st.village_code = view.day->value("place_code", "");
@@ -128,7 +127,7 @@ void DrawHomeVisit(HomeVisitState& st, const AppView& view, AppModel& actions, N
   ui::TextArea(tr(S::hv_notes), "##notes", &f.notes, 2);
   ui::EndFormBody();
   for (const auto& [k, v] : f.errors) ui::ErrorLine(v);
-  if (ui::PrimaryButton(st.saving ? tr(S::saving) : tr(S::hv_save), ui::em() * 9) && !st.saving && f.check(lang)) {
+  if (ui::PrimaryButton(st.saving ? tr(S::saving) : tr(S::hv_save), ui::em() * 9) && !st.saving && f.check()) {
     st.saving = true;
     actions.save_home_visit(
         f,
@@ -137,7 +136,7 @@ void DrawHomeVisit(HomeVisitState& st, const AppView& view, AppModel& actions, N
           if (st.form.new_household) actions.load_households(st.village_code);  // the new family is listed now
           st.form = HomeVisitForm{};
         },
-        show_refusal(st, lang));
+        show_refusal(st));
   }
   ImGui::SameLine();
   if (ui::Button(tr(S::cancel), ui::em() * 5)) {

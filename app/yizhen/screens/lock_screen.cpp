@@ -70,7 +70,7 @@ void draw_sign_in(LockScreenState& st, const AppView& view, AppModel& actions) {
       wipe(st.pin);
       wipe(st.pin_again);
       st.focus = 1;
-      actions.view_mut().lock_error.clear();
+      actions.view_mut().lock_error = {};
     }
     ImGui::PopID();
   }
@@ -105,7 +105,7 @@ void draw_sign_in(LockScreenState& st, const AppView& view, AppModel& actions) {
       st.member_id.clear();
       wipe(st.pin);
       wipe(st.pin_again);
-      actions.view_mut().lock_error.clear();
+      actions.view_mut().lock_error = {};
     }
   }
   if (submit || ui::EnterPressed()) {
@@ -149,7 +149,7 @@ void DrawLock(LockScreenState& st, const AppView& view, AppModel& actions) {
   else draw_sign_in(st, view, actions);
   ImGui::EndDisabled();
   if (view.lock_busy) ui::Muted(tr(step == LockStep::passphrase ? S::lk_unlocking : S::lk_checking));
-  if (!view.lock_error.empty()) ui::ErrorLine(view.lock_error);
+  ui::ErrorLine(view.lock_error);
   ImGui::EndGroup();
 }
 

@@ -110,7 +110,7 @@ std::string dup_reasons(const DuplicateMatch& m) {
 }
 
 void save_registration(PatientDeskState& st, const AppView& view, AppModel& actions) {
-  if (!st.form.check(view.today, view.prefs.lang)) {
+  if (!st.form.check(view.today)) {
     // Also in the status line: the field may be below the fold.
     actions.toast([errors = st.form.errors](Lang l) { return missing_line(errors, l); }, true);
     return;
@@ -126,7 +126,7 @@ void save_registration(PatientDeskState& st, const AppView& view, AppModel& acti
         st.dup_acknowledged = false;
         st.village_defaulted = false;
       },
-      show_refusal(st, view.prefs.lang));
+      show_refusal(st));
 }
 
 void draw_registration(PatientDeskState& st, const AppView& view, AppModel& actions) {
@@ -161,7 +161,7 @@ void draw_registration(PatientDeskState& st, const AppView& view, AppModel& acti
   if (ui::TextField(tr(S::pd_id_number), "##id", &f.id_number, f.errors, "id_number", -1,
                     ImGuiInputTextFlags_CharsUppercase | ImGuiInputTextFlags_CharsNoBlank)) {
     changed = true;
-    f.on_id_number_changed(view.today, lang);
+    f.on_id_number_changed(view.today);
   }
   if (f.filled_from_id) {
     ImGui::PushStyleColor(ImGuiCol_Text, ui::col_ok());

@@ -14,7 +14,7 @@ namespace yz::app {
 
 namespace {
 
-void save(PatientEditState& st, const AppView& view, AppModel& actions) {
+void save(PatientEditState& st, AppModel& actions) {
   if (st.saving) return;
   st.saving = true;
   st.form.errors.clear();
@@ -24,7 +24,7 @@ void save(PatientEditState& st, const AppView& view, AppModel& actions) {
         st.saving = false;
         st.closed = true;
       },
-      show_refusal(st, view.prefs.lang));
+      show_refusal(st));
 }
 
 // Returns whether the notes field has the keyboard (Enter is a new line there).
@@ -38,7 +38,7 @@ bool draw_fields(PatientEditState& st, const AppView& view, AppModel& actions) {
   ui::TextField(tr(S::pd_name), "##name", &f.name, f.errors, "name");
   if (ui::TextField(tr(S::pd_id_number), "##id", &f.id_number, f.errors, "id_number", -1,
                     ImGuiInputTextFlags_CharsUppercase | ImGuiInputTextFlags_CharsNoBlank))
-    f.on_id_number_changed(view.today, lang);
+    f.on_id_number_changed(view.today);
 
   ImGui::TextUnformatted(tr(S::pd_sex));
   if (ui::Chip(tr(S::pd_male), f.sex == "M")) f.sex = "M";
@@ -126,17 +126,17 @@ void DrawPatientEdit(PatientEditState& st, const AppView& view, AppModel& action
   std::string problems;
   for (const auto& [field, message] : f.errors)
     problems += (problems.empty() ? "" : tr(S::list_sep)) + patient_field_label(field, view.prefs.lang) + tr(S::colon) +
-                message;
+                say(message, view.prefs.lang);
   if (!problems.empty()) ui::ErrorLine(problems);
   else ui::Muted(tr(S::keys_hint));
-  if (ui::PrimaryButton(st.saving ? tr(S::saving) : tr(S::save), ui::em() * 9)) save(st, view, actions);
+  if (ui::PrimaryButton(st.saving ? tr(S::saving) : tr(S::save), ui::em() * 9)) save(st, actions);
   ImGui::SameLine();
   if (ui::Button(tr(S::cancel), ui::em() * 5)) st.closed = true;
 
   const bool focused = ImGui::IsWindowFocused(ImGuiFocusedFlags_RootAndChildWindows);
   const bool keys = st.village.keys_free();
   // Enter saves, except in the notes (a new line there).
-  if (keys && focused && !in_notes && ui::EnterPressed()) save(st, view, actions);
+  if (keys && focused && !in_notes && ui::EnterPressed()) save(st, actions);
   if (keys && ui::EscapePressed()) st.closed = true;
 }
 

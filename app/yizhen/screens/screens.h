@@ -22,11 +22,11 @@ namespace yz::app {
 // The refusal handler of a form's save (AppModel's `bad` callback): the
 // save is over and each problem shows under its field.
 template <class State>
-auto show_refusal(State& st, Lang lang) {
-  return [&st, lang](const std::vector<FieldError>& errs) {
+auto show_refusal(State& st) {
+  return [&st](const std::vector<FieldError>& errs) {
     st.saving = false;
     st.form.errors.clear();
-    place_errors(errs, lang, st.form.errors);
+    place_errors(errs, st.form.errors);
   };
 }
 

@@ -36,7 +36,7 @@ void draw_enroll(SyncScreenState& st, const AppView& view, SyncService& sync) {
   if (enrolling) ImGui::BeginDisabled();
   const bool go = ui::PrimaryButton(enrolling ? tr(S::sy_enrolling) : tr(S::sy_enroll), ui::em() * 8);
   if (enrolling) ImGui::EndDisabled();
-  if (go && f.check(lang)) sync.enroll(f.server_url(), f.code, f.device_name, lang);
+  if (go && f.check()) sync.enroll(f.server_url(), f.code, f.device_name, lang);
   if (!sv.enroll_error.empty()) {
     ImGui::SameLine();
     ImGui::PushTextWrapPos(0);

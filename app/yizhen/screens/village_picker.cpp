@@ -38,9 +38,9 @@ void save(VillagePickerState& st, AppModel& actions) {
         st.added_code = code;
         st.filter.clear();
       },
-      [&st, lang = actions.lang()](const std::vector<FieldError>& errs) {
+      [&st](const std::vector<FieldError>& errs) {
         st.saving = false;
-        place_errors(errs, lang, st.errors);
+        place_errors(errs, st.errors);
       });
 }
 

@@ -7,14 +7,19 @@ function said(t, key) {
 }
 
 // What was done, in the page's language: the verb (the console's endpoint or
-// the store's, detail.verb) when the strings name it, else the action; a
-// refusal (an HTTP status of 400 or more) marked as refused in words, never
-// by its status: the problem is said in the detail.
+// the store's, detail.verb) when the strings name it, else the action. A
+// refusal (an HTTP status of 400 or more) says so in words, never by its
+// status (the problem is said in the detail): the verb's own refused words
+// (its key + '_refused') when the language has them, else audit_refused
+// around the words of the act.
 function what(r, t, h) {
-  const verb = r.detail && typeof r.detail.verb === 'string' ? said(t, 'audit_' + r.detail.verb.replace(/-/g, '_')) : null;
-  const words = verb || said(t, 'action_' + r.action) || r.action;
+  const verb = r.detail && typeof r.detail.verb === 'string' ? 'audit_' + r.detail.verb.replace(/-/g, '_') : null;
+  const key = [verb, 'action_' + r.action].find((k) => k && said(t, k));
+  const words = key ? t(key) : r.action;
   const status = r.detail && r.detail.status;
-  return status >= 400 ? h('span', { class: 'refused', 'data-refused': '' }, t('audit_refused', words)) : words;
+  if (!(status >= 400)) return words;
+  const refused = (key && said(t, key + '_refused')) || t('audit_refused', words);
+  return h('span', { class: 'refused', 'data-refused': '' }, refused);
 }
 
 // What it is about: a kind of record as the server words it, else the
