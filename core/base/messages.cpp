@@ -54,7 +54,7 @@ constexpr std::array kMessages{
     Entry{"ethnicity", "应为 GB 3304 民族代码（01–56、97、98），收到“{}”",
           "must be a GB 3304 ethnicity code (01-56, 97, 98), got \"{}\""},
     Entry{"ref_missing", "指向不存在的记录（{} {}）", "refers to a record that does not exist ({} {})"},
-    Entry{"birth_or_age", "请填写出生日期或年龄（只填一项）", "give either a birth date or an age, not both"},
+    Entry{"birth_or_age", "请填写出生日期或年龄（只填一项）", "give a birth date or an age: one of the two"},
     Entry{"bad_number", "应为数字，收到“{}”", "must be a number, got \"{}\""},
     Entry{"bad_uuid", "应为记录编号（UUID），收到“{}”", "must be a record id (UUID), got \"{}\""},
     Entry{"diagnosis", "诊断应包含 ICD-10 编码和名称", "each diagnosis needs an ICD-10 code and a name"},
