@@ -3,7 +3,6 @@
 #include <simdjson.h>
 
 #include <cstring>
-#include <optional>
 
 namespace yz::sync {
 
@@ -92,15 +91,7 @@ nlohmann::json parse_limited(std::string_view text, const JsonLimits& limits) {
   // an integer beyond 64 bits or a byte-order mark) goes to nlohmann's
   // parser, so what is accepted, and how, stays nlohmann's.
   {
-    // A thread's parser is kept from document to document (simdjson
-    // allocates its buffers for the largest it has seen, over ten bytes
-    // per byte of text) for documents of everyday sizes (a batch of 2,000
-    // changes is ~650 KB); a rare larger one gets a parser of its own, freed
-    // after, so that no thread keeps tens of MB.
-    constexpr size_t kKeptParserBytes = 1u << 20;
-    thread_local simdjson::dom::parser kept;
-    std::optional<simdjson::dom::parser> own;
-    simdjson::dom::parser& parser = text.size() <= kKeptParserBytes ? kept : own.emplace();
+    simdjson::dom::parser parser;
     // realloc_if_needed: copied into a padded buffer (simdjson reads ahead).
     const auto parsed = parser.parse(text.data(), text.size(), true);
     if (!parsed.error()) return from_simdjson(parsed.value_unsafe());
