@@ -5,6 +5,8 @@
 #include <SQLiteCpp/Database.h>
 #include <SQLiteCpp/Statement.h>
 
+#include <map>
+#include <regex>
 #include <string>
 
 #include "core/replication/outbox.h"
@@ -271,4 +273,98 @@ TEST_CASE("schema v12: a version-11 database migrates with its patients intact a
     REQUIRE(errs.size() == 1);
     CHECK(errs[0].code == "not_editable");
   }
+}
+
+namespace {
+// Whether SQLite builds a temporary b-tree to run `sql` (EXPLAIN's opcodes).
+bool opens_ephemeral(SQLite::Database& db, const std::string& sql) {
+  SQLite::Statement st(db, "EXPLAIN " + sql);
+  while (st.executeStep())
+    if (st.getColumn(1).getString() == "OpenEphemeral") return true;
+  return false;
+}
+
+std::map<std::string, std::string> table_sql(SQLite::Database& db) {
+  std::map<std::string, std::string> out;
+  SQLite::Statement st(db, "SELECT name, sql FROM sqlite_master WHERE type = 'table'");
+  while (st.executeStep()) out[st.getColumn(0).getString()] = st.getColumn(1).getString();
+  return out;
+}
+}  // namespace
+
+TEST_CASE("schema v14: CHECK lists become comparisons: the same values refused and taken, no temporary b-tree per insert, "
+          "no row lost") {
+  TempPath path;
+  const std::string pid = "0190a0b0-0000-7000-8000-000000000301";
+  // Each listed column of the tables: a value its list refuses, one it takes.
+  struct Listed {
+    const char* table;
+    const char* column;
+    const char* refused;
+    const char* taken;
+  };
+  const Listed kListed[] = {
+      {"member", "role", "driver", "village_doctor"},      {"place", "level", "city", "township"},
+      {"clinic_day", "kind", "party", "circuit"},          {"dispense", "item_kind", "food", "supply"},
+      {"dispense", "frequency", "tds", "qn"},              {"screening", "result", "maybe", "suspected"},
+      {"referral", "urgency", "soon", "emergency"},        {"referral", "status", "gone", "arrived"},
+      {"follow_up", "status", "later", "overdue"},         {"outbox", "op", "merge", "delete"},
+      {"ref_place", "level", "village", "county"},
+  };
+  int64_t rows_before = 0;
+  {
+    SQLite::Database db(path.str(), SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
+    migrate(db, record_rules(), 13);
+    REQUIRE(user_version(db) == 13);
+    db.exec("INSERT INTO settings (key, value) VALUES ('device_id', '0190a0b0-0000-7000-8000-0000000000dd')");
+    const std::string h = "'1780000000000.00000.old', ";
+    db.exec("INSERT INTO team (id, hlc, name) VALUES ('t1', " + h + "'援藏医疗队')");
+    db.exec("INSERT INTO member (id, hlc, team_id, name, role) VALUES ('m1', " + h + "'t1', '卓玛', 'nurse')");
+    db.exec("INSERT INTO place (id, hlc, code, name, level) VALUES ('pl1', " + h + "'540127001001', '塔巴村', 'village')");
+    db.exec("INSERT INTO clinic_day (id, hlc, date, place_code, team_id, kind) VALUES ('c1', " + h +
+            "'2030-01-15', '540127001001', 't1', 'screening')");
+    db.exec("INSERT INTO patient (id, hlc, name, sex, birth_date) VALUES ('" + pid + "', " + h +
+            "'次仁', 'M', '1968-01-01')");
+    db.exec("INSERT INTO dispense (id, hlc, patient_id, item, item_kind, quantity, unit, unit_value, given_at, "
+            "frequency) VALUES ('d1', " + h + "'" + pid + "', '二甲双胍片', 'medicine', 1, '盒', 9.8, '2030-01-15', 'tid')");
+    db.exec("INSERT INTO screening (id, hlc, patient_id, program_id, program_version, result, screened_at) VALUES ('s1', " +
+            h + "'" + pid + "', 'hypertension', 1, 'positive', '2030-01-15')");
+    db.exec("INSERT INTO referral (id, hlc, patient_id, to_facility, reason, urgency, status) VALUES ('r1', " + h + "'" +
+            pid + "', '县医院', '血压高', 'urgent', 'contacted')");
+    db.exec("INSERT INTO follow_up (id, hlc, patient_id, due_date, reason, status) VALUES ('f1', " + h + "'" + pid +
+            "', '2030-02-15', '复查血压', 'due')");
+    db.exec("INSERT INTO outbox (entity, record_id, op, hlc) VALUES ('patient', '" + pid + "', 'create', 'x')");
+    // Before: every insert of a screening builds a b-tree of the four results.
+    REQUIRE(opens_ephemeral(db, "INSERT INTO screening DEFAULT VALUES"));
+    for (const auto& [name, sql] : table_sql(db)) rows_before += count_rows(db, name);
+  }
+  Store s = open_store(path.str());
+  SQLite::Database& db = s.db();
+  CHECK(user_version(db) == current_schema_version());
+  CHECK(db.execAndGet("PRAGMA integrity_check").getString() == "ok");
+  int64_t rows_after = 0;
+  for (const auto& [name, sql] : table_sql(db)) {
+    CAPTURE(name);
+    rows_after += count_rows(db, name);
+    // No list of more than two values is left, and no insert builds a b-tree.
+    CHECK_FALSE(std::regex_search(sql, std::regex(R"(IN \([^()]*,[^()]*,)")));
+    CHECK_FALSE(opens_ephemeral(db, "INSERT INTO " + name + " DEFAULT VALUES"));
+  }
+  CHECK(rows_after == rows_before);
+  CHECK((*s.get("screening", "s1"))["result"] == "positive");
+  // The connection that migrated checks with the new text at once.
+  for (const Listed& l : kListed) {
+    CAPTURE(l.table);
+    CAPTURE(l.column);
+    // ref_place has no rowid; every other table has one row here or more.
+    const std::string where = std::string(l.table) == "ref_place"
+                                  ? std::string(" WHERE code = '540127'")
+                                  : std::string(" WHERE rowid = (SELECT min(rowid) FROM ") + l.table + ")";
+    const std::string set = std::string("UPDATE ") + l.table + " SET " + l.column + " = ";
+    CHECK_THROWS_WITH(db.exec(set + "'" + l.refused + "'" + where), doctest::Contains("CHECK constraint failed"));
+    CHECK(db.exec(set + "'" + l.taken + "'" + where) == 1);
+  }
+  // A fresh database has the same tables, word for word.
+  Store fresh = open_store(":memory:");
+  CHECK(table_sql(fresh.db()) == table_sql(db));
 }
