@@ -30,7 +30,7 @@ class LimitError : public std::runtime_error {
 
 // Checks the limits on `text`, then parses it: with simdjson, or, for what
 // simdjson refuses, with nlohmann's parser; either way the value and what is
-// accepted are nlohmann's (see limits.cpp for the one difference, "-0").
+// accepted are nlohmann's (core/base/json_text.h says the one difference, "-0").
 // Throws LimitError.
 nlohmann::json parse_limited(std::string_view text, const JsonLimits& limits = {});
 
