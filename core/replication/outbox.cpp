@@ -69,12 +69,15 @@ void save_batch(SQLite::Database& db, const SavedBatch& batch, const std::vector
   ins.bind(4, batch.changes);
   ins.bind(5, now_ms);
   ins.exec();
-  SQLite::Statement tie(db, "UPDATE outbox SET batch_id = ? WHERE seq = ?");
+  // Each row once: one already in a batch means two sealers took the same
+  // rows, which the caller must not let happen (the transaction rolls back).
+  SQLite::Statement tie(db, "UPDATE outbox SET batch_id = ? WHERE seq = ? AND batch_id IS NULL AND acked = 0");
   for (int64_t s : outbox_seqs) {
     tie.reset();
     tie.bind(1, batch.batch_id);
     tie.bind(2, s);
-    tie.exec();
+    if (tie.exec() != 1)
+      throw StoreError("outbox row " + std::to_string(s) + " is in another batch already, or gone");
   }
 }
 

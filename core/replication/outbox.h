@@ -34,7 +34,9 @@ struct SavedBatch {
   int64_t changes = 0;
 };
 
-// Keep a sealed batch and tie its outbox rows to it.
+// Keep a sealed batch and tie its outbox rows to it. Throws StoreError if
+// one of them is in a batch already (two sealers took the same rows): run it
+// in a transaction, which then rolls back.
 void save_batch(SQLite::Database& db, const SavedBatch& batch, const std::vector<int64_t>& outbox_seqs,
                 int64_t now_ms);
 

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <condition_variable>
+#include <deque>
 #include <future>
 #include <mutex>
 #include <optional>
@@ -205,32 +206,44 @@ void ensure_device_keys(const WriterExec& exec, Transport& transport) {
   });
 }
 
-int seal_pending(const WriterExec& exec, const BatchLimits& limits, const std::function<bool()>& after_each) {
+int seal_pending(const WriterExec& exec, const BatchLimits& limits,
+                 const std::function<bool(SavedBatch&&)>& after_each) {
   const Credentials cred = credentials(exec);
   IdSource ids;
   int made = 0;
-  for (bool more = true; more;) {
+  for (;;) {
+    // What is pending, read under the store; the batch's text (JSON, digest,
+    // signature: a fifth of the time a seal held the store) made outside it,
+    // while the store records a receipt or takes a save.
+    PendingChanges p;
+    BatchHeader h;
+    int64_t now = 0;
+    exec([&](Store& s) {
+      p = collect_pending(s.db(), limits.max_changes, limits.max_bytes);
+      h.seq = std::stoll(s.setting(kBatchSeqKey).value_or("0")) + 1;
+      now = s.now_ms();
+    });
+    if (p.outbox_seqs.empty()) break;
+    h.batch_id = ids.next(now);
+    h.device_id = cred.device_id;
+    h.schema = current_schema_version();
+    SavedBatch kept{h.batch_id, h.seq, seal_batch_text(p.changes, h, now, cred.sign_secret),
+                    static_cast<int64_t>(p.changes.size())};
+    bool taken = false;
     exec([&](Store& s) {
       s.transact_synced([&](SQLite::Database& db) {
-        PendingChanges p = collect_pending(db, limits.max_changes, limits.max_bytes);
-        if (p.outbox_seqs.empty()) {
-          more = false;
-          return;
-        }
-        const int64_t seq = std::stoll(s.setting(kBatchSeqKey).value_or("0")) + 1;
-        BatchHeader h;
-        h.batch_id = ids.next(s.now_ms());
-        h.device_id = cred.device_id;
-        h.seq = seq;
-        h.schema = current_schema_version();
-        const auto count = static_cast<int64_t>(p.changes.size());
-        save_batch(db, {h.batch_id, seq, seal_batch_text(p.changes, h, s.now_ms(), cred.sign_secret), count},
-                   p.outbox_seqs, s.now_ms());
-        s.set_setting(kBatchSeqKey, std::to_string(seq));
-        ++made;
+        // Every seal takes the next number: if it moved meanwhile, another
+        // sealer (a USB export) took these rows; read them again.
+        if (std::stoll(s.setting(kBatchSeqKey).value_or("0")) + 1 != kept.seq) return;
+        save_batch(db, kept, p.outbox_seqs, s.now_ms());
+        s.set_setting(kBatchSeqKey, std::to_string(kept.seq));
+        taken = true;
       });
     });
-    if (more && after_each && !after_each()) break;
+    if (!taken) continue;
+    ++made;
+    // Committed: `kept` is what the store holds.
+    if (after_each && !after_each(std::move(kept))) break;
   }
   return made;
 }
@@ -249,13 +262,24 @@ PushResult push(const WriterExec& exec, Transport& transport, const Progress& pr
     std::mutex mu;
     std::condition_variable cv;
     bool sealed_all = false, stop = false;
+    // Batches this round's sealer kept, handed over as the store holds them,
+    // so that the next one goes out without waiting for the store (behind
+    // the sealing of the one after and a receipt's recording, that wait was a
+    // third of a push; BENCHMARKS.md, full sync, tenth pass). A few at most:
+    // the others are read back from the store.
+    constexpr size_t kHandedMax = 4;
+    std::deque<SavedBatch> handed;
     std::exception_ptr seal_error;
     std::thread sealer([&] {
       try {
-        seal_pending(exec, limits, [&] {
+        seal_pending(exec, limits, [&](SavedBatch&& kept) {
+          {
+            std::lock_guard lock(mu);
+            if (stop) return false;
+            if (handed.size() < kHandedMax) handed.push_back(std::move(kept));
+          }
           cv.notify_one();
-          std::lock_guard lock(mu);
-          return !stop;
+          return true;
         });
       } catch (...) {
         seal_error = std::current_exception();
@@ -306,12 +330,20 @@ PushResult push(const WriterExec& exec, Transport& transport, const Progress& pr
     int sent = 0;
     for (;;) {
       bool finished = false;
+      std::vector<SavedBatch> next;
       {
         std::lock_guard lock(mu);
         finished = sealed_all;
+        // The batch after the one sent last, if the sealer handed it over
+        // (seqs follow one another); anything else, and the first of the
+        // round (older undelivered batches go first), from the store.
+        while (!handed.empty() && handed.front().seq <= last_sent) handed.pop_front();
+        if (last_sent > 0 && !handed.empty() && handed.front().seq == last_sent + 1) {
+          next.push_back(std::move(handed.front()));
+          handed.pop_front();
+        }
       }
-      std::vector<SavedBatch> next;
-      exec([&](Store& s) { next = undelivered_batches(s.db(), 1, last_sent); });
+      if (next.empty()) exec([&](Store& s) { next = undelivered_batches(s.db(), 1, last_sent); });
       record();
       if (next.empty()) {
         if (recording.valid()) {

@@ -16,6 +16,7 @@
 #include <string>
 
 #include "core/base/errors.h"
+#include "core/replication/outbox.h"
 #include "core/store/store.h"
 #include "sync/client/transport.h"
 
@@ -93,9 +94,10 @@ void ensure_device_keys(const WriterExec& exec, Transport& transport);
 // Seal every pending outbox row into batches; returns how many were made.
 // Throws SyncError (not_enrolled) for a device enrolled under protocol 1
 // that has not registered a key yet (ensure_device_keys).
-// `after_each`, if given, runs after each batch; returning false stops.
+// `after_each`, if given, runs after each batch is committed, with the batch
+// as the store keeps it; returning false stops.
 int seal_pending(const WriterExec& exec, const BatchLimits& limits = {},
-                 const std::function<bool()>& after_each = {});
+                 const std::function<bool(SavedBatch&&)>& after_each = {});
 
 using Progress = std::function<void(int64_t done, int64_t total)>;
 

@@ -3,9 +3,12 @@
 // files travel by "USB stick", and limits hold before parsing.
 #include <httplib.h>
 
+#include <atomic>
 #include <filesystem>
 #include <fstream>
+#include <set>
 #include <thread>
+#include <vector>
 
 #include "core/base/clock.h"
 #include "core/base/files.h"
@@ -544,4 +547,57 @@ TEST_CASE("A browser that accepts brotli gets gzip: Debian's httplib would spend
   REQUIRE(br_only);
   CHECK(br_only->get_header_value("Content-Encoding") == "");
   CHECK(json::parse(br_only->body)["status"] == "ok");
+}
+
+TEST_CASE("Two sealers at once (a push's and a USB export's) put each pending change in one batch, numbered without "
+          "a gap, and a push sends old and new batches in order") {
+  yz::test::TempDir dir;
+  Server server(dir.file("central.db"), StoreKind::sqlite);
+  Device a(dir.file("a.db"));
+  a.enroll(server, server.enroll_code());
+  for (int i = 0; i < 60; ++i) add_patient_at(a.store, "患者" + std::to_string(i), "540102001001");
+  // Each reads what is pending, seals it outside the store, then keeps it:
+  // the other may have kept the same rows in between.
+  std::atomic<int> made{0};
+  std::vector<std::exception_ptr> errors(2);
+  std::vector<std::thread> sealers;
+  for (int t = 0; t < 2; ++t)
+    sealers.emplace_back([&, t] {
+      try {
+        made += sync::seal_pending(a.exec, {3, 4u << 20});
+      } catch (...) {
+        errors[static_cast<size_t>(t)] = std::current_exception();
+      }
+    });
+  for (auto& t : sealers) t.join();
+  for (const auto& e : errors) CHECK_FALSE(static_cast<bool>(e));
+  const auto batches = undelivered_batches(a.store.db());
+  CHECK(static_cast<int>(batches.size()) == made.load());
+  CHECK(batches.size() == 20);
+  std::set<std::string> ids;
+  size_t changes = 0;
+  for (size_t i = 0; i < batches.size(); ++i) {
+    CHECK(batches[i].seq == static_cast<int64_t>(i) + 1);
+    const json body = json::parse(batches[i].body);
+    for (const auto& c : body["changes"]) {
+      ids.insert(c["id"].get<std::string>());
+      ++changes;
+    }
+  }
+  CHECK(changes == 60);
+  CHECK(ids.size() == 60);
+  CHECK(a.count("SELECT count(*) FROM outbox WHERE batch_id IS NULL") == 0);
+  // Twenty batches kept before the push, ten more made during it: all go,
+  // in order, and the server takes each once.
+  for (int i = 60; i < 90; ++i) add_patient_at(a.store, "患者" + std::to_string(i), "540102001001");
+  auto t = sync::make_http_transport(server.url);
+  const auto pushed = sync::push(a.exec, *t, {}, {3, 4u << 20});
+  CHECK(pushed.batches == 30);
+  CHECK(pushed.changes == 90);
+  CHECK(pending_changes(a.store.db()) == 0);
+  CHECK(undelivered_batches(a.store.db()).empty());
+  const auto seqs = central_rows(server, "SELECT seq FROM srv_batch ORDER BY rowid");
+  REQUIRE(seqs.size() == 30);
+  for (size_t i = 0; i < seqs.size(); ++i) CHECK(seqs[i] == std::to_string(i + 1));
+  CHECK(admin_json(server, {"stats"})["patient"] == 90);
 }
