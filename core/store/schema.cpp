@@ -279,8 +279,9 @@ void index_tombstones(SQLite::Database& db) {
 // checks such an IN list by building a temporary b-tree of its values on
 // every execution of every INSERT or UPDATE of the table (OP_OpenEphemeral;
 // two values or fewer are compared directly): about 2 us per list per row,
-// 15 % of the server's writer when it takes in a campaign (BENCHMARKS.md,
-// issue 13's tenth pass). The tables' stored text is rewritten in place, the
+// and 12.6 % of the instructions of the server's writer taking in a campaign
+// (BENCHMARKS.md, issue 13's tenth pass). The tables' stored text is
+// rewritten in place, the
 // procedure SQLite documents for changing a table's CHECK constraints
 // (lang_altertable.html, "Making Other Kinds Of Table Schema Changes"): no
 // row changes and every row stays valid, so no table is rebuilt.
