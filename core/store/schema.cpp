@@ -281,10 +281,10 @@ void index_tombstones(SQLite::Database& db) {
 // two values or fewer are compared directly): about 2 us per list per row,
 // and 12.6 % of the instructions of the server's writer taking in a campaign
 // (BENCHMARKS.md, issue 13's tenth pass). The tables' stored text is
-// rewritten in place, the
-// procedure SQLite documents for changing a table's CHECK constraints
-// (lang_altertable.html, "Making Other Kinds Of Table Schema Changes"): no
-// row changes and every row stays valid, so no table is rebuilt.
+// rewritten in place, the procedure SQLite documents for changing a table's
+// CHECK constraints (lang_altertable.html, "Making Other Kinds Of Table
+// Schema Changes"): no row changes and every row stays valid, so no table is
+// rebuilt.
 constexpr const char* kV14 = "";
 
 // A CREATE TABLE's text with each `CHECK (column IN (v1, v2, v3, ...))` of
