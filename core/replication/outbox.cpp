@@ -109,9 +109,9 @@ Delivery mark_delivered(SQLite::Database& db, const std::string& batch_id, const
   const auto& quarantined_list = receipt.value("quarantined", json::array());
   if (!quarantined_list.empty()) {
     // Only then is the batch's content needed: to keep what was set aside.
-    // The whole batch (~650 KB) for a few records: parsed by simdjson, a
-    // third of nlohmann's time (a receipt with one record set aside was 8 %
-    // of a full sync's CPU; BENCHMARKS.md, issue 13, tenth pass).
+    // The whole batch (~650 KB) for a few records: parsed by simdjson, in a
+    // third of nlohmann's time (nlohmann's parse here was 4 % of a full
+    // sync's CPU; BENCHMARKS.md, issue 13, tenth pass).
     const json body = parse_json(find.getColumn(0).getString());
     if (body.is_discarded()) throw StoreError("batch " + batch_id + " as kept is not JSON");
     find.reset();
