@@ -49,9 +49,9 @@ nlohmann::json from_simdjson(simdjson::dom::element e) {
 
 nlohmann::json parse_json(std::string_view text) {
   // simdjson first. Whatever it refuses (not JSON; or JSON it does not take,
-  // such as an integer beyond 64 bits or a byte-order mark) goes to
-  // nlohmann's parser. simdjson's own depth limit (1024) is far above what
-  // anything here writes; nlohmann's recursion takes what simdjson refuses.
+  // such as an integer beyond 64 bits, a byte-order mark, or nesting deeper
+  // than its limit of 1024, which also bounds from_simdjson's recursion)
+  // goes to nlohmann's parser.
   {
     simdjson::dom::parser parser;
     // realloc_if_needed: copied into a padded buffer (simdjson reads ahead).
